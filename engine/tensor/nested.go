@@ -1,0 +1,128 @@
+package tensor
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FromNested builds a tensor from nested slices of numbers, the shape a
+// JSON or JavaScript array literal decodes to: a number is a scalar,
+// []any{1, 2} is a vector, []any{[]any{1, 2}, []any{3, 4}} is a 2×2 matrix.
+// Numbers may be float64, float32 or int. A ragged array or a value that is
+// not a number is an error naming its position, such as "[1][0]".
+func FromNested(v any) (*Tensor, error) {
+	var shape []int
+	for cur := v; ; {
+		list, ok := cur.([]any)
+		if !ok {
+			break
+		}
+		shape = append(shape, len(list))
+		if len(list) == 0 {
+			break
+		}
+		cur = list[0]
+	}
+	n, _ := numel("tensor.FromNested", shape)
+	b := nestedBuilder{shape: shape, data: make([]float32, 0, n)}
+	if err := b.walk(v, 0, nil); err != nil {
+		return nil, err
+	}
+	return &Tensor{data: b.data, shape: shape}, nil
+}
+
+// nestedBuilder flattens a nested array whose shape was read off its first
+// elements, checking every other element against that shape.
+type nestedBuilder struct {
+	shape []int
+	data  []float32
+}
+
+func (b *nestedBuilder) walk(v any, depth int, pos []int) error {
+	if depth == len(b.shape) {
+		x, ok := toFloat(v)
+		if !ok {
+			return fmt.Errorf("tensor: element at %s is %s, expected a number", position(pos), describe(v))
+		}
+		b.data = append(b.data, x)
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("tensor: ragged array: element at %s is %s, expected an array of length %d", position(pos), describe(v), b.shape[depth])
+	}
+	if len(list) != b.shape[depth] {
+		return fmt.Errorf("tensor: ragged array: element at %s has length %d, expected %d like its first sibling", position(pos), len(list), b.shape[depth])
+	}
+	for i, item := range list {
+		if err := b.walk(item, depth+1, append(pos, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// toFloat converts the number types a decoder produces to float32.
+func toFloat(v any) (float32, bool) {
+	switch x := v.(type) {
+	case float64:
+		return float32(x), true
+	case float32:
+		return x, true
+	case int:
+		return float32(x), true
+	}
+	return 0, false
+}
+
+// position writes an index path the way it is typed: [1][0]. The root is "the top level".
+func position(pos []int) string {
+	if len(pos) == 0 {
+		return "the top level"
+	}
+	var sb strings.Builder
+	for _, p := range pos {
+		fmt.Fprintf(&sb, "[%d]", p)
+	}
+	return sb.String()
+}
+
+// describe names a value's kind for an error message.
+func describe(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return fmt.Sprintf("the string %q", x)
+	case bool:
+		return fmt.Sprintf("the boolean %v", x)
+	case []any:
+		return fmt.Sprintf("an array of length %d", len(x))
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
+// ToNested returns the values as nested []any of float64, the inverse of
+// FromNested; a scalar becomes a bare float64.
+func (t *Tensor) ToNested() any {
+	if len(t.shape) == 0 {
+		return float64(t.data[0])
+	}
+	v, _ := t.nest(0, 0)
+	return v
+}
+
+// nest builds dimension dim starting at flat offset off and returns the
+// offset after it.
+func (t *Tensor) nest(dim, off int) (any, int) {
+	out := make([]any, t.shape[dim])
+	for i := range out {
+		if dim == len(t.shape)-1 {
+			out[i] = float64(t.data[off])
+			off++
+			continue
+		}
+		out[i], off = t.nest(dim+1, off)
+	}
+	return out, off
+}

@@ -1,0 +1,3 @@
+module tinytorch
+
+go 1.26.8
