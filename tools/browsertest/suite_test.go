@@ -1,0 +1,154 @@
+//go:build browser
+
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"tinytorch/tools/internal/site"
+	"tinytorch/tools/internal/static"
+)
+
+// The suite shares one build, one server and one browser; each test opens
+// its own tab.
+var (
+	baseURL    string
+	browserCtx context.Context
+	built      *site.Result
+)
+
+func TestMain(m *testing.M) {
+	code, err := setUp(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "browser suite:", err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+func setUp(m *testing.M) (int, error) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		return 0, fmt.Errorf("chromium is not installed: run `sudo apt-get install -y chromium` (make test does it when run as root)")
+	}
+	tmp, err := os.MkdirTemp("", "tinytorch-browser-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+
+	root, err := site.FindRoot()
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	// A low brotli level keeps the build quick; sizes are reported at the
+	// level `make build` uses by tools/build.
+	built, err = site.Build(site.Options{Root: root, Out: filepath.Join(tmp, "dist"), BrotliLevel: 5})
+	if err != nil {
+		return 0, err
+	}
+	fmt.Printf("built the site in %v\n", time.Since(start).Round(time.Millisecond))
+	for _, c := range built.Compressed {
+		if strings.HasSuffix(c.Path, ".wasm") {
+			fmt.Printf("wasm size: %.2f MB raw, %.2f MB gzip, %.2f MB brotli (level 5; make build uses 11)\n", mb(c.Raw), mb(c.Gzip), mb(c.Brotli))
+		}
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	srv := &http.Server{Handler: static.Handler(filepath.Join(tmp, "dist"))}
+	go srv.Serve(ln)
+	defer srv.Close()
+	baseURL = "http://" + ln.Addr().String()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(filepath.Join(tmp, "profile")),
+		chromedp.Env("XDG_CONFIG_HOME="+filepath.Join(tmp, "config")),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil { // start the browser with no timeout
+		return 0, fmt.Errorf("starting chromium: %v", err)
+	}
+	browserCtx = ctx
+	return m.Run(), nil
+}
+
+func mb(n int) float64 { return float64(n) / 1e6 }
+
+// newTab opens a tab in the shared browser with a time limit for the test.
+func newTab(t *testing.T) context.Context {
+	t.Helper()
+	tab, cancelTab := chromedp.NewContext(browserCtx)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
+	t.Cleanup(func() { cancel(); cancelTab() })
+	return ctx
+}
+
+// openNotebook navigates to a notebook page and waits until its kernel
+// is ready; it returns the time from navigation to ready, in milliseconds.
+func openNotebook(t *testing.T, ctx context.Context, slug string) float64 {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(baseURL+"/"+slug+".html"),
+		chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"]`)),
+	); err != nil {
+		t.Fatalf("opening %s: %v", slug, err)
+	}
+	ms, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__ttReadyMs`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+// runCell clicks a cell's Run button and waits for it to finish; it
+// returns the cell's final state ("done" or "error") and its output text.
+func runCell(t *testing.T, ctx context.Context, n int) (state, output string) {
+	t.Helper()
+	cell := fmt.Sprintf("#cell-%d", n)
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(cell+" .cell-bar button")),
+		chromedp.WaitReady(chromedp.CSS(cell+`[data-state="done"], `+cell+`[data-state="error"]`)),
+	); err != nil {
+		t.Fatalf("running %s: %v", cell, err)
+	}
+	return cellResult(t, ctx, n)
+}
+
+// cellResult reads a cell's state and output text.
+func cellResult(t *testing.T, ctx context.Context, n int) (state, output string) {
+	t.Helper()
+	js := fmt.Sprintf(`(() => { const c = document.querySelector("#cell-%d");
+		return [c.dataset.state || "", c.querySelector(".cell-output").innerText]; })()`, n)
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res[0], res[1]
+}

@@ -1,0 +1,137 @@
+// Package site builds TinyTorch's static site into a folder: one HTML page
+// per notebook plus an index, the JavaScript and CSS bundled by esbuild,
+// the WebAssembly program compiled from wasm/, Go's wasm_exec.js, and
+// gzip and brotli copies of the large files.
+//
+// Assets carry a content hash in their names, so they can be cached
+// forever; the HTML pages name the current ones.
+package site
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"tinytorch/tools/internal/notebook"
+)
+
+// Options says where the sources are and where the site goes.
+type Options struct {
+	Root string // repository root: holds notebooks/, web/ and wasm/
+	Out  string // output folder, replaced as a whole when the build succeeds
+	Log  func(format string, args ...any)
+	// BrotliLevel trades build time for size: 11 (the default) is
+	// smallest but takes seconds per megabyte; tests use a low level.
+	BrotliLevel int
+}
+
+// Assets are the site-relative URLs of the hashed files a page loads.
+type Assets struct {
+	Main     string // page loader bundle (ES module)
+	Worker   string // kernel worker bootstrap (classic script)
+	Style    string
+	Wasm     string
+	WasmExec string
+}
+
+// Build renders the whole site. It writes into a fresh folder beside Out
+// and swaps it in only when everything succeeded, so a failed build never
+// leaves a half-written site.
+func Build(opt Options) (*Result, error) {
+	if opt.Log == nil {
+		opt.Log = func(string, ...any) {}
+	}
+	if opt.BrotliLevel == 0 {
+		opt.BrotliLevel = 11
+	}
+	start := time.Now()
+	notebooks, err := readNotebooks(filepath.Join(opt.Root, "notebooks"))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(opt.Out), ".build-")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it private
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	res := &Result{Notebooks: notebooks}
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{"wasm", func() (err error) { res.Assets.Wasm, err = compileWasm(opt.Root, tmp); return }},
+		{"wasm_exec.js", func() (err error) { res.Assets.WasmExec, err = copyWasmExec(tmp); return }},
+		{"bundle", func() error { return bundle(opt.Root, tmp, &res.Assets) }},
+		{"pages", func() error { return writePages(opt.Root, tmp, res) }},
+		{"compress", func() (err error) { res.Compressed, err = compressTree(tmp, opt.BrotliLevel); return }},
+	}
+	for _, s := range steps {
+		t := time.Now()
+		if err := s.run(); err != nil {
+			return nil, fmt.Errorf("build %s: %w", s.name, err)
+		}
+		opt.Log("  %-13s %v", s.name, time.Since(t).Round(time.Millisecond))
+	}
+	if err := replaceDir(tmp, opt.Out); err != nil {
+		return nil, err
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// Result describes a finished build.
+type Result struct {
+	Notebooks  []*notebook.Notebook
+	Assets     Assets
+	Compressed []Compressed
+	Duration   time.Duration
+}
+
+// readNotebooks parses every notebooks/*.md in file-name order.
+func readNotebooks(dir string) ([]*notebook.Notebook, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no notebooks found in %s", dir)
+	}
+	sort.Strings(files)
+	var out []*notebook.Notebook
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		nb, err := notebook.Parse(f, src)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, nb)
+	}
+	return out, nil
+}
+
+// replaceDir moves the finished build into place: the old site is moved
+// aside first, so the swap is two renames.
+func replaceDir(from, to string) error {
+	old := to + ".old"
+	os.RemoveAll(old)
+	if _, err := os.Stat(to); err == nil {
+		if err := os.Rename(to, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(from, to); err != nil {
+		return err
+	}
+	return os.RemoveAll(old)
+}

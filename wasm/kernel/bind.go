@@ -1,0 +1,99 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"fmt"
+	"syscall/js"
+)
+
+// binding is the Go side of one tt function or method: it returns the
+// value to hand to JavaScript, or an error to throw there.
+type binding func(this js.Value, args []js.Value) (any, error)
+
+// function turns a binding into a JavaScript function named name (for
+// messages). Errors and panics become a thrown Error in the caller; they
+// never stop the kernel. The js.Func is created once per binding and kept
+// for the life of the kernel.
+func function(name string, fn binding) js.Value {
+	goFunc := js.FuncOf(func(this js.Value, args []js.Value) (result any) {
+		defer func() {
+			if r := recover(); r != nil {
+				result = jsError(fmt.Errorf("%s: internal error: %v", name, r))
+			}
+		}()
+		value, err := fn(this, args)
+		if err != nil {
+			return jsError(err)
+		}
+		return value
+	})
+	// __ttWrap (worker.js) throws an Error value returned by Go, since Go
+	// cannot throw a JavaScript exception itself.
+	return js.Global().Call("__ttWrap", goFunc)
+}
+
+// jsError makes a JavaScript Error carrying err's message.
+func jsError(err error) js.Value {
+	return js.Global().Get("Error").New(err.Error())
+}
+
+// object makes a plain JavaScript object with the given functions.
+func object(methods map[string]binding) js.Value {
+	obj := js.Global().Get("Object").New()
+	for name, fn := range methods {
+		obj.Set(name, function(name, fn))
+	}
+	return obj
+}
+
+// needArgs checks a call got at least n arguments.
+func needArgs(name string, args []js.Value, n int, usage string) error {
+	if len(args) < n {
+		return fmt.Errorf("%s: got %d arguments, expected %s", name, len(args), usage)
+	}
+	return nil
+}
+
+// toGo converts a JavaScript value into the Go values the engine accepts:
+// numbers become float64, arrays []any, and other values are kept as a
+// description so errors can name them.
+func toGo(v js.Value) any {
+	switch v.Type() {
+	case js.TypeNumber:
+		return v.Float()
+	case js.TypeString:
+		return v.String()
+	case js.TypeBoolean:
+		return v.Bool()
+	case js.TypeNull, js.TypeUndefined:
+		return nil
+	case js.TypeObject:
+		if js.Global().Get("Array").Call("isArray", v).Bool() || isTypedArray(v) {
+			out := make([]any, v.Length())
+			for i := range out {
+				out[i] = toGo(v.Index(i))
+			}
+			return out
+		}
+	}
+	return fmt.Sprintf("a JavaScript %s", v.Type())
+}
+
+// isTypedArray reports whether v is a Float32Array, Int32Array or similar.
+func isTypedArray(v js.Value) bool {
+	return js.Global().Get("ArrayBuffer").Call("isView", v).Bool() && !v.InstanceOf(js.Global().Get("DataView"))
+}
+
+// fromGo converts nested []any of float64 into JavaScript arrays.
+func fromGo(v any) any {
+	list, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := make([]any, len(list))
+	for i, x := range list {
+		out[i] = fromGo(x)
+	}
+	return out
+}
