@@ -183,8 +183,15 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 	if t.shape[d] == 0 {
 		return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %v: it is empty", name, d, t.shape)
 	}
-	// Move dim last so every slice is a contiguous run of the values.
-	x := must(t.Transpose(d, -1)).values()
+	// Move dim last, keeping the others in order, so that every slice is
+	// a contiguous run of the values.
+	perm := []int{}
+	for i := range t.shape {
+		if i != d {
+			perm = append(perm, i)
+		}
+	}
+	x := must(t.Detach().Permute(append(perm, d)...)).values()
 	n := t.shape[d]
 	idx := make([]float32, len(x)/n)
 	for i := range idx {
