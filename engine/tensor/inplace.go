@@ -95,8 +95,13 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 			return nil, fmt.Errorf("%s: tensor of shape %v is an expanded view where several elements share one memory location; Clone it first", op, t.shape)
 		}
 	}
-	// old is t as it was: same storage, same place in the graph.
+	// old is t as it was, in the same place in the graph. While tracking,
+	// it is a snapshot of the values (PyTorch's "original self"), because
+	// the op may save it for backward and its storage is about to change.
 	old := *t
+	if tracking {
+		old.st, old.strides, old.offset = &storage{data: t.Data()}, contiguousStrides(t.shape), 0
+	}
 	r, err := compute(&old)
 	if err != nil {
 		return nil, err

@@ -23,8 +23,10 @@ const pcgStream = 0xda3e39cb94b95bdb
 
 // NewGenerator returns a generator seeded with seed, following the
 // reference seeding routine pcg32_srandom_r(seed, stream).
-func NewGenerator(seed uint64) *Generator {
-	stream := uint64(pcgStream)
+func NewGenerator(seed uint64) *Generator { return newPCG(seed, pcgStream) }
+
+// newPCG is pcg32_srandom_r: any seed and stream (sequence) number.
+func newPCG(seed, stream uint64) *Generator {
 	g := &Generator{inc: stream<<1 | 1}
 	g.Uint32()
 	g.state += seed

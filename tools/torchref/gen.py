@@ -99,6 +99,10 @@ OPS = {
     "indexSelect": lambda x, a: torch.index_select(x[0], a["dim"], x[1].long()),
     "oneHot": lambda x, a: F.one_hot(x[0].long(), a["numClasses"]).float(),
     "pad": lambda x, a: F.pad(x[0], a["pads"], value=a["value"]),
+    "addInPlace": lambda x, a: x[0].clone().add_(x[1]),
+    "mulInPlace": lambda x, a: x[0].clone().mul_(x[1]),
+    "mulScalarInPlace": lambda x, a: x[0].clone().mul_(a["scalar"]),
+    "copyInPlace": lambda x, a: x[0].clone().copy_(x[1]),
     # A small network, to check that ops compose: softmax cross-entropy
     # of a two-layer MLP, averaged over the batch.
     "mlp": lambda x, a: -(torch.log_softmax((x[0] @ x[1] + x[2]).tanh() @ x[3], 1) * x[4]).sum(1).mean(),
@@ -274,6 +278,10 @@ def cases():
     add("oneHot", [I([2, 3], kind="index", high=3)], "matrix", numClasses=5)
     add("pad", [I([2, 3])], "last dim", pads=[1, 2], value=0.0)
     add("pad", [I([2, 3])], "two dims", pads=[1, 0, 2, 1], value=-1.5)
+    add("addInPlace", [I([2, 3]), I([3])], "broadcast")
+    add("mulInPlace", [I([2, 3]), I([2, 1])], "broadcast")
+    add("mulScalarInPlace", [I([4])], "vector", scalar=-0.5)
+    add("copyInPlace", [I([2, 3]), I([3])], "broadcast")
     add("mlp", [I([4, 3]), I([3, 5]), I([5]), I([5, 2]),
                 I([4, 2], kind="mask", grad=False)], "tanh cross-entropy")
     return c
