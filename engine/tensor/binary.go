@@ -105,10 +105,18 @@ func (t *Tensor) binary(op binaryOp, u *Tensor) (*Tensor, error) {
 		return nil, err
 	}
 	out := empty(shape)
-	w := newWalker(shape, t, u)
-	for i := range out.st.data {
-		out.st.data[i] = float32(op.f(float64(t.st.data[w.off[0]]), float64(u.st.data[w.off[1]])))
-		w.next()
+	if sameShape(t.shape, u.shape) && t.IsContiguous() && u.IsContiguous() {
+		// Fast path, the common case: no broadcasting, no strides.
+		a, b := t.values(), u.values()
+		for i := range out.st.data {
+			out.st.data[i] = float32(op.f(float64(a[i]), float64(b[i])))
+		}
+	} else {
+		w := newWalker(shape, t, u)
+		for i := range out.st.data {
+			out.st.data[i] = float32(op.f(float64(t.st.data[w.off[0]]), float64(u.st.data[w.off[1]])))
+			w.next()
+		}
 	}
 	var saved []*Tensor
 	for i, s := range []bool{op.saveA, op.saveB, op.saveY} {
