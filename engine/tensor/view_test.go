@@ -84,3 +84,25 @@ func TestViewErrors(t *testing.T) {
 
 // second returns the error of a (value, error) pair.
 func second(_ *Tensor, err error) error { return err }
+
+func TestOpsOnStridedViews(t *testing.T) {
+	x := must(arange(6).Reshape(2, 3))
+	xt := must(x.Transpose(0, 1)) // [3 2], not contiguous
+	if got := xt.String(); got != "tensor([[0., 3.],\n        [1., 4.],\n        [2., 5.]])" {
+		t.Errorf("String of a transpose:\n%s", got)
+	}
+	// xᵀ·x computed from the view equals the product of copies.
+	want := must(xt.Contiguous().Matmul(x)).Data()
+	wantData(t, "matmul of a view", must(xt.Matmul(x)), []int{3, 3}, want)
+	wantData(t, "add of views", must(xt.Add(must(x.Reshape(3, 2)))), []int{3, 2}, []float32{0, 4, 3, 7, 6, 10})
+	wantData(t, "sum of a view", must(xt.Sum([]int{0}, false)), []int{2}, []float32{3, 12})
+	if _, err := must(xt.Select(1, 1)).Item(); err == nil {
+		t.Error("Item on 3 elements must fail")
+	}
+	if v, _ := must(must(xt.Select(0, 2)).Select(0, 1)).Item(); v != 5 {
+		t.Errorf("Item of a view = %v, want 5", v)
+	}
+	if got := must(xt.Narrow(0, 1, 2)).ToNested(); !reflect.DeepEqual(got, []any{[]any{1.0, 4.0}, []any{2.0, 5.0}}) {
+		t.Errorf("ToNested of a view = %v", got)
+	}
+}
