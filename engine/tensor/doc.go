@@ -1,8 +1,103 @@
-// Package tensor is TinyTorch's float32 N-dimensional array.
+// Package tensor is TinyTorch's float32 N-dimensional array and its
+// automatic differentiation (autograd) engine, in one package because
+// every operation carries its own derivative.
 //
-// A Tensor holds its values in one flat, row-major slice together with its
-// shape. Operations never change their operands: each returns a new Tensor,
-// or an error that names the operation, the shapes involved and what was
-// expected. The package uses only the Go standard library, so it runs the
-// same natively and under js/wasm.
+// # Storage, strides and views
+//
+// A Tensor does not own its numbers: it is a window onto a storage, a flat
+// []float32 that several tensors may share. The window is described by a
+// shape, a stride per dimension (how many storage elements to skip to move
+// one step along that dimension) and an offset. Element (i, j) of a 2-D
+// tensor lives at
+//
+//	storage[offset + i*strides[0] + j*strides[1]]
+//
+// A new 2×3 tensor has strides [3, 1]: row-major, or "contiguous". Many
+// operations only change the window, not the numbers, and so cost nothing:
+//
+//	Transpose(0, 1)  swaps the strides: [1, 3]
+//	Expand(4, 3)     of a [1, 3] row repeats it with stride 0: [0, 1]
+//	Narrow, Slice    move the offset (and multiply a stride for a step)
+//	Select(0, i)     moves the offset and drops a dimension
+//	Reshape, View    new contiguous strides over the same storage
+//	Squeeze, Unsqueeze, Permute, Flatten
+//
+// These are views: writing through one (with an in-place op such as
+// AddInPlace) changes every tensor sharing the storage. Reshape of a
+// non-contiguous tensor must copy; Contiguous makes that copy explicit.
+// Data always returns the values in logical row-major order, whatever the
+// layout. The iteration over arbitrary strides lives in one place, the
+// walker in iter.go, which also implements broadcasting: a dimension that
+// is broadcast gets stride 0, exactly like Expand.
+//
+// # The graph
+//
+// Autograd is define-by-run: when an op runs and one of its inputs
+// requires grad (SetRequiresGrad on a leaf, such as a weight), the output
+// gets a node recording the op's name, its inputs, the tensors its
+// derivative will need, and a backward function. Backward on the final
+// value then
+//
+//  1. sorts the graph topologically (an explicit stack, so a chain of
+//     10,000 ops cannot overflow the call stack);
+//  2. walks it from the output back, so that a tensor used twice (a
+//     diamond) has the gradients from both uses summed before it passes
+//     its own on;
+//  3. adds each leaf's total into its Grad, where it accumulates over
+//     calls until ZeroGrad;
+//  4. releases the graph, unless RetainGraph asks to keep it.
+//
+// Gradients of broadcast operands are summed back to the operand's shape
+// in one place (sumTo in autograd.go), so no op needs to think about
+// broadcasting in its backward. NoGrad turns recording off, for inference
+// and parameter updates; Detach cuts a tensor out of the graph.
+//
+// In-place ops bump a version counter on the storage. Every node notes the
+// version of the tensors it saved, and Backward refuses to use one that
+// changed since: a clear error instead of a silently wrong gradient.
+//
+// # The primitive table
+//
+// Each op keeps its forward and backward side by side, as in micrograd,
+// and most ops are not primitives at all, as in tinygrad: they are
+// compositions whose gradient follows from the chain rule.
+//
+// The primitives are:
+//
+//	unary.go     one table row per function: f(x) and f'(x) (neg exp log
+//	             sqrt abs sin cos tanh sigmoid relu gelu leakyRelu clamp)
+//	binary.go    one row per function of two broadcast operands: f(a, b),
+//	             ∂f/∂a and ∂f/∂b (add sub mul div pow maximum minimum),
+//	             plus where
+//	reduce.go    sum (gradient: broadcast back), max and min (gradient:
+//	             to the positions that hold the extreme)
+//	movement.go  the views above (gradient: the inverse movement)
+//	matmul.go    batched matrix product (dA = dC·Bᵀ, dB = Aᵀ·dC)
+//	layout.go    cat, gather, indexSelect, pad (gradient: slice, scatter)
+//
+// and everything else is built from them: Mean is Sum divided by a count,
+// Var and Std follow from Mean, Softmax is Exp over Sum of Exp,
+// LogSoftmax is x - LogSumExp, Stack is Unsqueeze then Cat, Matmul of any
+// rank reshapes into one batched product. To add an op, add a table row
+// or compose existing ops; the gradient check in gradcheck_test.go and the
+// PyTorch fixtures in testdata (made by tools/torchref) then prove it.
+//
+// # Conventions
+//
+// Operations never change their operands (except the ...InPlace ones).
+// An op that can fail returns (*Tensor, error); the error names the op,
+// the shapes and what was expected, such as "matmul: shapes [2 3] and
+// [4 5] cannot be multiplied: inner dimensions 3 and 4 differ". Ops that
+// cannot fail (Exp, SumAll, Detach, the scalar variants) return just the
+// tensor. Panics are reserved for bugs inside this package. Dimensions
+// may be negative, counting from the end. Where PyTorch returns integer or
+// boolean tensors (Argmax, comparisons, indices for Gather), this package
+// uses float32 tensors of whole numbers or of 0/1.
+//
+// Computation is in float32 storage with float64 arithmetic per element
+// and float64 accumulation in reductions, rounded once to float32. Random
+// numbers come from one seedable generator (PCG32, see random.go) whose
+// stream is identical natively and under WebAssembly. The package uses
+// only the Go standard library, and gradient tracking is process-wide:
+// drive the engine from one goroutine.
 package tensor

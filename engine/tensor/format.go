@@ -23,20 +23,29 @@ const edgeItems = 3
 // magnitudes span a wide range. Tensors with more than 1000 elements show
 // only the first and last three entries of each dimension.
 func (t *Tensor) String() string {
-	f := newNumberFormat(t.data)
+	data := t.values()
+	f := newNumberFormat(data)
 	var sb strings.Builder
 	sb.WriteString("tensor(")
 	if len(t.shape) == 0 {
-		sb.WriteString(strings.TrimSpace(f.format(t.data[0])))
+		sb.WriteString(strings.TrimSpace(f.format(data[0])))
 	} else {
-		t.writeDim(&sb, f, 0, 0, len(t.data) > summarizeAbove)
+		t.writeDim(&sb, data, f, 0, 0, len(data) > summarizeAbove)
+	}
+	// Like PyTorch, say how the tensor takes part in autograd.
+	switch {
+	case t.node != nil:
+		sb.WriteString(", grad_fn=<" + strings.ToUpper(t.node.op[:1]) + t.node.op[1:] + "Backward>")
+	case t.requiresGrad:
+		sb.WriteString(", requires_grad=True")
 	}
 	sb.WriteString(")")
 	return sb.String()
 }
 
-// writeDim writes dimension dim of the block starting at flat offset off.
-func (t *Tensor) writeDim(sb *strings.Builder, f numberFormat, dim, off int, summarize bool) {
+// writeDim writes dimension dim of the block of row-major data starting at
+// offset off.
+func (t *Tensor) writeDim(sb *strings.Builder, data []float32, f numberFormat, dim, off int, summarize bool) {
 	sb.WriteString("[")
 	size := t.shape[dim]
 	stride := product(t.shape[dim+1:])
@@ -57,9 +66,9 @@ func (t *Tensor) writeDim(sb *strings.Builder, f numberFormat, dim, off int, sum
 			i = size - edgeItems
 		}
 		if last {
-			sb.WriteString(f.format(t.data[off+i]))
+			sb.WriteString(f.format(data[off+i]))
 		} else {
-			t.writeDim(sb, f, dim+1, off+i*stride, summarize)
+			t.writeDim(sb, data, f, dim+1, off+i*stride, summarize)
 		}
 		if i < size-1 {
 			sb.WriteString(sep)

@@ -28,7 +28,7 @@ func FromNested(v any) (*Tensor, error) {
 	if err := b.walk(v, 0, nil); err != nil {
 		return nil, err
 	}
-	return &Tensor{data: b.data, shape: shape}, nil
+	return fromData(b.data, shape), nil
 }
 
 // nestedBuilder flattens a nested array whose shape was read off its first
@@ -105,24 +105,25 @@ func describe(v any) string {
 // ToNested returns the values as nested []any of float64, the inverse of
 // FromNested; a scalar becomes a bare float64.
 func (t *Tensor) ToNested() any {
+	data := t.values()
 	if len(t.shape) == 0 {
-		return float64(t.data[0])
+		return float64(data[0])
 	}
-	v, _ := t.nest(0, 0)
+	v, _ := nest(data, t.shape, 0, 0)
 	return v
 }
 
-// nest builds dimension dim starting at flat offset off and returns the
+// nest builds dimension dim of row-major data starting at offset off and returns the
 // offset after it.
-func (t *Tensor) nest(dim, off int) (any, int) {
-	out := make([]any, t.shape[dim])
+func nest(data []float32, shape []int, dim, off int) (any, int) {
+	out := make([]any, shape[dim])
 	for i := range out {
-		if dim == len(t.shape)-1 {
-			out[i] = float64(t.data[off])
+		if dim == len(shape)-1 {
+			out[i] = float64(data[off])
 			off++
 			continue
 		}
-		out[i], off = t.nest(dim+1, off)
+		out[i], off = nest(data, shape, dim+1, off)
 	}
 	return out, off
 }

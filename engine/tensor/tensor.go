@@ -2,11 +2,31 @@ package tensor
 
 import "fmt"
 
-// Tensor is a float32 N-dimensional array stored contiguously in row-major
-// order: the last dimension varies fastest.
+// Tensor is a float32 N-dimensional array: a view into a shared storage.
+//
+// The element at multi-index (i0, i1, …) lives at
+// storage.data[offset + i0*strides[0] + i1*strides[1] + …]. A freshly made
+// tensor is contiguous (row-major: the last dimension varies fastest);
+// views such as Transpose or Expand share the storage with other strides.
 type Tensor struct {
-	data  []float32
-	shape []int
+	st      *storage
+	shape   []int
+	strides []int
+	offset  int
+	view    bool // shares storage with the tensor it was made from
+
+	// Autograd state, see autograd.go.
+	requiresGrad bool
+	grad         *Tensor
+	node         *node
+}
+
+// storage is the flat buffer behind one or more tensors. version counts
+// in-place modifications so that backward can detect a saved tensor that
+// changed after it was saved.
+type storage struct {
+	data    []float32
+	version int
 }
 
 // New makes a tensor of the given shape that takes ownership of data.
@@ -20,7 +40,7 @@ func New(data []float32, shape ...int) (*Tensor, error) {
 	if len(data) != n {
 		return nil, fmt.Errorf("tensor.New: %d values do not fill shape %v, which needs %d", len(data), shape, n)
 	}
-	return &Tensor{data: data, shape: append([]int(nil), shape...)}, nil
+	return fromData(data, shape), nil
 }
 
 // Zeros makes a tensor of the given shape filled with zeros.
@@ -29,8 +49,21 @@ func Zeros(shape ...int) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tensor{data: make([]float32, n), shape: append([]int(nil), shape...)}, nil
+	return fromData(make([]float32, n), shape), nil
 }
+
+// Scalar makes a 0-dimensional tensor holding v.
+func Scalar(v float32) *Tensor { return fromData([]float32{v}, nil) }
+
+// fromData wraps data, whose length must match shape, in a contiguous tensor.
+func fromData(data []float32, shape []int) *Tensor {
+	shape = append([]int{}, shape...)
+	return &Tensor{st: &storage{data: data}, shape: shape, strides: contiguousStrides(shape)}
+}
+
+// empty makes an uninitialised (zero-filled) contiguous tensor of a shape
+// already known to be valid.
+func empty(shape []int) *Tensor { return fromData(make([]float32, product(shape)), shape) }
 
 // numel returns the number of elements of a shape, or an error naming op
 // when a dimension is negative.
@@ -45,22 +78,111 @@ func numel(op string, shape []int) (int, error) {
 	return n, nil
 }
 
+// contiguousStrides returns the row-major strides of a shape: the stride
+// of a dimension is the product of the sizes after it.
+func contiguousStrides(shape []int) []int {
+	strides := make([]int, len(shape))
+	step := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		strides[i] = step
+		step *= shape[i]
+	}
+	return strides
+}
+
 // Shape returns a copy of the tensor's shape.
 func (t *Tensor) Shape() []int { return append([]int(nil), t.shape...) }
+
+// Strides returns a copy of the tensor's strides, in elements.
+func (t *Tensor) Strides() []int { return append([]int(nil), t.strides...) }
 
 // Dim returns the number of dimensions.
 func (t *Tensor) Dim() int { return len(t.shape) }
 
 // Numel returns the number of elements.
-func (t *Tensor) Numel() int { return len(t.data) }
+func (t *Tensor) Numel() int { return product(t.shape) }
 
-// Data returns a copy of the values in row-major order.
-func (t *Tensor) Data() []float32 { return append(t.data[:0:0], t.data...) }
+// IsContiguous reports whether the elements are laid out in row-major
+// order without gaps, so that the storage can be read as a flat slice.
+func (t *Tensor) IsContiguous() bool {
+	step := 1
+	for i := len(t.shape) - 1; i >= 0; i-- {
+		if t.shape[i] != 1 && t.strides[i] != step {
+			return false
+		}
+		step *= t.shape[i]
+	}
+	return true
+}
+
+// SharesStorage reports whether t and u are views of the same storage.
+func (t *Tensor) SharesStorage(u *Tensor) bool { return t.st == u.st }
+
+// Version returns how many times the storage has been modified in place.
+func (t *Tensor) Version() int { return t.st.version }
+
+// Data returns a copy of the values in row-major (logical) order, also for
+// views whose storage is laid out differently.
+func (t *Tensor) Data() []float32 {
+	v := t.values()
+	return append(make([]float32, 0, len(v)), v...)
+}
+
+// values returns the elements in row-major order. For a contiguous tensor
+// it is the storage itself (do not modify it); otherwise a fresh copy.
+func (t *Tensor) values() []float32 {
+	n := t.Numel()
+	if t.IsContiguous() {
+		return t.st.data[t.offset : t.offset+n]
+	}
+	out := make([]float32, n)
+	it := newWalker(t.shape, t)
+	for i := range out {
+		out[i] = t.st.data[it.off[0]]
+		it.next()
+	}
+	return out
+}
 
 // Item returns the value of a tensor that has exactly one element.
 func (t *Tensor) Item() (float32, error) {
-	if len(t.data) != 1 {
-		return 0, fmt.Errorf("tensor.Item: tensor of shape %v has %d elements, expected exactly 1", t.shape, len(t.data))
+	if t.Numel() != 1 {
+		return 0, fmt.Errorf("tensor.Item: tensor of shape %v has %d elements, expected exactly 1", t.shape, t.Numel())
 	}
-	return t.data[0], nil
+	return t.st.data[t.offset], nil
+}
+
+// Clone returns a contiguous copy of t that does not share its storage.
+// Gradients flow back through the copy to t.
+func (t *Tensor) Clone() *Tensor {
+	out := fromData(t.Data(), t.shape)
+	record(out, "clone", []*Tensor{t}, nil, func(g *Tensor) []*Tensor { return []*Tensor{g} })
+	return out
+}
+
+// Contiguous returns t itself when it is already contiguous, otherwise a
+// contiguous copy, like PyTorch's contiguous().
+func (t *Tensor) Contiguous() *Tensor {
+	if t.IsContiguous() {
+		return t
+	}
+	return t.Clone()
+}
+
+// product returns the number of elements of a valid shape.
+func product(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// must unwraps the result of an op whose arguments the caller has already
+// validated; an error here is a bug in this package, hence the panic.
+func must(t *Tensor, err error) *Tensor {
+	if err != nil {
+		panic("tensor: internal error: " + err.Error())
+	}
+	return t
 }

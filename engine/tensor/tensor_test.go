@@ -89,7 +89,7 @@ func TestMatmul(t *testing.T) {
 	if _, err := a.Matmul(r); err == nil || !strings.Contains(err.Error(), "matmul: shapes [2 2] and [1 3] cannot be multiplied") {
 		t.Errorf("error = %v", err)
 	}
-	if _, err := mustNested(t, []any{1.0}).Matmul(a); err == nil || !strings.Contains(err.Error(), "expected two 2-D tensors") {
+	if _, err := mustNested(t, 1.0).Matmul(a); err == nil || !strings.Contains(err.Error(), "both operands need at least 1 dimension") {
 		t.Errorf("error = %v", err)
 	}
 }

@@ -1,0 +1,279 @@
+package tensor
+
+import "fmt"
+
+// node is one recorded operation in the autograd graph: the tensor it
+// produced points to it. backward maps the gradient of the output to one
+// gradient per input (nil for an input that needs none). A gradient may
+// have the broadcast shape of the output; Backward sums it down to the
+// input's shape, so no op has to handle broadcasting itself.
+type node struct {
+	op       string
+	inputs   []*Tensor
+	saved    []savedTensor
+	backward func(g *Tensor) []*Tensor
+	released bool
+}
+
+// savedTensor remembers a tensor that backward will read, and the version
+// of its storage at the time, to detect later in-place modification.
+type savedTensor struct {
+	t       *Tensor
+	version int
+}
+
+// noGradDepth counts the NoGrad calls in progress. It is process-wide, not
+// per goroutine: the engine is meant to be driven from one goroutine, as a
+// notebook kernel does.
+var noGradDepth int
+
+// NoGrad runs fn with gradient tracking turned off: tensors computed inside
+// record no graph, like PyTorch's torch.no_grad(). Use it for inference
+// and for updating parameters in place.
+func NoGrad(fn func()) {
+	noGradDepth++
+	defer func() { noGradDepth-- }()
+	fn()
+}
+
+// GradEnabled reports whether operations currently record the graph.
+func GradEnabled() bool { return noGradDepth == 0 }
+
+// record attaches the backward function of op to out when gradients are
+// tracked and some input requires them. saved lists the tensors whose
+// values backward reads; modifying one in place before backward is an
+// error at backward time (PyTorch's version-counter rule).
+func record(out *Tensor, op string, inputs []*Tensor, saved []*Tensor, backward func(g *Tensor) []*Tensor) {
+	if !GradEnabled() {
+		return
+	}
+	need := false
+	for _, in := range inputs {
+		need = need || in.requiresGrad
+	}
+	if !need {
+		return
+	}
+	n := &node{op: op, inputs: inputs, backward: backward}
+	for _, s := range saved {
+		n.saved = append(n.saved, savedTensor{s, s.st.version})
+	}
+	out.requiresGrad = true
+	out.node = n
+}
+
+// RequiresGrad reports whether gradients flow to or through t.
+func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }
+
+// SetRequiresGrad marks a leaf tensor (one not computed by a tracked op)
+// as a parameter whose gradient Backward stores in Grad.
+func (t *Tensor) SetRequiresGrad(on bool) error {
+	if t.node != nil {
+		return fmt.Errorf("setRequiresGrad: tensor of shape %v was computed by %s; only leaf tensors can change requiresGrad, use Detach for a copy outside the graph", t.shape, t.node.op)
+	}
+	t.requiresGrad = on
+	return nil
+}
+
+// IsLeaf reports whether t was not produced by a tracked op: user-made
+// tensors and parameters are leaves. Only leaves receive Grad.
+func (t *Tensor) IsLeaf() bool { return t.node == nil }
+
+// Grad returns the gradient accumulated by Backward, or nil.
+func (t *Tensor) Grad() *Tensor { return t.grad }
+
+// ZeroGrad clears the accumulated gradient (it becomes nil, like PyTorch's
+// zero_grad(set_to_none=True)). Gradients add up across Backward calls
+// until ZeroGrad is called.
+func (t *Tensor) ZeroGrad() { t.grad = nil }
+
+// Detach returns a tensor that shares t's storage but is outside the graph:
+// it does not require grad and nothing flows back through it.
+func (t *Tensor) Detach() *Tensor {
+	return &Tensor{st: t.st, shape: t.shape, strides: t.strides, offset: t.offset, view: true}
+}
+
+// GradFn returns the name of the op that produced t ("" for a leaf).
+func (t *Tensor) GradFn() string {
+	if t.node == nil {
+		return ""
+	}
+	return t.node.op
+}
+
+// Inputs returns the tensors the op that produced t was applied to (nil
+// for a leaf): following Inputs from a loss walks its graph.
+func (t *Tensor) Inputs() []*Tensor {
+	if t.node == nil {
+		return nil
+	}
+	return append([]*Tensor(nil), t.node.inputs...)
+}
+
+// BackwardOptions configures BackwardWith.
+type BackwardOptions struct {
+	// Gradient is the gradient of some final value with respect to the
+	// tensor, of the tensor's shape. Nil means 1 and needs a one-element tensor.
+	Gradient *Tensor
+	// RetainGraph keeps the graph so that Backward can run through it again.
+	RetainGraph bool
+}
+
+// Backward computes the gradient of the one-element tensor t with respect
+// to every leaf that requires grad and adds it to that leaf's Grad.
+func (t *Tensor) Backward() error { return t.BackwardWith(BackwardOptions{}) }
+
+// BackwardWith runs backward with options: a gradient for a tensor with
+// several elements, and whether to keep the graph for another pass.
+//
+// Tensors are visited in reverse topological order, so a tensor's
+// gradient is complete (summed over every use) before it is passed on.
+func (t *Tensor) BackwardWith(opt BackwardOptions) error {
+	if !t.requiresGrad {
+		return fmt.Errorf("backward: tensor of shape %v does not require grad: no input it was computed from has requiresGrad set", t.shape)
+	}
+	g := opt.Gradient
+	switch {
+	case g == nil && t.Numel() != 1:
+		return fmt.Errorf("backward: tensor of shape %v is not a scalar; pass a gradient of the same shape", t.shape)
+	case g == nil:
+		g = must(Full(1, t.shape...))
+	case !sameShape(g.shape, t.shape):
+		return fmt.Errorf("backward: gradient of shape %v does not match tensor of shape %v", g.shape, t.shape)
+	}
+	order := topoSort(t)
+	var err error
+	NoGrad(func() { err = propagate(order, t, g.Detach()) })
+	if !opt.RetainGraph {
+		release(order)
+	}
+	return err
+}
+
+// topoSort lists the tensors that t depends on through tracked ops, each
+// after all of its inputs. It uses an explicit stack rather than recursion
+// so that very deep graphs (long chains) cannot overflow the call stack.
+func topoSort(root *Tensor) []*Tensor {
+	type frame struct {
+		t    *Tensor
+		next int // index of the next input to visit
+	}
+	var order []*Tensor
+	visited := map[*Tensor]bool{root: true}
+	stack := []frame{{root, 0}}
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if f.t.node != nil && f.next < len(f.t.node.inputs) {
+			in := f.t.node.inputs[f.next]
+			f.next++
+			if in.requiresGrad && !visited[in] {
+				visited[in] = true
+				stack = append(stack, frame{in, 0})
+			}
+			continue
+		}
+		order = append(order, f.t)
+		stack = stack[:len(stack)-1]
+	}
+	return order
+}
+
+// propagate walks order from the output back to the leaves, calling each
+// node's backward function and summing the gradients of shared inputs.
+func propagate(order []*Tensor, root, g *Tensor) error {
+	grads := map[*Tensor]*Tensor{root: g}
+	for i := len(order) - 1; i >= 0; i-- {
+		t := order[i]
+		g := grads[t]
+		delete(grads, t)
+		if g == nil {
+			continue
+		}
+		if t.node == nil {
+			t.accumulateGrad(g)
+			continue
+		}
+		if err := t.node.check(t); err != nil {
+			return err
+		}
+		inGrads := t.node.backward(g)
+		for j, in := range t.node.inputs {
+			if !in.requiresGrad || inGrads[j] == nil {
+				continue
+			}
+			gi := sumTo(inGrads[j], in.shape)
+			if prev := grads[in]; prev != nil {
+				gi = must(prev.Add(gi))
+			}
+			grads[in] = gi
+		}
+	}
+	return nil
+}
+
+// check returns an error when the graph was released or a saved tensor
+// was modified in place since the op ran.
+func (n *node) check(out *Tensor) error {
+	if n.released {
+		return fmt.Errorf("backward: the graph through %s (output shape %v) was already released by an earlier backward; pass RetainGraph: true to the first call to go through it twice", n.op, out.shape)
+	}
+	for _, s := range n.saved {
+		if s.t.st.version != s.version {
+			return fmt.Errorf("backward: a tensor of shape %v that %s saved for the backward pass was modified in place (storage version %d, expected %d); use an out-of-place op or Clone before modifying", s.t.shape, n.op, s.t.st.version, s.version)
+		}
+	}
+	return nil
+}
+
+// release drops the saved tensors and backward closures so that their
+// memory can be reclaimed; a second Backward through them is an error.
+func release(order []*Tensor) {
+	for _, t := range order {
+		if n := t.node; n != nil {
+			n.backward, n.saved, n.released = nil, nil, true
+		}
+	}
+}
+
+// accumulateGrad adds g to the leaf's gradient. The result is always a new
+// contiguous tensor, never g itself, because g may be shared with other
+// leaves or be a view of the caller's gradient.
+func (t *Tensor) accumulateGrad(g *Tensor) {
+	if t.grad == nil {
+		t.grad = fromData(g.Data(), t.shape)
+		return
+	}
+	t.grad = must(t.grad.Add(g))
+}
+
+// sumTo reduces a gradient of a broadcast shape to shape by summing over
+// the dimensions that broadcasting added or stretched from 1.
+func sumTo(g *Tensor, shape []int) *Tensor {
+	if sameShape(g.shape, shape) {
+		return g
+	}
+	lead := len(g.shape) - len(shape)
+	dims := []int{}
+	for d := range g.shape {
+		if d < lead || (shape[d-lead] == 1 && g.shape[d] != 1) {
+			dims = append(dims, d)
+		}
+	}
+	if len(dims) > 0 {
+		g = must(g.Sum(dims, true))
+	}
+	return must(g.Reshape(shape...))
+}
+
+// sameShape reports whether two shapes are equal.
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

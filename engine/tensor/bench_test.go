@@ -1,0 +1,56 @@
+package tensor
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Benchmarks print throughput: GFLOP/s for matmul (2·n³ floating-point
+// operations per product), GB/s for elementwise ops and reductions (bytes
+// read and written). Run them with
+//
+//	go test -run XXX -bench . ./engine/tensor
+
+func BenchmarkMatmul(b *testing.B) {
+	for _, n := range []int{64, 256, 1024} {
+		if n == 1024 && testing.Short() {
+			continue
+		}
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			ManualSeed(1)
+			x, y := must(Randn(n, n)), must(Randn(n, n))
+			b.ResetTimer()
+			for b.Loop() {
+				must(x.Matmul(y))
+			}
+			flops := 2 * float64(n) * float64(n) * float64(n) * float64(b.N)
+			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+func BenchmarkAdd(b *testing.B) {
+	for _, n := range []int{64, 256, 1024} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			x, y := must(Ones(n, n)), must(Ones(n, n))
+			for b.Loop() {
+				must(x.Add(y))
+			}
+			bytes := 3 * 4 * float64(n*n) * float64(b.N)
+			b.ReportMetric(bytes/b.Elapsed().Seconds()/1e9, "GB/s")
+		})
+	}
+}
+
+func BenchmarkSum(b *testing.B) {
+	for _, n := range []int{64, 256, 1024} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			x := must(Ones(n, n))
+			for b.Loop() {
+				must(x.Sum([]int{1}, false))
+			}
+			bytes := 4 * float64(n*n) * float64(b.N)
+			b.ReportMetric(bytes/b.Elapsed().Seconds()/1e9, "GB/s")
+		})
+	}
+}

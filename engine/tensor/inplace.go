@@ -1,0 +1,121 @@
+package tensor
+
+import "fmt"
+
+// In-place ops overwrite a tensor's elements (through its strides, so a
+// view writes into the tensor it views) and bump its storage's version.
+// They return t itself. PyTorch writes them with a trailing underscore:
+// AddInPlace is add_.
+//
+// Safety rules, as in PyTorch:
+//   - A leaf that requires grad (a parameter) may be modified in place only
+//     inside NoGrad: otherwise its gradient would describe values that no
+//     longer exist.
+//   - An op that saved a tensor for backward notes its version; if the
+//     tensor is modified afterwards, Backward returns an error rather than
+//     a wrong gradient.
+//   - With gradient tracking on, t takes the in-place op's place in the
+//     graph: the op is recorded on the old value, and t now points to it.
+//
+// One simplification: while gradients are tracked, a view of a tensor that
+// requires grad cannot be modified in place (PyTorch rewires the base
+// tensor's graph; here that is an error).
+
+// AddInPlace adds u (broadcast to t's shape) to t; PyTorch's add_.
+func (t *Tensor) AddInPlace(u *Tensor) (*Tensor, error) {
+	return t.inPlace("add_", func(old *Tensor) (*Tensor, error) { return old.Add(u) })
+}
+
+// AddScaledInPlace adds alpha·u to t, PyTorch's add_(u, alpha=alpha): the
+// step of gradient descent, p ← p - lr·g, is p.AddScaledInPlace(g, -lr).
+func (t *Tensor) AddScaledInPlace(u *Tensor, alpha float32) (*Tensor, error) {
+	return t.inPlace("add_", func(old *Tensor) (*Tensor, error) { return old.Add(u.MulScalar(alpha)) })
+}
+
+// SubInPlace subtracts u from t; PyTorch's sub_.
+func (t *Tensor) SubInPlace(u *Tensor) (*Tensor, error) {
+	return t.inPlace("sub_", func(old *Tensor) (*Tensor, error) { return old.Sub(u) })
+}
+
+// MulInPlace multiplies t by u; PyTorch's mul_.
+func (t *Tensor) MulInPlace(u *Tensor) (*Tensor, error) {
+	return t.inPlace("mul_", func(old *Tensor) (*Tensor, error) { return old.Mul(u) })
+}
+
+// DivInPlace divides t by u; PyTorch's div_.
+func (t *Tensor) DivInPlace(u *Tensor) (*Tensor, error) {
+	return t.inPlace("div_", func(old *Tensor) (*Tensor, error) { return old.Div(u) })
+}
+
+// AddScalarInPlace adds s to every element; PyTorch's add_(s).
+func (t *Tensor) AddScalarInPlace(s float32) (*Tensor, error) {
+	return t.inPlace("add_", func(old *Tensor) (*Tensor, error) { return old.AddScalar(s), nil })
+}
+
+// MulScalarInPlace multiplies every element by s; PyTorch's mul_(s).
+func (t *Tensor) MulScalarInPlace(s float32) (*Tensor, error) {
+	return t.inPlace("mul_", func(old *Tensor) (*Tensor, error) { return old.MulScalar(s), nil })
+}
+
+// ClampInPlace limits every element to [lo, hi]; PyTorch's clamp_.
+func (t *Tensor) ClampInPlace(lo, hi float32) (*Tensor, error) {
+	return t.inPlace("clamp_", func(old *Tensor) (*Tensor, error) { return old.Clamp(lo, hi), nil })
+}
+
+// FillInPlace sets every element to v; PyTorch's fill_. The result is a
+// constant: no gradient flows to what t was computed from.
+func (t *Tensor) FillInPlace(v float32) (*Tensor, error) {
+	return t.inPlace("fill_", func(old *Tensor) (*Tensor, error) { return FullLike(old, v), nil })
+}
+
+// ZeroInPlace sets every element to 0; PyTorch's zero_.
+func (t *Tensor) ZeroInPlace() (*Tensor, error) { return t.FillInPlace(0) }
+
+// CopyInPlace copies src (broadcast to t's shape) into t; PyTorch's copy_.
+// The gradient flows to src.
+func (t *Tensor) CopyInPlace(src *Tensor) (*Tensor, error) {
+	return t.inPlace("copy_", func(old *Tensor) (*Tensor, error) {
+		e, err := src.Expand(old.shape...)
+		if err != nil {
+			return nil, fmt.Errorf("copy_: source of shape %v does not broadcast to destination shape %v", src.shape, old.shape)
+		}
+		return e.Clone(), nil
+	})
+}
+
+// inPlace computes the new value from the old one out of place, checks the
+// safety rules, then writes it into t's storage.
+func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) (*Tensor, error) {
+	tracking := GradEnabled()
+	if tracking && t.requiresGrad && t.node == nil {
+		return nil, fmt.Errorf("%s: tensor of shape %v is a leaf that requires grad; modify it inside NoGrad (as an optimizer step does) or work on a copy", op, t.shape)
+	}
+	for d, s := range t.strides {
+		if s == 0 && t.shape[d] > 1 {
+			return nil, fmt.Errorf("%s: tensor of shape %v is an expanded view where several elements share one memory location; Clone it first", op, t.shape)
+		}
+	}
+	// old is t as it was, in the same place in the graph. While tracking,
+	// it is a snapshot of the values (PyTorch's "original self"), because
+	// the op may save it for backward and its storage is about to change.
+	old := *t
+	if tracking {
+		old.st, old.strides, old.offset = &storage{data: t.Data()}, contiguousStrides(t.shape), 0
+	}
+	r, err := compute(&old)
+	if err != nil {
+		return nil, err
+	}
+	if !sameShape(r.shape, t.shape) {
+		return nil, fmt.Errorf("%s: result of shape %v does not fit the tensor of shape %v; an in-place op cannot change its tensor's shape", op, r.shape, t.shape)
+	}
+	if tracking && r.requiresGrad && t.view {
+		return nil, fmt.Errorf("%s: tensor of shape %v is a view, and in-place ops on views are not tracked by autograd here; use the out-of-place op", op, t.shape)
+	}
+	copyInto(t, r)
+	t.st.version++
+	if tracking {
+		t.node, t.requiresGrad = r.node, r.requiresGrad
+	}
+	return t, nil
+}

@@ -1,0 +1,90 @@
+package tensor
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestInPlaceModifiesViews(t *testing.T) {
+	x := must(New([]float32{1, 2, 3, 4, 5, 6}, 2, 3))
+	col := must(x.Select(1, 1)) // [2, 5], a view
+	must(col.AddScalarInPlace(10))
+	wantData(t, "x", x, []int{2, 3}, []float32{1, 12, 3, 4, 15, 6})
+	if x.Version() != 1 {
+		t.Errorf("version = %d, want 1", x.Version())
+	}
+	tr := must(x.Transpose(0, 1))
+	must(tr.ZeroInPlace())
+	wantData(t, "x after zero_", x, []int{2, 3}, []float32{0, 0, 0, 0, 0, 0})
+	must(x.FillInPlace(7))
+	must(x.MulInPlace(must(New([]float32{1, 2, 3}, 3))))
+	wantData(t, "fill_ then mul_", x, []int{2, 3}, []float32{7, 14, 21, 7, 14, 21})
+}
+
+func TestInPlaceErrors(t *testing.T) {
+	w := param(t, []float32{1, 2}, 2)
+	if _, err := w.AddScalarInPlace(1); err == nil || !strings.Contains(err.Error(), "add_: tensor of shape [2] is a leaf that requires grad") {
+		t.Fatalf("error = %v", err)
+	}
+	// Inside NoGrad, as in an optimizer step, it is allowed.
+	var err error
+	NoGrad(func() { _, err = w.AddScaledInPlace(must(New([]float32{1, 1}, 2)), -0.5) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "sgd step", w, []int{2}, []float32{0.5, 1.5})
+
+	x := must(Zeros(2, 3))
+	if _, err := x.AddInPlace(must(Zeros(3, 3))); err == nil || !strings.Contains(err.Error(), "do not broadcast") {
+		t.Fatalf("error = %v", err)
+	}
+	if _, err := x.AddInPlace(must(Zeros(4, 2, 3))); err == nil || !strings.Contains(err.Error(), "cannot change its tensor's shape") {
+		t.Fatalf("error = %v", err)
+	}
+	e := must(must(Zeros(1, 3)).Expand(2, 3))
+	if _, err := e.FillInPlace(1); err == nil || !strings.Contains(err.Error(), "expanded view") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+// The version-counter rule: modifying a tensor that an op saved for
+// backward makes backward fail instead of returning a wrong gradient.
+func TestInPlaceSafetyRule(t *testing.T) {
+	t.Run("saved input", func(t *testing.T) {
+		a := must(New([]float32{1, 2}, 2)) // a constant, saved by mul
+		w := param(t, []float32{3, 4}, 2)
+		y := must(a.Mul(w)).SumAll()
+		must(a.AddScalarInPlace(1))
+		err := y.Backward()
+		if err == nil || !strings.Contains(err.Error(), "saved for the backward pass was modified in place") || !strings.Contains(err.Error(), "mul") {
+			t.Fatalf("error = %v", err)
+		}
+	})
+	t.Run("saved output", func(t *testing.T) {
+		x := param(t, []float32{1, 2}, 2)
+		y := x.Exp() // exp saves its output
+		must(y.MulScalarInPlace(2))
+		err := y.SumAll().Backward()
+		if err == nil || !strings.Contains(err.Error(), "exp saved for the backward pass was modified") {
+			t.Fatalf("error = %v", err)
+		}
+	})
+	t.Run("not saved is fine", func(t *testing.T) {
+		x := param(t, []float32{1, 2}, 2)
+		y := x.MulScalar(3) // mul saved only the scalar
+		must(y.AddScalarInPlace(1))
+		must(y.MulInPlace(y.Detach().Clone()))
+		if err := y.SumAll().Backward(); err != nil {
+			t.Fatal(err)
+		}
+		// y = (3x+1)·c with c = 3x+1 held constant: dy/dx = 3c.
+		wantData(t, "grad", x.Grad(), []int{2}, []float32{12, 21})
+	})
+	t.Run("view of graph tensor", func(t *testing.T) {
+		x := param(t, []float32{1, 2}, 2)
+		v := must(x.MulScalar(1).Reshape(1, 2))
+		if _, err := v.AddScalarInPlace(1); err == nil || !strings.Contains(err.Error(), "is a view") {
+			t.Fatalf("error = %v", err)
+		}
+	})
+}

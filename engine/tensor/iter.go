@@ -1,0 +1,143 @@
+package tensor
+
+import "fmt"
+
+// walker visits the positions of a shape in row-major order while keeping
+// the storage offset of the matching element of several tensors. Each
+// tensor must broadcast to the shape; along a broadcast dimension its
+// stride is 0, so the same element is read again.
+//
+// Updating offsets incrementally (add a stride when an index moves, rewind
+// when it wraps) avoids a multiply per dimension per element.
+type walker struct {
+	shape   []int
+	index   []int
+	strides [][]int // strides[k][d]: step of tensor k along dimension d
+	off     []int   // current storage offset of each tensor
+}
+
+func newWalker(shape []int, ts ...*Tensor) *walker {
+	w := &walker{shape: shape, index: make([]int, len(shape)), off: make([]int, len(ts))}
+	for k, t := range ts {
+		w.strides = append(w.strides, broadcastStrides(t, shape))
+		w.off[k] = t.offset
+	}
+	return w
+}
+
+// next moves to the following position.
+func (w *walker) next() {
+	for d := len(w.index) - 1; d >= 0; d-- {
+		w.index[d]++
+		if w.index[d] < w.shape[d] {
+			for k := range w.off {
+				w.off[k] += w.strides[k][d]
+			}
+			return
+		}
+		w.index[d] = 0
+		for k := range w.off {
+			w.off[k] -= w.strides[k][d] * (w.shape[d] - 1)
+		}
+	}
+}
+
+// broadcastStrides returns t's strides aligned to the right of shape, with
+// 0 for every dimension that t lacks or has size 1.
+func broadcastStrides(t *Tensor, shape []int) []int {
+	strides := make([]int, len(shape))
+	for i := 1; i <= len(t.shape); i++ {
+		if t.shape[len(t.shape)-i] != 1 {
+			strides[len(shape)-i] = t.strides[len(t.strides)-i]
+		}
+	}
+	return strides
+}
+
+// broadcastShapes returns the shape that a and b broadcast to, or an error
+// naming op when they are incompatible. Shapes are aligned from the right
+// and each pair of dimensions must be equal or one of them must be 1.
+func broadcastShapes(op string, a, b []int) ([]int, error) {
+	n := max(len(a), len(b))
+	out := make([]int, n)
+	for i := 1; i <= n; i++ {
+		da, db := dimFromRight(a, i), dimFromRight(b, i)
+		switch {
+		case da == db || db == 1:
+			out[n-i] = da
+		case da == 1:
+			out[n-i] = db
+		default:
+			return nil, fmt.Errorf("%s: shapes %v and %v do not broadcast: dimension %d is %d in one and %d in the other, expected equal sizes or 1", op, a, b, n-i, da, db)
+		}
+	}
+	return out, nil
+}
+
+// dimFromRight returns the i-th dimension counted from the right (i ≥ 1),
+// or 1 when the shape has fewer dimensions.
+func dimFromRight(shape []int, i int) int {
+	if i > len(shape) {
+		return 1
+	}
+	return shape[len(shape)-i]
+}
+
+// normDim turns a possibly negative dimension (-1 is the last) into an
+// index in [0, ndim), or returns an error naming op.
+func normDim(op string, dim, ndim int, shape []int) (int, error) {
+	if dim < -ndim || dim >= ndim {
+		if ndim == 0 {
+			return 0, fmt.Errorf("%s: dimension %d is out of range for a 0-d tensor (shape %v)", op, dim, shape)
+		}
+		return 0, fmt.Errorf("%s: dimension %d is out of range for shape %v, expected %d to %d", op, dim, shape, -ndim, ndim-1)
+	}
+	if dim < 0 {
+		dim += ndim
+	}
+	return dim, nil
+}
+
+// normDims normalises a list of dimensions and rejects repeats; nil means
+// every dimension.
+func normDims(op string, dims []int, shape []int) ([]bool, error) {
+	reduce := make([]bool, len(shape))
+	if dims == nil {
+		for i := range reduce {
+			reduce[i] = true
+		}
+		return reduce, nil
+	}
+	for _, d := range dims {
+		nd, err := normDim(op, d, len(shape), shape)
+		if err != nil {
+			return nil, err
+		}
+		if reduce[nd] {
+			return nil, fmt.Errorf("%s: dimension %d appears twice in %v", op, nd, dims)
+		}
+		reduce[nd] = true
+	}
+	return reduce, nil
+}
+
+// copyInto writes src's values into dst element by element; src must
+// broadcast to dst's shape. dst may be a strided view.
+func copyInto(dst, src *Tensor) {
+	w := newWalker(dst.shape, dst, src)
+	for range dst.Numel() {
+		dst.st.data[w.off[0]] = src.st.data[w.off[1]]
+		w.next()
+	}
+}
+
+// addInto adds src's values into dst element by element. When dst is a
+// view with stride 0 (an expanded tensor) the contributions accumulate,
+// which is what the gradient of a broadcast needs.
+func addInto(dst, src *Tensor) {
+	w := newWalker(src.shape, dst, src)
+	for range src.Numel() {
+		dst.st.data[w.off[0]] += src.st.data[w.off[1]]
+		w.next()
+	}
+}

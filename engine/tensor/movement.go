@@ -1,0 +1,310 @@
+package tensor
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Movement ops change how the storage is read, not the values: they return
+// views that share t's storage (no copy) by computing a new shape, new
+// strides and a new offset. Writing through a view (with an in-place op)
+// changes the original tensor too, as in PyTorch.
+//
+// Their backward moves the gradient back the same way: Reshape's gradient
+// is reshaped back, Permute's permuted back, Narrow's written into zeros
+// of the input's shape.
+
+// viewOf makes a view of t's storage with the given layout.
+func (t *Tensor) viewOf(shape, strides []int, offset int) *Tensor {
+	return &Tensor{st: t.st, shape: shape, strides: strides, offset: offset, view: true}
+}
+
+// Reshape returns a tensor with the same elements in row-major order and a
+// new shape; one dimension may be -1 and is then inferred. It is a view
+// when t is contiguous and a copy otherwise, like PyTorch's reshape.
+func (t *Tensor) Reshape(shape ...int) (*Tensor, error) {
+	shape, err := inferShape("reshape", t.shape, shape)
+	if err != nil {
+		return nil, err
+	}
+	src := t.Contiguous()
+	out := src.viewOf(shape, contiguousStrides(shape), src.offset)
+	record(out, "reshape", []*Tensor{src}, nil, func(g *Tensor) []*Tensor {
+		return []*Tensor{must(g.Reshape(src.shape...))}
+	})
+	return out, nil
+}
+
+// View is Reshape that never copies: it fails on a non-contiguous tensor
+// (such as a transpose), where Reshape would copy. (PyTorch's view also
+// accepts some non-contiguous layouts; this one keeps the rule simple.)
+func (t *Tensor) View(shape ...int) (*Tensor, error) {
+	if !t.IsContiguous() {
+		return nil, fmt.Errorf("view: tensor of shape %v with strides %v is not contiguous; use Reshape, which copies, or Contiguous first", t.shape, t.strides)
+	}
+	return t.Reshape(shape...)
+}
+
+// Flatten merges dimensions start..end (inclusive, negative counts from
+// the end) into one, as a view when possible. Flatten(0, -1) gives 1-D.
+func (t *Tensor) Flatten(start, end int) (*Tensor, error) {
+	if t.Dim() == 0 {
+		return t.Reshape(1)
+	}
+	s, err := normDim("flatten", start, t.Dim(), t.shape)
+	if err != nil {
+		return nil, err
+	}
+	e, err := normDim("flatten", end, t.Dim(), t.shape)
+	if err != nil {
+		return nil, err
+	}
+	if s > e {
+		return nil, fmt.Errorf("flatten: start dimension %d comes after end dimension %d for shape %v", s, e, t.shape)
+	}
+	shape := append(append(append([]int{}, t.shape[:s]...), product(t.shape[s:e+1])), t.shape[e+1:]...)
+	return t.Reshape(shape...)
+}
+
+// inferShape checks that shape has as many elements as old, filling in a
+// single -1 dimension.
+func inferShape(op string, old, shape []int) ([]int, error) {
+	shape = append([]int{}, shape...)
+	n, infer := 1, -1
+	for i, d := range shape {
+		switch {
+		case d == -1 && infer < 0:
+			infer = i
+		case d < 0:
+			return nil, fmt.Errorf("%s: invalid shape %v: sizes must be ≥ 0, with at most one -1", op, shape)
+		default:
+			n *= d
+		}
+	}
+	total := product(old)
+	if infer >= 0 && n != 0 && total%n == 0 {
+		shape[infer] = total / n
+		n = total
+	}
+	if n != total {
+		return nil, fmt.Errorf("%s: cannot reshape tensor of shape %v (%d elements) to %v", op, old, total, shape)
+	}
+	return shape, nil
+}
+
+// Permute reorders the dimensions: dimension i of the result is dimension
+// dims[i] of t. It is always a view.
+func (t *Tensor) Permute(dims ...int) (*Tensor, error) {
+	if len(dims) != t.Dim() {
+		return nil, fmt.Errorf("permute: %v has %d dimensions but the tensor of shape %v has %d", dims, len(dims), t.shape, t.Dim())
+	}
+	perm := make([]int, len(dims))
+	seen := make([]bool, len(dims))
+	for i, d := range dims {
+		nd, err := normDim("permute", d, t.Dim(), t.shape)
+		if err != nil {
+			return nil, err
+		}
+		if seen[nd] {
+			return nil, fmt.Errorf("permute: dimension %d repeats in %v, expected a permutation of 0..%d", nd, dims, t.Dim()-1)
+		}
+		seen[nd], perm[i] = true, nd
+	}
+	shape, strides := make([]int, len(perm)), make([]int, len(perm))
+	inverse := make([]int, len(perm))
+	for i, p := range perm {
+		shape[i], strides[i], inverse[p] = t.shape[p], t.strides[p], i
+	}
+	out := t.viewOf(shape, strides, t.offset)
+	record(out, "permute", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
+		return []*Tensor{must(g.Permute(inverse...))}
+	})
+	return out, nil
+}
+
+// Transpose swaps two dimensions, as a view.
+func (t *Tensor) Transpose(d0, d1 int) (*Tensor, error) {
+	a, err := normDim("transpose", d0, t.Dim(), t.shape)
+	if err != nil {
+		return nil, err
+	}
+	b, err := normDim("transpose", d1, t.Dim(), t.shape)
+	if err != nil {
+		return nil, err
+	}
+	perm := make([]int, t.Dim())
+	for i := range perm {
+		perm[i] = i
+	}
+	perm[a], perm[b] = b, a
+	return t.Permute(perm...)
+}
+
+// Expand returns a view in which dimensions of size 1 are repeated to the
+// given sizes without copying (their stride is 0). New leading dimensions
+// may be added; -1 keeps a size.
+func (t *Tensor) Expand(shape ...int) (*Tensor, error) {
+	lead := len(shape) - t.Dim()
+	if lead < 0 {
+		return nil, fmt.Errorf("expand: target shape %v has fewer dimensions than the tensor's shape %v", shape, t.shape)
+	}
+	newShape, strides := make([]int, len(shape)), make([]int, len(shape))
+	for i, n := range shape {
+		if i < lead {
+			if n < 0 {
+				return nil, fmt.Errorf("expand: new leading dimension %d of %v must be ≥ 0", i, shape)
+			}
+			newShape[i] = n
+			continue
+		}
+		old := t.shape[i-lead]
+		switch {
+		case n == -1 || n == old:
+			newShape[i], strides[i] = old, t.strides[i-lead]
+		case old == 1 && n >= 0:
+			newShape[i] = n
+		default:
+			return nil, fmt.Errorf("expand: cannot expand shape %v to %v: dimension %d has size %d, expected 1 or %d", t.shape, shape, i, old, n)
+		}
+	}
+	out := t.viewOf(newShape, strides, t.offset)
+	// The gradient is g itself: Backward sums a gradient of a broadcast
+	// shape down to the input's shape, which is exactly expand's backward.
+	record(out, "expand", []*Tensor{t}, nil, func(g *Tensor) []*Tensor { return []*Tensor{g} })
+	return out, nil
+}
+
+// Squeeze removes dimensions of size 1: the listed ones (those not of size
+// 1 are left alone, as in PyTorch), or all of them when none is listed.
+func (t *Tensor) Squeeze(dims ...int) (*Tensor, error) {
+	drop := make([]bool, t.Dim())
+	for i, n := range t.shape {
+		drop[i] = len(dims) == 0 && n == 1
+	}
+	for _, d := range dims {
+		nd, err := normDim("squeeze", d, t.Dim(), t.shape)
+		if err != nil {
+			return nil, err
+		}
+		drop[nd] = t.shape[nd] == 1
+	}
+	var shape, strides []int
+	for i := range t.shape {
+		if !drop[i] {
+			shape, strides = append(shape, t.shape[i]), append(strides, t.strides[i])
+		}
+	}
+	return t.reshapedView("squeeze", shape, strides), nil
+}
+
+// Unsqueeze inserts a dimension of size 1 at position dim (from -Dim()-1
+// to Dim()), as a view.
+func (t *Tensor) Unsqueeze(dim int) (*Tensor, error) {
+	d, err := normDim("unsqueeze", dim, t.Dim()+1, t.shape)
+	if err != nil {
+		return nil, err
+	}
+	stride := 1
+	if d < t.Dim() {
+		stride = t.strides[d] * t.shape[d]
+	}
+	shape := slices.Insert(slices.Clone(t.shape), d, 1)
+	strides := slices.Insert(slices.Clone(t.strides), d, stride)
+	return t.reshapedView("unsqueeze", shape, strides), nil
+}
+
+// reshapedView is a view that only adds or removes dimensions of size 1;
+// its gradient is reshaped back.
+func (t *Tensor) reshapedView(op string, shape, strides []int) *Tensor {
+	out := t.viewOf(shape, strides, t.offset)
+	record(out, op, []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
+		return []*Tensor{must(g.Reshape(t.shape...))}
+	})
+	return out
+}
+
+// Narrow returns the view of elements start ≤ i < start+length along dim.
+func (t *Tensor) Narrow(dim, start, length int) (*Tensor, error) {
+	d, err := normDim("narrow", dim, t.Dim(), t.shape)
+	if err != nil {
+		return nil, err
+	}
+	if start < 0 || length < 0 || start+length > t.shape[d] {
+		return nil, fmt.Errorf("narrow: start %d and length %d do not fit dimension %d of shape %v, expected 0 ≤ start ≤ start+length ≤ %d", start, length, d, t.shape, t.shape[d])
+	}
+	return t.Slice(d, start, start+length, 1)
+}
+
+// Slice returns the view of elements start, start+step, … before end along
+// dim, like Python's t[..., start:end:step]. Negative start and end count
+// from the end and are clamped to the dimension, as in Python; step must
+// be positive.
+func (t *Tensor) Slice(dim, start, end, step int) (*Tensor, error) {
+	d, err := normDim("slice", dim, t.Dim(), t.shape)
+	if err != nil {
+		return nil, err
+	}
+	if step <= 0 {
+		return nil, fmt.Errorf("slice: step %d must be positive", step)
+	}
+	n := t.shape[d]
+	start, end = clampIndex(start, n), clampIndex(end, n)
+	length := 0
+	if end > start {
+		length = (end - start + step - 1) / step
+	}
+	sliceView := func(x *Tensor) *Tensor {
+		shape, strides := slices.Clone(x.shape), slices.Clone(x.strides)
+		shape[d], strides[d] = length, x.strides[d]*step
+		return x.viewOf(shape, strides, x.offset+start*x.strides[d])
+	}
+	out := sliceView(t)
+	record(out, "slice", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
+		return []*Tensor{viewGrad(g, t.shape, sliceView)}
+	})
+	return out, nil
+}
+
+// Select returns the view at position index along dim, with that
+// dimension removed: t.Select(0, i) is row i, like t[i] in PyTorch.
+// A negative index counts from the end.
+func (t *Tensor) Select(dim, index int) (*Tensor, error) {
+	d, err := normDim("select", dim, t.Dim(), t.shape)
+	if err != nil {
+		return nil, err
+	}
+	n := t.shape[d]
+	if index < -n || index >= n {
+		return nil, fmt.Errorf("select: index %d is out of range for dimension %d of shape %v, expected %d to %d", index, d, t.shape, -n, n-1)
+	}
+	if index < 0 {
+		index += n
+	}
+	selectView := func(x *Tensor) *Tensor {
+		shape := slices.Delete(slices.Clone(x.shape), d, d+1)
+		strides := slices.Delete(slices.Clone(x.strides), d, d+1)
+		return x.viewOf(shape, strides, x.offset+index*x.strides[d])
+	}
+	out := selectView(t)
+	record(out, "select", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
+		return []*Tensor{viewGrad(g, t.shape, selectView)}
+	})
+	return out, nil
+}
+
+// clampIndex turns a Python-style slice bound into a position in [0, n].
+func clampIndex(i, n int) int {
+	if i < 0 {
+		i += n
+	}
+	return min(max(i, 0), n)
+}
+
+// viewGrad is the backward of any view that picks some elements of its
+// input: a zero tensor of the input's shape receives g through the very
+// same view, so each picked element gets its gradient and the rest get 0.
+func viewGrad(g *Tensor, shape []int, view func(*Tensor) *Tensor) *Tensor {
+	z := empty(shape)
+	addInto(view(z), g)
+	return z
+}

@@ -1,0 +1,282 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Reductions take a list of dimensions (negative counts from the end; nil
+// means all of them) and keepdim: with keepdim the reduced dimensions stay
+// as size 1, which makes the result broadcast against the input.
+//
+// Sum, Max and Min are primitives with their own backward; Mean, Var, Std,
+// LogSumExp, Softmax and LogSoftmax are compositions of primitives, so
+// their gradients come for free.
+
+// Sum adds the elements over dims.
+func (t *Tensor) Sum(dims []int, keepdim bool) (*Tensor, error) {
+	reduce, err := normDims("sum", dims, t.shape)
+	if err != nil {
+		return nil, err
+	}
+	out := t.reduce(reduce, keepdim, 0, func(acc, x float64) float64 { return acc + x })
+	// Every input element contributed once, so it gets the output's
+	// gradient: broadcast g back over the reduced dimensions.
+	record(out, "sum", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
+		return []*Tensor{expandBack(g, t.shape, reduce)}
+	})
+	return out, nil
+}
+
+// SumAll returns the sum of all elements as a 0-d tensor.
+func (t *Tensor) SumAll() *Tensor { return must(t.Sum(nil, false)) }
+
+// Max returns the largest element over dims (PyTorch's amax: values only;
+// use Argmax for positions). On ties the gradient is split evenly.
+func (t *Tensor) Max(dims []int, keepdim bool) (*Tensor, error) {
+	return t.extreme("max", math.Inf(-1), math.Max, dims, keepdim)
+}
+
+// Min returns the smallest element over dims (PyTorch's amin). On ties the
+// gradient is split evenly.
+func (t *Tensor) Min(dims []int, keepdim bool) (*Tensor, error) {
+	return t.extreme("min", math.Inf(1), math.Min, dims, keepdim)
+}
+
+// extreme implements Max and Min. Backward sends g to the positions that
+// hold the extreme value: mask = (x == y), divided by how many there are.
+func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) float64, dims []int, keepdim bool) (*Tensor, error) {
+	reduce, err := normDims(name, dims, t.shape)
+	if err != nil {
+		return nil, err
+	}
+	for d, r := range reduce {
+		if r && t.shape[d] == 0 {
+			return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %v: it is empty", name, d, t.shape)
+		}
+	}
+	out := t.reduce(reduce, keepdim, init, pick)
+	record(out, name, []*Tensor{t}, []*Tensor{t, out}, func(g *Tensor) []*Tensor {
+		y := expandBack(out, t.shape, reduce)
+		mask := must(t.Eq(y))
+		count := expandBack(must(mask.Sum(dims, true)), t.shape, reduce)
+		return []*Tensor{must(must(mask.Div(count)).Mul(expandBack(g, t.shape, reduce)))}
+	})
+	return out, nil
+}
+
+// Mean averages the elements over dims.
+func (t *Tensor) Mean(dims []int, keepdim bool) (*Tensor, error) {
+	reduce, err := normDims("mean", dims, t.shape)
+	if err != nil {
+		return nil, err
+	}
+	return must(t.Sum(dims, keepdim)).DivScalar(float32(reducedCount(t.shape, reduce))), nil
+}
+
+// MeanAll returns the mean of all elements as a 0-d tensor.
+func (t *Tensor) MeanAll() *Tensor { return must(t.Mean(nil, false)) }
+
+// Var returns the variance over dims: the sum of squared deviations from
+// the mean divided by N - correction. correction 1 is Bessel's unbiased
+// estimate (PyTorch's default), 0 the population variance.
+func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) {
+	reduce, err := normDims("var", dims, t.shape)
+	if err != nil {
+		return nil, err
+	}
+	d := must(t.Sub(must(t.Mean(dims, true))))
+	ss := must(must(d.Mul(d)).Sum(dims, keepdim))
+	return ss.DivScalar(float32(reducedCount(t.shape, reduce) - correction)), nil
+}
+
+// Std returns the standard deviation over dims, the square root of Var.
+func (t *Tensor) Std(dims []int, correction int, keepdim bool) (*Tensor, error) {
+	if _, err := normDims("std", dims, t.shape); err != nil {
+		return nil, err
+	}
+	return must(t.Var(dims, correction, keepdim)).Sqrt(), nil
+}
+
+// LogSumExp returns log(sum(exp(t))) over dims, computed stably: the
+// maximum m is subtracted before exponentiating and added back after, so
+// large inputs do not overflow. m is a constant here (detached): the
+// result does not depend on it, so no gradient needs to flow through it.
+func (t *Tensor) LogSumExp(dims []int, keepdim bool) (*Tensor, error) {
+	reduce, err := normDims("logsumexp", dims, t.shape)
+	if err != nil {
+		return nil, err
+	}
+	m, err := t.Max(dims, true)
+	if err != nil {
+		return nil, fmt.Errorf("logsumexp%s", strings.TrimPrefix(err.Error(), "max"))
+	}
+	m = m.finiteOrZero()
+	out := must(must(must(t.Sub(m)).Exp().Sum(dims, true)).Log().Add(m))
+	if keepdim {
+		return out, nil
+	}
+	return out.Reshape(reducedShape(t.shape, reduce, false)...)
+}
+
+// Softmax returns exp(t) / sum(exp(t)) along dim: each slice along dim
+// becomes a probability distribution. The (detached) maximum is
+// subtracted first so that exp cannot overflow; it cancels in the ratio.
+func (t *Tensor) Softmax(dim int) (*Tensor, error) {
+	if _, err := normDim("softmax", dim, len(t.shape), t.shape); err != nil {
+		return nil, err
+	}
+	m, err := t.Max([]int{dim}, true)
+	if err != nil {
+		return nil, fmt.Errorf("softmax%s", strings.TrimPrefix(err.Error(), "max"))
+	}
+	e := must(t.Sub(m.finiteOrZero())).Exp()
+	return e.Div(must(e.Sum([]int{dim}, true)))
+}
+
+// LogSoftmax returns log(softmax(t)) along dim, computed as
+// t - logsumexp(t), which stays finite where softmax underflows to 0.
+func (t *Tensor) LogSoftmax(dim int) (*Tensor, error) {
+	if _, err := normDim("logSoftmax", dim, len(t.shape), t.shape); err != nil {
+		return nil, err
+	}
+	lse, err := t.LogSumExp([]int{dim}, true)
+	if err != nil {
+		return nil, fmt.Errorf("logSoftmax%s", strings.TrimPrefix(err.Error(), "logsumexp"))
+	}
+	return t.Sub(lse)
+}
+
+// Argmax returns the index of the largest element along dim, as a float
+// tensor of whole numbers (PyTorch returns int64). The first index wins
+// on ties.
+func (t *Tensor) Argmax(dim int, keepdim bool) (*Tensor, error) {
+	return t.argReduce("argmax", dim, keepdim, func(a, b float32) bool { return a > b })
+}
+
+// Argmin returns the index of the smallest element along dim, as a float
+// tensor of whole numbers. The first index wins on ties.
+func (t *Tensor) Argmin(dim int, keepdim bool) (*Tensor, error) {
+	return t.argReduce("argmin", dim, keepdim, func(a, b float32) bool { return a < b })
+}
+
+// ArgmaxAll returns the position of the largest element in the flattened
+// tensor, as a 0-d float tensor.
+func (t *Tensor) ArgmaxAll() (*Tensor, error) {
+	return must(t.Reshape(-1)).argReduce("argmax", 0, false, func(a, b float32) bool { return a > b })
+}
+
+// ArgminAll returns the position of the smallest element in the flattened
+// tensor, as a 0-d float tensor.
+func (t *Tensor) ArgminAll() (*Tensor, error) {
+	return must(t.Reshape(-1)).argReduce("argmin", 0, false, func(a, b float32) bool { return a < b })
+}
+
+// argReduce finds, for each slice along dim, the index of the element that
+// beats all earlier ones under better.
+func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b float32) bool) (*Tensor, error) {
+	d, err := normDim(name, dim, len(t.shape), t.shape)
+	if err != nil {
+		return nil, err
+	}
+	if t.shape[d] == 0 {
+		return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %v: it is empty", name, d, t.shape)
+	}
+	// Move dim last, keeping the others in order, so that every slice is
+	// a contiguous run of the values.
+	perm := []int{}
+	for i := range t.shape {
+		if i != d {
+			perm = append(perm, i)
+		}
+	}
+	x := must(t.Detach().Permute(append(perm, d)...)).values()
+	n := t.shape[d]
+	idx := make([]float32, len(x)/n)
+	for i := range idx {
+		row := x[i*n : (i+1)*n]
+		best := 0
+		for j, v := range row {
+			if better(v, row[best]) {
+				best = j
+			}
+		}
+		idx[i] = float32(best)
+	}
+	outShape := append(append([]int{}, t.shape[:d]...), t.shape[d+1:]...)
+	out := fromData(idx, outShape)
+	if keepdim {
+		return out.Unsqueeze(d)
+	}
+	return out, nil
+}
+
+// reduce folds the elements of t over the dimensions marked in reduce,
+// starting from init, accumulating in float64 for accuracy.
+func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc, x float64) float64) *Tensor {
+	kshape := reducedShape(t.shape, reduce, true)
+	acc := make([]float64, product(kshape))
+	for i := range acc {
+		acc[i] = init
+	}
+	// Walk the input; the keepdim-shaped output broadcasts to it, so its
+	// offset follows the kept dimensions and stays put along reduced ones.
+	k := &Tensor{shape: kshape, strides: contiguousStrides(kshape)}
+	w := newWalker(t.shape, t, k)
+	for range t.Numel() {
+		acc[w.off[1]] = fold(acc[w.off[1]], float64(t.st.data[w.off[0]]))
+		w.next()
+	}
+	data := make([]float32, len(acc))
+	for i, v := range acc {
+		data[i] = float32(v)
+	}
+	return fromData(data, reducedShape(t.shape, reduce, keepdim))
+}
+
+// reducedCount is the number of input elements folded into each output
+// element: the product of the reduced dimensions.
+func reducedCount(shape []int, reduce []bool) int {
+	n := 1
+	for d, r := range reduce {
+		if r {
+			n *= shape[d]
+		}
+	}
+	return n
+}
+
+// reducedShape is shape with the reduced dimensions set to 1 (keepdim) or
+// removed.
+func reducedShape(shape []int, reduce []bool, keepdim bool) []int {
+	out := []int{}
+	for d, n := range shape {
+		switch {
+		case !reduce[d]:
+			out = append(out, n)
+		case keepdim:
+			out = append(out, 1)
+		}
+	}
+	return out
+}
+
+// expandBack turns a reduction's result (or its gradient), with or without
+// kept dimensions, back into a view of the input's shape.
+func expandBack(g *Tensor, shape []int, reduce []bool) *Tensor {
+	g = must(g.Reshape(reducedShape(shape, reduce, true)...))
+	return must(g.Expand(shape...))
+}
+
+// finiteOrZero returns a detached copy with infinite values replaced by 0,
+// so that subtracting a maximum of ±Inf (an all -Inf slice) gives no NaN.
+func (t *Tensor) finiteOrZero() *Tensor {
+	v := t.Data()
+	for i, x := range v {
+		if math.IsInf(float64(x), 0) {
+			v[i] = 0
+		}
+	}
+	return fromData(v, t.shape)
+}

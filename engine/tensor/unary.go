@@ -1,0 +1,149 @@
+package tensor
+
+import "math"
+
+// unaryOp is one row of the gradient table for elementwise functions of one
+// tensor: the forward function and its derivative side by side. Values are
+// computed in float64 and rounded once to float32.
+type unaryOp struct {
+	name string
+	f    func(x float64) float64
+	// df is the derivative at input x, given the output y = f(x); many
+	// derivatives are cheapest in terms of y (exp, tanh, sigmoid).
+	df func(x, y float64) float64
+	// saveX and saveY say which of x and y df reads, so that only those
+	// are protected against in-place modification.
+	saveX, saveY bool
+}
+
+var (
+	negOp     = unaryOp{"neg", func(x float64) float64 { return -x }, func(x, y float64) float64 { return -1 }, false, false}
+	expOp     = unaryOp{"exp", math.Exp, func(x, y float64) float64 { return y }, false, true}
+	logOp     = unaryOp{"log", math.Log, func(x, y float64) float64 { return 1 / x }, true, false}
+	sqrtOp    = unaryOp{"sqrt", math.Sqrt, func(x, y float64) float64 { return 0.5 / y }, false, true}
+	absOp     = unaryOp{"abs", math.Abs, func(x, y float64) float64 { return sign(x) }, true, false}
+	sinOp     = unaryOp{"sin", math.Sin, func(x, y float64) float64 { return math.Cos(x) }, true, false}
+	cosOp     = unaryOp{"cos", math.Cos, func(x, y float64) float64 { return -math.Sin(x) }, true, false}
+	tanhOp    = unaryOp{"tanh", math.Tanh, func(x, y float64) float64 { return 1 - y*y }, false, true}
+	sigmoidOp = unaryOp{"sigmoid", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
+		func(x, y float64) float64 { return y * (1 - y) }, false, true}
+	// relu's derivative at 0 is taken as 0, as in PyTorch.
+	reluOp = unaryOp{"relu", func(x float64) float64 { return math.Max(x, 0) },
+		func(x, y float64) float64 { return step(y > 0) }, false, true}
+	// gelu is the exact form x·Φ(x), Φ the standard normal CDF (PyTorch's
+	// default, approximate='none'); its derivative is Φ(x) + x·φ(x).
+	geluOp = unaryOp{"gelu", func(x float64) float64 { return x * normalCDF(x) },
+		func(x, y float64) float64 { return normalCDF(x) + x*math.Exp(-x*x/2)/math.Sqrt(2*math.Pi) }, true, false}
+)
+
+// Neg returns -t elementwise.
+func (t *Tensor) Neg() *Tensor { return t.unary(negOp) }
+
+// Exp returns e^t elementwise.
+func (t *Tensor) Exp() *Tensor { return t.unary(expOp) }
+
+// Log returns the natural logarithm elementwise (NaN below 0, -Inf at 0).
+func (t *Tensor) Log() *Tensor { return t.unary(logOp) }
+
+// Sqrt returns the square root elementwise (NaN below 0).
+func (t *Tensor) Sqrt() *Tensor { return t.unary(sqrtOp) }
+
+// Abs returns |t| elementwise; its gradient at 0 is 0.
+func (t *Tensor) Abs() *Tensor { return t.unary(absOp) }
+
+// Sin returns the sine elementwise (radians).
+func (t *Tensor) Sin() *Tensor { return t.unary(sinOp) }
+
+// Cos returns the cosine elementwise (radians).
+func (t *Tensor) Cos() *Tensor { return t.unary(cosOp) }
+
+// Tanh returns the hyperbolic tangent elementwise.
+func (t *Tensor) Tanh() *Tensor { return t.unary(tanhOp) }
+
+// Sigmoid returns 1 / (1 + e^-t) elementwise.
+func (t *Tensor) Sigmoid() *Tensor { return t.unary(sigmoidOp) }
+
+// Relu returns max(t, 0) elementwise.
+func (t *Tensor) Relu() *Tensor { return t.unary(reluOp) }
+
+// Gelu returns the Gaussian error linear unit x·Φ(x) elementwise, with the
+// exact normal CDF Φ (PyTorch's default).
+func (t *Tensor) Gelu() *Tensor { return t.unary(geluOp) }
+
+// LeakyRelu returns t where t > 0 and slope·t elsewhere (PyTorch's default
+// slope is 0.01).
+func (t *Tensor) LeakyRelu(slope float32) *Tensor {
+	s := float64(slope)
+	return t.unary(unaryOp{"leakyRelu",
+		func(x float64) float64 {
+			if x > 0 {
+				return x
+			}
+			return s * x
+		},
+		func(x, y float64) float64 {
+			if x > 0 {
+				return 1
+			}
+			return s
+		}, true, false})
+}
+
+// Clamp limits every element to [lo, hi]. Pass float32(math.Inf(±1)) for
+// a missing bound. The gradient is 1 inside the range, bounds included,
+// and 0 outside, as in PyTorch.
+func (t *Tensor) Clamp(lo, hi float32) *Tensor {
+	l, h := float64(lo), float64(hi)
+	return t.unary(unaryOp{"clamp",
+		func(x float64) float64 { return math.Min(math.Max(x, l), h) },
+		func(x, y float64) float64 { return step(x >= l && x <= h) }, true, false})
+}
+
+// unary applies op to every element and records op.df for backward:
+// the input's gradient is g·df(x, y), element by element.
+func (t *Tensor) unary(op unaryOp) *Tensor {
+	x := t.values()
+	y := make([]float32, len(x))
+	for i, v := range x {
+		y[i] = float32(op.f(float64(v)))
+	}
+	out := fromData(y, t.shape)
+	var saved []*Tensor
+	if op.saveX {
+		saved = append(saved, t)
+	}
+	if op.saveY {
+		saved = append(saved, out)
+	}
+	record(out, op.name, []*Tensor{t}, saved, func(g *Tensor) []*Tensor {
+		x, y, gv := t.values(), out.values(), g.values()
+		dx := make([]float32, len(x))
+		for i := range dx {
+			dx[i] = float32(float64(gv[i]) * op.df(float64(x[i]), float64(y[i])))
+		}
+		return []*Tensor{fromData(dx, t.shape)}
+	})
+	return out
+}
+
+// sign returns -1, 0 or 1.
+func sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
+// step converts a condition to 1 or 0.
+func step(c bool) float64 {
+	if c {
+		return 1
+	}
+	return 0
+}
+
+// normalCDF is Φ(x), the probability that a standard normal is below x.
+func normalCDF(x float64) float64 { return 0.5 * (1 + math.Erf(x/math.Sqrt2)) }

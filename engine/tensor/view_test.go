@@ -1,0 +1,108 @@
+package tensor
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func arange(n int) *Tensor { return must(Arange(0, float64(n), 1)) }
+
+func TestViewsShareStorage(t *testing.T) {
+	x := must(arange(12).Reshape(3, 4))
+	tests := []struct {
+		name  string
+		v     *Tensor
+		shape []int
+		data  []float32
+	}{
+		{"reshape", must(x.Reshape(2, -1)), []int{2, 6}, []float32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}},
+		{"view", must(x.View(12)), []int{12}, []float32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}},
+		{"transpose", must(x.Transpose(0, 1)), []int{4, 3}, []float32{0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}},
+		{"permute", must(must(x.Reshape(3, 2, 2)).Permute(2, 0, 1)), []int{2, 3, 2}, []float32{0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11}},
+		{"expand", must(must(x.Select(1, 0)).Unsqueeze(1)), []int{3, 1}, []float32{0, 4, 8}},
+		{"narrow", must(x.Narrow(1, 1, 2)), []int{3, 2}, []float32{1, 2, 5, 6, 9, 10}},
+		{"slice step", must(x.Slice(1, 0, 4, 3)), []int{3, 2}, []float32{0, 3, 4, 7, 8, 11}},
+		{"select", must(x.Select(0, -1)), []int{4}, []float32{8, 9, 10, 11}},
+		{"squeeze", must(must(x.Unsqueeze(0)).Squeeze()), []int{3, 4}, x.Data()},
+		{"flatten", must(x.Flatten(0, -1)), []int{12}, x.Data()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !tc.v.SharesStorage(x) {
+				t.Error("not a view of x")
+			}
+			if !reflect.DeepEqual(tc.v.Shape(), tc.shape) || !reflect.DeepEqual(tc.v.Data(), tc.data) {
+				t.Errorf("got %v %v, want %v %v", tc.v.Shape(), tc.v.Data(), tc.shape, tc.data)
+			}
+		})
+	}
+	e := must(must(x.Select(1, 0)).Unsqueeze(1))
+	ex := must(e.Expand(3, 5))
+	if !ex.SharesStorage(x) || ex.Strides()[1] != 0 {
+		t.Errorf("expand strides %v", ex.Strides())
+	}
+	// Reshaping a transpose copies, View refuses.
+	tr := must(x.Transpose(0, 1))
+	if r := must(tr.Reshape(12)); r.SharesStorage(x) {
+		t.Error("reshape of a non-contiguous tensor must copy")
+	}
+	if _, err := tr.View(12); err == nil || !strings.Contains(err.Error(), "not contiguous") {
+		t.Errorf("error = %v", err)
+	}
+	if c := tr.Contiguous(); c.SharesStorage(x) || !c.IsContiguous() || x.Contiguous() != x {
+		t.Error("Contiguous must copy only when needed")
+	}
+}
+
+func TestViewErrors(t *testing.T) {
+	x := must(Zeros(2, 3))
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"reshape", second(x.Reshape(4, 2)), "reshape: cannot reshape tensor of shape [2 3] (6 elements) to [4 2]"},
+		{"permute", second(x.Permute(0, 0)), "permute: dimension 0 repeats"},
+		{"expand", second(x.Expand(4, 3)), "expand: cannot expand shape [2 3] to [4 3]"},
+		{"dim", second(x.Sum([]int{2}, false)), "sum: dimension 2 is out of range for shape [2 3], expected -2 to 1"},
+		{"narrow", second(x.Narrow(1, 2, 2)), "narrow: start 2 and length 2 do not fit dimension 1"},
+		{"select", second(x.Select(0, 2)), "select: index 2 is out of range"},
+		{"matmul batch", second(must(Zeros(2, 2, 3)).Matmul(must(Zeros(3, 3, 1)))), "batch dimensions [2] and [3] do not broadcast"},
+		{"cat", second(Cat([]*Tensor{x, must(Zeros(2, 2))}, 0)), "cat: tensor 1 has shape [2 2] but tensor 0 has shape [2 3]"},
+		{"gather", second(x.Gather(1, must(New([]float32{3}, 1, 1)))), "gather: index 3 at position 0 is not a whole number in [0, 3)"},
+		{"oneHot", second(OneHot(must(New([]float32{1.5}, 1)), 3)), "oneHot: index 1.5"},
+		{"pad", second(x.Pad([]int{1}, 0)), "pad: [1] must hold (before, after) pairs"},
+		{"where", second(Where(x, x, must(Zeros(4)))), "where: condition, a and b have shapes [2 3], [2 3] and [4]"},
+	}
+	for _, tc := range tests {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("%s: error = %v, want %q", tc.name, tc.err, tc.want)
+		}
+	}
+}
+
+// second returns the error of a (value, error) pair.
+func second(_ *Tensor, err error) error { return err }
+
+func TestOpsOnStridedViews(t *testing.T) {
+	x := must(arange(6).Reshape(2, 3))
+	xt := must(x.Transpose(0, 1)) // [3 2], not contiguous
+	if got := xt.String(); got != "tensor([[0., 3.],\n        [1., 4.],\n        [2., 5.]])" {
+		t.Errorf("String of a transpose:\n%s", got)
+	}
+	// xᵀ·x computed from the view equals the product of copies.
+	want := must(xt.Contiguous().Matmul(x)).Data()
+	wantData(t, "matmul of a view", must(xt.Matmul(x)), []int{3, 3}, want)
+	wantData(t, "add of views", must(xt.Add(must(x.Reshape(3, 2)))), []int{3, 2}, []float32{0, 4, 3, 7, 6, 10})
+	wantData(t, "sum of a view", must(xt.Sum([]int{0}, false)), []int{2}, []float32{3, 12})
+	if _, err := must(xt.Select(1, 1)).Item(); err == nil {
+		t.Error("Item on 3 elements must fail")
+	}
+	if v, _ := must(must(xt.Select(0, 2)).Select(0, 1)).Item(); v != 5 {
+		t.Errorf("Item of a view = %v, want 5", v)
+	}
+	if got := must(xt.Narrow(0, 1, 2)).ToNested(); !reflect.DeepEqual(got, []any{[]any{1.0, 4.0}, []any{2.0, 5.0}}) {
+		t.Errorf("ToNested of a view = %v", got)
+	}
+}
