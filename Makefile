@@ -13,7 +13,7 @@ WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 SITE_SOURCES := go.mod go.sum web/package-lock.json \
 	$(shell find engine wasm web/src web/templates notebooks tools/build tools/internal -type f 2>/dev/null)
 
-.PHONY: all serve build deps test lint test-native test-wasm test-browser chromium bench clean
+.PHONY: all serve build deps test lint test-native test-wasm test-js test-browser chromium bench clean
 
 all: build
 
@@ -36,8 +36,8 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
 
-## test: formatting, vet, staticcheck, Go tests natively and under js/wasm, browser suite
-test: deps lint test-native test-wasm test-browser
+## test: formatting, vet, staticcheck, Go tests natively and under js/wasm, JS unit tests, browser suite
+test: deps lint test-native test-wasm test-js test-browser
 	@echo "make test: all checks passed"
 
 lint: $(BIN)/staticcheck
@@ -60,6 +60,10 @@ test-native:
 # The engine must behave the same under js/wasm; Go's runner uses node.
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASM_EXEC) ./engine/...
+
+# The little JavaScript there is (the cell compiler) has unit tests of its own.
+test-js: deps
+	cd web && node --test src/
 
 test-browser: chromium
 	$(GO) test -tags browser -count=1 -v ./tools/browsertest

@@ -3,14 +3,10 @@
 package browsertest
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -42,59 +38,69 @@ func TestFirstCellRuns(t *testing.T) {
 	ctx := newTab(t)
 	readyMs := openNotebook(t, ctx, "01-system")
 	fmt.Printf("navigation to first cell runnable: %.0f ms\n", readyMs)
-	isolated, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`crossOriginIsolated`))
-	if err != nil || !isolated {
-		t.Errorf("page is not cross-origin isolated (%v)", err)
+	if !eval[bool](t, ctx, `crossOriginIsolated`) {
+		t.Errorf("the page is not cross-origin isolated")
 	}
 	state, out := runCell(t, ctx, 1)
-	want := "tensor([[19., 22.],\n        [43., 50.]])"
-	if state != "done" || out != want {
-		t.Fatalf("cell 1: state %q, output %q; want done, %q", state, out, want)
+	if state != "done" || !strings.Contains(out, "tensor · shape [2, 2] · float32") {
+		t.Fatalf("cell 1: state %q, output %q", state, out)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
+	cells := eval[[]string](t, ctx, `[...document.querySelectorAll("#cell-1 .tensor-table td")].map((td) => td.textContent)`)
+	if strings.Join(cells, " ") != "19 22 43 50" {
+		t.Errorf("table cells = %v, want 19 22 43 50", cells)
 	}
-	saveScreenshot(t, "notebook-01.png", shot)
+	text := eval[string](t, ctx, `document.querySelector("#cell-1 .tensor-text").textContent`)
+	if want := "tensor([[19., 22.],\n        [43., 50.]])"; text != want {
+		t.Errorf("printed tensor = %q, want %q", text, want)
+	}
+	saveScreenshot(t, ctx, "notebook-1280.png")
 }
 
-func TestErrorShowsAndKernelSurvives(t *testing.T) {
+func TestErrorShowsLineAndKernelSurvives(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	state, out := runCell(t, ctx, 2)
-	if state != "error" || !strings.Contains(out, "Error: matmul: shapes [2 2] and [1 3] cannot be multiplied") {
-		t.Fatalf("cell 2: state %q, output %q", state, out)
+	want := "Error: matmul: shapes [2 2] and [1 3] cannot be multiplied"
+	if state != "error" || !strings.HasPrefix(out, want) || !strings.Contains(out, "at line 1 of cell 2") {
+		t.Fatalf("cell 2: state %q, output %q; want error, %q … at line 1 of cell 2", state, out, want)
 	}
-	if state, out := runCell(t, ctx, 1); state != "done" || !strings.HasPrefix(out, "tensor([[19., 22.],") {
+	if state, out := runCell(t, ctx, 1); state != "done" || !strings.Contains(out, "19") {
 		t.Fatalf("after the error, cell 1: state %q, output %q", state, out)
+	}
+	state, out = runCode(t, ctx, 1, "const a = 1;\n\nnull.x")
+	if state != "error" || !strings.HasPrefix(out, "TypeError: Cannot read properties of null") || !strings.Contains(out, "at line 3 of cell 1") {
+		t.Fatalf("runtime error: state %q, output %q", state, out)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("#cell-1 .tt-error-line").length`); n != 1 {
+		t.Errorf("%d highlighted error lines, want 1", n)
+	}
+	if strings.Contains(out, "wasm") || strings.Contains(out, "worker") {
+		t.Errorf("the stack shows the kernel's frames: %q", out)
 	}
 }
 
-// TestEditAndRunWithKeys types new code into a cell and runs it with
-// Shift+Enter, the way a student edits a cell.
-func TestEditAndRunWithKeys(t *testing.T) {
+// TestCellSemantics types code into a cell and runs it with Ctrl+Enter,
+// covering what a cell shows and how errors read.
+func TestCellSemantics(t *testing.T) {
 	tests := []struct {
 		name, code, state, output string
 	}{
-		{"shape", "tt.tensor([[1, 2, 3], [4, 5, 6]]).shape", "done", "[\n  2,\n  3\n]"},
 		{"version", "tt.version()", "done", "0.1.0"},
-		{"console", "console.log('hello', 42); tt.tensor([1.5, 2]).add(1)", "done", "hello 42\ntensor([2.5000, 3.0000])"},
+		{"array as a tree", "tt.tensor([[1, 2, 3], [4, 5, 6]]).shape", "done", "Array(2)\n0: 2\n1: 3"},
+		{"semicolon hides the value", "1 + 1;", "done", ""},
+		{"console and display in order", "console.log('a'); display('b'); console.error('c'); 'd'", "done", "a\nb\nc\nd"},
+		{"top-level await", "await new Promise((r) => setTimeout(() => r('later'), 20))", "done", "later"},
+		{"tensor text", "tt.tensor([[1, 2, 3]]).matmul(tt.ones(3, 40)).toString()", "done", "tensor([[6., 6., 6.,"},
 		{"ragged", "tt.tensor([[1, 2], [3]])", "error", "Error: tt.tensor: ragged array: element at [1] has length 1, expected 2 like its first sibling"},
 		{"not a number", "tt.tensor([[1, 'two']])", "error", `Error: tt.tensor: element at [0][1] is the string "two", expected a number`},
-		{"syntax error", "tt.tensor([1, 2)", "error", "SyntaxError:"},
+		{"syntax error", "const x = 1;\ntt.tensor([1, 2)", "error", "SyntaxError: Unexpected token (line 2, column 16)\n  at line 2 of cell 1"},
+		{"autograd", "const w = tt.tensor([2, 3], {requiresGrad: true});\nw.mul(w).sum().backward();\nw.grad.toArray()", "done", "Array(2)\n0: 4\n1: 6"},
 	}
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			typeIntoCell(t, ctx, 1, tc.code)
-			if err := chromedp.Do(ctx,
-				chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift)),
-				chromedp.WaitReady(chromedp.CSS(`#cell-1[data-state="done"], #cell-1[data-state="error"]`)),
-			); err != nil {
-				t.Fatal(err)
-			}
-			state, out := cellResult(t, ctx, 1)
+			state, out := runCode(t, ctx, 1, tc.code)
 			if state != tc.state || !strings.HasPrefix(out, tc.output) {
 				t.Fatalf("state %q, output %q; want %q, prefix %q", state, out, tc.state, tc.output)
 			}
@@ -102,33 +108,30 @@ func TestEditAndRunWithKeys(t *testing.T) {
 	}
 }
 
-// typeIntoCell replaces a cell's code by selecting all and typing.
-func typeIntoCell(t *testing.T, ctx context.Context, n int, code string) {
-	t.Helper()
-	content := chromedp.CSS(fmt.Sprintf("#cell-%d .cm-content", n))
-	if err := chromedp.Do(ctx,
-		chromedp.Click(content),
-		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		chromedp.KeyEvent("\b"),
-	); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: code}); err != nil {
-		t.Fatal(err)
+// TestSharedScope: a later cell sees an earlier cell's declarations.
+func TestSharedScope(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	runCode(t, ctx, 1, "const base = 40; let more = 1; function plus(x) { return x + more } class Box { constructor(v) { this.v = v } }")
+	state, out := runCode(t, ctx, 2, "new Box(plus(base)).v + more")
+	if state != "done" || out != "42" {
+		t.Fatalf("state %q, output %q; want done, 42", state, out)
 	}
 }
 
-// saveScreenshot writes a PNG under the folder named by TT_SCREENSHOTS
-// (default: the system's temporary folder) and logs where.
-func saveScreenshot(t *testing.T, name string, png []byte) {
-	dir := os.Getenv("TT_SCREENSHOTS")
-	if dir == "" {
-		dir = os.TempDir()
+func TestShiftEnterRunsAndMovesOn(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	typeIntoCell(t, ctx, 1, "6 * 7")
+	next := nextCount(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift))); err != nil {
+		t.Fatal(err)
 	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Errorf("saving screenshot: %v", err)
-		return
+	waitCount(t, ctx, 1, next)
+	if _, out := cellResult(t, ctx, 1); out != "42" {
+		t.Errorf("output %q, want 42", out)
 	}
-	fmt.Printf("screenshot: %s\n", path)
+	if !eval[bool](t, ctx, `!!document.activeElement.closest("#cell-2")`) {
+		t.Errorf("the focus did not move to cell 2")
+	}
 }

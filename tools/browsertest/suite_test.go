@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"tinytorch/tools/internal/site"
@@ -62,7 +63,7 @@ func setUp(m *testing.M) (int, error) {
 	fmt.Printf("built the site in %v\n", time.Since(start).Round(time.Millisecond))
 	for _, c := range built.Compressed {
 		if strings.HasSuffix(c.Path, ".wasm") {
-			fmt.Printf("wasm size: %.2f MB raw, %.2f MB gzip, %.2f MB brotli (level 5; make build uses 11)\n", mb(c.Raw), mb(c.Gzip), mb(c.Brotli))
+			fmt.Printf("%s: %.2f MB raw, %.2f MB gzip, %.2f MB brotli (level 5; make build uses 11)\n", c.Path, mb(c.Raw), mb(c.Gzip), mb(c.Brotli))
 		}
 	}
 
@@ -127,28 +128,104 @@ func openNotebook(t *testing.T, ctx context.Context, slug string) float64 {
 	return ms
 }
 
-// runCell clicks a cell's Run button and waits for it to finish; it
+// runCell clicks a cell's Run button and waits for that run to finish; it
 // returns the cell's final state ("done" or "error") and its output text.
 func runCell(t *testing.T, ctx context.Context, n int) (state, output string) {
 	t.Helper()
-	cell := fmt.Sprintf("#cell-%d", n)
-	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(cell+" .cell-bar button")),
-		chromedp.WaitReady(chromedp.CSS(cell+`[data-state="done"], `+cell+`[data-state="error"]`)),
-	); err != nil {
-		t.Fatalf("running %s: %v", cell, err)
+	next := nextCount(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf("#cell-%d .cell-bar button", n)))); err != nil {
+		t.Fatalf("running cell %d: %v", n, err)
 	}
+	waitCount(t, ctx, n, next)
 	return cellResult(t, ctx, n)
+}
+
+// runCode replaces a cell's code by typing, runs it with Ctrl+Enter and
+// waits for the run to finish.
+func runCode(t *testing.T, ctx context.Context, n int, code string) (state, output string) {
+	t.Helper()
+	typeIntoCell(t, ctx, n, code)
+	next := nextCount(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+		t.Fatal(err)
+	}
+	waitCount(t, ctx, n, next)
+	return cellResult(t, ctx, n)
+}
+
+// nextCount is the execution count the next run will get.
+func nextCount(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Math.max(0, ...[...document.querySelectorAll("[data-count]")].map((e) => +e.dataset.count)) + 1`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// waitCount waits until cell n has run with execution count count and finished.
+func waitCount(t *testing.T, ctx context.Context, n, count int) {
+	t.Helper()
+	sel := fmt.Sprintf(`#cell-%d[data-count="%d"]:is([data-state="done"], [data-state="error"])`, n, count)
+	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("waiting for cell %d to finish run %d: %v", n, count, err)
+	}
 }
 
 // cellResult reads a cell's state and output text.
 func cellResult(t *testing.T, ctx context.Context, n int) (state, output string) {
 	t.Helper()
 	js := fmt.Sprintf(`(() => { const c = document.querySelector("#cell-%d");
-		return [c.dataset.state || "", c.querySelector(".cell-output").innerText]; })()`, n)
+		return [c.dataset.state || "", c.querySelector(".cell-output").innerText.trim()]; })()`, n)
 	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](js))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res[0], res[1]
+}
+
+// typeIntoCell replaces a cell's code by selecting all and typing.
+func typeIntoCell(t *testing.T, ctx context.Context, n int, code string) {
+	t.Helper()
+	content := chromedp.CSS(fmt.Sprintf("#cell-%d .cm-content", n))
+	if err := chromedp.Do(ctx,
+		chromedp.Click(content),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent("\b"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: code}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eval evaluates JavaScript in the page and decodes the result.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+// saveScreenshot writes a PNG under the folder named by TT_SCREENSHOTS
+// (default: the system's temporary folder) and prints where.
+func saveScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("TT_SCREENSHOTS")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Errorf("saving screenshot: %v", err)
+		return
+	}
+	fmt.Printf("screenshot: %s\n", path)
 }

@@ -22,6 +22,10 @@ func function(name string, fn binding) js.Value {
 				result = jsError(fmt.Errorf("%s: internal error: %v", name, r))
 			}
 		}()
+		if err := interrupts.check(); err != nil {
+			return jsError(err)
+		}
+		streams.flushIfDue()
 		value, err := fn(this, args)
 		if err != nil {
 			return jsError(err)
@@ -33,9 +37,20 @@ func function(name string, fn binding) js.Value {
 	return js.Global().Call("__ttWrap", goFunc)
 }
 
-// jsError makes a JavaScript Error carrying err's message.
+// jsError makes a JavaScript Error carrying err's message; a stop becomes
+// an error named KeyboardInterrupt, as in Python.
 func jsError(err error) js.Value {
-	return js.Global().Get("Error").New(err.Error())
+	// An exception thrown by a callback (tidy, noGrad) passes through as it was.
+	if e, ok := err.(js.Error); ok && e.Value.InstanceOf(js.Global().Get("Error")) {
+		return e.Value
+	}
+	e := js.Global().Get("Error").New(err.Error())
+	if err == errInterrupted {
+		e = js.Global().Get("Error").New("the cell was stopped")
+		e.Set("name", "KeyboardInterrupt")
+	}
+	e.Set("ttFresh", true) // __ttWrap takes the stack again from the cell
+	return e
 }
 
 // object makes a plain JavaScript object with the given functions.
@@ -97,3 +112,6 @@ func fromGo(v any) any {
 	}
 	return out
 }
+
+// errorf is fmt.Errorf, named for bindings that build messages inline.
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -10,19 +10,48 @@ import (
 // output is one item of a cell's output, shaped like a Jupyter output.
 type output map[string]any
 
-// postOutput sends an output of the current cell to the page.
+// bundle maps MIME types to representations of one value, richest last
+// for the page to choose from, as in Jupyter's display data.
+type bundle map[string]any
+
+// postOutput sends an output of the current cell to the page, after any
+// console text written before it, so the order is kept.
 func postOutput(out output) {
+	if out["kind"] != "stream" {
+		streams.flush()
+	}
 	post(map[string]any{"type": "output", "id": current, "output": map[string]any(out)})
 }
 
-// displayFunc is the global display(...values) of cell code.
-func displayFunc(this js.Value, args []js.Value) any {
+// displayCount numbers display handles.
+var displayCount int
+
+// displayFunc is display(...values) in cells. It shows each value and
+// returns a handle whose update(value) replaces the last one shown in
+// place, for a live chart or a counter.
+func displayFunc(_ js.Value, args []js.Value) (any, error) {
+	displayCount++
+	id := displayCount
 	for _, v := range args {
 		if out, ok := displayOutput(v); ok {
+			out["displayId"] = id
 			postOutput(out)
 		}
 	}
-	return js.Undefined()
+	cell := current
+	return object(map[string]binding{
+		"update": func(_ js.Value, args []js.Value) (any, error) {
+			out, ok := displayOutput(arg(args, 0))
+			if !ok {
+				return nil, nil
+			}
+			out["displayId"] = id
+			out["update"] = true
+			streams.flush()
+			post(map[string]any{"type": "output", "id": cell, "output": map[string]any(out)})
+			return nil, nil
+		},
+	}), nil
 }
 
 // displayOutput renders a value for display; undefined shows nothing.
@@ -30,7 +59,44 @@ func displayOutput(v js.Value) (output, bool) {
 	if v.IsUndefined() {
 		return nil, false
 	}
-	return output{"kind": "display", "data": map[string]any{"text/plain": plainText(v)}}, true
+	return output{"kind": "display", "data": map[string]any(represent(v))}, true
+}
+
+// represent builds the MIME bundle of a value: always text/plain, plus a
+// richer form when there is one.
+func represent(v js.Value) bundle {
+	if t, ok := tensors.unwrap(v); ok {
+		return tensorBundle(t)
+	}
+	if rich := richObject(v); rich != nil {
+		return rich
+	}
+	b := bundle{"text/plain": plainText(v)}
+	if v.Type() == js.TypeObject && !v.InstanceOf(js.Global().Get("Error")) && v.Get("then").Type() != js.TypeFunction {
+		if tree, ok := jsonTree(v); ok {
+			b["application/json"] = tree
+		}
+	}
+	return b
+}
+
+// richObject returns the bundle of a value made by tt.html, tt.svg or
+// tt.image: an object carrying a __ttBundle field.
+func richObject(v js.Value) bundle {
+	if v.Type() != js.TypeObject {
+		return nil
+	}
+	raw := v.Get("__ttBundle")
+	if raw.Type() != js.TypeObject {
+		return nil
+	}
+	b := bundle{}
+	keys := js.Global().Get("Object").Call("keys", raw)
+	for i := 0; i < keys.Length(); i++ {
+		k := keys.Index(i).String()
+		b[k] = raw.Get(k)
+	}
+	return b
 }
 
 // plainText is the text form of a value: a tensor as PyTorch prints it, a
@@ -54,7 +120,7 @@ func plainText(v js.Value) string {
 }
 
 // stringify is JSON.stringify(v, null, 2), or false when v cannot be
-// serialised (a cycle, a function).
+// serialised (a cycle, a BigInt).
 func stringify(v js.Value) (s string, ok bool) {
 	defer func() {
 		if recover() != nil {
@@ -68,55 +134,40 @@ func stringify(v js.Value) (s string, ok bool) {
 	return r.String(), true
 }
 
-// errorOutput describes a thrown value with its name, message and stack,
-// the stack cut to the frames inside the user's cells.
+// jsonTree is a JSON copy of v for the page's expandable tree view.
+func jsonTree(v js.Value) (js.Value, bool) {
+	s, ok := stringify(v)
+	if !ok {
+		return js.Undefined(), false
+	}
+	return js.Global().Get("JSON").Call("parse", s), true
+}
+
+// errorOutput describes a thrown value with its name, message, the stack
+// cut to the frames inside the user's cells, and the line of the cell
+// where it happened.
 func errorOutput(err error) output {
-	name, message, stack := "Error", err.Error(), ""
-	if e, ok := err.(js.Error); ok && e.Value.Type() == js.TypeObject {
-		name = e.Value.Get("name").String()
-		message = e.Value.Get("message").String()
-		stack = cellFrames(e.Value.Get("stack"))
-	} else if e, ok := err.(js.Error); ok {
-		message = plainText(e.Value)
+	out := output{"kind": "error", "name": "Error", "message": err.Error(), "stack": "", "line": 0}
+	if err == errInterrupted {
+		out["name"], out["message"] = "KeyboardInterrupt", "the cell was stopped"
+		return out
 	}
-	return output{"kind": "error", "name": name, "message": message, "stack": stack}
-}
-
-// cellFrames keeps the stack lines that point into a cell.
-func cellFrames(stack js.Value) string {
-	if stack.Type() != js.TypeString {
-		return ""
+	e, ok := err.(js.Error)
+	if !ok {
+		return out
 	}
-	var keep []string
-	for _, line := range strings.Split(stack.String(), "\n") {
-		if strings.Contains(line, "cell-") && strings.Contains(line, ".js:") {
-			keep = append(keep, strings.TrimSpace(line))
-		}
+	if e.Value.Type() != js.TypeObject {
+		out["message"] = plainText(e.Value)
+		return out
 	}
-	return strings.Join(keep, "\n")
-}
-
-// installConsole sends console.log and friends to the current cell's
-// output as well as to the real console.
-func installConsole(console js.Value) {
-	for _, name := range []string{"log", "info", "warn", "error"} {
-		stream := "stdout"
-		if name == "warn" || name == "error" {
-			stream = "stderr"
-		}
-		original := console.Get(name)
-		console.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
-			parts := make([]string, len(args))
-			for i, a := range args {
-				parts[i] = plainText(a)
-			}
-			postOutput(output{"kind": "stream", "name": stream, "text": strings.Join(parts, " ") + "\n"})
-			anyArgs := make([]any, len(args))
-			for i, a := range args {
-				anyArgs[i] = a
-			}
-			original.Invoke(anyArgs...)
-			return nil
-		}))
+	out["name"] = e.Value.Get("name").String()
+	out["message"] = e.Value.Get("message").String()
+	frames := cellFrames(e.Value.Get("stack"))
+	out["stack"] = strings.Join(frames, "\n")
+	if line := e.Value.Get("cellLine"); line.Type() == js.TypeNumber {
+		out["line"] = line.Int()
+	} else if len(frames) > 0 {
+		out["line"] = frameLine(frames[0])
 	}
+	return out
 }

@@ -1,19 +1,21 @@
 //go:build js && wasm
 
 // Package kernel is the part of TinyTorch that runs in a Web Worker. It
-// exposes the tt API to cell code, runs cells one at a time in the order
-// they arrive, and posts what they display back to the page.
+// exposes the tt API to cell code, runs the cells the page sends, and
+// posts what they display back to the page.
 //
 // Protocol (all messages are plain objects):
 //
-//	page → kernel  {type: "run", id, code}
+//	page → kernel  {type: "init", interrupt}   a SharedArrayBuffer flag, when the page is isolated
+//	               {type: "run", id, code}      one cell; the page sends the next after "done"
+//	               {type: "interrupt"}          stop waiting for the running cell
 //	kernel → page  {type: "ready", version}
-//	               {type: "output", id, output}   one display, stream or error
-//	               {type: "done", id, ok, ms}
+//	               {type: "output", id, output} one display, stream, progress or error
+//	               {type: "done", id, ok, ms, interrupted}
 //
 // An output is shaped like a Jupyter output: {kind: "display", data:
-// {"text/plain": …}}, {kind: "stream", name: "stdout", text} or
-// {kind: "error", name, message, stack}.
+// {mime: value, …}, displayId}, {kind: "stream", name, text},
+// {kind: "error", name, message, stack, line} or {kind: "progress", …}.
 package kernel
 
 import (
@@ -23,33 +25,37 @@ import (
 // Version is TinyTorch's version, reported by tt.version().
 const Version = "0.1.0"
 
-// runRequest is one cell to run.
-type runRequest struct {
-	id   int
-	code string
-}
-
 // Start installs the tt API and the message handler, then tells the page
 // the kernel is ready. It returns at once; cells run on a goroutine.
 func Start() {
 	global := js.Global()
 	tensors = newTensorBindings()
 	global.Set("tt", newTT())
-	global.Set("display", js.FuncOf(displayFunc))
+	global.Set("display", function("display", displayFunc))
 	installConsole(global.Get("console"))
 
-	requests := make(chan runRequest, 64)
-	global.Set("onmessage", js.FuncOf(func(this js.Value, args []js.Value) any {
-		msg := args[0].Get("data")
-		if msg.Get("type").String() == "run" {
-			requests <- runRequest{id: msg.Get("id").Int(), code: msg.Get("code").String()}
+	runs := make(chan runRequest, 16)
+	handle := func(msg js.Value) {
+		switch msg.Get("type").String() {
+		case "init":
+			interrupts.attach(msg.Get("interrupt"))
+		case "run":
+			runs <- runRequest{id: msg.Get("id").Int(), code: msg.Get("code").String()}
+		case "interrupt":
+			interrupts.requestFromMessage()
 		}
+	}
+	global.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		handle(args[0].Get("data"))
 		return nil
 	}))
-	// One goroutine runs the cells, so a cell that awaits never lets the
-	// next one start early.
+	early := global.Get("__ttEarly")
+	for i := 0; i < early.Length(); i++ {
+		handle(early.Index(i).Get("data"))
+	}
+	// One goroutine runs the cells, in the order they arrive.
 	go func() {
-		for req := range requests {
+		for req := range runs {
 			runCell(req)
 		}
 	}()

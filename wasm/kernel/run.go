@@ -8,20 +8,28 @@ import (
 	"time"
 )
 
+// runRequest is one cell to run.
+type runRequest struct {
+	id   int
+	code string
+}
+
 // current is the id of the cell being run, to which display() and console
 // output belong.
 var current int
 
-// runCell evaluates one cell in the worker's global scope and posts its
-// value and completion. Indirect eval gives the completion value of the
-// last statement, which is what a notebook shows.
+// runCell compiles and evaluates one cell and posts its value and
+// completion. The compiler (web/src/kernel/compile.js) gives the notebook
+// semantics: a shared scope, top-level await, the last expression's value.
 func runCell(req runRequest) {
 	current = req.id
+	interrupts.clear()
 	start := time.Now()
 	value, err := evaluate(req)
-	if err == nil && isThenable(value) {
+	if err == nil {
 		value, err = await(value)
 	}
+	streams.flush()
 	ok := err == nil
 	if ok {
 		if out, shown := displayOutput(value); shown {
@@ -30,18 +38,23 @@ func runCell(req runRequest) {
 	} else {
 		postOutput(errorOutput(err))
 	}
-	post(map[string]any{"type": "done", "id": req.id, "ok": ok, "ms": float64(time.Since(start).Microseconds()) / 1000})
+	post(map[string]any{
+		"type": "done", "id": req.id, "ok": ok,
+		"interrupted": err == errInterrupted || isInterruptError(err),
+		"ms":          float64(time.Since(start).Microseconds()) / 1000,
+	})
 }
 
-// evaluate runs the code, turning a thrown JavaScript exception into err.
-// The sourceURL comment makes stack traces name the cell.
+// evaluate compiles the cell and starts it; it returns the promise of the
+// cell's value, or the error thrown while compiling or starting.
 func evaluate(req runRequest) (value js.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = asJSError(r)
 		}
 	}()
-	code := fmt.Sprintf("%s\n//# sourceURL=cell-%d.js", req.code, req.id)
+	name := fmt.Sprintf("cell-%d.js", req.id+1)
+	code := js.Global().Call("__ttCompile", req.code, name)
 	return js.Global().Call("eval", code), nil
 }
 
@@ -54,31 +67,43 @@ func asJSError(r any) error {
 	return fmt.Errorf("%v", r)
 }
 
-func isThenable(v js.Value) bool {
-	return v.Type() == js.TypeObject && v.Get("then").Type() == js.TypeFunction
-}
-
-// await waits for a promise from a goroutine (never from a synchronous
-// callback, which would deadlock the Go program).
+// await waits for a promise from the cell goroutine (never from a
+// synchronous callback, which would deadlock the Go program). An
+// interrupt message ends the wait early: the cell's promise is abandoned
+// and the kernel is free for the next cell.
 func await(promise js.Value) (js.Value, error) {
+	if promise.Type() != js.TypeObject || promise.Get("then").Type() != js.TypeFunction {
+		return promise, nil
+	}
 	type settled struct {
 		value js.Value
 		err   error
 	}
 	done := make(chan settled, 1)
-	resolve := js.FuncOf(func(this js.Value, args []js.Value) any {
+	resolve := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		done <- settled{value: arg(args, 0)}
 		return nil
 	})
-	reject := js.FuncOf(func(this js.Value, args []js.Value) any {
+	reject := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		done <- settled{err: js.Error{Value: arg(args, 0)}}
 		return nil
 	})
 	defer resolve.Release()
 	defer reject.Release()
 	promise.Call("then", resolve, reject)
-	s := <-done
-	return s.value, s.err
+	select {
+	case s := <-done:
+		return s.value, s.err
+	case <-interrupts.waiting:
+		return js.Undefined(), errInterrupted
+	}
+}
+
+// isInterruptError reports whether a JavaScript error is the one tt calls
+// throw after a stop.
+func isInterruptError(err error) bool {
+	e, ok := err.(js.Error)
+	return ok && e.Value.Type() == js.TypeObject && e.Value.Get("name").String() == "KeyboardInterrupt"
 }
 
 // arg returns args[i], or undefined when there are fewer arguments.

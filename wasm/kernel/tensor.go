@@ -4,21 +4,28 @@ package kernel
 
 import (
 	"fmt"
-	"strings"
+	"sort"
 	"syscall/js"
 
 	"tinytorch/engine/tensor"
 )
 
 // tensorBindings gives engine tensors a JavaScript face. Each JavaScript
-// tensor is an object whose prototype holds the methods and whose _h field
-// is a handle into a Go table; a FinalizationRegistry drops the Go tensor
-// when JavaScript no longer holds the object.
+// tensor is an object whose prototype holds the methods (tensor_methods.go)
+// and whose _h field is a handle into a Go table. A tensor leaves the table
+// when the cell calls dispose(), when the tt.tidy scope that made it ends,
+// or, as a safety net, when JavaScript garbage-collects the object (a
+// FinalizationRegistry). Once out of the table the Go garbage collector
+// frees it, unless the autograd graph still needs it.
 type tensorBindings struct {
 	proto    js.Value
 	registry js.Value
 	table    map[int]*tensor.Tensor
 	next     int
+	scopes   [][]int // handles made inside each open tt.tidy, innermost last
+	// methodNames lists the prototype's methods, sorted, for tt's
+	// functional forms.
+	methodNames []string
 }
 
 // tensors is the kernel's one tensor table, made by Start: the bindings
@@ -27,22 +34,22 @@ var tensors *tensorBindings
 
 func newTensorBindings() *tensorBindings {
 	b := &tensorBindings{table: map[int]*tensor.Tensor{}}
-	b.proto = object(map[string]binding{
-		"matmul":   b.binary("matmul", (*tensor.Tensor).Matmul),
-		"add":      b.binary("add", (*tensor.Tensor).Add),
-		"toArray":  b.toArray,
-		"item":     b.item,
-		"toString": b.toString,
-		"toJSON":   b.toArray,
-	})
-	shapeGetter := function("shape", func(this js.Value, _ []js.Value) (any, error) {
-		t, err := b.self("shape", this)
-		if err != nil {
-			return nil, err
-		}
-		return intsToJS(t.Shape()), nil
-	})
-	js.Global().Get("Object").Call("defineProperty", b.proto, "shape", map[string]any{"get": shapeGetter})
+	methods := b.methods()
+	b.proto = object(methods)
+	for name := range methods {
+		b.methodNames = append(b.methodNames, name)
+	}
+	sort.Strings(b.methodNames)
+	for name, get := range b.properties() {
+		getter := function(name, func(this js.Value, _ []js.Value) (any, error) {
+			t, err := b.self(name, this)
+			if err != nil {
+				return nil, err
+			}
+			return get(t), nil
+		})
+		js.Global().Get("Object").Call("defineProperty", b.proto, name, map[string]any{"get": getter})
+	}
 	b.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
 		delete(b.table, args[0].Int())
 		return nil
@@ -54,15 +61,26 @@ func newTensorBindings() *tensorBindings {
 func (b *tensorBindings) wrap(t *tensor.Tensor) js.Value {
 	b.next++
 	b.table[b.next] = t
+	if n := len(b.scopes); n > 0 {
+		b.scopes[n-1] = append(b.scopes[n-1], b.next)
+	}
 	obj := js.Global().Get("Object").Call("create", b.proto)
 	obj.Set("_h", b.next)
 	b.registry.Call("register", obj, b.next)
 	return obj
 }
 
+// wrapResult wraps the result of an engine call that may fail.
+func (b *tensorBindings) wrapResult(t *tensor.Tensor, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return b.wrap(t), nil
+}
+
 // unwrap returns the Go tensor behind a JavaScript tensor object.
 func (b *tensorBindings) unwrap(v js.Value) (*tensor.Tensor, bool) {
-	if v.Type() != js.TypeObject || !b.proto.Call("isPrototypeOf", v).Bool() {
+	if b == nil || v.Type() != js.TypeObject || !b.proto.Call("isPrototypeOf", v).Bool() {
 		return nil, false
 	}
 	t, ok := b.table[v.Get("_h").Int()]
@@ -71,17 +89,22 @@ func (b *tensorBindings) unwrap(v js.Value) (*tensor.Tensor, bool) {
 
 // self returns the receiver of a method call as a tensor.
 func (b *tensorBindings) self(method string, this js.Value) (*tensor.Tensor, error) {
-	t, ok := b.unwrap(this)
-	if !ok {
-		return nil, fmt.Errorf("%s: called on something that is not a tensor", method)
+	if t, ok := b.unwrap(this); ok {
+		return t, nil
 	}
-	return t, nil
+	if this.Type() == js.TypeObject && b.proto.Call("isPrototypeOf", this).Bool() {
+		return nil, fmt.Errorf("%s: the tensor was disposed", method)
+	}
+	return nil, fmt.Errorf("%s: called on something that is not a tensor", method)
 }
 
-// operand turns a tensor or a plain number or array argument into a tensor.
+// operand turns a tensor, a number or a nested array argument into a tensor.
 func (b *tensorBindings) operand(op string, v js.Value) (*tensor.Tensor, error) {
 	if t, ok := b.unwrap(v); ok {
 		return t, nil
+	}
+	if v.Type() == js.TypeObject && b.proto.Call("isPrototypeOf", v).Bool() {
+		return nil, fmt.Errorf("%s: the tensor argument was disposed", op)
 	}
 	t, err := tensor.FromNested(toGo(v))
 	if err != nil {
@@ -90,63 +113,118 @@ func (b *tensorBindings) operand(op string, v js.Value) (*tensor.Tensor, error) 
 	return t, nil
 }
 
-// binary binds a method that combines the receiver with one operand.
-func (b *tensorBindings) binary(name string, op func(t, u *tensor.Tensor) (*tensor.Tensor, error)) binding {
-	return func(this js.Value, args []js.Value) (any, error) {
-		t, err := b.self(name, this)
+// operands reads an array of tensors, for cat and stack.
+func (b *tensorBindings) operands(op string, v js.Value) ([]*tensor.Tensor, error) {
+	if !isArray(v) {
+		return nil, fmt.Errorf("%s: expected an array of tensors, got %s", op, describeJS(v))
+	}
+	out := make([]*tensor.Tensor, v.Length())
+	for i := range out {
+		t, err := b.operand(fmt.Sprintf("%s: element %d", op, i), v.Index(i))
 		if err != nil {
 			return nil, err
 		}
-		if err := needArgs(name, args, 1, "one tensor or number"); err != nil {
-			return nil, err
+		out[i] = t
+	}
+	return out, nil
+}
+
+// dispose drops a tensor from the table; using it afterwards is an error.
+func (b *tensorBindings) dispose(this js.Value, _ []js.Value) (any, error) {
+	if this.Type() == js.TypeObject && this.Get("_h").Type() == js.TypeNumber {
+		delete(b.table, this.Get("_h").Int())
+	}
+	return nil, nil
+}
+
+// tidy is tt.tidy(fn): every tensor made while fn runs is disposed when it
+// returns, except the tensors in its result (a tensor, or an array or
+// object holding tensors), as in TensorFlow.js.
+func (b *tensorBindings) tidy(_ js.Value, args []js.Value) (any, error) {
+	fn := arg(args, 0)
+	if fn.Type() != js.TypeFunction {
+		return nil, fmt.Errorf("tt.tidy: expected a function, got %s", describeJS(fn))
+	}
+	b.scopes = append(b.scopes, nil)
+	result, err := callJS(fn)
+	made := b.scopes[len(b.scopes)-1]
+	b.scopes = b.scopes[:len(b.scopes)-1]
+	if err != nil {
+		b.release(made, nil)
+		return nil, err
+	}
+	if result.Type() == js.TypeObject && result.Get("then").Type() == js.TypeFunction {
+		return nil, fmt.Errorf("tt.tidy: the function must not be async: tensors made after an await could not be tracked")
+	}
+	keep := map[int]bool{}
+	b.collectHandles(result, keep, 0)
+	b.release(made, keep)
+	// Kept tensors belong to the enclosing scope, if there is one.
+	if n := len(b.scopes); n > 0 {
+		for h := range keep {
+			b.scopes[n-1] = append(b.scopes[n-1], h)
 		}
-		u, err := b.operand(name, args[0])
-		if err != nil {
-			return nil, err
+	}
+	return result, nil
+}
+
+// release drops the handles not in keep.
+func (b *tensorBindings) release(handles []int, keep map[int]bool) {
+	for _, h := range handles {
+		if !keep[h] {
+			delete(b.table, h)
 		}
-		out, err := op(t, u)
-		if err != nil {
-			return nil, err
+	}
+}
+
+// collectHandles finds the tensors in a value returned from tidy.
+func (b *tensorBindings) collectHandles(v js.Value, into map[int]bool, depth int) {
+	if v.Type() != js.TypeObject || depth > 4 {
+		return
+	}
+	if _, ok := b.unwrap(v); ok {
+		into[v.Get("_h").Int()] = true
+		return
+	}
+	if isArray(v) {
+		for i := 0; i < v.Length(); i++ {
+			b.collectHandles(v.Index(i), into, depth+1)
 		}
-		return b.wrap(out), nil
+		return
+	}
+	keys := js.Global().Get("Object").Call("keys", v)
+	for i := 0; i < keys.Length() && i < 1000; i++ {
+		b.collectHandles(v.Get(keys.Index(i).String()), into, depth+1)
 	}
 }
 
-func (b *tensorBindings) toArray(this js.Value, _ []js.Value) (any, error) {
-	t, err := b.self("toArray", this)
-	if err != nil {
-		return nil, err
+// memory is tt.memory(): the live tensors and the bytes of their values.
+func (b *tensorBindings) memory(js.Value, []js.Value) (any, error) {
+	bytes := 0
+	for _, t := range b.table {
+		bytes += 4 * t.Numel()
 	}
-	return fromGo(t.ToNested()), nil
+	return map[string]any{"numTensors": len(b.table), "numBytes": bytes}, nil
 }
 
-func (b *tensorBindings) item(this js.Value, _ []js.Value) (any, error) {
-	t, err := b.self("item", this)
-	if err != nil {
-		return nil, err
-	}
-	x, err := t.Item()
-	return float64(x), err
+// callJS calls a JavaScript function, returning what it throws as an error.
+func callJS(fn js.Value, args ...any) (result js.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = asJSError(r)
+		}
+	}()
+	return fn.Invoke(args...), nil
 }
 
-func (b *tensorBindings) toString(this js.Value, _ []js.Value) (any, error) {
-	t, err := b.self("toString", this)
-	if err != nil {
-		return nil, err
-	}
-	return t.String(), nil
-}
-
-// create is tt.tensor(data): a tensor from a number or nested array.
-func (b *tensorBindings) create(_ js.Value, args []js.Value) (any, error) {
-	if err := needArgs("tt.tensor", args, 1, "a number or a nested array of numbers"); err != nil {
-		return nil, err
-	}
-	t, err := tensor.FromNested(toGo(args[0]))
-	if err != nil {
-		return nil, fmt.Errorf("tt.tensor: %s", strings.TrimPrefix(err.Error(), "tensor: "))
-	}
-	return b.wrap(t), nil
+// callMethod calls obj[name](...args), returning what it throws as an error.
+func callMethod(obj js.Value, name string, args ...any) (result js.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = asJSError(r)
+		}
+	}()
+	return obj.Call(name, args...), nil
 }
 
 // intsToJS converts a shape to a JavaScript array.

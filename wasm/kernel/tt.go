@@ -2,13 +2,55 @@
 
 package kernel
 
-import "syscall/js"
+import (
+	"syscall/js"
+)
 
 // newTT builds the tt object that cells use. Each engine package has its
-// own binding file; this file only gathers them.
+// own binding file (tensor*.go for engine/tensor); this file gathers them.
+// Every tensor method is also a function of tt taking the tensor first,
+// as in PyTorch: tt.exp(x) is x.exp().
 func newTT() js.Value {
-	return object(map[string]binding{
-		"version": func(js.Value, []js.Value) (any, error) { return Version, nil },
-		"tensor":  tensors.create,
-	})
+	fns := map[string]binding{
+		"version":  func(js.Value, []js.Value) (any, error) { return Version, nil },
+		"tidy":     tensors.tidy,
+		"memory":   tensors.memory,
+		"html":     htmlFunc,
+		"svg":      svgFunc,
+		"image":    imageFunc,
+		"progress": progressFunc,
+	}
+	for name, fn := range tensors.createFunctions() {
+		fns[name] = fn
+	}
+	for name, fn := range tensors.combineFunctions() {
+		fns[name] = fn
+	}
+	tt := object(fns)
+	for _, name := range tensors.methodNames {
+		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
+			continue
+		}
+		tt.Set(name, function("tt."+name, tensors.functional(name)))
+	}
+	return tt
+}
+
+// functional turns a tensor method into a function taking the tensor as
+// its first argument (a number or array is made a tensor first).
+func (b *tensorBindings) functional(name string) binding {
+	return func(_ js.Value, args []js.Value) (any, error) {
+		if err := needArgs("tt."+name, args, 1, "a tensor first"); err != nil {
+			return nil, err
+		}
+		self := args[0]
+		if _, ok := b.unwrap(self); !ok {
+			t, err := b.operand("tt."+name, self)
+			if err != nil {
+				return nil, err
+			}
+			self = b.wrap(t)
+		}
+		return callMethod(self, name, toAnySlice(args[1:])...)
+	}
 }

@@ -10,86 +10,143 @@ import (
 	"honnef.co/go/js/dom/v2"
 )
 
+// A cell's state, shown in its bar and set as data-state on its section.
+const (
+	stateIdle    = "idle"
+	stateQueued  = "queued"
+	stateRunning = "running"
+	stateDone    = "done"
+	stateError   = "error"
+)
+
 // cell is one runnable cell on the page.
 type cell struct {
-	nb        *notebook
-	index     int
-	root      dom.Element
-	editor    js.Value // {code(), focus()} from editor.js
-	runButton *dom.HTMLButtonElement
-	state     dom.Element
-	output    dom.Element
+	nb         *notebook
+	index      int
+	root       dom.Element
+	editor     js.Value // the handle from editor.js
+	published  string   // the source as published, for "reset"
+	runButton  *dom.HTMLButtonElement
+	resetBtn   *dom.HTMLButtonElement
+	counter    dom.Element // "[3]", as Jupyter's execution count
+	stateLabel dom.Element
+	out        *outputArea
+	state      string
 }
 
 // newCell replaces the cell's static source with an editor and adds a bar
-// with the Run button and the cell's state.
+// with the Run button, the execution counter and the state.
 func newCell(nb *notebook, index int, root dom.Element) *cell {
-	c := &cell{nb: nb, index: index, root: root, output: root.QuerySelector(".cell-output")}
+	c := &cell{nb: nb, index: index, root: root, state: stateIdle}
 	source := root.QuerySelector(".cell-source")
+	c.published = strings.TrimSuffix(source.TextContent(), "\n")
+	c.out = newOutputArea(c, root.QuerySelector(".cell-output"))
 
-	bar := nb.doc.CreateElement("div")
-	bar.Class().Add("cell-bar")
-	c.runButton = nb.doc.CreateElement("button").(*dom.HTMLButtonElement)
-	c.runButton.SetTextContent("Run")
-	c.runButton.SetAttribute("aria-label", fmt.Sprintf("Run cell %d", index+1))
-	c.runButton.SetDisabled(true)
-	c.runButton.AddEventListener("click", false, func(dom.Event) { nb.run(c) })
-	c.state = nb.doc.CreateElement("span")
-	c.state.Class().Add("cell-state")
-	c.state.SetTextContent("idle")
-	bar.AppendChild(c.runButton)
-	bar.AppendChild(c.state)
+	bar := nb.el("div", "cell-bar", "")
+	c.runButton = nb.button("▶ Run", fmt.Sprintf("Run cell %d (Shift+Enter)", index+1), func() { nb.current = c; nb.enqueue(c) })
+	c.counter = nb.el("span", "cell-counter", "[ ]")
+	c.stateLabel = nb.el("span", "cell-state", "")
+	c.resetBtn = nb.button("Reset", fmt.Sprintf("Reset cell %d to the published code", index+1), c.reset)
+	c.resetBtn.Class().Add("quiet")
+	setHidden(c.resetBtn, true)
+	for _, e := range []dom.Node{c.runButton, c.counter, c.stateLabel, c.resetBtn} {
+		bar.AppendChild(e)
+	}
 	root.InsertBefore(bar, source)
 
-	holder := nb.doc.CreateElement("div")
-	holder.Class().Add("cell-editor")
+	holder := nb.el("div", "cell-editor", "")
+	holder.SetAttribute("aria-label", fmt.Sprintf("Code of cell %d", index+1))
 	root.InsertBefore(holder, source)
-	onRun := js.FuncOf(func(js.Value, []js.Value) any { nb.run(c); return nil })
-	code := strings.TrimSuffix(source.TextContent(), "\n")
-	c.editor = js.Global().Get("tinytorch").Call("createEditor", holder.Underlying(), code, onRun)
+	c.editor = js.Global().Get("tinytorch").Call("createEditor", holder.Underlying(), c.published, c.editorHooks())
 	source.SetAttribute("hidden", "")
+	root.SetAttribute("data-state", stateIdle)
 	return c
+}
+
+// editorHooks are the callbacks editor.js calls.
+func (c *cell) editorHooks() map[string]any {
+	return map[string]any{
+		"run": js.FuncOf(func(_ js.Value, args []js.Value) any {
+			c.nb.current = c
+			c.nb.enqueue(c)
+			if len(args) > 0 && args[0].Bool() {
+				c.nb.focusCell(c.index + 1)
+			}
+			return nil
+		}),
+		"change": js.FuncOf(func(js.Value, []js.Value) any {
+			setHidden(c.resetBtn, c.code() == c.published)
+			c.nb.saved.schedule()
+			return nil
+		}),
+		"focus": js.FuncOf(func(js.Value, []js.Value) any {
+			c.nb.current = c
+			return nil
+		}),
+	}
 }
 
 // code returns the cell's current source.
 func (c *cell) code() string { return c.editor.Call("code").String() }
 
-// start clears the outputs of a cell about to run.
-func (c *cell) start() {
-	c.output.SetInnerHTML("")
-	c.root.SetAttribute("data-state", "running")
-	c.state.SetTextContent("running…")
+// setCode replaces the cell's source.
+func (c *cell) setCode(text string) {
+	c.editor.Call("setCode", text)
+	setHidden(c.resetBtn, text == c.published)
 }
 
-// finish records how the run ended.
-func (c *cell) finish(ok bool, ms float64) {
-	state := "done"
-	if !ok {
-		state = "error"
-	}
+// reset puts back the published code.
+func (c *cell) reset() {
+	c.setCode(c.published)
+	c.nb.saved.schedule()
+	c.nb.announce(c.describe() + " reset to the published code")
+}
+
+// setState shows a state and an optional detail such as a duration.
+func (c *cell) setState(state, label string) {
+	c.state = state
 	c.root.SetAttribute("data-state", state)
-	c.state.SetTextContent(fmt.Sprintf("%s · %.0f ms", state, ms))
+	c.stateLabel.SetTextContent(label)
 }
 
-// appendOutput renders one output from the kernel.
-func (c *cell) appendOutput(out js.Value) {
-	pre := c.nb.doc.CreateElement("pre")
-	switch out.Get("kind").String() {
-	case "display":
-		pre.SetTextContent(out.Get("data").Get("text/plain").String())
-	case "stream":
-		pre.Class().Add("stream")
-		if out.Get("name").String() == "stderr" {
-			pre.Class().Add("error")
-		}
-		pre.SetTextContent(strings.TrimSuffix(out.Get("text").String(), "\n"))
-	case "error":
-		pre.Class().Add("error")
-		text := out.Get("name").String() + ": " + out.Get("message").String()
-		if stack := out.Get("stack").String(); stack != "" {
-			text += "\n" + stack
-		}
-		pre.SetTextContent(text)
+// begin marks the cell as running with its execution count.
+func (c *cell) begin(count int) {
+	c.out.clear()
+	c.editor.Call("highlightLine", 0)
+	c.counter.SetTextContent(fmt.Sprintf("[%d]", count))
+	c.root.SetAttribute("data-count", fmt.Sprint(count))
+	c.setState(stateRunning, "running…")
+}
+
+// finish records how the run ended and announces it.
+func (c *cell) finish(ok, interrupted bool, ms float64) {
+	took := formatDuration(ms)
+	switch {
+	case ok:
+		c.setState(stateDone, "done · "+took)
+		c.nb.announce(c.describe() + " done in " + took)
+	case interrupted:
+		c.setState(stateError, "stopped")
+		c.nb.announce(c.describe() + " stopped")
+	default:
+		c.setState(stateError, "error · "+took)
+		c.nb.announce(c.describe() + " failed: " + c.out.lastError)
 	}
-	c.output.AppendChild(pre)
+}
+
+// formatDuration writes milliseconds as "12 ms" or "3.4 s".
+func formatDuration(ms float64) string {
+	if ms < 1000 {
+		return fmt.Sprintf("%.0f ms", ms)
+	}
+	return fmt.Sprintf("%.1f s", ms/1000)
+}
+
+// focusCell moves the keyboard focus to a cell's editor, if it exists.
+func (nb *notebook) focusCell(i int) {
+	if c := nb.cellByID(i); c != nil {
+		c.editor.Call("focus")
+		c.root.Underlying().Call("scrollIntoView", map[string]any{"block": "nearest"})
+		nb.current = c
+	}
 }

@@ -2,91 +2,115 @@
 
 // Package page is the part of TinyTorch that runs on the page's main
 // thread. It turns each pre-rendered cell into an editor with a Run
-// button, sends code to the kernel worker and renders what comes back.
-// It never runs cell code itself, so the page stays responsive.
+// button, queues cells for the kernel worker, renders what comes back,
+// keeps the student's edits, and runs the toolbar and the shortcuts. It
+// never runs cell code itself, so the page stays responsive.
 package page
 
 import (
-	"fmt"
 	"syscall/js"
 
 	"honnef.co/go/js/dom/v2"
 )
 
-// notebook is the live page: its cells and the kernel worker.
+// notebook is the live page.
 type notebook struct {
-	doc    dom.Document
-	status dom.Element
-	cells  []*cell
-	worker js.Value
-	ready  bool
+	doc       dom.Document
+	slug      string
+	status    dom.Element // the kernel's state, in the header
+	announcer dom.Element // an aria-live region for screen readers
+	cells     []*cell
+	kernel    *kernelConn
+	queue     []*cell // cells waiting to run, in order
+	running   *cell
+	execCount int   // Jupyter's execution counter, reset by a restart
+	current   *cell // the cell last focused or run, for "Run all above"
+	saved     *saver
 }
 
 // Start wires up the page. The loader (main.js) has already started the
-// worker; attach hands over its messages.
+// first kernel worker.
 func Start() {
 	doc := dom.GetWindow().Document()
-	nb := &notebook{doc: doc, status: doc.GetElementByID("kernel-status")}
+	article := doc.QuerySelector("article.notebook")
+	if article == nil {
+		return // the index page has no cells
+	}
+	nb := &notebook{
+		doc:    doc,
+		slug:   article.GetAttribute("data-notebook"),
+		status: doc.GetElementByID("kernel-status"),
+	}
+	nb.announcer = nb.el("div", "visually-hidden", "")
+	nb.announcer.SetAttribute("aria-live", "polite")
+	doc.QuerySelector("body").AppendChild(nb.announcer)
 	for i, el := range doc.QuerySelectorAll("section.cell") {
 		nb.cells = append(nb.cells, newCell(nb, i, el))
 	}
-	loader := js.Global().Get("tinytorch")
-	nb.worker = loader.Call("attach", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		nb.onMessage(args[0])
-		return nil
-	}))
-}
-
-// onMessage routes a kernel message to the cell it is about.
-func (nb *notebook) onMessage(msg js.Value) {
-	switch msg.Get("type").String() {
-	case "ready":
-		nb.setReady(msg.Get("version").String())
-	case "output":
-		if c := nb.cell(msg.Get("id").Int()); c != nil {
-			c.appendOutput(msg.Get("output"))
-		}
-	case "done":
-		if c := nb.cell(msg.Get("id").Int()); c != nil {
-			c.finish(msg.Get("ok").Bool(), msg.Get("ms").Float())
-		}
-	case "fatal":
-		nb.setStatus("The kernel stopped: " + msg.Get("message").String())
+	if len(nb.cells) > 0 {
+		nb.current = nb.cells[0]
 	}
+	nb.buildToolbar()
+	nb.installShortcuts()
+	nb.kernel = newKernelConn(nb)
+	nb.kernel.start(false)
+	nb.saved = newSaver(nb)
+	go nb.saved.restore()
 }
 
-// setReady enables the Run buttons and marks the page for tests, with
-// the time since navigation at which the first cell became runnable.
-func (nb *notebook) setReady(version string) {
-	nb.ready = true
-	for _, c := range nb.cells {
-		c.runButton.SetDisabled(false)
+// el makes an element with a class and text.
+func (nb *notebook) el(tag, class, text string) dom.Element {
+	e := nb.doc.CreateElement(tag)
+	if class != "" {
+		e.Class().SetString(class)
 	}
-	ms := js.Global().Get("performance").Call("now").Float()
-	js.Global().Set("__ttReadyMs", ms)
-	nb.doc.DocumentElement().SetAttribute("data-kernel", "ready")
-	nb.setStatus(fmt.Sprintf("Kernel ready · TinyTorch %s", version))
+	if text != "" {
+		e.SetTextContent(text)
+	}
+	return e
 }
 
+// button makes a labelled button that calls fn when pressed.
+func (nb *notebook) button(text, label string, fn func()) *dom.HTMLButtonElement {
+	b := nb.doc.CreateElement("button").(*dom.HTMLButtonElement)
+	b.SetType("button")
+	b.SetTextContent(text)
+	if label != "" {
+		b.SetAttribute("aria-label", label)
+		b.SetAttribute("title", label)
+	}
+	b.AddEventListener("click", false, func(dom.Event) { fn() })
+	return b
+}
+
+// setStatus shows the kernel's state in the header.
 func (nb *notebook) setStatus(text string) {
 	if nb.status != nil {
 		nb.status.SetTextContent(text)
 	}
 }
 
-// cell returns the cell with index id, or nil.
-func (nb *notebook) cell(id int) *cell {
+// announce tells screen readers about a change that has no focus.
+func (nb *notebook) announce(text string) {
+	nb.announcer.SetTextContent(text)
+}
+
+// cellByID returns the cell with index id, or nil.
+func (nb *notebook) cellByID(id int) *cell {
 	if id < 0 || id >= len(nb.cells) {
 		return nil
 	}
 	return nb.cells[id]
 }
 
-// run sends a cell's code to the kernel.
-func (nb *notebook) run(c *cell) {
-	if !nb.ready {
-		return
+// now is performance.now(), in milliseconds since navigation.
+func now() float64 { return js.Global().Get("performance").Call("now").Float() }
+
+// setHidden shows or hides an element with the hidden attribute.
+func setHidden(e dom.Element, hidden bool) {
+	if hidden {
+		e.SetAttribute("hidden", "")
+	} else {
+		e.RemoveAttribute("hidden")
 	}
-	c.start()
-	nb.worker.Call("postMessage", map[string]any{"type": "run", "id": c.index, "code": c.code()})
 }

@@ -1,25 +1,46 @@
 // The page loader. It starts the kernel worker at once (the worker fetches
-// and compiles the wasm in parallel with this page), exposes the editor to
-// the Go page role, then starts the Go page role itself.
+// and compiles the kernel's wasm in parallel with this page), exposes the
+// editor, storage and math helpers to the Go page role, then starts it.
 import { createEditor } from "./editor.js";
+import { storage } from "./storage.js";
+import { typesetMath } from "./math.js";
 
 const config = JSON.parse(document.getElementById("tt-config").textContent);
 
-// Messages from the worker are queued until the Go page role takes them.
-const queued = [];
-const worker = new Worker(`${config.worker}?wasm=${encodeURIComponent(config.wasm)}&exec=${encodeURIComponent(config.wasmExec)}`);
-worker.onmessage = (event) => queued.push(event.data);
+// startWorker makes a kernel worker. Its messages are queued until the Go
+// page role takes them with attach.
+function startWorker() {
+  const url = `${config.worker}?wasm=${encodeURIComponent(config.kernel)}&exec=${encodeURIComponent(config.wasmExec)}`;
+  const worker = new Worker(url);
+  const queued = [];
+  worker.onmessage = (event) => queued.push(event.data);
+  worker.onerror = (event) => queued.push({ type: "fatal", message: event.message || "the kernel failed to start" });
+  return { worker, queued };
+}
+
+let first = startWorker();
 
 globalThis.tinytorch = {
   config,
   createEditor,
-  // attach hands the worker to the Go page role and replays early messages.
-  attach(onMessage) {
+  storage,
+  typesetMath,
+  // attach hands a worker to the Go page role and replays its early
+  // messages; with restart set it first replaces the worker by a new one.
+  attach(onMessage, restart) {
+    if (restart) {
+      first.worker.terminate();
+      first = startWorker();
+    }
+    const { worker, queued } = first;
     worker.onmessage = (event) => onMessage(event.data);
+    worker.onerror = (event) => onMessage({ type: "fatal", message: event.message || "the kernel failed" });
     queued.splice(0).forEach(onMessage);
     return worker;
   },
 };
+
+typesetMath(document);
 
 function fatal(message) {
   const status = document.getElementById("kernel-status");
@@ -27,7 +48,7 @@ function fatal(message) {
 }
 
 const go = new Go();
-go.argv = ["tinytorch", "page"];
-WebAssembly.instantiateStreaming(fetch(config.wasm), go.importObject)
+go.argv = ["page"];
+WebAssembly.instantiateStreaming(fetch(config.page), go.importObject)
   .then((result) => go.run(result.instance))
   .catch((err) => fatal(String(err)));

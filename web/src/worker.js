@@ -1,16 +1,35 @@
 // The kernel worker's bootstrap. It loads Go's wasm_exec.js and the
 // TinyTorch wasm in kernel role; from then on Go handles every message.
+import { compileCell } from "./kernel/compile.js";
+
 const params = new URL(self.location.href).searchParams;
 importScripts(params.get("exec"));
 
 // Go functions cannot throw JavaScript exceptions, so a binding returns an
-// Error object and this wrapper throws it in the caller's frame.
+// Error object and this wrapper throws it. An error made by Go gets its
+// stack taken again from the wrapper's caller, so the stack starts in the
+// user's cell rather than in the kernel's own frames.
+Error.stackTraceLimit = 50;
 self.__ttWrap = (fn) =>
-  function (...args) {
+  function wrapped(...args) {
     const result = fn.apply(this, args);
-    if (result instanceof Error) throw result;
+    if (result instanceof Error) {
+      if (result.ttFresh) {
+        delete result.ttFresh;
+        Error.captureStackTrace(result, wrapped);
+      }
+      throw result;
+    }
     return result;
   };
+
+// The Go kernel compiles each cell with this before evaluating it.
+self.__ttCompile = compileCell;
+
+// Messages that arrive before Go has started (the interrupt buffer, an
+// early run) wait here; Go takes them when it installs its handler.
+self.__ttEarly = [];
+self.onmessage = (event) => self.__ttEarly.push(event);
 
 const go = new Go();
 go.argv = ["tinytorch", "kernel"];

@@ -16,17 +16,17 @@ import (
 // assetDir is the folder, inside the site, of the content-hashed files.
 const assetDir = "assets"
 
-// compileWasm builds ./wasm for GOOS=js GOARCH=wasm and stores it under a
-// hashed name.
-func compileWasm(root, out string) (string, error) {
-	raw := filepath.Join(out, "tinytorch.wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", raw, "./wasm")
+// compileWasm builds the Go program in ./wasm/cmd/<name> for GOOS=js
+// GOARCH=wasm and stores it under a hashed name.
+func compileWasm(root, out, name string) (string, error) {
+	raw := filepath.Join(out, name+".wasm")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", raw, "./wasm/cmd/"+name)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./wasm: %v\n%s", err, msg)
+		return "", fmt.Errorf("go build ./wasm/cmd/%s: %v\n%s", name, err, msg)
 	}
-	return storeHashed(out, raw, "tinytorch", ".wasm")
+	return storeHashed(out, raw, name, ".wasm")
 }
 
 // copyWasmExec copies the JavaScript support file of the Go toolchain that
@@ -66,12 +66,15 @@ func storeHashed(out, file, name, ext string) (string, error) {
 // bundle runs esbuild on web/src: the page loader as an ES module, the
 // worker as a classic script (it calls importScripts), and the style sheet.
 func bundle(root, out string, assets *Assets) error {
+	// The loader is split so that KaTeX, imported on demand, is a chunk of
+	// its own that pages without math never fetch.
 	builds := []struct {
-		entries []string
-		format  api.Format
+		entries   []string
+		format    api.Format
+		splitting bool
 	}{
-		{[]string{"src/main.js", "src/style.css"}, api.FormatESModule},
-		{[]string{"src/worker.js"}, api.FormatIIFE},
+		{[]string{"src/main.js", "src/style.css"}, api.FormatESModule, true},
+		{[]string{"src/worker.js"}, api.FormatIIFE, false},
 	}
 	for _, b := range builds {
 		res := api.Build(api.BuildOptions{
@@ -84,7 +87,9 @@ func bundle(root, out string, assets *Assets) error {
 			MinifyIdentifiers: true,
 			MinifySyntax:      true,
 			Sourcemap:         api.SourceMapLinked,
+			Splitting:         b.splitting,
 			EntryNames:        "[name].[hash]",
+			ChunkNames:        "chunk.[hash]",
 			Outdir:            filepath.Join(out, assetDir),
 			Metafile:          true,
 			Write:             true,

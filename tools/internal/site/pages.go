@@ -9,7 +9,8 @@ import (
 
 // pageConfig is the JSON a notebook page hands to its loader script.
 type pageConfig struct {
-	Wasm     string `json:"wasm"`
+	Kernel   string `json:"kernel"`
+	Page     string `json:"page"`
 	WasmExec string `json:"wasmExec"`
 	Worker   string `json:"worker"`
 }
@@ -26,7 +27,7 @@ func writePages(root, out string, res *Result) error {
 	}); err != nil {
 		return err
 	}
-	cfg := pageConfig{Wasm: res.Assets.Wasm, WasmExec: res.Assets.WasmExec, Worker: res.Assets.Worker}
+	cfg := pageConfig{Kernel: res.Assets.Kernel, Page: res.Assets.Page, WasmExec: res.Assets.WasmExec, Worker: res.Assets.Worker}
 	for _, nb := range res.Notebooks {
 		err := render(tmpl, "notebook.html", filepath.Join(out, nb.Slug+".html"), map[string]any{
 			"Assets":   res.Assets,

@@ -32,7 +32,8 @@ type Assets struct {
 	Main     string // page loader bundle (ES module)
 	Worker   string // kernel worker bootstrap (classic script)
 	Style    string
-	Wasm     string
+	Kernel   string // the kernel's wasm, run in the worker
+	Page     string // the page's wasm, run on the main thread
 	WasmExec string
 }
 
@@ -67,7 +68,8 @@ func Build(opt Options) (*Result, error) {
 		name string
 		run  func() error
 	}{
-		{"wasm", func() (err error) { res.Assets.Wasm, err = compileWasm(opt.Root, tmp); return }},
+		{"kernel wasm", func() (err error) { res.Assets.Kernel, err = compileWasm(opt.Root, tmp, "kernel"); return }},
+		{"page wasm", func() (err error) { res.Assets.Page, err = compileWasm(opt.Root, tmp, "page"); return }},
 		{"wasm_exec.js", func() (err error) { res.Assets.WasmExec, err = copyWasmExec(tmp); return }},
 		{"bundle", func() error { return bundle(opt.Root, tmp, &res.Assets) }},
 		{"pages", func() error { return writePages(opt.Root, tmp, res) }},

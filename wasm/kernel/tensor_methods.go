@@ -1,0 +1,327 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"tinytorch/engine/tensor"
+)
+
+// unaryOps are the methods that take no argument and cannot fail.
+var unaryOps = map[string]func(*tensor.Tensor) *tensor.Tensor{
+	"neg": (*tensor.Tensor).Neg, "exp": (*tensor.Tensor).Exp, "log": (*tensor.Tensor).Log,
+	"sqrt": (*tensor.Tensor).Sqrt, "abs": (*tensor.Tensor).Abs, "sin": (*tensor.Tensor).Sin,
+	"cos": (*tensor.Tensor).Cos, "tanh": (*tensor.Tensor).Tanh, "sigmoid": (*tensor.Tensor).Sigmoid,
+	"relu": (*tensor.Tensor).Relu, "gelu": (*tensor.Tensor).Gelu, "clone": (*tensor.Tensor).Clone,
+	"contiguous": (*tensor.Tensor).Contiguous, "detach": (*tensor.Tensor).Detach,
+}
+
+// binaryOps combine the tensor with a tensor, an array or a number. The
+// ops with a scalar form use it for numbers, which keeps the graph small.
+var binaryOps = map[string]struct {
+	op     func(t, u *tensor.Tensor) (*tensor.Tensor, error)
+	scalar func(*tensor.Tensor, float32) *tensor.Tensor
+}{
+	"add":     {(*tensor.Tensor).Add, (*tensor.Tensor).AddScalar},
+	"sub":     {(*tensor.Tensor).Sub, (*tensor.Tensor).SubScalar},
+	"mul":     {(*tensor.Tensor).Mul, (*tensor.Tensor).MulScalar},
+	"div":     {(*tensor.Tensor).Div, (*tensor.Tensor).DivScalar},
+	"pow":     {(*tensor.Tensor).Pow, (*tensor.Tensor).PowScalar},
+	"maximum": {(*tensor.Tensor).Maximum, nil}, "minimum": {(*tensor.Tensor).Minimum, nil},
+	"eq": {(*tensor.Tensor).Eq, nil}, "ne": {(*tensor.Tensor).Ne, nil},
+	"lt": {(*tensor.Tensor).Lt, nil}, "le": {(*tensor.Tensor).Le, nil},
+	"gt": {(*tensor.Tensor).Gt, nil}, "ge": {(*tensor.Tensor).Ge, nil},
+	"matmul": {(*tensor.Tensor).Matmul, nil},
+}
+
+// inPlaceOps modify the tensor with a tensor or number operand and return it.
+var inPlaceOps = map[string]struct {
+	op     func(t, u *tensor.Tensor) (*tensor.Tensor, error)
+	scalar func(*tensor.Tensor, float32) (*tensor.Tensor, error)
+}{
+	"add_":  {(*tensor.Tensor).AddInPlace, (*tensor.Tensor).AddScalarInPlace},
+	"sub_":  {(*tensor.Tensor).SubInPlace, func(t *tensor.Tensor, s float32) (*tensor.Tensor, error) { return t.AddScalarInPlace(-s) }},
+	"mul_":  {(*tensor.Tensor).MulInPlace, (*tensor.Tensor).MulScalarInPlace},
+	"div_":  {(*tensor.Tensor).DivInPlace, func(t *tensor.Tensor, s float32) (*tensor.Tensor, error) { return t.MulScalarInPlace(1 / s) }},
+	"copy_": {(*tensor.Tensor).CopyInPlace, nil},
+}
+
+// reductions take (dim?, keepdim?), where no dim means every dimension.
+var reductions = map[string]func(t *tensor.Tensor, dims []int, keepdim bool) (*tensor.Tensor, error){
+	"sum": (*tensor.Tensor).Sum, "mean": (*tensor.Tensor).Mean, "max": (*tensor.Tensor).Max,
+	"min": (*tensor.Tensor).Min, "logsumexp": (*tensor.Tensor).LogSumExp,
+}
+
+// methods builds the whole method table of the tensor prototype.
+func (b *tensorBindings) methods() map[string]binding {
+	m := map[string]binding{}
+	for name, op := range unaryOps {
+		m[name] = b.method(name, func(t *tensor.Tensor, _ []js.Value) (any, error) { return b.wrap(op(t)), nil })
+	}
+	for name, op := range binaryOps {
+		m[name] = b.method(name, func(t *tensor.Tensor, args []js.Value) (any, error) {
+			return b.wrapResult(b.applyBinary(name, t, arg(args, 0), op.op, op.scalar))
+		})
+	}
+	for name, op := range inPlaceOps {
+		m[name] = b.method(name, func(t *tensor.Tensor, args []js.Value) (any, error) {
+			v := arg(args, 0)
+			if v.Type() == js.TypeNumber && op.scalar != nil {
+				_, err := op.scalar(t, float32(v.Float()))
+				return nil, err
+			}
+			u, err := b.operand(name, v)
+			if err != nil {
+				return nil, err
+			}
+			_, err = op.op(t, u)
+			return nil, err
+		})
+	}
+	for name, op := range reductions {
+		m[name] = b.method(name, func(t *tensor.Tensor, args []js.Value) (any, error) {
+			dims, keep, err := reductionArgs(name, args)
+			if err != nil {
+				return nil, err
+			}
+			return b.wrapResult(op(t, dims, keep))
+		})
+	}
+	for name, fn := range b.otherMethods() {
+		m[name] = b.method(name, fn)
+	}
+	for name, fn := range b.layoutMethods() {
+		m[name] = b.method(name, fn)
+	}
+	m["dispose"] = b.dispose
+	// In-place methods return the tensor itself, so calls chain.
+	for _, name := range []string{"add_", "sub_", "mul_", "div_", "copy_", "clamp_", "fill_", "zero_", "requiresGrad_"} {
+		inner := m[name]
+		m[name] = func(this js.Value, args []js.Value) (any, error) {
+			_, err := inner(this, args)
+			return this, err
+		}
+	}
+	return m
+}
+
+// method adapts a function of the receiver tensor to a binding.
+func (b *tensorBindings) method(name string, fn func(t *tensor.Tensor, args []js.Value) (any, error)) binding {
+	return func(this js.Value, args []js.Value) (any, error) {
+		t, err := b.self(name, this)
+		if err != nil {
+			return nil, err
+		}
+		return fn(t, args)
+	}
+}
+
+// applyBinary runs a two-operand op, using its scalar form for a number.
+func (b *tensorBindings) applyBinary(name string, t *tensor.Tensor, v js.Value,
+	op func(t, u *tensor.Tensor) (*tensor.Tensor, error), scalar func(*tensor.Tensor, float32) *tensor.Tensor) (*tensor.Tensor, error) {
+	if v.IsUndefined() {
+		return nil, fmt.Errorf("%s: expected one tensor or number", name)
+	}
+	if v.Type() == js.TypeNumber && scalar != nil {
+		return scalar(t, float32(v.Float())), nil
+	}
+	u, err := b.operand(name, v)
+	if err != nil {
+		return nil, err
+	}
+	return op(t, u)
+}
+
+// reductionArgs reads (dim?, keepdim?) or (dim?, {keepdim}).
+func reductionArgs(name string, args []js.Value) ([]int, bool, error) {
+	dims, err := dimsArg(name, args, 0)
+	if err != nil {
+		return nil, false, err
+	}
+	if k := option(args, 1, "keepdim"); k.Type() == js.TypeBoolean {
+		return dims, k.Bool(), nil
+	}
+	keep, err := boolArg(name, args, 1, "keepdim", false)
+	return dims, keep, err
+}
+
+// otherMethods are the methods with their own arguments: autograd, value
+// access and the ops that take numbers.
+func (b *tensorBindings) otherMethods() map[string]func(*tensor.Tensor, []js.Value) (any, error) {
+	return map[string]func(*tensor.Tensor, []js.Value) (any, error){
+		"toArray":  func(t *tensor.Tensor, _ []js.Value) (any, error) { return fromGo(t.ToNested()), nil },
+		"tolist":   func(t *tensor.Tensor, _ []js.Value) (any, error) { return fromGo(t.ToNested()), nil },
+		"toJSON":   func(t *tensor.Tensor, _ []js.Value) (any, error) { return fromGo(t.ToNested()), nil },
+		"toString": func(t *tensor.Tensor, _ []js.Value) (any, error) { return t.String(), nil },
+		"item": func(t *tensor.Tensor, _ []js.Value) (any, error) {
+			x, err := t.Item()
+			return float64(x), err
+		},
+		"numel": func(t *tensor.Tensor, _ []js.Value) (any, error) { return t.Numel(), nil },
+		"dim":   func(t *tensor.Tensor, _ []js.Value) (any, error) { return t.Dim(), nil },
+		"size": func(t *tensor.Tensor, args []js.Value) (any, error) {
+			if arg(args, 0).IsUndefined() {
+				return intsToJS(t.Shape()), nil
+			}
+			d, err := intArg("size", args, 0, "dim", 0)
+			if err != nil {
+				return nil, err
+			}
+			shape := t.Shape()
+			if d < 0 {
+				d += len(shape)
+			}
+			if d < 0 || d >= len(shape) {
+				return nil, fmt.Errorf("size: dim %d is out of range for shape %v", d, shape)
+			}
+			return shape[d], nil
+		},
+		"dataSync": func(t *tensor.Tensor, _ []js.Value) (any, error) { return float32Array(t.Data()), nil },
+		"backward": func(t *tensor.Tensor, args []js.Value) (any, error) {
+			opt := tensor.BackwardOptions{RetainGraph: option(args, 1, "retainGraph").Truthy() || option(args, 0, "retainGraph").Truthy()}
+			if g := arg(args, 0); !g.IsUndefined() && !g.IsNull() && (isArray(g) || g.Type() == js.TypeNumber || b.proto.Call("isPrototypeOf", g).Bool()) {
+				grad, err := b.operand("backward", g)
+				if err != nil {
+					return nil, err
+				}
+				opt.Gradient = grad
+			}
+			return nil, t.BackwardWith(opt)
+		},
+		"requiresGrad_": func(t *tensor.Tensor, args []js.Value) (any, error) {
+			on, err := boolArg("requiresGrad_", args, 0, "requiresGrad", true)
+			if err != nil {
+				return nil, err
+			}
+			return nil, t.SetRequiresGrad(on)
+		},
+		"zeroGrad": func(t *tensor.Tensor, _ []js.Value) (any, error) { t.ZeroGrad(); return nil, nil },
+		"leakyRelu": func(t *tensor.Tensor, args []js.Value) (any, error) {
+			slope, err := floatArg("leakyRelu", args, 0, "negativeSlope", 0.01)
+			return b.wrapIf(t.LeakyRelu(float32(slope)), err)
+		},
+		"clamp": func(t *tensor.Tensor, args []js.Value) (any, error) {
+			lo, hi, err := clampArgs(args)
+			return b.wrapIf(t.Clamp(lo, hi), err)
+		},
+		"clamp_": func(t *tensor.Tensor, args []js.Value) (any, error) {
+			lo, hi, err := clampArgs(args)
+			if err != nil {
+				return nil, err
+			}
+			_, err = t.ClampInPlace(lo, hi)
+			return nil, err
+		},
+		"fill_": func(t *tensor.Tensor, args []js.Value) (any, error) {
+			v, err := floatArg("fill_", args, 0, "value", 0)
+			if err == nil {
+				_, err = t.FillInPlace(float32(v))
+			}
+			return nil, err
+		},
+		"zero_":  func(t *tensor.Tensor, _ []js.Value) (any, error) { _, err := t.ZeroInPlace(); return nil, err },
+		"var":    b.varStd("var", (*tensor.Tensor).Var),
+		"std":    b.varStd("std", (*tensor.Tensor).Std),
+		"argmax": b.argReduce("argmax", (*tensor.Tensor).Argmax, (*tensor.Tensor).ArgmaxAll),
+		"argmin": b.argReduce("argmin", (*tensor.Tensor).Argmin, (*tensor.Tensor).ArgminAll),
+	}
+}
+
+// wrapIf wraps t unless reading the arguments failed.
+func (b *tensorBindings) wrapIf(t *tensor.Tensor, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return b.wrap(t), nil
+}
+
+// clampArgs reads clamp(min, max) or clamp({min, max}); a missing bound is unbounded.
+func clampArgs(args []js.Value) (float32, float32, error) {
+	lo, hi := arg(args, 0), arg(args, 1)
+	if o := arg(args, 0); o.Type() == js.TypeObject {
+		lo, hi = o.Get("min"), o.Get("max")
+	}
+	l, err := floatArg("clamp", []js.Value{lo}, 0, "min", -3.4e38)
+	if err != nil {
+		return 0, 0, err
+	}
+	h, err := floatArg("clamp", []js.Value{hi}, 0, "max", 3.4e38)
+	return float32(l), float32(h), err
+}
+
+// varStd binds var and std: (dim?, {correction = 1, keepdim = false}).
+func (b *tensorBindings) varStd(name string, op func(*tensor.Tensor, []int, int, bool) (*tensor.Tensor, error)) func(*tensor.Tensor, []js.Value) (any, error) {
+	return func(t *tensor.Tensor, args []js.Value) (any, error) {
+		dims, err := dimsArg(name, args, 0)
+		if err != nil {
+			return nil, err
+		}
+		correction, err := intArg(name, []js.Value{option(args, 1, "correction")}, 0, "correction", 1)
+		if err != nil {
+			return nil, err
+		}
+		return b.wrapResult(op(t, dims, correction, option(args, 1, "keepdim").Truthy()))
+	}
+}
+
+// argReduce binds argmax and argmin: over everything, or along one dim.
+func (b *tensorBindings) argReduce(name string, alongDim func(*tensor.Tensor, int, bool) (*tensor.Tensor, error), all func(*tensor.Tensor) (*tensor.Tensor, error)) func(*tensor.Tensor, []js.Value) (any, error) {
+	return func(t *tensor.Tensor, args []js.Value) (any, error) {
+		if arg(args, 0).IsUndefined() || arg(args, 0).IsNull() {
+			return b.wrapResult(all(t))
+		}
+		dim, err := intArg(name, args, 0, "dim", 0)
+		if err != nil {
+			return nil, err
+		}
+		keep, err := boolArg(name, args, 1, "keepdim", false)
+		if err != nil {
+			return nil, err
+		}
+		return b.wrapResult(alongDim(t, dim, keep))
+	}
+}
+
+// properties are read-only attributes of tensors, as in PyTorch.
+func (b *tensorBindings) properties() map[string]func(*tensor.Tensor) any {
+	return map[string]func(*tensor.Tensor) any{
+		"shape":        func(t *tensor.Tensor) any { return intsToJS(t.Shape()) },
+		"ndim":         func(t *tensor.Tensor) any { return t.Dim() },
+		"dtype":        func(*tensor.Tensor) any { return "float32" },
+		"requiresGrad": func(t *tensor.Tensor) any { return t.RequiresGrad() },
+		"isLeaf":       func(t *tensor.Tensor) any { return t.IsLeaf() },
+		"gradFn": func(t *tensor.Tensor) any {
+			if t.GradFn() == "" {
+				return nil
+			}
+			return t.GradFn()
+		},
+		"grad": func(t *tensor.Tensor) any {
+			if g := t.Grad(); g != nil {
+				return b.wrap(g)
+			}
+			return nil
+		},
+		"T": func(t *tensor.Tensor) any {
+			if t.Dim() < 2 {
+				return b.wrap(t)
+			}
+			u, err := t.Transpose(t.Dim()-2, t.Dim()-1)
+			if err != nil {
+				return jsError(err)
+			}
+			return b.wrap(u)
+		},
+	}
+}
+
+// float32Array copies values into a new JavaScript Float32Array.
+func float32Array(data []float32) js.Value {
+	arr := js.Global().Get("Float32Array").New(len(data))
+	for i, v := range data {
+		arr.SetIndex(i, v)
+	}
+	return arr
+}

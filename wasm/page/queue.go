@@ -1,0 +1,116 @@
+//go:build js && wasm
+
+package page
+
+import "fmt"
+
+// enqueue adds cells to the run queue, in order, skipping any already
+// waiting or running, and starts the first when the kernel is free.
+func (nb *notebook) enqueue(cells ...*cell) {
+	for _, c := range cells {
+		if c == nb.running || c.state == stateQueued {
+			continue
+		}
+		c.setState(stateQueued, "queued")
+		nb.queue = append(nb.queue, c)
+	}
+	nb.pump()
+}
+
+// pump starts the next queued cell if the kernel is ready and idle.
+func (nb *notebook) pump() {
+	if nb.running != nil || !nb.kernel.ready || len(nb.queue) == 0 {
+		return
+	}
+	c := nb.queue[0]
+	nb.queue = nb.queue[1:]
+	nb.running = c
+	nb.execCount++
+	c.begin(nb.execCount)
+	nb.kernel.run(c)
+}
+
+// finished records the end of a run and starts the next cell. As in
+// Jupyter, an error or a stop cancels the cells still queued.
+func (nb *notebook) finished(id int, ok, interrupted bool, ms float64) {
+	c := nb.cellByID(id)
+	if c == nil || c != nb.running {
+		return
+	}
+	nb.running = nil
+	c.finish(ok, interrupted, ms)
+	if !ok {
+		nb.cancelQueue()
+	}
+	nb.pump()
+}
+
+// cancelQueue returns every queued cell to idle.
+func (nb *notebook) cancelQueue() {
+	for _, q := range nb.queue {
+		q.setState(stateIdle, "not run")
+	}
+	nb.queue = nil
+}
+
+// stop cancels the queue and stops the running cell.
+func (nb *notebook) stop() {
+	nb.cancelQueue()
+	if nb.running != nil {
+		nb.running.setState(stateRunning, "stopping…")
+		nb.kernel.stop()
+	}
+}
+
+// restart replaces the kernel with a fresh one; why, if given, is written
+// into the cell that was running.
+func (nb *notebook) restart(why string) {
+	nb.kernel.cancelStopTimer()
+	nb.cancelQueue()
+	if c := nb.running; c != nil {
+		nb.running = nil
+		if why == "" {
+			why = "The kernel was restarted while this cell ran."
+		}
+		c.out.addNote(why)
+		c.finish(false, true, 0)
+	}
+	nb.execCount = 0
+	nb.doc.DocumentElement().RemoveAttribute("data-kernel")
+	nb.kernel.start(true)
+	nb.announce("Kernel restarted")
+}
+
+// abandon marks the running and queued cells as failed after the kernel died.
+func (nb *notebook) abandon(why string) {
+	nb.cancelQueue()
+	if c := nb.running; c != nil {
+		nb.running = nil
+		c.out.addNote(why)
+		c.finish(false, false, 0)
+	}
+}
+
+// runAll queues every cell; runAbove queues the cells above the current one.
+func (nb *notebook) runAll() { nb.enqueue(nb.cells...) }
+
+func (nb *notebook) runAbove() {
+	if nb.current != nil {
+		nb.enqueue(nb.cells[:nb.current.index]...)
+	}
+}
+
+// clearOutputs empties every cell's output and state.
+func (nb *notebook) clearOutputs() {
+	for _, c := range nb.cells {
+		if c != nb.running && c.state != stateQueued {
+			c.out.clear()
+			c.setState(stateIdle, "")
+			c.counter.SetTextContent("[ ]")
+		}
+	}
+	nb.announce("Outputs cleared")
+}
+
+// describe is a cell's name for announcements.
+func (c *cell) describe() string { return fmt.Sprintf("Cell %d", c.index+1) }
