@@ -100,13 +100,15 @@ func setUp(m *testing.M) (int, error) {
 func mb(n int) float64 { return float64(n) / 1e6 }
 
 // newTab opens a tab in the shared browser with a time limit for the test.
+// Each tab has a browser context of its own, like a fresh profile, so the
+// edits one test saves in IndexedDB never reach another.
 func newTab(t *testing.T) context.Context {
 	t.Helper()
-	tab, cancelTab := chromedp.NewContext(browserCtx)
+	tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("opening a tab: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
+	ctx, cancel := context.WithTimeout(tab, 90*time.Second)
 	t.Cleanup(func() { cancel(); cancelTab() })
 	return ctx
 }
@@ -156,7 +158,7 @@ func runCode(t *testing.T, ctx context.Context, n int, code string) (state, outp
 // nextCount is the execution count the next run will get.
 func nextCount(t *testing.T, ctx context.Context) int {
 	t.Helper()
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Math.max(0, ...[...document.querySelectorAll("[data-count]")].map((e) => +e.dataset.count)) + 1`))
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`+(document.documentElement.dataset.execCount || 0) + 1`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,9 +168,19 @@ func nextCount(t *testing.T, ctx context.Context) int {
 // waitCount waits until cell n has run with execution count count and finished.
 func waitCount(t *testing.T, ctx context.Context, n, count int) {
 	t.Helper()
-	sel := fmt.Sprintf(`#cell-%d[data-count="%d"]:is([data-state="done"], [data-state="error"])`, n, count)
-	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(sel))); err != nil {
-		t.Fatalf("waiting for cell %d to finish run %d: %v", n, count, err)
+	waitFor(t, ctx, fmt.Sprintf(`#cell-%d[data-count="%d"]:is([data-state="done"], [data-state="error"])`, n, count), 20*time.Second)
+}
+
+// waitFor waits until an element matches sel; on a time-out it fails the
+// test with the state of every cell, to show what happened instead.
+func waitFor(t *testing.T, ctx context.Context, sel string, timeout time.Duration) {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := chromedp.Do(wctx, chromedp.WaitReady(chromedp.CSS(sel))); err != nil {
+		states, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.documentElement.outerHTML.slice(0, 300),
+			...[...document.querySelectorAll(".cell")].map((c) => c.id + " " + c.dataset.state + " [" + c.dataset.count + "] " + c.querySelector(".cell-output").innerText.slice(0, 200))]`))
+		t.Fatalf("waiting for %s: %v\npage: %q", sel, err, states)
 	}
 }
 

@@ -30,6 +30,9 @@ func function(name string, fn binding) js.Value {
 		if err != nil {
 			return jsError(err)
 		}
+		if value == nil {
+			return js.Undefined() // a Go nil would reach JavaScript as null
+		}
 		return value
 	})
 	// __ttWrap (worker.js) throws an Error value returned by Go, since Go

@@ -69,7 +69,7 @@ func installConsole(console js.Value) {
 			}
 			streams.write(stream, strings.Join(parts, " ")+"\n")
 			original.Call("apply", console, js.ValueOf(toAnySlice(args)))
-			return nil
+			return js.Undefined() // as console.log does; nil would be null
 		}))
 	}
 }

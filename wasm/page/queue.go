@@ -26,6 +26,7 @@ func (nb *notebook) pump() {
 	nb.queue = nb.queue[1:]
 	nb.running = c
 	nb.execCount++
+	nb.doc.DocumentElement().SetAttribute("data-exec-count", fmt.Sprint(nb.execCount))
 	c.begin(nb.execCount)
 	nb.kernel.run(c)
 }
@@ -76,6 +77,7 @@ func (nb *notebook) restart(why string) {
 		c.finish(false, true, 0)
 	}
 	nb.execCount = 0
+	nb.doc.DocumentElement().SetAttribute("data-exec-count", "0")
 	nb.doc.DocumentElement().RemoveAttribute("data-kernel")
 	nb.kernel.start(true)
 	nb.announce("Kernel restarted")

@@ -61,8 +61,8 @@ function rewriteStatement(stmt, isLast, source, edits, hoisted) {
     }
     case "ExpressionStatement":
       if (isLast && !source.slice(stmt.start, stmt.end).trimEnd().endsWith(";")) {
-        edits.push({ at: stmt.expression.start, insert: "return (" });
-        edits.push({ at: stmt.expression.end, insert: ")" });
+        edits.push({ at: stmt.start, insert: "return (" });
+        edits.push({ at: stmt.end, insert: ")" });
       }
       break;
   }

@@ -18,6 +18,8 @@ test("the last expression is the value, unless it ends with a semicolon", async 
   assert.equal(await run("1 + 2;"), undefined);
   assert.equal(await run("const t1 = 5\nt1 * 2"), 10);
   assert.equal(await run("if (true) { 4 }"), undefined);
+  assert.deepEqual(await run("({a: 1})"), { a: 1 });
+  assert.equal(await run("(1, 2)"), 2);
 });
 
 test("top-level declarations are shared between cells", async () => {
