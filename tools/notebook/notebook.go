@@ -1,52 +1,95 @@
-// Package notebook reads a TinyTorch notebook, a Markdown file with YAML
-// front matter whose ```js fenced blocks are runnable cells, and renders it
-// to HTML that reads well before any script runs.
+// Package notebook is TinyTorch's notebook document model, shared by the
+// build tool and the in-browser page (it compiles for js/wasm).
+//
+// A notebook is a Markdown file with YAML front matter (title, chapter,
+// summary) whose top-level ```js fenced blocks are runnable cells. Parse
+// reads one into a Notebook: the front matter and an ordered list of
+// blocks, each prose (Markdown) or a code cell, with its rendered HTML.
+// Markdown writes it back, IPynb and ParseIPynb convert to and from
+// Jupyter's nbformat 4, and EncodeShare and DecodeShare pack it into a
+// URL fragment. Reading and writing files is left to the caller.
 package notebook
 
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"path/filepath"
 	"strings"
-
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/util"
-	"gopkg.in/yaml.v3"
 )
 
 // CellLanguage is the fence info string that marks a runnable cell.
 const CellLanguage = "js"
 
-// Notebook is one parsed and rendered notebook.
+// Notebook is one notebook: its front matter and its blocks in order.
 type Notebook struct {
-	Slug    string   // file name without ".md", e.g. "01-system"
-	Title   string   // from the front matter
-	Chapter string   // chapter label from the front matter, e.g. "1–2"
-	Summary string   // one-line summary from the front matter
-	HTML    string   // the rendered body
-	Cells   []string // the source of each runnable cell, in order
+	Slug    string  `json:"slug"`    // file name without extension, e.g. "01-system"
+	Title   string  `json:"title"`   // from the front matter
+	Chapter string  `json:"chapter"` // chapter label, e.g. "1–2"
+	Summary string  `json:"summary"` // one-line summary
+	Blocks  []Block `json:"blocks"`
+	// HTML is the rendered body: every block's HTML in order. Render
+	// refreshes it (Parse, ParseIPynb and DecodeShare call Render).
+	HTML string `json:"html,omitempty"`
+
+	toc []Heading // headings found by the last Render
+	// rawFront is the front matter as read, written back verbatim by
+	// Markdown while Title, Chapter and Summary still equal front.
+	rawFront string
+	front    frontMatter
 }
 
-// frontMatter is the YAML block at the top of a notebook.
-type frontMatter struct {
-	Title   string `yaml:"title"`
-	Chapter string `yaml:"chapter"`
-	Summary string `yaml:"summary"`
+// BlockKind says whether a block is prose or a code cell.
+type BlockKind string
+
+// The kinds of block.
+const (
+	Prose BlockKind = "prose" // Markdown text
+	Code  BlockKind = "code"  // a runnable cell
+)
+
+// Block is a stretch of prose or one code cell.
+type Block struct {
+	Kind BlockKind `json:"kind"`
+	// Source is the Markdown of a prose block, or the code of a cell. A
+	// parsed cell's source ends in a newline unless it is empty; a parsed
+	// prose block has no leading or trailing blank lines and ends in a
+	// newline.
+	Source string `json:"source"`
+	Lang   string `json:"lang,omitempty"` // a cell's language, CellLanguage
+	HTML   string `json:"html,omitempty"` // rendered by Render
 }
 
-// Error is a problem in a notebook file, located by line.
+// Cells returns the source of each code cell, in order.
+func (nb *Notebook) Cells() []string {
+	var out []string
+	for _, b := range nb.Blocks {
+		if b.Kind == Code {
+			out = append(out, b.Source)
+		}
+	}
+	return out
+}
+
+// Error is a problem in a notebook file, located by line when Line > 0.
 type Error struct {
 	File   string
 	Line   int
 	Reason string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason) }
+func (e *Error) Error() string {
+	if e.Line <= 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Reason)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+}
 
-// Parse reads the notebook in src, named file in error messages.
+// Parse reads the notebook Markdown in src, named file in error messages
+// (its base name without extension becomes the Slug), and renders it.
+// CRLF line endings and a UTF-8 byte order mark are accepted.
 func Parse(file string, src []byte) (*Notebook, error) {
+	src = normalizeNewlines(src)
 	fm, body, bodyLine, err := splitFrontMatter(file, src)
 	if err != nil {
 		return nil, err
@@ -55,81 +98,28 @@ func Parse(file string, src []byte) (*Notebook, error) {
 		return nil, err
 	}
 	nb := &Notebook{
-		Slug:    strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)),
-		Title:   fm.Title,
-		Chapter: fm.Chapter,
-		Summary: fm.Summary,
+		Slug:     slug(file),
+		Title:    fm.values.Title,
+		Chapter:  fm.values.Chapter,
+		Summary:  fm.values.Summary,
+		Blocks:   splitBlocks(body),
+		rawFront: fm.raw,
+		front:    fm.values,
 	}
-	cells := &cellRenderer{}
-	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM),
-		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(cells, 100))),
-	)
-	var out bytes.Buffer
-	if err := md.Convert(body, &out); err != nil {
+	if err := nb.Render(); err != nil {
 		return nil, &Error{file, bodyLine, "markdown: " + err.Error()}
 	}
-	nb.HTML, nb.Cells = out.String(), cells.sources
 	return nb, nil
 }
 
-// splitFrontMatter separates the "---" delimited YAML header from the body
-// and checks the required fields. bodyLine is the body's first line number.
-func splitFrontMatter(file string, src []byte) (fm frontMatter, body []byte, bodyLine int, err error) {
-	lines := strings.SplitAfter(string(src), "\n")
-	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" {
-		return fm, nil, 0, &Error{file, 1, `expected front matter: a first line "---", then title, chapter and summary, then "---"`}
-	}
-	end := -1
-	for i := 1; i < len(lines); i++ {
-		if strings.TrimSpace(lines[i]) == "---" {
-			end = i
-			break
-		}
-	}
-	if end < 0 {
-		return fm, nil, 0, &Error{file, 1, `front matter is not closed: no second "---" line`}
-	}
-	header := strings.Join(lines[1:end], "")
-	if err := yaml.Unmarshal([]byte(header), &fm); err != nil {
-		return fm, nil, 0, &Error{file, 2, "front matter: " + err.Error()}
-	}
-	for _, f := range []struct{ name, value string }{{"title", fm.Title}, {"chapter", fm.Chapter}, {"summary", fm.Summary}} {
-		if strings.TrimSpace(f.value) == "" {
-			return fm, nil, 0, &Error{file, end + 1, fmt.Sprintf("front matter: missing %q", f.name)}
-		}
-	}
-	return fm, []byte(strings.Join(lines[end+1:], "")), end + 2, nil
+// slug is file's base name without its extension.
+func slug(file string) string {
+	base := path.Base(filepath.ToSlash(file))
+	return strings.TrimSuffix(base, path.Ext(base))
 }
 
-// checkFences finds a code fence that is opened but never closed, which
-// Markdown would silently run to the end of the file.
-func checkFences(file string, body []byte, firstLine int) error {
-	open, openLine := "", 0
-	for i, line := range strings.Split(string(body), "\n") {
-		trimmed := strings.TrimSpace(line)
-		fence := leadingFence(trimmed)
-		switch {
-		case open == "" && fence != "":
-			open, openLine = fence, firstLine+i
-		case open != "" && strings.HasPrefix(trimmed, open) && strings.TrimLeft(trimmed, open[:1]) == "":
-			open = ""
-		}
-	}
-	if open != "" {
-		return &Error{file, openLine, fmt.Sprintf("code block opened with %s is never closed", open)}
-	}
-	return nil
-}
-
-// leadingFence returns the run of three or more backticks or tildes that
-// starts line, or "".
-func leadingFence(line string) string {
-	for _, c := range []string{"`", "~"} {
-		n := len(line) - len(strings.TrimLeft(line, c))
-		if n >= 3 {
-			return line[:n]
-		}
-	}
-	return ""
+// normalizeNewlines drops a byte order mark and turns CRLF into LF.
+func normalizeNewlines(src []byte) []byte {
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	return bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 }

@@ -15,11 +15,11 @@ func TestParse(t *testing.T) {
 	if nb.Slug != "01-system" || nb.Title != "Tensors" || nb.Chapter != "1–2" || nb.Summary != "Build two tensors." {
 		t.Errorf("front matter = %+v", nb)
 	}
-	if len(nb.Cells) != 1 || nb.Cells[0] != "const a = 1 < 2;\na\n" {
-		t.Errorf("cells = %q", nb.Cells)
+	if len(nb.Cells()) != 1 || nb.Cells()[0] != "const a = 1 < 2;\na\n" {
+		t.Errorf("cells = %q", nb.Cells())
 	}
 	for _, want := range []string{
-		"<h1>Tensors</h1>",
+		`<h1 id="tensors">Tensors</h1>`,
 		"<em>prose</em>",
 		`<section class="cell" id="cell-1" data-cell="0"`,
 		"const a = 1 &lt; 2;",
