@@ -50,9 +50,18 @@ func TestIPynbValidates(t *testing.T) {
 			t.Error(p)
 		}
 	}
+	edge := &Notebook{Title: "E", Chapter: "0", Summary: "s", Blocks: []Block{code(""), prose("  \n"), code("a\n\n"), prose("x")}}
+	data, err := edge.IPynb([][]Output{{}, {{Kind: OutputStream}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range validateNBFormat45(data) {
+		t.Error(p)
+	}
 	if dir := os.Getenv("TINYTORCH_IPYNB_OUT"); dir != "" { // for checking by hand with Jupyter's nbformat
-		data, _ := nb.IPynb(sampleOutputs)
-		os.WriteFile(dir+"/01-system.ipynb", data, 0o644)
+		full, _ := nb.IPynb(sampleOutputs)
+		os.WriteFile(dir+"/01-system.ipynb", full, 0o644)
+		os.WriteFile(dir+"/edge.ipynb", data, 0o644)
 	}
 }
 
@@ -191,12 +200,13 @@ func TestOutputJSON(t *testing.T) {
 		{"stream default name", Output{Kind: OutputStream, Text: ""}, `{"name":"stdout","output_type":"stream","text":[]}`},
 		{"display", Output{Kind: OutputDisplay, Data: map[string]any{"text/plain": "x\ny\n", "application/vnd.tt+json": map[string]any{"a": "b\nc"}}, Metadata: map[string]any{"image/png": map[string]any{"width": 28.0}}},
 			`{"data":{"application/vnd.tt+json":{"a":"b\nc"},"text/plain":["x\n","y\n"]},"metadata":{"image/png":{"width":28}},"output_type":"display_data"}`},
+		{"html unescaped", Output{Kind: OutputDisplay, Data: map[string]any{"text/html": "<b>&</b>"}}, `{"data":{"text/html":["<b>&</b>"]},"metadata":{},"output_type":"display_data"}`},
 		{"error", Output{Kind: OutputError, EName: "E", EValue: "v", Traceback: []string{"E: v"}}, `{"ename":"E","evalue":"v","output_type":"error","traceback":["E: v"]}`},
 		{"error without traceback", Output{Kind: OutputError, EName: "E"}, `{"ename":"E","evalue":"","output_type":"error","traceback":[]}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := json.Marshal(tc.out)
+			got, err := tc.out.MarshalJSON()
 			if err != nil || string(got) != tc.json {
 				t.Fatalf("Marshal = %s, %v\nwant %s", got, err, tc.json)
 			}
@@ -204,7 +214,7 @@ func TestOutputJSON(t *testing.T) {
 			if err := json.Unmarshal(got, &back); err != nil {
 				t.Fatal(err)
 			}
-			again, _ := json.Marshal(back)
+			again, _ := back.MarshalJSON()
 			if string(again) != tc.json {
 				t.Errorf("after Unmarshal: %s", again)
 			}

@@ -1,6 +1,7 @@
 package notebook
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,7 +65,19 @@ func (o Output) MarshalJSON() ([]byte, error) {
 		}
 		m = map[string]any{"output_type": "error", "ename": o.EName, "evalue": o.EValue, "traceback": tb}
 	}
-	return json.Marshal(m)
+	return marshalNoEscape(m)
+}
+
+// marshalNoEscape is json.Marshal without escaping <, > and &, as
+// Jupyter writes HTML outputs.
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads an nbformat 4 output.
