@@ -82,34 +82,3 @@ func yamlScalar(s string) string {
 	return strconv.Quote(s)
 }
 
-// checkFences finds a code fence that is opened but never closed, which
-// Markdown would silently run to the end of the file.
-func checkFences(file string, body []byte, firstLine int) error {
-	open, openLine := "", 0
-	for i, line := range strings.Split(string(body), "\n") {
-		trimmed := strings.TrimSpace(line)
-		fence := leadingFence(trimmed)
-		switch {
-		case open == "" && fence != "":
-			open, openLine = fence, firstLine+i
-		case open != "" && strings.HasPrefix(trimmed, open) && strings.TrimLeft(trimmed, open[:1]) == "":
-			open = ""
-		}
-	}
-	if open != "" {
-		return &Error{file, openLine, fmt.Sprintf("code block opened with %s is never closed", open)}
-	}
-	return nil
-}
-
-// leadingFence returns the run of three or more backticks or tildes that
-// starts line, or "".
-func leadingFence(line string) string {
-	for _, c := range []string{"`", "~"} {
-		n := len(line) - len(strings.TrimLeft(line, c))
-		if n >= 3 {
-			return line[:n]
-		}
-	}
-	return ""
-}

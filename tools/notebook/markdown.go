@@ -2,17 +2,18 @@ package notebook
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
 )
 
-// splitBlocks cuts a notebook body into prose and cells. Only top-level
-// ```js fences are cells: one inside a list item or quote stays prose.
-func splitBlocks(body []byte) []Block {
-	doc := markdown.Parser().Parse(text.NewReader(body))
+// splitBlocks cuts a notebook body, parsed into doc, into prose and
+// cells. Only top-level ```js fences are cells: one inside a list item or
+// quote stays prose.
+func splitBlocks(doc ast.Node, body []byte) []Block {
 	starts := lineStarts(body)
 	var blocks []Block
 	prev := 0 // where the pending prose starts
@@ -28,6 +29,62 @@ func splitBlocks(body []byte) []Block {
 		prev = end
 	}
 	return appendProse(blocks, string(body[prev:]))
+}
+
+// checkFences finds a code fence that is opened but never closed, which
+// Markdown would silently run to the end of the file (or of the list item
+// or quote that holds it). firstLine is the body's line number in file.
+func checkFences(file string, doc ast.Node, body []byte, firstLine int) error {
+	starts := lineStarts(body)
+	var err error
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		fc, ok := n.(*ast.FencedCodeBlock)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
+		}
+		open := lineOf(starts, fc.Pos())
+		fence := leadingFence(string(body[fc.Pos():]))
+		if !isClosingFence(lineText(body, starts, open+fc.Lines().Len()+1), fence) {
+			err = &Error{file, firstLine + open, fmt.Sprintf("code block opened with %s is never closed", fence)}
+			return ast.WalkStop, nil
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	return err
+}
+
+// isClosingFence reports whether line (inside any quote markers) closes
+// a block opened with fence.
+func isClosingFence(line, fence string) bool {
+	line = strings.TrimLeft(line, " \t>")
+	if fence == "" || !strings.HasPrefix(line, fence) {
+		return false
+	}
+	return strings.TrimSpace(strings.TrimLeft(line, fence[:1])) == ""
+}
+
+// leadingFence returns the run of three or more backticks or tildes that
+// starts s, or "".
+func leadingFence(s string) string {
+	for _, c := range []string{"`", "~"} {
+		n := len(s) - len(strings.TrimLeft(s, c))
+		if n >= 3 {
+			return s[:n]
+		}
+	}
+	return ""
+}
+
+// lineText is line i of src without its newline, or "" past the end.
+func lineText(src []byte, starts []int, i int) string {
+	if i >= len(starts) {
+		return ""
+	}
+	line := src[starts[i]:]
+	if end := bytes.IndexByte(line, '\n'); end >= 0 {
+		line = line[:end]
+	}
+	return string(line)
 }
 
 // fencedSource is the code inside a fenced block.
@@ -83,7 +140,7 @@ func trimBlankLines(md string) string {
 		}
 		md = rest
 	}
-	md = strings.TrimRight(md, " \t\r\n")
+	md = strings.TrimRightFunc(md, unicode.IsSpace)
 	if md == "" {
 		return ""
 	}

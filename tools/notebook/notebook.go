@@ -16,6 +16,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/yuin/goldmark/text"
 )
 
 // CellLanguage is the fence info string that marks a runnable cell.
@@ -94,7 +96,8 @@ func Parse(file string, src []byte) (*Notebook, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFences(file, body, bodyLine); err != nil {
+	doc := markdown.Parser().Parse(text.NewReader(body))
+	if err := checkFences(file, doc, body, bodyLine); err != nil {
 		return nil, err
 	}
 	nb := &Notebook{
@@ -102,7 +105,7 @@ func Parse(file string, src []byte) (*Notebook, error) {
 		Title:    fm.values.Title,
 		Chapter:  fm.values.Chapter,
 		Summary:  fm.values.Summary,
-		Blocks:   splitBlocks(body),
+		Blocks:   splitBlocks(doc, body),
 		rawFront: fm.raw,
 		front:    fm.values,
 	}
