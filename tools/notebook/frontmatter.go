@@ -81,4 +81,3 @@ func yamlScalar(s string) string {
 	}
 	return strconv.Quote(s)
 }
-

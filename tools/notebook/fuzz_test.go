@@ -2,7 +2,10 @@ package notebook
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Whatever Parse accepts, Markdown writes back to the same blocks.
@@ -38,4 +41,24 @@ func FuzzDecodeShare(f *testing.F) {
 func FuzzParseIPynb(f *testing.F) {
 	f.Add(`{"nbformat": 4, "cells": [{"cell_type": "code", "source": ["a"]}]}`)
 	f.Fuzz(func(t *testing.T, s string) { ParseIPynb("f.ipynb", []byte(s)) })
+}
+
+// Whatever the page's editor holds, Markdown writes a file Parse reads.
+func FuzzBlocksMarkdown(f *testing.F) {
+	f.Add("Title: x", "# A\n\n```python\nx\n", "const s = `\n```\n`;")
+	f.Add("it's", "- a\n\n  ```\n", "")
+	f.Fuzz(func(t *testing.T, title, md, src string) {
+		if strings.TrimSpace(title) == "" || !utf8.ValidString(title) || !utf8.ValidString(md) || !utf8.ValidString(src) {
+			return
+		}
+		nb := &Notebook{Title: title, Chapter: "1", Summary: "s", Blocks: []Block{prose(md), code(src), prose("end\n")}}
+		out := nb.Markdown()
+		again, err := Parse("f.md", out)
+		if err != nil {
+			t.Fatalf("Parse(Markdown()) failed: %v\n%q", err, out)
+		}
+		if again.Title != title && !strings.ContainsFunc(title, unicode.IsControl) {
+			t.Errorf("title %q came back as %q", title, again.Title)
+		}
+	})
 }

@@ -30,7 +30,7 @@ func (nb *Notebook) IPynb(outputs [][]Output) ([]byte, error) {
 	for i, b := range nb.Blocks {
 		id := fmt.Sprintf("%s-%d", b.Kind, i+1)
 		if b.Kind != Code {
-			if md := trimBlankLines(b.Source); md != "" {
+			if md := normalizeProse(b.Source); md != "" {
 				cells = append(cells, ipynbCell("markdown", id, md))
 			}
 			continue
@@ -224,7 +224,7 @@ func ipynbBlock(raw json.RawMessage, lang string) (Block, error) {
 	src := strings.ReplaceAll(string(cell.Source), "\r\n", "\n")
 	switch cell.CellType {
 	case "markdown", "raw":
-		return Block{Kind: Prose, Source: trimBlankLines(src)}, nil
+		return Block{Kind: Prose, Source: normalizeProse(src)}, nil
 	case "code":
 		if src != "" {
 			src += "\n"

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 )
 
 // splitBlocks cuts a notebook body, parsed into doc, into prose and
@@ -31,36 +32,60 @@ func splitBlocks(doc ast.Node, body []byte) []Block {
 	return appendProse(blocks, string(body[prev:]))
 }
 
-// checkFences finds a code fence that is opened but never closed, which
-// Markdown would silently run to the end of the file (or of the list item
-// or quote that holds it). firstLine is the body's line number in file.
+// checkFences finds a code fence that is opened but never closed and so
+// runs to the end of the file, swallowing everything after it. (A fence
+// inside a list item or quote that ends with its container is fine, as in
+// CommonMark.) firstLine is the body's line number in file.
 func checkFences(file string, doc ast.Node, body []byte, firstLine int) error {
-	starts := lineStarts(body)
-	var err error
+	if f, ok := fenceOpenAtEnd(doc, body); ok {
+		return &Error{file, firstLine + f.open, fmt.Sprintf("code block opened with %s is never closed", f.fence)}
+	}
+	return nil
+}
+
+// openFence is a fenced code block that runs to the end of its source.
+type openFence struct {
+	open   int    // its opening line
+	fence  string // the opening fence, e.g. "```"
+	prefix string // what precedes the fence on its line, as blanks and quote markers
+}
+
+// fenceOpenAtEnd finds the fenced block in doc (parsed from src) that
+// runs to the end of src, if there is one (there can be only one).
+func fenceOpenAtEnd(doc ast.Node, src []byte) (openFence, bool) {
+	starts := lineStarts(src)
+	var found openFence
+	ok := false
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		fc, ok := n.(*ast.FencedCodeBlock)
-		if !ok || !entering {
+		fc, isFence := n.(*ast.FencedCodeBlock)
+		if !isFence || !entering {
 			return ast.WalkContinue, nil
 		}
 		open := lineOf(starts, fc.Pos())
-		fence := leadingFence(string(body[fc.Pos():]))
-		if !isClosingFence(lineText(body, starts, open+fc.Lines().Len()+1), fence) {
-			err = &Error{file, firstLine + open, fmt.Sprintf("code block opened with %s is never closed", fence)}
-			return ast.WalkStop, nil
+		if open+fc.Lines().Len()+1 < len(starts) { // a line ended it
+			return ast.WalkSkipChildren, nil
 		}
-		return ast.WalkSkipChildren, nil
+		prefix := strings.Map(func(r rune) rune {
+			if r == '>' || r == '\t' {
+				return r
+			}
+			return ' '
+		}, string(src[starts[open]:fc.Pos()]))
+		found, ok = openFence{open, leadingFence(string(src[fc.Pos():])), prefix}, true
+		return ast.WalkStop, nil
 	})
-	return err
+	return found, ok
 }
 
-// isClosingFence reports whether line (inside any quote markers) closes
-// a block opened with fence.
-func isClosingFence(line, fence string) bool {
-	line = strings.TrimLeft(line, " \t>")
-	if fence == "" || !strings.HasPrefix(line, fence) {
-		return false
+// closeFences adds the closing fence that a fenced block running to the
+// end of md (which ends in a newline) lacks, so that the Markdown of an
+// edited prose block never swallows the cells after it.
+func closeFences(md string) string {
+	src := []byte(md)
+	if f, ok := fenceOpenAtEnd(markdown.Parser().Parse(text.NewReader(src)), src); ok {
+		md += f.prefix + f.fence + "\n"
 	}
-	return strings.TrimSpace(strings.TrimLeft(line, fence[:1])) == ""
+	return md
 }
 
 // leadingFence returns the run of three or more backticks or tildes that
@@ -123,11 +148,15 @@ func lineOffset(starts []int, i, size int) int {
 
 // appendProse adds a prose block for md unless it is blank.
 func appendProse(blocks []Block, md string) []Block {
-	if md = trimBlankLines(md); md != "" {
+	if md = normalizeProse(md); md != "" {
 		blocks = append(blocks, Block{Kind: Prose, Source: md})
 	}
 	return blocks
 }
+
+// normalizeProse is prose as a block holds it once parsed: without blank
+// lines around it, ending in a newline, and with no fence left open.
+func normalizeProse(md string) string { return closeFences(trimBlankLines(md)) }
 
 // trimBlankLines drops leading blank lines and trailing white space, and
 // ends what is left with one newline ("" if nothing is left). Indentation
@@ -162,7 +191,7 @@ func (nb *Notebook) Markdown() []byte {
 			b.WriteString("\n")
 			writeCell(&b, blk)
 		default:
-			if md := trimBlankLines(blk.Source); md != "" {
+			if md := normalizeProse(blk.Source); md != "" {
 				b.WriteString("\n" + md)
 			}
 		}

@@ -109,6 +109,34 @@ func TestMarkdownFromBlocks(t *testing.T) {
 	}
 }
 
+// An edited prose block with an unclosed fence gets its fence closed, so
+// it cannot swallow the cells after it.
+func TestCloseFences(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"text\n", "text\n"},
+		{"```python\nx\n", "```python\nx\n```\n"},
+		{"````\n```\n", "````\n```\n````\n"},
+		{"- a\n\n  ~~~\n  x\nafter\n", "- a\n\n  ~~~\n  x\nafter\n"},
+		{"- a\n\n  ~~~\n  x\n", "- a\n\n  ~~~\n  x\n  ~~~\n"},
+		{"> ```\n> x\n", "> ```\n> x\n> ```\n"},
+		{"```\na\n```\n```\n", "```\na\n```\n```\n```\n"},
+		{"- ```\n  x\n- ```\n", "- ```\n  x\n- ```\n  ```\n"},
+	}
+	for _, tc := range tests {
+		got := closeFences(tc.in)
+		if got != tc.want {
+			t.Errorf("closeFences(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		nb := &Notebook{Title: "t", Chapter: "c", Summary: "s", Blocks: []Block{prose(tc.in), code("x\n")}}
+		again, err := Parse("nb.md", nb.Markdown())
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+		} else if n := len(again.Cells()); n != 1 {
+			t.Errorf("%q: %d cells after a round trip", tc.in, n)
+		}
+	}
+}
+
 func TestMarkdownCRLF(t *testing.T) {
 	lf := front + "\nSome text.\n\n```js\nconst a = 1;\na\n```\n"
 	crlf := "\uFEFF" + strings.ReplaceAll(lf, "\n", "\r\n")

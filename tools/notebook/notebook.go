@@ -55,8 +55,8 @@ type Block struct {
 	Kind BlockKind `json:"kind"`
 	// Source is the Markdown of a prose block, or the code of a cell. A
 	// parsed cell's source ends in a newline unless it is empty; a parsed
-	// prose block has no leading or trailing blank lines and ends in a
-	// newline.
+	// prose block has no leading or trailing blank lines, ends in a
+	// newline and leaves no code fence open.
 	Source string `json:"source"`
 	Lang   string `json:"lang,omitempty"` // a cell's language, CellLanguage
 	HTML   string `json:"html,omitempty"` // rendered by Render

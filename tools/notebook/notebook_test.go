@@ -32,7 +32,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseAcceptsClosedFences(t *testing.T) {
-	for _, body := range []string{"> ```js\n> x\n> ```\n", "- a\n\n  ~~~~\n  ~~~\n  ~~~~~\n", "```\n```", "````js\n```\n````   \n"} {
+	for _, body := range []string{"> ```js\n> x\n> ```\n", "- a\n\n  ~~~~\n  ~~~\n  ~~~~~\n", "```\n```", "````js\n```\n````   \n", "* a\n  ````\n ```js\n````\n"} {
 		if _, err := Parse("nb.md", []byte(front+body)); err != nil {
 			t.Errorf("%q: %v", body, err)
 		}
@@ -48,8 +48,8 @@ func TestParseErrors(t *testing.T) {
 		{"missing summary", "---\ntitle: x\nchapter: \"1\"\n---\n", `nb.md:4: front matter: missing "summary"`},
 		{"bad yaml", "---\ntitle: [x\n---\n", "nb.md:2: front matter: yaml:"},
 		{"unclosed fence", "---\ntitle: x\nchapter: \"1\"\nsummary: s\n---\ntext\n\n```js\n1+1\n", "nb.md:8: code block opened with ``` is never closed"},
-		{"fence ended by its list item", "---\ntitle: x\nchapter: \"1\"\nsummary: s\n---\n* a\n  ````\n ```js\n````\n", "nb.md:7: code block opened with ```` is never closed"},
-		{"fence ended by its quote", "---\ntitle: x\nchapter: \"1\"\nsummary: s\n---\n> ~~~\n> x\n\n~~~\n", "nb.md:6: code block opened with ~~~ is never closed"},
+		{"fence after a quote", "---\ntitle: x\nchapter: \"1\"\nsummary: s\n---\n> ~~~\n> x\n\n~~~\n", "nb.md:9: code block opened with ~~~ is never closed"},
+		{"fence in a quote", "---\ntitle: x\nchapter: \"1\"\nsummary: s\n---\n> ~~~\n> x\n", "nb.md:6: code block opened with ~~~ is never closed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
