@@ -100,18 +100,6 @@ func leadingFence(s string) string {
 	return ""
 }
 
-// lineText is line i of src without its newline, or "" past the end.
-func lineText(src []byte, starts []int, i int) string {
-	if i >= len(starts) {
-		return ""
-	}
-	line := src[starts[i]:]
-	if end := bytes.IndexByte(line, '\n'); end >= 0 {
-		line = line[:end]
-	}
-	return string(line)
-}
-
 // fencedSource is the code inside a fenced block.
 func fencedSource(fc *ast.FencedCodeBlock, src []byte) string {
 	var code []byte

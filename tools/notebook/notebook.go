@@ -80,6 +80,8 @@ type Error struct {
 	Reason string
 }
 
+// Error formats the problem as "file:line: reason", or "file: reason"
+// when no line is known.
 func (e *Error) Error() string {
 	if e.Line <= 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Reason)
