@@ -14,7 +14,7 @@ import (
 	"sort"
 	"time"
 
-	"tinytorch/tools/internal/notebook"
+	"tinytorch/tools/notebook"
 )
 
 // Options says where the sources are and where the site goes.

@@ -15,11 +15,11 @@ func TestParse(t *testing.T) {
 	if nb.Slug != "01-system" || nb.Title != "Tensors" || nb.Chapter != "1–2" || nb.Summary != "Build two tensors." {
 		t.Errorf("front matter = %+v", nb)
 	}
-	if len(nb.Cells) != 1 || nb.Cells[0] != "const a = 1 < 2;\na\n" {
-		t.Errorf("cells = %q", nb.Cells)
+	if len(nb.Cells()) != 1 || nb.Cells()[0] != "const a = 1 < 2;\na\n" {
+		t.Errorf("cells = %q", nb.Cells())
 	}
 	for _, want := range []string{
-		"<h1>Tensors</h1>",
+		`<h1 id="tensors">Tensors</h1>`,
 		"<em>prose</em>",
 		`<section class="cell" id="cell-1" data-cell="0"`,
 		"const a = 1 &lt; 2;",
@@ -27,6 +27,14 @@ func TestParse(t *testing.T) {
 	} {
 		if !strings.Contains(nb.HTML, want) {
 			t.Errorf("HTML lacks %q:\n%s", want, nb.HTML)
+		}
+	}
+}
+
+func TestParseAcceptsClosedFences(t *testing.T) {
+	for _, body := range []string{"> ```js\n> x\n> ```\n", "- a\n\n  ~~~~\n  ~~~\n  ~~~~~\n", "```\n```", "````js\n```\n````   \n", "* a\n  ````\n ```js\n````\n"} {
+		if _, err := Parse("nb.md", []byte(front+body)); err != nil {
+			t.Errorf("%q: %v", body, err)
 		}
 	}
 }
@@ -40,6 +48,8 @@ func TestParseErrors(t *testing.T) {
 		{"missing summary", "---\ntitle: x\nchapter: \"1\"\n---\n", `nb.md:4: front matter: missing "summary"`},
 		{"bad yaml", "---\ntitle: [x\n---\n", "nb.md:2: front matter: yaml:"},
 		{"unclosed fence", "---\ntitle: x\nchapter: \"1\"\nsummary: s\n---\ntext\n\n```js\n1+1\n", "nb.md:8: code block opened with ``` is never closed"},
+		{"fence after a quote", "---\ntitle: x\nchapter: \"1\"\nsummary: s\n---\n> ~~~\n> x\n\n~~~\n", "nb.md:9: code block opened with ~~~ is never closed"},
+		{"fence in a quote", "---\ntitle: x\nchapter: \"1\"\nsummary: s\n---\n> ~~~\n> x\n", "nb.md:6: code block opened with ~~~ is never closed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

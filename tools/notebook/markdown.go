@@ -1,0 +1,214 @@
+package notebook
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// splitBlocks cuts a notebook body, parsed into doc, into prose and
+// cells. Only top-level ```js fences are cells: one inside a list item or
+// quote stays prose.
+func splitBlocks(doc ast.Node, body []byte) []Block {
+	starts := lineStarts(body)
+	var blocks []Block
+	prev := 0 // where the pending prose starts
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		fc, ok := n.(*ast.FencedCodeBlock)
+		if !ok || fc.Info == nil || string(fc.Language(body)) != CellLanguage {
+			continue
+		}
+		open := lineOf(starts, fc.Info.Segment.Start)
+		end := lineOffset(starts, open+fc.Lines().Len()+2, len(body)) // after the closing fence
+		blocks = appendProse(blocks, string(body[prev:starts[open]]))
+		blocks = append(blocks, Block{Kind: Code, Lang: CellLanguage, Source: fencedSource(fc, body)})
+		prev = end
+	}
+	return appendProse(blocks, string(body[prev:]))
+}
+
+// checkFences finds a code fence that is opened but never closed and so
+// runs to the end of the file, swallowing everything after it. (A fence
+// inside a list item or quote that ends with its container is fine, as in
+// CommonMark.) firstLine is the body's line number in file.
+func checkFences(file string, doc ast.Node, body []byte, firstLine int) error {
+	if f, ok := fenceOpenAtEnd(doc, body); ok {
+		return &Error{file, firstLine + f.open, fmt.Sprintf("code block opened with %s is never closed", f.fence)}
+	}
+	return nil
+}
+
+// openFence is a fenced code block that runs to the end of its source.
+type openFence struct {
+	open   int    // its opening line
+	fence  string // the opening fence, e.g. "```"
+	prefix string // what precedes the fence on its line, as blanks and quote markers
+}
+
+// fenceOpenAtEnd finds the fenced block in doc (parsed from src) that
+// runs to the end of src, if there is one (there can be only one).
+func fenceOpenAtEnd(doc ast.Node, src []byte) (openFence, bool) {
+	starts := lineStarts(src)
+	var found openFence
+	ok := false
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		fc, isFence := n.(*ast.FencedCodeBlock)
+		if !isFence || !entering {
+			return ast.WalkContinue, nil
+		}
+		open := lineOf(starts, fc.Pos())
+		if open+fc.Lines().Len()+1 < len(starts) { // a line ended it
+			return ast.WalkSkipChildren, nil
+		}
+		prefix := strings.Map(func(r rune) rune {
+			if r == '>' || r == '\t' {
+				return r
+			}
+			return ' '
+		}, string(src[starts[open]:fc.Pos()]))
+		found, ok = openFence{open, leadingFence(string(src[fc.Pos():])), prefix}, true
+		return ast.WalkStop, nil
+	})
+	return found, ok
+}
+
+// closeFences adds the closing fence that a fenced block running to the
+// end of md (which ends in a newline) lacks, so that the Markdown of an
+// edited prose block never swallows the cells after it.
+func closeFences(md string) string {
+	src := []byte(md)
+	if f, ok := fenceOpenAtEnd(markdown.Parser().Parse(text.NewReader(src)), src); ok {
+		md += f.prefix + f.fence + "\n"
+	}
+	return md
+}
+
+// leadingFence returns the run of three or more backticks or tildes that
+// starts s, or "".
+func leadingFence(s string) string {
+	for _, c := range []string{"`", "~"} {
+		n := len(s) - len(strings.TrimLeft(s, c))
+		if n >= 3 {
+			return s[:n]
+		}
+	}
+	return ""
+}
+
+// fencedSource is the code inside a fenced block.
+func fencedSource(fc *ast.FencedCodeBlock, src []byte) string {
+	var code []byte
+	for i := 0; i < fc.Lines().Len(); i++ {
+		seg := fc.Lines().At(i)
+		code = append(code, seg.Value(src)...)
+	}
+	return string(code)
+}
+
+// lineStarts returns the offset of each line's first byte.
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' && i+1 < len(src) {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// lineOf is the index of the line holding offset.
+func lineOf(starts []int, offset int) int {
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > offset }) - 1
+}
+
+// lineOffset is where line i starts, or size past the last line.
+func lineOffset(starts []int, i, size int) int {
+	if i < len(starts) {
+		return starts[i]
+	}
+	return size
+}
+
+// appendProse adds a prose block for md unless it is blank.
+func appendProse(blocks []Block, md string) []Block {
+	if md = normalizeProse(md); md != "" {
+		blocks = append(blocks, Block{Kind: Prose, Source: md})
+	}
+	return blocks
+}
+
+// normalizeProse is prose as a block holds it once parsed: without blank
+// lines around it, ending in a newline, and with no fence left open.
+func normalizeProse(md string) string { return closeFences(trimBlankLines(md)) }
+
+// trimBlankLines drops leading blank lines and trailing white space, and
+// ends what is left with one newline ("" if nothing is left). Indentation
+// on the first line is kept, since it is meaningful in Markdown.
+func trimBlankLines(md string) string {
+	for {
+		line, rest, found := strings.Cut(md, "\n")
+		if !found || strings.TrimSpace(line) != "" {
+			break
+		}
+		md = rest
+	}
+	md = strings.TrimRightFunc(md, unicode.IsSpace)
+	if md == "" {
+		return ""
+	}
+	return md + "\n"
+}
+
+// Markdown writes the notebook in the format Parse reads: front matter,
+// then the blocks separated by one blank line, cells as ```js fences
+// (longer fences when the code holds a line starting with ```). For a
+// canonical file, Markdown(Parse(file)) is byte-identical to the file, and
+// Parse(Markdown(nb)) always gives back the same blocks, except that
+// adjacent prose blocks come back as one. Line endings are written as LF.
+func (nb *Notebook) Markdown() []byte {
+	var b bytes.Buffer
+	b.WriteString(nb.frontMatterText())
+	for _, blk := range nb.Blocks {
+		switch blk.Kind {
+		case Code:
+			b.WriteString("\n")
+			writeCell(&b, blk)
+		default:
+			if md := normalizeProse(blk.Source); md != "" {
+				b.WriteString("\n" + md)
+			}
+		}
+	}
+	return bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n"))
+}
+
+// writeCell writes a cell as a fenced block.
+func writeCell(b *bytes.Buffer, blk Block) {
+	lang := blk.Lang
+	if lang == "" {
+		lang = CellLanguage
+	}
+	fence := strings.Repeat("`", max(3, longestFence(blk.Source)+1))
+	b.WriteString(fence + lang + "\n" + blk.Source)
+	if blk.Source != "" && !strings.HasSuffix(blk.Source, "\n") {
+		b.WriteString("\n")
+	}
+	b.WriteString(fence + "\n")
+}
+
+// longestFence is the longest run of backticks that starts a line of src
+// (after any indentation), which a cell's fence must exceed.
+func longestFence(src string) int {
+	longest := 0
+	for _, line := range strings.Split(src, "\n") {
+		line = strings.TrimLeft(line, " \t")
+		n := len(line) - len(strings.TrimLeft(line, "`"))
+		longest = max(longest, n)
+	}
+	return longest
+}
