@@ -7,8 +7,9 @@ import "fmt"
 // (OneCycleLR: once per batch), as in PyTorch.
 type Scheduler interface {
 	// Step advances the schedule by one epoch (or batch) and sets each
-	// group's LR.
-	Step()
+	// group's LR. It fails only for a schedule of fixed length
+	// (OneCycleLR) stepped past its end.
+	Step() error
 	// LastLR returns the learning rate of each group as last set.
 	LastLR() []float64
 }
@@ -22,29 +23,35 @@ type schedule struct {
 	baseLRs []float64
 	n       int
 	lrAt    func(base float64, n int) float64
+	// momentumAt, if set, also schedules the groups' Momentum (OneCycleLR).
+	momentumAt func(n int) float64
+	// total, if > 0, is the number of steps the schedule is defined for.
+	total int
 }
 
 // newSchedule captures the optimizer's current learning rates and applies
 // the schedule's value at step 0, as PyTorch's constructors do.
 func newSchedule(opt Optimizer, lrAt func(base float64, n int) float64) *schedule {
-	s := &schedule{groups: opt.ParamGroups(), lrAt: lrAt}
-	for _, g := range s.groups {
-		s.baseLRs = append(s.baseLRs, g.LR)
-	}
-	s.apply()
-	return s
+	return newScheduleWith(opt, lrAt, nil, true)
 }
 
 // Step advances one step and sets the groups' learning rates.
-func (s *schedule) Step() {
+func (s *schedule) Step() error {
+	if s.total > 0 && s.n+1 > s.total {
+		return fmt.Errorf("scheduler: tried to step %d times, but the schedule has %d steps", s.n+2, s.total)
+	}
 	s.n++
 	s.apply()
+	return nil
 }
 
-// apply sets every group's LR for the current step.
+// apply sets every group's LR (and momentum) for the current step.
 func (s *schedule) apply() {
 	for i, g := range s.groups {
 		g.LR = s.lrAt(s.baseLRs[i], s.n)
+		if s.momentumAt != nil {
+			g.Momentum = s.momentumAt(s.n)
+		}
 	}
 }
 

@@ -50,7 +50,7 @@ func NewSGD(params []*tensor.Tensor, o SGDOptions) (*SGD, error) {
 func (s *SGD) Step() error {
 	return s.forEach(func(grp *Group, p *tensor.Tensor, w, g []float32) error {
 		lr, mu, wd := float32(grp.LR), float32(grp.Momentum), float32(grp.WeightDecay)
-		damp := 1 - float32(s.opts.Dampening)
+		damp := float32(1 - s.opts.Dampening)
 		buf, started := s.buf[p]
 		if mu != 0 && !started {
 			buf = make([]float32, len(w))

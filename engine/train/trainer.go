@@ -126,7 +126,9 @@ func (r *run) trainEpoch(data Loader, epoch int) (*Progress, error) {
 		}
 	}
 	if t.Scheduler != nil && !t.SchedulePerBatch {
-		t.Scheduler.Step()
+		if err := t.Scheduler.Step(); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -175,7 +177,9 @@ func (r *run) trainStep(b Batch, acc *accumulator, p *Progress) (float64, error)
 	t.step++
 	p.Step = t.step
 	if t.Scheduler != nil && t.SchedulePerBatch {
-		t.Scheduler.Step()
+		if err := t.Scheduler.Step(); err != nil {
+			return 0, err
+		}
 	}
 	return value, acc.add(value, out, b.Y)
 }
