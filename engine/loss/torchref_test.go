@@ -59,13 +59,17 @@ func criterion(c fixCase) Criterion {
 	panic("unknown loss " + c.Loss)
 }
 
-func TestTorchReference(t *testing.T) {
+func loadCases(t *testing.T) []fixCase {
 	raw := must(os.ReadFile("testdata/torchref.json"))
 	var doc struct{ Cases []fixCase }
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range doc.Cases {
+	return doc.Cases
+}
+
+func TestTorchReference(t *testing.T) {
+	for _, c := range loadCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			x := c.Input.tensor()
 			if err := x.SetRequiresGrad(true); err != nil {

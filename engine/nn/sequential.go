@@ -24,9 +24,14 @@ func NewSequential(layers ...Module) *Sequential {
 	return s
 }
 
-// Append adds a module at the end.
-func (s *Sequential) Append(m Module) {
-	s.AddChild(strconv.Itoa(len(s.layers)), m)
+// Append adds a module at the end, named by its position.
+func (s *Sequential) Append(m Module) { s.AppendNamed(strconv.Itoa(len(s.layers)), m) }
+
+// AppendNamed adds a module at the end under a name of its own, like
+// PyTorch's Sequential(OrderedDict(...)): "features", then "classifier"
+// gives parameters such as "features.0.weight".
+func (s *Sequential) AppendNamed(name string, m Module) {
+	s.AddChild(name, m)
 	s.layers = append(s.layers, m)
 }
 
