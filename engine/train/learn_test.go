@@ -33,7 +33,7 @@ func TestXORReaches100Percent(t *testing.T) {
 	hist := must(tr.Fit(context.Background(), data, data, 300))
 	acc, _ := hist.Last("val_accuracy")
 	l, _ := hist.Last("val_loss")
-	t.Logf("XOR after 300 steps: loss %.4f, accuracy %.2f", l, acc)
+	t.Logf("XOR after 300 steps: loss %.9g, accuracy %.2f", l, acc)
 	if acc != 1 {
 		t.Fatalf("XOR accuracy %.2f, want 1", acc)
 	}
@@ -72,7 +72,7 @@ func TestSpiralsReach98Percent(t *testing.T) {
 	hist := must(tr.Fit(context.Background(), data, data, 250))
 	acc, _ := hist.Last("val_accuracy")
 	l, _ := hist.Last("val_loss")
-	t.Logf("spirals (400 points) after 250 full-batch Adam steps: loss %.4f, accuracy %.4f", l, acc)
+	t.Logf("spirals (400 points) after 250 full-batch Adam steps: loss %.9g, accuracy %.4f", l, acc)
 	if acc < 0.98 {
 		t.Fatalf("spirals accuracy %.4f, want ≥ 0.98", acc)
 	}
@@ -93,7 +93,7 @@ func TestSmallCNNOverfitsABatch(t *testing.T) {
 	hist := must(tr.Fit(context.Background(), data, data, 60))
 	acc, _ := hist.Last("val_accuracy")
 	l, _ := hist.Last("val_loss")
-	t.Logf("CNN on 64 random 12x12 images with random labels after 60 steps: loss %.4f, accuracy %.4f", l, acc)
+	t.Logf("CNN on 64 random 12x12 images with random labels after 60 steps: loss %.9g, accuracy %.4f", l, acc)
 	if acc != 1 {
 		t.Fatalf("CNN training error %.4f, want 0", 1-acc)
 	}
