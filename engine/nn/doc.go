@@ -23,8 +23,13 @@
 // child's path into errors ("features.3 (Conv2d): expected input [N, 1,
 // H, W], got [64, 784]") and lets Summary observe output shapes.
 //
-// # Layers and functions
+// # Files
 //
+//	module.go      Module, ModuleBase (parameters, buffers, children, mode)
+//	call.go        Call and LayerError (errors that name the layer's path)
+//	repr.go        String, PyTorch's module repr
+//	statedict.go   StateDict, LoadStateDict
+//	summary.go     Summary, the per-layer table for an input shape
 //	linear.go      Linear (y = x·Wᵀ + b)
 //	conv.go        Conv2d, lowered to tensor.Unfold (im2col) and Matmul
 //	pool.go        MaxPool2d, AvgPool2d (Unfold, then max or mean)
