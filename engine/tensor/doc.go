@@ -74,6 +74,8 @@
 //	movement.go  the views above (gradient: the inverse movement)
 //	matmul.go    batched matrix product (dA = dC·Bᵀ, dB = Aᵀ·dC)
 //	layout.go    cat, gather, indexSelect, pad (gradient: slice, scatter)
+//	unfold.go    im2col, the sliding windows of convolution and pooling
+//	             (gradient: col2im, adding each window entry back)
 //
 // and everything else is built from them: Mean is Sum divided by a count,
 // Var and Std follow from Mean, Softmax is Exp over Sum of Exp,

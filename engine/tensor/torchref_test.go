@@ -37,6 +37,10 @@ type fixtureArgs struct {
 	Pads       []int   `json:"pads"`
 	Value      float32 `json:"value"`
 	NumClasses int     `json:"numClasses"`
+	Kernel     []int   `json:"kernel"`
+	Dilation   []int   `json:"dilation"`
+	Padding    []int   `json:"padding"`
+	Stride     []int   `json:"stride"`
 }
 
 type fixtureCase struct {
@@ -147,6 +151,9 @@ var opTable = map[string]opFunc{
 	"oneHot":      func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return OneHot(x[0], a.NumClasses) },
 	"pad":         func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].Pad(a.Pads, a.Value) },
 	"mlp":         mlpLoss,
+	"unfold": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
+		return x[0].Unfold(Window{Kernel: pair(a.Kernel), Stride: pair(a.Stride), Padding: pair(a.Padding), Dilation: pair(a.Dilation)})
+	},
 	"addInPlace": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
 		return x[0].Clone().AddInPlace(x[1])
 	},
@@ -160,6 +167,9 @@ var opTable = map[string]opFunc{
 		return x[0].Clone().CopyInPlace(x[1])
 	},
 }
+
+// pair converts a fixture's [h, w] list.
+func pair(v []int) [2]int { return [2]int{v[0], v[1]} }
 
 // mlpLoss is a two-layer network's softmax cross-entropy, mean over the
 // batch: inputs x, w1, b1, w2 and one-hot targets y.

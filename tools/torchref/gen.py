@@ -99,6 +99,7 @@ OPS = {
     "indexSelect": lambda x, a: torch.index_select(x[0], a["dim"], x[1].long()),
     "oneHot": lambda x, a: F.one_hot(x[0].long(), a["numClasses"]).float(),
     "pad": lambda x, a: F.pad(x[0], a["pads"], value=a["value"]),
+    "unfold": lambda x, a: F.unfold(x[0], a["kernel"], dilation=a["dilation"], padding=a["padding"], stride=a["stride"]),
     "addInPlace": lambda x, a: x[0].clone().add_(x[1]),
     "mulInPlace": lambda x, a: x[0].clone().mul_(x[1]),
     "mulScalarInPlace": lambda x, a: x[0].clone().mul_(a["scalar"]),
@@ -284,6 +285,12 @@ def cases():
     add("copyInPlace", [I([2, 3]), I([3])], "broadcast")
     add("mlp", [I([4, 3]), I([3, 5]), I([5]), I([5, 2]),
                 I([4, 2], kind="mask", grad=False)], "tanh cross-entropy")
+    # Added with engine/nn (convolution as im2col); appended so that the
+    # cases above keep their random inputs.
+    add("unfold", [I([2, 2, 4, 5])], "3x3", kernel=[3, 3], dilation=[1, 1], padding=[0, 0], stride=[1, 1])
+    add("unfold", [I([1, 3, 5, 5])], "stride 2 padding 1", kernel=[3, 2], dilation=[1, 1], padding=[1, 1], stride=[2, 2])
+    add("unfold", [I([1, 1, 7, 6])], "dilation 2", kernel=[2, 3], dilation=[2, 2], padding=[1, 0], stride=[1, 2])
+    add("unfold", [I([2, 1, 4, 4])], "non-overlapping", kernel=[2, 2], dilation=[1, 1], padding=[0, 0], stride=[2, 2])
     return c
 
 

@@ -1,0 +1,134 @@
+package loss
+
+import (
+	"fmt"
+
+	"tinytorch/engine/tensor"
+)
+
+// CrossEntropy is PyTorch's CrossEntropyLoss: the negative log-likelihood
+// of the right class under softmax(logits). It takes raw scores (logits),
+// not probabilities, and computes log-softmax as x - logsumexp(x), which
+// stays finite for any logits.
+//
+// Input is [N, C] (or [C] for one sample, or [N, C, d1, …]); the target is
+// either class indices of the input's shape without the class dimension
+// ([N], whole numbers in [0, C) stored as floats), or class probabilities
+// of the input's own shape.
+type CrossEntropy struct {
+	Reduction Reduction
+	// LabelSmoothing ε in [0, 1] mixes the target with the uniform
+	// distribution: (1-ε)·target + ε/C, which discourages overconfidence.
+	LabelSmoothing float64
+}
+
+// Forward returns the reduced loss.
+func (l CrossEntropy) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
+	if l.LabelSmoothing < 0 || l.LabelSmoothing > 1 {
+		return nil, fmt.Errorf("crossEntropyLoss: labelSmoothing %g, expected a value in [0, 1]", l.LabelSmoothing)
+	}
+	input, target, err := batchOfOne("crossEntropyLoss", input, target)
+	if err != nil {
+		return nil, err
+	}
+	logp, err := input.LogSoftmax(1)
+	if err != nil {
+		return nil, err
+	}
+	var per *tensor.Tensor
+	if sameShape("", input, target) == nil {
+		per, err = softTargetLoss(logp, target, l.LabelSmoothing)
+	} else {
+		per, err = indexTargetLoss("crossEntropyLoss", logp, target, l.LabelSmoothing)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l.Reduction.reduce(per), nil
+}
+
+// batchOfOne turns a single sample, input [C], into a batch of one, as
+// PyTorch accepts: input [1, C] and target [1] or [1, C].
+func batchOfOne(name string, input, target *tensor.Tensor) (*tensor.Tensor, *tensor.Tensor, error) {
+	if input.Dim() == 0 {
+		return nil, nil, fmt.Errorf("%s: input is a scalar, expected class scores of shape [N, C] or [C]", name)
+	}
+	if input.Dim() > 1 {
+		return input, target, nil
+	}
+	in, err := input.Unsqueeze(0)
+	if err != nil {
+		return nil, nil, err
+	}
+	tg, err := target.Unsqueeze(0)
+	return in, tg, err
+}
+
+// indexTargetLoss is -logp[i, target[i]] per sample, mixed with the mean
+// of -logp over the classes when smoothing.
+func indexTargetLoss(name string, logp, target *tensor.Tensor, smoothing float64) (*tensor.Tensor, error) {
+	if err := checkIndices(name, logp.Shape(), target); err != nil {
+		return nil, err
+	}
+	idx, err := target.Unsqueeze(1)
+	if err != nil {
+		return nil, err
+	}
+	picked, err := logp.Gather(1, idx)
+	if err != nil {
+		return nil, err
+	}
+	nll, err := picked.Squeeze(1)
+	if err != nil {
+		return nil, err
+	}
+	nll = nll.Neg()
+	if smoothing == 0 {
+		return nll, nil
+	}
+	// Smoothed target (1-ε)·onehot + ε/C: the loss is (1-ε)·nll + ε·mean_c(-logp).
+	uniform, err := logp.Mean([]int{1}, false)
+	if err != nil {
+		return nil, err
+	}
+	return nll.MulScalar(float32(1 - smoothing)).Sub(uniform.MulScalar(float32(smoothing)))
+}
+
+// softTargetLoss is -Σ_c target_c·logp_c per sample, for targets that are
+// probability distributions over the classes.
+func softTargetLoss(logp, target *tensor.Tensor, smoothing float64) (*tensor.Tensor, error) {
+	if smoothing != 0 {
+		c := float32(logp.Shape()[1])
+		target = target.MulScalar(float32(1 - smoothing)).AddScalar(float32(smoothing) / c)
+	}
+	prod, err := logp.Mul(target)
+	if err != nil {
+		return nil, err
+	}
+	s, err := prod.Sum([]int{1}, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.Neg(), nil
+}
+
+// checkIndices verifies that target has the input's shape without the
+// class dimension 1 and holds whole numbers in [0, C).
+func checkIndices(name string, inShape []int, target *tensor.Tensor) error {
+	want := append(append([]int{}, inShape[:1]...), inShape[2:]...)
+	got := target.Shape()
+	ok := len(got) == len(want)
+	for i := 0; ok && i < len(got); i++ {
+		ok = got[i] == want[i]
+	}
+	if !ok {
+		return fmt.Errorf("%s: input %v needs a target of class indices of shape %v (or class probabilities of shape %v), got %v", name, inShape, want, inShape, got)
+	}
+	c := inShape[1]
+	for i, v := range target.Data() {
+		if v != float32(int(v)) || v < 0 || int(v) >= c {
+			return fmt.Errorf("%s: target %v at position %d is not a class index in [0, %d)", name, v, i, c)
+		}
+	}
+	return nil
+}

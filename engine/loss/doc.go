@@ -1,0 +1,20 @@
+// Package loss holds the loss functions of training, PyTorch's
+// torch.nn.*Loss: each compares a model's output with a target and
+// returns a tensor whose Backward starts the gradient flow.
+//
+// A loss is a small value type; its zero value has PyTorch's defaults:
+//
+//	l, err := loss.CrossEntropy{}.Forward(logits, labels)      // mean over the batch
+//	l, err := loss.CrossEntropy{LabelSmoothing: 0.1}.Forward(…) // softened targets
+//	l, err := loss.MSE{Reduction: loss.Sum}.Forward(pred, y)
+//
+// All are compositions of tensor ops, so their gradients come from the
+// autograd engine; the numerically delicate ones are arranged to stay
+// finite: CrossEntropy works on log-softmax (x - logsumexp(x)), never on
+// the log of a softmax, and BCEWithLogits computes log(1 + e^x) as a
+// logsumexp of (0, x).
+//
+// Losses are a package of their own rather than part of nn because they
+// are not modules: they have no parameters and take two inputs. In the
+// notebook they appear as tt.nn.CrossEntropyLoss and so on, as in PyTorch.
+package loss

@@ -1,0 +1,24 @@
+package loss
+
+import "tinytorch/engine/tensor"
+
+// NLL is PyTorch's NLLLoss, the negative log-likelihood: it takes
+// log-probabilities (the output of LogSoftmax) of shape [N, C] and class
+// indices [N], and returns -input[i, target[i]]. CrossEntropy is NLL of
+// LogSoftmax in one step.
+type NLL struct {
+	Reduction Reduction
+}
+
+// Forward returns the reduced loss.
+func (l NLL) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
+	input, target, err := batchOfOne("nllLoss", input, target)
+	if err != nil {
+		return nil, err
+	}
+	per, err := indexTargetLoss("nllLoss", input, target, 0)
+	if err != nil {
+		return nil, err
+	}
+	return l.Reduction.reduce(per), nil
+}

@@ -1,0 +1,71 @@
+package nn
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"tinytorch/engine/tensor"
+)
+
+// LayerError is an error raised inside a module, located by the module's
+// path in the model: "features.3 (Conv2d): expected input [N, 1, H, W],
+// got [64, 784]".
+type LayerError struct {
+	Path string // dotted path from the model's root; "" for the root
+	Type string // the module's type name
+	Err  error
+}
+
+// Error names the layer, then what went wrong.
+func (e *LayerError) Error() string {
+	if e.Path == "" {
+		return e.Type + ": " + e.Err.Error()
+	}
+	return e.Path + " (" + e.Type + "): " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *LayerError) Unwrap() error { return e.Err }
+
+// Errorf returns a LayerError for the module b: layers use it to report a
+// bad input, so that the message says which layer of the model failed.
+func (b *ModuleBase) Errorf(format string, args ...any) error {
+	return &LayerError{Path: b.Path(), Type: b.typeName, Err: fmt.Errorf(format, args...)}
+}
+
+// Call runs m.Forward(x), the way PyTorch's module(x) does: a container
+// calls its children through Call. An error that does not yet name a
+// layer (one from a tensor op) is wrapped in m's LayerError, and while
+// Summary runs, Call records each module's output shape.
+func Call(m Module, x *tensor.Tensor) (*tensor.Tensor, error) {
+	y, err := m.Forward(x)
+	if err != nil {
+		var le *LayerError
+		if !errors.As(err, &le) {
+			b := m.Base()
+			err = &LayerError{Path: b.Path(), Type: b.typeName, Err: err}
+		}
+		return nil, err
+	}
+	if observer != nil {
+		observer(m, y)
+	}
+	return y, nil
+}
+
+// observer, when set (only while Summary runs), sees every module's
+// output. Like gradient tracking in package tensor it is process-wide:
+// the engine is driven from one goroutine.
+var observer func(m Module, out *tensor.Tensor)
+
+// ShapeString formats a shape the way error messages and summaries show
+// it: [64, 1, 28, 28].
+func ShapeString(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, d := range shape {
+		parts[i] = strconv.Itoa(d)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}

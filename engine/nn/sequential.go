@@ -1,0 +1,53 @@
+package nn
+
+import (
+	"strconv"
+
+	"tinytorch/engine/tensor"
+)
+
+// Sequential chains modules: the output of each is the input of the next.
+// Its children are named "0", "1", … as in PyTorch, so the first layer's
+// weight is "0.weight".
+type Sequential struct {
+	ModuleBase
+	layers []Module
+}
+
+// NewSequential makes a Sequential of the given modules, in order.
+func NewSequential(layers ...Module) *Sequential {
+	s := &Sequential{}
+	s.Init(s, "Sequential")
+	for _, m := range layers {
+		s.Append(m)
+	}
+	return s
+}
+
+// Append adds a module at the end, named by its position.
+func (s *Sequential) Append(m Module) { s.AppendNamed(strconv.Itoa(len(s.layers)), m) }
+
+// AppendNamed adds a module at the end under a name of its own, like
+// PyTorch's Sequential(OrderedDict(...)): "features", then "classifier"
+// gives parameters such as "features.0.weight".
+func (s *Sequential) AppendNamed(name string, m Module) {
+	s.AddChild(name, m)
+	s.layers = append(s.layers, m)
+}
+
+// Len returns the number of modules.
+func (s *Sequential) Len() int { return len(s.layers) }
+
+// At returns the i-th module.
+func (s *Sequential) At(i int) Module { return s.layers[i] }
+
+// Forward runs the modules in order.
+func (s *Sequential) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
+	for _, m := range s.layers {
+		var err error
+		if x, err = Call(m, x); err != nil {
+			return nil, err
+		}
+	}
+	return x, nil
+}

@@ -1,0 +1,22 @@
+// Package optim holds the optimizers and learning-rate schedules of
+// training, PyTorch's torch.optim: SGD (with momentum, dampening,
+// Nesterov and weight decay), Adam, AdamW and RMSprop, each reproducing
+// PyTorch's update rule step for step (same formulas, same order of
+// float32 operations), plus ClipGradNorm and the schedulers StepLR,
+// CosineAnnealingLR, LinearLR (linear warm-up) and OneCycleLR.
+//
+// The loop an optimizer serves is always the same:
+//
+//	opt.ZeroGrad()            // gradients accumulate, so clear them
+//	loss := criterion(model(x), y)
+//	loss.Backward()           // fills each parameter's Grad
+//	opt.Step()                // p ← p - lr·(something built from Grad)
+//	sched.Step()              // once per epoch (or per batch for OneCycleLR)
+//
+// Parameters are split into groups (ParamGroups), each with its own
+// learning rate, momentum and weight decay; a scheduler sets the groups'
+// LR. The optimizer's per-parameter state (momentum buffers, Adam's
+// moving averages) is kept as plain float32 slices beside the tensors,
+// and the update is written back with one in-place copy per parameter,
+// outside the autograd graph.
+package optim

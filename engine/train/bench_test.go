@@ -1,0 +1,69 @@
+package train
+
+import (
+	"context"
+	"testing"
+
+	"tinytorch/engine/loss"
+	"tinytorch/engine/nn"
+	"tinytorch/engine/optim"
+	"tinytorch/engine/tensor"
+)
+
+// Benchmarks of one training epoch (16 batches of 64 synthetic 28×28
+// samples, 10 classes), reporting samples per second. Run them on one and
+// two threads with
+//
+//	go test -run XXX -bench Epoch -cpu 1,2 ./engine/train
+//
+// (-cpu sets GOMAXPROCS; the engine's matmul kernel is single-threaded
+// for now, so the second thread only helps the garbage collector.)
+
+const benchBatches, benchBatch = 16, 64
+
+// syntheticDigits makes benchBatches batches of random images and labels,
+// shaped [64, 1, 28, 28] (flattened to [64, 784] when flat).
+func syntheticDigits(flat bool) Batches {
+	tensor.ManualSeed(1)
+	var data Batches
+	for range benchBatches {
+		x := must(tensor.Rand(benchBatch, 1, 28, 28))
+		if flat {
+			x = must(x.Reshape(benchBatch, 784))
+		}
+		data = append(data, Batch{x, must(tensor.Randint(0, 10, benchBatch))})
+	}
+	return data
+}
+
+// benchEpoch times Fit over one epoch per iteration.
+func benchEpoch(b *testing.B, model nn.Module, data Batches) {
+	opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.01, Momentum: 0.9}))
+	tr := &Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}}
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		must(tr.Fit(ctx, data, nil, 1))
+	}
+	samples := float64(b.N * benchBatches * benchBatch)
+	b.ReportMetric(samples/b.Elapsed().Seconds(), "samples/s")
+}
+
+func BenchmarkEpochMLP(b *testing.B) {
+	data := syntheticDigits(true)
+	model := nn.NewSequential(must(nn.NewLinear(784, 128, true)), nn.NewReLU(), must(nn.NewLinear(128, 10, true)))
+	benchEpoch(b, model, data)
+}
+
+func BenchmarkEpochLeNet(b *testing.B) {
+	data := syntheticDigits(false)
+	model := nn.NewSequential(
+		must(nn.NewConv2d(1, 6, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
+		must(nn.NewConv2d(6, 16, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
+		nn.NewFlatten(),
+		must(nn.NewLinear(16*4*4, 120, true)), nn.NewReLU(),
+		must(nn.NewLinear(120, 84, true)), nn.NewReLU(),
+		must(nn.NewLinear(84, 10, true)),
+	)
+	benchEpoch(b, model, data)
+}

@@ -1,0 +1,318 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"tinytorch/engine/loss"
+	"tinytorch/engine/nn"
+	"tinytorch/engine/optim"
+	"tinytorch/engine/tensor"
+)
+
+// Trainer holds what a training run needs besides the data. Model,
+// Optimizer and Loss are required; the rest is optional.
+type Trainer struct {
+	Model     nn.Module
+	Optimizer optim.Optimizer
+	Loss      loss.Criterion
+
+	// Scheduler, if set, is stepped after every epoch, or after every
+	// batch when SchedulePerBatch is set (as OneCycleLR expects).
+	Scheduler        optim.Scheduler
+	SchedulePerBatch bool
+	// Metrics are computed on training and validation batches, besides
+	// the loss; usually []Metric{Accuracy{}}.
+	Metrics   []Metric
+	Callbacks []Callback
+	// ClipGradNorm > 0 clips the global gradient norm before each step.
+	ClipGradNorm float64
+	// ShouldStop is polled between batches; returning true ends the run
+	// with ErrStopped. The notebook kernel wires it to its interrupt flag.
+	ShouldStop func() bool
+
+	step int // optimizer steps so far, across Fit calls
+}
+
+// ErrStopped is returned (wrapped) by Fit when ShouldStop asked it to end.
+var ErrStopped = errors.New("training stopped")
+
+// DivergedError reports a NaN or infinite loss or gradient. The model
+// keeps its parameters from the step before.
+type DivergedError struct {
+	What         string  // "loss" or "gradient norm"
+	Value        float64 // the NaN or infinite value
+	Step         int     // the step that failed (1-based)
+	Epoch, Batch int
+	LR           float64
+}
+
+// Error explains what happened and what to try.
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("train: %s is %v at step %d (epoch %d, batch %d); training stopped and the model keeps its parameters from step %d. "+
+		"The learning rate (%g) is probably too high: try a lower one, such as %g",
+		e.What, e.Value, e.Step, e.Epoch, e.Batch, e.Step-1, e.LR, e.LR/10)
+}
+
+// Fit trains for the given number of epochs on trainData, evaluating on
+// valData (may be nil) after each epoch, and returns the history. On an
+// error the history so far is returned with it.
+func (t *Trainer) Fit(ctx context.Context, trainData, valData Loader, epochs int) (*History, error) {
+	if t.Model == nil || t.Optimizer == nil || t.Loss == nil {
+		return nil, errors.New("train: Trainer needs a Model, an Optimizer and a Loss")
+	}
+	if epochs <= 0 {
+		return nil, fmt.Errorf("train: epochs %d, expected > 0", epochs)
+	}
+	r := &run{t: t, ctx: ctx, hist: newHistory(), start: time.Now(), epochs: epochs}
+	defer t.Model.Train(true)
+	for epoch := range epochs {
+		p, err := r.trainEpoch(trainData, epoch)
+		if err != nil {
+			return r.hist, err
+		}
+		if err := r.endEpoch(p, valData); err != nil {
+			return r.hist, err
+		}
+		if p.Stop {
+			r.hist.StoppedEarly = epoch < epochs-1
+			break
+		}
+	}
+	return r.hist, nil
+}
+
+// run is the state of one Fit call.
+type run struct {
+	t      *Trainer
+	ctx    context.Context
+	hist   *History
+	start  time.Time
+	epochs int
+}
+
+// trainEpoch runs one epoch of training steps and returns the progress at
+// its end.
+func (r *run) trainEpoch(data Loader, epoch int) (*Progress, error) {
+	t := r.t
+	t.Model.Train(true)
+	acc := newAccumulator(t.Metrics)
+	p := &Progress{Epoch: epoch + 1, Epochs: r.epochs, Batches: data.Len()}
+	epochStart := time.Now()
+	for b, err := range data.Batches(epoch) {
+		if err != nil {
+			return nil, fmt.Errorf("train: epoch %d, batch %d: %w", epoch+1, p.Batch+1, err)
+		}
+		if err := r.interrupted(); err != nil {
+			return nil, err
+		}
+		p.Batch++
+		lossValue, err := r.trainStep(b, acc, p)
+		if err != nil {
+			return nil, err
+		}
+		r.hist.StepLoss = append(r.hist.StepLoss, lossValue)
+		r.fillProgress(p, acc, lossValue, epochStart)
+		for _, c := range t.Callbacks {
+			if err := c.OnBatchEnd(p); err != nil {
+				return nil, err
+			}
+		}
+		if p.Stop {
+			break
+		}
+	}
+	if t.Scheduler != nil && !t.SchedulePerBatch {
+		if err := t.Scheduler.Step(); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// interrupted reports a cancelled context or a ShouldStop request.
+func (r *run) interrupted() error {
+	if err := r.ctx.Err(); err != nil {
+		return fmt.Errorf("train: stopped after step %d: %w", r.t.step, err)
+	}
+	if r.t.ShouldStop != nil && r.t.ShouldStop() {
+		return fmt.Errorf("train: %w after step %d", ErrStopped, r.t.step)
+	}
+	return nil
+}
+
+// trainStep does forward, loss, backward and the optimizer step for one
+// batch, refusing to step on a non-finite loss or gradient.
+func (r *run) trainStep(b Batch, acc *accumulator, p *Progress) (float64, error) {
+	t := r.t
+	buffers := snapshot(t.Model.Buffers())
+	t.Optimizer.ZeroGrad()
+	out, err := nn.Call(t.Model, b.X)
+	if err != nil {
+		return 0, err
+	}
+	l, err := t.Loss.Forward(out, b.Y)
+	if err != nil {
+		return 0, err
+	}
+	value, err := scalar(l)
+	if err != nil {
+		return 0, err
+	}
+	if err := r.checkFinite("loss", value, p, buffers); err != nil {
+		return 0, err
+	}
+	if err := l.Backward(); err != nil {
+		return 0, err
+	}
+	if err := r.clipOrCheckGrads(p, buffers); err != nil {
+		return 0, err
+	}
+	if err := t.Optimizer.Step(); err != nil {
+		return 0, err
+	}
+	t.step++
+	p.Step = t.step
+	if t.Scheduler != nil && t.SchedulePerBatch {
+		if err := t.Scheduler.Step(); err != nil {
+			return 0, err
+		}
+	}
+	return value, acc.add(value, out, b.Y)
+}
+
+// clipOrCheckGrads clips the gradient norm if asked, and in any case
+// refuses a non-finite gradient.
+func (r *run) clipOrCheckGrads(p *Progress, buffers []savedBuffer) error {
+	params := r.t.Model.ParamTensors()
+	var norm float64
+	if r.t.ClipGradNorm > 0 {
+		var err error
+		if norm, err = optim.ClipGradNorm(params, r.t.ClipGradNorm); err != nil {
+			return err
+		}
+	} else {
+		norm = optim.GradNorm(params)
+	}
+	return r.checkFinite("gradient norm", norm, p, buffers)
+}
+
+// checkFinite returns a DivergedError for a NaN or infinite value, after
+// restoring the buffers that this step's forward pass changed.
+func (r *run) checkFinite(what string, v float64, p *Progress, buffers []savedBuffer) error {
+	if !math.IsNaN(v) && !math.IsInf(v, 0) {
+		return nil
+	}
+	restore(buffers)
+	return &DivergedError{What: what, Value: v, Step: r.t.step + 1, Epoch: p.Epoch, Batch: p.Batch, LR: firstLR(r.t.Optimizer)}
+}
+
+// fillProgress updates the per-batch fields of p.
+func (r *run) fillProgress(p *Progress, acc *accumulator, lossValue float64, epochStart time.Time) {
+	p.Loss = lossValue
+	p.Metrics = acc.means("")
+	p.LR = firstLR(r.t.Optimizer)
+	p.Elapsed = time.Since(r.start)
+	if s := time.Since(epochStart).Seconds(); s > 0 {
+		p.SamplesPerSec = float64(acc.samples) / s
+	}
+}
+
+// endEpoch evaluates on the validation data, records the epoch in the
+// history and calls the epoch callbacks.
+func (r *run) endEpoch(p *Progress, valData Loader) error {
+	m := p.Metrics
+	if m == nil {
+		m = map[string]float64{}
+	}
+	p.Loss = m["loss"]
+	if valData != nil {
+		val, err := r.t.evaluate(r.ctx, valData, "val_")
+		if err != nil {
+			return err
+		}
+		for k, v := range val {
+			m[k] = v
+		}
+	}
+	m["lr"] = firstLR(r.t.Optimizer)
+	p.Metrics = m
+	for _, k := range keys(m) {
+		r.hist.add(k, m[k])
+	}
+	for _, c := range r.t.Callbacks {
+		if err := c.OnEpochEnd(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Evaluate computes the loss and metrics over data in evaluation mode and
+// without recording a graph, then restores the model's mode. The keys
+// are "loss" and the metrics' names.
+func (t *Trainer) Evaluate(ctx context.Context, data Loader) (map[string]float64, error) {
+	return t.evaluate(ctx, data, "")
+}
+
+func (t *Trainer) evaluate(ctx context.Context, data Loader, prefix string) (map[string]float64, error) {
+	wasTraining := t.Model.Training()
+	t.Model.Eval()
+	defer t.Model.Train(wasTraining)
+	acc := newAccumulator(t.Metrics)
+	var err error
+	tensor.NoGrad(func() {
+		for b, e := range data.Batches(0) {
+			if err = e; err != nil {
+				return
+			}
+			if err = ctx.Err(); err != nil {
+				return
+			}
+			if err = t.evalBatch(b, acc); err != nil {
+				return
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return acc.means(prefix), nil
+}
+
+// evalBatch adds one batch's loss and metrics to acc.
+func (t *Trainer) evalBatch(b Batch, acc *accumulator) error {
+	out, err := nn.Call(t.Model, b.X)
+	if err != nil {
+		return err
+	}
+	l, err := t.Loss.Forward(out, b.Y)
+	if err != nil {
+		return err
+	}
+	v, err := scalar(l)
+	if err != nil {
+		return err
+	}
+	return acc.add(v, out, b.Y)
+}
+
+// scalar reads a loss's value; a loss with reduction None is an error here.
+func scalar(l *tensor.Tensor) (float64, error) {
+	v, err := l.Item()
+	if err != nil {
+		return 0, fmt.Errorf("train: the loss has shape %v, expected a scalar (use reduction mean or sum)", l.Shape())
+	}
+	return float64(v), nil
+}
+
+// firstLR returns the first parameter group's learning rate.
+func firstLR(opt optim.Optimizer) float64 {
+	if g := opt.ParamGroups(); len(g) > 0 {
+		return g[0].LR
+	}
+	return 0
+}

@@ -1,0 +1,174 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"tinytorch/engine/loss"
+	"tinytorch/engine/nn"
+	"tinytorch/engine/optim"
+	"tinytorch/engine/tensor"
+)
+
+// regression is a tiny linear-regression setup: y = 2x + 1 on 8 points in
+// two batches, a Linear(1, 1) model and SGD.
+func regression(lr float64) (*Trainer, Batches) {
+	tensor.ManualSeed(4)
+	var xs, ys []float32
+	for i := range 8 {
+		x := float32(i)/4 - 1
+		xs, ys = append(xs, x), append(ys, 2*x+1)
+	}
+	data := Batches{
+		{tensorOf(xs[:4], 4, 1), tensorOf(ys[:4], 4, 1)},
+		{tensorOf(xs[4:], 4, 1), tensorOf(ys[4:], 4, 1)},
+	}
+	model := nn.NewSequential(must(nn.NewLinear(1, 1, true)))
+	opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: lr}))
+	return &Trainer{Model: model, Optimizer: opt, Loss: loss.MSE{}}, data
+}
+
+func TestFitRecordsHistoryAndCallbacks(t *testing.T) {
+	tr, data := regression(0.1)
+	var batches, epochs []int
+	tr.Callbacks = []Callback{CallbackFuncs{
+		BatchEnd: func(p *Progress) error { batches = append(batches, p.Step); return nil },
+		EpochEnd: func(p *Progress) error {
+			epochs = append(epochs, p.Epoch)
+			if p.Batches != 2 || p.Epochs != 3 || p.SamplesPerSec <= 0 || p.Metrics["val_loss"] == 0 {
+				t.Errorf("epoch progress %+v", p)
+			}
+			return nil
+		},
+	}}
+	hist := must(tr.Fit(context.Background(), data, data, 3))
+	if !slices.Equal(batches, []int{1, 2, 3, 4, 5, 6}) || !slices.Equal(epochs, []int{1, 2, 3}) {
+		t.Fatalf("batch steps %v, epochs %v", batches, epochs)
+	}
+	if len(hist.Epochs["loss"]) != 3 || len(hist.StepLoss) != 6 || !slices.Contains(hist.Names, "val_loss") || !slices.Contains(hist.Names, "lr") {
+		t.Fatalf("history %+v", hist)
+	}
+	if l := hist.Epochs["val_loss"]; l[2] >= l[0] {
+		t.Fatalf("validation loss did not fall: %v", l)
+	}
+}
+
+func TestNaNLossStopsAndKeepsLastGoodStep(t *testing.T) {
+	tr, data := regression(1e18) // diverges within a few steps
+	var good []float32
+	tr.Callbacks = []Callback{CallbackFuncs{BatchEnd: func(p *Progress) error {
+		good = nil
+		for _, p := range tr.Model.ParamTensors() {
+			good = append(good, p.Data()...)
+		}
+		return nil
+	}}}
+	hist, err := tr.Fit(context.Background(), data, nil, 50)
+	var div *DivergedError
+	if !errors.As(err, &div) {
+		t.Fatalf("error %v, want a DivergedError", err)
+	}
+	if div.Step != len(hist.StepLoss)+1 || !strings.Contains(err.Error(), "lower") || !strings.Contains(err.Error(), "step") {
+		t.Fatalf("error %q after %d good steps", err, len(hist.StepLoss))
+	}
+	var now []float32
+	for _, p := range tr.Model.ParamTensors() {
+		now = append(now, p.Data()...)
+	}
+	if !slices.Equal(now, good) {
+		t.Fatalf("parameters %v changed from the last good step %v", now, good)
+	}
+	t.Log(err)
+}
+
+func TestShouldStopAndContextInterrupt(t *testing.T) {
+	tr, data := regression(0.1)
+	calls := 0
+	tr.ShouldStop = func() bool { calls++; return calls > 3 }
+	hist, err := tr.Fit(context.Background(), data, nil, 10)
+	if !errors.Is(err, ErrStopped) || len(hist.StepLoss) != 3 {
+		t.Fatalf("error %v after %d steps, want ErrStopped after 3", err, len(hist.StepLoss))
+	}
+	tr, data = regression(0.1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := tr.Fit(ctx, data, nil, 10); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+}
+
+func TestEarlyStopping(t *testing.T) {
+	tr, data := regression(0) // lr 0: the loss never improves
+	tr.Callbacks = []Callback{&EarlyStopping{Monitor: "val_loss", Patience: 2}}
+	hist := must(tr.Fit(context.Background(), data, data, 20))
+	if !hist.StoppedEarly || len(hist.Epochs["loss"]) != 4 {
+		t.Fatalf("stopped early %v after %d epochs, want after 4", hist.StoppedEarly, len(hist.Epochs["loss"]))
+	}
+}
+
+func TestEvaluateRestoresModeAndRecordsNoGraph(t *testing.T) {
+	tr, data := regression(0.1)
+	tr.Metrics = nil
+	m := must(tr.Evaluate(context.Background(), data))
+	if _, ok := m["loss"]; !ok || !tr.Model.Training() {
+		t.Fatalf("metrics %v, training %v", m, tr.Model.Training())
+	}
+	for _, p := range tr.Model.ParamTensors() {
+		if p.Grad() != nil {
+			t.Fatal("Evaluate left a gradient")
+		}
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	tr, data := regression(0.1)
+	var out bytes.Buffer
+	tr.Callbacks = []Callback{ProgressBar(&out)}
+	must(tr.Fit(context.Background(), data, nil, 2))
+	s := out.String()
+	if !strings.Contains(s, "epoch 2/2 [====================] 2/2") || !strings.Contains(s, "samples/s") || strings.Count(s, "\n") != 2 {
+		t.Fatalf("progress output %q", s)
+	}
+}
+
+func TestSchedulerPerBatch(t *testing.T) {
+	tr, data := regression(0.1)
+	tr.Scheduler = must(optim.NewOneCycleLR(tr.Optimizer, optim.OneCycleOptions{MaxLR: 0.5, TotalSteps: 6}))
+	tr.SchedulePerBatch = true
+	hist := must(tr.Fit(context.Background(), data, nil, 3))
+	// After 2 steps the LR is near its peak (0.5 at step 0.3·6-1 = 0.8),
+	// after 4 it has fallen most of the way.
+	if lr := hist.Epochs["lr"]; lr[0] < 0.4 || lr[1] > 0.1 {
+		t.Fatalf("lr after each epoch %v", lr)
+	}
+	if _, err := tr.Fit(context.Background(), data, nil, 1); err == nil {
+		t.Fatal("stepping OneCycleLR past its end should fail")
+	}
+}
+
+func TestAccuracy(t *testing.T) {
+	logits := tensorOf([]float32{2, 1, 0, 3, 5, 4}, 3, 2)
+	sum, n := must2(Accuracy{}.Batch(logits, tensorOf([]float32{0, 1, 1}, 3)))
+	if sum != 2 || n != 3 {
+		t.Fatalf("multi-class: %v of %d", sum, n)
+	}
+	sum, n = must2(Accuracy{}.Batch(tensorOf([]float32{-1, 2, 0.5}, 3, 1), tensorOf([]float32{0, 1, 0}, 3, 1)))
+	if sum != 2 || n != 3 {
+		t.Fatalf("binary: %v of %d", sum, n)
+	}
+	if math.IsNaN(sum) {
+		t.Fatal("NaN")
+	}
+}
+
+func must2(a float64, b int, err error) (float64, int) {
+	if err != nil {
+		panic(err)
+	}
+	return a, b
+}
