@@ -1,0 +1,99 @@
+package plot
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// rng is a small deterministic generator (an LCG) for test data. It uses
+// only integer arithmetic, so the data is the same on every platform.
+type rng uint64
+
+// next returns a value in [0, 1).
+func (r *rng) next() float64 {
+	*r = *r*6364136223846793005 + 1442695040888963407
+	return float64(uint64(*r)>>11) / (1 << 53)
+}
+
+// normal returns an approximately normal value (sum of uniforms).
+func (r *rng) normal() float64 {
+	s := 0.0
+	for i := 0; i < 12; i++ {
+		s += r.next()
+	}
+	return s - 6
+}
+
+// lossCurve returns a decreasing, noisy loss curve of n steps.
+func lossCurve(n int, start, floor, noise float64, seed rng) (xs, ys []float64) {
+	r := seed
+	for i := 0; i < n; i++ {
+		xs = append(xs, float64(i))
+		ys = append(ys, floor+(start-floor)/(1+float64(i)/40)*(1+noise*(r.next()-0.5)))
+	}
+	return xs, ys
+}
+
+// goldens lists the charts whose SVG is kept in testdata/<name>.svg.
+var goldens = []struct {
+	name  string
+	chart func() (string, error)
+}{
+	{"line_loss", func() (string, error) {
+		tx, ty := lossCurve(600, 2.3, 0.05, 0.3, 1)
+		vx, vy := []float64{}, []float64{}
+		for i := 0; i < 600; i += 50 {
+			vx = append(vx, float64(i))
+			vy = append(vy, 0.08+2.2/(1+float64(i)/45))
+		}
+		return Line{Title: "Loss", XLabel: "step", YLabel: "loss", LogY: true,
+			Series: []Series{{Name: "train", X: tx, Y: ty}, {Name: "validation", X: vx, Y: vy}}}.SVG()
+	}},
+	{"line_accuracy", func() (string, error) {
+		var l Line
+		l.Title, l.XLabel, l.YLabel, l.Markers = "Accuracy", "epoch", "accuracy", true
+		l.YRange = [2]float64{0, 1}
+		for e := 1; e <= 10; e++ {
+			x := float64(e)
+			l.Append("train", x, 1-0.9/(1+x))
+			l.Append("test", x, 1-0.95/(1+x*0.8))
+		}
+		return l.SVG()
+	}},
+}
+
+func TestGolden(t *testing.T) {
+	for _, g := range goldens {
+		t.Run(g.name, func(t *testing.T) {
+			got, err := g.chart()
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", g.name+".svg")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+				for i := 0; i < len(gl) && i < len(wl); i++ {
+					if gl[i] != wl[i] {
+						t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(run go test -update if the change is intended)", path, i+1, gl[i], wl[i])
+					}
+				}
+				t.Fatalf("%s differs in length: got %d lines, want %d", path, len(gl), len(wl))
+			}
+		})
+	}
+}
