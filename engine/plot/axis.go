@@ -24,6 +24,7 @@ type axisSpec struct {
 	lo, hi float64 // data extent
 	extend bool    // grow the domain to the ticks around the data
 	grid   bool    // draw grid lines at the ticks
+	band   bool    // categories, laid out by the chart: no ticks here
 }
 
 // frame is the laid-out area of a chart with axes: the plot rectangle, the
@@ -57,7 +58,7 @@ func newFrame(w, h float64, title string, legend []legendItem, xs, ys axisSpec, 
 	}
 	// y ticks first: their labels decide the left margin.
 	ph := f.bottom - f.top
-	if leftLabels == nil {
+	if leftLabels == nil && !ys.band {
 		f.yt = makeTicks(ys, int(math.Max(2, math.Round(ph/55))))
 		leftLabels = f.yt.labels
 	} else {
@@ -74,7 +75,7 @@ func newFrame(w, h float64, title string, legend []legendItem, xs, ys axisSpec, 
 	f.right = w - pad - 12 // room for half of the last x label
 	// x ticks: as many as fit without their labels touching.
 	pw := f.right - f.left
-	for target := int(math.Max(2, math.Round(pw/70))); ; target-- {
+	for target := int(math.Max(2, math.Round(pw/70))); !xs.band; target-- {
 		f.xt = makeTicks(xs, target)
 		if target <= 2 || !labelsCollide(f.xt, newScale(xs.log, f.xt.lo, f.xt.hi, f.left, f.right)) {
 			break
@@ -82,6 +83,16 @@ func newFrame(w, h float64, title string, legend []legendItem, xs, ys axisSpec, 
 	}
 	if xs.log {
 		thinLabels(&f.xt, newScale(true, f.xt.lo, f.xt.hi, f.left, f.right))
+	}
+	f.x = newScale(xs.log, f.xt.lo, f.xt.hi, f.left, f.right)
+	if xs.band {
+		f.xt = ticks{lo: 0, hi: 1}
+	} else if n := len(f.xt.labels); n > 0 && f.x.pos(f.xt.vals[n-1]) > f.right-1 {
+		// The last label is centred on the right edge: make room for it.
+		f.right = w - pad - math.Max(4, textWidth(f.xt.labels[n-1], fontSize)/2)
+	}
+	if ys.band {
+		f.yt = ticks{lo: 0, hi: 1}
 	}
 	f.x = newScale(xs.log, f.xt.lo, f.xt.hi, f.left, f.right)
 	f.y = newScale(ys.log, f.yt.lo, f.yt.hi, f.bottom, f.top)
@@ -154,15 +165,18 @@ func thinVertical(t *ticks, s scale) {
 // plotAttrs returns the data-* attributes that describe the plot area's
 // scales, so that a page can turn pointer positions into data values.
 func (f *frame) plotAttrs() string {
-	sc := func(log bool) string {
-		if log {
+	sc := func(a axisSpec) string {
+		if a.band {
+			return "band"
+		}
+		if a.log {
 			return "log"
 		}
 		return "linear"
 	}
 	return ` data-plot-rect="` + num(f.left) + " " + num(f.top) + " " + num(f.right-f.left) + " " + num(f.bottom-f.top) +
-		`" data-x-scale="` + sc(f.xs.log) + `" data-x-domain="` + dataNum(f.x.lo) + " " + dataNum(f.x.hi) +
-		`" data-y-scale="` + sc(f.ys.log) + `" data-y-domain="` + dataNum(f.y.lo) + " " + dataNum(f.y.hi) + `"`
+		`" data-x-scale="` + sc(f.xs) + `" data-x-domain="` + dataNum(f.x.lo) + " " + dataNum(f.x.hi) +
+		`" data-y-scale="` + sc(f.ys) + `" data-y-domain="` + dataNum(f.y.lo) + " " + dataNum(f.y.hi) + `"`
 }
 
 // drawTitle draws the chart's title and legend.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Default chart size in pixels.
@@ -55,10 +56,17 @@ func fixedRange(r [2]float64) bool {
 	return r[0] < r[1] && finite(r[0]) && finite(r[1])
 }
 
-// plural returns "1 point" or "3 points".
+// plural returns "1 point" or "3 points", "2 categories", "2 series".
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return strconv.Itoa(n) + " " + word + "s"
+	switch {
+	case strings.HasSuffix(word, "s"):
+	case strings.HasSuffix(word, "y"):
+		word = word[:len(word)-1] + "ies"
+	default:
+		word += "s"
+	}
+	return strconv.Itoa(n) + " " + word
 }

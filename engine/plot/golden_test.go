@@ -97,3 +97,36 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+func init() {
+	ops := []string{"matmul", "conv2d (im2col)", "relu", "max_pool2d", "cross_entropy", "add"}
+	fwd := []float64{0.0123, 0.0342, 0.0011, 0.0024, 0.0008, 0.0004}
+	bwd := []float64{0.0251, 0.0618, 0.0013, 0.0031, 0.0012, 0.0004}
+	goldens = append(goldens,
+		struct {
+			name  string
+			chart func() (string, error)
+		}{"bar_stacked_horizontal", func() (string, error) {
+			return Bar{Title: "Time per op", Categories: ops, Horizontal: true, Stacked: true, ShowValues: true,
+				ValueLabel: "time per step", ValueUnit: "s",
+				Series: []BarSeries{{Name: "forward", Values: fwd}, {Name: "backward", Values: bwd}}}.SVG()
+		}},
+		struct {
+			name  string
+			chart func() (string, error)
+		}{"bar_grouped_vertical", func() (string, error) {
+			return Bar{Title: "Parameters and activations per layer", ValueLabel: "memory", ValueUnit: "B",
+				Categories: []string{"features.0 (Conv2d)", "features.3 (Conv2d)", "classifier.0 (Linear)", "classifier.2 (Linear)", "classifier.4 (Linear)"},
+				Series: []BarSeries{{Name: "parameters", Values: []float64{624, 10064, 193008, 40656, 3400}},
+					{Name: "activations", Values: []float64{301056, 102400, 61440, 43008, 2560}}}}.SVG()
+		}},
+		struct {
+			name  string
+			chart func() (string, error)
+		}{"bar_simple", func() (string, error) {
+			return Bar{Title: "Accuracy by optimizer", ValueLabel: "test accuracy", ShowValues: true,
+				Categories: []string{"SGD", "momentum", "Adam"},
+				Series:     []BarSeries{{Values: []float64{0.912, 0.951, 0.967}}}}.SVG()
+		}},
+	)
+}
