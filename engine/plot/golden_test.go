@@ -40,10 +40,13 @@ func lossCurve(n int, start, floor, noise float64, seed rng) (xs, ys []float64) 
 }
 
 // goldens lists the charts whose SVG is kept in testdata/<name>.svg.
-var goldens = []struct {
+// golden is one chart whose SVG is kept in testdata/<name>.svg.
+type golden struct {
 	name  string
 	chart func() (string, error)
-}{
+}
+
+var goldens = []golden{
 	{"line_loss", func() (string, error) {
 		tx, ty := lossCurve(600, 2.3, 0.05, 0.3, 1)
 		vx, vy := []float64{}, []float64{}
@@ -103,30 +106,55 @@ func init() {
 	fwd := []float64{0.0123, 0.0342, 0.0011, 0.0024, 0.0008, 0.0004}
 	bwd := []float64{0.0251, 0.0618, 0.0013, 0.0031, 0.0012, 0.0004}
 	goldens = append(goldens,
-		struct {
-			name  string
-			chart func() (string, error)
-		}{"bar_stacked_horizontal", func() (string, error) {
+		golden{"bar_stacked_horizontal", func() (string, error) {
 			return Bar{Title: "Time per op", Categories: ops, Horizontal: true, Stacked: true, ShowValues: true,
 				ValueLabel: "time per step", ValueUnit: "s",
 				Series: []BarSeries{{Name: "forward", Values: fwd}, {Name: "backward", Values: bwd}}}.SVG()
 		}},
-		struct {
-			name  string
-			chart func() (string, error)
-		}{"bar_grouped_vertical", func() (string, error) {
+		golden{"bar_grouped_vertical", func() (string, error) {
 			return Bar{Title: "Parameters and activations per layer", ValueLabel: "memory", ValueUnit: "B",
 				Categories: []string{"features.0 (Conv2d)", "features.3 (Conv2d)", "classifier.0 (Linear)", "classifier.2 (Linear)", "classifier.4 (Linear)"},
 				Series: []BarSeries{{Name: "parameters", Values: []float64{624, 10064, 193008, 40656, 3400}},
 					{Name: "activations", Values: []float64{301056, 102400, 61440, 43008, 2560}}}}.SVG()
 		}},
-		struct {
-			name  string
-			chart func() (string, error)
-		}{"bar_simple", func() (string, error) {
+		golden{"bar_simple", func() (string, error) {
 			return Bar{Title: "Accuracy by optimizer", ValueLabel: "test accuracy", ShowValues: true,
 				Categories: []string{"SGD", "momentum", "Adam"},
 				Series:     []BarSeries{{Values: []float64{0.912, 0.951, 0.967}}}}.SVG()
 		}},
 	)
+}
+
+func init() {
+	goldens = append(goldens, golden{"timeline_step", func() (string, error) {
+		var spans []Span
+		t := 0.0
+		// One training step of a small CNN, in seconds.
+		for _, op := range []struct {
+			row, label, kind string
+			d                float64
+		}{
+			{"data", "load batch", "data", 0.0021},
+			{"forward", "conv1", "forward", 0.0042}, {"forward", "relu", "forward", 0.0004},
+			{"forward", "pool", "forward", 0.0009}, {"forward", "conv2", "forward", 0.0061},
+			{"forward", "fc", "forward", 0.0017}, {"forward", "loss", "forward", 0.0003},
+			{"backward", "fc", "backward", 0.0031}, {"backward", "conv2", "backward", 0.0118},
+			{"backward", "pool", "backward", 0.0011}, {"backward", "conv1", "backward", 0.0079},
+			{"optimizer", "SGD step", "optimizer", 0.0012},
+		} {
+			spans = append(spans, Span{Row: op.row, Label: op.label, Kind: op.kind, Start: t, Duration: op.d})
+			t += op.d
+		}
+		return Timeline{Title: "One training step", TimeUnit: "s", Spans: spans}.SVG()
+	}})
+}
+
+func init() {
+	goldens = append(goldens, golden{"roofline_matmul", func() (string, error) {
+		return Roofline{Title: "Matmul kernels (n = 512)", PeakGFLOPS: 210, BandwidthGBs: 18,
+			Points: []RooflinePoint{
+				{"naive", 0.25, 0.9}, {"i-k-j", 0.5, 3.5}, {"blocked", 16, 11},
+				{"parallel", 16, 21}, {"SIMD", 32, 95}, {"relu", 0.125, 1.6}, {"add", 0.083, 1.2},
+			}}.SVG()
+	}})
 }
