@@ -2,8 +2,10 @@ package plot
 
 import (
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -157,4 +159,96 @@ func init() {
 				{"parallel", 16, 21}, {"SIMD", 32, 95}, {"relu", 0.125, 1.6}, {"add", 0.083, 1.2},
 			}}.SVG()
 	}})
+}
+
+func init() {
+	weights := func(n int, scale float64, seed rng) []float32 {
+		r := seed
+		out := make([]float32, n)
+		for i := range out {
+			out[i] = float32(r.normal() * scale)
+		}
+		return out
+	}
+	goldens = append(goldens,
+		golden{"histogram_weights", func() (string, error) {
+			return Histogram{Title: "fc1.weight", XLabel: "weight", Values: weights(5000, 0.05, 7)}.SVG()
+		}},
+		golden{"histogram_pruned_log", func() (string, error) {
+			v := weights(4000, 0.02, 9)
+			for i := range v {
+				if v[i] > -0.02 && v[i] < 0.02 {
+					v[i] = 0 // magnitude pruning
+				}
+			}
+			v = append(v, float32(math.NaN()))
+			return Histogram{Title: "Gradients after pruning", XLabel: "gradient", Values: v, Bins: 40, LogCount: true}.SVG()
+		}},
+	)
+}
+
+// segmentDigit draws digit d as a seven-segment figure on a 28×28 image
+// with values in 0..1, like an MNIST digit.
+func segmentDigit(d int) []float32 {
+	segs := [10]string{"abcdef", "bc", "abged", "abgcd", "fgbc", "afgcd", "afgedc", "abc", "abcdefg", "abcdfg"}
+	px := make([]float32, 28*28)
+	paint := func(x0, y0, x1, y1 int) {
+		for y := y0 - 1; y <= y1+1; y++ {
+			for x := x0 - 1; x <= x1+1; x++ {
+				v := float32(1)
+				if y < y0 || y > y1 || x < x0 || x > x1 {
+					v = 0.4 // a soft edge
+				}
+				if px[y*28+x] < v {
+					px[y*28+x] = v
+				}
+			}
+		}
+	}
+	for _, s := range segs[d] {
+		switch s {
+		case 'a':
+			paint(9, 5, 18, 6)
+		case 'b':
+			paint(18, 5, 19, 14)
+		case 'c':
+			paint(18, 14, 19, 23)
+		case 'd':
+			paint(9, 22, 18, 23)
+		case 'e':
+			paint(8, 14, 9, 23)
+		case 'f':
+			paint(8, 5, 9, 14)
+		case 'g':
+			paint(9, 13, 18, 14)
+		}
+	}
+	return px
+}
+
+func init() {
+	goldens = append(goldens,
+		golden{"images_digits", func() (string, error) {
+			var ims []Image
+			for i := 0; i < 12; i++ {
+				label := strconv.Itoa(i % 10)
+				if i == 11 {
+					label = "pred 7 / true 1"
+				}
+				ims = append(ims, Image{Pixels: segmentDigit(i % 10), Width: 28, Height: 28, Label: label})
+			}
+			return ImageGrid{Title: "Test digits", Images: ims, Columns: 6}.SVG()
+		}},
+		golden{"images_inverted_255", func() (string, error) {
+			var ims []Image
+			for i := 0; i < 5; i++ {
+				px := segmentDigit(i + 3)
+				for j := range px {
+					px[j] *= 255
+				}
+				ims = append(ims, Image{Pixels: px, Width: 28, Height: 28})
+			}
+			return ImageGrid{Images: ims, Invert: true, Scale: 1}.SVG()
+		}},
+	)
 }
