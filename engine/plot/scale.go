@@ -30,7 +30,7 @@ func log10(x float64) float64 {
 	ln := float64(2*sum) + float64(float64(exp)*ln2)
 	l := ln / ln10
 	// Powers of ten give their exact exponent, so decades line up exactly.
-	if r := math.Round(l); math.Abs(l-r) < 1e-9 && r > -300 && r < 300 && math.Pow10(int(r)) == x {
+	if r := math.Round(l); math.Abs(l-r) < 1e-9 && r >= -307 && r <= 308 && math.Pow10(int(r)) == x {
 		return r
 	}
 	return l
@@ -93,16 +93,16 @@ type ticks struct {
 	labels []string
 }
 
-// niceStep returns the smallest step m·10^e ≥ raw with m in {1, 2, 5}.
+// niceStep returns the step m·10^e nearest raw with m in {1, 2, 5}.
 func niceStep(raw float64) (m, e int) {
 	e = decade(raw)
 	f := raw / math.Pow10(e)
 	switch {
-	case f <= 1+1e-9:
+	case f < 1.5:
 		return 1, e
-	case f <= 2+1e-9:
+	case f < 3:
 		return 2, e
-	case f <= 5+1e-9:
+	case f < 7:
 		return 5, e
 	}
 	return 1, e + 1

@@ -29,18 +29,6 @@ func dataNum(v float64) string {
 	return strconv.FormatFloat(v, 'g', 6, 64)
 }
 
-// dataList formats values as a space-separated data-* attribute value.
-func dataList(vs []float64) string {
-	var b strings.Builder
-	for i, v := range vs {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(dataNum(v))
-	}
-	return b.String()
-}
-
 // esc escapes text for XML text and attribute values, and drops control
 // characters that XML 1.0 does not allow.
 func esc(s string) string {
