@@ -1,0 +1,192 @@
+package plot
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// RooflinePoint is one measured op or kernel on a Roofline chart.
+type RooflinePoint struct {
+	// Name labels the point, e.g. "matmul (blocked)".
+	Name string
+	// Intensity is the arithmetic intensity: FLOPs per byte moved.
+	Intensity float64
+	// GFLOPS is the achieved performance in GFLOP/s.
+	GFLOPS float64
+}
+
+// Roofline is a log-log chart of achieved GFLOP/s against arithmetic
+// intensity under the machine's two ceilings: the memory-bandwidth line
+// (GFLOP/s = bandwidth × intensity) and the compute line (the peak). They
+// meet at the ridge point; ops to its left are memory-bound, ops to its
+// right compute-bound.
+type Roofline struct {
+	// Title is drawn above the chart and is its accessible name.
+	Title string
+	// PeakGFLOPS is the compute ceiling in GFLOP/s.
+	PeakGFLOPS float64
+	// BandwidthGBs is the memory bandwidth in GB/s.
+	BandwidthGBs float64
+	// Points are the ops, each labelled with its name.
+	Points []RooflinePoint
+	// Width and Height are the size in pixels (default 640×400).
+	Width, Height int
+}
+
+// SVG draws the chart. It returns an error when a ceiling, an intensity or
+// a performance is not a positive finite number.
+func (r Roofline) SVG() (string, error) {
+	name := chartName("Roofline", r.Title)
+	if !(r.PeakGFLOPS > 0) || !finite(r.PeakGFLOPS) {
+		return "", errorf(name, "PeakGFLOPS is %v; the compute ceiling must be a positive number", r.PeakGFLOPS)
+	}
+	if !(r.BandwidthGBs > 0) || !finite(r.BandwidthGBs) {
+		return "", errorf(name, "BandwidthGBs is %v; the memory ceiling must be a positive number", r.BandwidthGBs)
+	}
+	ridge := r.PeakGFLOPS / r.BandwidthGBs
+	xlo, xhi := ridge/10, ridge*10
+	ylo, yhi := r.PeakGFLOPS/100, r.PeakGFLOPS*1.8
+	for i, p := range r.Points {
+		if !(p.Intensity > 0) || !finite(p.Intensity) {
+			return "", errorf(name, "point %d (%q) has intensity %v; a log axis needs a positive number", i, p.Name, p.Intensity)
+		}
+		if !(p.GFLOPS > 0) || !finite(p.GFLOPS) {
+			return "", errorf(name, "point %d (%q) has %v GFLOP/s; a log axis needs a positive number", i, p.Name, p.GFLOPS)
+		}
+		xlo, xhi = math.Min(xlo, p.Intensity/2), math.Max(xhi, p.Intensity*2)
+		ylo, yhi = math.Min(ylo, p.GFLOPS/2), math.Max(yhi, p.GFLOPS*1.8)
+	}
+	ylo = math.Min(ylo, r.BandwidthGBs*xlo)
+
+	w, h := size(r.Width, r.Height, DefaultHeight)
+	xs := axisSpec{title: "arithmetic intensity (FLOP/byte)", log: true, lo: xlo, hi: xhi, grid: true}
+	ys := axisSpec{title: "performance (GFLOP/s)", log: true, lo: ylo, hi: yhi, grid: true}
+	f := newFrame(w, h, r.Title, nil, xs, ys, nil, 0)
+
+	d := &document{kind: "roofline", w: w, h: h, title: accessibleTitle(r.Title, "Roofline chart")}
+	d.defs = f.clipDef(0)
+	c := &d.body
+	f.drawGrid(c)
+	f.drawXAxis(c)
+	f.drawYAxis(c)
+	c.raw(`<g class="tt-plot"`, f.plotAttrs(), ">\n")
+
+	// The roof: the bandwidth diagonal up to the ridge, then the peak.
+	x0 := f.x.lo
+	if r.BandwidthGBs*x0 < f.y.lo {
+		x0 = f.y.lo / r.BandwidthGBs
+	}
+	ax, ay := f.x.pos(x0), f.y.pos(r.BandwidthGBs*x0)
+	rx, ry := f.x.pos(ridge), f.y.pos(r.PeakGFLOPS)
+	c.raw(`<g class="tt-roof"`, clipAttr, `><path d="M`, num(ax), ",", num(ay), "L", num(rx), ",", num(ry), " ", num(f.right), ",", num(ry),
+		`" fill="none" stroke-width="2.5"`)
+	c.classStroke("tt-ln")
+	c.raw("/>\n")
+	c.line(rx, ry, rx, f.bottom, "tt-lm", ` stroke-dasharray="4 4"`)
+	c.raw("</g>\n")
+	c.text(f.right-4, ry-6, "end", "tt-fg", "peak "+FormatValue(r.PeakGFLOPS, "")+" GFLOP/s", "")
+
+	// Points, labelled beside them where the label overlaps nothing else.
+	type box struct{ x0, y0, x1, y1 float64 }
+	overlaps := func(a box, bs []box) bool {
+		for _, b := range bs {
+			if a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 {
+				return true
+			}
+		}
+		return false
+	}
+	var taken []box
+	pos := make([][2]float64, len(r.Points))
+	for i, p := range r.Points {
+		px, py := f.x.pos(p.Intensity), f.y.pos(p.GFLOPS)
+		pos[i] = [2]float64{px, py}
+		taken = append(taken, box{px - 5, py - 5, px + 5, py + 5})
+	}
+	// The ceiling labels are taken too.
+	taken = append(taken, box{f.right - 4 - textWidth("peak "+FormatValue(r.PeakGFLOPS, "")+" GFLOP/s", fontSize), ry - 18, f.right, ry - 2})
+	ridgeLabel := "ridge " + FormatValue(ridge, "") + " FLOP/byte"
+	taken = append(taken, box{rx + 4, f.bottom - 18, rx + 4 + textWidth(ridgeLabel, fontSize), f.bottom - 2})
+	// The bandwidth label sits on the diagonal, where it covers no point.
+	bwLabel := FormatValue(r.BandwidthGBs, "") + " GB/s"
+	angle := math.Atan2(ry-ay, rx-ax)
+	bwW := textWidth(bwLabel, fontSize)
+	var lx, ly float64
+	for _, t := range []float64{0.3, 0.5, 0.15, 0.7, 0.85} {
+		lx, ly = ax+(rx-ax)*t, ay+(ry-ay)*t
+		// The label's box, rotated onto the line, bounded axis-aligned.
+		cx, cy := lx+6*math.Sin(angle), ly-6*math.Cos(angle)
+		hw := math.Abs(bwW/2*math.Cos(angle)) + 6
+		hh := math.Abs(bwW/2*math.Sin(angle)) + 6
+		b := box{cx - hw, cy - hh, cx + hw, cy + hh}
+		if !overlaps(b, taken) || t == 0.85 {
+			taken = append(taken, b)
+			break
+		}
+	}
+	c.text(lx, ly-6, "middle", "tt-fg", bwLabel,
+		` transform="rotate(`+num(angle*180/math.Pi)+" "+num(lx)+" "+num(ly)+`)"`)
+	c.text(rx+4, f.bottom-6, "start", "tt-mu", ridgeLabel, "")
+	for i, p := range r.Points {
+		px, py := pos[i][0], pos[i][1]
+		tw := textWidth(p.Name, fontSize)
+		type cand struct {
+			x, y   float64
+			anchor string
+			b      box
+		}
+		cands := []cand{
+			{px + 7, py + 4, "start", box{px + 7, py - 8, px + 7 + tw, py + 6}},
+			{px - 7, py + 4, "end", box{px - 7 - tw, py - 8, px - 7, py + 6}},
+			{px, py - 9, "middle", box{px - tw/2, py - 21, px + tw/2, py - 7}},
+			{px, py + 18, "middle", box{px - tw/2, py + 6, px + tw/2, py + 20}},
+		}
+		best := cands[0]
+		for _, cd := range cands {
+			inside := cd.b.x0 >= f.left && cd.b.x1 <= f.right && cd.b.y0 >= f.top && cd.b.y1 <= f.bottom
+			if inside && !overlaps(cd.b, taken) {
+				best = cd
+				break
+			}
+		}
+		taken = append(taken, best.b)
+		roof := math.Min(r.PeakGFLOPS, r.BandwidthGBs*p.Intensity)
+		bound := "memory-bound"
+		if p.Intensity >= ridge {
+			bound = "compute-bound"
+		}
+		tip := p.Name + ": " + FormatValue(p.Intensity, "") + " FLOP/byte, " + FormatValue(p.GFLOPS, "") +
+			" GFLOP/s, " + FormatValue(100*p.GFLOPS/roof, "") + "% of the roof (" + bound + ")"
+		c.raw(`<g class="tt-point"`)
+		c.attr("data-series", p.Name)
+		c.raw(` data-index="`, strconv.Itoa(i), `" data-x="`, dataNum(p.Intensity), `" data-y="`, dataNum(p.GFLOPS), `">`)
+		c.raw(`<circle cx="`, num(px), `" cy="`, num(py), `" r="4.5"`)
+		c.classFill(seriesClass("f", i))
+		c.raw("><title>", esc(tip), "</title></circle>\n")
+		c.text(best.x, best.y, best.anchor, "tt-fg", p.Name, "")
+		c.raw("</g>\n")
+	}
+	c.raw("</g>\n")
+	f.drawTitle(c)
+
+	var desc strings.Builder
+	desc.WriteString("Roofline chart")
+	if r.Title != "" {
+		desc.WriteString(": " + r.Title)
+	}
+	desc.WriteString(". Log-log axes: arithmetic intensity in FLOP/byte against performance in GFLOP/s. Compute ceiling " +
+		FormatValue(r.PeakGFLOPS, "") + " GFLOP/s, memory bandwidth " + FormatValue(r.BandwidthGBs, "") +
+		" GB/s, ridge point at " + FormatValue(ridge, "") + " FLOP/byte. " + plural(len(r.Points), "point") + ".")
+	for _, p := range r.Points {
+		roof := math.Min(r.PeakGFLOPS, r.BandwidthGBs*p.Intensity)
+		bound := "memory-bound"
+		if p.Intensity >= ridge {
+			bound = "compute-bound"
+		}
+		desc.WriteString(" " + p.Name + ": " + FormatValue(p.Intensity, "") + " FLOP/byte, " + FormatValue(p.GFLOPS, "") +
+			" GFLOP/s, " + FormatValue(100*p.GFLOPS/roof, "") + "% of the roof, " + bound + ".")
+	}
+	d.desc = desc.String()
+	return d.String(), nil
+}
