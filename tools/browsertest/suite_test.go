@@ -27,6 +27,7 @@ var (
 	baseURL    string
 	browserCtx context.Context
 	built      *site.Result
+	distDir    string // the built site
 )
 
 func TestMain(m *testing.M) {
@@ -71,7 +72,8 @@ func setUp(m *testing.M) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	srv := &http.Server{Handler: static.Handler(filepath.Join(tmp, "dist"))}
+	distDir = filepath.Join(tmp, "dist")
+	srv := &http.Server{Handler: static.Handler(distDir)}
 	go srv.Serve(ln)
 	defer srv.Close()
 	baseURL = "http://" + ln.Addr().String()

@@ -163,11 +163,19 @@ func errorOutput(err error) output {
 	out["name"] = e.Value.Get("name").String()
 	out["message"] = e.Value.Get("message").String()
 	frames := cellFrames(e.Value.Get("stack"))
-	out["stack"] = strings.Join(frames, "\n")
 	if line := e.Value.Get("cellLine"); line.Type() == js.TypeNumber {
 		out["line"] = line.Int()
 	} else if len(frames) > 0 {
 		out["line"] = frameLine(frames[0])
 	}
+	// The line note shows where in the cell; the stack adds the calls
+	// that led there, inside functions the cells defined.
+	var calls []string
+	for _, f := range frames {
+		if !topLevel(f) {
+			calls = append(calls, f)
+		}
+	}
+	out["stack"] = strings.Join(calls, "\n")
 	return out
 }

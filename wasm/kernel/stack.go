@@ -30,9 +30,18 @@ func cellFrames(stack js.Value) []string {
 		where := "cell " + line[m[2]:m[3]] + ", line " + line[m[4]:m[5]]
 		frame := strings.TrimSpace(line[:m[0]] + where + line[m[1]:])
 		frame = strings.Replace(frame, "(eval at ", "(", 1)
+		if len(keep) > 0 && keep[len(keep)-1] == frame {
+			continue
+		}
 		keep = append(keep, frame)
 	}
 	return keep
+}
+
+// topLevel reports whether a frame is the cell's own top level ("at eval
+// (cell 2, line 1)"), which the error's line note already shows.
+func topLevel(frame string) bool {
+	return strings.HasPrefix(frame, "at eval (") || strings.HasPrefix(frame, "at async eval (") || strings.HasPrefix(frame, "at cell ")
 }
 
 // frameLine returns the line number of a frame kept by cellFrames.

@@ -26,6 +26,9 @@ type notebook struct {
 	execCount int   // Jupyter's execution counter, reset by a restart
 	current   *cell // the cell last focused or run, for "Run all above"
 	saved     *saver
+	// documentSource is the Markdown of the notebook shown when it is not
+	// the published one (a file opened or a shared link), else "".
+	documentSource string
 }
 
 // Start wires up the page. The loader (main.js) has already started the
@@ -44,18 +47,29 @@ func Start() {
 	nb.announcer = nb.el("div", "visually-hidden", "")
 	nb.announcer.SetAttribute("aria-live", "polite")
 	doc.QuerySelector("body").AppendChild(nb.announcer)
-	for i, el := range doc.QuerySelectorAll("section.cell") {
-		nb.cells = append(nb.cells, newCell(nb, i, el))
-	}
-	if len(nb.cells) > 0 {
-		nb.current = nb.cells[0]
-	}
+	nb.saved = newSaver(nb)
+	nb.mountCells()
 	nb.buildToolbar()
 	nb.installShortcuts()
 	nb.kernel = newKernelConn(nb)
 	nb.kernel.start(false)
-	nb.saved = newSaver(nb)
-	go nb.saved.restore()
+	go func() {
+		if !nb.openShared() {
+			nb.saved.restore()
+		}
+	}()
+}
+
+// mountCells turns every pre-rendered cell of the article into a live cell.
+func (nb *notebook) mountCells() {
+	nb.cells = nil
+	for i, el := range nb.doc.QuerySelectorAll("article.notebook section.cell") {
+		nb.cells = append(nb.cells, newCell(nb, i, el))
+	}
+	nb.current = nil
+	if len(nb.cells) > 0 {
+		nb.current = nb.cells[0]
+	}
 }
 
 // el makes an element with a class and text.

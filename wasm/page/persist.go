@@ -105,7 +105,7 @@ func (nb *notebook) showBanner(text, action string, fn func()) {
 	banner := nb.el("div", "banner", "")
 	banner.SetAttribute("role", "status")
 	banner.AppendChild(nb.el("span", "", text))
-	if action != "" {
+	if action != "" && fn != nil {
 		banner.AppendChild(nb.button(action, "", func() { fn(); banner.Remove() }))
 	}
 	dismiss := nb.button("Dismiss", "", func() { banner.Remove() })

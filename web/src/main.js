@@ -20,11 +20,27 @@ function startWorker() {
 
 let first = startWorker();
 
+// loadDocs starts the notebook-file program (download, open, share) the
+// first time it is needed and resolves to its API, globalThis.ttDocs.
+let docs;
+function loadDocs() {
+  docs ??= new Promise((resolve, reject) => {
+    globalThis.__ttDocsReady = () => resolve(globalThis.ttDocs);
+    const go = new Go();
+    go.argv = ["docs"];
+    WebAssembly.instantiateStreaming(fetch(config.docs), go.importObject)
+      .then((result) => go.run(result.instance))
+      .catch(reject);
+  });
+  return docs;
+}
+
 globalThis.tinytorch = {
   config,
   createEditor,
   storage,
   typesetMath,
+  loadDocs,
   // attach hands a worker to the Go page role and replays its early
   // messages; with restart set it first replaces the worker by a new one.
   attach(onMessage, restart) {
@@ -41,6 +57,11 @@ globalThis.tinytorch = {
 };
 
 typesetMath(document);
+
+// After the first visit the site works offline (web/src/sw.js).
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js").catch((err) => console.warn("offline support is off:", err));
+}
 
 function fatal(message) {
   const status = document.getElementById("kernel-status");

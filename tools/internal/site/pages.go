@@ -5,12 +5,15 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+
+	"tinytorch/tools/notebook"
 )
 
 // pageConfig is the JSON a notebook page hands to its loader script.
 type pageConfig struct {
 	Kernel   string `json:"kernel"`
 	Page     string `json:"page"`
+	Docs     string `json:"docs"`
 	WasmExec string `json:"wasmExec"`
 	Worker   string `json:"worker"`
 }
@@ -27,8 +30,8 @@ func writePages(root, out string, res *Result) error {
 	}); err != nil {
 		return err
 	}
-	cfg := pageConfig{Kernel: res.Assets.Kernel, Page: res.Assets.Page, WasmExec: res.Assets.WasmExec, Worker: res.Assets.Worker}
-	for _, nb := range res.Notebooks {
+	cfg := pageConfig{Kernel: res.Assets.Kernel, Page: res.Assets.Page, Docs: res.Assets.Docs, WasmExec: res.Assets.WasmExec, Worker: res.Assets.Worker}
+	for i, nb := range res.Notebooks {
 		err := render(tmpl, "notebook.html", filepath.Join(out, nb.Slug+".html"), map[string]any{
 			"Assets":   res.Assets,
 			"Config":   cfg,
@@ -36,12 +39,37 @@ func writePages(root, out string, res *Result) error {
 			// The notebook body was rendered by goldmark from our own
 			// Markdown files, so it is trusted HTML.
 			"Body": template.HTML(nb.HTML),
+			"TOC":  tableOfContents(nb),
+			"Prev": neighbour(res.Notebooks, i-1),
+			"Next": neighbour(res.Notebooks, i+1),
+			// The Markdown source lets the page download the notebook with
+			// the student's edits; html/template escapes it as a JS string.
+			"Source": string(nb.Markdown()),
 		})
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// tableOfContents keeps the section headings (levels 2 and 3).
+func tableOfContents(nb *notebook.Notebook) []notebook.Heading {
+	var out []notebook.Heading
+	for _, h := range nb.TOC() {
+		if h.Level == 2 || h.Level == 3 {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// neighbour returns the notebook at index i, or nil past either end.
+func neighbour(nbs []*notebook.Notebook, i int) *notebook.Notebook {
+	if i < 0 || i >= len(nbs) {
+		return nil
+	}
+	return nbs[i]
 }
 
 func render(tmpl *template.Template, name, path string, data any) error {

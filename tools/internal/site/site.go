@@ -34,6 +34,7 @@ type Assets struct {
 	Style    string
 	Kernel   string // the kernel's wasm, run in the worker
 	Page     string // the page's wasm, run on the main thread
+	Docs     string // the notebook-file wasm, loaded by the page on demand
 	WasmExec string
 }
 
@@ -70,9 +71,11 @@ func Build(opt Options) (*Result, error) {
 	}{
 		{"kernel wasm", func() (err error) { res.Assets.Kernel, err = compileWasm(opt.Root, tmp, "kernel"); return }},
 		{"page wasm", func() (err error) { res.Assets.Page, err = compileWasm(opt.Root, tmp, "page"); return }},
+		{"docs wasm", func() (err error) { res.Assets.Docs, err = compileWasm(opt.Root, tmp, "docs"); return }},
 		{"wasm_exec.js", func() (err error) { res.Assets.WasmExec, err = copyWasmExec(tmp); return }},
 		{"bundle", func() error { return bundle(opt.Root, tmp, &res.Assets) }},
 		{"pages", func() error { return writePages(opt.Root, tmp, res) }},
+		{"service worker", func() error { return writeServiceWorker(opt.Root, tmp) }},
 		{"compress", func() (err error) { res.Compressed, err = compressTree(tmp, opt.BrotliLevel); return }},
 	}
 	for _, s := range steps {

@@ -1,0 +1,160 @@
+//go:build js && wasm
+
+// Package docs gives the page the notebook file formats of
+// tinytorch/tools/notebook: Markdown as in notebooks/, Jupyter's .ipynb,
+// and share links. It installs globalThis.ttDocs, whose functions take and
+// return strings (JSON where the data is structured) and run at once.
+//
+// Every function receives the notebook as its Markdown source plus the
+// code of each cell as the student edited it, so the page never needs to
+// understand Markdown itself.
+package docs
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"syscall/js"
+
+	nbformat "tinytorch/tools/notebook"
+)
+
+// Start installs ttDocs and resolves the loader's promise.
+func Start() {
+	api := map[string]func(args []js.Value) (any, error){
+		"markdown":    markdown,
+		"ipynb":       ipynb,
+		"share":       share,
+		"open":        open,
+		"decodeShare": decodeShare,
+	}
+	obj := js.Global().Get("Object").New()
+	for name, fn := range api {
+		obj.Set(name, js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
+			defer func() {
+				if r := recover(); r != nil {
+					result = map[string]any{"error": fmt.Sprintf("%s: internal error: %v", name, r)}
+				}
+			}()
+			v, err := fn(args)
+			if err != nil {
+				return map[string]any{"error": err.Error()}
+			}
+			return map[string]any{"value": v}
+		}))
+	}
+	js.Global().Set("ttDocs", obj)
+	if ready := js.Global().Get("__ttDocsReady"); ready.Type() == js.TypeFunction {
+		ready.Invoke()
+	}
+}
+
+// edited parses the Markdown source and puts in the cells' current code:
+// args are (file name, source, JSON array of cell codes).
+func edited(args []js.Value) (*nbformat.Notebook, error) {
+	if len(args) < 3 {
+		return nil, fmt.Errorf("expected (name, source, cells)")
+	}
+	doc, err := nbformat.Parse(args[0].String(), []byte(args[1].String()))
+	if err != nil {
+		return nil, err
+	}
+	var cells []string
+	if err := json.Unmarshal([]byte(args[2].String()), &cells); err != nil {
+		return nil, fmt.Errorf("cells: %v", err)
+	}
+	i := 0
+	for b := range doc.Blocks {
+		if doc.Blocks[b].Kind != nbformat.Code || i >= len(cells) {
+			continue
+		}
+		code := cells[i]
+		if code != "" && !strings.HasSuffix(code, "\n") {
+			code += "\n"
+		}
+		doc.Blocks[b].Source = code
+		i++
+	}
+	return doc, nil
+}
+
+// markdown is the edited notebook as Markdown.
+func markdown(args []js.Value) (any, error) {
+	doc, err := edited(args)
+	if err != nil {
+		return nil, err
+	}
+	return string(doc.Markdown()), nil
+}
+
+// ipynb is the edited notebook as Jupyter JSON; args[3] is a JSON array
+// with each cell's outputs (null for a cell that never ran).
+func ipynb(args []js.Value) (any, error) {
+	doc, err := edited(args)
+	if err != nil {
+		return nil, err
+	}
+	var outputs [][]nbformat.Output
+	if len(args) > 3 {
+		if err := json.Unmarshal([]byte(args[3].String()), &outputs); err != nil {
+			return nil, fmt.Errorf("outputs: %v", err)
+		}
+	}
+	data, err := doc.IPynb(outputs)
+	return string(data), err
+}
+
+// share is the edited notebook packed for a link's #nb= fragment.
+func share(args []js.Value) (any, error) {
+	doc, err := edited(args)
+	if err != nil {
+		return nil, err
+	}
+	return nbformat.EncodeShare(doc)
+}
+
+// open reads a .md or .ipynb file: args are (file name, text). It returns
+// the rendered HTML and the notebook's Markdown.
+func open(args []js.Value) (any, error) {
+	if len(args) < 2 {
+		return nil, fmt.Errorf("expected (name, text)")
+	}
+	name, text := args[0].String(), args[1].String()
+	var doc *nbformat.Notebook
+	var err error
+	if strings.HasSuffix(strings.ToLower(name), ".ipynb") {
+		doc, err = nbformat.ParseIPynb(name, []byte(text))
+	} else {
+		doc, err = nbformat.Parse(name, []byte(text))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rendered(doc)
+}
+
+// decodeShare reads a #nb= fragment: args are (fragment, slug).
+func decodeShare(args []js.Value) (any, error) {
+	if len(args) < 2 {
+		return nil, fmt.Errorf("expected (fragment, slug)")
+	}
+	doc, err := nbformat.DecodeShare(args[0].String())
+	if err != nil {
+		return nil, err
+	}
+	doc.Slug = args[1].String()
+	return rendered(doc)
+}
+
+// rendered describes a notebook for the page to show.
+func rendered(doc *nbformat.Notebook) (any, error) {
+	if err := doc.Render(); err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"html":     doc.HTML,
+		"markdown": string(doc.Markdown()),
+		"title":    doc.Title,
+		"slug":     doc.Slug,
+	}, nil
+}
