@@ -46,38 +46,45 @@ func (mk *microKernel) kBlock(k int) int {
 //	        micro-kernel: C tile += alpha · A panel · B panel
 //
 // Each goroutine owns a rectangle of C (a range of rows and of B panels),
-// so no two goroutines ever write the same element.
+// so no two goroutines ever write the same element. They share the packed
+// block of B: all pack part of it, wait for each other at a barrier, then
+// compute, and wait again before the next block overwrites it.
 func packed(mk *microKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	scaleC(m, n, beta, c, ldc)
-	if alpha == 0 || k == 0 || m == 0 || n == 0 {
+	if m == 0 || n == 0 {
+		return
+	}
+	if alpha == 0 || k == 0 {
+		scaleC(m, n, beta, c, ldc)
 		return
 	}
 	kc := mk.kBlock(k)
 	nc := min(mk.nc, roundUp(n, mk.nr))
 	threads = usefulThreads(threads, m, n, k, mk)
 	rows, cols := splitThreads(threads, m, n, mk)
-
 	bp := getBuf(kc * roundUp(nc, mk.nr))
 	defer putBuf(bp)
-	work := make([]workerState, threads)
-	for jc := 0; jc < n; jc += nc {
-		nb := min(nc, n-jc)
-		for pc := 0; pc < k; pc += kc {
-			kb := min(kc, k-pc)
-			parallelFor(threads, func(t int) {
-				packB(bp, b, ldb, transB, pc, kb, jc, nb, mk.nr, t, threads)
-			})
-			parallelFor(threads, func(t int) {
-				w := &work[t]
-				w.rows = span(m, rows, t/cols, mk.mr)
-				w.panels = span(ceilDiv(nb, mk.nr), cols, t%cols, 1)
-				w.run(mk, a, lda, transA, bp, pc, kb, jc, nb, alpha, c, ldc)
-			})
+	bar := newBarrier(threads)
+
+	parallelFor(threads, func(t int) {
+		w := &workerState{rows: span(m, rows, t/cols, mk.mr)}
+		defer w.release()
+		// C = beta·C first, each goroutine a share of the rows; the
+		// barrier below orders it before any goroutine adds to C.
+		if share := span(m, threads, t, 1); share[0] < share[1] {
+			scaleC(share[1]-share[0], n, beta, c[share[0]*ldc:], ldc)
 		}
-	}
-	for t := range work {
-		work[t].release()
-	}
+		for jc := 0; jc < n; jc += nc {
+			nb := min(nc, n-jc)
+			w.panels = span(ceilDiv(nb, mk.nr), cols, t%cols, 1)
+			for pc := 0; pc < k; pc += kc {
+				kb := min(kc, k-pc)
+				packB(bp, b, ldb, transB, pc, kb, jc, nb, mk.nr, t, threads)
+				bar.wait() // B's block is packed
+				w.run(mk, a, lda, transA, bp, pc, kb, jc, nb, alpha, c, ldc)
+				bar.wait() // everyone is done with B's block
+			}
+		}
+	})
 }
 
 // workerState is one goroutine's share of a packed matmul: its rows of C,
