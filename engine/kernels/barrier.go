@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 )
 
@@ -9,25 +10,31 @@ import (
 // times as needed: each calls wait, and none returns before all have
 // called it.
 //
-// The packed driver meets at a barrier twice per block of k, a few
-// microseconds apart, so wait spins (checks a counter in a loop) instead
-// of putting the goroutine to sleep: waking a sleeping thread takes the
-// operating system tens of microseconds, as long as a whole small matmul.
-// After a short spin it yields with runtime.Gosched, so that goroutines
-// sharing one thread (GOMAXPROCS=1, js/wasm) still make progress.
+// The packed driver meets at a barrier twice per block of k, usually a few
+// microseconds apart, so wait first spins (checks a counter in a loop)
+// instead of putting the goroutine to sleep: waking a sleeping thread takes
+// the operating system tens of microseconds, as long as a whole small
+// matmul. If the others take longer (the machine is busy with other
+// programs, or there are fewer Ps than goroutines), spinning would only
+// burn a core they may need, so wait then sleeps on a condition variable.
 type barrier struct {
 	n       int32
-	arrived atomic.Int32
-	round   atomic.Uint32 // counts completed rounds
+	spin    bool          // whether to spin before sleeping
+	arrived atomic.Int32  // goroutines waiting in this round
+	round   atomic.Uint32 // completed rounds
+	mu      sync.Mutex    // guards sleeping on wake
+	wake    sync.Cond
 }
 
-// spinsBeforeYield is how many times wait checks the counter before it
-// starts calling runtime.Gosched between checks.
-const spinsBeforeYield = 1000
+// spinChecks is how many times wait checks the counter before it sleeps:
+// some tens of microseconds.
+const spinChecks = 20000
 
 // newBarrier returns a barrier for n goroutines.
 func newBarrier(n int) *barrier {
-	return &barrier{n: int32(n)}
+	b := &barrier{n: int32(n), spin: runtime.GOMAXPROCS(0) >= n}
+	b.wake.L = &b.mu
+	return b
 }
 
 // wait blocks until all n goroutines have called wait in this round.
@@ -38,12 +45,22 @@ func (b *barrier) wait() {
 		// others. The order matters: a released goroutine may call wait
 		// again at once.
 		b.arrived.Store(0)
+		b.mu.Lock()
 		b.round.Add(1)
+		b.wake.Broadcast()
+		b.mu.Unlock()
 		return
 	}
-	for i := 0; b.round.Load() == round; i++ {
-		if i >= spinsBeforeYield {
-			runtime.Gosched()
+	if b.spin {
+		for i := 0; i < spinChecks; i++ {
+			if b.round.Load() != round {
+				return
+			}
 		}
 	}
+	b.mu.Lock()
+	for b.round.Load() == round {
+		b.wake.Wait()
+	}
+	b.mu.Unlock()
 }
