@@ -23,7 +23,7 @@ type microKernel struct {
 	fn func(kc int, a, b []float32, c []float32, ldc int, alpha float32)
 }
 
-// kBlocks returns the k-block size the packed variants use for a given k:
+// kBlock returns the k-block size the packed variants use for a given k:
 // at most mk.kc, with all blocks about the same length (k = 300 and kc = 256
 // gives two blocks of 150, not 256 + 44, so no block is too short to
 // amortise the cost of loading and storing C). It depends on k alone, never
@@ -179,8 +179,8 @@ const minFlopsPerThread = 2 * 64 * 64 * 64
 // usefulThreads caps the thread count so that each goroutine gets a fair
 // amount of work and at least one tile.
 func usefulThreads(threads, m, n, k int, mk *microKernel) int {
-	flops := 2 * m * n * k
-	threads = min(threads, max(1, flops/minFlopsPerThread))
+	flops := 2 * float64(m) * float64(n) * float64(k) // no overflow on 32-bit platforms
+	threads = min(threads, max(1, int(flops/minFlopsPerThread)))
 	tiles := ceilDiv(m, mk.mr) * ceilDiv(n, mk.nr)
 	return max(1, min(threads, tiles))
 }
