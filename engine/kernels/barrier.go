@@ -1,7 +1,6 @@
 package kernels
 
 import (
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -11,28 +10,24 @@ import (
 // called it.
 //
 // The packed driver meets at a barrier twice per block of k, usually a few
-// microseconds apart, so wait first spins (checks a counter in a loop)
+// microseconds apart, so wait first spins (see spinUntil in team.go)
 // instead of putting the goroutine to sleep: waking a sleeping thread takes
 // the operating system tens of microseconds, as long as a whole small
-// matmul. If the others take longer (the machine is busy with other
-// programs, or there are fewer Ps than goroutines), spinning would only
-// burn a core they may need, so wait then sleeps on a condition variable.
+// matmul. If the others take longer than spinTime (the machine is busy
+// with other programs), or there are fewer Ps than goroutines, spinning
+// would only burn a core they may need, so wait sleeps on a condition
+// variable instead.
 type barrier struct {
 	n       int32
-	spin    bool          // whether to spin before sleeping
 	arrived atomic.Int32  // goroutines waiting in this round
 	round   atomic.Uint32 // completed rounds
 	mu      sync.Mutex    // guards sleeping on wake
 	wake    sync.Cond
 }
 
-// spinChecks is how many times wait checks the counter before it sleeps:
-// some tens of microseconds.
-const spinChecks = 20000
-
 // newBarrier returns a barrier for n goroutines.
 func newBarrier(n int) *barrier {
-	b := &barrier{n: int32(n), spin: runtime.GOMAXPROCS(0) >= n}
+	b := &barrier{n: int32(n)}
 	b.wake.L = &b.mu
 	return b
 }
@@ -51,12 +46,8 @@ func (b *barrier) wait() {
 		b.mu.Unlock()
 		return
 	}
-	if b.spin {
-		for i := 0; i < spinChecks; i++ {
-			if b.round.Load() != round {
-				return
-			}
-		}
+	if spinUntil(int(b.n), func() bool { return b.round.Load() != round }) {
+		return
 	}
 	b.mu.Lock()
 	for b.round.Load() == round {

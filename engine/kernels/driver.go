@@ -1,7 +1,5 @@
 package kernels
 
-import "sync"
-
 // microKernel is the innermost piece of the packed variants: it keeps an
 // mr×nr tile of C in registers while it walks a packed panel of A (mr rows)
 // and a packed panel of B (nr columns) together, then adds the tile to C.
@@ -154,21 +152,6 @@ func addTile(c []float32, ldc int, t []float32, ldt, rows, cols int) {
 			crow[j] += v
 		}
 	}
-}
-
-// parallelFor runs f(0), …, f(n-1) on n goroutines (f(0) on the caller's)
-// and returns when all are done.
-func parallelFor(n int, f func(t int)) {
-	if n == 1 {
-		f(0)
-		return
-	}
-	var wg sync.WaitGroup
-	for t := 1; t < n; t++ {
-		wg.Go(func() { f(t) })
-	}
-	f(0)
-	wg.Wait()
 }
 
 // minFlopsPerThread is the least work worth a goroutine: below about
