@@ -1,0 +1,191 @@
+package kernels
+
+// microKernel is the innermost piece of the packed variants: it keeps an
+// mr×nr tile of C in registers while it walks a packed panel of A (mr rows)
+// and a packed panel of B (nr columns) together, then adds the tile to C.
+// The rest of the algorithm (driver below) only cuts the matrices into
+// blocks and panels and packs them.
+type microKernel struct {
+	name   string
+	mr, nr int // the register tile: mr rows by nr columns of C
+	// Block sizes in elements: a kc×nr panel of B stays in the L1 cache
+	// while the mc×kc block of A streams through the L2 cache; nc bounds
+	// the packed block of B (kc×nc) for the L3 cache.
+	mc, kc, nc int
+	// fn does C[0:mr, 0:nr] += alpha·(Ap·Bp), where Ap is a packed mr×kc
+	// panel of A (len ≥ kc·mr), Bp a packed kc×nr panel of B (len ≥ kc·nr)
+	// and c starts at the tile's top-left element, rows ldc apart. It must
+	// round alpha·acc before adding it to C (no fused multiply-add there):
+	// then adding a tile computed into a zeroed scratch tile gives the same
+	// bits as computing in place, which keeps edge tiles deterministic.
+	fn func(kc int, a, b []float32, c []float32, ldc int, alpha float32)
+}
+
+// kBlock returns the k-block size the packed variants use for a given k:
+// at most mk.kc, with all blocks about the same length (k = 300 and kc = 256
+// gives two blocks of 150, not 256 + 44, so no block is too short to
+// amortise the cost of loading and storing C). It depends on k alone, never
+// on the thread count, so the order in which each element's products are
+// summed, and hence its rounding, is the same for any number of threads.
+func (mk *microKernel) kBlock(k int) int {
+	blocks := (k + mk.kc - 1) / mk.kc
+	return (k + blocks - 1) / blocks
+}
+
+// packed runs Goto's algorithm (the structure of GotoBLAS, OpenBLAS and
+// BLIS) with the micro-kernel mk on up to threads goroutines:
+//
+//	for each nc-wide column block of C:           (jc loop)
+//	  for each kc-deep slice of k:                (pc loop)
+//	    pack op(B)[pc:pc+kc, jc:jc+nc] into panels of nr columns
+//	    for each mc-tall row block of C:          (ic loop)
+//	      pack op(A)[ic:ic+mc, pc:pc+kc] into panels of mr rows
+//	      for each B panel, for each A panel:     (macro-kernel)
+//	        micro-kernel: C tile += alpha · A panel · B panel
+//
+// Each goroutine owns a rectangle of C (a range of rows and of B panels),
+// so no two goroutines ever write the same element. They share the packed
+// block of B: all pack part of it, wait for each other at a barrier, then
+// compute, and wait again before the next block overwrites it.
+func packed(mk *microKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if alpha == 0 || k == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	kc := mk.kBlock(k)
+	nc := min(mk.nc, roundUp(n, mk.nr))
+	threads = usefulThreads(threads, m, n, k, mk)
+	rows, cols := splitThreads(threads, m, n, mk)
+	bp := getBuf(kc * roundUp(nc, mk.nr))
+	defer putBuf(bp)
+	bar := newBarrier(threads)
+
+	parallelFor(threads, func(t int) {
+		w := &workerState{rows: span(m, rows, t/cols, mk.mr)}
+		defer w.release()
+		// C = beta·C first, each goroutine a share of the rows; the
+		// barrier below orders it before any goroutine adds to C.
+		if share := span(m, threads, t, 1); share[0] < share[1] {
+			scaleC(share[1]-share[0], n, beta, c[share[0]*ldc:], ldc)
+		}
+		for jc := 0; jc < n; jc += nc {
+			nb := min(nc, n-jc)
+			w.panels = span(ceilDiv(nb, mk.nr), cols, t%cols, 1)
+			for pc := 0; pc < k; pc += kc {
+				kb := min(kc, k-pc)
+				packB(bp, b, ldb, transB, pc, kb, jc, nb, mk.nr, t, threads)
+				bar.wait() // B's block is packed
+				w.run(mk, a, lda, transA, bp, pc, kb, jc, nb, alpha, c, ldc)
+				bar.wait() // everyone is done with B's block
+			}
+		}
+	})
+}
+
+// workerState is one goroutine's share of a packed matmul: its rows of C,
+// its range of B panels, and its own packing and scratch buffers.
+type workerState struct {
+	rows, panels [2]int // half-open ranges [start, end)
+	ap           []float32
+	tile         []float32
+}
+
+// run computes this worker's rectangle of C for one (jc, pc) block.
+func (w *workerState) run(mk *microKernel, a []float32, lda int, transA bool, bp []float32, pc, kb, jc, nb int, alpha float32, c []float32, ldc int) {
+	if w.rows[0] >= w.rows[1] || w.panels[0] >= w.panels[1] {
+		return
+	}
+	if w.ap == nil {
+		w.ap = getBuf(roundUp(mk.mc, mk.mr) * mk.kc)
+		w.tile = getBuf(mk.mr * mk.nr)
+	}
+	for ic := w.rows[0]; ic < w.rows[1]; ic += mk.mc {
+		mb := min(mk.mc, w.rows[1]-ic)
+		packA(w.ap, a, lda, transA, ic, mb, pc, kb, mk.mr)
+		w.macroKernel(mk, kb, mb, nb, bp, alpha, c[ic*ldc+jc:], ldc)
+	}
+}
+
+// macroKernel multiplies the packed mb×kb block of A by this worker's
+// panels of the packed kb×nb block of B, adding into c (the block's
+// top-left corner). The B panel is the outer loop: it stays in L1 while
+// every A panel streams past it.
+func (w *workerState) macroKernel(mk *microKernel, kb, mb, nb int, bp []float32, alpha float32, c []float32, ldc int) {
+	mr, nr := mk.mr, mk.nr
+	for jp := w.panels[0]; jp < w.panels[1]; jp++ {
+		jr := jp * nr
+		bpanel := bp[jr*kb : (jr+nr)*kb]
+		cols := min(nr, nb-jr)
+		for ir := 0; ir < mb; ir += mr {
+			apanel := w.ap[ir*kb : (ir+mr)*kb]
+			rows := min(mr, mb-ir)
+			ctile := c[ir*ldc+jr:]
+			if rows == mr && cols == nr {
+				mk.fn(kb, apanel, bpanel, ctile, ldc, alpha)
+				continue
+			}
+			// Edge tile: compute a full tile into scratch, keep what fits.
+			clear(w.tile)
+			mk.fn(kb, apanel, bpanel, w.tile, nr, alpha)
+			addTile(ctile, ldc, w.tile, nr, rows, cols)
+		}
+	}
+}
+
+// release gives the worker's buffers back to the pool.
+func (w *workerState) release() {
+	if w.ap != nil {
+		putBuf(w.ap)
+		putBuf(w.tile)
+	}
+}
+
+// addTile adds the top-left rows×cols of the scratch tile t (rows ldt
+// apart) into c.
+func addTile(c []float32, ldc int, t []float32, ldt, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		crow := c[i*ldc : i*ldc+cols]
+		for j, v := range t[i*ldt : i*ldt+cols] {
+			crow[j] += v
+		}
+	}
+}
+
+// minFlopsPerThread is the least work worth a goroutine: below about
+// 2·64³ floating-point operations, starting and joining goroutines costs
+// more than it saves.
+const minFlopsPerThread = 2 * 64 * 64 * 64
+
+// usefulThreads caps the thread count so that each goroutine gets a fair
+// amount of work and at least one tile.
+func usefulThreads(threads, m, n, k int, mk *microKernel) int {
+	flops := 2 * float64(m) * float64(n) * float64(k) // no overflow on 32-bit platforms
+	threads = min(threads, max(1, int(flops/minFlopsPerThread)))
+	tiles := ceilDiv(m, mk.mr) * ceilDiv(n, mk.nr)
+	return max(1, min(threads, tiles))
+}
+
+// splitThreads arranges threads goroutines in a rows×cols grid over C,
+// preferring to split the rows (each goroutine then packs only its own
+// rows of A) unless C is too short to give every goroutine a row panel.
+func splitThreads(threads, m, n int, mk *microKernel) (rows, cols int) {
+	rows = threads
+	for rows > 1 && (threads%rows != 0 || ceilDiv(m, mk.mr) < rows) {
+		rows--
+	}
+	return rows, threads / rows
+}
+
+// span returns part i of `parts` near-equal parts of [0, total), with the
+// boundaries on multiples of unit.
+func span(total, parts, i, unit int) [2]int {
+	size := roundUp(ceilDiv(total, parts), unit)
+	return [2]int{min(i*size, total), min((i+1)*size, total)}
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func roundUp(a, b int) int { return ceilDiv(a, b) * b }

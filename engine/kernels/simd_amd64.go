@@ -1,0 +1,89 @@
+package kernels
+
+// CPU feature detection, done once at start-up with the CPUID instruction
+// (cpuid_amd64.s): a CPU must support an instruction set, and the operating
+// system must save its registers on a context switch (XGETBV), before a
+// kernel may use it.
+
+//go:noescape
+func cpuid(leaf, subleaf uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv() (eax, edx uint32)
+
+// CPUID and XCR0 bits, from the Intel SDM (vol. 2A, CPUID) and AMD APM.
+const (
+	cpuid1ECXFMA     = 1 << 12 // leaf 1, ECX: fused multiply-add
+	cpuid1ECXOSXSAVE = 1 << 27 // leaf 1, ECX: the OS enabled XGETBV
+	cpuid1ECXAVX     = 1 << 28 // leaf 1, ECX: AVX
+	cpuid7EBXAVX2    = 1 << 5  // leaf 7, EBX: AVX2
+	cpuid7EBXAVX512F = 1 << 16 // leaf 7, EBX: AVX-512 Foundation
+	xcr0YMM          = 0x06    // XCR0: SSE and AVX state saved by the OS
+	xcr0ZMM          = 0xe0    // XCR0: opmask and upper ZMM state saved
+)
+
+// hasAVX2FMA and hasAVX512 say which micro-kernels this CPU can run.
+var hasAVX2FMA, hasAVX512 = detectCPU()
+
+// detectCPU reads the CPU's features.
+func detectCPU() (avx2fma, avx512 bool) {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false, false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	if ecx1&cpuid1ECXOSXSAVE == 0 {
+		return false, false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	xcr0, _ := xgetbv()
+	avx2fma = ecx1&cpuid1ECXAVX != 0 && ecx1&cpuid1ECXFMA != 0 &&
+		ebx7&cpuid7EBXAVX2 != 0 && xcr0&xcr0YMM == xcr0YMM
+	avx512 = avx2fma && ebx7&cpuid7EBXAVX512F != 0 && xcr0&(xcr0YMM|xcr0ZMM) == xcr0YMM|xcr0ZMM
+	return avx2fma, avx512
+}
+
+// The assembly micro-kernels (avx512_amd64.s, avx2_amd64.s) trust their
+// pointers; the Go wrappers below check the slices first.
+
+//go:noescape
+func avx512Micro12x32(kc int, a, b, c *float32, ldc int, alpha float32)
+
+//go:noescape
+func avx2Micro6x16(kc int, a, b, c *float32, ldc int, alpha float32)
+
+// avx512Kernel keeps a 12×32 tile of C in 24 zmm registers. A kc×32 B panel
+// (32 KiB at kc = 256) fits the 48 KiB L1 cache of a Zen 5 core; the
+// mc×kc block of A (240 KiB) fits its 1 MiB L2.
+var avx512Kernel = &microKernel{
+	name: "avx512",
+	mr:   12, nr: 32,
+	mc: 240, kc: 256, nc: 2048,
+	fn: func(kc int, a, b, c []float32, ldc int, alpha float32) {
+		_, _, _ = a[12*kc-1], b[32*kc-1], c[11*ldc+31] // bounds checks
+		avx512Micro12x32(kc, &a[0], &b[0], &c[0], ldc, alpha)
+	},
+}
+
+// avx2Kernel keeps a 6×16 tile of C in 12 ymm registers.
+var avx2Kernel = &microKernel{
+	name: "avx2",
+	mr:   6, nr: 16,
+	mc: 240, kc: 256, nc: 2048,
+	fn: func(kc int, a, b, c []float32, ldc int, alpha float32) {
+		_, _, _ = a[6*kc-1], b[16*kc-1], c[5*ldc+15] // bounds checks
+		avx2Micro6x16(kc, &a[0], &b[0], &c[0], ldc, alpha)
+	},
+}
+
+// simdKernels returns the assembly micro-kernels this CPU can run, fastest
+// first.
+func simdKernels() []*microKernel {
+	var ks []*microKernel
+	if hasAVX512 {
+		ks = append(ks, avx512Kernel)
+	}
+	if hasAVX2FMA {
+		ks = append(ks, avx2Kernel)
+	}
+	return ks
+}
