@@ -3,6 +3,8 @@ package tensor
 import (
 	"fmt"
 	"slices"
+
+	"tinytorch/engine/kernels"
 )
 
 // Matmul returns the matrix product of t and u with PyTorch's rules:
@@ -73,20 +75,13 @@ func bmm(a, b *Tensor) *Tensor {
 }
 
 // matmulKernel sets out (n×m) to a (n×k) times b (k×m), all row-major and
-// contiguous. It is the one place where matrix products are computed, so
-// that faster kernels (blocked, parallel, SIMD) can replace it without
-// touching any caller.
+// contiguous. It is the engine's one call into engine/kernels, whose
+// variants (naive, blocked, tiled, parallel, SIMD) a student can switch
+// between with kernels.Use; every matrix product of the engine, forward
+// and backward, passes through here.
 func matmulKernel(out, a, b []float32, n, k, m int) {
-	clear(out)
-	// The i-p-j loop order walks b and out along rows, which keeps memory
-	// access sequential; the naive i-j-p order strides down b's columns.
-	for i := range n {
-		row := out[i*m : (i+1)*m]
-		for p := range k {
-			x := a[i*k+p]
-			for j, y := range b[p*m : (p+1)*m] {
-				row[j] += x * y
-			}
-		}
+	if n == 0 || m == 0 {
+		return
 	}
+	kernels.Matmul(false, false, n, m, k, 1, a, max(k, 1), b, m, 0, out, m)
 }

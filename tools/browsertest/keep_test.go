@@ -91,6 +91,7 @@ func TestDownloadAndOpen(t *testing.T) {
 		}
 	}
 	for _, file := range []struct{ name, text string }{{"mine.ipynb", ipynb}, {"mine.md", md}} {
+		eval[bool](t, ctx, `(document.documentElement.removeAttribute("data-document"), true)`)
 		clickAction(t, ctx, "Open…")
 		eval[bool](t, ctx, fmt.Sprintf(`(() => { const dt = new DataTransfer();
 			dt.items.add(new File([%q], %q)); __ttFileInput.files = dt.files;
