@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -133,5 +134,15 @@ func TestShiftEnterRunsAndMovesOn(t *testing.T) {
 	}
 	if !eval[bool](t, ctx, `!!document.activeElement.closest("#cell-2")`) {
 		t.Errorf("the focus did not move to cell 2")
+	}
+}
+
+// TestMathIsTypeset: TeX in the prose becomes MathML.
+func TestMathIsTypeset(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	waitFor(t, ctx, `.math[data-typeset] math`, 5*time.Second)
+	if tex := eval[string](t, ctx, `document.querySelector(".math[data-typeset]").dataset.tex`); tex != `c_{ij} = \sum_k a_{ik} b_{kj}` {
+		t.Errorf("typeset TeX = %q", tex)
 	}
 }
