@@ -149,8 +149,9 @@ func TestNNErrors(t *testing.T) {
 	}
 }
 
-// runAll runs every cell of a notebook and checks none failed.
-func runAll(t *testing.T, slug string) {
+// runAll runs every cell of a notebook, checks none failed and that the
+// outputs contain each of want.
+func runAll(t *testing.T, slug string, want ...string) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, slug)
 	cells := eval[int](t, ctx, `document.querySelectorAll(".cell").length`)
@@ -166,9 +167,19 @@ func runAll(t *testing.T, slug string) {
 	if len(notDone) > 0 {
 		t.Errorf("cells not done: %v", notDone)
 	}
+	text := eval[string](t, ctx, `[...document.querySelectorAll(".cell-output")].map((o) => o.innerText).join("\n")`)
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("no output contains %q", w)
+		}
+	}
 	saveScreenshot(t, ctx, slug+".png")
 }
 
-func TestNNNotebook03(t *testing.T) { runAll(t, "03-mlp") }
+func TestNNNotebook03(t *testing.T) {
+	runAll(t, "03-mlp", "0 (Linear): expected input [*, 2] (last dimension 2 features), got [4, 3]", "[N, 8]", "epoch 60/60")
+}
 
-func TestNNNotebook08(t *testing.T) { runAll(t, "08-training") }
+func TestNNNotebook08(t *testing.T) {
+	runAll(t, "08-training", "training loss per epoch", "epoch 40/40", "try a lower one")
+}

@@ -582,7 +582,10 @@ func historyObject(h *train.History, view *trainView) js.Value {
 		}
 	}
 	svg := chartSVG("loss", xs, lossSeries, chartOptions{XLabel: "epoch"})
-	if len(accSeries) > 0 {
+	if epochs <= 1 { // one epoch: the loss of every step says more
+		svg = lineChartSVG("loss per step", map[string][]float64{"train": h.StepLoss})
+	}
+	if len(accSeries) > 0 && epochs > 1 {
 		svg += chartSVG("accuracy", xs, accSeries, chartOptions{XLabel: "epoch", YMin: 0, YMax: 1})
 	}
 	text := fmt.Sprintf("History(%d epochs", epochs)
