@@ -183,3 +183,39 @@ func TestNNNotebook03(t *testing.T) {
 func TestNNNotebook08(t *testing.T) {
 	runAll(t, "08-training", "training loss per epoch", "epoch 40/40", "try a lower one")
 }
+
+// TestNNAPI checks the rest of the surface in one cell: state dicts,
+// init, functional, parameter groups, schedulers, loaders, callbacks and
+// a loss written in JavaScript.
+func TestNNAPI(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "03-mlp")
+	if state, out := runCode(t, ctx, 1, xorSetup); state != "done" {
+		t.Fatalf("setup: state %q, output %q", state, out)
+	}
+	code := `const sd = model.stateDict();
+const other = tt.nn.Sequential(tt.nn.Linear(2, 8), tt.nn.Tanh(), tt.nn.Linear(8, 2));
+other.loadStateDict(sd);
+const same = other.call(x).sub(model.call(x)).abs().max().item() === 0;
+let bad = "";
+try { other.loadStateDict({"0.weight": tt.zeros(3, 3)}) } catch (e) { bad = e.message }
+tt.nn.init.constant_(other[0].bias, 0.5);
+const g = opt.paramGroups[0]; g.lr = 0.05;
+const sched = tt.optim.lrScheduler.StepLR(opt, {stepSize: 1, gamma: 0.5}); sched.step();
+const loader = tt.train.batches(x, y, {batchSize: 3, shuffle: true});
+const sizes = [...loader].map(([xb]) => xb.shape[0]);
+let calls = 0;
+const h = tt.train.fit(model, loader, {epochs: 50, optimizer: opt, loss: (out, target) => { calls++; return tt.nn.functional.crossEntropy(out, target) },
+  onEpochEnd: (p) => p.epoch < 3, progress: false, chart: false});
+[same, bad.slice(0, 40), other[0].bias.sum().item(), opt.paramGroups[0].lr, sched.getLastLr()[0], sizes.join(","), loader.length,
+ h.loss.length, calls, tt.nn.functional.relu(tt.tensor([-1, 2])).toArray().join(","), String(tt.nn.CrossEntropyLoss()), model.training, model.eval().training]`
+	state, out := runCode(t, ctx, 2, code)
+	if state != "done" {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	for _, w := range []string{"0: true", `1: "loadStateDict: missing key(s): \"0.bias\","`, "2: 4", "3: 0.025", "4: 0.025", `5: "3,1"`, "6: 2", "7: 3", "8: 6", `9: "0,2"`, `10: "CrossEntropyLoss()"`, "11: true", "12: false"} {
+		if !strings.Contains(out, w+"\n") && !strings.HasSuffix(out, w) {
+			t.Errorf("API cell output lacks %q:\n%s", w, out)
+		}
+	}
+}
