@@ -27,6 +27,14 @@ func newTT() js.Value {
 		fns[name] = fn
 	}
 	tt := object(fns)
+	// tt.nn (layers, init, functional, and the losses of engine/loss),
+	// tt.optim and tt.train, each from its own binding file.
+	objects = newObjectTable()
+	nnNS := newNN()
+	addLosses(nnNS)
+	tt.Set("nn", nnNS)
+	tt.Set("optim", newOptim())
+	tt.Set("train", newTrain())
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue

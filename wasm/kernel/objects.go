@@ -1,0 +1,188 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"tinytorch/engine/tensor"
+)
+
+// objectTable gives Go values other than tensors — modules, losses,
+// optimizers, schedulers, loaders — a JavaScript face, the way
+// tensorBindings does for tensors: a JavaScript object whose prototype
+// holds the methods of its kind and whose _o field is a handle into this
+// table. A FinalizationRegistry drops the entry when JavaScript collects
+// the object. One Go value may have several JavaScript objects (a model
+// and model.at(0) wrap the same layer); they all act on the same value.
+//
+// The table is shared by the binding files (nn.go, loss.go, optim.go,
+// train.go, and later data.go): each makes its prototypes with newKind.
+type objectTable struct {
+	table    map[int]any
+	next     int
+	registry js.Value
+}
+
+// objects is the kernel's one table, made with the tt object.
+var objects *objectTable
+
+func newObjectTable() *objectTable {
+	o := &objectTable{table: map[int]any{}}
+	o.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
+		delete(o.table, args[0].Int())
+		return nil
+	}))
+	return o
+}
+
+// kind is the prototype shared by the JavaScript objects of one kind.
+type kind struct {
+	name  string // for messages: "Module", "optimizer", …
+	proto js.Value
+}
+
+// newKind makes a kind; build gives it its methods and read-only
+// properties (getters). Each method and getter receives the JavaScript
+// object as this; objects.get(this) finds its Go value. The two steps let
+// methods made with methodOf refer to their kind before it is built.
+func newKind(name string) *kind { return &kind{name: name} }
+
+func (k *kind) build(methods, getters map[string]binding) *kind {
+	k.proto = object(methods)
+	for prop, get := range getters {
+		defineGetter(k.proto, prop, function(prop, get))
+	}
+	return k
+}
+
+// defineGetter installs a getter on obj.
+func defineGetter(obj js.Value, prop string, getter js.Value) {
+	js.Global().Get("Object").Call("defineProperty", obj, prop, map[string]any{"get": getter, "configurable": true})
+}
+
+// setSymbolMethod sets obj[Symbol[name]] = fn, such as Symbol.iterator.
+func setSymbolMethod(obj js.Value, name string, fn js.Value) {
+	js.Global().Get("Reflect").Call("set", obj, js.Global().Get("Symbol").Get(name), fn)
+}
+
+// wrap gives v a new JavaScript object of kind k.
+func (o *objectTable) wrap(k *kind, v any) js.Value {
+	o.next++
+	o.table[o.next] = v
+	obj := js.Global().Get("Object").Call("create", k.proto)
+	obj.Set("_o", o.next)
+	o.registry.Call("register", obj, o.next)
+	return obj
+}
+
+// get returns the Go value behind a JavaScript object made by wrap.
+func (o *objectTable) get(v js.Value) (any, bool) {
+	if o == nil || v.Type() != js.TypeObject {
+		return nil, false
+	}
+	h := v.Get("_o")
+	if h.Type() != js.TypeNumber {
+		return nil, false
+	}
+	x, ok := o.table[h.Int()]
+	return x, ok
+}
+
+// self returns the receiver of a method of kind k as a T.
+func self[T any](k *kind, method string, this js.Value) (T, error) {
+	var zero T
+	v, ok := objects.get(this)
+	if !ok || !k.proto.Call("isPrototypeOf", this).Bool() {
+		return zero, fmt.Errorf("%s: called on something that is not a %s", method, k.name)
+	}
+	t, ok := v.(T)
+	if !ok {
+		return zero, fmt.Errorf("%s: called on something that is not a %s", method, k.name)
+	}
+	return t, nil
+}
+
+// methodOf adapts a function of the receiver's Go value to a binding.
+func methodOf[T any](k *kind, name string, fn func(self T, this js.Value, args []js.Value) (any, error)) binding {
+	return func(this js.Value, args []js.Value) (any, error) {
+		s, err := self[T](k, name, this)
+		if err != nil {
+			return nil, err
+		}
+		return fn(s, this, args)
+	}
+}
+
+// opts returns the options object at args[i], or an empty object, so that
+// fields read as undefined.
+func opts(args []js.Value, i int) js.Value {
+	v := arg(args, i)
+	if v.Type() == js.TypeObject && !isArray(v) {
+		if _, isObj := objects.get(v); !isObj {
+			if _, isTensor := tensors.unwrap(v); !isTensor {
+				return v
+			}
+		}
+	}
+	return js.Global().Get("Object").New()
+}
+
+// numOpt reads a number given either as a field of an options object
+// at args[i] — StepLR(opt, {stepSize: 10}) — or positionally, as
+// args[i+pos] — StepLR(opt, 10) — the two forms PyTorch users write.
+// def applies when it is missing.
+func numOpt(name string, args []js.Value, i, pos int, key string, def float64) (float64, error) {
+	v := option(args, i, key)
+	if a := arg(args, i); a.Type() != js.TypeObject || isArray(a) {
+		v = arg(args, i+pos)
+	}
+	return floatArg(name, []js.Value{v}, 0, key, def)
+}
+
+// intOpt is numOpt for whole numbers.
+func intOpt(name string, args []js.Value, i, pos int, key string, def int) (int, error) {
+	f, err := numOpt(name, args, i, pos, key, float64(def))
+	if err != nil {
+		return 0, err
+	}
+	if f != float64(int(f)) {
+		return 0, fmt.Errorf("%s: %s must be a whole number, got %v", name, key, f)
+	}
+	return int(f), nil
+}
+
+// boolOpt reads a boolean field of the options object at args[i].
+func boolOpt(name string, args []js.Value, i int, key string, def bool) (bool, error) {
+	return boolArg(name, []js.Value{option(args, i, key)}, 0, key, def)
+}
+
+// tensorList reads an array of tensors (or a module, whose parameters
+// are meant), for optimizers and clipGradNorm.
+func tensorList(name string, v js.Value) ([]*tensor.Tensor, error) {
+	if m, ok := moduleOf(v); ok {
+		return m.ParamTensors(), nil
+	}
+	if !isArray(v) {
+		return nil, fmt.Errorf("%s: expected an array of tensors, such as model.parameters(), got %s", name, describeJS(v))
+	}
+	out := make([]*tensor.Tensor, v.Length())
+	for i := range out {
+		t, ok := tensors.unwrap(v.Index(i))
+		if !ok {
+			return nil, fmt.Errorf("%s: element %d is %s, expected a tensor", name, i, describeJS(v.Index(i)))
+		}
+		out[i] = t
+	}
+	return out, nil
+}
+
+// wrapTensors makes a JavaScript array of tensors.
+func wrapTensors(ts []*tensor.Tensor) js.Value {
+	arr := js.Global().Get("Array").New(len(ts))
+	for i, t := range ts {
+		arr.SetIndex(i, tensors.wrap(t))
+	}
+	return arr
+}
