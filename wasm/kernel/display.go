@@ -105,6 +105,11 @@ func plainText(v js.Value) string {
 	if t, ok := tensors.unwrap(v); ok {
 		return t.String()
 	}
+	if rich := richObject(v); rich != nil {
+		if s, ok := rich["text/plain"].(js.Value); ok && s.Type() == js.TypeString {
+			return s.String()
+		}
+	}
 	switch v.Type() {
 	case js.TypeString:
 		return v.String()
