@@ -187,3 +187,34 @@ var scale = func() (t [256]float32) {
 	}
 	return t
 }()
+
+// Transformed applies a transform to the inputs of another dataset, as
+// torchvision datasets apply their transform argument. Random transforms
+// draw from a generator seeded by Seed, the epoch and the item's index.
+type Transformed struct {
+	Dataset   Dataset
+	Transform Transform
+	Seed      uint64
+	epoch     int
+}
+
+// Len returns the underlying length.
+func (t *Transformed) Len() int { return t.Dataset.Len() }
+
+// Item transforms the underlying item's X.
+func (t *Transformed) Item(i int) (Sample, error) {
+	s, err := t.Dataset.Item(i)
+	if err != nil {
+		return s, err
+	}
+	if s.X, err = t.Transform.Apply(s.X, tensor.NewGenerator(mix(t.Seed, uint64(t.epoch), uint64(i)))); err != nil {
+		return Sample{}, fmt.Errorf("item %d: %w", i, err)
+	}
+	return s, nil
+}
+
+// SetEpoch records the epoch and passes it on.
+func (t *Transformed) SetEpoch(epoch int) {
+	t.epoch = epoch
+	setEpoch(t.Dataset, epoch)
+}

@@ -184,3 +184,24 @@ func close(a, b []float32) bool {
 	}
 	return true
 }
+
+func TestTransformed(t *testing.T) {
+	ds := must(NewTensorDataset(arange(4, 1, 1, 3), arange(4)))
+	tr := &Transformed{Dataset: ds, Transform: RandomHorizontalFlip{P: 1}}
+	s := must(tr.Item(1))
+	if !slices.Equal(s.X.Data(), []float32{5, 4, 3}) || must(s.Y.Item()) != 1 {
+		t.Errorf("transformed item 1 = %v, %v", s.X.Data(), s.Y)
+	}
+	var got []float32
+	for b, err := range (&DataLoader{Dataset: tr, BatchSize: 4}).Batches(0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = b.X.Data()
+	}
+	if !slices.Equal(got[:3], []float32{2, 1, 0}) {
+		t.Errorf("loader over a transformed set: %v", got)
+	}
+	bad := &Transformed{Dataset: ds, Transform: RandomCrop{Size: 9}}
+	errContains(t, func() error { _, err := bad.Item(0); return err }(), "item 0: RandomCrop: a 9×9 crop does not fit an image of 1×3 padded by 0")
+}
