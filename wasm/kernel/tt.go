@@ -35,6 +35,7 @@ func newTT() js.Value {
 	tt.Set("nn", nnNS)
 	tt.Set("optim", newOptim())
 	tt.Set("train", newTrain())
+	tt.Set("data", newData())
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue

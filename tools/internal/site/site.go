@@ -75,6 +75,7 @@ func Build(opt Options) (*Result, error) {
 		{"wasm_exec.js", func() (err error) { res.Assets.WasmExec, err = copyWasmExec(tmp); return }},
 		{"bundle", func() error { return bundle(opt.Root, tmp, &res.Assets) }},
 		{"pages", func() error { return writePages(opt.Root, tmp, res) }},
+		{"data", func() error { return writeData(opt, tmp) }},
 		{"service worker", func() error { return writeServiceWorker(opt.Root, tmp) }},
 		{"compress", func() (err error) { res.Compressed, err = compressTree(tmp, opt.BrotliLevel); return }},
 	}

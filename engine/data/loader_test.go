@@ -1,0 +1,183 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"tinytorch/engine/loss"
+	"tinytorch/engine/nn"
+	"tinytorch/engine/optim"
+	"tinytorch/engine/tensor"
+	"tinytorch/engine/train"
+)
+
+var _ train.Loader = (*DataLoader)(nil)
+
+// epochLabels runs one epoch and returns the y values of each batch.
+func epochLabels(t *testing.T, l *DataLoader, epoch int) [][]float32 {
+	t.Helper()
+	var out [][]float32
+	for b, err := range l.Batches(epoch) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b.Y.Data())
+	}
+	return out
+}
+
+func TestDataLoaderBatching(t *testing.T) {
+	ds := must(NewTensorDataset(arange(10, 3), arange(10)))
+	tests := []struct {
+		batch    int
+		dropLast bool
+		sizes    []int
+	}{
+		{4, false, []int{4, 4, 2}},
+		{4, true, []int{4, 4}},
+		{5, true, []int{5, 5}},
+		{10, false, []int{10}},
+		{32, false, []int{10}},
+		{32, true, nil},
+		{0, false, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}}, // PyTorch's default batch size 1
+	}
+	for _, tc := range tests {
+		l := &DataLoader{Dataset: ds, BatchSize: tc.batch, DropLast: tc.dropLast}
+		var sizes []int
+		next := float32(0)
+		for b, err := range l.Batches(0) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(b.X.Shape()[1:], []int{3}) {
+				t.Errorf("batch x shape %v", b.X.Shape())
+			}
+			sizes = append(sizes, b.X.Shape()[0])
+			for _, y := range b.Y.Data() { // without Shuffle, in order
+				if y != next {
+					t.Errorf("batch %d dropLast %v: label %v, want %v", tc.batch, tc.dropLast, y, next)
+				}
+				next++
+			}
+		}
+		if !slices.Equal(sizes, tc.sizes) || l.Len() != len(tc.sizes) {
+			t.Errorf("batch %d dropLast %v: sizes %v and Len %d, want %v", tc.batch, tc.dropLast, sizes, l.Len(), tc.sizes)
+		}
+	}
+}
+
+func TestDataLoaderShuffle(t *testing.T) {
+	ds := must(NewTensorDataset(arange(20, 1), arange(20)))
+	l := &DataLoader{Dataset: ds, BatchSize: 8, Shuffle: true, Seed: 7}
+	e0, e1 := epochLabels(t, l, 0), epochLabels(t, l, 1)
+	rerun := epochLabels(t, &DataLoader{Dataset: ds, BatchSize: 8, Shuffle: true, Seed: 7}, 0)
+	if !slices.EqualFunc(e0, rerun, slices.Equal) {
+		t.Errorf("a rerun of epoch 0 with the same seed differs: %v vs %v", e0, rerun)
+	}
+	if slices.EqualFunc(e0, e1, slices.Equal) {
+		t.Errorf("epochs 0 and 1 have the same order %v", e0)
+	}
+	other := epochLabels(t, &DataLoader{Dataset: ds, BatchSize: 8, Shuffle: true, Seed: 8}, 0)
+	if slices.EqualFunc(e0, other, slices.Equal) {
+		t.Errorf("seeds 7 and 8 give the same order")
+	}
+	for _, e := range [][][]float32{e0, e1} {
+		all := slices.Concat(e...)
+		slices.Sort(all)
+		if !slices.Equal(all, arange(20).Data()) {
+			t.Errorf("an epoch does not visit every item once: %v", all)
+		}
+	}
+	if o := l.Order(0); !slices.Equal(o[:4], []int{int(e0[0][0]), int(e0[0][1]), int(e0[0][2]), int(e0[0][3])}) {
+		t.Errorf("Order(0) = %v does not match the batches %v", o, e0[0])
+	}
+}
+
+// A loop may stop early, and an item's error is reported with its batch.
+func TestDataLoaderStopAndErrors(t *testing.T) {
+	ds := must(NewTensorDataset(arange(10, 1), arange(10)))
+	l := &DataLoader{Dataset: ds, BatchSize: 3}
+	n := 0
+	for range l.Batches(0) {
+		n++
+		break
+	}
+	if n != 1 {
+		t.Errorf("break after the first batch ran %d", n)
+	}
+
+	bad := failing{Dataset: ds, at: 4}
+	var got error
+	for _, err := range (&DataLoader{Dataset: bad, BatchSize: 3}).Batches(2) {
+		got = err
+	}
+	errContains(t, got, "DataLoader: batch 1 of epoch 2: item 4: broken item")
+
+	mixed := shapes{}
+	for _, err := range (&DataLoader{Dataset: mixed, BatchSize: 2}).Batches(0) {
+		got = err
+	}
+	errContains(t, got, "collate: sample 1 has x of shape [3], sample 0 has [2]; samples in a batch must have one shape")
+}
+
+type failing struct {
+	Dataset
+	at int
+}
+
+func (f failing) Item(i int) (Sample, error) {
+	if i == f.at {
+		return Sample{}, errors.New("broken item")
+	}
+	return f.Dataset.Item(i)
+}
+
+type shapes struct{}
+
+func (shapes) Len() int { return 2 }
+func (shapes) Item(i int) (Sample, error) {
+	return Sample{X: arange(2 + i), Y: tensor.Scalar(0)}, nil
+}
+
+func TestDataLoaderCustomCollate(t *testing.T) {
+	ds := must(NewTensorDataset(arange(4, 2), arange(4)))
+	sumX := func(s []Sample) (train.Batch, error) {
+		b, err := DefaultCollate(s)
+		if err != nil {
+			return b, err
+		}
+		b.X, err = b.X.Sum([]int{1}, false)
+		return b, err
+	}
+	l := &DataLoader{Dataset: ds, BatchSize: 2, Collate: sumX}
+	var xs []float32
+	for b, err := range l.Batches(0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		xs = append(xs, b.X.Data()...)
+	}
+	if !slices.Equal(xs, []float32{1, 5, 9, 13}) {
+		t.Errorf("custom collate gave %v", xs)
+	}
+}
+
+// The trainer consumes a DataLoader: a small MLP separates the moons.
+func TestTrainerOnDataLoader(t *testing.T) {
+	ds := must(Moons(200, 0.1, 1))
+	parts := must(RandomSplit(ds, must(SplitLengths(200, []float64{0.8, 0.2})), 1))
+	tensor.ManualSeed(1)
+	model := nn.NewSequential(must(nn.NewLinear(2, 16, true)), nn.NewReLU(), must(nn.NewLinear(16, 2, true)))
+	opt := must(optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 0.03}))
+	tr := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}, Metrics: []train.Metric{train.Accuracy{}}}
+	hist := must(tr.Fit(context.Background(),
+		&DataLoader{Dataset: parts[0], BatchSize: 32, Shuffle: true, Seed: 1},
+		&DataLoader{Dataset: parts[1], BatchSize: 64}, 30))
+	acc, _ := hist.Last("val_accuracy")
+	t.Logf("moons: validation accuracy %.3f after 30 epochs", acc)
+	if acc < 0.95 {
+		t.Errorf("validation accuracy %.3f, want ≥ 0.95", acc)
+	}
+}

