@@ -13,7 +13,7 @@ WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 SITE_SOURCES := go.mod go.sum web/package-lock.json \
 	$(shell find engine wasm web/src web/templates notebooks tools/build tools/internal -type f 2>/dev/null)
 
-.PHONY: all serve build deps test lint test-native test-wasm test-js test-browser chromium bench clean
+.PHONY: all serve build deps test lint test-native test-wasm test-js test-browser chromium bench bench-browser clean
 
 all: build
 
@@ -82,6 +82,10 @@ chromium:
 ## bench: engine benchmarks with their figures
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
+
+## bench-browser: matmul GFLOP/s in headless Chromium, Go kernel vs wasm-simd
+bench-browser: deps chromium
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBenchMatmul$$' -v ./tools/browsertest
 
 clean:
 	rm -rf dist dist.old .bin

@@ -27,6 +27,7 @@ func newTT() js.Value {
 		fns[name] = fn
 	}
 	tt := object(fns)
+	tt.Set("kernels", newKernels())
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue
