@@ -13,7 +13,7 @@ WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 SITE_SOURCES := go.mod go.sum web/package-lock.json \
 	$(shell find engine wasm web/src web/templates notebooks tools/build tools/internal -type f 2>/dev/null)
 
-.PHONY: all serve build deps test lint test-native test-wasm test-js test-browser chromium bench bench-browser clean
+.PHONY: all serve build deps test lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser clean
 
 all: build
 
@@ -79,8 +79,14 @@ chromium:
 		fi; \
 	fi
 
-## bench: engine benchmarks with their figures
+## bench: matmul kernels and training speed beside NumPy/PyTorch, in one run (a few minutes);
+## tables also in .bin/bench.md and figures in .bin/bench.json
 bench:
+	@mkdir -p $(BIN)
+	$(GO) run ./tools/benchref -markdown $(BIN)/bench.md -json $(BIN)/bench.json
+
+## bench-go: every Go benchmark of the engine (go test -bench)
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
 
 ## bench-browser: matmul GFLOP/s in headless Chromium, Go kernel vs wasm-simd
