@@ -21,7 +21,7 @@ SITE_SOURCES := go.mod go.sum web/package-lock.json \
 	$(shell find engine wasm web/src web/templates notebooks tools/build tools/internal -type f 2>/dev/null) \
 	$(wildcard $(FASHION_MNIST_DIR)/*)
 
-.PHONY: all serve build data deps test lint test-native test-wasm test-js test-browser chromium bench clean
+.PHONY: all serve build data deps test lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser clean
 
 all: build
 
@@ -101,9 +101,19 @@ chromium:
 		fi; \
 	fi
 
-## bench: engine benchmarks with their figures
+## bench: matmul kernels and training speed beside NumPy/PyTorch, in one run (a few minutes);
+## tables also in .bin/bench.md and figures in .bin/bench.json
 bench:
+	@mkdir -p $(BIN)
+	$(GO) run ./tools/benchref -markdown $(BIN)/bench.md -json $(BIN)/bench.json
+
+## bench-go: every Go benchmark of the engine (go test -bench)
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
+
+## bench-browser: matmul GFLOP/s in headless Chromium, Go kernel vs wasm-simd
+bench-browser: deps chromium
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBenchMatmul$$' -v ./tools/browsertest
 
 clean:
 	rm -rf dist dist.old .bin

@@ -29,6 +29,11 @@
 //     other platforms, js/wasm included, it uses the portable Go kernel).
 //   - "simd-avx2", "simd-avx512": "simd" forced to one instruction set,
 //     registered only when the CPU supports it, for comparisons.
+//   - "wasm-simd", in the browser only: the packed algorithm on one
+//     goroutine with a macro-kernel hand-written in WebAssembly SIMD
+//     (package wasmsimd), registered by the kernel program through
+//     [Register] and [Packed], and the default where the browser supports
+//     SIMD.
 //
 // [Use] picks the variant behind [Matmul]; [SetThreads] sets how many
 // goroutines "parallel" and the "simd" variants use.

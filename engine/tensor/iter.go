@@ -42,6 +42,25 @@ func (w *walker) next() {
 	}
 }
 
+// nextRow moves from the start of one innermost row (the last dimension)
+// to the start of the next: the strided loops below walk each row with a
+// plain loop and call the walker once per row, not once per element.
+func (w *walker) nextRow() {
+	for d := len(w.index) - 2; d >= 0; d-- {
+		w.index[d]++
+		if w.index[d] < w.shape[d] {
+			for k := range w.off {
+				w.off[k] += w.strides[k][d]
+			}
+			return
+		}
+		w.index[d] = 0
+		for k := range w.off {
+			w.off[k] -= w.strides[k][d] * (w.shape[d] - 1)
+		}
+	}
+}
+
 // broadcastStrides returns t's strides aligned to the right of shape, with
 // 0 for every dimension that t lacks or has size 1.
 func broadcastStrides(t *Tensor, shape []int) []int {
@@ -124,10 +143,26 @@ func normDims(op string, dims []int, shape []int) ([]bool, error) {
 // copyInto writes src's values into dst element by element; src must
 // broadcast to dst's shape. dst may be a strided view.
 func copyInto(dst, src *Tensor) {
+	n := dst.Numel()
+	if n == 0 {
+		return
+	}
+	if dst.Dim() == 0 {
+		dst.st.data[dst.offset] = src.st.data[src.offset]
+		return
+	}
 	w := newWalker(dst.shape, dst, src)
-	for range dst.Numel() {
-		dst.st.data[w.off[0]] = src.st.data[w.off[1]]
-		w.next()
+	last := dst.Dim() - 1
+	inner, sd, ss := dst.shape[last], w.strides[0][last], w.strides[1][last]
+	dd, sdata := dst.st.data, src.st.data
+	for i := 0; i < n; i += inner {
+		od, os := w.off[0], w.off[1]
+		for range inner {
+			dd[od] = sdata[os]
+			od += sd
+			os += ss
+		}
+		w.nextRow()
 	}
 }
 
@@ -135,9 +170,26 @@ func copyInto(dst, src *Tensor) {
 // view with stride 0 (an expanded tensor) the contributions accumulate,
 // which is what the gradient of a broadcast needs.
 func addInto(dst, src *Tensor) {
-	w := newWalker(src.shape, dst, src)
-	for range src.Numel() {
+	n := src.Numel()
+	if n == 0 {
+		return
+	}
+	if src.Dim() == 0 {
+		w := newWalker(src.shape, dst, src)
 		dst.st.data[w.off[0]] += src.st.data[w.off[1]]
-		w.next()
+		return
+	}
+	w := newWalker(src.shape, dst, src)
+	last := src.Dim() - 1
+	inner, sd, ss := src.shape[last], w.strides[0][last], w.strides[1][last]
+	dd, sdata := dst.st.data, src.st.data
+	for i := 0; i < n; i += inner {
+		od, os := w.off[0], w.off[1]
+		for range inner {
+			dd[od] += sdata[os]
+			od += sd
+			os += ss
+		}
+		w.nextRow()
 	}
 }

@@ -135,11 +135,21 @@ func (t *Tensor) values() []float32 {
 	if t.IsContiguous() {
 		return t.st.data[t.offset : t.offset+n]
 	}
+	// A strided view: copy it row by row (see walker.nextRow).
 	out := make([]float32, n)
+	if n == 0 {
+		return out
+	}
 	it := newWalker(t.shape, t)
-	for i := range out {
-		out[i] = t.st.data[it.off[0]]
-		it.next()
+	last := len(t.shape) - 1
+	inner, stride, data := t.shape[last], it.strides[0][last], t.st.data
+	for i := 0; i < n; i += inner {
+		off := it.off[0]
+		for j := range out[i : i+inner] {
+			out[i+j] = data[off]
+			off += stride
+		}
+		it.nextRow()
 	}
 	return out
 }

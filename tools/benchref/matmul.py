@@ -172,33 +172,40 @@ def reexec_with_coretype(coretype):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="timing per figure (default 1)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table (for make bench)")
     parser.add_argument("--coretype", default="auto",
                         help="OpenBLAS kernels: auto (default), keep (use the environment as is) or a name such as SkylakeX")
     args = parser.parse_args()
     reexec_with_coretype(args.coretype)
 
-    print("machine: {} {}, {} CPUs, python {}".format(
-        platform.system(), platform.machine(), os.cpu_count(), platform.python_version()))
+    notes = ["machine: {} {}, {} CPUs, python {}".format(
+        platform.system(), platform.machine(), os.cpu_count(), platform.python_version())]
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        print("{}={}".format(var, os.environ.get(var, "(unset)")))
+        notes.append("{}={}".format(var, os.environ.get(var, "(unset)")))
 
     rows = []
     try:
         import numpy  # noqa: F401  (load the BLAS before threadpoolctl looks)
     except ImportError as e:
-        print("numpy: not available ({})".format(e))
+        notes.append("numpy: not available ({})".format(e))
     try:
         import torch  # noqa: F401
     except ImportError as e:
-        print("torch: not available ({})".format(e))
+        notes.append("torch: not available ({})".format(e))
     limit, info = thread_limiter()
     if "numpy" in sys.modules:
         rows += bench_numpy(args.seconds, limit)
     if "torch" in sys.modules:
         rows += bench_torch(args.seconds, limit)
 
-    for line in info:
-        print("blas:", line)
+    notes += ["blas: " + line for line in info]
+    if args.json:
+        import json
+        print(json.dumps({"notes": notes, "rows": [
+            {"library": name, "n": n, "threads": threads, "gflops": rate} for name, n, threads, rate in rows]}))
+        return 0
+    for line in notes:
+        print(line)
     print()
     print("{:<22} {:>6} {:>8} {:>10}".format("library", "n", "threads", "GFLOP/s"))
     for name, n, threads, rate in rows:

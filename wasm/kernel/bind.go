@@ -118,3 +118,12 @@ func fromGo(v any) any {
 
 // errorf is fmt.Errorf, named for bindings that build messages inline.
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// stringsToJS converts strings for a JavaScript array.
+func stringsToJS(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}

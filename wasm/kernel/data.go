@@ -523,14 +523,6 @@ func wrapOrNull(t *tensor.Tensor) any {
 	return tensors.wrap(t)
 }
 
-func stringsToJS(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
 // --- the DataLoader
 
 // loaderState is a DataLoader and the epoch its next iteration starts.

@@ -36,6 +36,7 @@ func newTT() js.Value {
 	tt.Set("optim", newOptim())
 	tt.Set("train", newTrain())
 	tt.Set("data", newData())
+	tt.Set("kernels", newKernels())
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue

@@ -34,6 +34,11 @@ self.onmessage = (event) => self.__ttEarly.push(event);
 const go = new Go();
 go.argv = ["tinytorch", "kernel"];
 WebAssembly.instantiateStreaming(fetch(params.get("wasm")), go.importObject)
-  .then((result) => go.run(result.instance))
+  .then((result) => {
+    // The kernel's WebAssembly SIMD matmul (wasm/kernel/simd.go) runs on
+    // Go's own memory: it needs the Memory object, which Go cannot reach.
+    self.__ttGoMemory = result.instance.exports.mem;
+    return go.run(result.instance);
+  })
   .then(() => self.postMessage({ type: "fatal", message: "The kernel stopped." }))
   .catch((err) => self.postMessage({ type: "fatal", message: String(err) }));

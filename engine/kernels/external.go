@@ -1,0 +1,87 @@
+package kernels
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kernels from outside this package. The browser's fast path is one: Go's
+// compiler emits no WebAssembly SIMD instructions, so the kernel program
+// (wasm/kernel/simd.go) brings a hand-written WebAssembly SIMD routine and
+// registers it here, where it becomes a variant like any other.
+
+// Register adds fn as the variant called name, after the built-in ones, so
+// that Use, Lookup and Names see it. fn must follow the contract of Func;
+// it may assume its arguments were checked. Register returns an error if
+// the name is empty or taken. Call it at start-up, before the variants are
+// used from several goroutines.
+func Register(name string, fn Func) error {
+	if name == "" || strings.TrimSpace(name) != name {
+		return fmt.Errorf("kernels.Register: bad name %q", name)
+	}
+	if fn == nil {
+		return fmt.Errorf("kernels.Register(%q): nil kernel", name)
+	}
+	if _, err := find(name); err == nil {
+		return fmt.Errorf("kernels.Register: a kernel named %q already exists", name)
+	}
+	register(name, fn)
+	return nil
+}
+
+// BlockKernel is a macro-kernel written outside Go, for [Packed]: the loops
+// of Goto's algorithm that pack A and B stay in Go, and Block multiplies
+// one packed block of A by one packed block of B, so that a foreign routine
+// is called a few times per matmul, not once per register tile.
+type BlockKernel struct {
+	// MR and NR are the register tile (rows of A and columns of B per
+	// panel); MC, KC and NC bound the blocks, as in the built-in kernels
+	// (see driver.go).
+	MR, NR, MC, KC, NC int
+	// Block does C[0:mb, 0:nb] += alpha·(Ap·Bp), rounding alpha·acc before
+	// the add. Ap holds ceil(mb/MR) packed panels of MR rows × kb (each
+	// panel MR·kb floats, column p after column p−1, zero-padded rows);
+	// Bp holds ceil(nb/NR) packed panels of kb × NR (row p after row p−1,
+	// zero-padded columns). c starts at the block's top-left element, rows
+	// ldc apart; only the mb×nb elements inside the block may be written.
+	Block func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32)
+}
+
+// Packed returns a variant that runs Goto's algorithm on one goroutine
+// with bk's macro-kernel: pack a kc×nc block of op(B), then for each mc×kc
+// block of op(A), pack it and call bk.Block. With the default block sizes
+// a 512×512 matmul calls Block 8 times.
+func Packed(bk BlockKernel) Func {
+	if bk.MR <= 0 || bk.NR <= 0 || bk.MC < bk.MR || bk.KC <= 0 || bk.NC < bk.NR || bk.Block == nil {
+		panic(fmt.Sprintf("kernels.Packed: bad block kernel %+v", bk))
+	}
+	mk := &microKernel{mr: bk.MR, nr: bk.NR, mc: bk.MC / bk.MR * bk.MR, kc: bk.KC, nc: bk.NC / bk.NR * bk.NR}
+	return func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		if m == 0 || n == 0 {
+			return
+		}
+		scaleC(m, n, beta, c, ldc)
+		if alpha == 0 || k == 0 {
+			return
+		}
+		kc := mk.kBlock(k)
+		nc := min(mk.nc, roundUp(n, mk.nr))
+		mc := min(mk.mc, roundUp(m, mk.mr))
+		bp := getBuf(kc * nc)
+		ap := getBuf(kc * mc)
+		defer putBuf(bp)
+		defer putBuf(ap)
+		for jc := 0; jc < n; jc += nc {
+			nb := min(nc, n-jc)
+			for pc := 0; pc < k; pc += kc {
+				kb := min(kc, k-pc)
+				packB(bp, b, ldb, transB, pc, kb, jc, nb, mk.nr, 0, 1)
+				for ic := 0; ic < m; ic += mc {
+					mb := min(mc, m-ic)
+					packA(ap, a, lda, transA, ic, mb, pc, kb, mk.mr)
+					bk.Block(kb, mb, nb, ap[:roundUp(mb, mk.mr)*kb], bp[:roundUp(nb, mk.nr)*kb], c[ic*ldc+jc:], ldc, alpha)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,380 @@
+// Command benchref is `make bench`: it measures TinyTorch's matmul kernels
+// and training speed with engine/bench and prints them side by side with
+// NumPy's and PyTorch's figures on the same machine, in the same run
+// (matmul.py and train.py here, run with Debian's /usr/bin/python3 when it
+// has numpy and torch; skipped with a note otherwise).
+//
+//	go run ./tools/benchref [-quick] [-markdown FILE] [-json FILE]
+//
+// The machine is shared and drifts between runs: read ratios within one
+// run, not figures across runs.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+
+	"tinytorch/engine/bench"
+	"tinytorch/engine/kernels"
+	"tinytorch/engine/loss"
+	"tinytorch/engine/nn"
+	"tinytorch/engine/optim"
+	"tinytorch/engine/tensor"
+	"tinytorch/engine/train"
+)
+
+const python = "/usr/bin/python3"
+
+var (
+	quick    = flag.Bool("quick", false, "fewer samples and sizes (a smoke test)")
+	mdOut    = flag.String("markdown", "", "also write the tables as Markdown to this file")
+	jsonOut  = flag.String("json", "", "also write the figures as JSON to this file")
+	sizes    = []int{128, 256, 512, 1024}
+	tables   []*bench.Table
+	jsonData = map[string]any{}
+)
+
+func main() {
+	flag.Parse()
+	if *quick {
+		sizes = []int{128, 256}
+	}
+	start := time.Now()
+	machine()
+	goRows := matmuls()
+	refRows, refNotes := pythonJSON("matmul.py", "--json", "--seconds", "0.4")
+	matmulTable(goRows, refRows, refNotes)
+	training()
+	fmt.Printf("\nmake bench took %v\n", time.Since(start).Round(time.Second))
+	if *mdOut != "" {
+		var buf bytes.Buffer
+		for _, t := range tables {
+			t.Markdown(&buf)
+			buf.WriteString("\n")
+		}
+		check(os.WriteFile(*mdOut, buf.Bytes(), 0o644))
+	}
+	if *jsonOut != "" {
+		data, err := json.MarshalIndent(jsonData, "", "  ")
+		check(err)
+		check(os.WriteFile(*jsonOut, data, 0o644))
+	}
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchref:", err)
+		os.Exit(1)
+	}
+}
+
+// machine prints what the figures were measured on.
+func machine() {
+	cpu := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if name, ok := strings.CutPrefix(line, "model name"); ok {
+				cpu = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+				break
+			}
+		}
+	}
+	info := fmt.Sprintf("%s/%s, %s, %d CPUs, %s; TinyTorch simd micro-kernel: %s",
+		runtime.GOOS, runtime.GOARCH, cpu, runtime.NumCPU(), runtime.Version(), kernels.SIMD())
+	fmt.Println("machine:", info)
+	jsonData["machine"] = info
+}
+
+// goRow is one kernel variant at one thread count.
+type goRow struct {
+	name    string
+	threads int
+	gflops  map[int]float64 // by n
+}
+
+// matmuls times C = A·B for every variant at every size, the variants of
+// one size interleaved (bench.Compare) on the same inputs.
+func matmuls() []*goRow {
+	type cand struct {
+		name    string
+		threads int
+		maxN    int
+	}
+	cands := []cand{{"naive", 1, 256}, {"blocked", 1, 512}, {"tiled", 1, 1024}, {"parallel", 1, 1024}, {"parallel", 2, 1024}}
+	for _, name := range kernels.Names() {
+		if strings.HasPrefix(name, "simd") {
+			cands = append(cands, cand{name, 1, 1 << 30}, cand{name, 2, 1 << 30})
+		}
+	}
+	rows := make([]*goRow, len(cands))
+	for i, c := range cands {
+		rows[i] = &goRow{name: c.name, threads: c.threads, gflops: map[int]float64{}}
+	}
+	defer kernels.SetThreads(kernels.SetThreads(0))
+	for _, n := range sizes {
+		rng := rand.New(rand.NewPCG(1, uint64(n)))
+		a, b, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
+		for i := range a {
+			a[i], b[i] = rng.Float32()*2-1, rng.Float32()*2-1
+		}
+		var list []bench.Candidate
+		var idx []int
+		for i, cd := range cands {
+			if n > cd.maxN {
+				continue
+			}
+			fn, err := kernels.Lookup(cd.name)
+			check(err)
+			threads := cd.threads
+			list = append(list, bench.Candidate{Name: fmt.Sprintf("%s/%d", cd.name, threads), Fn: func() {
+				kernels.SetThreads(threads)
+				fn(false, false, n, n, n, 1, a, n, b, n, 0, c, n)
+			}})
+			idx = append(idx, i)
+		}
+		fmt.Printf("matmul n=%d: %d kernels, interleaved…\n", n, len(list))
+		iters := 9
+		if *quick {
+			iters = 3
+		}
+		cmp := bench.Compare(list, bench.Options{Warmup: 1, Iterations: iters, FLOPs: 2 * float64(n) * float64(n) * float64(n)})
+		for j, r := range cmp.Results {
+			rows[idx[j]].gflops[n] = r.GFLOPS()
+		}
+	}
+	return rows
+}
+
+// refRow is one line of matmul.py's output.
+type refRow struct {
+	Library string  `json:"library"`
+	N       int     `json:"n"`
+	Threads int     `json:"threads"`
+	GFLOPS  float64 `json:"gflops"`
+}
+
+// pythonJSON runs a reference script and decodes its JSON output; on any
+// failure it returns a note saying why the figures are missing.
+func pythonJSON(script string, args ...string) (json.RawMessage, []string) {
+	if _, err := os.Stat(python); err != nil {
+		return nil, []string{python + " not found: no NumPy/PyTorch figures"}
+	}
+	if err := exec.Command(python, "-c", "import numpy, torch").Run(); err != nil {
+		return nil, []string{python + " lacks numpy or torch (apt-get install python3-numpy python3-torch): no reference figures"}
+	}
+	fmt.Printf("running tools/benchref/%s…\n", script)
+	cmd := exec.Command(python, append([]string{"tools/benchref/" + script}, args...)...)
+	cmd.Stderr = os.Stderr
+	cmd.Env = openblasEnv()
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, []string{fmt.Sprintf("%s failed: %v", script, err)}
+	}
+	var res struct {
+		Notes []string        `json:"notes"`
+		Rows  json.RawMessage `json:"rows"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		return nil, []string{fmt.Sprintf("%s: unreadable output: %v", script, err)}
+	}
+	return res.Rows, res.Notes
+}
+
+// openblasEnv is the environment of the reference process, as matmul.py
+// sets it for itself (see there): OPENBLAS_L2_SIZE unset, and OpenBLAS's
+// AVX-512 kernels forced on CPUs that have AVX-512, which OpenBLAS 0.3.21
+// does not recognise on its own. Only the reference process gets it.
+func openblasEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "OPENBLAS_L2_SIZE=") && !strings.HasPrefix(kv, "OPENBLAS_CORETYPE=") {
+			env = append(env, kv)
+		}
+	}
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		has := true
+		for _, f := range []string{" avx512f", " avx512bw", " avx512dq", " avx512vl"} {
+			has = has && strings.Contains(string(data), f)
+		}
+		if has {
+			env = append(env, "OPENBLAS_CORETYPE=SkylakeX")
+		}
+	}
+	return env
+}
+
+// matmulTable prints the Go variants and the references, GFLOP/s by size.
+func matmulTable(goRows []*goRow, refJSON json.RawMessage, notes []string) {
+	var refs []refRow
+	if refJSON != nil {
+		check(json.Unmarshal(refJSON, &refs))
+	}
+	t := &bench.Table{Title: "\nmatmul C = A·B, float32, n×n: GFLOP/s (median of interleaved samples)", Header: []string{"kernel", "threads"}}
+	for _, n := range sizes {
+		t.Header = append(t.Header, fmt.Sprintf("n=%d", n))
+	}
+	for _, r := range goRows {
+		row := []any{r.name, r.threads}
+		for _, n := range sizes {
+			row = append(row, r.gflops[n])
+		}
+		t.Add(row...)
+	}
+	refBy := map[string]map[int]float64{}
+	var refOrder []string
+	for _, r := range refs {
+		key := fmt.Sprintf("%s\x00%d", r.Library, r.Threads)
+		if refBy[key] == nil {
+			refBy[key] = map[int]float64{}
+			refOrder = append(refOrder, key)
+		}
+		refBy[key][r.N] = r.GFLOPS
+	}
+	for _, key := range refOrder {
+		lib, threads, _ := strings.Cut(key, "\x00")
+		row := []any{lib, threads}
+		for _, n := range sizes {
+			row = append(row, refBy[key][n])
+		}
+		t.Add(row...)
+	}
+	// The issue's targets, as ratios measured in this run.
+	simd := func(th int) *goRow {
+		for _, r := range goRows {
+			if r.name == "simd" && r.threads == th {
+				return r
+			}
+		}
+		return nil
+	}
+	if s1, s2 := simd(1), simd(2); s1 != nil && s2 != nil {
+		for _, n := range sizes {
+			if n == 512 || (n == sizes[len(sizes)-1] && n < 512) {
+				best := 0.0
+				for key, by := range refBy {
+					if strings.HasSuffix(key, "\x001") {
+						best = max(best, by[n])
+					}
+				}
+				line := fmt.Sprintf("n=%d: simd 2 threads / 1 thread = %.2f×", n, s2.gflops[n]/s1.gflops[n])
+				if best > 0 {
+					line += fmt.Sprintf("; simd 1 thread / best reference 1 thread = %.2f", s1.gflops[n]/best)
+				}
+				t.Notes = append(t.Notes, line)
+			}
+		}
+	}
+	t.Notes = append(t.Notes, notes...)
+	t.Fprint(os.Stdout)
+	tables = append(tables, t)
+	jsonData["matmul"] = map[string]any{"go": goRowsJSON(goRows), "reference": refs, "notes": notes}
+}
+
+func goRowsJSON(rows []*goRow) []map[string]any {
+	var out []map[string]any
+	for _, r := range rows {
+		for n, g := range r.gflops {
+			out = append(out, map[string]any{"kernel": r.name, "threads": r.threads, "n": n, "gflops": g})
+		}
+	}
+	return out
+}
+
+// The training benchmark: one epoch of 16 batches of 64 random 28×28
+// images, as engine/train's BenchmarkEpochMLP/LeNet and train.py.
+const batches, batchSize = 16, 64
+
+func digits(flat bool) train.Batches {
+	tensor.ManualSeed(1)
+	var data train.Batches
+	for range batches {
+		x := must(tensor.Rand(batchSize, 1, 28, 28))
+		if flat {
+			x = must(x.Reshape(batchSize, 784))
+		}
+		data = append(data, train.Batch{X: x, Y: must(tensor.Randint(0, 10, batchSize))})
+	}
+	return data
+}
+
+func must[T any](v T, err error) T {
+	check(err)
+	return v
+}
+
+func models() map[string]func() nn.Module {
+	return map[string]func() nn.Module{
+		"mlp": func() nn.Module {
+			return nn.NewSequential(must(nn.NewLinear(784, 128, true)), nn.NewReLU(), must(nn.NewLinear(128, 10, true)))
+		},
+		"lenet": func() nn.Module {
+			return nn.NewSequential(
+				must(nn.NewConv2d(1, 6, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
+				must(nn.NewConv2d(6, 16, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
+				nn.NewFlatten(),
+				must(nn.NewLinear(16*4*4, 120, true)), nn.NewReLU(),
+				must(nn.NewLinear(120, 84, true)), nn.NewReLU(),
+				must(nn.NewLinear(84, 10, true)),
+			)
+		},
+	}
+}
+
+// training times one epoch of each model with 1 and 2 kernel threads, and
+// prints PyTorch's one-thread figures beside them.
+func training() {
+	t := &bench.Table{Title: "\ntraining, one epoch of 16 batches of 64 (SGD momentum 0.9, cross-entropy)",
+		Header: []string{"model", "runtime", "threads", "samples/s p50", "p90 epoch", "mean ± 95% CI epoch", "energy/epoch (time model)"}}
+	defer kernels.SetThreads(kernels.SetThreads(0))
+	iters := 7
+	if *quick {
+		iters = 2
+	}
+	var goJSON []map[string]any
+	for _, name := range []string{"mlp", "lenet"} {
+		data := digits(name == "mlp")
+		for _, threads := range []int{1, 2} {
+			kernels.SetThreads(threads)
+			model := models()[name]()
+			opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.01, Momentum: 0.9}))
+			tr := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}}
+			fmt.Printf("training %s, %d thread(s)…\n", name, threads)
+			r := bench.Run(name, func() { must(tr.Fit(context.Background(), data, nil, 1)) },
+				bench.Options{Warmup: 1, Iterations: iters, Batch: 1, Items: batches * batchSize, Energy: bench.DefaultEnergy.WithCores(threads)})
+			e := r.Energy()
+			t.Add(name, "TinyTorch", threads, r.Throughput(), r.P90, fmt.Sprintf("%v ± %v", r.Mean.Round(time.Millisecond), r.CI95.Round(time.Millisecond)), fmt.Sprintf("%.3g J", e.TimeJ))
+			goJSON = append(goJSON, map[string]any{"model": name, "threads": threads, "samples_per_s": r.Throughput()})
+		}
+	}
+	refJSON, notes := pythonJSON("train.py", "--threads", "1")
+	var refs []struct {
+		Model   string  `json:"model"`
+		Threads int     `json:"threads"`
+		Rate    float64 `json:"samples_per_s"`
+	}
+	if refJSON != nil {
+		check(json.Unmarshal(refJSON, &refs))
+	}
+	for _, r := range refs {
+		t.Add(r.Model, "PyTorch", r.Threads, r.Rate, "", "", "")
+		for _, g := range goJSON {
+			if g["model"] == r.Model && g["threads"] == r.Threads {
+				t.Notes = append(t.Notes, fmt.Sprintf("%s, %d thread: TinyTorch / PyTorch = %.2f", r.Model, r.Threads, g["samples_per_s"].(float64)/r.Rate))
+			}
+		}
+	}
+	t.Notes = append(t.Notes, notes...)
+	t.Notes = append(t.Notes, "energy: "+bench.DefaultEnergy.Source+" (estimates; engine/bench/energy.go)")
+	t.Fprint(os.Stdout)
+	tables = append(tables, t)
+	jsonData["training"] = map[string]any{"go": goJSON, "reference": refs, "notes": notes}
+}

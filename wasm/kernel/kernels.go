@@ -1,0 +1,48 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"tinytorch/engine/kernels"
+)
+
+// Bindings of engine/kernels: tt.kernels switches the matmul kernel that
+// every tensor operation uses.
+//
+//	tt.kernels.names()     // ["naive", "blocked", "tiled", "parallel", "simd", "wasm-simd"]
+//	tt.kernels.current()   // "wasm-simd" where the browser has SIMD
+//	tt.kernels.use("tiled")
+//	tt.kernels.info()      // {current, names, threads, wasmSimd: "ok" or why not}
+func newKernels() js.Value {
+	installSIMD()
+	return object(map[string]binding{
+		"names":   func(js.Value, []js.Value) (any, error) { return stringsToJS(kernels.Names()), nil },
+		"current": func(js.Value, []js.Value) (any, error) { return kernels.Current(), nil },
+		"use":     kernelsUse,
+		"info": func(js.Value, []js.Value) (any, error) {
+			return map[string]any{
+				"current":  kernels.Current(),
+				"names":    stringsToJS(kernels.Names()),
+				"threads":  kernels.Threads(),
+				"wasmSimd": simdStatus,
+			}, nil
+		},
+	})
+}
+
+// kernelsUse is tt.kernels.use(name): it returns the previous kernel's
+// name, so a cell can restore it.
+func kernelsUse(_ js.Value, args []js.Value) (any, error) {
+	name := arg(args, 0)
+	if name.Type() != js.TypeString {
+		return nil, fmt.Errorf("tt.kernels.use: expected a kernel name (one of %v), got %s", kernels.Names(), describeJS(name))
+	}
+	prev := kernels.Current()
+	if err := kernels.Use(name.String()); err != nil {
+		return nil, fmt.Errorf("tt.kernels.use: %v", err)
+	}
+	return prev, nil
+}
