@@ -64,7 +64,7 @@ func setUp(m *testing.M) (int, error) {
 	fmt.Printf("built the site in %v\n", time.Since(start).Round(time.Millisecond))
 	for _, c := range built.Compressed {
 		if strings.HasSuffix(c.Path, ".wasm") {
-			fmt.Printf("%s: %.2f MB raw, %.2f MB gzip, %.2f MB brotli (level 5; make build uses 11)\n", c.Path, mb(c.Raw), mb(c.Gzip), mb(c.Brotli))
+			fmt.Printf("%s: %.2f MB raw, %.2f MB gzip, %.2f MB brotli (brotli level 5 in this test build)\n", c.Path, mb(c.Raw), mb(c.Gzip), mb(c.Brotli))
 		}
 	}
 

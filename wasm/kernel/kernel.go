@@ -20,6 +20,7 @@ package kernel
 
 import (
 	"syscall/js"
+	"time"
 )
 
 // Version is TinyTorch's version, reported by tt.version().
@@ -28,6 +29,7 @@ const Version = "0.1.0"
 // Start installs the tt API and the message handler, then tells the page
 // the kernel is ready. It returns at once; cells run on a goroutine.
 func Start() {
+	started := time.Now()
 	global := js.Global()
 	tensors = newTensorBindings()
 	global.Set("tt", newTT())
@@ -59,7 +61,8 @@ func Start() {
 			runCell(req)
 		}
 	}()
-	post(map[string]any{"type": "ready", "version": Version})
+	// setupMs is the time spent building tt, reported for the start-up budget.
+	post(map[string]any{"type": "ready", "version": Version, "setupMs": float64(time.Since(started).Microseconds()) / 1000})
 }
 
 // post sends a message to the page.

@@ -3,16 +3,45 @@
 package kernel
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall/js"
 )
 
-// cellFrame matches a stack frame inside a cell, such as
-// "at f (cell-3.js:2:9)" or "at cell-3.js:4:1", capturing the cell
-// number, line and column.
-var cellFrame = regexp.MustCompile(`cell-(\d+)\.js:(\d+):(\d+)`)
+// cellLocation finds "cell-N.js:L:C" in a stack line, such as
+// "at f (cell-3.js:2:9)", and returns where it starts and ends and the
+// cell and line numbers as written.
+func cellLocation(line string) (start, end int, cell, row string, ok bool) {
+	for from := 0; ; {
+		i := strings.Index(line[from:], "cell-")
+		if i < 0 {
+			return 0, 0, "", "", false
+		}
+		start = from + i
+		rest := line[start+len("cell-"):]
+		cell, rest = leadingDigits(rest)
+		if cell != "" && strings.HasPrefix(rest, ".js:") {
+			rest = rest[len(".js:"):]
+			row, rest = leadingDigits(rest)
+			if row != "" && strings.HasPrefix(rest, ":") {
+				col, tail := leadingDigits(rest[1:])
+				if col != "" {
+					return start, len(line) - len(tail), cell, row, true
+				}
+			}
+		}
+		from = start + len("cell-")
+	}
+}
+
+// leadingDigits splits s after its leading decimal digits.
+func leadingDigits(s string) (digits, rest string) {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return s[:n], s[n:]
+}
 
 // cellFrames keeps the stack lines that point into a cell, rewritten to
 // read "cell 3, line 2". The kernel's own frames are dropped: the stack
@@ -23,12 +52,12 @@ func cellFrames(stack js.Value) []string {
 	}
 	var keep []string
 	for _, line := range strings.Split(stack.String(), "\n") {
-		m := cellFrame.FindStringSubmatchIndex(line)
-		if m == nil {
+		start, end, cell, row, ok := cellLocation(line)
+		if !ok {
 			continue
 		}
-		where := "cell " + line[m[2]:m[3]] + ", line " + line[m[4]:m[5]]
-		frame := strings.TrimSpace(line[:m[0]] + where + line[m[1]:])
+		where := "cell " + cell + ", line " + row
+		frame := strings.TrimSpace(line[:start] + where + line[end:])
 		frame = strings.Replace(frame, "(eval at ", "(", 1)
 		if len(keep) > 0 && keep[len(keep)-1] == frame {
 			continue

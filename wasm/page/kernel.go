@@ -66,6 +66,7 @@ func (k *kernelConn) handle(msg js.Value) {
 	case "ready":
 		k.ready = true
 		js.Global().Set("__ttReadyMs", now())
+		js.Global().Set("__ttKernelSetupMs", msg.Get("setupMs"))
 		nb.doc.DocumentElement().SetAttribute("data-kernel", "ready")
 		nb.setStatus(fmt.Sprintf("Kernel ready · TinyTorch %s", msg.Get("version").String()))
 		nb.pump()

@@ -20,7 +20,8 @@ const assetDir = "assets"
 // GOARCH=wasm and stores it under a hashed name.
 func compileWasm(root, out, name string) (string, error) {
 	raw := filepath.Join(out, name+".wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", raw, "./wasm/cmd/"+name)
+	// -s -w drops the symbol table and DWARF, which the browser never reads.
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", raw, "./wasm/cmd/"+name)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {
