@@ -36,23 +36,46 @@ var ErrActive = errors.New("profile: a profile is already being recorded; profil
 // While Run is active the engine reports to it through tensor.SetObserver
 // and nn.SetCallObserver; both are restored when fn returns.
 func Run(fn func() error) (*Report, error) {
+	s, err := Start()
+	if err != nil {
+		return nil, err
+	}
+	defer s.Stop()
+	err = fn()
+	return s.Stop(), err
+}
+
+// Session is a profile being recorded, for callers that cannot wrap the
+// work in one call, such as the notebook's asynchronous cells: Start it,
+// run the work, then Stop it. Prefer Run.
+type Session struct {
+	p      *profiler
+	prevT  tensor.Observer
+	prevN  nn.CallObserver
+	report *Report
+}
+
+// Start starts recording; it fails with ErrActive when a profile is
+// already being recorded.
+func Start() (*Session, error) {
 	if active != nil {
 		return nil, ErrActive
 	}
 	p := &profiler{t0: time.Now(), modIndex: map[*nn.ModuleBase]int{}}
 	active = p
-	prevT := tensor.SetObserver(p)
-	prevN := nn.SetCallObserver(p)
-	var err error
-	func() {
-		defer func() {
-			tensor.SetObserver(prevT)
-			nn.SetCallObserver(prevN)
-			active = nil
-		}()
-		err = fn()
-	}()
-	return p.report(time.Since(p.t0)), err
+	return &Session{p: p, prevT: tensor.SetObserver(p), prevN: nn.SetCallObserver(p)}, nil
+}
+
+// Stop ends the recording, restores the hooks, and returns the report;
+// later calls return the same report.
+func (s *Session) Stop() *Report {
+	if s.report == nil {
+		tensor.SetObserver(s.prevT)
+		nn.SetCallObserver(s.prevN)
+		active = nil
+		s.report = s.p.report(time.Since(s.p.t0))
+	}
+	return s.report
 }
 
 // Active reports whether a profile is being recorded.

@@ -201,6 +201,11 @@ func TestTrainingStepCounts(t *testing.T) {
 	if mt := r.ModuleTable(); !strings.Contains(mt, "  0 (Linear)") || !strings.Contains(mt, "Activations") {
 		t.Errorf("module table:\n%s", mt)
 	}
+	h := r.HTML(5)
+	if strings.Count(h, "<table") != 2 || strings.Count(h, "<tbody>\n<tr>") != 2 || !strings.Contains(h, `<th scope="row">0 (Linear)</th>`) ||
+		!strings.Contains(h, "<caption>Ops, by total time</caption>") || strings.Count(h, `<th scope="row">`) != 5+5 {
+		t.Errorf("HTML:\n%s", h)
+	}
 }
 
 func TestTraceJSON(t *testing.T) {
@@ -282,6 +287,13 @@ func TestRunIsolation(t *testing.T) {
 	})
 	if !errors.Is(err, boom) || r == nil || len(r.Events) != 1 {
 		t.Fatalf("Run with a failing fn: report %v, err %v; want the report of 1 event and the error", r, err)
+	}
+	s := must(Start())
+	if _, err := Start(); !errors.Is(err, ErrActive) {
+		t.Errorf("Start twice: %v, want ErrActive", err)
+	}
+	if a, b := s.Stop(), s.Stop(); a != b || len(a.Events) != 0 {
+		t.Errorf("Stop twice gave %p and %p with %d events", a, b, len(a.Events))
 	}
 	if Active() || tensor.SetObserver(nil) != nil || nn.SetCallObserver(nil) != nil {
 		t.Error("the hooks are still set after Run")

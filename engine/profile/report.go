@@ -257,6 +257,11 @@ func (r *Report) Total() Stats {
 // torch.profiler's key_averages().table(), followed by the totals per
 // phase and memory. limit > 0 keeps that many rows.
 func (r *Report) Table(limit int) string {
+	return r.opTable(limit).String() + r.footer()
+}
+
+// opTable holds the rows of Table.
+func (r *Report) opTable(limit int) *textTable {
 	ops := r.ByOp()
 	if limit > 0 && len(ops) > limit {
 		ops = ops[:limit]
@@ -267,13 +272,18 @@ func (r *Report) Table(limit int) string {
 		t.row(o.Name, fmt.Sprint(o.Calls), fmtDur(o.Time), fmtPct(o.Time, total.Time), fmtDur(o.Time/time.Duration(o.Calls)),
 			fmtDur(o.Forward), fmtDur(o.Backward), fmtCount(o.FLOPs), fmtRate(o.Stats), fmtIntensity(o.Stats), fmtBytes(o.AllocB))
 	}
-	return t.String() + r.footer(total)
+	return t
 }
 
 // ModuleTable formats the modules, each including its children, the most
 // time first, with their memory: parameters, activations (bytes allocated
 // by the forward ops) and the peak of live tensor memory during forward.
 func (r *Report) ModuleTable() string {
+	return r.moduleTable().String() + r.footer()
+}
+
+// moduleTable holds the rows of ModuleTable.
+func (r *Report) moduleTable() *textTable {
 	total := r.Total()
 	t := newTextTable("Module", "Calls", "Forward", "Backward", "Total", "%", "FLOPs", "GFLOP/s", "Params", "Activations", "Peak")
 	for _, m := range r.ByModule() {
@@ -285,11 +295,12 @@ func (r *Report) ModuleTable() string {
 		t.row(label, calls, fmtDur(m.Forward), fmtDur(m.Backward), fmtDur(m.Time), fmtPct(m.Time, total.Time),
 			fmtCount(m.FLOPs), fmtRate(m.Stats), params, fmtBytes(m.Activations), peak)
 	}
-	return t.String() + r.footer(total)
+	return t
 }
 
 // footer sums up the phases and memory under a table.
-func (r *Report) footer(total Stats) string {
+func (r *Report) footer() string {
+	total := r.Total()
 	var b strings.Builder
 	var parts []string
 	for _, ph := range r.Phases() {

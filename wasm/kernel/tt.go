@@ -27,6 +27,8 @@ func newTT() js.Value {
 		fns[name] = fn
 	}
 	tt := object(fns)
+	tt.Set("profile", newProfile())
+	tt.Set("plot", newPlot())
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue
