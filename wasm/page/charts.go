@@ -40,11 +40,17 @@ var chartTip dom.Element
 var chartsWired bool
 
 // enhanceCharts prepares the charts inside el, a freshly rendered SVG
-// display of cell c.
+// display of cell c, before it is added to the document.
 func enhanceCharts(c *cell, el dom.Element) {
 	wireCharts(c.nb)
 	for _, svg := range el.QuerySelectorAll("svg.tt-chart") {
-		key := chartKey(svg)
+		// The element is not in the document yet: the key comes from the cell.
+		title := ""
+		if t := svg.QuerySelector("title"); t != nil {
+			title = t.TextContent()
+		}
+		key := strconv.Itoa(c.index) + "\x00" + title
+		svg.SetAttribute("data-chart-key", key)
 		// The marks' <title> tooltips move into data-tip, read by our
 		// tooltip, and aria-label, read by screen readers; otherwise the
 		// browser would show its own tooltip on top of ours.
@@ -68,19 +74,6 @@ func enhanceCharts(c *cell, el dom.Element) {
 			}
 		}
 	}
-}
-
-// chartKey identifies a chart across re-renders: its cell and its title.
-func chartKey(svg dom.Element) string {
-	cellID := ""
-	if c := svg.Closest(".cell"); c != nil {
-		cellID = c.ID()
-	}
-	title := ""
-	if t := svg.QuerySelector("title"); t != nil {
-		title = t.TextContent()
-	}
-	return cellID + "\x00" + title
 }
 
 // wireCharts installs the document's pointer, click and key listeners once.
@@ -129,7 +122,7 @@ func toggleSeries(item dom.Element) {
 	name := item.GetAttribute("data-series")
 	hide := item.GetAttribute("aria-pressed") != "false"
 	setSeriesHidden(svg, name, hide)
-	key := chartKey(svg)
+	key := svg.GetAttribute("data-chart-key")
 	if hiddenSeries[key] == nil {
 		hiddenSeries[key] = map[string]bool{}
 	}
