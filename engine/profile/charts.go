@@ -161,8 +161,12 @@ func (r *Report) TimelineChart() plot.Timeline {
 // RooflineChart places each op with FLOPs (aggregated by name) under the
 // given ceilings.
 func (r *Report) RooflineChart(c Ceilings) plot.Roofline {
+	threads := fmt.Sprintf("%d threads", c.Threads)
+	if c.Threads == 1 {
+		threads = "1 thread"
+	}
 	rf := plot.Roofline{
-		Title:        fmt.Sprintf("Roofline (%s kernel, %d threads)", c.Kernel, c.Threads),
+		Title:        fmt.Sprintf("Roofline (%s kernel, %s)", c.Kernel, threads),
 		PeakGFLOPS:   c.GFLOPS,
 		BandwidthGBs: c.GBs,
 	}

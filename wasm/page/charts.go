@@ -87,6 +87,8 @@ func wireCharts(nb *notebook) {
 	setHidden(chartTip, true)
 	nb.doc.QuerySelector("body").AppendChild(chartTip)
 	nb.doc.AddEventListener("pointermove", false, func(e dom.Event) { chartHover(e.(*dom.PointerEvent)) })
+	// The tooltip is placed in the window: a scroll would leave it behind.
+	nb.doc.AddEventListener("scroll", true, func(dom.Event) { setHidden(chartTip, true) })
 	nb.doc.AddEventListener("click", false, func(e dom.Event) {
 		if item := legendItem(e.Target()); item != nil {
 			toggleSeries(item)
