@@ -39,7 +39,14 @@ func (b *ModuleBase) Errorf(format string, args ...any) error {
 // calls its children through Call. An error that does not yet name a
 // layer (one from a tensor op) is wrapped in m's LayerError, and while
 // Summary runs, Call records each module's output shape.
+//
+// Call is also where a CallObserver (the profiler) learns which module
+// is running.
 func Call(m Module, x *tensor.Tensor) (*tensor.Tensor, error) {
+	if callObserver != nil {
+		callObserver.Enter(m)
+		defer callObserver.Exit(m)
+	}
 	y, err := m.Forward(x)
 	if err != nil {
 		var le *LayerError
@@ -59,6 +66,26 @@ func Call(m Module, x *tensor.Tensor) (*tensor.Tensor, error) {
 // output. Like gradient tracking in package tensor it is process-wide:
 // the engine is driven from one goroutine.
 var observer func(m Module, out *tensor.Tensor)
+
+// CallObserver is told when each module called through Call starts and
+// ends its Forward. The profiler (engine/profile) uses it to attribute
+// every op to the layer that ran it, by the layer's path ("features.0").
+// Calls nest: a container's Enter comes before its children's.
+type CallObserver interface {
+	Enter(m Module)
+	Exit(m Module)
+}
+
+// callObserver is the current CallObserver; nil (the default) costs Call
+// one nil check.
+var callObserver CallObserver
+
+// SetCallObserver makes o the CallObserver (nil for none) and returns the
+// previous one. Like gradient tracking it is process-wide.
+func SetCallObserver(o CallObserver) (previous CallObserver) {
+	previous, callObserver = callObserver, o
+	return previous
+}
 
 // ShapeString formats a shape the way error messages and summaries show
 // it: [64, 1, 28, 28].

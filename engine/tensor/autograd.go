@@ -9,6 +9,7 @@ import "fmt"
 // input's shape, so no op has to handle broadcasting itself.
 type node struct {
 	op       string
+	tag      any // what the Observer returned for this op (see observe.go)
 	inputs   []*Tensor
 	saved    []savedTensor
 	backward func(g *Tensor) []*Tensor
@@ -43,7 +44,11 @@ func GradEnabled() bool { return noGradDepth == 0 }
 // tracked and some input requires them. saved lists the tensors whose
 // values backward reads; modifying one in place before backward is an
 // error at backward time (PyTorch's version-counter rule).
+//
+// Every differentiable op calls record once its output is computed, so it
+// is also where an Observer hears of the op, graph or no graph.
 func record(out *Tensor, op string, inputs []*Tensor, saved []*Tensor, backward func(g *Tensor) []*Tensor) {
+	tag := observe(op, inputs, out)
 	if !GradEnabled() {
 		return
 	}
@@ -54,7 +59,7 @@ func record(out *Tensor, op string, inputs []*Tensor, saved []*Tensor, backward 
 	if !need {
 		return
 	}
-	n := &node{op: op, inputs: inputs, backward: backward}
+	n := &node{op: op, tag: tag, inputs: inputs, backward: backward}
 	for _, s := range saved {
 		n.saved = append(n.saved, savedTensor{s, s.st.version})
 	}
@@ -141,6 +146,10 @@ func (t *Tensor) BackwardWith(opt BackwardOptions) error {
 	case !sameShape(g.shape, t.shape):
 		return fmt.Errorf("backward: gradient of shape %v does not match tensor of shape %v", g.shape, t.shape)
 	}
+	if observer != nil {
+		observer.BackwardStart(t)
+		defer observer.BackwardEnd(t)
+	}
 	order := topoSort(t)
 	var err error
 	NoGrad(func() { err = propagate(order, t, g.Detach()) })
@@ -196,7 +205,7 @@ func propagate(order []*Tensor, root, g *Tensor) error {
 		if err := t.node.check(t); err != nil {
 			return err
 		}
-		inGrads := t.node.backward(g)
+		inGrads := t.node.runBackward(t, g)
 		for j, in := range t.node.inputs {
 			if !in.requiresGrad || inGrads[j] == nil {
 				continue
@@ -209,6 +218,18 @@ func propagate(order []*Tensor, root, g *Tensor) error {
 		}
 	}
 	return nil
+}
+
+// runBackward calls the node's backward function for its output out,
+// telling the Observer, if any, when it starts and ends.
+func (n *node) runBackward(out, g *Tensor) []*Tensor {
+	if observer == nil {
+		return n.backward(g)
+	}
+	observer.NodeStart(n.op, out, g, n.tag)
+	grads := n.backward(g)
+	observer.NodeEnd(n.op, out, n.tag, grads)
+	return grads
 }
 
 // check returns an error when the graph was released or a saved tensor
@@ -241,9 +262,10 @@ func release(order []*Tensor) {
 func (t *Tensor) accumulateGrad(g *Tensor) {
 	if t.grad == nil {
 		t.grad = fromData(g.Data(), t.shape)
-		return
+	} else {
+		t.grad = must(t.grad.Add(g))
 	}
-	t.grad = must(t.grad.Add(g))
+	observe("accumulateGrad", []*Tensor{g}, t.grad)
 }
 
 // sumTo reduces a gradient of a broadcast shape to shape by summing over

@@ -165,6 +165,7 @@ func (t *Tensor) compare(name string, rel func(a, b float32) bool, u *Tensor) (*
 		}
 		w.next()
 	}
+	observe(name, []*Tensor{t, u}, out)
 	return out, nil
 }
 

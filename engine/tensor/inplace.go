@@ -114,6 +114,7 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 	}
 	copyInto(t, r)
 	t.st.version++
+	observe(op, []*Tensor{t}, t)
 	if tracking {
 		t.node, t.requiresGrad = r.node, r.requiresGrad
 	}

@@ -224,5 +224,6 @@ func OneHot(index *Tensor, numClasses int) (*Tensor, error) {
 		}
 		out.st.data[p*numClasses+c] = 1
 	}
+	observe("oneHot", []*Tensor{index}, out)
 	return out, nil
 }

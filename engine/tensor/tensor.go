@@ -58,7 +58,11 @@ func Scalar(v float32) *Tensor { return fromData([]float32{v}, nil) }
 // fromData wraps data, whose length must match shape, in a contiguous tensor.
 func fromData(data []float32, shape []int) *Tensor {
 	shape = append([]int{}, shape...)
-	return &Tensor{st: &storage{data: data}, shape: shape, strides: contiguousStrides(shape)}
+	t := &Tensor{st: &storage{data: data}, shape: shape, strides: contiguousStrides(shape)}
+	if observer != nil { // every new storage is made here: the profiler's Alloc hook
+		observer.Alloc(t, data)
+	}
+	return t
 }
 
 // empty makes an uninitialised (zero-filled) contiguous tensor of a shape

@@ -10,6 +10,7 @@ import (
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/optim"
+	"tinytorch/engine/profile"
 	"tinytorch/engine/tensor"
 )
 
@@ -171,7 +172,8 @@ func (r *run) trainStep(b Batch, acc *accumulator, p *Progress) (float64, error)
 	if err := r.clipOrCheckGrads(p, buffers); err != nil {
 		return 0, err
 	}
-	if err := t.Optimizer.Step(); err != nil {
+	// The optimizer phase of a profile (engine/profile), if one is recorded.
+	if err := profile.Phase(profile.PhaseOptimizer, t.Optimizer.Step); err != nil {
 		return 0, err
 	}
 	t.step++

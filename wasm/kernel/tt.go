@@ -37,6 +37,8 @@ func newTT() js.Value {
 	tt.Set("train", newTrain())
 	tt.Set("data", newData())
 	tt.Set("kernels", newKernels())
+	tt.Set("profile", newProfile())
+	tt.Set("plot", newPlot())
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue

@@ -115,6 +115,8 @@ func (o *outputArea) renderDisplay(data js.Value) dom.Element {
 	switch {
 	case data.Get(tensorMIME).Truthy():
 		return o.renderTensor(data.Get(tensorMIME))
+	case data.Get(downloadMIME).Truthy():
+		return o.renderDownload(data.Get(downloadMIME))
 	case data.Get("image/png").Truthy():
 		img := nb.doc.CreateElement("img")
 		img.SetAttribute("src", "data:image/png;base64,"+data.Get("image/png").String())
@@ -127,6 +129,7 @@ func (o *outputArea) renderDisplay(data js.Value) dom.Element {
 	case data.Get("image/svg+xml").Truthy():
 		div := nb.el("div", "output-display output-svg", "")
 		div.SetInnerHTML(data.Get("image/svg+xml").String())
+		enhanceCharts(o.c, div)
 		return div
 	case data.Get("text/html").Truthy():
 		div := nb.el("div", "output-display output-html", "")

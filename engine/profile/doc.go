@@ -1,0 +1,57 @@
+// Package profile is TinyTorch's profiler: it records every op the engine
+// executes while a function runs — its name, input shapes, module, phase,
+// wall time, FLOPs, bytes moved and tensors allocated — and the peak of
+// live tensor memory, then reports them as tables, charts and a trace.
+//
+//	r, err := profile.Run(func() error {
+//		out, err := nn.Call(model, x)
+//		…
+//		if err := l.Backward(); err != nil {
+//			return err
+//		}
+//		return profile.Phase(profile.PhaseOptimizer, opt.Step)
+//	})
+//	fmt.Print(r.Table(0))          // ops by total time, like torch.profiler
+//	fmt.Print(r.ModuleTable())     // time and memory per layer
+//	trace, _ := r.TraceJSON()      // open in ui.perfetto.dev
+//	svg, _ := r.Chart("roofline")  // or "ops", "timeline", "memory", "layers"
+//
+// # How it sees the ops
+//
+// Package tensor reports to a tensor.Observer from three central places:
+// where storages are allocated, where every op records its autograd node
+// (graph or no graph), and where Backward runs each node. Package nn
+// reports each module's forward through nn.Call (nn.CallObserver), which
+// gives every op its module path, such as "features.0 (Conv2d)". With no
+// profile running, those hooks are a nil check each: BenchmarkTrainStep
+// shows no difference from the engine without them.
+//
+// # What the numbers mean
+//
+//   - Time. A backward node is timed from start to end. A forward op is
+//     reported only when it ends, so its time runs from the end of the
+//     previous event (or module boundary) to its own end; a view (reshape,
+//     transpose …) is given no time, since it only computes a shape. Time
+//     spent outside ops (an optimizer's own loops, JavaScript between two
+//     calls) is therefore not charged to any op, and the tables say how
+//     much of the wall time the ops cover.
+//   - Phases. Ops inside a Backward call are "backward"; ops inside
+//     Phase(name, fn) are in that phase (the trainer marks its optimizer
+//     step "optimizer"); all others are "forward".
+//   - FLOPs and bytes come from an analytic model of each op (cost.go):
+//     2·n·k·m for a matmul, one per element for elementwise ops, one per
+//     input element for reductions, none for views and copies. A
+//     convolution counts as its unfold and matmul.
+//   - Memory. A tensor's storage is live from its allocation until the Go
+//     garbage collector frees it; the peak is the most tensor memory
+//     allocated during the profile that was live at once. Go frees memory
+//     only when the collector runs, so this is what the process really
+//     held, above what a reference-counted runtime would need. Storages
+//     of fewer than 4 values are not followed.
+//
+// Phase is cheap when no profile is running, so library code such as the
+// trainer can mark its phases unconditionally. Profiles do not nest, and
+// like the rest of the engine the profiler expects one goroutine.
+//
+// The package uses only the Go standard library and the engine.
+package profile

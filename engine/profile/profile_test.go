@@ -1,0 +1,329 @@
+package profile
+
+import (
+	"encoding/json"
+	"errors"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"testing"
+
+	"tinytorch/engine/loss"
+	"tinytorch/engine/nn"
+	"tinytorch/engine/optim"
+	"tinytorch/engine/tensor"
+)
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// names lists the events' names.
+func names(r *Report) []string {
+	var out []string
+	for _, e := range r.Events {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// only returns the one event called name.
+func only(t *testing.T, r *Report, name string) Event {
+	t.Helper()
+	var found []Event
+	for _, e := range r.Events {
+		if e.Name == name {
+			found = append(found, e)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d events called %s, want 1; events: %v", len(found), name, names(r))
+	}
+	return found[0]
+}
+
+func TestMatmulCounts(t *testing.T) {
+	a, b := must(tensor.Ones(3, 4)), must(tensor.Ones(4, 5))
+	r := must(Run(func() error { _, err := a.Matmul(b); return err }))
+	want := []string{"expand", "reshape", "expand", "reshape", "matmul", "reshape"}
+	if got := names(r); !slices.Equal(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	e := only(t, r, "matmul")
+	if e.FLOPs != 2*3*4*5 || e.BytesRead != (12+20)*4 || e.BytesWritten != 15*4 {
+		t.Errorf("matmul: %d FLOPs, %d bytes read, %d written; want 120, 128, 60", e.FLOPs, e.BytesRead, e.BytesWritten)
+	}
+	if !slices.EqualFunc(e.Shapes, [][]int{{1, 3, 4}, {1, 4, 5}}, slices.Equal) || e.Phase != PhaseForward || e.Module != "" {
+		t.Errorf("matmul: shapes %v, phase %q, module %q", e.Shapes, e.Phase, e.Module)
+	}
+	if e.Allocs != 1 || e.AllocBytes != 60 {
+		t.Errorf("matmul allocated %d tensors, %d bytes; want 1, 60", e.Allocs, e.AllocBytes)
+	}
+	if tot := r.Total(); tot.FLOPs != 120 {
+		t.Errorf("total FLOPs %d, want 120 (views cost none)", tot.FLOPs)
+	}
+}
+
+func TestReluCountsForwardAndBackward(t *testing.T) {
+	x := must(tensor.Randn(2, 5))
+	must(0, x.SetRequiresGrad(true))
+	r := must(Run(func() error { return x.Relu().SumAll().Backward() }))
+	want := []string{"relu", "sum", "sumBackward", "reluBackward", "accumulateGrad"}
+	if got := names(r); !slices.Equal(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	if e := only(t, r, "relu"); e.FLOPs != 10 || e.BytesRead != 40 || e.BytesWritten != 40 {
+		t.Errorf("relu: %d FLOPs, %d/%d bytes; want 10, 40/40", e.FLOPs, e.BytesRead, e.BytesWritten)
+	}
+	if e := only(t, r, "sum"); e.FLOPs != 10 {
+		t.Errorf("sum: %d FLOPs, want 10", e.FLOPs)
+	}
+	e := only(t, r, "reluBackward")
+	if e.FLOPs != 20 || e.Phase != PhaseBackward || e.Op != "relu" {
+		t.Errorf("reluBackward: %d FLOPs, phase %q, op %q; want 20, backward, relu", e.FLOPs, e.Phase, e.Op)
+	}
+}
+
+func TestConvCountsByModule(t *testing.T) {
+	conv := must(nn.NewConv2d(2, 3, 3, nn.ConvOptions{}))
+	model := nn.NewSequential(conv, nn.NewReLU())
+	x := must(tensor.Rand(1, 2, 5, 5))
+	r := must(Run(func() error { _, err := nn.Call(model, x); return err }))
+	// Unfold: 1×18×9 columns; matmul [1, 3, 18] × [1, 18, 9]; bias add on 27 outputs.
+	if e := only(t, r, "matmul"); e.FLOPs != 2*3*18*9 || e.Module != "0 (Conv2d)" {
+		t.Errorf("conv matmul: %d FLOPs in %q, want 972 in 0 (Conv2d)", e.FLOPs, e.Module)
+	}
+	if e := only(t, r, "unfold"); e.FLOPs != 0 || e.BytesRead != 50*4 || e.BytesWritten != 162*4 {
+		t.Errorf("unfold: %d FLOPs, %d/%d bytes; want 0, 200/648", e.FLOPs, e.BytesRead, e.BytesWritten)
+	}
+	mods := map[string]ModuleStats{}
+	for _, m := range r.ByModule() {
+		mods[m.Label] = m
+	}
+	if m := mods["0 (Conv2d)"]; m.FLOPs != 972+27 || m.Params != (54+3)*4 || m.ForwardCalls != 1 || m.Depth != 1 {
+		t.Errorf("0 (Conv2d): %d FLOPs, %d param bytes, %d calls, depth %d; want 999, 228, 1, 1", m.FLOPs, m.Params, m.ForwardCalls, m.Depth)
+	}
+	if m := mods["Sequential"]; m.FLOPs != 999+27 || m.Params != 228 || m.Depth != 0 {
+		t.Errorf("Sequential: %d FLOPs, %d param bytes, depth %d; want 1026 (ReLU included), 228, 0", m.FLOPs, m.Params, m.Depth)
+	}
+	if m := mods["1 (ReLU)"]; m.FLOPs != 27 || m.Activations != 27*4 {
+		t.Errorf("1 (ReLU): %d FLOPs, %d activation bytes; want 27, 108", m.FLOPs, m.Activations)
+	}
+}
+
+// trainStep profiles one SGD step of a 4-8-3 MLP on a batch of 5.
+func trainStep(t *testing.T) *Report {
+	t.Helper()
+	tensor.ManualSeed(3)
+	model := nn.NewSequential(must(nn.NewLinear(4, 8, true)), nn.NewReLU(), must(nn.NewLinear(8, 3, true)))
+	x, y := must(tensor.Randn(5, 4)), must(tensor.Randint(0, 3, 5))
+	opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.1}))
+	r, err := Run(func() error {
+		opt.ZeroGrad()
+		out, err := nn.Call(model, x)
+		if err != nil {
+			return err
+		}
+		l, err := loss.CrossEntropy{}.Forward(out, y)
+		if err != nil {
+			return err
+		}
+		if err := l.Backward(); err != nil {
+			return err
+		}
+		return Phase(PhaseOptimizer, opt.Step)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestTrainingStepCounts(t *testing.T) {
+	r := trainStep(t)
+	count := map[string]int{}
+	for _, ph := range r.Phases() {
+		count[ph.Phase] = ph.Calls
+	}
+	// Forward: 2 Linear layers of 9 events (permute, expand, reshape,
+	// expand, clone, reshape, matmul, reshape, add), relu, and the loss's
+	// 13 (max sub exp sum log add sub unsqueeze gather squeeze neg sum div).
+	// Backward: 29 nodes, 6 sums and reshapes that reduce broadcast
+	// gradients, 2 gradient additions and 4 accumulations. Optimizer: per
+	// parameter, expand, clone and copy_.
+	want := map[string]int{PhaseForward: 32, PhaseBackward: 39, PhaseOptimizer: 12}
+	for ph, n := range want {
+		if count[ph] != n {
+			t.Errorf("%s: %d events, want %d", ph, count[ph], n)
+		}
+	}
+	ops := map[string]OpStats{}
+	for _, o := range r.ByOp() {
+		ops[o.Name] = o
+	}
+	// Linear 1: 2·5·4·8 = 320; Linear 2: 2·5·8·3 = 240. Backward: both
+	// gradients of the second (480), only the weight's of the first (320),
+	// since the input needs none.
+	if ops["matmul"].Calls != 2 || ops["matmul"].FLOPs != 560 {
+		t.Errorf("matmul: %d calls, %d FLOPs; want 2, 560", ops["matmul"].Calls, ops["matmul"].FLOPs)
+	}
+	if ops["matmulBackward"].FLOPs != 800 {
+		t.Errorf("matmulBackward: %d FLOPs, want 800", ops["matmulBackward"].FLOPs)
+	}
+	if ops["accumulateGrad"].Calls != 4 || ops["copy_"].Calls != 4 {
+		t.Errorf("accumulateGrad %d, copy_ %d; want 4 each (one per parameter)", ops["accumulateGrad"].Calls, ops["copy_"].Calls)
+	}
+	var labels []string
+	for _, m := range r.ByModule() {
+		labels = append(labels, m.Label)
+	}
+	slices.Sort(labels)
+	if want := []string{"(outside modules)", "0 (Linear)", "1 (ReLU)", "2 (Linear)", "Sequential"}; !slices.Equal(labels, want) {
+		t.Errorf("modules %v, want %v", labels, want)
+	}
+	for _, e := range r.Events {
+		if e.Name == "matmulBackward" && !strings.HasSuffix(e.Module, "(Linear)") {
+			t.Errorf("matmulBackward attributed to %q, want its Linear layer", e.Module)
+		}
+		if e.Duration < 0 || e.Start < 0 || e.Start+e.Duration > r.Wall {
+			t.Errorf("%s: start %v, duration %v outside the wall time %v", e.Name, e.Start, e.Duration, r.Wall)
+		}
+	}
+	table := r.Table(0)
+	for _, s := range []string{"Name", "GFLOP/s", "matmulBackward", "Wall time", "optimizer"} {
+		if !strings.Contains(table, s) {
+			t.Errorf("the table lacks %q:\n%s", s, table)
+		}
+	}
+	if mt := r.ModuleTable(); !strings.Contains(mt, "  0 (Linear)") || !strings.Contains(mt, "Activations") {
+		t.Errorf("module table:\n%s", mt)
+	}
+	h := r.HTML(5)
+	if strings.Count(h, "<table") != 2 || strings.Count(h, "<tbody>\n<tr>") != 2 || !strings.Contains(h, `<th scope="row">0 (Linear)</th>`) ||
+		!strings.Contains(h, "<caption>Ops, by total time</caption>") || strings.Count(h, `<th scope="row">`) != 5+5 {
+		t.Errorf("HTML:\n%s", h)
+	}
+}
+
+func TestTraceJSON(t *testing.T) {
+	r := trainStep(t)
+	raw := must(r.TraceJSON())
+	var trace struct {
+		TraceEvents []struct {
+			Name string         `json:"name"`
+			Ph   string         `json:"ph"`
+			Ts   *float64       `json:"ts"`
+			Dur  *float64       `json:"dur"`
+			Pid  *int           `json:"pid"`
+			Tid  *int           `json:"tid"`
+			Cat  string         `json:"cat"`
+			Args map[string]any `json:"args"`
+		} `json:"traceEvents"`
+	}
+	if err := json.Unmarshal(raw, &trace); err != nil {
+		t.Fatalf("invalid JSON: %v", err)
+	}
+	kinds := map[string]int{}
+	seen := map[string]bool{}
+	for i, e := range trace.TraceEvents {
+		kinds[e.Ph]++
+		seen[e.Cat+":"+e.Name] = true
+		if e.Pid == nil || e.Tid == nil || e.Name == "" {
+			t.Fatalf("event %d lacks name, pid or tid: %+v", i, e)
+		}
+		switch e.Ph {
+		case "X":
+			if e.Ts == nil || e.Dur == nil || *e.Ts < 0 || *e.Dur < 0 {
+				t.Fatalf("complete event %d (%s) without a valid ts and dur", i, e.Name)
+			}
+		case "C", "M":
+		default:
+			t.Fatalf("event %d has phase %q", i, e.Ph)
+		}
+	}
+	if kinds["X"] != len(r.Events)+4+2 || kinds["C"] != len(r.Events) || kinds["M"] != 2 {
+		t.Errorf("event kinds %v; want %d X (events, 4 modules, backward and optimizer phases), %d C, 2 M", kinds, len(r.Events)+6, len(r.Events))
+	}
+	for _, want := range []string{"module:0 (Linear)", "module:Sequential", "phase:backward", "phase:optimizer", "forward:matmul", "backward:matmulBackward"} {
+		if !seen[want] {
+			t.Errorf("no %s in the trace", want)
+		}
+	}
+}
+
+func TestPeakMemory(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1)) // nothing is freed during the test
+	r := must(Run(func() error {
+		a := must(tensor.Zeros(100))  // 400 bytes
+		b := a.AddScalar(1)           // a 4-byte scalar (not followed) and 400 bytes
+		c := must(b.Reshape(10, 10))  // a view: no storage
+		_ = must(tensor.Zeros(25, 4)) // 400 bytes more
+		_ = c
+		return nil
+	}))
+	if r.Allocs != 4 || r.AllocBytes != 1204 || r.PeakBytes != 1200 {
+		t.Errorf("%d allocations, %d bytes, peak %d; want 4, 1204, 1200", r.Allocs, r.AllocBytes, r.PeakBytes)
+	}
+}
+
+func TestRunIsolation(t *testing.T) {
+	ran := false
+	if err := Phase("x", func() error { ran = true; return nil }); err != nil || !ran {
+		t.Fatalf("Phase without a profile: ran %v, err %v", ran, err)
+	}
+	boom := errors.New("boom")
+	r, err := Run(func() error {
+		if _, err := Run(func() error { return nil }); !errors.Is(err, ErrActive) {
+			t.Errorf("nested Run: %v, want ErrActive", err)
+		}
+		if !Active() {
+			t.Error("Active is false inside Run")
+		}
+		must(tensor.Ones(2)).Exp()
+		return boom
+	})
+	if !errors.Is(err, boom) || r == nil || len(r.Events) != 1 {
+		t.Fatalf("Run with a failing fn: report %v, err %v; want the report of 1 event and the error", r, err)
+	}
+	s := must(Start())
+	if _, err := Start(); !errors.Is(err, ErrActive) {
+		t.Errorf("Start twice: %v, want ErrActive", err)
+	}
+	if a, b := s.Stop(), s.Stop(); a != b || len(a.Events) != 0 {
+		t.Errorf("Stop twice gave %p and %p with %d events", a, b, len(a.Events))
+	}
+	if Active() || tensor.SetObserver(nil) != nil || nn.SetCallObserver(nil) != nil {
+		t.Error("the hooks are still set after Run")
+	}
+}
+
+func TestCharts(t *testing.T) {
+	r := trainStep(t)
+	for _, kind := range ChartKinds {
+		svg, err := r.Chart(kind)
+		if err != nil {
+			t.Errorf("%s: %v", kind, err)
+			continue
+		}
+		if !strings.HasPrefix(svg, "<svg") || !strings.Contains(svg, "data-series=") {
+			t.Errorf("%s: not an SVG chart with series: %.200s", kind, svg)
+		}
+	}
+	if bar := r.OpsChart(); len(bar.Series) != 3 || bar.Series[0].Name != PhaseForward || bar.Series[1].Name != PhaseBackward || bar.Series[2].Name != PhaseOptimizer {
+		t.Errorf("ops chart series %+v, want forward, backward, optimizer", bar.Series)
+	}
+	if _, err := r.Chart("pie"); err == nil || !strings.Contains(err.Error(), "ops, timeline, roofline, memory, layers") {
+		t.Errorf("unknown chart: %v", err)
+	}
+	empty := must(Run(func() error { return nil }))
+	if _, err := empty.Chart("ops"); err == nil {
+		t.Error("a chart of an empty profile is not an error")
+	}
+	c := MeasureCeilings()
+	if c.GFLOPS <= 0 || c.GBs <= 0 || c.Kernel == "" {
+		t.Errorf("ceilings %+v", c)
+	}
+}

@@ -1,0 +1,442 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"fmt"
+	"html"
+	"strings"
+	"syscall/js"
+
+	"tinytorch/engine/plot"
+)
+
+// Bindings of engine/plot: tt.plot.line, bar, histogram and images draw
+// the same SVG charts as the CLI. Each returns a displayable object (its
+// __ttBundle holds the SVG); the page makes them interactive (hover
+// read-outs, legend toggles). A line chart can grow: chart.append(name,
+// x, y) adds a point, and display(chart)'s handle.update(chart) redraws
+// it in place, for a live loss curve.
+
+// newPlot builds tt.plot.
+func newPlot() js.Value {
+	lineCharts = newLineCharts()
+	return object(map[string]binding{
+		"line":      plotLine,
+		"bar":       plotBar,
+		"histogram": plotHistogram,
+		"images":    plotImages,
+	})
+}
+
+// lineCharts are the JavaScript line chart objects, made by newPlot (the
+// page role, which shares this binary, has no tt).
+var lineCharts *goObjects[*plot.Line]
+
+func newLineCharts() *goObjects[*plot.Line] {
+	return newGoObjects("LineChart", map[string]func(l *plot.Line, this js.Value, args []js.Value) (any, error){
+		// append(name, x, y) adds a point to the series name and redraws.
+		"append": func(l *plot.Line, this js.Value, args []js.Value) (any, error) {
+			const name = "chart.append"
+			if len(args) != 3 || args[0].Type() != js.TypeString {
+				return nil, fmt.Errorf("%s: expected (series name, x, y), such as chart.append('train', step, loss)", name)
+			}
+			x, err := floatArg(name, args, 1, "x", 0)
+			if err != nil {
+				return nil, err
+			}
+			y, err := floatArg(name, args, 2, "y", 0)
+			if err != nil {
+				return nil, err
+			}
+			l.Append(args[0].String(), x, y)
+			return this, setSVGBundle(this, l.SVG)
+		},
+		// svg() returns the chart's SVG markup.
+		"svg": func(l *plot.Line, _ js.Value, _ []js.Value) (any, error) { return l.SVG() },
+	})
+}
+
+// plotLine is tt.plot.line(data, options): data is an array of y values,
+// a 1-D tensor, an object {name: values} or an array of {name, x, y}.
+func plotLine(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.plot.line"
+	series, err := lineSeries(name, arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	o := plotOptions{name: name, v: arg(args, 1)}
+	l := &plot.Line{
+		Title: o.str("title"), XLabel: o.str("xLabel"), YLabel: o.str("yLabel"), XUnit: o.str("xUnit"), YUnit: o.str("yUnit"),
+		LogX: o.flag("logX"), LogY: o.flag("logY"), Markers: o.flag("markers"),
+		XRange: o.pair("xRange"), YRange: o.pair("yRange"), Width: o.int("width"), Height: o.int("height"),
+		Series: series,
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	obj := lineCharts.wrap(l)
+	if len(series) == 0 {
+		// An empty chart to append to: it shows once it has a point.
+		obj.Set("__ttBundle", map[string]any{"text/plain": "[empty line chart: call append(name, x, y)]"})
+		return obj, nil
+	}
+	return obj, setSVGBundle(obj, l.SVG)
+}
+
+// lineSeries reads the data of tt.plot.line.
+func lineSeries(name string, v js.Value) ([]plot.Series, error) {
+	switch {
+	case v.IsUndefined() || v.IsNull():
+		return nil, nil
+	case isArray(v) && v.Length() > 0 && v.Index(0).Type() == js.TypeObject && !isArray(v.Index(0)) && !isTensor(v.Index(0)):
+		out := make([]plot.Series, v.Length())
+		for i := range out {
+			s := v.Index(i)
+			y, err := floats(fmt.Sprintf("%s: series %d y", name, i), s.Get("y"))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = plot.Series{Name: optString(s.Get("name")), Y: y}
+			if x := s.Get("x"); !x.IsUndefined() {
+				if out[i].X, err = floats(fmt.Sprintf("%s: series %d x", name, i), x); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return out, nil
+	case v.Type() == js.TypeObject && !isArray(v) && !isTensor(v) && !isTypedArray(v):
+		keys := js.Global().Get("Object").Call("keys", v)
+		out := make([]plot.Series, keys.Length())
+		for i := range out {
+			k := keys.Index(i).String()
+			y, err := floats(fmt.Sprintf("%s: series %q", name, k), v.Get(k))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = plot.Series{Name: k, Y: y}
+		}
+		return out, nil
+	}
+	y, err := floats(name+": data", v)
+	if err != nil {
+		return nil, err
+	}
+	return []plot.Series{{Y: y}}, nil
+}
+
+// plotBar is tt.plot.bar(categories, values, options): values is an array
+// (one series) or an object {name: values} (grouped, or stacked with
+// {stacked: true}).
+func plotBar(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.plot.bar"
+	cats := arg(args, 0)
+	if !isArray(cats) {
+		return nil, fmt.Errorf("%s: expected (categories, values, options), such as tt.plot.bar(['a', 'b'], [1, 2]); got %s first", name, describeJS(cats))
+	}
+	b := plot.Bar{}
+	for i := 0; i < cats.Length(); i++ {
+		b.Categories = append(b.Categories, plainString(cats.Index(i)))
+	}
+	vals := arg(args, 1)
+	if vals.Type() == js.TypeObject && !isArray(vals) && !isTensor(vals) && !isTypedArray(vals) {
+		keys := js.Global().Get("Object").Call("keys", vals)
+		for i := 0; i < keys.Length(); i++ {
+			k := keys.Index(i).String()
+			y, err := floats(fmt.Sprintf("%s: series %q", name, k), vals.Get(k))
+			if err != nil {
+				return nil, err
+			}
+			b.Series = append(b.Series, plot.BarSeries{Name: k, Values: y})
+		}
+	} else {
+		y, err := floats(name+": values", vals)
+		if err != nil {
+			return nil, err
+		}
+		b.Series = []plot.BarSeries{{Values: y}}
+	}
+	o := plotOptions{name: name, v: arg(args, 2)}
+	b.Title, b.Stacked, b.Horizontal, b.ShowValues = o.str("title"), o.flag("stacked"), o.flag("horizontal"), o.flag("showValues")
+	b.ValueLabel, b.ValueUnit, b.CategoryLabel = o.str("valueLabel"), o.str("valueUnit"), o.str("categoryLabel")
+	b.Width, b.Height = o.int("width"), o.int("height")
+	if o.err != nil {
+		return nil, o.err
+	}
+	return svgValue(b.SVG())
+}
+
+// plotHistogram is tt.plot.histogram(x, options): the values of a tensor
+// or an array in equal bins.
+func plotHistogram(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.plot.histogram"
+	v, err := floats(name, arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]float32, len(v))
+	for i, x := range v {
+		vals[i] = float32(x)
+	}
+	o := plotOptions{name: name, v: arg(args, 1)}
+	h := plot.Histogram{Title: o.str("title"), XLabel: o.str("xLabel"), XUnit: o.str("xUnit"), Values: vals,
+		Bins: o.int("bins"), LogCount: o.flag("logCount"), Width: o.int("width"), Height: o.int("height")}
+	if o.err != nil {
+		return nil, o.err
+	}
+	return svgValue(h.SVG())
+}
+
+// plotImages is tt.plot.images(x, options): a grid of the grayscale
+// images of a tensor [N, H, W] or [N, 1, H, W] (or one [H, W]), with
+// options labels (an array or a tensor), columns, scale, invert, title.
+func plotImages(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.plot.images"
+	t, err := tensors.operand(name, arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	s := t.Shape()
+	switch {
+	case len(s) == 2:
+		s = []int{1, s[0], s[1]}
+	case len(s) == 4 && s[1] == 1:
+		s = []int{s[0], s[2], s[3]}
+	case len(s) == 3:
+	default:
+		return nil, fmt.Errorf("%s: tensor of shape %v, expected [N, H, W], [N, 1, H, W] or [H, W]", name, t.Shape())
+	}
+	o := plotOptions{name: name, v: arg(args, 1)}
+	var labels []string
+	if l := option(args, 1, "labels"); !l.IsUndefined() && !l.IsNull() {
+		if lt, ok := tensors.unwrap(l); ok {
+			for _, x := range lt.Data() {
+				labels = append(labels, fmt.Sprint(x))
+			}
+		} else if isArray(l) {
+			for i := 0; i < l.Length(); i++ {
+				labels = append(labels, plainString(l.Index(i)))
+			}
+		} else {
+			return nil, fmt.Errorf("%s: labels must be an array or a tensor, got %s", name, describeJS(l))
+		}
+	}
+	data := t.Data()
+	n, h, w := s[0], s[1], s[2]
+	g := plot.ImageGrid{Title: o.str("title"), Columns: o.int("columns"), Scale: o.int("scale"), Invert: o.flag("invert")}
+	for i := range n {
+		im := plot.Image{Pixels: data[i*h*w : (i+1)*h*w], Width: w, Height: h}
+		if i < len(labels) {
+			im.Label = labels[i]
+		}
+		g.Images = append(g.Images, im)
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	return svgValue(g.SVG())
+}
+
+// svgValue wraps a chart's SVG as a displayable object.
+func svgValue(svg string, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return richValue(svgBundle(svg)), nil
+}
+
+// svgBundle shows an SVG chart, with its text alternative (the <desc>) as
+// the plain-text form.
+func svgBundle(svg string) bundle {
+	text := "[chart]"
+	if i := strings.Index(svg, "<desc"); i >= 0 {
+		if j := strings.Index(svg[i:], ">"); j >= 0 {
+			if k := strings.Index(svg[i+j:], "</desc>"); k >= 0 {
+				text = html.UnescapeString(svg[i+j+1 : i+j+k])
+			}
+		}
+	}
+	return bundle{"image/svg+xml": svg, "text/plain": text}
+}
+
+// setSVGBundle redraws obj's display from draw.
+func setSVGBundle(obj js.Value, draw func() (string, error)) error {
+	svg, err := draw()
+	if err != nil {
+		return err
+	}
+	obj.Set("__ttBundle", map[string]any(svgBundle(svg)))
+	return nil
+}
+
+// floats reads numbers from a tensor, an array (nested arrays are
+// flattened) or a typed array.
+func floats(name string, v js.Value) ([]float64, error) {
+	if t, ok := tensors.unwrap(v); ok {
+		d := t.Data()
+		out := make([]float64, len(d))
+		for i, x := range d {
+			out[i] = float64(x)
+		}
+		return out, nil
+	}
+	if !isArray(v) && !isTypedArray(v) {
+		return nil, fmt.Errorf("%s: expected numbers (an array or a tensor), got %s", name, describeJS(v))
+	}
+	var out []float64
+	var walk func(x any) error
+	walk = func(x any) error {
+		switch x := x.(type) {
+		case float64:
+			out = append(out, x)
+		case nil:
+			out = append(out, nan())
+		case []any:
+			for _, e := range x {
+				if err := walk(e); err != nil {
+					return err
+				}
+			}
+		default:
+			return fmt.Errorf("%s: expected numbers, found %v", name, x)
+		}
+		return nil
+	}
+	return out, walk(toGo(v))
+}
+
+func nan() float64 { var z float64; return z / z }
+
+// isTensor reports whether v is a tensor object.
+func isTensor(v js.Value) bool { _, ok := tensors.unwrap(v); return ok }
+
+// optString reads a string that may be missing.
+func optString(v js.Value) string {
+	if v.Type() == js.TypeString {
+		return v.String()
+	}
+	return ""
+}
+
+// plainString is String(v).
+func plainString(v js.Value) string { return js.Global().Call("String", v).String() }
+
+// plotOptions reads a chart's options object, keeping the first error.
+type plotOptions struct {
+	name string
+	v    js.Value
+	err  error
+}
+
+func (o *plotOptions) get(key string) js.Value {
+	if o.v.Type() != js.TypeObject || isArray(o.v) {
+		return js.Undefined()
+	}
+	return o.v.Get(key)
+}
+
+func (o *plotOptions) fail(key, want string, v js.Value) {
+	if o.err == nil {
+		o.err = fmt.Errorf("%s: option %s must be %s, got %s", o.name, key, want, describeJS(v))
+	}
+}
+
+func (o *plotOptions) str(key string) string {
+	v := o.get(key)
+	if v.IsUndefined() || v.IsNull() {
+		return ""
+	}
+	if v.Type() != js.TypeString {
+		o.fail(key, "a string", v)
+		return ""
+	}
+	return v.String()
+}
+
+func (o *plotOptions) flag(key string) bool {
+	v := o.get(key)
+	if v.IsUndefined() || v.IsNull() {
+		return false
+	}
+	if v.Type() != js.TypeBoolean {
+		o.fail(key, "true or false", v)
+		return false
+	}
+	return v.Bool()
+}
+
+func (o *plotOptions) int(key string) int {
+	v := o.get(key)
+	if v.IsUndefined() || v.IsNull() {
+		return 0
+	}
+	if v.Type() != js.TypeNumber || v.Float() != float64(v.Int()) {
+		o.fail(key, "an integer", v)
+		return 0
+	}
+	return v.Int()
+}
+
+func (o *plotOptions) pair(key string) [2]float64 {
+	v := o.get(key)
+	if v.IsUndefined() || v.IsNull() {
+		return [2]float64{}
+	}
+	if !isArray(v) || v.Length() != 2 || v.Index(0).Type() != js.TypeNumber || v.Index(1).Type() != js.TypeNumber {
+		o.fail(key, "an array [min, max]", v)
+		return [2]float64{}
+	}
+	return [2]float64{v.Index(0).Float(), v.Index(1).Float()}
+}
+
+// goObjects gives Go values (a chart, a profile report) a JavaScript face:
+// objects whose prototype holds the methods and whose _h field is a
+// handle into a Go table. A FinalizationRegistry drops the Go value when
+// JavaScript collects the object.
+type goObjects[T any] struct {
+	kind     string
+	proto    js.Value
+	registry js.Value
+	table    map[int]T
+	next     int
+}
+
+func newGoObjects[T any](kind string, methods map[string]func(v T, this js.Value, args []js.Value) (any, error)) *goObjects[T] {
+	o := &goObjects[T]{kind: kind, table: map[int]T{}}
+	ms := map[string]binding{}
+	for name, m := range methods {
+		ms[name] = func(this js.Value, args []js.Value) (any, error) {
+			v, ok := o.get(this)
+			if !ok {
+				return nil, fmt.Errorf("%s: called on something that is not a %s", name, kind)
+			}
+			return m(v, this, args)
+		}
+	}
+	o.proto = object(ms)
+	o.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
+		delete(o.table, args[0].Int())
+		return nil
+	}))
+	return o
+}
+
+// wrap makes the JavaScript object of v.
+func (o *goObjects[T]) wrap(v T) js.Value {
+	o.next++
+	o.table[o.next] = v
+	obj := js.Global().Get("Object").Call("create", o.proto)
+	obj.Set("_h", o.next)
+	o.registry.Call("register", obj, o.next)
+	return obj
+}
+
+// get returns the Go value behind a JavaScript object.
+func (o *goObjects[T]) get(v js.Value) (T, bool) {
+	var zero T
+	if v.Type() != js.TypeObject || !o.proto.Call("isPrototypeOf", v).Bool() {
+		return zero, false
+	}
+	x, ok := o.table[v.Get("_h").Int()]
+	return x, ok
+}
