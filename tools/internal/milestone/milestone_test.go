@@ -1,4 +1,4 @@
-package main
+package milestone
 
 import (
 	"os"
@@ -10,7 +10,7 @@ import (
 )
 
 // mnistDir is the npm package, relative to this folder.
-var mnistDir = filepath.Join("..", "..", data.MNISTPackageDir)
+var mnistDir = filepath.Join("..", "..", "..", data.MNISTPackageDir)
 
 func needDigits(tb testing.TB) {
 	tb.Helper()
@@ -24,7 +24,7 @@ func needDigits(tb testing.TB) {
 // The full run is BenchmarkMLPDigits and `go run ./tools/milestones`.
 func TestMLPDigitsLearns(t *testing.T) {
 	needDigits(t)
-	r, err := mlpDigits(Config{Epochs: 2, Train: 3000, MNISTDir: mnistDir})
+	r, err := MLPDigits(Config{Epochs: 2, Train: 3000, MNISTDir: mnistDir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,13 +38,13 @@ func TestMLPDigitsLearns(t *testing.T) {
 // ≥ 95% on the 2,000 test digits. It reports the accuracy and the
 // training throughput:
 //
-//	go test -run '^$' -bench MLPDigits -benchtime 1x ./tools/milestones
+//	go test -run '^$' -bench MLPDigits -benchtime 1x ./tools/internal/milestone
 func BenchmarkMLPDigits(b *testing.B) {
 	needDigits(b)
 	var r *Result
 	for b.Loop() {
 		var err error
-		if r, err = mlpDigits(Config{MNISTDir: mnistDir}); err != nil {
+		if r, err = MLPDigits(Config{MNISTDir: mnistDir}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -57,7 +57,7 @@ func BenchmarkMLPDigits(b *testing.B) {
 }
 
 func TestMilestoneWithoutData(t *testing.T) {
-	_, err := lenetFashion(Config{FashionDir: filepath.Join(t.TempDir(), "none")})
+	_, err := LeNetFashion(Config{FashionDir: filepath.Join(t.TempDir(), "none")})
 	if err == nil || !strings.Contains(err.Error(), "sudo apt-get install dataset-fashion-mnist") {
 		t.Fatalf("error without Fashion-MNIST: %v", err)
 	}
