@@ -37,6 +37,7 @@ func newTT() js.Value {
 	tt.Set("train", newTrain())
 	tt.Set("data", newData())
 	tt.Set("kernels", newKernels())
+	tt.Set("bench", newBench())
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue
