@@ -171,7 +171,7 @@ func TestHTMLAndCompareTable(t *testing.T) {
 	var buf bytes.Buffer
 	tb.HTML(&buf)
 	out := buf.String()
-	for _, want := range []string{`<table class="tt-bench"><caption`, `<th scope="row" style="text-align:left">slow &lt;a&gt;</th>`, "<tfoot>", "GFLOP/s", "Horowitz"} {
+	for _, want := range []string{`<table class="tt-bench" style="font-size:0.9em;white-space:nowrap"><caption`, `<th scope="row" style="text-align:left">slow &lt;a&gt;</th>`, "<tfoot>", "GFLOP/s", "Horowitz"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("HTML lacks %q:\n%s", want, out)
 		}

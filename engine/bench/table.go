@@ -221,7 +221,7 @@ func Print(w io.Writer, results ...Result) {
 func (t *Table) HTML(w io.Writer) {
 	widths := t.widths() // pads short rows
 	esc := html.EscapeString
-	io.WriteString(w, `<table class="tt-bench">`)
+	io.WriteString(w, `<table class="tt-bench" style="font-size:0.9em;white-space:nowrap">`)
 	if t.Title != "" {
 		fmt.Fprintf(w, `<caption style="text-align:left;font-weight:600">%s</caption>`, esc(strings.TrimSpace(t.Title)))
 	}
@@ -246,7 +246,7 @@ func (t *Table) HTML(w io.Writer) {
 	}
 	io.WriteString(w, "</tbody>")
 	if len(t.Notes) > 0 {
-		fmt.Fprintf(w, `<tfoot><tr><td colspan="%d" style="font-size:0.85em;opacity:0.8">`, len(widths))
+		fmt.Fprintf(w, `<tfoot><tr><td colspan="%d" style="font-size:0.85em;opacity:0.8;white-space:normal">`, len(widths))
 		for i, n := range t.Notes {
 			if i > 0 {
 				io.WriteString(w, "<br>")
