@@ -111,9 +111,10 @@ bench:
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
 
-## bench-browser: matmul GFLOP/s in headless Chromium, Go kernel vs wasm-simd
+## bench-browser: in headless Chromium, matmul GFLOP/s (Go kernel vs wasm-simd), then TinyTorch
+## vs TensorFlow.js's wasm backend (benchmark-only npm dev dependency): matmul and an MLP epoch
 bench-browser: deps chromium
-	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBenchMatmul$$' -v ./tools/browsertest
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^(TestBenchMatmul|TestBenchTFJS)$$' -v ./tools/browsertest
 
 clean:
 	rm -rf dist dist.old .bin
