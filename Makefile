@@ -111,10 +111,11 @@ bench:
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
 
-## bench-browser: in headless Chromium, matmul GFLOP/s (Go kernel vs wasm-simd), then
-## elementwise ops, reductions and matmul at n = 64, 256, 1024 beside the same ops natively
+## bench-browser: in headless Chromium, matmul GFLOP/s (Go kernel vs wasm-simd); elementwise ops,
+## reductions and matmul at n = 64, 256, 1024 beside the same ops natively; TinyTorch vs
+## TensorFlow.js's wasm backend (benchmark-only npm dev dependency): matmul and an MLP epoch
 bench-browser: deps chromium
-	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops)$$' -v ./tools/browsertest
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS)$$' -v ./tools/browsertest
 
 clean:
 	rm -rf dist dist.old .bin

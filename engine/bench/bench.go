@@ -43,7 +43,19 @@ type Options struct {
 	// Energy is the model behind the energy estimates; the zero value
 	// means DefaultEnergy.
 	Energy *EnergyModel
+	// ShouldStop, if set, is asked before every warm-up call and every
+	// timed sample (every round of a comparison); when it returns true the
+	// run ends early with the samples taken so far and Result.Stopped set.
+	// A notebook's Stop button is wired here.
+	ShouldStop func() bool
+	// OnSample, if set, is called after each timed sample (each round of
+	// a comparison) with the number done and the number planned, for a
+	// progress display.
+	OnSample func(done, planned int)
 }
+
+// stop reports whether the caller asked the run to end.
+func (o Options) stop() bool { return o.ShouldStop != nil && o.ShouldStop() }
 
 func (o Options) withDefaults() Options {
 	if o.Warmup == 0 {
@@ -76,40 +88,59 @@ type Result struct {
 	// CI95 is the half-width of the 95% confidence interval of the mean
 	// (Student's t): the mean is Mean ± CI95.
 	CI95 time.Duration
+	// Stopped is set when Options.ShouldStop ended the run early; the
+	// statistics then cover the samples taken (none, if it stopped during
+	// the warm-up).
+	Stopped bool
 }
 
 // Run times fn: Options.Warmup calls, then Options.Iterations samples of
 // Options.Batch calls each.
 func Run(name string, fn func(), opt Options) Result {
 	opt = opt.withDefaults()
-	batch := warmUp(fn, opt)
+	batch, stopped := warmUp(fn, opt)
 	var samples []time.Duration
 	var spent time.Duration
-	for len(samples) < opt.Iterations || spent < opt.MinTime {
+	for !stopped && (len(samples) < opt.Iterations || spent < opt.MinTime) {
+		if stopped = opt.stop(); stopped {
+			break
+		}
 		d := timeBatch(fn, batch)
 		spent += d
 		samples = append(samples, d/time.Duration(batch))
+		if opt.OnSample != nil {
+			opt.OnSample(len(samples), max(opt.Iterations, len(samples)))
+		}
 	}
-	return summarize(name, samples, batch, opt)
+	r := summarize(name, samples, batch, opt)
+	r.Stopped = stopped
+	return r
 }
 
 // warmUp makes the untimed calls and returns the batch size: opt.Batch,
-// or enough calls for a sample of at least minSample.
-func warmUp(fn func(), opt Options) int {
+// or enough calls for a sample of at least minSample. It reports whether
+// opt.ShouldStop asked to end the run.
+func warmUp(fn func(), opt Options) (batch int, stopped bool) {
 	var last time.Duration
 	for range opt.Warmup {
+		if opt.stop() {
+			return max(opt.Batch, 1), true
+		}
 		last = timeBatch(fn, 1)
 	}
 	if opt.Batch > 0 {
-		return opt.Batch
+		return opt.Batch, false
 	}
 	if opt.Warmup == 0 {
+		if opt.stop() {
+			return 1, true
+		}
 		last = timeBatch(fn, 1)
 	}
 	if last <= 0 {
 		last = time.Nanosecond
 	}
-	return max(1, int(minSample/last)+1)
+	return max(1, int(minSample/last)+1), false
 }
 
 // timeBatch times batch calls of fn.
@@ -124,6 +155,9 @@ func timeBatch(fn func(), batch int) time.Duration {
 // summarize computes the statistics of per-call samples.
 func summarize(name string, samples []time.Duration, batch int, opt Options) Result {
 	r := Result{Name: name, Samples: samples, Batch: batch, Options: opt}
+	if len(samples) == 0 {
+		return r
+	}
 	sorted := slices.Clone(samples)
 	slices.Sort(sorted)
 	r.Min, r.Max = sorted[0], sorted[len(sorted)-1]

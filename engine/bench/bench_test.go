@@ -131,3 +131,49 @@ func TestTable(t *testing.T) {
 		t.Errorf("Print:\n%s", out)
 	}
 }
+
+func TestStopAndProgress(t *testing.T) {
+	calls, asked := 0, 0
+	var seen []int
+	r := Run("stop", func() { calls++ }, Options{Warmup: 2, Iterations: 100, Batch: 1,
+		ShouldStop: func() bool { asked++; return asked > 2+5 }, // 2 warm-up checks, then 5 samples
+		OnSample:   func(done, planned int) { seen = append(seen, done*1000+planned) }})
+	if !r.Stopped || len(r.Samples) != 5 || calls != 7 {
+		t.Errorf("stopped %v, samples %d, calls %d; want true, 5, 7", r.Stopped, len(r.Samples), calls)
+	}
+	if len(seen) != 5 || seen[0] != 1100 || seen[4] != 5100 {
+		t.Errorf("progress %v", seen)
+	}
+	// Stopped during the warm-up: no samples, and no panic.
+	r = Run("early", func() {}, Options{ShouldStop: func() bool { return true }})
+	if !r.Stopped || len(r.Samples) != 0 || r.P50 != 0 {
+		t.Errorf("stopped in warm-up: %+v", r)
+	}
+	rounds := 0
+	cmp := Compare([]Candidate{{"a", func() {}}, {"b", func() {}}}, Options{Warmup: -1, Iterations: 50, Batch: 1,
+		ShouldStop: func() bool { return rounds >= 3 }, OnSample: func(done, _ int) { rounds = done }})
+	if !cmp.Stopped || cmp.Ratios[1].Rounds != 3 || len(cmp.Results[1].Samples) != 3 {
+		t.Errorf("stopped comparison: stopped %v, rounds %d", cmp.Stopped, cmp.Ratios[1].Rounds)
+	}
+	cmp = Compare([]Candidate{{"a", func() {}}, {"b", func() {}}}, Options{ShouldStop: func() bool { return true }})
+	if !cmp.Stopped || cmp.Ratios[1].Rounds != 0 {
+		t.Errorf("comparison stopped in warm-up: %+v", cmp)
+	}
+}
+
+func TestHTMLAndCompareTable(t *testing.T) {
+	cmp := Compare([]Candidate{{"slow <a>", func() { time.Sleep(200 * time.Microsecond) }}, {"fast", func() {}}},
+		Options{Warmup: 1, Iterations: 5, Batch: 1, FLOPs: 1e3})
+	tb := CompareTable("vs", cmp)
+	if tb.Header[1] != "speed vs slow <a>" || tb.Rows[0][1] != "1.00× (baseline)" || !strings.HasSuffix(strings.Fields(tb.Rows[1][1])[0], "×") {
+		t.Fatalf("compare table: %q %q", tb.Header, tb.Rows)
+	}
+	var buf bytes.Buffer
+	tb.HTML(&buf)
+	out := buf.String()
+	for _, want := range []string{`<table class="tt-bench" style="font-size:0.9em;white-space:nowrap"><caption`, `<th scope="row" style="text-align:left">slow &lt;a&gt;</th>`, "<tfoot>", "GFLOP/s", "Horowitz"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -18,6 +18,9 @@ type Candidate struct {
 type Comparison struct {
 	Results []Result
 	Ratios  []Ratio // Ratios[0] is the baseline against itself
+	// Stopped is set when Options.ShouldStop ended the comparison early
+	// (after whole rounds, so every candidate has as many samples).
+	Stopped bool
 }
 
 // Ratio says how many times faster a candidate is than the baseline:
@@ -48,29 +51,43 @@ func Compare(candidates []Candidate, opt Options) Comparison {
 	if len(candidates) == 0 {
 		return Comparison{}
 	}
-	batch := 0
+	batch, stopped := 0, false
 	for _, c := range candidates {
-		b := warmUp(c.Fn, opt)
+		b, s := warmUp(c.Fn, opt)
 		batch = max(batch, b) // the fastest candidate's batch keeps every sample ≥ minSample
+		if stopped = s; stopped {
+			break
+		}
 	}
 	if opt.Batch > 0 {
 		batch = opt.Batch
 	}
 	samples := make([][]time.Duration, len(candidates))
 	var spent time.Duration
-	for round := 0; round < opt.Iterations || spent < opt.MinTime; round++ {
+	for round := 0; !stopped && (round < opt.Iterations || spent < opt.MinTime); round++ {
+		if stopped = opt.stop(); stopped {
+			break
+		}
 		for j := range candidates {
 			i := (round + j) % len(candidates)
 			d := timeBatch(candidates[i].Fn, batch)
 			spent += d
 			samples[i] = append(samples[i], d/time.Duration(batch))
 		}
+		if opt.OnSample != nil {
+			opt.OnSample(round+1, max(opt.Iterations, round+1))
+		}
 	}
-	var cmp Comparison
+	cmp := Comparison{Stopped: stopped}
 	for i, c := range candidates {
 		cmp.Results = append(cmp.Results, summarize(c.Name, samples[i], batch, opt))
+		cmp.Results[i].Stopped = stopped
 	}
 	for i, c := range candidates {
+		if len(samples[i]) == 0 {
+			cmp.Ratios = append(cmp.Ratios, Ratio{Name: c.Name, BaselineName: candidates[0].Name})
+			continue
+		}
 		ratios := make([]float64, len(samples[i]))
 		for r := range ratios {
 			ratios[r] = float64(samples[0][r]) / math.Max(float64(samples[i][r]), 1)

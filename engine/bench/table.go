@@ -2,7 +2,9 @@ package bench
 
 import (
 	"fmt"
+	"html"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -212,4 +214,70 @@ func joules(j float64) string {
 // Print writes ResultsTable of the results to w.
 func Print(w io.Writer, results ...Result) {
 	ResultsTable("", results...).Fprint(w)
+}
+
+// HTML writes the table as an HTML table (for a notebook's rich display):
+// the title as its caption, numbers right-aligned, notes in a footer.
+func (t *Table) HTML(w io.Writer) {
+	widths := t.widths() // pads short rows
+	esc := html.EscapeString
+	io.WriteString(w, `<table class="tt-bench" style="font-size:0.9em;white-space:nowrap">`)
+	if t.Title != "" {
+		fmt.Fprintf(w, `<caption style="text-align:left;font-weight:600">%s</caption>`, esc(strings.TrimSpace(t.Title)))
+	}
+	io.WriteString(w, "<thead><tr>")
+	for _, h := range t.Header {
+		fmt.Fprintf(w, `<th scope="col">%s</th>`, esc(h))
+	}
+	io.WriteString(w, "</tr></thead><tbody>")
+	for _, r := range t.Rows {
+		io.WriteString(w, "<tr>")
+		for i, c := range r {
+			switch {
+			case i == 0:
+				fmt.Fprintf(w, `<th scope="row" style="text-align:left">%s</th>`, esc(c))
+			case numeric(c):
+				fmt.Fprintf(w, `<td style="text-align:right;font-variant-numeric:tabular-nums">%s</td>`, esc(c))
+			default:
+				fmt.Fprintf(w, "<td>%s</td>", esc(c))
+			}
+		}
+		io.WriteString(w, "</tr>")
+	}
+	io.WriteString(w, "</tbody>")
+	if len(t.Notes) > 0 {
+		fmt.Fprintf(w, `<tfoot><tr><td colspan="%d" style="font-size:0.85em;opacity:0.8;white-space:normal">`, len(widths))
+		for i, n := range t.Notes {
+			if i > 0 {
+				io.WriteString(w, "<br>")
+			}
+			io.WriteString(w, esc(strings.TrimSpace(n)))
+		}
+		io.WriteString(w, "</td></tr></tfoot>")
+	}
+	io.WriteString(w, "</table>")
+}
+
+// CompareTable is ResultsTable for a comparison, with a column that gives
+// each candidate's speed relative to the baseline (the first): the median
+// of the per-round ratios and their p10–p90 spread.
+func CompareTable(title string, cmp Comparison) *Table {
+	t := ResultsTable(title, cmp.Results...)
+	if len(cmp.Ratios) == 0 {
+		return t
+	}
+	col := "speed vs " + cmp.Ratios[0].Name
+	t.Header = slices.Insert(t.Header, 1, col)
+	for i, r := range cmp.Ratios {
+		cell := ""
+		switch {
+		case i == 0:
+			cell = "1.00× (baseline)"
+		case r.Rounds > 0:
+			cell = fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Median, r.P10, r.P90)
+		}
+		t.Rows[i] = slices.Insert(t.Rows[i], 1, cell)
+	}
+	t.Notes = append(t.Notes, "speed: baseline time ÷ candidate time, median of per-round ratios (p10–p90 in brackets); candidates ran interleaved on the same inputs")
+	return t
 }

@@ -113,7 +113,8 @@ func TestNewDeployIsPickedUp(t *testing.T) {
 	if h1 := eval[string](t, ctx, `document.querySelector("h1").textContent`); h1 != "The system and its parts, second edition" {
 		t.Fatalf("after the deploy the page shows %q", h1)
 	}
-	// Let the new worker install and take over, then go offline.
+	// Let the new worker install and take over (its cache is named after the
+	// new version), then go offline.
 	eval[bool](t, ctx, `(async () => {
 		for (let i = 0; i < 100; i++) {
 			const names = await caches.keys();

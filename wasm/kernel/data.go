@@ -52,6 +52,16 @@ func newData() js.Value {
 	reflectSet(d.iterator, js.Global().Get("Function").New("return this"))
 	reflectSet(d.iterable, function("batches[Symbol.iterator]", d.iterableIterator))
 	js.Global().Get("Object").Call("defineProperty", d.batch, "__ttBundle", map[string]any{"get": function("batch", batchBundle)})
+	// tt.train.fit takes a DataLoader as it is: its batches stay in Go, and
+	// epoch e of the fit is epoch e of the loader's shuffling, as natively.
+	loaderAdapters = append(loaderAdapters, func(v js.Value) (train.Loader, bool) {
+		if x, ok := d.value(d.loader, v); ok {
+			if l, ok := x.(*loaderState); ok {
+				return l.DataLoader, true
+			}
+		}
+		return nil, false
+	})
 	// Datasets, loaders and transforms display as their description.
 	for _, p := range []js.Value{d.dataset, d.loader, d.transform} {
 		js.Global().Get("Object").Call("defineProperty", p, "__ttBundle", map[string]any{"get": function("display", describeBundle)})

@@ -122,15 +122,13 @@ func phaseFunc(_ js.Value, args []js.Value) (any, error) {
 func reportValue(r *profile.Report) js.Value {
 	obj := reports.wrap(r)
 	obj.Set("__ttBundle", map[string]any{"text/html": r.HTML(20), "text/plain": r.Table(20)})
-	obj.Set("wallMs", ms(r.Wall.Seconds()))
+	obj.Set("wallMs", ms(r.Wall))
 	obj.Set("numOps", len(r.Events))
 	obj.Set("peakBytes", r.PeakBytes)
 	obj.Set("allocBytes", r.AllocBytes)
 	obj.Set("flops", r.Total().FLOPs)
 	return obj
 }
-
-func ms(seconds float64) float64 { return seconds * 1000 }
 
 // newReports builds the report prototype.
 func newReports() *goObjects[*profile.Report] {
@@ -184,7 +182,7 @@ func newReports() *goObjects[*profile.Report] {
 		"phases": func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) {
 			var out []any
 			for _, p := range r.Phases() {
-				out = append(out, statsObject(map[string]any{"phase": p.Phase, "wallMs": ms(p.Wall.Seconds())}, p.Stats))
+				out = append(out, statsObject(map[string]any{"phase": p.Phase, "wallMs": ms(p.Wall)}, p.Stats))
 			}
 			return out, nil
 		},
@@ -197,7 +195,7 @@ func newReports() *goObjects[*profile.Report] {
 				}
 				out[i] = map[string]any{
 					"name": e.Name, "op": e.Op, "phase": e.Phase, "module": e.Module, "shapes": shapes,
-					"startMs": ms(e.Start.Seconds()), "durationMs": ms(e.Duration.Seconds()),
+					"startMs": ms(e.Start), "durationMs": ms(e.Duration),
 					"flops": e.FLOPs, "bytesRead": e.BytesRead, "bytesWritten": e.BytesWritten,
 					"allocs": e.Allocs, "allocBytes": e.AllocBytes, "liveBytes": e.LiveBytes,
 				}
@@ -210,9 +208,9 @@ func newReports() *goObjects[*profile.Report] {
 // statsObject adds aggregated figures to fields.
 func statsObject(fields map[string]any, s profile.Stats) map[string]any {
 	fields["calls"] = s.Calls
-	fields["timeMs"] = ms(s.Time.Seconds())
-	fields["forwardMs"] = ms(s.Forward.Seconds())
-	fields["backwardMs"] = ms(s.Backward.Seconds())
+	fields["timeMs"] = ms(s.Time)
+	fields["forwardMs"] = ms(s.Forward)
+	fields["backwardMs"] = ms(s.Backward)
 	fields["flops"] = s.FLOPs
 	fields["bytes"] = s.Bytes
 	fields["gflops"] = s.GFLOPS()

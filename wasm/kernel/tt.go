@@ -39,6 +39,7 @@ func newTT() js.Value {
 	tt.Set("kernels", newKernels())
 	tt.Set("profile", newProfile())
 	tt.Set("plot", newPlot())
+	tt.Set("bench", newBench())
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue

@@ -7,10 +7,11 @@
 //   once; offline, the kept copy is served.
 // - Assets have content hashes in their names and never change: they are
 //   served from the cache first.
-// - Datasets (/data/) are kept the first time a notebook uses them.
+// - Datasets (/data/) are left to the kernel, which checks their checksums
+//   and keeps them in a cache of its own (wasm/kernel/data_fetch.go).
 const { version, files } = self.TT_BUILD;
-const SHELL = `tinytorch-shell-${version}`;
-const DATA = `tinytorch-data-${version}`;
+const PREFIX = "tinytorch-sw-";
+const SHELL = `${PREFIX}${version}`;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -25,7 +26,9 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((names) => Promise.all(names.filter((n) => n !== SHELL && n !== DATA).map((n) => caches.delete(n))))
+      // Only this worker's caches of older builds go: the kernel keeps the
+      // datasets in a cache of its own, which must survive a deploy.
+      .then((names) => Promise.all(names.filter((n) => isOld(n)).map((n) => caches.delete(n))))
       .then(() => self.clients.claim()),
   );
 });
@@ -33,14 +36,17 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/data/")) return;
   if (url.pathname.startsWith("/assets/")) {
     event.respondWith(cacheFirst(event.request, SHELL));
-  } else if (url.pathname.startsWith("/data/")) {
-    event.respondWith(cacheFirst(event.request, DATA));
   } else {
     event.respondWith(networkFirst(event.request));
   }
 });
+
+function isOld(name) {
+  return name.startsWith(PREFIX) && name !== SHELL;
+}
 
 async function cacheFirst(request, name) {
   const cached = await caches.match(request);

@@ -1,0 +1,301 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"fmt"
+	"strings"
+	"syscall/js"
+	"time"
+
+	"tinytorch/engine/bench"
+)
+
+// Bindings of engine/bench, the benchmarking harness of chapter 12:
+//
+//	const r = tt.bench(() => a.matmul(b), {warmup: 3, iterations: 30, flops: 2 * n ** 3});
+//	r.median; r.p90; r.p99; r.mean; r.ci95   // milliseconds per call
+//	r.gflops; r.gbps; r.throughput; r.energy // derived figures
+//	r                                        // shows a table
+//	tt.bench.compare({naive: f, tiled: g}, {iterations: 20})
+//
+// The function runs on the kernel's worker with warm-up calls first, then
+// timed samples (time.Now, which is performance.now() under js/wasm); a
+// sample of a very short function is a batch of calls, so that the
+// clock's resolution (5 µs in an isolated page) stays small beside it.
+// Each call is a tt.tidy scope: the tensors it makes are disposed after
+// it, so a benchmark of a thousand matmuls does not fill the memory.
+// Stop ends a benchmark between two samples (and inside a sample at the
+// next tt call).
+
+// newBench returns tt.bench, a function with a compare method.
+func newBench() js.Value {
+	fn := function("tt.bench", benchFunc)
+	fn.Set("compare", function("tt.bench.compare", benchCompare))
+	return fn
+}
+
+// benchCall adapts a JavaScript function to the harness: each call is a
+// tidy scope, and the first error (a throw, a stop, a Promise returned)
+// is kept and ends the run at the next check.
+type benchCall struct {
+	name string // for messages
+	fn   js.Value
+	err  error
+}
+
+func (c *benchCall) call() {
+	if c.err != nil {
+		return
+	}
+	tensors.scopes = append(tensors.scopes, nil)
+	res, err := callJS(c.fn)
+	made := tensors.scopes[len(tensors.scopes)-1]
+	tensors.scopes = tensors.scopes[:len(tensors.scopes)-1]
+	tensors.release(made, nil)
+	switch {
+	case err != nil:
+		c.err = err
+	case res.Type() == js.TypeObject && res.Get("then").Type() == js.TypeFunction:
+		c.err = fmt.Errorf("%s: the function returned a Promise; tt.bench times synchronous functions (an await would time the event loop, not the work)", c.name)
+	}
+}
+
+// benchOptions reads the options object of tt.bench and tt.bench.compare.
+func benchOptions(name string, o js.Value) (bench.Options, error) {
+	var opt bench.Options
+	num := func(key string, def float64) (float64, error) {
+		v, err := floatArg(name, []js.Value{o.Get(key)}, 0, "options."+key, def)
+		if err == nil && v < 0 {
+			err = fmt.Errorf("%s: options.%s must not be negative, got %v", name, key, v)
+		}
+		return v, err
+	}
+	whole := func(key string, def int) (int, error) {
+		v, err := intArg(name, []js.Value{o.Get(key)}, 0, "options."+key, def)
+		if err == nil && v < 0 {
+			err = fmt.Errorf("%s: options.%s must not be negative, got %d", name, key, v)
+		}
+		return v, err
+	}
+	warmup, err := whole("warmup", 2)
+	if err != nil {
+		return opt, err
+	}
+	opt.Warmup = warmup
+	if warmup == 0 {
+		opt.Warmup = -1 // the engine's "none"
+	}
+	if opt.Iterations, err = whole("iterations", 30); err != nil {
+		return opt, err
+	}
+	if opt.Iterations == 0 {
+		return opt, fmt.Errorf("%s: options.iterations must be at least 1", name)
+	}
+	if opt.Batch, err = whole("batch", 0); err != nil {
+		return opt, err
+	}
+	minTime, err := num("minTime", 0)
+	if err != nil {
+		return opt, err
+	}
+	opt.MinTime = time.Duration(minTime * float64(time.Millisecond))
+	for key, dst := range map[string]*float64{"flops": &opt.FLOPs, "bytes": &opt.Bytes, "items": &opt.Items} {
+		if *dst, err = num(key, 0); err != nil {
+			return opt, err
+		}
+	}
+	cores, err := num("cores", 1)
+	if err != nil {
+		return opt, err
+	}
+	opt.Energy = bench.DefaultEnergy.WithCores(max(1, int(cores)))
+	return opt, nil
+}
+
+// benchProgress shows a progress bar once a benchmark has run for half a
+// second, so quick ones leave no trace and slow ones show how far along
+// they are.
+func benchProgress(label string, opt *bench.Options) func() {
+	start := time.Now()
+	var bar *progressBar
+	opt.OnSample = func(done, planned int) {
+		if bar == nil && time.Since(start) > 500*time.Millisecond && done < planned {
+			bar = newProgress(label, float64(planned))
+		}
+		if bar != nil {
+			bar.total = float64(planned)
+			bar.set(float64(done))
+		}
+	}
+	return func() {
+		if bar != nil && bar.done < bar.total {
+			bar.post(true)
+		}
+	}
+}
+
+// benchFunc is tt.bench(fn, options).
+func benchFunc(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.bench"
+	fn := arg(args, 0)
+	if fn.Type() != js.TypeFunction {
+		return nil, fmt.Errorf("%s: expected a function to time, such as tt.bench(() => a.matmul(b), {iterations: 20}), got %s", name, describeJS(fn))
+	}
+	o := opts(args, 1)
+	opt, err := benchOptions(name, o)
+	if err != nil {
+		return nil, err
+	}
+	label := fn.Get("name").String()
+	if v := o.Get("name"); v.Type() == js.TypeString {
+		label = v.String()
+	}
+	if label == "" {
+		label = "function"
+	}
+	c := &benchCall{name: name, fn: fn}
+	opt.ShouldStop = func() bool { return c.err != nil || interrupts.requested() }
+	finish := benchProgress(name+" "+label, &opt)
+	r := bench.Run(label, c.call, opt)
+	finish()
+	if err := benchError(c.err, r.Stopped); err != nil {
+		return nil, err
+	}
+	return benchResult(r), nil
+}
+
+// benchCompare is tt.bench.compare({name: fn, …}, options): the
+// functions run interleaved, round after round, and each is compared
+// with the first (the baseline).
+func benchCompare(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.bench.compare"
+	fns := arg(args, 0)
+	if fns.Type() != js.TypeObject || isArray(fns) {
+		return nil, fmt.Errorf("%s: expected an object of named functions, such as {naive: () => …, tiled: () => …}, got %s", name, describeJS(fns))
+	}
+	keys := js.Global().Get("Object").Call("keys", fns)
+	if keys.Length() < 2 {
+		return nil, fmt.Errorf("%s: expected at least two functions to compare, got %d", name, keys.Length())
+	}
+	opt, err := benchOptions(name, opts(args, 1))
+	if err != nil {
+		return nil, err
+	}
+	var calls []*benchCall
+	var candidates []bench.Candidate
+	for i := 0; i < keys.Length(); i++ {
+		k := keys.Index(i).String()
+		f := fns.Get(k)
+		if f.Type() != js.TypeFunction {
+			return nil, fmt.Errorf("%s: %q is %s, expected a function", name, k, describeJS(f))
+		}
+		c := &benchCall{name: fmt.Sprintf("%s: %q", name, k), fn: f}
+		calls = append(calls, c)
+		candidates = append(candidates, bench.Candidate{Name: k, Fn: c.call})
+	}
+	firstErr := func() error {
+		for _, c := range calls {
+			if c.err != nil {
+				return c.err
+			}
+		}
+		return nil
+	}
+	opt.ShouldStop = func() bool { return firstErr() != nil || interrupts.requested() }
+	finish := benchProgress(name, &opt)
+	cmp := bench.Compare(candidates, opt)
+	finish()
+	if err := benchError(firstErr(), cmp.Stopped); err != nil {
+		return nil, err
+	}
+	return compareResult(cmp), nil
+}
+
+// benchError is the error that ends a benchmark: what the function threw,
+// or the stop.
+// What the function threw (a KeyboardInterrupt from a tt call inside it
+// included) is passed on as it is.
+func benchError(callErr error, stopped bool) error {
+	if callErr == nil && stopped {
+		return errInterrupted
+	}
+	return callErr
+}
+
+// ms converts a duration to milliseconds, performance.now()'s unit.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// resultObject is a Result for JavaScript: times in milliseconds per call.
+func resultObject(r bench.Result) js.Value {
+	obj := js.Global().Get("Object").New()
+	samples := make([]any, len(r.Samples))
+	for i, s := range r.Samples {
+		samples[i] = ms(s)
+	}
+	for k, v := range map[string]any{
+		"name": r.Name, "median": ms(r.P50), "p50": ms(r.P50), "p90": ms(r.P90), "p99": ms(r.P99),
+		"mean": ms(r.Mean), "ci95": ms(r.CI95), "std": ms(r.Stddev), "min": ms(r.Min), "max": ms(r.Max),
+		"iterations": len(r.Samples), "batch": r.Batch, "calls": len(r.Samples) * r.Batch, "samples": samples,
+	} {
+		obj.Set(k, v)
+	}
+	if r.Options.Items > 0 {
+		obj.Set("throughput", r.Throughput())
+	}
+	if r.Options.FLOPs > 0 {
+		obj.Set("gflops", r.GFLOPS())
+	}
+	if r.Options.Bytes > 0 {
+		obj.Set("gbps", r.GBPS())
+	}
+	e := r.Energy()
+	energy := map[string]any{"timeJ": e.TimeJ, "model": r.Options.Energy.Source, "note": r.Options.Energy.AssumptionsNote}
+	if r.Options.FLOPs > 0 || r.Options.Bytes > 0 {
+		energy["opsJ"] = e.OpsJ
+	}
+	obj.Set("energy", energy)
+	return obj
+}
+
+// benchResult is tt.bench's result: resultObject with a table display.
+func benchResult(r bench.Result) js.Value {
+	obj := resultObject(r)
+	setTableBundle(obj, bench.ResultsTable("", r), fmt.Sprintf("%d samples of %d call(s) after warm-up; times per call", len(r.Samples), r.Batch))
+	return obj
+}
+
+// compareResult is tt.bench.compare's result: {baseline, results: {name:
+// result}, ratios: {name: {median, p10, p90, rounds}}, fastest}, shown as
+// a table with a column of speeds relative to the baseline.
+func compareResult(cmp bench.Comparison) js.Value {
+	obj := js.Global().Get("Object").New()
+	results := js.Global().Get("Object").New()
+	ratios := js.Global().Get("Object").New()
+	fastest, best := "", 0.0
+	for i, r := range cmp.Results {
+		results.Set(r.Name, resultObject(r))
+		q := cmp.Ratios[i]
+		ratios.Set(r.Name, map[string]any{"median": q.Median, "p10": q.P10, "p90": q.P90, "rounds": q.Rounds})
+		if q.Median > best {
+			fastest, best = r.Name, q.Median
+		}
+	}
+	obj.Set("baseline", cmp.Results[0].Name)
+	obj.Set("results", results)
+	obj.Set("ratios", ratios)
+	obj.Set("fastest", fastest)
+	r0 := cmp.Results[0]
+	setTableBundle(obj, bench.CompareTable("", cmp), fmt.Sprintf("%d interleaved rounds of %d call(s) each after warm-up; times per call", len(r0.Samples), r0.Batch))
+	return obj
+}
+
+// setTableBundle gives obj a display: the table as text and as HTML.
+func setTableBundle(obj js.Value, t *bench.Table, note string) {
+	t.Notes = append([]string{note}, t.Notes...)
+	var text, html strings.Builder
+	t.Fprint(&text)
+	t.HTML(&html)
+	b := map[string]any{"text/plain": strings.TrimRight(text.String(), "\n"), "text/html": `<div class="tt-bench-result" style="overflow-x:auto">` + html.String() + `</div>`}
+	js.Global().Get("Object").Call("defineProperty", obj, "__ttBundle", map[string]any{"value": b, "enumerable": false})
+}
