@@ -115,7 +115,7 @@ bench-go:
 ## reductions and matmul at n = 64, 256, 1024 beside the same ops natively; TinyTorch vs
 ## TensorFlow.js's wasm backend (benchmark-only npm dev dependency): matmul and an MLP epoch
 bench-browser: deps chromium
-	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS)$$' -v ./tools/browsertest
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training)$$' -v ./tools/browsertest
 
 clean:
 	rm -rf dist dist.old .bin

@@ -1,0 +1,82 @@
+//go:build browser
+
+package browsertest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// trainBenchCode times one epoch of tt.train.fit in a cell, for the models
+// of engine/train's BenchmarkEpochMLP and BenchmarkEpochLeNet: 16 batches
+// of 64 random 28×28 inputs, SGD with momentum, cross-entropy. A first
+// epoch warms up; the median of three timed epochs is reported.
+const trainBenchCode = `const batches = 16, bs = 64;
+tt.manualSeed(1);
+const runs = [];
+for (const name of ["mlp", "lenet"]) {
+  const flat = name === "mlp";
+  const x = flat ? tt.rand(batches * bs, 784) : tt.rand(batches * bs, 1, 28, 28);
+  const y = tt.randint(0, 10, [batches * bs]);
+  const model = flat
+    ? tt.nn.Sequential(tt.nn.Linear(784, 128), tt.nn.ReLU(), tt.nn.Linear(128, 10))
+    : tt.nn.Sequential(tt.nn.Conv2d(1, 6, 5), tt.nn.ReLU(), tt.nn.MaxPool2d(2),
+        tt.nn.Conv2d(6, 16, 5), tt.nn.ReLU(), tt.nn.MaxPool2d(2), tt.nn.Flatten(),
+        tt.nn.Linear(256, 120), tt.nn.ReLU(), tt.nn.Linear(120, 84), tt.nn.ReLU(), tt.nn.Linear(84, 10));
+  const opts = {epochs: 1, optimizer: tt.optim.SGD(model.parameters(), {lr: 0.01, momentum: 0.9}),
+    loss: tt.nn.CrossEntropyLoss(), progress: false, chart: false};
+  const loader = tt.train.batches(x, y, {batchSize: bs});
+  tt.train.fit(model, loader, opts);
+  const times = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    tt.train.fit(model, loader, opts);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  runs.push({model: name, ms: times[1], samples: batches * bs});
+}
+JSON.stringify({runs, kernel: tt.kernels.current(), ua: navigator.userAgent})`
+
+// TestBenchTraining is part of `make bench-browser`: samples per second
+// of one training epoch of the MLP 784-128-10 and the LeNet-style CNN in
+// Chromium, to set beside BenchmarkEpochMLP and BenchmarkEpochLeNet
+// natively. Figures only.
+func TestBenchTraining(t *testing.T) {
+	if os.Getenv("TT_BENCH_BROWSER") == "" {
+		t.Skip("set TT_BENCH_BROWSER=1 (make bench-browser) to run the browser benchmark")
+	}
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	typeIntoCell(t, ctx, 1, trainBenchCode)
+	next := nextCount(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, fmt.Sprintf(`#cell-1[data-count="%d"]:is([data-state="done"], [data-state="error"])`, next), 85*time.Second)
+	state, out := cellResult(t, ctx, 1)
+	if state != "done" {
+		t.Fatalf("the training benchmark failed: %s", out)
+	}
+	var res struct {
+		Runs []struct {
+			Model   string  `json:"model"`
+			Ms      float64 `json:"ms"`
+			Samples int     `json:"samples"`
+		} `json:"runs"`
+		Kernel string `json:"kernel"`
+		UA     string `json:"ua"`
+	}
+	if err := json.Unmarshal([]byte(lastLine(out)), &res); err != nil {
+		t.Fatalf("reading %q: %v", out, err)
+	}
+	fmt.Printf("\none training epoch in Chromium (%s; kernel %s, one thread): 16 batches of 64 random 28×28 inputs, SGD momentum 0.9, median of 3\n", res.UA, res.Kernel)
+	for _, r := range res.Runs {
+		fmt.Printf("  %-6s %8.0f samples/s (%.0f ms per epoch)\n", r.Model, float64(r.Samples)/(r.Ms/1000), r.Ms)
+	}
+}
