@@ -21,7 +21,8 @@ type pageConfig struct {
 // writePages renders index.html and one page per notebook from the
 // templates in web/templates.
 func writePages(root, out string, res *Result) error {
-	tmpl, err := template.ParseGlob(filepath.Join(root, "web", "templates", "*.html"))
+	funcs := template.FuncMap{"chapter": chapterLabel}
+	tmpl, err := template.New("pages").Funcs(funcs).ParseGlob(filepath.Join(root, "web", "templates", "*.html"))
 	if err != nil {
 		return err
 	}
@@ -51,6 +52,15 @@ func writePages(root, out string, res *Result) error {
 		}
 	}
 	return nil
+}
+
+// chapterLabel writes a chapter for people: "Ch. 3" for a number or range,
+// the label itself otherwise ("Milestone 1986").
+func chapterLabel(chapter string) string {
+	if chapter != "" && chapter[0] >= '0' && chapter[0] <= '9' {
+		return "Ch. " + chapter
+	}
+	return chapter
 }
 
 // tableOfContents keeps the section headings (levels 2 and 3).

@@ -59,3 +59,11 @@ func write(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestChapterLabel(t *testing.T) {
+	for in, want := range map[string]string{"3": "Ch. 3", "1–2": "Ch. 1–2", "Milestone 1986": "Milestone 1986", "": ""} {
+		if got := chapterLabel(in); got != want {
+			t.Errorf("chapterLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
