@@ -43,6 +43,10 @@ func TestFirstCellRuns(t *testing.T) {
 	ctx := newTab(t)
 	readyMs := openNotebook(t, ctx, "01-system")
 	fmt.Printf("navigation to first cell runnable: %.0f ms (of which building tt in the kernel: %.0f ms)\n", readyMs, eval[float64](t, ctx, `window.__ttKernelSetupMs`))
+	fmt.Printf("  kernel start-up, ms since navigation: %s\n", eval[string](t, ctx, `(() => { const k = window.__ttKernelTimes || {}, o = performance.timeOrigin;
+		const nav = performance.getEntriesByType("navigation")[0];
+		return "page HTML parsed " + Math.round(nav.domInteractive) + ", worker script " + Math.round(k.script - o) + ", kernel wasm compiled " + Math.round(k.compiled - o) +
+			", Go started " + Math.round(k.goStarted - o) + ", ready " + Math.round(window.__ttReadyMs); })()`))
 	if !eval[bool](t, ctx, `crossOriginIsolated`) {
 		t.Errorf("the page is not cross-origin isolated")
 	}

@@ -67,6 +67,7 @@ func (k *kernelConn) handle(msg js.Value) {
 		k.ready = true
 		js.Global().Set("__ttReadyMs", now())
 		js.Global().Set("__ttKernelSetupMs", msg.Get("setupMs"))
+		js.Global().Set("__ttKernelTimes", msg.Get("times"))
 		nb.doc.DocumentElement().SetAttribute("data-kernel", "ready")
 		nb.setStatus(fmt.Sprintf("Kernel ready · TinyTorch %s", msg.Get("version").String()))
 		nb.pump()

@@ -1,6 +1,7 @@
-// The page loader. It starts the kernel worker at once (the worker fetches
-// and compiles the kernel's wasm in parallel with this page), exposes the
-// editor, storage and math helpers to the Go page role, then starts it.
+// The page loader. It adopts the kernel worker that the page's inline boot
+// script started (the worker fetches and compiles the kernel's wasm in
+// parallel with this page), exposes the editor, storage and math helpers to
+// the Go page role, then starts it.
 import { createEditor } from "./editor.js";
 import { storage } from "./storage.js";
 import { typesetMath } from "./math.js";
@@ -18,7 +19,8 @@ function startWorker() {
   return { worker, queued };
 }
 
-let first = startWorker();
+// The page's inline boot script has usually started the first worker.
+let first = globalThis.__ttBoot ?? startWorker();
 
 // loadDocs starts the notebook-file program (download, open, share) the
 // first time it is needed and resolves to its API, globalThis.ttDocs.
