@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -117,7 +116,7 @@ func profileCommand(args []string, stdout, stderr io.Writer, now func() time.Tim
 var runFiles = []struct{ name, what string }{
 	{"report.txt", "the op table, the module table, phase totals"},
 	{"report.html", "the same tables and the charts, for a browser"},
-	{"trace.json", "Chrome trace: open it in https://ui.perfetto.dev or chrome://tracing"},
+	{"trace.json", "Chrome trace: open it in Perfetto (https://ui.perfetto.dev) or chrome://tracing"},
 	{"charts/ops.svg", "time per op, stacked by phase"},
 	{"charts/timeline.svg", "every op against time, one row per module"},
 	{"charts/roofline.svg", "GFLOP/s against arithmetic intensity, under this machine's ceilings"},
@@ -442,12 +441,13 @@ func writeProfileRun(o *profileOptions, res *profileResult, start time.Time) (st
 	return dir, nil
 }
 
-// shellJoin quotes the arguments that a POSIX shell would split or expand.
+// shellJoin quotes, in single quotes, the arguments that a POSIX shell
+// would split or expand, so that the command can be pasted back.
 func shellJoin(args []string) string {
 	out := make([]string, len(args))
 	for i, a := range args {
 		if a == "" || strings.ContainsAny(a, " \t\n\"'\\$`*?[]{}()<>|&;#~!") {
-			a = strconv.Quote(a)
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
 		out[i] = a
 	}
