@@ -293,6 +293,7 @@ table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { padding: 0.2rem 0.6rem; border-bottom: 1px solid color-mix(in srgb, currentColor 20%%, transparent); }
 td.num, th.num { text-align: right; }
+th[scope=row], thead th:first-child { text-align: left; font-weight: normal; }
 dl.settings { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
 dl.settings dt { font-weight: 600; }
 figure { margin: 1.5rem 0; }
