@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestRun checks the command line: dispatch, help, and that every mistake
+// prints a clear error with the usage and exits with code 2.
+func TestRun(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     []string // substrings of stdout
+		stderr     []string // substrings of stderr
+		quietStdio bool     // stdout must be empty
+	}{
+		{"no command", nil, 2, nil, []string{"tinytorch: no command given", "Usage:", "tinytorch profile [--model"}, true},
+		{"help", []string{"help"}, 0, []string{"Commands:", "version", "profile", "milestone", "Exit codes"}, nil, false},
+		{"-h", []string{"-h"}, 0, []string{"Commands:"}, nil, false},
+		{"--help", []string{"--help"}, 0, []string{"Commands:"}, nil, false},
+		{"help profile", []string{"help", "profile"}, 0, []string{"Usage: tinytorch profile", "-batch", "-kernel", "-out", "(default 64)"}, nil, false},
+		{"help milestone", []string{"help", "milestone"}, 0, []string{"Usage: tinytorch milestone", "-run", "lenet-fashion"}, nil, false},
+		{"help unknown", []string{"help", "train"}, 2, nil, []string{`unknown command "train"`, "Usage:"}, true},
+		{"unknown command", []string{"train", "--config", "x.yaml"}, 2, nil, []string{`tinytorch: unknown command "train"`, "Commands:"}, true},
+		{"flag before command", []string{"--model", "lenet"}, 2, nil, []string{"flag --model given before a command", "Usage:"}, true},
+		{"version", []string{"version"}, 0, []string{"tinytorch ", "go1.", "kernel ", "threads"}, nil, false},
+		{"version argument", []string{"version", "now"}, 2, nil, []string{`tinytorch version: unexpected argument "now"`, "Usage: tinytorch version"}, true},
+		{"profile -h", []string{"profile", "-h"}, 0, []string{"Usage: tinytorch profile", "-threads"}, nil, false},
+		{"profile unknown flag", []string{"profile", "--bogus"}, 2, nil, []string{"tinytorch profile: flag provided but not defined: -bogus", "Usage: tinytorch profile", "-batch"}, true},
+		{"profile bad int", []string{"profile", "--batch", "many"}, 2, nil, []string{`tinytorch profile: invalid value "many" for flag -batch`, "Usage: tinytorch profile"}, true},
+		{"profile missing value", []string{"profile", "--model"}, 2, nil, []string{"flag needs an argument: -model"}, true},
+		{"profile batch 0", []string{"profile", "--batch", "0"}, 2, nil, []string{"--batch 0: want 1 to 65536"}, true},
+		{"profile steps 0", []string{"profile", "--steps=0"}, 2, nil, []string{"--steps 0: want 1 to 1000"}, true},
+		{"profile warmup -1", []string{"profile", "--warmup", "-1"}, 2, nil, []string{"--warmup -1"}, true},
+		{"profile unknown model", []string{"profile", "--model", "resnet"}, 2, nil, []string{`unknown model "resnet": choose mlp or lenet`}, true},
+		{"profile unknown kernel", []string{"profile", "--kernel", "cuda"}, 2, nil, []string{`unknown kernel "cuda": this machine has naive, blocked`}, true},
+		{"profile threads -1", []string{"profile", "--threads", "-1"}, 2, nil, []string{"--threads -1"}, true},
+		{"profile empty out", []string{"profile", "--out", ""}, 2, nil, []string{"--out is empty"}, true},
+		{"profile argument", []string{"profile", "lenet"}, 2, nil, []string{`unexpected argument "lenet"`}, true},
+		{"milestone -h", []string{"milestone", "-h"}, 0, []string{"Usage: tinytorch milestone", "-epochs"}, nil, false},
+		{"milestone unknown", []string{"milestone", "-run", "alexnet"}, 2, nil, []string{`unknown milestone "alexnet": choose mlp-digits, lenet-fashion or all`}, true},
+		{"milestone epochs -1", []string{"milestone", "-epochs", "-1"}, 2, nil, []string{"-epochs and -train must be 0 or more"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tc.args, &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, &stdout, &stderr)
+			}
+			for _, s := range tc.stdout {
+				if !strings.Contains(stdout.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, &stdout)
+				}
+			}
+			for _, s := range tc.stderr {
+				if !strings.Contains(stderr.String(), s) {
+					t.Errorf("stderr lacks %q:\n%s", s, &stderr)
+				}
+			}
+			if tc.quietStdio && stdout.Len() > 0 {
+				t.Errorf("stdout should be empty on a usage error:\n%s", &stdout)
+			}
+			if tc.code == 0 && stderr.Len() > 0 {
+				t.Errorf("stderr should be empty on success:\n%s", &stderr)
+			}
+		})
+	}
+}
+
+func TestParseProfile(t *testing.T) {
+	tests := []struct {
+		args []string
+		want profileOptions
+	}{
+		{nil, profileOptions{model: "mlp", batch: 64, steps: 3, warmup: 1, kernel: "simd", threads: 0, out: "runs", seed: 1, top: 20}},
+		{[]string{"--model", "lenet", "-batch=8", "--steps", "2", "--warmup=0", "--kernel", "tiled", "--threads", "1", "--out", "x/y", "--seed", "7", "--top", "0"},
+			profileOptions{model: "lenet", batch: 8, steps: 2, warmup: 0, kernel: "tiled", threads: 1, out: "x/y", seed: 7, top: 0}},
+	}
+	for _, tc := range tests {
+		o, err := parseProfile(tc.args, new(bytes.Buffer))
+		if err != nil {
+			t.Errorf("%q: %v", tc.args, err)
+			continue
+		}
+		if *o != tc.want {
+			t.Errorf("%q: got %+v, want %+v", tc.args, *o, tc.want)
+		}
+	}
+}
+
+func TestShellJoin(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"profile", "--model", "lenet"}, "profile --model lenet"},
+		{[]string{"profile", "--out", "my runs"}, `profile --out 'my runs'`},
+		{[]string{"profile", "--out", ""}, `profile --out ''`},
+		{[]string{"profile", "--out", "$HOME"}, `profile --out '$HOME'`},
+		{[]string{"profile", "--out", "it's"}, `profile --out 'it'\''s'`},
+	}
+	for _, tc := range tests {
+		if got := shellJoin(tc.args); got != tc.want {
+			t.Errorf("shellJoin(%q) = %s, want %s", tc.args, got, tc.want)
+		}
+	}
+}
