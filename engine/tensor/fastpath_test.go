@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 )
@@ -63,6 +64,8 @@ func compareWithCopies(t *testing.T, name string, ops []operand, op func(xs []*T
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
+	genericOnly = true // the reference: fast paths off
+	defer func() { genericOnly = false }()
 	slow, err := op(copies, true)
 	if err != nil {
 		t.Fatalf("%s on copies: %v", name, err)
@@ -74,12 +77,14 @@ func compareWithCopies(t *testing.T, name string, ops []operand, op func(xs []*T
 	}
 	w := must(New(weights, fast.Shape()...))
 	// The copies share the views' graph nodes, hence RetainGraph.
+	genericOnly = false
 	must(nil, must(fast.Mul(w)).SumAll().BackwardWith(BackwardOptions{RetainGraph: true}))
 	fastGrads := make([][]float32, len(leaves))
 	for i, l := range leaves {
 		fastGrads[i] = l.Grad().Data()
 		l.ZeroGrad()
 	}
+	genericOnly = true
 	must(nil, must(slow.Mul(w)).SumAll().Backward())
 	for i, l := range leaves {
 		wantData(t, fmt.Sprintf("%s: gradient of operand %d", name, i), must(New(fastGrads[i], l.shape...)), l.shape, l.Grad().Data())
@@ -128,4 +133,78 @@ func must2[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+func TestElementwiseAndSumMatchGeneric(t *testing.T) {
+	type op = operand
+	pairs := []struct {
+		name string
+		a, b operand
+	}{
+		{"same shape", op{shape: []int{3, 5}}, op{shape: []int{3, 5}}},
+		{"bias row", op{shape: []int{4, 6}}, op{shape: []int{6}}},
+		{"conv bias column", op{shape: []int{2, 3, 5}}, op{shape: []int{3, 1}}},
+		{"transposed and narrowed", op{shape: []int{4, 3}, trans: true, wide: 2}, op{shape: []int{4, 3}, wide: 1}},
+		{"both broadcast", op{shape: []int{3, 1}, trans: true}, op{shape: []int{1, 4}}},
+		{"scalar", op{shape: []int{}}, op{shape: []int{2, 3}, trans: true}},
+		{"two scalars", op{shape: []int{}}, op{shape: []int{}}},
+		{"empty", op{shape: []int{0, 3}}, op{shape: []int{3}}},
+	}
+	for _, c := range pairs {
+		for _, name := range []string{"add", "sub", "mul", "div"} {
+			compareWithCopies(t, name+" "+c.name, []operand{c.a, c.b}, func(x []*Tensor, _ bool) (*Tensor, error) {
+				switch name {
+				case "add":
+					return x[0].Add(x[1])
+				case "sub":
+					return x[0].Sub(x[1])
+				case "mul":
+					return x[0].Mul(x[1])
+				}
+				return x[0].Div(x[1])
+			})
+		}
+	}
+	singles := []struct {
+		name string
+		x    operand
+		dims []int
+	}{
+		{"last dim", op{shape: []int{4, 7}}, []int{-1}},
+		{"first dim (bias gradient)", op{shape: []int{5, 6}}, []int{0}},
+		{"middle dim", op{shape: []int{2, 3, 4}, trans: true}, []int{1}},
+		{"all of a narrowed view", op{shape: []int{3, 4}, wide: 3}, nil},
+		{"first and last", op{shape: []int{2, 3, 4}, wide: 1}, []int{0, 2}},
+		{"size-1 last dim", op{shape: []int{3, 1}, trans: true}, []int{0}},
+		{"scalar", op{shape: []int{}}, nil},
+	}
+	for _, c := range singles {
+		compareWithCopies(t, "sum "+c.name, []operand{c.x}, func(x []*Tensor, _ bool) (*Tensor, error) { return x[0].Sum(c.dims, false) })
+		compareWithCopies(t, "relu "+c.name, []operand{c.x}, func(x []*Tensor, _ bool) (*Tensor, error) { return x[0].Relu(), nil })
+	}
+}
+
+// TestReluSpecialValues checks the fast relu against the generic one on
+// the values where a shortcut could differ: NaN, ±0, ±Inf, and infinite
+// or negative gradients where the derivative is 0.
+func TestReluSpecialValues(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	negZero := float32(math.Copysign(0, -1))
+	x := []float32{nan, negZero, 0, -1, 2, inf, -inf, negZero}
+	g := []float32{1, -3, inf, -inf, nan, 2, -2, -1}
+	run := func() (y, dx []float32) {
+		xt := param(t, slices.Clone(x), len(x))
+		out := xt.Relu()
+		must(nil, out.BackwardWith(BackwardOptions{Gradient: must(New(slices.Clone(g), len(g)))}))
+		return out.Data(), xt.Grad().Data()
+	}
+	fy, fdx := run()
+	genericOnly = true
+	gy, gdx := run()
+	genericOnly = false
+	for i := range x {
+		if math.Float32bits(fy[i]) != math.Float32bits(gy[i]) || math.Float32bits(fdx[i]) != math.Float32bits(gdx[i]) {
+			t.Errorf("relu(%v) with gradient %v: fast %v, %v; generic %v, %v", x[i], g[i], fy[i], fdx[i], gy[i], gdx[i])
+		}
+	}
 }
