@@ -208,3 +208,19 @@ func TestReluSpecialValues(t *testing.T) {
 		}
 	}
 }
+
+func TestUnfoldMatchesGeneric(t *testing.T) {
+	windows := []Window{
+		{Kernel: [2]int{5, 5}},                        // LeNet's convolutions
+		{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}},  // max pooling
+		{Kernel: [2]int{3, 2}, Padding: [2]int{1, 2}}, // padding wider than the stride
+		{Kernel: [2]int{3, 3}, Stride: [2]int{2, 3}, Padding: [2]int{1, 1}, Dilation: [2]int{2, 1}},
+		{Kernel: [2]int{2, 3}, Stride: [2]int{1, 2}, Dilation: [2]int{1, 3}, Padding: [2]int{0, 4}},
+		{Kernel: [2]int{1, 1}, Padding: [2]int{3, 3}}, // columns entirely in the padding
+	}
+	for i, w := range windows {
+		for _, x := range []operand{{shape: []int{2, 3, 7, 9}}, {shape: []int{1, 2, 6, 5}, trans: true, wide: 2}} {
+			compareWithCopies(t, fmt.Sprintf("unfold %d %+v", i, w), []operand{x}, func(x []*Tensor, _ bool) (*Tensor, error) { return x[0].Unfold(w) })
+		}
+	}
+}
