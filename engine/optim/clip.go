@@ -43,7 +43,7 @@ func GradNorm(params []*tensor.Tensor) float64 {
 	sum := 0.0
 	for _, p := range params {
 		if g := p.Grad(); g != nil {
-			for _, v := range g.Data() {
+			for _, v := range g.Values() { // read in place, no copy
 				sum += float64(v) * float64(v)
 			}
 		}

@@ -78,32 +78,29 @@ func (g *groups) AddParamGroup(params []*tensor.Tensor, lr float64) error {
 }
 
 // forEach calls update for each parameter that has a gradient, with its
-// values, its gradient and its group, then writes the values back.
+// group, its values and its gradient. w is the parameter's own storage
+// (tensor.UpdateInPlace), updated in place outside the graph: no copy of
+// the parameter or its gradient is made on a step.
 func (g *groups) forEach(update func(grp *Group, p *tensor.Tensor, w, grad []float32) error) error {
-	for _, grp := range g.list {
-		for _, p := range grp.Params {
-			if p.Grad() == nil {
-				continue // like PyTorch, skip parameters that got no gradient
-			}
-			w := p.Data()
-			if err := update(grp, p, w, p.Grad().Data()); err != nil {
-				return err
-			}
-			if err := write(p, w); err != nil {
-				return err
+	var err error
+	tensor.NoGrad(func() {
+		for _, grp := range g.list {
+			for _, p := range grp.Params {
+				if p.Grad() == nil {
+					continue // like PyTorch, skip parameters that got no gradient
+				}
+				grad := p.Grad().Values()
+				var updateErr error
+				err = p.UpdateInPlace(func(w []float32) { updateErr = update(grp, p, w, grad) })
+				if err == nil {
+					err = updateErr
+				}
+				if err != nil {
+					return
+				}
 			}
 		}
-	}
-	return nil
-}
-
-// write copies data into the parameter p, outside the graph.
-func write(p *tensor.Tensor, data []float32) error {
-	src, err := tensor.New(data, p.Shape()...)
-	if err != nil {
-		return err
-	}
-	tensor.NoGrad(func() { _, err = p.CopyInPlace(src) })
+	})
 	return err
 }
 

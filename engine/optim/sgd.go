@@ -56,9 +56,21 @@ func (s *SGD) Step() error {
 			buf = make([]float32, len(w))
 			s.buf[p] = buf
 		}
+		maximize, nesterov := s.opts.Maximize, s.opts.Nesterov
+		if mu != 0 && started && !maximize && wd == 0 && !nesterov {
+			// The common case (plain momentum, PyTorch's usual recipe) as a
+			// loop without branches: the general loop below computes the same
+			// values, but tests every option on every element.
+			buf, g := buf[:len(w)], g[:len(w)]
+			for i := range w {
+				buf[i] = buf[i]*mu + damp*g[i]
+				w[i] += -lr * buf[i]
+			}
+			return nil
+		}
 		for i := range w {
 			d := g[i]
-			if s.opts.Maximize {
+			if maximize {
 				d = -d
 			}
 			if wd != 0 {
@@ -70,7 +82,7 @@ func (s *SGD) Step() error {
 				} else {
 					buf[i] = d
 				}
-				if s.opts.Nesterov {
+				if nesterov {
 					d += mu * buf[i]
 				} else {
 					d = buf[i]

@@ -104,20 +104,11 @@ func (t *Tensor) binary(op binaryOp, u *Tensor) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := empty(shape)
-	if sameShape(t.shape, u.shape) && t.IsContiguous() && u.IsContiguous() {
-		// Fast path, the common case: no broadcasting, no strides.
-		a, b := t.values(), u.values()
-		for i := range out.st.data {
-			out.st.data[i] = float32(op.f(float64(a[i]), float64(b[i])))
-		}
-	} else {
-		w := newWalker(shape, t, u)
-		for i := range out.st.data {
-			out.st.data[i] = float32(op.f(float64(t.st.data[w.off[0]]), float64(u.st.data[w.off[1]])))
-			w.next()
-		}
+	row := fastRow(op.name)
+	if row == nil {
+		row = genericRow(op.f)
 	}
+	out := binaryRows(shape, t, u, row)
 	var saved []*Tensor
 	for i, s := range []bool{op.saveA, op.saveB, op.saveY} {
 		if s {
@@ -126,25 +117,144 @@ func (t *Tensor) binary(op binaryOp, u *Tensor) (*Tensor, error) {
 	}
 	record(out, op.name, []*Tensor{t, u}, saved, func(g *Tensor) []*Tensor {
 		return []*Tensor{
-			binaryGrad(g, t, u, out, op.da, t.requiresGrad),
-			binaryGrad(g, t, u, out, op.db, u.requiresGrad),
+			binaryGrad(op, true, g, t, u, out, t.requiresGrad),
+			binaryGrad(op, false, g, t, u, out, u.requiresGrad),
 		}
 	})
 	return out, nil
 }
 
-// binaryGrad computes g·d(a, b, y) over the broadcast shape of the output,
-// or nil when the operand needs no gradient.
-func binaryGrad(g, a, b, y *Tensor, d func(a, b, y float64) float64, needed bool) *Tensor {
+// rowFunc computes one innermost row of an elementwise op of two tensors:
+// dst[j] = f(a[ia + j·sa], b[ib + j·sb]). A stride of 0 repeats an element
+// (broadcasting).
+type rowFunc func(dst, a []float32, ia, sa int, b []float32, ib, sb int)
+
+// genericRow is the reference row of any op: f in float64, rounded once.
+func genericRow(f func(a, b float64) float64) rowFunc {
+	return func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
+		for j := range dst {
+			dst[j] = float32(f(float64(a[ia]), float64(b[ib])))
+			ia += sa
+			ib += sb
+		}
+	}
+}
+
+// genericOnly turns the fast paths off, so that tests can check them
+// against the generic code (see fastpath_test.go).
+var genericOnly = false
+
+// fastRow returns a plain float32 loop for the ops a training step runs
+// most (bias add, gradient products), or nil. The results are the same
+// bits as genericRow's: a float32 sum, difference or product is the
+// float64 one rounded once to float32, because float64 carries more than
+// twice float32's precision. What it saves is a function call and two
+// conversions per element.
+func fastRow(name string) rowFunc {
+	if genericOnly {
+		return nil
+	}
+	switch name {
+	case "add":
+		return func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
+			for j := range dst {
+				dst[j] = a[ia] + b[ib]
+				ia += sa
+				ib += sb
+			}
+		}
+	case "sub":
+		return func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
+			for j := range dst {
+				dst[j] = a[ia] - b[ib]
+				ia += sa
+				ib += sb
+			}
+		}
+	case "mul":
+		return func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
+			for j := range dst {
+				dst[j] = a[ia] * b[ib]
+				ia += sa
+				ib += sb
+			}
+		}
+	}
+	return nil
+}
+
+// binaryRows makes a new tensor of shape from a and b, which broadcast to
+// it, one innermost row at a time: the walker moves once per row and row
+// runs a tight loop, instead of the walker stepping every element. Two
+// contiguous operands of the output's shape are one long row.
+func binaryRows(shape []int, a, b *Tensor, row rowFunc) *Tensor {
+	out := empty(shape)
+	n := len(out.st.data)
+	switch {
+	case n == 0:
+	case sameShape(a.shape, shape) && sameShape(b.shape, shape) && a.IsContiguous() && b.IsContiguous():
+		row(out.st.data, a.st.data, a.offset, 1, b.st.data, b.offset, 1)
+	case len(shape) == 0:
+		row(out.st.data, a.st.data, a.offset, 0, b.st.data, b.offset, 0)
+	default:
+		w := newWalker(shape, a, b)
+		last := len(shape) - 1
+		inner, sa, sb := shape[last], w.strides[0][last], w.strides[1][last]
+		for i := 0; i < n; i += inner {
+			row(out.st.data[i:i+inner], a.st.data, w.off[0], sa, b.st.data, w.off[1], sb)
+			w.nextRow()
+		}
+	}
+	return out
+}
+
+// binaryGrad computes the gradient of the first (or second) operand,
+// g·d(a, b, y), over the broadcast shape of the output, or nil when the
+// operand needs no gradient.
+func binaryGrad(op binaryOp, first bool, g, a, b, y *Tensor, needed bool) *Tensor {
 	if !needed {
 		return nil
 	}
+	if !genericOnly {
+		// Fast paths for the derivatives that need no table lookup.
+		switch {
+		case op.name == "add" || (op.name == "sub" && first):
+			// ∂(a ± b)/∂a = 1: the gradient is g itself. Backward never
+			// modifies a gradient, so it can be shared.
+			return g
+		case op.name == "sub":
+			return binaryRows(y.shape, g, Scalar(-1), fastRow("mul")) // -g
+		case op.name == "mul" && first:
+			return binaryRows(y.shape, g, b, fastRow("mul")) // g·b
+		case op.name == "mul":
+			return binaryRows(y.shape, g, a, fastRow("mul")) // g·a
+		}
+	}
+	d := op.db
+	if first {
+		d = op.da
+	}
 	res := empty(y.shape)
+	n := len(res.st.data)
+	if n == 0 {
+		return res
+	}
 	w := newWalker(y.shape, g, a, b, y)
-	for i := range res.st.data {
-		av, bv, yv := float64(a.st.data[w.off[1]]), float64(b.st.data[w.off[2]]), float64(y.st.data[w.off[3]])
-		res.st.data[i] = float32(float64(g.st.data[w.off[0]]) * d(av, bv, yv))
-		w.next()
+	inner, s := 1, make([]int, 4)
+	if last := len(y.shape) - 1; last >= 0 {
+		inner = y.shape[last]
+		for k := range s {
+			s[k] = w.strides[k][last]
+		}
+	}
+	gd, ad, bd, yd := g.st.data, a.st.data, b.st.data, y.st.data
+	for i := 0; i < n; i += inner {
+		og, oa, ob, oy := w.off[0], w.off[1], w.off[2], w.off[3]
+		for j := range res.st.data[i : i+inner] {
+			res.st.data[i+j] = float32(float64(gd[og]) * d(float64(ad[oa]), float64(bd[ob]), float64(yd[oy])))
+			og, oa, ob, oy = og+s[0], oa+s[1], ob+s[2], oy+s[3]
+		}
+		w.nextRow()
 	}
 	return res
 }

@@ -120,3 +120,40 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 	}
 	return t, nil
 }
+
+// UpdateInPlace hands fn the values of t, in row-major order, to rewrite
+// in place; the optimizers' update rules (p ← p - lr·g, Adam's moments …)
+// are plain loops over flat slices. For a contiguous tensor (every
+// parameter) the slice is the storage itself, so a step costs no copy of
+// the parameter and no temporary tensors; a strided view is copied out
+// and written back. fn must not keep the slice.
+//
+// The change is not tracked by autograd, so, like an optimizer step in
+// PyTorch, it must run inside NoGrad when t requires grad. It bumps the
+// storage's version and is reported to the Observer as "update_".
+func (t *Tensor) UpdateInPlace(fn func(values []float32)) error {
+	if GradEnabled() && t.requiresGrad {
+		return fmt.Errorf("update_: tensor of shape %v requires grad; update it inside NoGrad (as an optimizer step does)", t.shape)
+	}
+	for d, s := range t.strides {
+		if s == 0 && t.shape[d] > 1 {
+			return fmt.Errorf("update_: tensor of shape %v is an expanded view where several elements share one memory location; Clone it first", t.shape)
+		}
+	}
+	if t.IsContiguous() {
+		fn(t.st.data[t.offset : t.offset+t.Numel()])
+	} else {
+		v := t.Data()
+		fn(v)
+		copyInto(t, fromData(v, t.shape))
+	}
+	t.st.version++
+	observe("update_", []*Tensor{t}, t)
+	return nil
+}
+
+// Values returns the elements in row-major order like Data, but without
+// copying when t is contiguous: the slice is then t's storage. It is for
+// hot loops that only read (a gradient norm, an optimizer reading a
+// gradient); do not modify the slice or keep it past the next change to t.
+func (t *Tensor) Values() []float32 { return t.values() }

@@ -88,3 +88,39 @@ func TestInPlaceSafetyRule(t *testing.T) {
 		}
 	})
 }
+
+func TestUpdateInPlace(t *testing.T) {
+	w := param(t, []float32{1, 2, 3, 4}, 2, 2)
+	double := func(v []float32) {
+		for i := range v {
+			v[i] *= 2
+		}
+	}
+	if err := w.UpdateInPlace(double); err == nil || !strings.Contains(err.Error(), "update_: tensor of shape [2 2] requires grad") {
+		t.Fatalf("error = %v", err)
+	}
+	var err error
+	NoGrad(func() { err = w.UpdateInPlace(double) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "contiguous", w, []int{2, 2}, []float32{2, 4, 6, 8})
+	if w.Version() != 1 {
+		t.Errorf("version = %d, want 1", w.Version())
+	}
+	// A strided view gets its values in row-major order, and writes back
+	// through its strides.
+	x := must(New([]float32{1, 2, 3, 4, 5, 6}, 2, 3))
+	col := must(must(x.Transpose(0, 1)).Narrow(0, 1, 2)) // [[2, 5], [3, 6]]
+	var seen []float32
+	must(nil, col.UpdateInPlace(func(v []float32) { seen = append(seen, v...); double(v) }))
+	wantData(t, "seen", must(New(seen, 4)), []int{4}, []float32{2, 5, 3, 6})
+	wantData(t, "strided", x, []int{2, 3}, []float32{1, 4, 6, 4, 10, 12})
+	if err := must(Scalar(1).Expand(3)).UpdateInPlace(double); err == nil || !strings.Contains(err.Error(), "expanded view") {
+		t.Fatalf("error = %v", err)
+	}
+	// Values reads a contiguous tensor without copying.
+	if v := x.Values(); &v[0] != &x.st.data[0] {
+		t.Error("Values copied a contiguous tensor")
+	}
+}

@@ -16,8 +16,8 @@ import (
 //   - with more dimensions, the last two are the matrices and the leading
 //     "batch" dimensions broadcast: [b, 1, n, k] × [c, k, m] → [b, c, n, m].
 //
-// Every case is reduced to one batched product of contiguous 3-D tensors,
-// which calls the single kernel, matmulKernel.
+// Every case is reduced to one batched product of 3-D tensors, bmm, which
+// calls the single kernel, matmulKernel.
 func (t *Tensor) Matmul(u *Tensor) (*Tensor, error) {
 	if t.Dim() == 0 || u.Dim() == 0 {
 		return nil, fmt.Errorf("matmul: shapes %v and %v: both operands need at least 1 dimension", t.shape, u.shape)
@@ -39,8 +39,8 @@ func (t *Tensor) Matmul(u *Tensor) (*Tensor, error) {
 		return nil, fmt.Errorf("matmul: shapes %v and %v: batch dimensions %v and %v do not broadcast", t.shape, u.shape, a.shape[:a.Dim()-2], b.shape[:b.Dim()-2])
 	}
 	nb := product(batch)
-	a3 := must(must(a.Expand(slices.Concat(batch, []int{n, k})...)).Reshape(nb, n, k))
-	b3 := must(must(b.Expand(slices.Concat(batch, []int{k, m})...)).Reshape(nb, k, m))
+	a3 := batchOperand(a, batch, nb, n, k)
+	b3 := batchOperand(b, batch, nb, k, m)
 	outShape := slices.Concat(batch, []int{n, m})
 	if t.Dim() == 1 {
 		outShape = append(outShape[:len(outShape)-2], m)
@@ -51,37 +51,186 @@ func (t *Tensor) Matmul(u *Tensor) (*Tensor, error) {
 	return bmm(a3, b3).Reshape(outShape...)
 }
 
-// bmm multiplies two batches of matrices, [B, n, k] × [B, k, m] → [B, n, m].
-// It is the matmul primitive: for C = A·B the gradients are
-// dA = dC·Bᵀ and dB = Aᵀ·dC, themselves batched products.
-func bmm(a, b *Tensor) *Tensor {
-	nb, n, k, m := a.shape[0], a.shape[1], a.shape[2], b.shape[2]
-	av, bv := a.values(), b.values()
-	out := empty([]int{nb, n, m})
-	for i := range nb {
-		matmulKernel(out.st.data[i*n*m:(i+1)*n*m], av[i*n*k:(i+1)*n*k], bv[i*k*m:(i+1)*k*m], n, k, m)
+// batchOperand turns an operand [..., r, c] into the 3-D form bmm takes,
+// without copying whenever its layout allows:
+//
+//   - an operand with no batch elements of its own (a weight matrix
+//     [r, c] times a batch) stays a single matrix [1, r, c]; bmm reuses it
+//     for every batch element and sums its gradient over the batch,
+//     instead of copying it nb times and summing nb gradient copies;
+//   - otherwise it is expanded to the full batch and its batch dimensions
+//     are merged into one, as a view when they have a common stride.
+//
+// The matrices themselves may be transposed views (Linear's Wᵀ): bmm
+// hands the kernel their layout instead of a contiguous copy.
+func batchOperand(x *Tensor, batch []int, nb, r, c int) *Tensor {
+	if product(x.shape[:x.Dim()-2]) == 1 && nb != 1 {
+		x = must(x.Expand(slices.Concat(make([]int, 0), x.shape[:x.Dim()-2], []int{r, c})...))
+		return x.batchView(1, r, c)
 	}
+	x = must(x.Expand(slices.Concat(batch, []int{r, c})...))
+	return x.batchView(nb, r, c)
+}
+
+// batchView reshapes x [b0, b1, …, r, c] to [nb, r, c], as a view when the
+// batch dimensions can be read with one stride, otherwise (a rare layout)
+// as Reshape's copy. Unlike Reshape it keeps a transposed matrix layout
+// in the last two dimensions. Its gradient is reshaped back.
+func (x *Tensor) batchView(nb, r, c int) *Tensor {
+	lead := x.Dim() - 2
+	// The merged dimension steps like the innermost batch dimension of
+	// size > 1; each outer one must step over the whole of the one inside
+	// it (stride 0 throughout for an expanded operand).
+	stride, ok := 0, true
+	inner := -1 // the batch dimension inside d, of size > 1
+	for d := lead - 1; d >= 0; d-- {
+		if x.shape[d] == 1 {
+			continue
+		}
+		if inner < 0 {
+			stride = x.strides[d]
+		} else if x.strides[d] != x.strides[inner]*x.shape[inner] {
+			ok = false
+		}
+		inner = d
+	}
+	if !ok {
+		return must(x.Reshape(nb, r, c))
+	}
+	out := x.viewOf([]int{nb, r, c}, []int{stride, x.strides[lead], x.strides[lead+1]}, x.offset)
+	record(out, "reshape", []*Tensor{x}, nil, func(g *Tensor) []*Tensor {
+		return []*Tensor{must(g.Reshape(x.shape...))}
+	})
+	return out
+}
+
+// bmm multiplies two batches of matrices, [B, n, k] × [B, k, m] → [B, n, m];
+// either operand may also be a single matrix [1, …] used for every batch
+// element. It is the matmul primitive: for C = A·B the gradients are
+// dA = dC·Bᵀ and dB = Aᵀ·dC, themselves batched products (summed over the
+// batch for a single shared matrix).
+func bmm(a, b *Tensor) *Tensor {
+	nb, n, m := max(a.shape[0], b.shape[0]), a.shape[1], b.shape[2]
+	out := empty([]int{nb, n, m})
+	batchedProduct(out, a, b)
 	record(out, "matmul", []*Tensor{a, b}, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		var da, db *Tensor
 		if a.requiresGrad {
-			da = bmm(g, must(b.Transpose(1, 2)))
+			da = bmmGrad(g, must(b.Transpose(1, 2)), a.shape)
 		}
 		if b.requiresGrad {
-			db = bmm(must(a.Transpose(1, 2)), g)
+			db = bmmGrad(must(a.Transpose(1, 2)), g, b.shape)
 		}
 		return []*Tensor{da, db}
 	})
 	return out
 }
 
-// matmulKernel sets out (n×m) to a (n×k) times b (k×m), all row-major and
-// contiguous. It is the engine's one call into engine/kernels, whose
-// variants (naive, blocked, tiled, parallel, SIMD) a student can switch
-// between with kernels.Use; every matrix product of the engine, forward
-// and backward, passes through here.
-func matmulKernel(out, a, b []float32, n, k, m int) {
+// bmmGrad is one gradient of bmm, x·y, for an operand of the given shape:
+// a batched product, or for a single shared matrix the sum of the
+// products over the batch, accumulated by the kernel.
+func bmmGrad(x, y *Tensor, shape []int) *Tensor {
+	if shape[0] == max(x.shape[0], y.shape[0]) {
+		return bmm(x, y)
+	}
+	out := empty(shape)
+	batchedProduct(out, x, y)
+	observe("matmul", []*Tensor{x, y}, out)
+	return out
+}
+
+// batchedProduct writes a·b into out, a contiguous [B, n, m] or, to sum
+// over the batch, [1, n, m]. a is [B or 1, n, k], b [B or 1, k, m]: a
+// batch of 1 is reused for every batch element. Every product goes
+// through matmulKernel.
+func batchedProduct(out, a, b *Tensor) {
+	nb, n, k, m := max(a.shape[0], b.shape[0]), a.shape[1], a.shape[2], b.shape[2]
 	if n == 0 || m == 0 {
 		return
 	}
-	kernels.Matmul(false, false, n, m, k, 1, a, max(k, 1), b, m, 0, out, m)
+	if nb == 0 { // an empty batch sums to zero (out is already zeros)
+		return
+	}
+	a, b = a.kernelReadable(), b.kernelReadable()
+	for i := range nb {
+		c := out.st.data[:n*m]
+		accumulate := out.shape[0] == 1 && i > 0
+		if out.shape[0] > 1 {
+			c = out.st.data[i*n*m : (i+1)*n*m]
+		}
+		matmulKernel(c, a.matrix(i), b.matrix(i), n, k, m, accumulate)
+	}
+}
+
+// stridedMatrix is one matrix of a batch as the kernel reads it: the
+// storage from its first element, its leading dimension and whether it is
+// stored transposed (column by column).
+type stridedMatrix struct {
+	data  []float32
+	ld    int
+	trans bool
+}
+
+// matrixLayout reports how the kernel can read the matrices of a 3-D
+// tensor [B, r, c] in place: row-major with rows ld apart, or transposed
+// (a transpose view of a row-major matrix) with columns ld apart.
+func (x *Tensor) matrixLayout() (trans bool, ld int, ok bool) {
+	r, c := x.shape[1], x.shape[2]
+	if r == 0 || c == 0 {
+		return false, max(c, 1), true // nothing is read
+	}
+	rs, cs := x.strides[1], x.strides[2]
+	if c == 1 {
+		cs = 1 // a single column: its stride is never used
+	}
+	if r == 1 {
+		rs = max(c, 1) // a single row: idem
+	}
+	switch {
+	case cs == 1 && rs >= max(c, 1):
+		return false, rs, true
+	case rs == 1 && cs >= max(r, 1):
+		return true, cs, true
+	}
+	return false, 0, false
+}
+
+// kernelReadable returns x itself when the kernel can read its matrices
+// in place, otherwise a contiguous copy (outside the graph: the caller
+// records the op on x).
+func (x *Tensor) kernelReadable() *Tensor {
+	if _, _, ok := x.matrixLayout(); ok {
+		return x
+	}
+	return fromData(x.Data(), x.shape)
+}
+
+// matrix returns batch element i of a kernel-readable x (element 0 for a
+// batch of 1).
+func (x *Tensor) matrix(i int) stridedMatrix {
+	trans, ld, _ := x.matrixLayout()
+	off := x.offset
+	if x.shape[0] > 1 {
+		off += i * x.strides[0]
+	}
+	return stridedMatrix{x.st.data[off:], ld, trans}
+}
+
+// matmulKernel sets (or, accumulating, adds to) out (n×m, contiguous) the
+// product a (n×k) times b (k×m). It is the engine's one call into
+// engine/kernels, whose variants (naive, blocked, tiled, parallel, SIMD) a
+// student can switch between with kernels.Use; every matrix product of
+// the engine, forward and backward, passes through here. Transposed
+// operands are passed as such (the kernel's transA and transB): the
+// kernels pack their panels anyway, so reading a transposed matrix costs
+// them nothing, while a contiguous copy would cost a pass over memory.
+func matmulKernel(out []float32, a, b stridedMatrix, n, k, m int, accumulate bool) {
+	if n == 0 || m == 0 {
+		return
+	}
+	beta := float32(0)
+	if accumulate {
+		beta = 1
+	}
+	kernels.Matmul(a.trans, b.trans, n, m, k, 1, a.data, a.ld, b.data, b.ld, beta, out, m)
 }

@@ -20,7 +20,7 @@ func (t *Tensor) Sum(dims []int, keepdim bool) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := t.reduce(reduce, keepdim, 0, func(acc, x float64) float64 { return acc + x })
+	out := t.reduce(reduce, keepdim, 0, func(acc, x float64) float64 { return acc + x }, true)
 	// Every input element contributed once, so it gets the output's
 	// gradient: broadcast g back over the reduced dimensions.
 	record(out, "sum", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
@@ -56,7 +56,7 @@ func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) floa
 			return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %v: it is empty", name, d, t.shape)
 		}
 	}
-	out := t.reduce(reduce, keepdim, init, pick)
+	out := t.reduce(reduce, keepdim, init, pick, false)
 	record(out, name, []*Tensor{t}, []*Tensor{t, out}, func(g *Tensor) []*Tensor {
 		y := expandBack(out, t.shape, reduce)
 		mask := must(t.Eq(y))
@@ -214,8 +214,9 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 }
 
 // reduce folds the elements of t over the dimensions marked in reduce,
-// starting from init, accumulating in float64 for accuracy.
-func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc, x float64) float64) *Tensor {
+// starting from init, accumulating in float64 for accuracy. sum says that
+// fold is addition, which has a fast path.
+func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc, x float64) float64, sum bool) *Tensor {
 	kshape := reducedShape(t.shape, reduce, true)
 	acc := make([]float64, product(kshape))
 	for i := range acc {
@@ -224,10 +225,44 @@ func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc
 	// Walk the input; the keepdim-shaped output broadcasts to it, so its
 	// offset follows the kept dimensions and stays put along reduced ones.
 	k := &Tensor{shape: kshape, strides: contiguousStrides(kshape)}
-	w := newWalker(t.shape, t, k)
-	for range t.Numel() {
-		acc[w.off[1]] = fold(acc[w.off[1]], float64(t.st.data[w.off[0]]))
-		w.next()
+	if n := t.Numel(); n > 0 && len(t.shape) > 0 {
+		// One innermost row at a time (see binaryRows). Each accumulator
+		// still receives its elements in the same order as an element by
+		// element walk, so the result is the same to the bit.
+		w := newWalker(t.shape, t, k)
+		last := len(t.shape) - 1
+		inner, sx, sk := t.shape[last], w.strides[0][last], w.strides[1][last]
+		x := t.st.data
+		for i := 0; i < n; i += inner {
+			ox, ok := w.off[0], w.off[1]
+			switch {
+			case sk == 0 && sum && !genericOnly:
+				// The row folds into one accumulator (a sum over the
+				// last dimension): keep it in a register.
+				a := acc[ok]
+				for range inner {
+					a += float64(x[ox])
+					ox += sx
+				}
+				acc[ok] = a
+			case sum && !genericOnly:
+				// Each element has its own accumulator (a sum over
+				// leading dimensions, like a bias gradient).
+				for j := range acc[ok : ok+inner] {
+					acc[ok+j] += float64(x[ox])
+					ox += sx
+				}
+			default:
+				for range inner {
+					acc[ok] = fold(acc[ok], float64(x[ox]))
+					ox += sx
+					ok += sk
+				}
+			}
+			w.nextRow()
+		}
+	} else if n > 0 { // a 0-d tensor
+		acc[0] = fold(acc[0], float64(t.st.data[t.offset]))
 	}
 	data := make([]float32, len(acc))
 	for i, v := range acc {

@@ -61,11 +61,32 @@ func (t *Tensor) Unfold(w Window) (*Tensor, error) {
 	}
 	out := empty([]int{g.n, g.c * g.kh * g.kw, g.ho * g.wo})
 	x := t.values()
-	g.each(func(dst, src int) { out.st.data[dst] = x[src] })
+	if genericOnly {
+		g.each(func(dst, src int) { out.st.data[dst] = x[src] })
+	} else {
+		g.rows(func(dst, src []float32) { copy(dst, src) }, func(dst, src []float32, step int) {
+			for j := range dst {
+				dst[j] = src[j*step]
+			}
+		}, out.st.data, x)
+	}
 	record(out, "unfold", []*Tensor{t}, nil, func(grad *Tensor) []*Tensor {
 		dx := empty(t.shape)
 		gv := grad.values()
-		g.each(func(dst, src int) { dx.st.data[src] += gv[dst] })
+		if genericOnly {
+			g.each(func(dst, src int) { dx.st.data[src] += gv[dst] })
+			return []*Tensor{dx}
+		}
+		// col2im: the same runs, added back into the input.
+		g.rows(func(col, img []float32) {
+			for j, v := range col {
+				img[j] += v
+			}
+		}, func(col, img []float32, step int) {
+			for j, v := range col {
+				img[j*step] += v
+			}
+		}, gv, dx.st.data)
 		return []*Tensor{dx}
 	})
 	return out, nil
@@ -106,6 +127,56 @@ func (g unfoldGeom) each(visit func(dst, src int)) {
 					if j >= 0 && j < g.wd {
 						visit(dstRow+oi*g.wo+oj, base+i*g.wd+j)
 					}
+				}
+			}
+		}
+	}
+}
+
+// rows is each, one run at a time: for a fixed column row (channel and
+// window offset) and output row oi, the window positions oj that fall
+// inside the input read the input row at columns j0, j0+stride, …, and
+// fill a contiguous run of the column. contiguous handles a run with
+// stride 1 (a plain copy), strided the others; both get the column run
+// first and the input from its first element. Computing the valid range
+// of oj once per run, instead of testing every element, and calling the
+// loop once per run, instead of once per element, is the fast path of
+// Unfold and its gradient.
+func (g unfoldGeom) rows(contiguous func(col, img []float32), strided func(col, img []float32, step int), cols, img []float32) {
+	L := g.ho * g.wo
+	rows := g.c * g.kh * g.kw
+	sh, sw := g.w.Stride[0], g.w.Stride[1]
+	for n := range g.n {
+		for r := range rows {
+			c, ki, kj := r/(g.kh*g.kw), r/g.kw%g.kh, r%g.kw
+			base := (n*g.c + c) * g.h * g.wd
+			colRow := (n*rows + r) * L
+			// Window positions oj with 0 ≤ j = oj·sw - padding + kj·dilation < W.
+			shift := kj*g.w.Dilation[1] - g.w.Padding[1]
+			lo := 0
+			if shift < 0 {
+				lo = (-shift + sw - 1) / sw
+			}
+			hi := g.wo
+			if last := g.wd - 1 - shift; last < 0 {
+				hi = 0
+			} else {
+				hi = min(hi, last/sw+1)
+			}
+			if lo >= hi {
+				continue
+			}
+			for oi := range g.ho {
+				i := oi*sh - g.w.Padding[0] + ki*g.w.Dilation[0]
+				if i < 0 || i >= g.h {
+					continue
+				}
+				col := cols[colRow+oi*g.wo+lo : colRow+oi*g.wo+hi]
+				start := base + i*g.wd + lo*sw + shift
+				if sw == 1 {
+					contiguous(col, img[start:start+len(col)])
+				} else {
+					strided(col, img[start:start+(len(col)-1)*sw+1], sw)
 				}
 			}
 		}
