@@ -123,6 +123,7 @@ func TestShareLink(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	typeIntoCell(t, ctx, 2, "'shared edit'")
+	waitFor(t, ctx, `html[data-saved]`, 5*time.Second)
 	clickAction(t, ctx, "Copy link")
 	waitFor(t, ctx, `html[data-share-link]`, 10*time.Second)
 	link := eval[string](t, ctx, `document.documentElement.dataset.shareLink`)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"syscall/js"
 	"time"
+
+	"honnef.co/go/js/dom/v2"
 )
 
 // saver keeps the student's edits in IndexedDB (through storage.js): the
@@ -24,7 +26,22 @@ type saver struct {
 const saveDelay = 300 * time.Millisecond
 
 func newSaver(nb *notebook) *saver {
-	return &saver{nb: nb, key: "notebook:" + nb.slug, enabled: true}
+	s := &saver{nb: nb, key: "notebook:" + nb.slug, enabled: true}
+	// A page that is hidden or left may never run its timers again: write
+	// pending edits at once, starting the IndexedDB request in the event.
+	flush := func(dom.Event) {
+		if s.timer != nil && s.timer.Stop() {
+			s.timer = nil
+			storage().Call("save", s.key, js.ValueOf(s.record()))
+		}
+	}
+	nb.doc.AddEventListener("visibilitychange", false, func(e dom.Event) {
+		if nb.doc.Underlying().Get("visibilityState").String() == "hidden" {
+			flush(e)
+		}
+	})
+	js.Global().Call("addEventListener", "pagehide", js.FuncOf(func(js.Value, []js.Value) any { flush(nil); return nil }))
+	return s
 }
 
 // record is what is stored for one notebook.
