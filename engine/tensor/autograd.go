@@ -236,7 +236,7 @@ func (n *node) runBackward(out, g *Tensor) []*Tensor {
 // was modified in place since the op ran.
 func (n *node) check(out *Tensor) error {
 	if n.released {
-		return fmt.Errorf("backward: the graph through %s (output shape %v) was already released by an earlier backward; pass RetainGraph: true to the first call to go through it twice", n.op, out.shape)
+		return fmt.Errorf("backward: the graph through %s (output shape %v) was already released by an earlier backward; retain the graph in the first call to go through it twice (RetainGraph in Go, {retainGraph: true} in a cell)", n.op, out.shape)
 	}
 	for _, s := range n.saved {
 		if s.t.st.version != s.version {

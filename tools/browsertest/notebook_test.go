@@ -104,6 +104,8 @@ func TestCellSemantics(t *testing.T) {
 		{"not a number", "tt.tensor([[1, 'two']])", "error", `Error: tt.tensor: element at [0][1] is the string "two", expected a number`},
 		{"syntax error", "const x = 1;\ntt.tensor([1, 2)", "error", "SyntaxError: Unexpected token (line 2, column 16)\n  at line 2 of cell 1"},
 		{"autograd", "const w = tt.tensor([2, 3], {requiresGrad: true});\nw.mul(w).sum().backward();\nw.grad.toArray()", "done", "Array(2)\n0: 4\n1: 6"},
+		{"no gradient is null", "const v = tt.ones(2, {requiresGrad: true});\n[v.grad, v.gradFn, v.mul(2).gradFn]", "done", "Array(3)\n0: null\n1: null\n2: \"mul\""},
+		{"unfold", "tt.arange(16).reshape(1, 1, 4, 4).unfold(2, {stride: 2}).shape", "done", "Array(3)\n0: 1\n1: 4\n2: 4"},
 	}
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")

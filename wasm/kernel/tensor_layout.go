@@ -120,6 +120,7 @@ func (b *tensorBindings) layoutMethods() map[string]func(*tensor.Tensor, []js.Va
 			}
 			return b.wrapResult(t.Select(d, i))
 		},
+		"unfold": b.unfold,
 		"pad": func(t *tensor.Tensor, args []js.Value) (any, error) {
 			pads, err := intsFrom("pad", []js.Value{arg(args, 0)}, 0, "pads")
 			if err != nil {
@@ -132,4 +133,45 @@ func (b *tensorBindings) layoutMethods() map[string]func(*tensor.Tensor, []js.Va
 			return b.wrapResult(t.Pad(pads, float32(value)))
 		},
 	}
+}
+
+// unfold is x.unfold(kernelSize, {stride, padding, dilation}): im2col, as
+// torch.nn.functional.unfold. Each size is a number or [height, width].
+func (b *tensorBindings) unfold(t *tensor.Tensor, args []js.Value) (any, error) {
+	const name = "unfold"
+	pair := func(v js.Value, what string, def int) ([2]int, error) {
+		if v.IsUndefined() || v.IsNull() {
+			return [2]int{def, def}, nil
+		}
+		if v.Type() == js.TypeNumber {
+			n, err := intArg(name, []js.Value{v}, 0, what, def)
+			return [2]int{n, n}, err
+		}
+		ints, err := intsFrom(name, []js.Value{v}, 0, what)
+		if err == nil && len(ints) != 2 {
+			err = errorf("%s: %s must be a number or [height, width], got %d numbers", name, what, len(ints))
+		}
+		if err != nil {
+			return [2]int{}, err
+		}
+		return [2]int{ints[0], ints[1]}, nil
+	}
+	if arg(args, 0).IsUndefined() {
+		return nil, errorf("%s: missing the kernel size, such as x.unfold(3) or x.unfold([3, 5], {stride: 2})", name)
+	}
+	var w tensor.Window
+	var err error
+	if w.Kernel, err = pair(arg(args, 0), "kernelSize", 0); err != nil {
+		return nil, err
+	}
+	if w.Stride, err = pair(option(args, 1, "stride"), "stride", 1); err != nil {
+		return nil, err
+	}
+	if w.Padding, err = pair(option(args, 1, "padding"), "padding", 0); err != nil {
+		return nil, err
+	}
+	if w.Dilation, err = pair(option(args, 1, "dilation"), "dilation", 1); err != nil {
+		return nil, err
+	}
+	return b.wrapResult(t.Unfold(w))
 }

@@ -292,9 +292,10 @@ func (b *tensorBindings) properties() map[string]func(*tensor.Tensor) any {
 		"dtype":        func(*tensor.Tensor) any { return "float32" },
 		"requiresGrad": func(t *tensor.Tensor) any { return t.RequiresGrad() },
 		"isLeaf":       func(t *tensor.Tensor) any { return t.IsLeaf() },
+		// PyTorch's None is null here (a Go nil would become undefined).
 		"gradFn": func(t *tensor.Tensor) any {
 			if t.GradFn() == "" {
-				return nil
+				return js.Null()
 			}
 			return t.GradFn()
 		},
@@ -302,7 +303,7 @@ func (b *tensorBindings) properties() map[string]func(*tensor.Tensor) any {
 			if g := t.Grad(); g != nil {
 				return b.wrap(g)
 			}
-			return nil
+			return js.Null()
 		},
 		"T": func(t *tensor.Tensor) any {
 			if t.Dim() < 2 {
