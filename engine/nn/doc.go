@@ -32,7 +32,7 @@
 //	summary.go     Summary, the per-layer table for an input shape
 //	linear.go      Linear (y = x·Wᵀ + b)
 //	conv.go        Conv2d, lowered to tensor.Unfold (im2col) and Matmul
-//	pool.go        MaxPool2d, AvgPool2d (Unfold, then max or mean)
+//	pool.go        MaxPool2d (Tensor.MaxPool2d), AvgPool2d (Unfold, then mean)
 //	batchnorm.go   BatchNorm1d, BatchNorm2d (running statistics)
 //	layernorm.go   LayerNorm
 //	embedding.go   Embedding (a lookup table of rows)

@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 
 	"tinytorch/engine/tensor"
 )
@@ -38,19 +37,25 @@ func (p *pool) init(self Module, name string, kernel int, o PoolOptions) error {
 	return nil
 }
 
+// window is the pooling window, padding included.
+func (p *pool) window() tensor.Window {
+	return tensor.Window{Kernel: [2]int{p.Kernel, p.Kernel}, Stride: [2]int{p.Opts.Stride, p.Opts.Stride},
+		Padding: [2]int{p.Opts.Padding, p.Opts.Padding}, Dilation: [2]int{p.Opts.Dilation, p.Opts.Dilation}}
+}
+
 // columns unfolds every channel of x [N, C, H, W] on its own: the result
 // is [N·C, k·k, Ho·Wo], one column per window position, plus the output
-// size. Padding is filled with pad (-∞ for max pooling, so that padding
-// never wins; 0 for average pooling, which counts it, as PyTorch's
-// default count_include_pad does).
+// size. Padding is filled with pad (AvgPool2d's 0, which the average
+// counts, as PyTorch's default count_include_pad does; MaxPool2d has its
+// own primitive, Tensor.MaxPool2d).
 func (p *pool) columns(x *tensor.Tensor, pad float32) (cols *tensor.Tensor, ho, wo int, err error) {
 	if err := checkImage(&p.ModuleBase, x, 0); err != nil {
 		return nil, 0, 0, err
 	}
 	s := x.Shape()
-	w := tensor.Window{Kernel: [2]int{p.Kernel, p.Kernel}, Stride: [2]int{p.Opts.Stride, p.Opts.Stride},
-		Dilation: [2]int{p.Opts.Dilation, p.Opts.Dilation}}
+	w := p.window()
 	pd := p.Opts.Padding
+	w.Padding = [2]int{}
 	ho, wo = w.OutputSize(0, s[2]+2*pd), w.OutputSize(1, s[3]+2*pd)
 	if ho <= 0 || wo <= 0 {
 		return nil, 0, 0, p.Errorf("input %s is too small for a %dx%d window", ShapeString(s), p.Kernel, p.Kernel)
@@ -76,24 +81,19 @@ func NewMaxPool2d(kernel int, o PoolOptions) (*MaxPool2d, error) {
 	return m, m.init(m, "MaxPool2d", kernel, o)
 }
 
-// Forward pools x [N, C, H, W] into [N, C, Ho, Wo].
+// Forward pools x [N, C, H, W] into [N, C, Ho, Wo], with the dedicated
+// tensor primitive (one pass, no unfolded columns); the gradient reaches
+// one position per window even when several hold the maximum.
 func (m *MaxPool2d) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
-	cols, ho, wo, err := m.columns(x, float32(math.Inf(-1)))
-	if err != nil {
-		return nil, err
-	}
-	// Argmax then Gather, rather than Max, so that the gradient reaches one
-	// position per window even when several hold the maximum.
-	idx, err := cols.Argmax(1, true)
-	if err != nil {
-		return nil, err
-	}
-	y, err := cols.Gather(1, idx)
-	if err != nil {
+	if err := checkImage(&m.ModuleBase, x, 0); err != nil {
 		return nil, err
 	}
 	s := x.Shape()
-	return y.Reshape(s[0], s[1], ho, wo)
+	w := m.window()
+	if w.OutputSize(0, s[2]) <= 0 || w.OutputSize(1, s[3]) <= 0 {
+		return nil, m.Errorf("input %s is too small for a %dx%d window", ShapeString(s), m.Kernel, m.Kernel)
+	}
+	return x.MaxPool2d(w)
 }
 
 // ExtraRepr shows the settings as PyTorch does.

@@ -11,7 +11,7 @@ import (
 //
 //	matmul            2·B·n·k·m for [B, n, k] × [B, k, m]; reads both, writes the product
 //	elementwise       1 FLOP per output element (exp and tanh count 1 too)
-//	sum, max, argmax  1 FLOP per input element
+//	sum, max, argmax  1 FLOP per input element (maxPool2d counts the same)
 //	views             0 FLOPs, 0 bytes: reshape, permute, expand, slice … share storage
 //	data movement     0 FLOPs, bytes read and written: clone, cat, pad, unfold, gather …
 //	in-place (add_)   the copy back into the tensor; the arithmetic is the
@@ -39,7 +39,7 @@ var elementwise = map[string]bool{
 }
 
 // reductions cost one FLOP per input element.
-var reductions = map[string]bool{"sum": true, "max": true, "min": true, "argmax": true, "argmin": true}
+var reductions = map[string]bool{"sum": true, "max": true, "min": true, "argmax": true, "argmin": true, "maxPool2d": true}
 
 // forwardCost returns the FLOPs and bytes read and written of a forward op.
 func forwardCost(name string, inputs []*tensor.Tensor, out *tensor.Tensor) (flops, read, write int64) {

@@ -76,6 +76,8 @@
 //	layout.go    cat, gather, indexSelect, pad (gradient: slice, scatter)
 //	unfold.go    im2col, the sliding windows of convolution and pooling
 //	             (gradient: col2im, adding each window entry back)
+//	maxpool.go   max pooling in one pass, Unfold+Argmax+Gather fused
+//	             (gradient: scatter to each window's saved argmax)
 //
 // and everything else is built from them: Mean is Sum divided by a count,
 // Var and Std follow from Mean, Softmax is Exp over Sum of Exp,

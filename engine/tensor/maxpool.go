@@ -1,0 +1,96 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+)
+
+// MaxPool2d keeps the largest element of every position of the sliding
+// window w over the last two dimensions, like
+// torch.nn.functional.max_pool2d: input [N, C, H, W] gives [N, C, Ho, Wo]
+// with Ho, Wo from w.OutputSize. Each channel is pooled on its own.
+// Padding counts as -∞, so it never wins over an element; on ties the
+// first maximum in row-major window order wins (as in PyTorch, and as
+// Unfold followed by Argmax and Gather would pick).
+//
+// The forward pass saves the position of each window's maximum, and the
+// gradient scatters g back to those positions, adding up where
+// overlapping windows picked the same element. It is the composition
+// Unfold, Argmax, Gather in one pass, without the [N, C·kh·kw, L]
+// columns.
+func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
+	w = w.normalized()
+	if t.Dim() != 4 {
+		return nil, fmt.Errorf("maxPool2d: input of shape %v, expected 4 dimensions [N, C, H, W]", t.shape)
+	}
+	for i := range 2 {
+		if w.Kernel[i] <= 0 || w.Stride[i] <= 0 || w.Dilation[i] <= 0 || w.Padding[i] < 0 {
+			return nil, fmt.Errorf("maxPool2d: window %+v, expected kernel, stride and dilation > 0 and padding ≥ 0", w)
+		}
+	}
+	g := newUnfoldGeom(t.shape, w)
+	if g.ho <= 0 || g.wo <= 0 {
+		return nil, fmt.Errorf("maxPool2d: input of shape %v is too small for a %dx%d window with dilation %v and padding %v (output would be %dx%d)",
+			t.shape, w.Kernel[0], w.Kernel[1], w.Dilation, w.Padding, g.ho, g.wo)
+	}
+	out := empty([]int{g.n, g.c, g.ho, g.wo})
+	// argmax[p] is the offset in the contiguous input of output p's
+	// maximum, -1 when the maximum lies in the padding (then it gets no
+	// gradient, as a padded column entry gets none).
+	argmax := make([]int32, len(out.st.data))
+	maxPoolForward(g, t.values(), out.st.data, argmax)
+	record(out, "maxPool2d", []*Tensor{t}, nil, func(grad *Tensor) []*Tensor {
+		dx := empty(t.shape)
+		gv := grad.values()
+		for p, src := range argmax {
+			if src >= 0 {
+				dx.st.data[src] += gv[p]
+			}
+		}
+		return []*Tensor{dx}
+	})
+	return out, nil
+}
+
+// maxPoolForward fills y [N·C, Ho, Wo] with the window maxima of x
+// [N·C, H, W] and argmax with their offsets in x (-1: padding).
+func maxPoolForward(g unfoldGeom, x, y []float32, argmax []int32) {
+	negInf := float32(math.Inf(-1))
+	sh, sw := g.w.Stride[0], g.w.Stride[1]
+	ph, pw := g.w.Padding[0], g.w.Padding[1]
+	dh, dw := g.w.Dilation[0], g.w.Dilation[1]
+	plane := g.h * g.wd
+	p := 0
+	for nc := range g.n * g.c {
+		base := nc * plane
+		for oi := range g.ho {
+			i0 := oi*sh - ph
+			for oj := range g.wo {
+				j0 := oj*sw - pw
+				// The first window element sets the running maximum
+				// whatever it is (even NaN or a padded -∞); a later one
+				// replaces it only if strictly larger: Argmax's rule.
+				best, at, first := negInf, int32(-1), true
+				for ki := range g.kh {
+					i := i0 + ki*dh
+					rowIn := i >= 0 && i < g.h
+					row := base + i*g.wd
+					for kj := range g.kw {
+						j := j0 + kj*dw
+						if !rowIn || j < 0 || j >= g.wd {
+							if first {
+								best, at, first = negInf, -1, false
+							}
+							continue
+						}
+						if v := x[row+j]; first || v > best {
+							best, at, first = v, int32(row+j), false
+						}
+					}
+				}
+				y[p], argmax[p] = best, at
+				p++
+			}
+		}
+	}
+}

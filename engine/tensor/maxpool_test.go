@@ -1,0 +1,180 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+)
+
+// maxPoolReference is max pooling as it was before the MaxPool2d
+// primitive, kept as the test's reference: every channel padded with -∞,
+// unfolded into columns, then Argmax and Gather along the window.
+func maxPoolReference(x *Tensor, w Window) (*Tensor, error) {
+	w = w.normalized()
+	s := x.Shape()
+	ho, wo := w.OutputSize(0, s[2]), w.OutputSize(1, s[3])
+	planes, err := x.Reshape(s[0]*s[1], 1, s[2], s[3])
+	if err != nil {
+		return nil, err
+	}
+	if w.Padding != [2]int{} {
+		ph, pw := w.Padding[0], w.Padding[1]
+		if planes, err = planes.Pad([]int{pw, pw, ph, ph}, float32(math.Inf(-1))); err != nil {
+			return nil, err
+		}
+		w.Padding = [2]int{}
+	}
+	cols, err := planes.Unfold(w)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := cols.Argmax(1, true)
+	if err != nil {
+		return nil, err
+	}
+	y, err := cols.Gather(1, idx)
+	if err != nil {
+		return nil, err
+	}
+	return y.Reshape(s[0], s[1], ho, wo)
+}
+
+// poolInput makes deterministic values; levels > 0 rounds them to that
+// many distinct values, so that windows hold ties.
+func poolInput(shape []int, seed uint32, levels int) []float32 {
+	data := make([]float32, product(shape))
+	for i := range data {
+		seed = seed*1664525 + 1013904223
+		v := float32(seed>>8)/float32(1<<24)*4 - 2
+		if levels > 0 {
+			v = float32(int(seed>>8)%levels) - float32(levels/2)
+		}
+		data[i] = v
+	}
+	return data
+}
+
+func TestMaxPool2dMatchesComposition(t *testing.T) {
+	cases := []struct {
+		shape  []int
+		w      Window
+		levels int // 0: distinct values; else few values, many ties
+		trans  bool
+	}{
+		{[]int{2, 3, 8, 8}, Window{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}, 0, false}, // LeNet's pooling
+		{[]int{2, 3, 8, 8}, Window{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}, 3, false}, // ties
+		{[]int{1, 2, 7, 9}, Window{Kernel: [2]int{3, 3}, Stride: [2]int{2, 2}}, 0, false}, // odd sizes, overlap
+		{[]int{1, 2, 7, 9}, Window{Kernel: [2]int{3, 3}, Stride: [2]int{1, 1}}, 2, false}, // overlap and ties
+		{[]int{2, 1, 5, 6}, Window{Kernel: [2]int{3, 2}, Stride: [2]int{2, 1}, Padding: [2]int{1, 1}}, 0, false},
+		{[]int{2, 1, 5, 6}, Window{Kernel: [2]int{3, 3}, Stride: [2]int{1, 2}, Padding: [2]int{1, 1}}, 2, false},
+		{[]int{1, 3, 9, 7}, Window{Kernel: [2]int{3, 2}, Stride: [2]int{2, 3}, Padding: [2]int{1, 1}, Dilation: [2]int{2, 3}}, 0, false},
+		{[]int{1, 3, 9, 7}, Window{Kernel: [2]int{2, 2}, Dilation: [2]int{3, 2}}, 2, false},
+		{[]int{1, 2, 4, 5}, Window{Kernel: [2]int{1, 1}, Padding: [2]int{3, 2}}, 0, false}, // windows entirely in the padding
+		{[]int{1, 1, 3, 3}, Window{Kernel: [2]int{3, 3}}, 1, false},                        // all equal: the first wins
+		{[]int{2, 3, 6, 5}, Window{Kernel: [2]int{2, 3}, Stride: [2]int{2, 1}, Padding: [2]int{1, 1}}, 0, true},
+	}
+	for i, c := range cases {
+		t.Run(fmt.Sprintf("%d %v %+v", i, c.shape, c.w), func(t *testing.T) {
+			data := poolInput(c.shape, uint32(i+1), c.levels)
+			run := func(op func(*Tensor, Window) (*Tensor, error)) (y []float32, dx []float32) {
+				shape := slices.Clone(c.shape)
+				if c.trans {
+					shape[2], shape[3] = shape[3], shape[2]
+				}
+				leaf := must(New(slices.Clone(data), shape...))
+				if err := leaf.SetRequiresGrad(true); err != nil {
+					t.Fatal(err)
+				}
+				x := leaf
+				if c.trans {
+					x = must(leaf.Transpose(2, 3))
+				}
+				out, err := op(x, c.w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				g := must(New(poolInput(out.Shape(), 99, 0), out.Shape()...))
+				if err := out.BackwardWith(BackwardOptions{Gradient: g}); err != nil {
+					t.Fatal(err)
+				}
+				if want := []int{c.shape[0], c.shape[1], c.w.OutputSize(0, c.shape[2]), c.w.OutputSize(1, c.shape[3])}; !slices.Equal(out.Shape(), want) {
+					t.Fatalf("shape %v, want %v", out.Shape(), want)
+				}
+				return out.Data(), leaf.Grad().Data()
+			}
+			y, dx := run((*Tensor).MaxPool2d)
+			wy, wdx := run(maxPoolReference)
+			for j := range wy {
+				if math.Float32bits(y[j]) != math.Float32bits(wy[j]) {
+					t.Errorf("out[%d] = %v, want %v", j, y[j], wy[j])
+				}
+			}
+			for j := range wdx {
+				if !close32(float64(dx[j]), float64(wdx[j])) {
+					t.Errorf("grad[%d] = %v, want %v", j, dx[j], wdx[j])
+				}
+			}
+		})
+	}
+}
+
+// TestMaxPool2dGradCheck compares the gradient with central differences.
+// The inputs are distinct multiples of 0.1, so x±h never changes which
+// element of a window is the largest.
+func TestMaxPool2dGradCheck(t *testing.T) {
+	for _, w := range []Window{
+		{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}},
+		{Kernel: [2]int{3, 3}, Stride: [2]int{1, 2}, Padding: [2]int{1, 1}},
+		{Kernel: [2]int{2, 3}, Dilation: [2]int{2, 1}, Padding: [2]int{0, 1}},
+	} {
+		shape := []int{2, 2, 5, 6}
+		n := product(shape)
+		data := make([]float32, n)
+		for i := range data {
+			data[i] = float32((i*37)%n-n/2) / 10
+		}
+		x := must(New(data, shape...))
+		if err := x.SetRequiresGrad(true); err != nil {
+			t.Fatal(err)
+		}
+		out := must(x.MaxPool2d(w))
+		weight := poolInput(out.Shape(), 7, 0)
+		if err := out.BackwardWith(BackwardOptions{Gradient: must(New(weight, out.Shape()...))}); err != nil {
+			t.Fatal(err)
+		}
+		analytic := x.Grad().Data()
+		loss := func() float64 {
+			var y *Tensor
+			NoGrad(func() { y = must(x.MaxPool2d(w)) })
+			sum := 0.0
+			for i, v := range y.Data() {
+				sum += float64(weight[i]) * float64(v)
+			}
+			return sum
+		}
+		for j, orig := range data {
+			x.st.data[j] = orig + gradStep
+			up := loss()
+			x.st.data[j] = orig - gradStep
+			down := loss()
+			x.st.data[j] = orig
+			numeric := (up - down) / (2 * gradStep)
+			if math.Abs(numeric-float64(analytic[j])) > gradAtol+gradRtol*math.Abs(numeric) {
+				t.Errorf("%+v: d/dx[%d] = %v, numeric %v", w, j, analytic[j], numeric)
+			}
+		}
+	}
+}
+
+func TestMaxPool2dErrors(t *testing.T) {
+	x := must(New(make([]float32, 9), 1, 1, 3, 3))
+	for _, w := range []Window{{Kernel: [2]int{4, 4}}, {Kernel: [2]int{0, 2}}, {Kernel: [2]int{2, 2}, Padding: [2]int{-1, 0}}} {
+		if _, err := x.MaxPool2d(w); err == nil {
+			t.Errorf("%+v: no error", w)
+		}
+	}
+	if _, err := must(New(make([]float32, 9), 3, 3)).MaxPool2d(Window{Kernel: [2]int{2, 2}}); err == nil {
+		t.Error("2-D input: no error")
+	}
+}
