@@ -172,9 +172,10 @@ func summarize(name string, samples []time.Duration, batch int, opt Options) Res
 	return r
 }
 
-// percentile returns the p-th percentile of sorted samples, interpolating
-// linearly between the two nearest ranks (NumPy's default method).
-func percentile(sorted []time.Duration, p float64) time.Duration {
+// percentile returns the p-th percentile of sorted samples (durations or
+// ratios), interpolating linearly between the two nearest ranks (NumPy's
+// default method).
+func percentile[T time.Duration | float64](sorted []T, p float64) T {
 	if len(sorted) == 1 {
 		return sorted[0]
 	}
@@ -184,7 +185,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 		return sorted[len(sorted)-1]
 	}
 	frac := pos - float64(i)
-	return sorted[i] + time.Duration(frac*float64(sorted[i+1]-sorted[i]))
+	return sorted[i] + T(frac*float64(sorted[i+1]-sorted[i]))
 }
 
 // meanStddev returns the mean and the sample standard deviation (n−1).

@@ -95,22 +95,9 @@ func Compare(candidates []Candidate, opt Options) Comparison {
 		slices.Sort(ratios)
 		cmp.Ratios = append(cmp.Ratios, Ratio{
 			Name: c.Name, BaselineName: candidates[0].Name, Rounds: len(ratios),
-			Median: quantile(ratios, 50), P10: quantile(ratios, 10), P90: quantile(ratios, 90),
+			Median: percentile(ratios, 50), P10: percentile(ratios, 10), P90: percentile(ratios, 90),
 			CandidateTime: cmp.Results[i].P50,
 		})
 	}
 	return cmp
-}
-
-// quantile is percentile for sorted floats.
-func quantile(sorted []float64, p float64) float64 {
-	if len(sorted) == 1 {
-		return sorted[0]
-	}
-	pos := p / 100 * float64(len(sorted)-1)
-	i := int(pos)
-	if i >= len(sorted)-1 {
-		return sorted[len(sorted)-1]
-	}
-	return sorted[i] + (pos-float64(i))*(sorted[i+1]-sorted[i])
 }

@@ -119,39 +119,11 @@ func TestBench2Stop(t *testing.T) {
 }
 
 // TestBench2Notebook11 and TestBench2Notebook12 run the chapter notebooks
-// from top to bottom (as runAll does) and print how long each cell took.
+// from top to bottom with runAll, which also prints how long each cell took.
 func TestBench2Notebook11(t *testing.T) {
-	runAllTimed(t, "11-kernels", "GFLOP/s by kernel", "speed vs blocked", "Roofline of this tab", "bandwidthGBs")
+	runAll(t, "11-kernels", "GFLOP/s by kernel", "speed vs blocked", "Roofline of this tab", "bandwidthGBs")
 }
 
 func TestBench2Notebook12(t *testing.T) {
-	runAllTimed(t, "12-benchmarking", "mean ± 95% CI", "speed vs A·B", "samples/s", "timeModelMicrojoules", "firstCall")
-}
-
-// runAllTimed is runAll, also printing each cell's state and time.
-func runAllTimed(t *testing.T, slug string, want ...string) {
-	ctx := newTab(t)
-	openNotebook(t, ctx, slug)
-	cells := eval[int](t, ctx, `document.querySelectorAll(".cell").length`)
-	start := time.Now()
-	clickAction(t, ctx, "Run all")
-	waitFor(t, ctx, fmt.Sprintf(`#cell-%d:is([data-state="done"], [data-state="error"])`, cells), 80*time.Second)
-	fmt.Printf("%s: %d cells ran in %v\n", slug, cells, time.Since(start).Round(time.Millisecond))
-	times := eval[[]string](t, ctx, `[...document.querySelectorAll(".cell")].map((c) => c.id + ": " + c.querySelector(".cell-bar").innerText.replace(/\s+/g, " ").trim())`)
-	fmt.Printf("  %s\n", strings.Join(times, "\n  "))
-	failed := eval[[]string](t, ctx, `[...document.querySelectorAll('.cell[data-state="error"]')].map((c) => c.id + ": " + c.querySelector(".cell-output").innerText.slice(0, 300))`)
-	if len(failed) > 0 {
-		t.Errorf("cells failed:\n%s", strings.Join(failed, "\n"))
-	}
-	notDone := eval[[]string](t, ctx, `[...document.querySelectorAll('.cell:not([data-state="done"])')].map((c) => c.id + " " + c.dataset.state)`)
-	if len(notDone) > 0 {
-		t.Errorf("cells not done: %v", notDone)
-	}
-	text := eval[string](t, ctx, `[...document.querySelectorAll(".cell-output")].map((o) => o.innerText).join("\n")`)
-	for _, w := range want {
-		if !strings.Contains(text, w) {
-			t.Errorf("no output contains %q", w)
-		}
-	}
-	saveScreenshot(t, ctx, slug+".png")
+	runAll(t, "12-benchmarking", "mean ± 95% CI", "speed vs A·B", "samples/s", "timeModelMicrojoules", "firstCall")
 }

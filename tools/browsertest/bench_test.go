@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/tensor"
 )
@@ -57,13 +55,7 @@ for (const n of [128, 256, 512]) {
   rows.push(row);
 }
 JSON.stringify({ rows, ua: navigator.userAgent })`
-	typeIntoCell(t, ctx, 1, code)
-	next := nextCount(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, fmt.Sprintf(`#cell-1[data-count="%d"]:is([data-state="done"], [data-state="error"])`, next), 80*time.Second)
-	state, out := cellResult(t, ctx, 1)
+	state, out := runCodeWithin(t, ctx, 1, code, 80*time.Second)
 	if state != "done" {
 		t.Fatalf("the benchmark cell failed: %s", out)
 	}
@@ -178,13 +170,7 @@ func TestBenchOps(t *testing.T) {
 	}
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
-	typeIntoCell(t, ctx, 1, opsBenchCode)
-	next := nextCount(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, fmt.Sprintf(`#cell-1[data-count="%d"]:is([data-state="done"], [data-state="error"])`, next), 85*time.Second)
-	state, out := cellResult(t, ctx, 1)
+	state, out := runCodeWithin(t, ctx, 1, opsBenchCode, 85*time.Second)
 	if state != "done" {
 		t.Fatalf("the benchmark cell failed: %s", out)
 	}

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/evanw/esbuild/pkg/api"
 
 	"tinytorch/tools/internal/site"
@@ -122,13 +121,7 @@ for (const n of [128, 256, 512]) {
   ta.dispose(); tb.dispose();
 }
 JSON.stringify(rows)`
-	typeIntoCell(t, ctx, 1, matmul)
-	next := nextCount(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, fmt.Sprintf(`#cell-1[data-count="%d"]:is([data-state="done"], [data-state="error"])`, next), 85*time.Second)
-	state, out = cellResult(t, ctx, 1)
+	state, out = runCodeWithin(t, ctx, 1, matmul, 85*time.Second)
 	if state != "done" {
 		t.Fatalf("the matmul benchmark failed: %s", out)
 	}
@@ -179,13 +172,7 @@ const tfLoss = tf.tidy(() => tfLossOf(0).dataSync()[0]);
 const ttLoss = tt.noGrad(() => lossFn.call(model.call(xs[0]), ys[0]).item());
 JSON.stringify({tf: c.results["tf.js wasm"].throughput, tt: c.results["tt wasm-simd"].throughput, ratio: c.ratios["tt wasm-simd"].median,
   p10: c.ratios["tt wasm-simd"].p10, p90: c.ratios["tt wasm-simd"].p90, rounds: c.ratios["tt wasm-simd"].rounds, tfLoss, ttLoss})`
-	typeIntoCell(t, ctx, 1, mlp)
-	next = nextCount(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, fmt.Sprintf(`#cell-1[data-count="%d"]:is([data-state="done"], [data-state="error"])`, next), 85*time.Second)
-	state, out = cellResult(t, ctx, 1)
+	state, out = runCodeWithin(t, ctx, 1, mlp, 85*time.Second)
 	if state != "done" {
 		t.Fatalf("the MLP benchmark failed: %s", out)
 	}

@@ -8,8 +8,6 @@ import (
 	"os"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 // trainBenchCode times one epoch of tt.train.fit in a cell, for the models
@@ -53,13 +51,7 @@ func TestBenchTraining(t *testing.T) {
 	}
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
-	typeIntoCell(t, ctx, 1, trainBenchCode)
-	next := nextCount(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, fmt.Sprintf(`#cell-1[data-count="%d"]:is([data-state="done"], [data-state="error"])`, next), 85*time.Second)
-	state, out := cellResult(t, ctx, 1)
+	state, out := runCodeWithin(t, ctx, 1, trainBenchCode, 85*time.Second)
 	if state != "done" {
 		t.Fatalf("the training benchmark failed: %s", out)
 	}

@@ -149,16 +149,18 @@ func TestNNErrors(t *testing.T) {
 	}
 }
 
-// runAll runs every cell of a notebook, checks none failed and that the
-// outputs contain each of want.
+// runAll runs every cell of a notebook, prints how long each took, checks
+// none failed and that the outputs contain each of want.
 func runAll(t *testing.T, slug string, want ...string) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, slug)
 	cells := eval[int](t, ctx, `document.querySelectorAll(".cell").length`)
 	start := time.Now()
 	clickAction(t, ctx, "Run all")
-	waitFor(t, ctx, fmt.Sprintf(`#cell-%d:is([data-state="done"], [data-state="error"])`, cells), 60*time.Second)
+	waitFor(t, ctx, fmt.Sprintf(`#cell-%d:is([data-state="done"], [data-state="error"])`, cells), 80*time.Second)
 	fmt.Printf("%s: %d cells ran in %v\n", slug, cells, time.Since(start).Round(time.Millisecond))
+	times := eval[[]string](t, ctx, `[...document.querySelectorAll(".cell")].map((c) => c.id + ": " + c.querySelector(".cell-bar").innerText.replace(/\s+/g, " ").trim())`)
+	fmt.Printf("  %s\n", strings.Join(times, "\n  "))
 	failed := eval[[]string](t, ctx, `[...document.querySelectorAll('.cell[data-state="error"]')].map((c) => c.id + ": " + c.querySelector(".cell-output").innerText.slice(0, 300))`)
 	if len(failed) > 0 {
 		t.Errorf("cells failed:\n%s", strings.Join(failed, "\n"))

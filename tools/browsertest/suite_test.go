@@ -148,12 +148,19 @@ func runCell(t *testing.T, ctx context.Context, n int) (state, output string) {
 // waits for the run to finish.
 func runCode(t *testing.T, ctx context.Context, n int, code string) (state, output string) {
 	t.Helper()
+	return runCodeWithin(t, ctx, n, code, 20*time.Second)
+}
+
+// runCodeWithin is runCode with a time limit of its own, for long cells
+// such as the benchmarks.
+func runCodeWithin(t *testing.T, ctx context.Context, n int, code string, limit time.Duration) (state, output string) {
+	t.Helper()
 	typeIntoCell(t, ctx, n, code)
 	next := nextCount(t, ctx)
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
 		t.Fatal(err)
 	}
-	waitCount(t, ctx, n, next)
+	waitFor(t, ctx, fmt.Sprintf(`#cell-%d[data-count="%d"]:is([data-state="done"], [data-state="error"])`, n, next), limit)
 	return cellResult(t, ctx, n)
 }
 

@@ -162,20 +162,28 @@ func seedOption(name string, opts js.Value) (uint64, error) {
 
 // --- datasets
 
+// imagesAndLabels reads the (x, y) arguments that TensorDataset and
+// showBatch take: x a tensor, y an optional tensor (nil when missing).
+func imagesAndLabels(name string, args []js.Value) (x, y *tensor.Tensor, err error) {
+	if x, err = tensors.operand(name, args[0]); err != nil {
+		return nil, nil, err
+	}
+	if v := arg(args, 1); !v.IsUndefined() && !v.IsNull() {
+		if y, err = tensors.operand(name, v); err != nil {
+			return nil, nil, err
+		}
+	}
+	return x, y, nil
+}
+
 func (d *dataBindings) tensorDataset(_ js.Value, args []js.Value) (any, error) {
 	const name = "tt.data.TensorDataset"
 	if err := needArgs(name, args, 1, "(x, y), tensors whose first dimension counts samples"); err != nil {
 		return nil, err
 	}
-	x, err := tensors.operand(name, args[0])
+	x, y, err := imagesAndLabels(name, args)
 	if err != nil {
 		return nil, err
-	}
-	var y *tensor.Tensor
-	if v := arg(args, 1); !v.IsUndefined() && !v.IsNull() {
-		if y, err = tensors.operand(name, v); err != nil {
-			return nil, err
-		}
 	}
 	ds, err := data.NewTensorDataset(x, y)
 	if err != nil {

@@ -27,15 +27,9 @@ func showBatchFunc(_ js.Value, args []js.Value) (any, error) {
 	if err := needArgs(name, args, 1, "(x, y), a batch of images [N, C, H, W] and their labels [N]"); err != nil {
 		return nil, err
 	}
-	x, err := tensors.operand(name, args[0])
+	x, y, err := imagesAndLabels(name, args)
 	if err != nil {
 		return nil, err
-	}
-	var y *tensor.Tensor
-	if v := arg(args, 1); !v.IsUndefined() && !v.IsNull() {
-		if y, err = tensors.operand(name, v); err != nil {
-			return nil, err
-		}
 	}
 	var classes []string
 	if c := option(args, 2, "classes"); isArray(c) {

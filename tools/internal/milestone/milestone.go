@@ -110,11 +110,7 @@ func MLPDigits(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	tensor.ManualSeed(MLPSeed)
-	model := nn.NewSequential(
-		nn.NewFlatten(),
-		must(nn.NewLinear(784, 128, true)), nn.NewReLU(),
-		must(nn.NewLinear(128, 10, true)),
-	)
+	model := NewMLP()
 	opt, err := optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: MLPLR})
 	if err != nil {
 		return nil, err
@@ -123,6 +119,30 @@ func MLPDigits(cfg Config) (*Result, error) {
 	// the padded image) is worth about a point of test accuracy here.
 	trainSet.Transform = data.Compose{data.RandomCrop{Size: 28, Padding: 2}, mnistNorm}
 	return fit(cfg, "MLP 784-128-10", model, opt, trainSet, testSet, MLPEpochs, MLPBatch)
+}
+
+// NewMLP builds the 1986 milestone's network, an MLP 784-128-10 taking
+// [N, 1, 28, 28] images, with initial weights drawn from the tensor
+// package's generator (seed it first for a reproducible model).
+func NewMLP() nn.Module {
+	return nn.NewSequential(
+		nn.NewFlatten(),
+		must(nn.NewLinear(784, 128, true)), nn.NewReLU(),
+		must(nn.NewLinear(128, 10, true)),
+	)
+}
+
+// NewLeNet builds the 1998 milestone's LeNet-style CNN for [N, 1, 28, 28]
+// images, drawing its initial weights as NewMLP does.
+func NewLeNet() nn.Module {
+	return nn.NewSequential(
+		must(nn.NewConv2d(1, 6, 5, nn.ConvOptions{Padding: 2})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
+		must(nn.NewConv2d(6, 16, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
+		nn.NewFlatten(),
+		must(nn.NewLinear(16*5*5, 120, true)), nn.NewReLU(),
+		must(nn.NewLinear(120, 84, true)), nn.NewReLU(),
+		must(nn.NewLinear(84, 10, true)),
+	)
 }
 
 // LeNetFashion is the 1998 milestone: a LeNet-style CNN on Fashion-MNIST.
@@ -136,14 +156,7 @@ func LeNetFashion(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	tensor.ManualSeed(1998)
-	model := nn.NewSequential(
-		must(nn.NewConv2d(1, 6, 5, nn.ConvOptions{Padding: 2})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
-		must(nn.NewConv2d(6, 16, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
-		nn.NewFlatten(),
-		must(nn.NewLinear(16*5*5, 120, true)), nn.NewReLU(),
-		must(nn.NewLinear(120, 84, true)), nn.NewReLU(),
-		must(nn.NewLinear(84, 10, true)),
-	)
+	model := NewLeNet()
 	opt, err := optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 1e-3})
 	if err != nil {
 		return nil, err
