@@ -26,7 +26,7 @@ func cellCode(t *testing.T, ctx context.Context, n int) string {
 // reload reloads the page and waits for the kernel.
 func reload(t *testing.T, ctx context.Context) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"]`))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"][data-edits]`))); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -121,7 +121,7 @@ func openNotebook(t *testing.T, ctx context.Context, slug string) float64 {
 	t.Helper()
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(baseURL+"/"+slug+".html"),
-		chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"]`)),
+		chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"][data-edits]`)),
 	); err != nil {
 		t.Fatalf("opening %s: %v", slug, err)
 	}
