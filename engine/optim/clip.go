@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"tinytorch/engine/tensor"
+	"tinytorch/engine/vec"
 )
 
 // ClipGradNorm rescales the gradients of params so that their global L2
@@ -43,9 +44,7 @@ func GradNorm(params []*tensor.Tensor) float64 {
 	sum := 0.0
 	for _, p := range params {
 		if g := p.Grad(); g != nil {
-			for _, v := range g.Values() { // read in place, no copy
-				sum += float64(v) * float64(v)
-			}
+			sum += vec.SumSquares(g.Values()) // read in place, no copy
 		}
 	}
 	return math.Sqrt(sum)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"tinytorch/engine/tensor"
+	"tinytorch/engine/vec"
 )
 
 // SGDOptions configures SGD; zero values are PyTorch's defaults except LR,
@@ -58,14 +59,11 @@ func (s *SGD) Step() error {
 		}
 		maximize, nesterov := s.opts.Maximize, s.opts.Nesterov
 		if mu != 0 && started && !maximize && wd == 0 && !nesterov {
-			// The common case (plain momentum, PyTorch's usual recipe) as a
-			// loop without branches: the general loop below computes the same
-			// values, but tests every option on every element.
-			buf, g := buf[:len(w)], g[:len(w)]
-			for i := range w {
-				buf[i] = buf[i]*mu + damp*g[i]
-				w[i] += -lr * buf[i]
-			}
+			// The common case (plain momentum, PyTorch's usual recipe) as one
+			// vector loop (engine/vec, SIMD on amd64): the general loop below
+			// computes the same values, but tests every option on every
+			// element.
+			vec.MomentumUpdate(w, g[:len(w)], buf[:len(w)], lr, mu, damp)
 			return nil
 		}
 		for i := range w {

@@ -99,7 +99,28 @@ func (x *Tensor) batchView(nb, r, c int) *Tensor {
 	}
 	out := x.viewOf([]int{nb, r, c}, []int{stride, x.strides[lead], x.strides[lead+1]}, x.offset)
 	record(out, "reshape", []*Tensor{x}, nil, func(g *Tensor) []*Tensor {
-		return []*Tensor{must(g.Reshape(x.shape...))}
+		return []*Tensor{g.unbatchView(x.shape)}
+	})
+	return out
+}
+
+// unbatchView is batchView's inverse, the gradient's way back: it splits
+// the batch dimension of g [nb, r, c] into shape's batch dimensions as a
+// view (splitting one dimension never needs a copy), keeping the matrix
+// layout of g. A transposed gradient (see bmmGradLike) stays transposed,
+// where Reshape would copy it.
+func (g *Tensor) unbatchView(shape []int) *Tensor {
+	lead := len(shape) - 2
+	strides := make([]int, len(shape))
+	strides[lead], strides[lead+1] = g.strides[1], g.strides[2]
+	step := g.strides[0]
+	for d := lead - 1; d >= 0; d-- {
+		strides[d] = step
+		step *= shape[d]
+	}
+	out := g.viewOf(slices.Clone(shape), strides, g.offset)
+	record(out, "reshape", []*Tensor{g}, nil, func(h *Tensor) []*Tensor {
+		return []*Tensor{h.batchView(g.shape[0], g.shape[1], g.shape[2])}
 	})
 	return out
 }
@@ -119,11 +140,26 @@ func bmm(a, b *Tensor) *Tensor {
 			da = bmmGrad(g, must(b.Transpose(1, 2)), a.shape)
 		}
 		if b.requiresGrad {
-			db = bmmGrad(must(a.Transpose(1, 2)), g, b.shape)
+			db = bmmGradLike(b, must(a.Transpose(1, 2)), g)
 		}
 		return []*Tensor{da, db}
 	})
 	return out
+}
+
+// bmmGradLike computes the gradient x·y of the operand b in b's own memory
+// layout. When b is a transposed view (Linear's Wᵀ) the product is
+// computed transposed, (x·y)ᵀ = yᵀ·xᵀ, into contiguous memory and handed
+// back as a transposed view: the transpose's own backward then turns it
+// into a contiguous gradient for W, where the straightforward product
+// would leave W a transposed gradient to copy column by column.
+func bmmGradLike(b, x, y *Tensor) *Tensor {
+	if trans, _, _ := b.matrixLayout(); !trans || b.shape[1] == 1 || b.shape[2] == 1 {
+		return bmmGrad(x, y, b.shape)
+	}
+	shapeT := []int{b.shape[0], b.shape[2], b.shape[1]}
+	gt := bmmGrad(must(y.Transpose(1, 2)), must(x.Transpose(1, 2)), shapeT)
+	return must(gt.Transpose(1, 2))
 }
 
 // bmmGrad is one gradient of bmm, x·y, for an operand of the given shape:

@@ -106,3 +106,37 @@ func TestOpsOnStridedViews(t *testing.T) {
 		t.Errorf("ToNested of a view = %v", got)
 	}
 }
+
+// TestTransposedOperandGradient checks Linear's pattern, x·Wᵀ with W a
+// leaf, whose gradient is computed in Wᵀ's layout (bmmGradLike) and split
+// back by unbatchView: the same values as through a contiguous copy of
+// Wᵀ, for one matrix, a batch of inputs and a batched transposed operand.
+func TestTransposedOperandGradient(t *testing.T) {
+	cases := []struct {
+		name   string
+		xShape []int
+		wShape []int // W, used transposed in its last two dimensions
+	}{
+		{"matrix", []int{2, 4}, []int{3, 4}},
+		{"batch times one matrix", []int{2, 5, 4}, []int{3, 4}},
+		{"batched matrices", []int{2, 5, 4}, []int{2, 3, 4}},
+	}
+	for _, c := range cases {
+		x := must(Randn(c.xShape...))
+		wData := must(Randn(c.wShape...)).Data()
+		grads := make([][]float32, 2)
+		for i, viaCopy := range []bool{false, true} {
+			w := param(t, wData, c.wShape...)
+			wt := must(w.Transpose(-2, -1))
+			if viaCopy {
+				wt = wt.Contiguous()
+			}
+			y := must(x.Matmul(wt))
+			if err := must(y.Mul(y)).SumAll().Backward(); err != nil {
+				t.Fatal(err)
+			}
+			grads[i] = w.Grad().Data()
+		}
+		wantData(t, c.name, fromData(grads[0], c.wShape), c.wShape, grads[1])
+	}
+}

@@ -1,0 +1,34 @@
+package vec
+
+import "tinytorch/engine/kernels"
+
+// useAVX says whether the assembly loops may run on this CPU.
+var useAVX = kernels.HasAVX2FMA()
+
+//go:noescape
+func momentumAVX(w, grad, buf *float32, n int, negLR, mu, damp float32)
+
+//go:noescape
+func sumSquaresAVX(v *float32, n int, part *[lanes]float64)
+
+// momentumSIMD updates the leading multiple of 8 elements with AVX and
+// returns how many it did.
+func momentumSIMD(w, g, buf []float32, lr, mu, damp float32) int {
+	n := len(w) &^ 7
+	if !useAVX || n == 0 {
+		return 0
+	}
+	momentumAVX(&w[0], &g[0], &buf[0], n, -lr, mu, damp)
+	return n
+}
+
+// sumSquaresSIMD adds the squares of the leading multiple of lanes
+// elements into part with AVX and returns how many it read.
+func sumSquaresSIMD(v []float32, part *[lanes]float64) int {
+	n := len(v) &^ (lanes - 1)
+	if !useAVX || n == 0 {
+		return 0
+	}
+	sumSquaresAVX(&v[0], n, part)
+	return n
+}

@@ -1,0 +1,66 @@
+#include "textflag.h"
+
+// func momentumAVX(w, grad, buf *float32, n int, negLR, mu, damp float32)
+// n is a multiple of 8. For each group of 8 elements (one ymm register):
+//   buf = buf*mu + grad*damp  (two products, then one sum: as the Go loop)
+//   w   = w + buf*negLR
+TEXT ·momentumAVX(SB), NOSPLIT, $0-44
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ buf+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSS negLR+32(FP), Y0
+	VBROADCASTSS mu+36(FP), Y1
+	VBROADCASTSS damp+40(FP), Y2
+
+loop:
+	VMULPS (DX), Y1, Y3 // buf*mu
+	VMULPS (SI), Y2, Y4 // grad*damp
+	VADDPS Y4, Y3, Y3   // new buf
+	VMOVUPS Y3, (DX)
+	VMULPS Y0, Y3, Y3   // -lr*buf
+	VADDPS (DI), Y3, Y3 // w - lr*buf
+	VMOVUPS Y3, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, CX
+	JNZ  loop
+	VZEROUPPER
+	RET
+
+// func sumSquaresAVX(v *float32, n int, part *[16]float64)
+// n is a multiple of 16. Four ymm registers hold the 16 partial sums in
+// float64: elements 0-3 of each group of 16 go to Y0, 4-7 to Y1, 8-11 to
+// Y2, 12-15 to Y3, matching part[i mod 16] of the Go loop.
+TEXT ·sumSquaresAVX(SB), NOSPLIT, $0-24
+	MOVQ v+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ part+16(FP), DI
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+
+loop:
+	VCVTPS2PD 0(SI), Y4 // 4 floats widened to 4 doubles
+	VCVTPS2PD 16(SI), Y5
+	VCVTPS2PD 32(SI), Y6
+	VCVTPS2PD 48(SI), Y7
+	VMULPD    Y4, Y4, Y4 // exact: a float32 square fits a float64
+	VMULPD    Y5, Y5, Y5
+	VMULPD    Y6, Y6, Y6
+	VMULPD    Y7, Y7, Y7
+	VADDPD    Y4, Y0, Y0
+	VADDPD    Y5, Y1, Y1
+	VADDPD    Y6, Y2, Y2
+	VADDPD    Y7, Y3, Y3
+	ADDQ      $64, SI
+	SUBQ      $16, CX
+	JNZ       loop
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VZEROUPPER
+	RET

@@ -1,0 +1,9 @@
+//go:build !amd64
+
+package vec
+
+// On other platforms (js/wasm included) the Go loops do all the work.
+
+func momentumSIMD(w, g, buf []float32, lr, mu, damp float32) int { return 0 }
+
+func sumSquaresSIMD(v []float32, part *[lanes]float64) int { return 0 }

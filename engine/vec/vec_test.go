@@ -1,0 +1,100 @@
+package vec
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// lengths covers empty input, every remainder of the 8- and 16-element
+// groups of the assembly, and a parameter-sized vector.
+var lengths = []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 1000, 100_480}
+
+// randomVector returns n values in [-2, 2), the same ones for the same seed.
+func randomVector(n int, seed uint64) []float32 {
+	r := rand.New(rand.NewPCG(seed, 7))
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(r.Float64()*4 - 2)
+	}
+	return v
+}
+
+func TestMomentumUpdateMatchesGoLoop(t *testing.T) {
+	for _, n := range lengths {
+		w, g, buf := randomVector(n, 1), randomVector(n, 2), randomVector(n, 3)
+		wantW, wantBuf := slices.Clone(w), slices.Clone(buf)
+		for range 3 { // several steps, as in training
+			MomentumUpdate(w, g, buf, 0.01, 0.9, 0.75)
+			momentumGo(wantW, g, wantBuf, 0.01, 0.9, 0.75)
+		}
+		for i := range w {
+			if w[i] != wantW[i] || buf[i] != wantBuf[i] {
+				t.Fatalf("n=%d, element %d: w %v buf %v, the Go loop gives %v and %v", n, i, w[i], buf[i], wantW[i], wantBuf[i])
+			}
+		}
+	}
+}
+
+func TestMomentumUpdateValues(t *testing.T) {
+	w, g, buf := []float32{1, 2}, []float32{0.5, -1}, []float32{0.2, 0}
+	MomentumUpdate(w, g, buf, 0.1, 0.9, 1)
+	// buf = 0.9·0.2 + 0.5 = 0.68, w = 1 − 0.068; buf = −1, w = 2 + 0.1.
+	want := []float32{1 - 0.1*float32(0.68), 2.1}
+	for i := range w {
+		if math.Abs(float64(w[i]-want[i])) > 1e-6 {
+			t.Errorf("w[%d] = %v, want %v", i, w[i], want[i])
+		}
+	}
+}
+
+func TestMomentumUpdatePanicsOnLengths(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("no panic for slices of different lengths")
+		}
+	}()
+	MomentumUpdate(make([]float32, 3), make([]float32, 2), make([]float32, 3), 1, 0, 1)
+}
+
+func TestSumSquares(t *testing.T) {
+	for _, n := range lengths {
+		v := randomVector(n, uint64(n))
+		var part [lanes]float64
+		sumSquaresGo(v, &part)
+		want := 0.0
+		for _, p := range part {
+			want += p
+		}
+		if got := SumSquares(v); got != want {
+			t.Errorf("n=%d: SumSquares = %v, the Go loop gives %v", n, got, want)
+		}
+		exact := 0.0 // one running sum: differs only by rounding
+		for _, x := range v {
+			exact += float64(x) * float64(x)
+		}
+		if math.Abs(SumSquares(v)-exact) > 1e-12*max(exact, 1) {
+			t.Errorf("n=%d: SumSquares = %v, a plain sum gives %v", n, SumSquares(v), exact)
+		}
+	}
+	if got := Norm([]float32{3, 4}); got != 5 {
+		t.Errorf("Norm(3, 4) = %v, want 5", got)
+	}
+}
+
+func BenchmarkMomentumUpdate(b *testing.B) {
+	w, g, buf := randomVector(100_480, 1), randomVector(100_480, 2), randomVector(100_480, 3)
+	for b.Loop() {
+		MomentumUpdate(w, g, buf, 1e-9, 0.9, 1)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(w)), "ns/element")
+}
+
+func BenchmarkSumSquares(b *testing.B) {
+	v := randomVector(100_480, 1)
+	for b.Loop() {
+		SumSquares(v)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(v)), "ns/element")
+}
