@@ -1,6 +1,10 @@
 package tensor
 
-import "math"
+import (
+	"math"
+
+	"tinytorch/engine/vec"
+)
 
 // unaryOp is one row of the gradient table for elementwise functions of one
 // tensor: the forward function and its derivative side by side. Values are
@@ -136,36 +140,17 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 }
 
 // fastUnary returns float32 loops for relu, the activation of every
-// layer of the benchmark models, or nils. They give the same bits as the
-// generic loops through op.f and op.df, without a function call and two
-// conversions per element: relu passes NaN through and maps -0 to +0 as
-// math.Max(x, 0) does, and its gradient is g·0 (not 0) where y ≤ 0, which
-// keeps the sign of zero and turns an infinite g into NaN, as g·step does.
+// layer of the benchmark models, or nils: engine/vec's ReLU and ReLUGrad
+// (AVX on amd64). They give the same bits as the generic loops through
+// op.f and op.df, without a function call and two conversions per
+// element: relu passes NaN through and maps -0 to +0 as math.Max(x, 0)
+// does, and its gradient is g·0 (not 0) where y ≤ 0, which keeps the sign
+// of zero and turns an infinite g into NaN, as g·step does.
 func fastUnary(name string) (fwd func(y, x []float32), bwd func(dx, g, y []float32)) {
 	if genericOnly || name != "relu" {
 		return nil, nil
 	}
-	fwd = func(y, x []float32) {
-		y = y[:len(x)]
-		for i, v := range x {
-			if v > 0 || v != v {
-				y[i] = v
-			} else {
-				y[i] = 0
-			}
-		}
-	}
-	bwd = func(dx, g, y []float32) {
-		g, y = g[:len(dx)], y[:len(dx)]
-		for i := range dx {
-			if y[i] > 0 {
-				dx[i] = g[i]
-			} else {
-				dx[i] = g[i] * 0
-			}
-		}
-	}
-	return fwd, bwd
+	return vec.ReLU, vec.ReLUGrad
 }
 
 // sign returns -1, 0 or 1.

@@ -64,3 +64,49 @@ loop:
 	VMOVUPD Y3, 96(DI)
 	VZEROUPPER
 	RET
+
+// func reluAVX(y, x *float32, n int)
+// n is a multiple of 8. mask = !(x <= 0), true for x > 0 and for NaN
+// (compare predicate 6, NLE_UQ); y = x AND mask, which is x or +0.
+TEXT ·reluAVX(SB), NOSPLIT, $0-24
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VXORPS Y0, Y0, Y0 // zeros
+
+reluLoop:
+	VMOVUPS (SI), Y1
+	VCMPPS  $6, Y0, Y1, Y2 // mask = !(x <= 0)
+	VANDPS  Y1, Y2, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JNZ     reluLoop
+	VZEROUPPER
+	RET
+
+// func reluGradAVX(dx, grad, y *float32, n int)
+// n is a multiple of 8. mask = y > 0 (predicate 30, GT_OQ: false for
+// NaN); dx = mask ? grad : grad*0.
+TEXT ·reluGradAVX(SB), NOSPLIT, $0-32
+	MOVQ dx+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	VXORPS Y0, Y0, Y0 // zeros
+
+reluGradLoop:
+	VMOVUPS   (SI), Y1           // grad
+	VMOVUPS   (DX), Y4           // y
+	VCMPPS    $30, Y0, Y4, Y2    // mask = y > 0
+	VMULPS    Y0, Y1, Y3         // grad*0
+	VBLENDVPS Y2, Y1, Y3, Y3     // mask ? grad : grad*0
+	VMOVUPS   Y3, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DX
+	ADDQ      $32, DI
+	SUBQ      $8, CX
+	JNZ       reluGradLoop
+	VZEROUPPER
+	RET

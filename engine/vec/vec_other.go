@@ -7,3 +7,7 @@ package vec
 func momentumSIMD(w, g, buf []float32, lr, mu, damp float32) int { return 0 }
 
 func sumSquaresSIMD(v []float32, part *[lanes]float64) int { return 0 }
+
+func reluSIMD(y, x []float32) int { return 0 }
+
+func reluGradSIMD(dx, g, y []float32) int { return 0 }

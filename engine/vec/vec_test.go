@@ -98,3 +98,65 @@ func BenchmarkSumSquares(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(v)), "ns/element")
 }
+
+// withEdgeCases returns random values with NaN, ±Inf and ±0 spread in.
+func withEdgeCases(n int, seed uint64) []float32 {
+	v := randomVector(n, seed)
+	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, float32(math.Copysign(0, -1))}
+	for i := 0; i < n; i += 5 {
+		v[i] = special[(i/5)%len(special)]
+	}
+	return v
+}
+
+// sameBits reports whether two slices hold the same float32 bit patterns
+// (NaN equals NaN, +0 differs from −0).
+func sameBits(a, b []float32) (int, bool) {
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return i, false
+		}
+	}
+	return 0, true
+}
+
+func TestReLUMatchesGoLoop(t *testing.T) {
+	for _, n := range lengths {
+		x := withEdgeCases(n, 4)
+		y, want := make([]float32, n), make([]float32, n)
+		ReLU(y, x)
+		reluGo(want, x)
+		if i, ok := sameBits(y, want); !ok {
+			t.Fatalf("n=%d: relu(%v) = %v, the Go loop gives %v", n, x[i], y[i], want[i])
+		}
+		g := withEdgeCases(n, 5)
+		dx, wantDx := make([]float32, n), make([]float32, n)
+		ReLUGrad(dx, g, x)
+		reluGradGo(wantDx, g, x)
+		if i, ok := sameBits(dx, wantDx); !ok {
+			t.Fatalf("n=%d: relu grad with g=%v, y=%v is %v, the Go loop gives %v", n, g[i], x[i], dx[i], wantDx[i])
+		}
+	}
+}
+
+func TestReLUValues(t *testing.T) {
+	negZero := float32(math.Copysign(0, -1))
+	x := []float32{-1, 2, negZero, 0, float32(math.NaN()), 3, -4, 5, 6} // 9: one AVX group and a tail
+	y := make([]float32, len(x))
+	ReLU(y, x)
+	want := []float32{0, 2, 0, 0, float32(math.NaN()), 3, 0, 5, 6}
+	for i := range y {
+		if math.Float32bits(y[i]) != math.Float32bits(want[i]) {
+			t.Errorf("relu(%v) = %v, want %v", x[i], y[i], want[i])
+		}
+	}
+}
+
+func BenchmarkReLU(b *testing.B) {
+	x := randomVector(64*6*24*24, 1)
+	y := make([]float32, len(x))
+	for b.Loop() {
+		ReLU(y, x)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x)), "ns/element")
+}

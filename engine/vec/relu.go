@@ -1,0 +1,45 @@
+package vec
+
+// ReLU sets y[i] = max(x[i], 0) with PyTorch's edge cases: a NaN passes
+// through and −0 becomes +0 (as math.Max(x, 0) does). y must be at least
+// as long as x.
+func ReLU(y, x []float32) {
+	y = y[:len(x)]
+	done := reluSIMD(y, x)
+	reluGo(y[done:], x[done:])
+}
+
+// reluGo is the reference loop.
+func reluGo(y, x []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		if v > 0 || v != v {
+			y[i] = v
+		} else {
+			y[i] = 0
+		}
+	}
+}
+
+// ReLUGrad sets dx[i] = g[i] where y[i] > 0 and g[i]·0 elsewhere: the
+// gradient of ReLU from its output y. Multiplying by zero rather than
+// writing zero keeps the sign of a zero and turns an infinite g into NaN,
+// as the generic rule g·step(y > 0) does. g and y must be at least as
+// long as dx.
+func ReLUGrad(dx, g, y []float32) {
+	g, y = g[:len(dx)], y[:len(dx)]
+	done := reluGradSIMD(dx, g, y)
+	reluGradGo(dx[done:], g[done:], y[done:])
+}
+
+// reluGradGo is the reference loop.
+func reluGradGo(dx, g, y []float32) {
+	g, y = g[:len(dx)], y[:len(dx)]
+	for i := range dx {
+		if y[i] > 0 {
+			dx[i] = g[i]
+		} else {
+			dx[i] = g[i] * 0
+		}
+	}
+}
