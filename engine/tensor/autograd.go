@@ -1,6 +1,9 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // node is one recorded operation in the autograd graph: the tensor it
 // produced points to it. backward maps the gradient of the output to one
@@ -152,7 +155,8 @@ func (t *Tensor) BackwardWith(opt BackwardOptions) error {
 	}
 	order := topoSort(t)
 	var err error
-	NoGrad(func() { err = propagate(order, t, g.Detach()) })
+	made := storagesMade.Load()
+	NoGrad(func() { err = propagate(order, t, g.Detach(), made) })
 	if !opt.RetainGraph {
 		release(order)
 	}
@@ -189,7 +193,8 @@ func topoSort(root *Tensor) []*Tensor {
 
 // propagate walks order from the output back to the leaves, calling each
 // node's backward function and summing the gradients of shared inputs.
-func propagate(order []*Tensor, root, g *Tensor) error {
+// Storages with a serial above made were created during this backward.
+func propagate(order []*Tensor, root, g *Tensor, made uint64) error {
 	grads := map[*Tensor]*Tensor{root: g}
 	for i := len(order) - 1; i >= 0; i-- {
 		t := order[i]
@@ -199,7 +204,7 @@ func propagate(order []*Tensor, root, g *Tensor) error {
 			continue
 		}
 		if t.node == nil {
-			t.accumulateGrad(g)
+			t.accumulateGrad(g, ownedGradient(g, made, grads))
 			continue
 		}
 		if err := t.node.check(t); err != nil {
@@ -256,16 +261,37 @@ func release(order []*Tensor) {
 	}
 }
 
-// accumulateGrad adds g to the leaf's gradient. The result is always a new
-// contiguous tensor, never g itself, because g may be shared with other
-// leaves or be a view of the caller's gradient.
-func (t *Tensor) accumulateGrad(g *Tensor) {
-	if t.grad == nil {
-		t.grad = fromData(g.Data(), t.shape)
-	} else {
+// accumulateGrad adds g to the leaf's gradient. The result is a new
+// contiguous tensor, or, for a leaf without a gradient yet and a g that
+// this backward made for it alone (owned), g's storage itself: a weight
+// gradient is then never copied.
+func (t *Tensor) accumulateGrad(g *Tensor, owned bool) {
+	switch {
+	case t.grad != nil:
 		t.grad = must(t.grad.Add(g))
+	case owned:
+		t.grad = &Tensor{st: g.st, shape: slices.Clone(t.shape), strides: contiguousStrides(t.shape)}
+	default:
+		t.grad = fromData(g.Data(), t.shape)
 	}
 	observe("accumulateGrad", []*Tensor{g}, t.grad)
+}
+
+// ownedGradient reports whether the gradient g reaching a leaf may become
+// the leaf's Grad without a copy: its storage was made during this
+// backward (not the caller's gradient, not a tensor of the forward pass),
+// it is exactly g's elements in order, and no pending gradient of another
+// tensor shares it (an add passes one gradient to both of its inputs).
+func ownedGradient(g *Tensor, made uint64, pending map[*Tensor]*Tensor) bool {
+	if g.st.serial <= made || g.offset != 0 || !g.IsContiguous() || len(g.st.data) != g.Numel() {
+		return false
+	}
+	for _, other := range pending {
+		if other.st == g.st {
+			return false
+		}
+	}
+	return true
 }
 
 // sumTo reduces a gradient of a broadcast shape to shape by summing over

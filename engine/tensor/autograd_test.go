@@ -153,3 +153,34 @@ func TestPrintShowsAutograd(t *testing.T) {
 		t.Errorf("result: %s", got)
 	}
 }
+
+// TestLeafGradientsNeverShareMemory: a leaf may take a gradient made
+// during backward as its Grad without a copy, but never one that another
+// leaf also receives, nor the caller's gradient.
+func TestLeafGradientsNeverShareMemory(t *testing.T) {
+	a, b := param(t, []float32{1, 2}, 2), param(t, []float32{3, 4}, 2)
+	if err := must(a.Add(b)).MulScalar(3).SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	must(a.Grad().MulScalarInPlace(10)) // as a gradient clip would
+	wantData(t, "a.grad", a.Grad(), []int{2}, []float32{30, 30})
+	wantData(t, "b.grad", b.Grad(), []int{2}, []float32{3, 3})
+
+	x := param(t, []float32{1, 2, 3, 4}, 4)
+	g := must(New([]float32{1, 1, 1, 1}, 2, 2))
+	if err := must(x.Reshape(2, 2)).BackwardWith(BackwardOptions{Gradient: g}); err != nil {
+		t.Fatal(err)
+	}
+	must(g.FillInPlace(7))
+	wantData(t, "x.grad after the caller changed its gradient", x.Grad(), []int{4}, []float32{1, 1, 1, 1})
+
+	w := param(t, []float32{1, 2, 3, 4}, 2, 2) // a weight: its gradient is adopted
+	if err := must(must(New([]float32{1, 1}, 1, 2)).Matmul(w)).SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "w.grad", w.Grad(), []int{2, 2}, []float32{1, 1, 1, 1})
+	if err := must(must(New([]float32{2, 0}, 1, 2)).Matmul(w)).SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "w.grad accumulated", w.Grad(), []int{2, 2}, []float32{3, 3, 1, 1})
+}

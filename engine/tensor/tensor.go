@@ -1,6 +1,9 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"sync/atomic"
+)
 
 // Tensor is a float32 N-dimensional array: a view into a shared storage.
 //
@@ -23,11 +26,17 @@ type Tensor struct {
 
 // storage is the flat buffer behind one or more tensors. version counts
 // in-place modifications so that backward can detect a saved tensor that
-// changed after it was saved.
+// changed after it was saved. serial numbers storages in the order they
+// were made, so that backward can tell a gradient it made itself.
 type storage struct {
 	data    []float32
 	version int
+	serial  uint64
 }
+
+// storagesMade counts the storages made so far (fromData); atomic because
+// tensors may be made on several goroutines (a data loader's workers).
+var storagesMade atomic.Uint64
 
 // New makes a tensor of the given shape that takes ownership of data.
 // It returns an error when len(data) is not the product of the shape or a
@@ -58,7 +67,7 @@ func Scalar(v float32) *Tensor { return fromData([]float32{v}, nil) }
 // fromData wraps data, whose length must match shape, in a contiguous tensor.
 func fromData(data []float32, shape []int) *Tensor {
 	shape = append([]int{}, shape...)
-	t := &Tensor{st: &storage{data: data}, shape: shape, strides: contiguousStrides(shape)}
+	t := &Tensor{st: &storage{data: data, serial: storagesMade.Add(1)}, shape: shape, strides: contiguousStrides(shape)}
 	if observer != nil { // every new storage is made here: the profiler's Alloc hook
 		observer.Alloc(t, data)
 	}
