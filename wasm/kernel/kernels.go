@@ -12,10 +12,10 @@ import (
 // Bindings of engine/kernels: tt.kernels switches the matmul kernel that
 // every tensor operation uses.
 //
-//	tt.kernels.names()     // ["naive", "blocked", "tiled", "parallel", "simd", "wasm-simd"]
-//	tt.kernels.current()   // "wasm-simd" where the browser has SIMD
+//	tt.kernels.names()     // ["naive", …, "simd", "wasm-simd", "wasm-simd-fma"]
+//	tt.kernels.current()   // "wasm-simd-fma" where the browser has relaxed SIMD
 //	tt.kernels.use("tiled")
-//	tt.kernels.info()      // {current, names, threads, wasmSimd: "ok" or why not}
+//	tt.kernels.info()      // {current, names, threads, wasmSimd and wasmSimdFma: "ok" or why not}
 func newKernels() js.Value {
 	installSIMD()
 	return object(map[string]binding{
@@ -24,10 +24,11 @@ func newKernels() js.Value {
 		"use":     kernelsUse,
 		"info": func(js.Value, []js.Value) (any, error) {
 			return map[string]any{
-				"current":  kernels.Current(),
-				"names":    stringsToJS(kernels.Names()),
-				"threads":  kernels.Threads(),
-				"wasmSimd": simdStatus,
+				"current":     kernels.Current(),
+				"names":       stringsToJS(kernels.Names()),
+				"threads":     kernels.Threads(),
+				"wasmSimd":    simdStatus,
+				"wasmSimdFma": fusedStatus,
 			}, nil
 		},
 	})

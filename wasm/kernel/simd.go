@@ -26,41 +26,56 @@ import (
 // growing would detach. Go's garbage collector does not move objects, and
 // the slices are kept alive until each call returns.
 
-// wasmSIMDName is the variant's name in tt.kernels.names().
-const wasmSIMDName = "wasm-simd"
+// The variants' names in tt.kernels.names(): the SIMD kernel with a
+// multiply and an add per step, and the same with fused multiply-adds
+// (relaxed SIMD), which is the default where the browser has it.
+const (
+	wasmSIMDName  = "wasm-simd"
+	wasmFusedName = "wasm-simd-fma"
+)
 
-// simdStatus says why "wasm-simd" is missing, for tt.kernels.info().
-var simdStatus = "not started"
+// simdStatus says why "wasm-simd" is missing, for tt.kernels.info();
+// fusedStatus likewise for "wasm-simd-fma".
+var simdStatus, fusedStatus = "not started", "not started"
 
-// installSIMD registers "wasm-simd" and makes it the default if this
-// browser can run it; otherwise the portable Go kernel stays the default.
+// installSIMD registers "wasm-simd" and "wasm-simd-fma" where this browser
+// can run them and makes the fastest the default; otherwise the portable
+// Go kernel stays the default.
 func installSIMD() {
-	if err := registerSIMD(); err != nil {
-		simdStatus = err.Error()
+	if err := registerSIMD(wasmSIMDName, wasmsimd.Probe(), wasmsimd.Module); err != nil {
+		simdStatus, fusedStatus = err.Error(), "needs wasm-simd"
 		return
 	}
 	simdStatus = "ok"
-	if err := kernels.Use(wasmSIMDName); err != nil {
+	best := wasmSIMDName
+	if err := registerSIMD(wasmFusedName, wasmsimd.FusedProbe(), wasmsimd.FusedModule); err != nil {
+		fusedStatus = err.Error()
+	} else {
+		fusedStatus, best = "ok", wasmFusedName
+	}
+	if err := kernels.Use(best); err != nil {
 		simdStatus = err.Error()
 	}
 }
 
-func registerSIMD() (err error) {
+// registerSIMD registers one variant of the SIMD kernel under name if the
+// browser validates probe, assembling the module with build.
+func registerSIMD(name string, probe []byte, build func() ([]byte, error)) (err error) {
 	defer func() {
 		if r := recover(); r != nil { // a JavaScript exception from the calls below
-			err = fmt.Errorf("wasm-simd: %v", r)
+			err = fmt.Errorf("%s: %v", name, r)
 		}
 	}()
 	wa := js.Global().Get("WebAssembly")
 	// worker.js sets __ttGoMemory to the Go instance's exported memory.
 	mem := js.Global().Get("__ttGoMemory")
 	if wa.IsUndefined() || mem.IsUndefined() || !mem.InstanceOf(wa.Get("Memory")) {
-		return fmt.Errorf("wasm-simd: the Go instance's memory is not available")
+		return fmt.Errorf("%s: the Go instance's memory is not available", name)
 	}
-	if !wa.Call("validate", bytesToJS(wasmsimd.Probe())).Bool() {
-		return fmt.Errorf("wasm-simd: this browser does not support WebAssembly SIMD")
+	if !wa.Call("validate", bytesToJS(probe)).Bool() {
+		return fmt.Errorf("%s: this browser does not support the WebAssembly SIMD it needs", name)
 	}
-	code, err := wasmsimd.Module()
+	code, err := build()
 	if err != nil {
 		return err
 	}
@@ -74,7 +89,7 @@ func registerSIMD() (err error) {
 		runtime.KeepAlive(bp)
 		runtime.KeepAlive(c)
 	}))
-	return kernels.Register(wasmSIMDName, fn)
+	return kernels.Register(name, fn)
 }
 
 // address returns the byte address of x's first element in the Go

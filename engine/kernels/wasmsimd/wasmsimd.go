@@ -19,6 +19,7 @@ package wasmsimd
 
 import (
 	_ "embed"
+	"regexp"
 
 	"tinytorch/engine/kernels"
 )
@@ -47,14 +48,51 @@ func Module() ([]byte, error) {
 	return Assemble(source)
 }
 
+// FusedModule assembles FusedSource: the same kernel with fused
+// multiply-adds, for engines with relaxed SIMD.
+func FusedModule() ([]byte, error) {
+	return Assemble(FusedSource())
+}
+
+// multiplyThenAdd matches a vector multiply whose product is added to a
+// local (an accumulator), one instruction per line as matmul.wat is
+// written.
+var multiplyThenAdd = regexp.MustCompile(`f32x4\.mul\n(\s*)local\.get (\$\w+)\n\s*f32x4\.add\n`)
+
+// FusedSource returns matmul.wat with each multiply-then-add of an
+// accumulator, a·b then + c, rewritten as one f32x4.relaxed_madd(a, b, c)
+// of the relaxed SIMD proposal (in Chromium since version 114). On a CPU
+// with FMA instructions the engine emits one fused multiply-add instead of
+// two instructions, and rounds once instead of twice: results then differ
+// from Module's in the last bits, and may differ between machines (the
+// engine may also keep the two roundings), but never between runs on one
+// machine. The k loop's eight multiply-adds per step are the ones
+// rewritten; the update of C (a multiply then an add of a loaded value)
+// keeps its two roundings.
+func FusedSource() string {
+	return multiplyThenAdd.ReplaceAllString(source, "local.get $2\n${1}f32x4.relaxed_madd\n")
+}
+
 // probeSource is the smallest module that uses a SIMD instruction: engines
 // without SIMD reject it, so WebAssembly.validate on it detects support.
 const probeSource = `(module (func (local v128) f32.const 0 f32x4.splat local.set 0))`
 
 // Probe returns the binary of a tiny module that validates only where
 // WebAssembly SIMD is supported.
-func Probe() []byte {
-	b, err := Assemble(probeSource)
+func Probe() []byte { return mustAssemble(probeSource) }
+
+// fusedProbeSource uses one relaxed multiply-add: it validates only where
+// relaxed SIMD is supported.
+const fusedProbeSource = `(module (func (local v128) f32.const 0 f32x4.splat local.tee 0 local.get 0 local.get 0 f32x4.relaxed_madd local.set 0))`
+
+// FusedProbe returns the binary of a tiny module that validates only where
+// relaxed SIMD, which FusedModule needs, is supported.
+func FusedProbe() []byte { return mustAssemble(fusedProbeSource) }
+
+// mustAssemble assembles a constant module of this package; an error is a
+// bug in the package, caught by its tests.
+func mustAssemble(src string) []byte {
+	b, err := Assemble(src)
 	if err != nil {
 		panic(err)
 	}

@@ -130,20 +130,44 @@ process.stdout.write(JSON.stringify(Array.from(f32().subarray(c / 4, c / 4 + p.c
 // TestKernelInNode runs the assembled kernel under node on odd block sizes
 // (full and edge tiles, unaligned rows of C) and checks it against the
 // same computation in Go: same products, same order, so the same bits.
+// The fused kernel is checked too, within rounding, where node's engine
+// has relaxed SIMD (behind a flag in node 20).
 func TestKernelInNode(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node is not installed")
-	}
-	mod, err := Module()
-	if err != nil {
-		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	script := filepath.Join(dir, "run.js")
 	if err := os.WriteFile(script, []byte(nodeScript), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	plain, err := Module()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInNode(t, []string{node, script}, plain, 0)
+	relaxedFlag := "--experimental-wasm-relaxed-simd"
+	if exec.Command(node, relaxedFlag, "-e", "0").Run() != nil {
+		relaxedFlag = "" // a newer node: relaxed SIMD is on, the flag unknown
+	}
+	fused, err := FusedModule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{node, script}
+	if relaxedFlag != "" {
+		args = []string{node, relaxedFlag, script}
+	}
+	checkInNode(t, args, fused, 1e-5)
+}
+
+// checkInNode runs module's block function with the command args (node
+// and the script) on several block sizes and compares C with Go's result:
+// bit for bit when tol is 0, else within tol relative to the largest
+// magnitude of the column sums.
+func checkInNode(t *testing.T, args []string, module []byte, tol float64) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, sz := range [][3]int{{1, 1, 1}, {4, 8, 3}, {13, 21, 17}, {64, 40, 256}, {7, 9, 1}} {
 		mb, nb, kb := sz[0], sz[1], sz[2]
@@ -179,13 +203,13 @@ func TestKernelInNode(t *testing.T) {
 				want[i*ldc+j] += float32(alpha * acc)
 			}
 		}
-		in, _ := json.Marshal(map[string]any{"wasm": mod, "kb": kb, "mb": mb, "nb": nb, "ldc": ldc,
+		in, _ := json.Marshal(map[string]any{"wasm": module, "kb": kb, "mb": mb, "nb": nb, "ldc": ldc,
 			"alpha": alpha, "ap": ap, "bp": bp, "c": c})
-		file := filepath.Join(dir, "in.json")
+		file := filepath.Join(t.TempDir(), "in.json")
 		if err := os.WriteFile(file, in, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		out, err := exec.Command(node, script, file).Output()
+		out, err := exec.Command(args[0], append(args[1:], file)...).Output()
 		if err != nil {
 			t.Fatalf("node: %v", err)
 		}
@@ -194,10 +218,24 @@ func TestKernelInNode(t *testing.T) {
 			t.Fatalf("node's output: %v", err)
 		}
 		for i := range want {
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("mb=%d nb=%d kb=%d: element %d (row %d, col %d) = %v, want %v",
-					mb, nb, kb, i, i/ldc, i%ldc, got[i], want[i])
+			exact := math.Float32bits(got[i]) == math.Float32bits(want[i])
+			if !exact && (tol == 0 || math.Abs(float64(got[i]-want[i])) > tol*float64(kb)) {
+				t.Fatalf("mb=%d nb=%d kb=%d: element %d (row %d, col %d) = %v, want %v (tolerance %g per step)",
+					mb, nb, kb, i, i/ldc, i%ldc, got[i], want[i], tol)
 			}
 		}
+	}
+}
+
+func TestFusedSource(t *testing.T) {
+	fused := FusedSource()
+	if n := strings.Count(fused, "f32x4.relaxed_madd"); n != 2*MR {
+		t.Errorf("the fused kernel has %d relaxed multiply-adds, want %d (one per accumulator)", n, 2*MR)
+	}
+	if strings.Count(fused, "f32x4.mul") != strings.Count(source, "f32x4.mul")-2*MR {
+		t.Errorf("the fused kernel should keep the multiplies of the C update")
+	}
+	if !bytes.HasPrefix(FusedProbe(), []byte("\x00asm")) {
+		t.Errorf("FusedProbe is not a module")
 	}
 }
