@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -15,6 +16,31 @@ import (
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/tensor"
 )
+
+// benchJSON writes a benchmark's figures to TT_BENCH_JSON/name.json when
+// TT_BENCH_JSON names a folder: `make bench` (tools/benchref) runs the
+// browser benchmarks so and merges their figures with the native ones.
+func benchJSON(t *testing.T, name string, v any) {
+	t.Helper()
+	dir := os.Getenv("TT_BENCH_JSON")
+	if dir == "" {
+		return
+	}
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, name+".json.tmp")
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name+".json")); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // TestBenchMatmul is `make bench-browser`: matmul GFLOP/s in Chromium with
 // the portable Go kernel ("simd", which under js/wasm runs the Go
