@@ -102,7 +102,7 @@ chromium:
 	fi
 
 ## bench: in one run, natively beside NumPy/PyTorch and in headless Chromium beside
-## TensorFlow.js: matmul kernels, training epochs, the MLP on MNIST (about 4 minutes);
+## TensorFlow.js: matmul kernels, training epochs, the MLP on MNIST, tensor ops (about 3 minutes);
 ## every figure in .bin/bench.json, the tables of ratios in .bin/bench.md
 bench: deps chromium
 	@mkdir -p $(BIN)

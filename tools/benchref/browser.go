@@ -19,7 +19,7 @@ import (
 // beside the native figures.
 
 // browserTests are the browser benchmarks make bench runs.
-const browserTests = "^TestBench(TFJS|Training)$"
+const browserTests = "^TestBench(TFJS|Training|Ops)$"
 
 // The JSON that the browser tests write (see there for the meaning).
 type (
@@ -69,6 +69,20 @@ type (
 		MLP      []browserMLP    `json:"mlp"`
 		Seconds  float64         `json:"seconds"`
 		Warnings []string        `json:"warnings"`
+	}
+	browserOps struct {
+		Rows []struct {
+			Op         string  `json:"op"`
+			N          int     `json:"n"`
+			Unit       string  `json:"unit"`
+			Ms         float64 `json:"ms"`
+			Rate       float64 `json:"rate"`
+			NativeMs   float64 `json:"native_ms"`
+			NativeRate float64 `json:"native_rate"`
+		} `json:"rows"`
+		Kernel        string `json:"kernel"`
+		NativeKernel  string `json:"native_kernel"`
+		NativeThreads int    `json:"native_threads"`
 	}
 	browserTraining struct {
 		Runs []struct {
@@ -139,6 +153,23 @@ func browserBench(native map[string]float64) {
 		out["training"] = tr
 		browserTrainingTable(tr, native)
 	}
+	var ops browserOps
+	if readJSON(filepath.Join(dir, "ops.json"), &ops) {
+		out["ops"] = ops
+		browserOpsTable(ops)
+	}
+}
+
+// browserOpsTable: tensor ops in Chromium beside the same ops natively.
+func browserOpsTable(ops browserOps) {
+	t := &bench.Table{Title: "Chromium vs native tensor ops, n×n float32 (median time per call after warm-up)",
+		Header: []string{"op", "n", "unit", "Chromium", "native", "native ÷ Chromium"}}
+	for _, r := range ops.Rows {
+		t.Add(r.Op, r.N, r.Unit, r.Rate, r.NativeRate, fmt.Sprintf("%.1f×", r.NativeRate/r.Rate))
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("GB/s of the bytes the op must move, GFLOP/s = 2n³/time; Chromium: matmul kernel %s, one thread; "+
+		"native: in the go test process, after the browser's run (not interleaved), matmul kernel %s, %d threads", ops.Kernel, ops.NativeKernel, ops.NativeThreads))
+	show(t)
 }
 
 func readJSON(path string, v any) bool {
