@@ -104,10 +104,8 @@ func markdown(took time.Duration) []byte {
 		ordered = append([]*bench.Table{tables[n-1]}, tables[:n-1]...)
 	}
 	for _, t := range ordered {
-		plain := *t
-		plain.Title, plain.Notes = "", nil
 		fmt.Fprintf(&buf, "\n## %s\n\n", t.Title)
-		plain.Markdown(&buf)
+		markdownTable(&buf, t)
 		if len(t.Notes) > 0 {
 			buf.WriteString("\n")
 			for _, n := range t.Notes {
@@ -116,6 +114,30 @@ func markdown(took time.Duration) []byte {
 		}
 	}
 	return buf.Bytes()
+}
+
+// markdownTable writes a table's header and rows; a column whose cells
+// start with digits is right-aligned, whichever of its cells are empty
+// (a figure that was not measured at that size).
+func markdownTable(buf *bytes.Buffer, t *bench.Table) {
+	row := func(cells []string) { fmt.Fprintf(buf, "| %s |\n", strings.Join(cells, " | ")) }
+	row(t.Header)
+	align := make([]string, len(t.Header))
+	for i := range align {
+		align[i] = "---"
+		for _, r := range t.Rows {
+			if i < len(r) && r[i] != "" {
+				if c := r[i][0]; c >= '0' && c <= '9' {
+					align[i] = "---:"
+				}
+				break
+			}
+		}
+	}
+	row(align)
+	for _, r := range t.Rows {
+		row(r)
+	}
 }
 
 func check(err error) {
