@@ -101,19 +101,21 @@ chromium:
 		fi; \
 	fi
 
-## bench: matmul kernels and training speed beside NumPy/PyTorch, in one run (a few minutes);
-## tables also in .bin/bench.md and figures in .bin/bench.json
-bench:
+## bench: in one run, natively beside NumPy/PyTorch and in headless Chromium beside
+## TensorFlow.js: matmul kernels, training epochs, the MLP on MNIST, tensor ops (about 3 minutes);
+## every figure in .bin/bench.json, the tables of ratios in .bin/bench.md
+bench: deps chromium
 	@mkdir -p $(BIN)
-	$(GO) run ./tools/benchref -markdown $(BIN)/bench.md -json $(BIN)/bench.json
+	GO=$(GO) $(GO) run ./tools/benchref -markdown $(BIN)/bench.md -json $(BIN)/bench.json
 
 ## bench-go: every Go benchmark of the engine (go test -bench)
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
 
-## bench-browser: in headless Chromium, matmul GFLOP/s (Go kernel vs wasm-simd); elementwise ops,
-## reductions and matmul at n = 64, 256, 1024 beside the same ops natively; TinyTorch vs
-## TensorFlow.js's wasm backend (benchmark-only npm dev dependency): matmul and an MLP epoch
+## bench-browser: only the Chromium benchmarks, printed: matmul GFLOP/s (Go kernel vs wasm-simd);
+## elementwise ops, reductions and matmul at n = 64, 256, 1024 beside the same ops natively;
+## TinyTorch vs TensorFlow.js (benchmark-only npm dev dependency): matmul with its wasm
+## backend with and without SIMD and its cpu backend, and the MLP epoch on the MNIST digits
 bench-browser: deps chromium
 	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training)$$' -v ./tools/browsertest
 

@@ -1,10 +1,13 @@
-// Command benchref is `make bench`: it measures TinyTorch's matmul kernels
-// and training speed with engine/bench and prints them side by side with
-// NumPy's and PyTorch's figures on the same machine, in the same run
-// (matmul.py and train.py here, run with Debian's /usr/bin/python3 when it
-// has numpy and torch; skipped with a note otherwise).
+// Command benchref is `make bench`: in one run on one machine it measures
+// TinyTorch's matmul kernels and training speed natively with engine/bench,
+// beside NumPy's and PyTorch's figures (matmul.py and train.py here, run
+// with Debian's /usr/bin/python3 when it has numpy and torch; skipped with
+// a note otherwise), then runs the browser suite's benchmarks in headless
+// Chromium (browser.go: TinyTorch against TensorFlow.js in the same Web
+// Worker, and training epochs), and writes one JSON file of every figure
+// and one Markdown report of tables and ratios, the issue's targets first.
 //
-//	go run ./tools/benchref [-quick] [-markdown FILE] [-json FILE]
+//	go run ./tools/benchref [-quick] [-browser=false] [-markdown FILE] [-json FILE]
 //
 // The machine is shared and drifts between runs: read ratios within one
 // run, not figures across runs.
@@ -35,12 +38,15 @@ import (
 const python = "/usr/bin/python3"
 
 var (
-	quick    = flag.Bool("quick", false, "fewer samples and sizes (a smoke test)")
-	mdOut    = flag.String("markdown", "", "also write the tables as Markdown to this file")
-	jsonOut  = flag.String("json", "", "also write the figures as JSON to this file")
-	sizes    = []int{128, 256, 512, 1024}
-	tables   []*bench.Table
-	jsonData = map[string]any{}
+	quick       = flag.Bool("quick", false, "fewer samples and sizes (a smoke test)")
+	browser     = flag.Bool("browser", true, "also run the Chromium benchmarks (TinyTorch and TensorFlow.js, tools/browsertest)")
+	mdOut       = flag.String("markdown", "", "also write the tables as Markdown to this file")
+	jsonOut     = flag.String("json", "", "also write the figures as JSON to this file")
+	sizes       = []int{128, 256, 512, 1024}
+	tables      []*bench.Table
+	jsonData    = map[string]any{}
+	targets     []target
+	machineInfo []string
 )
 
 func main() {
@@ -49,24 +55,88 @@ func main() {
 		sizes = []int{128, 256}
 	}
 	start := time.Now()
+	jsonData["started"] = start.UTC().Format(time.RFC3339)
 	machine()
 	goRows := matmuls()
 	refRows, refNotes := pythonJSON("matmul.py", "--json", "--seconds", "0.4")
 	matmulTable(goRows, refRows, refNotes)
-	training()
-	fmt.Printf("\nmake bench took %v\n", time.Since(start).Round(time.Second))
+	nativeTraining := training()
+	if *browser {
+		browserBench(nativeTraining)
+	} else {
+		jsonData["browser"] = map[string]any{"skipped": "run with -browser=false"}
+	}
+	targetTable()
+	took := time.Since(start).Round(time.Second)
+	jsonData["seconds"] = took.Seconds()
+	fmt.Printf("\nmake bench took %v\n", took)
 	if *mdOut != "" {
-		var buf bytes.Buffer
-		for _, t := range tables {
-			t.Markdown(&buf)
-			buf.WriteString("\n")
-		}
-		check(os.WriteFile(*mdOut, buf.Bytes(), 0o644))
+		check(os.WriteFile(*mdOut, markdown(took), 0o644))
+		fmt.Println("wrote", *mdOut)
 	}
 	if *jsonOut != "" {
 		data, err := json.MarshalIndent(jsonData, "", "  ")
 		check(err)
 		check(os.WriteFile(*jsonOut, data, 0o644))
+		fmt.Println("wrote", *jsonOut)
+	}
+}
+
+// show prints a table and keeps it for the Markdown file.
+func show(t *bench.Table) {
+	fmt.Println()
+	t.Fprint(os.Stdout)
+	tables = append(tables, t)
+}
+
+// markdown is the report: what it ran on, then each table under its own
+// heading, its notes as a list.
+func markdown(took time.Duration) []byte {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "# make bench, %s\n\n", jsonData["started"])
+	fmt.Fprintf(&buf, "One run on one machine (%v in all). The machine is shared and drifts between runs: read the ratios, measured in this run, rather than figures across runs.\n\n", took)
+	for _, m := range machineInfo {
+		fmt.Fprintf(&buf, "- %s\n", m)
+	}
+	// The targets' table comes first: it is what a reader looks for.
+	ordered := tables
+	if n := len(tables); n > 0 && strings.HasPrefix(tables[n-1].Title, "Targets") {
+		ordered = append([]*bench.Table{tables[n-1]}, tables[:n-1]...)
+	}
+	for _, t := range ordered {
+		fmt.Fprintf(&buf, "\n## %s\n\n", t.Title)
+		markdownTable(&buf, t)
+		if len(t.Notes) > 0 {
+			buf.WriteString("\n")
+			for _, n := range t.Notes {
+				fmt.Fprintf(&buf, "- %s\n", n)
+			}
+		}
+	}
+	return buf.Bytes()
+}
+
+// markdownTable writes a table's header and rows; a column whose cells
+// start with digits is right-aligned, whichever of its cells are empty
+// (a figure that was not measured at that size).
+func markdownTable(buf *bytes.Buffer, t *bench.Table) {
+	row := func(cells []string) { fmt.Fprintf(buf, "| %s |\n", strings.Join(cells, " | ")) }
+	row(t.Header)
+	align := make([]string, len(t.Header))
+	for i := range align {
+		align[i] = "---"
+		for _, r := range t.Rows {
+			if i < len(r) && r[i] != "" {
+				if c := r[i][0]; c >= '0' && c <= '9' {
+					align[i] = "---:"
+				}
+				break
+			}
+		}
+	}
+	row(align)
+	for _, r := range t.Rows {
+		row(r)
 	}
 }
 
@@ -77,7 +147,7 @@ func check(err error) {
 	}
 }
 
-// machine prints what the figures were measured on.
+// machine records what the figures were measured on.
 func machine() {
 	cpu := "unknown CPU"
 	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
@@ -88,10 +158,14 @@ func machine() {
 			}
 		}
 	}
-	info := fmt.Sprintf("%s/%s, %s, %d CPUs, %s; TinyTorch simd micro-kernel: %s",
-		runtime.GOOS, runtime.GOARCH, cpu, runtime.NumCPU(), runtime.Version(), kernels.SIMD())
-	fmt.Println("machine:", info)
-	jsonData["machine"] = info
+	info := fmt.Sprintf("%s/%s, %s, %d CPUs", runtime.GOOS, runtime.GOARCH, cpu, runtime.NumCPU())
+	machineInfo = append(machineInfo, "machine: "+info,
+		fmt.Sprintf("Go: %s (natively and for the wasm build), GOMAXPROCS %d; TinyTorch's native SIMD micro-kernel: %s", runtime.Version(), runtime.GOMAXPROCS(0), kernels.SIMD()))
+	for _, m := range machineInfo {
+		fmt.Println(m)
+	}
+	jsonData["machine"] = map[string]any{"os": runtime.GOOS, "arch": runtime.GOARCH, "cpu": cpu, "cpus": runtime.NumCPU(),
+		"go": runtime.Version(), "gomaxprocs": runtime.GOMAXPROCS(0), "native_simd": kernels.SIMD()}
 }
 
 // goRow is one kernel variant at one thread count.
@@ -218,7 +292,7 @@ func matmulTable(goRows []*goRow, refJSON json.RawMessage, notes []string) {
 	if refJSON != nil {
 		check(json.Unmarshal(refJSON, &refs))
 	}
-	t := &bench.Table{Title: "\nmatmul C = A·B, float32, n×n: GFLOP/s (median of interleaved samples)", Header: []string{"kernel", "threads"}}
+	t := &bench.Table{Title: "Native matmul C = A·B, float32, n×n: GFLOP/s (median of interleaved samples)", Header: []string{"kernel", "threads"}}
 	for _, n := range sizes {
 		t.Header = append(t.Header, fmt.Sprintf("n=%d", n))
 	}
@@ -259,23 +333,26 @@ func matmulTable(goRows []*goRow, refJSON json.RawMessage, notes []string) {
 	if s1, s2 := simd(1), simd(2); s1 != nil && s2 != nil {
 		for _, n := range sizes {
 			if n == 512 || (n == sizes[len(sizes)-1] && n < 512) {
-				best := 0.0
-				for key, by := range refBy {
-					if strings.HasSuffix(key, "\x001") {
-						best = max(best, by[n])
+				best, bestName := 0.0, ""
+				for _, key := range refOrder {
+					if by := refBy[key]; strings.HasSuffix(key, "\x001") && by[n] > best {
+						best, bestName = by[n], strings.Split(key, "\x00")[0]
 					}
 				}
 				line := fmt.Sprintf("n=%d: simd 2 threads / 1 thread = %.2f×", n, s2.gflops[n]/s1.gflops[n])
+				targets = append(targets, target{What: fmt.Sprintf("native matmul n=%d: simd, 2 threads ÷ 1 thread", n),
+					Measured: s2.gflops[n] / s1.gflops[n], Want: 1.7})
 				if best > 0 {
-					line += fmt.Sprintf("; simd 1 thread / best reference 1 thread = %.2f", s1.gflops[n]/best)
+					line += fmt.Sprintf("; simd 1 thread / best reference 1 thread (%s) = %.2f", bestName, s1.gflops[n]/best)
+					targets = append(targets, target{What: fmt.Sprintf("native matmul n=%d, 1 thread: simd ÷ %s", n, bestName),
+						Measured: s1.gflops[n] / best, Want: 0.5, Stretch: 0.8})
 				}
 				t.Notes = append(t.Notes, line)
 			}
 		}
 	}
 	t.Notes = append(t.Notes, notes...)
-	t.Fprint(os.Stdout)
-	tables = append(tables, t)
+	show(t)
 	jsonData["matmul"] = map[string]any{"go": goRowsJSON(goRows), "reference": refs, "notes": notes}
 }
 
@@ -331,8 +408,8 @@ func models() map[string]func() nn.Module {
 
 // training times one epoch of each model with 1 and 2 kernel threads, and
 // prints PyTorch's one-thread figures beside them.
-func training() {
-	t := &bench.Table{Title: "\ntraining, one epoch of 16 batches of 64 (SGD momentum 0.9, cross-entropy)",
+func training() map[string]float64 {
+	t := &bench.Table{Title: "Native training, one epoch of 16 batches of 64 random 28×28 inputs (SGD momentum 0.9, cross-entropy)",
 		Header: []string{"model", "runtime", "threads", "samples/s p50", "p90 epoch", "mean ± 95% CI epoch", "energy/epoch (time model)"}}
 	defer kernels.SetThreads(kernels.SetThreads(0))
 	iters := 7
@@ -368,13 +445,22 @@ func training() {
 		t.Add(r.Model, "PyTorch", r.Threads, r.Rate, "", "", "")
 		for _, g := range goJSON {
 			if g["model"] == r.Model && g["threads"] == r.Threads {
-				t.Notes = append(t.Notes, fmt.Sprintf("%s, %d thread: TinyTorch / PyTorch = %.2f", r.Model, r.Threads, g["samples_per_s"].(float64)/r.Rate))
+				ratio := g["samples_per_s"].(float64) / r.Rate
+				t.Notes = append(t.Notes, fmt.Sprintf("%s, %d thread: TinyTorch / PyTorch = %.2f", r.Model, r.Threads, ratio))
+				targets = append(targets, target{What: fmt.Sprintf("native training %s, %d thread: TinyTorch ÷ PyTorch samples/s", r.Model, r.Threads),
+					Measured: ratio, Want: 1})
 			}
 		}
 	}
 	t.Notes = append(t.Notes, notes...)
 	t.Notes = append(t.Notes, "energy: "+bench.DefaultEnergy.Source+" (estimates; engine/bench/energy.go)")
-	t.Fprint(os.Stdout)
-	tables = append(tables, t)
+	show(t)
 	jsonData["training"] = map[string]any{"go": goJSON, "reference": refs, "notes": notes}
+	oneThread := map[string]float64{}
+	for _, g := range goJSON {
+		if g["threads"] == 1 {
+			oneThread[g["model"].(string)] = g["samples_per_s"].(float64)
+		}
+	}
+	return oneThread
 }

@@ -118,12 +118,56 @@ func TestBench2Stop(t *testing.T) {
 	}
 }
 
+// TestBench2Roofline: tt.plot.roofline (wasm/kernel/plot.go over
+// engine/plot) draws the engine's roofline from points given as objects,
+// as [name, intensity, gflops] and as tt.bench results with flops and
+// bytes, and names what is wrong with a bad call.
+func TestBench2Roofline(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	code := `const u = tt.rand([4096]), v = tt.rand([4096]);
+const r = tt.bench(() => u.add(v), {name: "add", warmup: 1, iterations: 5, flops: 4096, bytes: 12 * 4096});
+const chart = tt.plot.roofline([r, {name: "matmul", intensity: 20, gflops: 8}, ["relu", 0.125, 0.5]], {peak: 16, bandwidth: 4, title: "Roofline test"});
+display(chart);
+const pts = Math.abs(r.gflops / r.gbps - 1 / 12) < 1e-9;
+[pts, String(chart).length > 0].join(" ")`
+	state, out := runCode(t, ctx, 1, code)
+	if state != "done" {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	svg := "#cell-1 svg[data-chart=\"roofline\"]"
+	got := eval[[]string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('%s .tt-point')].map((p) => p.dataset.series + " " + (+p.dataset.x).toPrecision(3) + " " + p.dataset.y)`, svg))
+	if len(got) != 3 || !strings.HasPrefix(got[0], "add 0.0833 ") || got[1] != "matmul 20.0 8" || got[2] != "relu 0.125 0.5" {
+		t.Errorf("roofline points %q, want add at 1/12 FLOP/byte, matmul at 20 and 8 GFLOP/s, relu at 0.125 and 0.5", got)
+	}
+	desc := eval[string](t, ctx, fmt.Sprintf(`document.querySelector('%s desc').textContent`, svg))
+	if !strings.Contains(desc, "Roofline chart: Roofline test") || !strings.Contains(desc, "Compute ceiling 16 GFLOP/s, memory bandwidth 4 GB/s, ridge point at 4 FLOP/byte") ||
+		!strings.Contains(desc, "matmul: 20 FLOP/byte, 8 GFLOP/s, 50% of the roof, compute-bound") {
+		t.Errorf("roofline description %q", desc)
+	}
+	for code, want := range map[string]string{
+		"tt.plot.roofline({}, {peak: 1, bandwidth: 1})":                          "tt.plot.roofline: expected (points, {peak, bandwidth})",
+		"tt.plot.roofline([], {peak: 1})":                                        "tt.plot.roofline: options peak (GFLOP/s) and bandwidth (GB/s) are required",
+		"tt.plot.roofline([], {peak: 'x', bandwidth: 1})":                        "tt.plot.roofline: option peak must be a number",
+		"tt.plot.roofline([{name: 'a', gflops: 1}], {peak: 1, bandwidth: 1})":    `point 0 ("a") has neither an intensity nor a gbps number`,
+		"tt.plot.roofline([['a', 1]], {peak: 1, bandwidth: 1})":                  "point 0 must be [name, intensity, gflops]",
+		"tt.plot.roofline([['a', -1, 2]], {peak: 1, bandwidth: 1})":              "has intensity -1",
+		"tt.plot.roofline([{name: 'b', intensity: 2}], {peak: 1, bandwidth: 1})": `point 0 ("b") has no gflops number`,
+	} {
+		if state, out := runCode(t, ctx, 2, code); state != "error" || !strings.Contains(out, want) {
+			t.Errorf("%s: state %q, output %q; want an error containing %q", code, state, out, want)
+		}
+	}
+}
+
 // TestBench2Notebook11 and TestBench2Notebook12 run the chapter notebooks
-// from top to bottom with runAll, which also prints how long each cell took.
+// from top to bottom with runAll, which also prints how long each cell
+// took. "ridge " is the label of engine/plot's roofline (tt.plot.roofline);
+// "fraction of calls" the axis of chapter 12's latency distributions.
 func TestBench2Notebook11(t *testing.T) {
-	runAll(t, "11-kernels", "GFLOP/s by kernel", "speed vs blocked", "Roofline of this tab", "bandwidthGBs")
+	runAll(t, "11-kernels", "GFLOP/s by kernel", "speed vs blocked", "Roofline of this tab", "ridge ", "bandwidthGBs")
 }
 
 func TestBench2Notebook12(t *testing.T) {
-	runAll(t, "12-benchmarking", "mean ± 95% CI", "speed vs A·B", "samples/s", "timeModelMicrojoules", "firstCall")
+	runAll(t, "12-benchmarking", "mean ± 95% CI", "speed vs A·B", "samples/s", "timeModelMicrojoules", "firstCall", "fraction of calls", "time per call")
 }

