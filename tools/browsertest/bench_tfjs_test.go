@@ -126,7 +126,8 @@ type benchFig struct {
 }
 
 // tfjsMatmulRow is one size of the matmul comparison: candidate name to
-// figure ("tf.js wasm", "tf.js cpu", "tt wasm-simd", "tt Go kernel").
+// figure ("tf.js wasm", "tf.js cpu", "tt wasm" (the default kernel,
+// wasm-simd-fma where relaxed SIMD is on), "tt Go kernel").
 type tfjsMatmulRow struct {
 	N       int                 `json:"n"`
 	Backend string              `json:"tfjs_backend"`
@@ -138,11 +139,11 @@ type tfjsMatmulRow struct {
 // TinyTorch's kernels at the sizes given, interleaved by tt.bench.compare
 // with TF.js as the baseline.
 func tfjsMatmulCode(tfName string, sizes string, ttKernels bool, iters string) string {
-	tt := `"tt wasm-simd": on("wasm-simd")`
+	tt := `"tt wasm": on(best)`
 	if ttKernels {
 		tt += `, "tt Go kernel": on("simd")`
 	}
-	return `const rows = [];
+	return `const rows = [], best = tt.kernels.current(); // the default: the fastest wasm kernel
 for (const n of ` + sizes + `) {
   tt.manualSeed(n);
   const a = tt.randn([n, n]), b = tt.randn([n, n]);
@@ -150,7 +151,7 @@ for (const n of ` + sizes + `) {
   const on = (k) => () => { tt.kernels.use(k); a.matmul(b); };
   const c = tt.bench.compare({"` + tfName + `": () => tf.matMul(ta, tb).dispose(), ` + tt + `},
     {warmup: 2, iterations: ` + iters + `, flops: 2 * n ** 3});
-  tt.kernels.use("wasm-simd");
+  tt.kernels.use(best);
   const row = {n, tfjs_backend: tf.getBackend(), candidates: {}};
   for (const [k, r] of Object.entries(c.results)) row.candidates[k] = {gflops: r.gflops, ms: r.median, ratio: c.ratios[k].median,
     p10: c.ratios[k].p10, p90: c.ratios[k].p90, iterations: r.iterations};
@@ -193,14 +194,14 @@ const opt = tf.train.momentum(lr, momentum);
 const tfForward = (x) => tf.relu(x.matMul(W1).add(b1)).matMul(W2).add(b2);
 const tfEpoch = () => { for (let i = 0; i < steps; i++) tf.tidy(() => { opt.minimize(() => tf.losses.softmaxCrossEntropy(tys[i], tfForward(txs[i]))); }); };
 const tfName = "tf.js " + tf.getBackend();
-const c = tt.bench.compare({[tfName]: tfEpoch, "tt wasm-simd": ttEpoch}, {warmup: 1, iterations: ` + "${ITERS}" + `, batch: 1, items: steps * bs});
+const c = tt.bench.compare({[tfName]: tfEpoch, "tt wasm": ttEpoch}, {warmup: 1, iterations: ` + "${ITERS}" + `, batch: 1, items: steps * bs});
 const ttAcc = tt.noGrad(() => model.eval().call(XT).argmax(1).eq(YT).mean().item());
 const tXT = tf.tensor2d(XT.dataSync(), [XT.shape[0], 784]);
 const tfAcc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(tfForward(tXT), 1), tf.tensor1d(Int32Array.from(YT.dataSync()), "int32")), "float32")).dataSync()[0]);
 const fig = (k) => ({samples_per_s: c.results[k].throughput, ms: c.results[k].median, ratio: c.ratios[k].median,
   p10: c.ratios[k].p10, p90: c.ratios[k].p90, iterations: c.results[k].iterations});
 JSON.stringify({train: n, test: XT.shape[0], batch: bs, steps, epochs: 1 + c.results[tfName].iterations, source: mnist.source,
-  tfjs_backend: tf.getBackend(), candidates: {[tfName]: fig(tfName), "tt wasm-simd": fig("tt wasm-simd")}, tfjs_accuracy: tfAcc, tt_accuracy: ttAcc})`
+  tfjs_backend: tf.getBackend(), candidates: {[tfName]: fig(tfName), "tt wasm": fig("tt wasm")}, tfjs_accuracy: tfAcc, tt_accuracy: ttAcc})`
 
 // mlpResult is mlpMNISTCode's value.
 type mlpResult struct {
@@ -231,11 +232,11 @@ type tfjsResults struct {
 // same Chromium, in the same Web Worker (the notebook's kernel loads
 // TF.js with importScripts), timed interleaved by tt.bench.compare with
 // TF.js as the baseline. In a first tab, TF.js's wasm backend with SIMD:
-// matmul at n = 128, 256, 512 against TinyTorch's wasm-simd and Go
+// matmul at n = 128, 256, 512 against TinyTorch's default wasm kernel and Go
 // kernels, and one epoch of the MLP 784-128-10 on the 8,000 MNIST
 // training digits. In a second tab (a fresh worker, so a fresh TF.js),
 // the wasm backend without SIMD, then TF.js's plain JavaScript backend
-// ("cpu"), each against TinyTorch's wasm-simd. It prints the figures,
+// ("cpu"), each against TinyTorch's default wasm kernel. It prints the figures,
 // writes them as JSON when TT_BENCH_JSON names a folder, and asserts
 // nothing about speed.
 func TestBenchTFJS(t *testing.T) {
@@ -302,7 +303,7 @@ func TestBenchTFJS(t *testing.T) {
 			simd = map[bool]string{true: " (SIMD)", false: " (no SIMD)"}[r.SIMD]
 		}
 		line := fmt.Sprintf("n=%-4d %s%s %.2f GFLOP/s", r.N, tfName, simd, r.Figs[tfName].GFLOPS)
-		for _, k := range []string{"tt wasm-simd", "tt Go kernel"} {
+		for _, k := range []string{"tt wasm", "tt Go kernel"} {
 			if f, ok := r.Figs[k]; ok {
 				line += fmt.Sprintf(" · %s %.2f GFLOP/s, %.2f× (%.2f–%.2f)", k, f.GFLOPS, f.Ratio, f.P10, f.P90)
 			}
@@ -311,10 +312,10 @@ func TestBenchTFJS(t *testing.T) {
 	}
 	for _, m := range res.MLP {
 		tfName := "tf.js " + m.Backend
-		tf, tt := m.Figs[tfName], m.Figs["tt wasm-simd"]
+		tf, tt := m.Figs[tfName], m.Figs["tt wasm"]
 		fmt.Printf("\nMLP 784-128-10 on %d MNIST digits (from the %s), batch %d, SGD momentum 0.9, one epoch = %d steps; %d interleaved epochs each after a warm-up\n",
 			m.Train, m.Source, m.Batch, m.Steps, tf.Iterations)
-		fmt.Printf("%s %.0f samples/s · tt wasm-simd %.0f samples/s, %.2f× (%.2f–%.2f)\n", tfName, tf.SamplesPS, tt.SamplesPS, tt.Ratio, tt.P10, tt.P90)
+		fmt.Printf("%s %.0f samples/s · tt wasm %.0f samples/s, %.2f× (%.2f–%.2f)\n", tfName, tf.SamplesPS, tt.SamplesPS, tt.Ratio, tt.P10, tt.P90)
 		fmt.Printf("test accuracy on %d digits after %d epochs: TF.js %.4f, TinyTorch %.4f\n", m.Test, m.Epochs, m.TFAccuracy, m.TTAccuracy)
 	}
 	benchJSON(t, "tfjs", res)
