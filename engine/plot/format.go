@@ -28,6 +28,32 @@ func siGroup(v float64, unitless bool) int {
 	return max(lo, min(g, len(siPrefixes)-1-siZero))
 }
 
+// prefixedBases are the units that a caller may give with a metric prefix
+// already ("ms", "GFLOP/s", "MB"): their values are converted to the base
+// unit first, so that 0.1 with unit "ms" reads "100 µs", never "100 mms".
+var prefixedBases = []string{"s", "B", "B/s", "FLOP", "FLOP/s", "W", "J", "Hz"}
+
+// unitPrefix splits a unit such as "ms" into the power-of-1000 group of its
+// prefix (-1) and its base unit ("s"); a unit without a known prefix comes
+// back whole with group 0.
+func unitPrefix(unit string) (g int, base string) {
+	for i, p := range siPrefixes {
+		rest, ok := strings.CutPrefix(unit, p)
+		if p == "" || !ok {
+			continue
+		}
+		for _, b := range prefixedBases {
+			if rest == b {
+				return i - siZero, b
+			}
+		}
+	}
+	if rest, ok := strings.CutPrefix(unit, "u"); ok && rest == "s" { // "us" for µs
+		return -2, "s"
+	}
+	return 0, unit
+}
+
 // axisGroup is siGroup for labels: unitless numbers stay plain below 10^4
 // (1234, then 12.35k), because 0.2k … 1.0k reads worse than 200 … 1000.
 func axisGroup(v float64, unit string) int {
@@ -95,6 +121,9 @@ func FormatValue(v float64, unit string) string {
 
 // formatSig is FormatValue with a given number of significant digits.
 func formatSig(v float64, unit string, sig int) string {
+	if g, base := unitPrefix(unit); g != 0 {
+		v, unit = scaleBy1000(v, g), base
+	}
 	switch {
 	case math.IsNaN(v):
 		return "NaN"
@@ -159,6 +188,13 @@ func scaleBy1000(v float64, g int) float64 {
 // of step = m·10^e. All labels share one prefix and one number of decimals
 // (0, 0.2, 0.4 … 1.0; 0, 0.5k, 1.0k … 2.5k; 0, 2 ms, 4 ms).
 func tickLabels(vals []float64, e int, unit string) []string {
+	if g, base := unitPrefix(unit); g != 0 {
+		scaled := make([]float64, len(vals))
+		for i, v := range vals {
+			scaled[i] = scaleBy1000(v, g)
+		}
+		vals, e, unit = scaled, e+3*g, base
+	}
 	maxAbs := 0.0
 	for _, v := range vals {
 		maxAbs = max(maxAbs, math.Abs(v))

@@ -5,6 +5,8 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -74,11 +76,23 @@ func TestFormatValue(t *testing.T) {
 		{0.0123, "s", "12.3 ms"}, {0.000123, "s", "123 µs"}, {2.5e-9, "s", "2.5 ns"}, {0.99996, "s", "1 s"},
 		{999.96, "s", "1 ks"}, {1536, "B", "1.536 kB"}, {12, "%", "12%"},
 		{math.NaN(), "", "NaN"}, {math.Inf(-1), "", "-Inf"},
+		// Units given with a prefix are rescaled, never prefixed twice.
+		{0.1, "ms", "100 µs"}, {21.06, "ms", "21.06 ms"}, {1500, "ms", "1.5 s"}, {27.96, "GFLOP/s", "27.96 GFLOP/s"},
+		{0.5, "GB/s", "500 MB/s"}, {3, "us", "3 µs"}, {5, "mm", "5 mm"},
 	}
 	for _, tc := range tests {
 		if got := FormatValue(tc.v, tc.unit); got != tc.want {
 			t.Errorf("FormatValue(%v, %q) = %q, want %q", tc.v, tc.unit, got, tc.want)
 		}
+	}
+}
+
+func TestTickLabelsOfPrefixedUnits(t *testing.T) {
+	if got := strings.Join(tickLabels([]float64{0, 0.2, 0.4}, -1, "ms"), ", "); got != "0, 200 µs, 400 µs" {
+		t.Errorf("linear ticks in ms: %s", got)
+	}
+	if got := strings.Join(logTickLabels([]float64{0.1, 1, 10, 100}, "ms"), ", "); got != "100 µs, 1 ms, 10 ms, 100 ms" {
+		t.Errorf("log ticks in ms: %s", got)
 	}
 }
 
@@ -269,6 +283,41 @@ func BenchmarkLineLive(b *testing.B) {
 	for b.Loop() {
 		if _, err := l.SVG(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestRooflineLabelsStayInside: two points close together at the right
+// edge (two kernels of nearly the same speed) get labels that do not run
+// off the plot's right edge, where the roof's flat line ends.
+func TestRooflineLabelsStayInside(t *testing.T) {
+	svg, err := Roofline{PeakGFLOPS: 0.321, BandwidthGBs: 2.347, Title: "Roofline of this tab", Points: []RooflinePoint{
+		{"vector add", 0.0833, 0.196}, {"naive", 21.3, 0.271}, {"blocked", 21.3, 0.708}, {"tiled", 21.3, 4.22},
+		{"simd", 21.3, 3.88}, {"wasm-simd", 21.3, 18.4}, {"wasm-simd-fma", 21.3, 20.4},
+	}}.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	roof := regexp.MustCompile(`<path d="M[0-9.]+,[0-9.]+L[0-9.]+,[0-9.]+ ([0-9.]+),`).FindStringSubmatch(svg)
+	if roof == nil {
+		t.Fatalf("no roof path in\n%s", svg)
+	}
+	right, _ := strconv.ParseFloat(roof[1], 64)
+	for _, name := range []string{"wasm-simd", "wasm-simd-fma"} {
+		label := regexp.MustCompile(`<text x="([0-9.]+)" y="[0-9.]+"( text-anchor="(end|middle)")?[^>]*>` + name + `</text>`).FindStringSubmatch(svg)
+		if label == nil {
+			t.Fatalf("no label %q in\n%s", name, svg)
+		}
+		x, _ := strconv.ParseFloat(label[1], 64)
+		end := x + textWidth(name, fontSize)
+		switch label[3] {
+		case "end":
+			end = x
+		case "middle":
+			end = x + textWidth(name, fontSize)/2
+		}
+		if end > right+0.5 {
+			t.Errorf("label %q ends at x=%.1f, beyond the plot's right edge %.1f", name, end, right)
 		}
 	}
 }

@@ -88,15 +88,7 @@ func (r Roofline) SVG() (string, error) {
 	c.text(f.right-4, ry-6, "end", "tt-fg", "peak "+FormatValue(r.PeakGFLOPS, "")+" GFLOP/s", "")
 
 	// Points, labelled beside them where the label overlaps nothing else.
-	type box struct{ x0, y0, x1, y1 float64 }
-	overlaps := func(a box, bs []box) bool {
-		for _, b := range bs {
-			if a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 {
-				return true
-			}
-		}
-		return false
-	}
+	overlaps := func(a box, bs []box) bool { return overlapArea(a, bs) > 0 }
 	var taken []box
 	pos := make([][2]float64, len(r.Points))
 	for i, p := range r.Points {
@@ -141,13 +133,26 @@ func (r Roofline) SVG() (string, error) {
 			{px - 7, py + 4, "end", box{px - 7 - tw, py - 8, px - 7, py + 6}},
 			{px, py - 9, "middle", box{px - tw/2, py - 21, px + tw/2, py - 7}},
 			{px, py + 18, "middle", box{px - tw/2, py + 6, px + tw/2, py + 20}},
+			// Beside and a line up or down: for points close together.
+			{px - 7, py - 10, "end", box{px - 7 - tw, py - 22, px - 7, py - 8}},
+			{px - 7, py + 18, "end", box{px - 7 - tw, py + 6, px - 7, py + 20}},
+			{px + 7, py - 10, "start", box{px + 7, py - 22, px + 7 + tw, py - 8}},
+			{px + 7, py + 18, "start", box{px + 7, py + 6, px + 7 + tw, py + 20}},
 		}
-		best := cands[0]
+		inside := func(b box) bool { return b.x0 >= f.left && b.x1 <= f.right && b.y0 >= f.top && b.y1 <= f.bottom }
+		// The first place inside the plot that covers nothing; failing
+		// that, the place inside the plot that covers the least (a label
+		// cut off by the edge is worse than one that touches another).
+		best, least := cands[0], math.Inf(1)
 		for _, cd := range cands {
-			inside := cd.b.x0 >= f.left && cd.b.x1 <= f.right && cd.b.y0 >= f.top && cd.b.y1 <= f.bottom
-			if inside && !overlaps(cd.b, taken) {
-				best = cd
-				break
+			if !inside(cd.b) {
+				continue
+			}
+			if covered := overlapArea(cd.b, taken); covered < least {
+				best, least = cd, covered
+				if covered == 0 {
+					break
+				}
 			}
 		}
 		taken = append(taken, best.b)
@@ -189,4 +194,21 @@ func (r Roofline) SVG() (string, error) {
 	}
 	d.desc = desc.String()
 	return d.String(), nil
+}
+
+// box is the rectangle a label or a point covers, in pixels.
+type box struct{ x0, y0, x1, y1 float64 }
+
+// overlapArea is the area of a that the boxes bs cover (counted once per
+// box).
+func overlapArea(a box, bs []box) float64 {
+	area := 0.0
+	for _, b := range bs {
+		w := math.Min(a.x1, b.x1) - math.Max(a.x0, b.x0)
+		h := math.Min(a.y1, b.y1) - math.Max(a.y0, b.y0)
+		if w > 0 && h > 0 {
+			area += w * h
+		}
+	}
+	return area
 }
