@@ -21,10 +21,11 @@ type ConvOptions struct {
 // input [N, In, H, W] and gives one output channel, [N, Out, Ho, Wo].
 //
 // It is lowered to a matrix product, as in Caffe and cuDNN's "im2col"
-// algorithm: tensor.Unfold copies every k×k window into a column,
-// [N, In·k·k, Ho·Wo]; the filters, reshaped to [Out, In·k·k], multiply
-// those columns in one Matmul; the result is reshaped to [N, Out, Ho, Wo].
-// Gradients follow from the two ops'.
+// algorithm: every k×k window is copied into a column (tensor.Unfold),
+// and the filters, reshaped to [Out, In·k·k], multiply those columns in
+// one Matmul. tensor.Conv2d does both in one primitive, with the columns
+// of the whole batch in one matrix; it is tested against the composition
+// Unfold, Matmul, Add.
 type Conv2d struct {
 	ModuleBase
 	In, Out, Kernel int
@@ -72,28 +73,7 @@ func (c *Conv2d) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 		return nil, c.Errorf("input %s is too small for a %dx%d kernel with padding %d and dilation %d",
 			ShapeString(s), c.Kernel, c.Kernel, c.Opts.Padding, c.Opts.Dilation)
 	}
-	cols, err := x.Unfold(w) // [N, In·k·k, Ho·Wo]
-	if err != nil {
-		return nil, err
-	}
-	filters, err := c.Weight.Reshape(c.Out, -1) // [Out, In·k·k]
-	if err != nil {
-		return nil, err
-	}
-	y, err := filters.Matmul(cols) // broadcast over N: [N, Out, Ho·Wo]
-	if err != nil {
-		return nil, err
-	}
-	if c.Bias != nil {
-		b, err := c.Bias.Reshape(c.Out, 1)
-		if err != nil {
-			return nil, err
-		}
-		if y, err = y.Add(b); err != nil {
-			return nil, err
-		}
-	}
-	return y.Reshape(s[0], c.Out, ho, wo)
+	return x.Conv2d(c.Weight, c.Bias, w)
 }
 
 // checkImage verifies that x is a batch of images [N, channels, H, W].

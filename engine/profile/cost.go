@@ -10,6 +10,8 @@ import (
 // never measured. Each float32 is 4 bytes.
 //
 //	matmul            2·B·n·k·m for [B, n, k] × [B, k, m]; reads both, writes the product
+//	conv2d            2·N·Cout·(Cin·kh·kw)·(Ho·Wo), plus N·Cout·Ho·Wo for the bias: the
+//	                  FLOPs of its definition, unfold + matmul + add
 //	elementwise       1 FLOP per output element (exp and tanh count 1 too)
 //	sum, max, argmax  1 FLOP per input element (maxPool2d counts the same)
 //	views             0 FLOPs, 0 bytes: reshape, permute, expand, slice … share storage
@@ -23,10 +25,13 @@ import (
 //	elementwise 2 FLOPs per element and gradient (the derivative, then the product with g)
 //	max, min    4 FLOPs per input element (mask, count, divide, multiply)
 //	unfold      1 FLOP per column entry (col2im adds each entry back)
+//	conv2d      2·N·Cout·(Cin·kh·kw)·(Ho·Wo) each for the input and the weight
+//	            gradients (two products), N·Cout·Ho·Wo for the bias's (a sum)
 //	others      0 FLOPs; they read g and write the input gradients
 //
-// A convolution is lowered to unfold + matmul (+ add for the bias), so its
-// FLOPs are those of its parts: 2·N·Cout·(Cin·k·k)·(Ho·Wo) + N·Cout·Ho·Wo.
+// A convolution (nn.Conv2d) is one conv2d op, counted as its lowering to
+// unfold + matmul (+ add for the bias) would be: 2·N·Cout·(Cin·k·k)·(Ho·Wo)
+// + N·Cout·Ho·Wo.
 
 const bytesPerElem = 4
 
@@ -59,6 +64,11 @@ func forwardCost(name string, inputs []*tensor.Tensor, out *tensor.Tensor) (flop
 		a, b := inputs[0].Shape(), inputs[1].Shape()
 		if len(a) == 3 && len(b) == 3 {
 			flops = 2 * int64(a[0]) * int64(a[1]) * int64(a[2]) * int64(b[2])
+		}
+	case name == "conv2d" && len(inputs) >= 2:
+		flops = convFlops(inputs[1].Shape(), int64(out.Numel()))
+		if len(inputs) > 2 {
+			flops += int64(out.Numel())
 		}
 	case elementwise[name]:
 		flops = int64(out.Numel())
@@ -103,6 +113,17 @@ func backwardCost(name string, shapes [][]int, out, g *tensor.Tensor, grads []*t
 				read += size(1-i) * bytesPerElem // the other operand
 			}
 		}
+	case name == "conv2d" && len(shapes) >= 2:
+		for i, gi := range grads {
+			switch {
+			case gi == nil:
+			case i < 2:
+				flops += convFlops(shapes[1], numel)
+				read += size(1-i) * bytesPerElem // the other operand
+			default:
+				flops += numel
+			}
+		}
 	case elementwise[name]:
 		flops = 2 * numel * needed
 		read += numel * bytesPerElem * int64(len(shapes)) // the saved operands
@@ -113,6 +134,17 @@ func backwardCost(name string, shapes [][]int, out, g *tensor.Tensor, grads []*t
 		flops = numel
 	}
 	return flops, read, write
+}
+
+// convFlops returns the FLOPs of a convolution's product: two per
+// multiply-add, Cin·kh·kw of them (the weight [Cout, Cin, kh, kw] without
+// its first dimension) per output element.
+func convFlops(weight []int, outputs int64) int64 {
+	window := int64(1)
+	for _, d := range weight[1:] {
+		window *= int64(d)
+	}
+	return 2 * window * outputs
 }
 
 // isView reports whether an op made a view of its input, sharing its

@@ -41,7 +41,7 @@
 //   - FLOPs and bytes come from an analytic model of each op (cost.go):
 //     2·n·k·m for a matmul, one per element for elementwise ops, one per
 //     input element for reductions, none for views and copies. A
-//     convolution counts as its unfold and matmul.
+//     convolution (one conv2d op) counts as its unfold and matmul would.
 //   - Memory. A tensor's storage is live from its allocation until the Go
 //     garbage collector frees it; the peak is the most tensor memory
 //     allocated during the profile that was live at once. Go frees memory

@@ -92,12 +92,11 @@ func TestConvCountsByModule(t *testing.T) {
 	model := nn.NewSequential(conv, nn.NewReLU())
 	x := must(tensor.Rand(1, 2, 5, 5))
 	r := must(Run(func() error { _, err := nn.Call(model, x); return err }))
-	// Unfold: 1×18×9 columns; matmul [1, 3, 18] × [1, 18, 9]; bias add on 27 outputs.
-	if e := only(t, r, "matmul"); e.FLOPs != 2*3*18*9 || e.Module != "0 (Conv2d)" {
-		t.Errorf("conv matmul: %d FLOPs in %q, want 972 in 0 (Conv2d)", e.FLOPs, e.Module)
-	}
-	if e := only(t, r, "unfold"); e.FLOPs != 0 || e.BytesRead != 50*4 || e.BytesWritten != 162*4 {
-		t.Errorf("unfold: %d FLOPs, %d/%d bytes; want 0, 200/648", e.FLOPs, e.BytesRead, e.BytesWritten)
+	// One conv2d op: the product of the weight [3, 18] by the 1×18×9
+	// columns, 2·3·18·9 FLOPs, plus the bias added to the 27 outputs; it
+	// reads the input (50), the weight (54) and the bias (3).
+	if e := only(t, r, "conv2d"); e.FLOPs != 2*3*18*9+27 || e.Module != "0 (Conv2d)" || e.BytesRead != (50+54+3)*4 || e.BytesWritten != 27*4 {
+		t.Errorf("conv2d: %d FLOPs in %q, %d/%d bytes; want 999 in 0 (Conv2d), 428/108", e.FLOPs, e.Module, e.BytesRead, e.BytesWritten)
 	}
 	mods := map[string]ModuleStats{}
 	for _, m := range r.ByModule() {

@@ -54,3 +54,11 @@ func BenchmarkSum(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkMaxPool2dLeNet(b *testing.B) {
+	x := must(Rand(64, 6, 24, 24))
+	w := Window{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}
+	for b.Loop() {
+		must(x.MaxPool2d(w))
+	}
+}

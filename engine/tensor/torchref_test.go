@@ -154,6 +154,13 @@ var opTable = map[string]opFunc{
 	"unfold": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
 		return x[0].Unfold(Window{Kernel: pair(a.Kernel), Stride: pair(a.Stride), Padding: pair(a.Padding), Dilation: pair(a.Dilation)})
 	},
+	"conv2d": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
+		var bias *Tensor
+		if len(x) > 2 {
+			bias = x[2]
+		}
+		return x[0].Conv2d(x[1], bias, Window{Stride: pair(a.Stride), Padding: pair(a.Padding), Dilation: pair(a.Dilation)})
+	},
 	"addInPlace": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
 		return x[0].Clone().AddInPlace(x[1])
 	},

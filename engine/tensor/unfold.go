@@ -64,59 +64,56 @@ func (t *Tensor) Unfold(w Window) (*Tensor, error) {
 	if genericOnly {
 		g.each(func(dst, src int) { out.st.data[dst] = x[src] })
 	} else {
-		g.rows(func(dst, src []float32) { copy(dst, src) }, func(dst, src []float32, step int) {
-			for j := range dst {
-				dst[j] = src[j*step]
-			}
-		}, out.st.data, x)
+		g.rows(im2col, out.st.data, x)
 	}
 	record(out, "unfold", []*Tensor{t}, nil, func(grad *Tensor) []*Tensor {
 		dx := empty(t.shape)
 		gv := grad.values()
 		if genericOnly {
 			g.each(func(dst, src int) { dx.st.data[src] += gv[dst] })
-			return []*Tensor{dx}
+		} else {
+			g.rows(col2im, gv, dx.st.data)
 		}
-		// col2im: the same runs, added back into the input.
-		g.rows(func(col, img []float32) {
-			for j, v := range col {
-				img[j] += v
-			}
-		}, func(col, img []float32, step int) {
-			for j, v := range col {
-				img[j*step] += v
-			}
-		}, gv, dx.st.data)
 		return []*Tensor{dx}
 	})
 	return out, nil
 }
 
-// unfoldGeom is the index arithmetic shared by Unfold and its gradient.
+// unfoldGeom is the index arithmetic shared by Unfold, its gradient, the
+// convolution and max pooling.
 type unfoldGeom struct {
 	n, c, h, wd    int
 	kh, kw, ho, wo int
 	w              Window
+	// Where the columns of sample n and row r start: n·nStep + r·rStep.
+	// Unfold's [N, C·kh·kw, L] has nStep = C·kh·kw·L and rStep = L;
+	// Conv2d's [C·kh·kw, N, L] (the whole batch side by side, for one
+	// matrix product) has nStep = L and rStep = N·L.
+	nStep, rStep int
 }
 
+// newUnfoldGeom returns the geometry of window w over an input of the
+// given shape, with Unfold's column layout.
 func newUnfoldGeom(shape []int, w Window) unfoldGeom {
-	return unfoldGeom{n: shape[0], c: shape[1], h: shape[2], wd: shape[3],
+	g := unfoldGeom{n: shape[0], c: shape[1], h: shape[2], wd: shape[3],
 		kh: w.Kernel[0], kw: w.Kernel[1], ho: w.OutputSize(0, shape[2]), wo: w.OutputSize(1, shape[3]), w: w}
+	g.rStep = g.ho * g.wo
+	g.nStep = g.c * g.kh * g.kw * g.rStep
+	return g
 }
 
 // each calls visit(dst, src) for every column entry that lies inside the
-// input: dst indexes the contiguous [N, C·kh·kw, L] columns, src the
-// contiguous [N, C, H, W] input. Entries over the padding are skipped
+// input: dst indexes the columns (laid out as nStep and rStep say), src
+// the contiguous [N, C, H, W] input. Entries over the padding are skipped
 // (they stay 0). The loops run row by row so that dst advances
 // sequentially.
 func (g unfoldGeom) each(visit func(dst, src int)) {
-	L := g.ho * g.wo
 	rows := g.c * g.kh * g.kw
 	for n := range g.n {
 		for r := range rows {
 			c, ki, kj := r/(g.kh*g.kw), r/g.kw%g.kh, r%g.kw
 			base := (n*g.c + c) * g.h * g.wd
-			dstRow := (n*rows + r) * L
+			dstRow := n*g.nStep + r*g.rStep
 			for oi := range g.ho {
 				i := oi*g.w.Stride[0] - g.w.Padding[0] + ki*g.w.Dilation[0]
 				if i < 0 || i >= g.h {
@@ -133,39 +130,33 @@ func (g unfoldGeom) each(visit func(dst, src int)) {
 	}
 }
 
+// direction says which way rows moves the values.
+type direction int
+
+const (
+	im2col direction = iota // columns ← input (Unfold)
+	col2im                  // input += columns (its gradient)
+)
+
 // rows is each, one run at a time: for a fixed column row (channel and
 // window offset) and output row oi, the window positions oj that fall
 // inside the input read the input row at columns j0, j0+stride, …, and
-// fill a contiguous run of the column. contiguous handles a run with
-// stride 1 (a plain copy), strided the others; both get the column run
-// first and the input from its first element. Computing the valid range
-// of oj once per run, instead of testing every element, and calling the
-// loop once per run, instead of once per element, is the fast path of
-// Unfold and its gradient.
-func (g unfoldGeom) rows(contiguous func(col, img []float32), strided func(col, img []float32, step int), cols, img []float32) {
-	L := g.ho * g.wo
+// fill a contiguous run of the column. Computing the valid range of oj
+// once per run, instead of testing every element, and moving a whole run
+// in one tight loop, is the fast path of Unfold, its gradient and the
+// convolution. Entries over the padding are not touched.
+func (g unfoldGeom) rows(dir direction, cols, img []float32) {
 	rows := g.c * g.kh * g.kw
 	sh, sw := g.w.Stride[0], g.w.Stride[1]
-	for n := range g.n {
-		for r := range rows {
-			c, ki, kj := r/(g.kh*g.kw), r/g.kw%g.kh, r%g.kw
+	for r := range rows {
+		c, ki, kj := r/(g.kh*g.kw), r/g.kw%g.kh, r%g.kw
+		lo, hi, shift := g.validColumns(kj)
+		if lo >= hi {
+			continue
+		}
+		for n := range g.n {
 			base := (n*g.c + c) * g.h * g.wd
-			colRow := (n*rows + r) * L
-			// Window positions oj with 0 ≤ j = oj·sw - padding + kj·dilation < W.
-			shift := kj*g.w.Dilation[1] - g.w.Padding[1]
-			lo := 0
-			if shift < 0 {
-				lo = (-shift + sw - 1) / sw
-			}
-			hi := g.wo
-			if last := g.wd - 1 - shift; last < 0 {
-				hi = 0
-			} else {
-				hi = min(hi, last/sw+1)
-			}
-			if lo >= hi {
-				continue
-			}
+			colRow := n*g.nStep + r*g.rStep
 			for oi := range g.ho {
 				i := oi*sh - g.w.Padding[0] + ki*g.w.Dilation[0]
 				if i < 0 || i >= g.h {
@@ -173,12 +164,50 @@ func (g unfoldGeom) rows(contiguous func(col, img []float32), strided func(col, 
 				}
 				col := cols[colRow+oi*g.wo+lo : colRow+oi*g.wo+hi]
 				start := base + i*g.wd + lo*sw + shift
-				if sw == 1 {
-					contiguous(col, img[start:start+len(col)])
-				} else {
-					strided(col, img[start:start+(len(col)-1)*sw+1], sw)
-				}
+				moveRun(dir, col, img[start:start+(len(col)-1)*sw+1], sw)
 			}
+		}
+	}
+}
+
+// validColumns returns the range [lo, hi) of window positions oj whose
+// element at window column kj lies inside the input, 0 ≤ j < W with
+// j = oj·stride + shift, and shift = kj·dilation - padding.
+func (g unfoldGeom) validColumns(kj int) (lo, hi, shift int) {
+	sw := g.w.Stride[1]
+	shift = kj*g.w.Dilation[1] - g.w.Padding[1]
+	if shift < 0 {
+		lo = (-shift + sw - 1) / sw
+	}
+	hi = g.wo
+	if last := g.wd - 1 - shift; last < 0 {
+		hi = 0
+	} else {
+		hi = min(hi, last/sw+1)
+	}
+	return lo, hi, shift
+}
+
+// moveRun moves one run between a column run col and the input elements
+// img[0], img[step], img[2·step], …: a copy for im2col, an addition for
+// col2im. The stride-1 cases, by far the most common, get loops of their
+// own that the compiler keeps free of multiplications.
+func moveRun(dir direction, col, img []float32, step int) {
+	switch {
+	case dir == im2col && step == 1:
+		copy(col, img)
+	case dir == im2col:
+		for j := range col {
+			col[j] = img[j*step]
+		}
+	case step == 1:
+		img = img[:len(col)]
+		for j, v := range col {
+			img[j] += v
+		}
+	default:
+		for j, v := range col {
+			img[j*step] += v
 		}
 	}
 }

@@ -100,6 +100,7 @@ OPS = {
     "oneHot": lambda x, a: F.one_hot(x[0].long(), a["numClasses"]).float(),
     "pad": lambda x, a: F.pad(x[0], a["pads"], value=a["value"]),
     "unfold": lambda x, a: F.unfold(x[0], a["kernel"], dilation=a["dilation"], padding=a["padding"], stride=a["stride"]),
+    "conv2d": lambda x, a: F.conv2d(x[0], x[1], x[2] if len(x) > 2 else None, dilation=a["dilation"], padding=a["padding"], stride=a["stride"]),
     "addInPlace": lambda x, a: x[0].clone().add_(x[1]),
     "mulInPlace": lambda x, a: x[0].clone().mul_(x[1]),
     "mulScalarInPlace": lambda x, a: x[0].clone().mul_(a["scalar"]),
@@ -291,6 +292,10 @@ def cases():
     add("unfold", [I([1, 3, 5, 5])], "stride 2 padding 1", kernel=[3, 2], dilation=[1, 1], padding=[1, 1], stride=[2, 2])
     add("unfold", [I([1, 1, 7, 6])], "dilation 2", kernel=[2, 3], dilation=[2, 2], padding=[1, 0], stride=[1, 2])
     add("unfold", [I([2, 1, 4, 4])], "non-overlapping", kernel=[2, 2], dilation=[1, 1], padding=[0, 0], stride=[2, 2])
+    # Added with the Conv2d primitive.
+    add("conv2d", [I([2, 3, 6, 6]), I([4, 3, 3, 3]), I([4])], "3x3 with bias", dilation=[1, 1], padding=[0, 0], stride=[1, 1])
+    add("conv2d", [I([1, 2, 7, 6]), I([3, 2, 3, 2])], "stride padding no bias", dilation=[1, 1], padding=[1, 2], stride=[2, 1])
+    add("conv2d", [I([2, 1, 8, 7]), I([2, 1, 2, 3]), I([2])], "dilation", dilation=[2, 2], padding=[1, 0], stride=[1, 2])
     return c
 
 

@@ -1,0 +1,175 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// TestConv2dMatchesLowered compares the Conv2d primitive with its
+// definition, Unfold then Matmul then Add (the generic path), on views
+// and on plain copies, values and gradients of all three operands.
+func TestConv2dMatchesLowered(t *testing.T) {
+	cases := []struct {
+		x, weight []int
+		bias      bool
+		w         Window
+		trans     bool // the input is a transposed view
+	}{
+		{[]int{3, 1, 12, 12}, []int{6, 1, 5, 5}, true, Window{}, false}, // LeNet's first layer
+		{[]int{3, 6, 8, 8}, []int{16, 6, 5, 5}, true, Window{}, false},  // and its second
+		{[]int{2, 3, 7, 9}, []int{4, 3, 3, 3}, false, Window{Padding: [2]int{1, 1}}, false},
+		{[]int{2, 2, 7, 6}, []int{3, 2, 3, 2}, true, Window{Stride: [2]int{2, 1}, Padding: [2]int{1, 2}}, true},
+		{[]int{1, 2, 9, 8}, []int{2, 2, 2, 3}, true, Window{Stride: [2]int{1, 2}, Dilation: [2]int{2, 2}, Padding: [2]int{0, 1}}, false},
+		{[]int{2, 1, 4, 4}, []int{1, 1, 1, 1}, true, Window{Padding: [2]int{2, 2}}, false}, // outputs in the padding only
+		// More samples than fit in one chunk: the products are made chunk by
+		// chunk and the weight gradient summed over chunks.
+		{[]int{9, 2, 34, 34}, []int{3, 2, 3, 3}, true, Window{}, false},
+	}
+	for i, c := range cases {
+		ops := []operand{{shape: c.x, trans: c.trans}, {shape: c.weight}}
+		if c.bias {
+			ops = append(ops, operand{shape: c.weight[:1]})
+		}
+		compareConv(t, fmt.Sprintf("conv2d %d %v %+v", i, c.x, c.w), ops, c.w)
+	}
+}
+
+// compareConv is compareWithCopies for Conv2d, with a tolerance for sums
+// of many terms: the weight gradient adds N·Ho·Wo products (over a
+// thousand here) in a different order on each path, so an element that
+// nearly cancels out can differ by more than its own 1e-5. Each element
+// must be within 1e-5 of the largest magnitude in its tensor.
+func compareConv(t *testing.T, name string, ops []operand, w Window) {
+	t.Helper()
+	g := NewGenerator(7)
+	var leaves, views []*Tensor
+	for _, o := range ops {
+		l, v := o.leaf(t, g)
+		leaves, views = append(leaves, l), append(views, v)
+	}
+	weights := []float32(nil)
+	run := func(generic bool) (out []float32, grads [][]float32) {
+		genericOnly = generic
+		defer func() { genericOnly = false }()
+		var bias *Tensor
+		if len(views) > 2 {
+			bias = views[2]
+		}
+		y, err := views[0].Conv2d(views[1], bias, w)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if weights == nil {
+			weights = make([]float32, y.Numel())
+			for i := range weights {
+				weights[i] = g.Float32()
+			}
+		}
+		// The views' graph is used twice, hence RetainGraph.
+		loss := must(y.Mul(must(New(weights, y.Shape()...)))).SumAll()
+		must(nil, loss.BackwardWith(BackwardOptions{RetainGraph: true}))
+		for _, l := range leaves {
+			grads = append(grads, l.Grad().Data())
+			l.ZeroGrad()
+		}
+		return y.Data(), grads
+	}
+	fast, fastGrads := run(false)
+	slow, slowGrads := run(true)
+	closeAll(t, name+": output", fast, slow)
+	for i := range fastGrads {
+		closeAll(t, fmt.Sprintf("%s: gradient of operand %d", name, i), fastGrads[i], slowGrads[i])
+	}
+}
+
+// closeAll checks that got matches want within 1e-5 of want's largest
+// magnitude.
+func closeAll(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	scale := 0.0
+	for _, v := range want {
+		scale = math.Max(scale, math.Abs(float64(v)))
+	}
+	for i := range want {
+		if d := math.Abs(float64(got[i]) - float64(want[i])); d > 1e-5*scale || math.IsNaN(d) {
+			t.Fatalf("%s: element %d = %v, want %v (tolerance %.3g)", what, i, got[i], want[i], 1e-5*scale)
+		}
+	}
+}
+
+// TestConv2dSomeGradients checks the backward pass when only some
+// operands need a gradient (a first layer's input never does).
+func TestConv2dSomeGradients(t *testing.T) {
+	g := NewGenerator(3)
+	data := func(n int) []float32 {
+		d := make([]float32, n)
+		for i := range d {
+			d[i] = g.Float32() - 0.5
+		}
+		return d
+	}
+	xd, wd, bd := data(2*2*6*6), data(3*2*3*3), data(3)
+	grads := func(needX, needW, needB bool) (dx, dw, db []float32) {
+		x, w, b := must(New(xd, 2, 2, 6, 6)), must(New(wd, 3, 2, 3, 3)), must(New(bd, 3))
+		must(nil, x.SetRequiresGrad(needX))
+		must(nil, w.SetRequiresGrad(needW))
+		must(nil, b.SetRequiresGrad(needB))
+		must(nil, must(x.Conv2d(w, b, Window{})).SumAll().Backward())
+		return gradOrZeros(x).Data(), gradOrZeros(w).Data(), gradOrZeros(b).Data()
+	}
+	dx, dw, db := grads(true, true, true)
+	for _, need := range [][3]bool{{false, true, true}, {true, false, false}, {false, false, true}} {
+		gx, gw, gb := grads(need[0], need[1], need[2])
+		for i, pair := range [][2][]float32{{dx, gx}, {dw, gw}, {db, gb}} {
+			if !need[i] {
+				continue
+			}
+			for j := range pair[0] {
+				if math.Float32bits(pair[0][j]) != math.Float32bits(pair[1][j]) {
+					t.Fatalf("needs %v: gradient %d element %d = %v, with all gradients %v", need, i, j, pair[1][j], pair[0][j])
+				}
+			}
+		}
+	}
+}
+
+func TestConv2dErrors(t *testing.T) {
+	x := must(New(make([]float32, 2*3*5*5), 2, 3, 5, 5))
+	w := must(New(make([]float32, 4*3*3*3), 4, 3, 3, 3))
+	bad := []struct {
+		name      string
+		x, weight *Tensor
+		bias      *Tensor
+		w         Window
+	}{
+		{"3-D input", must(New(make([]float32, 75), 3, 5, 5)), w, nil, Window{}},
+		{"channels", x, must(New(make([]float32, 4*2*9), 4, 2, 3, 3)), nil, Window{}},
+		{"bias size", x, w, must(New(make([]float32, 3), 3)), Window{}},
+		{"kernel mismatch", x, w, nil, Window{Kernel: [2]int{2, 2}}},
+		{"negative padding", x, w, nil, Window{Padding: [2]int{-1, 0}}},
+		{"too small", x, must(New(make([]float32, 4*3*36), 4, 3, 6, 6)), nil, Window{}},
+	}
+	for _, c := range bad {
+		if _, err := c.x.Conv2d(c.weight, c.bias, c.w); err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+}
+
+func BenchmarkConv2dLeNet(b *testing.B) {
+	for _, c := range []struct {
+		name      string
+		x, weight []int
+	}{{"conv1", []int{64, 1, 28, 28}, []int{6, 1, 5, 5}}, {"conv2", []int{64, 6, 12, 12}, []int{16, 6, 5, 5}}} {
+		x, w, bias := must(Rand(c.x...)), must(Rand(c.weight...)), must(Rand(c.weight[0]))
+		must(nil, x.SetRequiresGrad(true))
+		must(nil, w.SetRequiresGrad(true))
+		must(nil, bias.SetRequiresGrad(true))
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				must(nil, must(x.Conv2d(w, bias, Window{})).SumAll().Backward())
+			}
+		})
+	}
+}
