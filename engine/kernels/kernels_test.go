@@ -336,7 +336,7 @@ func TestThreads(t *testing.T) {
 		t.Fatalf("Threads() = %d after SetThreads(3)", Threads())
 	}
 	SetThreads(0)
-	if Threads() != runtime.NumCPU() {
-		t.Fatalf("Threads() = %d after SetThreads(0), want NumCPU = %d", Threads(), runtime.NumCPU())
+	if Threads() != runtime.GOMAXPROCS(0) {
+		t.Fatalf("Threads() = %d after SetThreads(0), want GOMAXPROCS = %d", Threads(), runtime.GOMAXPROCS(0))
 	}
 }

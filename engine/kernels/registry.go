@@ -20,7 +20,7 @@ var (
 	// current is the variant behind Matmul.
 	current atomic.Pointer[variant]
 	// threads is the goroutine count of the parallel variants; 0 means
-	// runtime.NumCPU().
+	// runtime.GOMAXPROCS(0).
 	threads atomic.Int64
 )
 
@@ -116,8 +116,10 @@ func Matmul(transA, transB bool, m, n, k int, alpha float32, a []float32, lda in
 
 // SetThreads sets how many goroutines the "parallel" and "simd" variants
 // use, and returns the previous setting. n ≤ 0 restores the default,
-// runtime.NumCPU(). The results are bit-identical for any setting; only
-// the speed changes.
+// runtime.GOMAXPROCS(0): the number of CPUs, unless the program (or
+// go test -cpu) runs Go code on fewer, and then more goroutines than that
+// would only take turns. The results are bit-identical for any setting;
+// only the speed changes.
 func SetThreads(n int) int {
 	prev := Threads()
 	threads.Store(int64(max(n, 0)))
@@ -129,5 +131,5 @@ func Threads() int {
 	if n := threads.Load(); n > 0 {
 		return int(n)
 	}
-	return runtime.NumCPU()
+	return runtime.GOMAXPROCS(0)
 }

@@ -19,9 +19,11 @@ import (
 // reference it is tested against) in a layout chosen for speed: the
 // columns of the whole batch sit side by side, [C·kh·kw, N·Ho·Wo], so the
 // convolution is one large matrix product, weight [O, C·kh·kw] times
-// columns, instead of N small ones. The columns live in a reused scratch
-// buffer and are not kept for the backward pass, which unfolds the input
-// again: copying is cheaper than allocating and zeroing megabytes.
+// columns, instead of N small ones (a chunk of samples at a time, see
+// chunkFloats). The columns live in a reused scratch buffer, kept for the
+// backward pass when the weight needs a gradient and given back after it:
+// allocating and zeroing megabytes at every step would cost more than
+// unfolding.
 func (t *Tensor) Conv2d(weight, bias *Tensor, w Window) (*Tensor, error) {
 	g, err := convGeom(t, weight, bias, w)
 	if err != nil {
@@ -35,13 +37,25 @@ func (t *Tensor) Conv2d(weight, bias *Tensor, w Window) (*Tensor, error) {
 	if bias != nil {
 		bv = bias.values()
 	}
-	g.forward(t.values(), weight.values(), bv, out.st.data)
+	// The backward pass needs the columns for the weight's gradient only.
+	var kept []float32
+	if GradEnabled() && weight.requiresGrad {
+		kept = getScratch(g.c * g.kh * g.kw * g.n * g.ho * g.wo)
+	}
+	g.forward(t.values(), weight.values(), bv, out.st.data, kept)
 	inputs := []*Tensor{t, weight}
 	if bias != nil {
 		inputs = append(inputs, bias)
 	}
 	record(out, "conv2d", inputs, []*Tensor{t, weight}, func(grad *Tensor) []*Tensor {
-		return g.backward(t, weight, bias, grad)
+		grads := g.backward(t, weight, bias, grad, kept)
+		// The columns go back to the pool after the first backward pass;
+		// another one (with RetainGraph) unfolds the input again.
+		if kept != nil {
+			putScratch(kept)
+			kept = nil
+		}
+		return grads
 	})
 	return out, nil
 }
@@ -72,18 +86,28 @@ func (g unfoldGeom) sub(nb int) unfoldGeom {
 // forward computes the convolution of x by the filters wv [O, C·kh·kw],
 // plus bias bv (nil: none), into out [N, O, L], a chunk of samples at a
 // time: unfold the chunk's columns [C·kh·kw, nb·L], multiply them by the
-// filters into [O, nb·L], and copy each output row into place.
-func (g unfoldGeom) forward(x, wv, bv, out []float32) {
+// filters into [O, nb·L], and copy each output row into place. The
+// columns of the whole batch are left in kept, chunk after chunk, unless
+// it is nil.
+func (g unfoldGeom) forward(x, wv, bv, out, kept []float32) {
 	o, rows, L := len(wv)/(g.c*g.kh*g.kw), g.c*g.kh*g.kw, g.ho*g.wo
 	in, chunk := g.c*g.h*g.wd, g.chunk()
-	cols, prod := getScratch(rows*chunk*L), getScratch(o*chunk*L)
-	defer putScratch(cols)
+	prod := getScratch(o * chunk * L)
 	defer putScratch(prod)
+	cols := kept
+	if cols == nil {
+		cols = getScratch(rows * chunk * L)
+		defer putScratch(cols)
+	}
 	for n0 := 0; n0 < g.n; n0 += chunk {
 		s := g.sub(min(chunk, g.n-n0))
 		width := s.n * L
-		s.unfoldBatch(x[n0*in:], cols)
-		kernels.Matmul(false, false, o, width, rows, 1, wv, rows, cols, width, 0, prod, width)
+		c := cols
+		if kept != nil {
+			c = kept[n0*rows*L:]
+		}
+		s.unfoldBatch(x[n0*in:], c)
+		kernels.Matmul(false, false, o, width, rows, 1, wv, rows, c, width, 0, prod, width)
 		s.toBatchFirst(o, prod, bv, out[n0*o*L:])
 	}
 }
@@ -179,7 +203,10 @@ func (g unfoldGeom) toBatchFirst(o int, prod, bv, out []float32) {
 //	dWeight += dY · Xᵀ
 //	dBias   += the row sums of dY
 //	dX       = col2im(Weightᵀ · dY)
-func (g unfoldGeom) backward(t, weight, bias, grad *Tensor) []*Tensor {
+//
+// kept holds the forward pass's columns, or is nil: then each chunk is
+// unfolded again.
+func (g unfoldGeom) backward(t, weight, bias, grad *Tensor, kept []float32) []*Tensor {
 	o, rows, L := weight.shape[0], g.c*g.kh*g.kw, g.ho*g.wo
 	in, chunk := g.c*g.h*g.wd, g.chunk()
 	x, wv, gv := t.values(), weight.values(), grad.values()
@@ -202,9 +229,14 @@ func (g unfoldGeom) backward(t, weight, bias, grad *Tensor) []*Tensor {
 		width := s.n * L
 		s.toChannelFirst(o, gv[n0*o*L:], dy)
 		if dw != nil {
-			s.unfoldBatch(x[n0*in:], cols)
+			c := cols
+			if kept != nil {
+				c = kept[n0*rows*L:]
+			} else {
+				s.unfoldBatch(x[n0*in:], c)
+			}
 			beta := float32(min(n0, 1)) // overwrite, then accumulate
-			kernels.Matmul(false, true, o, rows, width, 1, dy, width, cols, width, beta, dw.st.data, rows)
+			kernels.Matmul(false, true, o, rows, width, 1, dy, width, c, width, beta, dw.st.data, rows)
 		}
 		for ch := range db {
 			db[ch] += sum64(dy[ch*width : (ch+1)*width])

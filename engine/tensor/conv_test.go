@@ -163,7 +163,7 @@ func BenchmarkConv2dLeNet(b *testing.B) {
 		x, weight []int
 	}{{"conv1", []int{64, 1, 28, 28}, []int{6, 1, 5, 5}}, {"conv2", []int{64, 6, 12, 12}, []int{16, 6, 5, 5}}} {
 		x, w, bias := must(Rand(c.x...)), must(Rand(c.weight...)), must(Rand(c.weight[0]))
-		must(nil, x.SetRequiresGrad(true))
+		must(nil, x.SetRequiresGrad(c.name != "conv1")) // LeNet's input needs no gradient
 		must(nil, w.SetRequiresGrad(true))
 		must(nil, bias.SetRequiresGrad(true))
 		b.Run(c.name, func(b *testing.B) {
@@ -171,5 +171,48 @@ func BenchmarkConv2dLeNet(b *testing.B) {
 				must(nil, must(x.Conv2d(w, bias, Window{})).SumAll().Backward())
 			}
 		})
+	}
+}
+
+func BenchmarkUnfoldBatchLeNet(b *testing.B) {
+	for _, c := range []struct {
+		name      string
+		x, weight []int
+	}{{"conv1", []int{64, 1, 28, 28}, []int{6, 1, 5, 5}}, {"conv2", []int{64, 6, 12, 12}, []int{16, 6, 5, 5}}} {
+		x, w := must(Rand(c.x...)), must(Rand(c.weight...))
+		g := must2(convGeom(x, w, nil, Window{}))
+		s := g.sub(g.chunk())
+		cols := make([]float32, s.c*s.kh*s.kw*s.n*s.ho*s.wo)
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				for n0 := 0; n0 < g.n; n0 += s.n {
+					g.sub(min(s.n, g.n-n0)).unfoldBatch(x.st.data[n0*s.c*s.h*s.wd:], cols)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(g.c*g.kh*g.kw*g.n*g.ho*g.wo), "ns/elem")
+		})
+	}
+}
+
+// TestConv2dBackwardTwice runs the backward pass twice through one graph:
+// the first gives the kept columns back, the second unfolds them again,
+// and both must give the same gradients.
+func TestConv2dBackwardTwice(t *testing.T) {
+	g := NewGenerator(5)
+	data := make([]float32, 3*2*9*9)
+	for i := range data {
+		data[i] = g.Float32() - 0.5
+	}
+	x := param(t, data, 3, 2, 9, 9)
+	w := param(t, data[:4*2*3*3], 4, 2, 3, 3)
+	y := must(x.Conv2d(w, nil, Window{Stride: [2]int{2, 1}}))
+	loss := must(y.Mul(y)).SumAll()
+	must(nil, loss.BackwardWith(BackwardOptions{RetainGraph: true}))
+	first := w.Grad().Data()
+	must(nil, loss.Backward())
+	for i, v := range w.Grad().Data() {
+		if math.Float32bits(v) != math.Float32bits(2*first[i]) {
+			t.Fatalf("weight gradient %d: %v after two passes, %v after one", i, v, first[i])
+		}
 	}
 }

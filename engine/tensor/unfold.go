@@ -138,76 +138,93 @@ const (
 	col2im                  // input += columns (its gradient)
 )
 
-// rows is each, one run at a time: for a fixed column row (channel and
-// window offset) and output row oi, the window positions oj that fall
-// inside the input read the input row at columns j0, j0+stride, …, and
-// fill a contiguous run of the column. Computing the valid range of oj
-// once per run, instead of testing every element, and moving a whole run
-// in one tight loop, is the fast path of Unfold, its gradient and the
-// convolution. Entries over the padding are not touched.
+// rows is each, one block of runs at a time. For a fixed column row
+// (channel c and window offset ki, kj) and sample, the window positions
+// (oi, oj) whose element lies inside the input form a rectangle: rows
+// [loI, hiI) and columns [loJ, hiJ), computed once instead of testing
+// every element. Each of its rows is a contiguous run of the column,
+// read from (or added to) an input row at a stride; moveBlock moves them
+// all in one tight loop. This is the fast path of Unfold, its gradient
+// and the convolution. Entries over the padding are not touched.
 func (g unfoldGeom) rows(dir direction, cols, img []float32) {
 	rows := g.c * g.kh * g.kw
 	sh, sw := g.w.Stride[0], g.w.Stride[1]
 	for r := range rows {
 		c, ki, kj := r/(g.kh*g.kw), r/g.kw%g.kh, r%g.kw
-		lo, hi, shift := g.validColumns(kj)
-		if lo >= hi {
+		loI, hiI, shiftI := validRange(ki, g.h, g.ho, 0, g.w)
+		loJ, hiJ, shiftJ := validRange(kj, g.wd, g.wo, 1, g.w)
+		if loI >= hiI || loJ >= hiJ {
 			continue
 		}
 		for n := range g.n {
-			base := (n*g.c + c) * g.h * g.wd
-			colRow := n*g.nStep + r*g.rStep
-			for oi := range g.ho {
-				i := oi*sh - g.w.Padding[0] + ki*g.w.Dilation[0]
-				if i < 0 || i >= g.h {
-					continue
-				}
-				col := cols[colRow+oi*g.wo+lo : colRow+oi*g.wo+hi]
-				start := base + i*g.wd + lo*sw + shift
-				moveRun(dir, col, img[start:start+(len(col)-1)*sw+1], sw)
-			}
+			col := n*g.nStep + r*g.rStep + loI*g.wo + loJ
+			in := (n*g.c+c)*g.h*g.wd + (loI*sh+shiftI)*g.wd + loJ*sw + shiftJ
+			moveBlock(dir, cols, img, block{col, g.wo, in, sh * g.wd, hiJ - loJ, hiI - loI, sw})
 		}
 	}
 }
 
-// validColumns returns the range [lo, hi) of window positions oj whose
-// element at window column kj lies inside the input, 0 ≤ j < W with
-// j = oj·stride + shift, and shift = kj·dilation - padding.
-func (g unfoldGeom) validColumns(kj int) (lo, hi, shift int) {
-	sw := g.w.Stride[1]
-	shift = kj*g.w.Dilation[1] - g.w.Padding[1]
+// validRange returns the range [lo, hi) of window positions o (out of
+// outSize) whose element at window offset k lies inside an input
+// dimension of size size: 0 ≤ o·stride + shift < size, with
+// shift = k·dilation - padding along dimension dim of w.
+func validRange(k, size, outSize, dim int, w Window) (lo, hi, shift int) {
+	stride := w.Stride[dim]
+	shift = k*w.Dilation[dim] - w.Padding[dim]
 	if shift < 0 {
-		lo = (-shift + sw - 1) / sw
+		lo = (-shift + stride - 1) / stride
 	}
-	hi = g.wo
-	if last := g.wd - 1 - shift; last < 0 {
+	hi = outSize
+	if last := size - 1 - shift; last < 0 {
 		hi = 0
 	} else {
-		hi = min(hi, last/sw+1)
+		hi = min(hi, last/stride+1)
 	}
 	return lo, hi, shift
 }
 
-// moveRun moves one run between a column run col and the input elements
-// img[0], img[step], img[2·step], …: a copy for im2col, an addition for
-// col2im. The stride-1 cases, by far the most common, get loops of their
-// own that the compiler keeps free of multiplications.
-func moveRun(dir direction, col, img []float32, step int) {
+// block is count runs of width elements: run t is the column entries
+// cols[col+t·colStep …] and the input elements img[in+t·inStep],
+// img[in+t·inStep+step], ….
+type block struct {
+	col, colStep, in, inStep, width, count, step int
+}
+
+// moveBlock moves a block between the columns and the input: a copy for
+// im2col, an addition for col2im. The choice is made once per block, and
+// the stride-1 cases, by far the most common, get loops of their own.
+func moveBlock(dir direction, cols, img []float32, b block) {
+	c, in, w := b.col, b.in, b.width
 	switch {
-	case dir == im2col && step == 1:
-		copy(col, img)
-	case dir == im2col:
-		for j := range col {
-			col[j] = img[j*step]
+	case dir == im2col && b.step == 1:
+		for range b.count {
+			copy(cols[c:c+w], img[in:in+w])
+			c, in = c+b.colStep, in+b.inStep
 		}
-	case step == 1:
-		img = img[:len(col)]
-		for j, v := range col {
-			img[j] += v
+	case b.step == 1:
+		for range b.count {
+			addRun(img[in:in+w], cols[c:c+w])
+			c, in = c+b.colStep, in+b.inStep
 		}
 	default:
-		for j, v := range col {
-			img[j*step] += v
+		for range b.count {
+			col, src := cols[c:c+w], img[in:in+(w-1)*b.step+1]
+			for j := range col {
+				if dir == im2col {
+					col[j] = src[j*b.step]
+				} else {
+					src[j*b.step] += col[j]
+				}
+			}
+			c, in = c+b.colStep, in+b.inStep
 		}
+	}
+}
+
+// addRun does dst[j] += src[j].
+func addRun(dst, src []float32) {
+	src = src[:len(dst)]
+	for j, v := range src {
+		dst[j] += v
 	}
 }
