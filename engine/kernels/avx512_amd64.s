@@ -114,3 +114,65 @@ store:
 	STORE(Z22, Z23)
 	VZEROUPPER // avoid the penalty of mixing wide vectors and Go's SSE code
 	RET
+
+// STEP6 is STEP for the first 6 rows only.
+#define STEP6 \
+	VMOVUPS 0(BX), Z24; \
+	VMOVUPS 64(BX), Z25; \
+	ROW(0, Z0, Z1); \
+	ROW(4, Z2, Z3); \
+	ROW(8, Z4, Z5); \
+	ROW(12, Z6, Z7); \
+	ROW(16, Z8, Z9); \
+	ROW(20, Z10, Z11)
+
+// func avx512Micro6x32(kc int, a, b, c *float32, ldc int, alpha float32)
+//
+// The top half of avx512Micro12x32, C[0:6, 0:32] += alpha·(Ap·Bp), for
+// the last row panel of a matrix whose row count leaves 6 rows or fewer
+// there (a convolution with 6 or 16 filters): half the work of the full
+// kernel, most of it wasted on padding rows. Ap is the same packed panel
+// of 12 rows per step, of which it reads the first 6. Each row is
+// computed exactly as avx512Micro12x32 computes it, so the results have
+// the same bits.
+TEXT ·avx512Micro6x32(SB), NOSPLIT, $0-44
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ b+16(FP), BX
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8 // floats to bytes
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+	TESTQ CX, CX
+	JZ    store6
+
+loop6:
+	STEP6
+	ADDQ $48, AX  // 12 floats of A: the panel's layout, half of it used
+	ADDQ $128, BX // 32 floats of B
+	DECQ CX
+	JNZ  loop6
+
+store6:
+	VBROADCASTSS alpha+40(FP), Z31
+	STORE(Z0, Z1)
+	STORE(Z2, Z3)
+	STORE(Z4, Z5)
+	STORE(Z6, Z7)
+	STORE(Z8, Z9)
+	STORE(Z10, Z11)
+	VZEROUPPER
+	RET

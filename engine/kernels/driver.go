@@ -19,6 +19,12 @@ type microKernel struct {
 	// then adding a tile computed into a zeroed scratch tile gives the same
 	// bits as computing in place, which keeps edge tiles deterministic.
 	fn func(kc int, a, b []float32, c []float32, ldc int, alpha float32)
+	// half, if not nil, is fn for the first halfRows rows of the tile
+	// only (same panels, same bits for those rows): the last row panel of
+	// a short matrix, such as a convolution's 6 or 16 filters, uses it
+	// instead of computing a full tile of mostly padding.
+	halfRows int
+	half     func(kc int, a, b []float32, c []float32, ldc int, alpha float32)
 }
 
 // kBlock returns the k-block size the packed variants use for a given k:
@@ -123,13 +129,17 @@ func (w *workerState) macroKernel(mk *microKernel, kb, mb, nb int, bp []float32,
 			apanel := w.ap[ir*kb : (ir+mr)*kb]
 			rows := min(mr, mb-ir)
 			ctile := c[ir*ldc+jr:]
-			if rows == mr && cols == nr {
-				mk.fn(kb, apanel, bpanel, ctile, ldc, alpha)
+			fn, fnRows := mk.fn, mr
+			if mk.half != nil && rows <= mk.halfRows {
+				fn, fnRows = mk.half, mk.halfRows
+			}
+			if rows == fnRows && cols == nr {
+				fn(kb, apanel, bpanel, ctile, ldc, alpha)
 				continue
 			}
 			// Edge tile: compute a full tile into scratch, keep what fits.
 			clear(w.tile)
-			mk.fn(kb, apanel, bpanel, w.tile, nr, alpha)
+			fn(kb, apanel, bpanel, w.tile, nr, alpha)
 			addTile(ctile, ldc, w.tile, nr, rows, cols)
 		}
 	}

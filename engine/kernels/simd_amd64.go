@@ -49,6 +49,9 @@ func detectCPU() (avx2fma, avx512 bool) {
 func avx512Micro12x32(kc int, a, b, c *float32, ldc int, alpha float32)
 
 //go:noescape
+func avx512Micro6x32(kc int, a, b, c *float32, ldc int, alpha float32)
+
+//go:noescape
 func avx2Micro6x16(kc int, a, b, c *float32, ldc int, alpha float32)
 
 // avx512Kernel keeps a 12×32 tile of C in 24 zmm registers. A kc×32 B panel
@@ -61,6 +64,11 @@ var avx512Kernel = &microKernel{
 	fn: func(kc int, a, b, c []float32, ldc int, alpha float32) {
 		_, _, _ = a[12*kc-1], b[32*kc-1], c[11*ldc+31] // bounds checks
 		avx512Micro12x32(kc, &a[0], &b[0], &c[0], ldc, alpha)
+	},
+	halfRows: 6,
+	half: func(kc int, a, b, c []float32, ldc int, alpha float32) {
+		_, _, _ = a[12*kc-1], b[32*kc-1], c[5*ldc+31] // bounds checks
+		avx512Micro6x32(kc, &a[0], &b[0], &c[0], ldc, alpha)
 	},
 }
 
