@@ -176,3 +176,102 @@ store6:
 	STORE(Z10, Z11)
 	VZEROUPPER
 	RET
+
+// DOTROW multiplies row a (already in za) by the four rows of B held in
+// Z16-Z19 and adds the products to four accumulators.
+#define DOTROW(za, c0, c1, c2, c3) \
+	VFMADD231PS Z16, za, c0; \
+	VFMADD231PS Z17, za, c1; \
+	VFMADD231PS Z18, za, c2; \
+	VFMADD231PS Z19, za, c3
+
+// PAIR adds two vectors after shuffling them with op and the two
+// immediates: dst = op(lo)(x, y) + op(hi)(x, y). See the reduction below.
+#define PAIR(op, lo, hi, y, x, dst) \
+	op lo, y, x, Z24; \
+	op hi, y, x, Z25; \
+	VADDPS Z25, Z24, dst
+
+// func avx512Dot4x4(k int, rows *[8]*float32, out *[16]float32)
+//
+// The 16 dot products of 4 rows of A (rows[0..3]) with 4 rows of B
+// (rows[4..7]), each of k floats (k a multiple of 16): out[4j+i] =
+// Σ_p A_i[p]·B_j[p]. Accumulator Z(4i+j) holds 16 partial sums, one per
+// lane; a fixed tree of shuffles and additions then reduces the 16
+// accumulators to 16 totals in one register, so the order of the sums,
+// and the result, never changes.
+TEXT ·avx512Dot4x4(SB), NOSPLIT, $0-24
+	MOVQ k+0(FP), CX
+	MOVQ rows+8(FP), AX
+	MOVQ out+16(FP), DX
+	MOVQ 0(AX), R8
+	MOVQ 8(AX), R9
+	MOVQ 16(AX), R10
+	MOVQ 24(AX), R11
+	MOVQ 32(AX), R12
+	MOVQ 40(AX), R13
+	MOVQ 48(AX), SI
+	MOVQ 56(AX), DI
+	SHLQ $2, CX // floats to bytes
+	XORQ AX, AX // byte offset along k
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+	TESTQ CX, CX
+	JZ    reduce
+
+dotloop:
+	VMOVUPS (R12)(AX*1), Z16
+	VMOVUPS (R13)(AX*1), Z17
+	VMOVUPS (SI)(AX*1), Z18
+	VMOVUPS (DI)(AX*1), Z19
+	VMOVUPS (R8)(AX*1), Z20
+	VMOVUPS (R9)(AX*1), Z21
+	VMOVUPS (R10)(AX*1), Z22
+	VMOVUPS (R11)(AX*1), Z23
+	DOTROW(Z20, Z0, Z1, Z2, Z3)
+	DOTROW(Z21, Z4, Z5, Z6, Z7)
+	DOTROW(Z22, Z8, Z9, Z10, Z11)
+	DOTROW(Z23, Z12, Z13, Z14, Z15)
+	ADDQ $64, AX
+	CMPQ AX, CX
+	JLT  dotloop
+
+reduce:
+	// 1. Pairs (Z0, Z1), (Z2, Z3), …: add the upper 256 bits of each to
+	//    its lower 256 bits, both results in one register.
+	PAIR(VSHUFF64X2, $0x44, $0xEE, Z1, Z0, Z0)
+	PAIR(VSHUFF64X2, $0x44, $0xEE, Z3, Z2, Z2)
+	PAIR(VSHUFF64X2, $0x44, $0xEE, Z5, Z4, Z4)
+	PAIR(VSHUFF64X2, $0x44, $0xEE, Z7, Z6, Z6)
+	PAIR(VSHUFF64X2, $0x44, $0xEE, Z9, Z8, Z8)
+	PAIR(VSHUFF64X2, $0x44, $0xEE, Z11, Z10, Z10)
+	PAIR(VSHUFF64X2, $0x44, $0xEE, Z13, Z12, Z12)
+	PAIR(VSHUFF64X2, $0x44, $0xEE, Z15, Z14, Z14)
+	// 2. Down to 4 floats per accumulator, four accumulators a register.
+	PAIR(VSHUFF32X4, $0x88, $0xDD, Z2, Z0, Z0)
+	PAIR(VSHUFF32X4, $0x88, $0xDD, Z6, Z4, Z4)
+	PAIR(VSHUFF32X4, $0x88, $0xDD, Z10, Z8, Z8)
+	PAIR(VSHUFF32X4, $0x88, $0xDD, Z14, Z12, Z12)
+	// 3. Down to 2 floats, then 4. to 1: the 16 totals in Z0.
+	PAIR(VSHUFPS, $0x44, $0xEE, Z4, Z0, Z0)
+	PAIR(VSHUFPS, $0x44, $0xEE, Z12, Z8, Z8)
+	PAIR(VSHUFPS, $0x88, $0xDD, Z8, Z0, Z0)
+	VMOVUPS Z0, (DX)
+	VZEROUPPER
+	RET

@@ -25,6 +25,9 @@ type microKernel struct {
 	// instead of computing a full tile of mostly padding.
 	halfRows int
 	half     func(kc int, a, b []float32, c []float32, ldc int, alpha float32)
+	// dot, if not nil, runs the dot-product path (dot.go) for the
+	// products it suits.
+	dot dotKernel
 }
 
 // kBlock returns the k-block size the packed variants use for a given k:

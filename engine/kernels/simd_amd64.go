@@ -52,6 +52,9 @@ func avx512Micro12x32(kc int, a, b, c *float32, ldc int, alpha float32)
 func avx512Micro6x32(kc int, a, b, c *float32, ldc int, alpha float32)
 
 //go:noescape
+func avx512Dot4x4(k int, rows *[8]*float32, out *[16]float32)
+
+//go:noescape
 func avx2Micro6x16(kc int, a, b, c *float32, ldc int, alpha float32)
 
 // avx512Kernel keeps a 12×32 tile of C in 24 zmm registers. A kc×32 B panel
@@ -70,6 +73,7 @@ var avx512Kernel = &microKernel{
 		_, _, _ = a[12*kc-1], b[32*kc-1], c[5*ldc+31] // bounds checks
 		avx512Micro6x32(kc, &a[0], &b[0], &c[0], ldc, alpha)
 	},
+	dot: avx512Dot4x4,
 }
 
 // avx2Kernel keeps a 6×16 tile of C in 12 ymm registers.

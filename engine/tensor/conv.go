@@ -189,6 +189,7 @@ func (g unfoldGeom) toBatchFirst(o int, prod, bv, out []float32) {
 				continue
 			}
 			b := bv[ch]
+			dst = dst[:len(src)] // one bounds check, not one per element
 			for j, v := range src {
 				dst[j] = v + b
 			}

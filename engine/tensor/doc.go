@@ -78,6 +78,9 @@
 //	             (gradient: col2im, adding each window entry back)
 //	maxpool.go   max pooling in one pass, Unfold+Argmax+Gather fused
 //	             (gradient: scatter to each window's saved argmax)
+//	conv.go      2-D convolution, Unfold+Matmul+Add fused, the columns of
+//	             a chunk of the batch in one product (gradients: dW =
+//	             dY·Xᵀ, db = Σ dY, dX = col2im(Wᵀ·dY))
 //
 // and everything else is built from them: Mean is Sum divided by a count,
 // Var and Std follow from Mean, Softmax is Exp over Sum of Exp,
