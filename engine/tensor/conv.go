@@ -20,10 +20,13 @@ import (
 // columns of the whole batch sit side by side, [C·kh·kw, N·Ho·Wo], so the
 // convolution is one large matrix product, weight [O, C·kh·kw] times
 // columns, instead of N small ones (a chunk of samples at a time, see
-// chunkFloats). The columns live in a reused scratch buffer, kept for the
-// backward pass when the weight needs a gradient and given back after it:
-// allocating and zeroing megabytes at every step would cost more than
-// unfolding.
+// chunkFloats). The bias rides along in the product, as an extra column
+// of the weight times an extra row of ones under the columns: the output
+// needs no pass to add it, and the backward pass's product gives the
+// bias's gradient (the row sums of dY) with the weight's. The columns
+// live in a reused scratch buffer, kept for the backward pass when the
+// weight or the bias needs a gradient and given back after it: allocating
+// and zeroing megabytes at every step would cost more than unfolding.
 func (t *Tensor) Conv2d(weight, bias *Tensor, w Window) (*Tensor, error) {
 	g, err := convGeom(t, weight, bias, w)
 	if err != nil {
@@ -32,23 +35,21 @@ func (t *Tensor) Conv2d(weight, bias *Tensor, w Window) (*Tensor, error) {
 	if genericOnly {
 		return t.conv2dLowered(weight, bias, g.w)
 	}
-	out := empty([]int{g.n, weight.shape[0], g.ho, g.wo})
-	var bv []float32
-	if bias != nil {
-		bv = bias.values()
-	}
-	// The backward pass needs the columns for the weight's gradient only.
+	c := newConvCall(g, weight, bias)
+	out := empty([]int{g.n, c.o, g.ho, g.wo})
+	// The backward pass needs the columns for the weight's and the bias's
+	// gradients only.
 	var kept []float32
-	if GradEnabled() && weight.requiresGrad {
-		kept = getScratch(g.c * g.kh * g.kw * g.n * g.ho * g.wo)
+	if GradEnabled() && (weight.requiresGrad || bias != nil && bias.requiresGrad) {
+		kept = getScratch(c.k * g.n * g.ho * g.wo)
 	}
-	g.forward(t.values(), weight.values(), bv, out.st.data, kept)
+	c.forward(t.values(), out.st.data, kept)
 	inputs := []*Tensor{t, weight}
 	if bias != nil {
 		inputs = append(inputs, bias)
 	}
 	record(out, "conv2d", inputs, []*Tensor{t, weight}, func(grad *Tensor) []*Tensor {
-		grads := g.backward(t, weight, bias, grad, kept)
+		grads := c.backward(t, weight, bias, grad, kept)
 		// The columns go back to the pool after the first backward pass;
 		// another one (with RetainGraph) unfolds the input again.
 		if kept != nil {
@@ -58,6 +59,45 @@ func (t *Tensor) Conv2d(weight, bias *Tensor, w Window) (*Tensor, error) {
 		return grads
 	})
 	return out, nil
+}
+
+// convCall is what the forward and backward passes of one Conv2d share:
+// the geometry, and the filters as the matrix of the product, [O, k] with
+// k = C·kh·kw, plus one column holding the bias when there is one.
+type convCall struct {
+	g          unfoldGeom
+	o, rows, k int       // output channels, window entries, k = rows (+1 with a bias)
+	filters    []float32 // [O, k]
+}
+
+// newConvCall lays out the filters (and bias) for the product.
+func newConvCall(g unfoldGeom, weight, bias *Tensor) convCall {
+	c := convCall{g: g, o: weight.shape[0], rows: g.c * g.kh * g.kw}
+	c.k = c.rows
+	c.filters = weight.values()
+	if bias != nil {
+		c.k++
+		wv, bv := c.filters, bias.values()
+		c.filters = make([]float32, c.o*c.k)
+		for ch := range c.o {
+			copy(c.filters[ch*c.k:], wv[ch*c.rows:(ch+1)*c.rows])
+			c.filters[ch*c.k+c.rows] = bv[ch]
+		}
+	}
+	return c
+}
+
+// columns writes the columns of the samples of s (a chunk) into cols,
+// [k, nb·L]: the unfolded input, then, with a bias, a row of ones.
+func (c convCall) columns(s unfoldGeom, x, cols []float32) {
+	s.unfoldBatch(x, cols)
+	if c.k > c.rows {
+		width := s.n * s.ho * s.wo
+		ones := cols[c.rows*width : (c.rows+1)*width]
+		for j := range ones {
+			ones[j] = 1
+		}
+	}
 }
 
 // chunkFloats is about how many floats of columns Conv2d unfolds at a
@@ -83,32 +123,31 @@ func (g unfoldGeom) sub(nb int) unfoldGeom {
 	return g
 }
 
-// forward computes the convolution of x by the filters wv [O, C·kh·kw],
-// plus bias bv (nil: none), into out [N, O, L], a chunk of samples at a
-// time: unfold the chunk's columns [C·kh·kw, nb·L], multiply them by the
-// filters into [O, nb·L], and copy each output row into place. The
-// columns of the whole batch are left in kept, chunk after chunk, unless
-// it is nil.
-func (g unfoldGeom) forward(x, wv, bv, out, kept []float32) {
-	o, rows, L := len(wv)/(g.c*g.kh*g.kw), g.c*g.kh*g.kw, g.ho*g.wo
+// forward computes the convolution of x into out [N, O, L], a chunk of
+// samples at a time: lay out the chunk's columns [k, nb·L], multiply the
+// filters by them into [O, nb·L], and copy each output row into place.
+// The columns of the whole batch are left in kept, chunk after chunk,
+// unless it is nil.
+func (c convCall) forward(x, out, kept []float32) {
+	g, L := c.g, c.g.ho*c.g.wo
 	in, chunk := g.c*g.h*g.wd, g.chunk()
-	prod := getScratch(o * chunk * L)
+	prod := getScratch(c.o * chunk * L)
 	defer putScratch(prod)
 	cols := kept
 	if cols == nil {
-		cols = getScratch(rows * chunk * L)
+		cols = getScratch(c.k * chunk * L)
 		defer putScratch(cols)
 	}
 	for n0 := 0; n0 < g.n; n0 += chunk {
 		s := g.sub(min(chunk, g.n-n0))
 		width := s.n * L
-		c := cols
+		cs := cols
 		if kept != nil {
-			c = kept[n0*rows*L:]
+			cs = kept[n0*c.k*L:]
 		}
-		s.unfoldBatch(x[n0*in:], c)
-		kernels.Matmul(false, false, o, width, rows, 1, wv, rows, c, width, 0, prod, width)
-		s.toBatchFirst(o, prod, bv, out[n0*o*L:])
+		c.columns(s, x[n0*in:], cs)
+		kernels.Matmul(false, false, c.o, width, c.k, 1, c.filters, c.k, cs, width, 0, prod, width)
+		s.toBatchFirst(c.o, prod, out[n0*c.o*L:])
 	}
 }
 
@@ -175,86 +214,79 @@ func (g unfoldGeom) unfoldBatch(x, cols []float32) {
 	g.rows(im2col, cols, x)
 }
 
-// toBatchFirst turns the product [O, N, L] into the output [N, O, L],
-// adding bias[o] (bv nil: no bias) on the way, so the bias costs no pass
-// of its own.
-func (g unfoldGeom) toBatchFirst(o int, prod, bv, out []float32) {
+// toBatchFirst turns the product [O, N, L] into the output [N, O, L].
+func (g unfoldGeom) toBatchFirst(o int, prod, out []float32) {
 	L := g.ho * g.wo
 	for n := range g.n {
 		for ch := range o {
-			src := prod[(ch*g.n+n)*L : (ch*g.n+n+1)*L]
-			dst := out[(n*o+ch)*L : (n*o+ch+1)*L]
-			if bv == nil {
-				copy(dst, src)
-				continue
-			}
-			b := bv[ch]
-			dst = dst[:len(src)] // one bounds check, not one per element
-			for j, v := range src {
-				dst[j] = v + b
-			}
+			copy(out[(n*o+ch)*L:(n*o+ch+1)*L], prod[(ch*g.n+n)*L:(ch*g.n+n+1)*L])
 		}
 	}
 }
 
 // backward returns the gradients of Conv2d for the output gradient grad
 // [N, O, Ho, Wo]. For each chunk of samples, with dY the chunk's gradient
-// laid out [O, nb·L] and X its columns [C·kh·kw, nb·L]:
+// laid out [O, nb·L] and X its columns [k, nb·L] (the last row all ones
+// with a bias):
 //
-//	dWeight += dY · Xᵀ
-//	dBias   += the row sums of dY
-//	dX       = col2im(Weightᵀ · dY)
+//	[dWeight | dBias] += dY · Xᵀ  (dBias: the row sums of dY)
+//	dX                 = col2im(Weightᵀ · dY)
 //
 // kept holds the forward pass's columns, or is nil: then each chunk is
 // unfolded again.
-func (g unfoldGeom) backward(t, weight, bias, grad *Tensor, kept []float32) []*Tensor {
-	o, rows, L := weight.shape[0], g.c*g.kh*g.kw, g.ho*g.wo
+func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Tensor {
+	g, L := c.g, c.g.ho*c.g.wo
 	in, chunk := g.c*g.h*g.wd, g.chunk()
-	x, wv, gv := t.values(), weight.values(), grad.values()
-	dy, cols := getScratch(o*chunk*L), getScratch(rows*chunk*L)
+	x, gv := t.values(), grad.values()
+	dy, cols := getScratch(c.o*chunk*L), getScratch(c.k*chunk*L)
 	defer putScratch(dy)
 	defer putScratch(cols)
-	var dx, dw *Tensor
-	var db []float64
+	var dx *Tensor
 	if t.requiresGrad {
 		dx = empty(t.shape)
 	}
-	if weight.requiresGrad {
-		dw = empty(weight.shape)
-	}
-	if bias != nil && bias.requiresGrad {
-		db = make([]float64, o)
+	// dwb is [dWeight | dBias], [O, k]; needed unless neither needs a
+	// gradient.
+	var dwb []float32
+	if weight.requiresGrad || bias != nil && bias.requiresGrad {
+		dwb = make([]float32, c.o*c.k)
 	}
 	for n0 := 0; n0 < g.n; n0 += chunk {
 		s := g.sub(min(chunk, g.n-n0))
 		width := s.n * L
-		s.toChannelFirst(o, gv[n0*o*L:], dy)
-		if dw != nil {
-			c := cols
+		s.toChannelFirst(c.o, gv[n0*c.o*L:], dy)
+		if dwb != nil {
+			cs := cols
 			if kept != nil {
-				c = kept[n0*rows*L:]
+				cs = kept[n0*c.k*L:]
 			} else {
-				s.unfoldBatch(x[n0*in:], c)
+				c.columns(s, x[n0*in:], cs)
 			}
 			beta := float32(min(n0, 1)) // overwrite, then accumulate
-			kernels.Matmul(false, true, o, rows, width, 1, dy, width, c, width, beta, dw.st.data, rows)
-		}
-		for ch := range db {
-			db[ch] += sum64(dy[ch*width : (ch+1)*width])
+			kernels.Matmul(false, true, c.o, c.k, width, 1, dy, width, cs, width, beta, dwb, c.k)
 		}
 		if dx != nil {
-			kernels.Matmul(true, false, rows, width, o, 1, wv, rows, dy, width, 0, cols, width)
+			// Weightᵀ·dY: the filters without the bias column.
+			kernels.Matmul(true, false, c.rows, width, c.o, 1, c.filters, c.k, dy, width, 0, cols, width)
 			s.rows(col2im, cols, dx.st.data[n0*in:])
 		}
 	}
-	grads := []*Tensor{dx, dw}
+	grads := []*Tensor{dx, nil}
+	if weight.requiresGrad {
+		dw := empty(weight.shape)
+		for ch := range c.o {
+			copy(dw.st.data[ch*c.rows:(ch+1)*c.rows], dwb[ch*c.k:])
+		}
+		grads[1] = dw
+	}
 	if bias != nil {
 		grads = append(grads, nil)
-		if db != nil {
-			grads[2] = empty(bias.shape)
-			for ch, v := range db {
-				grads[2].st.data[ch] = float32(v)
+		if bias.requiresGrad {
+			db := empty(bias.shape)
+			for ch := range c.o {
+				db.st.data[ch] = dwb[ch*c.k+c.rows]
 			}
+			grads[2] = db
 		}
 	}
 	return grads
@@ -269,23 +301,6 @@ func (g unfoldGeom) toChannelFirst(o int, grad, dy []float32) {
 			copy(dy[(ch*g.n+n)*L:(ch*g.n+n+1)*L], grad[(n*o+ch)*L:(n*o+ch+1)*L])
 		}
 	}
-}
-
-// sum64 returns the sum of v in float64, with four running sums so that
-// each addition need not wait for the previous one to finish.
-func sum64(v []float32) float64 {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(v); i += 4 {
-		s0 += float64(v[i])
-		s1 += float64(v[i+1])
-		s2 += float64(v[i+2])
-		s3 += float64(v[i+3])
-	}
-	for ; i < len(v); i++ {
-		s0 += float64(v[i])
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 // scratch holds float32 buffers that live only during one op (Conv2d's
