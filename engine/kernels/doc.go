@@ -47,7 +47,7 @@
 // calls (team.go): after a matmul they keep checking for the next one for
 // up to half a millisecond before they sleep, as OpenBLAS's threads do,
 // because waking a sleeping core costs about as much as a small matmul.
-// Small products (under about 2·64³ floating-point operations per
+// Small products (under about 2 million floating-point operations per
 // goroutine) run on the calling goroutine alone.
 //
 // # Speed
