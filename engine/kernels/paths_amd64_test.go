@@ -15,7 +15,7 @@ func TestHalfKernelSameBits(t *testing.T) {
 	}
 	defer SetThreads(SetThreads(0))
 	rng := rand.New(rand.NewPCG(11, 12))
-	for _, s := range [][3]int{{6, 64, 40}, {6, 5184, 25}, {18, 96, 300}, {16, 70, 150}, {5, 33, 25}, {150, 832, 16}} {
+	for _, s := range [][3]int{{6, 64, 40}, {6, 5184, 25}, {18, 96, 300}, {16, 70, 150}, {5, 33, 25}, {150, 832, 16}, {18, 4000, 64}, {40, 2000, 64}} {
 		p := newProblem(rng, false, false, s[0], s[1], s[2], 1, 1, 0, true) // B not transposed: the packed path
 		fn, err := Lookup("simd-avx512")
 		if err != nil {
@@ -50,7 +50,7 @@ func TestDotPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(13, 14))
-	for i, s := range [][3]int{{6, 25, 5184}, {16, 150, 832}, {1, 1, 64}, {5, 7, 97}, {4, 4, 64}, {9, 30, 1000}, {3, 2, 100}} {
+	for i, s := range [][3]int{{6, 25, 5184}, {16, 150, 832}, {1, 1, 64}, {5, 7, 97}, {4, 4, 64}, {9, 30, 1000}, {3, 2, 100}, {16, 300, 2048}} {
 		if !useDots(avx512Kernel, false, true, s[0], s[1], s[2], 1) {
 			t.Fatalf("%v: not a dot-product shape", s)
 		}
