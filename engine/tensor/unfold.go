@@ -143,8 +143,9 @@ const (
 // (oi, oj) whose element lies inside the input form a rectangle: rows
 // [loI, hiI) and columns [loJ, hiJ), computed once instead of testing
 // every element. Each of its rows is a contiguous run of the column,
-// read from (or added to) an input row at a stride; moveBlock moves them
-// all in one tight loop. This is the fast path of Unfold, its gradient
+// read from (or added to) an input row at a stride, and the rectangles
+// of all samples sit at fixed distances from each other; moveBlock moves
+// them all in tight loops. This is the fast path of Unfold, its gradient
 // and the convolution. Entries over the padding are not touched.
 func (g unfoldGeom) rows(dir direction, cols, img []float32) {
 	rows := g.c * g.kh * g.kw
@@ -153,14 +154,14 @@ func (g unfoldGeom) rows(dir direction, cols, img []float32) {
 		c, ki, kj := r/(g.kh*g.kw), r/g.kw%g.kh, r%g.kw
 		loI, hiI, shiftI := validRange(ki, g.h, g.ho, 0, g.w)
 		loJ, hiJ, shiftJ := validRange(kj, g.wd, g.wo, 1, g.w)
-		if loI >= hiI || loJ >= hiJ {
+		if loI >= hiI || loJ >= hiJ || g.n == 0 {
 			continue
 		}
-		for n := range g.n {
-			col := n*g.nStep + r*g.rStep + loI*g.wo + loJ
-			in := (n*g.c+c)*g.h*g.wd + (loI*sh+shiftI)*g.wd + loJ*sw + shiftJ
-			moveBlock(dir, cols, img, block{col, g.wo, in, sh * g.wd, hiJ - loJ, hiI - loI, sw})
-		}
+		moveBlock(dir, cols, img, block{
+			col: r*g.rStep + loI*g.wo + loJ, colStep: g.wo, colSample: g.nStep,
+			in: c*g.h*g.wd + (loI*sh+shiftI)*g.wd + loJ*sw + shiftJ, inStep: sh * g.wd, inSample: g.c * g.h * g.wd,
+			width: hiJ - loJ, count: hiI - loI, samples: g.n, step: sw,
+		})
 	}
 }
 
@@ -183,41 +184,49 @@ func validRange(k, size, outSize, dim int, w Window) (lo, hi, shift int) {
 	return lo, hi, shift
 }
 
-// block is count runs of width elements: run t is the column entries
-// cols[col+t·colStep …] and the input elements img[in+t·inStep],
-// img[in+t·inStep+step], ….
+// block is, for each of samples samples, count runs of width elements:
+// run t of sample n is the column entries cols[col+n·colSample+t·colStep …]
+// and the input elements img[in+n·inSample+t·inStep], then every step-th
+// one.
 type block struct {
-	col, colStep, in, inStep, width, count, step int
+	col, colStep, colSample int
+	in, inStep, inSample    int
+	width, count, samples   int
+	step                    int
 }
 
 // moveBlock moves a block between the columns and the input: a copy for
 // im2col, an addition for col2im. The choice is made once per block, and
 // the stride-1 cases, by far the most common, get loops of their own.
 func moveBlock(dir direction, cols, img []float32, b block) {
-	c, in, w := b.col, b.in, b.width
-	switch {
-	case dir == im2col && b.step == 1:
-		for range b.count {
-			copy(cols[c:c+w], img[in:in+w])
-			c, in = c+b.colStep, in+b.inStep
-		}
-	case b.step == 1:
-		for range b.count {
-			addRun(img[in:in+w], cols[c:c+w])
-			c, in = c+b.colStep, in+b.inStep
-		}
-	default:
-		for range b.count {
-			col, src := cols[c:c+w], img[in:in+(w-1)*b.step+1]
-			for j := range col {
-				if dir == im2col {
-					col[j] = src[j*b.step]
-				} else {
-					src[j*b.step] += col[j]
-				}
+	w := b.width
+	for range b.samples {
+		c, in := b.col, b.in
+		switch {
+		case dir == im2col && b.step == 1:
+			for range b.count {
+				copy(cols[c:c+w], img[in:in+w])
+				c, in = c+b.colStep, in+b.inStep
 			}
-			c, in = c+b.colStep, in+b.inStep
+		case b.step == 1:
+			for range b.count {
+				addRun(img[in:in+w], cols[c:c+w])
+				c, in = c+b.colStep, in+b.inStep
+			}
+		default:
+			for range b.count {
+				col, src := cols[c:c+w], img[in:in+(w-1)*b.step+1]
+				for j := range col {
+					if dir == im2col {
+						col[j] = src[j*b.step]
+					} else {
+						src[j*b.step] += col[j]
+					}
+				}
+				c, in = c+b.colStep, in+b.inStep
+			}
 		}
+		b.col, b.in = b.col+b.colSample, b.in+b.inSample
 	}
 }
 
