@@ -216,3 +216,17 @@ func TestConv2dBackwardTwice(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkCol2imLeNet(b *testing.B) {
+	x, w := must(Rand(64, 6, 12, 12)), must(Rand(16, 6, 5, 5))
+	g := must2(convGeom(x, w, nil, Window{}))
+	s := g.sub(g.chunk())
+	cols := make([]float32, s.c*s.kh*s.kw*s.n*s.ho*s.wo)
+	dx := make([]float32, x.Numel())
+	for b.Loop() {
+		for n0 := 0; n0 < g.n; n0 += s.n {
+			g.sub(min(s.n, g.n-n0)).rows(col2im, cols, dx[n0*s.c*s.h*s.wd:])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(g.c*g.kh*g.kw*g.n*g.ho*g.wo), "ns/elem")
+}
