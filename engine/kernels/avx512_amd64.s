@@ -53,14 +53,19 @@
 	VMOVUPS c1, 64(DX); \
 	ADDQ    R8, DX
 
-// func avx512Micro12x32(kc int, a, b, c *float32, ldc int, alpha float32)
-TEXT ·avx512Micro12x32(SB), NOSPLIT, $0-44
+// func avx512Micro12x32(kc int, a, b, c *float32, ldc int, alpha float32, ldb int)
+//
+// B's rows are ldb floats apart: 32 in a packed panel, or B's own leading
+// dimension when the driver reads it in place (see direct in driver.go).
+TEXT ·avx512Micro12x32(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R8
 	SHLQ $2, R8 // floats to bytes
+	MOVQ ldb+48(FP), R9
+	SHLQ $2, R9
 
 	// Zero the 24 accumulators.
 	VPXORD Z0, Z0, Z0
@@ -94,7 +99,7 @@ TEXT ·avx512Micro12x32(SB), NOSPLIT, $0-44
 loop:
 	STEP
 	ADDQ $48, AX  // 12 floats of A
-	ADDQ $128, BX // 32 floats of B
+	ADDQ R9, BX   // the next row of B
 	DECQ CX
 	JNZ  loop
 
@@ -126,7 +131,7 @@ store:
 	ROW(16, Z8, Z9); \
 	ROW(20, Z10, Z11)
 
-// func avx512Micro6x32(kc int, a, b, c *float32, ldc int, alpha float32)
+// func avx512Micro6x32(kc int, a, b, c *float32, ldc int, alpha float32, ldb int)
 //
 // The top half of avx512Micro12x32, C[0:6, 0:32] += alpha·(Ap·Bp), for
 // the last row panel of a matrix whose row count leaves 6 rows or fewer
@@ -135,13 +140,15 @@ store:
 // of 12 rows per step, of which it reads the first 6. Each row is
 // computed exactly as avx512Micro12x32 computes it, so the results have
 // the same bits.
-TEXT ·avx512Micro6x32(SB), NOSPLIT, $0-44
+TEXT ·avx512Micro6x32(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R8
 	SHLQ $2, R8 // floats to bytes
+	MOVQ ldb+48(FP), R9
+	SHLQ $2, R9
 
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -162,7 +169,7 @@ TEXT ·avx512Micro6x32(SB), NOSPLIT, $0-44
 loop6:
 	STEP6
 	ADDQ $48, AX  // 12 floats of A: the panel's layout, half of it used
-	ADDQ $128, BX // 32 floats of B
+	ADDQ R9, BX   // the next row of B
 	DECQ CX
 	JNZ  loop6
 

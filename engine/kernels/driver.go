@@ -25,9 +25,23 @@ type microKernel struct {
 	// instead of computing a full tile of mostly padding.
 	halfRows int
 	half     func(kc int, a, b []float32, c []float32, ldc int, alpha float32)
+	// fnB and halfB, if not nil, are fn and half reading B in place, its
+	// rows ldb floats apart, instead of from a packed panel: see direct.
+	fnB, halfB func(kc int, a, b []float32, c []float32, ldc int, alpha float32, ldb int)
 	// dot, if not nil, runs the dot-product path (dot.go) for the
 	// products it suits.
 	dot dotKernel
+}
+
+// direct reports whether the packed driver should read B in place rather
+// than pack it: when B is stored along k (not transposed: each step of the
+// micro-kernel reads 32 adjacent floats of one row) and C has at most two
+// row panels. A packed panel of B pays for its copy by being reused for
+// every row panel of A; with one or two (a convolution's 6 or 16 filters
+// times its columns) the copy costs more than it saves. Full panels only:
+// the last, partial one is still packed, with its zero padding.
+func (mk *microKernel) direct(transB bool, m int) bool {
+	return mk.fnB != nil && !transB && m <= 2*mk.mr
 }
 
 // kBlock returns the k-block size the packed variants use for a given k:
@@ -71,6 +85,7 @@ func packed(mk *microKernel, threads int, transA, transB bool, m, n, k int, alph
 	bp := getBuf(kc * roundUp(nc, mk.nr))
 	defer putBuf(bp)
 	bar := newBarrier(threads)
+	direct := mk.direct(transB, m)
 
 	parallelFor(threads, func(t int) {
 		w := &workerState{rows: span(m, rows, t/cols, mk.mr)}
@@ -85,9 +100,18 @@ func packed(mk *microKernel, threads int, transA, transB bool, m, n, k int, alph
 			w.panels = span(ceilDiv(nb, mk.nr), cols, t%cols, 1)
 			for pc := 0; pc < k; pc += kc {
 				kb := min(kc, k-pc)
-				packB(bp, b, ldb, transB, pc, kb, jc, nb, mk.nr, t, threads)
+				var bsrc []float32 // B's block in place, if direct
+				switch {
+				case !direct:
+					packB(bp, b, ldb, transB, pc, kb, jc, nb, mk.nr, t, threads)
+				case nb%mk.nr != 0 && t == 0:
+					packB(bp, b, ldb, transB, pc, kb, jc, nb, mk.nr, nb/mk.nr, 1) // the partial panel only
+				}
+				if direct {
+					bsrc = b[pc*ldb+jc:]
+				}
 				bar.wait() // B's block is packed
-				w.run(mk, a, lda, transA, bp, pc, kb, jc, nb, alpha, c, ldc)
+				w.run(mk, a, lda, transA, bp, bsrc, ldb, pc, kb, jc, nb, alpha, c, ldc)
 				bar.wait() // everyone is done with B's block
 			}
 		}
@@ -102,8 +126,10 @@ type workerState struct {
 	tile         []float32
 }
 
-// run computes this worker's rectangle of C for one (jc, pc) block.
-func (w *workerState) run(mk *microKernel, a []float32, lda int, transA bool, bp []float32, pc, kb, jc, nb int, alpha float32, c []float32, ldc int) {
+// run computes this worker's rectangle of C for one (jc, pc) block. bsrc,
+// if not nil, is B's block read in place (rows ldb apart), for its full
+// panels.
+func (w *workerState) run(mk *microKernel, a []float32, lda int, transA bool, bp, bsrc []float32, ldb, pc, kb, jc, nb int, alpha float32, c []float32, ldc int) {
 	if w.rows[0] >= w.rows[1] || w.panels[0] >= w.panels[1] {
 		return
 	}
@@ -114,35 +140,59 @@ func (w *workerState) run(mk *microKernel, a []float32, lda int, transA bool, bp
 	for ic := w.rows[0]; ic < w.rows[1]; ic += mk.mc {
 		mb := min(mk.mc, w.rows[1]-ic)
 		packA(w.ap, a, lda, transA, ic, mb, pc, kb, mk.mr)
-		w.macroKernel(mk, kb, mb, nb, bp, alpha, c[ic*ldc+jc:], ldc)
+		w.macroKernel(mk, kb, mb, nb, bp, bsrc, ldb, alpha, c[ic*ldc+jc:], ldc)
 	}
 }
 
 // macroKernel multiplies the packed mb×kb block of A by this worker's
-// panels of the packed kb×nb block of B, adding into c (the block's
-// top-left corner). The B panel is the outer loop: it stays in L1 while
-// every A panel streams past it.
-func (w *workerState) macroKernel(mk *microKernel, kb, mb, nb int, bp []float32, alpha float32, c []float32, ldc int) {
+// panels of the packed kb×nb block of B (or, for full panels, of bsrc,
+// B's block in place, when not nil), adding into c (the block's top-left
+// corner). The B panel is the outer loop: it stays in L1 while every A
+// panel streams past it.
+func (w *workerState) macroKernel(mk *microKernel, kb, mb, nb int, bp, bsrc []float32, ldb int, alpha float32, c []float32, ldc int) {
 	mr, nr := mk.mr, mk.nr
 	for jp := w.panels[0]; jp < w.panels[1]; jp++ {
 		jr := jp * nr
 		bpanel := bp[jr*kb : (jr+nr)*kb]
 		cols := min(nr, nb-jr)
+		inPlace := bsrc != nil && cols == nr
 		for ir := 0; ir < mb; ir += mr {
 			apanel := w.ap[ir*kb : (ir+mr)*kb]
 			rows := min(mr, mb-ir)
 			ctile := c[ir*ldc+jr:]
-			fn, fnRows := mk.fn, mr
-			if mk.half != nil && rows <= mk.halfRows {
-				fn, fnRows = mk.half, mk.halfRows
+			half := mk.half != nil && rows <= mk.halfRows
+			fnRows := mr
+			if half {
+				fnRows = mk.halfRows
 			}
-			if rows == fnRows && cols == nr {
-				fn(kb, apanel, bpanel, ctile, ldc, alpha)
-				continue
+			switch {
+			case inPlace && half:
+				if rows == fnRows {
+					mk.halfB(kb, apanel, bsrc[jr:], ctile, ldc, alpha, ldb)
+					continue
+				}
+				clear(w.tile)
+				mk.halfB(kb, apanel, bsrc[jr:], w.tile, nr, alpha, ldb)
+			case inPlace:
+				if rows == fnRows {
+					mk.fnB(kb, apanel, bsrc[jr:], ctile, ldc, alpha, ldb)
+					continue
+				}
+				clear(w.tile)
+				mk.fnB(kb, apanel, bsrc[jr:], w.tile, nr, alpha, ldb)
+			default:
+				fn := mk.fn
+				if half {
+					fn = mk.half
+				}
+				if rows == fnRows && cols == nr {
+					fn(kb, apanel, bpanel, ctile, ldc, alpha)
+					continue
+				}
+				// Edge tile: compute a full tile into scratch, keep what fits.
+				clear(w.tile)
+				fn(kb, apanel, bpanel, w.tile, nr, alpha)
 			}
-			// Edge tile: compute a full tile into scratch, keep what fits.
-			clear(w.tile)
-			fn(kb, apanel, bpanel, w.tile, nr, alpha)
 			addTile(ctile, ldc, w.tile, nr, rows, cols)
 		}
 	}

@@ -67,3 +67,37 @@ func TestDotPath(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectBSameBits checks that reading B in place (few rows, B not
+// transposed) gives the bits that packing it gives, for full and partial
+// panels, full and half row panels, with one thread and two.
+func TestDirectBSameBits(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("no AVX-512 on this CPU")
+	}
+	defer SetThreads(SetThreads(0))
+	fn, err := Lookup("simd-avx512")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(15, 16))
+	for i, s := range [][3]int{{6, 5184, 26}, {16, 832, 151}, {24, 100, 300}, {5, 33, 7}, {12, 64, 1}, {20, 3000, 70}} {
+		if !avx512Kernel.direct(false, s[0]) {
+			t.Fatalf("%v: B would be packed", s)
+		}
+		beta := []float32{0, 1, -0.5}[i%3]
+		p := newProblem(rng, false, false, s[0], s[1], s[2], i%2*5, 1, beta, beta == 0)
+		for _, th := range []int{1, 2} {
+			SetThreads(th)
+			with := p.run(fn)
+			fnB, halfB := avx512Kernel.fnB, avx512Kernel.halfB
+			avx512Kernel.fnB, avx512Kernel.halfB = nil, nil
+			without := p.run(fn)
+			avx512Kernel.fnB, avx512Kernel.halfB = fnB, halfB
+			if !equalBits(with, without) {
+				t.Fatalf("%s, %d threads: reading B in place changed the result", p, th)
+			}
+			p.check(t, "simd-avx512", with)
+		}
+	}
+}

@@ -46,10 +46,10 @@ func detectCPU() (avx2fma, avx512 bool) {
 // pointers; the Go wrappers below check the slices first.
 
 //go:noescape
-func avx512Micro12x32(kc int, a, b, c *float32, ldc int, alpha float32)
+func avx512Micro12x32(kc int, a, b, c *float32, ldc int, alpha float32, ldb int)
 
 //go:noescape
-func avx512Micro6x32(kc int, a, b, c *float32, ldc int, alpha float32)
+func avx512Micro6x32(kc int, a, b, c *float32, ldc int, alpha float32, ldb int)
 
 //go:noescape
 func avx512Dot4x4(k int, rows *[8]*float32, out *[16]float32)
@@ -66,12 +66,20 @@ var avx512Kernel = &microKernel{
 	mc: 240, kc: 256, nc: 2048,
 	fn: func(kc int, a, b, c []float32, ldc int, alpha float32) {
 		_, _, _ = a[12*kc-1], b[32*kc-1], c[11*ldc+31] // bounds checks
-		avx512Micro12x32(kc, &a[0], &b[0], &c[0], ldc, alpha)
+		avx512Micro12x32(kc, &a[0], &b[0], &c[0], ldc, alpha, 32)
 	},
 	halfRows: 6,
 	half: func(kc int, a, b, c []float32, ldc int, alpha float32) {
 		_, _, _ = a[12*kc-1], b[32*kc-1], c[5*ldc+31] // bounds checks
-		avx512Micro6x32(kc, &a[0], &b[0], &c[0], ldc, alpha)
+		avx512Micro6x32(kc, &a[0], &b[0], &c[0], ldc, alpha, 32)
+	},
+	fnB: func(kc int, a, b, c []float32, ldc int, alpha float32, ldb int) {
+		_, _, _ = a[12*kc-1], b[(kc-1)*ldb+31], c[11*ldc+31] // bounds checks
+		avx512Micro12x32(kc, &a[0], &b[0], &c[0], ldc, alpha, ldb)
+	},
+	halfB: func(kc int, a, b, c []float32, ldc int, alpha float32, ldb int) {
+		_, _, _ = a[12*kc-1], b[(kc-1)*ldb+31], c[5*ldc+31] // bounds checks
+		avx512Micro6x32(kc, &a[0], &b[0], &c[0], ldc, alpha, ldb)
 	},
 	dot: avx512Dot4x4,
 }
