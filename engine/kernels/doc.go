@@ -27,8 +27,9 @@
 //   - "simd": "parallel" with a micro-kernel in Go assembly using AVX-512 or
 //     AVX2+FMA, picked at run time from the CPU's features (amd64 only; on
 //     other platforms, js/wasm included, it uses the portable Go kernel).
-//     With AVX-512 it has two helpers for the shapes of a convolution: a
-//     6-row micro-kernel for short last row panels, and dot products
+//     With AVX-512 it has three helpers for the shapes of a convolution:
+//     a 6-row micro-kernel for short last row panels, B read in place
+//     (not packed) when C has one or two row panels, and dot products
 //     without packing for A·Bᵀ with a long k (dot.go).
 //   - "simd-avx2", "simd-avx512": "simd" forced to one instruction set,
 //     registered only when the CPU supports it, for comparisons.
