@@ -1,10 +1,6 @@
 package tensor
 
-import (
-	"fmt"
-
-	"tinytorch/engine/vec"
-)
+import "fmt"
 
 // Window describes the sliding window of a convolution or pooling over
 // the last two dimensions (height, width), each setting as [height,
@@ -234,5 +230,17 @@ func moveBlock(dir direction, cols, img []float32, b block) {
 	}
 }
 
-// addRun does dst[j] += src[j]: engine/vec's Add (AVX on amd64).
-func addRun(dst, src []float32) { vec.Add(dst, src) }
+// addRun does dst[j] += src[j], eight elements per step (as eight
+// independent statements, with no loop control in between) while it can.
+func addRun(dst, src []float32) {
+	src = src[:len(dst)]
+	for len(dst) >= 8 {
+		d, s := (*[8]float32)(dst), (*[8]float32)(src)
+		d[0], d[1], d[2], d[3] = d[0]+s[0], d[1]+s[1], d[2]+s[2], d[3]+s[3]
+		d[4], d[5], d[6], d[7] = d[4]+s[4], d[5]+s[5], d[6]+s[6], d[7]+s[7]
+		dst, src = dst[8:], src[8:]
+	}
+	for j, v := range src {
+		dst[j] += v
+	}
+}

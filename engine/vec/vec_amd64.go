@@ -60,17 +60,3 @@ func reluGradSIMD(dx, g, y []float32) int {
 	reluGradAVX(&dx[0], &g[0], &y[0], n)
 	return n
 }
-
-//go:noescape
-func addAVX(dst, src *float32, n int)
-
-// addSIMD adds the leading multiple of 8 elements with AVX and returns how
-// many it did.
-func addSIMD(dst, src []float32) int {
-	n := len(dst) &^ 7
-	if !useAVX || n == 0 {
-		return 0
-	}
-	addAVX(&dst[0], &src[0], n)
-	return n
-}

@@ -110,21 +110,3 @@ reluGradLoop:
 	JNZ       reluGradLoop
 	VZEROUPPER
 	RET
-
-// func addAVX(dst, src *float32, n int)
-// n is a multiple of 8: dst += src, eight floats per instruction.
-TEXT ·addAVX(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ n+16(FP), CX
-
-addLoop:
-	VMOVUPS (DI), Y0
-	VADDPS  (SI), Y0, Y0
-	VMOVUPS Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $8, CX
-	JNZ     addLoop
-	VZEROUPPER
-	RET

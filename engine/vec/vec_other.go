@@ -11,5 +11,3 @@ func sumSquaresSIMD(v []float32, part *[lanes]float64) int { return 0 }
 func reluSIMD(y, x []float32) int { return 0 }
 
 func reluGradSIMD(dx, g, y []float32) int { return 0 }
-
-func addSIMD(dst, src []float32) int { return 0 }

@@ -160,20 +160,3 @@ func BenchmarkReLU(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x)), "ns/element")
 }
-
-func TestAddMatchesGoLoop(t *testing.T) {
-	for _, n := range lengths {
-		src := withEdgeCases(n, 6)
-		dst, want := randomVector(n, 7), randomVector(n, 7)
-		Add(dst, src)
-		addGo(want, src)
-		if i, ok := sameBits(dst, want); !ok {
-			t.Fatalf("n=%d: element %d is %v, the Go loop gives %v", n, i, dst[i], want[i])
-		}
-	}
-	dst := []float32{1, 2, 3}
-	Add(dst, []float32{10, 20, 30, 40}) // a longer src: its tail is ignored
-	if dst[0] != 11 || dst[1] != 22 || dst[2] != 33 {
-		t.Errorf("Add gave %v, want [11 22 33]", dst)
-	}
-}
