@@ -221,8 +221,32 @@ func propagate(order []*Tensor, root, g *Tensor, made uint64) error {
 			}
 			grads[in] = gi
 		}
+		releaseGradient(g, made, grads)
 	}
 	return nil
+}
+
+// releaseGradient gives the buffer of g, the gradient of a node's output
+// that its backward function has just used, back to the pool (pool.go)
+// when nothing can reach it any more: backward made it (it is not the
+// caller's gradient nor a tensor of the forward pass), its buffer came from
+// the pool for its storage alone, and no pending gradient shares its
+// storage (a view of it passed on to an input, or the same gradient
+// handed to two inputs by an add). The storage's data is dropped, so that
+// a use of it after all would fail loudly instead of reading reused
+// memory. Under an Observer (the profiler) nothing is released: the
+// profile counts the memory a step needs without reuse.
+func releaseGradient(g *Tensor, made uint64, pending map[*Tensor]*Tensor) {
+	if observer != nil || !g.st.pooled || g.st.serial <= made {
+		return
+	}
+	for _, other := range pending {
+		if other.st == g.st {
+			return
+		}
+	}
+	putScratch(g.st.data)
+	g.st.data = nil
 }
 
 // runBackward calls the node's backward function for its output out,

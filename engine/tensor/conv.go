@@ -2,8 +2,6 @@ package tensor
 
 import (
 	"fmt"
-	"math/bits"
-	"sync"
 
 	"tinytorch/engine/kernels"
 )
@@ -301,34 +299,4 @@ func (g unfoldGeom) toChannelFirst(o int, grad, dy []float32) {
 			copy(dy[(ch*g.n+n)*L:(ch*g.n+n+1)*L], grad[(n*o+ch)*L:(n*o+ch+1)*L])
 		}
 	}
-}
-
-// scratch holds float32 buffers that live only during one op (Conv2d's
-// columns and products). Reusing them avoids allocating, and zeroing,
-// megabytes at every training step. Buffers are pooled by size class,
-// scratch[k] holding buffers of 2^k floats, so that a request never
-// receives a buffer too small for it (a single pool of mixed sizes would
-// keep handing out the wrong one).
-var scratch [48]sync.Pool
-
-// getScratch returns a buffer of n floats with undefined contents; give it
-// back with putScratch once nothing refers to it.
-func getScratch(n int) []float32 {
-	if n == 0 {
-		return nil
-	}
-	k := bits.Len(uint(n - 1)) // 2^k ≥ n
-	if p, ok := scratch[k].Get().(*[]float32); ok {
-		return (*p)[:n]
-	}
-	return make([]float32, n, 1<<k)
-}
-
-// putScratch returns a buffer from getScratch to the pool.
-func putScratch(buf []float32) {
-	if cap(buf) == 0 {
-		return
-	}
-	k := bits.Len(uint(cap(buf) - 1))
-	scratch[k].Put(&buf)
 }

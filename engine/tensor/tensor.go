@@ -32,6 +32,9 @@ type storage struct {
 	data    []float32
 	version int
 	serial  uint64
+	// pooled marks data as taken from the buffer pool (pool.go) for this
+	// storage alone, so that it may go back once the storage is dead.
+	pooled bool
 }
 
 // storagesMade counts the storages made so far (fromData); atomic because
@@ -76,7 +79,27 @@ func fromData(data []float32, shape []int) *Tensor {
 
 // empty makes an uninitialised (zero-filled) contiguous tensor of a shape
 // already known to be valid.
-func empty(shape []int) *Tensor { return fromData(make([]float32, product(shape)), shape) }
+// Large buffers come from the pool of reused buffers (pool.go), cleared.
+func empty(shape []int) *Tensor {
+	t := uninitialized(shape)
+	if t.st.pooled {
+		clear(t.st.data)
+	}
+	return t
+}
+
+// uninitialized is empty without the clearing, for an op that writes every
+// element of its result: a large buffer from the pool holds what its last
+// user left in it.
+func uninitialized(shape []int) *Tensor {
+	n := product(shape)
+	if n < poolMinFloats {
+		return fromData(make([]float32, n), shape)
+	}
+	t := fromData(getScratch(n), shape)
+	t.st.pooled = true
+	return t
+}
 
 // numel returns the number of elements of a shape, or an error naming op
 // when a dimension is negative.

@@ -107,7 +107,8 @@ func (t *Tensor) Clamp(lo, hi float32) *Tensor {
 // the input's gradient is g·df(x, y), element by element.
 func (t *Tensor) unary(op unaryOp) *Tensor {
 	x := t.values()
-	y := make([]float32, len(x))
+	out := uninitialized(t.shape) // every element is written below
+	y := out.st.data
 	fwd, bwd := fastUnary(op.name)
 	if fwd != nil {
 		fwd(y, x)
@@ -116,7 +117,6 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 			y[i] = float32(op.f(float64(v)))
 		}
 	}
-	out := fromData(y, t.shape)
 	var saved []*Tensor
 	if op.saveX {
 		saved = append(saved, t)
@@ -126,7 +126,8 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 	}
 	record(out, op.name, []*Tensor{t}, saved, func(g *Tensor) []*Tensor {
 		x, y, gv := t.values(), out.values(), g.values()
-		dx := make([]float32, len(x))
+		grad := uninitialized(t.shape)
+		dx := grad.st.data
 		if bwd != nil {
 			bwd(dx, gv, y)
 		} else {
@@ -134,7 +135,7 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 				dx[i] = float32(float64(gv[i]) * op.df(float64(x[i]), float64(y[i])))
 			}
 		}
-		return []*Tensor{fromData(dx, t.shape)}
+		return []*Tensor{grad}
 	})
 	return out
 }
