@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"tinytorch/engine/tensor"
+	"tinytorch/engine/vec"
 )
 
 // AdamOptions configures Adam and AdamW. A zero field takes PyTorch's
@@ -102,6 +103,19 @@ func (a *Adam) update(grp *Group, st *adamState, w, g []float32) {
 	c1, c2 := float32(1-grp.Momentum), float32(1-a.opts.Beta2) // PyTorch rounds these from float64
 	eps := float32(a.opts.Eps)
 	decay := float32(1 - lr*grp.WeightDecay)
+	if !a.opts.Maximize && st.vMax == nil && (a.decoupled || wd == 0) {
+		// The common cases, Adam without weight decay and AdamW, as one
+		// vector loop (engine/vec, AVX on amd64) giving the same bits as
+		// the general loop below. Adam multiplies by a decay of exactly 1.
+		if !a.decoupled {
+			decay = 1
+		}
+		vec.AdamUpdate(w, g[:len(w)], st.m[:len(w)], st.v[:len(w)], &vec.AdamConsts{
+			Beta1: b1, OneMinusBeta1: c1, Beta2: b2, OneMinusBeta2: c2,
+			BiasCorrection2Sqrt: bc2Sqrt, Eps: eps, NegStepSize: -stepSize, Decay: decay,
+		})
+		return
+	}
 	for i := range w {
 		d := g[i]
 		if a.opts.Maximize {

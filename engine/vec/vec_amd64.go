@@ -60,3 +60,17 @@ func reluGradSIMD(dx, g, y []float32) int {
 	reluGradAVX(&dx[0], &g[0], &y[0], n)
 	return n
 }
+
+//go:noescape
+func adamAVX(w, grad, m, v *float32, n int, c *AdamConsts)
+
+// adamSIMD updates the leading multiple of 8 elements with AVX and
+// returns how many it did.
+func adamSIMD(w, g, m, v []float32, c *AdamConsts) int {
+	n := len(w) &^ 7
+	if !useAVX || n == 0 {
+		return 0
+	}
+	adamAVX(&w[0], &g[0], &m[0], &v[0], n, c)
+	return n
+}

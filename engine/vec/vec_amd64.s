@@ -110,3 +110,51 @@ reluGradLoop:
 	JNZ       reluGradLoop
 	VZEROUPPER
 	RET
+
+// func adamAVX(w, grad, m, v *float32, n int, c *AdamConsts)
+// n is a multiple of 8. The constants, in AdamConsts' order, stay in
+// Y0-Y7; each group of 8 elements does the Go loop's operations in its
+// order (see adamGo).
+TEXT ·adamAVX(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), DX
+	MOVQ v+24(FP), R8
+	MOVQ n+32(FP), CX
+	MOVQ c+40(FP), AX
+	VBROADCASTSS 0(AX), Y0  // β₁
+	VBROADCASTSS 4(AX), Y1  // 1−β₁
+	VBROADCASTSS 8(AX), Y2  // β₂
+	VBROADCASTSS 12(AX), Y3 // 1−β₂
+	VBROADCASTSS 16(AX), Y4 // √(1−β₂ᵗ)
+	VBROADCASTSS 20(AX), Y5 // ε
+	VBROADCASTSS 24(AX), Y6 // −step size
+	VBROADCASTSS 28(AX), Y7 // decay
+
+adamLoop:
+	VMOVUPS (SI), Y8        // g
+	VMULPS  (DX), Y0, Y9    // m·β₁
+	VMULPS  Y8, Y1, Y10     // (1−β₁)·g
+	VADDPS  Y10, Y9, Y9     // m
+	VMOVUPS Y9, (DX)
+	VMULPS  Y8, Y8, Y10     // g²
+	VMULPS  Y10, Y3, Y10    // (1−β₂)·g²
+	VMULPS  (R8), Y2, Y11   // v·β₂
+	VADDPS  Y10, Y11, Y11   // v
+	VMOVUPS Y11, (R8)
+	VSQRTPS Y11, Y11        // √v
+	VDIVPS  Y4, Y11, Y11    // √v / √(1−β₂ᵗ)
+	VADDPS  Y5, Y11, Y11    // + ε
+	VDIVPS  Y11, Y9, Y9     // m / denom
+	VMULPS  Y6, Y9, Y9      // −step size · m / denom
+	VMULPS  (DI), Y7, Y10   // w·decay
+	VADDPS  Y9, Y10, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, R8
+	SUBQ    $8, CX
+	JNZ     adamLoop
+	VZEROUPPER
+	RET

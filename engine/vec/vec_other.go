@@ -11,3 +11,5 @@ func sumSquaresSIMD(v []float32, part *[lanes]float64) int { return 0 }
 func reluSIMD(y, x []float32) int { return 0 }
 
 func reluGradSIMD(dx, g, y []float32) int { return 0 }
+
+func adamSIMD(w, g, m, v []float32, c *AdamConsts) int { return 0 }

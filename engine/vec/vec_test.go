@@ -160,3 +160,34 @@ func BenchmarkReLU(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x)), "ns/element")
 }
+
+func TestAdamUpdateMatchesGoLoop(t *testing.T) {
+	c := &AdamConsts{Beta1: 0.9, OneMinusBeta1: 0.1, Beta2: 0.999, OneMinusBeta2: 0.001,
+		BiasCorrection2Sqrt: 0.0447, Eps: 1e-8, NegStepSize: -0.00526, Decay: 0.99}
+	for _, n := range lengths {
+		g := withEdgeCases(n, 8)
+		w, m, v := randomVector(n, 9), randomVector(n, 10), randomVector(n, 11)
+		for i := range v {
+			v[i] *= v[i] // a second moment is never negative
+		}
+		wantW, wantM, wantV := slices.Clone(w), slices.Clone(m), slices.Clone(v)
+		for range 3 {
+			AdamUpdate(w, g, m, v, c)
+			adamGo(wantW, g, wantM, wantV, c)
+		}
+		for _, pair := range [][2][]float32{{w, wantW}, {m, wantM}, {v, wantV}} {
+			if i, ok := sameBits(pair[0], pair[1]); !ok {
+				t.Fatalf("n=%d, element %d: %v, the Go loop gives %v", n, i, pair[0][i], pair[1][i])
+			}
+		}
+	}
+}
+
+func BenchmarkAdamUpdate(b *testing.B) {
+	w, g, m, v := randomVector(100_480, 1), randomVector(100_480, 2), randomVector(100_480, 3), randomVector(100_480, 4)
+	c := &AdamConsts{Beta1: 0.9, OneMinusBeta1: 0.1, Beta2: 0.999, OneMinusBeta2: 0.001, BiasCorrection2Sqrt: 0.1, Eps: 1e-8, NegStepSize: -1e-9, Decay: 1}
+	for b.Loop() {
+		AdamUpdate(w, g, m, v, c)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(w)), "ns/element")
+}
