@@ -67,12 +67,16 @@ func (n Normalize) Apply(x *tensor.Tensor, _ *tensor.Generator) (*tensor.Tensor,
 		}
 	}
 	v := x.Data()
-	for i := range v {
+	for start := 0; start < len(v); start += plane { // one channel plane at a time
 		c := 0
 		if len(n.Mean) > 1 {
-			c = (i / plane) % channels
+			c = (start / plane) % channels
 		}
-		v[i] = float32((float64(v[i]) - float64(n.Mean[c])) / float64(n.Std[c]))
+		mean, std := float64(n.Mean[c]), float64(n.Std[c])
+		block := v[start:min(start+plane, len(v))]
+		for i, x := range block {
+			block[i] = float32((float64(x) - mean) / std)
+		}
 	}
 	return tensor.New(v, shape...)
 }
@@ -112,20 +116,33 @@ func (r RandomCrop) Apply(x *tensor.Tensor, rng *tensor.Generator) (*tensor.Tens
 	top := rng.Intn(h+2*p-s+1) - p // in the unpadded image's coordinates
 	left := rng.Intn(w+2*p-s+1) - p
 	out := make([]float32, c*s*s)
+	// Columns lo ≤ j < hi of each output row lie inside the image; the
+	// rest, and rows above or below it, are padding.
+	lo := min(max(0, -left), s)
+	hi := max(min(s, w-left), lo)
 	for ch := range c {
 		for i := range s {
+			row := out[(ch*s+i)*s : (ch*s+i+1)*s]
 			y := top + i
-			for j := range s {
-				xx := left + j
-				val := r.Fill
-				if y >= 0 && y < h && xx >= 0 && xx < w {
-					val = v[(ch*h+y)*w+xx]
-				}
-				out[(ch*s+i)*s+j] = val
+			if y < 0 || y >= h {
+				fill(row, r.Fill)
+				continue
 			}
+			fill(row[:lo], r.Fill)
+			if hi > lo {
+				copy(row[lo:hi], v[(ch*h+y)*w+left+lo:])
+			}
+			fill(row[hi:], r.Fill)
 		}
 	}
 	return tensor.New(out, c, s, s)
+}
+
+// fill sets every element of dst to v.
+func fill(dst []float32, v float32) {
+	for i := range dst {
+		dst[i] = v
+	}
 }
 
 // RandomHorizontalFlip mirrors an image left to right with probability P

@@ -205,3 +205,34 @@ func TestTransformed(t *testing.T) {
 	bad := &Transformed{Dataset: ds, Transform: RandomCrop{Size: 9}}
 	errContains(t, func() error { _, err := bad.Item(0); return err }(), "item 0: RandomCrop: a 9×9 crop does not fit an image of 1×3 padded by 0")
 }
+
+// TestRandomCropMatchesPixelByPixel checks the row-by-row crop against the
+// definition, pixel by pixel, for every offset on a 2-channel image, with
+// padding larger than the image and crops smaller and larger than it.
+func TestRandomCropMatchesPixelByPixel(t *testing.T) {
+	const c, h, w = 2, 3, 4
+	img := arange(c, h, w)
+	v := img.Data()
+	for _, crop := range []RandomCrop{{Size: 4, Padding: 5, Fill: -1}, {Size: 2, Padding: 1, Fill: 9}, {Size: 7, Padding: 2}} {
+		rng, ref := tensor.NewGenerator(3), tensor.NewGenerator(3)
+		p, s := crop.Padding, crop.Size
+		for range 300 {
+			got := must(crop.Apply(img, rng)).Data()
+			top := ref.Intn(h+2*p-s+1) - p
+			left := ref.Intn(w+2*p-s+1) - p
+			for ch := range c {
+				for i := range s {
+					for j := range s {
+						want := crop.Fill
+						if y, x := top+i, left+j; y >= 0 && y < h && x >= 0 && x < w {
+							want = v[(ch*h+y)*w+x]
+						}
+						if g := got[(ch*s+i)*s+j]; g != want {
+							t.Fatalf("%+v at offset (%d, %d): pixel (%d, %d, %d) = %v, want %v", crop, top, left, ch, i, j, g, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
