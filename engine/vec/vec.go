@@ -1,6 +1,7 @@
 // Package vec holds the few long vector loops of a training step that are
-// not matrix products: the optimizer's update and the sum of squares behind
-// a gradient norm. Each is written once in plain Go, which is the
+// not matrix products: the optimizers' updates (SGD with momentum, Adam
+// and AdamW), the sum of squares behind a gradient norm, and ReLU forward
+// and backward. Each is written once in plain Go, which is the
 // reference and runs everywhere (js/wasm included), and once in AVX
 // assembly for amd64 (vec_amd64.s), which does the same arithmetic eight
 // elements at a time.
