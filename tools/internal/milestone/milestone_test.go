@@ -34,6 +34,29 @@ func TestMLPDigitsLearns(t *testing.T) {
 	}
 }
 
+// TestLeNetFashionReachesTarget runs the whole 1998 milestone, 10 epochs
+// on the 60,000 Fashion-MNIST images (about 75 s on two cores), and checks
+// its target: a change to the engine's arithmetic changes the curve, and
+// this run is where a change that costs the milestone its target shows.
+// It is skipped with -short or where Debian's dataset-fashion-mnist is not
+// installed (CI installs it).
+func TestLeNetFashionReachesTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the full LeNet milestone takes over a minute; skipped with -short")
+	}
+	if _, err := os.Stat(data.FashionMNISTDir); err != nil {
+		t.Skipf("%s", data.FashionMNISTHint)
+	}
+	r, err := LeNetFashion(Config{FashionDir: data.FashionMNISTDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s", r)
+	if r.TestAccuracy < 0.90 {
+		t.Errorf("test accuracy %.4f after 10 epochs, want ≥ 0.90 (per epoch %v)", r.TestAccuracy, r.EpochAccuracy)
+	}
+}
+
 // BenchmarkMLPDigits is the whole milestone: 10 epochs on 8,000 digits,
 // ≥ 95% on the 2,000 test digits. It reports the accuracy and the
 // training throughput:
