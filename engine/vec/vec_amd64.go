@@ -15,7 +15,10 @@ func sumSquaresAVX(v *float32, n int, part *[lanes]float64)
 // returns how many it did.
 func momentumSIMD(w, g, buf []float32, lr, mu, damp float32) int {
 	n := len(w) &^ 7
-	if !useAVX || n == 0 {
+	if !useAVX {
+		return installedMomentumLoop(w, g, buf, lr, mu, damp)
+	}
+	if n == 0 {
 		return 0
 	}
 	momentumAVX(&w[0], &g[0], &buf[0], n, -lr, mu, damp)
@@ -68,7 +71,10 @@ func adamAVX(w, grad, m, v *float32, n int, c *AdamConsts)
 // returns how many it did.
 func adamSIMD(w, g, m, v []float32, c *AdamConsts) int {
 	n := len(w) &^ 7
-	if !useAVX || n == 0 {
+	if !useAVX {
+		return installedAdamLoop(w, g, m, v, c)
+	}
+	if n == 0 {
 		return 0
 	}
 	adamAVX(&w[0], &g[0], &m[0], &v[0], n, c)

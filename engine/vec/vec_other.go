@@ -2,9 +2,13 @@
 
 package vec
 
-// On other platforms (js/wasm included) the Go loops do all the work.
+// On other platforms (js/wasm included) the Go loops do the work, except
+// where a vector loop was installed (install.go): those take the leading
+// multiple of 4 elements.
 
-func momentumSIMD(w, g, buf []float32, lr, mu, damp float32) int { return 0 }
+func momentumSIMD(w, g, buf []float32, lr, mu, damp float32) int {
+	return installedMomentumLoop(w, g, buf, lr, mu, damp)
+}
 
 func sumSquaresSIMD(v []float32, part *[lanes]float64) int { return 0 }
 
@@ -12,4 +16,6 @@ func reluSIMD(y, x []float32) int { return 0 }
 
 func reluGradSIMD(dx, g, y []float32) int { return 0 }
 
-func adamSIMD(w, g, m, v []float32, c *AdamConsts) int { return 0 }
+func adamSIMD(w, g, m, v []float32, c *AdamConsts) int {
+	return installedAdamLoop(w, g, m, v, c)
+}

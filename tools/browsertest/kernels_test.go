@@ -35,9 +35,9 @@ const grew = self.__ttGoMemory.buffer.byteLength > before;
 check(tt.randn([61, 259]), tt.randn([259, 45]));
 tt.kernels.use(first);
 [first, tt.kernels.names().join(","), "grew=" + grew, "exact=" + (worst["wasm-simd"] === 0),
- "fma-close=" + (worst["wasm-simd-fma"] < 1e-5), tt.kernels.info().wasmSimdFma].join(" ")`
+ "fma-close=" + (worst["wasm-simd-fma"] < 1e-5), tt.kernels.info().wasmSimdFma, "vector loops " + tt.kernels.info().vectorLoops].join(" ")`
 	state, out := runCode(t, ctx, 1, code)
-	want := "wasm-simd-fma naive,blocked,tiled,parallel,simd,wasm-simd,wasm-simd-fma grew=true exact=true fma-close=true ok"
+	want := "wasm-simd-fma naive,blocked,tiled,parallel,simd,wasm-simd,wasm-simd-fma grew=true exact=true fma-close=true ok vector loops ok"
 	if state != "done" || out != want {
 		t.Fatalf("state %q, output %q\nwant %q", state, out, want)
 	}

@@ -15,7 +15,8 @@ import (
 //	tt.kernels.names()     // ["naive", …, "simd", "wasm-simd", "wasm-simd-fma"]
 //	tt.kernels.current()   // "wasm-simd-fma" where the browser has relaxed SIMD
 //	tt.kernels.use("tiled")
-//	tt.kernels.info()      // {current, names, threads, wasmSimd and wasmSimdFma: "ok" or why not}
+//	tt.kernels.info()      // {current, names, threads, and "ok" or why not for wasmSimd,
+//	                       // wasmSimdFma and vectorLoops (the optimizers' SIMD loops)}
 func newKernels() js.Value {
 	installSIMD()
 	return object(map[string]binding{
@@ -29,6 +30,7 @@ func newKernels() js.Value {
 				"threads":     kernels.Threads(),
 				"wasmSimd":    simdStatus,
 				"wasmSimdFma": fusedStatus,
+				"vectorLoops": vecStatus,
 			}, nil
 		},
 	})

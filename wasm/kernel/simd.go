@@ -10,6 +10,7 @@ import (
 
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/kernels/wasmsimd"
+	"tinytorch/engine/vec"
 )
 
 // The browser's fast matmul. Go's compiler emits no WebAssembly SIMD, so
@@ -43,10 +44,13 @@ var simdStatus, fusedStatus = "not started", "not started"
 // Go kernel stays the default.
 func installSIMD() {
 	if err := registerSIMD(wasmSIMDName, wasmsimd.Probe(), wasmsimd.Module); err != nil {
-		simdStatus, fusedStatus = err.Error(), "needs wasm-simd"
+		simdStatus, fusedStatus, vecStatus = err.Error(), "needs wasm-simd", "needs wasm-simd"
 		return
 	}
-	simdStatus = "ok"
+	simdStatus, vecStatus = "ok", "ok"
+	if err := installVec(); err != nil {
+		vecStatus = err.Error()
+	}
 	best := wasmSIMDName
 	if err := registerSIMD(wasmFusedName, wasmsimd.FusedProbe(), wasmsimd.FusedModule); err != nil {
 		fusedStatus = err.Error()
@@ -60,7 +64,55 @@ func installSIMD() {
 
 // registerSIMD registers one variant of the SIMD kernel under name if the
 // browser validates probe, assembling the module with build.
-func registerSIMD(name string, probe []byte, build func() ([]byte, error)) (err error) {
+func registerSIMD(name string, probe []byte, build func() ([]byte, error)) error {
+	exports, err := instantiate(name, probe, build)
+	if err != nil {
+		return err
+	}
+	block := exports.Get("block")
+	tmp := make([]float32, wasmsimd.TmpFloats)
+	fn := kernels.Packed(wasmsimd.Blocks(func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32) {
+		block.Invoke(kb, mb, nb, address(ap), address(bp), address(c), ldc, alpha, address(tmp))
+		runtime.KeepAlive(ap)
+		runtime.KeepAlive(bp)
+		runtime.KeepAlive(c)
+	}))
+	return kernels.Register(name, fn)
+}
+
+// vecStatus says whether the optimizers' WebAssembly SIMD loops are in
+// use, for tt.kernels.info().
+var vecStatus = "not started"
+
+// installVec hands engine/vec the optimizers' update loops of vec.wat
+// (momentum SGD, Adam and AdamW), which give the same bits as its Go
+// loops four floats per instruction.
+func installVec() error {
+	exports, err := instantiate("vector loops", wasmsimd.Probe(), wasmsimd.VecModule)
+	if err != nil {
+		return err
+	}
+	momentum, adam := exports.Get("momentum"), exports.Get("adam")
+	vec.Install(func(w, g, buf []float32, lr, mu, damp float32) {
+		momentum.Invoke(address(w), address(g), address(buf), len(w), -lr, mu, damp)
+		runtime.KeepAlive(w)
+		runtime.KeepAlive(g)
+		runtime.KeepAlive(buf)
+	}, func(w, g, m, v []float32, c *vec.AdamConsts) {
+		adam.Invoke(address(w), address(g), address(m), address(v), len(w),
+			c.Beta1, c.OneMinusBeta1, c.Beta2, c.OneMinusBeta2, c.BiasCorrection2Sqrt, c.Eps, c.NegStepSize, c.Decay)
+		runtime.KeepAlive(w)
+		runtime.KeepAlive(g)
+		runtime.KeepAlive(m)
+		runtime.KeepAlive(v)
+	})
+	return nil
+}
+
+// instantiate assembles a module of engine/kernels/wasmsimd with build and
+// instantiates it on the Go instance's own memory, if this browser
+// validates probe; it returns the module's exports.
+func instantiate(name string, probe []byte, build func() ([]byte, error)) (exports js.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a JavaScript exception from the calls below
 			err = fmt.Errorf("%s: %v", name, r)
@@ -70,26 +122,18 @@ func registerSIMD(name string, probe []byte, build func() ([]byte, error)) (err 
 	// worker.js sets __ttGoMemory to the Go instance's exported memory.
 	mem := js.Global().Get("__ttGoMemory")
 	if wa.IsUndefined() || mem.IsUndefined() || !mem.InstanceOf(wa.Get("Memory")) {
-		return fmt.Errorf("%s: the Go instance's memory is not available", name)
+		return js.Value{}, fmt.Errorf("%s: the Go instance's memory is not available", name)
 	}
 	if !wa.Call("validate", bytesToJS(probe)).Bool() {
-		return fmt.Errorf("%s: this browser does not support the WebAssembly SIMD it needs", name)
+		return js.Value{}, fmt.Errorf("%s: this browser does not support the WebAssembly SIMD it needs", name)
 	}
 	code, err := build()
 	if err != nil {
-		return err
+		return js.Value{}, err
 	}
 	module := wa.Get("Module").New(bytesToJS(code)) // synchronous: allowed in a worker
 	imports := map[string]any{"go": map[string]any{"mem": mem}}
-	block := wa.Get("Instance").New(module, imports).Get("exports").Get("block")
-	tmp := make([]float32, wasmsimd.TmpFloats)
-	fn := kernels.Packed(wasmsimd.Blocks(func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32) {
-		block.Invoke(kb, mb, nb, address(ap), address(bp), address(c), ldc, alpha, address(tmp))
-		runtime.KeepAlive(ap)
-		runtime.KeepAlive(bp)
-		runtime.KeepAlive(c)
-	}))
-	return kernels.Register(name, fn)
+	return wa.Get("Instance").New(module, imports).Get("exports"), nil
 }
 
 // address returns the byte address of x's first element in the Go

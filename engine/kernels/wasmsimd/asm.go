@@ -98,6 +98,8 @@ var ops = map[string]op{
 	"f32x4.add":          {simd(228), immNone, 0},
 	"f32x4.sub":          {simd(229), immNone, 0},
 	"f32x4.mul":          {simd(230), immNone, 0},
+	"f32x4.sqrt":         {simd(227), immNone, 0},
+	"f32x4.div":          {simd(231), immNone, 0},
 	// Relaxed SIMD: a·b + c, fused or not as the hardware prefers.
 	"f32x4.relaxed_madd": {simd(261), immNone, 0},
 }

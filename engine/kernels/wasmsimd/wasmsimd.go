@@ -27,6 +27,14 @@ import (
 //go:embed matmul.wat
 var source string
 
+//go:embed vec.wat
+var vecSource string
+
+// VecModule assembles vec.wat, the optimizers' update loops ("momentum"
+// and "adam", see there for their arguments), for the browser's
+// engine/vec.
+func VecModule() ([]byte, error) { return Assemble(vecSource) }
+
 // Source returns the WebAssembly text of the macro-kernel.
 func Source() string { return source }
 
