@@ -119,12 +119,13 @@ func compareCurves(t *testing.T, b browserRun, n *milestone.Result) float64 {
 }
 
 // The tolerances, chosen from the measurement with a margin (README,
-// "Determinism"). The browser multiplies matrices with a WebAssembly SIMD
-// kernel without FMA, natively an AVX-512 (or AVX2) kernel with FMA, so
-// the last bits differ from the first step on and the difference grows
-// slowly: measured on the ten epochs, 2.1e-7 relative at most in the first
-// epoch and 1.4e-6 over all 1,250 steps, with the same test accuracy
-// after every epoch.
+// "Determinism"). With the default wasm-simd-fma kernel the browser fuses
+// multiply-adds as the native AVX kernels do, and on this machine the two
+// runs agree bit for bit; a browser kernel without FMA (wasm-simd, or an
+// engine that does not fuse) differs in the last bits from the first step
+// on, and the difference grows slowly: measured on the ten epochs, 2.1e-7
+// relative at most in the first epoch and 1.4e-6 over all 1,250 steps,
+// with the same test accuracy after every epoch.
 const (
 	// stepLossTol bounds the relative difference of every step's loss and
 	// of each epoch's test loss.
