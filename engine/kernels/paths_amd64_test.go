@@ -13,26 +13,38 @@ func TestHalfKernelSameBits(t *testing.T) {
 	if !hasAVX512 {
 		t.Skip("no AVX-512 on this CPU")
 	}
-	defer SetThreads(SetThreads(0))
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, s := range [][3]int{{6, 64, 40}, {6, 5184, 25}, {18, 96, 300}, {16, 70, 150}, {5, 33, 25}, {150, 832, 16}, {18, 4000, 64}, {40, 2000, 64}} {
 		p := newProblem(rng, false, false, s[0], s[1], s[2], 1, 1, 0, true) // B not transposed: the packed path
-		fn, err := Lookup("simd-avx512")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, th := range []int{1, 2} {
-			SetThreads(th)
-			with := p.run(fn)
+		checkPathSameBits(t, p, "the 6-row kernel", func() func() {
 			half := avx512Kernel.half
 			avx512Kernel.half = nil
-			without := p.run(fn)
-			avx512Kernel.half = half
-			if !equalBits(with, without) {
-				t.Fatalf("%s, %d threads: the 6-row kernel changed the result", p, th)
-			}
-			p.check(t, "simd-avx512", with)
+			return func() { avx512Kernel.half = half }
+		})
+	}
+}
+
+// checkPathSameBits runs p with the AVX-512 variant on one thread and two,
+// with a path of it as it is and with the path turned off by disable
+// (which returns the function that turns it back on): the results must be
+// the same bits, and accurate.
+func checkPathSameBits(t *testing.T, p *problem, path string, disable func() (restore func())) {
+	t.Helper()
+	defer SetThreads(SetThreads(0))
+	fn, err := Lookup("simd-avx512")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, th := range []int{1, 2} {
+		SetThreads(th)
+		with := p.run(fn)
+		restore := disable()
+		without := p.run(fn)
+		restore()
+		if !equalBits(with, without) {
+			t.Fatalf("%s, %d threads: %s changed the result", p, th, path)
 		}
+		p.check(t, "simd-avx512", with)
 	}
 }
 
@@ -75,11 +87,6 @@ func TestDirectBSameBits(t *testing.T) {
 	if !hasAVX512 {
 		t.Skip("no AVX-512 on this CPU")
 	}
-	defer SetThreads(SetThreads(0))
-	fn, err := Lookup("simd-avx512")
-	if err != nil {
-		t.Fatal(err)
-	}
 	rng := rand.New(rand.NewPCG(15, 16))
 	for i, s := range [][3]int{{6, 5184, 26}, {16, 832, 151}, {24, 100, 300}, {5, 33, 7}, {12, 64, 1}, {20, 3000, 70}} {
 		if !avx512Kernel.direct(false, s[0]) {
@@ -87,17 +94,10 @@ func TestDirectBSameBits(t *testing.T) {
 		}
 		beta := []float32{0, 1, -0.5}[i%3]
 		p := newProblem(rng, false, false, s[0], s[1], s[2], i%2*5, 1, beta, beta == 0)
-		for _, th := range []int{1, 2} {
-			SetThreads(th)
-			with := p.run(fn)
+		checkPathSameBits(t, p, "reading B in place", func() func() {
 			fnB, halfB := avx512Kernel.fnB, avx512Kernel.halfB
 			avx512Kernel.fnB, avx512Kernel.halfB = nil, nil
-			without := p.run(fn)
-			avx512Kernel.fnB, avx512Kernel.halfB = fnB, halfB
-			if !equalBits(with, without) {
-				t.Fatalf("%s, %d threads: reading B in place changed the result", p, th)
-			}
-			p.check(t, "simd-avx512", with)
-		}
+			return func() { avx512Kernel.fnB, avx512Kernel.halfB = fnB, halfB }
+		})
 	}
 }

@@ -237,13 +237,8 @@ func propagate(order []*Tensor, root, g *Tensor, made uint64) error {
 // memory. Under an Observer (the profiler) nothing is released: the
 // profile counts the memory a step needs without reuse.
 func releaseGradient(g *Tensor, made uint64, pending map[*Tensor]*Tensor) {
-	if observer != nil || !g.st.pooled || g.st.serial <= made {
+	if observer != nil || !g.st.pooled || g.st.serial <= made || sharedByPending(g.st, pending) {
 		return
-	}
-	for _, other := range pending {
-		if other.st == g.st {
-			return
-		}
 	}
 	putScratch(g.st.data)
 	g.st.data = nil
@@ -310,12 +305,18 @@ func ownedGradient(g *Tensor, made uint64, pending map[*Tensor]*Tensor) bool {
 	if g.st.serial <= made || g.offset != 0 || !g.IsContiguous() || len(g.st.data) != g.Numel() {
 		return false
 	}
+	return !sharedByPending(g.st, pending)
+}
+
+// sharedByPending reports whether a gradient still waiting to be used
+// refers to the storage st.
+func sharedByPending(st *storage, pending map[*Tensor]*Tensor) bool {
 	for _, other := range pending {
-		if other.st == g.st {
-			return false
+		if other.st == st {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // sumTo reduces a gradient of a broadcast shape to shape by summing over

@@ -16,8 +16,8 @@ import (
 //
 //	go test -run XXX -bench Epoch -cpu 1,2 ./engine/train
 //
-// (-cpu sets GOMAXPROCS; the engine's matmul kernel is single-threaded
-// for now, so the second thread only helps the garbage collector.)
+// (-cpu sets GOMAXPROCS, and the matmul kernels use that many goroutines
+// for products large enough to split; see engine/kernels.)
 
 const benchBatches, benchBatch = 16, 64
 

@@ -70,8 +70,5 @@ func sumSquaresGo(v []float32, part *[lanes]float64) {
 	}
 }
 
-// Norm returns the Euclidean norm of v, √SumSquares(v).
-func Norm(v []float32) float64 { return math.Sqrt(SumSquares(v)) }
-
 // sqrt32 is the correctly rounded float32 square root.
 func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }

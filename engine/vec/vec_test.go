@@ -78,8 +78,8 @@ func TestSumSquares(t *testing.T) {
 			t.Errorf("n=%d: SumSquares = %v, a plain sum gives %v", n, SumSquares(v), exact)
 		}
 	}
-	if got := Norm([]float32{3, 4}); got != 5 {
-		t.Errorf("Norm(3, 4) = %v, want 5", got)
+	if got := SumSquares([]float32{3, 4}); got != 25 {
+		t.Errorf("SumSquares(3, 4) = %v, want 25", got)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"tinytorch/engine/bench"
+	"tinytorch/tools/internal/benchjson"
 )
 
 // The Chromium half of make bench: the browser suite's benchmarks
@@ -20,80 +21,6 @@ import (
 
 // browserTests are the browser benchmarks make bench runs.
 const browserTests = "^TestBench(TFJS|Training|Ops)$"
-
-// The JSON that the browser tests write (see there for the meaning).
-type (
-	browserEnv struct {
-		TFJS        string `json:"tfjs"`
-		Backend     string `json:"backend"`
-		SIMD        bool   `json:"simd"`
-		Multithread bool   `json:"multithread"`
-		Threads     int    `json:"threads"`
-		Isolated    bool   `json:"isolated"`
-		Cores       int    `json:"cores"`
-		TT          string `json:"tt"`
-		TTKernel    string `json:"ttKernel"`
-		UA          string `json:"ua"`
-	}
-	browserFig struct {
-		GFLOPS     float64 `json:"gflops"`
-		SamplesPS  float64 `json:"samples_per_s"`
-		MS         float64 `json:"ms"`
-		Ratio      float64 `json:"ratio"`
-		P10        float64 `json:"p10"`
-		P90        float64 `json:"p90"`
-		Iterations int     `json:"iterations"`
-	}
-	browserMatmul struct {
-		N       int                   `json:"n"`
-		Backend string                `json:"tfjs_backend"`
-		SIMD    bool                  `json:"tfjs_simd"`
-		Figs    map[string]browserFig `json:"candidates"`
-	}
-	browserMLP struct {
-		Train      int                   `json:"train"`
-		Test       int                   `json:"test"`
-		Batch      int                   `json:"batch"`
-		Steps      int                   `json:"steps"`
-		Epochs     int                   `json:"epochs"`
-		Source     string                `json:"source"`
-		Backend    string                `json:"tfjs_backend"`
-		Figs       map[string]browserFig `json:"candidates"`
-		TFAccuracy float64               `json:"tfjs_accuracy"`
-		TTAccuracy float64               `json:"tt_accuracy"`
-	}
-	browserTFJS struct {
-		SIMD     browserEnv      `json:"env_simd"`
-		NoSIMD   browserEnv      `json:"env_nosimd"`
-		Matmul   []browserMatmul `json:"matmul"`
-		MLP      []browserMLP    `json:"mlp"`
-		Seconds  float64         `json:"seconds"`
-		Warnings []string        `json:"warnings"`
-	}
-	browserOps struct {
-		Rows []struct {
-			Op         string  `json:"op"`
-			N          int     `json:"n"`
-			Unit       string  `json:"unit"`
-			Ms         float64 `json:"ms"`
-			Rate       float64 `json:"rate"`
-			NativeMs   float64 `json:"native_ms"`
-			NativeRate float64 `json:"native_rate"`
-		} `json:"rows"`
-		Kernel        string `json:"kernel"`
-		NativeKernel  string `json:"native_kernel"`
-		NativeThreads int    `json:"native_threads"`
-	}
-	browserTraining struct {
-		Runs []struct {
-			Model   string  `json:"model"`
-			Ms      float64 `json:"ms"`
-			Samples int     `json:"samples"`
-		} `json:"runs"`
-		Kernel string `json:"kernel"`
-		UA     string `json:"ua"`
-	}
-)
 
 // browserBench runs the browser benchmarks and adds their tables; on a
 // failure it says why the figures are missing and carries on.
@@ -130,8 +57,8 @@ func browserBench(native map[string]float64) {
 		fmt.Println("the browser benchmarks failed:", err)
 		out["error"] = err.Error()
 	}
-	var tf browserTFJS
-	var tr browserTraining
+	var tf benchjson.TFJS
+	var tr benchjson.Training
 	haveTF := readJSON(filepath.Join(dir, "tfjs.json"), &tf)
 	haveTr := readJSON(filepath.Join(dir, "training.json"), &tr)
 	if !haveTF && !haveTr {
@@ -153,7 +80,7 @@ func browserBench(native map[string]float64) {
 		out["training"] = tr
 		browserTrainingTable(tr, native)
 	}
-	var ops browserOps
+	var ops benchjson.Ops
 	if readJSON(filepath.Join(dir, "ops.json"), &ops) {
 		out["ops"] = ops
 		browserOpsTable(ops)
@@ -161,7 +88,7 @@ func browserBench(native map[string]float64) {
 }
 
 // browserOpsTable: tensor ops in Chromium beside the same ops natively.
-func browserOpsTable(ops browserOps) {
+func browserOpsTable(ops benchjson.Ops) {
 	t := &bench.Table{Title: "Chromium vs native tensor ops, n×n float32 (median time per call after warm-up)",
 		Header: []string{"op", "n", "unit", "Chromium", "native", "native ÷ Chromium"}}
 	for _, r := range ops.Rows {
@@ -197,14 +124,14 @@ func tfName(backend string, simd bool) string {
 	return "TF.js " + backend
 }
 
-func ratioCell(f browserFig) string {
+func ratioCell(f benchjson.Fig) string {
 	return fmt.Sprintf("%.2f× (%.2f–%.2f)", f.Ratio, f.P10, f.P90)
 }
 
 // browserMatmulTable: GFLOP/s by size for each TF.js backend and
 // TinyTorch's kernels, with TinyTorch's speed relative to TF.js measured
 // interleaved in the same tab.
-func browserMatmulTable(tf browserTFJS) {
+func browserMatmulTable(tf benchjson.TFJS) {
 	t := &bench.Table{Title: "Chromium matmul C = A·B, float32, n×n: GFLOP/s, TinyTorch vs TensorFlow.js",
 		Header: []string{"TF.js backend (baseline)", "n", "TF.js GFLOP/s", "tt wasm GFLOP/s", "tt Go kernel GFLOP/s", "tt wasm ÷ TF.js", "Go kernel ÷ TF.js"}}
 	for _, r := range tf.Matmul {
@@ -228,7 +155,7 @@ func browserMatmulTable(tf browserTFJS) {
 }
 
 // browserMLPTable: the MLP epoch on MNIST in Chromium, TinyTorch vs TF.js.
-func browserMLPTable(tf browserTFJS) {
+func browserMLPTable(tf benchjson.TFJS) {
 	t := &bench.Table{Title: "Chromium training: MLP 784-128-10, one epoch on the MNIST digits, TinyTorch vs TensorFlow.js",
 		Header: []string{"runtime", "samples/s", "ms per epoch", "speed vs TF.js", "test accuracy"}}
 	for _, m := range tf.MLP {
@@ -251,7 +178,7 @@ func browserMLPTable(tf browserTFJS) {
 
 // browserTrainingTable: tt.train.fit epochs in Chromium beside the same
 // epochs natively with one thread.
-func browserTrainingTable(tr browserTraining, native map[string]float64) {
+func browserTrainingTable(tr benchjson.Training, native map[string]float64) {
 	t := &bench.Table{Title: "Chromium vs native training, one epoch of 16 batches of 64 random 28×28 inputs (tt.train.fit, SGD momentum 0.9)",
 		Header: []string{"model", "Chromium samples/s", "native samples/s (1 thread)", "Chromium ÷ native"}}
 	for _, r := range tr.Runs {

@@ -15,6 +15,7 @@ import (
 
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/tensor"
+	"tinytorch/tools/internal/benchjson"
 )
 
 // benchJSON writes a benchmark's figures to TT_BENCH_JSON/name.json when
@@ -143,15 +144,6 @@ for (const [name, f, bytes, unit] of ops) for (const n of [64, 256, 1024]) {
 }
 JSON.stringify({rows, kernel: tt.kernels.current(), ua: navigator.userAgent})`
 
-// opRow is one measurement.
-type opRow struct {
-	Op   string  `json:"op"`
-	N    int     `json:"n"`
-	Unit string  `json:"unit"`
-	Ms   float64 `json:"ms"`
-	Rate float64 `json:"rate"`
-}
-
 // nativeOp times the same op natively, in this process, with the same
 // procedure as opsBenchCode, and returns the milliseconds per call.
 func nativeOp(op string, n int) float64 {
@@ -201,11 +193,7 @@ func TestBenchOps(t *testing.T) {
 	if state != "done" {
 		t.Fatalf("the benchmark cell failed: %s", out)
 	}
-	var res struct {
-		Rows   []opRow `json:"rows"`
-		Kernel string  `json:"kernel"`
-		UA     string  `json:"ua"`
-	}
+	var res benchjson.Ops
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("reading %q: %v", out, err)
 	}
@@ -215,17 +203,12 @@ func TestBenchOps(t *testing.T) {
 	fmt.Printf("| %-10s | %5s | %8s | %12s | %12s | %12s | %12s | %7s |\n", "op", "n", "unit", "Chromium ms", "Chromium", "native ms", "native", "ratio")
 	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 12), strings.Repeat("-", 7), strings.Repeat("-", 10),
 		strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 9))
-	type both struct {
-		opRow
-		NativeMs   float64 `json:"native_ms"`
-		NativeRate float64 `json:"native_rate"`
-	}
-	var rows []both
-	for _, r := range res.Rows {
+	for i, r := range res.Rows {
 		ms := nativeOp(r.Op, r.N)
 		native := r.Rate * r.Ms / ms
 		fmt.Printf("| %-10s | %5d | %8s | %12.4f | %12.2f | %12.4f | %12.2f | %6.1f× |\n", r.Op, r.N, r.Unit, r.Ms, r.Rate, ms, native, native/r.Rate)
-		rows = append(rows, both{r, ms, native})
+		res.Rows[i].NativeMs, res.Rows[i].NativeRate = ms, native
 	}
-	benchJSON(t, "ops", map[string]any{"rows": rows, "kernel": res.Kernel, "native_kernel": kernels.Current(), "native_threads": kernels.Threads(), "ua": res.UA})
+	res.NativeKernel, res.NativeThreads = kernels.Current(), kernels.Threads()
+	benchJSON(t, "ops", res)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/evanw/esbuild/pkg/api"
 
+	"tinytorch/tools/internal/benchjson"
 	"tinytorch/tools/internal/site"
 )
 
@@ -98,43 +99,6 @@ JSON.stringify({tfjs: tf.version_core, backend: tf.getBackend(), simd: await tf.
   isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency, tt: tt.version(), ttKernel: tt.kernels.current(), ua: navigator.userAgent})`
 }
 
-// tfjsEnv is what TF.js and TinyTorch report they use in one tab.
-type tfjsEnv struct {
-	TFJS        string `json:"tfjs"`
-	Backend     string `json:"backend"`
-	SIMD        bool   `json:"simd"`
-	Multithread bool   `json:"multithread"`
-	Threads     int    `json:"threads"`
-	Isolated    bool   `json:"isolated"`
-	Cores       int    `json:"cores"`
-	TT          string `json:"tt"`
-	TTKernel    string `json:"ttKernel"`
-	UA          string `json:"ua"`
-}
-
-// benchFig is one candidate of an interleaved comparison: its median
-// figure and its speed relative to the baseline (TF.js), the median of
-// the per-round ratios with their p10–p90 range.
-type benchFig struct {
-	GFLOPS     float64 `json:"gflops,omitempty"`
-	SamplesPS  float64 `json:"samples_per_s,omitempty"`
-	MS         float64 `json:"ms"`
-	Ratio      float64 `json:"ratio"`
-	P10        float64 `json:"p10"`
-	P90        float64 `json:"p90"`
-	Iterations int     `json:"iterations"`
-}
-
-// tfjsMatmulRow is one size of the matmul comparison: candidate name to
-// figure ("tf.js wasm", "tf.js cpu", "tt wasm" (the default kernel,
-// wasm-simd-fma where relaxed SIMD is on), "tt Go kernel").
-type tfjsMatmulRow struct {
-	N       int                 `json:"n"`
-	Backend string              `json:"tfjs_backend"`
-	SIMD    bool                `json:"tfjs_simd"` // the wasm backend's SIMD binary
-	Figs    map[string]benchFig `json:"candidates"`
-}
-
 // tfjsMatmulCode compares TF.js's current backend (named tfName) with
 // TinyTorch's kernels at the sizes given, interleaved by tt.bench.compare
 // with TF.js as the baseline.
@@ -203,30 +167,6 @@ const fig = (k) => ({samples_per_s: c.results[k].throughput, ms: c.results[k].me
 JSON.stringify({train: n, test: XT.shape[0], batch: bs, steps, epochs: 1 + c.results[tfName].iterations, source: mnist.source,
   tfjs_backend: tf.getBackend(), candidates: {[tfName]: fig(tfName), "tt wasm": fig("tt wasm")}, tfjs_accuracy: tfAcc, tt_accuracy: ttAcc})`
 
-// mlpResult is mlpMNISTCode's value.
-type mlpResult struct {
-	Train      int                 `json:"train"`
-	Test       int                 `json:"test"`
-	Batch      int                 `json:"batch"`
-	Steps      int                 `json:"steps"`
-	Epochs     int                 `json:"epochs"`
-	Source     string              `json:"source"`
-	Backend    string              `json:"tfjs_backend"`
-	Figs       map[string]benchFig `json:"candidates"`
-	TFAccuracy float64             `json:"tfjs_accuracy"`
-	TTAccuracy float64             `json:"tt_accuracy"`
-}
-
-// tfjsResults is what TestBenchTFJS writes for make bench (benchJSON).
-type tfjsResults struct {
-	SIMD     tfjsEnv         `json:"env_simd"`
-	NoSIMD   tfjsEnv         `json:"env_nosimd"`
-	Matmul   []tfjsMatmulRow `json:"matmul"`
-	MLP      []mlpResult     `json:"mlp"`
-	Seconds  float64         `json:"seconds"`
-	Warnings []string        `json:"warnings,omitempty"`
-}
-
 // TestBenchTFJS is the second half of `make bench-browser`, and the
 // Chromium half of `make bench`: TinyTorch against TensorFlow.js in the
 // same Chromium, in the same Web Worker (the notebook's kernel loads
@@ -245,7 +185,7 @@ func TestBenchTFJS(t *testing.T) {
 	}
 	start := time.Now()
 	serveTFJS(t)
-	var res tfjsResults
+	var res benchjson.TFJS
 	run := func(ctx context.Context, what, code string, limit time.Duration, v any) {
 		t.Helper()
 		state, out := runCodeWithin(t, ctx, 1, code, limit)
@@ -260,13 +200,13 @@ func TestBenchTFJS(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	run(ctx, "loading TensorFlow.js", tfjsSetup(true), 30*time.Second, &res.SIMD)
-	var rows []tfjsMatmulRow
+	var rows []benchjson.MatmulRow
 	run(ctx, "matmul, TF.js wasm with SIMD", tfjsMatmulCode("tf.js wasm", "[128, 256, 512]", true, "n === 512 ? 12 : 40"), 85*time.Second, &rows)
 	for i := range rows {
 		rows[i].SIMD = res.SIMD.SIMD
 	}
 	res.Matmul = append(res.Matmul, rows...)
-	var mlp mlpResult
+	var mlp benchjson.MLP
 	run(ctx, "MLP on MNIST, TF.js wasm with SIMD", strings.ReplaceAll(mlpMNISTCode, "${ITERS}", "5"), 120*time.Second, &mlp)
 	res.MLP = append(res.MLP, mlp)
 	if !res.SIMD.SIMD {
@@ -291,7 +231,7 @@ func TestBenchTFJS(t *testing.T) {
 	// The tables.
 	fmt.Printf("\nTinyTorch vs TensorFlow.js in Chromium, same Web Worker, interleaved (tt.bench.compare), TF.js the baseline\n")
 	fmt.Printf("browser: %s\n", res.SIMD.UA)
-	for _, e := range []tfjsEnv{res.SIMD, res.NoSIMD} {
+	for _, e := range []benchjson.Env{res.SIMD, res.NoSIMD} {
 		fmt.Printf("TensorFlow.js %s, backend %q, SIMD %v, multithread support %v, threads %d (cross-origin isolated %v, %d cores); TinyTorch %s, kernel %s, one thread\n",
 			e.TFJS, e.Backend, e.SIMD, e.Multithread, e.Threads, e.Isolated, e.Cores, e.TT, e.TTKernel)
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"tinytorch/tools/internal/benchjson"
 )
 
 // trainBenchCode times one epoch of tt.train.fit in a cell, for the models
@@ -56,15 +58,7 @@ func TestBenchTraining(t *testing.T) {
 	if state != "done" {
 		t.Fatalf("the training benchmark failed: %s", out)
 	}
-	var res struct {
-		Runs []struct {
-			Model   string  `json:"model"`
-			Ms      float64 `json:"ms"`
-			Samples int     `json:"samples"`
-		} `json:"runs"`
-		Kernel string `json:"kernel"`
-		UA     string `json:"ua"`
-	}
+	var res benchjson.Training
 	if err := json.Unmarshal([]byte(lastLine(out)), &res); err != nil {
 		t.Fatalf("reading %q: %v", out, err)
 	}

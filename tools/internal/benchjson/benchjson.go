@@ -1,0 +1,101 @@
+// Package benchjson is the JSON that the browser suite's benchmarks
+// (tools/browsertest/bench*_test.go) write into the folder named by
+// TT_BENCH_JSON, and that make bench (tools/benchref) reads back to set
+// the Chromium figures beside the native ones. Writer and reader share
+// these types, so the two cannot drift apart.
+package benchjson
+
+// Env is what TF.js and TinyTorch report they use in one tab.
+type Env struct {
+	TFJS        string `json:"tfjs"`
+	Backend     string `json:"backend"`
+	SIMD        bool   `json:"simd"`
+	Multithread bool   `json:"multithread"`
+	Threads     int    `json:"threads"`
+	Isolated    bool   `json:"isolated"`
+	Cores       int    `json:"cores"`
+	TT          string `json:"tt"`
+	TTKernel    string `json:"ttKernel"`
+	UA          string `json:"ua"`
+}
+
+// Fig is one candidate of an interleaved comparison: its median figure
+// and its speed relative to the baseline (TF.js), the median of the
+// per-round ratios with their p10–p90 range.
+type Fig struct {
+	GFLOPS     float64 `json:"gflops,omitempty"`
+	SamplesPS  float64 `json:"samples_per_s,omitempty"`
+	MS         float64 `json:"ms"`
+	Ratio      float64 `json:"ratio"`
+	P10        float64 `json:"p10"`
+	P90        float64 `json:"p90"`
+	Iterations int     `json:"iterations"`
+}
+
+// MatmulRow is one size of the matmul comparison: candidate name to
+// figure ("tf.js wasm", "tf.js cpu", "tt wasm" (the default kernel,
+// wasm-simd-fma where relaxed SIMD is on), "tt Go kernel").
+type MatmulRow struct {
+	N       int            `json:"n"`
+	Backend string         `json:"tfjs_backend"`
+	SIMD    bool           `json:"tfjs_simd"` // the wasm backend's SIMD binary
+	Figs    map[string]Fig `json:"candidates"`
+}
+
+// MLP is one comparison of an MLP epoch on the MNIST digits.
+type MLP struct {
+	Train      int            `json:"train"`
+	Test       int            `json:"test"`
+	Batch      int            `json:"batch"`
+	Steps      int            `json:"steps"`
+	Epochs     int            `json:"epochs"`
+	Source     string         `json:"source"`
+	Backend    string         `json:"tfjs_backend"`
+	Figs       map[string]Fig `json:"candidates"`
+	TFAccuracy float64        `json:"tfjs_accuracy"`
+	TTAccuracy float64        `json:"tt_accuracy"`
+}
+
+// TFJS is what TestBenchTFJS writes (tfjs.json).
+type TFJS struct {
+	SIMD     Env         `json:"env_simd"`
+	NoSIMD   Env         `json:"env_nosimd"`
+	Matmul   []MatmulRow `json:"matmul"`
+	MLP      []MLP       `json:"mlp"`
+	Seconds  float64     `json:"seconds"`
+	Warnings []string    `json:"warnings,omitempty"`
+}
+
+// Op is one tensor op timed in Chromium and natively.
+type Op struct {
+	Op         string  `json:"op"`
+	N          int     `json:"n"`
+	Unit       string  `json:"unit"`
+	Ms         float64 `json:"ms"`
+	Rate       float64 `json:"rate"`
+	NativeMs   float64 `json:"native_ms,omitempty"`
+	NativeRate float64 `json:"native_rate,omitempty"`
+}
+
+// Ops is what TestBenchOps writes (ops.json).
+type Ops struct {
+	Rows          []Op   `json:"rows"`
+	Kernel        string `json:"kernel"`
+	NativeKernel  string `json:"native_kernel,omitempty"`
+	NativeThreads int    `json:"native_threads,omitempty"`
+	UA            string `json:"ua"`
+}
+
+// TrainingRun is one model's training epoch in Chromium.
+type TrainingRun struct {
+	Model   string  `json:"model"`
+	Ms      float64 `json:"ms"`
+	Samples int     `json:"samples"`
+}
+
+// Training is what TestBenchTraining writes (training.json).
+type Training struct {
+	Runs   []TrainingRun `json:"runs"`
+	Kernel string        `json:"kernel"`
+	UA     string        `json:"ua"`
+}
