@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -68,7 +69,7 @@ func TestPortableLog(t *testing.T) {
 func TestRandomDistributions(t *testing.T) {
 	ManualSeed(1)
 	u := must(Rand(10000))
-	mean, lo, hi := u.MeanAll().Data()[0], must(u.Min(nil, false)).Data()[0], must(u.Max(nil, false)).Data()[0]
+	mean, lo, hi := u.MeanAll().Data()[0], must(u.Amin(nil, false)).Data()[0], must(u.Amax(nil, false)).Data()[0]
 	if math.Abs(float64(mean)-0.5) > 0.02 || lo < 0 || hi >= 1 {
 		t.Errorf("rand: mean %v, range [%v, %v]", mean, lo, hi)
 	}
@@ -85,6 +86,31 @@ func TestRandomDistributions(t *testing.T) {
 	}
 	if _, err := Randint(3, 3, 2); err == nil {
 		t.Error("randint with an empty range must fail")
+	}
+}
+
+// randintLike takes the shape of its input (a strided view included) and
+// draws whole numbers that cover [low, high), from the seeded stream.
+func TestRandintLike(t *testing.T) {
+	x := must(must(Zeros(3, 50)).Transpose(0, 1))
+	ManualSeed(7)
+	r := must(RandintLike(x, -1, 2))
+	if !sameShape(r.Shape(), []int{50, 3}) {
+		t.Fatalf("shape %v, want [50 3]", r.Shape())
+	}
+	seen := map[float32]int{}
+	for _, v := range r.Data() {
+		if v < -1 || v > 1 || v != float32(int(v)) {
+			t.Fatalf("randintLike value %v is not a whole number in [-1, 2)", v)
+		}
+		seen[v]++
+	}
+	if len(seen) != 3 {
+		t.Errorf("150 draws from [-1, 2) gave only the values %v", seen)
+	}
+	ManualSeed(7)
+	if again := must(Randint(-1, 2, 50, 3)); !slices.Equal(again.Data(), r.Data()) {
+		t.Error("randintLike must draw the same stream as randint")
 	}
 }
 

@@ -62,10 +62,18 @@ func (t *Tensor) ClampInPlace(lo, hi float32) (*Tensor, error) {
 	return t.inPlace("clamp_", func(old *Tensor) (*Tensor, error) { return old.Clamp(lo, hi), nil })
 }
 
-// FillInPlace sets every element to v; PyTorch's fill_. The result is a
-// constant: no gradient flows to what t was computed from.
+// FillInPlace sets every element to v; PyTorch's fill_. On a tensor in
+// the graph the result stays in the graph, as in PyTorch: its gradient
+// with respect to the old value is zero, so what t was computed from
+// receives a zero gradient (not none), and later ops still track t.
 func (t *Tensor) FillInPlace(v float32) (*Tensor, error) {
-	return t.inPlace("fill_", func(old *Tensor) (*Tensor, error) { return FullLike(old, v), nil })
+	return t.inPlace("fill_", func(old *Tensor) (*Tensor, error) {
+		out := FullLike(old, v)
+		record(out, "fill_", []*Tensor{old}, nil, func(*Tensor) []*Tensor {
+			return []*Tensor{ZerosLike(old)}
+		})
+		return out, nil
+	})
 }
 
 // ZeroInPlace sets every element to 0; PyTorch's zero_.

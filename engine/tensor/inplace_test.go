@@ -124,3 +124,35 @@ func TestUpdateInPlace(t *testing.T) {
 		t.Error("Values copied a contiguous tensor")
 	}
 }
+
+// fill_ and zero_ on a tensor in the graph keep it there, as in PyTorch:
+// y = x·1; y.fill_(3); (y·w).sum().backward() gives x.grad = 0, w.grad = 3.
+func TestFillInPlaceStaysInGraph(t *testing.T) {
+	tests := []struct {
+		name  string
+		fill  func(y *Tensor) (*Tensor, error)
+		value float32
+	}{
+		{"fill_", func(y *Tensor) (*Tensor, error) { return y.FillInPlace(3) }, 3},
+		{"zero_", (*Tensor).ZeroInPlace, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			x := param(t, []float32{1, 2, 3}, 3)
+			w := param(t, []float32{4, 5, 6}, 3)
+			y := x.MulScalar(1)
+			if _, err := tc.fill(y); err != nil {
+				t.Fatal(err)
+			}
+			if !y.RequiresGrad() || y.GradFn() != "fill_" {
+				t.Fatalf("after %s: requiresGrad %v, gradFn %q; want true, fill_", tc.name, y.RequiresGrad(), y.GradFn())
+			}
+			if err := must(y.Mul(w)).SumAll().Backward(); err != nil {
+				t.Fatal(err)
+			}
+			wantData(t, "x.grad", x.Grad(), []int{3}, []float32{0, 0, 0})
+			v := tc.value
+			wantData(t, "w.grad", w.Grad(), []int{3}, []float32{v, v, v})
+		})
+	}
+}

@@ -42,6 +42,10 @@ func (t *Tensor) View(shape ...int) (*Tensor, error) {
 	if !t.IsContiguous() {
 		return nil, fmt.Errorf("view: tensor of shape %v with strides %v is not contiguous; use Reshape, which copies, or Contiguous first", t.shape, t.strides)
 	}
+	// Check the size here so that a mistake is reported as view's.
+	if _, err := inferShape("view", t.shape, shape); err != nil {
+		return nil, err
+	}
 	return t.Reshape(shape...)
 }
 
@@ -87,7 +91,7 @@ func inferShape(op string, old, shape []int) ([]int, error) {
 		n = total
 	}
 	if n != total {
-		return nil, fmt.Errorf("%s: cannot reshape tensor of shape %v (%d elements) to %v", op, old, total, shape)
+		return nil, fmt.Errorf("%s: cannot %s tensor of shape %v (%d elements) to %v", op, op, old, total, shape)
 	}
 	return shape, nil
 }

@@ -1,6 +1,10 @@
 package tensor
 
-import "math"
+import (
+	"fmt"
+	"math"
+	"strings"
+)
 
 // Generator is a seedable source of random numbers: PCG32, the
 // "PCG-XSH-RR 64/32" generator of M. E. O'Neill (pcg-random.org). Its state
@@ -154,6 +158,16 @@ func RandLike(t *Tensor) *Tensor { return must(Rand(t.shape...)) }
 
 // RandnLike returns standard normal numbers shaped like t.
 func RandnLike(t *Tensor) *Tensor { return must(Randn(t.shape...)) }
+
+// RandintLike returns uniform whole numbers in [low, high) shaped like t,
+// like torch.randint_like(t, low, high).
+func RandintLike(t *Tensor, low, high int) (*Tensor, error) {
+	out, err := Randint(low, high, t.shape...)
+	if err != nil {
+		return nil, fmt.Errorf("randintLike%s", strings.TrimPrefix(err.Error(), "randint"))
+	}
+	return out, nil
+}
 
 // fill makes a tensor whose elements are produced in row-major order by next.
 func fill(op string, shape []int, next func() float32) (*Tensor, error) {

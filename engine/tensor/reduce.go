@@ -10,7 +10,7 @@ import (
 // means all of them) and keepdim: with keepdim the reduced dimensions stay
 // as size 1, which makes the result broadcast against the input.
 //
-// Sum, Max and Min are primitives with their own backward; Mean, Var, Std,
+// Sum, Amax and Amin are primitives with their own backward; Mean, Var, Std,
 // LogSumExp, Softmax and LogSoftmax are compositions of primitives, so
 // their gradients come for free.
 
@@ -32,19 +32,49 @@ func (t *Tensor) Sum(dims []int, keepdim bool) (*Tensor, error) {
 // SumAll returns the sum of all elements as a 0-d tensor.
 func (t *Tensor) SumAll() *Tensor { return must(t.Sum(nil, false)) }
 
-// Max returns the largest element over dims (PyTorch's amax: values only;
-// use Argmax for positions). On ties the gradient is split evenly.
-func (t *Tensor) Max(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("max", math.Inf(-1), math.Max, dims, keepdim)
+// Amax returns the largest element over dims, PyTorch's amax: values
+// only, over one or several dimensions (nil: all of them). On ties the
+// gradient is split evenly. MaxDim also gives the positions.
+func (t *Tensor) Amax(dims []int, keepdim bool) (*Tensor, error) {
+	return t.extreme("amax", math.Inf(-1), math.Max, dims, keepdim)
 }
 
-// Min returns the smallest element over dims (PyTorch's amin). On ties the
-// gradient is split evenly.
-func (t *Tensor) Min(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("min", math.Inf(1), math.Min, dims, keepdim)
+// Amin returns the smallest element over dims, PyTorch's amin. On ties
+// the gradient is split evenly.
+func (t *Tensor) Amin(dims []int, keepdim bool) (*Tensor, error) {
+	return t.extreme("amin", math.Inf(1), math.Min, dims, keepdim)
 }
 
-// extreme implements Max and Min. Backward sends g to the positions that
+// MaxDim is PyTorch's max(dim, keepdim): the largest element along one
+// dimension and its index there (as a float tensor of whole numbers; the
+// first index wins on ties). The gradient of values flows to that index
+// alone, as in PyTorch, not split over ties as Amax does.
+func (t *Tensor) MaxDim(dim int, keepdim bool) (values, indices *Tensor, err error) {
+	return t.extremeDim("max", dim, keepdim, func(a, b float32) bool { return a > b })
+}
+
+// MinDim is PyTorch's min(dim, keepdim): the smallest element along one
+// dimension and its index there.
+func (t *Tensor) MinDim(dim int, keepdim bool) (values, indices *Tensor, err error) {
+	return t.extremeDim("min", dim, keepdim, func(a, b float32) bool { return a < b })
+}
+
+// extremeDim implements MaxDim and MinDim: find the indices, then gather
+// the values at them, so that gather's backward routes the gradient.
+func (t *Tensor) extremeDim(name string, dim int, keepdim bool, better func(a, b float32) bool) (values, indices *Tensor, err error) {
+	idx, err := t.argReduce(name, dim, true, better)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, _ := normDim(name, dim, len(t.shape), t.shape) // argReduce checked it
+	values = must(t.Gather(d, idx))
+	if keepdim {
+		return values, idx, nil
+	}
+	return must(values.Squeeze(d)), must(idx.Squeeze(d)), nil
+}
+
+// extreme implements Amax and Amin. Backward sends g to the positions that
 // hold the extreme value: mask = (x == y), divided by how many there are.
 func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) float64, dims []int, keepdim bool) (*Tensor, error) {
 	reduce, err := normDims(name, dims, t.shape)
@@ -108,9 +138,9 @@ func (t *Tensor) LogSumExp(dims []int, keepdim bool) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := t.Max(dims, true)
+	m, err := t.Amax(dims, true)
 	if err != nil {
-		return nil, fmt.Errorf("logsumexp%s", strings.TrimPrefix(err.Error(), "max"))
+		return nil, fmt.Errorf("logsumexp%s", strings.TrimPrefix(err.Error(), "amax"))
 	}
 	m = m.finiteOrZero()
 	out := must(must(must(t.Sub(m)).Exp().Sum(dims, true)).Log().Add(m))
@@ -127,9 +157,9 @@ func (t *Tensor) Softmax(dim int) (*Tensor, error) {
 	if _, err := normDim("softmax", dim, len(t.shape), t.shape); err != nil {
 		return nil, err
 	}
-	m, err := t.Max([]int{dim}, true)
+	m, err := t.Amax([]int{dim}, true)
 	if err != nil {
-		return nil, fmt.Errorf("softmax%s", strings.TrimPrefix(err.Error(), "max"))
+		return nil, fmt.Errorf("softmax%s", strings.TrimPrefix(err.Error(), "amax"))
 	}
 	e := must(t.Sub(m.finiteOrZero())).Exp()
 	return e.Div(must(e.Sum([]int{dim}, true)))

@@ -41,6 +41,9 @@ type fixtureArgs struct {
 	Dilation   []int   `json:"dilation"`
 	Padding    []int   `json:"padding"`
 	Stride     []int   `json:"stride"`
+	// TransposeInput: the op sees its first input as a transposed
+	// (non-contiguous) view of the leaf, to test strided reads.
+	TransposeInput bool `json:"transposeInput"`
 }
 
 type fixtureCase struct {
@@ -76,43 +79,47 @@ func reduceFn(f func(*Tensor, []int, bool) (*Tensor, error)) opFunc {
 // opTable maps the fixture op names to the engine. The gradient check
 // (gradcheck_test.go) runs over the same table and cases.
 var opTable = map[string]opFunc{
-	"neg":       unaryFn((*Tensor).Neg),
-	"exp":       unaryFn((*Tensor).Exp),
-	"log":       unaryFn((*Tensor).Log),
-	"sqrt":      unaryFn((*Tensor).Sqrt),
-	"abs":       unaryFn((*Tensor).Abs),
-	"sin":       unaryFn((*Tensor).Sin),
-	"cos":       unaryFn((*Tensor).Cos),
-	"tanh":      unaryFn((*Tensor).Tanh),
-	"sigmoid":   unaryFn((*Tensor).Sigmoid),
-	"relu":      unaryFn((*Tensor).Relu),
-	"gelu":      unaryFn((*Tensor).Gelu),
-	"leakyRelu": func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].LeakyRelu(a.Slope), nil },
-	"clamp":     func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].Clamp(a.Lo, a.Hi), nil },
-	"add":       binaryFn((*Tensor).Add),
-	"sub":       binaryFn((*Tensor).Sub),
-	"mul":       binaryFn((*Tensor).Mul),
-	"div":       binaryFn((*Tensor).Div),
-	"pow":       binaryFn((*Tensor).Pow),
-	"maximum":   binaryFn((*Tensor).Maximum),
-	"minimum":   binaryFn((*Tensor).Minimum),
-	"addScalar": scalarFn((*Tensor).AddScalar),
-	"subScalar": scalarFn((*Tensor).SubScalar),
-	"mulScalar": scalarFn((*Tensor).MulScalar),
-	"divScalar": scalarFn((*Tensor).DivScalar),
-	"powScalar": scalarFn((*Tensor).PowScalar),
-	"eq":        binaryFn((*Tensor).Eq),
-	"ne":        binaryFn((*Tensor).Ne),
-	"lt":        binaryFn((*Tensor).Lt),
-	"le":        binaryFn((*Tensor).Le),
-	"gt":        binaryFn((*Tensor).Gt),
-	"ge":        binaryFn((*Tensor).Ge),
-	"where":     func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return Where(x[0], x[1], x[2]) },
-	"sum":       reduceFn((*Tensor).Sum),
-	"mean":      reduceFn((*Tensor).Mean),
-	"max":       reduceFn((*Tensor).Max),
-	"min":       reduceFn((*Tensor).Min),
-	"logsumexp": reduceFn((*Tensor).LogSumExp),
+	"neg":           unaryFn((*Tensor).Neg),
+	"exp":           unaryFn((*Tensor).Exp),
+	"log":           unaryFn((*Tensor).Log),
+	"sqrt":          unaryFn((*Tensor).Sqrt),
+	"abs":           unaryFn((*Tensor).Abs),
+	"sin":           unaryFn((*Tensor).Sin),
+	"cos":           unaryFn((*Tensor).Cos),
+	"tanh":          unaryFn((*Tensor).Tanh),
+	"sigmoid":       unaryFn((*Tensor).Sigmoid),
+	"relu":          unaryFn((*Tensor).Relu),
+	"gelu":          unaryFn((*Tensor).Gelu),
+	"leakyRelu":     func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].LeakyRelu(a.Slope), nil },
+	"clamp":         func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].Clamp(a.Lo, a.Hi), nil },
+	"add":           binaryFn((*Tensor).Add),
+	"sub":           binaryFn((*Tensor).Sub),
+	"mul":           binaryFn((*Tensor).Mul),
+	"div":           binaryFn((*Tensor).Div),
+	"pow":           binaryFn((*Tensor).Pow),
+	"maximum":       binaryFn((*Tensor).Maximum),
+	"minimum":       binaryFn((*Tensor).Minimum),
+	"addScalar":     scalarFn((*Tensor).AddScalar),
+	"subScalar":     scalarFn((*Tensor).SubScalar),
+	"mulScalar":     scalarFn((*Tensor).MulScalar),
+	"divScalar":     scalarFn((*Tensor).DivScalar),
+	"powScalar":     scalarFn((*Tensor).PowScalar),
+	"eq":            binaryFn((*Tensor).Eq),
+	"ne":            binaryFn((*Tensor).Ne),
+	"lt":            binaryFn((*Tensor).Lt),
+	"le":            binaryFn((*Tensor).Le),
+	"gt":            binaryFn((*Tensor).Gt),
+	"ge":            binaryFn((*Tensor).Ge),
+	"where":         func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return Where(x[0], x[1], x[2]) },
+	"sum":           reduceFn((*Tensor).Sum),
+	"mean":          reduceFn((*Tensor).Mean),
+	"amax":          reduceFn((*Tensor).Amax),
+	"amin":          reduceFn((*Tensor).Amin),
+	"maxDim":        pairFn((*Tensor).MaxDim, 0),
+	"maxDimIndices": pairFn((*Tensor).MaxDim, 1),
+	"minDim":        pairFn((*Tensor).MinDim, 0),
+	"minDimIndices": pairFn((*Tensor).MinDim, 1),
+	"logsumexp":     reduceFn((*Tensor).LogSumExp),
 	"var": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
 		return x[0].Var(a.Dims, a.Correction, a.Keepdim)
 	},
@@ -124,9 +131,13 @@ var opTable = map[string]opFunc{
 	"argmax":     func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].Argmax(a.Dim, a.Keepdim) },
 	"argmin":     func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].Argmin(a.Dim, a.Keepdim) },
 	"argmaxAll":  func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].ArgmaxAll() },
+	"argminAll":  func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].ArgminAll() },
 	"sumAll":     unaryFn((*Tensor).SumAll),
 	"meanAll":    unaryFn((*Tensor).MeanAll),
 	"reshape":    func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].Reshape(a.Shape...) },
+	"view":       func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].View(a.Shape...) },
+	"contiguous": unaryFn((*Tensor).Contiguous),
+	"clone":      unaryFn((*Tensor).Clone),
 	"permute":    func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].Permute(a.Perm...) },
 	"transpose":  func(x []*Tensor, a fixtureArgs) (*Tensor, error) { return x[0].Transpose(a.D0, a.D1) },
 	"transposeReshape": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
@@ -173,6 +184,45 @@ var opTable = map[string]opFunc{
 	"copyInPlace": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
 		return x[0].Clone().CopyInPlace(x[1])
 	},
+	"subInPlace": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
+		return x[0].Clone().SubInPlace(x[1])
+	},
+	"divInPlace": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
+		return x[0].Clone().DivInPlace(x[1])
+	},
+	"addScalarInPlace": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
+		return x[0].Clone().AddScalarInPlace(a.Scalar)
+	},
+	"clampInPlace": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
+		return x[0].Clone().ClampInPlace(a.Lo, a.Hi)
+	},
+	"fillInPlace": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
+		return x[0].MulScalar(1).FillInPlace(a.Value)
+	},
+	"zeroInPlace": func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
+		return x[0].MulScalar(1).ZeroInPlace()
+	},
+}
+
+// pairFn adapts MaxDim and MinDim: which picks the values (0) or the
+// indices (1).
+func pairFn(f func(*Tensor, int, bool) (*Tensor, *Tensor, error), which int) opFunc {
+	return func(x []*Tensor, a fixtureArgs) (*Tensor, error) {
+		v, i, err := f(x[0], a.Dim, a.Keepdim)
+		if which == 1 {
+			return i, err
+		}
+		return v, err
+	}
+}
+
+// applyOp runs a case's op on its inputs, first turning the first input
+// into a transposed view when the case asks for one.
+func applyOp(c fixtureCase, x []*Tensor) (*Tensor, error) {
+	if c.Args.TransposeInput {
+		x = append([]*Tensor{must(x[0].Transpose(-2, -1))}, x[1:]...)
+	}
+	return opTable[c.Op](x, c.Args)
 }
 
 // pair converts a fixture's [h, w] list.
@@ -224,12 +274,11 @@ func TestTorchReference(t *testing.T) {
 	for _, c := range cases {
 		covered[c.Op] = true
 		t.Run(c.Name, func(t *testing.T) {
-			op := opTable[c.Op]
-			if op == nil {
+			if opTable[c.Op] == nil {
 				t.Fatalf("op %q is not in opTable", c.Op)
 			}
 			x := fixtureInputs(c)
-			out, err := op(x, c.Args)
+			out, err := applyOp(c, x)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -63,6 +63,10 @@ func TestViewErrors(t *testing.T) {
 		want string
 	}{
 		{"reshape", second(x.Reshape(4, 2)), "reshape: cannot reshape tensor of shape [2 3] (6 elements) to [4 2]"},
+		{"view", second(x.View(4, 2)), "view: cannot view tensor of shape [2 3] (6 elements) to [4 2]"},
+		{"view infer", second(x.View(-1, 4)), "view: cannot view tensor of shape [2 3] (6 elements) to [-1 4]"},
+		{"max list", second2(x.MaxDim(2, false)), "max: dimension 2 is out of range for shape [2 3]"},
+		{"randintLike", second(RandintLike(x, 3, 3)), "randintLike: range [3, 3) is empty"},
 		{"permute", second(x.Permute(0, 0)), "permute: dimension 0 repeats"},
 		{"expand", second(x.Expand(4, 3)), "expand: cannot expand shape [2 3] to [4 3]"},
 		{"dim", second(x.Sum([]int{2}, false)), "sum: dimension 2 is out of range for shape [2 3], expected -2 to 1"},
@@ -84,6 +88,9 @@ func TestViewErrors(t *testing.T) {
 
 // second returns the error of a (value, error) pair.
 func second(_ *Tensor, err error) error { return err }
+
+// second2 returns the error of a (value, value, error) triple.
+func second2(_, _ *Tensor, err error) error { return err }
 
 func TestOpsOnStridedViews(t *testing.T) {
 	x := must(arange(6).Reshape(2, 3))
@@ -138,5 +145,40 @@ func TestTransposedOperandGradient(t *testing.T) {
 			grads[i] = w.Grad().Data()
 		}
 		wantData(t, c.name, fromData(grads[0], c.wShape), c.wShape, grads[1])
+	}
+}
+
+// max(dim) and min(dim) return PyTorch's pair (values, indices); the
+// gradient goes to the chosen index only (first on ties), unlike amax.
+func TestMaxMinDim(t *testing.T) {
+	data := []float32{3, 1, 3, -2, 5, 0}
+	tests := []struct {
+		name          string
+		op            func(x *Tensor) (*Tensor, *Tensor, error)
+		shape         []int
+		values, index []float32
+		grad          []float32
+	}{
+		{"max rows", func(x *Tensor) (*Tensor, *Tensor, error) { return x.MaxDim(1, false) }, []int{2}, []float32{3, 5}, []float32{0, 1}, []float32{1, 0, 0, 0, 1, 0}},
+		{"max cols keepdim", func(x *Tensor) (*Tensor, *Tensor, error) { return x.MaxDim(0, true) }, []int{1, 3}, []float32{3, 5, 3}, []float32{0, 1, 0}, []float32{1, 0, 1, 0, 1, 0}},
+		{"min last", func(x *Tensor) (*Tensor, *Tensor, error) { return x.MinDim(-1, false) }, []int{2}, []float32{1, -2}, []float32{1, 0}, []float32{0, 1, 0, 1, 0, 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			x := param(t, append([]float32(nil), data...), 2, 3)
+			v, i, err := tc.op(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantData(t, "values", v, tc.shape, tc.values)
+			wantData(t, "indices", i, tc.shape, tc.index)
+			if i.RequiresGrad() {
+				t.Error("indices must not require grad")
+			}
+			if err := v.SumAll().Backward(); err != nil {
+				t.Fatal(err)
+			}
+			wantData(t, "grad", x.Grad(), []int{2, 3}, tc.grad)
+		})
 	}
 }

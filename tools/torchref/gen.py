@@ -69,8 +69,12 @@ OPS = {
     "where": lambda x, a: torch.where(x[0] != 0, x[1], x[2]),
     "sum": lambda x, a: x[0].sum(dim=alldims(x[0], a["dims"]), keepdim=a["keepdim"]),
     "mean": lambda x, a: x[0].mean(dim=alldims(x[0], a["dims"]), keepdim=a["keepdim"]),
-    "max": lambda x, a: x[0].amax(dim=alldims(x[0], a["dims"]), keepdim=a["keepdim"]),
-    "min": lambda x, a: x[0].amin(dim=alldims(x[0], a["dims"]), keepdim=a["keepdim"]),
+    "amax": lambda x, a: x[0].amax(dim=alldims(x[0], a["dims"]), keepdim=a["keepdim"]),
+    "amin": lambda x, a: x[0].amin(dim=alldims(x[0], a["dims"]), keepdim=a["keepdim"]),
+    "maxDim": lambda x, a: x[0].max(a["dim"], keepdim=a["keepdim"]).values,
+    "maxDimIndices": lambda x, a: x[0].max(a["dim"], keepdim=a["keepdim"]).indices.float(),
+    "minDim": lambda x, a: x[0].min(a["dim"], keepdim=a["keepdim"]).values,
+    "minDimIndices": lambda x, a: x[0].min(a["dim"], keepdim=a["keepdim"]).indices.float(),
     "var": lambda x, a: torch.var(x[0], dim=alldims(x[0], a["dims"]), correction=a["correction"], keepdim=a["keepdim"]),
     "std": lambda x, a: torch.std(x[0], dim=alldims(x[0], a["dims"]), correction=a["correction"], keepdim=a["keepdim"]),
     "logsumexp": lambda x, a: torch.logsumexp(x[0], dim=alldims(x[0], a["dims"]), keepdim=a["keepdim"]),
@@ -79,9 +83,13 @@ OPS = {
     "argmax": lambda x, a: x[0].argmax(dim=a["dim"], keepdim=a["keepdim"]).float(),
     "argmin": lambda x, a: x[0].argmin(dim=a["dim"], keepdim=a["keepdim"]).float(),
     "argmaxAll": lambda x, a: x[0].argmax().float(),
+    "argminAll": lambda x, a: x[0].argmin().float(),
     "sumAll": lambda x, a: x[0].sum(),
     "meanAll": lambda x, a: x[0].mean(),
     "reshape": lambda x, a: x[0].reshape(a["shape"]),
+    "view": lambda x, a: x[0].view(a["shape"]),
+    "contiguous": lambda x, a: x[0].contiguous(),
+    "clone": lambda x, a: x[0].clone(),
     "permute": lambda x, a: x[0].permute(a["perm"]),
     "transpose": lambda x, a: x[0].transpose(a["d0"], a["d1"]),
     "transposeReshape": lambda x, a: x[0].transpose(a["d0"], a["d1"]).reshape(a["shape"]),
@@ -105,12 +113,21 @@ OPS = {
     "mulInPlace": lambda x, a: x[0].clone().mul_(x[1]),
     "mulScalarInPlace": lambda x, a: x[0].clone().mul_(a["scalar"]),
     "copyInPlace": lambda x, a: x[0].clone().copy_(x[1]),
+    "subInPlace": lambda x, a: x[0].clone().sub_(x[1]),
+    "divInPlace": lambda x, a: x[0].clone().div_(x[1]),
+    "addScalarInPlace": lambda x, a: x[0].clone().add_(a["scalar"]),
+    "clampInPlace": lambda x, a: x[0].clone().clamp_(a["lo"], a["hi"]),
+    # fill_ and zero_ on a graph tensor: the result stays in the graph
+    # with a zero gradient to the old value.
+    "fillInPlace": lambda x, a: x[0].mul(1).fill_(a["value"]),
+    "zeroInPlace": lambda x, a: x[0].mul(1).zero_(),
     # A small network, to check that ops compose: softmax cross-entropy
     # of a two-layer MLP, averaged over the batch.
     "mlp": lambda x, a: -(torch.log_softmax((x[0] @ x[1] + x[2]).tanh() @ x[3], 1) * x[4]).sum(1).mean(),
 }
 
-NO_GRAD = {"eq", "ne", "lt", "le", "gt", "ge", "argmax", "argmin", "argmaxAll", "oneHot"}
+NO_GRAD = {"eq", "ne", "lt", "le", "gt", "ge", "argmax", "argmin", "argmaxAll", "argminAll", "oneHot",
+           "maxDimIndices", "minDimIndices"}
 
 
 def make_input(spec, gen):
@@ -141,7 +158,7 @@ def far_from_kinks(op, xs, a):
     """Reject inputs where a numeric gradient would straddle a kink."""
     if op in ("abs", "relu", "leakyRelu"):
         return bool((xs[0].abs() > MARGIN).all())
-    if op == "clamp":
+    if op in ("clamp", "clampInPlace"):
         return bool(((xs[0] - a["lo"]).abs() > MARGIN).all() and ((xs[0] - a["hi"]).abs() > MARGIN).all())
     if op in ("maximum", "minimum"):
         return bool(((xs[0] - xs[1]).abs() > MARGIN).all())
@@ -164,7 +181,10 @@ def run(case, gen):
     grad = op not in NO_GRAD
     for s, x in zip(case["inputs"], xs):
         x.requires_grad_(grad and s.get("grad", True))
-    out = OPS[op](xs, a)
+    # transposeInput: the op sees its first input as a transposed
+    # (non-contiguous) view of the leaf, to test strided reads.
+    view = [xs[0].transpose(-2, -1)] + xs[1:] if a.get("transposeInput") else xs
+    out = OPS[op](view, a)
     rec = {"name": case["name"], "op": op, "args": a, "out": enc(out), "inputs": []}
     for s, x in zip(case["inputs"], xs):
         rec["inputs"].append(dict(enc(x), grad=x.requires_grad))
@@ -223,7 +243,7 @@ def cases():
     for op in ["sum", "mean", "logsumexp"]:
         for shape, dims, keep, name in red:
             add(op, [I(shape)], name, dims=dims, keepdim=keep)
-    for op in ["max", "min"]:
+    for op in ["amax", "amin"]:
         for shape, dims, keep, name in red:
             add(op, [I(shape, kind="distinct")], name, dims=dims, keepdim=keep)
     for op in ["var", "std"]:
@@ -296,6 +316,46 @@ def cases():
     add("conv2d", [I([2, 3, 6, 6]), I([4, 3, 3, 3]), I([4])], "3x3 with bias", dilation=[1, 1], padding=[0, 0], stride=[1, 1])
     add("conv2d", [I([1, 2, 7, 6]), I([3, 2, 3, 2])], "stride padding no bias", dilation=[1, 1], padding=[1, 2], stride=[2, 1])
     add("conv2d", [I([2, 1, 8, 7]), I([2, 1, 2, 3]), I([2])], "dilation", dilation=[2, 2], padding=[1, 0], stride=[1, 2])
+    # Added with the audit of issue 4: views and copies, more in-place
+    # ops, and more shapes (non-contiguous inputs among them) for the
+    # layout and scalar ops.
+    add("view", [I([2, 6])], "infer", shape=[4, -1])
+    add("view", [I([2, 3, 4])], "merge", shape=[6, 4])
+    add("contiguous", [I([3, 4])], "of a transpose", transposeInput=True)
+    add("contiguous", [I([2, 3])], "already")
+    add("clone", [I([2, 3])], "matrix")
+    add("clone", [I([2, 3, 4])], "of a transpose", transposeInput=True)
+    add("subInPlace", [I([2, 3]), I([3])], "broadcast")
+    add("subInPlace", [I([4]), I([])], "scalar tensor")
+    add("divInPlace", [I([2, 3]), I([2, 1], kind="away")], "broadcast")
+    add("divInPlace", [I([5]), I([5], kind="away")], "same")
+    add("addScalarInPlace", [I([2, 3])], "matrix", scalar=2.5)
+    add("addScalarInPlace", [I([])], "0-d", scalar=-1.0)
+    add("clampInPlace", [I([2, 4])], "both", lo=-0.5, hi=0.5)
+    add("clampInPlace", [I([7])], "narrow", lo=0.0, hi=0.25)
+    add("fillInPlace", [I([2, 3])], "matrix", value=3.0)
+    add("fillInPlace", [I([4])], "vector", value=-0.5)
+    add("zeroInPlace", [I([2, 3])], "matrix")
+    add("zeroInPlace", [I([3, 1, 2])], "3-D")
+    add("argminAll", [I([3, 4], kind="distinct")], "matrix")
+    add("argminAll", [I([3, 4], kind="distinct")], "of a transpose", transposeInput=True)
+    add("argmaxAll", [I([7], kind="distinct")], "vector")
+    add("argmaxAll", [I([2, 3, 4], kind="distinct")], "of a transpose", transposeInput=True)
+    add("transpose", [I([2, 3, 4])], "outer", d0=0, d1=2)
+    add("transpose", [I([3, 4])], "of a transpose", d0=1, d1=0, transposeInput=True)
+    add("permute", [I([2, 3])], "swap", perm=[1, 0])
+    add("permute", [I([2, 3, 4])], "of a transpose", perm=[1, 2, 0], transposeInput=True)
+    add("flatten", [I([2, 3, 4])], "all", start=0, end=-1)
+    add("flatten", [I([2, 3, 4])], "of a transpose", start=0, end=1, transposeInput=True)
+    add("addScalar", [I([5])], "vector", scalar=-0.75)
+    add("addScalar", [I([3, 4])], "of a transpose", scalar=2.0, transposeInput=True)
+    add("mulScalar", [I([])], "0-d", scalar=0.5)
+    add("mulScalar", [I([2, 3, 2])], "of a transpose", scalar=1.25, transposeInput=True)
+    add("mulScalarInPlace", [I([2, 3])], "matrix", scalar=3.0)
+    add("mulScalarInPlace", [I([2, 1, 3])], "3-D", scalar=0.0)
+    for op in ["maxDim", "maxDimIndices", "minDim", "minDimIndices"]:
+        add(op, [I([3, 4], kind="distinct")], "rows", dim=1, keepdim=False)
+        add(op, [I([2, 3, 4], kind="distinct")], "first keepdim", dim=0, keepdim=True)
     return c
 
 
