@@ -21,10 +21,10 @@ import (
 // accumulated in float64, and the quotient divides by the step that
 // float32 actually took. The accuracy is then limited by the float32
 // rounding of op(x) (about 6e-8 relative), amplified by 1/2h, and by the
-// truncation error of central differences, h²/6 · f'''.
+// truncation error of central differences, h²/6 · f”'.
 //
 // With h = 1e-2 the first is about 3e-6·|op(x)| and the second about
-// 2e-5·|f'''|; fixture inputs stay at least 0.05 away from kinks (relu at
+// 2e-5·|f”'|; fixture inputs stay at least 0.05 away from kinks (relu at
 // 0, clamp bounds, ties of max), so x±h never crosses one. The tolerance
 // gradAtol + gradRtol·|analytic| = 5e-4 + 2e-3·|a| is 2.5e-3 for a
 // gradient of 1: a backward off by a factor 1.01 (an error of 1e-2) fails,

@@ -131,7 +131,7 @@ func (g *Tensor) unbatchView(shape []int) *Tensor {
 // dA = dC·Bᵀ and dB = Aᵀ·dC, themselves batched products (summed over the
 // batch for a single shared matrix).
 func bmm(a, b *Tensor) *Tensor {
-	nb, n, m := max(a.shape[0], b.shape[0]), a.shape[1], b.shape[2]
+	nb, n, m := batchCount(a, b), a.shape[1], b.shape[2]
 	out := empty([]int{nb, n, m})
 	batchedProduct(out, a, b)
 	record(out, "matmul", []*Tensor{a, b}, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
@@ -180,7 +180,7 @@ func bmmGrad(x, y *Tensor, shape []int) *Tensor {
 // batch of 1 is reused for every batch element. Every product goes
 // through matmulKernel.
 func batchedProduct(out, a, b *Tensor) {
-	nb, n, k, m := max(a.shape[0], b.shape[0]), a.shape[1], a.shape[2], b.shape[2]
+	nb, n, k, m := batchCount(a, b), a.shape[1], a.shape[2], b.shape[2]
 	if n == 0 || m == 0 {
 		return
 	}
@@ -196,6 +196,16 @@ func batchedProduct(out, a, b *Tensor) {
 		}
 		matmulKernel(c, a.matrix(i), b.matrix(i), n, k, m, accumulate)
 	}
+}
+
+// batchCount is the number of products of a batched product: the larger
+// batch, as a single matrix [1, …] is reused, but 0 when either batch is
+// empty (a shared matrix times an empty batch makes no product).
+func batchCount(a, b *Tensor) int {
+	if a.shape[0] == 0 || b.shape[0] == 0 {
+		return 0
+	}
+	return max(a.shape[0], b.shape[0])
 }
 
 // stridedMatrix is one matrix of a batch as the kernel reads it: the
