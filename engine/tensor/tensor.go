@@ -154,6 +154,24 @@ func (t *Tensor) IsContiguous() bool {
 // SharesStorage reports whether t and u are views of the same storage.
 func (t *Tensor) SharesStorage(u *Tensor) bool { return t.st == u.st }
 
+// StorageBytes returns the memory held by the values of ts: the bytes of
+// each distinct storage behind them, counted once however many tensors
+// view it (a reshape, a transpose, a detach), and whole even when a
+// tensor views only part of it (a narrow view keeps its whole storage
+// alive). Gradients, and graph nodes kept for backward, are not counted.
+func StorageBytes(ts []*Tensor) int {
+	seen := map[*storage]bool{}
+	bytes := 0
+	for _, t := range ts {
+		if t == nil || seen[t.st] {
+			continue
+		}
+		seen[t.st] = true
+		bytes += 4 * len(t.st.data)
+	}
+	return bytes
+}
+
 // Version returns how many times the storage has been modified in place.
 func (t *Tensor) Version() int { return t.st.version }
 

@@ -182,3 +182,27 @@ func TestMaxMinDim(t *testing.T) {
 		})
 	}
 }
+
+// StorageBytes counts a storage once, however many views share it, and
+// whole, even when a view shows only part of it.
+func TestStorageBytes(t *testing.T) {
+	x := must(Zeros(4, 5))
+	y := must(Zeros(3))
+	tests := []struct {
+		name string
+		ts   []*Tensor
+		want int
+	}{
+		{"one", []*Tensor{x}, 80},
+		{"two storages", []*Tensor{x, y}, 92},
+		{"views", []*Tensor{x, must(x.Transpose(0, 1)), must(x.View(20)), x.Detach()}, 80},
+		{"narrow view alone", []*Tensor{must(x.Narrow(0, 1, 2))}, 80},
+		{"copy", []*Tensor{x, x.Clone()}, 160},
+		{"none", nil, 0},
+	}
+	for _, tc := range tests {
+		if got := StorageBytes(tc.ts); got != tc.want {
+			t.Errorf("%s: %d bytes, want %d", tc.name, got, tc.want)
+		}
+	}
+}

@@ -198,13 +198,18 @@ func (b *tensorBindings) collectHandles(v js.Value, into map[int]bool, depth int
 	}
 }
 
-// memory is tt.memory(): the live tensors and the bytes of their values.
+// memory is tt.memory(). numTensors counts the live tensor objects (not
+// yet disposed, tidied away or collected). numBytes counts the memory of
+// their values, each storage once: views that share a storage (reshape,
+// view, transpose, a tensor and its detach) add nothing, and a view of
+// part of a storage counts all of it, as it keeps all of it alive.
+// Gradients and what the autograd graph keeps for backward are not counted.
 func (b *tensorBindings) memory(js.Value, []js.Value) (any, error) {
-	bytes := 0
+	live := make([]*tensor.Tensor, 0, len(b.table))
 	for _, t := range b.table {
-		bytes += 4 * t.Numel()
+		live = append(live, t)
 	}
-	return map[string]any{"numTensors": len(b.table), "numBytes": bytes}, nil
+	return map[string]any{"numTensors": len(b.table), "numBytes": tensor.StorageBytes(live)}, nil
 }
 
 // callJS calls a JavaScript function, returning what it throws as an error.

@@ -33,21 +33,71 @@ func (b *tensorBindings) createFunctions() map[string]binding {
 		}
 	}
 	return map[string]binding{
-		"tensor":    b.create,
-		"zeros":     shaped("zeros", tensor.Zeros),
-		"ones":      shaped("ones", tensor.Ones),
-		"rand":      shaped("rand", tensor.Rand),
-		"randn":     shaped("randn", tensor.Randn),
-		"zerosLike": like("zerosLike", tensor.ZerosLike),
-		"onesLike":  like("onesLike", tensor.OnesLike),
-		"randLike":  like("randLike", tensor.RandLike),
-		"randnLike": like("randnLike", tensor.RandnLike),
-		"full":      b.full,
-		"arange":    b.arange,
-		"linspace":  b.linspace,
-		"eye":       b.eye,
-		"randint":   b.randint,
+		"tensor":      b.create,
+		"zeros":       shaped("zeros", tensor.Zeros),
+		"ones":        shaped("ones", tensor.Ones),
+		"rand":        shaped("rand", tensor.Rand),
+		"randn":       shaped("randn", tensor.Randn),
+		"zerosLike":   like("zerosLike", tensor.ZerosLike),
+		"onesLike":    like("onesLike", tensor.OnesLike),
+		"randLike":    like("randLike", tensor.RandLike),
+		"randnLike":   like("randnLike", tensor.RandnLike),
+		"full":        b.full,
+		"arange":      b.arange,
+		"linspace":    b.linspace,
+		"eye":         b.eye,
+		"randint":     b.randint,
+		"fullLike":    b.fullLike,
+		"randintLike": b.randintLike,
 	}
+}
+
+// fullLike is tt.fullLike(x, value, {requiresGrad}): value in x's shape.
+func (b *tensorBindings) fullLike(_ js.Value, args []js.Value) (any, error) {
+	t, err := b.operand("tt.fullLike", arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	if arg(args, 1).IsUndefined() {
+		return nil, fmt.Errorf("tt.fullLike: missing the fill value, as in tt.fullLike(x, 0.5)")
+	}
+	v, err := floatArg("tt.fullLike", args, 1, "value", 0)
+	if err != nil {
+		return nil, err
+	}
+	return b.finishCreate("tt.fullLike", tensor.FullLike(t, float32(v)), nil, arg(args, 2))
+}
+
+// randintLike is tt.randintLike(x, high) or tt.randintLike(x, low, high),
+// as torch.randint_like: whole numbers in [low, high) (low defaults to 0)
+// in x's shape.
+func (b *tensorBindings) randintLike(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.randintLike"
+	t, err := b.operand(name, arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	pos, _ := splitOptions(args[min(1, len(args)):])
+	bounds := make([]int, len(pos))
+	for i := range pos {
+		if bounds[i], err = needInt(name, pos, i, "bound"); err != nil {
+			return nil, err
+		}
+	}
+	low, high := 0, 0
+	switch len(bounds) {
+	case 1:
+		high = bounds[0]
+	case 2:
+		low, high = bounds[0], bounds[1]
+	default:
+		return nil, fmt.Errorf("%s: expected (x, high) or (x, low, high), got %d bounds", name, len(bounds))
+	}
+	r, err := tensor.RandintLike(t, low, high)
+	if err != nil {
+		return nil, fmt.Errorf("tt.%w", err) // "tt.randintLike: range …"
+	}
+	return b.wrap(r), nil
 }
 
 // splitOptions separates a trailing options object ({requiresGrad}) from

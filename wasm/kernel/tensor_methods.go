@@ -48,10 +48,12 @@ var inPlaceOps = map[string]struct {
 	"copy_": {(*tensor.Tensor).CopyInPlace, nil},
 }
 
-// reductions take (dim?, keepdim?), where no dim means every dimension.
+// reductions take (dim?, keepdim?), where no dim means every dimension and
+// an array several. max and min, which return (values, indices) along one
+// dim as in PyTorch, are in otherMethods.
 var reductions = map[string]func(t *tensor.Tensor, dims []int, keepdim bool) (*tensor.Tensor, error){
-	"sum": (*tensor.Tensor).Sum, "mean": (*tensor.Tensor).Mean, "max": (*tensor.Tensor).Max,
-	"min": (*tensor.Tensor).Min, "logsumexp": (*tensor.Tensor).LogSumExp,
+	"sum": (*tensor.Tensor).Sum, "mean": (*tensor.Tensor).Mean, "amax": (*tensor.Tensor).Amax,
+	"amin": (*tensor.Tensor).Amin, "logsumexp": (*tensor.Tensor).LogSumExp,
 }
 
 // methods builds the whole method table of the tensor prototype.
@@ -224,6 +226,9 @@ func (b *tensorBindings) otherMethods() map[string]func(*tensor.Tensor, []js.Val
 		"zero_":  func(t *tensor.Tensor, _ []js.Value) (any, error) { _, err := t.ZeroInPlace(); return nil, err },
 		"var":    b.varStd("var", (*tensor.Tensor).Var),
 		"std":    b.varStd("std", (*tensor.Tensor).Std),
+		"max":    b.extremum("max", (*tensor.Tensor).MaxDim, (*tensor.Tensor).Amax, (*tensor.Tensor).Maximum),
+		"min":    b.extremum("min", (*tensor.Tensor).MinDim, (*tensor.Tensor).Amin, (*tensor.Tensor).Minimum),
+		"where":  b.where,
 		"argmax": b.argReduce("argmax", (*tensor.Tensor).Argmax, (*tensor.Tensor).ArgmaxAll),
 		"argmin": b.argReduce("argmin", (*tensor.Tensor).Argmin, (*tensor.Tensor).ArgminAll),
 	}
@@ -264,6 +269,67 @@ func (b *tensorBindings) varStd(name string, op func(*tensor.Tensor, []int, int,
 		}
 		return b.wrapResult(op(t, dims, correction, option(args, 1, "keepdim").Truthy()))
 	}
+}
+
+// extremum binds max and min as PyTorch has them: x.max() is the largest
+// element (a 0-d tensor); x.max(dim, keepdim?) is the pair (values,
+// indices) along dim, an Array [values, indices] that also has .values
+// and .indices, so that both const [v, i] = x.max(1) and x.max(1).values
+// work; x.max(other) is the elementwise maximum. A list of dims is an
+// error pointing to amax, which reduces over several dims (values only).
+func (b *tensorBindings) extremum(name string,
+	alongDim func(*tensor.Tensor, int, bool) (*tensor.Tensor, *tensor.Tensor, error),
+	all func(*tensor.Tensor, []int, bool) (*tensor.Tensor, error),
+	elementwise func(t, u *tensor.Tensor) (*tensor.Tensor, error)) func(*tensor.Tensor, []js.Value) (any, error) {
+	return func(t *tensor.Tensor, args []js.Value) (any, error) {
+		d := arg(args, 0)
+		if u, ok := b.unwrap(d); ok {
+			return b.wrapResult(elementwise(t, u))
+		}
+		if d.IsUndefined() || d.IsNull() {
+			return b.wrapResult(all(t, nil, false))
+		}
+		if isArray(d) {
+			return nil, fmt.Errorf("%s: dim must be one integer, got a list of %d dims; to reduce over several dims use a%s(dims), which returns the values only (as in PyTorch, %s(dim) takes one dim and also returns the indices)", name, d.Length(), name, name)
+		}
+		dims, keep, err := reductionArgs(name, args)
+		if err != nil {
+			return nil, err
+		}
+		values, indices, err := alongDim(t, dims[0], keep)
+		if err != nil {
+			return nil, err
+		}
+		return b.valuesIndices(values, indices), nil
+	}
+}
+
+// valuesIndices makes PyTorch's (values, indices) result: an Array of the
+// two tensors with .values and .indices properties.
+func (b *tensorBindings) valuesIndices(values, indices *tensor.Tensor) js.Value {
+	v, i := b.wrap(values), b.wrap(indices)
+	pair := js.Global().Get("Array").New(v, i)
+	pair.Set("values", v)
+	pair.Set("indices", i)
+	return pair
+}
+
+// where is x.where(condition, other), PyTorch's Tensor.where: x where
+// condition is nonzero, other elsewhere. tt.where(condition, x, other) is
+// the function form.
+func (b *tensorBindings) where(t *tensor.Tensor, args []js.Value) (any, error) {
+	if len(args) < 2 {
+		return nil, fmt.Errorf("where: expected (condition, other), got %d arguments", len(args))
+	}
+	cond, err := b.operand("where", args[0])
+	if err != nil {
+		return nil, err
+	}
+	other, err := b.operand("where", args[1])
+	if err != nil {
+		return nil, err
+	}
+	return b.wrapResult(tensor.Where(cond, t, other))
 }
 
 // argReduce binds argmax and argmin: over everything, or along one dim.

@@ -1,0 +1,213 @@
+//go:build browser
+
+package browsertest
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The ops of issue 4 as a cell sees them. ttOnly are functions of tt alone
+// (PyTorch has them as torch.* functions, not tensor methods); methods are
+// tensor methods in PyTorch, so they must be on tensors and, as every
+// method, on tt with the tensor first (tt.exp(x)); properties are
+// attributes of tensors.
+var (
+	ttOnlyOps = []string{
+		"tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint",
+		"zerosLike", "onesLike", "fullLike", "randLike", "randnLike", "randintLike",
+		"manualSeed", "noGrad", "tidy", "memory", "cat", "stack", "where", "oneHot",
+	}
+	methodOps = []string{
+		// views and copies
+		"reshape", "view", "transpose", "permute", "expand", "squeeze", "unsqueeze", "flatten",
+		"narrow", "slice", "select", "contiguous", "clone", "detach", "t",
+		// elementwise
+		"add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh",
+		"sigmoid", "relu", "leakyRelu", "gelu", "clamp", "maximum", "minimum", "where",
+		"eq", "ne", "lt", "le", "gt", "ge",
+		// reductions
+		"sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
+		"logsumexp", "softmax", "logSoftmax",
+		// linear algebra and layout
+		"matmul", "gather", "indexSelect", "pad",
+		// in place
+		"add_", "sub_", "mul_", "div_", "zero_", "fill_", "clamp_", "copy_",
+		// autograd and values
+		"backward", "zeroGrad", "requiresGrad_", "item", "toArray", "tolist", "size", "numel", "dim", "dispose",
+	}
+	tensorProperties = []string{"shape", "ndim", "dtype", "grad", "requiresGrad", "isLeaf", "gradFn", "T"}
+)
+
+// TestTensorAPINames checks that every op of the issue exists on tt and,
+// where PyTorch has it as a method, on a tensor, and that names are
+// camelCase: no snake_case name (log_softmax) anywhere, the only
+// underscore being the trailing one of in-place ops (add_).
+func TestTensorAPINames(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	list := func(names []string) string {
+		b, _ := json.Marshal(names)
+		return string(b)
+	}
+	code := fmt.Sprintf(`const x = tt.ones(2, 3);
+const missing = [];
+for (const n of %s) if (typeof tt[n] !== "function") missing.push("tt." + n);
+for (const n of %s) {
+  if (typeof x[n] !== "function") missing.push("x." + n);
+  if (typeof tt[n] !== "function") missing.push("tt." + n);
+}
+for (const p of %s) if (!(p in x)) missing.push("x." + p);
+const names = [...Object.keys(tt), ...Object.getOwnPropertyNames(Object.getPrototypeOf(x))];
+const snake = names.filter((n) => /_./.test(n));
+JSON.stringify({missing, snake, count: names.length})`, list(ttOnlyOps), list(methodOps), list(tensorProperties))
+	state, out := runCode(t, ctx, 1, code)
+	var got struct {
+		Missing, Snake []string
+		Count          int
+	}
+	if state != "done" || !decodeJSON(out, &got) {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	if len(got.Missing) > 0 {
+		t.Errorf("missing from tt or tensors: %v", got.Missing)
+	}
+	if len(got.Snake) > 0 {
+		t.Errorf("names not in camelCase: %v", got.Snake)
+	}
+	if got.Count < len(methodOps)+len(ttOnlyOps) {
+		t.Errorf("only %d names found on tt and the tensor prototype: the check read the wrong objects", got.Count)
+	}
+}
+
+// TestTensorAPIValues checks the values of the ops added in the audit of
+// issue 4 against PyTorch's results (worked out by hand, and by
+// torch 1.13 for the tie of max(1) on [7, 0, 7], index 0).
+func TestTensorAPIValues(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	code := `tt.manualSeed(3);
+const x = tt.tensor([[1, 5, 2], [7, 0, 7]]);
+const [v, i] = x.max(1);
+const p = x.min(0, true);
+let listErr = ""; try { x.max([0, 1]); } catch (e) { listErr = e.message; }
+const q = tt.tensor([[1, 5, 2], [7, 0, 7]], {requiresGrad: true});
+q.max(1).values.sum().backward();
+const r = tt.randintLike(tt.zeros(50, 4), 2, 5), r0 = tt.randintLike(tt.zeros(200), 3);
+const a = tt.tensor([1, 2], {requiresGrad: true}), wt = tt.tensor([4, 5], {requiresGrad: true});
+const y = a.mul(1); y.fill_(3); y.mul(wt).sum().backward();
+JSON.stringify({
+  values: v.toArray(), indices: i.toArray(), minValues: p.values.toArray(), minIndices: p.indices.toArray(),
+  pair: [p.length, p[0] === p.values, p[1] === p.indices], ttMax: tt.max(x, 1)[1].toArray(),
+  all: x.max().item(), allShape: x.max().shape, elementwise: x.max(tt.full([2, 3], 4)).toArray(),
+  listErr, amax: x.amax([0, 1]).item(), amin: tt.amin(x, 1).toArray(), maxGrad: q.grad.toArray(),
+  where: x.where(x.gt(2), -1).toArray(), ttWhere: tt.where(x.gt(2), x, -1).toArray(),
+  fullLike: tt.fullLike(x, 0.5).toArray(),
+  randint: [r.shape, Math.min(...r.toArray().flat()), Math.max(...r.toArray().flat()), r.toArray().flat().every(Number.isInteger)],
+  randint0: [Math.min(...r0.toArray()), Math.max(...r0.toArray())],
+  fill: [y.requiresGrad, a.grad.toArray(), wt.grad.toArray()],
+})`
+	state, out := runCode(t, ctx, 1, code)
+	var got map[string]any
+	if state != "done" || !decodeJSON(out, &got) {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	want := map[string]any{
+		"values": []any{5.0, 7.0}, "indices": []any{1.0, 0.0},
+		"minValues": []any{[]any{1.0, 0.0, 2.0}}, "minIndices": []any{[]any{0.0, 1.0, 0.0}},
+		"pair": []any{2.0, true, true}, "ttMax": []any{1.0, 0.0},
+		"all": 7.0, "allShape": []any{}, "elementwise": []any{[]any{4.0, 5.0, 4.0}, []any{7.0, 4.0, 7.0}},
+		"amax": 7.0, "amin": []any{1.0, 0.0}, "maxGrad": []any{[]any{0.0, 1.0, 0.0}, []any{1.0, 0.0, 0.0}},
+		"where": []any{[]any{-1.0, 5.0, -1.0}, []any{7.0, -1.0, 7.0}}, "ttWhere": []any{[]any{-1.0, 5.0, -1.0}, []any{7.0, -1.0, 7.0}},
+		"fullLike": []any{[]any{0.5, 0.5, 0.5}, []any{0.5, 0.5, 0.5}},
+		// 200 draws cover every value of a range of 3 (a miss has
+		// probability below 1e-34), and stay inside it.
+		"randint":  []any{[]any{50.0, 4.0}, 2.0, 4.0, true},
+		"randint0": []any{0.0, 2.0},
+		"fill":     []any{true, []any{0.0, 0.0}, []any{3.0, 3.0}},
+	}
+	for key, w := range want {
+		if !reflect.DeepEqual(got[key], w) {
+			t.Errorf("%s = %v, want %v", key, got[key], w)
+		}
+	}
+	if msg, _ := got["listErr"].(string); !strings.HasPrefix(msg, "max: dim must be one integer") || !strings.Contains(msg, "amax(dims)") {
+		t.Errorf("x.max([0, 1]) error %q; want one naming max and pointing to amax", msg)
+	}
+}
+
+// TestMemoryStaysBounded runs cells that make 1,000 tensors fifty times.
+// With tt.tidy or dispose() they must leave tt.memory() exactly at its
+// baseline after every round, the last rounds included; left to the
+// FinalizationRegistry, the count must stay far below the 50,000 made.
+func TestMemoryStaysBounded(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	memory := func() [2]int {
+		state, out := runCode(t, ctx, 2, "JSON.stringify([tt.memory().numTensors, tt.memory().numBytes])")
+		var m [2]int
+		if state != "done" || !decodeJSON(out, &m) {
+			t.Fatalf("tt.memory(): state %q, output %q", state, out)
+		}
+		return m
+	}
+	rounds := map[string]string{
+		"tidy":    "tt.tidy(() => { for (let i = 0; i < 1000; i++) tt.tensor([1, 2, 3]).add(1); });\n",
+		"dispose": "for (let i = 0; i < 500; i++) { const a = tt.tensor([1, 2, 3]); const b = a.add(1); a.dispose(); b.dispose(); }\n",
+	}
+	for _, name := range []string{"tidy", "dispose"} {
+		base := memory()
+		// The cell reports memory itself, so that one click is one round.
+		typeIntoCell(t, ctx, 1, rounds[name]+"JSON.stringify([tt.memory().numTensors, tt.memory().numBytes])")
+		var last [2]int
+		for round := range 50 {
+			state, out := runCell(t, ctx, 1)
+			if state != "done" || !decodeJSON(out, &last) {
+				t.Fatalf("%s round %d: state %q, output %q", name, round, state, out)
+			}
+			if last != base {
+				t.Fatalf("%s round %d: tt.memory() is %v (tensors, bytes), want the baseline %v", name, round, last, base)
+			}
+		}
+		fmt.Printf("%s: 50 rounds of 1,000 tensors leave tt.memory() at %v, the baseline\n", name, last)
+	}
+
+	var counts []int
+	typeIntoCell(t, ctx, 1, "for (let i = 0; i < 1000; i++) tt.tensor([1, 2, 3]).add(1);")
+	for i := range 50 {
+		runCell(t, ctx, 1)
+		if i%10 == 9 {
+			counts = append(counts, memory()[0])
+		}
+	}
+	fmt.Printf("live tensors after 10, 20, … 50 runs of 2,000 untidied tensors each: %v\n", counts)
+	// 100,000 tensors are made in all; the FinalizationRegistry releases
+	// them as JavaScript collects their objects, so the count stays far
+	// below that, whenever the collector happens to run.
+	if last := counts[len(counts)-1]; last > 50000 {
+		t.Errorf("%d live tensors after 50 runs: memory is not released", last)
+	}
+
+	// Views share their storage: they add tensors but no bytes.
+	state, out := runCode(t, ctx, 1, "const big = tt.zeros(1000);\nconst m0 = tt.memory();\n"+
+		"const views = [big.view(10, 100), big.view(10, 100).t(), big.detach(), big.reshape(-1), big.narrow(0, 0, 10)];\n"+
+		"const m1 = tt.memory(); const copy = big.clone(); const m2 = tt.memory();\n"+
+		"JSON.stringify([m1.numTensors - m0.numTensors, m1.numBytes - m0.numBytes, m2.numBytes - m1.numBytes])")
+	var d [3]int
+	if state != "done" || !decodeJSON(out, &d) || d != [3]int{6, 0, 4000} {
+		t.Errorf("views: state %q, output %q; want [6, 0, 4000]: six new tensor objects, no new bytes, then 4,000 bytes for a clone", state, out)
+	}
+
+	state, out = runCode(t, ctx, 1, "const before = tt.memory().numTensors;\n"+
+		"const kept = tt.tidy(() => { let x = tt.ones(3); for (let i = 0; i < 100; i++) x = x.add(1); return x });\n"+
+		"[tt.memory().numTensors - before, kept.toArray()[0]]")
+	if state != "done" || out != "Array(2)\n0: 1\n1: 101" {
+		t.Errorf("tidy: state %q, output %q; want one tensor kept, holding 101", state, out)
+	}
+	if state, out := runCode(t, ctx, 1, "const d = tt.ones(2); d.dispose(); d.add(1)"); state != "error" || !strings.HasPrefix(out, "Error: add: the tensor was disposed") {
+		t.Errorf("use after dispose: state %q, output %q", state, out)
+	}
+}
