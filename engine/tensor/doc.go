@@ -69,8 +69,8 @@
 //	binary.go    one row per function of two broadcast operands: f(a, b),
 //	             ∂f/∂a and ∂f/∂b (add sub mul div pow maximum minimum),
 //	             plus where
-//	reduce.go    sum (gradient: broadcast back), max and min (gradient:
-//	             to the positions that hold the extreme)
+//	reduce.go    sum (gradient: broadcast back), amax and amin (gradient:
+//	             to the positions that hold the extreme, split on ties)
 //	movement.go  the views above (gradient: the inverse movement)
 //	matmul.go    batched matrix product (dA = dC·Bᵀ, dB = Aᵀ·dC)
 //	layout.go    cat, gather, indexSelect, pad (gradient: slice, scatter)
@@ -84,7 +84,8 @@
 //
 // and everything else is built from them: Mean is Sum divided by a count,
 // Var and Std follow from Mean, Softmax is Exp over Sum of Exp,
-// LogSoftmax is x - LogSumExp, Stack is Unsqueeze then Cat, Matmul of any
+// LogSoftmax is x - LogSumExp, MaxDim and MinDim are Argmax then Gather,
+// Stack is Unsqueeze then Cat, Matmul of any
 // rank reshapes into one batched product. To add an op, add a table row
 // or compose existing ops; the gradient check in gradcheck_test.go and the
 // PyTorch fixtures in testdata (made by tools/torchref) then prove it.
