@@ -78,20 +78,44 @@ func (t *Trainer) Fit(ctx context.Context, trainData, valData Loader, epochs int
 	t.guard = guardFor(t.guard, t.Model)
 	r.guard = t.guard
 	defer t.Model.Train(true)
-	for epoch := range epochs {
+	err := r.runEpochs(trainData, valData)
+	if endErr := r.trainEnd(); err == nil {
+		err = endErr
+	}
+	return r.hist, err
+}
+
+// runEpochs runs the epochs until the last one, an error, or a callback's
+// request to stop.
+func (r *run) runEpochs(trainData, valData Loader) error {
+	for epoch := range r.epochs {
 		p, err := r.trainEpoch(trainData, epoch)
 		if err != nil {
-			return r.hist, err
+			return err
 		}
 		if err := r.endEpoch(p, valData); err != nil {
-			return r.hist, err
+			return err
 		}
 		if p.Stop {
-			r.hist.StoppedEarly = epoch < epochs-1
+			r.hist.StoppedEarly = epoch < r.epochs-1
 			break
 		}
 	}
-	return r.hist, nil
+	return nil
+}
+
+// trainEnd tells the callbacks that implement TrainEnder that the run is
+// over, and returns the first error one of them reports.
+func (r *run) trainEnd() error {
+	var first error
+	for _, c := range r.t.Callbacks {
+		if e, ok := c.(TrainEnder); ok {
+			if err := e.OnTrainEnd(r.hist); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }
 
 // run is the state of one Fit call.
@@ -110,7 +134,7 @@ func (r *run) trainEpoch(data Loader, epoch int) (*Progress, error) {
 	t := r.t
 	t.Model.Train(true)
 	acc := newAccumulator(t.Metrics)
-	p := &Progress{Epoch: epoch + 1, Epochs: r.epochs, Batches: data.Len()}
+	p := &Progress{Epoch: epoch + 1, Epochs: r.epochs, Batches: data.Len(), Model: t.Model}
 	epochStart := time.Now()
 	for b, err := range data.Batches(epoch) {
 		if err != nil {
