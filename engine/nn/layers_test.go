@@ -75,6 +75,73 @@ func TestDefaultInitBounds(t *testing.T) {
 	}
 }
 
+// Embedding's weight is drawn from N(0, 1), as PyTorch's. With n samples
+// the sample mean has standard error 1/√n, the sample variance √(2/n) and
+// the fraction within one standard deviation √(p(1-p)/n) around
+// p = 0.6827; the test allows five standard errors, so it fails for a
+// wrong scale, a shifted mean, or a uniform draw of the same variance
+// (whose fraction within one standard deviation is 0.577).
+func TestDefaultInitEmbeddingIsStandardNormal(t *testing.T) {
+	tensor.ManualSeed(7)
+	e := must(NewEmbedding(200, 50))
+	data := e.Weight.Data()
+	n := float64(len(data))
+	var sum, sumSq float64
+	within := 0
+	for _, v := range data {
+		sum += float64(v)
+		sumSq += float64(v) * float64(v)
+		if math.Abs(float64(v)) <= 1 {
+			within++
+		}
+	}
+	mean := sum / n
+	variance := sumSq/n - mean*mean
+	const p1 = 0.6827 // P(|Z| ≤ 1) for Z ~ N(0, 1)
+	frac := float64(within) / n
+	if math.Abs(mean) > 5/math.Sqrt(n) || math.Abs(variance-1) > 5*math.Sqrt(2/n) || math.Abs(frac-p1) > 5*math.Sqrt(p1*(1-p1)/n) {
+		t.Fatalf("embedding weight: mean %.4f, variance %.4f, fraction within 1σ %.4f over %g samples; want N(0, 1)", mean, variance, frac, n)
+	}
+}
+
+// The normalization layers start as the identity transform: weight ones,
+// bias zeros; BatchNorm's running mean zeros, running variance ones and
+// no batch tracked, as in PyTorch.
+func TestDefaultInitNormLayers(t *testing.T) {
+	bn1 := must(NewBatchNorm1d(3, NormOptions{}))
+	bn2 := must(NewBatchNorm2d(4, NormOptions{}))
+	ln := must(NewLayerNorm([]int{2, 3}, 0))
+	for _, tc := range []struct {
+		name  string
+		t     *tensor.Tensor
+		shape []int
+		value float32
+	}{
+		{"BatchNorm1d weight", bn1.Weight, []int{3}, 1}, {"BatchNorm1d bias", bn1.Bias, []int{3}, 0},
+		{"BatchNorm1d running_mean", bn1.RunningMean, []int{3}, 0}, {"BatchNorm1d running_var", bn1.RunningVar, []int{3}, 1},
+		{"BatchNorm1d num_batches_tracked", bn1.NumBatchesTracked, []int{}, 0},
+		{"BatchNorm2d weight", bn2.Weight, []int{4}, 1}, {"BatchNorm2d bias", bn2.Bias, []int{4}, 0},
+		{"BatchNorm2d running_mean", bn2.RunningMean, []int{4}, 0}, {"BatchNorm2d running_var", bn2.RunningVar, []int{4}, 1},
+		{"BatchNorm2d num_batches_tracked", bn2.NumBatchesTracked, []int{}, 0},
+		{"LayerNorm weight", ln.Weight, []int{2, 3}, 1}, {"LayerNorm bias", ln.Bias, []int{2, 3}, 0},
+	} {
+		if ShapeString(tc.t.Shape()) != ShapeString(tc.shape) {
+			t.Errorf("%s has shape %s, want %s", tc.name, ShapeString(tc.t.Shape()), ShapeString(tc.shape))
+		}
+		for i, v := range tc.t.Data() {
+			if v != tc.value {
+				t.Errorf("%s[%d] is %v, want %v", tc.name, i, v, tc.value)
+			}
+		}
+	}
+	// The running statistics are buffers (in the state dict, not trained)
+	// and weight and bias parameters.
+	if len(bn1.Parameters()) != 2 || len(bn1.Buffers()) != 3 || len(ln.Parameters()) != 2 || len(ln.Buffers()) != 0 {
+		t.Fatalf("BatchNorm1d has %d parameters and %d buffers, LayerNorm %d and %d; want 2 and 3, 2 and 0",
+			len(bn1.Parameters()), len(bn1.Buffers()), len(ln.Parameters()), len(ln.Buffers()))
+	}
+}
+
 func TestInitSchemes(t *testing.T) {
 	tensor.ManualSeed(6)
 	w := must(tensor.Zeros(200, 300))

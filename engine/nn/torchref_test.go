@@ -95,6 +95,12 @@ func buildLayer(c layerCase) Module {
 		return NewFlatten()
 	case "SmallCNN":
 		return smallCNN()
+	case "Dropout":
+		m := must(NewDropout(argFloat(a, "p")))
+		if a["eval"] == true {
+			m.Eval()
+		}
+		return m
 	}
 	panic("unknown layer " + c.Layer)
 }

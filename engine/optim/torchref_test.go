@@ -85,7 +85,7 @@ func newOptimizer(c fixCase, params []*tensor.Tensor) Optimizer {
 		b1, b2 = betas[0].(float64), betas[1].(float64)
 	}
 	adam := AdamOptions{LR: num(o, "lr"), Beta1: b1, Beta2: b2, Eps: num(o, "eps"),
-		WeightDecay: num(o, "weight_decay"), AMSGrad: flag(o, "amsgrad")}
+		WeightDecay: num(o, "weight_decay"), AMSGrad: flag(o, "amsgrad"), Maximize: flag(o, "maximize")}
 	switch c.Optimizer {
 	case "SGD":
 		return must(NewSGD(params, SGDOptions{LR: num(o, "lr"), Momentum: num(o, "momentum"), Dampening: num(o, "dampening"),
@@ -96,7 +96,8 @@ func newOptimizer(c fixCase, params []*tensor.Tensor) Optimizer {
 		return must(NewAdamW(params, adam))
 	case "RMSprop":
 		return must(NewRMSprop(params, RMSpropOptions{LR: num(o, "lr"), Alpha: num(o, "alpha"), Eps: num(o, "eps"),
-			WeightDecay: num(o, "weight_decay"), Momentum: num(o, "momentum"), Centered: flag(o, "centered")}))
+			WeightDecay: num(o, "weight_decay"), Momentum: num(o, "momentum"), Centered: flag(o, "centered"),
+			Maximize: flag(o, "maximize")}))
 	}
 	panic("unknown optimizer " + c.Optimizer)
 }
@@ -109,8 +110,10 @@ func problemLoss(w, b, x, y *tensor.Tensor) *tensor.Tensor {
 }
 
 // Ten steps of each optimizer match PyTorch's parameters after every
-// step. The tolerance is 1e-5 relative, like every fixture, with an
-// absolute slack of 1e-6.
+// step. The "scheduled sgd/…" cases also step a scheduler after every
+// optimizer step, as PyTorch's loop does, so each schedule is checked by
+// the parameters it produces. The tolerance is 1e-5 relative, like every
+// fixture, with an absolute slack of 1e-6.
 func TestOptimizersMatchPyTorch(t *testing.T) {
 	for _, c := range loadCases(t) {
 		if c.Steps == nil {
@@ -128,12 +131,19 @@ func TestOptimizersMatchPyTorch(t *testing.T) {
 			} else {
 				opt = newOptimizer(c, []*tensor.Tensor{w, b})
 			}
+			var sched Scheduler
+			if c.Scheduler != "" {
+				sched = newScheduler(c, opt)
+			}
 			x, y := c.X.tensor(), c.Y.tensor()
 			for i, s := range c.Steps {
 				opt.ZeroGrad()
 				l := problemLoss(w, b, x, y)
 				must(0, l.Backward())
 				must(0, opt.Step())
+				if sched != nil {
+					must(0, sched.Step())
+				}
 				wantClose(t, i, "w", w, s.W)
 				wantClose(t, i, "b", b, s.B)
 			}
@@ -171,7 +181,7 @@ func newScheduler(c fixCase, opt Optimizer) Scheduler {
 
 func TestSchedulersMatchPyTorch(t *testing.T) {
 	for _, c := range loadCases(t) {
-		if c.Scheduler == "" {
+		if c.LRs == nil { // not a learning-rate sequence
 			continue
 		}
 		t.Run(c.Name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
 )
 
@@ -50,31 +49,4 @@ func (a *accumulator) means(prefix string) map[string]float64 {
 		}
 	}
 	return m
-}
-
-// savedBuffer is a copy of a buffer (such as a running mean) taken
-// before a step, to undo a step that diverged.
-type savedBuffer struct {
-	t    *tensor.Tensor
-	copy *tensor.Tensor
-}
-
-// snapshot copies the buffers; models without buffers cost nothing.
-func snapshot(buffers []nn.NamedParam) []savedBuffer {
-	out := make([]savedBuffer, len(buffers))
-	for i, b := range buffers {
-		out[i] = savedBuffer{b.Tensor, b.Tensor.Detach().Clone()}
-	}
-	return out
-}
-
-// restore writes the copies back.
-func restore(saved []savedBuffer) {
-	tensor.NoGrad(func() {
-		for _, s := range saved {
-			if _, err := s.t.CopyInPlace(s.copy); err != nil {
-				panic("train: restoring a buffer of the same shape failed: " + err.Error())
-			}
-		}
-	})
 }

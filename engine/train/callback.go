@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"tinytorch/engine/nn"
 )
 
 // Progress is what callbacks receive after each batch and each epoch.
@@ -28,6 +30,9 @@ type Progress struct {
 	// Stop, set by a callback, ends training after this batch or epoch;
 	// Fit then returns without error and History.StoppedEarly is set.
 	Stop bool
+	// Model is the model being trained, for callbacks that save or
+	// inspect it (Checkpoint). Callbacks must not replace its parameters.
+	Model nn.Module
 }
 
 // Callback observes training. Returning an error aborts Fit with it.
@@ -36,11 +41,28 @@ type Callback interface {
 	OnEpochEnd(p *Progress) error
 }
 
+// TrainEnder is implemented by callbacks that want to know when Fit ends,
+// successfully or not (to flush a log, for example). Fit calls OnTrainEnd
+// with the history so far; its error is returned only when training
+// itself succeeded.
+type TrainEnder interface {
+	OnTrainEnd(h *History) error
+}
+
 // CallbackFuncs adapts plain functions to Callback; a nil function is
 // skipped. It is how the notebook kernel streams progress to the page.
 type CallbackFuncs struct {
 	BatchEnd func(p *Progress) error
 	EpochEnd func(p *Progress) error
+	TrainEnd func(h *History) error
+}
+
+// OnTrainEnd calls TrainEnd.
+func (c CallbackFuncs) OnTrainEnd(h *History) error {
+	if c.TrainEnd == nil {
+		return nil
+	}
+	return c.TrainEnd(h)
 }
 
 // OnBatchEnd calls BatchEnd.

@@ -35,16 +35,22 @@ type Trainer struct {
 	// with ErrStopped. The notebook kernel wires it to its interrupt flag.
 	ShouldStop func() bool
 
-	step int // optimizer steps so far, across Fit calls
+	step  int    // optimizer steps so far, across Fit calls
+	guard *guard // copies of the model before a step, reused across Fit calls
 }
 
 // ErrStopped is returned (wrapped) by Fit when ShouldStop asked it to end.
 var ErrStopped = errors.New("training stopped")
 
-// DivergedError reports a NaN or infinite loss or gradient. The model
-// keeps its parameters from the step before.
+// DivergedError reports a NaN or infinite loss, gradient or updated
+// parameter. The model keeps its parameters (and buffers) from the step
+// before: Fit restores them.
 type DivergedError struct {
-	What         string  // "loss" or "gradient norm"
+	// What diverged: "loss", "gradient norm", or a parameter or buffer
+	// after the optimizer step, such as `parameter "0.weight" after the
+	// optimizer step` (a finite gradient times a huge learning rate can
+	// overflow the weights).
+	What         string
 	Value        float64 // the NaN or infinite value
 	Step         int     // the step that failed (1-based)
 	Epoch, Batch int
@@ -54,7 +60,7 @@ type DivergedError struct {
 // Error explains what happened and what to try.
 func (e *DivergedError) Error() string {
 	return fmt.Sprintf("train: %s is %v at step %d (epoch %d, batch %d); training stopped and the model keeps its parameters from step %d. "+
-		"The learning rate (%g) is probably too high: try a lower one, such as %g",
+		"The learning rate (%g) is probably too high: try a lower one, such as %.3g",
 		e.What, e.Value, e.Step, e.Epoch, e.Batch, e.Step-1, e.LR, e.LR/10)
 }
 
@@ -69,21 +75,47 @@ func (t *Trainer) Fit(ctx context.Context, trainData, valData Loader, epochs int
 		return nil, fmt.Errorf("train: epochs %d, expected > 0", epochs)
 	}
 	r := &run{t: t, ctx: ctx, hist: newHistory(), start: time.Now(), epochs: epochs}
+	t.guard = guardFor(t.guard, t.Model)
+	r.guard = t.guard
 	defer t.Model.Train(true)
-	for epoch := range epochs {
+	err := r.runEpochs(trainData, valData)
+	if endErr := r.trainEnd(); err == nil {
+		err = endErr
+	}
+	return r.hist, err
+}
+
+// runEpochs runs the epochs until the last one, an error, or a callback's
+// request to stop.
+func (r *run) runEpochs(trainData, valData Loader) error {
+	for epoch := range r.epochs {
 		p, err := r.trainEpoch(trainData, epoch)
 		if err != nil {
-			return r.hist, err
+			return err
 		}
 		if err := r.endEpoch(p, valData); err != nil {
-			return r.hist, err
+			return err
 		}
 		if p.Stop {
-			r.hist.StoppedEarly = epoch < epochs-1
+			r.hist.StoppedEarly = epoch < r.epochs-1
 			break
 		}
 	}
-	return r.hist, nil
+	return nil
+}
+
+// trainEnd tells the callbacks that implement TrainEnder that the run is
+// over, and returns the first error one of them reports.
+func (r *run) trainEnd() error {
+	var first error
+	for _, c := range r.t.Callbacks {
+		if e, ok := c.(TrainEnder); ok {
+			if err := e.OnTrainEnd(r.hist); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }
 
 // run is the state of one Fit call.
@@ -93,6 +125,7 @@ type run struct {
 	hist   *History
 	start  time.Time
 	epochs int
+	guard  *guard // the model before the current step
 }
 
 // trainEpoch runs one epoch of training steps and returns the progress at
@@ -101,7 +134,7 @@ func (r *run) trainEpoch(data Loader, epoch int) (*Progress, error) {
 	t := r.t
 	t.Model.Train(true)
 	acc := newAccumulator(t.Metrics)
-	p := &Progress{Epoch: epoch + 1, Epochs: r.epochs, Batches: data.Len()}
+	p := &Progress{Epoch: epoch + 1, Epochs: r.epochs, Batches: data.Len(), Model: t.Model}
 	epochStart := time.Now()
 	for b, err := range data.Batches(epoch) {
 		if err != nil {
@@ -146,10 +179,11 @@ func (r *run) interrupted() error {
 }
 
 // trainStep does forward, loss, backward and the optimizer step for one
-// batch, refusing to step on a non-finite loss or gradient.
+// batch, refusing to step on a non-finite loss or gradient, and undoing a
+// step that left a non-finite parameter.
 func (r *run) trainStep(b Batch, acc *accumulator, p *Progress) (float64, error) {
 	t := r.t
-	buffers := snapshot(t.Model.Buffers())
+	r.guard.save()
 	t.Optimizer.ZeroGrad()
 	out, err := nn.Call(t.Model, b.X)
 	if err != nil {
@@ -163,18 +197,21 @@ func (r *run) trainStep(b Batch, acc *accumulator, p *Progress) (float64, error)
 	if err != nil {
 		return 0, err
 	}
-	if err := r.checkFinite("loss", value, p, buffers); err != nil {
+	if err := r.checkFinite("loss", value, p); err != nil {
 		return 0, err
 	}
 	if err := l.Backward(); err != nil {
 		return 0, err
 	}
-	if err := r.clipOrCheckGrads(p, buffers); err != nil {
+	if err := r.clipOrCheckGrads(p); err != nil {
 		return 0, err
 	}
 	// The optimizer phase of a profile (engine/profile), if one is recorded.
 	if err := profile.Phase(profile.PhaseOptimizer, t.Optimizer.Step); err != nil {
 		return 0, err
+	}
+	if what, v, bad := r.guard.firstNonFinite(); bad {
+		return 0, r.checkFinite(what, v, p)
 	}
 	t.step++
 	p.Step = t.step
@@ -188,7 +225,7 @@ func (r *run) trainStep(b Batch, acc *accumulator, p *Progress) (float64, error)
 
 // clipOrCheckGrads clips the gradient norm if asked, and in any case
 // refuses a non-finite gradient.
-func (r *run) clipOrCheckGrads(p *Progress, buffers []savedBuffer) error {
+func (r *run) clipOrCheckGrads(p *Progress) error {
 	params := r.t.Model.ParamTensors()
 	var norm float64
 	if r.t.ClipGradNorm > 0 {
@@ -199,16 +236,18 @@ func (r *run) clipOrCheckGrads(p *Progress, buffers []savedBuffer) error {
 	} else {
 		norm = optim.GradNorm(params)
 	}
-	return r.checkFinite("gradient norm", norm, p, buffers)
+	return r.checkFinite("gradient norm", norm, p)
 }
 
 // checkFinite returns a DivergedError for a NaN or infinite value, after
-// restoring the buffers that this step's forward pass changed.
-func (r *run) checkFinite(what string, v float64, p *Progress, buffers []savedBuffer) error {
+// restoring the parameters and buffers that this step changed (the
+// forward pass updates BatchNorm's running statistics, the optimizer the
+// weights).
+func (r *run) checkFinite(what string, v float64, p *Progress) error {
 	if !math.IsNaN(v) && !math.IsInf(v, 0) {
 		return nil
 	}
-	restore(buffers)
+	r.guard.restore()
 	return &DivergedError{What: what, Value: v, Step: r.t.step + 1, Epoch: p.Epoch, Batch: p.Batch, LR: firstLR(r.t.Optimizer)}
 }
 

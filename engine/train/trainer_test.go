@@ -172,3 +172,66 @@ func must2(a float64, b int, err error) (float64, int) {
 	}
 	return a, b
 }
+
+// values concatenates the data of tensors, to compare a model's state.
+func values(ps []nn.NamedParam) []float32 {
+	var out []float32
+	for _, p := range ps {
+		out = append(out, p.Tensor.Data()...)
+	}
+	return out
+}
+
+// An update that overflows the weights (finite loss and gradient, but a
+// learning rate of 1e40) is undone: the step is reported, and the
+// parameters and BatchNorm's running statistics are those of the step
+// before, all finite.
+func TestOverflowingUpdateRestoresLastGoodStep(t *testing.T) {
+	tr, data := regression(0.1)
+	tensor.ManualSeed(9)
+	tr.Model = nn.NewSequential(must(nn.NewLinear(1, 3, true)), must(nn.NewBatchNorm1d(3, nn.NormOptions{})), must(nn.NewLinear(3, 1, true)))
+	tr.Optimizer = must(optim.NewSGD(tr.Model.ParamTensors(), optim.SGDOptions{LR: 0.1, Momentum: 0.9}))
+	var params, buffers []float32
+	tr.Callbacks = []Callback{CallbackFuncs{BatchEnd: func(p *Progress) error {
+		params, buffers = values(tr.Model.Parameters()), values(tr.Model.Buffers())
+		tr.Optimizer.ParamGroups()[0].LR = 1e40 // the next step overflows
+		return nil
+	}}}
+	hist, err := tr.Fit(context.Background(), data, nil, 3)
+	var div *DivergedError
+	if !errors.As(err, &div) || div.Step != 2 || len(hist.StepLoss) != 1 {
+		t.Fatalf("error %v after %d steps, want a DivergedError at step 2", err, len(hist.StepLoss))
+	}
+	for _, want := range []string{`parameter "0.weight" after the optimizer step`, "step 2", "parameters from step 1", "try a lower one"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if now := values(tr.Model.Parameters()); !slices.Equal(now, params) {
+		t.Errorf("parameters %v, want those of step 1 %v", now, params)
+	}
+	if now := values(tr.Model.Buffers()); !slices.Equal(now, buffers) {
+		t.Errorf("buffers %v, want those of step 1 %v", now, buffers)
+	}
+	for _, v := range append(params, buffers...) {
+		if math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
+			t.Fatalf("the restored state holds %v", v)
+		}
+	}
+	t.Log(err)
+}
+
+// A learning rate of 1e40 from the start: the first step is refused and
+// the model keeps its initial parameters.
+func TestOverflowAtFirstStep(t *testing.T) {
+	tr, data := regression(1e40)
+	before := values(tr.Model.Parameters())
+	_, err := tr.Fit(context.Background(), data, nil, 1)
+	var div *DivergedError
+	if !errors.As(err, &div) || div.Step != 1 || !math.IsInf(div.Value, 0) {
+		t.Fatalf("error %v, want an infinite parameter at step 1", err)
+	}
+	if now := values(tr.Model.Parameters()); !slices.Equal(now, before) {
+		t.Fatalf("parameters %v, want the initial %v", now, before)
+	}
+}

@@ -221,3 +221,68 @@ const h = tt.train.fit(model, loader, {epochs: 50, optimizer: opt, loss: (out, t
 		}
 	}
 }
+
+// TestNNTrainCallbacks checks options.callbacks: plain objects with
+// onEpochEnd and onTrainEnd, tt.train.checkpoint (every N epochs, and
+// "save best"; the state dict it receives restores the model as it was),
+// tt.train.logger (CSV to a function, JSON lines to the cell),
+// tt.train.earlyStopping, the rejection of unknown option names, and an
+// update that overflows the weights.
+func TestNNTrainCallbacks(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "03-mlp")
+	if state, out := runCode(t, ctx, 1, xorSetup); state != "done" {
+		t.Fatalf("setup: state %q, output %q", state, out)
+	}
+	code := `const epochs = [], ends = [], saved = [], best = [], csv = [];
+const h = tt.train.fit(model, [x, y], {epochs: 5, optimizer: opt, loss: tt.nn.CrossEntropyLoss(), progress: false, chart: false, callbacks: [
+  {onEpochEnd: (p) => { epochs.push(p.epoch) }, onTrainEnd: (hist) => { ends.push(hist.loss.length) }},
+  tt.train.checkpoint({every: 2, save: (c) => saved.push({epoch: c.epoch, step: c.step, state: c.stateDict, out: c.model.call(x).toArray().flat()})}),
+  tt.train.checkpoint({monitor: "loss", save: (c) => best.push([c.epoch, c.metrics.loss, c.best])}),
+  tt.train.logger({format: "csv", write: (line) => csv.push(line)}),
+  tt.train.logger(),
+]});
+const other = tt.nn.Sequential(tt.nn.Linear(2, 8), tt.nn.Tanh(), tt.nn.Linear(8, 2));
+other.loadStateDict(saved[1].state);
+const restored = other.call(x).toArray().flat();
+const now = model.call(x).toArray().flat();
+const h2 = tt.train.fit(model, [x, y], {epochs: 20, optimizer: opt, loss: tt.nn.CrossEntropyLoss(), progress: false, chart: false,
+  callbacks: [tt.train.earlyStopping({monitor: "loss", patience: 1, mode: "max"})]});
+[epochs.join(","), ends.join(","), saved.map((s) => s.epoch + "/" + s.step).join(","),
+ restored.every((v, i) => v === saved[1].out[i]), restored.some((v, i) => v !== now[i]),
+ best[0][0] === 1 && best.every((b, i) => b[2] && (i === 0 || b[1] < best[i - 1][1])),
+ csv.length, csv[0], csv[5].split(",")[0], h2.loss.length, h2.stoppedEarly,
+ String(tt.train.earlyStopping({monitor: "valAccuracy", patience: 2}))]`
+	state, out := runCode(t, ctx, 2, code)
+	if state != "done" {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	for _, w := range []string{`0: "1,2,3,4,5"`, `1: "5"`, `2: "2/2,4/4"`, "3: true", "4: true", "5: true",
+		"6: 6", `7: "epoch,step,elapsed_s,accuracy,loss,lr"`, `8: "5"`, "9: 3", "10: true",
+		`11: "earlyStopping(monitor=valAccuracy, patience=2)"`, `{"epoch":5,"step":5,"elapsed_s":`} {
+		if !strings.Contains(out, w) {
+			t.Errorf("callbacks cell output lacks %q:\n%s", w, out)
+		}
+	}
+	for _, tc := range []struct{ code, want string }{
+		{"tt.train.fit(model, [x, y], {epochs: 1, optimizer: opt, loss: tt.nn.CrossEntropyLoss(), callback: []})",
+			`tt.train.fit: unknown option "callback" (known: epochs, valLoader, progress, chart, optimizer, loss, scheduler, schedulePerBatch, metrics, clipGradNorm, callbacks, earlyStopping, onBatchEnd, onEpochEnd)`},
+		{"tt.train.fit(model, [x, y], {epochs: 1, optimizer: opt, loss: tt.nn.CrossEntropyLoss(), callbacks: [{onEpochStart: () => 0}]})",
+			`tt.train.fit: callbacks[0]: unknown key "onEpochStart" (known: onBatchEnd, onEpochEnd, onTrainEnd)`},
+		{"tt.train.Trainer({model, optimizer: opt, loss: tt.nn.CrossEntropyLoss()}).fit([x, y], {epoch: 3})", `trainer.fit: unknown option "epoch" (known: epochs, valLoader, progress, chart)`},
+		{"tt.train.checkpoint({every: 2})", "tt.train.checkpoint: options.save is required"},
+		{"tt.train.logger({format: 'xml'})", `tt.train.logger: format "xml", expected "jsonl" or "csv"`},
+		{"tt.train.earlyStopping({mode: 'up'})", `tt.train.earlyStopping: mode must be "min" or "max"`},
+		{"tt.train.fit(model, [x, y], {epochs: 3, optimizer: tt.optim.SGD(model.parameters(), {lr: 1e40}), loss: tt.nn.CrossEntropyLoss()})",
+			`parameter "0.weight" after the optimizer step is`},
+	} {
+		state, out := runCode(t, ctx, 3, tc.code)
+		if state != "error" || !strings.Contains(out, tc.want) {
+			t.Errorf("%s: state %q, output %q; want an error containing %q", tc.code, state, out, tc.want)
+		}
+	}
+	// The refused step leaves the model finite: it still predicts.
+	if state, out := runCode(t, ctx, 3, "model.parameters().every((p) => p.toArray().flat(Infinity).every(Number.isFinite))"); state != "done" || out != "true" {
+		t.Errorf("after the refused step: state %q, output %q", state, out)
+	}
+}

@@ -15,7 +15,9 @@ python3-torch, in float32, it writes:
                                        gradient with respect to the input.
   engine/optim/testdata/torchref.json  ten steps of every optimizer on a fixed
                                        problem (the parameters after each
-                                       step), ten steps of every scheduler
+                                       step), ten steps of SGD with momentum
+                                       on that problem driven by each
+                                       scheduler, ten steps of every scheduler
                                        (learning rate and momentum), and
                                        clip_grad_norm_.
 
@@ -151,6 +153,12 @@ def layer_cases():
     cnn = nn.Sequential(nn.Conv2d(1, 3, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                         nn.Linear(3 * 4 * 4, 5), nn.Tanh(), nn.Linear(5, 2))
     add("sequential/small cnn", "SmallCNN", {}, cnn, torch.randn(2, 1, 8, 8))
+
+    # Dropout's deterministic cases: in eval mode it is the identity, and
+    # with p = 0 in training mode too (its random mask is tested
+    # statistically in Go). Added last so the cases above keep their data.
+    add("dropout/eval p 0.5", "Dropout", {"p": 0.5, "eval": True}, nn.Dropout(0.5).eval(), torch.randn(3, 4))
+    add("dropout/train p 0", "Dropout", {"p": 0.0, "eval": False}, nn.Dropout(0.0), torch.randn(3, 4))
     return c
 
 
@@ -223,15 +231,20 @@ def optimizer_cases():
         ("adamw/weight decay 0.1", "AdamW", dict(lr=0.05, weight_decay=0.1, betas=(0.85, 0.995))),
         ("rmsprop/default", "RMSprop", dict(lr=0.01)),
         ("rmsprop/momentum centered", "RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01)),
+        ("adam/maximize", "Adam", dict(lr=0.01, maximize=True, weight_decay=0.05)),
+        ("adamw/maximize", "AdamW", dict(lr=0.01, maximize=True)),
+        ("adamw/amsgrad", "AdamW", dict(lr=0.05, amsgrad=True, weight_decay=0.05)),
+        ("rmsprop/maximize", "RMSprop", dict(lr=0.01, maximize=True, momentum=0.3)),
     ]
     c = []
     for name, opt, kw in specs:
         c.append(run_optimizer(name, opt, kw, groups=None))
     c.append(run_optimizer("sgd/param groups", "SGD", dict(lr=0.1, momentum=0.9), groups=[0.1, 0.01]))
+    c.append(run_optimizer("adam/param groups", "Adam", dict(lr=0.05), groups=[0.05, 0.002]))
     return c
 
 
-def run_optimizer(name, opt, kw, groups):
+def run_optimizer(name, opt, kw, groups, schedule=None):
     w0, b0, x, y = problem()
     w, b = w0.clone().requires_grad_(True), b0.clone().requires_grad_(True)
     cls = getattr(torch.optim, opt)
@@ -239,16 +252,39 @@ def run_optimizer(name, opt, kw, groups):
         o = cls([{"params": [w], "lr": groups[0]}, {"params": [b], "lr": groups[1]}], **kw)
     else:
         o = cls([w, b], **kw)
+    sched = schedule[1](o) if schedule else None
     steps = []
     for _ in range(10):
         o.zero_grad()
         loss = loss_fn(w, b, x, y)
         loss.backward()
         o.step()
+        if sched:
+            sched.step()
         steps.append({"loss": loss.item(), "w": enc(w), "b": enc(b)})
     opts = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kw.items()}
-    return {"name": name, "optimizer": opt, "options": opts, "groupLRs": groups,
-            "w0": enc(w0), "b0": enc(b0), "x": enc(x), "y": enc(y), "steps": steps}
+    rec = {"name": name, "optimizer": opt, "options": opts, "groupLRs": groups,
+           "w0": enc(w0), "b0": enc(b0), "x": enc(x), "y": enc(y), "steps": steps}
+    if schedule:
+        rec.update(scheduler=schedule[0], args=schedule[2])
+    return rec
+
+
+def scheduled_cases():
+    """Each scheduler driving SGD with momentum on the optimizers' problem:
+    the parameters after each of ten steps (a scheduler step after every
+    optimizer step), so the schedule is checked through its effect on
+    training, not only as a sequence of learning rates."""
+    S = torch.optim.lr_scheduler
+    specs = [
+        ("StepLR", lambda o: S.StepLR(o, 3, gamma=0.5), dict(stepSize=3, gamma=0.5)),
+        ("CosineAnnealingLR", lambda o: S.CosineAnnealingLR(o, 6, eta_min=0.01), dict(tMax=6, etaMin=0.01)),
+        ("LinearLR", lambda o: S.LinearLR(o, start_factor=0.2, end_factor=1.0, total_iters=5),
+         dict(startFactor=0.2, endFactor=1.0, totalIters=5)),
+        ("OneCycleLR", lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=10), dict(maxLR=0.5, totalSteps=10)),
+    ]
+    return [run_optimizer("scheduled sgd/" + sched, "SGD", dict(lr=0.1, momentum=0.9), None, (sched, make, args))
+            for sched, make, args in specs]
 
 
 def scheduler_cases():
@@ -307,7 +343,7 @@ def main():
     write("engine/nn/testdata/torchref.json", layer_cases())
     write("engine/loss/testdata/torchref.json", loss_cases())
     write("engine/optim/testdata/torchref.json",
-          optimizer_cases() + scheduler_cases() + clip_cases())
+          optimizer_cases() + scheduled_cases() + scheduler_cases() + clip_cases())
 
 
 if __name__ == "__main__":
