@@ -177,10 +177,13 @@ JSON.stringify(r)`
 
 // cellBindings is what cellBindingsCode returns.
 type cellBindings struct {
-	XOR, Spirals, Moons, Circles, Blobs, Linear firstItem
-	TD            []any     `json:"td"`
-	Subset        []float64 `json:"subset"`
-	Concat        []float64 `json:"concat"`
+	// the synthetic sets' length and first item
+	XOR, Spirals, Moons, Circles, Blobs firstItem
+	Linear                              firstItem
+
+	TD            []any
+	Subset        []float64
+	Concat        []float64
 	Split         [][]float64
 	FracSplit     []int
 	DropLast      []any
