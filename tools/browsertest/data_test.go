@@ -16,15 +16,18 @@ import (
 
 	"tinytorch/engine/data"
 	"tinytorch/engine/tensor"
+	"tinytorch/tools/internal/benchjson"
 )
 
 // TestDataMNIST loads the MNIST digits in a cell, from the network and
 // then from the browser's cache, and checks the sets and a batch's shapes.
-// It prints the time tt.data.mnist() takes to be ready.
+// It prints the time tt.data.mnist() takes to be ready, and make bench
+// reports it (mnist-ready.json under TT_BENCH_JSON).
 func TestDataMNIST(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "06-data")
-	load := "const m = await tt.data.mnist();\nJSON.stringify([m.train.length, m.test.length, m.source, m.classes.length, Math.round(m.ms)])"
+	load := "const m = await tt.data.mnist();\nJSON.stringify([m.train.length, m.test.length, m.source, m.classes.length, m.ms])"
+	ready := benchjson.Ops{UA: eval[string](t, ctx, "navigator.userAgent")}
 	for _, want := range []string{"network", "cache"} {
 		state, out := lastOutput(t, ctx, 1, load)
 		var got []any
@@ -34,8 +37,14 @@ func TestDataMNIST(t *testing.T) {
 		if got[0] != 8000.0 || got[1] != 2000.0 || got[2] != want || got[3] != 10.0 {
 			t.Errorf("mnist() = %v; want 8000 train, 2000 test, from the %s, 10 classes", got, want)
 		}
-		fmt.Printf("tt.data.mnist() ready in %v ms (from the %s)\n", got[4], want)
+		ms, _ := got[4].(float64)
+		fmt.Printf("tt.data.mnist() ready in %.0f ms (from the %s)\n", ms, want)
+		if ms <= 0 {
+			t.Errorf("mnist() reports it took %v ms", got[4])
+		}
+		ready.Rows = append(ready.Rows, benchjson.Op{Op: "the " + want, N: 10000, Unit: "ms", Ms: ms, Rate: 10000 / (ms / 1000)})
 	}
+	benchJSON(t, "mnist-ready", ready)
 	code := "const [b] = tt.data.DataLoader(m.train, {batchSize: 64, shuffle: true, seed: 0});\n" +
 		"JSON.stringify([b.x.shape, b.y.shape, b.x.min().item(), b.x.max().item(), m.test.get(0).y.item()])"
 	if state, out := runCode(t, ctx, 1, code); state != "done" || !strings.HasPrefix(out, "[[64,1,28,28],[64],0,1,") {
