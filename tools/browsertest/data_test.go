@@ -168,6 +168,10 @@ r.collateAny = [...tt.data.DataLoader(td, {batchSize: 5, collate: (items) => ite
 const message = (f) => { try { f(); return 'no error'; } catch (e) { return e.name + ': ' + e.message; } };
 r.collateBad = message(() => tt.data.DataLoader(td, {collate: 3}));
 r.collateThrows = message(() => [...tt.data.DataLoader(td, {batchSize: 2, collate: () => { throw new RangeError('my collate failed'); }})]);
+const fitWith = (collate) => { const m = tt.nn.Linear(3, 2); return tt.train.fit(m, tt.data.DataLoader(td, {batchSize: 5, collate}),
+  {epochs: 1, optimizer: tt.optim.SGD(m.parameters(), {lr: 0.01}), loss: tt.nn.CrossEntropyLoss(), progress: false, chart: false}); };
+r.fitCollate = [fitWith((items) => ({x: tt.stack(items.map((it) => it.x)), y: tt.tensor(items.map((it) => it.y.item() % 2))})).stepLoss.length,
+  message(() => fitWith((items) => 'a string'))];
 class Squares { constructor(n) { this.n = n; this.classes = ['even', 'odd']; } get length() { return this.n; } get(i) { return {x: [i, i * i], y: i % 2}; } }
 const sq = new Squares(7);
 const sqb = [...tt.data.DataLoader(sq, {batchSize: 3})];
@@ -203,6 +207,7 @@ type cellBindings struct {
 	CollateAny    []string
 	CollateBad    string
 	CollateThrows string
+	FitCollate    []any
 	Custom        []any
 	CustomWrap    []any
 	Pair          []any
@@ -333,6 +338,10 @@ func TestDataCellBindings(t *testing.T) {
 		t.Errorf("a collate that throws gave %q, want its own RangeError", r.CollateThrows)
 	}
 
+	if len(r.FitCollate) != 2 || r.FitCollate[0] != 2.0 || !strings.Contains(fmt.Sprint(r.FitCollate[1]),
+		"the DataLoader's collate function returned the string \"a string\", expected {x, y}") {
+		t.Errorf("tt.train.fit on a loader with a collate function: [steps, error of a collate returning a string] = %q", r.FitCollate)
+	}
 	if want := "[3 [3 2] [[6 36]] [1 0 1] [even odd]]"; fmt.Sprint(r.Custom) != want {
 		t.Errorf("a dataset class in the cell: [batches, first x shape, last x, second y, classes] = %v, want %s", r.Custom, want)
 	}
