@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"time"
 
 	"tinytorch/engine/data"
@@ -205,7 +206,9 @@ func (r StepsRate) String() string {
 // after one warm-up step: its model, seed, optimizer, batch size and
 // normalization, shuffled with ShuffleSeed, on the first (steps+1)·batch
 // Fashion-MNIST training images (so that a browser loading only those
-// images sees the same batches). cfg.FashionDir says where the data is.
+// images sees the same batches). The short run is repeated StepsRepeats
+// times from the same seed and the median rate kept, since a shared
+// machine's speed drifts. cfg.FashionDir says where the data is.
 func LeNetSteps(cfg Config, steps int) (StepsRate, error) {
 	if steps <= 0 {
 		return StepsRate{}, fmt.Errorf("LeNetSteps: steps must be positive, got %d", steps)
@@ -218,17 +221,38 @@ func LeNetSteps(cfg Config, steps int) (StepsRate, error) {
 		return StepsRate{}, err
 	}
 	trainSet.Transform, trainSet.Seed = mnistNorm, ShuffleSeed
+	var rates []float64
+	r := StepsRate{Steps: steps, Batch: LeNetBatch}
+	for range StepsRepeats {
+		rate, losses, err := lenetStepsOnce(trainSet, steps)
+		if err != nil {
+			return StepsRate{}, err
+		}
+		rates, r.StepLoss = append(rates, rate), losses
+	}
+	slices.Sort(rates)
+	r.SamplesPerSec = rates[len(rates)/2]
+	return r, nil
+}
+
+// StepsRepeats is how many times LeNetSteps (and the browser suite's
+// Chromium run) repeat the timed steps, keeping the median.
+const StepsRepeats = 3
+
+// lenetStepsOnce trains a fresh LeNet for steps+1 steps and returns the
+// rate of the last steps and every step's loss.
+func lenetStepsOnce(trainSet *data.ImageSet, steps int) (float64, []float64, error) {
 	tensor.ManualSeed(LeNetSeed)
 	model := NewLeNet()
 	opt, err := optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: LeNetLR})
 	if err != nil {
-		return StepsRate{}, err
+		return 0, nil, err
 	}
 	var warm time.Time // the end of the warm-up step
-	r := StepsRate{Steps: steps, Batch: LeNetBatch}
+	var losses []float64
 	cb := train.CallbackFuncs{BatchEnd: func(p *train.Progress) error {
-		r.StepLoss = append(r.StepLoss, p.Loss)
-		if len(r.StepLoss) == 1 {
+		losses = append(losses, p.Loss)
+		if len(losses) == 1 {
 			warm = time.Now()
 		}
 		return nil
@@ -236,10 +260,9 @@ func LeNetSteps(cfg Config, steps int) (StepsRate, error) {
 	tr := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}, Callbacks: []train.Callback{cb}}
 	loader := &data.DataLoader{Dataset: trainSet, BatchSize: LeNetBatch, Shuffle: true, Seed: ShuffleSeed}
 	if _, err := tr.Fit(context.Background(), loader, nil, 1); err != nil {
-		return StepsRate{}, err
+		return 0, nil, err
 	}
-	r.SamplesPerSec = float64(steps*LeNetBatch) / time.Since(warm).Seconds()
-	return r, nil
+	return float64(steps*LeNetBatch) / time.Since(warm).Seconds(), losses, nil
 }
 
 // fit trains on shuffled batches with fixed seeds, the training set's
