@@ -65,6 +65,27 @@ func (l *DataLoader) Order(epoch int) []int {
 	return tensor.NewGenerator(mix(l.Seed, uint64(epoch))).Perm(n)
 }
 
+// IndexBatches yields the dataset indices of each batch of one epoch
+// (counting from 0), in the epoch's order, after passing the epoch to the
+// dataset; with DropLast it skips a short last batch. Batches collates
+// them; a caller with its own collate step (a notebook cell's) can too.
+func (l *DataLoader) IndexBatches(epoch int) iter.Seq[[]int] {
+	return func(yield func([]int) bool) {
+		setEpoch(l.Dataset, epoch)
+		order := l.Order(epoch)
+		b := l.batchSize()
+		for start := 0; start < len(order); start += b {
+			end := min(start+b, len(order))
+			if l.DropLast && end-start < b {
+				return
+			}
+			if !yield(order[start:end:end]) {
+				return
+			}
+		}
+	}
+}
+
 // Batches yields the batches of one epoch (counting from 0). An error
 // (a failing item, samples of different shapes) is yielded once and ends
 // the epoch.
@@ -74,15 +95,9 @@ func (l *DataLoader) Batches(epoch int) iter.Seq2[train.Batch, error] {
 			yield(train.Batch{}, fmt.Errorf("DataLoader: no dataset"))
 			return
 		}
-		setEpoch(l.Dataset, epoch)
-		order := l.Order(epoch)
-		b := l.batchSize()
-		for k, start := 0, 0; start < len(order); k, start = k+1, start+b {
-			end := min(start+b, len(order))
-			if l.DropLast && end-start < b {
-				return
-			}
-			batch, err := l.batch(order[start:end])
+		k := 0
+		for idx := range l.IndexBatches(epoch) {
+			batch, err := l.batch(idx)
 			if err != nil {
 				yield(train.Batch{}, fmt.Errorf("DataLoader: batch %d of epoch %d: %w", k, epoch, err))
 				return
@@ -90,6 +105,7 @@ func (l *DataLoader) Batches(epoch int) iter.Seq2[train.Batch, error] {
 			if !yield(batch, nil) {
 				return
 			}
+			k++
 		}
 	}
 }

@@ -181,3 +181,51 @@ func TestTrainerOnDataLoader(t *testing.T) {
 		t.Errorf("validation accuracy %.3f, want ≥ 0.95", acc)
 	}
 }
+
+// IndexBatches is what Batches collates: the same indices in the same
+// batches, dropLast applied, and the epoch passed to the dataset first.
+func TestDataLoaderIndexBatches(t *testing.T) {
+	tests := []struct {
+		batch    int
+		shuffle  bool
+		dropLast bool
+		want     [][]int
+	}{
+		{4, false, false, [][]int{{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9}}},
+		{4, false, true, [][]int{{0, 1, 2, 3}, {4, 5, 6, 7}}},
+		{3, true, true, nil}, // checked against Batches below
+	}
+	for _, tc := range tests {
+		ds := &epochRecorder{TensorDataset: must(NewTensorDataset(arange(10, 1), arange(10)))}
+		l := &DataLoader{Dataset: ds, BatchSize: tc.batch, Shuffle: tc.shuffle, Seed: 3, DropLast: tc.dropLast}
+		var got [][]int
+		for idx := range l.IndexBatches(2) {
+			got = append(got, slices.Clone(idx))
+		}
+		if ds.epoch != 2 {
+			t.Errorf("batch %d: the dataset got epoch %d, want 2", tc.batch, ds.epoch)
+		}
+		if tc.want != nil && !slices.EqualFunc(got, tc.want, slices.Equal) {
+			t.Errorf("batch %d dropLast %v: IndexBatches = %v, want %v", tc.batch, tc.dropLast, got, tc.want)
+		}
+		labels := epochLabels(t, l, 2)
+		if len(labels) != len(got) {
+			t.Fatalf("batch %d: %d index batches, %d batches", tc.batch, len(got), len(labels))
+		}
+		for k := range got {
+			for j, i := range got[k] {
+				if labels[k][j] != float32(i) {
+					t.Errorf("batch %d: batch %d holds label %v at %d, IndexBatches says item %d", tc.batch, k, labels[k][j], j, i)
+				}
+			}
+		}
+	}
+}
+
+// epochRecorder remembers the last epoch the loader gave it.
+type epochRecorder struct {
+	*TensorDataset
+	epoch int
+}
+
+func (e *epochRecorder) SetEpoch(epoch int) { e.epoch = epoch }

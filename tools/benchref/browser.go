@@ -19,8 +19,9 @@ import (
 // folder that TT_BENCH_JSON names; this file reads them back and sets them
 // beside the native figures.
 
-// browserTests are the browser benchmarks make bench runs.
-const browserTests = "^TestBench(TFJS|Training|Ops)$"
+// browserTests are the browser benchmarks make bench runs, with the two
+// tests that write the data pipeline's figures (data.go).
+const browserTests = "^(TestBench(TFJS|Training|Ops)|TestDataMNIST|TestMilestoneLeNetChromium)$"
 
 // browserBench runs the browser benchmarks and adds their tables; on a
 // failure it says why the figures are missing and carries on.
@@ -58,9 +59,21 @@ func browserBench(native map[string]float64) {
 		out["error"] = err.Error()
 	}
 	var tf benchjson.TFJS
-	var tr benchjson.Training
+	var tr, lenet benchjson.Training
+	var ready benchjson.Ops
 	haveTF := readJSON(filepath.Join(dir, "tfjs.json"), &tf)
 	haveTr := readJSON(filepath.Join(dir, "training.json"), &tr)
+	haveLeNet := readJSON(filepath.Join(dir, "lenet.json"), &lenet)
+	haveReady := readJSON(filepath.Join(dir, "mnist-ready.json"), &ready)
+	if haveReady {
+		out["mnist_ready"] = ready
+		mnistReadyTable(ready)
+	}
+	if haveLeNet {
+		lenetTable(&lenet)
+	} else {
+		lenetTable(nil)
+	}
 	if !haveTF && !haveTr {
 		skip("the browser benchmarks wrote no figures (see their output above)")
 		return

@@ -4,7 +4,9 @@
 // with Debian's /usr/bin/python3 when it has numpy and torch; skipped with
 // a note otherwise), then runs the browser suite's benchmarks in headless
 // Chromium (browser.go: TinyTorch against TensorFlow.js in the same Web
-// Worker, and training epochs), and writes one JSON file of every figure
+// Worker, and training epochs), with the data pipeline's figures (data.go:
+// DataLoader throughput, tt.data.mnist()'s time to ready, the LeNet
+// milestone natively and in Chromium), and writes one JSON file of every figure
 // and one Markdown report of tables and ratios, the targets first.
 //
 //	go run ./tools/benchref [-quick] [-browser=false] [-markdown FILE] [-json FILE]
@@ -61,10 +63,13 @@ func main() {
 	refRows, refNotes := pythonJSON("matmul.py", "--json", "--seconds", "0.4")
 	matmulTable(goRows, refRows, refNotes)
 	nativeTraining := training()
+	loaderTable()
+	lenetNativeSteps()
 	if *browser {
 		browserBench(nativeTraining)
 	} else {
 		jsonData["browser"] = map[string]any{"skipped": "run with -browser=false"}
+		lenetTable(nil)
 	}
 	targetTable()
 	took := time.Since(start).Round(time.Second)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tinytorch/engine/data"
+	"tinytorch/tools/internal/benchjson"
 	"tinytorch/tools/internal/milestone"
 	"tinytorch/tools/internal/site"
 )
@@ -194,4 +196,90 @@ func TestMilestoneMLPDigits(t *testing.T) {
 			t.Errorf("epoch %d: test accuracy %.4f in the browser, %.4f natively", e+1, b.ValAccuracy[e], native.EpochAccuracy[e])
 		}
 	}
+}
+
+// lenetSteps is how many training steps of the LeNet milestone Chromium
+// times, after a warm-up step: a full run (10 epochs of 938 steps) would
+// take many minutes there, so the figure is a rate and a projection.
+const lenetSteps = 40
+
+// lenetStepsCode trains the LeNet milestone's model (its seed, layers,
+// Adam and batch size, the same normalization and shuffling) for
+// lenetSteps steps after a warm-up step in Chromium, on the first
+// (lenetSteps+1)·64 Fashion-MNIST images, as milestone.LeNetSteps does
+// natively, milestone.StepsRepeats times from the same seed, and reports
+// the median time of the timed steps, every step's loss, and whether the
+// repeats gave the same losses.
+const lenetStepsCode = `const steps = %d, batch = %d;
+const f = await tt.data.fashionMNIST({train: (steps + 1) * batch, test: 1,
+  transform: tt.data.transforms.Normalize([0.1307], [0.3081])});
+const times = [], losses = [];
+for (let run = 0; run < %d; run++) {
+  tt.manualSeed(%d);
+  const model = tt.nn.Sequential(
+    tt.nn.Conv2d(1, 6, 5, {padding: 2}), tt.nn.ReLU(), tt.nn.MaxPool2d(2),
+    tt.nn.Conv2d(6, 16, 5), tt.nn.ReLU(), tt.nn.MaxPool2d(2), tt.nn.Flatten(),
+    tt.nn.Linear(400, 120), tt.nn.ReLU(), tt.nn.Linear(120, 84), tt.nn.ReLU(), tt.nn.Linear(84, 10));
+  const loader = tt.data.DataLoader(f.train, {batchSize: batch, shuffle: true, seed: %d});
+  let done = 0, warm = 0;
+  const h = tt.train.fit(model, loader, {epochs: 1, optimizer: tt.optim.Adam(model.parameters(), {lr: %g}),
+    loss: tt.nn.CrossEntropyLoss(), progress: false, chart: false,
+    onBatchEnd: () => { if (++done === 1) warm = performance.now(); }});
+  times.push(performance.now() - warm);
+  losses.push(h.stepLoss);
+}
+times.sort((a, b) => a - b);
+JSON.stringify({ms: times[times.length >> 1], samples: steps * batch, stepLoss: losses[0],
+  repeatsAgree: losses.every((l) => JSON.stringify(l) === JSON.stringify(losses[0])), kernel: tt.kernels.current(), ua: navigator.userAgent})`
+
+// TestMilestoneLeNetChromium gives the LeNet-on-Fashion-MNIST milestone
+// its Chromium figure: the samples per second of lenetSteps training steps
+// of the same model, batch and optimizer, and the training time of the
+// full 10-epoch run projected from them, beside the same steps natively
+// (milestone.LeNetSteps, in this process). The two runs must give the
+// same loss at every step, so that they time the same work. make bench
+// prints the figures in its report (lenet.json under TT_BENCH_JSON).
+func TestMilestoneLeNetChromium(t *testing.T) {
+	dir := fashionDir()
+	if dir == "" {
+		t.Skipf("Fashion-MNIST is not installed (%s): %s", data.FashionMNISTDir, data.FashionMNISTHint)
+	}
+	native, err := milestone.LeNetSteps(milestone.Config{FashionDir: dir}, lenetSteps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := newTab(t)
+	openNotebook(t, ctx, "06-data")
+	code := fmt.Sprintf(lenetStepsCode, lenetSteps, milestone.LeNetBatch, milestone.StepsRepeats, milestone.LeNetSeed, milestone.ShuffleSeed, milestone.LeNetLR)
+	state, out := runCodeWithin(t, ctx, 1, code, 80*time.Second)
+	var b struct {
+		MS       float64   `json:"ms"`
+		Samples  int       `json:"samples"`
+		StepLoss []float64 `json:"stepLoss"`
+		Agree    bool      `json:"repeatsAgree"`
+		Kernel   string    `json:"kernel"`
+		UA       string    `json:"ua"`
+	}
+	if state != "done" || !decodeJSON(lastLine(out), &b) {
+		t.Fatalf("the LeNet steps in Chromium: state %q, output %.500q", state, out)
+	}
+	chromium := milestone.StepsRate{Steps: lenetSteps, Batch: milestone.LeNetBatch, SamplesPerSec: float64(b.Samples) / (b.MS / 1000), StepLoss: b.StepLoss}
+	fmt.Printf("lenet-fashion (%s), Adam lr %g, measured on %d steps after a warm-up, median of %d runs (the full run is not timed here):\n"+
+		"   Chromium (kernel %s, one thread): %s\n   native (GOMAXPROCS %d):          %s\n",
+		milestone.LeNetName, milestone.LeNetLR, lenetSteps, milestone.StepsRepeats, b.Kernel, chromium, runtime.GOMAXPROCS(0), native)
+	if len(b.StepLoss) != lenetSteps+1 {
+		t.Fatalf("Chromium ran %d steps, want %d", len(b.StepLoss), lenetSteps+1)
+	}
+	if worst, at := maxRelDiff(b.StepLoss, native.StepLoss); worst > stepLossTol {
+		t.Errorf("step %d: loss %.9g in Chromium, %.9g natively (%.2e relative, want ≤ %.0e): not the same run",
+			at+1, b.StepLoss[at], native.StepLoss[at], worst, stepLossTol)
+	}
+	if !b.Agree {
+		t.Errorf("the %d runs from the same seed in Chromium gave different losses", milestone.StepsRepeats)
+	}
+	if chromium.SamplesPerSec <= 0 || native.SamplesPerSec <= 0 {
+		t.Errorf("rates: Chromium %v, native %v samples/s", chromium.SamplesPerSec, native.SamplesPerSec)
+	}
+	benchJSON(t, "lenet", benchjson.Training{Kernel: b.Kernel, UA: b.UA,
+		Runs: []benchjson.TrainingRun{{Model: "lenet-fashion", Ms: b.MS, Samples: b.Samples}}})
 }

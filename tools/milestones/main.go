@@ -60,6 +60,9 @@ func main() {
 			fail(fmt.Errorf("%s: %w", m.Name, err))
 		}
 		fmt.Println(r)
+		if note := chromiumFigures[m.Name]; note != "" {
+			fmt.Println("   " + note)
+		}
 		if r.TestAccuracy < m.Target {
 			fmt.Printf("   below the target of %.0f%%\n", 100*m.Target)
 			failed = true
@@ -68,6 +71,14 @@ func main() {
 	if failed {
 		os.Exit(1)
 	}
+}
+
+// chromiumFigures says where each milestone's Chromium figures are
+// measured: this command runs natively only.
+var chromiumFigures = map[string]string{
+	"mlp-digits": "in Chromium: the browser suite's TestMilestoneMLPDigits runs the notebook m1-mlp-digits and prints its wall time and samples/s beside these",
+	"lenet-fashion": "in Chromium: the browser suite's TestMilestoneLeNetChromium and make bench time 40 of these training steps there and print the samples/s " +
+		"and the projected training time of this full run beside the native ones",
 }
 
 func names() []string {

@@ -71,6 +71,7 @@ func newData() js.Value {
 		"TensorDataset":    d.tensorDataset,
 		"Subset":           d.subset,
 		"ConcatDataset":    d.concatDataset,
+		"toTensor":         toTensorBinding,
 		"randomSplit":      d.randomSplit,
 		"DataLoader":       d.newLoader,
 		"xor":              d.synthetic("xor"),
@@ -127,12 +128,13 @@ func (d *dataBindings) value(proto, v js.Value) (any, bool) {
 	return x, ok
 }
 
-// datasetArg reads a dataset argument.
+// datasetArg reads a dataset argument: one of tt.data's, or a cell's own
+// (an object with length and get(i), see jsDataset).
 func (d *dataBindings) datasetArg(name string, v js.Value) (data.Dataset, error) {
 	if x, ok := d.value(d.dataset, v); ok {
 		return x.(data.Dataset), nil
 	}
-	return nil, fmt.Errorf("%s: expected a dataset (such as tt.data.TensorDataset(x, y)), got %s", name, describeJS(v))
+	return customDataset(name, v)
 }
 
 // transformArg reads a transform argument.
@@ -492,6 +494,8 @@ func datasetClasses(ds data.Dataset) []string {
 		return datasetClasses(s.Dataset)
 	case *data.ConcatDataset:
 		return datasetClasses(s.Datasets[0])
+	case jsDataset:
+		return s.classes()
 	}
 	return nil
 }
@@ -520,6 +524,8 @@ func describeDataset(ds data.Dataset) string {
 			parts = append(parts, describeDataset(p))
 		}
 		return fmt.Sprintf("ConcatDataset(%d samples: %s)", s.Len(), strings.Join(parts, " + "))
+	case jsDataset:
+		return fmt.Sprintf("dataset of %d samples (a JavaScript object with get(i))", s.Len())
 	}
 	return fmt.Sprintf("dataset of %d samples", ds.Len())
 }
@@ -547,9 +553,13 @@ func wrapOrNull(t *tensor.Tensor) any {
 type loaderState struct {
 	*data.DataLoader
 	nextEpoch int
+	// collate is the cell's collate function, or undefined for the
+	// default (stack the xs, stack the ys).
+	collate js.Value
 }
 
-// newLoader is tt.data.DataLoader(ds, {batchSize, shuffle, dropLast, seed}).
+// newLoader is tt.data.DataLoader(ds, {batchSize, shuffle, dropLast, seed,
+// collate}).
 func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 	const name = "tt.data.DataLoader"
 	ds, err := d.datasetArg(name, arg(args, 0))
@@ -562,9 +572,9 @@ func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 	}
 	for _, key := range optionKeys(opts) {
 		switch key {
-		case "batchSize", "shuffle", "dropLast", "seed":
+		case "batchSize", "shuffle", "dropLast", "seed", "collate":
 		default:
-			return nil, fmt.Errorf("%s: unknown option %q (known: batchSize, shuffle, dropLast, seed)", name, key)
+			return nil, fmt.Errorf("%s: unknown option %q (known: batchSize, shuffle, dropLast, seed, collate)", name, key)
 		}
 	}
 	bs, err := intArg(name, []js.Value{option(args, 1, "batchSize")}, 0, "batchSize", 1)
@@ -586,8 +596,27 @@ func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	collate := option(args, 1, "collate")
+	if collate.IsNull() {
+		collate = js.Undefined()
+	}
+	if !collate.IsUndefined() && collate.Type() != js.TypeFunction {
+		return nil, fmt.Errorf("%s: collate must be a function of the list of items (each {x, y}) returning the batch, got %s", name, describeJS(collate))
+	}
 	l := &data.DataLoader{Dataset: ds, BatchSize: bs, Shuffle: shuffle, Seed: seed, DropLast: dropLast}
-	return d.wrap(d.loader, &loaderState{DataLoader: l}), nil
+	if !collate.IsUndefined() {
+		// tt.train.fit takes its batches from Go: there the collate
+		// function must return {x, y} tensors.
+		l.Collate = func(samples []data.Sample) (train.Batch, error) {
+			v, err := collateSamples(samples, collate)
+			if err != nil {
+				return train.Batch{}, err
+			}
+			s, err := sampleFromJS("the DataLoader's collate function", v)
+			return train.Batch{X: s.X, Y: s.Y}, err
+		}
+	}
+	return d.wrap(d.loader, &loaderState{DataLoader: l, collate: collate}), nil
 }
 
 func optionKeys(opts js.Value) []string {
@@ -635,17 +664,61 @@ func (d *dataBindings) iterableIterator(this js.Value, _ []js.Value) (any, error
 	return d.newIterator(e.l, e.epoch), nil
 }
 
-// batchIterator pulls the batches of one epoch.
+// batchIterator pulls the batches of one epoch, as the JavaScript values
+// a for…of loop receives.
 type batchIterator struct {
-	next    func() (train.Batch, error, bool)
-	stop    func()
-	classes []string
-	done    bool
+	next func() (js.Value, error, bool)
+	stop func()
+	done bool
 }
 
 func (d *dataBindings) newIterator(l *loaderState, epoch int) js.Value {
+	if l.collate.Type() == js.TypeFunction {
+		return d.wrap(d.iterator, collateIterator(l, epoch))
+	}
 	next, stop := iter.Pull2(l.Batches(epoch))
-	return d.wrap(d.iterator, &batchIterator{next: next, stop: stop, classes: datasetClasses(l.Dataset)})
+	classes := datasetClasses(l.Dataset)
+	return d.wrap(d.iterator, &batchIterator{stop: stop, next: func() (js.Value, error, bool) {
+		b, err, ok := next()
+		if !ok || err != nil {
+			return js.Undefined(), err, ok
+		}
+		return d.batchObject(b, classes), nil, true
+	}})
+}
+
+// collateIterator yields what the cell's collate function makes of each
+// batch's items; the function may return any value, as in PyTorch.
+func collateIterator(l *loaderState, epoch int) *batchIterator {
+	next, stop := iter.Pull(l.IndexBatches(epoch))
+	k := 0
+	return &batchIterator{stop: stop, next: func() (js.Value, error, bool) {
+		idx, ok := next()
+		if !ok {
+			return js.Undefined(), nil, false
+		}
+		samples := make([]data.Sample, len(idx))
+		for j, i := range idx {
+			s, err := l.Dataset.Item(i)
+			if err != nil {
+				return js.Undefined(), fmt.Errorf("DataLoader: batch %d of epoch %d: item %d: %w", k, epoch, i, err), true
+			}
+			samples[j] = s
+		}
+		k++
+		v, err := collateSamples(samples, l.collate)
+		return v, err, true
+	}}
+}
+
+// collateSamples calls a cell's collate function with the items as an
+// array of {x, y}. What it throws reaches the cell unchanged.
+func collateSamples(samples []data.Sample, collate js.Value) (js.Value, error) {
+	items := js.Global().Get("Array").New(len(samples))
+	for j, s := range samples {
+		items.SetIndex(j, sampleObject(s))
+	}
+	return callJS(collate, items)
 }
 
 func (d *dataBindings) iteratorMethods() map[string]binding {
@@ -682,7 +755,7 @@ func (d *dataBindings) iteratorMethods() map[string]binding {
 			}
 			r := js.Global().Get("Object").New()
 			r.Set("done", false)
-			r.Set("value", d.batchObject(b, it.classes))
+			r.Set("value", b)
 			return r, nil
 		},
 		// return is called when a for…of loop ends early (break, throw).
@@ -765,7 +838,12 @@ func (d *dataBindings) loaderProperties() map[string]binding {
 		"length":    get(func(l *loaderState) any { return l.Len() }),
 		"batchSize": get(func(l *loaderState) any { return l.BatchSize }),
 		"epoch":     get(func(l *loaderState) any { return l.nextEpoch }),
-		"dataset":   get(func(l *loaderState) any { return d.wrap(d.dataset, l.Dataset) }),
+		"dataset": get(func(l *loaderState) any {
+			if j, ok := l.Dataset.(jsDataset); ok {
+				return j.v // the cell's own object
+			}
+			return d.wrap(d.dataset, l.Dataset)
+		}),
 	}
 }
 
@@ -909,4 +987,205 @@ func describeTransform(t data.Transform) string {
 		return fmt.Sprintf("RandomHorizontalFlip(p=%v)", v.P)
 	}
 	return "Transform"
+}
+
+// --- datasets written in a cell
+
+// jsDataset is a dataset a cell writes itself, PyTorch's map-style Dataset
+// with __len__ and __getitem__: any object with a length (a number or a
+// getter) and a method get(i) returning the item i as {x, y} or [x, y],
+// each a tensor, a number or a nested array of numbers (y may be left
+// out). An optional classes array names the labels. TinyTorch calls the
+// item method get, as tt's own datasets do, rather than __getitem__.
+type jsDataset struct{ v js.Value }
+
+// customDataset checks that v is such an object, for the function name.
+func customDataset(name string, v js.Value) (data.Dataset, error) {
+	const want = "a dataset: one of tt.data's (such as tt.data.TensorDataset(x, y)), or an object with a length and get(i) returning {x, y}"
+	if v.Type() != js.TypeObject || isArray(v) {
+		return nil, fmt.Errorf("%s: expected %s; got %s", name, want, describeJS(v))
+	}
+	if _, err := jsLength(v); err != nil {
+		return nil, fmt.Errorf("%s: expected %s; the object's length: %v", name, want, err)
+	}
+	if get, err := jsProperty(v, "get"); err != nil || get.Type() != js.TypeFunction {
+		for _, other := range []string{"getItem", "__getitem__", "at", "item"} {
+			if m, err := jsProperty(v, other); err == nil && m.Type() == js.TypeFunction {
+				return nil, fmt.Errorf("%s: expected %s; the object has %s(i) but no get(i): name the item method get", name, want, other)
+			}
+		}
+		return nil, fmt.Errorf("%s: expected %s; the object has no get(i) method", name, want)
+	}
+	return jsDataset{v}, nil
+}
+
+// jsProperty reads v[key]; a getter that throws gives an error.
+func jsProperty(v js.Value, key string) (p js.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = js.Undefined(), fmt.Errorf("reading %s threw: %v", key, errText(asJSError(r)))
+		}
+	}()
+	return v.Get(key), nil
+}
+
+// jsLength reads a custom dataset's length, which must be a whole number
+// ≥ 0.
+func jsLength(v js.Value) (int, error) {
+	n, err := jsProperty(v, "length")
+	if err != nil {
+		return 0, err
+	}
+	if n.Type() != js.TypeNumber || n.Float() < 0 || n.Float() != float64(int(n.Float())) {
+		return 0, fmt.Errorf("length must be a whole number ≥ 0, got %s", describeJS(n))
+	}
+	return n.Int(), nil
+}
+
+// Len reads the object's length again each time (it may be a getter); a
+// length that has become invalid counts as empty.
+func (j jsDataset) Len() int {
+	n, err := jsLength(j.v)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// Item calls get(i) and reads its {x, y}.
+func (j jsDataset) Item(i int) (data.Sample, error) {
+	if n := j.Len(); i < 0 || i >= n {
+		return data.Sample{}, fmt.Errorf("dataset.get: index %d is out of range for a dataset of %d items", i, n)
+	}
+	v, err := callMethod(j.v, "get", i)
+	if err != nil {
+		return data.Sample{}, fmt.Errorf("dataset.get(%d) threw: %s", i, errText(err))
+	}
+	return sampleFromJS(fmt.Sprintf("dataset.get(%d)", i), v)
+}
+
+// classes is the object's classes array of strings, if it has one.
+func (j jsDataset) classes() []string {
+	c, err := jsProperty(j.v, "classes")
+	if err != nil || !isArray(c) {
+		return nil
+	}
+	out := make([]string, c.Length())
+	for i := range out {
+		if c.Index(i).Type() != js.TypeString {
+			return nil
+		}
+		out[i] = c.Index(i).String()
+	}
+	return out
+}
+
+// sampleFromJS reads {x, y} or [x, y] returned by what (a dataset's get or
+// a collate function) into tensors; y may be missing.
+func sampleFromJS(what string, v js.Value) (data.Sample, error) {
+	const want = "{x, y} (or [x, y]) holding tensors, numbers or arrays of numbers"
+	var x, y js.Value
+	switch {
+	case v.Type() == js.TypeObject && v.Get("then").Type() == js.TypeFunction:
+		return data.Sample{}, fmt.Errorf("%s returned a Promise: it must return %s synchronously (no async)", what, want)
+	case isArray(v) && (v.Length() == 1 || v.Length() == 2):
+		x, y = v.Index(0), js.Undefined()
+		if v.Length() == 2 {
+			y = v.Index(1)
+		}
+	case v.Type() == js.TypeObject && !isArray(v) && !tensors.proto.Call("isPrototypeOf", v).Bool():
+		x, y = v.Get("x"), v.Get("y")
+	default:
+		return data.Sample{}, fmt.Errorf("%s returned %s, expected %s", what, describeJS(v), want)
+	}
+	if x.IsUndefined() || x.IsNull() {
+		return data.Sample{}, fmt.Errorf("%s returned an item without x, expected %s", what, want)
+	}
+	var s data.Sample
+	var err error
+	if s.X, err = tensors.operand(what+": x", x); err != nil {
+		return data.Sample{}, err
+	}
+	if !y.IsUndefined() && !y.IsNull() {
+		if s.Y, err = tensors.operand(what+": y", y); err != nil {
+			return data.Sample{}, err
+		}
+	}
+	return s, nil
+}
+
+// --- to-tensor
+
+// toTensorBinding is tt.data.toTensor(pixels, shape): uint8 pixels (a
+// Uint8Array, Uint8ClampedArray or array of whole numbers 0–255) of an
+// image of shape [C, H, W] or [H, W] (one channel) become a float32
+// tensor [C, H, W] of pixel/255, torchvision's ToTensor. An ImageData
+// (a canvas's pixels) needs no shape: it gives [4, H, W], RGBA.
+func toTensorBinding(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.data.toTensor"
+	pixels, shapeArg := arg(args, 0), arg(args, 1)
+	var shape []int
+	imageData := false
+	if pixels.Type() == js.TypeObject && !isArray(pixels) && shapeArg.IsUndefined() &&
+		pixels.Get("width").Type() == js.TypeNumber && pixels.Get("height").Type() == js.TypeNumber {
+		shape = []int{4, pixels.Get("height").Int(), pixels.Get("width").Int()}
+		pixels, imageData = pixels.Get("data"), true
+	} else {
+		if !isArray(shapeArg) {
+			return nil, fmt.Errorf("%s: expected (pixels, shape) with shape [C, H, W] or [H, W], got the shape %s", name, describeJS(shapeArg))
+		}
+		var err error
+		if shape, err = intsFrom(name, []js.Value{shapeArg}, 0, "the shape's sizes"); err != nil {
+			return nil, err
+		}
+		if len(shape) == 2 {
+			shape = []int{1, shape[0], shape[1]}
+		}
+		if len(shape) != 3 {
+			return nil, fmt.Errorf("%s: the shape %v must be [C, H, W] or [H, W]", name, shape)
+		}
+	}
+	pix, err := uint8Pixels(name, pixels)
+	if err != nil {
+		return nil, err
+	}
+	if imageData && len(pix) == shape[0]*shape[1]*shape[2] {
+		pix = planes(pix, shape[0])
+	}
+	return tensors.wrapResult(data.ToTensor(data.Image{Pix: pix, C: shape[0], H: shape[1], W: shape[2]}))
+}
+
+// planes reorders interleaved pixels (an ImageData's R, G, B, A of one
+// pixel, then the next) into one plane per channel, ToTensor's [C, H, W].
+func planes(pix []uint8, c int) []uint8 {
+	out := make([]uint8, len(pix))
+	n := len(pix) / c
+	for i, p := range pix {
+		out[(i%c)*n+i/c] = p
+	}
+	return out
+}
+
+// uint8Pixels copies a Uint8Array, a Uint8ClampedArray or an array of
+// whole numbers 0–255.
+func uint8Pixels(name string, v js.Value) ([]uint8, error) {
+	for _, typed := range []string{"Uint8Array", "Uint8ClampedArray"} {
+		if v.Type() == js.TypeObject && v.InstanceOf(js.Global().Get(typed)) {
+			b := make([]uint8, v.Length())
+			js.CopyBytesToGo(b, js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), v.Get("length")))
+			return b, nil
+		}
+	}
+	if !isArray(v) {
+		return nil, fmt.Errorf("%s: expected pixels as a Uint8Array, a Uint8ClampedArray, an array of numbers 0–255 or an ImageData, got %s", name, describeJS(v))
+	}
+	b := make([]uint8, v.Length())
+	for i := range b {
+		p := v.Index(i)
+		if p.Type() != js.TypeNumber || p.Float() < 0 || p.Float() > 255 || p.Float() != float64(int(p.Float())) {
+			return nil, fmt.Errorf("%s: pixel %d is %s, expected a whole number 0–255", name, i, describeJS(p))
+		}
+		b[i] = uint8(p.Int())
+	}
+	return b, nil
 }

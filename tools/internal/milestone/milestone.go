@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"time"
 
 	"tinytorch/engine/data"
@@ -156,14 +157,112 @@ func LeNetFashion(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	tensor.ManualSeed(1998)
+	tensor.ManualSeed(LeNetSeed)
 	model := NewLeNet()
-	opt, err := optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 1e-3})
+	opt, err := optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: LeNetLR})
 	if err != nil {
 		return nil, err
 	}
 	trainSet.Transform = mnistNorm
-	return fit(cfg, "LeNet-5 style CNN (conv 6, pool, conv 16, pool, 120, 84, 10)", model, opt, trainSet, testSet, 10, 64, true)
+	return fit(cfg, LeNetName, model, opt, trainSet, testSet, LeNetEpochs, LeNetBatch, true)
+}
+
+// The LeNet milestone's recipe; the browser suite's Chromium measurement
+// (tools/browsertest/milestone_test.go) spells out the same in JavaScript.
+const (
+	LeNetName   = "LeNet-5 style CNN (conv 6, pool, conv 16, pool, 120, 84, 10)"
+	LeNetSeed   = 1998 // tensor.ManualSeed before the layers are made
+	LeNetEpochs = 10
+	LeNetBatch  = 64
+	LeNetLR     = 1e-3 // Adam
+	LeNetTrainN = 60000
+)
+
+// StepsRate is the training speed of a fixed number of a milestone's
+// steps, a measurement short enough for Chromium, where the full run
+// would take long.
+type StepsRate struct {
+	Steps, Batch  int
+	SamplesPerSec float64
+	StepLoss      []float64 // the loss of each step, the warm-up step first
+}
+
+// Projected is the training time of a full run of epochs over trainN
+// images at this rate: a projection, without the test after each epoch.
+func (r StepsRate) Projected(epochs, trainN int) time.Duration {
+	if r.SamplesPerSec <= 0 {
+		return 0
+	}
+	return time.Duration(float64(epochs*trainN) / r.SamplesPerSec * float64(time.Second))
+}
+
+// String says what was measured and the projection, labelled as one.
+func (r StepsRate) String() string {
+	return fmt.Sprintf("%d training steps of %d: %.0f samples/s; projected training time of the full run (%d epochs × %d images): %.0f s",
+		r.Steps, r.Batch, r.SamplesPerSec, LeNetEpochs, LeNetTrainN, r.Projected(LeNetEpochs, LeNetTrainN).Seconds())
+}
+
+// LeNetSteps times steps training steps of the LeNet milestone natively,
+// after one warm-up step: its model, seed, optimizer, batch size and
+// normalization, shuffled with ShuffleSeed, on the first (steps+1)·batch
+// Fashion-MNIST training images (so that a browser loading only those
+// images sees the same batches). The short run is repeated StepsRepeats
+// times from the same seed and the median rate kept, since a shared
+// machine's speed drifts. cfg.FashionDir says where the data is.
+func LeNetSteps(cfg Config, steps int) (StepsRate, error) {
+	if steps <= 0 {
+		return StepsRate{}, fmt.Errorf("LeNetSteps: steps must be positive, got %d", steps)
+	}
+	trainSet, err := data.LoadFashionMNIST(cfg.FashionDir, true)
+	if err != nil {
+		return StepsRate{}, err
+	}
+	if trainSet, err = trainSet.Slice(0, (steps+1)*LeNetBatch); err != nil {
+		return StepsRate{}, err
+	}
+	trainSet.Transform, trainSet.Seed = mnistNorm, ShuffleSeed
+	var rates []float64
+	r := StepsRate{Steps: steps, Batch: LeNetBatch}
+	for range StepsRepeats {
+		rate, losses, err := lenetStepsOnce(trainSet, steps)
+		if err != nil {
+			return StepsRate{}, err
+		}
+		rates, r.StepLoss = append(rates, rate), losses
+	}
+	slices.Sort(rates)
+	r.SamplesPerSec = rates[len(rates)/2]
+	return r, nil
+}
+
+// StepsRepeats is how many times LeNetSteps (and the browser suite's
+// Chromium run) repeat the timed steps, keeping the median.
+const StepsRepeats = 3
+
+// lenetStepsOnce trains a fresh LeNet for steps+1 steps and returns the
+// rate of the last steps and every step's loss.
+func lenetStepsOnce(trainSet *data.ImageSet, steps int) (float64, []float64, error) {
+	tensor.ManualSeed(LeNetSeed)
+	model := NewLeNet()
+	opt, err := optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: LeNetLR})
+	if err != nil {
+		return 0, nil, err
+	}
+	var warm time.Time // the end of the warm-up step
+	var losses []float64
+	cb := train.CallbackFuncs{BatchEnd: func(p *train.Progress) error {
+		losses = append(losses, p.Loss)
+		if len(losses) == 1 {
+			warm = time.Now()
+		}
+		return nil
+	}}
+	tr := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}, Callbacks: []train.Callback{cb}}
+	loader := &data.DataLoader{Dataset: trainSet, BatchSize: LeNetBatch, Shuffle: true, Seed: ShuffleSeed}
+	if _, err := tr.Fit(context.Background(), loader, nil, 1); err != nil {
+		return 0, nil, err
+	}
+	return float64(steps*LeNetBatch) / time.Since(warm).Seconds(), losses, nil
 }
 
 // fit trains on shuffled batches with fixed seeds, the training set's

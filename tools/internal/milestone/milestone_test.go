@@ -1,6 +1,7 @@
 package milestone
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,5 +84,42 @@ func TestMilestoneWithoutData(t *testing.T) {
 	_, err := LeNetFashion(Config{FashionDir: filepath.Join(t.TempDir(), "none")})
 	if err == nil || !strings.Contains(err.Error(), "sudo apt-get install dataset-fashion-mnist") {
 		t.Fatalf("error without Fashion-MNIST: %v", err)
+	}
+}
+
+// LeNetSteps is the short measurement set beside the Chromium one: the
+// steps it was asked for plus the warm-up, losses that start near ln 10
+// (ten classes, small initial weights) and fall, a positive rate, and a
+// projection that is epochs × images ÷ rate.
+func TestLeNetSteps(t *testing.T) {
+	if _, err := os.Stat(data.FashionMNISTDir); err != nil {
+		t.Skipf("%s", data.FashionMNISTHint)
+	}
+	if _, err := LeNetSteps(Config{FashionDir: data.FashionMNISTDir}, 0); err == nil || !strings.Contains(err.Error(), "steps must be positive") {
+		t.Errorf("LeNetSteps(0 steps): error %v, want one saying steps must be positive", err)
+	}
+	r, err := LeNetSteps(Config{FashionDir: data.FashionMNISTDir}, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("natively, %s", r)
+	if len(r.StepLoss) != 13 || r.Steps != 12 || r.Batch != LeNetBatch {
+		t.Fatalf("%d step losses for %d steps of %d, want 13 (12 and the warm-up) of %d", len(r.StepLoss), r.Steps, r.Batch, LeNetBatch)
+	}
+	if first := r.StepLoss[0]; first < 2.0 || first > 2.6 {
+		t.Errorf("the first step's loss %.4f, want near ln 10 = 2.30", first)
+	}
+	if last := r.StepLoss[12]; last >= r.StepLoss[0] {
+		t.Errorf("the loss went from %.4f to %.4f in 13 steps, want it to fall", r.StepLoss[0], last)
+	}
+	if r.SamplesPerSec <= 0 {
+		t.Fatalf("rate %v", r.SamplesPerSec)
+	}
+	want := float64(LeNetEpochs*LeNetTrainN) / r.SamplesPerSec
+	if got := r.Projected(LeNetEpochs, LeNetTrainN).Seconds(); math.Abs(got-want) > 1e-6*want {
+		t.Errorf("projected %.3f s, want %.3f s", got, want)
+	}
+	if (StepsRate{}).Projected(10, 100) != 0 {
+		t.Errorf("a zero rate projects a non-zero time")
 	}
 }
