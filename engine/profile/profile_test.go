@@ -3,7 +3,8 @@ package profile
 import (
 	"encoding/json"
 	"errors"
-	"runtime/debug"
+	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -108,8 +109,9 @@ func TestConvCountsByModule(t *testing.T) {
 	if m := mods["Sequential"]; m.FLOPs != 999+27 || m.Params != 228 || m.Depth != 0 {
 		t.Errorf("Sequential: %d FLOPs, %d param bytes, depth %d; want 1026 (ReLU included), 228, 0", m.FLOPs, m.Params, m.Depth)
 	}
-	if m := mods["1 (ReLU)"]; m.FLOPs != 27 || m.Activations != 27*4 {
-		t.Errorf("1 (ReLU): %d FLOPs, %d activation bytes; want 27, 108", m.FLOPs, m.Activations)
+	// No backward ran, so nothing was kept for one.
+	if m := mods["1 (ReLU)"]; m.FLOPs != 27 || m.Activations != 0 {
+		t.Errorf("1 (ReLU): %d FLOPs, %d activation bytes; want 27, 0", m.FLOPs, m.Activations)
 	}
 }
 
@@ -254,18 +256,112 @@ func TestTraceJSON(t *testing.T) {
 	}
 }
 
-func TestPeakMemory(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(-1)) // nothing is freed during the test
-	r := must(Run(func() error {
-		a := must(tensor.Zeros(100))  // 400 bytes
-		b := a.AddScalar(1)           // a 4-byte scalar (not followed) and 400 bytes
-		c := must(b.Reshape(10, 10))  // a view: no storage
-		_ = must(tensor.Zeros(25, 4)) // 400 bytes more
-		_ = c
-		return nil
+// mlpMemoryStep profiles one SGD step of Linear(3, 5) → ReLU →
+// Linear(5, 2) on a batch of 4, with the loss out.SumAll(), calling the
+// garbage collector between the phases when gc is set.
+func mlpMemoryStep(t *testing.T, gc bool) *Report {
+	t.Helper()
+	tensor.ManualSeed(1)
+	model := nn.NewSequential(must(nn.NewLinear(3, 5, true)), nn.NewReLU(), must(nn.NewLinear(5, 2, true)))
+	x := must(tensor.Randn(4, 3))
+	opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.1}))
+	collect := func() {
+		if gc {
+			runtime.GC()
+		}
+	}
+	return must(Run(func() error {
+		out, err := nn.Call(model, x)
+		if err != nil {
+			return err
+		}
+		collect()
+		l := out.SumAll()
+		collect()
+		if err := l.Backward(); err != nil {
+			return err
+		}
+		collect()
+		return Phase(PhaseOptimizer, opt.Step)
 	}))
-	if r.Allocs != 4 || r.AllocBytes != 1204 || r.PeakBytes != 1200 {
-		t.Errorf("%d allocations, %d bytes, peak %d; want 4, 1204, 1200", r.Allocs, r.AllocBytes, r.PeakBytes)
+}
+
+func TestMemoryLiveness(t *testing.T) {
+	r := mlpMemoryStep(t, false)
+	// Live bytes at the first event of each name (views share their
+	// input's storage and make no buffer):
+	//   - matmul of layer 0: its output h [4, 5], 80 B (x and the weights
+	//     were made before the profile: not counted);
+	//   - add: h + bias, 80 B more; relu: its output r, 80 B, while h dies
+	//     after the add (add's backward needs nothing): 160;
+	//   - relu's output stays live until reluBackward (relu saves it) and
+	//     until layer 2's matmulBackward (matmul saves its inputs);
+	//   - sum (the loss): r 80 + layer 2's output 32 + the loss 4 = 116;
+	//   - reluBackward, the peak: r 80 + the gradient flowing in 80 + its
+	//     gradient 80 + the gradients of layer 2's weight 40 and bias 8;
+	//   - update_: only the parameters' gradients, 60+20+40+8 = 128 B,
+	//     as many bytes as the parameters.
+	want := map[string][2]int64{ // live, of which gradients
+		"matmul": {80, 0}, "add": {160, 0}, "relu": {160, 0}, "sum": {116, 0},
+		"sumBackward": {84, 0}, "reluBackward": {288, 48}, "update_": {128, 128},
+	}
+	seen := map[string]bool{}
+	for _, e := range r.Events {
+		if w, ok := want[e.Name]; ok && !seen[e.Name] {
+			seen[e.Name] = true
+			if e.LiveBytes != w[0] || e.GradBytes != w[1] {
+				t.Errorf("%s: %d B live, %d B of gradients; want %d, %d", e.Name, e.LiveBytes, e.GradBytes, w[0], w[1])
+			}
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("events seen %v, want all of %v", seen, want)
+	}
+	if r.PeakBytes != 288 {
+		t.Errorf("peak %d B, want 288 (at reluBackward)", r.PeakBytes)
+	}
+	mods := map[string]ModuleStats{}
+	for _, m := range r.ByModule() {
+		mods[m.Label] = m
+	}
+	// Only relu's output is kept for backward; layer 0's matmul saves x,
+	// made before the profile, and layer 2's saves relu's output.
+	for label, w := range map[string][2]int64{"0 (Linear)": {0, 160}, "1 (ReLU)": {80, 160}, "2 (Linear)": {0, 144}, "Sequential": {80, 160}} {
+		if m := mods[label]; m.Activations != w[0] || m.Peak != w[1] {
+			t.Errorf("%s: %d B of activations, peak %d B; want %d, %d", label, m.Activations, m.Peak, w[0], w[1])
+		}
+	}
+	if r.Allocs != 14 || r.AllocBytes != 632 {
+		t.Errorf("%d allocations of %d B; want 14 of 632", r.Allocs, r.AllocBytes)
+	}
+}
+
+// TestMemoryIgnoresGC checks that the memory figures come from the ops
+// alone: collecting garbage in the middle of the step changes nothing.
+func TestMemoryIgnoresGC(t *testing.T) {
+	type figures struct {
+		live, grads []int64
+		peak        int64
+		modules     []string
+	}
+	get := func(gc bool) figures {
+		r := mlpMemoryStep(t, gc)
+		var f figures
+		for _, e := range r.Events {
+			f.live, f.grads = append(f.live, e.LiveBytes), append(f.grads, e.GradBytes)
+		}
+		for _, m := range r.ByModule() {
+			f.modules = append(f.modules, fmt.Sprint(m.Label, m.Activations, m.Peak))
+		}
+		f.peak = r.PeakBytes
+		return f
+	}
+	first := get(false)
+	for i := range 3 {
+		got := get(true)
+		if !slices.Equal(got.live, first.live) || !slices.Equal(got.grads, first.grads) || got.peak != first.peak || !slices.Equal(got.modules, first.modules) {
+			t.Fatalf("run %d with runtime.GC between the phases differs:\n%+v\nwant\n%+v", i, got, first)
+		}
 	}
 }
 

@@ -39,9 +39,15 @@ type Event struct {
 	// Allocs and AllocBytes count the tensor storages made by the event.
 	Allocs     int
 	AllocBytes int64
-	// LiveBytes is the tensor memory still in use (allocated during the
-	// profile and not yet freed by the garbage collector) when it ended.
-	LiveBytes int64
+	// LiveBytes is the tensor memory live while the event ran, from the
+	// liveness analysis described in memory.go: the tensors made during
+	// the profile that some event at or after this one still uses, and
+	// the parameters' gradients. GradBytes is the gradients' part.
+	LiveBytes, GradBytes int64
+	// SavedBytes is the bytes of the tensors a forward op made that stay
+	// live until the backward pass (saved for backward, or the input of an
+	// op that saved it): its activation memory.
+	SavedBytes int64
 }
 
 // Intensity is the arithmetic intensity: FLOPs per byte moved.
@@ -58,7 +64,8 @@ type Module struct {
 	Params int64
 	// ForwardCalls counts its forward calls.
 	ForwardCalls int
-	// Peak is the highest live tensor memory while its forward ran.
+	// Peak is the highest live tensor memory (LiveBytes) while its forward
+	// ops ran.
 	Peak   int64
 	parent int
 }
@@ -71,8 +78,9 @@ type Report struct {
 	Modules []Module
 	// Wall is the time the profiled function took.
 	Wall time.Duration
-	// PeakBytes is the highest live tensor memory, counting the storages
-	// allocated during the profile; AllocBytes and Allocs total them.
+	// PeakBytes is the highest live tensor memory (Event.LiveBytes);
+	// AllocBytes and Allocs total the storages allocated during the
+	// profile.
 	PeakBytes  int64
 	AllocBytes int64
 	Allocs     int
@@ -82,13 +90,27 @@ type Report struct {
 
 // report freezes the profiler's records.
 func (p *profiler) report(wall time.Duration) *Report {
-	r := &Report{Events: p.events, Wall: wall, PeakBytes: p.peak, AllocBytes: p.totalAlloc, Allocs: p.numAlloc, spans: p.spans}
+	r := &Report{Events: p.events, Wall: wall, AllocBytes: p.totalAlloc, Allocs: p.numAlloc, spans: p.spans}
 	for _, m := range p.modules {
-		r.Modules = append(r.Modules, Module{Label: m.label, Path: m.path, Type: m.typ, Depth: m.depth, Params: m.params, ForwardCalls: m.calls, Peak: m.peak, parent: m.parent})
+		r.Modules = append(r.Modules, Module{Label: m.label, Path: m.path, Type: m.typ, Depth: m.depth, Params: m.params, ForwardCalls: m.calls, parent: m.parent})
+	}
+	live, grads, peak := liveness(p.bufs, p.events)
+	r.PeakBytes = peak
+	for _, b := range p.bufs {
+		if b.birth >= 0 && !b.grad && r.Events[b.birth].Phase == PhaseForward && r.Events[b.last].Phase == PhaseBackward {
+			r.Events[b.birth].SavedBytes += b.bytes
+		}
 	}
 	for i := range r.Events {
-		if m := r.Events[i].module; m >= 0 {
-			r.Events[i].Module = r.Modules[m].Label
+		e := &r.Events[i]
+		e.LiveBytes, e.GradBytes = live[i], grads[i]
+		for m := e.module; m >= 0; m = r.Modules[m].parent {
+			if e.Phase == PhaseForward {
+				r.Modules[m].Peak = max(r.Modules[m].Peak, e.LiveBytes)
+			}
+		}
+		if e.module >= 0 {
+			e.Module = r.Modules[e.module].Label
 		}
 	}
 	return r
@@ -171,8 +193,9 @@ func (r *Report) ByOp() []OpStats {
 type ModuleStats struct {
 	Module
 	Stats
-	// Activations is the bytes allocated by its forward ops: the outputs
-	// and intermediate tensors, most of which backward keeps alive.
+	// Activations is the bytes of the tensors its forward ops made that
+	// stay live until the backward pass (Event.SavedBytes), summed over
+	// its forward calls.
 	Activations int64
 }
 
@@ -194,7 +217,7 @@ func (r *Report) ByModule() []ModuleStats {
 		for m := e.module; m >= 0; m = r.Modules[m].parent {
 			rows[m].add(e)
 			if e.Phase == PhaseForward {
-				rows[m].Activations += e.AllocBytes
+				rows[m].Activations += e.SavedBytes
 			}
 		}
 	}
