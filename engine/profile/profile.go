@@ -225,7 +225,9 @@ func (p *profiler) Op(name string, inputs []*tensor.Tensor, out *tensor.Tensor) 
 	end := p.now()
 	shapes := make([][]int, len(inputs))
 	for i, in := range inputs {
-		shapes[i] = in.Shape()
+		// A 0-d tensor's shape is nil; keep it an empty (not a missing)
+		// shape, [] in the trace.
+		shapes[i] = append([]int{}, in.Shape()...)
 	}
 	flops, read, write := forwardCost(name, inputs, out)
 	start := p.last

@@ -353,6 +353,7 @@ func TestMemoryIgnoresGC(t *testing.T) {
 		for _, m := range r.ByModule() {
 			f.modules = append(f.modules, fmt.Sprint(m.Label, m.Activations, m.Peak))
 		}
+		slices.Sort(f.modules) // rows are sorted by time, which varies
 		f.peak = r.PeakBytes
 		return f
 	}
@@ -421,5 +422,62 @@ func TestCharts(t *testing.T) {
 	c := MeasureCeilings()
 	if c.GFLOPS <= 0 || c.GBs <= 0 || c.Kernel == "" {
 		t.Errorf("ceilings %+v", c)
+	}
+}
+
+// TestTraceScalarShapes checks that a 0-d input's shape is [] in the
+// trace, not null.
+func TestTraceScalarShapes(t *testing.T) {
+	a, b := tensor.Scalar(2), tensor.Scalar(3)
+	r := must(Run(func() error { _, err := a.Mul(b); return err }))
+	var trace struct {
+		TraceEvents []struct {
+			Name string `json:"name"`
+			Args struct {
+				Shapes json.RawMessage `json:"input shapes"`
+			} `json:"args"`
+		} `json:"traceEvents"`
+	}
+	must(0, json.Unmarshal(must(r.TraceJSON()), &trace))
+	found := false
+	for _, e := range trace.TraceEvents {
+		if e.Name == "mul" {
+			found = true
+			if got := string(e.Args.Shapes); got != "[[],[]]" {
+				t.Errorf("mul of two scalars: input shapes %s, want [[],[]]", got)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no mul event in the trace: %v", names(r))
+	}
+}
+
+// TestOpTableOptimizerColumn checks that an optimizer's ops have their
+// time in an Optimizer column, and that ops of other phases get an Other
+// column.
+func TestOpTableOptimizerColumn(t *testing.T) {
+	r := trainStep(t)
+	ops := map[string]OpStats{}
+	for _, o := range r.ByOp() {
+		ops[o.Name] = o
+	}
+	u := ops["update_"]
+	if u.Optimizer != u.Time || u.Forward != 0 || u.Backward != 0 || u.Optimizer <= 0 {
+		t.Errorf("update_: forward %v, backward %v, optimizer %v of %v; want all of it in optimizer", u.Forward, u.Backward, u.Optimizer, u.Time)
+	}
+	tt := r.opTable(0)
+	if want := []string{"Name", "Calls", "Total", "%", "Avg", "Forward", "Backward", "Optimizer", "FLOPs", "GFLOP/s", "FLOP/B", "Allocated"}; !slices.Equal(tt.head, want) {
+		t.Errorf("table head %v, want %v", tt.head, want)
+	}
+	for _, row := range tt.rows {
+		if row[0] == "update_" && (row[7] != fmtDur(u.Optimizer) || row[5] != "0" || row[6] != "0") {
+			t.Errorf("update_ row %q: want forward 0, backward 0, optimizer %s", row, fmtDur(u.Optimizer))
+		}
+	}
+	x := must(tensor.Ones(3))
+	custom := must(Run(func() error { return Phase("eval", func() error { x.Exp(); return nil }) }))
+	if head := custom.opTable(0).head; !slices.Contains(head, "Other") {
+		t.Errorf("a table with an eval phase has no Other column: %v", head)
 	}
 }

@@ -124,9 +124,10 @@ type Stats struct {
 	Bytes    int64 // read + written
 	Allocs   int
 	AllocB   int64
-	Forward  time.Duration // time in PhaseForward
-	Backward time.Duration // time in PhaseBackward
-	Other    time.Duration // time in any other phase (optimizer, …)
+	Forward   time.Duration // time in PhaseForward
+	Backward  time.Duration // time in PhaseBackward
+	Optimizer time.Duration // time in PhaseOptimizer
+	Other     time.Duration // time in any other phase (named by Phase)
 }
 
 func (s *Stats) add(e Event) {
@@ -141,6 +142,8 @@ func (s *Stats) add(e Event) {
 		s.Forward += e.Duration
 	case PhaseBackward:
 		s.Backward += e.Duration
+	case PhaseOptimizer:
+		s.Optimizer += e.Duration
 	default:
 		s.Other += e.Duration
 	}
@@ -283,17 +286,26 @@ func (r *Report) Table(limit int) string {
 	return r.opTable(limit).String() + r.footer()
 }
 
-// opTable holds the rows of Table.
+// opTable holds the rows of Table. The time is split by phase: forward,
+// backward, optimizer, and "Other" when ops ran in phases of other names.
 func (r *Report) opTable(limit int) *textTable {
 	ops := r.ByOp()
 	if limit > 0 && len(ops) > limit {
 		ops = ops[:limit]
 	}
 	total := r.Total()
-	t := newTextTable("Name", "Calls", "Total", "%", "Avg", "Forward", "Backward", "FLOPs", "GFLOP/s", "FLOP/B", "Allocated")
+	head := []string{"Name", "Calls", "Total", "%", "Avg", "Forward", "Backward", "Optimizer"}
+	if total.Other > 0 {
+		head = append(head, "Other")
+	}
+	t := newTextTable(append(head, "FLOPs", "GFLOP/s", "FLOP/B", "Allocated")...)
 	for _, o := range ops {
-		t.row(o.Name, fmt.Sprint(o.Calls), fmtDur(o.Time), fmtPct(o.Time, total.Time), fmtDur(o.Time/time.Duration(o.Calls)),
-			fmtDur(o.Forward), fmtDur(o.Backward), fmtCount(o.FLOPs), fmtRate(o.Stats), fmtIntensity(o.Stats), fmtBytes(o.AllocB))
+		cells := []string{o.Name, fmt.Sprint(o.Calls), fmtDur(o.Time), fmtPct(o.Time, total.Time), fmtDur(o.Time / time.Duration(o.Calls)),
+			fmtDur(o.Forward), fmtDur(o.Backward), fmtDur(o.Optimizer)}
+		if total.Other > 0 {
+			cells = append(cells, fmtDur(o.Other))
+		}
+		t.row(append(cells, fmtCount(o.FLOPs), fmtRate(o.Stats), fmtIntensity(o.Stats), fmtBytes(o.AllocB))...)
 	}
 	return t
 }
