@@ -118,12 +118,12 @@ func (p *profiler) report(wall time.Duration) *Report {
 
 // Stats aggregates events.
 type Stats struct {
-	Calls    int
-	Time     time.Duration
-	FLOPs    int64
-	Bytes    int64 // read + written
-	Allocs   int
-	AllocB   int64
+	Calls     int
+	Time      time.Duration
+	FLOPs     int64
+	Bytes     int64 // read + written
+	Allocs    int
+	AllocB    int64
 	Forward   time.Duration // time in PhaseForward
 	Backward  time.Duration // time in PhaseBackward
 	Optimizer time.Duration // time in PhaseOptimizer
