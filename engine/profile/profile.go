@@ -3,7 +3,6 @@ package profile
 import (
 	"errors"
 	"time"
-	"weak"
 
 	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
@@ -55,7 +54,7 @@ func Start() (*Session, error) {
 	if active != nil {
 		return nil, ErrActive
 	}
-	p := &profiler{t0: time.Now(), modIndex: map[*nn.ModuleBase]int{}, bufOf: map[weak.Pointer[tensor.Tensor]]int{}}
+	p := &profiler{t0: time.Now(), modIndex: map[*nn.ModuleBase]int{}, bufOf: map[*tensor.Tensor]int{}}
 	active = p
 	return &Session{p: p, prevT: tensor.SetObserver(p), prevN: nn.SetCallObserver(p)}, nil
 }
@@ -68,6 +67,7 @@ func (s *Session) Stop() *Report {
 		nn.SetCallObserver(s.prevN)
 		active = nil
 		s.report = s.p.report(time.Since(s.p.t0))
+		s.p.forgetTensors()
 	}
 	return s.report
 }
@@ -129,7 +129,7 @@ type profiler struct {
 	// while profiling, the tensors on each, and those made since the last
 	// event, which the next event made.
 	bufs    []buffer
-	bufOf   map[weak.Pointer[tensor.Tensor]]int
+	bufOf   map[*tensor.Tensor]int
 	pending []int
 }
 

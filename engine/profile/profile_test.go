@@ -481,3 +481,21 @@ func TestOpTableOptimizerColumn(t *testing.T) {
 		t.Errorf("a table with an eval phase has no Other column: %v", head)
 	}
 }
+
+func TestQuantile(t *testing.T) {
+	for _, c := range []struct {
+		xs   []float64
+		q    float64
+		want float64
+	}{
+		{[]float64{3, 1, 2}, 0.5, 2},
+		{[]float64{4, 1, 3, 2}, 0.5, 2.5},
+		{[]float64{1, 2, 3, 4, 5}, 0.25, 2},
+		{[]float64{1, 2, 3, 4, 5}, 1, 5},
+		{[]float64{7}, 0.75, 7},
+	} {
+		if got := quantile(c.xs, c.q); got != c.want {
+			t.Errorf("quantile(%v, %v) = %v, want %v", c.xs, c.q, got, c.want)
+		}
+	}
+}
