@@ -37,7 +37,7 @@ func tinyProfile(t *testing.T, model, out string, extra ...string) string {
 // file of the run folder.
 func TestProfileRunFolder(t *testing.T) {
 	tests := []struct {
-		model  string
+		model      string
 		layers     []string // module labels report.txt must name
 		firstParam string   // the parameter of the weights chart
 	}{
