@@ -336,6 +336,31 @@ func TestMemoryLiveness(t *testing.T) {
 	}
 }
 
+// TestActivationsPerCall: over three steps a layer's activations are
+// still those of one forward call, like its peak.
+func TestActivationsPerCall(t *testing.T) {
+	tensor.ManualSeed(1)
+	model := nn.NewSequential(must(nn.NewLinear(3, 5, true)), nn.NewReLU(), must(nn.NewLinear(5, 2, true)))
+	x := must(tensor.Randn(4, 3))
+	r := must(Run(func() error {
+		for range 3 {
+			out, err := nn.Call(model, x)
+			if err != nil {
+				return err
+			}
+			if err := out.SumAll().Backward(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	for _, m := range r.ByModule() {
+		if m.Label == "1 (ReLU)" && (m.ForwardCalls != 3 || m.Activations != 80) {
+			t.Errorf("1 (ReLU): %d calls, %d B of activations; want 3 calls of 80 B each", m.ForwardCalls, m.Activations)
+		}
+	}
+}
+
 // TestMemoryIgnoresGC checks that the memory figures come from the ops
 // alone: collecting garbage in the middle of the step changes nothing.
 func TestMemoryIgnoresGC(t *testing.T) {

@@ -197,8 +197,9 @@ type ModuleStats struct {
 	Module
 	Stats
 	// Activations is the bytes of the tensors its forward ops made that
-	// stay live until the backward pass (Event.SavedBytes), summed over
-	// its forward calls.
+	// stay live until the backward pass (Event.SavedBytes), per forward
+	// call (the mean over its calls, so that a profile of several steps
+	// reads like one step, as Peak does).
 	Activations int64
 }
 
@@ -222,6 +223,11 @@ func (r *Report) ByModule() []ModuleStats {
 			if e.Phase == PhaseForward {
 				rows[m].Activations += e.SavedBytes
 			}
+		}
+	}
+	for i := range rows {
+		if rows[i].ForwardCalls > 1 {
+			rows[i].Activations /= int64(rows[i].ForwardCalls)
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b ModuleStats) int { return cmp.Compare(b.Time, a.Time) })
@@ -311,8 +317,9 @@ func (r *Report) opTable(limit int) *textTable {
 }
 
 // ModuleTable formats the modules, each including its children, the most
-// time first, with their memory: parameters, activations (bytes allocated
-// by the forward ops) and the peak of live tensor memory during forward.
+// time first, with their memory: parameters, activations (bytes their
+// forward ops keep for backward, per call) and the peak of live tensor
+// memory during forward.
 func (r *Report) ModuleTable() string {
 	return r.moduleTable().String() + r.footer()
 }
