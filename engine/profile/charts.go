@@ -196,9 +196,9 @@ func (r *Report) MemoryChart() plot.Line {
 }
 
 // LayersChart is a grouped bar chart of the memory of each layer (the
-// modules without children): its parameters, its activations per call (bytes its
-// forward ops made that stay live until backward) and the peak of live
-// tensor memory while its forward ran.
+// modules without children): its parameters, its activations per call
+// (bytes its forward ops made that stay live until backward) and the peak
+// of live tensor memory while its forward ran.
 func (r *Report) LayersChart() (plot.Bar, error) {
 	parent := map[int]bool{}
 	for _, m := range r.Modules {
