@@ -235,8 +235,11 @@ func TestProfileNotebook(t *testing.T) {
 	tables := eval[int](t, ctx, `document.querySelectorAll(".cell .tt-profile-table").length`)
 	downloads := eval[int](t, ctx, `document.querySelectorAll(".cell button[data-download]").length`)
 	fmt.Printf("notebook 09: %d cells, %d charts, %d profile tables, %d downloads (checked in %v)\n", n, charts, tables, downloads, time.Since(start).Round(time.Millisecond))
-	if charts < 6 || tables < 4 || downloads < 1 {
-		t.Errorf("notebook 09 shows %d charts, %d tables, %d downloads; want at least 6, 4, 1", charts, tables, downloads)
+	if charts < 10 || tables < 4 || downloads < 1 {
+		t.Errorf("notebook 09 shows %d charts, %d tables, %d downloads; want at least 10, 4, 1", charts, tables, downloads)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('.cell svg.tt-chart[data-chart="timeline"]').length`); n != 2 {
+		t.Errorf("notebook 09 shows %d timelines, want 2 (the report's and tt.plot.timeline's)", n)
 	}
 }
 
