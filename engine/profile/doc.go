@@ -23,8 +23,10 @@
 // (graph or no graph), and where Backward runs each node. Package nn
 // reports each module's forward through nn.Call (nn.CallObserver), which
 // gives every op its module path, such as "features.0 (Conv2d)". With no
-// profile running, those hooks are a nil check each: BenchmarkTrainStep
-// shows no difference from the engine without them.
+// profile running, those hooks are a nil check each: BenchmarkHooksOff
+// measures them at about 3 ns, 1% of the cheapest op (a one-element Add)
+// and far less of a real one; BenchmarkProfilerOverhead measures what
+// profiling a training step costs (bench_test.go).
 //
 // # What the numbers mean
 //
