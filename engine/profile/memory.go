@@ -55,6 +55,8 @@ type saved struct {
 // engine/tensor save it (their record calls and the saveX/saveY flags of
 // the elementwise ops). An op missing here is taken to read all its inputs
 // and its output, which can only overstate the memory.
+// TestSavedByMatchesEngine checks the elementwise ops and matmul against
+// the engine's own checks of saved tensors.
 var savedBy = map[string]saved{
 	// Backward needs only shapes: nothing is kept.
 	"add": {}, "sub": {}, "neg": {}, "sum": {}, "cat": {}, "pad": {}, "clone": {}, "unfold": {},
