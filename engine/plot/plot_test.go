@@ -321,3 +321,57 @@ func TestRooflineLabelsStayInside(t *testing.T) {
 		}
 	}
 }
+
+// TestRooflineLabelsByTheirDots: in crowded rooflines every label is
+// nearer to its own dot than to any other (so a reader pairs them right),
+// or is joined to its dot by a leader line that ends on the label.
+func TestRooflineLabelsByTheirDots(t *testing.T) {
+	crowds := map[string][]RooflinePoint{
+		// A LeNet profile's ops: conv2dBackward used to sit by matmul.
+		"lenet": {{"conv2d", 21.6, 0.65}, {"conv2dBackward", 31.3, 13.3}, {"maxPool2dBackward", 0.1, 0.1}, {"matmul", 11.1, 7.9},
+			{"reluBackward", 0.17, 1.06}, {"maxPool2d", 0.2, 0.64}, {"matmulBackward", 11.5, 26.8}, {"relu", 0.12, 0.92},
+			{"subBackward", 0.125, 0.9}, {"add", 0.12, 0.3}, {"sum", 0.24, 0.3}, {"exp", 0.125, 0.02}, {"max", 0.22, 0.026}},
+		"cluster": {{"a", 1, 1}, {"bb", 1.1, 1.05}, {"ccc", 0.95, 1.1}, {"dddd", 1.05, 0.9}, {"eeeee", 1, 1.2}, {"ffffff", 0.9, 0.95}},
+	}
+	point := regexp.MustCompile(`(?s)<g class="tt-point" data-series="[^"]*" data-index="(\d+)"[^>]*><circle cx="([0-9.]+)" cy="([0-9.]+)".*?(<line x1="[0-9.]+" y1="[0-9.]+" x2="([0-9.]+)" y2="([0-9.]+)"[^>]*data-leader[^>]*/>\n)?<text x="([0-9.]+)" y="([0-9.]+)"( text-anchor="(end|middle)")?[^>]*>([^<]*)</text>`)
+	for name, pts := range crowds {
+		svg, err := Roofline{PeakGFLOPS: 140, BandwidthGBs: 28, Points: pts}.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms := point.FindAllStringSubmatch(svg, -1)
+		if len(ms) != len(pts) {
+			t.Fatalf("%s: found %d labelled points, want %d", name, len(ms), len(pts))
+		}
+		f := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+		dots := make([][2]float64, len(ms))
+		for i, m := range ms {
+			dots[i] = [2]float64{f(m[2]), f(m[3])}
+		}
+		leaders := 0
+		for i, m := range ms {
+			x, y, w := f(m[7]), f(m[8]), textWidth(m[11], fontSize)
+			switch m[10] {
+			case "end":
+				x -= w
+			case "middle":
+				x -= w / 2
+			}
+			b := box{x, y - 12, x + w, y + 2}
+			if m[4] != "" {
+				leaders++
+				if d := boxDistance(b, f(m[5]), f(m[6])); d > 0.5 {
+					t.Errorf("%s: the leader of %q ends %.1f px from its label", name, m[11], d)
+				}
+				continue
+			}
+			own := boxDistance(b, dots[i][0], dots[i][1])
+			for j, d := range dots {
+				if j != i && d != dots[i] && boxDistance(b, d[0], d[1]) < own {
+					t.Errorf("%s: label %q is nearer to the dot of %q (%.1f px) than to its own (%.1f px)", name, m[11], ms[j][11], boxDistance(b, d[0], d[1]), own)
+				}
+			}
+		}
+		t.Logf("%s: %d leader lines", name, leaders)
+	}
+}

@@ -120,41 +120,10 @@ func (r Roofline) SVG() (string, error) {
 	c.text(lx, ly-6, "middle", "tt-fg", bwLabel,
 		` transform="rotate(`+num(angle*180/math.Pi)+" "+num(lx)+" "+num(ly)+`)"`)
 	c.text(rx+4, f.bottom-6, "start", "tt-mu", ridgeLabel, "")
+	inside := func(b box) bool { return b.x0 >= f.left && b.x1 <= f.right && b.y0 >= f.top && b.y1 <= f.bottom }
 	for i, p := range r.Points {
 		px, py := pos[i][0], pos[i][1]
-		tw := textWidth(p.Name, fontSize)
-		type cand struct {
-			x, y   float64
-			anchor string
-			b      box
-		}
-		cands := []cand{
-			{px + 7, py + 4, "start", box{px + 7, py - 8, px + 7 + tw, py + 6}},
-			{px - 7, py + 4, "end", box{px - 7 - tw, py - 8, px - 7, py + 6}},
-			{px, py - 9, "middle", box{px - tw/2, py - 21, px + tw/2, py - 7}},
-			{px, py + 18, "middle", box{px - tw/2, py + 6, px + tw/2, py + 20}},
-			// Beside and a line up or down: for points close together.
-			{px - 7, py - 10, "end", box{px - 7 - tw, py - 22, px - 7, py - 8}},
-			{px - 7, py + 18, "end", box{px - 7 - tw, py + 6, px - 7, py + 20}},
-			{px + 7, py - 10, "start", box{px + 7, py - 22, px + 7 + tw, py - 8}},
-			{px + 7, py + 18, "start", box{px + 7, py + 6, px + 7 + tw, py + 20}},
-		}
-		inside := func(b box) bool { return b.x0 >= f.left && b.x1 <= f.right && b.y0 >= f.top && b.y1 <= f.bottom }
-		// The first place inside the plot that covers nothing; failing
-		// that, the place inside the plot that covers the least (a label
-		// cut off by the edge is worse than one that touches another).
-		best, least := cands[0], math.Inf(1)
-		for _, cd := range cands {
-			if !inside(cd.b) {
-				continue
-			}
-			if covered := overlapArea(cd.b, taken); covered < least {
-				best, least = cd, covered
-				if covered == 0 {
-					break
-				}
-			}
-		}
+		best := placeLabel(i, p.Name, pos, taken, inside)
 		taken = append(taken, best.b)
 		roof := math.Min(r.PeakGFLOPS, r.BandwidthGBs*p.Intensity)
 		bound := "memory-bound"
@@ -169,6 +138,14 @@ func (r Roofline) SVG() (string, error) {
 		c.raw(`<circle cx="`, num(px), `" cy="`, num(py), `" r="4.5"`)
 		c.classFill(seriesClass("f", i))
 		c.raw("><title>", esc(tip), "</title></circle>\n")
+		if best.leader {
+			// A line from the dot's edge to the label's nearest point, so
+			// that a label set apart still says whose it is.
+			lx, ly := nearestPoint(best.b, px, py)
+			if d := math.Hypot(lx-px, ly-py); d > 5.5 { // else it touches the dot
+				c.line(px+(lx-px)*5.5/d, py+(ly-py)*5.5/d, lx, ly, "tt-lm", ` data-leader="true"`)
+			}
+		}
 		c.text(best.x, best.y, best.anchor, "tt-fg", p.Name, "")
 		c.raw("</g>\n")
 	}
@@ -194,6 +171,97 @@ func (r Roofline) SVG() (string, error) {
 	}
 	d.desc = desc.String()
 	return d.String(), nil
+}
+
+// labelPlace is where a point's label goes: its text position and
+// anchor, the box it covers, and whether it needs a leader line to its dot.
+type labelPlace struct {
+	x, y   float64
+	anchor string
+	b      box
+	leader bool
+}
+
+// labelPlaces lists the places for a label of width tw around a dot at
+// (px, py), gap pixels from it, nearest first: right, left, above, below,
+// then the four corners.
+func labelPlaces(px, py, tw, gap float64) []labelPlace {
+	up, down := py-gap-2, py+gap+11 // text baselines above and below
+	return []labelPlace{
+		{px + gap, py + 4, "start", box{px + gap, py - 8, px + gap + tw, py + 6}, false},
+		{px - gap, py + 4, "end", box{px - gap - tw, py - 8, px - gap, py + 6}, false},
+		{px, up, "middle", box{px - tw/2, up - 12, px + tw/2, up + 2}, false},
+		{px, down, "middle", box{px - tw/2, down - 12, px + tw/2, down + 2}, false},
+		{px - gap, up - 1, "end", box{px - gap - tw, up - 13, px - gap, up + 1}, false},
+		{px - gap, down, "end", box{px - gap - tw, down - 12, px - gap, down + 2}, false},
+		{px + gap, up - 1, "start", box{px + gap, up - 13, px + gap + tw, up + 1}, false},
+		{px + gap, down, "start", box{px + gap, down - 12, px + gap + tw, down + 2}, false},
+	}
+}
+
+// placeLabel chooses the place of point i's label, given the dots' pixel
+// positions, the boxes already taken and the plot's bounds:
+//
+//  1. beside its dot, where it covers nothing and every other dot is
+//     clearly farther from it (by 6 px) than its own, so that a reader
+//     pairs it with the right dot;
+//  2. failing that, farther out (3, 6 and 9 times as far) with a leader
+//     line to its dot, where it covers nothing;
+//  3. failing that, of all those places the one that covers the least,
+//     with a leader line unless it is beside its dot and owned.
+//
+// A place must lie inside the plot: a label cut off by the edge is worse
+// than one that touches another.
+func placeLabel(i int, name string, pos [][2]float64, taken []box, inside func(box) bool) labelPlace {
+	px, py := pos[i][0], pos[i][1]
+	tw := textWidth(name, fontSize)
+	owned := func(b box) bool {
+		own := boxDistance(b, px, py)
+		for j, q := range pos {
+			if j != i && q != pos[i] && boxDistance(b, q[0], q[1]) < own+6 {
+				return false
+			}
+		}
+		return true
+	}
+	near := labelPlaces(px, py, tw, 7)
+	for _, pl := range near {
+		if inside(pl.b) && overlapArea(pl.b, taken) == 0 && owned(pl.b) {
+			return pl
+		}
+	}
+	var far []labelPlace
+	for _, gap := range []float64{21, 42, 63} {
+		for _, pl := range labelPlaces(px, py, tw, gap) {
+			pl.leader = true
+			if inside(pl.b) && overlapArea(pl.b, taken) == 0 {
+				return pl
+			}
+			far = append(far, pl)
+		}
+	}
+	best, least := near[0], math.Inf(1)
+	for _, pl := range append(near, far...) {
+		if !inside(pl.b) {
+			continue
+		}
+		if covered := overlapArea(pl.b, taken); covered < least {
+			best, least = pl, covered
+		}
+	}
+	best.leader = best.leader || !owned(best.b)
+	return best
+}
+
+// boxDistance is the distance from (x, y) to the nearest point of b.
+func boxDistance(b box, x, y float64) float64 {
+	nx, ny := nearestPoint(b, x, y)
+	return math.Hypot(nx-x, ny-y)
+}
+
+// nearestPoint is the point of b nearest to (x, y).
+func nearestPoint(b box, x, y float64) (float64, float64) {
+	return math.Max(b.x0, math.Min(x, b.x1)), math.Max(b.y0, math.Min(y, b.y1))
 }
 
 // box is the rectangle a label or a point covers, in pixels.

@@ -181,22 +181,24 @@ func (r *Report) RooflineChart(c Ceilings) plot.Roofline {
 	return rf
 }
 
-// MemoryChart is a line chart of the live tensor memory at the end of
-// each event.
+// MemoryChart is a line chart of the live tensor memory while each event
+// ran (see Event.LiveBytes), and of the part held by gradients, against
+// the events in order: the figures do not depend on timing, so neither
+// does the shape of the curve.
 func (r *Report) MemoryChart() plot.Line {
-	s := plot.Series{Name: "live tensors"}
-	s.X, s.Y = append(s.X, 0), append(s.Y, 0)
-	for _, e := range r.Events {
-		s.X = append(s.X, (e.Start + e.Duration).Seconds())
-		s.Y = append(s.Y, float64(e.LiveBytes))
+	live := plot.Series{Name: "live tensors"}
+	grads := plot.Series{Name: "of which gradients"}
+	for i, e := range r.Events {
+		live.X, live.Y = append(live.X, float64(i+1)), append(live.Y, float64(e.LiveBytes))
+		grads.X, grads.Y = append(grads.X, float64(i+1)), append(grads.Y, float64(e.GradBytes))
 	}
-	return plot.Line{Title: "Live tensor memory", XLabel: "time", XUnit: "s", YLabel: "memory", YUnit: "B", Series: []plot.Series{s}}
+	return plot.Line{Title: "Live tensor memory", XLabel: "op (in order)", YLabel: "memory", YUnit: "B", Series: []plot.Series{live, grads}}
 }
 
 // LayersChart is a grouped bar chart of the memory of each layer (the
-// modules without children): its parameters, its activations (bytes
-// allocated by its forward ops) and the peak of live tensor memory while
-// it ran.
+// modules without children): its parameters, its activations per call
+// (bytes its forward ops made that stay live until backward) and the peak
+// of live tensor memory while its forward ran.
 func (r *Report) LayersChart() (plot.Bar, error) {
 	parent := map[int]bool{}
 	for _, m := range r.Modules {

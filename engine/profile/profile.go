@@ -2,8 +2,6 @@ package profile
 
 import (
 	"errors"
-	"runtime"
-	"sync/atomic"
 	"time"
 
 	"tinytorch/engine/nn"
@@ -17,11 +15,6 @@ const (
 	PhaseBackward  = "backward"
 	PhaseOptimizer = "optimizer"
 )
-
-// minTracked is the smallest storage, in bytes, whose lifetime is
-// followed for the live-memory figures. Smaller ones (scalars) may share a
-// memory block with others, so Go cannot say when they die.
-const minTracked = 16
 
 // active is the profiler that is recording, nil when none is; like the
 // engine's other switches it is process-wide.
@@ -61,7 +54,7 @@ func Start() (*Session, error) {
 	if active != nil {
 		return nil, ErrActive
 	}
-	p := &profiler{t0: time.Now(), modIndex: map[*nn.ModuleBase]int{}}
+	p := &profiler{t0: time.Now(), modIndex: map[*nn.ModuleBase]int{}, bufOf: map[*tensor.Tensor]int{}}
 	active = p
 	return &Session{p: p, prevT: tensor.SetObserver(p), prevN: nn.SetCallObserver(p)}, nil
 }
@@ -74,6 +67,7 @@ func (s *Session) Stop() *Report {
 		nn.SetCallObserver(s.prevN)
 		active = nil
 		s.report = s.p.report(time.Since(s.p.t0))
+		s.p.forgetTensors()
 	}
 	return s.report
 }
@@ -103,8 +97,7 @@ func Phase(name string, fn func() error) error {
 }
 
 // profiler is the tensor.Observer and nn.CallObserver that records a
-// profile. It is driven from the engine's one goroutine; only the live
-// byte count is also changed by the garbage collector's cleanups.
+// profile. It is driven from the engine's one goroutine.
 type profiler struct {
 	t0   time.Time
 	last time.Duration // end of the last event: where the next op's time starts
@@ -132,8 +125,12 @@ type profiler struct {
 	totalAlloc int64
 	numAlloc   int
 
-	live atomic.Int64 // bytes of tracked storages not yet collected
-	peak int64
+	// The buffers for the memory figures (memory.go): every storage made
+	// while profiling, the tensors on each, and those made since the last
+	// event, which the next event made.
+	bufs    []buffer
+	bufOf   map[*tensor.Tensor]int
+	pending []int
 }
 
 // nodeRec is the state of the backward node that is running.
@@ -144,6 +141,7 @@ type nodeRec struct {
 	grad   *tensor.Tensor
 	allocs int
 	bytes  int64
+	made   []int // the buffers it made
 }
 
 // opTag is what Op returns for a forward op, so that its backward node
@@ -152,6 +150,7 @@ type opTag struct {
 	p      *profiler
 	module int
 	shapes [][]int
+	saved  []int // the buffers its backward reads
 }
 
 // moduleRec is one module seen by Enter.
@@ -161,7 +160,6 @@ type moduleRec struct {
 	depth            int
 	params           int64
 	calls            int
-	peak             int64 // highest live bytes while its forward ran
 }
 
 // span kinds for the trace: a module's forward, a phase, a backward pass.
@@ -199,43 +197,37 @@ func (p *profiler) module() int {
 	return p.stack[len(p.stack)-1]
 }
 
-// Alloc counts a new storage and follows its lifetime.
-func (p *profiler) Alloc(_ *tensor.Tensor, data []float32) {
+// Alloc counts a new storage and makes it a buffer, born at the event
+// that is running or comes next.
+func (p *profiler) Alloc(t *tensor.Tensor, data []float32) {
 	n := int64(len(data)) * 4
 	p.numAlloc++
 	p.totalAlloc += n
+	b := p.newBuffer(t, n)
 	if p.node != nil {
 		p.node.allocs++
 		p.node.bytes += n
+		p.node.made = append(p.node.made, b)
 	} else {
 		p.allocs++
 		p.allocBytes += n
-	}
-	if n < minTracked {
-		return
-	}
-	live := p.live.Add(n)
-	runtime.AddCleanup(&data[0], p.free, n)
-	if live > p.peak {
-		p.peak = live
-	}
-	if m := p.module(); m >= 0 && live > p.modules[m].peak {
-		p.modules[m].peak = live
+		p.pending = append(p.pending, b)
 	}
 }
 
-// free is the cleanup of a tracked storage; it runs on another goroutine.
-func (p *profiler) free(n int64) { p.live.Add(-n) }
-
 // Op records a forward op (or one run outside any backward node).
 func (p *profiler) Op(name string, inputs []*tensor.Tensor, out *tensor.Tensor) any {
-	if p.node != nil {
-		return nil // part of the running backward node
+	if p.node != nil { // part of the running backward node
+		p.bindView(out, inputs, p.node.made)
+		return nil
 	}
+	p.bindView(out, inputs, p.pending)
 	end := p.now()
 	shapes := make([][]int, len(inputs))
 	for i, in := range inputs {
-		shapes[i] = in.Shape()
+		// A 0-d tensor's shape is nil; keep it an empty (not a missing)
+		// shape, [] in the trace.
+		shapes[i] = append([]int{}, in.Shape()...)
 	}
 	flops, read, write := forwardCost(name, inputs, out)
 	start := p.last
@@ -250,14 +242,23 @@ func (p *profiler) Op(name string, inputs []*tensor.Tensor, out *tensor.Tensor) 
 		Name: name, Op: name, Phase: p.phase(), module: mod, Shapes: shapes,
 		Start: start, Duration: end - start,
 		FLOPs: flops, BytesRead: read, BytesWritten: write,
-		Allocs: p.allocs, AllocBytes: p.allocBytes, LiveBytes: p.live.Load(),
+		Allocs: p.allocs, AllocBytes: p.allocBytes,
 	})
-	p.allocs, p.allocBytes = 0, 0
+	i := len(p.events) - 1
+	p.born(p.pending, i)
+	for _, in := range inputs {
+		p.use(i, p.bufferOf(in))
+	}
+	p.use(i, p.bufferOf(out)) // an in-place op's output is an input too
+	if b := p.bufferOf(out); b >= 0 && name == "accumulateGrad" {
+		p.bufs[b].grad = true // a parameter's gradient from now on
+	}
+	p.allocs, p.allocBytes, p.pending = 0, 0, nil
 	p.last = end
 	if tensor.GradEnabled() {
 		for _, in := range inputs {
 			if in.RequiresGrad() { // the op records a graph node
-				return &opTag{p: p, module: mod, shapes: shapes}
+				return &opTag{p: p, module: mod, shapes: shapes, saved: p.savedFor(name, inputs, out)}
 			}
 		}
 	}
@@ -289,8 +290,9 @@ func (p *profiler) NodeStart(name string, _, grad *tensor.Tensor, tag any) {
 	if t != nil && t.p != p {
 		t = nil // recorded by an earlier profile
 	}
-	p.node = &nodeRec{name: name, start: p.now(), fwd: t, grad: grad, allocs: p.allocs, bytes: p.allocBytes}
-	p.allocs, p.allocBytes = 0, 0
+	p.bindView(grad, nil, p.pending) // the seed of Backward is a detached view
+	p.node = &nodeRec{name: name, start: p.now(), fwd: t, grad: grad, allocs: p.allocs, bytes: p.allocBytes, made: p.pending}
+	p.allocs, p.allocBytes, p.pending = 0, 0, nil
 }
 
 // NodeEnd records the node as one event, named like PyTorch's backward
@@ -312,8 +314,14 @@ func (p *profiler) NodeEnd(name string, out *tensor.Tensor, _ any, grads []*tens
 		Name: name + "Backward", Op: name, Phase: PhaseBackward, module: mod, Shapes: shapes,
 		Start: n.start, Duration: end - n.start,
 		FLOPs: flops, BytesRead: read, BytesWritten: write,
-		Allocs: n.allocs, AllocBytes: n.bytes, LiveBytes: p.live.Load(),
+		Allocs: n.allocs, AllocBytes: n.bytes,
 	})
+	i := len(p.events) - 1
+	p.born(n.made, i)
+	p.use(i, p.bufferOf(n.grad))
+	if n.fwd != nil {
+		p.use(i, n.fwd.saved...)
+	}
 	p.last = end
 }
 
@@ -343,7 +351,7 @@ func (p *profiler) Enter(m nn.Module) {
 	p.last = now
 }
 
-// Exit pops the module, passing its peak on to its parent.
+// Exit pops the module.
 func (p *profiler) Exit(nn.Module) {
 	if len(p.stack) == 0 {
 		return
@@ -353,8 +361,5 @@ func (p *profiler) Exit(nn.Module) {
 	p.stack, p.enters = p.stack[:len(p.stack)-1], p.enters[:len(p.enters)-1]
 	now := p.now()
 	p.last = now
-	if parent := p.module(); parent >= 0 && p.modules[i].peak > p.modules[parent].peak {
-		p.modules[parent].peak = p.modules[i].peak
-	}
 	p.spans = append(p.spans, span{kind: spanModule, name: p.modules[i].label, start: start, end: now, depth: len(p.stack), module: i})
 }

@@ -3,7 +3,8 @@ package profile
 import (
 	"encoding/json"
 	"errors"
-	"runtime/debug"
+	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -108,8 +109,9 @@ func TestConvCountsByModule(t *testing.T) {
 	if m := mods["Sequential"]; m.FLOPs != 999+27 || m.Params != 228 || m.Depth != 0 {
 		t.Errorf("Sequential: %d FLOPs, %d param bytes, depth %d; want 1026 (ReLU included), 228, 0", m.FLOPs, m.Params, m.Depth)
 	}
-	if m := mods["1 (ReLU)"]; m.FLOPs != 27 || m.Activations != 27*4 {
-		t.Errorf("1 (ReLU): %d FLOPs, %d activation bytes; want 27, 108", m.FLOPs, m.Activations)
+	// No backward ran, so nothing was kept for one.
+	if m := mods["1 (ReLU)"]; m.FLOPs != 27 || m.Activations != 0 {
+		t.Errorf("1 (ReLU): %d FLOPs, %d activation bytes; want 27, 0", m.FLOPs, m.Activations)
 	}
 }
 
@@ -254,18 +256,138 @@ func TestTraceJSON(t *testing.T) {
 	}
 }
 
-func TestPeakMemory(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(-1)) // nothing is freed during the test
+// mlpMemoryStep profiles one SGD step of Linear(3, 5) → ReLU →
+// Linear(5, 2) on a batch of 4, with the loss out.SumAll(), calling the
+// garbage collector between the phases when gc is set.
+func mlpMemoryStep(t *testing.T, gc bool) *Report {
+	t.Helper()
+	tensor.ManualSeed(1)
+	model := nn.NewSequential(must(nn.NewLinear(3, 5, true)), nn.NewReLU(), must(nn.NewLinear(5, 2, true)))
+	x := must(tensor.Randn(4, 3))
+	opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.1}))
+	collect := func() {
+		if gc {
+			runtime.GC()
+		}
+	}
+	return must(Run(func() error {
+		out, err := nn.Call(model, x)
+		if err != nil {
+			return err
+		}
+		collect()
+		l := out.SumAll()
+		collect()
+		if err := l.Backward(); err != nil {
+			return err
+		}
+		collect()
+		return Phase(PhaseOptimizer, opt.Step)
+	}))
+}
+
+func TestMemoryLiveness(t *testing.T) {
+	r := mlpMemoryStep(t, false)
+	// Live bytes at the first event of each name (views share their
+	// input's storage and make no buffer):
+	//   - matmul of layer 0: its output h [4, 5], 80 B (x and the weights
+	//     were made before the profile: not counted);
+	//   - add: h + bias, 80 B more; relu: its output r, 80 B, while h dies
+	//     after the add (add's backward needs nothing): 160;
+	//   - relu's output stays live until reluBackward (relu saves it) and
+	//     until layer 2's matmulBackward (matmul saves its inputs);
+	//   - sum (the loss): r 80 + layer 2's output 32 + the loss 4 = 116;
+	//   - reluBackward, the peak: r 80 + the gradient flowing in 80 + its
+	//     gradient 80 + the gradients of layer 2's weight 40 and bias 8;
+	//   - update_: only the parameters' gradients, 60+20+40+8 = 128 B,
+	//     as many bytes as the parameters.
+	want := map[string][2]int64{ // live, of which gradients
+		"matmul": {80, 0}, "add": {160, 0}, "relu": {160, 0}, "sum": {116, 0},
+		"sumBackward": {84, 0}, "reluBackward": {288, 48}, "update_": {128, 128},
+	}
+	seen := map[string]bool{}
+	for _, e := range r.Events {
+		if w, ok := want[e.Name]; ok && !seen[e.Name] {
+			seen[e.Name] = true
+			if e.LiveBytes != w[0] || e.GradBytes != w[1] {
+				t.Errorf("%s: %d B live, %d B of gradients; want %d, %d", e.Name, e.LiveBytes, e.GradBytes, w[0], w[1])
+			}
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("events seen %v, want all of %v", seen, want)
+	}
+	if r.PeakBytes != 288 {
+		t.Errorf("peak %d B, want 288 (at reluBackward)", r.PeakBytes)
+	}
+	mods := map[string]ModuleStats{}
+	for _, m := range r.ByModule() {
+		mods[m.Label] = m
+	}
+	// Only relu's output is kept for backward; layer 0's matmul saves x,
+	// made before the profile, and layer 2's saves relu's output.
+	for label, w := range map[string][2]int64{"0 (Linear)": {0, 160}, "1 (ReLU)": {80, 160}, "2 (Linear)": {0, 144}, "Sequential": {80, 160}} {
+		if m := mods[label]; m.Activations != w[0] || m.Peak != w[1] {
+			t.Errorf("%s: %d B of activations, peak %d B; want %d, %d", label, m.Activations, m.Peak, w[0], w[1])
+		}
+	}
+	if r.Allocs != 14 || r.AllocBytes != 632 {
+		t.Errorf("%d allocations of %d B; want 14 of 632", r.Allocs, r.AllocBytes)
+	}
+}
+
+// TestActivationsPerCall: over three steps a layer's activations are
+// still those of one forward call, like its peak.
+func TestActivationsPerCall(t *testing.T) {
+	tensor.ManualSeed(1)
+	model := nn.NewSequential(must(nn.NewLinear(3, 5, true)), nn.NewReLU(), must(nn.NewLinear(5, 2, true)))
+	x := must(tensor.Randn(4, 3))
 	r := must(Run(func() error {
-		a := must(tensor.Zeros(100))  // 400 bytes
-		b := a.AddScalar(1)           // a 4-byte scalar (not followed) and 400 bytes
-		c := must(b.Reshape(10, 10))  // a view: no storage
-		_ = must(tensor.Zeros(25, 4)) // 400 bytes more
-		_ = c
+		for range 3 {
+			out, err := nn.Call(model, x)
+			if err != nil {
+				return err
+			}
+			if err := out.SumAll().Backward(); err != nil {
+				return err
+			}
+		}
 		return nil
 	}))
-	if r.Allocs != 4 || r.AllocBytes != 1204 || r.PeakBytes != 1200 {
-		t.Errorf("%d allocations, %d bytes, peak %d; want 4, 1204, 1200", r.Allocs, r.AllocBytes, r.PeakBytes)
+	for _, m := range r.ByModule() {
+		if m.Label == "1 (ReLU)" && (m.ForwardCalls != 3 || m.Activations != 80) {
+			t.Errorf("1 (ReLU): %d calls, %d B of activations; want 3 calls of 80 B each", m.ForwardCalls, m.Activations)
+		}
+	}
+}
+
+// TestMemoryIgnoresGC checks that the memory figures come from the ops
+// alone: collecting garbage in the middle of the step changes nothing.
+func TestMemoryIgnoresGC(t *testing.T) {
+	type figures struct {
+		live, grads []int64
+		peak        int64
+		modules     []string
+	}
+	get := func(gc bool) figures {
+		r := mlpMemoryStep(t, gc)
+		var f figures
+		for _, e := range r.Events {
+			f.live, f.grads = append(f.live, e.LiveBytes), append(f.grads, e.GradBytes)
+		}
+		for _, m := range r.ByModule() {
+			f.modules = append(f.modules, fmt.Sprint(m.Label, m.Activations, m.Peak))
+		}
+		slices.Sort(f.modules) // rows are sorted by time, which varies
+		f.peak = r.PeakBytes
+		return f
+	}
+	first := get(false)
+	for i := range 3 {
+		got := get(true)
+		if !slices.Equal(got.live, first.live) || !slices.Equal(got.grads, first.grads) || got.peak != first.peak || !slices.Equal(got.modules, first.modules) {
+			t.Fatalf("run %d with runtime.GC between the phases differs:\n%+v\nwant\n%+v", i, got, first)
+		}
 	}
 }
 
@@ -325,5 +447,80 @@ func TestCharts(t *testing.T) {
 	c := MeasureCeilings()
 	if c.GFLOPS <= 0 || c.GBs <= 0 || c.Kernel == "" {
 		t.Errorf("ceilings %+v", c)
+	}
+}
+
+// TestTraceScalarShapes checks that a 0-d input's shape is [] in the
+// trace, not null.
+func TestTraceScalarShapes(t *testing.T) {
+	a, b := tensor.Scalar(2), tensor.Scalar(3)
+	r := must(Run(func() error { _, err := a.Mul(b); return err }))
+	var trace struct {
+		TraceEvents []struct {
+			Name string `json:"name"`
+			Args struct {
+				Shapes json.RawMessage `json:"input shapes"`
+			} `json:"args"`
+		} `json:"traceEvents"`
+	}
+	must(0, json.Unmarshal(must(r.TraceJSON()), &trace))
+	found := false
+	for _, e := range trace.TraceEvents {
+		if e.Name == "mul" {
+			found = true
+			if got := string(e.Args.Shapes); got != "[[],[]]" {
+				t.Errorf("mul of two scalars: input shapes %s, want [[],[]]", got)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no mul event in the trace: %v", names(r))
+	}
+}
+
+// TestOpTableOptimizerColumn checks that an optimizer's ops have their
+// time in an Optimizer column, and that ops of other phases get an Other
+// column.
+func TestOpTableOptimizerColumn(t *testing.T) {
+	r := trainStep(t)
+	ops := map[string]OpStats{}
+	for _, o := range r.ByOp() {
+		ops[o.Name] = o
+	}
+	u := ops["update_"]
+	if u.Optimizer != u.Time || u.Forward != 0 || u.Backward != 0 || u.Optimizer <= 0 {
+		t.Errorf("update_: forward %v, backward %v, optimizer %v of %v; want all of it in optimizer", u.Forward, u.Backward, u.Optimizer, u.Time)
+	}
+	tt := r.opTable(0)
+	if want := []string{"Name", "Calls", "Total", "%", "Avg", "Forward", "Backward", "Optimizer", "FLOPs", "GFLOP/s", "FLOP/B", "Allocated"}; !slices.Equal(tt.head, want) {
+		t.Errorf("table head %v, want %v", tt.head, want)
+	}
+	for _, row := range tt.rows {
+		if row[0] == "update_" && (row[7] != fmtDur(u.Optimizer) || row[5] != "0" || row[6] != "0") {
+			t.Errorf("update_ row %q: want forward 0, backward 0, optimizer %s", row, fmtDur(u.Optimizer))
+		}
+	}
+	x := must(tensor.Ones(3))
+	custom := must(Run(func() error { return Phase("eval", func() error { x.Exp(); return nil }) }))
+	if head := custom.opTable(0).head; !slices.Contains(head, "Other") {
+		t.Errorf("a table with an eval phase has no Other column: %v", head)
+	}
+}
+
+func TestQuantile(t *testing.T) {
+	for _, c := range []struct {
+		xs   []float64
+		q    float64
+		want float64
+	}{
+		{[]float64{3, 1, 2}, 0.5, 2},
+		{[]float64{4, 1, 3, 2}, 0.5, 2.5},
+		{[]float64{1, 2, 3, 4, 5}, 0.25, 2},
+		{[]float64{1, 2, 3, 4, 5}, 1, 5},
+		{[]float64{7}, 0.75, 7},
+	} {
+		if got := quantile(c.xs, c.q); got != c.want {
+			t.Errorf("quantile(%v, %v) = %v, want %v", c.xs, c.q, got, c.want)
+		}
 	}
 }

@@ -39,9 +39,15 @@ type Event struct {
 	// Allocs and AllocBytes count the tensor storages made by the event.
 	Allocs     int
 	AllocBytes int64
-	// LiveBytes is the tensor memory still in use (allocated during the
-	// profile and not yet freed by the garbage collector) when it ended.
-	LiveBytes int64
+	// LiveBytes is the tensor memory live while the event ran, from the
+	// liveness analysis described in memory.go: the tensors made during
+	// the profile that some event at or after this one still uses, and
+	// the parameters' gradients. GradBytes is the gradients' part.
+	LiveBytes, GradBytes int64
+	// SavedBytes is the bytes of the tensors a forward op made that stay
+	// live until the backward pass (saved for backward, or the input of an
+	// op that saved it): its activation memory.
+	SavedBytes int64
 }
 
 // Intensity is the arithmetic intensity: FLOPs per byte moved.
@@ -58,7 +64,8 @@ type Module struct {
 	Params int64
 	// ForwardCalls counts its forward calls.
 	ForwardCalls int
-	// Peak is the highest live tensor memory while its forward ran.
+	// Peak is the highest live tensor memory (LiveBytes) while its forward
+	// ops ran.
 	Peak   int64
 	parent int
 }
@@ -71,8 +78,9 @@ type Report struct {
 	Modules []Module
 	// Wall is the time the profiled function took.
 	Wall time.Duration
-	// PeakBytes is the highest live tensor memory, counting the storages
-	// allocated during the profile; AllocBytes and Allocs total them.
+	// PeakBytes is the highest live tensor memory (Event.LiveBytes);
+	// AllocBytes and Allocs total the storages allocated during the
+	// profile.
 	PeakBytes  int64
 	AllocBytes int64
 	Allocs     int
@@ -82,13 +90,27 @@ type Report struct {
 
 // report freezes the profiler's records.
 func (p *profiler) report(wall time.Duration) *Report {
-	r := &Report{Events: p.events, Wall: wall, PeakBytes: p.peak, AllocBytes: p.totalAlloc, Allocs: p.numAlloc, spans: p.spans}
+	r := &Report{Events: p.events, Wall: wall, AllocBytes: p.totalAlloc, Allocs: p.numAlloc, spans: p.spans}
 	for _, m := range p.modules {
-		r.Modules = append(r.Modules, Module{Label: m.label, Path: m.path, Type: m.typ, Depth: m.depth, Params: m.params, ForwardCalls: m.calls, Peak: m.peak, parent: m.parent})
+		r.Modules = append(r.Modules, Module{Label: m.label, Path: m.path, Type: m.typ, Depth: m.depth, Params: m.params, ForwardCalls: m.calls, parent: m.parent})
+	}
+	live, grads, peak := liveness(p.bufs, p.events)
+	r.PeakBytes = peak
+	for _, b := range p.bufs {
+		if b.birth >= 0 && !b.grad && r.Events[b.birth].Phase == PhaseForward && r.Events[b.last].Phase == PhaseBackward {
+			r.Events[b.birth].SavedBytes += b.bytes
+		}
 	}
 	for i := range r.Events {
-		if m := r.Events[i].module; m >= 0 {
-			r.Events[i].Module = r.Modules[m].Label
+		e := &r.Events[i]
+		e.LiveBytes, e.GradBytes = live[i], grads[i]
+		for m := e.module; m >= 0; m = r.Modules[m].parent {
+			if e.Phase == PhaseForward {
+				r.Modules[m].Peak = max(r.Modules[m].Peak, e.LiveBytes)
+			}
+		}
+		if e.module >= 0 {
+			e.Module = r.Modules[e.module].Label
 		}
 	}
 	return r
@@ -96,15 +118,16 @@ func (p *profiler) report(wall time.Duration) *Report {
 
 // Stats aggregates events.
 type Stats struct {
-	Calls    int
-	Time     time.Duration
-	FLOPs    int64
-	Bytes    int64 // read + written
-	Allocs   int
-	AllocB   int64
-	Forward  time.Duration // time in PhaseForward
-	Backward time.Duration // time in PhaseBackward
-	Other    time.Duration // time in any other phase (optimizer, …)
+	Calls     int
+	Time      time.Duration
+	FLOPs     int64
+	Bytes     int64 // read + written
+	Allocs    int
+	AllocB    int64
+	Forward   time.Duration // time in PhaseForward
+	Backward  time.Duration // time in PhaseBackward
+	Optimizer time.Duration // time in PhaseOptimizer
+	Other     time.Duration // time in any other phase (named by Phase)
 }
 
 func (s *Stats) add(e Event) {
@@ -119,6 +142,8 @@ func (s *Stats) add(e Event) {
 		s.Forward += e.Duration
 	case PhaseBackward:
 		s.Backward += e.Duration
+	case PhaseOptimizer:
+		s.Optimizer += e.Duration
 	default:
 		s.Other += e.Duration
 	}
@@ -171,8 +196,10 @@ func (r *Report) ByOp() []OpStats {
 type ModuleStats struct {
 	Module
 	Stats
-	// Activations is the bytes allocated by its forward ops: the outputs
-	// and intermediate tensors, most of which backward keeps alive.
+	// Activations is the bytes of the tensors its forward ops made that
+	// stay live until the backward pass (Event.SavedBytes), per forward
+	// call (the mean over its calls, so that a profile of several steps
+	// reads like one step, as Peak does).
 	Activations int64
 }
 
@@ -194,8 +221,13 @@ func (r *Report) ByModule() []ModuleStats {
 		for m := e.module; m >= 0; m = r.Modules[m].parent {
 			rows[m].add(e)
 			if e.Phase == PhaseForward {
-				rows[m].Activations += e.AllocBytes
+				rows[m].Activations += e.SavedBytes
 			}
+		}
+	}
+	for i := range rows {
+		if rows[i].ForwardCalls > 1 {
+			rows[i].Activations /= int64(rows[i].ForwardCalls)
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b ModuleStats) int { return cmp.Compare(b.Time, a.Time) })
@@ -260,24 +292,34 @@ func (r *Report) Table(limit int) string {
 	return r.opTable(limit).String() + r.footer()
 }
 
-// opTable holds the rows of Table.
+// opTable holds the rows of Table. The time is split by phase: forward,
+// backward, optimizer, and "Other" when ops ran in phases of other names.
 func (r *Report) opTable(limit int) *textTable {
 	ops := r.ByOp()
 	if limit > 0 && len(ops) > limit {
 		ops = ops[:limit]
 	}
 	total := r.Total()
-	t := newTextTable("Name", "Calls", "Total", "%", "Avg", "Forward", "Backward", "FLOPs", "GFLOP/s", "FLOP/B", "Allocated")
+	head := []string{"Name", "Calls", "Total", "%", "Avg", "Forward", "Backward", "Optimizer"}
+	if total.Other > 0 {
+		head = append(head, "Other")
+	}
+	t := newTextTable(append(head, "FLOPs", "GFLOP/s", "FLOP/B", "Allocated")...)
 	for _, o := range ops {
-		t.row(o.Name, fmt.Sprint(o.Calls), fmtDur(o.Time), fmtPct(o.Time, total.Time), fmtDur(o.Time/time.Duration(o.Calls)),
-			fmtDur(o.Forward), fmtDur(o.Backward), fmtCount(o.FLOPs), fmtRate(o.Stats), fmtIntensity(o.Stats), fmtBytes(o.AllocB))
+		cells := []string{o.Name, fmt.Sprint(o.Calls), fmtDur(o.Time), fmtPct(o.Time, total.Time), fmtDur(o.Time / time.Duration(o.Calls)),
+			fmtDur(o.Forward), fmtDur(o.Backward), fmtDur(o.Optimizer)}
+		if total.Other > 0 {
+			cells = append(cells, fmtDur(o.Other))
+		}
+		t.row(append(cells, fmtCount(o.FLOPs), fmtRate(o.Stats), fmtIntensity(o.Stats), fmtBytes(o.AllocB))...)
 	}
 	return t
 }
 
 // ModuleTable formats the modules, each including its children, the most
-// time first, with their memory: parameters, activations (bytes allocated
-// by the forward ops) and the peak of live tensor memory during forward.
+// time first, with their memory: parameters, activations (bytes their
+// forward ops keep for backward, per call) and the peak of live tensor
+// memory during forward.
 func (r *Report) ModuleTable() string {
 	return r.moduleTable().String() + r.footer()
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // profileStep is a cell that profiles one training step of a small MLP
-// written with tensors alone (so the test needs no tt.nn).
+// written with tensors alone (checkProfileModules profiles a tt.nn one).
 const profileStep = `tt.manualSeed(0);
 const x = tt.rand(32, 784), y = tt.randint(0, 10, [32]);
 const W1 = tt.randn(784, 64).mul(0.05).requiresGrad_(), W2 = tt.randn(64, 10).mul(0.1).requiresGrad_();
@@ -89,6 +89,46 @@ func TestProfileTrainingStep(t *testing.T) {
 	if state, out := runCode(t, ctx, 2, "tt.profile(() => tt.ones(2, 3).exp()).numOps"); state != "done" || out != "1" {
 		t.Errorf("after a failed profile: state %q, output %q, want 1", state, out)
 	}
+	checkProfileModules(t, ctx)
+}
+
+// profileModel is a cell that profiles a training step of a tt.nn model,
+// whose ops carry module paths.
+const profileModel = `tt.manualSeed(0);
+const net = tt.nn.Sequential(tt.nn.Linear(20, 16), tt.nn.ReLU(), tt.nn.Linear(16, 4));
+const opt = tt.optim.SGD(net.parameters(), {lr: 0.1});
+const xs = tt.rand(8, 20), ys = tt.randint(0, 4, [8]);
+const netReport = tt.profile(() => {
+  opt.zeroGrad();
+  tt.nn.CrossEntropyLoss().call(net.call(xs), ys).backward();
+  tt.profile.phase('optimizer', () => opt.step());
+});
+netReport`
+
+// checkProfileModules profiles a tt.nn model in cell 2 and checks that
+// the module table lists its layers by path and type, and that the ops
+// name their modules.
+func checkProfileModules(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if state, out := runCode(t, ctx, 2, profileModel); state != "done" {
+		t.Fatalf("profiling a tt.nn model: state %q, output %q", state, out)
+	}
+	captions := eval[[]string](t, ctx, `[...document.querySelectorAll("#cell-2 .tt-profile-table caption")].map((c) => c.textContent)`)
+	if len(captions) != 2 || !strings.HasPrefix(captions[1], "Modules") {
+		t.Fatalf("tables %q, want the ops and the modules", captions)
+	}
+	modules := eval[[]string](t, ctx, `[...document.querySelectorAll("#cell-2 .tt-profile-table")[1].querySelectorAll("tbody th")].map((th) => th.textContent)`)
+	for _, want := range []string{"Sequential", "0 (Linear)", "1 (ReLU)", "2 (Linear)", "(outside modules)"} {
+		if !contains(modules, want) {
+			t.Errorf("the module table has no row %q: %v", want, modules)
+		}
+	}
+	code := `const ms = new Set(netReport.events().filter((e) => e.name === 'matmulBackward').map((e) => e.module));
+[...ms].sort().join(', ') + ' / ' + netReport.byModule().filter((m) => m.type === 'Linear').map((m) => m.module + ' ' + m.paramBytes).join(', ')`
+	if state, out := runCode(t, ctx, 1, code); state != "done" || out != "0 (Linear), 2 (Linear) / 0 (Linear) 1344, 2 (Linear) 272" &&
+		out != "0 (Linear), 2 (Linear) / 2 (Linear) 272, 0 (Linear) 1344" {
+		t.Errorf("module paths of the events and parameter bytes: state %q, output %q; want both Linear layers, with (20·16+16)·4 and (16·4+4)·4 bytes", state, out)
+	}
 }
 
 // TestProfileChartInteraction: hovering shows the value under the
@@ -156,6 +196,22 @@ func TestProfileChartInteraction(t *testing.T) {
 	if got := eval[string](t, ctx, `String(document.querySelector('#cell-1 svg[data-chart="line"] .tt-series').getAttribute("display"))`); got != "none" {
 		t.Errorf("after an update the hidden series has display %q, want none", got)
 	}
+
+	// tt.plot.timeline takes spans as objects or arrays.
+	code = `tt.plot.timeline([{row: 'layer 1', start: 0, duration: 2, label: 'fc1', kind: 'forward'}, ['layer 2', 2, 1, 'fc2', 'forward'],
+  ['layer 2', 3, 2, 'fc2', 'backward'], {row: 'layer 1', start: 5, duration: 4, label: 'fc1', kind: 'backward'}], {title: 'Step', timeUnit: 'ms'})`
+	if state, out := runCode(t, ctx, 2, code); state != "done" {
+		t.Fatalf("tt.plot.timeline: state %q, output %q", state, out)
+	}
+	tl := `#cell-2 svg[data-chart="timeline"]`
+	got := eval[string](t, ctx, fmt.Sprintf(`[...new Set([...document.querySelectorAll('%s [data-row]')].map((e) => e.dataset.row))].join(' ') + ' / ' +
+		[...document.querySelectorAll('%s .tt-legend-item')].map((e) => e.dataset.series).join(' ') + ' / ' + document.querySelector('%s title').textContent`, tl, tl, tl))
+	if got != "layer 1 layer 2 / forward backward / Step" {
+		t.Errorf("timeline rows / legend / title: %q, want layer 1 layer 2 / forward backward / Step", got)
+	}
+	if state, out := runCode(t, ctx, 2, "tt.plot.timeline([{row: 'a', start: 0}])"); state != "error" || !strings.Contains(out, "tt.plot.timeline: span 0 needs a row name (string), a start and a duration (numbers)") {
+		t.Errorf("a span without a duration: state %q, output %q", state, out)
+	}
 }
 
 // TestProfileNotebook runs every cell of chapter 9.
@@ -172,9 +228,6 @@ func TestProfileNotebook(t *testing.T) {
 	}
 	start := time.Now()
 	failed := eval[[]string](t, ctx, `[...document.querySelectorAll(".cell")].filter((c) => c.dataset.state !== "done").map((c) => c.id + ": " + c.querySelector(".cell-output").innerText.slice(0, 300))`)
-	if all := strings.Join(failed, " "); strings.Contains(all, "(reading 'Sequential')") || strings.Contains(all, "tt.nn is undefined") {
-		t.Skipf("tt.nn is not in this build yet: %v", failed)
-	}
 	for _, f := range failed {
 		t.Errorf("cell failed: %s", f)
 	}
@@ -182,8 +235,11 @@ func TestProfileNotebook(t *testing.T) {
 	tables := eval[int](t, ctx, `document.querySelectorAll(".cell .tt-profile-table").length`)
 	downloads := eval[int](t, ctx, `document.querySelectorAll(".cell button[data-download]").length`)
 	fmt.Printf("notebook 09: %d cells, %d charts, %d profile tables, %d downloads (checked in %v)\n", n, charts, tables, downloads, time.Since(start).Round(time.Millisecond))
-	if charts < 6 || tables < 4 || downloads < 1 {
-		t.Errorf("notebook 09 shows %d charts, %d tables, %d downloads; want at least 6, 4, 1", charts, tables, downloads)
+	if charts < 10 || tables < 4 || downloads < 1 {
+		t.Errorf("notebook 09 shows %d charts, %d tables, %d downloads; want at least 10, 4, 1", charts, tables, downloads)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('.cell svg.tt-chart[data-chart="timeline"]').length`); n != 2 {
+		t.Errorf("notebook 09 shows %d timelines, want 2 (the report's and tt.plot.timeline's)", n)
 	}
 }
 

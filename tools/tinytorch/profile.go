@@ -104,16 +104,30 @@ func profileCommand(args []string, stdout, stderr io.Writer, now func() time.Tim
 	fmt.Fprintln(stdout)
 	fmt.Fprint(stdout, res.report.Table(o.top))
 	fmt.Fprintf(stdout, "\nRun folder %s%c\n", dir, filepath.Separator)
-	for _, f := range runFiles {
+	for _, f := range runFiles(o.steps) {
 		fmt.Fprintf(stdout, "  %-19s %s\n", f.name, f.what)
 	}
 	return nil
 }
 
-// runFiles lists a profile run folder's files, in the order they are
-// written: run.json comes last, so a folder without it is a run that was
-// interrupted.
-var runFiles = []struct{ name, what string }{
+// runFile is one file of a profile run folder.
+type runFile struct{ name, what string }
+
+// runFiles lists the files of a profile run folder of that many steps, in
+// the order they are written: run.json comes last, so a folder without it
+// is a run that was interrupted. The loss curve needs two steps or more.
+func runFiles(steps int) []runFile {
+	var files []runFile
+	for _, f := range allRunFiles {
+		if f.name != "charts/loss.svg" || steps > 1 {
+			files = append(files, f)
+		}
+	}
+	return files
+}
+
+// allRunFiles are the files runFiles chooses from.
+var allRunFiles = []runFile{
 	{"report.txt", "the op table, the module table, phase totals"},
 	{"report.html", "the same tables and the charts, for a browser"},
 	{"trace.json", "Chrome trace: open it in Perfetto (https://ui.perfetto.dev) or chrome://tracing"},
@@ -122,6 +136,8 @@ var runFiles = []struct{ name, what string }{
 	{"charts/roofline.svg", "GFLOP/s against arithmetic intensity, under this machine's ceilings"},
 	{"charts/memory.svg", "live tensor memory over time"},
 	{"charts/layers.svg", "parameter, activation and peak memory per layer"},
+	{"charts/weights.svg", "histogram of the first layer's weights after the profiled steps"},
+	{"charts/loss.svg", "the loss of each profiled step"},
 	{"run.json", "the command, settings, machine and durations"},
 }
 
@@ -141,7 +157,9 @@ type profileResult struct {
 
 	text, html string
 	trace      []byte
-	charts     map[string]string // kind → SVG
+	charts     map[string]string // name → SVG, in chartNames' order
+	chartNames []string
+	losses     []float64 // the loss of each profiled step
 }
 
 // profileModel builds the model, runs the warm-up steps, profiles the
@@ -174,6 +192,7 @@ func profileModel(o *profileOptions, started time.Time, command string) (*profil
 		return nil, err
 	}
 	model.Train(true)
+	var losses []float64
 	step := func() error {
 		opt.ZeroGrad()
 		out, err := nn.Call(model, x)
@@ -187,6 +206,11 @@ func profileModel(o *profileOptions, started time.Time, command string) (*profil
 		if err := l.Backward(); err != nil {
 			return err
 		}
+		v, err := l.Item()
+		if err != nil {
+			return err
+		}
+		losses = append(losses, float64(v))
 		return profile.Phase(profile.PhaseOptimizer, opt.Step)
 	}
 	res := &profileResult{title: title, params: model.NumParams(), kernel: kernels.Current(), threads: kernels.Threads(),
@@ -201,6 +225,7 @@ func profileModel(o *profileOptions, started time.Time, command string) (*profil
 	}
 	res.warmup = time.Since(t0)
 
+	losses = nil // the warm-up's losses are not charted
 	res.report, err = profile.Run(func() error {
 		for i := 0; i < o.steps; i++ {
 			if err := step(); err != nil {
@@ -221,7 +246,11 @@ func profileModel(o *profileOptions, started time.Time, command string) (*profil
 		if err != nil {
 			return nil, fmt.Errorf("%s chart: %w", kind, err)
 		}
-		res.charts[kind] = svg
+		res.addChart(kind, svg)
+	}
+	res.losses = losses
+	if err := res.addTrainingCharts(model); err != nil {
+		return nil, err
 	}
 	if res.trace, err = res.report.TraceJSON(); err != nil {
 		return nil, err
@@ -230,6 +259,41 @@ func profileModel(o *profileOptions, started time.Time, command string) (*profil
 	res.html = reportHTML(o, res)
 	res.render = time.Since(t0)
 	return res, nil
+}
+
+// addChart keeps a rendered chart under name.
+func (res *profileResult) addChart(name, svg string) {
+	res.charts[name] = svg
+	res.chartNames = append(res.chartNames, name)
+}
+
+// addTrainingCharts renders the charts the notebook shows besides the
+// profiler's: the histogram of the first layer's weights and, over two
+// steps or more, the loss curve.
+func (res *profileResult) addTrainingCharts(model nn.Module) error {
+	params := model.Base().Parameters()
+	if len(params) == 0 {
+		return fmt.Errorf("weights chart: the model has no parameters")
+	}
+	w := params[0]
+	svg, err := plot.Histogram{Title: "Weights of " + w.Name + " after the profiled steps", XLabel: "weight", Values: w.Tensor.Data()}.SVG()
+	if err != nil {
+		return fmt.Errorf("weights chart: %w", err)
+	}
+	res.addChart("weights", svg)
+	if len(res.losses) < 2 {
+		return nil
+	}
+	loss := plot.Series{Name: "loss"}
+	for i, l := range res.losses {
+		loss.X, loss.Y = append(loss.X, float64(i+1)), append(loss.Y, l)
+	}
+	svg, err = plot.Line{Title: "Training loss", XLabel: "step", YLabel: "cross-entropy", Markers: true, Series: []plot.Series{loss}}.SVG()
+	if err != nil {
+		return fmt.Errorf("loss chart: %w", err)
+	}
+	res.addChart("loss", svg)
+	return nil
 }
 
 // settings are the lines of a report's header.
@@ -276,7 +340,7 @@ func pct(part, whole time.Duration) string {
 }
 
 // reportHTML is report.html: one self-contained page with the settings,
-// the profiler's tables and the five charts.
+// the profiler's tables and the charts.
 func reportHTML(o *profileOptions, res *profileResult) string {
 	var b strings.Builder
 	title := fmt.Sprintf("TinyTorch profile: %s, batch %d", o.model, o.batch)
@@ -311,8 +375,8 @@ svg { max-width: 100%%; height: auto; }
 	b.WriteString("</dl>\n<h2>Tables</h2>\n")
 	b.WriteString(res.report.HTML(0))
 	b.WriteString("\n<h2>Charts</h2>\n")
-	for _, kind := range profile.ChartKinds {
-		fmt.Fprintf(&b, "<figure id=\"chart-%s\">\n%s\n</figure>\n", kind, res.charts[kind])
+	for _, name := range res.chartNames {
+		fmt.Fprintf(&b, "<figure id=\"chart-%s\">\n%s\n</figure>\n", name, res.charts[name])
 	}
 	b.WriteString("</body>\n</html>\n")
 	return b.String()
@@ -388,11 +452,11 @@ func writeProfileRun(o *profileOptions, res *profileResult, start time.Time) (st
 		"report.html": []byte(res.html),
 		"trace.json":  res.trace,
 	}
-	for kind, svg := range res.charts {
-		content["charts/"+kind+".svg"] = []byte(svg)
+	for name, svg := range res.charts {
+		content["charts/"+name+".svg"] = []byte(svg)
 	}
 	var files []string
-	for _, f := range runFiles {
+	for _, f := range runFiles(o.steps) {
 		if f.name == "run.json" {
 			continue
 		}

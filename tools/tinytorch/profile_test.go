@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,11 +37,12 @@ func tinyProfile(t *testing.T, model, out string, extra ...string) string {
 // file of the run folder.
 func TestProfileRunFolder(t *testing.T) {
 	tests := []struct {
-		model  string
-		layers []string // module labels report.txt must name
+		model      string
+		layers     []string // module labels report.txt must name
+		firstParam string   // the parameter of the weights chart
 	}{
-		{"mlp", []string{"1 (Linear)", "2 (ReLU)", "3 (Linear)"}},
-		{"lenet", []string{"0 (Conv2d)", "2 (MaxPool2d)", "11 (Linear)"}},
+		{"mlp", []string{"1 (Linear)", "2 (ReLU)", "3 (Linear)"}, "1.weight"},
+		{"lenet", []string{"0 (Conv2d)", "2 (MaxPool2d)", "11 (Linear)"}, "0.weight"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.model, func(t *testing.T) {
@@ -51,7 +54,7 @@ func TestProfileRunFolder(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s", s, stdout)
 				}
 			}
-			checkFolderFiles(t, dir)
+			checkFolderFiles(t, dir, 1)
 
 			text := read(t, dir, "report.txt")
 			for _, s := range append([]string{"Ops, by total time", "matmul ", "matmulBackward", "Modules, by total time", "Sequential", "Phases", "forward", "backward", "optimizer", "total", "Kernel:   tiled, 1 threads", "Command:  tinytorch profile --model " + tc.model}, tc.layers...) {
@@ -61,9 +64,9 @@ func TestProfileRunFolder(t *testing.T) {
 			}
 
 			page := read(t, dir, "report.html")
-			if !strings.HasPrefix(page, "<!doctype html>") || !strings.HasSuffix(page, "</html>\n") || strings.Count(page, "<svg") != 5 ||
+			if !strings.HasPrefix(page, "<!doctype html>") || !strings.HasSuffix(page, "</html>\n") || strings.Count(page, "<svg") != 6 ||
 				strings.Count(page, `<table class="tt-profile-table"`) != 2 || !strings.Contains(page, `href="trace.json"`) {
-				t.Errorf("report.html is not a page with 2 tables, 5 charts and a link to the trace")
+				t.Errorf("report.html is not a page with 2 tables, 6 charts and a link to the trace")
 			}
 
 			var trace struct {
@@ -90,8 +93,12 @@ func TestProfileRunFolder(t *testing.T) {
 				t.Errorf("trace.json has %d complete events, want a training step's worth", complete)
 			}
 
-			for _, kind := range []string{"ops", "timeline", "roofline", "memory", "layers"} {
+			for _, kind := range []string{"ops", "timeline", "roofline", "memory", "layers", "weights"} {
 				checkSVG(t, filepath.Join(dir, "charts", kind+".svg"))
+			}
+			if w := read(t, dir, "charts/weights.svg"); !strings.Contains(w, `data-chart="histogram"`) || !strings.Contains(w, "<title") ||
+				!strings.Contains(w, "Weights of "+tc.firstParam+" after the profiled steps") {
+				t.Errorf("charts/weights.svg is not a histogram of %s:\n%.400s", tc.firstParam, w)
 			}
 
 			var rec runRecord
@@ -106,16 +113,16 @@ func TestProfileRunFolder(t *testing.T) {
 			if rec.Durations.Profile <= 0 || rec.Durations.Step <= 0 || len(rec.Phases) != 3 || rec.Totals.FLOPs <= 0 || rec.Totals.PeakBytes <= 0 {
 				t.Errorf("run.json durations, phases or totals: %+v %+v %+v", rec.Durations, rec.Phases, rec.Totals)
 			}
-			if len(rec.Files) != len(runFiles) {
-				t.Errorf("run.json lists %d files, want %d", len(rec.Files), len(runFiles))
+			if len(rec.Files) != len(runFiles(1)) || slices.Contains(rec.Files, "charts/loss.svg") {
+				t.Errorf("run.json lists %q, want the %d files of a one-step run (no loss curve)", rec.Files, len(runFiles(1)))
 			}
 		})
 	}
 }
 
-// checkFolderFiles checks that the run folder holds exactly runFiles: no
-// temporary file, nothing else.
-func checkFolderFiles(t *testing.T, dir string) {
+// checkFolderFiles checks that the run folder of a run of that many steps
+// holds exactly runFiles: no temporary file, nothing else.
+func checkFolderFiles(t *testing.T, dir string, steps int) {
 	t.Helper()
 	var got, want []string
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
@@ -132,7 +139,7 @@ func checkFolderFiles(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range runFiles {
+	for _, f := range runFiles(steps) {
 		want = append(want, f.name)
 	}
 	slices.Sort(got)
@@ -149,6 +156,43 @@ func read(t *testing.T, dir, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestProfileLossCurve profiles three steps: the run folder then has the
+// loss curve, with one point per step whose values are the losses the
+// steps computed, in report.html too.
+func TestProfileLossCurve(t *testing.T) {
+	out := t.TempDir()
+	args := []string{"--model", "mlp", "--batch", "4", "--steps", "3", "--warmup", "0", "--out", out, "--kernel", "tiled", "--threads", "1"}
+	var stdout, stderr bytes.Buffer
+	if err := profileCommand(args, &stdout, &stderr, func() time.Time { return clock }); err != nil {
+		t.Fatalf("profile: %v\n%s", err, &stderr)
+	}
+	dir := filepath.Join(out, stamp+"-profile-mlp")
+	checkFolderFiles(t, dir, 3)
+	checkSVG(t, filepath.Join(dir, "charts", "loss.svg"))
+	loss := read(t, dir, "charts/loss.svg")
+	xs := regexp.MustCompile(`class="tt-series"[^>]*data-series="loss"[^>]*data-x="([^"]*)"[^>]*data-y="([^"]*)"`).FindStringSubmatch(loss)
+	if xs == nil {
+		t.Fatalf("charts/loss.svg has no loss series with data:\n%.600s", loss)
+	}
+	ys := strings.Fields(xs[2])
+	if xs[1] != "1 2 3" || len(ys) != 3 {
+		t.Fatalf("loss series x %q, y %q; want steps 1 2 3 and 3 losses", xs[1], xs[2])
+	}
+	for _, y := range ys {
+		// Cross-entropy over 10 classes starts near ln 10 ≈ 2.3.
+		if v, err := strconv.ParseFloat(y, 64); err != nil || v < 1 || v > 4 {
+			t.Errorf("loss %q is not a cross-entropy near ln 10", y)
+		}
+	}
+	page := read(t, dir, "report.html")
+	if strings.Count(page, "<svg") != 7 || !strings.Contains(page, `<figure id="chart-loss">`) || !strings.Contains(page, `<figure id="chart-weights">`) {
+		t.Errorf("report.html has %d charts, want 7 with the loss curve and the weights", strings.Count(page, "<svg"))
+	}
+	if !strings.Contains(stdout.String(), "charts/loss.svg") {
+		t.Errorf("the output does not list charts/loss.svg:\n%s", &stdout)
+	}
 }
 
 // checkSVG parses an SVG file as XML and checks its root and its title.
@@ -201,12 +245,12 @@ func TestProfileNeverOverwrites(t *testing.T) {
 		t.Errorf("the existing folder gained files: %v", entries)
 	}
 	next := old + "-2"
-	checkFolderFiles(t, next)
+	checkFolderFiles(t, next, 1)
 	if !strings.Contains(stdout, "Run folder "+next) {
 		t.Errorf("output does not name %s:\n%s", next, stdout)
 	}
 	tinyProfile(t, "mlp", out) // and the third goes to -3
-	checkFolderFiles(t, old+"-3")
+	checkFolderFiles(t, old+"-3", 1)
 }
 
 func TestMakeRunDir(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"tinytorch/engine/plot"
 )
 
-// Bindings of engine/plot: tt.plot.line, bar, histogram, images and
-// roofline draw the same SVG charts as the CLI. Each returns a displayable object (its
+// Bindings of engine/plot: tt.plot.line, bar, histogram, images,
+// roofline and timeline draw the same SVG charts as the CLI. Each returns a displayable object (its
 // __ttBundle holds the SVG); the page makes them interactive (hover
 // read-outs, legend toggles). A line chart can grow: chart.append(name,
 // x, y) adds a point, and display(chart)'s handle.update(chart) redraws
@@ -27,6 +27,7 @@ func newPlot() js.Value {
 		"histogram": plotHistogram,
 		"images":    plotImages,
 		"roofline":  plotRoofline,
+		"timeline":  plotTimeline,
 	})
 }
 
@@ -267,6 +268,54 @@ func plotRoofline(_ js.Value, args []js.Value) (any, error) {
 		r.Points = append(r.Points, p)
 	}
 	return svgValue(r.SVG())
+}
+
+// plotTimeline is tt.plot.timeline(spans, {title, timeLabel, timeUnit,
+// width, height}): a Gantt-like chart of spans against time, one row per
+// distinct row name, in the order the rows first occur. Each span is
+// {row, start, duration, label, kind} or [row, start, duration, label,
+// kind]; label (written inside the span when it fits) and kind (spans of
+// one kind share a colour and a legend entry, such as 'forward' and
+// 'backward') may be left out. start and duration are in timeUnit, such
+// as 'ms' or 's'.
+func plotTimeline(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.plot.timeline"
+	spans := arg(args, 0)
+	if !isArray(spans) {
+		return nil, fmt.Errorf("%s: expected (spans, options), such as tt.plot.timeline([{row: 'forward', start: 0, duration: 2}, {row: 'backward', start: 2, duration: 3}], {timeUnit: 'ms'}); got %s first", name, describeJS(spans))
+	}
+	o := plotOptions{name: name, v: arg(args, 1)}
+	t := plot.Timeline{Title: o.str("title"), TimeLabel: o.str("timeLabel"), TimeUnit: o.str("timeUnit"),
+		Width: o.int("width"), Height: o.int("height")}
+	if o.err != nil {
+		return nil, o.err
+	}
+	for i := 0; i < spans.Length(); i++ {
+		sp, err := timelineSpan(name, i, spans.Index(i))
+		if err != nil {
+			return nil, err
+		}
+		t.Spans = append(t.Spans, sp)
+	}
+	return svgValue(t.SVG())
+}
+
+// timelineSpan reads one span of tt.plot.timeline.
+func timelineSpan(name string, i int, v js.Value) (plot.Span, error) {
+	var row, start, dur, label, kind js.Value
+	switch {
+	case isArray(v) && v.Length() >= 3 && v.Length() <= 5:
+		row, start, dur, label, kind = v.Index(0), v.Index(1), v.Index(2), v.Index(3), v.Index(4)
+	case v.Type() == js.TypeObject && !isArray(v):
+		row, start, dur, label, kind = v.Get("row"), v.Get("start"), v.Get("duration"), v.Get("label"), v.Get("kind")
+	default:
+		return plot.Span{}, fmt.Errorf("%s: span %d must be {row, start, duration, label, kind} or [row, start, duration, label, kind], got %s", name, i, describeJS(v))
+	}
+	if row.Type() != js.TypeString || start.Type() != js.TypeNumber || dur.Type() != js.TypeNumber {
+		return plot.Span{}, fmt.Errorf("%s: span %d needs a row name (string), a start and a duration (numbers), got row %s, start %s, duration %s",
+			name, i, describeJS(row), describeJS(start), describeJS(dur))
+	}
+	return plot.Span{Row: row.String(), Start: start.Float(), Duration: dur.Float(), Label: optString(label), Kind: optString(kind)}, nil
 }
 
 // rooflinePoint reads one point of tt.plot.roofline.

@@ -198,6 +198,7 @@ func newReports() *goObjects[*profile.Report] {
 					"startMs": ms(e.Start), "durationMs": ms(e.Duration),
 					"flops": e.FLOPs, "bytesRead": e.BytesRead, "bytesWritten": e.BytesWritten,
 					"allocs": e.Allocs, "allocBytes": e.AllocBytes, "liveBytes": e.LiveBytes,
+					"gradBytes": e.GradBytes, "savedBytes": e.SavedBytes,
 				}
 			}
 			return out, nil
@@ -211,6 +212,8 @@ func statsObject(fields map[string]any, s profile.Stats) map[string]any {
 	fields["timeMs"] = ms(s.Time)
 	fields["forwardMs"] = ms(s.Forward)
 	fields["backwardMs"] = ms(s.Backward)
+	fields["optimizerMs"] = ms(s.Optimizer)
+	fields["otherMs"] = ms(s.Other)
 	fields["flops"] = s.FLOPs
 	fields["bytes"] = s.Bytes
 	fields["gflops"] = s.GFLOPS()

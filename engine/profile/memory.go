@@ -1,0 +1,229 @@
+package profile
+
+import (
+	"tinytorch/engine/tensor"
+)
+
+// The memory model: a liveness analysis over the recorded events, so that
+// the figures depend only on the ops that ran, never on when Go's garbage
+// collector happens to run.
+//
+// Every storage allocated during the profile is a buffer. A buffer is born
+// at the event that made it and stays live until the last event that
+// uses it:
+//
+//   - a forward op uses its inputs (and, in place, its output);
+//   - when the op records an autograd node, the tensors its backward reads
+//     (see savedBy) are used again by that backward node, so they stay
+//     live from forward through to the backward pass, as PyTorch's saved
+//     tensors do;
+//   - a backward node uses the gradient flowing into it;
+//   - a view (reshape, transpose, the gradient a node passes on unchanged)
+//     is the same buffer as the tensor it looks into.
+//
+// A gradient that ends up in a parameter's Grad (an accumulateGrad op) is
+// counted separately: it stays live until the end of the next optimizer
+// phase (which reads it; ZeroGrad then drops it), or to the end of the
+// profile. Tensors made before the profile started (the parameters, the
+// input batch) are not buffers: parameters are reported per module
+// (Module.Params), and the input is the caller's.
+//
+// To recognise a tensor when a later op reads it, the profiler keeps every
+// tensor made during the profile in a map until the profile stops, so
+// profile a few steps rather than a whole epoch. (Weak pointers would let
+// them go, but weak.Make costs about a microsecond per tensor: the
+// overhead of profiling an MLP training step rose from about 6% to 24%.)
+
+// buffer is one storage allocated while profiling.
+type buffer struct {
+	bytes int64
+	rep   *tensor.Tensor // a tensor on the storage, to recognise views; nil once the profile stops
+	birth int            // index of the event that made it; -1 before it is known
+	last  int            // index of the last event that used it
+	grad  bool           // a parameter's gradient
+}
+
+// saved says what the backward of an op reads: the inputs at the listed
+// indices (all of them when allInputs is set) and its output.
+type saved struct {
+	allInputs bool
+	inputs    []int
+	output    bool
+}
+
+// savedBy lists what each op's backward reads, as the ops of
+// engine/tensor save it (their record calls and the saveX/saveY flags of
+// the elementwise ops). An op missing here is taken to read all its inputs
+// and its output, which can only overstate the memory.
+// TestSavedByMatchesEngine checks the elementwise ops and matmul against
+// the engine's own checks of saved tensors.
+var savedBy = map[string]saved{
+	// Backward needs only shapes: nothing is kept.
+	"add": {}, "sub": {}, "neg": {}, "sum": {}, "cat": {}, "pad": {}, "clone": {}, "unfold": {},
+	"maxPool2d": {}, // keeps the positions of the maxima, not a tensor
+	"reshape":   {}, "permute": {}, "expand": {}, "slice": {}, "select": {}, "squeeze": {}, "unsqueeze": {},
+	// The inputs.
+	"mul": {allInputs: true}, "div": {allInputs: true}, "maximum": {allInputs: true}, "minimum": {allInputs: true},
+	"matmul": {allInputs: true}, "conv2d": {inputs: []int{0, 1}},
+	"log": {allInputs: true}, "abs": {allInputs: true}, "sin": {allInputs: true}, "cos": {allInputs: true},
+	"gelu": {allInputs: true}, "clamp": {allInputs: true}, "leakyRelu": {allInputs: true},
+	"where": {inputs: []int{0}}, "gather": {inputs: []int{1}}, "indexSelect": {inputs: []int{1}},
+	// The output.
+	"exp": {output: true}, "sqrt": {output: true}, "tanh": {output: true}, "sigmoid": {output: true}, "relu": {output: true},
+	// Both.
+	"pow": {allInputs: true, output: true}, "max": {allInputs: true, output: true}, "min": {allInputs: true, output: true},
+}
+
+// savedFor returns the buffers that the backward of the op called name
+// will read.
+func (p *profiler) savedFor(name string, inputs []*tensor.Tensor, out *tensor.Tensor) []int {
+	s, ok := savedBy[name]
+	if !ok {
+		s = saved{allInputs: true, output: true}
+	}
+	var bufs []int
+	for i, in := range inputs {
+		if s.allInputs || containsInt(s.inputs, i) {
+			bufs = appendBuf(bufs, p.bufferOf(in))
+		}
+	}
+	if s.output {
+		bufs = appendBuf(bufs, p.bufferOf(out))
+	}
+	return bufs
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// appendBuf appends b unless it is -1 (a tensor made before the profile).
+func appendBuf(bufs []int, b int) []int {
+	if b < 0 {
+		return bufs
+	}
+	return append(bufs, b)
+}
+
+// newBuffer records the storage just made for t; it is born at the next
+// event (see birth).
+func (p *profiler) newBuffer(t *tensor.Tensor, bytes int64) int {
+	b := len(p.bufs)
+	p.bufs = append(p.bufs, buffer{bytes: bytes, rep: t, birth: -1, last: -1})
+	p.bufOf[t] = b
+	return b
+}
+
+// bufferOf is the buffer behind t, -1 for a tensor made before the profile.
+func (p *profiler) bufferOf(t *tensor.Tensor) int {
+	if t == nil {
+		return -1
+	}
+	if b, ok := p.bufOf[t]; ok {
+		return b
+	}
+	return -1
+}
+
+// forgetTensors drops the profiler's references to the tensors made
+// during the profile, once the report is made, so that they can be
+// collected.
+func (p *profiler) forgetTensors() {
+	p.bufOf = nil
+	for i := range p.bufs {
+		p.bufs[i].rep = nil
+	}
+}
+
+// bindView makes out, a tensor the profiler has not seen, the buffer of
+// the input or new storage it shares: a view looks into its input's
+// buffer. candidates are the buffers made since the last event.
+func (p *profiler) bindView(out *tensor.Tensor, inputs []*tensor.Tensor, candidates []int) {
+	if out == nil || p.bufferOf(out) >= 0 {
+		return
+	}
+	for _, in := range inputs {
+		if b := p.bufferOf(in); b >= 0 && out.SharesStorage(in) {
+			p.bufOf[out] = b
+			return
+		}
+	}
+	for _, b := range candidates {
+		if rep := p.bufs[b].rep; rep != nil && out.SharesStorage(rep) {
+			p.bufOf[out] = b
+			return
+		}
+	}
+}
+
+// born marks the buffers made since the last event as made by event i.
+func (p *profiler) born(bufs []int, i int) {
+	for _, b := range bufs {
+		p.bufs[b].birth, p.bufs[b].last = i, i
+	}
+}
+
+// use marks the buffers as used by event i.
+func (p *profiler) use(i int, bufs ...int) {
+	for _, b := range bufs {
+		if b >= 0 && p.bufs[b].birth >= 0 && i > p.bufs[b].last {
+			p.bufs[b].last = i
+		}
+	}
+}
+
+// liveness computes, for each event, the bytes of the buffers live while
+// it runs (gradients included) and, separately, of the gradients, from
+// the buffers' lifetimes; peak is the largest live figure.
+func liveness(bufs []buffer, events []Event) (live, grads []int64, peak int64) {
+	n := len(events)
+	if n == 0 {
+		return nil, nil, 0
+	}
+	optEnd := nextOptimizerEnd(events)
+	dLive, dGrad := make([]int64, n+1), make([]int64, n+1)
+	for _, b := range bufs {
+		if b.birth < 0 {
+			continue // made after the last event: nothing used it
+		}
+		end := b.last
+		if b.grad {
+			end = max(end, optEnd[b.birth])
+		}
+		dLive[b.birth] += b.bytes
+		dLive[end+1] -= b.bytes
+		if b.grad {
+			dGrad[b.birth] += b.bytes
+			dGrad[end+1] -= b.bytes
+		}
+	}
+	live, grads = make([]int64, n), make([]int64, n)
+	var l, g int64
+	for i := range n {
+		l, g = l+dLive[i], g+dGrad[i]
+		live[i], grads[i] = l, g
+		peak = max(peak, l)
+	}
+	return live, grads, peak
+}
+
+// nextOptimizerEnd gives, for each event, the index of the last event of
+// the first optimizer phase that runs at or after it (the last event when
+// none does): where a gradient made by that event stops being needed.
+func nextOptimizerEnd(events []Event) []int {
+	n := len(events)
+	end := make([]int, n)
+	next := n - 1
+	for i := n - 1; i >= 0; i-- {
+		if events[i].Phase == PhaseOptimizer && (i == n-1 || events[i+1].Phase != PhaseOptimizer) {
+			next = i
+		}
+		end[i] = next
+	}
+	return end
+}
