@@ -14,7 +14,8 @@ import (
 //
 //   - a forward op uses its inputs (and, in place, its output);
 //   - when the op records an autograd node, the tensors its backward reads
-//     (see savedBy) are used again by that backward node, so they stay
+//     (the engine names them with the op) are used again by that backward
+//     node, so they stay
 //     live from forward through to the backward pass, as PyTorch's saved
 //     tensors do;
 //   - a backward node uses the gradient flowing into it;
@@ -43,63 +44,15 @@ type buffer struct {
 	grad  bool           // a parameter's gradient
 }
 
-// saved says what the backward of an op reads: the inputs at the listed
-// indices (all of them when allInputs is set) and its output.
-type saved struct {
-	allInputs bool
-	inputs    []int
-	output    bool
-}
-
-// savedBy lists what each op's backward reads, as the ops of
-// engine/tensor save it (their record calls and the saveX/saveY flags of
-// the elementwise ops). An op missing here is taken to read all its inputs
-// and its output, which can only overstate the memory.
-// TestSavedByMatchesEngine checks the elementwise ops and matmul against
-// the engine's own checks of saved tensors.
-var savedBy = map[string]saved{
-	// Backward needs only shapes: nothing is kept.
-	"add": {}, "sub": {}, "neg": {}, "sum": {}, "cat": {}, "pad": {}, "clone": {}, "unfold": {},
-	"maxPool2d": {}, // keeps the positions of the maxima, not a tensor
-	"reshape":   {}, "permute": {}, "expand": {}, "slice": {}, "select": {}, "squeeze": {}, "unsqueeze": {},
-	// The inputs.
-	"mul": {allInputs: true}, "div": {allInputs: true}, "maximum": {allInputs: true}, "minimum": {allInputs: true},
-	"matmul": {allInputs: true}, "conv2d": {inputs: []int{0, 1}},
-	"log": {allInputs: true}, "abs": {allInputs: true}, "sin": {allInputs: true}, "cos": {allInputs: true},
-	"gelu": {allInputs: true}, "clamp": {allInputs: true}, "leakyRelu": {allInputs: true},
-	"where": {inputs: []int{0}}, "gather": {inputs: []int{1}}, "indexSelect": {inputs: []int{1}},
-	// The output.
-	"exp": {output: true}, "sqrt": {output: true}, "tanh": {output: true}, "sigmoid": {output: true}, "relu": {output: true},
-	// Both.
-	"pow": {allInputs: true, output: true}, "max": {allInputs: true, output: true}, "min": {allInputs: true, output: true},
-}
-
-// savedFor returns the buffers that the backward of the op called name
-// will read.
-func (p *profiler) savedFor(name string, inputs []*tensor.Tensor, out *tensor.Tensor) []int {
-	s, ok := savedBy[name]
-	if !ok {
-		s = saved{allInputs: true, output: true}
-	}
+// buffersOf returns the buffers of the tensors an op saved for its
+// backward pass (the engine reports them with the op), leaving out those
+// made before the profile.
+func (p *profiler) buffersOf(saved []*tensor.Tensor) []int {
 	var bufs []int
-	for i, in := range inputs {
-		if s.allInputs || containsInt(s.inputs, i) {
-			bufs = appendBuf(bufs, p.bufferOf(in))
-		}
-	}
-	if s.output {
-		bufs = appendBuf(bufs, p.bufferOf(out))
+	for _, t := range saved {
+		bufs = appendBuf(bufs, p.bufferOf(t))
 	}
 	return bufs
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // appendBuf appends b unless it is -1 (a tensor made before the profile).

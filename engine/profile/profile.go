@@ -216,7 +216,7 @@ func (p *profiler) Alloc(t *tensor.Tensor, data []float32) {
 }
 
 // Op records a forward op (or one run outside any backward node).
-func (p *profiler) Op(name string, inputs []*tensor.Tensor, out *tensor.Tensor) any {
+func (p *profiler) Op(name string, inputs, saved []*tensor.Tensor, out *tensor.Tensor) any {
 	if p.node != nil { // part of the running backward node
 		p.bindView(out, inputs, p.node.made)
 		return nil
@@ -258,7 +258,7 @@ func (p *profiler) Op(name string, inputs []*tensor.Tensor, out *tensor.Tensor) 
 	if tensor.GradEnabled() {
 		for _, in := range inputs {
 			if in.RequiresGrad() { // the op records a graph node
-				return &opTag{p: p, module: mod, shapes: shapes, saved: p.savedFor(name, inputs, out)}
+				return &opTag{p: p, module: mod, shapes: shapes, saved: p.buffersOf(saved)}
 			}
 		}
 	}

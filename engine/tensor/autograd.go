@@ -51,7 +51,7 @@ func GradEnabled() bool { return noGradDepth == 0 }
 // Every differentiable op calls record once its output is computed, so it
 // is also where an Observer hears of the op, graph or no graph.
 func record(out *Tensor, op string, inputs []*Tensor, saved []*Tensor, backward func(g *Tensor) []*Tensor) {
-	tag := observe(op, inputs, out)
+	tag := observe(op, inputs, saved, out)
 	if !GradEnabled() {
 		return
 	}
@@ -293,7 +293,7 @@ func (t *Tensor) accumulateGrad(g *Tensor, owned bool) {
 	default:
 		t.grad = fromData(g.Data(), t.shape)
 	}
-	observe("accumulateGrad", []*Tensor{g}, t.grad)
+	observe("accumulateGrad", []*Tensor{g}, nil, t.grad)
 }
 
 // ownedGradient reports whether the gradient g reaching a leaf may become

@@ -275,7 +275,7 @@ func (t *Tensor) compare(name string, rel func(a, b float32) bool, u *Tensor) (*
 		}
 		w.next()
 	}
-	observe(name, []*Tensor{t, u}, out)
+	observe(name, []*Tensor{t, u}, nil, out)
 	return out, nil
 }
 

@@ -122,7 +122,7 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 	}
 	copyInto(t, r)
 	t.st.version++
-	observe(op, []*Tensor{t}, t)
+	observe(op, []*Tensor{t}, nil, t)
 	if tracking {
 		t.node, t.requiresGrad = r.node, r.requiresGrad
 	}
@@ -156,7 +156,7 @@ func (t *Tensor) UpdateInPlace(fn func(values []float32)) error {
 		copyInto(t, fromData(v, t.shape))
 	}
 	t.st.version++
-	observe("update_", []*Tensor{t}, t)
+	observe("update_", []*Tensor{t}, nil, t)
 	return nil
 }
 

@@ -224,6 +224,6 @@ func OneHot(index *Tensor, numClasses int) (*Tensor, error) {
 		}
 		out.st.data[p*numClasses+c] = 1
 	}
-	observe("oneHot", []*Tensor{index}, out)
+	observe("oneHot", []*Tensor{index}, nil, out)
 	return out, nil
 }

@@ -171,7 +171,7 @@ func bmmGrad(x, y *Tensor, shape []int) *Tensor {
 	}
 	out := empty(shape)
 	batchedProduct(out, x, y)
-	observe("matmul", []*Tensor{x, y}, out)
+	observe("matmul", []*Tensor{x, y}, nil, out)
 	return out
 }
 

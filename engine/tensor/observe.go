@@ -30,9 +30,12 @@ type Observer interface {
 	Alloc(t *Tensor, data []float32)
 	// Op reports that the op called name has just computed out from
 	// inputs. For an in-place op (name ending in "_") out is the modified
-	// tensor. The value returned is kept with out's graph node, when the op
-	// records one, and handed back to NodeStart and NodeEnd.
-	Op(name string, inputs []*Tensor, out *Tensor) (tag any)
+	// tensor. saved lists the tensors (inputs, or out itself) that the op's
+	// backward function reads, so they stay alive until the backward pass
+	// when a graph node is recorded; ops without a gradient pass nil. The
+	// value returned is kept with out's graph node, when the op records
+	// one, and handed back to NodeStart and NodeEnd.
+	Op(name string, inputs, saved []*Tensor, out *Tensor) (tag any)
 	// BackwardStart and BackwardEnd bracket one Backward call from root.
 	BackwardStart(root *Tensor)
 	BackwardEnd(root *Tensor)
@@ -56,9 +59,9 @@ func SetObserver(o Observer) (previous Observer) {
 
 // observe reports an op to the observer, if any, and returns its tag.
 // It is the single entry point of the Op hook.
-func observe(name string, inputs []*Tensor, out *Tensor) any {
+func observe(name string, inputs, saved []*Tensor, out *Tensor) any {
 	if observer == nil {
 		return nil
 	}
-	return observer.Op(name, inputs, out)
+	return observer.Op(name, inputs, saved, out)
 }

@@ -236,7 +236,7 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 	}
 	outShape := append(append([]int{}, t.shape[:d]...), t.shape[d+1:]...)
 	out := fromData(idx, outShape)
-	observe(name, []*Tensor{t}, out)
+	observe(name, []*Tensor{t}, nil, out)
 	if keepdim {
 		return out.Unsqueeze(d)
 	}
