@@ -15,9 +15,8 @@ import (
 //   - a forward op uses its inputs (and, in place, its output);
 //   - when the op records an autograd node, the tensors its backward reads
 //     (the engine names them with the op) are used again by that backward
-//     node, so they stay
-//     live from forward through to the backward pass, as PyTorch's saved
-//     tensors do;
+//     node, so they stay live from forward through to the backward pass,
+//     as PyTorch's saved tensors do;
 //   - a backward node uses the gradient flowing into it;
 //   - a view (reshape, transpose, the gradient a node passes on unchanged)
 //     is the same buffer as the tensor it looks into.
