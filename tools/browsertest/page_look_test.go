@@ -28,8 +28,8 @@ func TestProseImageLoads(t *testing.T) {
 		t.Fatalf("the figure did not finish loading: %v", err)
 	}
 	size := eval[[]float64](t, ctx, fmt.Sprintf(`[%[1]s.naturalWidth, %[1]s.naturalHeight, %[1]s.getBoundingClientRect().width, document.querySelector("article.notebook").clientWidth]`, img))
-	if size[0] != 520 || size[1] != 500 {
-		t.Errorf("the figure's natural size is %v×%v, want 520×500 (0 means it did not load)", size[0], size[1])
+	if size[0] != 420 || size[1] != 500 {
+		t.Errorf("the figure's natural size is %v×%v, want 420×500 (0 means it did not load)", size[0], size[1])
 	}
 	if size[2] > size[3] {
 		t.Errorf("the figure is %.0f px wide in a %.0f px column", size[2], size[3])
