@@ -62,19 +62,24 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 test: deps data lint test-native test-wasm test-js test-browser
 	@echo "make test: all checks passed"
 
-lint: $(BIN)/staticcheck
+# The version is in the file name, so changing STATICCHECK_VERSION installs it.
+STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)
+
+lint: $(STATICCHECK)
 	@unformatted="$$(gofmt -l engine wasm tools)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt: these files need formatting:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./engine/...
 	$(GO) vet -tags browser ./tools/browsertest
-	$(BIN)/staticcheck ./...
-	GOOS=js GOARCH=wasm $(BIN)/staticcheck ./wasm/... ./engine/...
-	$(BIN)/staticcheck -tags browser ./tools/browsertest
+	$(STATICCHECK) ./...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/... ./engine/...
+	$(STATICCHECK) -tags browser ./tools/browsertest
 
-# staticcheck at a pinned version, installed into the project's .bin/.
-$(BIN)/staticcheck:
+# staticcheck at a pinned version, installed into the project's .bin/ under
+# a name that carries the version (go install names it staticcheck).
+$(STATICCHECK):
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(BIN)/staticcheck $@
 
 test-native:
 	$(GO) test ./...

@@ -209,8 +209,9 @@ func TestKeyboardAndHelp(t *testing.T) {
 	}
 }
 
-// TestPhoneLayout takes a screenshot at a phone's width and checks nothing
-// overflows sideways.
+// TestPhoneLayout takes screenshots at a phone's width and checks nothing
+// overflows sideways, the contents line up with the text, a wide table
+// scrolls in its own box, and the help dialog has room.
 func TestPhoneLayout(t *testing.T) {
 	ctx := newTab(t)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
@@ -222,5 +223,32 @@ func TestPhoneLayout(t *testing.T) {
 	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
 		t.Errorf("the page is %d px wide on a 390 px screen", w)
 	}
+	// The table of contents starts where the text does.
+	lefts := eval[[]float64](t, ctx, `[document.querySelector("nav.toc summary"), document.querySelector("article.notebook > p")].map((e) => e.getBoundingClientRect().left)`)
+	if d := lefts[0] - lefts[1]; d < -2 || d > 2 {
+		t.Errorf("the contents start at x = %.0f and the text at x = %.0f: out of line by %.0f px", lefts[0], lefts[1], d)
+	}
+	// The prose table keeps readable columns and scrolls inside its box.
+	table := eval[[]float64](t, ctx, `(() => { const tb = document.querySelector("article.notebook > table");
+		const widest = Math.max(...[...tb.querySelectorAll("td")].map((td) => td.getBoundingClientRect().width));
+		const narrowest = Math.min(...[...tb.querySelectorAll("td:not(:first-child)")].map((td) => td.getBoundingClientRect().width));
+		return [tb.clientWidth, tb.scrollWidth, narrowest, widest, getComputedStyle(tb).overflowX === "auto" ? 1 : 0]; })()`)
+	if table[0] > 390-2*12 || table[1] <= table[0] || table[4] != 1 {
+		t.Errorf("the prose table is %.0f px wide with %.0f px of content (overflow-x auto: %v); want it to scroll inside the text column", table[0], table[1], table[4] == 1)
+	}
+	if table[2] < 120 {
+		t.Errorf("a prose table column is %.0f px wide: squeezed to a word or two a line", table[2])
+	}
+	scrollTo(t, ctx, "#cell-1")
 	saveScreenshot(t, ctx, "notebook-390.png")
+	// The help dialog fits the screen with its text in readable lines.
+	eval[bool](t, ctx, `(document.querySelector("nav.toolbar button[aria-label='Keyboard shortcuts']").click(), true)`)
+	waitFor(t, ctx, `dialog#tt-help[open]`, 2*time.Second)
+	box := eval[[]float64](t, ctx, `(() => { const r = document.querySelector("#tt-help").getBoundingClientRect();
+		const td = document.querySelector("#tt-help td").getBoundingClientRect();
+		return [r.left, r.right, r.width, td.width]; })()`)
+	if box[0] < 0 || box[1] > 390 || box[2] < 330 || box[3] < 140 {
+		t.Errorf("help dialog spans x = %.0f…%.0f (%.0f px), its descriptions %.0f px wide; want it inside the screen, at least 330 px, descriptions at least 140 px", box[0], box[1], box[2], box[3])
+	}
+	saveScreenshot(t, ctx, "help-390.png")
 }

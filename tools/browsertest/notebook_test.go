@@ -62,7 +62,14 @@ func TestFirstCellRuns(t *testing.T) {
 	if want := "tensor([[19., 22.],\n        [43., 50.]])"; text != want {
 		t.Errorf("printed tensor = %q, want %q", text, want)
 	}
+	// What a reader sees around the cell, on a laptop and on a phone.
+	scrollTo(t, ctx, "#cell-1")
 	saveScreenshot(t, ctx, "notebook-1280.png")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	scrollTo(t, ctx, "#cell-1")
+	saveScreenshot(t, ctx, "notebook-first-cell-390.png")
 }
 
 func TestErrorShowsLineAndKernelSurvives(t *testing.T) {

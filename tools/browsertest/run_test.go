@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -161,21 +162,91 @@ func TestLiveDisplays(t *testing.T) {
 	}
 }
 
-// TestMainThreadStaysResponsive runs a heavy cell and reports the longest
-// main-thread task seen meanwhile (the target is under 50 ms).
+// TestMainThreadStaysResponsive trains a small MLP with its live chart for
+// about six seconds and, while it runs, scrolls the page with the mouse
+// wheel, types into another cell's editor and presses two buttons, checking
+// that each took effect and how long it took. It reports the longest
+// main-thread task a longtask PerformanceObserver saw (the target is under
+// 50 ms; only a generous bound is asserted, so that a busy machine does not
+// fail the suite).
 func TestMainThreadStaysResponsive(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
-	eval[bool](t, ctx, `(window.__longest = 0, new PerformanceObserver((list) => {
-		for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
-	}).observe({type: "longtask"}), true)`)
-	code := "const a = tt.rand(96, 96);\nconst bar = tt.progress(300, {label: 'matmuls'});\n" +
-		"for (let i = 0; i < 300; i++) { a.matmul(a).relu().sum(); bar.tick(); if (i % 50 == 0) console.log('step', i) }"
+	// Give cell 2 an output, so that Clear has something to clear.
+	if state, _ := runCell(t, ctx, 2); state != "error" {
+		t.Fatalf("cell 2 ended %q, want its published error", state)
+	}
+	eval[bool](t, ctx, `(window.__longest = 0, window.__longTasks = [], new PerformanceObserver((list) => {
+		for (const e of list.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__longTasks.push([e.startTime, e.duration]) }
+	}).observe({type: "longtask"}), window.scrollTo(0, 0), true)`)
+	code := "tt.manualSeed(3);\nconst xs = tt.randn(2048, 2);\n" +
+		"const ys = xs.narrow(1, 0, 1).mul(xs.narrow(1, 1, 1)).gt(0).reshape(2048);\n" +
+		"const net = tt.nn.Sequential(tt.nn.Linear(2, 32), tt.nn.ReLU(), tt.nn.Linear(32, 2));\n" +
+		"const t0 = performance.now();\n" +
+		"const hist = tt.train.fit(net, tt.train.batches(xs, ys, {batchSize: 32, shuffle: true}), {epochs: 100000,\n" +
+		"  optimizer: tt.optim.Adam(net.parameters(), {lr: 0.01}), loss: tt.nn.CrossEntropyLoss(), onEpochEnd: () => performance.now() - t0 < 6000});\n" +
+		"'trained ' + hist.loss.length + ' epochs'"
 	start := time.Now()
-	if state, out := runCode(t, ctx, 1, code); state != "done" {
-		t.Fatalf("state %q, output %q", state, out)
+	eval[bool](t, ctx, `(window.__cellStart = performance.now(), true)`)
+	startCode(t, ctx, 1, code)
+	waitFor(t, ctx, "#cell-1 .tt-train-chart svg", 5*time.Second) // the live chart is drawing
+
+	// Scroll with the mouse wheel.
+	took := measure(t, ctx, "scroll", func() {
+		// Chromium wants both deltas, and the zero value of DeltaX is left
+		// out of the JSON: a thousandth of a pixel sideways stands for 0.
+		params := input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseWheel, X: 640, Y: 450, DeltaX: 0.001, DeltaY: 600}
+		if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, params); err != nil {
+			t.Fatal(err)
+		}
+	}, `window.scrollY >= 300`)
+	// Type into cell 2's editor.
+	took += measure(t, ctx, "typing", func() { typeIntoCell(t, ctx, 2, "'typed while training'") },
+		`document.querySelector("#cell-2 .cell-editor").ttEditor.code() === "'typed while training'"`)
+	// Open and close the help; clear the outputs of the cells not running.
+	took += measure(t, ctx, "help button", func() { clickHelp(t, ctx) }, `!!document.querySelector("dialog#tt-help[open]")`)
+	took += measure(t, ctx, "Escape", func() {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\x1b")); err != nil {
+			t.Fatal(err)
+		}
+	}, `!document.querySelector("dialog#tt-help[open]")`)
+	took += measure(t, ctx, "Clear", func() { clickAction(t, ctx, "Clear") }, `document.querySelector("#cell-2 .cell-output").children.length === 0`)
+	if state, _ := cellResult(t, ctx, 1); state != "running" {
+		t.Fatalf("the training cell was %q before the interactions ended (they took %v): they did not happen during training", state, took)
+	}
+	waitFor(t, ctx, `#cell-1:is([data-state="done"], [data-state="error"])`, 30*time.Second)
+	if state, out := cellResult(t, ctx, 1); state != "done" || !strings.HasPrefix(out[strings.LastIndex(out, "\n")+1:], "trained ") {
+		t.Fatalf("the training cell: state %q, output %q", state, out)
 	}
 	longest := eval[float64](t, ctx, `window.__longest`)
+	// When each long task started after the cell did, and how long it took.
+	tasks := eval[[]string](t, ctx, `__longTasks.map(([s, d]) => "+" + Math.round(s - __cellStart) + " ms: " + Math.round(d) + " ms")`)
 	// The longtask API reports only tasks over 50 ms, so 0 means none.
-	fmt.Printf("longest main-thread task during a %v compute cell: %.0f ms (0 = no task over 50 ms; target < 50 ms)\n", time.Since(start).Round(time.Millisecond), longest)
+	fmt.Printf("longest main-thread task during a %v training cell with a live chart, scrolled, typed into and clicked: %.0f ms; tasks over 50 ms: %d %q (target: none)\n",
+		time.Since(start).Round(time.Millisecond), longest, len(tasks), tasks)
+	if longest >= 500 {
+		t.Errorf("a main-thread task took %.0f ms during training: the page froze", longest)
+	}
+}
+
+// measure does something to the page and waits until done (JavaScript)
+// is true; it prints and returns how long the page took to respond.
+func measure(t *testing.T, ctx context.Context, what string, do func(), done string) time.Duration {
+	t.Helper()
+	start := time.Now()
+	do()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](done, chromedp.WithPollingTimeout(5*time.Second), chromedp.WithPollingInterval(5*time.Millisecond))); err != nil {
+		t.Fatalf("%s had no effect within 5 s (waiting for %s): %v", what, done, err)
+	}
+	took := time.Since(start)
+	fmt.Printf("  during training, %s took effect in %v\n", what, took.Round(time.Millisecond))
+	return took
+}
+
+// clickHelp presses the toolbar's "?" button with the mouse.
+func clickHelp(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav.toolbar button[aria-label="Keyboard shortcuts"]`))); err != nil {
+		t.Fatalf("pressing ?: %v", err)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
@@ -231,11 +232,13 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	return v
 }
 
-// saveScreenshot writes a PNG under the folder named by TT_SCREENSHOTS
+// saveScreenshot writes a PNG of what the window shows now (the viewport,
+// as a reader sees it: a full-page capture would draw the sticky header in
+// the middle of the page) under the folder named by TT_SCREENSHOTS
 // (default: the system's temporary folder) and prints where.
 func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,4 +252,22 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 		return
 	}
 	fmt.Printf("screenshot: %s\n", path)
+}
+
+// scrollTo scrolls the page so that the element sel is in the middle of
+// the window, and waits a frame for the page to paint.
+func scrollTo(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	eval[bool](t, ctx, fmt.Sprintf(`new Promise((r) => { document.querySelector(%q).scrollIntoView({block: "center"});
+		requestAnimationFrame(() => requestAnimationFrame(() => r(true))); })`, sel))
+}
+
+// emulateColorScheme makes the tab prefer a light or dark colour scheme,
+// as the system setting would.
+func emulateColorScheme(t *testing.T, ctx context.Context, scheme string) {
+	t.Helper()
+	features := []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: features}); err != nil {
+		t.Fatalf("emulating prefers-color-scheme: %s: %v", scheme, err)
+	}
 }

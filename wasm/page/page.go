@@ -69,10 +69,7 @@ func (nb *notebook) mountCells() {
 	for i, el := range nb.doc.QuerySelectorAll("article.notebook section.cell") {
 		nb.cells = append(nb.cells, newCell(nb, i, el))
 	}
-	nb.current = nil
-	if len(nb.cells) > 0 {
-		nb.current = nb.cells[0]
-	}
+	nb.current = nil // until a cell is focused or run; see runAbove
 }
 
 // el makes an element with a class and text.

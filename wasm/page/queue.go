@@ -93,13 +93,46 @@ func (nb *notebook) abandon(why string) {
 	}
 }
 
-// runAll queues every cell; runAbove queues the cells above the current one.
+// runAll queues every cell.
 func (nb *notebook) runAll() { nb.enqueue(nb.cells...) }
 
+// runAbove queues the cells above the current one: the cell last focused
+// or run or, before any was, the first cell in view. Pressing the button
+// always says what it did, even when there is nothing above.
 func (nb *notebook) runAbove() {
+	n := nb.cellIndexInView()
 	if nb.current != nil {
-		nb.enqueue(nb.cells[:nb.current.index]...)
+		n = nb.current.index
 	}
+	switch {
+	case n == 0:
+		nb.announce("Run above: there is no cell above cell 1")
+	case n == len(nb.cells):
+		nb.enqueue(nb.cells...)
+		nb.announce(fmt.Sprintf("Running all %d cells, which are above the view", n))
+	case n == 1:
+		nb.enqueue(nb.cells[0])
+		nb.announce("Running cell 1, above cell 2")
+	default:
+		nb.enqueue(nb.cells[:n]...)
+		nb.announce(fmt.Sprintf("Running cells 1 to %d, above cell %d", n, n+1))
+	}
+}
+
+// cellIndexInView is the index of the first cell not wholly above the
+// visible part of the page (below the sticky header), or len(nb.cells)
+// when the reader has scrolled past them all.
+func (nb *notebook) cellIndexInView() int {
+	top := 0.0
+	if h := nb.doc.QuerySelector("header.site"); h != nil {
+		top = max(0, h.GetBoundingClientRect().Bottom())
+	}
+	for i, c := range nb.cells {
+		if c.root.GetBoundingClientRect().Bottom() > top {
+			return i
+		}
+	}
+	return len(nb.cells)
 }
 
 // clearOutputs empties every cell's output and state.

@@ -3,6 +3,7 @@
 package page
 
 import (
+	"strings"
 	"syscall/js"
 
 	"honnef.co/go/js/dom/v2"
@@ -74,7 +75,14 @@ func (nb *notebook) helpDialog() dom.Element {
 	for _, s := range shortcuts {
 		tr := nb.el("tr", "", "")
 		key := nb.el("th", "", "")
-		key.AppendChild(nb.el("kbd", "", s[0]))
+		// Each alternative is a key of its own: "Ctrl+Enter / ⌘+Enter"
+		// wraps between the keys, never inside one.
+		for i, k := range strings.Split(s[0], " / ") {
+			if i > 0 {
+				key.AppendChild(nb.doc.CreateTextNode(" / "))
+			}
+			key.AppendChild(nb.el("kbd", "", k))
+		}
 		tr.AppendChild(key)
 		tr.AppendChild(nb.el("td", "", s[1]))
 		table.AppendChild(tr)

@@ -4,7 +4,52 @@
 // place.
 import { EditorView, basicSetup } from "codemirror";
 import { keymap } from "@codemirror/view";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { tags as t } from "@lezer/highlight";
 import { javascript } from "@codemirror/lang-javascript";
+
+// The editor's colours are the page's CSS variables (style.css), so they
+// follow the system's light or dark setting like the rest of the page;
+// CodeMirror's own defaults are made for a light background only.
+const theme = EditorView.theme({
+  "&": { color: "var(--fg)", backgroundColor: "var(--bg)" },
+  ".cm-content": { caretColor: "var(--fg)" },
+  ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--fg)" },
+  ".cm-gutters": { color: "var(--muted)", backgroundColor: "var(--cell-bg)", borderRightColor: "var(--border)" },
+  ".cm-activeLine": { backgroundColor: "var(--cm-active-line)" },
+  ".cm-activeLineGutter": { color: "var(--fg)", backgroundColor: "var(--cm-active-line)" },
+  // CodeMirror's base theme styles the selection with one class more than
+  // a theme's "&"; the extra .cm-editor matches it, and a theme comes later.
+  "&.cm-editor .cm-selectionBackground, &.cm-editor.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, & .cm-content ::selection": {
+    backgroundColor: "var(--cm-selection)",
+  },
+  "&.cm-editor.cm-focused .cm-matchingBracket": { backgroundColor: "var(--cm-bracket)", outline: "1px solid var(--muted)" },
+  "&.cm-editor.cm-focused .cm-nonmatchingBracket": { backgroundColor: "transparent", outline: "1px solid var(--error)" },
+  "& .cm-selectionMatch": { backgroundColor: "var(--cm-bracket)" },
+  ".cm-tooltip": { color: "var(--fg)", backgroundColor: "var(--cell-bg)", border: "1px solid var(--border)" },
+  ".cm-tooltip-autocomplete > ul > li[aria-selected]": { color: "var(--bg)", backgroundColor: "var(--accent)" },
+  ".cm-panels": { color: "var(--fg)", backgroundColor: "var(--cell-bg)" },
+});
+
+// highlight names the colour of each kind of token; style.css sets them
+// for both themes, each at a contrast of at least 4.5:1 with the editor.
+const highlight = HighlightStyle.define([
+  { tag: t.keyword, color: "var(--cm-keyword)" },
+  { tag: [t.atom, t.bool, t.null, t.labelName, t.url], color: "var(--cm-atom)" },
+  { tag: [t.number, t.literal, t.inserted], color: "var(--cm-number)" },
+  { tag: [t.string, t.deleted], color: "var(--cm-string)" },
+  { tag: [t.regexp, t.escape, t.special(t.string)], color: "var(--cm-regexp)" },
+  { tag: [t.definition(t.variableName), t.function(t.definition(t.variableName))], color: "var(--cm-def)" },
+  { tag: t.local(t.variableName), color: "var(--cm-local)" },
+  { tag: [t.typeName, t.namespace, t.className], color: "var(--cm-type)" },
+  { tag: [t.propertyName, t.definition(t.propertyName)], color: "var(--cm-property)" },
+  { tag: t.comment, color: "var(--cm-comment)", fontStyle: "italic" },
+  { tag: t.meta, color: "var(--muted)" },
+  { tag: t.invalid, color: "var(--error)" },
+  { tag: t.strong, fontWeight: "bold" },
+  { tag: t.emphasis, fontStyle: "italic" },
+  { tag: t.link, textDecoration: "underline" },
+]);
 
 // createEditor puts an editor holding doc into parent. hooks.run(advance)
 // is called by the run keys, hooks.change() after each edit, hooks.focus()
@@ -21,7 +66,7 @@ export function createEditor(parent, doc, hooks) {
   const view = new EditorView({
     doc,
     parent,
-    extensions: [runKeys, basicSetup, javascript(), listener, EditorView.contentAttributes.of({ "aria-label": parent.getAttribute("aria-label") || "Code" })],
+    extensions: [runKeys, basicSetup, javascript(), theme, syntaxHighlighting(highlight), listener, EditorView.contentAttributes.of({ "aria-label": parent.getAttribute("aria-label") || "Code" })],
   });
   const handle = {
     code: () => view.state.doc.toString(),

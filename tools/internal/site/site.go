@@ -49,7 +49,8 @@ func Build(opt Options) (*Result, error) {
 		opt.BrotliLevel = 11
 	}
 	start := time.Now()
-	notebooks, err := readNotebooks(filepath.Join(opt.Root, "notebooks"))
+	nbDir := filepath.Join(opt.Root, "notebooks")
+	notebooks, images, err := readNotebooks(nbDir)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +76,7 @@ func Build(opt Options) (*Result, error) {
 		{"wasm_exec.js", func() (err error) { res.Assets.WasmExec, err = copyWasmExec(tmp); return }},
 		{"bundle", func() error { return bundle(opt.Root, tmp, &res.Assets) }},
 		{"pages", func() error { return writePages(opt.Root, tmp, res) }},
+		{"images", func() error { return copyImages(nbDir, tmp, images) }},
 		{"data", func() error { return writeData(opt, tmp) }},
 		{"service worker", func() error { return writeServiceWorker(opt.Root, tmp) }},
 		{"compress", func() (err error) { res.Compressed, err = compressTree(tmp, opt.BrotliLevel); return }},
@@ -101,29 +103,34 @@ type Result struct {
 	Duration   time.Duration
 }
 
-// readNotebooks parses every notebooks/*.md in file-name order.
-func readNotebooks(dir string) ([]*notebook.Notebook, error) {
+// readNotebooks parses every notebooks/*.md in file-name order and lists
+// the image files their prose shows (paths relative to dir).
+func readNotebooks(dir string) (nbs []*notebook.Notebook, images []string, err error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.md"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("no notebooks found in %s", dir)
+		return nil, nil, fmt.Errorf("no notebooks found in %s", dir)
 	}
 	sort.Strings(files)
-	var out []*notebook.Notebook
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		nb, err := notebook.Parse(f, src)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, nb)
+		imgs, err := notebookImages(dir, f, src)
+		if err != nil {
+			return nil, nil, err
+		}
+		nbs = append(nbs, nb)
+		images = append(images, imgs...)
 	}
-	return out, nil
+	return nbs, images, nil
 }
 
 // replaceDir moves the finished build into place: the old site is moved

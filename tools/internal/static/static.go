@@ -24,6 +24,10 @@ var types = map[string]string{
 	".map":  "application/json",
 	".svg":  "image/svg+xml",
 	".png":  "image/png",
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".gif":  "image/gif",
+	".webp": "image/webp",
 	".md":   "text/markdown; charset=utf-8",
 	".bin":  "application/octet-stream",
 }
