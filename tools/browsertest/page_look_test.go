@@ -54,6 +54,12 @@ func TestEditorContrast(t *testing.T) {
 			if dark := luminance(gutter) < 0.2; dark != (scheme == "dark") {
 				t.Errorf("the line numbers' gutter is %v in the %s theme", gutter, scheme)
 			}
+			// The syntax highlighter tags tokens as it gets to them, which
+			// can be just after the page says it is ready: wait for them.
+			const highlighted = `document.querySelectorAll("#cell-1 .cm-line span").length >= 6`
+			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](highlighted, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+				t.Fatalf("cell 1's code was not highlighted: %v", err)
+			}
 			samples := eval[[][]string](t, ctx, editorColours)
 			kinds := map[string]bool{}
 			for _, s := range samples {
