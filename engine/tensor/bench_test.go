@@ -62,3 +62,37 @@ func BenchmarkMaxPool2dLeNet(b *testing.B) {
 		must(x.MaxPool2d(w))
 	}
 }
+
+// BenchmarkUnary times the elementwise functions of one tensor on a
+// 1024×1024 tensor, through their direct loops and (generic) through the
+// table's op.f called once per element.
+func BenchmarkUnary(b *testing.B) {
+	ops := []struct {
+		name string
+		f    func(*Tensor) *Tensor
+	}{
+		{"exp", (*Tensor).Exp}, {"log", (*Tensor).Log}, {"tanh", (*Tensor).Tanh},
+		{"sigmoid", (*Tensor).Sigmoid}, {"gelu", (*Tensor).Gelu}, {"neg", (*Tensor).Neg},
+		{"sqrt", (*Tensor).Sqrt}, {"abs", (*Tensor).Abs}, {"sin", (*Tensor).Sin}, {"cos", (*Tensor).Cos},
+	}
+	const n = 1024
+	for _, op := range ops {
+		for _, generic := range []bool{false, true} {
+			name := op.name
+			if generic {
+				name += "/generic"
+			}
+			b.Run(name, func(b *testing.B) {
+				genericOnly = generic
+				defer func() { genericOnly = false }()
+				ManualSeed(1)
+				x := must(Rand(n, n)).AddScalar(0.5) // in (0.5, 1.5): log is defined
+				for b.Loop() {
+					op.f(x)
+				}
+				bytes := 2 * 4 * float64(n*n) * float64(b.N)
+				b.ReportMetric(bytes/b.Elapsed().Seconds()/1e9, "GB/s")
+			})
+		}
+	}
+}

