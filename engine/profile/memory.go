@@ -28,19 +28,15 @@ import (
 // input batch) are not buffers: parameters are reported per module
 // (Module.Params), and the input is the caller's.
 //
-// To recognise a tensor when a later op reads it, the profiler keeps every
-// tensor made during the profile in a map until the profile stops, so
-// profile a few steps rather than a whole epoch. (Weak pointers would let
-// them go, but weak.Make costs about a microsecond per tensor: the
-// overhead of profiling an MLP training step rose from about 6% to 24%.)
+// Buffers are keyed by the tensors' StorageID, so a view is recognised as
+// its storage's buffer without the profiler holding any tensor alive.
 
 // buffer is one storage allocated while profiling.
 type buffer struct {
 	bytes int64
-	rep   *tensor.Tensor // a tensor on the storage, to recognise views; nil once the profile stops
-	birth int            // index of the event that made it; -1 before it is known
-	last  int            // index of the last event that used it
-	grad  bool           // a parameter's gradient
+	birth int  // index of the event that made it; -1 before it is known
+	last  int  // index of the last event that used it
+	grad  bool // a parameter's gradient
 }
 
 // buffersOf returns the buffers of the tensors an op saved for its
@@ -66,51 +62,21 @@ func appendBuf(bufs []int, b int) []int {
 // event (see birth).
 func (p *profiler) newBuffer(t *tensor.Tensor, bytes int64) int {
 	b := len(p.bufs)
-	p.bufs = append(p.bufs, buffer{bytes: bytes, rep: t, birth: -1, last: -1})
-	p.bufOf[t] = b
+	p.bufs = append(p.bufs, buffer{bytes: bytes, birth: -1, last: -1})
+	p.bufOf[t.StorageID()] = b
 	return b
 }
 
-// bufferOf is the buffer behind t, -1 for a tensor made before the profile.
+// bufferOf is the buffer behind t (or behind the storage t views), -1 for
+// a tensor made before the profile.
 func (p *profiler) bufferOf(t *tensor.Tensor) int {
 	if t == nil {
 		return -1
 	}
-	if b, ok := p.bufOf[t]; ok {
+	if b, ok := p.bufOf[t.StorageID()]; ok {
 		return b
 	}
 	return -1
-}
-
-// forgetTensors drops the profiler's references to the tensors made
-// during the profile, once the report is made, so that they can be
-// collected.
-func (p *profiler) forgetTensors() {
-	p.bufOf = nil
-	for i := range p.bufs {
-		p.bufs[i].rep = nil
-	}
-}
-
-// bindView makes out, a tensor the profiler has not seen, the buffer of
-// the input or new storage it shares: a view looks into its input's
-// buffer. candidates are the buffers made since the last event.
-func (p *profiler) bindView(out *tensor.Tensor, inputs []*tensor.Tensor, candidates []int) {
-	if out == nil || p.bufferOf(out) >= 0 {
-		return
-	}
-	for _, in := range inputs {
-		if b := p.bufferOf(in); b >= 0 && out.SharesStorage(in) {
-			p.bufOf[out] = b
-			return
-		}
-	}
-	for _, b := range candidates {
-		if rep := p.bufs[b].rep; rep != nil && out.SharesStorage(rep) {
-			p.bufOf[out] = b
-			return
-		}
-	}
 }
 
 // born marks the buffers made since the last event as made by event i.

@@ -54,7 +54,7 @@ func Start() (*Session, error) {
 	if active != nil {
 		return nil, ErrActive
 	}
-	p := &profiler{t0: time.Now(), modIndex: map[*nn.ModuleBase]int{}, bufOf: map[*tensor.Tensor]int{}}
+	p := &profiler{t0: time.Now(), modIndex: map[*nn.ModuleBase]int{}, bufOf: map[uint64]int{}}
 	active = p
 	return &Session{p: p, prevT: tensor.SetObserver(p), prevN: nn.SetCallObserver(p)}, nil
 }
@@ -67,7 +67,6 @@ func (s *Session) Stop() *Report {
 		nn.SetCallObserver(s.prevN)
 		active = nil
 		s.report = s.p.report(time.Since(s.p.t0))
-		s.p.forgetTensors()
 	}
 	return s.report
 }
@@ -126,10 +125,10 @@ type profiler struct {
 	numAlloc   int
 
 	// The buffers for the memory figures (memory.go): every storage made
-	// while profiling, the tensors on each, and those made since the last
-	// event, which the next event made.
+	// while profiling, the buffer of each storage by its StorageID, and
+	// those made since the last event, which the next event made.
 	bufs    []buffer
-	bufOf   map[*tensor.Tensor]int
+	bufOf   map[uint64]int
 	pending []int
 }
 
@@ -218,10 +217,8 @@ func (p *profiler) Alloc(t *tensor.Tensor, data []float32) {
 // Op records a forward op (or one run outside any backward node).
 func (p *profiler) Op(name string, inputs, saved []*tensor.Tensor, out *tensor.Tensor) any {
 	if p.node != nil { // part of the running backward node
-		p.bindView(out, inputs, p.node.made)
 		return nil
 	}
-	p.bindView(out, inputs, p.pending)
 	end := p.now()
 	shapes := make([][]int, len(inputs))
 	for i, in := range inputs {
@@ -290,7 +287,6 @@ func (p *profiler) NodeStart(name string, _, grad *tensor.Tensor, tag any) {
 	if t != nil && t.p != p {
 		t = nil // recorded by an earlier profile
 	}
-	p.bindView(grad, nil, p.pending) // the seed of Backward is a detached view
 	p.node = &nodeRec{name: name, start: p.now(), fwd: t, grad: grad, allocs: p.allocs, bytes: p.allocBytes, made: p.pending}
 	p.allocs, p.allocBytes, p.pending = 0, 0, nil
 }

@@ -391,6 +391,32 @@ func TestMemoryIgnoresGC(t *testing.T) {
 	}
 }
 
+// TestProfileHoldsNoTensor: the profiler follows storages by their ID, so
+// a tensor made while profiling and then dropped is collected before the
+// profile stops (profiling a long run does not keep every activation).
+func TestProfileHoldsNoTensor(t *testing.T) {
+	s, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	collected := make(chan struct{})
+	func() {
+		x := must(tensor.Ones(256, 256))
+		y := must(x.Mul(x))
+		runtime.AddCleanup(y, func(struct{}) { close(collected) }, struct{}{})
+	}()
+	for range 10 {
+		runtime.GC()
+		select {
+		case <-collected:
+			return
+		default:
+		}
+	}
+	t.Fatal("a tensor made and dropped while profiling was still alive after 10 collections")
+}
+
 func TestRunIsolation(t *testing.T) {
 	ran := false
 	if err := Phase("x", func() error { ran = true; return nil }); err != nil || !ran {

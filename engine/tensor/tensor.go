@@ -154,6 +154,14 @@ func (t *Tensor) IsContiguous() bool {
 // SharesStorage reports whether t and u are views of the same storage.
 func (t *Tensor) SharesStorage(u *Tensor) bool { return t.st == u.st }
 
+// StorageID numbers the storage behind t, in the order storages are
+// made: tensors that share their values (views such as a reshape, a
+// transpose or a detach) have the same ID, and an ID is never given to
+// another storage, so a tool can follow storages without holding on to
+// them (engine/profile does). A tensor whose values were copied aside for
+// an in-place op's backward has ID 0.
+func (t *Tensor) StorageID() uint64 { return t.st.serial }
+
 // StorageBytes returns the memory held by the values of ts: the bytes of
 // each distinct storage behind them, counted once however many tensors
 // view it (a reshape, a transpose, a detach), and whole even when a
