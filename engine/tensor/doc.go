@@ -65,7 +65,8 @@
 // The primitives are:
 //
 //	unary.go     one table row per function: f(x) and f'(x) (neg exp log
-//	             sqrt abs sin cos tanh sigmoid relu gelu leakyRelu clamp)
+//	             sqrt abs sin cos tanh sigmoid relu gelu leakyRelu clamp);
+//	             the commonest also have a direct forward loop, same bits
 //	binary.go    one row per function of two broadcast operands: f(a, b),
 //	             ∂f/∂a and ∂f/∂b (add sub mul div pow maximum minimum),
 //	             plus where
@@ -89,6 +90,22 @@
 // rank reshapes into one batched product. To add an op, add a table row
 // or compose existing ops; the gradient check in gradcheck_test.go and the
 // PyTorch fixtures in testdata (made by tools/torchref) then prove it.
+//
+// # Watching the engine
+//
+// An Observer (observe.go, set with SetObserver) is told of every new
+// storage (Alloc), every op with its inputs, the tensors its backward will
+// read and its output (Op), and every backward pass and node. It is the
+// hook behind engine/profile; when none is set each hook is one nil check.
+// StorageBytes counts the memory behind a set of tensors, each storage
+// once (tt.memory in the notebook).
+//
+// # Buffer reuse
+//
+// Large buffers come from a pool keyed by exact length (pool.go): backward
+// gives back the gradients it has used up, and a leaf takes a gradient
+// made for it alone as its Grad without a copy, so a training step's
+// buffers are reused from one step to the next instead of collected.
 //
 // # Conventions
 //
