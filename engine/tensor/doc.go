@@ -122,7 +122,8 @@
 // Computation is in float32 storage with float64 arithmetic per element
 // and float64 accumulation in reductions, rounded once to float32. Random
 // numbers come from one seedable generator (PCG32, see random.go) whose
-// stream is identical natively and under WebAssembly. The package uses
-// only the Go standard library, and gradient tracking is process-wide:
-// drive the engine from one goroutine.
+// stream is identical natively and under WebAssembly. Besides the Go
+// standard library the package uses only engine/kernels (every matrix
+// product) and engine/vec (ReLU's loops), and gradient tracking is
+// process-wide: drive the engine from one goroutine.
 package tensor
