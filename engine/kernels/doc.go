@@ -36,8 +36,11 @@
 //   - "wasm-simd", in the browser only: the packed algorithm on one
 //     goroutine with a macro-kernel hand-written in WebAssembly SIMD
 //     (package wasmsimd), registered by the kernel program through
-//     [Register] and [Packed], and the default where the browser supports
-//     SIMD.
+//     [Register] and [Packed], the default where the browser supports
+//     SIMD but not relaxed SIMD.
+//   - "wasm-simd-fma", in the browser only: the same macro-kernel with
+//     its multiply-adds fused (relaxed SIMD's f32x4.relaxed_madd), the
+//     default where the browser validates it.
 //
 // [Use] picks the variant behind [Matmul]; [SetThreads] sets how many
 // goroutines "parallel" and the "simd" variants use.

@@ -21,12 +21,14 @@
 // Summary table. A container calls its children through Call, never
 // their Forward directly: Call is this package's __call__, which puts the
 // child's path into errors ("features.3 (Conv2d): expected input [N, 1,
-// H, W], got [64, 784]") and lets Summary observe output shapes.
+// H, W], got [64, 784]"), lets Summary observe output shapes, and tells
+// a CallObserver (the profiler, through SetCallObserver) which module
+// each op runs in.
 //
 // # Files
 //
 //	module.go      Module, ModuleBase (parameters, buffers, children, mode)
-//	call.go        Call and LayerError (errors that name the layer's path)
+//	call.go        Call, LayerError (errors that name the layer's path), CallObserver
 //	repr.go        String, PyTorch's module repr
 //	statedict.go   StateDict, LoadStateDict
 //	summary.go     Summary, the per-layer table for an input shape

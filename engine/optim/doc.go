@@ -17,6 +17,10 @@
 // learning rate, momentum and weight decay; a scheduler sets the groups'
 // LR. The optimizer's per-parameter state (momentum buffers, Adam's
 // moving averages) is kept as plain float32 slices beside the tensors,
-// and the update is written back with one in-place copy per parameter,
-// outside the autograd graph.
+// and the update rewrites each parameter's storage in place
+// (Tensor.UpdateInPlace, inside NoGrad, so outside the autograd graph),
+// with no copy of a (contiguous) parameter and no temporary tensors. The
+// common cases (SGD with plain momentum, Adam without weight decay, AdamW)
+// run as engine/vec's vector loops, which give the same bits as the
+// general loop.
 package optim

@@ -20,7 +20,9 @@
 //
 // Package tensor reports to a tensor.Observer from three central places:
 // where storages are allocated, where every op records its autograd node
-// (graph or no graph), and where Backward runs each node. Package nn
+// (graph or no graph; the op comes with the tensors its backward will
+// read, which the memory model below needs), and where Backward runs
+// each node. Package nn
 // reports each module's forward through nn.Call (nn.CallObserver), which
 // gives every op its module path, such as "features.0 (Conv2d)". With no
 // profile running, those hooks are a nil check each: BenchmarkHooksOff

@@ -65,7 +65,8 @@
 // The primitives are:
 //
 //	unary.go     one table row per function: f(x) and f'(x) (neg exp log
-//	             sqrt abs sin cos tanh sigmoid relu gelu leakyRelu clamp)
+//	             sqrt abs sin cos tanh sigmoid relu gelu leakyRelu clamp);
+//	             the commonest also have a direct forward loop, same bits
 //	binary.go    one row per function of two broadcast operands: f(a, b),
 //	             ∂f/∂a and ∂f/∂b (add sub mul div pow maximum minimum),
 //	             plus where
@@ -90,6 +91,22 @@
 // or compose existing ops; the gradient check in gradcheck_test.go and the
 // PyTorch fixtures in testdata (made by tools/torchref) then prove it.
 //
+// # Watching the engine
+//
+// An Observer (observe.go, set with SetObserver) is told of every new
+// storage (Alloc), every op with its inputs, the tensors its backward will
+// read and its output (Op), and every backward pass and node. It is the
+// hook behind engine/profile; when none is set each hook is one nil check.
+// StorageBytes counts the memory behind a set of tensors, each storage
+// once (tt.memory in the notebook).
+//
+// # Buffer reuse
+//
+// Large buffers come from a pool keyed by exact length (pool.go): backward
+// gives back the gradients it has used up, and a leaf takes a gradient
+// made for it alone as its Grad without a copy, so a training step's
+// buffers are reused from one step to the next instead of collected.
+//
 // # Conventions
 //
 // Operations never change their operands (except the ...InPlace ones).
@@ -105,7 +122,8 @@
 // Computation is in float32 storage with float64 arithmetic per element
 // and float64 accumulation in reductions, rounded once to float32. Random
 // numbers come from one seedable generator (PCG32, see random.go) whose
-// stream is identical natively and under WebAssembly. The package uses
-// only the Go standard library, and gradient tracking is process-wide:
-// drive the engine from one goroutine.
+// stream is identical natively and under WebAssembly. Besides the Go
+// standard library the package uses only engine/kernels (every matrix
+// product) and engine/vec (ReLU's loops), and gradient tracking is
+// process-wide: drive the engine from one goroutine.
 package tensor

@@ -7,16 +7,24 @@
 // writes it both ways), plus the parts that make it usable:
 //
 //   - Train/eval mode switching, so Dropout and BatchNorm behave.
+//   - Metrics (Accuracy), an optional Scheduler (per epoch or per batch)
+//     and gradient-norm clipping.
 //   - Callbacks after each batch and epoch (Progress carries the step,
-//     epoch, loss, metrics and samples/s): a terminal ProgressBar,
-//     EarlyStopping, or any function, such as the notebook's live chart
-//     or a checkpoint hook.
+//     epoch, loss, metrics, samples/s and the model), and at the end of
+//     Fit for those that implement TrainEnder: a terminal ProgressBar,
+//     EarlyStopping, Checkpoint (every N epochs, or "save best" on a
+//     monitored metric; StateDictFile writes the file atomically), Logger
+//     (one line per epoch, JSON lines or CSV), or plain functions through
+//     CallbackFuncs, such as the notebook's live chart.
 //   - Interruption: Fit checks its context and ShouldStop between
 //     batches, so a notebook's stop button ends a run cleanly.
-//   - Divergence: a NaN or infinite loss (or gradient) stops training
-//     with an error naming the step and suggesting a lower learning rate;
-//     it is caught before the optimizer step, so the model keeps the
-//     parameters (and BatchNorm statistics) of the last good step.
+//   - Divergence: a NaN or infinite loss, gradient norm, or parameter or
+//     buffer after the optimizer step stops training with a DivergedError
+//     naming the step and suggesting a lower learning rate. Before each
+//     step a guard copies the parameters and buffers (into buffers reused
+//     from step to step, guard.go) and restores them when the step
+//     diverges, so the model keeps the values of the last good step,
+//     BatchNorm statistics included.
 //
 // Data comes through the small Loader interface, which engine/data's
 // DataLoader implements; Batches is a ready-made Loader over fixed batches.

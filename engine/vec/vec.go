@@ -10,6 +10,11 @@
 // operations in the same order as the Go loop (no fused multiply-add where
 // the Go code rounds twice), and the sum of squares is split into the same
 // 16 partial sums in both. Tests check this on every length.
+//
+// In the browser, where Go's compiler emits no SIMD, the notebook kernel
+// installs WebAssembly SIMD versions of the optimizers' updates (Install,
+// install.go), held to the same bits; ReLU and the sum of squares run the
+// Go loops there.
 package vec
 
 import "math"

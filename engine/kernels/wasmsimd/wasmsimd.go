@@ -8,9 +8,12 @@
 // kernel starts (it takes well under a millisecond), instantiates it with
 // the Go instance's own memory, and registers it as the kernels variant
 // "wasm-simd" through [kernels.Packed]: Go packs the panels of A and B and
-// the module multiplies a whole packed block per call. No binary is
-// committed: the text is the source, and the module is built from it on
-// every start.
+// the module multiplies a whole packed block per call. Where the browser
+// has relaxed SIMD it also registers "wasm-simd-fma", the same text with
+// its multiply-adds fused (FusedModule), and makes it the default. A
+// second module, vec.wat (VecModule), holds the optimizers' update loops,
+// which the kernel installs into engine/vec. No binary is committed: the
+// text is the source, and the modules are built from it on every start.
 //
 // This package is pure Go and does not run the module itself; the browser
 // suite checks the kernel's results against the Go kernels, and
