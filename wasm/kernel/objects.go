@@ -17,8 +17,9 @@ import (
 // the object. One Go value may have several JavaScript objects (a model
 // and model.at(0) wrap the same layer); they all act on the same value.
 //
-// The table is shared by the binding files (nn.go, loss.go, optim.go,
-// train.go, and later data.go): each makes its prototypes with newKind.
+// The table is shared by the binding files nn.go, loss.go, optim.go and
+// train.go: each makes its prototypes with newKind. (data.go keeps a
+// table of its own for datasets and loaders.)
 type objectTable struct {
 	table    map[int]any
 	next     int

@@ -17,7 +17,8 @@ import (
 // the kernel assembles the hand-written SIMD macro-kernel of
 // engine/kernels/wasmsimd (matmul.wat) at start-up, instantiates it on the
 // Go instance's own memory, and registers it as the kernels variant
-// "wasm-simd", the default wherever the browser supports SIMD. Go still
+// "wasm-simd" (and, where the browser has relaxed SIMD, "wasm-simd-fma",
+// which is then the default; "wasm-simd" is the default otherwise). Go still
 // packs the panels of A and B (kernels.Packed); each call hands the
 // module a whole packed block, as byte addresses into Go's memory.
 //
