@@ -5,7 +5,10 @@ package page
 import "fmt"
 
 // enqueue adds cells to the run queue, in order, skipping any already
-// waiting or running, and starts the first when the kernel is free.
+// waiting or running, and starts the first when the kernel is free. A
+// single cell run with the keys or its button is announced, running or
+// queued, so a screen reader user hears that the key press did something;
+// the commands that queue several cells announce for themselves.
 func (nb *notebook) enqueue(cells ...*cell) {
 	for _, c := range cells {
 		if c == nb.running || c.state == stateQueued {
@@ -15,6 +18,14 @@ func (nb *notebook) enqueue(cells ...*cell) {
 		nb.queue = append(nb.queue, c)
 	}
 	nb.pump()
+	if len(cells) == 1 {
+		switch c := cells[0]; {
+		case c == nb.running:
+			nb.announce(c.describe() + " running")
+		case c.state == stateQueued:
+			nb.announce(c.describe() + " queued")
+		}
+	}
 }
 
 // pump starts the next queued cell if the kernel is ready and idle.
@@ -94,7 +105,10 @@ func (nb *notebook) abandon(why string) {
 }
 
 // runAll queues every cell.
-func (nb *notebook) runAll() { nb.enqueue(nb.cells...) }
+func (nb *notebook) runAll() {
+	nb.enqueue(nb.cells...)
+	nb.announce(fmt.Sprintf("Running all %d cells", len(nb.cells)))
+}
 
 // runAbove queues the cells above the current one: the cell last focused
 // or run or, before any was, the first cell in view. Pressing the button
