@@ -43,7 +43,7 @@ func newCell(nb *notebook, index int, root dom.Element) *cell {
 	c.out = newOutputArea(c, root.QuerySelector(".cell-output"))
 
 	bar := nb.el("div", "cell-bar", "")
-	c.runButton = nb.button("▶ Run", fmt.Sprintf("Run cell %d (Shift+Enter)", index+1), func() { nb.current = c; nb.enqueue(c) })
+	c.runButton = nb.button("▶ Run", fmt.Sprintf("Run cell %d (Shift+Enter)", index+1), func() { nb.runOne(c) })
 	c.counter = nb.el("span", "cell-counter", "[ ]")
 	c.stateLabel = nb.el("span", "cell-state", "")
 	// The state ("queued", "running…", "done · 12 ms") is the cell's
@@ -72,8 +72,7 @@ func newCell(nb *notebook, index int, root dom.Element) *cell {
 func (c *cell) editorHooks() map[string]any {
 	return map[string]any{
 		"run": js.FuncOf(func(_ js.Value, args []js.Value) any {
-			c.nb.current = c
-			c.nb.enqueue(c)
+			c.nb.runOne(c)
 			if len(args) > 0 && args[0].Bool() {
 				c.nb.focusCell(c.index + 1)
 			}

@@ -5,10 +5,7 @@ package page
 import "fmt"
 
 // enqueue adds cells to the run queue, in order, skipping any already
-// waiting or running, and starts the first when the kernel is free. A
-// single cell run with the keys or its button is announced, running or
-// queued, so a screen reader user hears that the key press did something;
-// the commands that queue several cells announce for themselves.
+// waiting or running, and starts the first when the kernel is free.
 func (nb *notebook) enqueue(cells ...*cell) {
 	for _, c := range cells {
 		if c == nb.running || c.state == stateQueued {
@@ -18,13 +15,20 @@ func (nb *notebook) enqueue(cells ...*cell) {
 		nb.queue = append(nb.queue, c)
 	}
 	nb.pump()
-	if len(cells) == 1 {
-		switch c := cells[0]; {
-		case c == nb.running:
-			nb.announce(c.describe() + " running")
-		case c.state == stateQueued:
-			nb.announce(c.describe() + " queued")
-		}
+}
+
+// runOne runs a cell from its Run button or the run keys, and announces
+// whether it started or waits behind others: a screen reader user hears
+// that the key press did something. The commands that queue several
+// cells announce for themselves.
+func (nb *notebook) runOne(c *cell) {
+	nb.current = c
+	nb.enqueue(c)
+	switch {
+	case c == nb.running:
+		nb.announce(c.describe() + " running")
+	case c.state == stateQueued:
+		nb.announce(c.describe() + " queued")
 	}
 }
 
