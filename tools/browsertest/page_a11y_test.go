@@ -293,7 +293,7 @@ const focusRing = `(async () => {
 	const r = ring.getBoundingClientRect();
 	const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1), y = Math.min(Math.max(r.top + Math.min(r.height / 2, 10), 0), innerHeight - 1);
 	const top = document.elementFromPoint(x, y);
-	const seen = r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight + r.height / 2 && !!top && (ring.contains(top) || top.contains(ring) || e.contains(top));
+	const seen = r.width > 0 && r.height > 0 && r.top >= 0 && r.top < innerHeight - 4 && !!top && (ring.contains(top) || top.contains(ring) || e.contains(top));
 	const name = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.split(" ")[0] : "") +
 		" " + JSON.stringify((e.getAttribute("aria-label") || e.textContent || "").trim().slice(0, 30));
 	return [name, outline ? "1" : "0", shadow ? "1" : "0", s.outlineColor, bg, seen ? "1" : "0"];
@@ -558,6 +558,49 @@ func TestChromeContrast(t *testing.T) {
 			checkTextContrast(t, ctx, "index", []string{
 				"header.site .brand", "main > p", "ol.chapters .chapter", "ol.chapters strong", "ol.chapters p",
 			})
+		})
+	}
+}
+
+// TestFocusRingsOnOutputs tabs through every focusable element of chapter
+// 9 after Run all, outputs included (chart legend toggles, downloads,
+// tables' switches, disclosure of trees), in the light and the dark
+// theme: each shows a focus ring of at least 3:1 contrast, on screen.
+func TestFocusRingsOnOutputs(t *testing.T) {
+	for _, scheme := range []string{"light", "dark"} {
+		t.Run(scheme, func(t *testing.T) {
+			ctx := newTab(t)
+			emulateColorScheme(t, ctx, scheme)
+			openNotebook(t, ctx, "09-profiling")
+			clickAction(t, ctx, "Run all")
+			expr := `(() => { const s = [...document.querySelectorAll(".cell")].map((c) => c.dataset.state || "");
+				return !s.some((x) => x === "queued" || x === "running" || x === "idle"); })()`
+			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+				t.Fatalf("the cells did not all run: %v", err)
+			}
+			eval[bool](t, ctx, `(document.activeElement.blur(), window.scrollTo(0, 0), true)`)
+			const last = `nav.pager a:last-of-type`
+			kinds := map[string]int{}
+			shot := false
+			for i := 0; i < 600 && !eval[bool](t, ctx, `document.activeElement.matches(`+"`"+last+"`"+`)`); i++ {
+				key(t, ctx, "\t")
+				checkFocusRing(t, ctx, fmt.Sprintf("Tab %d", i+1))
+				kind := eval[string](t, ctx, `(() => { const e = document.activeElement;
+					return e.matches(".tt-legend-item") ? "legend" : e.matches("[data-download]") ? "download" :
+						e.closest(".cell-output") ? "output " + e.tagName.toLowerCase() : e.closest(".cm-editor") ? "editor" : e.tagName.toLowerCase(); })()`)
+				kinds[kind]++
+				if kind == "legend" && !shot {
+					shot = true
+					saveScreenshot(t, ctx, "a11y-legend-focus-"+scheme+".png")
+				}
+				if t.Failed() {
+					t.FailNow() // one element's report is enough; the rest would repeat it
+				}
+			}
+			fmt.Printf("09-profiling, %s: focused %v\n", scheme, kinds)
+			if kinds["legend"] < 2 || kinds["download"] < 1 || kinds["editor"] < 10 {
+				t.Errorf("tabbing through chapter 9 focused %v; want legend toggles, downloads and every editor", kinds)
+			}
 		})
 	}
 }
