@@ -43,9 +43,14 @@ func newCell(nb *notebook, index int, root dom.Element) *cell {
 	c.out = newOutputArea(c, root.QuerySelector(".cell-output"))
 
 	bar := nb.el("div", "cell-bar", "")
-	c.runButton = nb.button("▶ Run", fmt.Sprintf("Run cell %d (Shift+Enter)", index+1), func() { nb.current = c; nb.enqueue(c) })
+	c.runButton = nb.button("▶ Run", fmt.Sprintf("Run cell %d (Shift+Enter)", index+1), func() { nb.runOne(c) })
 	c.counter = nb.el("span", "cell-counter", "[ ]")
 	c.stateLabel = nb.el("span", "cell-state", "")
+	// The state ("queued", "running…", "done · 12 ms") is the cell's
+	// accessible description, read when a screen reader enters the cell.
+	stateID := fmt.Sprintf("cell-%d-state", index+1)
+	c.stateLabel.SetID(stateID)
+	root.SetAttribute("aria-describedby", stateID)
 	c.resetBtn = nb.button("Reset", fmt.Sprintf("Reset cell %d to the published code", index+1), c.reset)
 	c.resetBtn.Class().Add("quiet")
 	setHidden(c.resetBtn, true)
@@ -67,8 +72,7 @@ func newCell(nb *notebook, index int, root dom.Element) *cell {
 func (c *cell) editorHooks() map[string]any {
 	return map[string]any{
 		"run": js.FuncOf(func(_ js.Value, args []js.Value) any {
-			c.nb.current = c
-			c.nb.enqueue(c)
+			c.nb.runOne(c)
 			if len(args) > 0 && args[0].Bool() {
 				c.nb.focusCell(c.index + 1)
 			}
@@ -107,6 +111,13 @@ func (c *cell) setState(state, label string) {
 	c.state = state
 	c.root.SetAttribute("data-state", state)
 	c.stateLabel.SetTextContent(label)
+	// aria-busy tells screen readers the cell's output is still changing,
+	// so they wait for the run to end before reading it.
+	if state == stateRunning {
+		c.root.SetAttribute("aria-busy", "true")
+	} else {
+		c.root.RemoveAttribute("aria-busy")
+	}
 }
 
 // begin marks the cell as running with its execution count.
@@ -142,11 +153,22 @@ func formatDuration(ms float64) string {
 	return fmt.Sprintf("%.1f s", ms/1000)
 }
 
-// focusCell moves the keyboard focus to a cell's editor, if it exists.
+// focusCell moves the keyboard focus to a cell's editor, if it exists,
+// and scrolls the editor to the middle of the window: Shift+Enter moves
+// here while the cell above is still running, and that cell's output,
+// which arrives afterwards, grows the page above this editor. At the
+// window's bottom edge ("nearest") the editor would be pushed out of
+// sight. An editor too tall for that goes to the top instead.
 func (nb *notebook) focusCell(i int) {
-	if c := nb.cellByID(i); c != nil {
-		c.editor.Call("focus")
-		c.root.Underlying().Call("scrollIntoView", map[string]any{"block": "nearest"})
-		nb.current = c
+	c := nb.cellByID(i)
+	if c == nil {
+		return
 	}
+	c.editor.Call("focus")
+	target, block := c.root.QuerySelector(".cell-editor"), "center"
+	if target == nil || target.GetBoundingClientRect().Height() > js.Global().Get("innerHeight").Float()/2 {
+		target, block = c.root, "start"
+	}
+	target.Underlying().Call("scrollIntoView", map[string]any{"block": block})
+	nb.current = c
 }

@@ -44,7 +44,11 @@ func Start() {
 		slug:   article.GetAttribute("data-notebook"),
 		status: doc.GetElementByID("kernel-status"),
 	}
+	// The announcer is visually hidden with the clip technique, never with
+	// display: none, which would also hide it from screen readers.
 	nb.announcer = nb.el("div", "visually-hidden", "")
+	nb.announcer.SetID("tt-announcer")
+	nb.announcer.SetAttribute("role", "status")
 	nb.announcer.SetAttribute("aria-live", "polite")
 	doc.QuerySelector("body").AppendChild(nb.announcer)
 	nb.saved = newSaver(nb)

@@ -17,6 +17,21 @@ func (nb *notebook) enqueue(cells ...*cell) {
 	nb.pump()
 }
 
+// runOne runs a cell from its Run button or the run keys, and announces
+// whether it started or waits behind others: a screen reader user hears
+// that the key press did something. The commands that queue several
+// cells announce for themselves.
+func (nb *notebook) runOne(c *cell) {
+	nb.current = c
+	nb.enqueue(c)
+	switch {
+	case c == nb.running:
+		nb.announce(c.describe() + " running")
+	case c.state == stateQueued:
+		nb.announce(c.describe() + " queued")
+	}
+}
+
 // pump starts the next queued cell if the kernel is ready and idle.
 func (nb *notebook) pump() {
 	if nb.running != nil || !nb.kernel.ready || len(nb.queue) == 0 {
@@ -94,7 +109,10 @@ func (nb *notebook) abandon(why string) {
 }
 
 // runAll queues every cell.
-func (nb *notebook) runAll() { nb.enqueue(nb.cells...) }
+func (nb *notebook) runAll() {
+	nb.enqueue(nb.cells...)
+	nb.announce(fmt.Sprintf("Running all %d cells", len(nb.cells)))
+}
 
 // runAbove queues the cells above the current one: the cell last focused
 // or run or, before any was, the first cell in view. Pressing the button
