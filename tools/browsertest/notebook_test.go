@@ -141,16 +141,20 @@ func TestShiftEnterRunsAndMovesOn(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	typeIntoCell(t, ctx, 1, "6 * 7")
+	const cell2Code = `document.querySelector("#cell-2 .cm-content").innerText`
+	before := eval[string](t, ctx, cell2Code)
 	next := nextCount(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift))); err != nil {
-		t.Fatal(err)
-	}
+	key(t, ctx, "\r", chromedp.ModifierShift)
 	waitCount(t, ctx, 1, next)
 	if _, out := cellResult(t, ctx, 1); out != "42" {
 		t.Errorf("output %q, want 42", out)
 	}
 	if !eval[bool](t, ctx, `!!document.activeElement.closest("#cell-2")`) {
 		t.Errorf("the focus did not move to cell 2")
+	}
+	// The key that ran cell 1 must not also type a line break in cell 2.
+	if after := eval[string](t, ctx, cell2Code); after != before {
+		t.Errorf("cell 2's code changed from %q to %q", before, after)
 	}
 }
 

@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/accessibility"
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 )
 
 // The notebook page's promises to readers who use a screen reader or the
@@ -317,39 +315,6 @@ func checkFocusRing(t *testing.T, ctx context.Context, step string) string {
 		t.Errorf("%s: the focused %s is off screen or covered by another element", step, f[0])
 	}
 	return f[0]
-}
-
-// key presses one key, with modifiers if given, as a keyboard does: a
-// printable key's keydown carries its text, so the browser types it only
-// if no handler cancelled the keydown. (chromedp.KeyEvent sends the text
-// as a separate char event, which types even then: after Shift+Enter has
-// moved the focus to the next cell, a line break would land there.)
-func key(t *testing.T, ctx context.Context, k string, mods ...chromedp.Modifier) {
-	t.Helper()
-	r := []rune(k)[0]
-	v, ok := kb.Keys[r]
-	if !ok || len([]rune(k)) != 1 {
-		t.Fatalf("key: no key for %q", k)
-	}
-	down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeRawKeyDown, Key: v.Key, Code: v.Code,
-		WindowsVirtualKeyCode: v.Windows, NativeVirtualKeyCode: v.Native}
-	if v.Shift {
-		down.Modifiers |= int64(chromedp.ModifierShift)
-	}
-	for _, m := range mods {
-		down.Modifiers |= int64(m)
-	}
-	// With Ctrl or Alt held a key types nothing.
-	if v.Print && down.Modifiers&int64(chromedp.ModifierCtrl|chromedp.ModifierAlt) == 0 {
-		down.Type, down.Text, down.UnmodifiedText = input.DispatchKeyEventTypeKeyDown, v.Text, v.Unmodified
-	}
-	up := down
-	up.Type, up.Text, up.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
-	for _, e := range []input.DispatchKeyEventParams{down, up} {
-		if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, e); err != nil {
-			t.Fatalf("pressing %q: %v", k, err)
-		}
-	}
 }
 
 // tabUntil presses Tab (Shift+Tab if back) until the focused element

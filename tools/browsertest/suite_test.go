@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"tinytorch/tools/internal/site"
 	"tinytorch/tools/internal/static"
@@ -269,5 +270,38 @@ func emulateColorScheme(t *testing.T, ctx context.Context, scheme string) {
 	features := []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}
 	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: features}); err != nil {
 		t.Fatalf("emulating prefers-color-scheme: %s: %v", scheme, err)
+	}
+}
+
+// key presses one key, with modifiers if given, as a keyboard does: a
+// printable key's keydown carries its text, so the browser types it only
+// if no handler cancelled the keydown. (chromedp.KeyEvent sends the text
+// as a separate char event, which types even then: after Shift+Enter has
+// moved the focus to the next cell, a line break would land there.)
+func key(t *testing.T, ctx context.Context, k string, mods ...chromedp.Modifier) {
+	t.Helper()
+	r := []rune(k)[0]
+	v, ok := kb.Keys[r]
+	if !ok || len([]rune(k)) != 1 {
+		t.Fatalf("key: no key for %q", k)
+	}
+	down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeRawKeyDown, Key: v.Key, Code: v.Code,
+		WindowsVirtualKeyCode: v.Windows, NativeVirtualKeyCode: v.Native}
+	if v.Shift {
+		down.Modifiers |= int64(chromedp.ModifierShift)
+	}
+	for _, m := range mods {
+		down.Modifiers |= int64(m)
+	}
+	// With Ctrl or Alt held a key types nothing.
+	if v.Print && down.Modifiers&int64(chromedp.ModifierCtrl|chromedp.ModifierAlt) == 0 {
+		down.Type, down.Text, down.UnmodifiedText = input.DispatchKeyEventTypeKeyDown, v.Text, v.Unmodified
+	}
+	up := down
+	up.Type, up.Text, up.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
+	for _, e := range []input.DispatchKeyEventParams{down, up} {
+		if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, e); err != nil {
+			t.Fatalf("pressing %q: %v", k, err)
+		}
 	}
 }
