@@ -60,7 +60,7 @@ func browserBench(native map[string]float64) {
 	}
 	var tf benchjson.TFJS
 	var tr, lenet benchjson.Training
-	var ready benchjson.Ops
+	var ready benchjson.DataReady
 	haveTF := readJSON(filepath.Join(dir, "tfjs.json"), &tf)
 	haveTr := readJSON(filepath.Join(dir, "training.json"), &tr)
 	haveLeNet := readJSON(filepath.Join(dir, "lenet.json"), &lenet)

@@ -106,11 +106,11 @@ func lenetNativeSteps() {
 
 // mnistReadyTable: how long tt.data.mnist() takes to be ready in a cell,
 // from the network (the test's local server) and from the browser's cache.
-func mnistReadyTable(ready benchjson.Ops) {
+func mnistReadyTable(ready benchjson.DataReady) {
 	t := &bench.Table{Title: "Chromium: time for tt.data.mnist() to be ready on localhost (8,000 + 2,000 digits)",
 		Header: []string{"loaded from", "ms", "images/s"}}
-	for _, r := range ready.Rows {
-		t.Add(r.Op, r.Ms, r.Rate)
+	for _, l := range ready.Loads {
+		t.Add("the "+l.Source, l.Ms, float64(l.Images)/(l.Ms/1000))
 	}
 	t.Notes = append(t.Notes, "from the call to the resolved promise: the manifest, the TTDS files (fetched with a progress bar, or read from the Cache API), their SHA-256 checks and decoding; "+
 		"the site served by the browser suite's server on 127.0.0.1 (TestDataMNIST), "+ready.UA)

@@ -27,7 +27,7 @@ func TestDataMNIST(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "06-data")
 	load := "const m = await tt.data.mnist();\nJSON.stringify([m.train.length, m.test.length, m.source, m.classes.length, m.ms])"
-	ready := benchjson.Ops{UA: eval[string](t, ctx, "navigator.userAgent")}
+	ready := benchjson.DataReady{UA: eval[string](t, ctx, "navigator.userAgent")}
 	for _, want := range []string{"network", "cache"} {
 		state, out := lastOutput(t, ctx, 1, load)
 		var got []any
@@ -42,7 +42,7 @@ func TestDataMNIST(t *testing.T) {
 		if ms <= 0 {
 			t.Errorf("mnist() reports it took %v ms", got[4])
 		}
-		ready.Rows = append(ready.Rows, benchjson.Op{Op: "the " + want, N: 10000, Unit: "ms", Ms: ms, Rate: 10000 / (ms / 1000)})
+		ready.Loads = append(ready.Loads, benchjson.DataLoad{Source: want, Images: 10000, Ms: ms})
 	}
 	benchJSON(t, "mnist-ready", ready)
 	code := "const [b] = tt.data.DataLoader(m.train, {batchSize: 64, shuffle: true, seed: 0});\n" +

@@ -99,3 +99,19 @@ type Training struct {
 	Kernel string        `json:"kernel"`
 	UA     string        `json:"ua"`
 }
+
+// DataReady is what TestDataMNIST writes (mnist-ready.json): how long
+// tt.data.mnist() took to be ready in a cell, once per source.
+type DataReady struct {
+	Loads []DataLoad `json:"loads"`
+	UA    string     `json:"ua"`
+}
+
+// DataLoad is one call of tt.data.mnist(): where the data came from
+// ("network" or "cache"), how many images it holds, and the milliseconds
+// from the call to the resolved promise.
+type DataLoad struct {
+	Source string  `json:"source"`
+	Images int     `json:"images"`
+	Ms     float64 `json:"ms"`
+}
