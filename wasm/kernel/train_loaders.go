@@ -1,0 +1,221 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"fmt"
+	"iter"
+	"syscall/js"
+
+	"tinytorch/engine/tensor"
+	"tinytorch/engine/train"
+)
+
+// What tt.train.fit trains on (see train.go): tt.data loaders, tensor
+// pairs batched here, or any iterable of {x, y} batches a cell makes.
+
+// tensorLoader is tt.train.batches(x, y, {batchSize, shuffle, dropLast,
+// seed}): minibatches of the rows of two tensors. Shuffling draws a fresh
+// permutation every epoch from a generator seeded by (seed, epoch), so a
+// rerun after tt.manualSeed gives the same batches.
+type tensorLoader struct {
+	x, y      *tensor.Tensor
+	batchSize int
+	shuffle   bool
+	dropLast  bool
+	seed      uint64
+	epoch     int // the next epoch of a JavaScript for…of loop
+}
+
+// Len returns the number of batches per epoch.
+func (l *tensorLoader) Len() int {
+	n := l.x.Shape()[0]
+	if l.dropLast {
+		return n / l.batchSize
+	}
+	return (n + l.batchSize - 1) / l.batchSize
+}
+
+// Batches yields one epoch's batches.
+func (l *tensorLoader) Batches(epoch int) iter.Seq2[train.Batch, error] {
+	return func(yield func(train.Batch, error) bool) {
+		n := l.x.Shape()[0]
+		var order []int
+		if l.shuffle {
+			order = tensor.NewGenerator(l.seed ^ (uint64(epoch)+1)*0x9E3779B97F4A7C15).Perm(n)
+		}
+		for b := 0; b < l.Len(); b++ {
+			start := b * l.batchSize
+			size := min(l.batchSize, n-start)
+			var batch train.Batch
+			var err error
+			if order == nil {
+				if batch.X, err = l.x.Narrow(0, start, size); err == nil {
+					batch.Y, err = l.y.Narrow(0, start, size)
+				}
+			} else {
+				idx := make([]float32, size)
+				for i := range idx {
+					idx[i] = float32(order[start+i])
+				}
+				var index *tensor.Tensor
+				if index, err = tensor.New(idx, size); err == nil {
+					if batch.X, err = l.x.IndexSelect(0, index); err == nil {
+						batch.Y, err = l.y.IndexSelect(0, index)
+					}
+				}
+			}
+			if !yield(batch, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// batchesFunc is tt.train.batches(x, y, {batchSize = 32, shuffle = false,
+// dropLast = false, seed}).
+func batchesFunc(_ js.Value, args []js.Value) (any, error) {
+	const name = "tt.train.batches"
+	x, err := tensors.operand(name+": x", arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	y, err := tensors.operand(name+": y", arg(args, 1))
+	if err != nil {
+		return nil, err
+	}
+	if x.Dim() == 0 || y.Dim() == 0 || x.Shape()[0] != y.Shape()[0] {
+		return nil, fmt.Errorf("%s: x of shape %v and y of shape %v: expected the same number of rows (first dimension)", name, x.Shape(), y.Shape())
+	}
+	bs, err := intOpt(name, args, 2, 99, "batchSize", 32)
+	if err != nil {
+		return nil, err
+	}
+	if bs <= 0 {
+		return nil, fmt.Errorf("%s: batchSize must be positive, got %d", name, bs)
+	}
+	l := &tensorLoader{x: x, y: y, batchSize: bs}
+	if l.shuffle, err = boolOpt(name, args, 2, "shuffle", false); err != nil {
+		return nil, err
+	}
+	if l.dropLast, err = boolOpt(name, args, 2, "dropLast", false); err != nil {
+		return nil, err
+	}
+	seed, err := intOpt(name, args, 2, 99, "seed", -1)
+	if err != nil {
+		return nil, err
+	}
+	if seed < 0 { // from the default generator, so tt.manualSeed fixes it
+		l.seed = uint64(tensor.DefaultGenerator().Uint32())
+	} else {
+		l.seed = uint64(seed)
+	}
+	if l.Len() == 0 {
+		return nil, fmt.Errorf("%s: %d rows give no batch of %d with dropLast", name, x.Shape()[0], bs)
+	}
+	return objects.wrap(loaderKind, train.Loader(l)), nil
+}
+
+// jsLoader adapts a JavaScript iterable of batches — [x, y] pairs or
+// {x, y} objects — to train.Loader. Its length, if any, is the number of
+// batches (an array's length, or a length property).
+type jsLoader struct{ obj js.Value }
+
+// Len returns the length property, or 0 when it has none.
+func (l jsLoader) Len() int {
+	if n := l.obj.Get("length"); n.Type() == js.TypeNumber {
+		return n.Int()
+	}
+	return 0
+}
+
+// Batches iterates the object once.
+func (l jsLoader) Batches(int) iter.Seq2[train.Batch, error] {
+	return func(yield func(train.Batch, error) bool) {
+		fn := js.Global().Get("Reflect").Call("get", l.obj, js.Global().Get("Symbol").Get("iterator"))
+		it, err := callMethod(fn, "call", l.obj)
+		if err != nil {
+			yield(train.Batch{}, err)
+			return
+		}
+		for i := 0; ; i++ {
+			r, err := callMethod(it, "next")
+			if err != nil {
+				yield(train.Batch{}, err)
+				return
+			}
+			if r.Get("done").Truthy() {
+				return
+			}
+			b, err := batchOf(fmt.Sprintf("batch %d", i+1), r.Get("value"))
+			if !yield(b, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// batchOf reads one batch: [x, y] or {x, y}.
+func batchOf(name string, v js.Value) (train.Batch, error) {
+	var xv, yv js.Value
+	switch {
+	case isArray(v) && v.Length() == 2:
+		xv, yv = v.Index(0), v.Index(1)
+	case v.Type() == js.TypeObject && !v.Get("x").IsUndefined():
+		xv, yv = v.Get("x"), v.Get("y")
+	default:
+		return train.Batch{}, fmt.Errorf("%s is %s, expected [x, y] or {x, y}", name, describeJS(v))
+	}
+	x, err := tensors.operand(name+": x", xv)
+	if err != nil {
+		return train.Batch{}, err
+	}
+	y, err := tensors.operand(name+": y", yv)
+	return train.Batch{X: x, Y: y}, err
+}
+
+// loaderOf reads a data argument: a loader object, [x, y] (one batch), or
+// any iterable of batches.
+func loaderOf(name string, v js.Value) (train.Loader, error) {
+	if x, ok := objects.get(v); ok {
+		if l, ok := x.(train.Loader); ok {
+			return l, nil
+		}
+	}
+	for _, adapt := range loaderAdapters {
+		if l, ok := adapt(v); ok {
+			return l, nil
+		}
+	}
+	if isArray(v) && v.Length() == 2 {
+		if _, ok := tensors.unwrap(v.Index(0)); ok {
+			b, err := batchOf(name, v)
+			return train.Batches{b}, err
+		}
+	}
+	if v.Type() == js.TypeObject && js.Global().Get("Reflect").Call("has", v, js.Global().Get("Symbol").Get("iterator")).Bool() {
+		return jsLoader{v}, nil
+	}
+	return nil, fmt.Errorf("%s: expected a loader such as tt.train.batches(x, y, {batchSize: 32}), [x, y] or an iterable of [x, y] batches, got %s", name, describeJS(v))
+}
+
+// shapeRecorder remembers the shape of the first input it yields, for the
+// model's summary.
+type shapeRecorder struct {
+	train.Loader
+	shape []int
+}
+
+// Batches passes the batches through.
+func (r *shapeRecorder) Batches(epoch int) iter.Seq2[train.Batch, error] {
+	return func(yield func(train.Batch, error) bool) {
+		for b, err := range r.Loader.Batches(epoch) {
+			if r.shape == nil && err == nil && b.X != nil {
+				r.shape = b.X.Shape()
+			}
+			if !yield(b, err) {
+				return
+			}
+		}
+	}
+}
