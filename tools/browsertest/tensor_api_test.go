@@ -137,6 +137,11 @@ JSON.stringify({
 	if msg, _ := got["listErr"].(string); !strings.HasPrefix(msg, "max: dim must be one integer") || !strings.Contains(msg, "amax(dims)") {
 		t.Errorf("x.max([0, 1]) error %q; want one naming max and pointing to amax", msg)
 	}
+	// Displayed, the pair reads as PyTorch prints torch.return_types.max.
+	const shown = "max(\nvalues=tensor([5., 7.]),\nindices=tensor([1., 0.]))"
+	if state, out := runCode(t, ctx, 1, "tt.tensor([[1, 5, 2], [7, 0, 7]]).max(1)"); state != "done" || out != shown {
+		t.Errorf("display of x.max(1): state %q, output %q; want %q", state, out, shown)
+	}
 }
 
 // TestMemoryStaysBounded runs cells that make 1,000 tensors fifty times.

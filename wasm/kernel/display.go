@@ -71,6 +71,9 @@ func represent(v js.Value) bundle {
 	if rich := richObject(v); rich != nil {
 		return rich
 	}
+	if s, ok := pairText(v); ok {
+		return bundle{"text/plain": s}
+	}
 	b := bundle{"text/plain": plainText(v)}
 	if v.Type() == js.TypeObject && !v.InstanceOf(js.Global().Get("Error")) && v.Get("then").Type() != js.TypeFunction {
 		if tree, ok := jsonTree(v); ok {

@@ -300,18 +300,38 @@ func (b *tensorBindings) extremum(name string,
 		if err != nil {
 			return nil, err
 		}
-		return b.valuesIndices(values, indices), nil
+		return b.valuesIndices(name, values, indices), nil
 	}
 }
 
-// valuesIndices makes PyTorch's (values, indices) result: an Array of the
-// two tensors with .values and .indices properties.
-func (b *tensorBindings) valuesIndices(values, indices *tensor.Tensor) js.Value {
+// valuesIndices makes PyTorch's (values, indices) result of the op
+// called name: an Array of the two tensors with .values and .indices
+// properties, and a hidden __ttPair naming the op, by which display shows
+// it the way PyTorch prints its return type (pairText).
+func (b *tensorBindings) valuesIndices(name string, values, indices *tensor.Tensor) js.Value {
 	v, i := b.wrap(values), b.wrap(indices)
 	pair := js.Global().Get("Array").New(v, i)
 	pair.Set("values", v)
 	pair.Set("indices", i)
+	hidden := js.Global().Get("Object").New()
+	hidden.Set("value", name) // not enumerable: JSON and spreading ignore it
+	js.Global().Get("Object").Call("defineProperty", pair, "__ttPair", hidden)
 	return pair
+}
+
+// pairText prints a (values, indices) pair made by valuesIndices as
+// PyTorch prints torch.return_types.max, or reports false for any other
+// value.
+func pairText(v js.Value) (string, bool) {
+	if v.Type() != js.TypeObject || v.Get("__ttPair").Type() != js.TypeString {
+		return "", false
+	}
+	values, ok1 := tensors.unwrap(v.Get("values"))
+	indices, ok2 := tensors.unwrap(v.Get("indices"))
+	if !ok1 || !ok2 {
+		return "", false
+	}
+	return fmt.Sprintf("%s(\nvalues=%s,\nindices=%s)", v.Get("__ttPair").String(), values, indices), true
 }
 
 // where is x.where(condition, other), PyTorch's Tensor.where: x where
