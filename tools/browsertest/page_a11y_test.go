@@ -251,12 +251,7 @@ func TestControlsHaveNames(t *testing.T) {
 	}
 
 	openNotebook(t, ctx, "09-profiling")
-	clickAction(t, ctx, "Run all")
-	expr := `(() => { const s = [...document.querySelectorAll(".cell")].map((c) => c.dataset.state || "");
-		return !s.some((x) => x === "queued" || x === "running" || x === "idle"); })()`
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-		t.Fatalf("09-profiling: the cells did not all run: %v", err)
-	}
+	runAllToTheEnd(t, ctx)
 	legend := eval[int](t, ctx, `document.querySelectorAll("svg.tt-chart .tt-legend-item").length`)
 	downloads := eval[int](t, ctx, `document.querySelectorAll("button[data-download]").length`)
 	if legend < 2 || downloads < 1 {
@@ -343,87 +338,82 @@ func tabUntil(t *testing.T, ctx context.Context, sel string, back bool, limit in
 // cell's editor, typing and running code, the help dialog, and back up to
 // Run all in the toolbar. Every element focused on the way shows a ring.
 func TestKeyboardOnlyPath(t *testing.T) {
-	for _, scheme := range []string{"light", "dark"} {
-		t.Run(scheme, func(t *testing.T) {
-			ctx := newTab(t)
-			emulateColorScheme(t, ctx, scheme)
-			openNotebook(t, ctx, "01-system")
-			// The first Tab reaches the skip link, which jumps past the
-			// header and the contents to the notebook.
-			key(t, ctx, "\t")
-			if first := checkFocusRing(t, ctx, "first Tab"); !strings.Contains(first, "skip") {
-				t.Errorf("the first Tab focused %s, want the skip link", first)
-			}
-			if scheme == "light" {
-				saveScreenshot(t, ctx, "a11y-skip-link.png")
-			}
-			key(t, ctx, "\r")
-			key(t, ctx, "\t")
-			if after := checkFocusRing(t, ctx, "Tab after the skip link"); !eval[bool](t, ctx, `!!document.activeElement.closest("main#content")`) {
-				t.Errorf("the Tab after the skip link focused %s, outside the notebook: the link did not skip the header and the contents", after)
-			}
-			if !eval[bool](t, ctx, `document.activeElement.matches("#cell-1 .cm-content")`) {
-				tabUntil(t, ctx, "#cell-1 .cm-content", false, 40)
-			}
-			saveScreenshot(t, ctx, "a11y-editor-focus-"+scheme+".png")
+	inBothThemes(t, "01-system", func(t *testing.T, ctx context.Context, scheme string) {
+		// The first Tab reaches the skip link, which jumps past the
+		// header and the contents to the notebook.
+		key(t, ctx, "\t")
+		if first := checkFocusRing(t, ctx, "first Tab"); !strings.Contains(first, "skip") {
+			t.Errorf("the first Tab focused %s, want the skip link", first)
+		}
+		if scheme == "light" {
+			saveScreenshot(t, ctx, "a11y-skip-link.png")
+		}
+		key(t, ctx, "\r")
+		key(t, ctx, "\t")
+		if after := checkFocusRing(t, ctx, "Tab after the skip link"); !eval[bool](t, ctx, `!!document.activeElement.closest("main#content")`) {
+			t.Errorf("the Tab after the skip link focused %s, outside the notebook: the link did not skip the header and the contents", after)
+		}
+		if !eval[bool](t, ctx, `document.activeElement.matches("#cell-1 .cm-content")`) {
+			tabUntil(t, ctx, "#cell-1 .cm-content", false, 40)
+		}
+		saveScreenshot(t, ctx, "a11y-editor-focus-"+scheme+".png")
 
-			// Type code and run it with Shift+Enter, which moves to cell 2.
-			key(t, ctx, "a", chromedp.ModifierCtrl)
-			key(t, ctx, "\b")
-			for _, r := range "6 * 7 + 0.5" {
-				key(t, ctx, string(r))
-			}
-			next := nextCount(t, ctx)
-			key(t, ctx, "\r", chromedp.ModifierShift)
-			waitCount(t, ctx, 1, next)
-			if state, out := cellResult(t, ctx, 1); state != "done" || out != "42.5" {
-				t.Errorf("cell 1 typed with the keys gave %q, %q; want done, 42.5", state, out)
-			}
-			if !eval[bool](t, ctx, `document.activeElement.matches("#cell-2 .cm-content")`) {
-				t.Errorf("Shift+Enter left the focus on %s, want cell 2's editor", checkFocusRing(t, ctx, "after Shift+Enter"))
-			}
-			checkFocusRing(t, ctx, "cell 2's editor")
-			// The key that ran cell 1 must not also type into cell 2.
-			if code, published := cellCode(t, ctx, 2), eval[string](t, ctx, `document.querySelector("#cell-2 .cell-source").textContent.replace(/\n$/, "")`); code != published {
-				t.Errorf("after Shift+Enter in cell 1, cell 2's code is %q, want the published %q", code, published)
-			}
-			saveScreenshot(t, ctx, "a11y-shift-enter-"+scheme+".png")
+		// Type code and run it with Shift+Enter, which moves to cell 2.
+		key(t, ctx, "a", chromedp.ModifierCtrl)
+		key(t, ctx, "\b")
+		for _, r := range "6 * 7 + 0.5" {
+			key(t, ctx, string(r))
+		}
+		next := nextCount(t, ctx)
+		key(t, ctx, "\r", chromedp.ModifierShift)
+		waitCount(t, ctx, 1, next)
+		if state, out := cellResult(t, ctx, 1); state != "done" || out != "42.5" {
+			t.Errorf("cell 1 typed with the keys gave %q, %q; want done, 42.5", state, out)
+		}
+		if !eval[bool](t, ctx, `document.activeElement.matches("#cell-2 .cm-content")`) {
+			t.Errorf("Shift+Enter left the focus on %s, want cell 2's editor", checkFocusRing(t, ctx, "after Shift+Enter"))
+		}
+		checkFocusRing(t, ctx, "cell 2's editor")
+		// The key that ran cell 1 must not also type into cell 2.
+		if code, published := cellCode(t, ctx, 2), eval[string](t, ctx, `document.querySelector("#cell-2 .cell-source").textContent.replace(/\n$/, "")`); code != published {
+			t.Errorf("after Shift+Enter in cell 1, cell 2's code is %q, want the published %q", code, published)
+		}
+		saveScreenshot(t, ctx, "a11y-shift-enter-"+scheme+".png")
 
-			// Esc and Tab leave the editor; ? opens the help, Esc closes it.
-			key(t, ctx, "\x1b")
-			key(t, ctx, "\t")
-			left := checkFocusRing(t, ctx, "Tab out of cell 2's editor")
-			if eval[bool](t, ctx, `!!document.activeElement.closest(".cm-editor")`) {
-				t.Fatalf("Esc, Tab did not leave cell 2's editor")
-			}
-			key(t, ctx, "?")
-			waitFor(t, ctx, `dialog#tt-help[open]`, 2*time.Second)
-			if !eval[bool](t, ctx, `document.querySelector("#tt-help").contains(document.activeElement)`) {
-				t.Errorf("the help dialog opened without the focus in it")
-			}
-			checkFocusRing(t, ctx, "help dialog")
-			saveScreenshot(t, ctx, "a11y-help-"+scheme+".png")
-			key(t, ctx, "\x1b")
-			if eval[bool](t, ctx, `!!document.querySelector("dialog#tt-help[open]")`) {
-				t.Fatalf("Esc did not close the help")
-			}
-			if back := checkFocusRing(t, ctx, "after closing the help"); back != left {
-				t.Errorf("closing the help put the focus on %s, want it back on %s", back, left)
-			}
+		// Esc and Tab leave the editor; ? opens the help, Esc closes it.
+		key(t, ctx, "\x1b")
+		key(t, ctx, "\t")
+		left := checkFocusRing(t, ctx, "Tab out of cell 2's editor")
+		if eval[bool](t, ctx, `!!document.activeElement.closest(".cm-editor")`) {
+			t.Fatalf("Esc, Tab did not leave cell 2's editor")
+		}
+		key(t, ctx, "?")
+		waitFor(t, ctx, `dialog#tt-help[open]`, 2*time.Second)
+		if !eval[bool](t, ctx, `document.querySelector("#tt-help").contains(document.activeElement)`) {
+			t.Errorf("the help dialog opened without the focus in it")
+		}
+		checkFocusRing(t, ctx, "help dialog")
+		saveScreenshot(t, ctx, "a11y-help-"+scheme+".png")
+		key(t, ctx, "\x1b")
+		if eval[bool](t, ctx, `!!document.querySelector("dialog#tt-help[open]")`) {
+			t.Fatalf("Esc did not close the help")
+		}
+		if back := checkFocusRing(t, ctx, "after closing the help"); back != left {
+			t.Errorf("closing the help put the focus on %s, want it back on %s", back, left)
+		}
 
-			// Back up to the toolbar and press Run all.
-			tabUntil(t, ctx, `nav.toolbar button[data-action="Run all"]`, true, 150)
-			saveScreenshot(t, ctx, "a11y-toolbar-focus-"+scheme+".png")
-			next = nextCount(t, ctx)
-			key(t, ctx, "\r")
-			// Chapter 1's last cell fails on purpose, to show an error.
-			cells := eval[int](t, ctx, `document.querySelectorAll(".cell").length`)
-			waitCount(t, ctx, cells, next+cells-1)
-			if state, out := cellResult(t, ctx, 1); state != "done" || out != "42.5" {
-				t.Errorf("after Run all, cell 1 gave %q, %q; want done, 42.5", state, out)
-			}
-		})
-	}
+		// Back up to the toolbar and press Run all.
+		tabUntil(t, ctx, `nav.toolbar button[data-action="Run all"]`, true, 150)
+		saveScreenshot(t, ctx, "a11y-toolbar-focus-"+scheme+".png")
+		next = nextCount(t, ctx)
+		key(t, ctx, "\r")
+		// Chapter 1's last cell fails on purpose, to show an error.
+		cells := eval[int](t, ctx, `document.querySelectorAll(".cell").length`)
+		waitCount(t, ctx, cells, next+cells-1)
+		if state, out := cellResult(t, ctx, 1); state != "done" || out != "42.5" {
+			t.Errorf("after Run all, cell 1 gave %q, %q; want done, 42.5", state, out)
+		}
+	})
 }
 
 // chromeColours lists, for each visible element matching the selectors
@@ -502,32 +492,27 @@ func formatWorst(selectors []string, worst map[string]float64) string {
 // the cells' bars with their counters, states and durations (done and
 // failed), the contents, the pager, and the index's chapter list.
 func TestChromeContrast(t *testing.T) {
-	for _, scheme := range []string{"light", "dark"} {
-		t.Run(scheme, func(t *testing.T) {
-			ctx := newTab(t)
-			emulateColorScheme(t, ctx, scheme)
-			openNotebook(t, ctx, "01-system")
-			runCode(t, ctx, 1, "6 * 7") // edited, so its Reset button shows
-			if state, _ := runCode(t, ctx, 2, `throw new Error("a failed cell")`); state != "error" {
-				t.Fatalf("cell 2 ended %q, want error", state)
-			}
-			checkTextContrast(t, ctx, "01-system", []string{
-				"nav.toolbar button", "#kernel-status", "header.site .brand", "header.site .where",
-				".cell-bar button", ".cell-bar button.quiet", ".cell-counter",
-				`.cell[data-state="done"] .cell-state`, `.cell[data-state="error"] .cell-state`,
-				".output-error pre", "nav.toc summary", "nav.toc a", "nav.pager a",
-			})
-			scrollTo(t, ctx, "#cell-2")
-			saveScreenshot(t, ctx, "a11y-cells-"+scheme+".png")
-
-			if err := chromedp.Do(ctx, chromedp.Navigate(baseURL+"/"), chromedp.WaitReady(chromedp.CSS("ol.chapters"))); err != nil {
-				t.Fatal(err)
-			}
-			checkTextContrast(t, ctx, "index", []string{
-				"header.site .brand", "main > p", "ol.chapters .chapter", "ol.chapters strong", "ol.chapters p",
-			})
+	inBothThemes(t, "01-system", func(t *testing.T, ctx context.Context, scheme string) {
+		runCode(t, ctx, 1, "6 * 7") // edited, so its Reset button shows
+		if state, _ := runCode(t, ctx, 2, `throw new Error("a failed cell")`); state != "error" {
+			t.Fatalf("cell 2 ended %q, want error", state)
+		}
+		checkTextContrast(t, ctx, "01-system", []string{
+			"nav.toolbar button", "#kernel-status", "header.site .brand", "header.site .where",
+			".cell-bar button", ".cell-bar button.quiet", ".cell-counter",
+			`.cell[data-state="done"] .cell-state`, `.cell[data-state="error"] .cell-state`,
+			".output-error pre", "nav.toc summary", "nav.toc a", "nav.pager a",
 		})
-	}
+		scrollTo(t, ctx, "#cell-2")
+		saveScreenshot(t, ctx, "a11y-cells-"+scheme+".png")
+
+		if err := chromedp.Do(ctx, chromedp.Navigate(baseURL+"/"), chromedp.WaitReady(chromedp.CSS("ol.chapters"))); err != nil {
+			t.Fatal(err)
+		}
+		checkTextContrast(t, ctx, "index", []string{
+			"header.site .brand", "main > p", "ol.chapters .chapter", "ol.chapters strong", "ol.chapters p",
+		})
+	})
 }
 
 // TestFocusRingsOnOutputs tabs through every focusable element of chapter
@@ -535,40 +520,42 @@ func TestChromeContrast(t *testing.T) {
 // tables' switches, disclosure of trees), in the light and the dark
 // theme: each shows a focus ring of at least 3:1 contrast, on screen.
 func TestFocusRingsOnOutputs(t *testing.T) {
-	for _, scheme := range []string{"light", "dark"} {
-		t.Run(scheme, func(t *testing.T) {
-			ctx := newTab(t)
-			emulateColorScheme(t, ctx, scheme)
-			openNotebook(t, ctx, "09-profiling")
-			clickAction(t, ctx, "Run all")
-			expr := `(() => { const s = [...document.querySelectorAll(".cell")].map((c) => c.dataset.state || "");
-				return !s.some((x) => x === "queued" || x === "running" || x === "idle"); })()`
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-				t.Fatalf("the cells did not all run: %v", err)
+	inBothThemes(t, "09-profiling", func(t *testing.T, ctx context.Context, scheme string) {
+		runAllToTheEnd(t, ctx)
+		eval[bool](t, ctx, `(document.activeElement.blur(), window.scrollTo(0, 0), true)`)
+		const last = `nav.pager a:last-of-type`
+		kinds := map[string]int{}
+		shot := false
+		for i := 0; i < 600 && !eval[bool](t, ctx, `document.activeElement.matches(`+"`"+last+"`"+`)`); i++ {
+			key(t, ctx, "\t")
+			checkFocusRing(t, ctx, fmt.Sprintf("Tab %d", i+1))
+			kind := eval[string](t, ctx, `(() => { const e = document.activeElement;
+				return e.matches(".tt-legend-item") ? "legend" : e.matches("[data-download]") ? "download" :
+					e.closest(".cell-output") ? "output " + e.tagName.toLowerCase() : e.closest(".cm-editor") ? "editor" : e.tagName.toLowerCase(); })()`)
+			kinds[kind]++
+			if kind == "legend" && !shot {
+				shot = true
+				saveScreenshot(t, ctx, "a11y-legend-focus-"+scheme+".png")
 			}
-			eval[bool](t, ctx, `(document.activeElement.blur(), window.scrollTo(0, 0), true)`)
-			const last = `nav.pager a:last-of-type`
-			kinds := map[string]int{}
-			shot := false
-			for i := 0; i < 600 && !eval[bool](t, ctx, `document.activeElement.matches(`+"`"+last+"`"+`)`); i++ {
-				key(t, ctx, "\t")
-				checkFocusRing(t, ctx, fmt.Sprintf("Tab %d", i+1))
-				kind := eval[string](t, ctx, `(() => { const e = document.activeElement;
-					return e.matches(".tt-legend-item") ? "legend" : e.matches("[data-download]") ? "download" :
-						e.closest(".cell-output") ? "output " + e.tagName.toLowerCase() : e.closest(".cm-editor") ? "editor" : e.tagName.toLowerCase(); })()`)
-				kinds[kind]++
-				if kind == "legend" && !shot {
-					shot = true
-					saveScreenshot(t, ctx, "a11y-legend-focus-"+scheme+".png")
-				}
-				if t.Failed() {
-					t.FailNow() // one element's report is enough; the rest would repeat it
-				}
+			if t.Failed() {
+				t.FailNow() // one element's report is enough; the rest would repeat it
 			}
-			fmt.Printf("09-profiling, %s: focused %v\n", scheme, kinds)
-			if kinds["legend"] < 2 || kinds["download"] < 1 || kinds["editor"] < 10 {
-				t.Errorf("tabbing through chapter 9 focused %v; want legend toggles, downloads and every editor", kinds)
-			}
-		})
+		}
+		fmt.Printf("09-profiling, %s: focused %v\n", scheme, kinds)
+		if kinds["legend"] < 2 || kinds["download"] < 1 || kinds["editor"] < 10 {
+			t.Errorf("tabbing through chapter 9 focused %v; want legend toggles, downloads and every editor", kinds)
+		}
+	})
+}
+
+// runAllToTheEnd presses Run all and waits (up to a minute) until every
+// cell has run: none is idle, queued or running.
+func runAllToTheEnd(t *testing.T, ctx context.Context) {
+	t.Helper()
+	clickAction(t, ctx, "Run all")
+	expr := `(() => { const s = [...document.querySelectorAll(".cell")].map((c) => c.dataset.state || "");
+		return !s.some((x) => x === "queued" || x === "running" || x === "idle"); })()`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		t.Fatalf("the cells did not all run: %v", err)
 	}
 }

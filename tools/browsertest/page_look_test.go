@@ -3,6 +3,7 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -40,47 +41,42 @@ func TestProseImageLoads(t *testing.T) {
 // in the light and the dark theme and checks each against the background
 // behind it: a contrast ratio of at least 4.5:1 (WCAG AA).
 func TestEditorContrast(t *testing.T) {
-	for _, scheme := range []string{"light", "dark"} {
-		t.Run(scheme, func(t *testing.T) {
-			ctx := newTab(t)
-			emulateColorScheme(t, ctx, scheme)
-			openNotebook(t, ctx, "01-system")
-			bg := parseColor(t, eval[string](t, ctx, `getComputedStyle(document.querySelector("#cell-1 .cm-editor")).backgroundColor`))
-			if dark := luminance(bg) < 0.2; dark != (scheme == "dark") {
-				t.Fatalf("the editor's background is %v in the %s theme", bg, scheme)
+	inBothThemes(t, "01-system", func(t *testing.T, ctx context.Context, scheme string) {
+		bg := parseColor(t, eval[string](t, ctx, `getComputedStyle(document.querySelector("#cell-1 .cm-editor")).backgroundColor`))
+		if dark := luminance(bg) < 0.2; dark != (scheme == "dark") {
+			t.Fatalf("the editor's background is %v in the %s theme", bg, scheme)
+		}
+		// The gutter of line numbers belongs to the same theme.
+		gutter := parseColor(t, eval[string](t, ctx, `getComputedStyle(document.querySelector("#cell-1 .cm-gutters")).backgroundColor`))
+		if dark := luminance(gutter) < 0.2; dark != (scheme == "dark") {
+			t.Errorf("the line numbers' gutter is %v in the %s theme", gutter, scheme)
+		}
+		// The syntax highlighter tags tokens as it gets to them, which
+		// can be just after the page says it is ready: wait for them.
+		const highlighted = `document.querySelectorAll("#cell-1 .cm-line span").length >= 6`
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](highlighted, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			t.Fatalf("cell 1's code was not highlighted: %v", err)
+		}
+		samples := eval[[][]string](t, ctx, editorColours)
+		kinds := map[string]bool{}
+		for _, s := range samples {
+			fg := parseColor(t, s[2])
+			back := parseColor(t, s[3])
+			for _, layer := range s[4:] { // translucent layers over it, innermost last
+				back = over(parseColor(t, layer), back)
 			}
-			// The gutter of line numbers belongs to the same theme.
-			gutter := parseColor(t, eval[string](t, ctx, `getComputedStyle(document.querySelector("#cell-1 .cm-gutters")).backgroundColor`))
-			if dark := luminance(gutter) < 0.2; dark != (scheme == "dark") {
-				t.Errorf("the line numbers' gutter is %v in the %s theme", gutter, scheme)
+			ratio := contrast(fg, back)
+			kinds[s[2]] = true
+			if ratio < 4.5 {
+				t.Errorf("%s %q: colour %s on %v has contrast %.2f:1, want at least 4.5:1", s[0], s[1], s[2], back, ratio)
 			}
-			// The syntax highlighter tags tokens as it gets to them, which
-			// can be just after the page says it is ready: wait for them.
-			const highlighted = `document.querySelectorAll("#cell-1 .cm-line span").length >= 6`
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](highlighted, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
-				t.Fatalf("cell 1's code was not highlighted: %v", err)
-			}
-			samples := eval[[][]string](t, ctx, editorColours)
-			kinds := map[string]bool{}
-			for _, s := range samples {
-				fg := parseColor(t, s[2])
-				back := parseColor(t, s[3])
-				for _, layer := range s[4:] { // translucent layers over it, innermost last
-					back = over(parseColor(t, layer), back)
-				}
-				ratio := contrast(fg, back)
-				kinds[s[2]] = true
-				if ratio < 4.5 {
-					t.Errorf("%s %q: colour %s on %v has contrast %.2f:1, want at least 4.5:1", s[0], s[1], s[2], back, ratio)
-				}
-			}
-			if len(samples) < 10 || len(kinds) < 4 {
-				t.Errorf("checked %d pieces of text in %d colours; want the code's tokens and the line numbers", len(samples), len(kinds))
-			}
-			scrollTo(t, ctx, "#cell-1")
-			saveScreenshot(t, ctx, "editor-"+scheme+".png")
-		})
-	}
+		}
+		if len(samples) < 10 || len(kinds) < 4 {
+			t.Errorf("checked %d pieces of text in %d colours; want the code's tokens and the line numbers", len(samples), len(kinds))
+		}
+		scrollTo(t, ctx, "#cell-1")
+		saveScreenshot(t, ctx, "editor-"+scheme+".png")
+	})
 }
 
 // editorColours lists, for each piece of text in cell 1's editor (tokens,

@@ -273,6 +273,19 @@ func emulateColorScheme(t *testing.T, ctx context.Context, scheme string) {
 	}
 }
 
+// inBothThemes runs test twice, as subtests "light" and "dark", each in a
+// new tab that prefers that colour scheme and shows the notebook slug.
+func inBothThemes(t *testing.T, slug string, test func(t *testing.T, ctx context.Context, scheme string)) {
+	for _, scheme := range []string{"light", "dark"} {
+		t.Run(scheme, func(t *testing.T) {
+			ctx := newTab(t)
+			emulateColorScheme(t, ctx, scheme)
+			openNotebook(t, ctx, slug)
+			test(t, ctx, scheme)
+		})
+	}
+}
+
 // key presses one key, with modifiers if given, as a keyboard does: a
 // printable key's keydown carries its text, so the browser types it only
 // if no handler cancelled the keydown. (chromedp.KeyEvent sends the text

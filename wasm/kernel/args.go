@@ -4,6 +4,8 @@ package kernel
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"syscall/js"
 )
 
@@ -123,4 +125,30 @@ func describeJS(v js.Value) string {
 		return "an object"
 	}
 	return v.Type().String()
+}
+
+// optionKeys lists the own enumerable keys of an options object (none
+// for anything that is not an object).
+func optionKeys(opts js.Value) []string {
+	if opts.Type() != js.TypeObject {
+		return nil
+	}
+	keys := js.Global().Get("Object").Call("keys", opts)
+	out := make([]string, keys.Length())
+	for i := range out {
+		out[i] = keys.Index(i).String()
+	}
+	return out
+}
+
+// checkOptions rejects option names that are not in any of the known
+// lists, naming the known ones.
+func checkOptions(name string, o js.Value, known ...[]string) error {
+	all := slices.Concat(known...)
+	for _, key := range optionKeys(o) {
+		if !slices.Contains(all, key) {
+			return fmt.Errorf("%s: unknown option %q (known: %s)", name, key, strings.Join(all, ", "))
+		}
+	}
+	return nil
 }

@@ -66,10 +66,8 @@ func readImageSetOptions(name string, args []js.Value, defTrain, defTest int) (i
 	if !opts.IsUndefined() && (opts.Type() != js.TypeObject || isArray(opts)) {
 		return o, fmt.Errorf("%s: expected options such as {train: 10000, test: 2000}, got %s", name, describeJS(opts))
 	}
-	for _, key := range optionKeys(opts) {
-		if key != "train" && key != "test" && key != "transform" {
-			return o, fmt.Errorf("%s: unknown option %q (known: train, test, transform)", name, key)
-		}
+	if err := checkOptions(name, opts, []string{"train", "test", "transform"}); err != nil {
+		return o, err
 	}
 	var err error
 	if o.train, err = intArg(name, []js.Value{option(args, 0, "train")}, 0, "train", defTrain); err != nil {

@@ -35,12 +35,8 @@ func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 	if !opts.IsUndefined() && (opts.Type() != js.TypeObject || isArray(opts)) {
 		return nil, fmt.Errorf("%s: expected options such as {batchSize: 64, shuffle: true}, got %s", name, describeJS(opts))
 	}
-	for _, key := range optionKeys(opts) {
-		switch key {
-		case "batchSize", "shuffle", "dropLast", "seed", "collate":
-		default:
-			return nil, fmt.Errorf("%s: unknown option %q (known: batchSize, shuffle, dropLast, seed, collate)", name, key)
-		}
+	if err := checkOptions(name, opts, []string{"batchSize", "shuffle", "dropLast", "seed", "collate"}); err != nil {
+		return nil, err
 	}
 	bs, err := intArg(name, []js.Value{option(args, 1, "batchSize")}, 0, "batchSize", 1)
 	if err != nil {
@@ -82,18 +78,6 @@ func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 		}
 	}
 	return d.wrap(d.loader, &loaderState{DataLoader: l, collate: collate}), nil
-}
-
-func optionKeys(opts js.Value) []string {
-	if opts.Type() != js.TypeObject {
-		return nil
-	}
-	keys := js.Global().Get("Object").Call("keys", opts)
-	out := make([]string, keys.Length())
-	for i := range out {
-		out[i] = keys.Index(i).String()
-	}
-	return out
 }
 
 func (d *dataBindings) loaderArg(name string, this js.Value) (*loaderState, error) {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"syscall/js"
 
@@ -131,18 +130,6 @@ var (
 		"callbacks", "earlyStopping", "onBatchEnd", "onEpochEnd"}
 	fitOptions = []string{"epochs", "valLoader", "progress", "chart"}
 )
-
-// checkOptions rejects option names that are not in any of the known
-// lists, naming the known ones.
-func checkOptions(name string, o js.Value, known ...[]string) error {
-	all := slices.Concat(known...)
-	for _, key := range optionKeys(o) {
-		if !slices.Contains(all, key) {
-			return fmt.Errorf("%s: unknown option %q (known: %s)", name, key, strings.Join(all, ", "))
-		}
-	}
-	return nil
-}
 
 // trainerConstructor is tt.train.Trainer({model, optimizer, loss,
 // scheduler, metrics, clipGradNorm, callbacks, earlyStopping, onBatchEnd,
