@@ -67,6 +67,10 @@
 //	unary.go     one table row per function: f(x) and f'(x) (neg exp log
 //	             sqrt abs sin cos tanh sigmoid relu gelu leakyRelu clamp);
 //	             the commonest also have a direct forward loop, same bits
+//	unary_more.go  more rows of the same table: log1p (accurate near 0),
+//	             sign floor round (derivative 0), erf, softplus (x itself
+//	             above a threshold, as PyTorch), elu (expm1, no branch
+//	             evaluated that it does not take)
 //	binary.go    one row per function of two broadcast operands: f(a, b),
 //	             ∂f/∂a and ∂f/∂b (add sub mul div pow maximum minimum),
 //	             plus where
@@ -75,6 +79,13 @@
 //	movement.go  the views above (gradient: the inverse movement)
 //	matmul.go    batched matrix product (dA = dC·Bᵀ, dB = Aᵀ·dC)
 //	layout.go    cat, gather, indexSelect, pad (gradient: slice, scatter)
+//	scatter.go   scatter, scatterAdd (gradient: g with written positions
+//	             zeroed; gather g for the source)
+//	scan.go      cumsum (gradient: a running sum of g in reverse), prod
+//	             (gradient: g times the product of the others, from prefix
+//	             and suffix products, exact where the slice holds zeros)
+//	norm.go      the vector p-norm (gradient: sign(x)|x|^(p-1)/norm^(p-1),
+//	             0 where the norm is 0)
 //	unfold.go    im2col, the sliding windows of convolution and pooling
 //	             (gradient: col2im, adding each window entry back)
 //	maxpool.go   max pooling in one pass, Unfold+Argmax+Gather fused
@@ -87,7 +98,12 @@
 // Var and Std follow from Mean, Softmax is Exp over Sum of Exp,
 // LogSoftmax is x - LogSumExp, MaxDim and MinDim are Argmax then Gather,
 // Stack is Unsqueeze then Cat, Matmul of any
-// rank reshapes into one batched product. To add an op, add a table row
+// rank reshapes into one batched product. Among the later additions, Silu
+// is x·Sigmoid(x); Sort and Topk find an order, then Gather; MaskedFill
+// is Where; Flip is IndexSelect with reversed indices, Roll a Cat of two
+// Narrows, Repeat an Expand then a Reshape, Chunk and Split Narrow views;
+// Einsum takes diagonals (a strided view), sums and permutes, and
+// contracts pairs of operands with one batched Matmul. To add an op, add a table row
 // or compose existing ops; the gradient check in gradcheck_test.go and the
 // PyTorch fixtures in testdata (made by tools/torchref) then prove it.
 //

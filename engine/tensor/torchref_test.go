@@ -44,6 +44,7 @@ type fixtureArgs struct {
 	// TransposeInput: the op sees its first input as a transposed
 	// (non-contiguous) view of the leaf, to test strided reads.
 	TransposeInput bool `json:"transposeInput"`
+	newOpArgs           // the arguments of the ops of torchref_newops_test.go
 }
 
 type fixtureCase struct {

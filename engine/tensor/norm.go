@@ -1,0 +1,68 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+)
+
+// Norm returns the vector p-norm over dims (nil: all of them),
+// torch.linalg.vector_norm(t, p, dims, keepdim): (Σ|x|^p)^(1/p). p = 2 is
+// the Euclidean length (and the Frobenius norm of a matrix), p = 1 the sum
+// of magnitudes, p = ±Inf the largest (smallest) magnitude and p = 0 the
+// count of non-zero elements.
+//
+// ±Inf are Amax and Amin of Abs, so their gradient is split over ties as
+// PyTorch does. Otherwise Norm is a primitive: its gradient is
+//
+//	g · sign(x)·|x|^(p-1) / norm^(p-1)
+//
+// (x / norm for p = 2), defined as 0 where the norm is 0 — the subgradient
+// PyTorch picks, where the chain rule through a square root would give
+// 0/0 = NaN. The gradient of the p = 0 count is 0.
+func (t *Tensor) Norm(p float64, dims []int, keepdim bool) (*Tensor, error) {
+	reduce, err := normDims("norm", dims, t.shape)
+	if err != nil {
+		return nil, err
+	}
+	if math.IsNaN(p) {
+		return nil, fmt.Errorf("norm: order p is NaN, expected a number or ±Inf")
+	}
+	switch {
+	case math.IsInf(p, 1):
+		return t.Abs().Amax(dims, keepdim)
+	case math.IsInf(p, -1):
+		return t.Abs().Amin(dims, keepdim)
+	}
+	var kept *Tensor // the norm with reduced dimensions kept as size 1
+	NoGrad(func() {
+		x := t.Detach()
+		switch p {
+		case 0:
+			kept = must(must(x.Ne(Scalar(0))).Sum(dims, true))
+		case 2:
+			kept = must(must(x.Mul(x)).Sum(dims, true)).Sqrt()
+		default:
+			kept = must(x.Abs().PowScalar(float32(p)).Sum(dims, true)).PowScalar(float32(1 / p))
+		}
+	})
+	out := kept
+	if !keepdim {
+		out = fromData(kept.values(), reducedShape(t.shape, reduce, false))
+	}
+	record(out, "norm", []*Tensor{t}, []*Tensor{t, out}, func(g *Tensor) []*Tensor {
+		if p == 0 {
+			return []*Tensor{ZerosLike(t)}
+		}
+		n := expandBack(out, t.shape, reduce)
+		gk := expandBack(g, t.shape, reduce)
+		var dir *Tensor // ∂norm/∂x where the norm is not 0
+		if p == 2 {
+			dir = must(t.Div(n))
+		} else {
+			dir = must(must(t.Sign().Mul(t.Abs().PowScalar(float32(p - 1)))).Div(n.PowScalar(float32(p - 1))))
+		}
+		zero := must(n.Eq(Scalar(0)))
+		return []*Tensor{must(must(dir.Mul(gk)).MaskedFill(zero, 0))}
+	})
+	return out, nil
+}

@@ -1,0 +1,92 @@
+package tensor
+
+import "math"
+
+// More rows of the unary table (see unary.go): the elementwise functions
+// PyTorch users reach for beyond the activations of the first chapters.
+// Each is a forward function and its derivative side by side; sign,
+// floor and round are piecewise constant, so their derivative is 0
+// everywhere, as in PyTorch.
+var (
+	// log1p is log(1 + x), accurate where x is tiny: 1 + x would round
+	// x away before the log sees it.
+	log1pOp = unaryOp{"log1p", math.Log1p, func(x, y float64) float64 { return 1 / (1 + x) }, true, false}
+	signOp  = unaryOp{"sign", sign, zeroDerivative, false, false}
+	floorOp = unaryOp{"floor", math.Floor, zeroDerivative, false, false}
+	// round sends halves to the even neighbour (2.5 → 2), as torch.round.
+	roundOp = unaryOp{"round", math.RoundToEven, zeroDerivative, false, false}
+	// erf's derivative is the normal density's shape: 2/√π · e^(-x²).
+	erfOp = unaryOp{"erf", math.Erf,
+		func(x, y float64) float64 { return 2 / math.Sqrt(math.Pi) * math.Exp(-x*x) }, true, false}
+)
+
+// zeroDerivative is the derivative of a piecewise constant function.
+func zeroDerivative(x, y float64) float64 { return 0 }
+
+// Log1p returns log(1 + t) elementwise, accurate for t near 0 (NaN below
+// -1, -Inf at -1).
+func (t *Tensor) Log1p() *Tensor { return t.unary(log1pOp) }
+
+// Sign returns -1, 0 or 1 elementwise; its gradient is 0. NaN gives 0,
+// as in PyTorch 1.13.
+func (t *Tensor) Sign() *Tensor { return t.unary(signOp) }
+
+// Floor rounds down to a whole number elementwise; its gradient is 0.
+func (t *Tensor) Floor() *Tensor { return t.unary(floorOp) }
+
+// Round rounds to the nearest whole number elementwise, halves to even
+// (0.5 → 0, 1.5 → 2) as torch.round does; its gradient is 0.
+func (t *Tensor) Round() *Tensor { return t.unary(roundOp) }
+
+// Erf returns the error function elementwise, 2/√π ∫₀ˣ e^(-s²) ds.
+func (t *Tensor) Erf() *Tensor { return t.unary(erfOp) }
+
+// Softplus returns log(1 + e^(beta·t))/beta elementwise, a smooth relu
+// (PyTorch's defaults: beta 1, threshold 20). Where beta·t > threshold it
+// returns t itself, as PyTorch does: there the two differ by less than
+// float32 can show, and e^(beta·t) would overflow. The gradient is
+// sigmoid(beta·t), and 1 above the threshold.
+func (t *Tensor) Softplus(beta, threshold float32) *Tensor {
+	b, th := float64(beta), float64(threshold)
+	return t.unary(unaryOp{"softplus",
+		func(x float64) float64 {
+			if x*b > th {
+				return x
+			}
+			return math.Log1p(math.Exp(x*b)) / b
+		},
+		func(x, y float64) float64 {
+			if x*b > th {
+				return 1
+			}
+			return sigmoid64(x * b)
+		}, true, false})
+}
+
+// Elu returns t where t > 0 and alpha·(e^t - 1) elsewhere (PyTorch's
+// default alpha is 1). It is a table row rather than a Where of two
+// branches: e^t - 1 is computed as expm1, exact near 0, and the branch
+// not taken is never evaluated, so a large t cannot make e^t overflow
+// into a NaN gradient. The derivative is 1 for t > 0 and y + alpha
+// (= alpha·e^t) elsewhere.
+func (t *Tensor) Elu(alpha float32) *Tensor {
+	a := float64(alpha)
+	return t.unary(unaryOp{"elu",
+		func(x float64) float64 {
+			if x > 0 {
+				return x
+			}
+			return a * math.Expm1(x)
+		},
+		func(x, y float64) float64 {
+			if x > 0 {
+				return 1
+			}
+			return a * math.Exp(x)
+		}, true, false})
+}
+
+// Silu returns t·sigmoid(t) elementwise (also called swish), composed
+// from Mul and Sigmoid, so its gradient sigmoid(t)·(1 + t·(1 - sigmoid(t)))
+// follows from the chain rule.
+func (t *Tensor) Silu() *Tensor { return must(t.Mul(t.Sigmoid())) }
