@@ -7,6 +7,8 @@
 //	l, err := loss.CrossEntropy{}.Forward(logits, labels)      // mean over the batch
 //	l, err := loss.CrossEntropy{LabelSmoothing: 0.1}.Forward(…) // softened targets
 //	l, err := loss.MSE{Reduction: loss.Sum}.Forward(pred, y)
+//	l, err := loss.SmoothL1{Beta: 0.5}.Forward(pred, y)          // Huber/β; also L1
+//	l, err := loss.KLDiv{Reduction: loss.BatchMean}.Forward(logq, p)
 //
 // All are compositions of tensor ops, so their gradients come from the
 // autograd engine; the numerically delicate ones are arranged to stay

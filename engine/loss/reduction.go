@@ -14,12 +14,15 @@ type Criterion interface {
 
 // Reduction says how the per-element losses are combined: their Mean
 // (the default), their Sum, or None, which returns them unreduced.
+// BatchMean, the sum divided by the size of the first dimension, is
+// KLDiv's alone (ParseKLReduction); other losses treat it as Mean.
 type Reduction int
 
 const (
 	Mean Reduction = iota
 	Sum
 	None
+	BatchMean
 )
 
 // ParseReduction reads PyTorch's spelling: "mean", "sum" or "none".
@@ -42,6 +45,8 @@ func (r Reduction) String() string {
 		return "sum"
 	case None:
 		return "none"
+	case BatchMean:
+		return "batchmean"
 	}
 	return "mean"
 }

@@ -25,6 +25,8 @@ type fixCase struct {
 	Args struct {
 		Reduction      string  `json:"reduction"`
 		LabelSmoothing float64 `json:"labelSmoothing"`
+		Beta           float64 `json:"beta"`
+		LogTarget      bool    `json:"logTarget"`
 	} `json:"args"`
 	Input, Target, Out, Weight, Grad fixTensor
 }
@@ -43,7 +45,7 @@ func must[T any](v T, err error) T {
 
 // criterion builds the loss a fixture case names.
 func criterion(c fixCase) Criterion {
-	r := must(ParseReduction(c.Args.Reduction))
+	r := must(ParseKLReduction(c.Args.Reduction)) // ParseReduction's and batchmean
 	switch c.Loss {
 	case "MSE":
 		return MSE{r}
@@ -55,6 +57,12 @@ func criterion(c fixCase) Criterion {
 		return BCE{r}
 	case "BCEWithLogits":
 		return BCEWithLogits{r}
+	case "L1":
+		return L1{r}
+	case "SmoothL1":
+		return SmoothL1{Reduction: r, Beta: c.Args.Beta}
+	case "KLDiv":
+		return KLDiv{Reduction: r, LogTarget: c.Args.LogTarget}
 	}
 	panic("unknown loss " + c.Loss)
 }

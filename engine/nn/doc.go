@@ -37,6 +37,7 @@
 //	pool.go        MaxPool2d (Tensor.MaxPool2d), AvgPool2d (Unfold, then mean)
 //	batchnorm.go   BatchNorm1d, BatchNorm2d (running statistics)
 //	layernorm.go   LayerNorm
+//	groupnorm.go   GroupNorm and its functional form GroupNormOf
 //	embedding.go   Embedding (a lookup table of rows)
 //	dropout.go     Dropout (seeded)
 //	activation.go  ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax

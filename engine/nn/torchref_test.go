@@ -77,6 +77,8 @@ func buildLayer(c layerCase) Module {
 			shape = append(shape, int(d.(float64)))
 		}
 		return must(NewLayerNorm(shape, argFloat(a, "eps")))
+	case "GroupNorm":
+		return must(NewGroupNorm(argInt(a, "groups"), argInt(a, "channels"), argFloat(a, "eps")))
 	case "Embedding":
 		return must(NewEmbedding(argInt(a, "num"), argInt(a, "dim")))
 	case "ReLU":

@@ -338,10 +338,76 @@ def clip_cases():
     return c
 
 
+# ---------------------------------------------------------------- new layers and losses of issue 20
+# GroupNorm, L1Loss, SmoothL1Loss and KLDivLoss, in one block with seeds of
+# their own, so that it merges apart from other additions.
+
+def new_layer_cases():
+    torch.manual_seed(2020)
+    c = []
+    for name, groups, channels, shape in [("groupnorm/2 groups of 2", 2, 4, (3, 4, 5)),
+                                          ("groupnorm/1 group 4-D", 1, 3, (2, 3, 2, 2)),
+                                          ("groupnorm/a group per channel", 3, 3, (2, 3, 4)),
+                                          ("groupnorm/batch of one", 2, 6, (1, 6, 2, 3))]:
+        m = nn.GroupNorm(groups, channels)
+        with torch.no_grad():
+            m.weight.uniform_(0.5, 1.5)
+            m.bias.uniform_(-0.5, 0.5)
+        c.append(layer_case(name, "GroupNorm", dict(groups=groups, channels=channels, eps=1e-5), m,
+                            torch.randn(*shape) * 2 + 0.5))
+    return c
+
+
+def new_loss_cases():
+    torch.manual_seed(2020)
+    c = []
+
+    def add(name, loss, args, fn, x, target):
+        x = x.clone().requires_grad_(True)
+        out = fn(x, target)
+        w = torch.randn(out.shape)
+        out.backward(w)
+        c.append({"name": name, "loss": loss, "args": args, "input": enc(x), "target": enc(target),
+                  "out": enc(out), "weight": enc(w), "grad": enc(x.grad)})
+
+    def away(shape, target):
+        """An input at least 0.1 from the target, and from target ± beta:
+        the kinks of L1 and smooth L1 (for the numeric gradient check)."""
+        d = torch.randn(shape)
+        d = d + 0.2 * torch.sign(d)
+        for b in (0.5, 1.0):
+            close = ((d.abs() - b).abs() < 0.1)
+            d = torch.where(close, d + 0.25 * torch.sign(d), d)
+        return target + d
+
+    for red in ["mean", "sum", "none"]:
+        a = {"reduction": red}
+        y = torch.randn(4, 3)
+        add("l1/" + red, "L1", a, lambda x, t: F.l1_loss(x, t, reduction=red), away((4, 3), y), y)
+        y = torch.randn(5, 2)
+        add("smoothL1/" + red, "SmoothL1", dict(a, beta=1.0),
+            lambda x, t: F.smooth_l1_loss(x, t, reduction=red, beta=1.0), away((5, 2), y), y)
+        add("smoothL1/beta 0.5 " + red, "SmoothL1", dict(a, beta=0.5),
+            lambda x, t: F.smooth_l1_loss(x, t, reduction=red, beta=0.5), away((5, 2), y), y)
+    for red in ["mean", "batchmean", "sum", "none"]:
+        a = {"reduction": red}
+        logq = torch.log_softmax(torch.randn(3, 4), 1)
+        p = torch.softmax(torch.randn(3, 4), 1)
+        add("klDiv/" + red, "KLDiv", a, lambda x, t: F.kl_div(x, t, reduction=red), logq, p)
+        add("klDiv/log target " + red, "KLDiv", dict(a, logTarget=True),
+            lambda x, t: F.kl_div(x, t, reduction=red, log_target=True), logq, torch.log(p))
+    p = torch.tensor([[0.0, 0.5, 0.5], [0.25, 0.0, 0.75]])
+    add("klDiv/zero target", "KLDiv", {"reduction": "batchmean"}, lambda x, t: F.kl_div(x, t, reduction="batchmean"),
+        torch.log_softmax(torch.randn(2, 3), 1), p)
+    y = torch.randn(3)
+    add("l1/0-d", "L1", {"reduction": "mean"}, lambda x, t: F.l1_loss(x, t), away((), torch.tensor(0.3)), torch.tensor(0.3))
+    return c
+
+
 def main():
     torch.set_num_threads(1)
-    write("engine/nn/testdata/torchref.json", layer_cases())
-    write("engine/loss/testdata/torchref.json", loss_cases())
+    write("engine/nn/testdata/torchref.json", layer_cases() + new_layer_cases())
+    write("engine/loss/testdata/torchref.json", loss_cases() + new_loss_cases())
     write("engine/optim/testdata/torchref.json",
           optimizer_cases() + scheduled_cases() + scheduler_cases() + clip_cases())
 

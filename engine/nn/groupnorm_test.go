@@ -1,0 +1,34 @@
+package nn
+
+import (
+	"strings"
+	"testing"
+
+	"tinytorch/engine/tensor"
+)
+
+func TestGroupNormErrors(t *testing.T) {
+	x := must(tensor.Zeros(2, 4, 3))
+	m := must(NewGroupNorm(2, 4, 0))
+	for _, tc := range []struct {
+		name string
+		run  func() error
+		want string
+	}{
+		{"groups do not divide", func() error { _, err := NewGroupNorm(3, 4, 0); return err }, "nn.GroupNorm: 4 channels into 3 groups"},
+		{"zero groups", func() error { _, err := NewGroupNorm(0, 4, 0); return err }, "expected groups > 0"},
+		{"wrong channels", func() error { _, err := Call(m, must(tensor.Zeros(2, 3, 3))); return err }, "expected input [N, 4, *], got [2, 3, 3]"},
+		{"1-D input", func() error { _, err := GroupNormOf(must(tensor.Zeros(4)), 2, nil, nil, 1e-5); return err }, "groupNorm: input of shape [4] into 2 groups"},
+		{"weight shape", func() error { _, err := GroupNormOf(x, 2, must(tensor.Ones(3)), nil, 1e-5); return err }, "weight and bias must have shape [4]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.run()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+	if got, want := m.String(), "GroupNorm(2, 4, eps=1e-05, affine=True)"; got != want {
+		t.Errorf("repr %q, want PyTorch's %q", got, want)
+	}
+}
