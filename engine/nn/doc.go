@@ -41,6 +41,7 @@
 //	embedding.go   Embedding (a lookup table of rows)
 //	dropout.go     Dropout (seeded)
 //	activation.go  ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax
+//	activation_more.go  SiLU, ELU, Softplus
 //	sequential.go  Sequential; flatten.go Flatten
 //	init.go        the nn.init schemes (InitKaimingUniform, …)
 //

@@ -32,3 +32,21 @@ func TestGroupNormErrors(t *testing.T) {
 		t.Errorf("repr %q, want PyTorch's %q", got, want)
 	}
 }
+
+// The new activation modules print as PyTorch prints them.
+func TestNewActivationRepr(t *testing.T) {
+	for _, tc := range []struct {
+		m    Module
+		want string
+	}{
+		{NewSiLU(), "SiLU()"},
+		{NewELU(1), "ELU(alpha=1.0)"},
+		{NewELU(0.5), "ELU(alpha=0.5)"},
+		{NewSoftplus(1, 20), "Softplus(beta=1, threshold=20)"},
+		{NewSoftplus(2, 5), "Softplus(beta=2, threshold=5)"},
+	} {
+		if got := tc.m.(interface{ String() string }).String(); got != tc.want {
+			t.Errorf("repr %q, want PyTorch's %q", got, tc.want)
+		}
+	}
+}

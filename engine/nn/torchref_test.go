@@ -77,6 +77,12 @@ func buildLayer(c layerCase) Module {
 			shape = append(shape, int(d.(float64)))
 		}
 		return must(NewLayerNorm(shape, argFloat(a, "eps")))
+	case "SiLU":
+		return NewSiLU()
+	case "ELU":
+		return NewELU(float32(argFloat(a, "alpha")))
+	case "Softplus":
+		return NewSoftplus(float32(argFloat(a, "beta")), float32(argFloat(a, "threshold")))
 	case "GroupNorm":
 		return must(NewGroupNorm(argInt(a, "groups"), argInt(a, "channels"), argFloat(a, "eps")))
 	case "Embedding":

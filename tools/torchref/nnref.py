@@ -355,6 +355,11 @@ def new_layer_cases():
             m.bias.uniform_(-0.5, 0.5)
         c.append(layer_case(name, "GroupNorm", dict(groups=groups, channels=channels, eps=1e-5), m,
                             torch.randn(*shape) * 2 + 0.5))
+    for name, layer, m, a in [("silu/3-D", "SiLU", nn.SiLU(), {}), ("elu/alpha 0.5", "ELU", nn.ELU(0.5), {"alpha": 0.5}),
+                              ("softplus/beta 2", "Softplus", nn.Softplus(2, 5), {"beta": 2, "threshold": 5})]:
+        x = torch.randn(3, 4, 2)
+        x = x + 0.1 * torch.sign(x)  # keep away from elu's kink at 0 (threshold 5/2 is out of reach)
+        c.append(layer_case(name, layer, a, m, x))
     return c
 
 
