@@ -20,6 +20,7 @@ var (
 		"tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint",
 		"zerosLike", "onesLike", "fullLike", "randLike", "randnLike", "randintLike",
 		"manualSeed", "noGrad", "tidy", "memory", "cat", "stack", "where", "oneHot",
+		"einsum", // issue 20
 	}
 	methodOps = []string{
 		// views and copies
@@ -36,6 +37,9 @@ var (
 		"matmul", "gather", "indexSelect", "pad",
 		// in place
 		"add_", "sub_", "mul_", "div_", "zero_", "fill_", "clamp_", "copy_",
+		// the ops of issue 20
+		"log1p", "sign", "floor", "round", "erf", "silu", "softplus", "elu", "cumsum", "prod", "sort", "topk",
+		"norm", "flip", "roll", "repeat", "chunk", "split", "maskedFill", "scatter", "scatterAdd",
 		// autograd and values
 		"backward", "zeroGrad", "requiresGrad_", "item", "toArray", "tolist", "size", "numel", "dim", "dispose",
 	}
@@ -214,5 +218,103 @@ func TestMemoryStaysBounded(t *testing.T) {
 	}
 	if state, out := runCode(t, ctx, 1, "const d = tt.ones(2); d.dispose(); d.add(1)"); state != "error" || !strings.HasPrefix(out, "Error: add: the tensor was disposed") {
 		t.Errorf("use after dispose: state %q, output %q", state, out)
+	}
+}
+
+// TestNewOpsAPIValues checks the ops, layers and losses of issue 20 as a
+// cell calls them, positionally and with options, against values worked
+// out by hand (and by torch 1.13 for the KL divergence and GroupNorm).
+func TestNewOpsAPIValues(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	code := `const x = tt.tensor([[3, 1, 2], [0, 5, 4]]);
+const s = x.sort(1, {descending: true});
+const k = x.topk(2, {dim: 0, largest: false});
+const g = tt.tensor([[1, 2], [3, 4]], {requiresGrad: true});
+g.prod().backward();
+const err = (f) => { try { f(); return ""; } catch (e) { return e.message; } };
+const r4 = (t) => t.toArray().flat(3).map((v) => Math.round(v * 1e4) / 1e4);
+JSON.stringify({
+  cumsum: x.cumsum(1).toArray(), prod: x.prod(1).toArray(), prodGrad: g.grad.toArray(),
+  sortV: s.values.toArray(), sortI: s[1].toArray(), topkV: k[0].toArray(), topkI: k.indices.toArray(),
+  norm: tt.tensor([3, 4]).norm().item(), normInf: tt.tensor([[3, -4]]).norm(Infinity, 1).toArray(),
+  normFro: tt.tensor([[3, 4]]).norm("fro", {dim: 1, keepdim: true}).toArray(),
+  unary: [tt.tensor([-1.5, 0.5, 2.5]).round().toArray(), tt.tensor([-1.5, 2.7]).floor().toArray(),
+    tt.sign(tt.tensor([-2, 0, 3])).toArray(), tt.tensor([0]).log1p().toArray(), tt.erf(tt.tensor([0])).toArray(),
+    tt.tensor([0]).silu().toArray(), tt.tensor([30]).softplus({beta: 1, threshold: 20}).toArray(),
+    tt.tensor([-Infinity, 2]).elu({alpha: 0.5}).toArray(), tt.nn.functional.elu(tt.tensor([-Infinity]), 2).toArray()],
+  flip: x.flip(1).toArray(), roll: x.roll(1, 1).toArray(), rollFlat: x.roll(1).toArray(),
+  repeat: tt.tensor([1, 2]).repeat(2, 2).toArray(),
+  chunk: x.chunk(2, 1).map((c) => c.shape), split: x.split([1, 2], 1).map((c) => c.toArray()),
+  splitN: tt.arange(5).split(2).length,
+  maskedFill: x.maskedFill(x.gt(2), -1).toArray(),
+  scatter: tt.zeros(2, 3).scatter(1, tt.tensor([[2], [0]]), tt.tensor([[7], [8]])).toArray(),
+  scatterAdd: tt.zeros(3).scatterAdd(0, tt.tensor([0, 0, 2]), tt.tensor([1, 2, 3])).toArray(),
+  scatterValue: tt.zeros(2, 2).scatter(1, tt.tensor([[1], [0]]), 5).toArray(),
+  einsum: tt.einsum("ij,jk->ik", x, tt.ones(3, 1)).toArray(), trace: tt.einsum("ii", tt.tensor([[1, 2], [3, 4]])).item(),
+  einsumList: tt.einsum("i,i->", [tt.tensor([1, 2]), tt.tensor([3, 4])]).item(),
+  l1: tt.nn.L1Loss().call(tt.tensor([1, 2]), tt.tensor([2, 4])).item(),
+  smooth: tt.nn.functional.smoothL1Loss(tt.tensor([0, 3]), tt.tensor([0.5, 0]), {beta: 1}).item(),
+  kl: tt.nn.KLDivLoss({reduction: "batchmean"}).call(tt.tensor([[0.5, 0.5]]).log(), tt.tensor([[0.25, 0.75]])).item().toFixed(5),
+  klLog: tt.nn.functional.klDiv(tt.tensor([[0.5, 0.5]]).log(), tt.tensor([[0.25, 0.75]]).log(), {reduction: "sum", logTarget: true}).item().toFixed(5),
+  gn: r4(tt.nn.GroupNorm(1, 2).call(tt.tensor([[[1], [3]]]))), gnf: r4(tt.nn.functional.groupNorm(tt.tensor([[1, 3]]), 1)),
+  acts: r4(tt.nn.Sequential(tt.nn.SiLU(), tt.nn.ELU(), tt.nn.Softplus({beta: 2})).call(tt.tensor([1]))),
+  names: [String(tt.nn.SmoothL1Loss({beta: 0.5})), String(tt.nn.KLDivLoss()), String(tt.nn.L1Loss()),
+    String(tt.nn.ELU()), String(tt.nn.Softplus())],
+  errors: [err(() => tt.einsum("...ij->...ji", x)), err(() => x.topk(1, {dims: 0})),
+    err(() => tt.nn.KLDivLoss({reduction: "avg"})), err(() => tt.nn.GroupNorm(3, 4)),
+    err(() => x.split([1, 1], 1)), err(() => tt.nn.L1Loss({beta: 1}))],
+})`
+	state, out := runCode(t, ctx, 1, code)
+	var got map[string]any
+	if state != "done" || !decodeJSON(out, &got) {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	// silu(1) = 0.7311, elu(0.7311) = 0.7311, softplus with beta 2:
+	// log(1 + e^1.4621)/2 = 0.8353.
+	want := map[string]any{
+		"cumsum": []any{[]any{3.0, 4.0, 6.0}, []any{0.0, 5.0, 9.0}}, "prod": []any{6.0, 0.0},
+		"prodGrad": []any{[]any{24.0, 12.0}, []any{8.0, 6.0}},
+		"sortV":    []any{[]any{3.0, 2.0, 1.0}, []any{5.0, 4.0, 0.0}}, "sortI": []any{[]any{0.0, 2.0, 1.0}, []any{1.0, 2.0, 0.0}},
+		"topkV": []any{[]any{0.0, 1.0, 2.0}, []any{3.0, 5.0, 4.0}}, "topkI": []any{[]any{1.0, 0.0, 0.0}, []any{0.0, 1.0, 1.0}},
+		"norm": 5.0, "normInf": []any{4.0}, "normFro": []any{[]any{5.0}},
+		"unary": []any{[]any{-2.0, 0.0, 2.0}, []any{-2.0, 2.0}, []any{-1.0, 0.0, 1.0}, []any{0.0}, []any{0.0},
+			[]any{0.0}, []any{30.0}, []any{-0.5, 2.0}, []any{-2.0}},
+		"flip": []any{[]any{2.0, 1.0, 3.0}, []any{4.0, 5.0, 0.0}}, "roll": []any{[]any{2.0, 3.0, 1.0}, []any{4.0, 0.0, 5.0}},
+		"rollFlat": []any{[]any{4.0, 3.0, 1.0}, []any{2.0, 0.0, 5.0}},
+		"repeat":   []any{[]any{1.0, 2.0, 1.0, 2.0}, []any{1.0, 2.0, 1.0, 2.0}},
+		"chunk":    []any{[]any{2.0, 2.0}, []any{2.0, 1.0}},
+		"split":    []any{[]any{[]any{3.0}, []any{0.0}}, []any{[]any{1.0, 2.0}, []any{5.0, 4.0}}}, "splitN": 3.0,
+		"maskedFill":   []any{[]any{-1.0, 1.0, 2.0}, []any{0.0, -1.0, -1.0}},
+		"scatter":      []any{[]any{0.0, 0.0, 7.0}, []any{8.0, 0.0, 0.0}},
+		"scatterAdd":   []any{3.0, 0.0, 3.0},
+		"scatterValue": []any{[]any{0.0, 5.0}, []any{5.0, 0.0}},
+		"einsum":       []any{[]any{6.0}, []any{9.0}}, "trace": 5.0, "einsumList": 11.0,
+		"l1": 1.5, "smooth": 1.3125, "kl": "0.13081", "klLog": "0.13081",
+		"gn": []any{-1.0, 1.0}, "gnf": []any{-1.0, 1.0}, "acts": []any{0.8353},
+		"names": []any{"SmoothL1Loss()", "KLDivLoss()", "L1Loss()", "ELU(alpha=1.0)", "Softplus(beta=1, threshold=20)"},
+	}
+	for key, w := range want {
+		if !reflect.DeepEqual(got[key], w) {
+			t.Errorf("%s = %v, want %v", key, got[key], w)
+		}
+	}
+	errs, _ := got["errors"].([]any)
+	for i, w := range []string{
+		"ellipsis (...), which is not supported",
+		`topk: unknown option "dims" (known: k, dim, largest, sorted)`,
+		`reduction "avg", expected "mean", "batchmean", "sum" or "none"`,
+		"nn.GroupNorm: 4 channels into 3 groups",
+		"split: sizes [1 1] add up to 2, but dimension 1 of shape [2 3] has 3",
+		`tt.nn.L1Loss: unknown option "beta" (known: reduction)`,
+	} {
+		if i >= len(errs) || !strings.Contains(fmt.Sprint(errs[i]), w) {
+			t.Errorf("error %d = %v, want one containing %q", i, errs, w)
+		}
+	}
+	// Displayed, a sort or topk pair reads as PyTorch prints its return type.
+	const shown = "topk(\nvalues=tensor([5., 3.]),\nindices=tensor([1., 0.]))"
+	if state, out := runCode(t, ctx, 1, "tt.tensor([3, 5, 1]).topk(2)"); state != "done" || out != shown {
+		t.Errorf("display of x.topk(2): state %q, output %q; want %q", state, out, shown)
 	}
 }

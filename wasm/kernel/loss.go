@@ -109,6 +109,9 @@ func applyLoss(name string, c loss.Criterion, args []js.Value) (any, error) {
 
 // lossName prints a loss the way PyTorch's repr does.
 func lossName(c loss.Criterion) string {
+	if s, ok := moreLossName(c); ok { // nn_more.go
+		return s
+	}
 	switch c := c.(type) {
 	case loss.MSE:
 		return "MSELoss()"

@@ -97,6 +97,9 @@ func (b *tensorBindings) methods() map[string]binding {
 	for name, fn := range b.layoutMethods() {
 		m[name] = b.method(name, fn)
 	}
+	for name, fn := range b.moreMethods() { // tensor_more.go
+		m[name] = b.method(name, fn)
+	}
 	m["dispose"] = b.dispose
 	// In-place methods return the tensor itself, so calls chain.
 	for _, name := range []string{"add_", "sub_", "mul_", "div_", "copy_", "clamp_", "fill_", "zero_", "requiresGrad_"} {

@@ -26,12 +26,16 @@ func newTT() js.Value {
 	for name, fn := range tensors.combineFunctions() {
 		fns[name] = fn
 	}
+	for name, fn := range tensors.moreFunctions() { // tensor_more.go
+		fns[name] = fn
+	}
 	tt := object(fns)
 	// tt.nn (layers, init, functional, and the losses of engine/loss),
 	// tt.optim and tt.train, each from its own binding file.
 	objects = newObjectTable()
 	nnNS := newNN()
 	addLosses(nnNS)
+	addMoreNN(nnNS) // nn_more.go
 	tt.Set("nn", nnNS)
 	tt.Set("optim", newOptim())
 	tt.Set("train", newTrain())
