@@ -13,7 +13,8 @@ import (
 //	conv2d            2·N·Cout·(Cin·kh·kw)·(Ho·Wo), plus N·Cout·Ho·Wo for the bias: the
 //	                  FLOPs of its definition, unfold + matmul + add
 //	elementwise       1 FLOP per output element (exp and tanh count 1 too)
-//	sum, max, argmax  1 FLOP per input element (maxPool2d counts the same)
+//	sum, max, argmax  1 FLOP per input element (maxPool2d, cumsum, prod and norm
+//	                  count the same)
 //	views             0 FLOPs, 0 bytes: reshape, permute, expand, slice … share storage
 //	data movement     0 FLOPs, bytes read and written: clone, cat, pad, unfold, gather …
 //	in-place (add_)   the copy back into the tensor; the arithmetic is the
@@ -41,10 +42,12 @@ var elementwise = map[string]bool{
 	"tanh": true, "sigmoid": true, "relu": true, "gelu": true, "leakyRelu": true, "clamp": true,
 	"add": true, "sub": true, "mul": true, "div": true, "pow": true, "maximum": true, "minimum": true,
 	"eq": true, "ne": true, "lt": true, "le": true, "gt": true, "ge": true,
+	"log1p": true, "sign": true, "floor": true, "round": true, "erf": true, "softplus": true, "elu": true,
 }
 
 // reductions cost one FLOP per input element.
-var reductions = map[string]bool{"sum": true, "max": true, "min": true, "argmax": true, "argmin": true, "maxPool2d": true}
+var reductions = map[string]bool{"sum": true, "max": true, "min": true, "argmax": true, "argmin": true, "maxPool2d": true,
+	"cumsum": true, "prod": true, "norm": true}
 
 // forwardCost returns the FLOPs and bytes read and written of a forward op.
 func forwardCost(name string, inputs []*tensor.Tensor, out *tensor.Tensor) (flops, read, write int64) {

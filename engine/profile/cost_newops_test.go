@@ -1,0 +1,27 @@
+package profile
+
+import (
+	"testing"
+
+	"tinytorch/engine/tensor"
+)
+
+// The ops added for issue 20 are costed like their kin: the elementwise
+// functions one FLOP per output element, cumsum, prod and norm one per
+// input element.
+func TestNewOpsCost(t *testing.T) {
+	x, _ := tensor.Zeros(2, 3)
+	row, _ := tensor.Zeros(2)
+	for _, tc := range []struct {
+		name string
+		out  *tensor.Tensor
+		want int64
+	}{
+		{"erf", x, 6}, {"softplus", x, 6}, {"round", x, 6},
+		{"cumsum", x, 6}, {"prod", row, 6}, {"norm", row, 6},
+	} {
+		if flops, _, _ := forwardCost(tc.name, []*tensor.Tensor{x}, tc.out); flops != tc.want {
+			t.Errorf("%s: %d FLOPs, want %d", tc.name, flops, tc.want)
+		}
+	}
+}
