@@ -133,3 +133,42 @@ func TestSoftplusLog1pStability(t *testing.T) {
 	wantData(t, "log1p", x.Log1p(), []int{3}, []float32{float32(math.Log(101)), float32(math.NaN()), 1e-10})
 	wantData(t, "elu of a large input", x.Elu(1), []int{3}, []float32{100, float32(math.Expm1(-100)), 1e-10})
 }
+
+// Empty dimensions give empty (or identity-valued) results, never a
+// panic, with PyTorch's shapes.
+func TestNewOpsEmpty(t *testing.T) {
+	e := must(Zeros(0, 3))
+	first := func(v, _ *Tensor, err error) (*Tensor, error) { return v, err }
+	for _, tc := range []struct {
+		name  string
+		run   func() (*Tensor, error)
+		shape []int
+		data  []float32
+	}{
+		{"cumsum", func() (*Tensor, error) { return e.Cumsum(0) }, []int{0, 3}, nil},
+		{"prod over the empty dim", func() (*Tensor, error) { return e.Prod(0, false) }, []int{3}, []float32{1, 1, 1}},
+		{"prod along the other", func() (*Tensor, error) { return e.Prod(1, true) }, []int{0, 1}, nil},
+		{"prodAll", func() (*Tensor, error) { return e.ProdAll(), nil }, []int{}, []float32{1}},
+		{"sort", func() (*Tensor, error) { return first(e.Sort(0, false)) }, []int{0, 3}, nil},
+		{"topk 0", func() (*Tensor, error) { return first(e.Topk(0, 0, true)) }, []int{0, 3}, nil},
+		{"norm", func() (*Tensor, error) { return e.Norm(2, nil, false) }, []int{}, []float32{0}},
+		{"norm 1 over the empty dim", func() (*Tensor, error) { return e.Norm(1, []int{0}, false) }, []int{3}, []float32{0, 0, 0}},
+		{"flip", func() (*Tensor, error) { return e.Flip(0, 1) }, []int{0, 3}, nil},
+		{"roll", func() (*Tensor, error) { return e.Roll([]int{2}, []int{0}) }, []int{0, 3}, nil},
+		{"roll flattened", func() (*Tensor, error) { return e.Roll([]int{2}, nil) }, []int{0, 3}, nil},
+		{"repeat", func() (*Tensor, error) { return e.Repeat(2, 2) }, []int{0, 6}, nil},
+		{"maskedFill", func() (*Tensor, error) { return e.MaskedFill(must(Zeros(3)), 1) }, []int{0, 3}, nil},
+		{"scatter", func() (*Tensor, error) { return e.Scatter(0, must(Zeros(0, 3)), e) }, []int{0, 3}, nil},
+		{"einsum over an empty letter", func() (*Tensor, error) { return Einsum("ij,ik->jk", e, must(Zeros(0, 2))) }, []int{3, 2}, []float32{0, 0, 0, 0, 0, 0}},
+		{"einsum keeping it", func() (*Tensor, error) { return Einsum("ij->ji", e) }, []int{3, 0}, nil},
+		{"log1p", func() (*Tensor, error) { return e.Log1p(), nil }, []int{0, 3}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := tc.run()
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantData(t, tc.name, out, tc.shape, tc.data)
+		})
+	}
+}
