@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Norm returns the vector p-norm over dims (nil: all of them),
@@ -27,11 +28,17 @@ func (t *Tensor) Norm(p float64, dims []int, keepdim bool) (*Tensor, error) {
 	if math.IsNaN(p) {
 		return nil, fmt.Errorf("norm: order p is NaN, expected a number or ±Inf")
 	}
-	switch {
-	case math.IsInf(p, 1):
-		return t.Abs().Amax(dims, keepdim)
-	case math.IsInf(p, -1):
-		return t.Abs().Amin(dims, keepdim)
+	if math.IsInf(p, 0) {
+		extreme := t.Abs().Amax
+		if p < 0 {
+			extreme = t.Abs().Amin
+		}
+		out, err := extreme(dims, keepdim)
+		if err != nil { // an empty dimension: say which op was called
+			_, detail, _ := strings.Cut(err.Error(), ": ")
+			return nil, fmt.Errorf("norm: p = %v: %s", p, detail)
+		}
+		return out, nil
 	}
 	var kept *Tensor // the norm with reduced dimensions kept as size 1
 	NoGrad(func() {

@@ -11,8 +11,8 @@ import (
 // follow from those of the primitives.
 
 // Flip reverses the order of the elements along each of dims, torch.flip.
-// Unlike PyTorch's it copies (PyTorch copies too): strides here are never
-// negative.
+// It copies, as PyTorch's does (strides here are never negative, so a
+// reversed view is not possible).
 func (t *Tensor) Flip(dims ...int) (*Tensor, error) {
 	if t.Dim() == 0 { // PyTorch accepts dim 0 or -1 of a 0-d tensor
 		for _, d := range dims {

@@ -22,7 +22,7 @@ func (t *Tensor) Sort(dim int, descending bool) (values, indices *Tensor, err er
 	if err != nil {
 		return nil, nil, err
 	}
-	return t.ordered(d, -1, descending)
+	return t.ordered("sort", d, -1, descending)
 }
 
 // Topk returns the k largest elements of each slice along dim (the k
@@ -42,12 +42,12 @@ func (t *Tensor) Topk(k, dim int, largest bool) (values, indices *Tensor, err er
 	if k < 0 || k > n {
 		return nil, nil, fmt.Errorf("topk: k = %d is out of range for dimension %d of shape %v, expected 0 to %d", k, d, t.shape, n)
 	}
-	return t.ordered(d, k, largest)
+	return t.ordered("topk", d, k, largest)
 }
 
 // ordered sorts every slice along d (descending when desc) and keeps the
-// first k of each (all when k < 0).
-func (t *Tensor) ordered(d, k int, desc bool) (values, indices *Tensor, err error) {
+// first k of each (all when k < 0); name is the op, for the observer.
+func (t *Tensor) ordered(name string, d, k int, desc bool) (values, indices *Tensor, err error) {
 	if t.Dim() == 0 {
 		// One element is its own order; PyTorch returns it even for k = 0.
 		one := must(t.Reshape(1))
@@ -78,7 +78,7 @@ func (t *Tensor) ordered(d, k int, desc bool) (values, indices *Tensor, err erro
 	r.shape = shape // the indices have k elements along d
 	indices = r.back(idx, false)
 	values = must(t.Gather(d, indices))
-	observe("sort", []*Tensor{t}, nil, indices)
+	observe(name, []*Tensor{t}, nil, indices)
 	return values, indices, nil
 }
 

@@ -263,7 +263,7 @@ JSON.stringify({
     String(tt.nn.ELU()), String(tt.nn.Softplus())],
   errors: [err(() => tt.einsum("...ij->...ji", x)), err(() => x.topk(1, {dims: 0})),
     err(() => tt.nn.KLDivLoss({reduction: "avg"})), err(() => tt.nn.GroupNorm(3, 4)),
-    err(() => x.split([1, 1], 1)), err(() => tt.nn.L1Loss({beta: 1}))],
+    err(() => x.split([1, 1], 1)), err(() => tt.nn.L1Loss({beta: 1})), err(() => x.topk(1, 0, {dim: 1}))],
 })`
 	state, out := runCode(t, ctx, 1, code)
 	var got map[string]any
@@ -307,6 +307,7 @@ JSON.stringify({
 		"nn.GroupNorm: 4 channels into 3 groups",
 		"split: sizes [1 1] add up to 2, but dimension 1 of shape [2 3] has 3",
 		`tt.nn.L1Loss: unknown option "beta" (known: reduction)`,
+		"topk: dim is given twice, as argument 2 and as an option",
 	} {
 		if i >= len(errs) || !strings.Contains(fmt.Sprint(errs[i]), w) {
 			t.Errorf("error %d = %v, want one containing %q", i, errs, w)

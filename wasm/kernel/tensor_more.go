@@ -68,6 +68,8 @@ func params(name string, args []js.Value, keys ...string) ([]js.Value, error) {
 	out := make([]js.Value, len(keys))
 	for i, k := range keys {
 		switch {
+		case i < n && !o.IsUndefined() && !o.Get(k).IsUndefined():
+			return nil, fmt.Errorf("%s: %s is given twice, as argument %d and as an option", name, k, i+1)
 		case i < n:
 			out[i] = args[i]
 		case !o.IsUndefined():
