@@ -369,7 +369,8 @@ def cases():
 # New ops of issue 20 (cumsum, prod, sort/topk, norm, log1p, sign, floor,
 # round, softplus, silu, elu, erf, flip, roll, repeat, chunk/split,
 # maskedFill, scatter, einsum). Kept in one block, with its own kinds,
-# kink rules and generator, so that it merges apart from other additions.
+# kink rules and generator, so that it merges apart from other additions;
+# the Go side of these names is engine/tensor/torchref_newops_test.go.
 # ---------------------------------------------------------------------------
 
 def _pieces(pieces, dim):
