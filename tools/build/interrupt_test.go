@@ -35,7 +35,7 @@ func TestInterruptRemovesTemporaryFolder(t *testing.T) {
 	cmd.Dir = "../.."
 	cmd.Env = append(os.Environ(),
 		"XDG_CACHE_HOME="+filepath.Join(tmp, "cache"), // no cached compressed data
-		"GOCACHE="+strings.TrimSpace(string(gocache)),   // but Go's own cache as usual
+		"GOCACHE="+strings.TrimSpace(string(gocache)), // but Go's own cache as usual
 		"FASHION_MNIST_DIR="+filepath.Join(tmp, "none"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

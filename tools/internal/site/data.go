@@ -65,11 +65,8 @@ func writeData(ctx context.Context, opt Options, out string) error {
 	man.Datasets["mnist"] = set
 	files = append(files, names...)
 
-	fashion := os.Getenv("FASHION_MNIST_DIR")
-	if fashion == "" {
-		fashion = data.FashionMNISTDir
-	}
-	if _, err := os.Stat(fashion); err != nil {
+	fashion, installed := FashionDir()
+	if !installed {
 		opt.Log("  data: Fashion-MNIST not found in %s; skipping it. %s", fashion, data.FashionMNISTHint)
 		man.Missing = map[string]string{"fashion-mnist": "This build of the site has no Fashion-MNIST. " + data.FashionMNISTHint + ", then rebuild the site with `make build`."}
 	} else {
