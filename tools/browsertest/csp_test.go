@@ -51,7 +51,15 @@ func TestContentSecurityPolicy(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			openNotebook(t, ctx, nb.Slug)
+			if err := chromedp.Do(ctx, chromedp.Navigate(baseURL+"/"+nb.Slug+".html")); err != nil {
+				t.Fatal(err)
+			}
+			// A refused boot script or wasm leaves the kernel unready: say
+			// what the policy refused rather than only that it timed out.
+			ready := `document.documentElement.matches('html[data-kernel="ready"][data-edits]')`
+			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](ready, chromedp.WithPollingTimeout(40*time.Second))); err != nil {
+				t.Fatalf("the notebook's kernel is not ready after 40 s (%v); violations the document saw: %v (a worker reports its own in its console)", err, eval[[]string](t, ctx, `window.__ttCSP`))
+			}
 			cells := 1
 			if runAll {
 				cells = eval[int](t, ctx, `document.querySelectorAll("section.cell").length`)

@@ -129,9 +129,9 @@ func TestNotebook06RunsClean(t *testing.T) {
 		t.Errorf("%d images shown in the notebook, want at least %d", n, want)
 	}
 	saveScreenshot(t, ctx, "notebook-06.png")
-	if fashionDir() == "" {
-		t.Skipf("the chapter ran clean, but its Fashion-MNIST cells were not checked: Fashion-MNIST is not installed (%s). %s",
-			data.FashionMNISTDir, data.FashionMNISTHint)
+	if dir, ok := site.FashionDir(); !ok {
+		t.Skipf("the chapter ran clean, but its Fashion-MNIST cells were not checked: Fashion-MNIST is not installed (no IDX files in %s). %s",
+			dir, data.FashionMNISTHint)
 	}
 }
 

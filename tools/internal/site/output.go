@@ -38,7 +38,7 @@ func checkOut(root, out string) error {
 	case info.Mode()&fs.ModeSymlink != 0:
 		return fmt.Errorf("output folder %s: it is a symbolic link; the build writes only into a real folder", out)
 	case !info.IsDir():
-		return fmt.Errorf("output folder %s: it is a file, not a folder; the build replaces its output folder as a whole, so it refuses to delete it", out)
+		return fmt.Errorf("output folder %s: it is a file, not a folder; the build replaces its output folder as a whole, so it will not delete the file", out)
 	}
 	if _, err := os.Stat(filepath.Join(abs, static.SiteFile)); err == nil {
 		return nil
@@ -48,7 +48,7 @@ func checkOut(root, out string) error {
 		return fmt.Errorf("output folder %s: %v", out, err)
 	}
 	if len(entries) > 0 {
-		return fmt.Errorf("output folder %s: it holds files that no build wrote (%s, …: it has no %s marker); the build replaces its output folder as a whole, so it refuses to; remove the folder or choose another",
+		return fmt.Errorf("output folder %s: it holds files that no build wrote (%s, …) and no %s marker; the build replaces its output folder as a whole, so it will not use this one: remove the folder or choose another",
 			out, entries[0].Name(), static.SiteFile)
 	}
 	return nil

@@ -27,7 +27,7 @@ func TestBuildRefusesForeignOutput(t *testing.T) {
 		{root, "it holds the repository"},
 		{filepath.Dir(root), "it holds the repository"},
 		{filepath.Join(root, "notes.txt"), "it is a file, not a folder"},
-		{filepath.Join(root, "mine"), "it holds files that no build wrote (essay.md, …: it has no .tinytorch-site.json marker)"},
+		{filepath.Join(root, "mine"), "it holds files that no build wrote (essay.md, …) and no .tinytorch-site.json marker"},
 		{filepath.Join(root, "link"), "it is a symbolic link"},
 	} {
 		_, err := Build(Options{Root: root, Out: tc.out})
