@@ -34,11 +34,14 @@ func TestRun(t *testing.T) {
 		{"profile missing value", []string{"profile", "--model"}, 2, nil, []string{"flag needs an argument: -model"}, true},
 		{"profile batch 0", []string{"profile", "--batch", "0"}, 2, nil, []string{"--batch 0: want 1 to 65536"}, true},
 		{"profile batch 65537", []string{"profile", "--batch", "65537"}, 2, nil, []string{"--batch 65537: want 1 to 65536"}, true},
-		// 64 MiB + 65,536 × 560 KiB, refused before anything is allocated.
+		// 64 MiB + 3 steps × 1.5 MiB + 65,536 × 560 KiB, refused before
+		// anything is allocated.
 		{"profile lenet over the memory budget", []string{"profile", "--model", "lenet", "--batch", "65536"}, 2, nil,
-			[]string{"--batch 65536: profiling lenet on it needs about 37648072704 bytes (35.1 GiB), more than the limit of 2147483648 bytes (--memory-limit 2048 MiB); use --batch 3627 or less"}, true},
+			[]string{"--batch 65536: profiling lenet on it for 3 steps needs about 37652791296 bytes (35.1 GiB), more than the limit of 2147483648 bytes (--memory-limit 2048 MiB); use --batch 3619 or less"}, true},
 		{"profile mlp over a small budget", []string{"profile", "--batch", "8192", "--memory-limit", "128"}, 2, nil,
-			[]string{"--batch 8192: profiling mlp on it needs about 201326592 bytes (192 MiB), more than the limit of 134217728 bytes (--memory-limit 128 MiB); use --batch 4096 or less"}, true},
+			[]string{"--batch 8192: profiling mlp on it for 3 steps needs about 206045184 bytes (196 MiB), more than the limit of 134217728 bytes (--memory-limit 128 MiB); use --batch 3808 or less"}, true},
+		{"profile steps over a small budget", []string{"profile", "--steps", "1000", "--memory-limit", "1024"}, 2, nil,
+			[]string{"--steps 1000: profiling them needs about 1639972864 bytes (1.5 GiB) before any batch, more than the limit of 1073741824 bytes (--memory-limit 1024 MiB)"}, true},
 		{"profile memory limit 0", []string{"profile", "--memory-limit", "0"}, 2, nil, []string{"--memory-limit 0: want 1 to 1048576 MiB"}, true},
 		{"profile steps 0", []string{"profile", "--steps=0"}, 2, nil, []string{"--steps 0: want 1 to 1000"}, true},
 		{"profile warmup -1", []string{"profile", "--warmup", "-1"}, 2, nil, []string{"--warmup -1"}, true},

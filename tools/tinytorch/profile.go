@@ -92,16 +92,18 @@ const maxProfileBatch = 1 << 16
 // before anything is allocated, saying the bytes asked, the limit and the
 // largest batch that fits.
 func checkMemory(o *profileOptions) error {
-	need, limit := profileMemory(o.model, o.batch), int64(o.memoryMB)<<20
+	need, limit := profileMemory(o.model, o.batch, o.steps), int64(o.memoryMB)<<20
 	if need <= limit {
 		return nil
 	}
-	fits := 0
-	if per := profileMemory(o.model, 1) - profileBaseBytes; limit > profileBaseBytes {
-		fits = int((limit - profileBaseBytes) / per)
+	fixed := profileMemory(o.model, 0, o.steps) // what the batch does not change
+	if fixed >= limit {
+		return usagef("profile", "--steps %d: profiling them needs about %d bytes (%s) before any batch, more than the limit of %d bytes (--memory-limit %d MiB); use fewer steps, or raise --memory-limit",
+			o.steps, fixed, mib(fixed), limit, o.memoryMB)
 	}
-	return usagef("profile", "--batch %d: profiling %s on it needs about %d bytes (%s), more than the limit of %d bytes (--memory-limit %d MiB); use --batch %d or less, or raise --memory-limit",
-		o.batch, o.model, need, mib(need), limit, o.memoryMB, fits)
+	fits := (limit - fixed) / (profileMemory(o.model, 1, o.steps) - fixed)
+	return usagef("profile", "--batch %d: profiling %s on it for %d steps needs about %d bytes (%s), more than the limit of %d bytes (--memory-limit %d MiB); use --batch %d or less, or raise --memory-limit",
+		o.batch, o.model, o.steps, need, mib(need), limit, o.memoryMB, fits)
 }
 
 // mib writes a byte count in MiB or GiB for people.
