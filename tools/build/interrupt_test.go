@@ -55,7 +55,9 @@ func TestInterruptRemovesTemporaryFolder(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	size, count := treeSize(t, outDir, ".build-")
 	if count == 0 {
-		t.Fatal("no temporary folder while the build runs")
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("no temporary folder while the build runs; it wrote to stderr: %s", stderr.String())
 	}
 	t.Logf("the temporary folder held %.1f MB when interrupted", float64(size)/1e6)
 	sent := time.Now()
