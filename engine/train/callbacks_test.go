@@ -205,3 +205,29 @@ func TestTrainEndCalledOnceWithHistory(t *testing.T) {
 		}
 	}
 }
+
+// A panicking encoder leaves the previous checkpoint and no temporary file.
+func TestStateDictFilePanicLeavesNoTemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "best.json")
+	os.WriteFile(path, []byte("previous"), 0o644)
+	tr, _ := regression(0.1)
+	save := StateDictFile(path, func(w io.Writer, state []nn.NamedParam) error {
+		io.WriteString(w, "{half")
+		panic("encoder bug")
+	})
+	func() {
+		defer func() {
+			if r := recover(); r != "encoder bug" {
+				t.Errorf("recovered %v, want the encoder's panic", r)
+			}
+		}()
+		save(Saved{Model: tr.Model})
+	}()
+	if b := must(os.ReadFile(path)); string(b) != "previous" {
+		t.Errorf("the checkpoint is now %q", b)
+	}
+	if entries := must(os.ReadDir(dir)); len(entries) != 1 {
+		t.Errorf("directory holds %v, want only best.json", entries)
+	}
+}

@@ -105,26 +105,35 @@ func StateDictFile(path string, encode func(w io.Writer, state []nn.NamedParam) 
 	}
 }
 
-// writeAtomic writes a file through a temporary file and a rename.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
+// writeAtomic writes a file through a temporary file and a rename. On
+// every path but success the temporary file is removed, a panic in write
+// included: the deferred cleanup runs while the panic unwinds. (The
+// tinytorch command has its own copy, writeFileAtomic, which also cleans
+// up on Ctrl+C; a library cannot catch signals for its caller.)
+func writeAtomic(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
+	renamed := false
 	defer func() {
-		if err != nil {
+		if !renamed {
 			f.Close()
 			os.Remove(f.Name())
 		}
 	}()
-	if err = write(f); err != nil {
+	if err := write(f); err != nil {
 		return err
 	}
-	if err = f.Sync(); err != nil {
+	if err := f.Sync(); err != nil {
 		return err
 	}
-	if err = f.Close(); err != nil {
+	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	renamed = true
+	return nil
 }

@@ -1,28 +1,49 @@
 // Command build renders TinyTorch's site into dist/: the notebooks as
 // HTML, the bundled JavaScript and CSS, the wasm program and compressed
 // copies. It is what `make build` runs.
+//
+// The output folder is replaced as a whole, so the build refuses one that
+// it did not write (see site.Options.Out). Ctrl+C stops it and removes
+// its temporary folder; a second Ctrl+C kills it at once.
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"tinytorch/tools/internal/site"
 )
 
 func main() {
-	out := flag.String("out", "dist", "output folder, relative to the repository root")
+	out := flag.String("out", "dist", "output folder, relative to the repository root; replaced as a whole, so it must be new, empty or an earlier build's")
 	level := flag.Int("brotli", 11, "brotli level of the compressed copies (1-11; 11 is smallest and slowest)")
 	flag.Parse()
-	if err := run(*out, *level); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // from now on a second Ctrl+C kills the build at once
+	}()
+	err := run(ctx, *out, *level)
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintln(os.Stderr, "build: interrupted; the temporary folder was removed and the previous site, if any, is untouched")
+		os.Exit(130)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string, brotliLevel int) error {
+func run(ctx context.Context, out string, brotliLevel int) error {
+	if out == "" {
+		return errors.New("-out is empty: name a folder for the site, such as dist")
+	}
 	root, err := site.FindRoot()
 	if err != nil {
 		return err
@@ -32,7 +53,7 @@ func run(out string, brotliLevel int) error {
 	}
 	logf := func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 	fmt.Println("building the site into", out)
-	res, err := site.Build(site.Options{Root: root, Out: out, Log: logf, BrotliLevel: brotliLevel})
+	res, err := site.Build(site.Options{Context: ctx, Root: root, Out: out, Log: logf, BrotliLevel: brotliLevel})
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,8 @@
 // profile writes a run folder, runs/<UTC time>-profile-<model>/, with the
 // report, the Chrome trace and the charts; every file in it is written to a
 // temporary file first and renamed into place, so an interrupted run never
-// leaves a half-written file, and an existing folder is never reused.
+// leaves a half-written file (Ctrl+C removes the temporary files being
+// written, and exits with code 130), and an existing folder is never reused.
 //
 // Exit codes: 0 on success, 1 when the work failed (or a milestone missed
 // its target), 2 for a usage error (an unknown command or a bad flag).
@@ -24,10 +25,22 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 )
 
 func main() {
+	interrupted := make(chan os.Signal, 1)
+	signal.Notify(interrupted, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-interrupted
+		// A run folder without run.json is an interrupted run; what must
+		// not be left is a temporary file of a write in progress.
+		removePending()
+		fmt.Fprintln(os.Stderr, "tinytorch: interrupted")
+		os.Exit(130)
+	}()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -45,7 +58,7 @@ func commands() []command {
 	return []command{
 		{"version", "print the engine, Go and kernel versions", runVersion, versionFlags, "version"},
 		{"profile", "profile training steps of a model and write a run folder", runProfile, profileFlags,
-			"profile [--model mlp|lenet] [--batch 64] [--steps 3] [--kernel simd] [--threads N] [--out runs]"},
+			"profile [--model mlp|lenet] [--batch 64] [--steps 3] [--kernel simd] [--threads N] [--out runs] [--memory-limit 2048]"},
 		{"milestone", "train the historical milestone models on real data", runMilestone, milestoneFlags,
 			"milestone [-run mlp-digits|lenet-fashion|all] [-epochs N] [-train N]"},
 	}

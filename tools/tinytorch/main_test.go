@@ -33,6 +33,16 @@ func TestRun(t *testing.T) {
 		{"profile bad int", []string{"profile", "--batch", "many"}, 2, nil, []string{`tinytorch profile: invalid value "many" for flag -batch`, "Usage: tinytorch profile"}, true},
 		{"profile missing value", []string{"profile", "--model"}, 2, nil, []string{"flag needs an argument: -model"}, true},
 		{"profile batch 0", []string{"profile", "--batch", "0"}, 2, nil, []string{"--batch 0: want 1 to 65536"}, true},
+		{"profile batch 65537", []string{"profile", "--batch", "65537"}, 2, nil, []string{"--batch 65537: want 1 to 65536"}, true},
+		// 64 MiB + 3 steps × 1.5 MiB + 65,536 × 560 KiB, refused before
+		// anything is allocated.
+		{"profile lenet over the memory budget", []string{"profile", "--model", "lenet", "--batch", "65536"}, 2, nil,
+			[]string{"--batch 65536: profiling lenet on it for 3 steps needs about 37652791296 bytes (35.1 GiB), more than the limit of 2147483648 bytes (--memory-limit 2048 MiB); use --batch 3619 or less"}, true},
+		{"profile mlp over a small budget", []string{"profile", "--batch", "8192", "--memory-limit", "128"}, 2, nil,
+			[]string{"--batch 8192: profiling mlp on it for 3 steps needs about 206045184 bytes (196 MiB), more than the limit of 134217728 bytes (--memory-limit 128 MiB); use --batch 3808 or less"}, true},
+		{"profile steps over a small budget", []string{"profile", "--steps", "1000", "--memory-limit", "1024"}, 2, nil,
+			[]string{"--steps 1000: profiling them needs about 1639972864 bytes (1.5 GiB) before any batch, more than the limit of 1073741824 bytes (--memory-limit 1024 MiB)"}, true},
+		{"profile memory limit 0", []string{"profile", "--memory-limit", "0"}, 2, nil, []string{"--memory-limit 0: want 1 to 1048576 MiB"}, true},
 		{"profile steps 0", []string{"profile", "--steps=0"}, 2, nil, []string{"--steps 0: want 1 to 1000"}, true},
 		{"profile warmup -1", []string{"profile", "--warmup", "-1"}, 2, nil, []string{"--warmup -1"}, true},
 		{"profile unknown model", []string{"profile", "--model", "resnet"}, 2, nil, []string{`unknown model "resnet": choose mlp or lenet`}, true},
@@ -76,9 +86,9 @@ func TestParseProfile(t *testing.T) {
 		args []string
 		want profileOptions
 	}{
-		{nil, profileOptions{model: "mlp", batch: 64, steps: 3, warmup: 1, kernel: "simd", threads: 0, out: "runs", seed: 1, top: 20}},
-		{[]string{"--model", "lenet", "-batch=8", "--steps", "2", "--warmup=0", "--kernel", "tiled", "--threads", "1", "--out", "x/y", "--seed", "7", "--top", "0"},
-			profileOptions{model: "lenet", batch: 8, steps: 2, warmup: 0, kernel: "tiled", threads: 1, out: "x/y", seed: 7, top: 0}},
+		{nil, profileOptions{model: "mlp", batch: 64, steps: 3, warmup: 1, kernel: "simd", threads: 0, out: "runs", seed: 1, top: 20, memoryMB: 2048}},
+		{[]string{"--model", "lenet", "-batch=8", "--steps", "2", "--warmup=0", "--kernel", "tiled", "--threads", "1", "--out", "x/y", "--seed", "7", "--top", "0", "--memory-limit", "4096"},
+			profileOptions{model: "lenet", batch: 8, steps: 2, warmup: 0, kernel: "tiled", threads: 1, out: "x/y", seed: 7, top: 0, memoryMB: 4096}},
 	}
 	for _, tc := range tests {
 		o, err := parseProfile(tc.args, new(bytes.Buffer))

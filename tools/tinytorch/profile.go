@@ -33,6 +33,9 @@ type profileOptions struct {
 	out     string
 	seed    uint64
 	top     int
+	// memoryMB is the memory budget in MiB that the estimate of the run
+	// (profileMemory) must fit.
+	memoryMB int
 }
 
 func newProfileFlags() (*flag.FlagSet, *profileOptions) {
@@ -47,6 +50,7 @@ func newProfileFlags() (*flag.FlagSet, *profileOptions) {
 	fs.StringVar(&o.out, "out", "runs", "folder that receives the run folder")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the model's parameters and the random data")
 	fs.IntVar(&o.top, "top", 20, "rows of the op table to print (report.txt has them all; 0: all)")
+	fs.IntVar(&o.memoryMB, "memory-limit", 2048, "memory budget in MiB: a --batch whose estimated memory exceeds it is refused")
 	return fs, o
 }
 
@@ -61,8 +65,8 @@ func parseProfile(args []string, stdout io.Writer) (*profileOptions, error) {
 	switch {
 	case !slices.Contains(modelNames(), o.model):
 		return nil, usagef("profile", "unknown model %q: choose %s", o.model, strings.Join(modelNames(), " or "))
-	case o.batch < 1 || o.batch > 1<<16:
-		return nil, usagef("profile", "--batch %d: want 1 to 65536", o.batch)
+	case o.batch < 1 || o.batch > maxProfileBatch:
+		return nil, usagef("profile", "--batch %d: want 1 to %d", o.batch, maxProfileBatch)
 	case o.steps < 1 || o.steps > 1000:
 		return nil, usagef("profile", "--steps %d: want 1 to 1000", o.steps)
 	case o.warmup < 0 || o.warmup > 1000:
@@ -75,8 +79,39 @@ func parseProfile(args []string, stdout io.Writer) (*profileOptions, error) {
 		return nil, usagef("profile", "--out is empty")
 	case o.top < 0:
 		return nil, usagef("profile", "--top %d: want 0 or more", o.top)
+	case o.memoryMB < 1 || o.memoryMB > 1<<20:
+		return nil, usagef("profile", "--memory-limit %d: want 1 to 1048576 MiB", o.memoryMB)
 	}
-	return o, nil
+	return o, checkMemory(o)
+}
+
+// maxProfileBatch bounds --batch whatever the memory budget.
+const maxProfileBatch = 1 << 16
+
+// checkMemory refuses a batch whose estimated memory is over the budget,
+// before anything is allocated, saying the bytes asked, the limit and the
+// largest batch that fits.
+func checkMemory(o *profileOptions) error {
+	need, limit := profileMemory(o.model, o.batch, o.steps), int64(o.memoryMB)<<20
+	if need <= limit {
+		return nil
+	}
+	fixed := profileMemory(o.model, 0, o.steps) // what the batch does not change
+	if fixed >= limit {
+		return usagef("profile", "--steps %d: profiling them needs about %d bytes (%s) before any batch, more than the limit of %d bytes (--memory-limit %d MiB); use fewer steps, or raise --memory-limit",
+			o.steps, fixed, mib(fixed), limit, o.memoryMB)
+	}
+	fits := (limit - fixed) / (profileMemory(o.model, 1, o.steps) - fixed)
+	return usagef("profile", "--batch %d: profiling %s on it for %d steps needs about %d bytes (%s), more than the limit of %d bytes (--memory-limit %d MiB); use --batch %d or less, or raise --memory-limit",
+		o.batch, o.model, o.steps, need, mib(need), limit, o.memoryMB, fits)
+}
+
+// mib writes a byte count in MiB or GiB for people.
+func mib(n int64) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
 }
 
 func runProfile(args []string, stdout, stderr io.Writer) error {

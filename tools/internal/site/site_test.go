@@ -1,10 +1,13 @@
 package site
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"tinytorch/tools/internal/static"
 )
 
 // A malformed notebook stops the build before anything is written, with
@@ -15,6 +18,7 @@ func TestBuildRejectsMalformedNotebook(t *testing.T) {
 	write(t, filepath.Join(root, "notebooks", "01-ok.md"), "---\ntitle: A\nchapter: \"1\"\nsummary: s\n---\ntext\n")
 	write(t, filepath.Join(root, "notebooks", "02-bad.md"), "---\ntitle: B\nchapter: \"2\"\nsummary: s\n---\n\n```js\n1 + 1\n")
 	write(t, filepath.Join(out, "index.html"), "previous build")
+	write(t, filepath.Join(out, static.SiteFile), "{}") // a build's folder
 
 	_, err := Build(Options{Root: root, Out: out})
 	if err == nil {
@@ -44,7 +48,7 @@ func TestCompressShrinks(t *testing.T) {
 	if err != nil || len(gz) >= len(data) {
 		t.Fatalf("gzip: %d bytes, %v", len(gz), err)
 	}
-	br, err := brotliBytes(data, 5)
+	br, err := brotliBytes(context.Background(), data, 5)
 	if err != nil || len(br) >= len(data) {
 		t.Fatalf("brotli: %d bytes, %v", len(br), err)
 	}

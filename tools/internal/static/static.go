@@ -1,7 +1,10 @@
 // Package static serves a built TinyTorch site: the right MIME types,
 // precompressed copies when the browser accepts them, the headers that
-// make the page cross-origin isolated, and cache headers that let hashed
-// assets be kept forever while pages are revalidated.
+// make the page cross-origin isolated, a Content-Security-Policy and the
+// other security headers, and cache headers that let hashed assets be
+// kept forever while pages are revalidated. It serves nothing outside the
+// site's folder and no dotfile; LoopbackOnly guards a local server against
+// DNS rebinding.
 package static
 
 import (
@@ -35,42 +38,92 @@ var types = map[string]string{
 // encodings are the precompressed variants, best first.
 var encodings = []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}}
 
-// Handler serves the files under dir.
+// Handler serves the files under dir, a built site. It serves only what
+// is inside dir: a symbolic link that leads out of it is refused (the
+// folder is opened as an os.Root for each request, so a rebuild that
+// replaces dir is served at once), and so is any dotfile or dot-folder
+// (the build's marker, an editor's swap file, .git). Every response,
+// errors included, carries the isolation and security headers.
 func Handler(dir string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setCommon(w.Header())
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		setIsolation(w.Header())
 		name := path.Clean("/" + r.URL.Path)
 		if strings.HasSuffix(name, "/") {
 			name += "index.html"
 		}
-		file := filepath.Join(dir, filepath.FromSlash(name))
-		if info, err := os.Stat(file); err != nil || info.IsDir() {
+		if hidden(name) {
 			http.NotFound(w, r)
 			return
 		}
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer root.Close()
+		rel := filepath.FromSlash(strings.TrimPrefix(name, "/"))
+		f, info, err := openFile(root, rel)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer f.Close()
 		setType(w.Header(), name)
+		setPolicy(w.Header(), dir, name)
 		setCache(w.Header(), name)
 		w.Header().Add("Vary", "Accept-Encoding")
-		if enc, ext := pickEncoding(r, file); enc != "" {
+		if enc, cf, cinfo := pickEncoding(r, root, rel); cf != nil {
+			defer cf.Close()
 			w.Header().Set("Content-Encoding", enc)
-			file += ext
+			f, info = cf, cinfo
 		}
-		http.ServeFile(w, r, file)
+		http.ServeContent(w, r, name, info.ModTime(), f)
 	})
 }
 
-// setIsolation sends the headers that make the page cross-origin isolated,
-// which SharedArrayBuffer (used to interrupt a running cell) needs.
-func setIsolation(h http.Header) {
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	h.Set("Cross-Origin-Embedder-Policy", "require-corp")
-	h.Set("Cross-Origin-Resource-Policy", "same-origin")
-	h.Set("X-Content-Type-Options", "nosniff")
+// hidden reports whether a clean slash path has a segment that starts
+// with a dot.
+func hidden(name string) bool {
+	for _, seg := range strings.Split(name, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// openFile opens a regular file inside root; os.Root refuses a path, or a
+// symbolic link on it, that leads outside.
+func openFile(root *os.Root, rel string) (*os.File, os.FileInfo, error) {
+	f, err := root.Open(rel)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, os.ErrNotExist
+	}
+	return f, info, nil
+}
+
+// setPolicy sends the Content-Security-Policy for what is served: the
+// worker's policy for JavaScript, the page's (with the build's inline
+// script hashes) for HTML, the page's without inline scripts for the rest.
+func setPolicy(h http.Header, dir, name string) {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".js", ".mjs":
+		h.Set("Content-Security-Policy", workerPolicy)
+	case ".html":
+		h.Set("Content-Security-Policy", pagePolicy(readSiteInfo(dir).ScriptHashes))
+	default:
+		h.Set("Content-Security-Policy", pagePolicy(nil))
+	}
 }
 
 func setType(h http.Header, name string) {
@@ -79,9 +132,11 @@ func setType(h http.Header, name string) {
 	if !ok {
 		t = mime.TypeByExtension(ext)
 	}
-	if t != "" {
-		h.Set("Content-Type", t)
+	if t == "" {
+		// Never let the content decide: an unknown file is only bytes.
+		t = "application/octet-stream"
 	}
+	h.Set("Content-Type", t)
 }
 
 // setCache lets content-hashed assets be cached for a year and makes the
@@ -94,22 +149,22 @@ func setCache(h http.Header, name string) {
 	h.Set("Cache-Control", "no-cache")
 }
 
-// pickEncoding returns the best precompressed copy of file that the
-// request accepts, or "" to send the file as it is. Range requests get
+// pickEncoding opens the best precompressed copy of rel that the request
+// accepts, or returns a nil file to send rel as it is. Range requests get
 // the plain file, since ranges of a compressed body would not match.
-func pickEncoding(r *http.Request, file string) (enc, ext string) {
+func pickEncoding(r *http.Request, root *os.Root, rel string) (string, *os.File, os.FileInfo) {
 	if r.Header.Get("Range") != "" {
-		return "", ""
+		return "", nil, nil
 	}
 	accept := r.Header.Get("Accept-Encoding")
 	for _, e := range encodings {
 		if accepts(accept, e.name) {
-			if _, err := os.Stat(file + e.ext); err == nil {
-				return e.name, e.ext
+			if f, info, err := openFile(root, rel+e.ext); err == nil {
+				return e.name, f, info
 			}
 		}
 	}
-	return "", ""
+	return "", nil, nil
 }
 
 // accepts reports whether an Accept-Encoding header allows coding, ignoring
