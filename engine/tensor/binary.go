@@ -109,19 +109,49 @@ func (t *Tensor) binary(op binaryOp, u *Tensor) (*Tensor, error) {
 		row = genericRow(op.f)
 	}
 	out := binaryRows(shape, t, u, row)
+	// Save only what the needed derivatives read, as PyTorch does: x·2
+	// saves the 2 and not x, so x may be modified in place afterwards.
+	needA, needB := t.requiresGrad, u.requiresGrad
+	var reads [3]bool // of a, b, y
+	for _, r := range [][3]bool{op.reads(true, needA), op.reads(false, needB)} {
+		for i := range reads {
+			reads[i] = reads[i] || r[i]
+		}
+	}
 	var saved []*Tensor
-	for i, s := range []bool{op.saveA, op.saveB, op.saveY} {
+	for i, s := range reads {
 		if s {
 			saved = append(saved, []*Tensor{t, u, out}[i])
 		}
 	}
 	record(out, op.name, []*Tensor{t, u}, saved, func(g *Tensor) []*Tensor {
 		return []*Tensor{
-			binaryGrad(op, true, g, t, u, out, t.requiresGrad),
-			binaryGrad(op, false, g, t, u, out, u.requiresGrad),
+			binaryGrad(op, true, g, t, u, out, needA),
+			binaryGrad(op, false, g, t, u, out, needB),
 		}
 	})
 	return out, nil
+}
+
+// reads says which of a, b and y the partial derivative with respect to
+// the first (or second) operand reads, or none when that operand needs no
+// gradient. mul, div and pow read less than their save flags, which cover
+// both derivatives; any other op reads what its flags say.
+func (op binaryOp) reads(first, needed bool) [3]bool {
+	if !needed {
+		return [3]bool{}
+	}
+	switch {
+	case op.name == "mul" && first, op.name == "div" && first:
+		return [3]bool{false, true, false} // b, and 1/b
+	case op.name == "mul":
+		return [3]bool{true, false, false} // a
+	case op.name == "pow" && first:
+		return [3]bool{true, true, false} // b·a^(b-1)
+	case op.name == "pow":
+		return [3]bool{true, false, true} // y·ln a
+	}
+	return [3]bool{op.saveA, op.saveB, op.saveY}
 }
 
 // rowFunc computes one innermost row of an elementwise op of two tensors:

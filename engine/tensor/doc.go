@@ -54,7 +54,25 @@
 //
 // In-place ops bump a version counter on the storage. Every node notes the
 // version of the tensors it saved, and Backward refuses to use one that
-// changed since: a clear error instead of a silently wrong gradient.
+// changed since: a clear error instead of a silently wrong gradient. An
+// op saves only what its needed derivatives read (x·2 saves the 2, not x;
+// pow saves its output only for a gradient of the exponent), so that,
+// as in PyTorch, x may be modified in place after most uses.
+//
+// An in-place op also makes a new version of its tensor in the graph:
+// the tensor gets the in-place op's node, while every op that read the
+// tensor before keeps, in its node, the version it read (a node's inputs
+// record the node, or leaf, behind each operand at the time: a vertex).
+// Gradients are summed per vertex, so y = x·2; a = -y; y *= 3 leaves a's
+// gradient path through x·2 alone, as in PyTorch.
+//
+// # Where this engine differs from PyTorch on purpose
+//
+//   - While gradients are tracked, an in-place op on a view of a tensor
+//     that requires grad is refused (PyTorch rewires the base's graph).
+//   - A view taken before its base was modified in place under autograd
+//     cannot be differentiated: Backward says to take the view again
+//     (PyTorch rebuilds the view's graph from the base's new version).
 //
 // # The primitive table
 //
@@ -111,8 +129,9 @@
 //
 // Operations never change their operands (except the ...InPlace ones).
 // An op that can fail returns (*Tensor, error); the error names the op,
-// the shapes and what was expected, such as "matmul: shapes [2 3] and
-// [4 5] cannot be multiplied: inner dimensions 3 and 4 differ". Ops that
+// the shapes (written as PyTorch prints them, by FormatShape) and what was
+// expected, such as "matmul: shapes [2, 3] and [4, 5] cannot be
+// multiplied: inner dimensions 3 and 4 differ". Ops that
 // cannot fail (Exp, SumAll, Detach, the scalar variants) return just the
 // tensor. Panics are reserved for bugs inside this package. Dimensions
 // may be negative, counting from the end. Where PyTorch returns integer or

@@ -16,6 +16,10 @@ import "fmt"
 //     a wrong gradient.
 //   - With gradient tracking on, t takes the in-place op's place in the
 //     graph: the op is recorded on the old value, and t now points to it.
+//     This makes a new version of t, as PyTorch's version counter does:
+//     ops that read t before keep the old version in their graph, so
+//     their gradients do not flow through the in-place op (autograd.go's
+//     input records the version each op read).
 //
 // One simplification: while gradients are tracked, a view of a tensor that
 // requires grad cannot be modified in place (PyTorch rewires the base
@@ -125,6 +129,9 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 	observe(op, []*Tensor{t}, nil, t)
 	if tracking {
 		t.node, t.requiresGrad = r.node, r.requiresGrad
+		if r.node != nil {
+			r.node.out = t // the in-place op produced t's new version
+		}
 	}
 	return t, nil
 }

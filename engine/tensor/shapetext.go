@@ -1,0 +1,18 @@
+package tensor
+
+import (
+	"strconv"
+	"strings"
+)
+
+// FormatShape writes a shape as PyTorch prints one, [2, 3] ([] for a
+// scalar), so that error messages show shapes as the outputs do. Every
+// error of the engine (tensor, nn, loss, optim, data, train) that names a
+// shape formats it here.
+func FormatShape(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, d := range shape {
+		parts[i] = strconv.Itoa(d)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
