@@ -11,6 +11,11 @@ func Cat(ts []*Tensor, dim int) (*Tensor, error) {
 	if len(ts) == 0 {
 		return nil, fmt.Errorf("cat: expected at least one tensor")
 	}
+	for i, t := range ts {
+		if t.Dim() == 0 {
+			return nil, fmt.Errorf("cat: tensor %d is 0-d and cannot be concatenated, expected at least 1 dimension", i)
+		}
+	}
 	first := ts[0]
 	d, err := normDim("cat", dim, first.Dim(), first.shape)
 	if err != nil {
@@ -127,6 +132,14 @@ func (t *Tensor) Gather(dim int, index *Tensor) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.Dim() == 0 && index.Dim() == 0 {
+		// PyTorch gathers from a 0-d tensor with a 0-d index: as 1-D.
+		out, err := must(t.Reshape(1)).Gather(0, must(index.Reshape(1)))
+		if err != nil {
+			return nil, err
+		}
+		return out.Reshape()
+	}
 	if index.Dim() != t.Dim() {
 		return nil, fmt.Errorf("gather: index of shape %v must have as many dimensions as the input of shape %v", index.shape, t.shape)
 	}
@@ -177,6 +190,14 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) (*Tensor, error) {
 	d, err := normDim("indexSelect", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err
+	}
+	if t.Dim() == 0 && index.Numel() == 1 {
+		// PyTorch picks from a 0-d tensor as from a 1-D one, keeping 0-d.
+		out, err := must(t.Reshape(1)).IndexSelect(0, must(index.Reshape(1)))
+		if err != nil {
+			return nil, err
+		}
+		return out.Reshape()
 	}
 	if index.Dim() != 1 {
 		return nil, fmt.Errorf("indexSelect: index of shape %v must be 1-D", index.shape)

@@ -136,6 +136,9 @@ func (t *Tensor) Transpose(d0, d1 int) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.Dim() == 0 {
+		return t.Permute() // dims 0 and -1 of a 0-d tensor are the same one
+	}
 	perm := make([]int, t.Dim())
 	for i := range perm {
 		perm[i] = i
@@ -190,7 +193,9 @@ func (t *Tensor) Squeeze(dims ...int) (*Tensor, error) {
 		if err != nil {
 			return nil, err
 		}
-		drop[nd] = t.shape[nd] == 1
+		if t.Dim() > 0 { // a 0-d tensor has nothing to squeeze
+			drop[nd] = t.shape[nd] == 1
+		}
 	}
 	var shape, strides []int
 	for i := range t.shape {
@@ -229,6 +234,9 @@ func (t *Tensor) reshapedView(op string, shape, strides []int) *Tensor {
 
 // Narrow returns the view of elements start ≤ i < start+length along dim.
 func (t *Tensor) Narrow(dim, start, length int) (*Tensor, error) {
+	if err := needDims("narrow", t); err != nil {
+		return nil, err
+	}
 	d, err := normDim("narrow", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err
@@ -244,6 +252,9 @@ func (t *Tensor) Narrow(dim, start, length int) (*Tensor, error) {
 // from the end and are clamped to the dimension, as in Python; step must
 // be positive.
 func (t *Tensor) Slice(dim, start, end, step int) (*Tensor, error) {
+	if err := needDims("slice", t); err != nil {
+		return nil, err
+	}
 	d, err := normDim("slice", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err
@@ -273,6 +284,9 @@ func (t *Tensor) Slice(dim, start, end, step int) (*Tensor, error) {
 // dimension removed: t.Select(0, i) is row i, like t[i] in PyTorch.
 // A negative index counts from the end.
 func (t *Tensor) Select(dim, index int) (*Tensor, error) {
+	if err := needDims("select", t); err != nil {
+		return nil, err
+	}
 	d, err := normDim("select", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err

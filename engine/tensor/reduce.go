@@ -67,6 +67,9 @@ func (t *Tensor) extremeDim(name string, dim int, keepdim bool, better func(a, b
 		return nil, nil, err
 	}
 	d, _ := normDim(name, dim, len(t.shape), t.shape) // argReduce checked it
+	if t.Dim() == 0 {
+		return t.Clone(), idx, nil
+	}
 	values = must(t.Gather(d, idx))
 	if keepdim {
 		return values, idx, nil
@@ -110,7 +113,9 @@ func (t *Tensor) MeanAll() *Tensor { return must(t.Mean(nil, false)) }
 
 // Var returns the variance over dims: the sum of squared deviations from
 // the mean divided by N - correction. correction 1 is Bessel's unbiased
-// estimate (PyTorch's default), 0 the population variance.
+// estimate (PyTorch's default), 0 the population variance. As in PyTorch
+// the divisor is never below 0: when N ≤ correction it is 0, so the
+// variance of one value with correction 1 (or of none) is NaN.
 func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) {
 	reduce, err := normDims("var", dims, t.shape)
 	if err != nil {
@@ -118,16 +123,27 @@ func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) 
 	}
 	d := must(t.Sub(must(t.Mean(dims, true))))
 	ss := must(must(d.Mul(d)).Sum(dims, keepdim))
-	return ss.DivScalar(float32(reducedCount(t.shape, reduce) - correction)), nil
+	return ss.DivScalar(float32(max(reducedCount(t.shape, reduce)-correction, 0))), nil
 }
 
 // Std returns the standard deviation over dims, the square root of Var.
+// Where it is 0 (all values equal) its gradient is 0, as in PyTorch,
+// rather than the 0·∞ = NaN of the square root's slope there.
 func (t *Tensor) Std(dims []int, correction int, keepdim bool) (*Tensor, error) {
 	if _, err := normDims("std", dims, t.shape); err != nil {
 		return nil, err
 	}
-	return must(t.Var(dims, correction, keepdim)).Sqrt(), nil
+	return must(t.Var(dims, correction, keepdim)).unary(stdSqrtOp), nil
 }
+
+// stdSqrtOp is the square root that ends Std: its slope 1/(2y) is taken
+// as 0 where y = 0.
+var stdSqrtOp = unaryOp{"sqrt", math.Sqrt, func(x, y float64) float64 {
+	if y == 0 {
+		return 0
+	}
+	return 0.5 / y
+}, false, true}
 
 // LogSumExp returns log(sum(exp(t))) over dims, computed stably: the
 // maximum m is subtracted before exponentiating and added back after, so
@@ -209,6 +225,11 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 	d, err := normDim(name, dim, len(t.shape), t.shape)
 	if err != nil {
 		return nil, err
+	}
+	if t.Dim() == 0 { // the one value is at index 0, keepdim or not
+		out := Scalar(0)
+		observe(name, []*Tensor{t}, nil, out)
+		return out, nil
 	}
 	if t.shape[d] == 0 {
 		return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %v: it is empty", name, d, t.shape)
