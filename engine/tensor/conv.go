@@ -199,7 +199,7 @@ func (t *Tensor) conv2dLowered(weight, bias *Tensor, w Window) (*Tensor, error) 
 		}
 	}
 	g := newUnfoldGeom(t.shape, w)
-	return y.Reshape(g.n, weight.shape[0], g.ho, g.wo)
+	return must(y.Reshape(g.n, weight.shape[0], g.ho, g.wo)).owned(), nil
 }
 
 // unfoldBatch writes the columns of every sample into cols, laid out

@@ -24,7 +24,12 @@
 //
 // These are views: writing through one (with an in-place op such as
 // AddInPlace) changes every tensor sharing the storage. Reshape of a
-// non-contiguous tensor must copy; Contiguous makes that copy explicit.
+// non-contiguous tensor must copy, and its result is then no view;
+// Contiguous makes that copy explicit. Results that an op reshapes from
+// a storage it made itself (Matmul, MaxDim, LogSumExp, Conv2d) are no
+// views either, so in-place ops on them are allowed, as in PyTorch. An
+// empty tensor has PyTorch's strides (an empty size counts as 1, so
+// [2, 0, 3] has [3, 3, 1], not an expanding 0) and is contiguous.
 // Data always returns the values in logical row-major order, whatever the
 // layout. The iteration over arbitrary strides lives in one place, the
 // walker in iter.go, which also implements broadcasting: a dimension that

@@ -103,7 +103,7 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 		return nil, fmt.Errorf("%s: tensor of shape %v is a leaf that requires grad; modify it inside NoGrad (as an optimizer step does) or work on a copy", op, t.shape)
 	}
 	for d, s := range t.strides {
-		if s == 0 && t.shape[d] > 1 {
+		if s == 0 && t.shape[d] > 1 && t.Numel() > 0 {
 			return nil, fmt.Errorf("%s: tensor of shape %v is an expanded view where several elements share one memory location; Clone it first", op, t.shape)
 		}
 	}
@@ -151,7 +151,7 @@ func (t *Tensor) UpdateInPlace(fn func(values []float32)) error {
 		return fmt.Errorf("update_: tensor of shape %v requires grad; update it inside NoGrad (as an optimizer step does)", t.shape)
 	}
 	for d, s := range t.strides {
-		if s == 0 && t.shape[d] > 1 {
+		if s == 0 && t.shape[d] > 1 && t.Numel() > 0 {
 			return fmt.Errorf("update_: tensor of shape %v is an expanded view where several elements share one memory location; Clone it first", t.shape)
 		}
 	}

@@ -138,7 +138,7 @@ func (t *Tensor) Gather(dim int, index *Tensor) (*Tensor, error) {
 		if err != nil {
 			return nil, err
 		}
-		return out.Reshape()
+		return must(out.Reshape()).owned(), nil
 	}
 	if index.Dim() != t.Dim() {
 		return nil, fmt.Errorf("gather: index of shape %v must have as many dimensions as the input of shape %v", index.shape, t.shape)
@@ -197,7 +197,7 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) (*Tensor, error) {
 		if err != nil {
 			return nil, err
 		}
-		return out.Reshape()
+		return must(out.Reshape()).owned(), nil
 	}
 	if index.Dim() != 1 {
 		return nil, fmt.Errorf("indexSelect: index of shape %v must be 1-D", index.shape)

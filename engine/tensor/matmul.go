@@ -48,7 +48,7 @@ func (t *Tensor) Matmul(u *Tensor) (*Tensor, error) {
 	if u.Dim() == 1 {
 		outShape = outShape[:len(outShape)-1]
 	}
-	return bmm(a3, b3).Reshape(outShape...)
+	return must(bmm(a3, b3).Reshape(outShape...)).owned(), nil
 }
 
 // batchOperand turns an operand [..., r, c] into the 3-D form bmm takes,

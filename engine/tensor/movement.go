@@ -32,7 +32,20 @@ func (t *Tensor) Reshape(shape ...int) (*Tensor, error) {
 	record(out, "reshape", []*Tensor{src}, nil, func(g *Tensor) []*Tensor {
 		return []*Tensor{must(g.Reshape(src.shape...))}
 	})
+	if src != t { // a copy: the result is no view of t
+		out.owned()
+	}
 	return out, nil
+}
+
+// owned marks t, a view of a storage that the op returning it made for
+// it alone (a reshape of a fresh product, a squeeze of a fresh gather),
+// as no view: nothing else can see that storage, so an in-place op on t
+// is an in-place op on a tensor of its own, which autograd allows, as in
+// PyTorch, where these results are not views either.
+func (t *Tensor) owned() *Tensor {
+	t.view = false
+	return t
 }
 
 // View is Reshape that never copies: it fails on a non-contiguous tensor
@@ -51,8 +64,18 @@ func (t *Tensor) View(shape ...int) (*Tensor, error) {
 
 // Flatten merges dimensions start..end (inclusive, negative counts from
 // the end) into one, as a view when possible. Flatten(0, -1) gives 1-D.
+//
+// As in PyTorch, a flatten that changes nothing (a 1-D tensor, or start
+// equal to end) returns t itself, and one that must copy (a transposed
+// tensor) returns a tensor of its own, not a view.
 func (t *Tensor) Flatten(start, end int) (*Tensor, error) {
 	if t.Dim() == 0 {
+		if _, err := normDim("flatten", start, 0, nil); err != nil {
+			return nil, err
+		}
+		if _, err := normDim("flatten", end, 0, nil); err != nil {
+			return nil, err
+		}
 		return t.Reshape(1)
 	}
 	s, err := normDim("flatten", start, t.Dim(), t.shape)
@@ -65,6 +88,9 @@ func (t *Tensor) Flatten(start, end int) (*Tensor, error) {
 	}
 	if s > e {
 		return nil, fmt.Errorf("flatten: start dimension %d comes after end dimension %d for shape %v", s, e, t.shape)
+	}
+	if s == e {
+		return t, nil
 	}
 	shape := append(append(append([]int{}, t.shape[:s]...), product(t.shape[s:e+1])), t.shape[e+1:]...)
 	return t.Reshape(shape...)

@@ -71,10 +71,13 @@ func (t *Tensor) extremeDim(name string, dim int, keepdim bool, better func(a, b
 		return t.Clone(), idx, nil
 	}
 	values = must(t.Gather(d, idx))
+	// The indices returned are a copy: gather saved idx for its backward,
+	// and the caller may modify the indices in place.
+	indices = fromData(idx.Data(), idx.shape)
 	if keepdim {
-		return values, idx, nil
+		return values, indices, nil
 	}
-	return must(values.Squeeze(d)), must(idx.Squeeze(d)), nil
+	return must(values.Squeeze(d)).owned(), must(indices.Squeeze(d)).owned(), nil
 }
 
 // extreme implements Amax and Amin. Backward sends g to the positions that
@@ -163,7 +166,7 @@ func (t *Tensor) LogSumExp(dims []int, keepdim bool) (*Tensor, error) {
 	if keepdim {
 		return out, nil
 	}
-	return out.Reshape(reducedShape(t.shape, reduce, false)...)
+	return must(out.Reshape(reducedShape(t.shape, reduce, false)...)).owned(), nil
 }
 
 // Softmax returns exp(t) / sum(exp(t)) along dim: each slice along dim
@@ -259,7 +262,7 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 	out := fromData(idx, outShape)
 	observe(name, []*Tensor{t}, nil, out)
 	if keepdim {
-		return out.Unsqueeze(d)
+		return must(out.Unsqueeze(d)).owned(), nil
 	}
 	return out, nil
 }

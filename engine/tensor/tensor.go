@@ -115,13 +115,15 @@ func numel(op string, shape []int) (int, error) {
 }
 
 // contiguousStrides returns the row-major strides of a shape: the stride
-// of a dimension is the product of the sizes after it.
+// of a dimension is the product of the sizes after it, an empty size
+// counting as 1, as in PyTorch ([2, 0, 3] has strides [3, 3, 1]): a stride
+// of 0 would mark the dimension as expanded.
 func contiguousStrides(shape []int) []int {
 	strides := make([]int, len(shape))
 	step := 1
 	for i := len(shape) - 1; i >= 0; i-- {
 		strides[i] = step
-		step *= shape[i]
+		step *= max(shape[i], 1)
 	}
 	return strides
 }
@@ -141,6 +143,9 @@ func (t *Tensor) Numel() int { return product(t.shape) }
 // IsContiguous reports whether the elements are laid out in row-major
 // order without gaps, so that the storage can be read as a flat slice.
 func (t *Tensor) IsContiguous() bool {
+	if t.Numel() == 0 {
+		return true // no elements, no gaps: PyTorch says so too
+	}
 	step := 1
 	for i := len(t.shape) - 1; i >= 0; i-- {
 		if t.shape[i] != 1 && t.strides[i] != step {
