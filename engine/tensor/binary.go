@@ -40,22 +40,32 @@ var (
 			}
 			return y * math.Log(a)
 		}, true, true, true}
-	// maximum and minimum split the gradient evenly on ties, as PyTorch does.
-	maximumOp = binaryOp{"maximum", math.Max,
+	// maximum and minimum split the gradient evenly on ties, as PyTorch
+	// does, and propagate NaN (math.Max(NaN, +Inf) is +Inf).
+	maximumOp = binaryOp{"maximum", maxNaN,
 		func(a, b, y float64) float64 { return tieSplit(a, b) }, func(a, b, y float64) float64 { return tieSplit(b, a) }, true, true, false}
-	minimumOp = binaryOp{"minimum", math.Min,
+	minimumOp = binaryOp{"minimum", minNaN,
 		func(a, b, y float64) float64 { return tieSplit(b, a) }, func(a, b, y float64) float64 { return tieSplit(a, b) }, true, true, false}
 )
 
-// tieSplit is the share of the gradient of max(a, b) that goes to a.
+// tieSplit is the share of the gradient of max(a, b) that goes to a. Where
+// either is NaN, so is the result, and PyTorch gives both the gradient.
 func tieSplit(a, b float64) float64 {
 	switch {
-	case a > b:
-		return 1
 	case a == b:
 		return 0.5
+	case a < b:
+		return 0
 	}
-	return 0
+	return 1
+}
+
+// masksGradient reports whether op's derivative with respect to the first
+// operand is a 0/1 mask (maximum, minimum; pow's is 0 where the exponent
+// is 0): where it is 0 the gradient is 0, as PyTorch's where/masked_fill
+// make it, even where g is infinite (0·∞ would be NaN).
+func masksGradient(name string) bool {
+	return name == "maximum" || name == "minimum" || name == "pow" || name == "relu" || name == "clamp"
 }
 
 // Add returns t + u elementwise. The shapes broadcast as in NumPy and
@@ -278,10 +288,13 @@ func binaryGrad(op binaryOp, first bool, g, a, b, y *Tensor, needed bool) *Tenso
 		}
 	}
 	gd, ad, bd, yd := g.st.data, a.st.data, b.st.data, y.st.data
+	mask := masksGradient(op.name) && (first || op.name != "pow")
 	for i := 0; i < n; i += inner {
 		og, oa, ob, oy := w.off[0], w.off[1], w.off[2], w.off[3]
 		for j := range res.st.data[i : i+inner] {
-			res.st.data[i+j] = float32(float64(gd[og]) * d(float64(ad[oa]), float64(bd[ob]), float64(yd[oy])))
+			if dv := d(float64(ad[oa]), float64(bd[ob]), float64(yd[oy])); dv != 0 || !mask {
+				res.st.data[i+j] = float32(float64(gd[og]) * dv)
+			} // else it stays 0
 			og, oa, ob, oy = og+s[0], oa+s[1], ob+s[2], oy+s[3]
 		}
 		w.nextRow()

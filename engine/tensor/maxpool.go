@@ -10,8 +10,8 @@ import (
 // torch.nn.functional.max_pool2d: input [N, C, H, W] gives [N, C, Ho, Wo]
 // with Ho, Wo from w.OutputSize. Each channel is pooled on its own.
 // Padding counts as -∞, so it never wins over an element; on ties the
-// first maximum in row-major window order wins (as in PyTorch, and as
-// Unfold followed by Argmax and Gather would pick).
+// first maximum in row-major window order wins, and a NaN wins over any
+// number, the last NaN of a window over an earlier one (as in PyTorch).
 //
 // The forward pass saves the position of each window's maximum, and the
 // gradient scatters g back to those positions, adding up where
@@ -90,7 +90,7 @@ func maxPoolForward(g unfoldGeom, x, y []float32, argmax []int32) {
 							}
 							continue
 						}
-						if v := x[row+j]; first || v > best {
+						if v := x[row+j]; first || v > best || v != v {
 							best, at, first = v, int32(row+j), false
 						}
 					}
@@ -116,7 +116,7 @@ func maxPoolInside(g unfoldGeom, x, y []float32, argmax []int32) {
 				best, at := x[first], first
 				for ki := range g.kh {
 					for kj := range g.kw {
-						if i := first + ki*dh + kj*dw; x[i] > best {
+						if i := first + ki*dh + kj*dw; x[i] > best || x[i] != x[i] {
 							best, at = x[i], i
 						}
 					}
@@ -154,11 +154,13 @@ func maxPool2x2(g unfoldGeom, x, y []float32, argmax []int32) {
 	}
 }
 
-// greater returns 1 if a > b and 0 otherwise (NaN compares false). The
-// compiler turns it into a flag copy (SETHI on amd64), not a branch.
+// greater returns 1 if a > b or a is NaN, and 0 otherwise: a NaN in a
+// window replaces the running maximum, so the last NaN wins, as in
+// PyTorch's max_pool2d. The compiler turns it into flag copies, not a
+// branch.
 func greater(a, b float32) int {
 	gt := 0
-	if a > b {
+	if a > b || a != a {
 		gt = 1
 	}
 	return gt

@@ -36,27 +36,28 @@ func (t *Tensor) SumAll() *Tensor { return must(t.Sum(nil, false)) }
 // only, over one or several dimensions (nil: all of them). On ties the
 // gradient is split evenly. MaxDim also gives the positions.
 func (t *Tensor) Amax(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("amax", math.Inf(-1), math.Max, dims, keepdim)
+	return t.extreme("amax", math.Inf(-1), maxNaN, dims, keepdim)
 }
 
 // Amin returns the smallest element over dims, PyTorch's amin. On ties
 // the gradient is split evenly.
 func (t *Tensor) Amin(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("amin", math.Inf(1), math.Min, dims, keepdim)
+	return t.extreme("amin", math.Inf(1), minNaN, dims, keepdim)
 }
 
 // MaxDim is PyTorch's max(dim, keepdim): the largest element along one
 // dimension and its index there (as a float tensor of whole numbers; the
-// first index wins on ties). The gradient of values flows to that index
+// first index wins on ties). NaN counts as larger than everything, as in
+// PyTorch: the first NaN wins. The gradient of values flows to that index
 // alone, as in PyTorch, not split over ties as Amax does.
 func (t *Tensor) MaxDim(dim int, keepdim bool) (values, indices *Tensor, err error) {
-	return t.extremeDim("max", dim, keepdim, func(a, b float32) bool { return a > b })
+	return t.extremeDim("max", dim, keepdim, greaterOrNaN)
 }
 
 // MinDim is PyTorch's min(dim, keepdim): the smallest element along one
 // dimension and its index there.
 func (t *Tensor) MinDim(dim int, keepdim bool) (values, indices *Tensor, err error) {
-	return t.extremeDim("min", dim, keepdim, func(a, b float32) bool { return a < b })
+	return t.extremeDim("min", dim, keepdim, lessOrNaN)
 }
 
 // extremeDim implements MaxDim and MinDim: find the indices, then gather
@@ -199,27 +200,27 @@ func (t *Tensor) LogSoftmax(dim int) (*Tensor, error) {
 
 // Argmax returns the index of the largest element along dim, as a float
 // tensor of whole numbers (PyTorch returns int64). The first index wins
-// on ties.
+// on ties; the first NaN wins over any number, as in PyTorch.
 func (t *Tensor) Argmax(dim int, keepdim bool) (*Tensor, error) {
-	return t.argReduce("argmax", dim, keepdim, func(a, b float32) bool { return a > b })
+	return t.argReduce("argmax", dim, keepdim, greaterOrNaN)
 }
 
 // Argmin returns the index of the smallest element along dim, as a float
 // tensor of whole numbers. The first index wins on ties.
 func (t *Tensor) Argmin(dim int, keepdim bool) (*Tensor, error) {
-	return t.argReduce("argmin", dim, keepdim, func(a, b float32) bool { return a < b })
+	return t.argReduce("argmin", dim, keepdim, lessOrNaN)
 }
 
 // ArgmaxAll returns the position of the largest element in the flattened
 // tensor, as a 0-d float tensor.
 func (t *Tensor) ArgmaxAll() (*Tensor, error) {
-	return must(t.Reshape(-1)).argReduce("argmax", 0, false, func(a, b float32) bool { return a > b })
+	return must(t.Reshape(-1)).argReduce("argmax", 0, false, greaterOrNaN)
 }
 
 // ArgminAll returns the position of the smallest element in the flattened
 // tensor, as a 0-d float tensor.
 func (t *Tensor) ArgminAll() (*Tensor, error) {
-	return must(t.Reshape(-1)).argReduce("argmin", 0, false, func(a, b float32) bool { return a < b })
+	return must(t.Reshape(-1)).argReduce("argmin", 0, false, lessOrNaN)
 }
 
 // argReduce finds, for each slice along dim, the index of the element that
@@ -357,6 +358,31 @@ func reducedShape(shape []int, reduce []bool, keepdim bool) []int {
 func expandBack(g *Tensor, shape []int, reduce []bool) *Tensor {
 	g = must(g.Reshape(reducedShape(shape, reduce, true)...))
 	return must(g.Expand(shape...))
+}
+
+// greaterOrNaN is the rule by which max, argmax and the pooling pick: a
+// beats b when it is larger, or NaN where b is not (so the first NaN of a
+// slice wins, and max of a slice with a NaN is NaN, as in PyTorch).
+func greaterOrNaN(a, b float32) bool { return a > b || (a != a && b == b) }
+
+// lessOrNaN is greaterOrNaN's counterpart for min and argmin.
+func lessOrNaN(a, b float32) bool { return a < b || (a != a && b == b) }
+
+// maxNaN is math.Max that always propagates NaN; math.Max(NaN, +Inf)
+// is +Inf, where PyTorch's max, amax and maximum give NaN.
+func maxNaN(a, b float64) float64 {
+	if a != a || b != b {
+		return math.NaN()
+	}
+	return math.Max(a, b)
+}
+
+// minNaN is math.Min that always propagates NaN.
+func minNaN(a, b float64) float64 {
+	if a != a || b != b {
+		return math.NaN()
+	}
+	return math.Min(a, b)
 }
 
 // finiteOrZero returns a detached copy with infinite values replaced by 0,
