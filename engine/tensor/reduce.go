@@ -3,7 +3,6 @@ package tensor
 import (
 	"fmt"
 	"math"
-	"strings"
 )
 
 // Reductions take a list of dimensions (negative counts from the end; nil
@@ -153,16 +152,15 @@ var stdSqrtOp = unaryOp{"sqrt", math.Sqrt, func(x, y float64) float64 {
 // maximum m is subtracted before exponentiating and added back after, so
 // large inputs do not overflow. m is a constant here (detached): the
 // result does not depend on it, so no gradient needs to flow through it.
+// As in PyTorch, an infinite maximum is taken as 0 (so [Inf, 0] gives Inf
+// and a slice of -Inf gives -Inf), and over an empty dimension the result
+// is log 0 = -Inf.
 func (t *Tensor) LogSumExp(dims []int, keepdim bool) (*Tensor, error) {
 	reduce, err := normDims("logsumexp", dims, t.shape)
 	if err != nil {
 		return nil, err
 	}
-	m, err := t.Amax(dims, true)
-	if err != nil {
-		return nil, fmt.Errorf("logsumexp%s", strings.TrimPrefix(err.Error(), "amax"))
-	}
-	m = m.finiteOrZero()
+	m := t.shiftFor(reduce).finiteOrZero()
 	out := must(must(must(t.Sub(m)).Exp().Sum(dims, true)).Log().Add(m))
 	if keepdim {
 		return out, nil
@@ -173,29 +171,52 @@ func (t *Tensor) LogSumExp(dims []int, keepdim bool) (*Tensor, error) {
 // Softmax returns exp(t) / sum(exp(t)) along dim: each slice along dim
 // becomes a probability distribution. The (detached) maximum is
 // subtracted first so that exp cannot overflow; it cancels in the ratio.
+// As in PyTorch, a slice holding +Inf (or only -Inf) becomes NaN, and an
+// empty dimension gives an empty result.
 func (t *Tensor) Softmax(dim int) (*Tensor, error) {
-	if _, err := normDim("softmax", dim, len(t.shape), t.shape); err != nil {
+	d, err := normDim("softmax", dim, len(t.shape), t.shape)
+	if err != nil {
 		return nil, err
 	}
-	m, err := t.Amax([]int{dim}, true)
-	if err != nil {
-		return nil, fmt.Errorf("softmax%s", strings.TrimPrefix(err.Error(), "amax"))
-	}
-	e := must(t.Sub(m.finiteOrZero())).Exp()
+	e := must(t.Sub(t.shiftFor(dimMask(t.shape, d)))).Exp()
 	return e.Div(must(e.Sum([]int{dim}, true)))
 }
 
 // LogSoftmax returns log(softmax(t)) along dim, computed as
-// t - logsumexp(t), which stays finite where softmax underflows to 0.
+// (t - m) - log(sum(exp(t - m))) with m the (detached) maximum, which
+// stays finite where softmax underflows to 0. As in PyTorch, a slice
+// holding +Inf (or only -Inf) becomes NaN, and an empty dimension gives
+// an empty result.
 func (t *Tensor) LogSoftmax(dim int) (*Tensor, error) {
-	if _, err := normDim("logSoftmax", dim, len(t.shape), t.shape); err != nil {
+	d, err := normDim("logSoftmax", dim, len(t.shape), t.shape)
+	if err != nil {
 		return nil, err
 	}
-	lse, err := t.LogSumExp([]int{dim}, true)
-	if err != nil {
-		return nil, fmt.Errorf("logSoftmax%s", strings.TrimPrefix(err.Error(), "logsumexp"))
+	shifted := must(t.Sub(t.shiftFor(dimMask(t.shape, d))))
+	return shifted.Sub(must(shifted.Exp().Sum([]int{dim}, true)).Log())
+}
+
+// shiftFor returns the maximum of t over the dimensions marked in reduce,
+// kept as size 1 and detached: what the stable softmax and logsumexp
+// subtract before exponentiating. Over an empty dimension, which has no
+// maximum, it is 0.
+func (t *Tensor) shiftFor(reduce []bool) *Tensor {
+	for d, r := range reduce {
+		if r && t.shape[d] == 0 {
+			return must(Zeros(reducedShape(t.shape, reduce, true)...))
+		}
 	}
-	return t.Sub(lse)
+	return t.reduce(reduce, true, math.Inf(-1), maxNaN, false) // records no graph
+}
+
+// dimMask marks dimension d of shape for a reduction (none for a 0-d
+// shape, whose one wrapped dimension leaves the value as it is).
+func dimMask(shape []int, d int) []bool {
+	reduce := make([]bool, len(shape))
+	if d < len(shape) {
+		reduce[d] = true
+	}
+	return reduce
 }
 
 // Argmax returns the index of the largest element along dim, as a float
