@@ -206,7 +206,9 @@ func (t *Tensor) shiftFor(reduce []bool) *Tensor {
 			return must(Zeros(reducedShape(t.shape, reduce, true)...))
 		}
 	}
-	return t.reduce(reduce, true, math.Inf(-1), maxNaN, false) // records no graph
+	m := t.reduce(reduce, true, math.Inf(-1), maxNaN, false) // records no graph
+	observe("amax", []*Tensor{t}, nil, m)
+	return m
 }
 
 // dimMask marks dimension d of shape for a reduction (none for a 0-d
