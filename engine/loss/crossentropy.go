@@ -136,7 +136,7 @@ func checkIndices(name string, inShape []int, target *tensor.Tensor) error {
 		ok = got[i] == want[i]
 	}
 	if !ok {
-		return fmt.Errorf("%s: input %v needs a target of class indices of shape %v (or class probabilities of shape %v), got %v", name, inShape, want, inShape, got)
+		return fmt.Errorf("%s: input %s needs a target of class indices of shape %s (or class probabilities of shape %s), got %s", name, tensor.FormatShape(inShape), tensor.FormatShape(want), tensor.FormatShape(inShape), tensor.FormatShape(got))
 	}
 	c := inShape[1]
 	for i, v := range target.Data() {

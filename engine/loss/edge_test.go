@@ -71,3 +71,11 @@ func sameValue(got, want float64) bool {
 	}
 	return math.Abs(got-want) <= 1e-5*(1+math.Abs(want))
 }
+
+// Shapes in the losses' errors are written as PyTorch prints them.
+func TestLossErrorsUseTorchShapes(t *testing.T) {
+	_, err := MSE{}.Forward(must(tensor.Zeros(2, 3)), must(tensor.Zeros(3)))
+	if err == nil || !strings.Contains(err.Error(), "input shape [2, 3] and target shape [3] differ") {
+		t.Errorf("error = %v", err)
+	}
+}

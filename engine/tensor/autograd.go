@@ -119,7 +119,7 @@ func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }
 // as a parameter whose gradient Backward stores in Grad.
 func (t *Tensor) SetRequiresGrad(on bool) error {
 	if t.node != nil {
-		return fmt.Errorf("setRequiresGrad: tensor of shape %v was computed by %s; only leaf tensors can change requiresGrad, use Detach for a copy outside the graph", t.shape, t.node.op)
+		return fmt.Errorf("setRequiresGrad: tensor of shape %s was computed by %s; only leaf tensors can change requiresGrad, use Detach for a copy outside the graph", FormatShape(t.shape), t.node.op)
 	}
 	t.requiresGrad = on
 	return nil
@@ -184,16 +184,16 @@ func (t *Tensor) Backward() error { return t.BackwardWith(BackwardOptions{}) }
 // gradient is complete (summed over every use) before it is passed on.
 func (t *Tensor) BackwardWith(opt BackwardOptions) error {
 	if !t.requiresGrad {
-		return fmt.Errorf("backward: tensor of shape %v does not require grad: no input it was computed from has requiresGrad set", t.shape)
+		return fmt.Errorf("backward: tensor of shape %s does not require grad: no input it was computed from has requiresGrad set", FormatShape(t.shape))
 	}
 	g := opt.Gradient
 	switch {
 	case g == nil && t.Numel() != 1:
-		return fmt.Errorf("backward: tensor of shape %v is not a scalar; pass a gradient of the same shape", t.shape)
+		return fmt.Errorf("backward: tensor of shape %s is not a scalar; pass a gradient of the same shape", FormatShape(t.shape))
 	case g == nil:
 		g = must(Full(1, t.shape...))
 	case !sameShape(g.shape, t.shape):
-		return fmt.Errorf("backward: gradient of shape %v does not match tensor of shape %v", g.shape, t.shape)
+		return fmt.Errorf("backward: gradient of shape %s does not match tensor of shape %s", FormatShape(g.shape), FormatShape(t.shape))
 	}
 	if observer != nil {
 		observer.BackwardStart(t)
@@ -311,14 +311,14 @@ func (n *node) runBackward(g *Tensor) []*Tensor {
 // was modified in place since the op ran, or an input was a stale view.
 func (n *node) check() error {
 	if n.released {
-		return fmt.Errorf("backward: the graph through %s (output shape %v) was already released by an earlier backward; retain the graph in the first call to go through it twice (RetainGraph in Go, {retainGraph: true} in a cell)", n.op, n.out.shape)
+		return fmt.Errorf("backward: the graph through %s (output shape %s) was already released by an earlier backward; retain the graph in the first call to go through it twice (RetainGraph in Go, {retainGraph: true} in a cell)", n.op, FormatShape(n.out.shape))
 	}
 	if n.stale != "" {
 		return fmt.Errorf("backward: %s", n.stale)
 	}
 	for _, s := range n.saved {
 		if s.t.st.version != s.version {
-			return fmt.Errorf("backward: a tensor of shape %v that %s saved for the backward pass was modified in place (storage version %d, expected %d); use an out-of-place op or Clone before modifying", s.t.shape, n.op, s.t.st.version, s.version)
+			return fmt.Errorf("backward: a tensor of shape %s that %s saved for the backward pass was modified in place (storage version %d, expected %d); use an out-of-place op or Clone before modifying", FormatShape(s.t.shape), n.op, s.t.st.version, s.version)
 		}
 	}
 	return nil

@@ -361,7 +361,7 @@ func Where(cond, a, b *Tensor) (*Tensor, error) {
 		shape, err = broadcastShapes("where", shape, b.shape)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("where: condition, a and b have shapes %v, %v and %v, which do not broadcast together", cond.shape, a.shape, b.shape)
+		return nil, fmt.Errorf("where: condition, a and b have shapes %s, %s and %s, which do not broadcast together", FormatShape(cond.shape), FormatShape(a.shape), FormatShape(b.shape))
 	}
 	out := empty(shape)
 	w := newWalker(shape, cond, a, b)

@@ -87,7 +87,7 @@ func broadcastShapes(op string, a, b []int) ([]int, error) {
 		case da == 1:
 			out[n-i] = db
 		default:
-			return nil, fmt.Errorf("%s: shapes %v and %v do not broadcast: dimension %d is %d in one and %d in the other, expected equal sizes or 1", op, a, b, n-i, da, db)
+			return nil, fmt.Errorf("%s: shapes %s and %s do not broadcast: dimension %d is %d in one and %d in the other, expected equal sizes or 1", op, FormatShape(a), FormatShape(b), n-i, da, db)
 		}
 	}
 	return out, nil

@@ -21,17 +21,21 @@ import (
 func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 	w = w.normalized()
 	if t.Dim() != 4 {
-		return nil, fmt.Errorf("maxPool2d: input of shape %v, expected 4 dimensions [N, C, H, W]", t.shape)
+		return nil, fmt.Errorf("maxPool2d: input of shape %s, expected 4 dimensions [N, C, H, W]", FormatShape(t.shape))
 	}
 	for i := range 2 {
 		if w.Kernel[i] <= 0 || w.Stride[i] <= 0 || w.Dilation[i] <= 0 || w.Padding[i] < 0 {
 			return nil, fmt.Errorf("maxPool2d: window %+v, expected kernel, stride and dilation > 0 and padding ≥ 0", w)
 		}
+		if 2*w.Padding[i] > w.Kernel[i] {
+			// A window could then lie in the padding alone and give -∞.
+			return nil, fmt.Errorf("maxPool2d: padding %s is more than half the kernel %s, expected at most half, as in PyTorch", FormatShape(w.Padding[:]), FormatShape(w.Kernel[:]))
+		}
 	}
 	g := newUnfoldGeom(t.shape, w)
 	if g.ho <= 0 || g.wo <= 0 {
-		return nil, fmt.Errorf("maxPool2d: input of shape %v is too small for a %dx%d window with dilation %v and padding %v (output would be %dx%d)",
-			t.shape, w.Kernel[0], w.Kernel[1], w.Dilation, w.Padding, g.ho, g.wo)
+		return nil, fmt.Errorf("maxPool2d: input of shape %s is too small for a %dx%d window with dilation %s and padding %s (output would be %dx%d)",
+			FormatShape(t.shape), w.Kernel[0], w.Kernel[1], FormatShape(w.Dilation[:]), FormatShape(w.Padding[:]), g.ho, g.wo)
 	}
 	out := empty([]int{g.n, g.c, g.ho, g.wo})
 	// argmax[p] is the offset in the contiguous input of output p's

@@ -53,7 +53,7 @@ func (t *Tensor) owned() *Tensor {
 // accepts some non-contiguous layouts; this one keeps the rule simple.)
 func (t *Tensor) View(shape ...int) (*Tensor, error) {
 	if !t.IsContiguous() {
-		return nil, fmt.Errorf("view: tensor of shape %v with strides %v is not contiguous; use Reshape, which copies, or Contiguous first", t.shape, t.strides)
+		return nil, fmt.Errorf("view: tensor of shape %s with strides %s is not contiguous; use Reshape, which copies, or Contiguous first", FormatShape(t.shape), FormatShape(t.strides))
 	}
 	// Check the size here so that a mistake is reported as view's.
 	if _, err := inferShape("view", t.shape, shape); err != nil {
@@ -87,7 +87,7 @@ func (t *Tensor) Flatten(start, end int) (*Tensor, error) {
 		return nil, err
 	}
 	if s > e {
-		return nil, fmt.Errorf("flatten: start dimension %d comes after end dimension %d for shape %v", s, e, t.shape)
+		return nil, fmt.Errorf("flatten: start dimension %d comes after end dimension %d for shape %s", s, e, FormatShape(t.shape))
 	}
 	if s == e {
 		return t, nil
@@ -106,7 +106,7 @@ func inferShape(op string, old, shape []int) ([]int, error) {
 		case d == -1 && infer < 0:
 			infer = i
 		case d < 0:
-			return nil, fmt.Errorf("%s: invalid shape %v: sizes must be ≥ 0, with at most one -1", op, shape)
+			return nil, fmt.Errorf("%s: invalid shape %s: sizes must be ≥ 0, with at most one -1", op, FormatShape(shape))
 		default:
 			n *= d
 		}
@@ -117,7 +117,7 @@ func inferShape(op string, old, shape []int) ([]int, error) {
 		n = total
 	}
 	if n != total {
-		return nil, fmt.Errorf("%s: cannot %s tensor of shape %v (%d elements) to %v", op, op, old, total, shape)
+		return nil, fmt.Errorf("%s: cannot %s tensor of shape %s (%d elements) to %s", op, op, FormatShape(old), total, FormatShape(shape))
 	}
 	return shape, nil
 }
@@ -126,7 +126,7 @@ func inferShape(op string, old, shape []int) ([]int, error) {
 // dims[i] of t. It is always a view.
 func (t *Tensor) Permute(dims ...int) (*Tensor, error) {
 	if len(dims) != t.Dim() {
-		return nil, fmt.Errorf("permute: %v has %d dimensions but the tensor of shape %v has %d", dims, len(dims), t.shape, t.Dim())
+		return nil, fmt.Errorf("permute: %s has %d dimensions but the tensor of shape %s has %d", FormatShape(dims), len(dims), FormatShape(t.shape), t.Dim())
 	}
 	perm := make([]int, len(dims))
 	seen := make([]bool, len(dims))
@@ -136,7 +136,7 @@ func (t *Tensor) Permute(dims ...int) (*Tensor, error) {
 			return nil, err
 		}
 		if seen[nd] {
-			return nil, fmt.Errorf("permute: dimension %d repeats in %v, expected a permutation of 0..%d", nd, dims, t.Dim()-1)
+			return nil, fmt.Errorf("permute: dimension %d repeats in %s, expected a permutation of 0..%d", nd, FormatShape(dims), t.Dim()-1)
 		}
 		seen[nd], perm[i] = true, nd
 	}
@@ -179,13 +179,13 @@ func (t *Tensor) Transpose(d0, d1 int) (*Tensor, error) {
 func (t *Tensor) Expand(shape ...int) (*Tensor, error) {
 	lead := len(shape) - t.Dim()
 	if lead < 0 {
-		return nil, fmt.Errorf("expand: target shape %v has fewer dimensions than the tensor's shape %v", shape, t.shape)
+		return nil, fmt.Errorf("expand: target shape %s has fewer dimensions than the tensor's shape %s", FormatShape(shape), FormatShape(t.shape))
 	}
 	newShape, strides := make([]int, len(shape)), make([]int, len(shape))
 	for i, n := range shape {
 		if i < lead {
 			if n < 0 {
-				return nil, fmt.Errorf("expand: new leading dimension %d of %v must be ≥ 0", i, shape)
+				return nil, fmt.Errorf("expand: new leading dimension %d of %s must be ≥ 0", i, FormatShape(shape))
 			}
 			newShape[i] = n
 			continue
@@ -197,7 +197,7 @@ func (t *Tensor) Expand(shape ...int) (*Tensor, error) {
 		case old == 1 && n >= 0:
 			newShape[i] = n
 		default:
-			return nil, fmt.Errorf("expand: cannot expand shape %v to %v: dimension %d has size %d, expected 1 or %d", t.shape, shape, i, old, n)
+			return nil, fmt.Errorf("expand: cannot expand shape %s to %s: dimension %d has size %d, expected 1 or %d", FormatShape(t.shape), FormatShape(shape), i, old, n)
 		}
 	}
 	out := t.viewOf(newShape, strides, t.offset)
@@ -268,7 +268,7 @@ func (t *Tensor) Narrow(dim, start, length int) (*Tensor, error) {
 		return nil, err
 	}
 	if start < 0 || length < 0 || start+length > t.shape[d] {
-		return nil, fmt.Errorf("narrow: start %d and length %d do not fit dimension %d of shape %v, expected 0 ≤ start ≤ start+length ≤ %d", start, length, d, t.shape, t.shape[d])
+		return nil, fmt.Errorf("narrow: start %d and length %d do not fit dimension %d of shape %s, expected 0 ≤ start ≤ start+length ≤ %d", start, length, d, FormatShape(t.shape), t.shape[d])
 	}
 	return t.Slice(d, start, start+length, 1)
 }
@@ -318,8 +318,11 @@ func (t *Tensor) Select(dim, index int) (*Tensor, error) {
 		return nil, err
 	}
 	n := t.shape[d]
+	if n == 0 {
+		return nil, fmt.Errorf("select: dimension %d of shape %s is empty, so it has no index %d", d, FormatShape(t.shape), index)
+	}
 	if index < -n || index >= n {
-		return nil, fmt.Errorf("select: index %d is out of range for dimension %d of shape %v, expected %d to %d", index, d, t.shape, -n, n-1)
+		return nil, fmt.Errorf("select: index %d is out of range for dimension %d of shape %s, expected %d to %d", index, d, FormatShape(t.shape), -n, n-1)
 	}
 	if index < 0 {
 		index += n

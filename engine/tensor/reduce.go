@@ -89,7 +89,7 @@ func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) floa
 	}
 	for d, r := range reduce {
 		if r && t.shape[d] == 0 {
-			return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %v: it is empty", name, d, t.shape)
+			return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %s: it is empty", name, d, FormatShape(t.shape))
 		}
 	}
 	out := t.reduce(reduce, keepdim, init, pick, false)
@@ -259,7 +259,7 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 		return out, nil
 	}
 	if t.shape[d] == 0 {
-		return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %v: it is empty", name, d, t.shape)
+		return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %s: it is empty", name, d, FormatShape(t.shape))
 	}
 	// Move dim last, keeping the others in order, so that every slice is
 	// a contiguous run of the values.

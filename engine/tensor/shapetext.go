@@ -16,3 +16,11 @@ func FormatShape(shape []int) string {
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
+
+// countOf writes n with its unit, singular for 1: "1 row", "2 rows".
+func countOf(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
