@@ -259,6 +259,8 @@ func (t *Tensor) reshapedView(op string, shape, strides []int) *Tensor {
 }
 
 // Narrow returns the view of elements start ≤ i < start+length along dim.
+// A negative start counts from the end, as in PyTorch: Narrow(0, -2, 2)
+// is the last two.
 func (t *Tensor) Narrow(dim, start, length int) (*Tensor, error) {
 	if err := needDims("narrow", t); err != nil {
 		return nil, err
@@ -266,6 +268,9 @@ func (t *Tensor) Narrow(dim, start, length int) (*Tensor, error) {
 	d, err := normDim("narrow", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err
+	}
+	if n := t.shape[d]; start < 0 && start >= -n {
+		start += n
 	}
 	if start < 0 || length < 0 || start+length > t.shape[d] {
 		return nil, fmt.Errorf("narrow: start %d and length %d do not fit dimension %d of shape %s, expected 0 ≤ start ≤ start+length ≤ %d", start, length, d, FormatShape(t.shape), t.shape[d])

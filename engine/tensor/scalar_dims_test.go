@@ -127,3 +127,13 @@ func TestVarStdDegenerate(t *testing.T) {
 	// No elements at all.
 	wantData(t, "var of none", must(must(Zeros(0)).Var(nil, 1, false)), nil, []float32{nan})
 }
+
+// narrow's start counts from the end when negative, as in PyTorch.
+func TestNarrowNegativeStart(t *testing.T) {
+	x := must(New([]float32{0, 1, 2, 3, 4}, 5))
+	wantData(t, "narrow(0, -2, 2)", must(x.Narrow(0, -2, 2)), []int{2}, []float32{3, 4})
+	wantData(t, "narrow(0, -5, 1)", must(x.Narrow(0, -5, 1)), []int{1}, []float32{0})
+	if _, err := x.Narrow(0, -6, 1); err == nil {
+		t.Error("narrow(0, -6, 1) accepted")
+	}
+}
