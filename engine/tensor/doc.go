@@ -78,6 +78,18 @@
 //   - A view taken before its base was modified in place under autograd
 //     cannot be differentiated: Backward says to take the view again
 //     (PyTorch rebuilds the view's graph from the base's new version).
+//   - Results that PyTorch returns as integer or boolean tensors (indices,
+//     masks) are float32 here (see Conventions).
+//
+// Elsewhere the engine follows PyTorch on edge inputs, and the tests say
+// so with PyTorch's values: a 0-d tensor accepts dim 0 and -1 (normDim
+// wraps it as one dimension); NaN wins in max, min, argmax, argmin and
+// pooling and propagates through amax, amin, maximum, minimum and clamp;
+// a gradient masked to 0 (relu, clamp, maximum, minimum, pow by 0) is 0
+// even where the incoming gradient is infinite; softmax, log_softmax and
+// logsumexp over an empty dimension give an empty result or -Inf; var
+// divides by max(N - correction, 0) and std's gradient is 0 where std is;
+// windows longer than the padded input are errors.
 //
 // # The primitive table
 //
