@@ -46,7 +46,18 @@ func (t *Tensor) Conv2d(weight, bias *Tensor, w Window) (*Tensor, error) {
 	if bias != nil {
 		inputs = append(inputs, bias)
 	}
-	record(out, "conv2d", inputs, []*Tensor{t, weight}, func(grad *Tensor) []*Tensor {
+	// Backward reads the weight (c.filters, its storage when there is no
+	// bias) for the input's gradient, and the input for the weight's and
+	// the bias's: each is saved only when the other's gradient needs it,
+	// so that, as in PyTorch, the other may be modified in place.
+	var saved []*Tensor
+	if t.requiresGrad {
+		saved = append(saved, weight)
+	}
+	if weight.requiresGrad || bias != nil && bias.requiresGrad {
+		saved = append(saved, t)
+	}
+	record(out, "conv2d", inputs, saved, func(grad *Tensor) []*Tensor {
 		grads := c.backward(t, weight, bias, grad, kept)
 		// The columns go back to the pool after the first backward pass;
 		// another one (with RetainGraph) unfolds the input again.

@@ -183,3 +183,42 @@ func TestInPlaceAfterOpsThatNeedNotSaveIt(t *testing.T) {
 		})
 	}
 }
+
+// A product saves each operand only for the other's gradient: with a
+// constant input x and a weight w, x may not change (w's gradient reads
+// it) but the output and w's transpose are free; with a constant w, x's
+// gradient reads w alone. PyTorch behaves the same way.
+func TestMatmulSavesOnlyWhatTheOtherGradientReads(t *testing.T) {
+	w := param(t, []float32{1, 2, 3, 4}, 2, 2)
+	x := must(New([]float32{1, 0, 0, 1}, 2, 2))
+	y := must(w.Matmul(x))
+	must(y.AddScalarInPlace(1)) // the output is no view and not saved
+	if err := y.SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	wantGrad(t, "w", w, []float32{1, 1, 1, 1})
+
+	a := param(t, []float32{1, 2}, 1, 2)
+	c := must(New([]float32{3, 4}, 2, 1))
+	h := a.MulScalar(1)
+	z := must(c.Matmul(h)) // [2, 1]·[1, 2]: saves c only
+	must(h.MulScalarInPlace(5))
+	if err := z.SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	wantGrad(t, "a", a, []float32{7, 7})
+}
+
+// A convolution with a constant weight does not save its input: the
+// input may then be modified in place, as in PyTorch.
+func TestConvSavesInputOnlyForWeightGradient(t *testing.T) {
+	leaf := param(t, []float32{1, 2, 3, 4}, 1, 1, 2, 2)
+	x := leaf.MulScalar(1)
+	weight := must(New([]float32{1, 10}, 1, 1, 1, 2))
+	y := must(x.Conv2d(weight, nil, Window{Kernel: [2]int{1, 2}}))
+	must(x.MulScalarInPlace(3))
+	if err := y.SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	wantGrad(t, "leaf", leaf, []float32{1, 10, 1, 10})
+}

@@ -134,12 +134,23 @@ func bmm(a, b *Tensor) *Tensor {
 	nb, n, m := batchCount(a, b), a.shape[1], b.shape[2]
 	out := empty([]int{nb, n, m})
 	batchedProduct(out, a, b)
-	record(out, "matmul", []*Tensor{a, b}, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+	// dA reads B and dB reads A: each operand is saved only for the
+	// other's gradient (Linear's input x is saved for dW, W not at all
+	// when x needs no gradient).
+	needA, needB := a.requiresGrad, b.requiresGrad
+	var saved []*Tensor
+	if needB {
+		saved = append(saved, a)
+	}
+	if needA {
+		saved = append(saved, b)
+	}
+	record(out, "matmul", []*Tensor{a, b}, saved, func(g *Tensor) []*Tensor {
 		var da, db *Tensor
-		if a.requiresGrad {
+		if needA {
 			da = bmmGrad(g, must(b.Transpose(1, 2)), a.shape)
 		}
-		if b.requiresGrad {
+		if needB {
 			db = bmmGradLike(b, must(a.Transpose(1, 2)), g)
 		}
 		return []*Tensor{da, db}
