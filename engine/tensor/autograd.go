@@ -383,7 +383,7 @@ func sharedByPending(st *storage, pending map[vertex]*Tensor) bool {
 func staleView(t *Tensor) string {
 	for x := t; x.view && x.node != nil && len(x.node.inputs) == 1; {
 		base := x.node.inputs[0]
-		if base.t.node != base.node {
+		if base.t.node != base.node && base.t.node != nil {
 			return fmt.Sprintf("a view of shape %s was taken (by %s) from a tensor of shape %s that was then modified in place by %s; take the view again after the in-place op", FormatShape(t.shape), x.node.op, FormatShape(base.t.shape), base.t.node.op)
 		}
 		x = base.t
