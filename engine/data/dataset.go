@@ -67,8 +67,8 @@ func NewTensorDataset(x, y *tensor.Tensor) (*TensorDataset, error) {
 			return nil, fmt.Errorf("TensorDataset: y must have a first dimension that counts samples, got a scalar")
 		}
 		if x.Shape()[0] != y.Shape()[0] {
-			return nil, fmt.Errorf("TensorDataset: x of shape %v and y of shape %v have different numbers of samples (%d and %d)",
-				x.Shape(), y.Shape(), x.Shape()[0], y.Shape()[0])
+			return nil, fmt.Errorf("TensorDataset: x of shape %s and y of shape %s have different numbers of samples (%d and %d)",
+				tensor.FormatShape(x.Shape()), tensor.FormatShape(y.Shape()), x.Shape()[0], y.Shape()[0])
 		}
 		y = y.Detach()
 	}

@@ -28,7 +28,7 @@ func TestTensorDataset(t *testing.T) {
 		err  func() error
 		want string
 	}{
-		{"sizes differ", func() error { _, err := NewTensorDataset(arange(5, 2), arange(4)); return err }, "x of shape [5 2] and y of shape [4] have different numbers of samples (5 and 4)"},
+		{"sizes differ", func() error { _, err := NewTensorDataset(arange(5, 2), arange(4)); return err }, "x of shape [5, 2] and y of shape [4] have different numbers of samples (5 and 4)"},
 		{"scalar x", func() error { _, err := NewTensorDataset(tensor.Scalar(1), nil); return err }, "x must have a first dimension"},
 		{"scalar y", func() error { _, err := NewTensorDataset(arange(2), tensor.Scalar(1)); return err }, "got a scalar"},
 		{"item out of range", func() error { _, err := ds.Item(5); return err }, "TensorDataset: index 5 is out of range for a dataset of 5 items"},

@@ -174,7 +174,7 @@ func stack(samples []Sample, field func(Sample) *tensor.Tensor, name string) (*t
 			return nil, fmt.Errorf("collate: sample %d has no %s, sample 0 has one", k, name)
 		}
 		if !slices.Equal(t.Shape(), shape) {
-			return nil, fmt.Errorf("collate: sample %d has %s of shape %v, sample 0 has %v; samples in a batch must have one shape", k, name, t.Shape(), shape)
+			return nil, fmt.Errorf("collate: sample %d has %s of shape %s, sample 0 has %s; samples in a batch must have one shape", k, name, tensor.FormatShape(t.Shape()), tensor.FormatShape(shape))
 		}
 		out = append(out, t.Data()...)
 	}

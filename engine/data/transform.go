@@ -58,12 +58,12 @@ func (n Normalize) Apply(x *tensor.Tensor, _ *tensor.Generator) (*tensor.Tensor,
 	channels, plane := 1, x.Numel()
 	if len(n.Mean) > 1 || len(shape) >= 3 {
 		if len(shape) < 3 {
-			return nil, fmt.Errorf("Normalize: %d channel means need an image of shape [C, H, W], got %v", len(n.Mean), shape)
+			return nil, fmt.Errorf("Normalize: %d channel means need an image of shape [C, H, W], got %s", len(n.Mean), tensor.FormatShape(shape))
 		}
 		channels = shape[len(shape)-3]
 		plane = shape[len(shape)-2] * shape[len(shape)-1]
 		if len(n.Mean) != 1 && len(n.Mean) != channels {
-			return nil, fmt.Errorf("Normalize: %d means for an image of shape %v with %d channels", len(n.Mean), shape, channels)
+			return nil, fmt.Errorf("Normalize: %d means for an image of shape %s with %d channels", len(n.Mean), tensor.FormatShape(shape), channels)
 		}
 	}
 	v := x.Data()
@@ -85,7 +85,7 @@ func (n Normalize) Apply(x *tensor.Tensor, _ *tensor.Generator) (*tensor.Tensor,
 func image(op string, x *tensor.Tensor) (c, h, w int, v []float32, err error) {
 	s := x.Shape()
 	if len(s) != 3 {
-		return 0, 0, 0, nil, fmt.Errorf("%s: expected an image of shape [C, H, W], got %v", op, s)
+		return 0, 0, 0, nil, fmt.Errorf("%s: expected an image of shape [C, H, W], got %s", op, tensor.FormatShape(s))
 	}
 	return s[0], s[1], s[2], x.Data(), nil
 }
@@ -154,7 +154,7 @@ type RandomHorizontalFlip struct {
 // Apply flips x or returns it unchanged.
 func (f RandomHorizontalFlip) Apply(x *tensor.Tensor, rng *tensor.Generator) (*tensor.Tensor, error) {
 	if s := x.Shape(); len(s) != 3 {
-		return nil, fmt.Errorf("RandomHorizontalFlip: expected an image of shape [C, H, W], got %v", s)
+		return nil, fmt.Errorf("RandomHorizontalFlip: expected an image of shape [C, H, W], got %s", tensor.FormatShape(s))
 	}
 	p := f.P
 	if p == 0 {

@@ -19,7 +19,7 @@ func TestNormalize(t *testing.T) {
 		{"per channel", []float32{1, 10}, []float32{1, 10}, img, []float32{0, 1, 2, 3, 0, 1, 2, 3}, ""},
 		{"one value", []float32{0.5}, []float32{0.5}, tensorOf([]float32{0, 1}, 2), []float32{-1, 1}, ""},
 		{"batch of images", []float32{0, 1}, []float32{1, 1}, must(img.Unsqueeze(0)), []float32{1, 2, 3, 4, 9, 19, 29, 39}, ""},
-		{"wrong channel count", []float32{0, 0, 0}, []float32{1, 1, 1}, img, nil, "3 means for an image of shape [2 2 2] with 2 channels"},
+		{"wrong channel count", []float32{0, 0, 0}, []float32{1, 1, 1}, img, nil, "3 means for an image of shape [2, 2, 2] with 2 channels"},
 		{"zero std", []float32{0}, []float32{0}, img, nil, "std [0] contains 0"},
 		{"lengths differ", []float32{0, 1}, []float32{1}, img, nil, "of one length"},
 		{"channels need an image", []float32{0, 1}, []float32{1, 1}, tensorOf([]float32{0, 1}, 2), nil, "need an image of shape [C, H, W]"},

@@ -1,6 +1,7 @@
 package loss
 
 import (
+	"fmt"
 	"math"
 
 	"tinytorch/engine/tensor"
@@ -9,7 +10,8 @@ import (
 // BCE is PyTorch's BCELoss, binary cross-entropy on probabilities p in
 // [0, 1]: -(y·log p + (1-y)·log(1-p)). As in PyTorch each log is clamped
 // at -100, so p = 0 or 1 gives a large finite loss rather than infinity.
-// Prefer BCEWithLogits, which is stable without the clamp.
+// An input outside [0, 1] (or NaN) is an error, as in PyTorch. Prefer
+// BCEWithLogits, which is stable without the clamp.
 type BCE struct {
 	Reduction Reduction
 }
@@ -18,6 +20,11 @@ type BCE struct {
 func (l BCE) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 	if err := sameShape("bceLoss", input, target); err != nil {
 		return nil, err
+	}
+	for i, p := range input.Values() {
+		if !(p >= 0 && p <= 1) { // NaN fails too
+			return nil, fmt.Errorf("bceLoss: input %v at position %d is not a probability in [0, 1]; apply sigmoid first, or use BCEWithLogits on the logits", p, i)
+		}
 	}
 	inf := float32(math.Inf(1))
 	logP := input.Log().Clamp(-100, inf)
@@ -38,10 +45,13 @@ func (l BCE) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 }
 
 // BCEWithLogits is PyTorch's BCEWithLogitsLoss: binary cross-entropy of
-// sigmoid(x) computed from the logit x directly. With
-// softplus(x) = log(1 + e^x) it is softplus(x) - y·x, and softplus is the
-// logsumexp of (0, x), which never overflows; its gradient is exactly
-// sigmoid(x) - y.
+// sigmoid(x) computed from the logit x directly, by PyTorch's formula
+//
+//	(1-y)·x + m + log(e^-m + e^(-x-m)),  m = max(-x, 0)
+//
+// which is softplus(-x) + (1-y)·x written so that no exponential
+// overflows; its gradient is sigmoid(x) - y. Infinite logits give what
+// PyTorch gives: x = +∞ with y = 0 is +∞, and with y = 1 NaN (0·∞).
 type BCEWithLogits struct {
 	Reduction Reduction
 }
@@ -51,19 +61,24 @@ func (l BCEWithLogits) Forward(input, target *tensor.Tensor) (*tensor.Tensor, er
 	if err := sameShape("bceWithLogitsLoss", input, target); err != nil {
 		return nil, err
 	}
-	pair, err := tensor.Stack([]*tensor.Tensor{tensor.ZerosLike(input), input}, 0)
+	m := input.Neg().Relu()
+	xm, err := input.Neg().Sub(m) // -x - m, shapes checked above
 	if err != nil {
 		return nil, err
 	}
-	softplus, err := pair.LogSumExp([]int{0}, false)
+	sum, err := m.Neg().Exp().Add(xm.Exp())
 	if err != nil {
 		return nil, err
 	}
-	xy, err := input.Mul(target)
+	linear, err := target.Neg().AddScalar(1).Mul(input)
 	if err != nil {
 		return nil, err
 	}
-	s, err := softplus.Sub(xy)
+	rest, err := m.Add(sum.Log())
+	if err != nil {
+		return nil, err
+	}
+	s, err := linear.Add(rest)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,7 @@ func (l CrossEntropy) Forward(input, target *tensor.Tensor) (*tensor.Tensor, err
 	if l.LabelSmoothing < 0 || l.LabelSmoothing > 1 {
 		return nil, fmt.Errorf("crossEntropyLoss: labelSmoothing %g, expected a value in [0, 1]", l.LabelSmoothing)
 	}
+	single := input.Dim() == 1
 	input, target, err := batchOfOne("crossEntropyLoss", input, target)
 	if err != nil {
 		return nil, err
@@ -44,7 +45,20 @@ func (l CrossEntropy) Forward(input, target *tensor.Tensor) (*tensor.Tensor, err
 	if err != nil {
 		return nil, err
 	}
-	return l.Reduction.reduce(per), nil
+	return l.Reduction.reduce(unbatch(per, single)), nil
+}
+
+// unbatch undoes batchOfOne on the per-sample losses: a single sample's
+// loss is a scalar, as in PyTorch, also without reduction.
+func unbatch(per *tensor.Tensor, single bool) *tensor.Tensor {
+	if !single {
+		return per
+	}
+	s, err := per.Reshape()
+	if err != nil {
+		panic("loss: internal error: " + err.Error()) // per has one element
+	}
+	return s
 }
 
 // batchOfOne turns a single sample, input [C], into a batch of one, as
@@ -122,7 +136,7 @@ func checkIndices(name string, inShape []int, target *tensor.Tensor) error {
 		ok = got[i] == want[i]
 	}
 	if !ok {
-		return fmt.Errorf("%s: input %v needs a target of class indices of shape %v (or class probabilities of shape %v), got %v", name, inShape, want, inShape, got)
+		return fmt.Errorf("%s: input %s needs a target of class indices of shape %s (or class probabilities of shape %s), got %s", name, tensor.FormatShape(inShape), tensor.FormatShape(want), tensor.FormatShape(inShape), tensor.FormatShape(got))
 	}
 	c := inShape[1]
 	for i, v := range target.Data() {

@@ -12,6 +12,7 @@ type NLL struct {
 
 // Forward returns the reduced loss.
 func (l NLL) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
+	single := input.Dim() == 1
 	input, target, err := batchOfOne("nllLoss", input, target)
 	if err != nil {
 		return nil, err
@@ -20,5 +21,5 @@ func (l NLL) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.Reduction.reduce(per), nil
+	return l.Reduction.reduce(unbatch(per, single)), nil
 }

@@ -67,11 +67,11 @@ func (r Reduction) reduce(l *tensor.Tensor) *tensor.Tensor {
 func sameShape(name string, input, target *tensor.Tensor) error {
 	a, b := input.Shape(), target.Shape()
 	if len(a) != len(b) {
-		return fmt.Errorf("%s: input shape %v and target shape %v differ, expected equal shapes", name, a, b)
+		return fmt.Errorf("%s: input shape %s and target shape %s differ, expected equal shapes", name, tensor.FormatShape(a), tensor.FormatShape(b))
 	}
 	for i := range a {
 		if a[i] != b[i] {
-			return fmt.Errorf("%s: input shape %v and target shape %v differ, expected equal shapes", name, a, b)
+			return fmt.Errorf("%s: input shape %s and target shape %s differ, expected equal shapes", name, tensor.FormatShape(a), tensor.FormatShape(b))
 		}
 	}
 	return nil

@@ -3,8 +3,6 @@ package nn
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"tinytorch/engine/tensor"
 )
@@ -89,10 +87,4 @@ func SetCallObserver(o CallObserver) (previous CallObserver) {
 
 // ShapeString formats a shape the way error messages and summaries show
 // it: [64, 1, 28, 28].
-func ShapeString(shape []int) string {
-	parts := make([]string, len(shape))
-	for i, d := range shape {
-		parts[i] = strconv.Itoa(d)
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
+func ShapeString(shape []int) string { return tensor.FormatShape(shape) }

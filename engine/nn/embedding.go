@@ -18,8 +18,8 @@ type Embedding struct {
 
 // NewEmbedding makes an Embedding of num vectors of size dim.
 func NewEmbedding(num, dim int) (*Embedding, error) {
-	if num <= 0 || dim <= 0 {
-		return nil, fmt.Errorf("nn.Embedding: num_embeddings=%d, embedding_dim=%d, expected both > 0", num, dim)
+	if num < 0 || dim < 0 {
+		return nil, fmt.Errorf("nn.Embedding: num_embeddings=%d, embedding_dim=%d, expected both ≥ 0", num, dim)
 	}
 	m := &Embedding{Num: num, Dim: dim}
 	m.Init(m, "Embedding")

@@ -23,7 +23,7 @@ type LayerNorm struct {
 // shape, with a learned scale and shift; eps 0 means PyTorch's 1e-5.
 func NewLayerNorm(shape []int, eps float64) (*LayerNorm, error) {
 	if len(shape) == 0 || slices.Min(shape) <= 0 {
-		return nil, fmt.Errorf("nn.LayerNorm: normalized_shape %v, expected at least one dimension, all > 0", shape)
+		return nil, fmt.Errorf("nn.LayerNorm: normalized_shape %s, expected at least one dimension, all > 0", ShapeString(shape))
 	}
 	if eps == 0 {
 		eps = 1e-5

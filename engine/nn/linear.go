@@ -21,12 +21,17 @@ type Linear struct {
 // Kaiming-uniform with a = √5, that is U(-1/√in, 1/√in), and b from
 // the same range.
 func NewLinear(in, out int, bias bool) (*Linear, error) {
-	if in <= 0 || out <= 0 {
-		return nil, fmt.Errorf("nn.Linear: in_features=%d, out_features=%d, expected both > 0", in, out)
+	if in < 0 || out < 0 {
+		return nil, fmt.Errorf("nn.Linear: in_features=%d, out_features=%d, expected both ≥ 0", in, out)
 	}
 	l := &Linear{In: in, Out: out}
 	l.Init(l, "Linear")
-	bound := 1 / math.Sqrt(float64(in))
+	// With no inputs the bound is 0, as in PyTorch: the weight is empty,
+	// the bias zeros, and the layer outputs its (zero) bias.
+	bound := 0.0
+	if in > 0 {
+		bound = 1 / math.Sqrt(float64(in))
+	}
 	l.Weight = l.AddParam("weight", uniformTensor(bound, out, in))
 	if bias {
 		l.Bias = l.AddParam("bias", uniformTensor(bound, out))

@@ -64,10 +64,10 @@ func (g *groups) AddParamGroup(params []*tensor.Tensor, lr float64) error {
 	}
 	for i, p := range params {
 		if seen[p] {
-			return fmt.Errorf("optim: parameter %d (shape %v) already belongs to a parameter group; a parameter may appear in only one group", i, p.Shape())
+			return fmt.Errorf("optim: parameter %d (shape %s) already belongs to a parameter group; a parameter may appear in only one group", i, tensor.FormatShape(p.Shape()))
 		}
 		if !p.RequiresGrad() {
-			return fmt.Errorf("optim: parameter %d (shape %v) does not require grad, so it has nothing to optimize", i, p.Shape())
+			return fmt.Errorf("optim: parameter %d (shape %s) does not require grad, so it has nothing to optimize", i, tensor.FormatShape(p.Shape()))
 		}
 		seen[p] = true
 	}

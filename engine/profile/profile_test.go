@@ -151,12 +151,12 @@ func TestTrainingStepCounts(t *testing.T) {
 	}
 	// Forward: 2 Linear layers of 8 events (permute, expand, reshape,
 	// expand, reshape, matmul, reshape, add: the kernel reads Wᵀ in place),
-	// relu, and the loss's 13 (max sub exp sum log add sub unsqueeze gather
+	// relu, and the loss's 12 (amax sub exp sum log sub unsqueeze gather
 	// squeeze neg sum div).
-	// Backward: 27 nodes, 6 sums and reshapes that reduce broadcast
+	// Backward: 26 nodes, 6 sums and reshapes that reduce broadcast
 	// gradients, 2 gradient additions and 4 accumulations. Optimizer: one
 	// update_ per parameter (the step rewrites it in place).
-	want := map[string]int{PhaseForward: 30, PhaseBackward: 37, PhaseOptimizer: 4}
+	want := map[string]int{PhaseForward: 29, PhaseBackward: 36, PhaseOptimizer: 4}
 	for ph, n := range want {
 		if count[ph] != n {
 			t.Errorf("%s: %d events, want %d", ph, count[ph], n)

@@ -12,12 +12,48 @@ import (
 // input's shape, so no op has to handle broadcasting itself.
 type node struct {
 	op       string
-	tag      any // what the Observer returned for this op (see observe.go)
-	inputs   []*Tensor
+	tag      any     // what the Observer returned for this op (see observe.go)
+	out      *Tensor // the tensor the op produced (for messages and the Observer)
+	inputs   []input
 	saved    []savedTensor
 	backward func(g *Tensor) []*Tensor
 	released bool
+	// stale, when set, is why this node's gradient would be wrong: an
+	// input was a view whose base has since been modified in place under
+	// autograd (see staleView). Backward reports it.
+	stale string
 }
+
+// input is one argument of a recorded op as it was when the op ran: the
+// version of the tensor that the op read. An in-place op gives its tensor
+// a new node (a new version, as PyTorch's version counter does), but the
+// ops that read the tensor before keep the node, or the leaf, that they
+// read: their gradients do not flow through the in-place step.
+type input struct {
+	t            *Tensor // the tensor (for its shape, and a leaf's Grad)
+	node         *node   // the op that produced the version read; nil for a leaf
+	requiresGrad bool    // whether that version required grad
+}
+
+// vertex is the identity of one value in the graph: the node that
+// produced it, or for a leaf the leaf tensor itself. Gradients are summed
+// per vertex, not per Tensor object, since an in-place op changes the
+// object's vertex.
+type vertex struct {
+	node *node
+	leaf *Tensor
+}
+
+// key returns the vertex of the version in read.
+func (in input) key() vertex {
+	if in.node != nil {
+		return vertex{node: in.node}
+	}
+	return vertex{leaf: in.t}
+}
+
+// version returns the input that stands for t's current version.
+func (t *Tensor) version() input { return input{t: t, node: t.node, requiresGrad: t.requiresGrad} }
 
 // savedTensor remembers a tensor that backward will read, and the version
 // of its storage at the time, to detect later in-place modification.
@@ -62,7 +98,13 @@ func record(out *Tensor, op string, inputs []*Tensor, saved []*Tensor, backward 
 	if !need {
 		return
 	}
-	n := &node{op: op, tag: tag, inputs: inputs, backward: backward}
+	n := &node{op: op, tag: tag, out: out, inputs: make([]input, len(inputs)), backward: backward}
+	for i, in := range inputs {
+		n.inputs[i] = in.version()
+		if why := staleView(in); why != "" && n.stale == "" {
+			n.stale = why
+		}
+	}
 	for _, s := range saved {
 		n.saved = append(n.saved, savedTensor{s, s.st.version})
 	}
@@ -77,7 +119,7 @@ func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }
 // as a parameter whose gradient Backward stores in Grad.
 func (t *Tensor) SetRequiresGrad(on bool) error {
 	if t.node != nil {
-		return fmt.Errorf("setRequiresGrad: tensor of shape %v was computed by %s; only leaf tensors can change requiresGrad, use Detach for a copy outside the graph", t.shape, t.node.op)
+		return fmt.Errorf("setRequiresGrad: tensor of shape %s was computed by %s; only leaf tensors can change requiresGrad, use Detach for a copy outside the graph", FormatShape(t.shape), t.node.op)
 	}
 	t.requiresGrad = on
 	return nil
@@ -115,7 +157,11 @@ func (t *Tensor) Inputs() []*Tensor {
 	if t.node == nil {
 		return nil
 	}
-	return append([]*Tensor(nil), t.node.inputs...)
+	ins := make([]*Tensor, len(t.node.inputs))
+	for i, in := range t.node.inputs {
+		ins[i] = in.t
+	}
+	return ins
 }
 
 // BackwardOptions configures BackwardWith.
@@ -138,54 +184,58 @@ func (t *Tensor) Backward() error { return t.BackwardWith(BackwardOptions{}) }
 // gradient is complete (summed over every use) before it is passed on.
 func (t *Tensor) BackwardWith(opt BackwardOptions) error {
 	if !t.requiresGrad {
-		return fmt.Errorf("backward: tensor of shape %v does not require grad: no input it was computed from has requiresGrad set", t.shape)
+		return fmt.Errorf("backward: tensor of shape %s does not require grad: no input it was computed from has requiresGrad set", FormatShape(t.shape))
 	}
 	g := opt.Gradient
 	switch {
 	case g == nil && t.Numel() != 1:
-		return fmt.Errorf("backward: tensor of shape %v is not a scalar; pass a gradient of the same shape", t.shape)
+		return fmt.Errorf("backward: tensor of shape %s is not a scalar; pass a gradient of the same shape", FormatShape(t.shape))
 	case g == nil:
 		g = must(Full(1, t.shape...))
 	case !sameShape(g.shape, t.shape):
-		return fmt.Errorf("backward: gradient of shape %v does not match tensor of shape %v", g.shape, t.shape)
+		return fmt.Errorf("backward: gradient of shape %s does not match tensor of shape %s", FormatShape(g.shape), FormatShape(t.shape))
 	}
 	if observer != nil {
 		observer.BackwardStart(t)
 		defer observer.BackwardEnd(t)
 	}
-	order := topoSort(t)
+	if why := staleView(t); why != "" {
+		return fmt.Errorf("backward: %s", why)
+	}
+	order := topoSort(t.version())
 	var err error
 	made := storagesMade.Load()
-	NoGrad(func() { err = propagate(order, t, g.Detach(), made) })
+	NoGrad(func() { err = propagate(order, g.Detach(), made) })
 	if !opt.RetainGraph {
 		release(order)
 	}
 	return err
 }
 
-// topoSort lists the tensors that t depends on through tracked ops, each
-// after all of its inputs. It uses an explicit stack rather than recursion
-// so that very deep graphs (long chains) cannot overflow the call stack.
-func topoSort(root *Tensor) []*Tensor {
+// topoSort lists the graph's vertices that root depends on through
+// tracked ops, each after all of its inputs. It uses an explicit stack
+// rather than recursion so that very deep graphs (long chains) cannot
+// overflow the call stack.
+func topoSort(root input) []input {
 	type frame struct {
-		t    *Tensor
+		in   input
 		next int // index of the next input to visit
 	}
-	var order []*Tensor
-	visited := map[*Tensor]bool{root: true}
+	var order []input
+	visited := map[vertex]bool{root.key(): true}
 	stack := []frame{{root, 0}}
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
-		if f.t.node != nil && f.next < len(f.t.node.inputs) {
-			in := f.t.node.inputs[f.next]
+		if n := f.in.node; n != nil && f.next < len(n.inputs) {
+			in := n.inputs[f.next]
 			f.next++
-			if in.requiresGrad && !visited[in] {
-				visited[in] = true
+			if in.requiresGrad && !visited[in.key()] {
+				visited[in.key()] = true
 				stack = append(stack, frame{in, 0})
 			}
 			continue
 		}
-		order = append(order, f.t)
+		order = append(order, f.in)
 		stack = stack[:len(stack)-1]
 	}
 	return order
@@ -194,32 +244,33 @@ func topoSort(root *Tensor) []*Tensor {
 // propagate walks order from the output back to the leaves, calling each
 // node's backward function and summing the gradients of shared inputs.
 // Storages with a serial above made were created during this backward.
-func propagate(order []*Tensor, root, g *Tensor, made uint64) error {
-	grads := map[*Tensor]*Tensor{root: g}
+func propagate(order []input, g *Tensor, made uint64) error {
+	grads := map[vertex]*Tensor{order[len(order)-1].key(): g}
 	for i := len(order) - 1; i >= 0; i-- {
-		t := order[i]
-		g := grads[t]
-		delete(grads, t)
+		v := order[i]
+		g := grads[v.key()]
+		delete(grads, v.key())
 		if g == nil {
 			continue
 		}
-		if t.node == nil {
-			t.accumulateGrad(g, ownedGradient(g, made, grads))
+		n := v.node
+		if n == nil {
+			v.t.accumulateGrad(g, ownedGradient(g, made, grads))
 			continue
 		}
-		if err := t.node.check(t); err != nil {
+		if err := n.check(); err != nil {
 			return err
 		}
-		inGrads := t.node.runBackward(t, g)
-		for j, in := range t.node.inputs {
+		inGrads := n.runBackward(g)
+		for j, in := range n.inputs {
 			if !in.requiresGrad || inGrads[j] == nil {
 				continue
 			}
-			gi := sumTo(inGrads[j], in.shape)
-			if prev := grads[in]; prev != nil {
+			gi := sumTo(inGrads[j], in.t.shape)
+			if prev := grads[in.key()]; prev != nil {
 				gi = must(prev.Add(gi))
 			}
-			grads[in] = gi
+			grads[in.key()] = gi
 		}
 		releaseGradient(g, made, grads)
 	}
@@ -236,7 +287,7 @@ func propagate(order []*Tensor, root, g *Tensor, made uint64) error {
 // a use of it after all would fail loudly instead of reading reused
 // memory. Under an Observer (the profiler) nothing is released: the
 // profile counts the memory a step needs without reuse.
-func releaseGradient(g *Tensor, made uint64, pending map[*Tensor]*Tensor) {
+func releaseGradient(g *Tensor, made uint64, pending map[vertex]*Tensor) {
 	if observer != nil || !g.st.pooled || g.st.serial <= made || sharedByPending(g.st, pending) {
 		return
 	}
@@ -244,27 +295,30 @@ func releaseGradient(g *Tensor, made uint64, pending map[*Tensor]*Tensor) {
 	g.st.data = nil
 }
 
-// runBackward calls the node's backward function for its output out,
-// telling the Observer, if any, when it starts and ends.
-func (n *node) runBackward(out, g *Tensor) []*Tensor {
+// runBackward calls the node's backward function, telling the Observer,
+// if any, when it starts and ends.
+func (n *node) runBackward(g *Tensor) []*Tensor {
 	if observer == nil {
 		return n.backward(g)
 	}
-	observer.NodeStart(n.op, out, g, n.tag)
+	observer.NodeStart(n.op, n.out, g, n.tag)
 	grads := n.backward(g)
-	observer.NodeEnd(n.op, out, n.tag, grads)
+	observer.NodeEnd(n.op, n.out, n.tag, grads)
 	return grads
 }
 
-// check returns an error when the graph was released or a saved tensor
-// was modified in place since the op ran.
-func (n *node) check(out *Tensor) error {
+// check returns an error when the graph was released, a saved tensor
+// was modified in place since the op ran, or an input was a stale view.
+func (n *node) check() error {
 	if n.released {
-		return fmt.Errorf("backward: the graph through %s (output shape %v) was already released by an earlier backward; retain the graph in the first call to go through it twice (RetainGraph in Go, {retainGraph: true} in a cell)", n.op, out.shape)
+		return fmt.Errorf("backward: the graph through %s (output shape %s) was already released by an earlier backward; retain the graph in the first call to go through it twice (RetainGraph in Go, {retainGraph: true} in a cell)", n.op, FormatShape(n.out.shape))
+	}
+	if n.stale != "" {
+		return fmt.Errorf("backward: %s", n.stale)
 	}
 	for _, s := range n.saved {
 		if s.t.st.version != s.version {
-			return fmt.Errorf("backward: a tensor of shape %v that %s saved for the backward pass was modified in place (storage version %d, expected %d); use an out-of-place op or Clone before modifying", s.t.shape, n.op, s.t.st.version, s.version)
+			return fmt.Errorf("backward: a tensor of shape %s that %s saved for the backward pass was modified in place (storage version %d, expected %d); use an out-of-place op or Clone before modifying", FormatShape(s.t.shape), n.op, s.t.st.version, s.version)
 		}
 	}
 	return nil
@@ -272,9 +326,9 @@ func (n *node) check(out *Tensor) error {
 
 // release drops the saved tensors and backward closures so that their
 // memory can be reclaimed; a second Backward through them is an error.
-func release(order []*Tensor) {
-	for _, t := range order {
-		if n := t.node; n != nil {
+func release(order []input) {
+	for _, v := range order {
+		if n := v.node; n != nil {
 			n.backward, n.saved, n.released = nil, nil, true
 		}
 	}
@@ -301,7 +355,7 @@ func (t *Tensor) accumulateGrad(g *Tensor, owned bool) {
 // backward (not the caller's gradient, not a tensor of the forward pass),
 // it is exactly g's elements in order, and no pending gradient of another
 // tensor shares it (an add passes one gradient to both of its inputs).
-func ownedGradient(g *Tensor, made uint64, pending map[*Tensor]*Tensor) bool {
+func ownedGradient(g *Tensor, made uint64, pending map[vertex]*Tensor) bool {
 	if g.st.serial <= made || g.offset != 0 || !g.IsContiguous() || len(g.st.data) != g.Numel() {
 		return false
 	}
@@ -310,13 +364,31 @@ func ownedGradient(g *Tensor, made uint64, pending map[*Tensor]*Tensor) bool {
 
 // sharedByPending reports whether a gradient still waiting to be used
 // refers to the storage st.
-func sharedByPending(st *storage, pending map[*Tensor]*Tensor) bool {
+func sharedByPending(st *storage, pending map[vertex]*Tensor) bool {
 	for _, other := range pending {
 		if other.st == st {
 			return true
 		}
 	}
 	return false
+}
+
+// staleView returns why t cannot be used in the graph, or "": t is a view
+// (or a view of a view …) taken from a tensor that has since been
+// modified in place under autograd. Its values are then those of the new
+// version, but its graph still reads the old one, so its gradient would
+// be wrong. PyTorch rebuilds the view's graph from the new version; this
+// engine reports the case instead (see doc.go), which has a simple cure:
+// take the view again after the in-place op.
+func staleView(t *Tensor) string {
+	for x := t; x.view && x.node != nil && len(x.node.inputs) == 1; {
+		base := x.node.inputs[0]
+		if base.t.node != base.node && base.t.node != nil {
+			return fmt.Sprintf("a view of shape %s was taken (by %s) from a tensor of shape %s that was then modified in place by %s; take the view again after the in-place op", FormatShape(t.shape), x.node.op, FormatShape(base.t.shape), base.t.node.op)
+		}
+		x = base.t
+	}
+	return ""
 }
 
 // sumTo reduces a gradient of a broadcast shape to shape by summing over

@@ -40,22 +40,32 @@ var (
 			}
 			return y * math.Log(a)
 		}, true, true, true}
-	// maximum and minimum split the gradient evenly on ties, as PyTorch does.
-	maximumOp = binaryOp{"maximum", math.Max,
+	// maximum and minimum split the gradient evenly on ties, as PyTorch
+	// does, and propagate NaN (math.Max(NaN, +Inf) is +Inf).
+	maximumOp = binaryOp{"maximum", maxNaN,
 		func(a, b, y float64) float64 { return tieSplit(a, b) }, func(a, b, y float64) float64 { return tieSplit(b, a) }, true, true, false}
-	minimumOp = binaryOp{"minimum", math.Min,
+	minimumOp = binaryOp{"minimum", minNaN,
 		func(a, b, y float64) float64 { return tieSplit(b, a) }, func(a, b, y float64) float64 { return tieSplit(a, b) }, true, true, false}
 )
 
-// tieSplit is the share of the gradient of max(a, b) that goes to a.
+// tieSplit is the share of the gradient of max(a, b) that goes to a. Where
+// either is NaN, so is the result, and PyTorch gives both the gradient.
 func tieSplit(a, b float64) float64 {
 	switch {
-	case a > b:
-		return 1
 	case a == b:
 		return 0.5
+	case a < b:
+		return 0
 	}
-	return 0
+	return 1
+}
+
+// masksGradient reports whether op's derivative with respect to the first
+// operand is a 0/1 mask (maximum, minimum; pow's is 0 where the exponent
+// is 0): where it is 0 the gradient is 0, as PyTorch's where/masked_fill
+// make it, even where g is infinite (0·∞ would be NaN).
+func masksGradient(name string) bool {
+	return name == "maximum" || name == "minimum" || name == "pow" || name == "relu" || name == "clamp"
 }
 
 // Add returns t + u elementwise. The shapes broadcast as in NumPy and
@@ -109,19 +119,49 @@ func (t *Tensor) binary(op binaryOp, u *Tensor) (*Tensor, error) {
 		row = genericRow(op.f)
 	}
 	out := binaryRows(shape, t, u, row)
+	// Save only what the needed derivatives read, as PyTorch does: x·2
+	// saves the 2 and not x, so x may be modified in place afterwards.
+	needA, needB := t.requiresGrad, u.requiresGrad
+	var reads [3]bool // of a, b, y
+	for _, r := range [][3]bool{op.reads(true, needA), op.reads(false, needB)} {
+		for i := range reads {
+			reads[i] = reads[i] || r[i]
+		}
+	}
 	var saved []*Tensor
-	for i, s := range []bool{op.saveA, op.saveB, op.saveY} {
+	for i, s := range reads {
 		if s {
 			saved = append(saved, []*Tensor{t, u, out}[i])
 		}
 	}
 	record(out, op.name, []*Tensor{t, u}, saved, func(g *Tensor) []*Tensor {
 		return []*Tensor{
-			binaryGrad(op, true, g, t, u, out, t.requiresGrad),
-			binaryGrad(op, false, g, t, u, out, u.requiresGrad),
+			binaryGrad(op, true, g, t, u, out, needA),
+			binaryGrad(op, false, g, t, u, out, needB),
 		}
 	})
 	return out, nil
+}
+
+// reads says which of a, b and y the partial derivative with respect to
+// the first (or second) operand reads, or none when that operand needs no
+// gradient. mul, div and pow read less than their save flags, which cover
+// both derivatives; any other op reads what its flags say.
+func (op binaryOp) reads(first, needed bool) [3]bool {
+	if !needed {
+		return [3]bool{}
+	}
+	switch {
+	case op.name == "mul" && first, op.name == "div" && first:
+		return [3]bool{false, true, false} // b, and 1/b
+	case op.name == "mul":
+		return [3]bool{true, false, false} // a
+	case op.name == "pow" && first:
+		return [3]bool{true, true, false} // b·a^(b-1)
+	case op.name == "pow":
+		return [3]bool{true, false, true} // y·ln a
+	}
+	return [3]bool{op.saveA, op.saveB, op.saveY}
 }
 
 // rowFunc computes one innermost row of an elementwise op of two tensors:
@@ -248,10 +288,13 @@ func binaryGrad(op binaryOp, first bool, g, a, b, y *Tensor, needed bool) *Tenso
 		}
 	}
 	gd, ad, bd, yd := g.st.data, a.st.data, b.st.data, y.st.data
+	mask := masksGradient(op.name) && (first || op.name != "pow")
 	for i := 0; i < n; i += inner {
 		og, oa, ob, oy := w.off[0], w.off[1], w.off[2], w.off[3]
 		for j := range res.st.data[i : i+inner] {
-			res.st.data[i+j] = float32(float64(gd[og]) * d(float64(ad[oa]), float64(bd[ob]), float64(yd[oy])))
+			if dv := d(float64(ad[oa]), float64(bd[ob]), float64(yd[oy])); dv != 0 || !mask {
+				res.st.data[i+j] = float32(float64(gd[og]) * dv)
+			} // else it stays 0
 			og, oa, ob, oy = og+s[0], oa+s[1], ob+s[2], oy+s[3]
 		}
 		w.nextRow()
@@ -318,7 +361,7 @@ func Where(cond, a, b *Tensor) (*Tensor, error) {
 		shape, err = broadcastShapes("where", shape, b.shape)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("where: condition, a and b have shapes %v, %v and %v, which do not broadcast together", cond.shape, a.shape, b.shape)
+		return nil, fmt.Errorf("where: condition, a and b have shapes %s, %s and %s, which do not broadcast together", FormatShape(cond.shape), FormatShape(a.shape), FormatShape(b.shape))
 	}
 	out := empty(shape)
 	w := newWalker(shape, cond, a, b)

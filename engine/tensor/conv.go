@@ -46,7 +46,18 @@ func (t *Tensor) Conv2d(weight, bias *Tensor, w Window) (*Tensor, error) {
 	if bias != nil {
 		inputs = append(inputs, bias)
 	}
-	record(out, "conv2d", inputs, []*Tensor{t, weight}, func(grad *Tensor) []*Tensor {
+	// Backward reads the weight (c.filters, its storage when there is no
+	// bias) for the input's gradient, and the input for the weight's and
+	// the bias's: each is saved only when the other's gradient needs it,
+	// so that, as in PyTorch, the other may be modified in place.
+	var saved []*Tensor
+	if t.requiresGrad {
+		saved = append(saved, weight)
+	}
+	if weight.requiresGrad || bias != nil && bias.requiresGrad {
+		saved = append(saved, t)
+	}
+	record(out, "conv2d", inputs, saved, func(grad *Tensor) []*Tensor {
 		grads := c.backward(t, weight, bias, grad, kept)
 		// The columns go back to the pool after the first backward pass;
 		// another one (with RetainGraph) unfolds the input again.
@@ -153,17 +164,17 @@ func (c convCall) forward(x, out, kept []float32) {
 // with the column layout [C·kh·kw, N, L].
 func convGeom(t, weight, bias *Tensor, w Window) (unfoldGeom, error) {
 	if t.Dim() != 4 || weight.Dim() != 4 {
-		return unfoldGeom{}, fmt.Errorf("conv2d: input %v and weight %v, expected [N, C, H, W] and [O, C, kh, kw]", t.shape, weight.shape)
+		return unfoldGeom{}, fmt.Errorf("conv2d: input %s and weight %s, expected [N, C, H, W] and [O, C, kh, kw]", FormatShape(t.shape), FormatShape(weight.shape))
 	}
 	if weight.shape[1] != t.shape[1] {
-		return unfoldGeom{}, fmt.Errorf("conv2d: input %v has %d channels but weight %v expects %d", t.shape, t.shape[1], weight.shape, weight.shape[1])
+		return unfoldGeom{}, fmt.Errorf("conv2d: input %s has %d channels but weight %s expects %d", FormatShape(t.shape), t.shape[1], FormatShape(weight.shape), weight.shape[1])
 	}
 	if bias != nil && (bias.Dim() != 1 || bias.shape[0] != weight.shape[0]) {
-		return unfoldGeom{}, fmt.Errorf("conv2d: bias %v, expected [%d] (one per output channel of weight %v)", bias.shape, weight.shape[0], weight.shape)
+		return unfoldGeom{}, fmt.Errorf("conv2d: bias %s, expected [%d] (one per output channel of weight %s)", FormatShape(bias.shape), weight.shape[0], FormatShape(weight.shape))
 	}
 	kernel := [2]int{weight.shape[2], weight.shape[3]}
 	if w.Kernel != [2]int{} && w.Kernel != kernel {
-		return unfoldGeom{}, fmt.Errorf("conv2d: window kernel %v differs from weight %v's %v", w.Kernel, weight.shape, kernel)
+		return unfoldGeom{}, fmt.Errorf("conv2d: window kernel %s differs from weight %s's %s", FormatShape(w.Kernel[:]), FormatShape(weight.shape), FormatShape(kernel[:]))
 	}
 	w.Kernel = kernel
 	w = w.normalized()
@@ -174,8 +185,8 @@ func convGeom(t, weight, bias *Tensor, w Window) (unfoldGeom, error) {
 	}
 	g := newUnfoldGeom(t.shape, w)
 	if g.ho <= 0 || g.wo <= 0 {
-		return unfoldGeom{}, fmt.Errorf("conv2d: input of shape %v is too small for a %dx%d kernel with dilation %v and padding %v (output would be %dx%d)",
-			t.shape, kernel[0], kernel[1], w.Dilation, w.Padding, g.ho, g.wo)
+		return unfoldGeom{}, fmt.Errorf("conv2d: input of shape %s is too small for a %dx%d kernel with dilation %s and padding %s (output would be %dx%d)",
+			FormatShape(t.shape), kernel[0], kernel[1], FormatShape(w.Dilation[:]), FormatShape(w.Padding[:]), g.ho, g.wo)
 	}
 	g.nStep, g.rStep = g.ho*g.wo, g.n*g.ho*g.wo
 	return g, nil
@@ -199,7 +210,7 @@ func (t *Tensor) conv2dLowered(weight, bias *Tensor, w Window) (*Tensor, error) 
 		}
 	}
 	g := newUnfoldGeom(t.shape, w)
-	return y.Reshape(g.n, weight.shape[0], g.ho, g.wo)
+	return must(y.Reshape(g.n, weight.shape[0], g.ho, g.wo)).owned(), nil
 }
 
 // unfoldBatch writes the columns of every sample into cols, laid out

@@ -24,7 +24,12 @@
 //
 // These are views: writing through one (with an in-place op such as
 // AddInPlace) changes every tensor sharing the storage. Reshape of a
-// non-contiguous tensor must copy; Contiguous makes that copy explicit.
+// non-contiguous tensor must copy, and its result is then no view;
+// Contiguous makes that copy explicit. Results that an op reshapes from
+// a storage it made itself (Matmul, MaxDim, LogSumExp, Conv2d) are no
+// views either, so in-place ops on them are allowed, as in PyTorch. An
+// empty tensor has PyTorch's strides (an empty size counts as 1, so
+// [2, 0, 3] has [3, 3, 1], not an expanding 0) and is contiguous.
 // Data always returns the values in logical row-major order, whatever the
 // layout. The iteration over arbitrary strides lives in one place, the
 // walker in iter.go, which also implements broadcasting: a dimension that
@@ -54,7 +59,37 @@
 //
 // In-place ops bump a version counter on the storage. Every node notes the
 // version of the tensors it saved, and Backward refuses to use one that
-// changed since: a clear error instead of a silently wrong gradient.
+// changed since: a clear error instead of a silently wrong gradient. An
+// op saves only what its needed derivatives read (x·2 saves the 2, not x;
+// pow saves its output only for a gradient of the exponent), so that,
+// as in PyTorch, x may be modified in place after most uses.
+//
+// An in-place op also makes a new version of its tensor in the graph:
+// the tensor gets the in-place op's node, while every op that read the
+// tensor before keeps, in its node, the version it read (a node's inputs
+// record the node, or leaf, behind each operand at the time: a vertex).
+// Gradients are summed per vertex, so y = x·2; a = -y; y *= 3 leaves a's
+// gradient path through x·2 alone, as in PyTorch.
+//
+// # Where this engine differs from PyTorch on purpose
+//
+//   - While gradients are tracked, an in-place op on a view of a tensor
+//     that requires grad is refused (PyTorch rewires the base's graph).
+//   - A view taken before its base was modified in place under autograd
+//     cannot be differentiated: Backward says to take the view again
+//     (PyTorch rebuilds the view's graph from the base's new version).
+//   - Results that PyTorch returns as integer or boolean tensors (indices,
+//     masks) are float32 here (see Conventions).
+//
+// Elsewhere the engine follows PyTorch on edge inputs, and the tests say
+// so with PyTorch's values: a 0-d tensor accepts dim 0 and -1 (normDim
+// wraps it as one dimension); NaN wins in max, min, argmax, argmin and
+// pooling and propagates through amax, amin, maximum, minimum and clamp;
+// a gradient masked to 0 (relu, clamp, maximum, minimum, pow by 0) is 0
+// even where the incoming gradient is infinite; softmax, log_softmax and
+// logsumexp over an empty dimension give an empty result or -Inf; var
+// divides by max(N - correction, 0) and std's gradient is 0 where std is;
+// windows longer than the padded input are errors.
 //
 // # The primitive table
 //
@@ -127,8 +162,9 @@
 //
 // Operations never change their operands (except the ...InPlace ones).
 // An op that can fail returns (*Tensor, error); the error names the op,
-// the shapes and what was expected, such as "matmul: shapes [2 3] and
-// [4 5] cannot be multiplied: inner dimensions 3 and 4 differ". Ops that
+// the shapes (written as PyTorch prints them, by FormatShape) and what was
+// expected, such as "matmul: shapes [2, 3] and [4, 5] cannot be
+// multiplied: inner dimensions 3 and 4 differ". Ops that
 // cannot fail (Exp, SumAll, Detach, the scalar variants) return just the
 // tensor. Panics are reserved for bugs inside this package. Dimensions
 // may be negative, counting from the end. Where PyTorch returns integer or

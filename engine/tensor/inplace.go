@@ -16,6 +16,10 @@ import "fmt"
 //     a wrong gradient.
 //   - With gradient tracking on, t takes the in-place op's place in the
 //     graph: the op is recorded on the old value, and t now points to it.
+//     This makes a new version of t, as PyTorch's version counter does:
+//     ops that read t before keep the old version in their graph, so
+//     their gradients do not flow through the in-place op (autograd.go's
+//     input records the version each op read).
 //
 // One simplification: while gradients are tracked, a view of a tensor that
 // requires grad cannot be modified in place (PyTorch rewires the base
@@ -85,7 +89,7 @@ func (t *Tensor) CopyInPlace(src *Tensor) (*Tensor, error) {
 	return t.inPlace("copy_", func(old *Tensor) (*Tensor, error) {
 		e, err := src.Expand(old.shape...)
 		if err != nil {
-			return nil, fmt.Errorf("copy_: source of shape %v does not broadcast to destination shape %v", src.shape, old.shape)
+			return nil, fmt.Errorf("copy_: source of shape %s does not broadcast to destination shape %s", FormatShape(src.shape), FormatShape(old.shape))
 		}
 		return e.Clone(), nil
 	})
@@ -96,11 +100,11 @@ func (t *Tensor) CopyInPlace(src *Tensor) (*Tensor, error) {
 func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) (*Tensor, error) {
 	tracking := GradEnabled()
 	if tracking && t.requiresGrad && t.node == nil {
-		return nil, fmt.Errorf("%s: tensor of shape %v is a leaf that requires grad; modify it inside NoGrad (as an optimizer step does) or work on a copy", op, t.shape)
+		return nil, fmt.Errorf("%s: tensor of shape %s is a leaf that requires grad; modify it inside NoGrad (as an optimizer step does) or work on a copy", op, FormatShape(t.shape))
 	}
 	for d, s := range t.strides {
-		if s == 0 && t.shape[d] > 1 {
-			return nil, fmt.Errorf("%s: tensor of shape %v is an expanded view where several elements share one memory location; Clone it first", op, t.shape)
+		if s == 0 && t.shape[d] > 1 && t.Numel() > 0 {
+			return nil, fmt.Errorf("%s: tensor of shape %s is an expanded view where several elements share one memory location; Clone it first", op, FormatShape(t.shape))
 		}
 	}
 	// old is t as it was, in the same place in the graph. While tracking,
@@ -115,16 +119,19 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 		return nil, err
 	}
 	if !sameShape(r.shape, t.shape) {
-		return nil, fmt.Errorf("%s: result of shape %v does not fit the tensor of shape %v; an in-place op cannot change its tensor's shape", op, r.shape, t.shape)
+		return nil, fmt.Errorf("%s: result of shape %s does not fit the tensor of shape %s; an in-place op cannot change its tensor's shape", op, FormatShape(r.shape), FormatShape(t.shape))
 	}
 	if tracking && r.requiresGrad && t.view {
-		return nil, fmt.Errorf("%s: tensor of shape %v is a view, and in-place ops on views are not tracked by autograd here; use the out-of-place op", op, t.shape)
+		return nil, fmt.Errorf("%s: tensor of shape %s is a view, and in-place ops on views are not tracked by autograd here; use the out-of-place op", op, FormatShape(t.shape))
 	}
 	copyInto(t, r)
 	t.st.version++
 	observe(op, []*Tensor{t}, nil, t)
 	if tracking {
 		t.node, t.requiresGrad = r.node, r.requiresGrad
+		if r.node != nil {
+			r.node.out = t // the in-place op produced t's new version
+		}
 	}
 	return t, nil
 }
@@ -141,15 +148,15 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 // storage's version and is reported to the Observer as "update_".
 func (t *Tensor) UpdateInPlace(fn func(values []float32)) error {
 	if GradEnabled() && t.requiresGrad {
-		return fmt.Errorf("update_: tensor of shape %v requires grad; update it inside NoGrad (as an optimizer step does)", t.shape)
+		return fmt.Errorf("update_: tensor of shape %s requires grad; update it inside NoGrad (as an optimizer step does)", FormatShape(t.shape))
 	}
 	for d, s := range t.strides {
-		if s == 0 && t.shape[d] > 1 {
-			return fmt.Errorf("update_: tensor of shape %v is an expanded view where several elements share one memory location; Clone it first", t.shape)
+		if s == 0 && t.shape[d] > 1 && t.Numel() > 0 {
+			return fmt.Errorf("update_: tensor of shape %s is an expanded view where several elements share one memory location; Clone it first", FormatShape(t.shape))
 		}
 	}
 	if t.IsContiguous() {
-		fn(t.st.data[t.offset : t.offset+t.Numel()])
+		fn(t.values()) // the storage itself (nil when empty)
 	} else {
 		v := t.Data()
 		fn(v)

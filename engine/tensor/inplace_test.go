@@ -96,7 +96,7 @@ func TestUpdateInPlace(t *testing.T) {
 			v[i] *= 2
 		}
 	}
-	if err := w.UpdateInPlace(double); err == nil || !strings.Contains(err.Error(), "update_: tensor of shape [2 2] requires grad") {
+	if err := w.UpdateInPlace(double); err == nil || !strings.Contains(err.Error(), "update_: tensor of shape [2, 2] requires grad") {
 		t.Fatalf("error = %v", err)
 	}
 	var err error

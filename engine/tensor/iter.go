@@ -87,7 +87,7 @@ func broadcastShapes(op string, a, b []int) ([]int, error) {
 		case da == 1:
 			out[n-i] = db
 		default:
-			return nil, fmt.Errorf("%s: shapes %v and %v do not broadcast: dimension %d is %d in one and %d in the other, expected equal sizes or 1", op, a, b, n-i, da, db)
+			return nil, fmt.Errorf("%s: shapes %s and %s do not broadcast: dimension %d is %d in one and %d in the other, expected equal sizes or 1", op, FormatShape(a), FormatShape(b), n-i, da, db)
 		}
 	}
 	return out, nil
@@ -103,22 +103,40 @@ func dimFromRight(shape []int, i int) int {
 }
 
 // normDim turns a possibly negative dimension (-1 is the last) into an
-// index in [0, ndim), or returns an error naming op.
+// index in [0, ndim), or returns an error naming op. Like PyTorch, it
+// treats a 0-d tensor as if it had one dimension: dim 0 and -1 are valid
+// and give 0, which an op on a 0-d tensor must then handle (a reduction
+// over it, a softmax along it, a squeeze or transpose of it leave the one
+// value as it is). Ops that need a real dimension (narrow, select, cat)
+// refuse 0-d tensors first, with needDims.
 func normDim(op string, dim, ndim int, shape []int) (int, error) {
-	if dim < -ndim || dim >= ndim {
+	wrap := max(ndim, 1)
+	if dim < -wrap || dim >= wrap {
+		what := "shape " + FormatShape(shape)
 		if ndim == 0 {
-			return 0, fmt.Errorf("%s: dimension %d is out of range for a 0-d tensor (shape %v)", op, dim, shape)
+			what = "a 0-d tensor"
 		}
-		return 0, fmt.Errorf("%s: dimension %d is out of range for shape %v, expected %d to %d", op, dim, shape, -ndim, ndim-1)
+		return 0, fmt.Errorf("%s: dimension %d is out of range for %s, expected %d to %d", op, dim, what, -wrap, wrap-1)
 	}
 	if dim < 0 {
-		dim += ndim
+		dim += wrap
 	}
 	return dim, nil
 }
 
+// needDims returns an error naming op when t is 0-d: the op indexes a
+// dimension that a 0-d tensor does not have, and PyTorch refuses it too.
+func needDims(op string, t *Tensor) error {
+	if t.Dim() == 0 {
+		return fmt.Errorf("%s: cannot be applied to a 0-d tensor, expected at least 1 dimension", op)
+	}
+	return nil
+}
+
 // normDims normalises a list of dimensions and rejects repeats; nil means
-// every dimension.
+// every dimension. The result marks the dimensions to reduce; for a 0-d
+// tensor it is empty whatever the list (0 and -1 are valid, see normDim):
+// reducing a single value over its one wrapped dimension leaves it as is.
 func normDims(op string, dims []int, shape []int) ([]bool, error) {
 	reduce := make([]bool, len(shape))
 	if dims == nil {
@@ -127,15 +145,19 @@ func normDims(op string, dims []int, shape []int) ([]bool, error) {
 		}
 		return reduce, nil
 	}
+	seen := make([]bool, max(len(shape), 1))
 	for _, d := range dims {
 		nd, err := normDim(op, d, len(shape), shape)
 		if err != nil {
 			return nil, err
 		}
-		if reduce[nd] {
-			return nil, fmt.Errorf("%s: dimension %d appears twice in %v", op, nd, dims)
+		if seen[nd] {
+			return nil, fmt.Errorf("%s: dimension %d appears twice in %s", op, nd, FormatShape(dims))
 		}
-		reduce[nd] = true
+		seen[nd] = true
+		if nd < len(shape) {
+			reduce[nd] = true
+		}
 	}
 	return reduce, nil
 }

@@ -11,6 +11,11 @@ func Cat(ts []*Tensor, dim int) (*Tensor, error) {
 	if len(ts) == 0 {
 		return nil, fmt.Errorf("cat: expected at least one tensor")
 	}
+	for i, t := range ts {
+		if t.Dim() == 0 {
+			return nil, fmt.Errorf("cat: tensor %d is 0-d and cannot be concatenated, expected at least 1 dimension", i)
+		}
+	}
 	first := ts[0]
 	d, err := normDim("cat", dim, first.Dim(), first.shape)
 	if err != nil {
@@ -20,7 +25,7 @@ func Cat(ts []*Tensor, dim int) (*Tensor, error) {
 	shape[d] = 0
 	for i, t := range ts {
 		if !sameShapeExcept(t.shape, first.shape, d) {
-			return nil, fmt.Errorf("cat: tensor %d has shape %v but tensor 0 has shape %v; expected the same sizes except in dimension %d", i, t.shape, first.shape, d)
+			return nil, fmt.Errorf("cat: tensor %d has shape %s but tensor 0 has shape %s; expected the same sizes except in dimension %d", i, FormatShape(t.shape), FormatShape(first.shape), d)
 		}
 		shape[d] += t.shape[d]
 	}
@@ -56,7 +61,7 @@ func Stack(ts []*Tensor, dim int) (*Tensor, error) {
 	parts := make([]*Tensor, len(ts))
 	for i, t := range ts {
 		if !sameShape(t.shape, ts[0].shape) {
-			return nil, fmt.Errorf("stack: tensor %d has shape %v but tensor 0 has shape %v; expected equal shapes", i, t.shape, ts[0].shape)
+			return nil, fmt.Errorf("stack: tensor %d has shape %s but tensor 0 has shape %s; expected equal shapes", i, FormatShape(t.shape), FormatShape(ts[0].shape))
 		}
 		parts[i] = must(t.Unsqueeze(d))
 	}
@@ -84,12 +89,12 @@ func sameShapeExcept(a, b []int, d int) bool {
 // of g.
 func (t *Tensor) Pad(pads []int, value float32) (*Tensor, error) {
 	if len(pads)%2 != 0 || len(pads)/2 > t.Dim() {
-		return nil, fmt.Errorf("pad: %v must hold (before, after) pairs for at most %d dimensions of shape %v", pads, t.Dim(), t.shape)
+		return nil, fmt.Errorf("pad: %s must hold (before, after) pairs for at most %d dimensions of shape %s", FormatShape(pads), t.Dim(), FormatShape(t.shape))
 	}
 	shape := slices.Clone(t.shape)
 	for i := 0; i < len(pads); i += 2 {
 		if pads[i] < 0 || pads[i+1] < 0 {
-			return nil, fmt.Errorf("pad: negative padding %v is not supported, expected sizes ≥ 0", pads)
+			return nil, fmt.Errorf("pad: negative padding %s is not supported, expected sizes ≥ 0", FormatShape(pads))
 		}
 		shape[t.Dim()-1-i/2] += pads[i] + pads[i+1]
 	}
@@ -127,12 +132,20 @@ func (t *Tensor) Gather(dim int, index *Tensor) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.Dim() == 0 && index.Dim() == 0 {
+		// PyTorch gathers from a 0-d tensor with a 0-d index: as 1-D.
+		out, err := must(t.Reshape(1)).Gather(0, must(index.Reshape(1)))
+		if err != nil {
+			return nil, err
+		}
+		return must(out.Reshape()).owned(), nil
+	}
 	if index.Dim() != t.Dim() {
-		return nil, fmt.Errorf("gather: index of shape %v must have as many dimensions as the input of shape %v", index.shape, t.shape)
+		return nil, fmt.Errorf("gather: index of shape %s must have as many dimensions as the input of shape %s", FormatShape(index.shape), FormatShape(t.shape))
 	}
 	for i := range t.shape {
 		if i != d && index.shape[i] > t.shape[i] {
-			return nil, fmt.Errorf("gather: index of shape %v is larger than the input of shape %v in dimension %d", index.shape, t.shape, i)
+			return nil, fmt.Errorf("gather: index of shape %s is larger than the input of shape %s in dimension %d", FormatShape(index.shape), FormatShape(t.shape), i)
 		}
 	}
 	idx := index.values()
@@ -178,8 +191,16 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.Dim() == 0 && index.Numel() == 1 {
+		// PyTorch picks from a 0-d tensor as from a 1-D one, keeping 0-d.
+		out, err := must(t.Reshape(1)).IndexSelect(0, must(index.Reshape(1)))
+		if err != nil {
+			return nil, err
+		}
+		return must(out.Reshape()).owned(), nil
+	}
 	if index.Dim() != 1 {
-		return nil, fmt.Errorf("indexSelect: index of shape %v must be 1-D", index.shape)
+		return nil, fmt.Errorf("indexSelect: index of shape %s must be 1-D", FormatShape(index.shape))
 	}
 	idx := make([]int, index.Numel())
 	for p, v := range index.values() {

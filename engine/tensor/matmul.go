@@ -20,7 +20,7 @@ import (
 // calls the single kernel, matmulKernel.
 func (t *Tensor) Matmul(u *Tensor) (*Tensor, error) {
 	if t.Dim() == 0 || u.Dim() == 0 {
-		return nil, fmt.Errorf("matmul: shapes %v and %v: both operands need at least 1 dimension", t.shape, u.shape)
+		return nil, fmt.Errorf("matmul: shapes %s and %s: both operands need at least 1 dimension", FormatShape(t.shape), FormatShape(u.shape))
 	}
 	a, b := t, u
 	if t.Dim() == 1 {
@@ -32,11 +32,11 @@ func (t *Tensor) Matmul(u *Tensor) (*Tensor, error) {
 	n, k := a.shape[a.Dim()-2], a.shape[a.Dim()-1]
 	k2, m := b.shape[b.Dim()-2], b.shape[b.Dim()-1]
 	if k != k2 {
-		return nil, fmt.Errorf("matmul: shapes %v and %v cannot be multiplied: inner dimensions %d and %d differ (the first has %d columns, the second %d rows)", t.shape, u.shape, k, k2, k, k2)
+		return nil, fmt.Errorf("matmul: shapes %s and %s cannot be multiplied: inner dimensions %d and %d differ (the first has %s, the second %s)", FormatShape(t.shape), FormatShape(u.shape), k, k2, countOf(k, "column"), countOf(k2, "row"))
 	}
 	batch, err := broadcastShapes("matmul", a.shape[:a.Dim()-2], b.shape[:b.Dim()-2])
 	if err != nil {
-		return nil, fmt.Errorf("matmul: shapes %v and %v: batch dimensions %v and %v do not broadcast", t.shape, u.shape, a.shape[:a.Dim()-2], b.shape[:b.Dim()-2])
+		return nil, fmt.Errorf("matmul: shapes %s and %s: batch dimensions %s and %s do not broadcast", FormatShape(t.shape), FormatShape(u.shape), FormatShape(a.shape[:a.Dim()-2]), FormatShape(b.shape[:b.Dim()-2]))
 	}
 	nb := product(batch)
 	a3 := batchOperand(a, batch, nb, n, k)
@@ -48,7 +48,7 @@ func (t *Tensor) Matmul(u *Tensor) (*Tensor, error) {
 	if u.Dim() == 1 {
 		outShape = outShape[:len(outShape)-1]
 	}
-	return bmm(a3, b3).Reshape(outShape...)
+	return must(bmm(a3, b3).Reshape(outShape...)).owned(), nil
 }
 
 // batchOperand turns an operand [..., r, c] into the 3-D form bmm takes,
@@ -134,12 +134,23 @@ func bmm(a, b *Tensor) *Tensor {
 	nb, n, m := batchCount(a, b), a.shape[1], b.shape[2]
 	out := empty([]int{nb, n, m})
 	batchedProduct(out, a, b)
-	record(out, "matmul", []*Tensor{a, b}, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+	// dA reads B and dB reads A: each operand is saved only for the
+	// other's gradient (Linear's input x is saved for dW, W not at all
+	// when x needs no gradient).
+	needA, needB := a.requiresGrad, b.requiresGrad
+	var saved []*Tensor
+	if needB {
+		saved = append(saved, a)
+	}
+	if needA {
+		saved = append(saved, b)
+	}
+	record(out, "matmul", []*Tensor{a, b}, saved, func(g *Tensor) []*Tensor {
 		var da, db *Tensor
-		if a.requiresGrad {
+		if needA {
 			da = bmmGrad(g, must(b.Transpose(1, 2)), a.shape)
 		}
-		if b.requiresGrad {
+		if needB {
 			db = bmmGradLike(b, must(a.Transpose(1, 2)), g)
 		}
 		return []*Tensor{da, db}
@@ -184,7 +195,10 @@ func batchedProduct(out, a, b *Tensor) {
 	if n == 0 || m == 0 {
 		return
 	}
-	if nb == 0 { // an empty batch sums to zero (out is already zeros)
+	if nb == 0 || k == 0 {
+		// An empty batch, or an empty inner dimension, sums to zero (out
+		// is already zeros). The operands are not read: an empty view may
+		// point past the end of its storage.
 		return
 	}
 	a, b = a.kernelReadable(), b.kernelReadable()

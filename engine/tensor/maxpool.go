@@ -10,8 +10,8 @@ import (
 // torch.nn.functional.max_pool2d: input [N, C, H, W] gives [N, C, Ho, Wo]
 // with Ho, Wo from w.OutputSize. Each channel is pooled on its own.
 // Padding counts as -∞, so it never wins over an element; on ties the
-// first maximum in row-major window order wins (as in PyTorch, and as
-// Unfold followed by Argmax and Gather would pick).
+// first maximum in row-major window order wins, and a NaN wins over any
+// number, the last NaN of a window over an earlier one (as in PyTorch).
 //
 // The forward pass saves the position of each window's maximum, and the
 // gradient scatters g back to those positions, adding up where
@@ -21,17 +21,21 @@ import (
 func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 	w = w.normalized()
 	if t.Dim() != 4 {
-		return nil, fmt.Errorf("maxPool2d: input of shape %v, expected 4 dimensions [N, C, H, W]", t.shape)
+		return nil, fmt.Errorf("maxPool2d: input of shape %s, expected 4 dimensions [N, C, H, W]", FormatShape(t.shape))
 	}
 	for i := range 2 {
 		if w.Kernel[i] <= 0 || w.Stride[i] <= 0 || w.Dilation[i] <= 0 || w.Padding[i] < 0 {
 			return nil, fmt.Errorf("maxPool2d: window %+v, expected kernel, stride and dilation > 0 and padding ≥ 0", w)
 		}
+		if 2*w.Padding[i] > w.Kernel[i] {
+			// A window could then lie in the padding alone and give -∞.
+			return nil, fmt.Errorf("maxPool2d: padding %s is more than half the kernel %s, expected at most half, as in PyTorch", FormatShape(w.Padding[:]), FormatShape(w.Kernel[:]))
+		}
 	}
 	g := newUnfoldGeom(t.shape, w)
 	if g.ho <= 0 || g.wo <= 0 {
-		return nil, fmt.Errorf("maxPool2d: input of shape %v is too small for a %dx%d window with dilation %v and padding %v (output would be %dx%d)",
-			t.shape, w.Kernel[0], w.Kernel[1], w.Dilation, w.Padding, g.ho, g.wo)
+		return nil, fmt.Errorf("maxPool2d: input of shape %s is too small for a %dx%d window with dilation %s and padding %s (output would be %dx%d)",
+			FormatShape(t.shape), w.Kernel[0], w.Kernel[1], FormatShape(w.Dilation[:]), FormatShape(w.Padding[:]), g.ho, g.wo)
 	}
 	out := empty([]int{g.n, g.c, g.ho, g.wo})
 	// argmax[p] is the offset in the contiguous input of output p's
@@ -90,7 +94,7 @@ func maxPoolForward(g unfoldGeom, x, y []float32, argmax []int32) {
 							}
 							continue
 						}
-						if v := x[row+j]; first || v > best {
+						if v := x[row+j]; first || v > best || v != v {
 							best, at, first = v, int32(row+j), false
 						}
 					}
@@ -116,7 +120,7 @@ func maxPoolInside(g unfoldGeom, x, y []float32, argmax []int32) {
 				best, at := x[first], first
 				for ki := range g.kh {
 					for kj := range g.kw {
-						if i := first + ki*dh + kj*dw; x[i] > best {
+						if i := first + ki*dh + kj*dw; x[i] > best || x[i] != x[i] {
 							best, at = x[i], i
 						}
 					}
@@ -154,11 +158,13 @@ func maxPool2x2(g unfoldGeom, x, y []float32, argmax []int32) {
 	}
 }
 
-// greater returns 1 if a > b and 0 otherwise (NaN compares false). The
-// compiler turns it into a flag copy (SETHI on amd64), not a branch.
+// greater returns 1 if a > b or a is NaN, and 0 otherwise: a NaN in a
+// window replaces the running maximum, so the last NaN wins, as in
+// PyTorch's max_pool2d. The compiler turns it into flag copies, not a
+// branch.
 func greater(a, b float32) int {
 	gt := 0
-	if a > b {
+	if a > b || a != a {
 		gt = 1
 	}
 	return gt

@@ -70,7 +70,7 @@ func TestMaxPool2dMatchesComposition(t *testing.T) {
 		{[]int{2, 1, 5, 6}, Window{Kernel: [2]int{3, 3}, Stride: [2]int{1, 2}, Padding: [2]int{1, 1}}, 2, false},
 		{[]int{1, 3, 9, 7}, Window{Kernel: [2]int{3, 2}, Stride: [2]int{2, 3}, Padding: [2]int{1, 1}, Dilation: [2]int{2, 3}}, 0, false},
 		{[]int{1, 3, 9, 7}, Window{Kernel: [2]int{2, 2}, Dilation: [2]int{3, 2}}, 2, false},
-		{[]int{1, 2, 4, 5}, Window{Kernel: [2]int{1, 1}, Padding: [2]int{3, 2}}, 0, false}, // windows entirely in the padding
+		{[]int{1, 2, 4, 5}, Window{Kernel: [2]int{2, 2}, Padding: [2]int{1, 1}}, 0, false}, // windows half in the padding
 		{[]int{1, 1, 3, 3}, Window{Kernel: [2]int{3, 3}}, 1, false},                        // all equal: the first wins
 		{[]int{2, 3, 6, 5}, Window{Kernel: [2]int{2, 3}, Stride: [2]int{2, 1}, Padding: [2]int{1, 1}}, 0, true},
 	}

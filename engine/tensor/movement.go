@@ -32,7 +32,20 @@ func (t *Tensor) Reshape(shape ...int) (*Tensor, error) {
 	record(out, "reshape", []*Tensor{src}, nil, func(g *Tensor) []*Tensor {
 		return []*Tensor{must(g.Reshape(src.shape...))}
 	})
+	if src != t { // a copy: the result is no view of t
+		out.owned()
+	}
 	return out, nil
+}
+
+// owned marks t, a view of a storage that the op returning it made for
+// it alone (a reshape of a fresh product, a squeeze of a fresh gather),
+// as no view: nothing else can see that storage, so an in-place op on t
+// is an in-place op on a tensor of its own, which autograd allows, as in
+// PyTorch, where these results are not views either.
+func (t *Tensor) owned() *Tensor {
+	t.view = false
+	return t
 }
 
 // View is Reshape that never copies: it fails on a non-contiguous tensor
@@ -40,7 +53,7 @@ func (t *Tensor) Reshape(shape ...int) (*Tensor, error) {
 // accepts some non-contiguous layouts; this one keeps the rule simple.)
 func (t *Tensor) View(shape ...int) (*Tensor, error) {
 	if !t.IsContiguous() {
-		return nil, fmt.Errorf("view: tensor of shape %v with strides %v is not contiguous; use Reshape, which copies, or Contiguous first", t.shape, t.strides)
+		return nil, fmt.Errorf("view: tensor of shape %s with strides %s is not contiguous; use Reshape, which copies, or Contiguous first", FormatShape(t.shape), FormatShape(t.strides))
 	}
 	// Check the size here so that a mistake is reported as view's.
 	if _, err := inferShape("view", t.shape, shape); err != nil {
@@ -51,8 +64,18 @@ func (t *Tensor) View(shape ...int) (*Tensor, error) {
 
 // Flatten merges dimensions start..end (inclusive, negative counts from
 // the end) into one, as a view when possible. Flatten(0, -1) gives 1-D.
+//
+// As in PyTorch, a flatten that changes nothing (a 1-D tensor, or start
+// equal to end) returns t itself, and one that must copy (a transposed
+// tensor) returns a tensor of its own, not a view.
 func (t *Tensor) Flatten(start, end int) (*Tensor, error) {
 	if t.Dim() == 0 {
+		if _, err := normDim("flatten", start, 0, nil); err != nil {
+			return nil, err
+		}
+		if _, err := normDim("flatten", end, 0, nil); err != nil {
+			return nil, err
+		}
 		return t.Reshape(1)
 	}
 	s, err := normDim("flatten", start, t.Dim(), t.shape)
@@ -64,7 +87,10 @@ func (t *Tensor) Flatten(start, end int) (*Tensor, error) {
 		return nil, err
 	}
 	if s > e {
-		return nil, fmt.Errorf("flatten: start dimension %d comes after end dimension %d for shape %v", s, e, t.shape)
+		return nil, fmt.Errorf("flatten: start dimension %d comes after end dimension %d for shape %s", s, e, FormatShape(t.shape))
+	}
+	if s == e {
+		return t, nil
 	}
 	shape := append(append(append([]int{}, t.shape[:s]...), product(t.shape[s:e+1])), t.shape[e+1:]...)
 	return t.Reshape(shape...)
@@ -80,7 +106,7 @@ func inferShape(op string, old, shape []int) ([]int, error) {
 		case d == -1 && infer < 0:
 			infer = i
 		case d < 0:
-			return nil, fmt.Errorf("%s: invalid shape %v: sizes must be ≥ 0, with at most one -1", op, shape)
+			return nil, fmt.Errorf("%s: invalid shape %s: sizes must be ≥ 0, with at most one -1", op, FormatShape(shape))
 		default:
 			n *= d
 		}
@@ -91,7 +117,7 @@ func inferShape(op string, old, shape []int) ([]int, error) {
 		n = total
 	}
 	if n != total {
-		return nil, fmt.Errorf("%s: cannot %s tensor of shape %v (%d elements) to %v", op, op, old, total, shape)
+		return nil, fmt.Errorf("%s: cannot %s tensor of shape %s (%d elements) to %s", op, op, FormatShape(old), total, FormatShape(shape))
 	}
 	return shape, nil
 }
@@ -100,7 +126,7 @@ func inferShape(op string, old, shape []int) ([]int, error) {
 // dims[i] of t. It is always a view.
 func (t *Tensor) Permute(dims ...int) (*Tensor, error) {
 	if len(dims) != t.Dim() {
-		return nil, fmt.Errorf("permute: %v has %d dimensions but the tensor of shape %v has %d", dims, len(dims), t.shape, t.Dim())
+		return nil, fmt.Errorf("permute: %s has %d dimensions but the tensor of shape %s has %d", FormatShape(dims), len(dims), FormatShape(t.shape), t.Dim())
 	}
 	perm := make([]int, len(dims))
 	seen := make([]bool, len(dims))
@@ -110,7 +136,7 @@ func (t *Tensor) Permute(dims ...int) (*Tensor, error) {
 			return nil, err
 		}
 		if seen[nd] {
-			return nil, fmt.Errorf("permute: dimension %d repeats in %v, expected a permutation of 0..%d", nd, dims, t.Dim()-1)
+			return nil, fmt.Errorf("permute: dimension %d repeats in %s, expected a permutation of 0..%d", nd, FormatShape(dims), t.Dim()-1)
 		}
 		seen[nd], perm[i] = true, nd
 	}
@@ -136,6 +162,9 @@ func (t *Tensor) Transpose(d0, d1 int) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.Dim() == 0 {
+		return t.Permute() // dims 0 and -1 of a 0-d tensor are the same one
+	}
 	perm := make([]int, t.Dim())
 	for i := range perm {
 		perm[i] = i
@@ -150,13 +179,13 @@ func (t *Tensor) Transpose(d0, d1 int) (*Tensor, error) {
 func (t *Tensor) Expand(shape ...int) (*Tensor, error) {
 	lead := len(shape) - t.Dim()
 	if lead < 0 {
-		return nil, fmt.Errorf("expand: target shape %v has fewer dimensions than the tensor's shape %v", shape, t.shape)
+		return nil, fmt.Errorf("expand: target shape %s has fewer dimensions than the tensor's shape %s", FormatShape(shape), FormatShape(t.shape))
 	}
 	newShape, strides := make([]int, len(shape)), make([]int, len(shape))
 	for i, n := range shape {
 		if i < lead {
 			if n < 0 {
-				return nil, fmt.Errorf("expand: new leading dimension %d of %v must be ≥ 0", i, shape)
+				return nil, fmt.Errorf("expand: new leading dimension %d of %s must be ≥ 0", i, FormatShape(shape))
 			}
 			newShape[i] = n
 			continue
@@ -168,7 +197,7 @@ func (t *Tensor) Expand(shape ...int) (*Tensor, error) {
 		case old == 1 && n >= 0:
 			newShape[i] = n
 		default:
-			return nil, fmt.Errorf("expand: cannot expand shape %v to %v: dimension %d has size %d, expected 1 or %d", t.shape, shape, i, old, n)
+			return nil, fmt.Errorf("expand: cannot expand shape %s to %s: dimension %d has size %d, expected 1 or %d", FormatShape(t.shape), FormatShape(shape), i, old, n)
 		}
 	}
 	out := t.viewOf(newShape, strides, t.offset)
@@ -190,7 +219,9 @@ func (t *Tensor) Squeeze(dims ...int) (*Tensor, error) {
 		if err != nil {
 			return nil, err
 		}
-		drop[nd] = t.shape[nd] == 1
+		if t.Dim() > 0 { // a 0-d tensor has nothing to squeeze
+			drop[nd] = t.shape[nd] == 1
+		}
 	}
 	var shape, strides []int
 	for i := range t.shape {
@@ -228,13 +259,21 @@ func (t *Tensor) reshapedView(op string, shape, strides []int) *Tensor {
 }
 
 // Narrow returns the view of elements start ≤ i < start+length along dim.
+// A negative start counts from the end, as in PyTorch: Narrow(0, -2, 2)
+// is the last two.
 func (t *Tensor) Narrow(dim, start, length int) (*Tensor, error) {
+	if err := needDims("narrow", t); err != nil {
+		return nil, err
+	}
 	d, err := normDim("narrow", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err
 	}
+	if n := t.shape[d]; start < 0 && start >= -n {
+		start += n
+	}
 	if start < 0 || length < 0 || start+length > t.shape[d] {
-		return nil, fmt.Errorf("narrow: start %d and length %d do not fit dimension %d of shape %v, expected 0 ≤ start ≤ start+length ≤ %d", start, length, d, t.shape, t.shape[d])
+		return nil, fmt.Errorf("narrow: start %d and length %d do not fit dimension %d of shape %s, expected 0 ≤ start ≤ start+length ≤ %d", start, length, d, FormatShape(t.shape), t.shape[d])
 	}
 	return t.Slice(d, start, start+length, 1)
 }
@@ -244,6 +283,9 @@ func (t *Tensor) Narrow(dim, start, length int) (*Tensor, error) {
 // from the end and are clamped to the dimension, as in Python; step must
 // be positive.
 func (t *Tensor) Slice(dim, start, end, step int) (*Tensor, error) {
+	if err := needDims("slice", t); err != nil {
+		return nil, err
+	}
 	d, err := normDim("slice", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err
@@ -273,13 +315,19 @@ func (t *Tensor) Slice(dim, start, end, step int) (*Tensor, error) {
 // dimension removed: t.Select(0, i) is row i, like t[i] in PyTorch.
 // A negative index counts from the end.
 func (t *Tensor) Select(dim, index int) (*Tensor, error) {
+	if err := needDims("select", t); err != nil {
+		return nil, err
+	}
 	d, err := normDim("select", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err
 	}
 	n := t.shape[d]
+	if n == 0 {
+		return nil, fmt.Errorf("select: dimension %d of shape %s is empty, so it has no index %d", d, FormatShape(t.shape), index)
+	}
 	if index < -n || index >= n {
-		return nil, fmt.Errorf("select: index %d is out of range for dimension %d of shape %v, expected %d to %d", index, d, t.shape, -n, n-1)
+		return nil, fmt.Errorf("select: index %d is out of range for dimension %d of shape %s, expected %d to %d", index, d, FormatShape(t.shape), -n, n-1)
 	}
 	if index < 0 {
 		index += n

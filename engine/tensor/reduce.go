@@ -3,7 +3,6 @@ package tensor
 import (
 	"fmt"
 	"math"
-	"strings"
 )
 
 // Reductions take a list of dimensions (negative counts from the end; nil
@@ -36,27 +35,28 @@ func (t *Tensor) SumAll() *Tensor { return must(t.Sum(nil, false)) }
 // only, over one or several dimensions (nil: all of them). On ties the
 // gradient is split evenly. MaxDim also gives the positions.
 func (t *Tensor) Amax(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("amax", math.Inf(-1), math.Max, dims, keepdim)
+	return t.extreme("amax", math.Inf(-1), maxNaN, dims, keepdim)
 }
 
 // Amin returns the smallest element over dims, PyTorch's amin. On ties
 // the gradient is split evenly.
 func (t *Tensor) Amin(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("amin", math.Inf(1), math.Min, dims, keepdim)
+	return t.extreme("amin", math.Inf(1), minNaN, dims, keepdim)
 }
 
 // MaxDim is PyTorch's max(dim, keepdim): the largest element along one
 // dimension and its index there (as a float tensor of whole numbers; the
-// first index wins on ties). The gradient of values flows to that index
+// first index wins on ties). NaN counts as larger than everything, as in
+// PyTorch: the first NaN wins. The gradient of values flows to that index
 // alone, as in PyTorch, not split over ties as Amax does.
 func (t *Tensor) MaxDim(dim int, keepdim bool) (values, indices *Tensor, err error) {
-	return t.extremeDim("max", dim, keepdim, func(a, b float32) bool { return a > b })
+	return t.extremeDim("max", dim, keepdim, greaterOrNaN)
 }
 
 // MinDim is PyTorch's min(dim, keepdim): the smallest element along one
 // dimension and its index there.
 func (t *Tensor) MinDim(dim int, keepdim bool) (values, indices *Tensor, err error) {
-	return t.extremeDim("min", dim, keepdim, func(a, b float32) bool { return a < b })
+	return t.extremeDim("min", dim, keepdim, lessOrNaN)
 }
 
 // extremeDim implements MaxDim and MinDim: find the indices, then gather
@@ -67,11 +67,17 @@ func (t *Tensor) extremeDim(name string, dim int, keepdim bool, better func(a, b
 		return nil, nil, err
 	}
 	d, _ := normDim(name, dim, len(t.shape), t.shape) // argReduce checked it
-	values = must(t.Gather(d, idx))
-	if keepdim {
-		return values, idx, nil
+	if t.Dim() == 0 {
+		return t.Clone(), idx, nil
 	}
-	return must(values.Squeeze(d)), must(idx.Squeeze(d)), nil
+	values = must(t.Gather(d, idx))
+	// The indices returned are a copy: gather saved idx for its backward,
+	// and the caller may modify the indices in place.
+	indices = fromData(idx.Data(), idx.shape)
+	if keepdim {
+		return values, indices, nil
+	}
+	return must(values.Squeeze(d)).owned(), must(indices.Squeeze(d)).owned(), nil
 }
 
 // extreme implements Amax and Amin. Backward sends g to the positions that
@@ -83,7 +89,7 @@ func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) floa
 	}
 	for d, r := range reduce {
 		if r && t.shape[d] == 0 {
-			return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %v: it is empty", name, d, t.shape)
+			return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %s: it is empty", name, d, FormatShape(t.shape))
 		}
 	}
 	out := t.reduce(reduce, keepdim, init, pick, false)
@@ -110,7 +116,9 @@ func (t *Tensor) MeanAll() *Tensor { return must(t.Mean(nil, false)) }
 
 // Var returns the variance over dims: the sum of squared deviations from
 // the mean divided by N - correction. correction 1 is Bessel's unbiased
-// estimate (PyTorch's default), 0 the population variance.
+// estimate (PyTorch's default), 0 the population variance. As in PyTorch
+// the divisor is never below 0: when N ≤ correction it is 0, so the
+// variance of one value with correction 1 (or of none) is NaN.
 func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) {
 	reduce, err := normDims("var", dims, t.shape)
 	if err != nil {
@@ -118,89 +126,124 @@ func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) 
 	}
 	d := must(t.Sub(must(t.Mean(dims, true))))
 	ss := must(must(d.Mul(d)).Sum(dims, keepdim))
-	return ss.DivScalar(float32(reducedCount(t.shape, reduce) - correction)), nil
+	return ss.DivScalar(float32(max(reducedCount(t.shape, reduce)-correction, 0))), nil
 }
 
 // Std returns the standard deviation over dims, the square root of Var.
+// Where it is 0 (all values equal) its gradient is 0, as in PyTorch,
+// rather than the 0·∞ = NaN of the square root's slope there.
 func (t *Tensor) Std(dims []int, correction int, keepdim bool) (*Tensor, error) {
 	if _, err := normDims("std", dims, t.shape); err != nil {
 		return nil, err
 	}
-	return must(t.Var(dims, correction, keepdim)).Sqrt(), nil
+	return must(t.Var(dims, correction, keepdim)).unary(stdSqrtOp), nil
 }
+
+// stdSqrtOp is the square root that ends Std: its slope 1/(2y) is taken
+// as 0 where y = 0.
+var stdSqrtOp = unaryOp{"sqrt", math.Sqrt, func(x, y float64) float64 {
+	if y == 0 {
+		return 0
+	}
+	return 0.5 / y
+}, false, true}
 
 // LogSumExp returns log(sum(exp(t))) over dims, computed stably: the
 // maximum m is subtracted before exponentiating and added back after, so
 // large inputs do not overflow. m is a constant here (detached): the
 // result does not depend on it, so no gradient needs to flow through it.
+// As in PyTorch, an infinite maximum is taken as 0 (so [Inf, 0] gives Inf
+// and a slice of -Inf gives -Inf), and over an empty dimension the result
+// is log 0 = -Inf.
 func (t *Tensor) LogSumExp(dims []int, keepdim bool) (*Tensor, error) {
 	reduce, err := normDims("logsumexp", dims, t.shape)
 	if err != nil {
 		return nil, err
 	}
-	m, err := t.Amax(dims, true)
-	if err != nil {
-		return nil, fmt.Errorf("logsumexp%s", strings.TrimPrefix(err.Error(), "amax"))
-	}
-	m = m.finiteOrZero()
+	m := t.shiftFor(reduce).finiteOrZero()
 	out := must(must(must(t.Sub(m)).Exp().Sum(dims, true)).Log().Add(m))
 	if keepdim {
 		return out, nil
 	}
-	return out.Reshape(reducedShape(t.shape, reduce, false)...)
+	return must(out.Reshape(reducedShape(t.shape, reduce, false)...)).owned(), nil
 }
 
 // Softmax returns exp(t) / sum(exp(t)) along dim: each slice along dim
 // becomes a probability distribution. The (detached) maximum is
 // subtracted first so that exp cannot overflow; it cancels in the ratio.
+// As in PyTorch, a slice holding +Inf (or only -Inf) becomes NaN, and an
+// empty dimension gives an empty result.
 func (t *Tensor) Softmax(dim int) (*Tensor, error) {
-	if _, err := normDim("softmax", dim, len(t.shape), t.shape); err != nil {
+	d, err := normDim("softmax", dim, len(t.shape), t.shape)
+	if err != nil {
 		return nil, err
 	}
-	m, err := t.Amax([]int{dim}, true)
-	if err != nil {
-		return nil, fmt.Errorf("softmax%s", strings.TrimPrefix(err.Error(), "amax"))
-	}
-	e := must(t.Sub(m.finiteOrZero())).Exp()
+	e := must(t.Sub(t.shiftFor(dimMask(t.shape, d)))).Exp()
 	return e.Div(must(e.Sum([]int{dim}, true)))
 }
 
 // LogSoftmax returns log(softmax(t)) along dim, computed as
-// t - logsumexp(t), which stays finite where softmax underflows to 0.
+// (t - m) - log(sum(exp(t - m))) with m the (detached) maximum, which
+// stays finite where softmax underflows to 0. As in PyTorch, a slice
+// holding +Inf (or only -Inf) becomes NaN, and an empty dimension gives
+// an empty result.
 func (t *Tensor) LogSoftmax(dim int) (*Tensor, error) {
-	if _, err := normDim("logSoftmax", dim, len(t.shape), t.shape); err != nil {
+	d, err := normDim("logSoftmax", dim, len(t.shape), t.shape)
+	if err != nil {
 		return nil, err
 	}
-	lse, err := t.LogSumExp([]int{dim}, true)
-	if err != nil {
-		return nil, fmt.Errorf("logSoftmax%s", strings.TrimPrefix(err.Error(), "logsumexp"))
+	shifted := must(t.Sub(t.shiftFor(dimMask(t.shape, d))))
+	return shifted.Sub(must(shifted.Exp().Sum([]int{dim}, true)).Log())
+}
+
+// shiftFor returns the maximum of t over the dimensions marked in reduce,
+// kept as size 1 and detached: what the stable softmax and logsumexp
+// subtract before exponentiating. Over an empty dimension, which has no
+// maximum, it is 0.
+func (t *Tensor) shiftFor(reduce []bool) *Tensor {
+	for d, r := range reduce {
+		if r && t.shape[d] == 0 {
+			return must(Zeros(reducedShape(t.shape, reduce, true)...))
+		}
 	}
-	return t.Sub(lse)
+	m := t.reduce(reduce, true, math.Inf(-1), maxNaN, false) // records no graph
+	observe("amax", []*Tensor{t}, nil, m)
+	return m
+}
+
+// dimMask marks dimension d of shape for a reduction (none for a 0-d
+// shape, whose one wrapped dimension leaves the value as it is).
+func dimMask(shape []int, d int) []bool {
+	reduce := make([]bool, len(shape))
+	if d < len(shape) {
+		reduce[d] = true
+	}
+	return reduce
 }
 
 // Argmax returns the index of the largest element along dim, as a float
 // tensor of whole numbers (PyTorch returns int64). The first index wins
-// on ties.
+// on ties; the first NaN wins over any number, as in PyTorch.
 func (t *Tensor) Argmax(dim int, keepdim bool) (*Tensor, error) {
-	return t.argReduce("argmax", dim, keepdim, func(a, b float32) bool { return a > b })
+	return t.argReduce("argmax", dim, keepdim, greaterOrNaN)
 }
 
 // Argmin returns the index of the smallest element along dim, as a float
 // tensor of whole numbers. The first index wins on ties.
 func (t *Tensor) Argmin(dim int, keepdim bool) (*Tensor, error) {
-	return t.argReduce("argmin", dim, keepdim, func(a, b float32) bool { return a < b })
+	return t.argReduce("argmin", dim, keepdim, lessOrNaN)
 }
 
 // ArgmaxAll returns the position of the largest element in the flattened
 // tensor, as a 0-d float tensor.
 func (t *Tensor) ArgmaxAll() (*Tensor, error) {
-	return must(t.Reshape(-1)).argReduce("argmax", 0, false, func(a, b float32) bool { return a > b })
+	return must(t.Reshape(-1)).argReduce("argmax", 0, false, greaterOrNaN)
 }
 
 // ArgminAll returns the position of the smallest element in the flattened
 // tensor, as a 0-d float tensor.
 func (t *Tensor) ArgminAll() (*Tensor, error) {
-	return must(t.Reshape(-1)).argReduce("argmin", 0, false, func(a, b float32) bool { return a < b })
+	return must(t.Reshape(-1)).argReduce("argmin", 0, false, lessOrNaN)
 }
 
 // argReduce finds, for each slice along dim, the index of the element that
@@ -210,8 +253,13 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 	if err != nil {
 		return nil, err
 	}
+	if t.Dim() == 0 { // the one value is at index 0, keepdim or not
+		out := Scalar(0)
+		observe(name, []*Tensor{t}, nil, out)
+		return out, nil
+	}
 	if t.shape[d] == 0 {
-		return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %v: it is empty", name, d, t.shape)
+		return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %s: it is empty", name, d, FormatShape(t.shape))
 	}
 	// Move dim last, keeping the others in order, so that every slice is
 	// a contiguous run of the values.
@@ -238,7 +286,7 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 	out := fromData(idx, outShape)
 	observe(name, []*Tensor{t}, nil, out)
 	if keepdim {
-		return out.Unsqueeze(d)
+		return must(out.Unsqueeze(d)).owned(), nil
 	}
 	return out, nil
 }
@@ -333,6 +381,31 @@ func reducedShape(shape []int, reduce []bool, keepdim bool) []int {
 func expandBack(g *Tensor, shape []int, reduce []bool) *Tensor {
 	g = must(g.Reshape(reducedShape(shape, reduce, true)...))
 	return must(g.Expand(shape...))
+}
+
+// greaterOrNaN is the rule by which max, argmax and the pooling pick: a
+// beats b when it is larger, or NaN where b is not (so the first NaN of a
+// slice wins, and max of a slice with a NaN is NaN, as in PyTorch).
+func greaterOrNaN(a, b float32) bool { return a > b || (a != a && b == b) }
+
+// lessOrNaN is greaterOrNaN's counterpart for min and argmin.
+func lessOrNaN(a, b float32) bool { return a < b || (a != a && b == b) }
+
+// maxNaN is math.Max that always propagates NaN; math.Max(NaN, +Inf)
+// is +Inf, where PyTorch's max, amax and maximum give NaN.
+func maxNaN(a, b float64) float64 {
+	if a != a || b != b {
+		return math.NaN()
+	}
+	return math.Max(a, b)
+}
+
+// minNaN is math.Min that always propagates NaN.
+func minNaN(a, b float64) float64 {
+	if a != a || b != b {
+		return math.NaN()
+	}
+	return math.Min(a, b)
 }
 
 // finiteOrZero returns a detached copy with infinite values replaced by 0,

@@ -50,7 +50,7 @@ func New(data []float32, shape ...int) (*Tensor, error) {
 		return nil, err
 	}
 	if len(data) != n {
-		return nil, fmt.Errorf("tensor.New: %d values do not fill shape %v, which needs %d", len(data), shape, n)
+		return nil, fmt.Errorf("tensor.New: %d values do not fill shape %s, which needs %d", len(data), FormatShape(shape), n)
 	}
 	return fromData(data, shape), nil
 }
@@ -107,7 +107,7 @@ func numel(op string, shape []int) (int, error) {
 	n := 1
 	for i, d := range shape {
 		if d < 0 {
-			return 0, fmt.Errorf("%s: dimension %d of shape %v is negative", op, i, shape)
+			return 0, fmt.Errorf("%s: dimension %d of shape %s is negative", op, i, FormatShape(shape))
 		}
 		n *= d
 	}
@@ -115,13 +115,15 @@ func numel(op string, shape []int) (int, error) {
 }
 
 // contiguousStrides returns the row-major strides of a shape: the stride
-// of a dimension is the product of the sizes after it.
+// of a dimension is the product of the sizes after it, an empty size
+// counting as 1, as in PyTorch ([2, 0, 3] has strides [3, 3, 1]): a stride
+// of 0 would mark the dimension as expanded.
 func contiguousStrides(shape []int) []int {
 	strides := make([]int, len(shape))
 	step := 1
 	for i := len(shape) - 1; i >= 0; i-- {
 		strides[i] = step
-		step *= shape[i]
+		step *= max(shape[i], 1)
 	}
 	return strides
 }
@@ -141,6 +143,9 @@ func (t *Tensor) Numel() int { return product(t.shape) }
 // IsContiguous reports whether the elements are laid out in row-major
 // order without gaps, so that the storage can be read as a flat slice.
 func (t *Tensor) IsContiguous() bool {
+	if t.Numel() == 0 {
+		return true // no elements, no gaps: PyTorch says so too
+	}
 	step := 1
 	for i := len(t.shape) - 1; i >= 0; i-- {
 		if t.shape[i] != 1 && t.strides[i] != step {
@@ -194,6 +199,9 @@ func (t *Tensor) Data() []float32 {
 // it is the storage itself (do not modify it); otherwise a fresh copy.
 func (t *Tensor) values() []float32 {
 	n := t.Numel()
+	if n == 0 {
+		return nil // an empty view's offset may lie past its storage's end
+	}
 	if t.IsContiguous() {
 		return t.st.data[t.offset : t.offset+n]
 	}
@@ -219,7 +227,7 @@ func (t *Tensor) values() []float32 {
 // Item returns the value of a tensor that has exactly one element.
 func (t *Tensor) Item() (float32, error) {
 	if t.Numel() != 1 {
-		return 0, fmt.Errorf("tensor.Item: tensor of shape %v has %d elements, expected exactly 1", t.shape, t.Numel())
+		return 0, fmt.Errorf("tensor.Item: tensor of shape %s has %d elements, expected exactly 1", FormatShape(t.shape), t.Numel())
 	}
 	return t.st.data[t.offset], nil
 }

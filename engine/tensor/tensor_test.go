@@ -67,7 +67,7 @@ func TestFromNestedErrors(t *testing.T) {
 }
 
 func TestNewChecksLength(t *testing.T) {
-	if _, err := New([]float32{1, 2, 3}, 2, 2); err == nil || !strings.Contains(err.Error(), "3 values do not fill shape [2 2], which needs 4") {
+	if _, err := New([]float32{1, 2, 3}, 2, 2); err == nil || !strings.Contains(err.Error(), "3 values do not fill shape [2, 2], which needs 4") {
 		t.Fatalf("error = %v", err)
 	}
 	if _, err := Zeros(2, -1); err == nil || !strings.Contains(err.Error(), "negative") {
@@ -86,7 +86,7 @@ func TestMatmul(t *testing.T) {
 		t.Errorf("matmul = %v, want %v", c.Data(), want)
 	}
 	r := mustNested(t, []any{[]any{1.0, 2.0, 3.0}})
-	if _, err := a.Matmul(r); err == nil || !strings.Contains(err.Error(), "matmul: shapes [2 2] and [1 3] cannot be multiplied") {
+	if _, err := a.Matmul(r); err == nil || !strings.Contains(err.Error(), "matmul: shapes [2, 2] and [1, 3] cannot be multiplied") {
 		t.Errorf("error = %v", err)
 	}
 	if _, err := mustNested(t, 1.0).Matmul(a); err == nil || !strings.Contains(err.Error(), "both operands need at least 1 dimension") {

@@ -95,11 +95,11 @@ func (t *Tensor) LeakyRelu(slope float32) *Tensor {
 
 // Clamp limits every element to [lo, hi]. Pass float32(math.Inf(±1)) for
 // a missing bound. The gradient is 1 inside the range, bounds included,
-// and 0 outside, as in PyTorch.
+// and 0 outside, as in PyTorch; NaN stays NaN.
 func (t *Tensor) Clamp(lo, hi float32) *Tensor {
 	l, h := float64(lo), float64(hi)
 	return t.unary(unaryOp{"clamp",
-		func(x float64) float64 { return math.Min(math.Max(x, l), h) },
+		func(x float64) float64 { return minNaN(maxNaN(x, l), h) },
 		func(x, y float64) float64 { return step(x >= l && x <= h) }, true, false})
 }
 
@@ -128,11 +128,21 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 		x, y, gv := t.values(), out.values(), g.values()
 		grad := uninitialized(t.shape)
 		dx := grad.st.data
-		if bwd != nil {
+		mask := masksGradient(op.name)
+		switch {
+		case bwd != nil:
 			bwd(dx, gv, y)
-		} else {
+			if mask {
+				zeroMasked(dx, y)
+			}
+		default:
 			for i := range dx {
-				dx[i] = float32(float64(gv[i]) * op.df(float64(x[i]), float64(y[i])))
+				d := op.df(float64(x[i]), float64(y[i]))
+				if d == 0 && mask {
+					dx[i] = 0 // not g·0, which is NaN for an infinite g
+					continue
+				}
+				dx[i] = float32(float64(gv[i]) * d)
 			}
 		}
 		return []*Tensor{grad}
@@ -145,8 +155,9 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 // (AVX on amd64). They give the same bits as the generic loops through
 // op.f and op.df, without a function call and two conversions per
 // element: relu passes NaN through and maps -0 to +0 as math.Max(x, 0)
-// does, and its gradient is g·0 (not 0) where y ≤ 0, which keeps the sign
-// of zero and turns an infinite g into NaN, as g·step does.
+// does. Its gradient is then set to +0 where y ≤ 0 (zeroMasked), as the
+// generic loop does for a masking op, and PyTorch too, where g·0 would be
+// -0 for a negative g and NaN for an infinite one.
 func fastUnary(name string) (fwd func(y, x []float32), bwd func(dx, g, y []float32)) {
 	if genericOnly {
 		return nil, nil
@@ -155,6 +166,17 @@ func fastUnary(name string) (fwd func(y, x []float32), bwd func(dx, g, y []float
 		return vec.ReLU, vec.ReLUGrad
 	}
 	return directForward[name], nil
+}
+
+// zeroMasked fixes up relu's fast gradient, g·step(y > 0), where it masks:
+// PyTorch's threshold_backward gives 0 there, not g·0, which is NaN for an
+// infinite g and -0 for a negative one.
+func zeroMasked(dx, y []float32) {
+	for i, v := range y {
+		if v <= 0 {
+			dx[i] = 0
+		}
+	}
 }
 
 // directForward holds forward loops of ops from the table above that

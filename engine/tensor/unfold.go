@@ -27,10 +27,15 @@ func (w Window) normalized() Window {
 
 // OutputSize returns the number of window positions along a dimension of
 // size n (i = 0 for height, 1 for width):
-// ⌊(n + 2·padding - dilation·(kernel-1) - 1) / stride⌋ + 1.
+// ⌊(n + 2·padding - dilation·(kernel-1) - 1) / stride⌋ + 1, and 0 when
+// the window is longer than the padded input (Go's division truncates
+// toward 0, so the formula alone would give a position: (15-16)/2+1 = 1).
 func (w Window) OutputSize(i, n int) int {
 	w = w.normalized()
 	span := w.Dilation[i]*(w.Kernel[i]-1) + 1
+	if n+2*w.Padding[i] < span {
+		return 0
+	}
 	return (n+2*w.Padding[i]-span)/w.Stride[i] + 1
 }
 
@@ -47,7 +52,7 @@ func (w Window) OutputSize(i, n int) int {
 func (t *Tensor) Unfold(w Window) (*Tensor, error) {
 	w = w.normalized()
 	if t.Dim() != 4 {
-		return nil, fmt.Errorf("unfold: input of shape %v, expected 4 dimensions [N, C, H, W]", t.shape)
+		return nil, fmt.Errorf("unfold: input of shape %s, expected 4 dimensions [N, C, H, W]", FormatShape(t.shape))
 	}
 	for i := range 2 {
 		if w.Kernel[i] <= 0 || w.Stride[i] <= 0 || w.Dilation[i] <= 0 || w.Padding[i] < 0 {
@@ -56,8 +61,8 @@ func (t *Tensor) Unfold(w Window) (*Tensor, error) {
 	}
 	g := newUnfoldGeom(t.shape, w)
 	if g.ho <= 0 || g.wo <= 0 {
-		return nil, fmt.Errorf("unfold: input of shape %v is too small for a %dx%d window with dilation %v and padding %v (output would be %dx%d)",
-			t.shape, w.Kernel[0], w.Kernel[1], w.Dilation, w.Padding, g.ho, g.wo)
+		return nil, fmt.Errorf("unfold: input of shape %s is too small for a %dx%d window with dilation %s and padding %s (output would be %dx%d)",
+			FormatShape(t.shape), w.Kernel[0], w.Kernel[1], FormatShape(w.Dilation[:]), FormatShape(w.Padding[:]), g.ho, g.wo)
 	}
 	out := empty([]int{g.n, g.c * g.kh * g.kw, g.ho * g.wo})
 	x := t.values()

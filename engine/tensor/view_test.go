@@ -62,22 +62,22 @@ func TestViewErrors(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"reshape", second(x.Reshape(4, 2)), "reshape: cannot reshape tensor of shape [2 3] (6 elements) to [4 2]"},
-		{"view", second(x.View(4, 2)), "view: cannot view tensor of shape [2 3] (6 elements) to [4 2]"},
-		{"view infer", second(x.View(-1, 4)), "view: cannot view tensor of shape [2 3] (6 elements) to [-1 4]"},
-		{"max list", second2(x.MaxDim(2, false)), "max: dimension 2 is out of range for shape [2 3]"},
+		{"reshape", second(x.Reshape(4, 2)), "reshape: cannot reshape tensor of shape [2, 3] (6 elements) to [4, 2]"},
+		{"view", second(x.View(4, 2)), "view: cannot view tensor of shape [2, 3] (6 elements) to [4, 2]"},
+		{"view infer", second(x.View(-1, 4)), "view: cannot view tensor of shape [2, 3] (6 elements) to [-1, 4]"},
+		{"max list", second2(x.MaxDim(2, false)), "max: dimension 2 is out of range for shape [2, 3]"},
 		{"randintLike", second(RandintLike(x, 3, 3)), "randintLike: range [3, 3) is empty"},
 		{"permute", second(x.Permute(0, 0)), "permute: dimension 0 repeats"},
-		{"expand", second(x.Expand(4, 3)), "expand: cannot expand shape [2 3] to [4 3]"},
-		{"dim", second(x.Sum([]int{2}, false)), "sum: dimension 2 is out of range for shape [2 3], expected -2 to 1"},
+		{"expand", second(x.Expand(4, 3)), "expand: cannot expand shape [2, 3] to [4, 3]"},
+		{"dim", second(x.Sum([]int{2}, false)), "sum: dimension 2 is out of range for shape [2, 3], expected -2 to 1"},
 		{"narrow", second(x.Narrow(1, 2, 2)), "narrow: start 2 and length 2 do not fit dimension 1"},
 		{"select", second(x.Select(0, 2)), "select: index 2 is out of range"},
 		{"matmul batch", second(must(Zeros(2, 2, 3)).Matmul(must(Zeros(3, 3, 1)))), "batch dimensions [2] and [3] do not broadcast"},
-		{"cat", second(Cat([]*Tensor{x, must(Zeros(2, 2))}, 0)), "cat: tensor 1 has shape [2 2] but tensor 0 has shape [2 3]"},
+		{"cat", second(Cat([]*Tensor{x, must(Zeros(2, 2))}, 0)), "cat: tensor 1 has shape [2, 2] but tensor 0 has shape [2, 3]"},
 		{"gather", second(x.Gather(1, must(New([]float32{3}, 1, 1)))), "gather: index 3 at position 0 is not a whole number in [0, 3)"},
 		{"oneHot", second(OneHot(must(New([]float32{1.5}, 1)), 3)), "oneHot: index 1.5"},
 		{"pad", second(x.Pad([]int{1}, 0)), "pad: [1] must hold (before, after) pairs"},
-		{"where", second(Where(x, x, must(Zeros(4)))), "where: condition, a and b have shapes [2 3], [2 3] and [4]"},
+		{"where", second(Where(x, x, must(Zeros(4)))), "where: condition, a and b have shapes [2, 3], [2, 3] and [4]"},
 	}
 	for _, tc := range tests {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {

@@ -57,7 +57,7 @@ func (a Accuracy) Batch(output, target *tensor.Tensor) (float64, int, error) {
 	}
 	want := target.Data()
 	if len(want) != len(pred) {
-		return 0, 0, fmt.Errorf("accuracy: %d predictions from output %v but target %v has %d values", len(pred), shape, target.Shape(), len(want))
+		return 0, 0, fmt.Errorf("accuracy: %d predictions from output %s but target %s has %d values", len(pred), tensor.FormatShape(shape), tensor.FormatShape(target.Shape()), len(want))
 	}
 	correct := 0
 	for i := range pred {

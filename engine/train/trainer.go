@@ -345,7 +345,7 @@ func (t *Trainer) evalBatch(b Batch, acc *accumulator) error {
 func scalar(l *tensor.Tensor) (float64, error) {
 	v, err := l.Item()
 	if err != nil {
-		return 0, fmt.Errorf("train: the loss has shape %v, expected a scalar (use reduction mean or sum)", l.Shape())
+		return 0, fmt.Errorf("train: the loss has shape %s, expected a scalar (use reduction mean or sum)", tensor.FormatShape(l.Shape()))
 	}
 	return float64(v), nil
 }

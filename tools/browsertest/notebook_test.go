@@ -76,7 +76,7 @@ func TestErrorShowsLineAndKernelSurvives(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	state, out := runCell(t, ctx, 2)
-	want := "Error: matmul: shapes [2 2] and [1 3] cannot be multiplied"
+	want := "Error: matmul: shapes [2, 2] and [1, 3] cannot be multiplied"
 	if state != "error" || !strings.HasPrefix(out, want) || !strings.Contains(out, "at line 1 of cell 2") {
 		t.Fatalf("cell 2: state %q, output %q; want error, %q … at line 1 of cell 2", state, out, want)
 	}
