@@ -49,7 +49,7 @@ func (l KLDiv) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 		}
 		n := input.Shape()[0]
 		if n == 0 {
-			return nil, fmt.Errorf("klDivLoss: batchmean of an input of shape %v, which has no samples", input.Shape())
+			return nil, fmt.Errorf("klDivLoss: batchmean of an input of shape %s, which has no samples", tensor.FormatShape(input.Shape()))
 		}
 		return pointwise.SumAll().DivScalar(float32(n)), nil
 	}

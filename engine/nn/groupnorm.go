@@ -58,12 +58,12 @@ func (m *GroupNorm) ExtraRepr() string {
 func GroupNormOf(x *tensor.Tensor, groups int, weight, bias *tensor.Tensor, eps float64) (*tensor.Tensor, error) {
 	s := x.Shape()
 	if len(s) < 2 || groups <= 0 || s[1]%groups != 0 {
-		return nil, fmt.Errorf("groupNorm: input of shape %v into %d groups, expected [N, C, *] with C divisible by groups > 0", s, groups)
+		return nil, fmt.Errorf("groupNorm: input of shape %s into %d groups, expected [N, C, *] with C divisible by groups > 0", ShapeString(s), groups)
 	}
 	c := s[1]
 	for _, p := range []*tensor.Tensor{weight, bias} {
 		if p != nil && (p.Dim() != 1 || p.Shape()[0] != c) {
-			return nil, fmt.Errorf("groupNorm: weight and bias must have shape [%d] for input %v, got %v", c, s, p.Shape())
+			return nil, fmt.Errorf("groupNorm: weight and bias must have shape [%d] for input %s, got %s", c, ShapeString(s), ShapeString(p.Shape()))
 		}
 	}
 	g, err := x.Reshape(s[0], groups, -1)
@@ -71,7 +71,7 @@ func GroupNormOf(x *tensor.Tensor, groups int, weight, bias *tensor.Tensor, eps 
 		return nil, fmt.Errorf("groupNorm: %v", err)
 	}
 	if g.Shape()[2] == 0 {
-		return nil, fmt.Errorf("groupNorm: input of shape %v has no elements to normalise in a group", s)
+		return nil, fmt.Errorf("groupNorm: input of shape %s has no elements to normalise in a group", ShapeString(s))
 	}
 	mean := must(g.Mean([]int{2}, true))
 	variance := must(g.Var([]int{2}, 0, true))

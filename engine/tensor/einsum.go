@@ -89,14 +89,14 @@ func parseEinsum(eq string, operands []*Tensor) (terms []string, output string, 
 	for i, term := range terms {
 		x := operands[i]
 		if len(term) != x.Dim() {
-			return nil, "", fmt.Errorf("einsum: term %q of %q names %d dimensions but operand %d has shape %v", term, eq, len(term), i, x.shape)
+			return nil, "", fmt.Errorf("einsum: term %q of %q names %d dimensions but operand %d has shape %s", term, eq, len(term), i, FormatShape(x.shape))
 		}
 		for d, r := range term {
 			if !isLetter(r) {
 				return nil, "", fmt.Errorf("einsum: %q contains %q; expected letters a-z, A-Z, commas and one ->", eq, r)
 			}
 			if n, seen := size[r]; seen && n != x.shape[d] {
-				return nil, "", fmt.Errorf("einsum: letter %c of %q is %d in one place and %d in operand %d (shape %v); expected equal sizes", r, eq, n, x.shape[d], i, x.shape)
+				return nil, "", fmt.Errorf("einsum: letter %c of %q is %d in one place and %d in operand %d (shape %s); expected equal sizes", r, eq, n, x.shape[d], i, FormatShape(x.shape))
 			}
 			size[r] = x.shape[d]
 			count[r]++

@@ -97,25 +97,25 @@ func TestNewOpsErrors(t *testing.T) {
 		{"topk k too large", func() error { _, _, err := m.Topk(4, 1, true); return err }, "topk: k = 4 is out of range"},
 		{"sort dim", func() error { _, _, err := m.Sort(2, false); return err }, "sort: dimension 2 is out of range"},
 		{"cumsum 0-d dim 1", func() error { _, err := Scalar(1).Cumsum(1); return err }, "cumsum: dimension 1 is out of range for a 0-d tensor"},
-		{"split sizes sum", func() error { _, err := m.SplitSizes([]int{1, 1}, 1); return err }, "split: sizes [1 1] add up to 2"},
+		{"split sizes sum", func() error { _, err := m.SplitSizes([]int{1, 1}, 1); return err }, "split: sizes [1, 1] add up to 2"},
 		{"chunk 0", func() error { _, err := m.Chunk(0, 0); return err }, "chunk: 0 chunks"},
-		{"repeat too few", func() error { _, err := m.Repeat(2); return err }, "repeat: 1 sizes for a tensor of shape [2 3]"},
+		{"repeat too few", func() error { _, err := m.Repeat(2); return err }, "repeat: sizes [2] for a tensor of shape [2, 3], expected at least one size per dimension (2)"},
 		{"roll pairs", func() error { _, err := m.Roll([]int{1, 2}, []int{0}); return err }, "roll: 2 shifts and 1 dims"},
-		{"maskedFill shape", func() error { _, err := m.MaskedFill(must(Zeros(3, 3)), 1); return err }, "maskedFill: mask of shape [3 3] must broadcast"},
+		{"maskedFill shape", func() error { _, err := m.MaskedFill(must(Zeros(3, 3)), 1); return err }, "maskedFill: mask of shape [3, 3] must broadcast"},
 		{"scatter index value", func() error {
 			_, err := m.Scatter(1, must(New([]float32{3}, 1, 1)), m)
 			return err
 		}, "scatter: index 3 at position 0 is not a whole number in [0, 3)"},
-		{"scatter ranks", func() error { _, err := m.ScatterAdd(0, must(Zeros(2)), m); return err }, "scatterAdd: input [2 3], index [2] and src [2 3]"},
+		{"scatter ranks", func() error { _, err := m.ScatterAdd(0, must(Zeros(2)), m); return err }, "scatterAdd: input [2, 3], index [2] and src [2, 3]"},
 		{"einsum ellipsis", func() error { _, err := Einsum("...ij->...ji", m); return err }, "ellipsis (...), which is not supported"},
 		{"einsum operand count", func() error { _, err := Einsum("ij,jk->ik", m); return err }, "has 2 operand terms but 1 tensors"},
-		{"einsum rank", func() error { _, err := Einsum("ijk->i", m); return err }, `term "ijk" of "ijk->i" names 3 dimensions but operand 0 has shape [2 3]`},
+		{"einsum rank", func() error { _, err := Einsum("ijk->i", m); return err }, `term "ijk" of "ijk->i" names 3 dimensions but operand 0 has shape [2, 3]`},
 		{"einsum sizes", func() error { _, err := Einsum("ij,ij->i", m, must(Zeros(3, 2))); return err }, "letter i of"},
 		{"einsum output letter", func() error { _, err := Einsum("ij->k", m); return err }, "output letter k"},
 		{"einsum repeated output", func() error { _, err := Einsum("ij->ii", m); return err }, "appears twice"},
 		{"einsum character", func() error { _, err := Einsum("i1->i", m); return err }, `contains '1'`},
 		{"norm NaN", func() error { _, err := m.Norm(math.NaN(), nil, false); return err }, "norm: order p is NaN"},
-		{"norm inf of empty", func() error { _, err := must(Zeros(0, 2)).Norm(math.Inf(1), []int{0}, false); return err }, "norm: p = +Inf: cannot reduce dimension 0 of shape [0 2]"},
+		{"norm inf of empty", func() error { _, err := must(Zeros(0, 2)).Norm(math.Inf(1), []int{0}, false); return err }, "norm: p = +Inf: cannot reduce dimension 0 of shape [0, 2]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.run()

@@ -95,10 +95,10 @@ func (t *Tensor) Roll(shifts, dims []int) (*Tensor, error) {
 // dimension i, expanded (stride 0) and then reshaped into a copy.
 func (t *Tensor) Repeat(sizes ...int) (*Tensor, error) {
 	if len(sizes) < t.Dim() {
-		return nil, fmt.Errorf("repeat: %d sizes for a tensor of shape %v, expected at least its %d dimensions", len(sizes), t.shape, t.Dim())
+		return nil, fmt.Errorf("repeat: sizes %s for a tensor of shape %s, expected at least one size per dimension (%d)", FormatShape(sizes), FormatShape(t.shape), t.Dim())
 	}
 	if len(sizes) > 0 && slices.Min(sizes) < 0 {
-		return nil, fmt.Errorf("repeat: sizes %v must not be negative", sizes)
+		return nil, fmt.Errorf("repeat: sizes %s must not be negative", FormatShape(sizes))
 	}
 	// Pad the shape with leading 1s to len(sizes), then interleave:
 	// [1, s0, 1, s1, …] expanded to [r0, s0, r1, s1, …].
@@ -164,12 +164,12 @@ func (t *Tensor) SplitSizes(sizes []int, dim int) ([]*Tensor, error) {
 	total := 0
 	for _, s := range sizes {
 		if s < 0 {
-			return nil, fmt.Errorf("split: sizes %v must not be negative", sizes)
+			return nil, fmt.Errorf("split: sizes %s must not be negative", FormatShape(sizes))
 		}
 		total += s
 	}
 	if total != t.shape[d] {
-		return nil, fmt.Errorf("split: sizes %v add up to %d, but dimension %d of shape %v has %d", sizes, total, d, t.shape, t.shape[d])
+		return nil, fmt.Errorf("split: sizes %s add up to %d, but dimension %d of shape %s has %d", FormatShape(sizes), total, d, FormatShape(t.shape), t.shape[d])
 	}
 	pieces := make([]*Tensor, len(sizes))
 	start := 0

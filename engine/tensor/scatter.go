@@ -14,7 +14,7 @@ import "fmt"
 func (t *Tensor) MaskedFill(mask *Tensor, value float32) (*Tensor, error) {
 	shape, err := broadcastShapes("maskedFill", mask.shape, t.shape)
 	if err != nil || !sameShape(shape, t.shape) {
-		return nil, fmt.Errorf("maskedFill: mask of shape %v must broadcast to the input's shape %v", mask.shape, t.shape)
+		return nil, fmt.Errorf("maskedFill: mask of shape %s must broadcast to the input's shape %s", FormatShape(mask.shape), FormatShape(t.shape))
 	}
 	return Where(mask, Scalar(value), t)
 }
@@ -92,11 +92,11 @@ func (t *Tensor) checkScatter(op string, dim int, index, src *Tensor) (int, []in
 		return 0, nil, err
 	}
 	if index.Dim() != t.Dim() || src.Dim() != t.Dim() {
-		return 0, nil, fmt.Errorf("%s: input %v, index %v and src %v must have the same number of dimensions", op, t.shape, index.shape, src.shape)
+		return 0, nil, fmt.Errorf("%s: input %s, index %s and src %s must have the same number of dimensions", op, FormatShape(t.shape), FormatShape(index.shape), FormatShape(src.shape))
 	}
 	for i := range t.shape {
 		if index.shape[i] > src.shape[i] || (i != d && index.shape[i] > t.shape[i]) {
-			return 0, nil, fmt.Errorf("%s: index of shape %v must be no larger than src %v in every dimension and than the input %v outside dimension %d", op, index.shape, src.shape, t.shape, d)
+			return 0, nil, fmt.Errorf("%s: index of shape %s must be no larger than src %s in every dimension and than the input %s outside dimension %d", op, FormatShape(index.shape), FormatShape(src.shape), FormatShape(t.shape), d)
 		}
 	}
 	vals := index.values()

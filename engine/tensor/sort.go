@@ -40,7 +40,7 @@ func (t *Tensor) Topk(k, dim int, largest bool) (values, indices *Tensor, err er
 		n = t.shape[d]
 	}
 	if k < 0 || k > n {
-		return nil, nil, fmt.Errorf("topk: k = %d is out of range for dimension %d of shape %v, expected 0 to %d", k, d, t.shape, n)
+		return nil, nil, fmt.Errorf("topk: k = %d is out of range for dimension %d of shape %s, expected 0 to %d", k, d, FormatShape(t.shape), n)
 	}
 	return t.ordered("topk", d, k, largest)
 }

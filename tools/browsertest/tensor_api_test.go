@@ -305,7 +305,7 @@ JSON.stringify({
 		`topk: unknown option "dims" (known: k, dim, largest, sorted)`,
 		`reduction "avg", expected "mean", "batchmean", "sum" or "none"`,
 		"nn.GroupNorm: 4 channels into 3 groups",
-		"split: sizes [1 1] add up to 2, but dimension 1 of shape [2 3] has 3",
+		"split: sizes [1, 1] add up to 2, but dimension 1 of shape [2, 3] has 3",
 		`tt.nn.L1Loss: unknown option "beta" (known: reduction)`,
 		"topk: dim is given twice, as argument 2 and as an option",
 	} {
