@@ -1,0 +1,105 @@
+package difftest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Summary is the outcome of a run of many programs.
+type Summary struct {
+	FirstSeed  uint64
+	Programs   int
+	Ops        int // op steps executed (leaves and backward passes not counted)
+	Backwards  int // backward passes
+	Mismatches []*Mismatch
+}
+
+// BatchSize is how many programs go to the Python process at once.
+const BatchSize = 200
+
+// Run generates and runs n programs, seeds first … first+n-1, against the
+// torch process, calling found for each mismatch as it is found.
+func Run(t *Torch, first uint64, n int, found func(*Mismatch)) (*Summary, error) {
+	sum := &Summary{FirstSeed: first}
+	for start := 0; start < n; start += BatchSize {
+		batch := make([]*Program, 0, min(BatchSize, n-start))
+		for i := range cap(batch) {
+			batch = append(batch, Generate(first+uint64(start+i)))
+		}
+		res, err := t.Run(batch)
+		if err != nil {
+			return sum, err
+		}
+		for i, p := range batch {
+			m := CheckOne(p, res[i])
+			sum.Programs++
+			for _, s := range p.Steps {
+				switch s.Op {
+				case "leaf":
+				case "backward":
+					sum.Backwards++
+				default:
+					sum.Ops++
+				}
+			}
+			if m != nil {
+				sum.Mismatches = append(sum.Mismatches, m)
+				if found != nil {
+					found(m)
+				}
+			}
+		}
+	}
+	return sum, nil
+}
+
+// CheckOne runs a program through the engine and compares it with torch's
+// results.
+func CheckOne(p *Program, tr TorchResult) *Mismatch {
+	eng := RunEngine(p)
+	if len(tr.F32) != len(p.Steps) || len(tr.F64) != len(p.Steps) {
+		return &Mismatch{Seed: p.Seed, Kind: "runner", Engine: "", Torch: fmt.Sprintf("%d results for %d steps", len(tr.F32), len(p.Steps)), Program: p}
+	}
+	return Compare(p, eng, tr)
+}
+
+// ClassName names a class for the summary: "class 5", or "new" (0).
+func ClassName(c int) string {
+	if c == 0 {
+		return "new"
+	}
+	return fmt.Sprintf("class %d", c)
+}
+
+// Line is the one-line summary: programs, ops, mismatches by class, seeds.
+func (s *Summary) Line() string {
+	by := map[string]int{}
+	for _, m := range s.Mismatches {
+		by[ClassName(m.Class)]++
+	}
+	keys := make([]string, 0, len(by))
+	for k := range by {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return classOrder(keys[i]) < classOrder(keys[j]) })
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s: %d", k, by[k])
+	}
+	cls := "none"
+	if len(parts) > 0 {
+		cls = strings.Join(parts, ", ")
+	}
+	return fmt.Sprintf("difftest: %d programs (seeds %d-%d), %d ops, %d backward passes, %d mismatches (%s)",
+		s.Programs, s.FirstSeed, s.FirstSeed+uint64(max(s.Programs, 1))-1, s.Ops, s.Backwards, len(s.Mismatches), cls)
+}
+
+// classOrder sorts "class 2" before "class 10", and "new" last.
+func classOrder(k string) int {
+	var n int
+	if _, err := fmt.Sscanf(k, "class %d", &n); err == nil {
+		return n
+	}
+	return 99
+}
