@@ -23,6 +23,9 @@ func features(p *Program, i int, last map[int]*Outcome, t *Outcome) []string {
 		if len(o.Shape) == 0 {
 			add("0-d")
 		}
+		if len(o.Shape) == 3 && in == s.In[0] && contains([]string{"conv2d", "maxPool2d", "unfold"}, s.Op) {
+			add("unbatched")
+		}
 		if numel(o.Shape) == 0 {
 			add("empty")
 		}
@@ -41,6 +44,9 @@ func features(p *Program, i int, last map[int]*Outcome, t *Outcome) []string {
 	for _, prev := range p.Steps[:i] {
 		if isInPlace(prev.Op) {
 			add("inplace")
+		}
+		if prev.Op == "std" || prev.Op == "var" {
+			add("std")
 		}
 	}
 	return f
@@ -93,11 +99,13 @@ func classify(m *Mismatch, s *Step, e, t *Outcome) int {
 			return 9
 		case s.Op == "bce":
 			return 9
-		case s.Op == "maxPool2d" || s.Op == "unfold" || s.Op == "conv2d":
+		case (s.Op == "maxPool2d" || s.Op == "unfold" || s.Op == "conv2d") && !m.Has("unbatched"):
 			return 2
+		case s.Op == "backward" && m.Has("inplace"):
+			return 1 // a saved tensor changed in place and backward did not notice
 		}
 	case "shape":
-		if (s.Op == "crossEntropy" || s.Op == "nll") && s.Args.Reduction == "none" {
+		if (s.Op == "crossEntropy" || s.Op == "crossEntropyProbs" || s.Op == "nll") && s.Args.Reduction == "none" {
 			return 3
 		}
 	case "value":
@@ -123,6 +131,10 @@ func classify(m *Mismatch, s *Step, e, t *Outcome) int {
 // classifyRefusal guesses the class of a refusal torch does not make.
 func classifyRefusal(m *Mismatch, s *Step) int {
 	switch {
+	case strings.Contains(m.Engine, "already released"):
+		return 0 // the graph released: not among the classes
+	case m.Has("unbatched"):
+		return 0 // [C, H, W] input to a window op: not among the classes
 	case s.Op == "narrow" && s.Args.Start < 0:
 		return 10
 	case s.Op == "linear" || s.Op == "embedding":

@@ -22,7 +22,9 @@ type Mismatch struct {
 	Class int
 	// Features of the step's inputs and the program: "0-d", "empty",
 	// "nonfinite" (NaN or ±Inf in an input or reference value),
-	// "inplace" (an in-place op ran earlier in the program).
+	// "inplace" (an in-place op ran earlier in the program), "unbatched"
+	// (a [C, H, W] input to conv2d, maxPool2d or unfold), "std" (std or
+	// var ran earlier).
 	Features []string
 	// Engine and Torch describe the two results.
 	Engine, Torch string
@@ -126,7 +128,7 @@ func compareGrads(s *Step, e, t, d *Outcome, depth int, mk func(kind, ed, td str
 			dg = d.Grads[j]
 		}
 		if k, ok := agree(eg.Values, tg.Values, ref64(tg, dg), depth, maxAbs(tg.Values)); !ok {
-			return mk("grad", name+at(eg, k), name+at(tg, k))
+			return mk("grad", name+" = "+at(eg, k), name+" = "+at(tg, k))
 		}
 	}
 	return nil

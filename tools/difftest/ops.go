@@ -146,8 +146,12 @@ var ops = []Op{
 	{Name: "amax", Pick: pickReduce, Run: red((*tensor.Tensor).Amax), Py: "{0}.amax({dims}, keepdim={keepdim})"},
 	{Name: "amin", Pick: pickReduce, Run: red((*tensor.Tensor).Amin), Py: "{0}.amin({dims}, keepdim={keepdim})"},
 	{Name: "logsumexp", Pick: pickReduce, Run: red((*tensor.Tensor).LogSumExp), Py: "{0}.logsumexp({dims}, keepdim={keepdim})"},
-	{Name: "var", Pick: pickVar, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Var(a.Dims, a.Correction, a.Keepdim) }, Py: "torch.var({0}, {dims}, correction={correction}, keepdim={keepdim})"},
-	{Name: "std", Pick: pickVar, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Std(a.Dims, a.Correction, a.Keepdim) }, Py: "torch.std({0}, {dims}, correction={correction}, keepdim={keepdim})"},
+	{Name: "var", Pick: pickVar, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) {
+		return x[0].Var(a.Dims, a.Correction, a.Keepdim)
+	}, Py: "torch.var({0}, {dims}, correction={correction}, keepdim={keepdim})"},
+	{Name: "std", Pick: pickVar, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) {
+		return x[0].Std(a.Dims, a.Correction, a.Keepdim)
+	}, Py: "torch.std({0}, {dims}, correction={correction}, keepdim={keepdim})"},
 	{Name: "sumAll", Pick: pickUnary, Run: un((*tensor.Tensor).SumAll), Py: "{0}.sum()"},
 	{Name: "meanAll", Pick: pickUnary, Run: un((*tensor.Tensor).MeanAll), Py: "{0}.mean()"},
 	{Name: "maxDim", Pick: pickDimKeep, Run: pairOf((*tensor.Tensor).MaxDim, 0), Py: "{0}.max({dim}, keepdim={keepdim}).values"},
@@ -175,7 +179,9 @@ var ops = []Op{
 	{Name: "unsqueeze", Pick: pickUnsqueeze, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Unsqueeze(a.Dim) }, Py: "{0}.unsqueeze({dim})"},
 	{Name: "flatten", Pick: pickFlatten, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Flatten(a.Start, a.End) }, Py: "{0}.flatten({start}, {end})"},
 	{Name: "narrow", Pick: pickNarrow, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Narrow(a.Dim, a.Start, a.Length) }, Py: "{0}.narrow({dim}, {start}, {length})"},
-	{Name: "slice", Pick: pickSlice, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Slice(a.Dim, a.Start, a.End, a.Step) }, Py: "sl({0}, {dim}, {start}, {end}, {step})"},
+	{Name: "slice", Pick: pickSlice, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) {
+		return x[0].Slice(a.Dim, a.Start, a.End, a.Step)
+	}, Py: "sl({0}, {dim}, {start}, {end}, {step})"},
 	{Name: "select", Pick: pickSelect, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Select(a.Dim, a.Index) }, Py: "{0}.select({dim}, {index})"},
 	{Name: "pad", Pick: pickPad, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Pad(a.Pads, a.Scalar) }, Py: "F.pad({0}, {pads}, value={scalar})"},
 	{Name: "cat", Pick: pickCat, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return tensor.Cat(x, a.Dim) }, Py: "torch.cat([{0}, {1}], {dim})"},

@@ -13,14 +13,20 @@ type Summary struct {
 	Ops        int // op steps executed (leaves and backward passes not counted)
 	Backwards  int // backward passes
 	Mismatches []*Mismatch
+	// TorchCrashes are the seeds whose program killed the Python process
+	// (a crash inside torch itself); they are not compared.
+	TorchCrashes []uint64
 }
 
 // BatchSize is how many programs go to the Python process at once.
 const BatchSize = 200
 
-// Run generates and runs n programs, seeds first … first+n-1, against the
-// torch process, calling found for each mismatch as it is found.
-func Run(t *Torch, first uint64, n int, found func(*Mismatch)) (*Summary, error) {
+// Run generates and runs n programs, seeds first … first+n-1, against
+// the torch process, calling found for each mismatch as it is found.
+//
+// With shrink, each mismatch is first shrunk to a short reproducer
+// (Shrink); its class is then that of the shrunk program.
+func Run(t *Torch, first uint64, n int, shrink bool, found func(*Mismatch)) (*Summary, error) {
 	sum := &Summary{FirstSeed: first}
 	for start := 0; start < n; start += BatchSize {
 		batch := make([]*Program, 0, min(BatchSize, n-start))
@@ -29,9 +35,16 @@ func Run(t *Torch, first uint64, n int, found func(*Mismatch)) (*Summary, error)
 		}
 		res, err := t.Run(batch)
 		if err != nil {
-			return sum, err
+			// The process died: torch itself crashed on a program (it
+			// happens). Find it by running the batch one at a time.
+			if res, err = runEach(t, batch, sum); err != nil {
+				return sum, err
+			}
 		}
 		for i, p := range batch {
+			if res[i].F32 == nil {
+				continue // a torch crash, already counted
+			}
 			m := CheckOne(p, res[i])
 			sum.Programs++
 			for _, s := range p.Steps {
@@ -43,6 +56,9 @@ func Run(t *Torch, first uint64, n int, found func(*Mismatch)) (*Summary, error)
 					sum.Ops++
 				}
 			}
+			if m != nil && shrink {
+				m = Shrink(t, m)
+			}
 			if m != nil {
 				sum.Mismatches = append(sum.Mismatches, m)
 				if found != nil {
@@ -52,6 +68,28 @@ func Run(t *Torch, first uint64, n int, found func(*Mismatch)) (*Summary, error)
 		}
 	}
 	return sum, nil
+}
+
+// runEach runs programs one at a time after a crash, in a new Python
+// process each time one crashes, and records the programs that crash
+// torch.
+func runEach(t *Torch, batch []*Program, sum *Summary) ([]TorchResult, error) {
+	res := make([]TorchResult, len(batch))
+	if err := t.restart(); err != nil {
+		return nil, err
+	}
+	for i, p := range batch {
+		r, err := t.Run([]*Program{p})
+		if err != nil {
+			sum.TorchCrashes = append(sum.TorchCrashes, p.Seed)
+			if err := t.restart(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		res[i] = r[0]
+	}
+	return res, nil
 }
 
 // CheckOne runs a program through the engine and compares it with torch's
@@ -91,8 +129,12 @@ func (s *Summary) Line() string {
 	if len(parts) > 0 {
 		cls = strings.Join(parts, ", ")
 	}
-	return fmt.Sprintf("difftest: %d programs (seeds %d-%d), %d ops, %d backward passes, %d mismatches (%s)",
+	line := fmt.Sprintf("difftest: %d programs (seeds %d-%d), %d ops, %d backward passes, %d mismatches (%s)",
 		s.Programs, s.FirstSeed, s.FirstSeed+uint64(max(s.Programs, 1))-1, s.Ops, s.Backwards, len(s.Mismatches), cls)
+	if len(s.TorchCrashes) > 0 {
+		line += fmt.Sprintf(", torch crashed on seeds %v", s.TorchCrashes)
+	}
+	return line
 }
 
 // classOrder sorts "class 2" before "class 10", and "new" last.

@@ -17,7 +17,16 @@ import (
 var runnerSource string
 
 // Python is the interpreter that has torch: Debian's, with python3-torch.
-const Python = "/usr/bin/python3"
+// The environment variable DIFFTEST_PYTHON names another one.
+var Python = pythonPath()
+
+// pythonPath is DIFFTEST_PYTHON, or Debian's /usr/bin/python3.
+func pythonPath() string {
+	if p := os.Getenv("DIFFTEST_PYTHON"); p != "" {
+		return p
+	}
+	return "/usr/bin/python3"
+}
 
 // TorchAvailable says whether Python can import torch, and if not why.
 func TorchAvailable() error {
@@ -57,21 +66,36 @@ type TorchResult struct {
 // StartTorch starts the Python runner. Close stops it.
 func StartTorch() (*Torch, error) {
 	t := &Torch{}
+	if err := t.start(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// start starts a Python process.
+func (t *Torch) start() error {
 	t.cmd = exec.Command(Python, "-c", runnerSource)
+	t.stderr.Reset()
 	t.cmd.Stderr = &t.stderr
 	var err error
 	if t.in, err = t.cmd.StdinPipe(); err != nil {
-		return nil, err
+		return err
 	}
 	stdout, err := t.cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t.out = bufio.NewReaderSize(stdout, 1<<20)
 	if err := t.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("difftest: starting %s: %w", Python, err)
+		return fmt.Errorf("difftest: starting %s: %w", Python, err)
 	}
-	return t, nil
+	return nil
+}
+
+// restart replaces a Python process that died (torch itself crashed).
+func (t *Torch) restart() error {
+	t.Close()
+	return t.start()
 }
 
 // wireStep is a step as runner.py reads it.

@@ -24,14 +24,15 @@ func main() {
 	findings := flag.String("findings", "", "append each mismatch's reproducer to this file")
 	quiet := flag.Bool("q", false, "print only the summary and a count per class")
 	show := flag.Bool("show", false, "print the programs as Python instead of running them")
+	noShrink := flag.Bool("noshrink", false, "report mismatches as generated, without shrinking them")
 	flag.Parse()
-	if err := run(*n, *seed, *findings, *quiet, *show); err != nil {
+	if err := run(*n, *seed, *findings, *quiet, *show, !*noShrink); err != nil {
 		fmt.Fprintln(os.Stderr, "difftest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, seed uint64, findings string, quiet, show bool) error {
+func run(n int, seed uint64, findings string, quiet, show, shrink bool) error {
 	if show {
 		for i := range n {
 			fmt.Print(difftest.Generate(seed + uint64(i)).Source())
@@ -54,7 +55,7 @@ func run(n int, seed uint64, findings string, quiet, show bool) error {
 		defer out.Close()
 	}
 	start := time.Now()
-	sum, err := difftest.Run(t, seed, n, func(m *difftest.Mismatch) {
+	sum, err := difftest.Run(t, seed, n, shrink, func(m *difftest.Mismatch) {
 		if !quiet {
 			fmt.Println(m.Report())
 		}
