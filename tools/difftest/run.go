@@ -16,6 +16,9 @@ type Summary struct {
 	// TorchCrashes are the seeds whose program killed the Python process
 	// (a crash inside torch itself); they are not compared.
 	TorchCrashes []uint64
+	// Restarts are the errors after which the Python process was
+	// replaced.
+	Restarts []string
 }
 
 // BatchSize is how many programs go to the Python process at once.
@@ -37,6 +40,7 @@ func Run(t *Torch, first uint64, n int, shrink bool, found func(*Mismatch)) (*Su
 		if err != nil {
 			// The process died: torch itself crashed on a program (it
 			// happens). Find it by running the batch one at a time.
+			sum.Restarts = append(sum.Restarts, err.Error())
 			if res, err = runEach(t, batch, sum); err != nil {
 				return sum, err
 			}

@@ -21,6 +21,8 @@ func Shrink(t *Torch, m *Mismatch) *Mismatch {
 		}
 		res, err := t.Run(cands)
 		if err != nil {
+			// The process may still be answering: start a new one.
+			t.restart()
 			return best
 		}
 		found := false

@@ -92,9 +92,14 @@ func (t *Torch) start() error {
 	return nil
 }
 
-// restart replaces a Python process that died (torch itself crashed).
+// restart replaces a Python process that died (torch itself crashed) or
+// that can no longer be trusted to answer in step; it is killed first,
+// since it may be blocked writing answers no one will read.
 func (t *Torch) restart() error {
-	t.Close()
+	if t.cmd.Process != nil {
+		t.cmd.Process.Kill()
+	}
+	t.cmd.Wait()
 	return t.start()
 }
 

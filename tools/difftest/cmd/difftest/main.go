@@ -66,6 +66,9 @@ func run(n int, seed uint64, findings string, quiet, show, shrink bool) error {
 	if err != nil {
 		return err
 	}
+	for _, r := range sum.Restarts {
+		fmt.Fprintln(os.Stderr, "difftest: restarted the torch process after:", r)
+	}
 	fmt.Printf("%s in %.1fs\n", sum.Line(), time.Since(start).Seconds())
 	return nil
 }
