@@ -69,6 +69,8 @@ type Args struct {
 	Reduction  string  `json:"reduction,omitempty"`
 	N          int     `json:"n,omitempty"`
 	M          int     `json:"m,omitempty"`
+	Flag       bool    `json:"flag,omitempty"` // descending, largest, log_target, …
+	Eq         string  `json:"eq,omitempty"`   // an einsum equation
 }
 
 // Floats is a []float32 whose JSON spells NaN and ±Inf as the strings
@@ -248,6 +250,10 @@ func argPy(name string, in []int, a Args) string {
 		return strconv.Itoa(a.N)
 	case "m":
 		return strconv.Itoa(a.M)
+	case "flag":
+		return pyBool(a.Flag)
+	case "eq":
+		return strconv.Quote(a.Eq)
 	}
 	panic("difftest: unknown template field {" + name + "}")
 }
