@@ -31,7 +31,9 @@ var newOps = []Op{
 	{Name: "cumsum", Pick: pickDim, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Cumsum(a.Dim) }, Py: "{0}.cumsum({dim})"},
 	{Name: "prod", Pick: pickDimKeep, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Prod(a.Dim, a.Keepdim) }, Py: "{0}.prod({dim}, keepdim={keepdim})"},
 	{Name: "prodAll", Pick: pickUnary, Run: un((*tensor.Tensor).ProdAll), Py: "{0}.prod()"},
-	{Name: "norm", Pick: pickNorm, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Norm(float64(a.Scalar), a.Dims, a.Keepdim) }, Py: "torch.norm({0}, {scalar}, {dims}, keepdim={keepdim})"},
+	{Name: "norm", Pick: pickNorm, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) {
+		return x[0].Norm(float64(a.Scalar), a.Dims, a.Keepdim)
+	}, Py: "torch.norm({0}, {scalar}, {dims}, keepdim={keepdim})"},
 	{Name: "sort", Pick: pickDimFlag, Run: sortRun(0), Py: "torch.sort({0}, {dim}, descending={flag}, stable=True).values"},
 	{Name: "sortIndices", Pick: pickDimFlag, Run: sortRun(1), Py: "torch.sort({0}, {dim}, descending={flag}, stable=True).indices.float()"},
 	{Name: "topk", Pick: pickTopk, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) {
@@ -47,7 +49,9 @@ var newOps = []Op{
 	{Name: "scatter", Pick: pickScatter(true), Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].Scatter(a.Dim, x[1], x[2]) }, Py: "{0}.scatter({dim}, {1}.long(), {2})"},
 	{Name: "scatterAdd", Pick: pickScatter(false), Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return x[0].ScatterAdd(a.Dim, x[1], x[2]) }, Py: "{0}.scatter_add({dim}, {1}.long(), {2})"},
 	{Name: "einsum", Pick: pickEinsum, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return tensor.Einsum(a.Eq, x...) }, Py: "torch.einsum({eq}, {0}, {1})", Mul: true},
-	{Name: "groupNorm", Pick: pickGroupNorm, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) { return nn.GroupNormOf(x[0], a.N, x[1], x[2], 1e-5) }, Py: "F.group_norm({0}, {n}, {1}, {2}, 1e-5)"},
+	{Name: "groupNorm", Pick: pickGroupNorm, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) {
+		return nn.GroupNormOf(x[0], a.N, x[1], x[2], 1e-5)
+	}, Py: "F.group_norm({0}, {n}, {1}, {2}, 1e-5)"},
 	{Name: "l1", Pick: pickLossSame(false), Run: lossRun(func(r loss.Reduction) loss.Criterion { return loss.L1{Reduction: r} }), Py: "F.l1_loss({0}, {1}, reduction={reduction})"},
 	{Name: "smoothL1", Pick: pickSmoothL1, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) {
 		return loss.SmoothL1{Reduction: reduction(a), Beta: float64(a.Scalar)}.Forward(x[0], x[1])
