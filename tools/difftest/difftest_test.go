@@ -40,7 +40,7 @@ func torchOrSkip(t *testing.T) *Torch {
 func TestAgainstTorch(t *testing.T) {
 	tr := torchOrSkip(t)
 	excluded := map[string]int{}
-	sum, err := Run(tr, sliceSeed, sliceN, false, func(m *Mismatch) {
+	sum, err := Run(tr, sliceSeed, sliceN, ShrinkNone, func(m *Mismatch) {
 		if x, ok := Excluded(m); ok {
 			excluded[x.Why]++
 			return

@@ -31,7 +31,7 @@ var inPlaceOps = []string{"addInPlace", "subInPlace", "mulInPlace", "divInPlace"
 var KnownOpen = []Exclusion{
 	{Class: 1, Kind: "grad", Feature: "inplace", Why: "a wrong gradient after an in-place op"},
 	{Class: 1, Kind: "grad presence", Feature: "inplace", Why: "a leaf that feeds only an in-place op gets a gradient"},
-	{Class: 1, Kind: "engine accepts", Ops: []string{"backward"}, Feature: "inplace", Why: "a saved tensor changed in place is not noticed"},
+	{Class: 1, Kind: "engine accepts", Ops: []string{"backward"}, Feature: "inplace", Text: "modified by an inplace operation", Why: "a saved tensor changed in place is not noticed"},
 	{Class: 2, Kind: "panic", Ops: []string{"matmul", "linear", "permute"}, Feature: "empty", Why: "matmul or permute on empty views panics"},
 	{Class: 2, Kind: "engine accepts", Ops: []string{"maxPool2d", "unfold", "conv2d"}, Why: "a window larger than the (padded) input is accepted"},
 	{Class: 3, Kind: "shape", Ops: []string{"crossEntropy", "crossEntropyProbs", "nll"}, Why: "no reduction on one [C] sample returns [1]"},
@@ -54,6 +54,10 @@ var KnownOpen = []Exclusion{
 	{Kind: "value", Ops: []string{"softmax", "logSoftmax"}, Feature: "nonfinite", Why: "new: softmax/log_softmax of a row holding +Inf is not NaN"},
 	{Kind: "engine refuses", Ops: []string{"view"}, Text: "not contiguous", Why: "new: view refuses strides that only differ on size-1 dims"},
 	{Kind: "engine accepts", Ops: inPlaceOps, Text: "view of a leaf", Why: "new: in-place on a view of a leaf that requires grad accepted"},
+	{Kind: "engine accepts", Ops: []string{"backward"}, Text: "does not require grad", Why: "new: where's result requires grad through its condition alone"},
+	{Kind: "panic", Ops: []string{"maxPool2d"}, Why: "new (class 2's pooling): max_pool2d with an output size of 0 panics (index out of range)"},
+	{Kind: "panic", Ops: []string{"conv2d"}, Feature: "empty", Why: "new (class 2's family): conv2d with 0 input channels divides by zero"},
+	{Kind: "value", Ops: []string{"maximum", "minimum"}, Feature: "nonfinite", Why: "new (class 5's family): maximum/minimum of ±Inf and NaN is not NaN"},
 
 	// PyTorch quirks the engine need not copy.
 	{Kind: "value", Ops: []string{"powScalar"}, Feature: "nonfinite", Text: "-0.5", Why: "quirk: torch computes x ** -0.5 as rsqrt, so (-inf) ** -0.5 is NaN, not IEEE's +0"},

@@ -34,8 +34,8 @@ var newOps = []Op{
 	{Name: "norm", Pick: pickNorm, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) {
 		return x[0].Norm(float64(a.Scalar), a.Dims, a.Keepdim)
 	}, Py: "torch.norm({0}, {scalar}, {dims}, keepdim={keepdim})"},
-	{Name: "sort", Pick: pickDimFlag, Run: sortRun(0), Py: "torch.sort({0}, {dim}, descending={flag}, stable=True).values"},
-	{Name: "sortIndices", Pick: pickDimFlag, Run: sortRun(1), Py: "torch.sort({0}, {dim}, descending={flag}, stable=True).indices.float()"},
+	{Name: "sort", Pick: pickDimFlag, Run: sortRun(0), Py: "torch.sort({0}, dim={dim}, descending={flag}, stable=True).values"},
+	{Name: "sortIndices", Pick: pickDimFlag, Run: sortRun(1), Py: "torch.sort({0}, dim={dim}, descending={flag}, stable=True).indices.float()"},
 	{Name: "topk", Pick: pickTopk, Run: func(x []*tensor.Tensor, a Args) (*tensor.Tensor, error) {
 		v, _, err := x[0].Topk(a.N, a.Dim, a.Flag)
 		return v, err

@@ -9,6 +9,7 @@ import (
 // Summary is the outcome of a run of many programs.
 type Summary struct {
 	FirstSeed  uint64
+	N          int // seeds tried: FirstSeed … FirstSeed+N-1
 	Programs   int
 	Ops        int // op steps executed (leaves and backward passes not counted)
 	Backwards  int // backward passes
@@ -21,16 +22,39 @@ type Summary struct {
 	Restarts []string
 }
 
+// Shrinking says which mismatches Run shrinks.
+type Shrinking int
+
+const (
+	// ShrinkNone reports mismatches as generated.
+	ShrinkNone Shrinking = iota
+	// ShrinkNew shrinks the mismatches the exclusion list does not
+	// cover; known ones are reported as found, since shrinking costs a
+	// round of torch calls per removed step.
+	ShrinkNew
+	// ShrinkAll shrinks every mismatch.
+	ShrinkAll
+)
+
+// wants says whether m is to be shrunk.
+func (s Shrinking) wants(m *Mismatch) bool {
+	if s == ShrinkNew {
+		_, known := Excluded(m)
+		return !known
+	}
+	return s == ShrinkAll
+}
+
 // BatchSize is how many programs go to the Python process at once.
 const BatchSize = 200
 
 // Run generates and runs n programs, seeds first … first+n-1, against
 // the torch process, calling found for each mismatch as it is found.
 //
-// With shrink, each mismatch is first shrunk to a short reproducer
-// (Shrink); its class is then that of the shrunk program.
-func Run(t *Torch, first uint64, n int, shrink bool, found func(*Mismatch)) (*Summary, error) {
-	sum := &Summary{FirstSeed: first}
+// shrink says which mismatches are shrunk to a short reproducer first
+// (Shrink); the class is then that of the shrunk program.
+func Run(t *Torch, first uint64, n int, shrink Shrinking, found func(*Mismatch)) (*Summary, error) {
+	sum := &Summary{FirstSeed: first, N: n}
 	for start := 0; start < n; start += BatchSize {
 		batch := make([]*Program, 0, min(BatchSize, n-start))
 		for i := range cap(batch) {
@@ -60,7 +84,7 @@ func Run(t *Torch, first uint64, n int, shrink bool, found func(*Mismatch)) (*Su
 					sum.Ops++
 				}
 			}
-			if m != nil && shrink {
+			if m != nil && shrink.wants(m) {
 				m = Shrink(t, m)
 			}
 			if m != nil {
@@ -134,7 +158,7 @@ func (s *Summary) Line() string {
 		cls = strings.Join(parts, ", ")
 	}
 	line := fmt.Sprintf("difftest: %d programs (seeds %d-%d), %d ops, %d backward passes, %d mismatches (%s)",
-		s.Programs, s.FirstSeed, s.FirstSeed+uint64(max(s.Programs, 1))-1, s.Ops, s.Backwards, len(s.Mismatches), cls)
+		s.Programs, s.FirstSeed, s.FirstSeed+uint64(max(s.N, 1))-1, s.Ops, s.Backwards, len(s.Mismatches), cls)
 	if len(s.TorchCrashes) > 0 {
 		line += fmt.Sprintf(", torch crashed on seeds %v", s.TorchCrashes)
 	}

@@ -24,15 +24,21 @@ func main() {
 	findings := flag.String("findings", "", "append each mismatch's reproducer to this file")
 	quiet := flag.Bool("q", false, "print only the summary and a count per class")
 	show := flag.Bool("show", false, "print the programs as Python instead of running them")
-	noShrink := flag.Bool("noshrink", false, "report mismatches as generated, without shrinking them")
+	shrink := flag.String("shrink", "new", "which mismatches to shrink to a short reproducer: new (those not in the exclusion list), all or none")
 	flag.Parse()
-	if err := run(*n, *seed, *findings, *quiet, *show, !*noShrink); err != nil {
+	modes := map[string]difftest.Shrinking{"none": difftest.ShrinkNone, "new": difftest.ShrinkNew, "all": difftest.ShrinkAll}
+	mode, ok := modes[*shrink]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "difftest: -shrink %q, expected new, all or none\n", *shrink)
+		os.Exit(2)
+	}
+	if err := run(*n, *seed, *findings, *quiet, *show, mode); err != nil {
 		fmt.Fprintln(os.Stderr, "difftest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, seed uint64, findings string, quiet, show, shrink bool) error {
+func run(n int, seed uint64, findings string, quiet, show bool, shrink difftest.Shrinking) error {
 	if show {
 		for i := range n {
 			fmt.Print(difftest.Generate(seed + uint64(i)).Source())
