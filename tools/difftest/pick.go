@@ -288,7 +288,7 @@ func pickMatmul(g *gen) ([]int, Args, bool) {
 	}
 	in := []int{a, g.leaf(b, g.rng.Float64() < 0.7)}
 	if g.rng.Float64() < 0.3 && len(s) >= 2 {
-		in[0], in[1] = in[1], in[0] // b @ a: fits when the sizes happen to
+		in[0], in[1] = in[1], in[0] // b @ a: fits only when the sizes happen to, else both refuse
 	}
 	return in, Args{}, true
 }
