@@ -16,6 +16,7 @@ type Exclusion struct {
 	Ops     []string
 	Feature string
 	Text    string // a substring of the engine's or torch's result
+	Uses    string // an op that must have run before the mismatch
 	Why     string
 }
 
@@ -54,7 +55,7 @@ var KnownOpen = []Exclusion{
 	{Kind: "value", Ops: []string{"softmax", "logSoftmax"}, Feature: "nonfinite", Why: "new: softmax/log_softmax of a row holding +Inf is not NaN"},
 	{Kind: "engine refuses", Ops: []string{"view"}, Text: "not contiguous", Why: "new: view refuses strides that only differ on size-1 dims"},
 	{Kind: "engine accepts", Ops: inPlaceOps, Text: "view of a leaf", Why: "new: in-place on a view of a leaf that requires grad accepted"},
-	{Kind: "engine accepts", Ops: []string{"backward"}, Text: "does not require grad", Why: "new: where's result requires grad through its condition alone"},
+	{Kind: "engine accepts", Ops: []string{"backward"}, Text: "does not require grad", Why: "new: where's (and masked_fill's) result requires grad through its condition alone"},
 	{Class: 2, Kind: "panic", Ops: []string{"maxPool2d"}, Why: "max_pool2d with a window longer than the input panics (index out of range)"},
 	{Kind: "panic", Ops: []string{"conv2d"}, Feature: "empty", Why: "new (class 2's family): conv2d with 0 input channels divides by zero"},
 	{Kind: "value", Ops: []string{"maximum", "minimum"}, Feature: "nonfinite", Why: "new (class 5's family): maximum/minimum of ±Inf and NaN is not NaN"},
@@ -62,6 +63,7 @@ var KnownOpen = []Exclusion{
 	// PyTorch quirks the engine need not copy.
 	{Kind: "value", Ops: []string{"powScalar"}, Feature: "nonfinite", Text: "-0.5", Why: "quirk: torch computes x ** -0.5 as rsqrt, so (-inf) ** -0.5 is NaN, not IEEE's +0"},
 	{Kind: "engine accepts", Ops: []string{"pad"}, Feature: "empty", Why: "quirk: torch refuses to pad a tensor with an empty dim"},
+	{Kind: "engine accepts", Ops: []string{"view"}, Text: "view size is not compatible", Why: "quirk: torch's elementwise results keep a permuted input's strides, so its view refuses where the engine's contiguous result is viewable"},
 }
 
 // Excluded returns the exclusion a mismatch falls under, if any.
@@ -86,6 +88,9 @@ func (x *Exclusion) matches(m *Mismatch) bool {
 		return false
 	}
 	if x.Text != "" && !strings.Contains(m.Engine+"\n"+m.Torch+"\n"+m.Program.Steps[m.Step].Py, x.Text) {
+		return false
+	}
+	if x.Uses != "" && !uses(m.Program, m.Step, x.Uses) {
 		return false
 	}
 	return true
