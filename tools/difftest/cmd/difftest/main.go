@@ -4,9 +4,11 @@
 //
 //	go run ./tools/difftest/cmd/difftest -n 5000 -seed 1 [-findings file] [-v]
 //
-// It prints a reproducer for each mismatch and ends with one summary line:
-// programs, ops executed, mismatches by suspected class of issue 20, seeds.
-// -seed N -n 1 -show prints one program's Python.
+// It prints a reproducer for each mismatch (shrunk to the steps it needs
+// when it is not in the exclusion list; -shrink all or none changes that)
+// and ends with one summary line: programs, ops executed, mismatches by
+// suspected class of issue 20, seeds. -seed N -n 1 -show prints one
+// program's Python; -q prints only the summary.
 package main
 
 import (
