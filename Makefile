@@ -59,7 +59,7 @@ SITE_SOURCES := go.mod go.sum web/package-lock.json \
 	$(shell find engine wasm web/src web/templates notebooks tools/build tools/internal -type f 2>/dev/null) \
 	$(wildcard $(FASHION_MNIST_DIR)/*)
 
-.PHONY: all serve build data deps test test-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser clean
+.PHONY: all serve build data deps test test-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser difftest clean
 
 all: build
 
@@ -162,6 +162,15 @@ bench-go:
 ## backend with and without SIMD and its cpu backend, and the MLP epoch on the MNIST digits
 bench-browser: deps chromium
 	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training)$$' -v ./tools/browsertest
+
+## difftest: N random programs (seeds SEED, SEED+1, …) through the engine and through Debian's
+## python3-torch; prints a short reproducer per mismatch and a summary line (mismatches by class of
+## issue 20). FINDINGS=file appends the reproducers to that file. make test runs a fixed slice.
+N ?= 5000
+SEED ?= 1
+FINDINGS ?=
+difftest:
+	$(GO) run ./tools/difftest/cmd/difftest -n $(N) -seed $(SEED) $(if $(FINDINGS),-findings $(FINDINGS))
 
 clean:
 	rm -rf dist dist.old .bin
