@@ -95,8 +95,7 @@ func onNewDocument(t *testing.T, ctx context.Context, script string) (remove fun
 		t.Fatal(err)
 	}
 	return func() {
-		params := page.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: res.Identifier}
-		if _, err := chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument, params); err != nil {
+		if _, err := chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument, page.RemoveScriptToEvaluateOnNewDocumentParams(res)); err != nil {
 			t.Error(err)
 		}
 	}

@@ -63,17 +63,30 @@ const put = (key, value) => request("readwrite", (s) => s.put(value, key));
 export const storage = {
   // load resolves to the saved value, or undefined. A stash newer than the
   // saved value (or equal: its IndexedDB write may not have finished) wins
-  // and is written into IndexedDB first.
+  // and is written into IndexedDB; until that write succeeds the stash is
+  // kept, and it is returned even when IndexedDB fails.
   load: async (key) => {
-    const saved = await get(key);
+    let saved, failure;
+    try {
+      saved = await get(key);
+    } catch (err) {
+      failure = err;
+    }
     const s = stashed(key);
-    if (s === undefined) return saved;
+    if (s === undefined) {
+      if (failure) throw failure;
+      return saved;
+    }
     if (saved !== undefined && saved.savedAt > s.savedAt) {
       unstash(key, saved.savedAt);
       return saved;
     }
-    await put(key, s);
-    unstash(key, s.savedAt);
+    try {
+      await put(key, s);
+      unstash(key, s.savedAt);
+    } catch (err) {
+      console.warn("could not move stashed edits into IndexedDB:", err);
+    }
     return s;
   },
   // save writes a value in one transaction: it is stored whole or not at
