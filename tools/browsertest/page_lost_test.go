@@ -101,25 +101,29 @@ func onNewDocument(t *testing.T, ctx context.Context, script string) (remove fun
 	}
 }
 
-// gapProbe measures the page's responsiveness: a timer ticks every 20 ms
-// and window.__ttGaps lists each pause of the main thread over 50 ms
-// between two ticks, as [start, length] in ms.
-const gapProbe = `window.__ttGaps = []; { let last = performance.now();
-	setInterval(() => { const t = performance.now(); if (t - last > 50) __ttGaps.push([last, t - last]); last = t; }, 20); }`
+// gapProbe measures the page's responsiveness: window.__ttGaps lists each
+// task that kept the main thread busy for over 50 ms, as [start, length]
+// in ms (Chromium's longtask entries: a busy machine stretches tasks, but
+// a page whose main thread only passes messages has no long ones).
+const gapProbe = `window.__ttGaps = []; new PerformanceObserver((list) => {
+	for (const e of list.getEntries()) __ttGaps.push([e.startTime, e.duration]); }).observe({type: "longtask"});`
 
 // longestPauseSince is the longest pause gapProbe saw after the time
-// that the JavaScript expression since gives, in ms.
+// that the JavaScript expression since gives (the part after it), in ms.
 func longestPauseSince(t *testing.T, ctx context.Context, since string) float64 {
 	t.Helper()
 	return eval[float64](t, ctx, `(() => { const t0 = `+since+`;
 		return Math.max(0, ...__ttGaps.map(([start, length]) => Math.min(length, start + length - t0))); })()`)
 }
 
-// maxPause is the longest the main thread may pause while a slow notebook
-// is read: the suite's bar for a responsive page under load (the pauses
-// measured are printed; with the file program on the main thread they
-// last many seconds).
-const maxPause = 500
+// The longest the main thread may be busy while a slow notebook is read:
+// 200 ms on a page otherwise idle, 500 ms (the suite's bar for a
+// responsive page) while the page also starts. The pauses measured are
+// printed; with the file program on the main thread they last seconds.
+const (
+	maxPauseIdle     = 200
+	maxPauseStarting = 500
+)
 
 // pathological is a notebook whose prose takes goldmark many seconds to
 // parse: 20,000 unclosed links.
@@ -130,58 +134,62 @@ func pathological() *nbformat.Notebook {
 	}}
 }
 
-// TestSlowNotebookKeepsPageResponsive opens a notebook that takes the
-// Markdown parser many seconds, by share link and as a file: the page
-// keeps answering (the file program runs in a worker) and within its time
-// budget shows either the notebook or an error.
-func TestSlowNotebookKeepsPageResponsive(t *testing.T) {
-	// As a .md file, opened from a page that is otherwise idle.
+// TestSlowFileKeepsPageResponsive opens a .md file that takes the
+// Markdown parser many seconds, from a page that is otherwise idle: the
+// page keeps answering (the file program runs in a worker) and within its
+// time budget shows either the notebook or an error.
+func TestSlowFileKeepsPageResponsive(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
-	var remove func()
 	md := string(pathological().Markdown())
 	start := time.Now()
 	eval[bool](t, ctx, gapProbe+openFileJS("slow.md", md)+`; true`)
-	waitFor(t, ctx, `html[data-document="replaced"], .banner`, 20*time.Second)
+	waitFor(t, ctx, `html[data-document="replaced"], .banner`, 30*time.Second)
 	took := time.Since(start)
 	banner := eval[string](t, ctx, `[...document.querySelectorAll(".banner")].map((b) => b.innerText).join("\n")`)
 	gap := longestPauseSince(t, ctx, "0")
 	fmt.Printf("slow .md: answered after %v, longest main-thread pause %.0f ms; %q\n", took.Round(time.Millisecond), gap, banner)
-	if gap > maxPause {
-		t.Errorf("opening a slow .md paused the page for %.0f ms; want under %d ms", gap, maxPause)
+	if gap > maxPauseIdle {
+		t.Errorf("opening a slow .md paused the page for %.0f ms; want under %d ms", gap, maxPauseIdle)
 	}
 	if !eval[bool](t, ctx, `document.documentElement.dataset.document === "replaced"`) && !strings.Contains(banner, "Could not open slow.md: ") {
 		t.Errorf("the slow file neither opened nor gave an error; banner %q", banner)
 	}
-	if took > 12*time.Second {
+	// 5 s of budget, after the file program's start (seconds, on a busy
+	// machine); with no budget goldmark would take far longer.
+	if took > 20*time.Second {
 		t.Errorf("the slow file took %v to give an answer; the budget is 5 s", took)
 	}
 	if state, out := runCell(t, ctx, 1); state != "done" || out == "" {
 		t.Errorf("after the slow file, cell 1 gave %q, %q", state, out)
 	}
+}
 
-	// As a share link, while the page starts.
+// TestSlowShareLinkKeepsPageResponsive opens a share link whose notebook
+// takes the Markdown parser many seconds, as the page starts: the page
+// keeps answering and shows either the notebook or an error.
+func TestSlowShareLinkKeepsPageResponsive(t *testing.T) {
 	link, err := nbformat.EncodeShare(pathological())
 	if err != nil {
 		t.Fatal(err)
 	}
 	fmt.Printf("slow share link: %d characters\n", len(link))
 	other := newTab(t)
-	remove = onNewDocument(t, other, gapProbe)
+	remove := onNewDocument(t, other, gapProbe)
 	defer remove()
-	start = time.Now()
+	start := time.Now()
 	if err := chromedp.Do(other, chromedp.Navigate(baseURL+"/01-system.html#nb="+link)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, other, `html[data-edits]`, 30*time.Second)
-	took = time.Since(start)
-	banner = eval[string](t, other, `[...document.querySelectorAll(".banner")].map((b) => b.innerText).join("\n")`)
+	waitFor(t, other, `html[data-edits]`, 60*time.Second) // a busy machine starts the page slowly
+	took := time.Since(start)
+	banner := eval[string](t, other, `[...document.querySelectorAll(".banner")].map((b) => b.innerText).join("\n")`)
 	// The page's own start can pause it on a busy machine: count only the
 	// pauses after the page asked for the file program.
-	gap = longestPauseSince(t, other, `performance.getEntriesByType("resource").find((e) => e.name.includes("/assets/docs")).startTime`)
+	gap := longestPauseSince(t, other, `performance.getEntriesByType("resource").find((e) => e.name.includes("/assets/docs")).startTime`)
 	fmt.Printf("slow share link: answered after %v, longest main-thread pause once the link was being read %.0f ms; %q\n", took.Round(time.Millisecond), gap, banner)
-	if gap > maxPause {
-		t.Errorf("opening a slow share link paused the page for %.0f ms; want under %d ms", gap, maxPause)
+	if gap > maxPauseStarting {
+		t.Errorf("opening a slow share link paused the page for %.0f ms; want under %d ms", gap, maxPauseStarting)
 	}
 	if !eval[bool](t, other, `document.documentElement.dataset.document === "replaced"`) && !strings.Contains(banner, "This link's notebook could not be read: ") {
 		t.Errorf("the slow link neither opened nor gave an error; banner %q", banner)
