@@ -2,8 +2,12 @@
 
 // Package docs gives the page the notebook file formats of
 // tinytorch/tools/notebook: Markdown as in notebooks/, Jupyter's .ipynb,
-// and share links. It installs globalThis.ttDocs, whose functions take and
-// return strings (JSON where the data is structured) and run at once.
+// and share links. It runs in a Web Worker of its own
+// (web/src/docs-worker.js), so that a notebook slow to parse or render
+// never freezes the page, and the page stops it when a call runs past its
+// time budget (web/src/docs.js). It installs the worker's
+// globalThis.ttDocs, whose functions take and return strings (JSON where
+// the data is structured, bytes for a file) and run at once.
 //
 // Every function receives the notebook as its Markdown source plus the
 // code of each cell as the student edited it, so the page never needs to
@@ -19,7 +23,8 @@ import (
 	nbformat "tinytorch/tools/notebook"
 )
 
-// Start installs ttDocs and resolves the loader's promise.
+// Start installs ttDocs and tells the worker's bootstrap, which then
+// answers the page's calls.
 func Start() {
 	api := map[string]func(args []js.Value) (any, error){
 		"markdown":    markdown,
@@ -113,24 +118,36 @@ func share(args []js.Value) (any, error) {
 	return nbformat.EncodeShare(doc)
 }
 
-// open reads a .md or .ipynb file: args are (file name, text). It returns
-// the rendered HTML and the notebook's Markdown.
+// open reads a .md or .ipynb file: args are (file name, contents), the
+// contents as a Uint8Array (the file's bytes, which the parsers check)
+// or a string. It returns the rendered HTML and the notebook's Markdown.
 func open(args []js.Value) (any, error) {
 	if len(args) < 2 {
-		return nil, fmt.Errorf("expected (name, text)")
+		return nil, fmt.Errorf("expected (name, contents)")
 	}
-	name, text := args[0].String(), args[1].String()
+	name := args[0].String()
+	data := contents(args[1])
 	var doc *nbformat.Notebook
 	var err error
 	if strings.HasSuffix(strings.ToLower(name), ".ipynb") {
-		doc, err = nbformat.ParseIPynb(name, []byte(text))
+		doc, err = nbformat.ParseIPynb(name, data)
 	} else {
-		doc, err = nbformat.Parse(name, []byte(text))
+		doc, err = nbformat.Parse(name, data)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return rendered(doc)
+}
+
+// contents is a file's bytes from a Uint8Array, or a string's UTF-8.
+func contents(v js.Value) []byte {
+	if v.InstanceOf(js.Global().Get("Uint8Array")) {
+		b := make([]byte, v.Get("length").Int())
+		js.CopyBytesToGo(b, v)
+		return b
+	}
+	return []byte(v.String())
 }
 
 // decodeShare reads a #nb= fragment: args are (fragment, slug).

@@ -15,10 +15,16 @@ import (
 // code of every cell, saved a moment after each change, restored on the
 // next visit. It also notes the published code the edits were based on, so
 // that a new published version can be pointed out.
+//
+// An edit is never lost to timing: when the page is hidden or left, or its
+// document is replaced by a file or a link, pending edits are written at
+// once (stashed: see storage.js), since the delayed save might never run
+// or would read the cells of the other document.
 type saver struct {
 	nb      *notebook
 	key     string
 	enabled bool
+	dirty   bool // edits made since the last record was taken
 	timer   *time.Timer
 }
 
@@ -27,20 +33,13 @@ const saveDelay = 300 * time.Millisecond
 
 func newSaver(nb *notebook) *saver {
 	s := &saver{nb: nb, key: "notebook:" + nb.slug, enabled: true}
-	// A page that is hidden or left may never run its timers again: write
-	// pending edits at once, starting the IndexedDB request in the event.
-	flush := func(dom.Event) {
-		if s.timer != nil && s.timer.Stop() {
-			s.timer = nil
-			storage().Call("save", s.key, js.ValueOf(s.record()))
-		}
-	}
-	nb.doc.AddEventListener("visibilitychange", false, func(e dom.Event) {
+	// A page that is hidden or left may never run its timers again.
+	nb.doc.AddEventListener("visibilitychange", false, func(dom.Event) {
 		if nb.doc.Underlying().Get("visibilityState").String() == "hidden" {
-			flush(e)
+			s.flush()
 		}
 	})
-	js.Global().Call("addEventListener", "pagehide", js.FuncOf(func(js.Value, []js.Value) any { flush(nil); return nil }))
+	js.Global().Call("addEventListener", "pagehide", js.FuncOf(func(js.Value, []js.Value) any { s.flush(); return nil }))
 	return s
 }
 
@@ -58,20 +57,47 @@ func (s *saver) schedule() {
 	if !s.enabled {
 		return
 	}
+	s.dirty = true
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	s.timer = time.AfterFunc(saveDelay, func() { s.save() })
+	s.timer = time.AfterFunc(saveDelay, s.save)
 }
 
 // save writes the record now; it runs on a goroutine, never in a callback.
+// A flush since the timer fired has already written the edits.
 func (s *saver) save() {
+	if !s.enabled || !s.dirty {
+		return
+	}
+	s.dirty = false
 	_, err := awaitPromise(storage().Call("save", s.key, js.ValueOf(s.record())))
 	if err != nil {
+		s.dirty = true // so that leaving the page tries again
 		s.nb.setStatus("Your edits could not be saved: " + err.Error())
 		return
 	}
 	s.nb.doc.DocumentElement().SetAttribute("data-saved", "true")
+}
+
+// flush writes pending edits synchronously, from an event handler: the
+// page is being hidden or left, or its document replaced.
+func (s *saver) flush() {
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	if !s.enabled || !s.dirty {
+		return
+	}
+	s.dirty = false
+	storage().Call("stash", s.key, js.ValueOf(s.record()))
+}
+
+// detach stops saving for good, after writing what is pending: the
+// page's document is about to be replaced, and its cells with it.
+func (s *saver) detach() {
+	s.flush()
+	s.enabled = false
 }
 
 // restore puts back saved edits and, when the published notebook changed

@@ -17,7 +17,8 @@ type command struct {
 // fileCommands are the toolbar entries that move the notebook in and out
 // of the page: download it (Markdown as in notebooks/, or Jupyter's
 // .ipynb), open a file, or share it as a link. The file formats live in a
-// separate wasm program (wasm/docs) that the page loads on first use.
+// separate wasm program (wasm/docs) that runs in a worker, started on
+// first use, so that reading a notebook never blocks the page.
 func (nb *notebook) fileCommands() []command {
 	return []command{
 		{".md", "Download the notebook, with your edits, as Markdown", func() { go nb.downloadMarkdown() }},
@@ -27,18 +28,31 @@ func (nb *notebook) fileCommands() []command {
 	}
 }
 
-// docsCall calls a function of the docs program, loading it first if
-// needed. It must run on a goroutine, since it waits for a promise.
+// docsCall calls a function of the docs program, which runs in a worker
+// of its own (web/src/docs.js starts it on first use and stops a call that
+// runs past its time budget). It must run on a goroutine, since it waits
+// for a promise.
 func docsCall(name string, args ...any) (js.Value, error) {
-	api, err := awaitPromise(js.Global().Get("tinytorch").Call("loadDocs"))
+	res, err := awaitPromise(js.Global().Get("tinytorch").Call("docs", append([]any{name}, args...)...))
 	if err != nil {
-		return js.Undefined(), fmt.Errorf("loading the notebook file support: %v", err)
+		return js.Undefined(), errorText(err)
 	}
-	res := api.Call(name, args...)
+	if res.Type() != js.TypeObject {
+		return js.Undefined(), fmt.Errorf("%s: no answer from the notebook file program", name)
+	}
 	if e := res.Get("error"); e.Type() == js.TypeString {
 		return js.Undefined(), fmt.Errorf("%s", e.String())
 	}
 	return res.Get("value"), nil
+}
+
+// errorText is a JavaScript error's message alone, without the "JavaScript
+// error:" that js.Error puts in front, which says nothing to a reader.
+func errorText(err error) error {
+	if e, ok := err.(js.Error); ok && e.Get("message").Type() == js.TypeString {
+		return fmt.Errorf("%s", e.Get("message").String())
+	}
+	return err
 }
 
 // source is the Markdown of the notebook shown: the published one, which
@@ -175,6 +189,11 @@ func splitLines(s string) []any {
 	return out
 }
 
+// maxFileSize is the largest notebook file the page reads. The docs
+// program has budgets of its own; this one keeps a huge file out of the
+// page's memory.
+const maxFileSize = 16 << 20
+
 // openFile lets the student pick a .md or .ipynb file and shows it in
 // place of this notebook. The published notebook's saved edits are left
 // alone.
@@ -187,24 +206,35 @@ func (nb *notebook) openFile() {
 		if files.Length() == 0 {
 			return nil
 		}
-		file := files.Index(0)
-		go func() {
-			text, err := awaitPromise(file.Call("text"))
-			if err != nil {
-				nb.fail("Could not read the file", err)
-				return
-			}
-			nb.openText(file.Get("name").String(), text.String())
-		}()
+		go nb.openChosen(files.Index(0))
 		return nil
 	}))
 	js.Global().Set("__ttFileInput", input) // lets the browser suite choose a file
 	input.Call("click")
 }
 
-// openText shows a notebook file's text; it runs on a goroutine.
-func (nb *notebook) openText(name, text string) {
-	doc, err := docsCall("open", name, text)
+// openChosen reads a chosen file and opens it; it runs on a goroutine.
+// The docs program gets the file's bytes, not text decoded by the browser
+// (which would quietly replace bytes that are not UTF-8), so the page
+// accepts exactly the files the Go parser does.
+func (nb *notebook) openChosen(file js.Value) {
+	name := file.Get("name").String()
+	if size := file.Get("size").Int(); size > maxFileSize {
+		nb.fail("Could not open "+name, fmt.Errorf("the file is %s; the page opens notebooks up to %s", sizeText(size), sizeText(maxFileSize)))
+		return
+	}
+	buf, err := awaitPromise(file.Call("arrayBuffer"))
+	if err != nil {
+		nb.fail("Could not read "+name, errorText(err))
+		return
+	}
+	nb.openBytes(name, js.Global().Get("Uint8Array").New(buf))
+}
+
+// openBytes shows a notebook file, given as a Uint8Array; it runs on a
+// goroutine.
+func (nb *notebook) openBytes(name string, data js.Value) {
+	doc, err := docsCall("open", name, data)
 	if err != nil {
 		nb.fail("Could not open "+name, err)
 		return
@@ -260,7 +290,7 @@ func (nb *notebook) openShared() bool {
 // HTML, rebuilds the cells and stops saving edits (they belong to a file
 // or a link, not to the published notebook).
 func (nb *notebook) replaceDocument(doc js.Value, note string) {
-	nb.saved.enabled = false
+	nb.saved.detach() // before the cells it reads are replaced
 	nb.cancelQueue()
 	nb.documentSource = doc.Get("markdown").String()
 	article := nb.doc.QuerySelector("article.notebook")

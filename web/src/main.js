@@ -1,10 +1,11 @@
 // The page loader. It adopts the kernel worker that the page's inline boot
 // script started (the worker fetches and compiles the kernel's wasm in
-// parallel with this page), exposes the editor, storage and math helpers to
-// the Go page role, then starts it.
+// parallel with this page), exposes the editor, storage, math and
+// notebook-file helpers to the Go page role, then starts it.
 import { createEditor } from "./editor.js";
 import { storage } from "./storage.js";
 import { typesetMath } from "./math.js";
+import { callDocs } from "./docs.js";
 
 const config = JSON.parse(document.getElementById("tt-config").textContent);
 
@@ -22,27 +23,14 @@ function startWorker() {
 // The page's inline boot script has usually started the first worker.
 let first = globalThis.__ttBoot ?? startWorker();
 
-// loadDocs starts the notebook-file program (download, open, share) the
-// first time it is needed and resolves to its API, globalThis.ttDocs.
-let docs;
-function loadDocs() {
-  docs ??= new Promise((resolve, reject) => {
-    globalThis.__ttDocsReady = () => resolve(globalThis.ttDocs);
-    const go = new Go();
-    go.argv = ["docs"];
-    WebAssembly.instantiateStreaming(fetch(config.docs), go.importObject)
-      .then((result) => go.run(result.instance))
-      .catch(reject);
-  });
-  return docs;
-}
-
 globalThis.tinytorch = {
   config,
   createEditor,
   storage,
   typesetMath,
-  loadDocs,
+  // docs calls a function of the notebook-file program (download, open,
+  // share), which runs in a worker of its own (docs.js).
+  docs: (name, ...args) => callDocs(config, name, ...args),
   // attach hands a worker to the Go page role and replays its early
   // messages; with restart set it first replaces the worker by a new one.
   attach(onMessage, restart) {

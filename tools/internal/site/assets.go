@@ -69,7 +69,8 @@ func storeHashed(out, file, name, ext string) (string, error) {
 }
 
 // bundle runs esbuild on web/src: the page loader as an ES module, the
-// worker as a classic script (it calls importScripts), and the style sheet.
+// workers (the kernel's and the notebook files') as classic scripts (they
+// call importScripts), and the style sheet.
 func bundle(root, out string, assets *Assets) error {
 	// The loader is split so that KaTeX, imported on demand, is a chunk of
 	// its own that pages without math never fetch.
@@ -79,7 +80,7 @@ func bundle(root, out string, assets *Assets) error {
 		splitting bool
 	}{
 		{[]string{"src/main.js", "src/style.css"}, api.FormatESModule, true},
-		{[]string{"src/worker.js"}, api.FormatIIFE, false},
+		{[]string{"src/worker.js", "src/docs-worker.js"}, api.FormatIIFE, false},
 	}
 	for _, b := range builds {
 		res := api.Build(api.BuildOptions{
@@ -132,6 +133,8 @@ func recordOutputs(metafile, out string, assets *Assets) error {
 			assets.Main = url
 		case "src/worker.js":
 			assets.Worker = url
+		case "src/docs-worker.js":
+			assets.DocsWorker = url
 		case "src/style.css":
 			assets.Style = url
 		}

@@ -16,6 +16,9 @@ type pageConfig struct {
 	Docs     string `json:"docs"`
 	WasmExec string `json:"wasmExec"`
 	Worker   string `json:"worker"`
+
+	// DocsWorker runs Docs in a worker of its own (web/src/docs-worker.js).
+	DocsWorker string `json:"docsWorker"`
 }
 
 // writePages renders index.html and one page per notebook from the
@@ -31,7 +34,8 @@ func writePages(root, out string, res *Result) error {
 	}); err != nil {
 		return err
 	}
-	cfg := pageConfig{Kernel: res.Assets.Kernel, Page: res.Assets.Page, Docs: res.Assets.Docs, WasmExec: res.Assets.WasmExec, Worker: res.Assets.Worker}
+	cfg := pageConfig{Kernel: res.Assets.Kernel, Page: res.Assets.Page, Docs: res.Assets.Docs, WasmExec: res.Assets.WasmExec, Worker: res.Assets.Worker,
+		DocsWorker: res.Assets.DocsWorker}
 	for i, nb := range res.Notebooks {
 		err := render(tmpl, "notebook.html", filepath.Join(out, nb.Slug+".html"), map[string]any{
 			"Assets":   res.Assets,

@@ -43,6 +43,10 @@ type Assets struct {
 	Page     string // the page's wasm, run on the main thread
 	Docs     string // the notebook-file wasm, loaded by the page on demand
 	WasmExec string
+
+	// DocsWorker is the notebook-file worker's bootstrap (classic script),
+	// which runs Docs off the main thread.
+	DocsWorker string
 }
 
 // Build renders the whole site. It writes into a fresh folder beside Out
