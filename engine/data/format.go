@@ -131,7 +131,7 @@ func DecodeImageSet(name string, b []byte) (*ImageSet, error) {
 // formed: n·c·height·w can reach 2^80, and a product that wrapped around
 // 64 bits could match a tiny file (whose checksum is easy to make right).
 func checkTTDSData(name string, have, n, c, height, w int) error {
-	image := c * height * w // at most 2^48: no overflow
+	image := c * height * w        // at most 2^48: no overflow
 	if n > 0 && image+1 > have/n { // then n·(image+1) > have
 		return fileErr(name, "header: %d images of %s bytes with their labels need more than the %d bytes between the header and the checksum: the file is truncated or corrupt",
 			n, dimString([]int{c, height, w}), have)
