@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // TTDS ("TinyTorch dataset") is the compact file format in which the site
@@ -113,6 +114,9 @@ func DecodeImageSet(name string, b []byte) (*ImageSet, error) {
 			return nil, fileErr(name, "the class names overrun the %d-byte header", h)
 		}
 		l := int(b[at])
+		if !utf8.Valid(b[at+1 : at+1+l]) {
+			return nil, fileErr(name, "header: class %d: expected a UTF-8 name, got %q", len(classes), b[at+1:at+1+l])
+		}
 		classes = append(classes, string(b[at+1:at+1+l]))
 		at += 1 + l
 	}

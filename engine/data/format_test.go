@@ -40,6 +40,12 @@ func TestTTDSRoundTrip(t *testing.T) {
 func TestTTDSRejectsDamage(t *testing.T) {
 	good := must(toySet().MarshalBinary())
 	flip := func(at int) []byte { b := slices.Clone(good); b[at] ^= 1; return b }
+	resum := func(change func([]byte)) []byte { // changed, with a correct checksum
+		b := slices.Clone(good[:len(good)-sha256.Size])
+		change(b)
+		sum := sha256.Sum256(b)
+		return append(b, sum[:]...)
+	}
 	tests := []struct {
 		name    string
 		content []byte
@@ -54,6 +60,7 @@ func TestTTDSRejectsDamage(t *testing.T) {
 		{"bad magic", append([]byte("PK\x03\x04"), good[4:]...), `bad magic "PK\x03\x04": not a TTDS file`},
 		{"future version", flip(4), "TTDS version 0, this build reads version 1"},
 		{"count changed", flip(8), "the file is truncated or corrupt"},
+		{"class name not UTF-8", resum(func(b []byte) { b[21] = 0xff }), `header: class 0: expected a UTF-8 name, got "\xffat"`},
 	}
 	dir := t.TempDir()
 	for _, tc := range tests {

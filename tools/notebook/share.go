@@ -51,7 +51,11 @@ func EncodeShare(nb *Notebook) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := w.Write(nb.Markdown()); err != nil {
+	md := nb.Markdown()
+	if len(md) > MaxShareSize {
+		return "", fmt.Errorf("share link: the notebook's %d KB of Markdown are more than the %d KB a link may carry", len(md)>>10, MaxShareSize>>10)
+	}
+	if _, err := w.Write(md); err != nil {
 		return "", err
 	}
 	if err := w.Close(); err != nil {

@@ -76,6 +76,16 @@ func TestDecodeShareRejects(t *testing.T) {
 	}
 }
 
+// A notebook too large for Parse to read back is refused when the link
+// is made, not when it is opened.
+func TestEncodeShareRefusesLargeNotebooks(t *testing.T) {
+	nb := &Notebook{Title: "t", Chapter: "1", Summary: "s", Blocks: []Block{code(strings.Repeat("1;\n", MaxShareSize/3+1))}}
+	_, err := EncodeShare(nb)
+	if want := "share link: the notebook's 128 KB of Markdown are more than the 128 KB a link may carry"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+}
+
 // Every one-character substitution or deletion anywhere in a link is
 // refused, never opened as another notebook (the unversioned links let a
 // third of them through).
