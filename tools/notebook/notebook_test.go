@@ -1,6 +1,8 @@
 package notebook
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -74,5 +76,36 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("error = %v, want prefix %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// The page finds a notebook's cells as the section.cell elements of the
+// HTML that Render writes (wasm/docs hands it that HTML), so it must find
+// exactly the parsed cells: raw HTML in prose that imitates a cell is not
+// rendered, and a block left open never hides one (Parse refuses it).
+func TestPageFindsTheParsedCells(t *testing.T) {
+	src := front + "<section class=\"cell\" data-cell=\"7\">\n\nText <section class=\"cell\">.\n\n```js\n1\n```\n\n<!-- a -->\n\n```js\n2\n```\n"
+	nb, err := Parse("nb.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nb.Cells()) != 2 {
+		t.Fatalf("%d cells, want 2", len(nb.Cells()))
+	}
+	checkPageAgrees(t, nb)
+	files, _ := filepath.Glob("../../notebooks/*.md")
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nb, err := Parse(f, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPageAgrees(t, nb)
+	}
+	if len(files) < 10 {
+		t.Errorf("found %d notebooks", len(files))
 	}
 }
