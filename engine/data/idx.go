@@ -155,15 +155,29 @@ func parseIDX(name string, r io.Reader) (*IDX, error) {
 }
 
 // readAtMost reads up to limit bytes from r, growing its buffer as the
-// bytes arrive rather than allocating limit bytes up front: a header may
-// announce up to 1 GiB, and a 20-byte file claiming that much must not
-// cost a gigabyte before the truncation is found.
+// bytes arrive (doubling, from 64 KiB, but never past limit) rather than
+// allocating limit bytes up front: a header may announce up to 1 GiB, and
+// a 20-byte file claiming that much must not cost a gigabyte before the
+// truncation is found. A complete file ends in a buffer of exactly limit
+// bytes.
 func readAtMost(r io.Reader, limit int) ([]byte, error) {
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(io.LimitReader(r, int64(limit))); err != nil {
-		return nil, err
+	buf := make([]byte, 0, min(limit, 64<<10))
+	for len(buf) < limit {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(limit, 2*cap(buf)))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return buf.Bytes(), nil
+	return buf, nil
 }
 
 // EncodeIDX writes an unsigned-byte IDX array (uncompressed); the inverse
