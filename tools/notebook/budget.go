@@ -28,7 +28,7 @@ const (
 	MaxNesting = 32
 	// MaxBrackets is how many "[" (links, images, references) one
 	// paragraph may hold.
-	MaxBrackets = 1000
+	MaxBrackets = 500
 	// MaxTableCells is the most cells (columns × rows) of one table.
 	MaxTableCells = 20000
 	// MaxReferences is the most link reference definitions ("[x]: url").

@@ -95,7 +95,11 @@ func openBlockAtEnd(doc ast.Node, src []byte) (openBlock, bool) {
 func unclosed(n ast.Node, src []byte) (what, closer string) {
 	switch n := n.(type) {
 	case *ast.FencedCodeBlock:
-		fence := leadingFence(string(src[n.Pos():]))
+		line := src[n.Pos():]
+		if end := bytes.IndexByte(line, '\n'); end >= 0 {
+			line = line[:end] // only the opening line: copying the rest is quadratic
+		}
+		fence := leadingFence(string(line))
 		return "code block opened with " + fence, fence
 	case *mathBlock:
 		if !n.closed {
