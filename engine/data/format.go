@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // TTDS ("TinyTorch dataset") is the compact file format in which the site
@@ -95,10 +96,12 @@ func DecodeImageSet(name string, b []byte) (*ImageSet, error) {
 	n := int(binary.LittleEndian.Uint32(b[8:]))
 	c, height, w, k := int(binary.LittleEndian.Uint16(b[12:])), int(binary.LittleEndian.Uint16(b[14:])),
 		int(binary.LittleEndian.Uint16(b[16:])), int(binary.LittleEndian.Uint16(b[18:]))
-	want := h + n*c*height*w + n + sha256.Size
-	if h < ttdsFixed || len(b) != want {
-		return nil, fileErr(name, "%d bytes, but a header of %d bytes and %d images of %d×%d×%d with labels and a checksum need %d: the file is truncated or corrupt",
-			len(b), h, n, c, height, w, want)
+	if h < ttdsFixed || h > len(b)-sha256.Size {
+		return nil, fileErr(name, "header: size %d, expected %d to %d (the fixed fields, and no more than the %d-byte file less its checksum)",
+			h, ttdsFixed, len(b)-sha256.Size, len(b))
+	}
+	if err := checkTTDSData(name, len(b)-h-sha256.Size, n, c, height, w); err != nil {
+		return nil, err
 	}
 	body := b[:len(b)-sha256.Size]
 	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], b[len(body):]) {
@@ -111,6 +114,9 @@ func DecodeImageSet(name string, b []byte) (*ImageSet, error) {
 			return nil, fileErr(name, "the class names overrun the %d-byte header", h)
 		}
 		l := int(b[at])
+		if !utf8.Valid(b[at+1 : at+1+l]) {
+			return nil, fileErr(name, "header: class %d: expected a UTF-8 name, got %q", len(classes), b[at+1:at+1+l])
+		}
 		classes = append(classes, string(b[at+1:at+1+l]))
 		at += 1 + l
 	}
@@ -121,6 +127,24 @@ func DecodeImageSet(name string, b []byte) (*ImageSet, error) {
 		return nil, fileErr(name, "%v", err)
 	}
 	return s, nil
+}
+
+// checkTTDSData checks that the data bytes between the header and the
+// checksum (have of them) are exactly n images of c×height×w pixels and
+// n labels. The sizes are compared by division, before any product is
+// formed: n·c·height·w can reach 2^80, and a product that wrapped around
+// 64 bits could match a tiny file (whose checksum is easy to make right).
+func checkTTDSData(name string, have, n, c, height, w int) error {
+	image := c * height * w        // at most 2^48: no overflow
+	if n > 0 && image+1 > have/n { // then n·(image+1) > have
+		return fileErr(name, "header: %d images of %s bytes with their labels need more than the %d bytes between the header and the checksum: the file is truncated or corrupt",
+			n, dimString([]int{c, height, w}), have)
+	}
+	if want := n * (image + 1); want != have { // no overflow: want <= have
+		return fileErr(name, "header: %d images of %s bytes with their labels need %d bytes, the file holds %d between the header and the checksum: the file is truncated or corrupt",
+			n, dimString([]int{c, height, w}), want, have)
+	}
+	return nil
 }
 
 // ReadImageSet reads a TTDS file; the set is named after the file

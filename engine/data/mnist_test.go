@@ -44,6 +44,17 @@ func TestReadMNISTDigitsJSON(t *testing.T) {
 	_, _, err := LoadMNISTDigits(dir)
 	errContains(t, err, "MNIST digits: 55 images, need more than 8000 to split")
 
+	// A value with more digits than the fast path holds still reads as the
+	// nearest byte (the fast path's int used to overflow: 0.8144… read as
+	// 0.4105, byte 105).
+	long := t.TempDir()
+	writeDigits(t, long, func(int) int { return 1 })
+	long3 := filepath.Join(long, "src", "digits", "3.json")
+	os.WriteFile(long3, []byte(`{"data": [0.50000000000000000000000, 0.814445367593233134359607234`+strings.Repeat(", 0", 782)+`]}`), 0o644)
+	if p := must(ReadMNISTDigitsJSON(long)).Image(3).Pix; p[0] != 128 || p[1] != 208 {
+		t.Errorf("pixels %d and %d, want 128 and 208", p[0], p[1])
+	}
+
 	bad := t.TempDir()
 	writeDigits(t, bad, func(int) int { return 1 })
 	os.WriteFile(filepath.Join(bad, "src", "digits", "3.json"), []byte(`{"data": [0.5, 1.5]}`), 0o644)
@@ -99,6 +110,10 @@ func TestParseDigitsJSON(t *testing.T) {
 		{`{"data":[0,0.5,1]}`, []float64{0, 0.5, 1}, ""},
 		{" { \"data\" : [ 0.992 , 0.001,1e-3 ] }\n", []float64{0.992, 0.001, 0.001}, ""},
 		{`{"data":[]}`, []float64{}, ""},
+		// Too many digits for the fast path's int: strconv reads them.
+		{`{"data":[0.50000000000000000000000,123456789012345678901234567890]}`, []float64{0.5, 1.2345678901234568e29}, ""},
+		{`{"data":[0.123456789012345,0.1234567890123456]}`, []float64{0.123456789012345, 0.1234567890123456}, ""},
+		{`{"data":[0.814445367593233134359607234, 0.9415673964164277863]}`, []float64{0.8144453675932332, 0.9415673964164278}, ""},
 		{`{"data":[0.1,]}`, nil, "expected a number at byte 13"},
 		{`{"data":[0.1 0.2]}`, nil, "expected ] at byte 13"},
 		{`{"data":[abc]}`, nil, `"abc" at byte 9 is not a number`},

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,6 +85,32 @@ func TestStateDictRoundTripAndErrors(t *testing.T) {
 	err := b.LoadStateDict(sd)
 	if err == nil || !strings.Contains(err.Error(), "size mismatch for 0.weight: copying a tensor of shape [3, 5] from the state dict, the shape in the current model is [3, 4]") {
 		t.Errorf("shape mismatch: %v", err)
+	}
+	// Entries without a tensor or given twice are refused, naming the key,
+	// and nothing is loaded (a nil tensor used to panic).
+	before := b.StateDict()
+	tests := []struct {
+		name  string
+		state func(sd []NamedParam) []NamedParam
+		err   string
+	}{
+		{"nil tensor", func(sd []NamedParam) []NamedParam { sd[0].Tensor = nil; return sd },
+			`loadStateDict: "0.weight": expected a tensor of shape [3, 4], got nil`},
+		{"nil unknown", func(sd []NamedParam) []NamedParam { return append(sd, NamedParam{"x", nil}) },
+			`loadStateDict: "x": expected a tensor, got nil; unexpected key(s): "x"`},
+		{"twice", func(sd []NamedParam) []NamedParam { return append(sd, sd[1]) },
+			`loadStateDict: "0.bias": expected once, given twice`},
+	}
+	for _, tc := range tests {
+		err := b.LoadStateDict(tc.state(a.StateDict()))
+		if err == nil || err.Error() != tc.err {
+			t.Errorf("%s: error %v, want %s", tc.name, err, tc.err)
+		}
+		for i, p := range b.StateDict() {
+			if !slices.Equal(p.Tensor.Data(), before[i].Tensor.Data()) {
+				t.Errorf("%s: %s changed although the load failed", tc.name, p.Name)
+			}
+		}
 	}
 }
 

@@ -25,8 +25,9 @@ func (b *ModuleBase) StateDict() []NamedParam {
 
 // LoadStateDict copies the tensors of state into the module's parameters
 // and buffers, matched by key. It is strict, as PyTorch's default is: a
-// missing key, an unexpected key or a shape mismatch is an error naming
-// the keys and shapes, and then nothing is changed.
+// missing key, an unexpected key, a key given twice, an entry without a
+// tensor or a shape mismatch is an error naming the keys and shapes, and
+// then nothing is changed.
 func (b *ModuleBase) LoadStateDict(state []NamedParam) error {
 	targets := map[string]*tensor.Tensor{}
 	var order []string
@@ -57,15 +58,32 @@ func (b *ModuleBase) LoadStateDict(state []NamedParam) error {
 }
 
 // checkState compares the keys and shapes of a state dict with the
-// module's, collecting every problem into one error.
+// module's, collecting every problem into one error. A state dict may
+// come from anywhere (a file, a notebook cell), so it also refuses an
+// entry without a tensor and a key given twice, which would otherwise
+// panic or silently keep only the last copy.
 func checkState(order []string, targets map[string]*tensor.Tensor, state []NamedParam, given map[string]*tensor.Tensor) error {
-	var missing, unexpected, mismatched []string
+	var missing, unexpected, mismatched, malformed []string
+	seen := map[string]bool{}
+	for _, p := range state {
+		switch {
+		case seen[p.Name]:
+			malformed = append(malformed, fmt.Sprintf("%q: expected once, given twice", p.Name))
+		case p.Tensor == nil:
+			want := "a tensor"
+			if t := targets[p.Name]; t != nil {
+				want += " of shape " + ShapeString(t.Shape())
+			}
+			malformed = append(malformed, fmt.Sprintf("%q: expected %s, got nil", p.Name, want))
+		}
+		seen[p.Name] = true
+	}
 	for _, key := range order {
 		g, ok := given[key]
 		switch {
 		case !ok:
 			missing = append(missing, key)
-		case !slices.Equal(g.Shape(), targets[key].Shape()):
+		case g != nil && !slices.Equal(g.Shape(), targets[key].Shape()):
 			mismatched = append(mismatched, fmt.Sprintf("size mismatch for %s: copying a tensor of shape %s from the state dict, the shape in the current model is %s",
 				key, ShapeString(g.Shape()), ShapeString(targets[key].Shape())))
 		}
@@ -75,7 +93,7 @@ func checkState(order []string, targets map[string]*tensor.Tensor, state []Named
 			unexpected = append(unexpected, p.Name)
 		}
 	}
-	var msgs []string
+	msgs := malformed
 	if len(missing) > 0 {
 		msgs = append(msgs, "missing key(s): "+quoteAll(missing))
 	}

@@ -127,6 +127,11 @@ func (m ipynbMeta) language() string {
 	return strings.ToLower(m.Kernelspec.Language)
 }
 
+// MaxIPynbSize caps the size of a .ipynb file: more than the Markdown
+// budget (MaxSourceSize), since outputs, which are dropped, can hold
+// images.
+const MaxIPynbSize = 16 << 20
+
 // ParseIPynb reads a Jupyter notebook (nbformat 4), named file in error
 // messages, and renders it. Markdown and raw cells become prose; code
 // cells become cells when the notebook's language is JavaScript (or not
@@ -136,6 +141,12 @@ func (m ipynbMeta) language() string {
 // title is the first level-1 heading (else the slug), the chapter
 // "extra" and the summary "Imported from <file>.".
 func ParseIPynb(file string, data []byte) (*Notebook, error) {
+	if len(data) > MaxIPynbSize {
+		return nil, &Error{file, 0, fmt.Sprintf("%d bytes, more than the %d MB a notebook file may hold", len(data), MaxIPynbSize>>20)}
+	}
+	if err := checkUTF8(file, data, 1); err != nil {
+		return nil, err // JSON would silently turn the bad bytes into U+FFFD
+	}
 	var doc struct {
 		NBFormat *int            `json:"nbformat"`
 		Metadata json.RawMessage `json:"metadata"`
@@ -197,10 +208,20 @@ func ipynbBlocks(file string, raw json.RawMessage, lang string) ([]Block, error)
 		return nil, &Error{file, 0, fmt.Sprintf(`"cells" must be a list, not %s`, jsonKind(raw))}
 	}
 	var blocks []Block
+	total := 0
 	for i, c := range cells {
 		b, err := ipynbBlock(c, lang)
 		if err != nil {
 			return nil, &Error{file, 0, fmt.Sprintf("cell %d: %v", i+1, err)}
+		}
+		if err := cellBudget(file, i, b); err != nil {
+			return nil, err
+		}
+		if b.Kind == Prose { // after the budget check: this parses the Markdown
+			b.Source = normalizeProse(b.Source)
+		}
+		if total += len(b.Source); total > MaxSourceSize {
+			return nil, &Error{file, 0, fmt.Sprintf("cell %d: the cells hold more than the %d KB of Markdown a notebook may hold", i+1, MaxSourceSize>>10)}
 		}
 		if b.Source != "" || b.Kind == Code {
 			blocks = append(blocks, b)
@@ -209,22 +230,45 @@ func ipynbBlocks(file string, raw json.RawMessage, lang string) ([]Block, error)
 	return blocks, nil
 }
 
-// ipynbBlock turns one cell into a block; empty prose comes back empty.
+// cellBudget checks a cell against the Markdown budgets (see budget.go),
+// as "file: cell N, line L: reason".
+func cellBudget(file string, i int, b Block) error {
+	src := b.Source
+	if b.Kind == Code {
+		src = foreignCode(CellLanguage, src) // a fence: only its size counts
+	}
+	err := checkBudget(file, []byte(src), 1)
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	where := fmt.Sprintf("cell %d", i+1)
+	if e.Line > 0 {
+		where += fmt.Sprintf(", line %d", e.Line)
+	}
+	return &Error{file, 0, where + ": " + e.Reason}
+}
+
+// ipynbBlock turns one cell into a block, its prose not yet normalized.
 func ipynbBlock(raw json.RawMessage, lang string) (Block, error) {
 	var cell struct {
-		CellType string    `json:"cell_type"`
-		Source   multiline `json:"source"`
+		CellType string          `json:"cell_type"`
+		Source   json.RawMessage `json:"source"`
 	}
 	if err := json.Unmarshal(raw, &cell); err != nil {
-		if errors.Is(err, errNotText) {
-			return Block{}, fmt.Errorf("source %v", err)
-		}
 		return Block{}, fmt.Errorf("not a cell: %s", describeJSONError(err))
 	}
-	src := strings.ReplaceAll(string(cell.Source), "\r\n", "\n")
+	if len(cell.Source) == 0 {
+		return Block{}, fmt.Errorf("source: %v, found none", errNotText)
+	}
+	var source multiline
+	if err := source.UnmarshalJSON(cell.Source); err != nil {
+		return Block{}, fmt.Errorf("source: %v", err)
+	}
+	src := strings.ReplaceAll(string(source), "\r\n", "\n")
 	switch cell.CellType {
 	case "markdown", "raw":
-		return Block{Kind: Prose, Source: normalizeProse(src)}, nil
+		return Block{Kind: Prose, Source: src}, nil
 	case "code":
 		if src != "" {
 			src += "\n"

@@ -2,13 +2,11 @@ package notebook
 
 import (
 	"bytes"
-	"fmt"
 	"sort"
 	"strings"
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
 )
 
 // splitBlocks cuts a notebook body, parsed into doc, into prose and
@@ -30,62 +28,6 @@ func splitBlocks(doc ast.Node, body []byte) []Block {
 		prev = end
 	}
 	return appendProse(blocks, string(body[prev:]))
-}
-
-// checkFences finds a code fence that is opened but never closed and so
-// runs to the end of the file, swallowing everything after it. (A fence
-// inside a list item or quote that ends with its container is fine, as in
-// CommonMark.) firstLine is the body's line number in file.
-func checkFences(file string, doc ast.Node, body []byte, firstLine int) error {
-	if f, ok := fenceOpenAtEnd(doc, body); ok {
-		return &Error{file, firstLine + f.open, fmt.Sprintf("code block opened with %s is never closed", f.fence)}
-	}
-	return nil
-}
-
-// openFence is a fenced code block that runs to the end of its source.
-type openFence struct {
-	open   int    // its opening line
-	fence  string // the opening fence, e.g. "```"
-	prefix string // what precedes the fence on its line, as blanks and quote markers
-}
-
-// fenceOpenAtEnd finds the fenced block in doc (parsed from src) that
-// runs to the end of src, if there is one (there can be only one).
-func fenceOpenAtEnd(doc ast.Node, src []byte) (openFence, bool) {
-	starts := lineStarts(src)
-	var found openFence
-	ok := false
-	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		fc, isFence := n.(*ast.FencedCodeBlock)
-		if !isFence || !entering {
-			return ast.WalkContinue, nil
-		}
-		open := lineOf(starts, fc.Pos())
-		if open+fc.Lines().Len()+1 < len(starts) { // a line ended it
-			return ast.WalkSkipChildren, nil
-		}
-		prefix := strings.Map(func(r rune) rune {
-			if r == '>' || r == '\t' {
-				return r
-			}
-			return ' '
-		}, string(src[starts[open]:fc.Pos()]))
-		found, ok = openFence{open, leadingFence(string(src[fc.Pos():])), prefix}, true
-		return ast.WalkStop, nil
-	})
-	return found, ok
-}
-
-// closeFences adds the closing fence that a fenced block running to the
-// end of md (which ends in a newline) lacks, so that the Markdown of an
-// edited prose block never swallows the cells after it.
-func closeFences(md string) string {
-	src := []byte(md)
-	if f, ok := fenceOpenAtEnd(markdown.Parser().Parse(text.NewReader(src)), src); ok {
-		md += f.prefix + f.fence + "\n"
-	}
-	return md
 }
 
 // leadingFence returns the run of three or more backticks or tildes that
@@ -144,7 +86,7 @@ func appendProse(blocks []Block, md string) []Block {
 
 // normalizeProse is prose as a block holds it once parsed: without blank
 // lines around it, ending in a newline, and with no fence left open.
-func normalizeProse(md string) string { return closeFences(trimBlankLines(md)) }
+func normalizeProse(md string) string { return closeOpenBlocks(trimBlankLines(md)) }
 
 // trimBlankLines drops leading blank lines and trailing white space, and
 // ends what is left with one newline ("" if nothing is left). Indentation

@@ -121,11 +121,19 @@ func TestCloseFences(t *testing.T) {
 		{"> ```\n> x\n", "> ```\n> x\n> ```\n"},
 		{"```\na\n```\n```\n", "```\na\n```\n```\n```\n"},
 		{"- ```\n  x\n- ```\n", "- ```\n  x\n- ```\n  ```\n"},
+		{"$$\nx\n", "$$\nx\n$$\n"},
+		{"<!-- a\n", "<!-- a\n-->\n"},
+		{"> <?php\n", "> <?php\n> ?>\n"},
+		{"<SCRIPT>\nx\n", "<SCRIPT>\nx\n</script>\n"},
+		{"<![CDATA[\n", "<![CDATA[\n]]>\n"},
+		{"<!DOCTYPE\n", "<!DOCTYPE\n>\n"},
+		{"<!-- a -->\n", "<!-- a -->\n"},
+		{"<pre>x</pre>\n", "<pre>x</pre>\n"},
 	}
 	for _, tc := range tests {
-		got := closeFences(tc.in)
+		got := closeOpenBlocks(tc.in)
 		if got != tc.want {
-			t.Errorf("closeFences(%q) = %q, want %q", tc.in, got, tc.want)
+			t.Errorf("closeOpenBlocks(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 		nb := &Notebook{Title: "t", Chapter: "c", Summary: "s", Blocks: []Block{prose(tc.in), code("x\n")}}
 		again, err := Parse("nb.md", nb.Markdown())

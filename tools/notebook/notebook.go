@@ -91,15 +91,21 @@ func (e *Error) Error() string {
 
 // Parse reads the notebook Markdown in src, named file in error messages
 // (its base name without extension becomes the Slug), and renders it.
-// CRLF line endings and a UTF-8 byte order mark are accepted.
+// CRLF line endings and a UTF-8 byte order mark are accepted. It refuses,
+// as "file:line: reason", text that is not UTF-8, a source over the
+// budgets of budget.go, and a block left open that would swallow the
+// cells after it (see openblocks.go).
 func Parse(file string, src []byte) (*Notebook, error) {
 	src = normalizeNewlines(src)
+	if err := checkBudget(file, src, 1); err != nil {
+		return nil, err
+	}
 	fm, body, bodyLine, err := splitFrontMatter(file, src)
 	if err != nil {
 		return nil, err
 	}
 	doc := markdown.Parser().Parse(text.NewReader(body))
-	if err := checkFences(file, doc, body, bodyLine); err != nil {
+	if err := checkOpenBlocks(file, doc, body, bodyLine); err != nil {
 		return nil, err
 	}
 	nb := &Notebook{

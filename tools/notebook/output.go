@@ -109,23 +109,35 @@ func (o *Output) UnmarshalJSON(b []byte) error {
 }
 
 // errNotText is the error for nbformat text of the wrong JSON type.
-var errNotText = errors.New("must be a string or a list of strings")
+var errNotText = errors.New("expected a string or a list of strings")
 
 // multiline is nbformat's text: one string, or a list of lines to join.
 type multiline string
 
-// UnmarshalJSON accepts a string or a list of strings.
+// UnmarshalJSON accepts a string or a list of strings, and refuses
+// anything else, null included (a null line is not an empty one).
 func (m *multiline) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return errNotText
+		}
 		*m = multiline(s)
 		return nil
 	}
-	var lines []string
-	if err := json.Unmarshal(b, &lines); err != nil {
-		return errNotText
+	var items []json.RawMessage
+	if len(b) == 0 || b[0] != '[' || json.Unmarshal(b, &items) != nil {
+		return fmt.Errorf("%w, found %s", errNotText, jsonKind(b))
 	}
-	*m = multiline(strings.Join(lines, ""))
+	var joined strings.Builder
+	for i, item := range items {
+		var line string
+		if item[0] != '"' || json.Unmarshal(item, &line) != nil {
+			return fmt.Errorf("%w, found %s as item %d", errNotText, jsonKind(item), i+1)
+		}
+		joined.WriteString(line)
+	}
+	*m = multiline(joined.String())
 	return nil
 }
 

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"encoding/binary"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -43,15 +45,25 @@ func TestShareRoundTrip(t *testing.T) {
 }
 
 func TestDecodeShareRejects(t *testing.T) {
-	enc := base64.RawURLEncoding.EncodeToString
+	link := func(compressed []byte) string { // a well-formed link around compressed
+		sum := binary.BigEndian.AppendUint32(slices.Clone(compressed), shareChecksum(compressed))
+		return ShareVersion + "." + base64.RawURLEncoding.EncodeToString(sum)
+	}
+	good := mustShare(t)
 	tests := []struct {
 		name, data, want string
 	}{
-		{"not base64", "abc*def", "share link: not base64url data"},
-		{"not deflate", enc([]byte("hello, world")), "share link: not a compressed notebook"},
-		{"cut short", mustShare(t)[:40], "share link: the data is cut short"},
-		{"not a notebook", enc(deflate(t, []byte("just text"))), "share link: shared.md:1: expected front matter"},
-		{"zip bomb", enc(deflate(t, bytes.Repeat([]byte("a"), MaxShareSize+1))), "share link: the notebook is larger than 2 MB"},
+		{"not base64", "2.abc*def", "share link: data: expected unpadded base64url"},
+		{"padding bits", good[:len(good)-1] + string(good[len(good)-1]+1), "share link: "},
+		{"no version", base64.RawURLEncoding.EncodeToString(deflate(t, []byte(front))), "share link: version: expected 2. at the start: this link has no version and checksum"},
+		{"other version", "3." + good[2:], `share link: version: expected 2, the link says "3"`},
+		{"bad checksum", good[:len(good)-2] + "AA", "share link: checksum: expected "},
+		{"too short", "2.AAA", "share link: data: cut short, too short to hold a checksum"},
+		{"not deflate", link([]byte("hello, world")), "share link: data: expected a compressed notebook"},
+		{"cut short", link(deflate(t, []byte(good))[:5]), "share link: data: the compressed notebook is cut short"},
+		{"not a notebook", link(deflate(t, []byte("just text"))), "share link: shared.md:1: expected front matter"},
+		{"zip bomb", link(deflate(t, bytes.Repeat([]byte("a"), 8<<20))), "share link: data: the notebook is larger than the 128 KB a notebook may hold"},
+		{"huge link", "2." + strings.Repeat("A", 2*MaxShareSize), "share link: 262146 characters, more than the 262144"},
 		{"empty", "#nb=", "share link: no notebook data"},
 	}
 	for _, tc := range tests {
@@ -62,6 +74,50 @@ func TestDecodeShareRejects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A notebook too large for Parse to read back is refused when the link
+// is made, not when it is opened.
+func TestEncodeShareRefusesLargeNotebooks(t *testing.T) {
+	nb := &Notebook{Title: "t", Chapter: "1", Summary: "s", Blocks: []Block{code(strings.Repeat("1;\n", MaxShareSize/3+1))}}
+	_, err := EncodeShare(nb)
+	if want := "share link: the notebook's 128 KB of Markdown are more than the 128 KB a link may carry"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+}
+
+// Every one-character substitution or deletion anywhere in a link is
+// refused, never opened as another notebook (the unversioned links let a
+// third of them through).
+func TestDecodeShareRefusesEveryCorruption(t *testing.T) {
+	nb, err := Parse("nb.md", []byte(front+"Hi $x$.\n\n```js\n1 + 1\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := EncodeShare(nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeShare(good); err != nil {
+		t.Fatal(err)
+	}
+	alphabet := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ %#~\n"
+	tried := 0
+	for i := range good {
+		variants := []string{good[:i] + good[i+1:]}
+		for _, c := range alphabet {
+			if byte(c) != good[i] {
+				variants = append(variants, good[:i]+string(c)+good[i+1:])
+			}
+		}
+		for _, v := range variants {
+			tried++
+			if got, err := DecodeShare(v); err == nil {
+				t.Fatalf("corrupted link %q (position %d) opened a notebook: %q", v, i, got.Markdown())
+			}
+		}
+	}
+	t.Logf("%d-character link: all %d corruptions refused", len(good), tried)
 }
 
 func mustShare(t *testing.T) string {
