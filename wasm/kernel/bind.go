@@ -12,8 +12,9 @@ import (
 type binding func(this js.Value, args []js.Value) (any, error)
 
 // function turns a binding into a JavaScript function named name (for
-// messages). Errors and panics become a thrown Error in the caller; they
-// never stop the kernel. The js.Func is created once per binding and kept
+// messages). Its arguments reach the binding with every BigInt made a
+// number (value.go), since syscall/js cannot read one. Errors and panics
+// become a thrown Error in the caller; they never stop the kernel. The js.Func is created once per binding and kept
 // for the life of the kernel.
 func function(name string, fn binding) js.Value {
 	goFunc := js.FuncOf(func(this js.Value, args []js.Value) (result any) {
@@ -26,6 +27,10 @@ func function(name string, fn binding) js.Value {
 			return jsError(err)
 		}
 		streams.flushIfDue()
+		args, err := withoutBigInts(args)
+		if err != nil {
+			return jsError(fmt.Errorf("%s: %w", name, err))
+		}
 		value, err := fn(this, args)
 		if err != nil {
 			return jsError(err)
@@ -77,7 +82,8 @@ func needArgs(name string, args []js.Value, n int, usage string) error {
 // numbers become float64, arrays []any, and other values are kept as a
 // description so errors can name them.
 func toGo(v js.Value) any {
-	switch v.Type() {
+	t, _ := jsType(v)
+	switch t {
 	case js.TypeNumber:
 		return v.Float()
 	case js.TypeString:
@@ -87,7 +93,7 @@ func toGo(v js.Value) any {
 	case js.TypeNull, js.TypeUndefined:
 		return nil
 	case js.TypeObject:
-		if js.Global().Get("Array").Call("isArray", v).Bool() || isTypedArray(v) {
+		if isArray(v) || isTypedArray(v) {
 			out := make([]any, v.Length())
 			for i := range out {
 				out[i] = toGo(v.Index(i))
@@ -95,7 +101,7 @@ func toGo(v js.Value) any {
 			return out
 		}
 	}
-	return fmt.Sprintf("a JavaScript %s", v.Type())
+	return describeJS(v)
 }
 
 // isTypedArray reports whether v is a Float32Array, Int32Array or similar.

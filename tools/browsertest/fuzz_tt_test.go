@@ -1,0 +1,148 @@
+//go:build browser
+
+package browsertest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fuzzTTCode throws random calls with bad arguments at every function of
+// tt (found by walking the tt object), at every tensor method (on a plain,
+// a 0-d, an empty and a disposed tensor, and on things that are not
+// tensors), and at the methods of the objects those calls return (layers,
+// optimizers, datasets, charts). Arguments are drawn, with a fixed seed,
+// from the values a cell can pass by mistake: BigInts, null, undefined,
+// NaN, ±Infinity, negative, huge and fractional numbers, strings, plain
+// objects, arrays nested and ragged, typed arrays, functions and tensors
+// of every kind. A thrown error is the expected answer; one whose message
+// says "internal error" is a Go panic that the bindings recovered
+// (bind.go), which a cell must never see.
+//
+// A few functions are left out because a correct call is slow or reaches
+// outside the kernel (downloads, benchmarks, threads, the cache).
+const fuzzTTCode = `const seed = %d, calls = %d;
+let s = seed >>> 0;
+const rand = () => { s = (s + 0x6D2B79F5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+const pick = (list) => list[Math.floor(rand() * list.length)];
+const skip = new Set(["tt.data.mnist", "tt.data.fashionMNIST", "tt.data.clearCache", "tt.data.cache",
+  "tt.kernels.threads", "tt.kernels.use", "tt.profile.downloadTrace", "tt.manualSeed"]);
+const skipNS = new Set(["tt.bench"]);
+const disposed = () => { const d = tt.ones(2); d.dispose(); return d; };
+const values = [
+  () => 10n, () => -3n, () => 0n, () => 2n ** 60n, () => -(2n ** 70n), () => [2n, 3n], () => [[1n, 2n]],
+  () => ({lr: 1n}), () => ({weight: 2n}), () => null, () => undefined, () => NaN, () => Infinity,
+  () => -Infinity, () => -1, () => 0, () => 1, () => 2, () => 3, () => 1e10, () => 2.5, () => -0.5,
+  () => 1e9, () => "abc", () => "", () => "2", () => true, () => false, () => ({}), () => ({foo: 1}),
+  () => ({n: 1e10}), () => ({n: -1}), () => [], () => [1, 2], () => [[1, 2], [3]], () => [[[1]]],
+  () => [1e9, 1e9], () => [-1, 2], () => [null], () => ["a"], () => [NaN], () => [[]],
+  () => new Float32Array([1, 2]), () => new Int32Array(3), () => new BigInt64Array(2), () => new Uint8Array(0),
+  () => () => 1, () => () => 10n, () => () => { throw new Error("thrown by the fuzzer"); }, () => () => ({}),
+  () => Symbol("s"), () => disposed(), () => tt.tensor(3.5), () => tt.zeros(0), () => tt.zeros(2, 0),
+  () => tt.ones(2, 3), () => tt.tensor([[1, 2], [3, 4]], {requiresGrad: true}), () => tt.arange(6).reshape(2, 3),
+  () => tt.tensor([0, 2, 1]), () => tt.data.xor(), () => tt.nn.Linear(2, 2),
+];
+const randomArgs = () => { const n = Math.floor(rand() * 5); const a = []; for (let i = 0; i < n; i++) a.push(pick(values)()); return a; };
+const functions = [];
+const seen = new Set();
+const walk = (obj, path, depth) => {
+  if (depth > 3 || obj === null || (typeof obj !== "object" && typeof obj !== "function") || seen.has(obj)) return;
+  seen.add(obj);
+  for (const key of Object.keys(obj)) {
+    const name = path + "." + key;
+    if (skip.has(name) || skipNS.has(name)) continue;
+    let v; try { v = obj[key]; } catch { continue; }
+    if (typeof v === "function") functions.push([name, v, obj]);
+    if (v && typeof v === "object") walk(v, name, depth + 1);
+  }
+};
+walk(tt, "tt", 0);
+const proto = Object.getPrototypeOf(tt.ones(1));
+const methods = Object.getOwnPropertyNames(proto).filter((k) => typeof Object.getOwnPropertyDescriptor(proto, k).value === "function");
+const getters = Object.getOwnPropertyNames(proto).filter((k) => typeof Object.getOwnPropertyDescriptor(proto, k).get === "function");
+const receivers = [() => tt.ones(2, 3), () => tt.tensor(3.5), () => tt.zeros(0), () => disposed(),
+  () => tt.tensor([[1, 2], [3, 4]], {requiresGrad: true}), () => ({}), () => 10n, () => null];
+const objectMethods = [];
+const adopt = (name, r) => {
+  if (objectMethods.length > 400 || r === null || typeof r !== "object" || Object.getPrototypeOf(r) === proto) return;
+  let p = r; const keys = new Set();
+  for (let i = 0; i < 3 && p && p !== Object.prototype; i++, p = Object.getPrototypeOf(p)) for (const k of Object.getOwnPropertyNames(p)) keys.add(k);
+  for (const k of keys) {
+    if (k === "constructor" || skip.has(name + "()." + k)) continue;
+    let v; try { v = r[k]; } catch { continue; }
+    if (typeof v === "function") objectMethods.push([name + "()." + k, v, r]);
+  }
+};
+const errors = new Map(), panics = new Map();
+const describe = (a) => { try { return a.map((x) => typeof x === "bigint" ? x + "n" : typeof x === "function" ? "fn" :
+  typeof x === "symbol" ? "symbol" : Object.getPrototypeOf(x ?? 0) === proto ? "tensor" : JSON.stringify(x) ?? String(x)).join(", "); } catch { return "?"; } };
+const note = (name, args, e) => {
+  const msg = String(e && e.message !== undefined ? e.message : e);
+  errors.set(msg, (errors.get(msg) || 0) + 1);
+  if (msg.includes("internal error") && !panics.has(msg)) panics.set(msg, name + "(" + describe(args) + ")");
+};
+let made = 0;
+const channel = new BroadcastChannel("tt-fuzz");
+const call = (name, fn, self, args) => {
+  made++;
+  channel.postMessage(name + "(" + describe(args) + ")");
+  try {
+    const r = fn.apply(self, args);
+    if (r && typeof r.then === "function") r.then(() => {}, (e) => note(name, args, e));
+    else if (rand() < 0.3) adopt(name, r);
+    if (r && Object.getPrototypeOf(r) === proto) { try { String(r); r.toArray(); } catch (e) { note(name + " result", args, e); } }
+  } catch (e) { note(name, args, e); }
+};
+const started = performance.now();
+for (let i = 0; i < calls; i++) {
+  tt.tidy(() => {
+    const roll = rand();
+    if (roll < 0.4) { const [name, fn, self] = pick(functions); call(name, fn, self, randomArgs()); }
+    else if (roll < 0.75) { const m = pick(methods); const r = pick(receivers)(); call("tensor." + m, proto[m], r, randomArgs()); }
+    else if (roll < 0.8) { const g = pick(getters); const r = pick(receivers)();
+      try { made++; Object.getOwnPropertyDescriptor(proto, g).get.call(r); } catch (e) { note("tensor." + g, [], e); } }
+    else if (objectMethods.length > 0) { const [name, fn, self] = pick(objectMethods); call(name, fn, self, randomArgs()); }
+  });
+}
+await new Promise((r) => setTimeout(r, 200));
+JSON.stringify({calls: made, functions: functions.length, methods: methods.length, objectMethods: objectMethods.length,
+  distinct: errors.size, ms: Math.round(performance.now() - started), panics: [...panics].map(([m, c]) => c + " → " + m)})`
+
+// TestFuzzTTBadArguments fails on any Go panic that a random call with bad
+// arguments can reach from a cell, and prints the number of calls and of
+// distinct error messages. The seed is fixed, so a failure is reproduced
+// by running the test again.
+func TestFuzzTTBadArguments(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	const seed, calls = 20261206, 6000
+	// Each call is posted to the page before it is made, so that if one
+	// stops the kernel, the failure names it.
+	eval[bool](t, ctx, `(window.ttFuzz = new BroadcastChannel("tt-fuzz"), window.ttFuzz.onmessage = (e) => window.ttFuzzLast = e.data, true)`)
+	state, out := runCodeWithin(t, ctx, 1, fmt.Sprintf(fuzzTTCode, seed, calls), 90*time.Second)
+	if state != "done" {
+		t.Fatalf("state %q, output %q; the last call was %s", state, out, eval[string](t, ctx, `window.ttFuzzLast || ""`))
+	}
+	var got struct {
+		Calls, Functions, Methods, ObjectMethods, Distinct, Ms int
+		Panics                                              []string
+	}
+	if state != "done" || !decodeJSON(out, &got) {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	fmt.Printf("fuzz tt: %d calls (%d tt functions, %d tensor methods, %d methods of returned objects) in %d ms, %d distinct error messages, %d panics\n",
+		got.Calls, got.Functions, got.Methods, got.ObjectMethods, got.Ms, got.Distinct, len(got.Panics))
+	if got.Functions < 100 || got.Methods < 50 || got.Calls < calls*9/10 {
+		t.Errorf("the walk found only %d tt functions and %d tensor methods, and made %d calls: it read the wrong objects", got.Functions, got.Methods, got.Calls)
+	}
+	if len(got.Panics) > 0 {
+		t.Errorf("%d Go panics reached a cell:\n%s", len(got.Panics), strings.Join(got.Panics, "\n"))
+	}
+	// The kernel is still whole after all that.
+	if state, out := runCode(t, ctx, 1, "tt.ones(2, 3).sum().item()"); state != "done" || out != "6" {
+		t.Errorf("after the fuzzing, tt.ones(2, 3).sum().item(): state %q, output %q", state, out)
+	}
+}
