@@ -24,15 +24,27 @@ import (
 //     turn that panic into the error a cell sees.
 
 // DefaultMaxTensorBytes is the default budget of one tensor's storage:
-// 2 GiB in WebAssembly, whose memory is at most 4 GiB in all, and 16 GiB
-// natively.
+// 1 GiB in WebAssembly and 16 GiB natively. WebAssembly's memory is at
+// most 4 GiB in all, and Go's collector lets the heap grow to about twice
+// what is live before it collects, so a tensor of 2 GiB would already
+// leave no room for the next step's allocation: the kernel would die out
+// of memory instead of refusing the size.
 var DefaultMaxTensorBytes int64 = defaultBudget(runtime.GOARCH)
 
 func defaultBudget(arch string) int64 {
 	if arch == "wasm" {
-		return 2 << 30
+		return 1 << 30
 	}
 	return 16 << 30
+}
+
+// CheckShape returns an error naming op when a dimension of shape is
+// negative or a tensor of that shape would exceed the memory budget: for
+// code outside this package that allocates the values of a tensor before
+// making it (a dataset generator, a decoder).
+func CheckShape(op string, shape ...int) error {
+	_, err := checkedNumel(op, shape)
+	return err
 }
 
 // maxTensorBytes is the budget in force; atomic, since a data loader's

@@ -56,7 +56,7 @@ func TestBudgetRefusesLargeTensors(t *testing.T) {
 		makers := map[string]func() (*Tensor, error){
 			"zeros":    func() (*Tensor, error) { return Zeros(1001) },
 			"full":     func() (*Tensor, error) { return Full(1, 100, 11) },
-			"rand":     func() (*Tensor, error) { return Rand(1 << 40, 1 << 40) },
+			"rand":     func() (*Tensor, error) { return Rand(1<<40, 1<<40) },
 			"arange":   func() (*Tensor, error) { return Arange(0, 1e10, 1) },
 			"linspace": func() (*Tensor, error) { return Linspace(0, 1, 1e10) },
 			"eye":      func() (*Tensor, error) { return Eye(1e10, 1e10) },

@@ -4,6 +4,8 @@ package browsertest
 
 import (
 	"fmt"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +46,9 @@ const values = [
   () => Symbol("s"), () => disposed(), () => tt.tensor(3.5), () => tt.zeros(0), () => tt.zeros(2, 0),
   () => tt.ones(2, 3), () => tt.tensor([[1, 2], [3, 4]], {requiresGrad: true}), () => tt.arange(6).reshape(2, 3),
   () => tt.tensor([0, 2, 1]), () => tt.data.xor(), () => tt.nn.Linear(2, 2),
+  () => ({ get lr() { throw new Error("thrown by a getter"); } }), () => ({ toString() { throw new Error("thrown by toString"); } }),
+  () => Object.create(null), () => new Array(3), () => [1, [2, [3, [4]]]], () => ({length: 1e10}),
+  () => { const t = tt.ones(2); t._h = "not a handle"; return t; }, () => Object.create(Object.getPrototypeOf(tt.ones(1))),
 ];
 const randomArgs = () => { const n = Math.floor(rand() * 5); const a = []; for (let i = 0; i < n; i++) a.push(pick(values)()); return a; };
 const functions = [];
@@ -86,6 +91,10 @@ const note = (name, args, e) => {
 };
 let made = 0;
 const channel = new BroadcastChannel("tt-fuzz");
+{ // What Go writes to stderr (a runtime crash) reaches the page too.
+  const write = globalThis.fs.writeSync, decoder = new TextDecoder();
+  globalThis.fs.writeSync = (fd, buf) => { channel.postMessage("go: " + decoder.decode(buf)); return write(fd, buf); };
+}
 const call = (name, fn, self, args) => {
   made++;
   channel.postMessage(name + "(" + describe(args) + ")");
@@ -118,17 +127,19 @@ JSON.stringify({calls: made, functions: functions.length, methods: methods.lengt
 func TestFuzzTTBadArguments(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
-	const seed, calls = 20261206, 6000
+	const seed, calls = 20261206, 15000
 	// Each call is posted to the page before it is made, so that if one
 	// stops the kernel, the failure names it.
-	eval[bool](t, ctx, `(window.ttFuzz = new BroadcastChannel("tt-fuzz"), window.ttFuzz.onmessage = (e) => window.ttFuzzLast = e.data, true)`)
+	eval[bool](t, ctx, `(window.ttFuzz = new BroadcastChannel("tt-fuzz"), window.ttFuzzGo = "",
+  window.ttFuzz.onmessage = (e) => e.data.startsWith("go: ") ? window.ttFuzzGo += e.data.slice(4) : window.ttFuzzLast = e.data, true)`)
 	state, out := runCodeWithin(t, ctx, 1, fmt.Sprintf(fuzzTTCode, seed, calls), 90*time.Second)
 	if state != "done" {
-		t.Fatalf("state %q, output %q; the last call was %s", state, out, eval[string](t, ctx, `window.ttFuzzLast || ""`))
+		t.Fatalf("state %q, output %q; the last call was %s; Go wrote:\n%s", state, out,
+			eval[string](t, ctx, `window.ttFuzzLast || ""`), eval[string](t, ctx, `window.ttFuzzGo.slice(0, 20000)`))
 	}
 	var got struct {
 		Calls, Functions, Methods, ObjectMethods, Distinct, Ms int
-		Panics                                              []string
+		Panics                                                 []string
 	}
 	if state != "done" || !decodeJSON(out, &got) {
 		t.Fatalf("state %q, output %q", state, out)
@@ -144,5 +155,91 @@ func TestFuzzTTBadArguments(t *testing.T) {
 	// The kernel is still whole after all that.
 	if state, out := runCode(t, ctx, 1, "tt.ones(2, 3).sum().item()"); state != "done" || out != "6" {
 		t.Errorf("after the fuzzing, tt.ones(2, 3).sum().item(): state %q, output %q", state, out)
+	}
+}
+
+// TestTTArgumentsAndMessages checks the defects of issue 21 one by one:
+// BigInts accepted where an integer is meant and refused beyond 2^53,
+// the panics of a 0-d slice and of a disposed tensor as a chart label,
+// sizes beyond the memory budget, and error messages in tt's words.
+func TestTTArgumentsAndMessages(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	code := `const r = {};
+const msg = (f) => { try { f(); return "no error"; } catch (e) { return e.message; } };
+r.oneHot = tt.oneHot(tt.tensor([1, 0]), 3n).toArray();
+r.oneHotIndex = msg(() => tt.oneHot(10n, 3));
+r.zeros = tt.zeros(2n, 3n).shape;
+r.reshape = tt.arange(6).reshape([3n, 2n]).shape;
+const m = tt.nn.Linear(2, 2);
+m.loadStateDict({weight: [[1n, 2n], [3n, 4n]], bias: [5n, -6n]});
+r.loaded = [m.weight.toArray(), m.bias.toArray()];
+r.huge = msg(() => tt.zeros(2n ** 60n));
+r.slice0d = msg(() => tt.tensor(3.5).slice(0));
+const d = tt.ones(2); d.dispose();
+r.label = msg(() => tt.plot.images(tt.zeros(2, 3, 3), {labels: [d, d]}));
+r.zerosBudget = msg(() => tt.zeros(1e10));
+r.linearBudget = msg(() => tt.nn.Linear(1e5, 1e5));
+r.padBudget = msg(() => tt.ones(2, 2).pad([1e9, 1e9]));
+r.broadcastBudget = msg(() => tt.ones(1e5, 1).add(tt.ones(1, 1e5)));
+const leaf = tt.ones(2, {requiresGrad: true});
+r.noGrad = msg(() => leaf.add_(1));
+r.detach = msg(() => leaf.mul(2).requiresGrad_(false));
+r.retain = msg(() => { const y = leaf.mul(leaf).sum(); y.backward(); y.backward(); });
+r.clone = msg(() => tt.ones(1).expand(3).add_(1));
+r.init = msg(() => tt.nn.init.xavierUniform_(tt.ones(3)));
+JSON.stringify(r)`
+	state, out := runCode(t, ctx, 1, code)
+	var got map[string]any
+	if state != "done" || !decodeJSON(out, &got) {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	values := map[string]any{
+		"oneHot": []any{[]any{0.0, 1.0, 0.0}, []any{1.0, 0.0, 0.0}}, "zeros": []any{2.0, 3.0}, "reshape": []any{3.0, 2.0},
+		"loaded": []any{[]any{[]any{1.0, 2.0}, []any{3.0, 4.0}}, []any{5.0, -6.0}},
+	}
+	for key, want := range values {
+		if !reflect.DeepEqual(got[key], want) {
+			t.Errorf("%s = %v, want %v", key, got[key], want)
+		}
+	}
+	// Each message must contain every wanted piece and none of the
+	// unwanted (Go's names, doubled prefixes, a recovered panic).
+	messages := map[string]struct{ want, not []string }{
+		"oneHotIndex":     {[]string{"oneHot: index 10"}, nil},
+		"huge":            {[]string{"the BigInt 1152921504606846976n", "beyond ±2^53"}, nil},
+		"slice0d":         {[]string{"slice: dimension 0 is out of range for a 0-d tensor"}, nil},
+		"label":           {[]string{"tt.plot.images: label 0 is a disposed tensor"}, nil},
+		"zerosBudget":     {[]string{"tt.zeros: shape [10000000000] needs 40 GB (40000000000 bytes), more than the", "(1073741824 bytes)"}, []string{"tensor.Zeros"}},
+		"linearBudget":    {[]string{"Linear: shape [100000, 100000] needs 40 GB (40000000000 bytes)", "(1073741824 bytes)"}, []string{"nn:"}},
+		"padBudget":       {[]string{"pad: shape [2, 2000000002] needs 16 GB (16000000016 bytes)", "(1073741824 bytes)"}, []string{"full:"}},
+		"broadcastBudget": {[]string{"add: shape [100000, 100000] needs 40 GB"}, nil},
+		"noGrad":          {[]string{"inside tt.noGrad"}, []string{"NoGrad "}},
+		"detach":          {[]string{"requiresGrad_: ", "use detach() for a copy"}, []string{"Detach", "setRequiresGrad"}},
+		"retain":          {[]string{"{retainGraph: true}"}, []string{"RetainGraph"}},
+		"clone":           {[]string{"clone() it first"}, []string{"Clone"}},
+		"init":            {[]string{"tt.nn.init.xavierUniform_: fan in and fan out"}, []string{"init: fan"}},
+	}
+	for key, m := range messages {
+		msg, _ := got[key].(string)
+		for _, w := range m.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: message %q lacks %q", key, msg, w)
+			}
+		}
+		for _, n := range append(m.not, "internal error", "no error") {
+			if strings.Contains(msg, n) {
+				t.Errorf("%s: message %q contains %q", key, msg, n)
+			}
+		}
+	}
+
+	// A progress bar's rate names its unit: "it" unless the cell names one.
+	for unit, opts := range map[string]string{"it": "", "samples": `, {unit: "samples"}`} {
+		code := fmt.Sprintf("const p = tt.progress(4%s);\np.update(2);\nawait new Promise((r) => setTimeout(r, 150));\np.update(4);", opts)
+		state, out := runCode(t, ctx, 1, code)
+		if state != "done" || !regexp.MustCompile(`\d · [\d.]+ `+unit+`/s · `).MatchString(out) {
+			t.Errorf("progress with unit %q: state %q, output %q; want a rate in %s/s", unit, state, out, unit)
+		}
 	}
 }

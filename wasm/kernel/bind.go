@@ -20,7 +20,7 @@ func function(name string, fn binding) js.Value {
 	goFunc := js.FuncOf(func(this js.Value, args []js.Value) (result any) {
 		defer func() {
 			if r := recover(); r != nil {
-				result = jsError(fmt.Errorf("%s: internal error: %v", name, r))
+				result = jsError(recovered(name, r))
 			}
 		}()
 		if err := interrupts.check(); err != nil {
@@ -52,7 +52,7 @@ func jsError(err error) js.Value {
 	if e, ok := err.(js.Error); ok && e.Value.InstanceOf(js.Global().Get("Error")) {
 		return e.Value
 	}
-	e := js.Global().Get("Error").New(err.Error())
+	e := js.Global().Get("Error").New(cellMessage(err.Error()))
 	if err == errInterrupted {
 		e = js.Global().Get("Error").New("the cell was stopped")
 		e.Set("name", "KeyboardInterrupt")

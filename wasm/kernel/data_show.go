@@ -34,7 +34,11 @@ func showBatchFunc(_ js.Value, args []js.Value) (any, error) {
 	var classes []string
 	if c := option(args, 2, "classes"); isArray(c) {
 		for i := 0; i < c.Length(); i++ {
-			classes = append(classes, js.Global().Call("String", c.Index(i)).String())
+			class, err := textOf(fmt.Sprintf("%s: class %d", name, i), c.Index(i))
+			if err != nil {
+				return nil, err
+			}
+			classes = append(classes, class)
 		}
 	}
 	return showBatch(x, y, classes, arg(args, 2))
@@ -66,7 +70,7 @@ func batchBundle(this js.Value, _ []js.Value) (any, error) {
 func showBatch(x, y *tensor.Tensor, classes []string, opts js.Value) (js.Value, error) {
 	const name = "tt.data.showBatch"
 	optInt := func(key string, def int) (int, error) {
-		if opts.Type() != js.TypeObject {
+		if typeOf(opts) != js.TypeObject {
 			return def, nil
 		}
 		return intArg(name, []js.Value{opts.Get(key)}, 0, key, def)

@@ -165,7 +165,7 @@ func (b *tensorBindings) tidy(_ js.Value, args []js.Value) (any, error) {
 		return nil, fmt.Errorf("tt.tidy: expected a function, got %s", describeJS(fn))
 	}
 	b.scopes = append(b.scopes, nil)
-	result, err := callJS(fn)
+	result, err := callJSAsIs(fn)
 	made := b.scopes[len(b.scopes)-1]
 	b.scopes = b.scopes[:len(b.scopes)-1]
 	if err != nil {
@@ -232,7 +232,19 @@ func (b *tensorBindings) memory(js.Value, []js.Value) (any, error) {
 }
 
 // callJS calls a JavaScript function, returning what it throws as an error.
-func callJS(fn js.Value, args ...any) (result js.Value, err error) {
+// Its result has every BigInt made a number (value.go), as the Go side
+// reads it; callJSAsIs keeps it as it is, for a result that goes back to
+// the cell (tt.tidy(fn) returns what fn returned).
+func callJS(fn js.Value, args ...any) (js.Value, error) {
+	result, err := callJSAsIs(fn, args...)
+	if err != nil {
+		return result, err
+	}
+	return withoutBigInt(result)
+}
+
+// callJSAsIs is callJS without the change of BigInts.
+func callJSAsIs(fn js.Value, args ...any) (result js.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = asJSError(r)
@@ -248,7 +260,7 @@ func callMethod(obj js.Value, name string, args ...any) (result js.Value, err er
 			err = asJSError(r)
 		}
 	}()
-	return obj.Call(name, args...), nil
+	return withoutBigInt(obj.Call(name, args...))
 }
 
 // isPromise reports whether v is a promise (or another thenable).

@@ -170,7 +170,7 @@ func newTrainerBinding(name string, model, o js.Value) (*trainerBinding, error) 
 		}
 		_, t.SchedulePerBatch = t.Scheduler.(*optim.OneCycleLR) // OneCycleLR steps per batch
 	}
-	if v := o.Get("schedulePerBatch"); v.Type() == js.TypeBoolean {
+	if v := o.Get("schedulePerBatch"); typeOf(v) == js.TypeBoolean {
 		t.SchedulePerBatch = v.Bool()
 	}
 	if t.ClipGradNorm, err = floatArg(name, []js.Value{o.Get("clipGradNorm")}, 0, "clipGradNorm", 0); err != nil {
@@ -223,7 +223,7 @@ func metricsOf(name string, v js.Value, crit loss.Criterion) ([]train.Metric, er
 				continue
 			}
 		}
-		if m.Type() == js.TypeString && (m.String() == "accuracy" || m.String() == "acc") {
+		if typeOf(m) == js.TypeString && (m.String() == "accuracy" || m.String() == "acc") {
 			out = append(out, train.Accuracy{})
 			continue
 		}
@@ -308,7 +308,7 @@ func (tb *trainerBinding) fit(name string, data js.Value, o js.Value) (any, erro
 	tb.t.Callbacks = append(append([]train.Callback{}, tb.callbacks...), view)
 	hist, err := tb.t.Fit(context.Background(), rec, val, epochs)
 	tb.steps += view.done
-	if rec.shape != nil && tb.modelObj.Type() == js.TypeObject {
+	if rec.shape != nil && typeOf(tb.modelObj) == js.TypeObject {
 		tb.modelObj.Set("_inputShape", intsToJS(rec.shape))
 	}
 	stopped := errors.Is(err, train.ErrStopped)

@@ -357,3 +357,29 @@ func withoutBigInt(v js.Value) (js.Value, error) {
 	}
 	return out[0], nil
 }
+
+// textOf is String(v), for a label or a category name, with the cases
+// that throw turned into errors: a disposed tensor, whose toString fails,
+// and any object whose toString throws.
+func textOf(what string, v js.Value) (string, error) {
+	if kindOf(v) == kindDisposedTensor {
+		return "", fmt.Errorf("%s is a disposed tensor: it was freed by dispose() or tt.tidy, so it cannot be used again", what)
+	}
+	s, err := callJS(js.Global().Get("String"), v)
+	if err != nil {
+		return "", fmt.Errorf("%s cannot be written as text: %v", what, err)
+	}
+	return s.String(), nil
+}
+
+// typeOf is v.Type() for code that only tells the plain JavaScript types
+// apart: it never panics, and reports a BigInt (which syscall/js cannot
+// read) as a symbol, a type that no binding accepts, so a BigInt that got
+// past the boundary is refused as a wrong type, never read.
+func typeOf(v js.Value) js.Type {
+	t, ok := jsType(v)
+	if !ok {
+		return js.TypeSymbol
+	}
+	return t
+}
