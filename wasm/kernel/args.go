@@ -94,7 +94,7 @@ func option(args []js.Value, i int, key string) js.Value {
 	if kindOf(v) != kindObject {
 		return js.Undefined()
 	}
-	return v.Get(key)
+	return getProp(v, key)
 }
 
 func isArray(v js.Value) bool {

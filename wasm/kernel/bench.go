@@ -56,7 +56,7 @@ func (c *benchCall) call() {
 	switch {
 	case err != nil:
 		c.err = err
-	case typeOf(res) == js.TypeObject && typeOf(res.Get("then")) == js.TypeFunction:
+	case typeOf(res) == js.TypeObject && typeOf(getProp(res, "then")) == js.TypeFunction:
 		c.err = fmt.Errorf("%s: the function returned a Promise; tt.bench times synchronous functions (an await would time the event loop, not the work)", c.name)
 	}
 }
@@ -65,14 +65,14 @@ func (c *benchCall) call() {
 func benchOptions(name string, o js.Value) (bench.Options, error) {
 	var opt bench.Options
 	num := func(key string, def float64) (float64, error) {
-		v, err := floatArg(name, []js.Value{o.Get(key)}, 0, "options."+key, def)
+		v, err := floatArg(name, []js.Value{getProp(o, key)}, 0, "options."+key, def)
 		if err == nil && v < 0 {
 			err = fmt.Errorf("%s: options.%s must not be negative, got %v", name, key, v)
 		}
 		return v, err
 	}
 	whole := func(key string, def int) (int, error) {
-		v, err := intArg(name, []js.Value{o.Get(key)}, 0, "options."+key, def)
+		v, err := intArg(name, []js.Value{getProp(o, key)}, 0, "options."+key, def)
 		if err == nil && v < 0 {
 			err = fmt.Errorf("%s: options.%s must not be negative, got %d", name, key, v)
 		}
@@ -147,8 +147,8 @@ func benchFunc(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	label := fn.Get("name").String()
-	if v := o.Get("name"); typeOf(v) == js.TypeString {
+	label := getProp(fn, "name").String()
+	if v := getProp(o, "name"); typeOf(v) == js.TypeString {
 		label = v.String()
 	}
 	if label == "" {
@@ -186,7 +186,7 @@ func benchCompare(_ js.Value, args []js.Value) (any, error) {
 	var candidates []bench.Candidate
 	for i := 0; i < keys.Length(); i++ {
 		k := keys.Index(i).String()
-		f := fns.Get(k)
+		f := getProp(fns, k)
 		if typeOf(f) != js.TypeFunction {
 			return nil, fmt.Errorf("%s: %q is %s, expected a function", name, k, describeJS(f))
 		}

@@ -151,7 +151,7 @@ func (d *dataBindings) transformArg(name string, v js.Value) (data.Transform, er
 func seedOption(name string, opts js.Value) (uint64, error) {
 	v := js.Undefined()
 	if typeOf(opts) == js.TypeObject {
-		v = opts.Get("seed")
+		v = getProp(opts, "seed")
 	}
 	if v.IsUndefined() || v.IsNull() {
 		g := tensor.DefaultGenerator()

@@ -47,7 +47,7 @@ func jsProperty(v js.Value, key string) (p js.Value, err error) {
 			p, err = js.Undefined(), fmt.Errorf("reading %s threw: %v", key, errText(asJSError(r)))
 		}
 	}()
-	return v.Get(key), nil
+	return getProp(v, key), nil
 }
 
 // jsLength reads a custom dataset's length, which must be a whole number
@@ -107,7 +107,7 @@ func sampleFromJS(what string, v js.Value) (data.Sample, error) {
 	const want = "{x, y} (or [x, y]) holding tensors, numbers or arrays of numbers"
 	var x, y js.Value
 	switch {
-	case typeOf(v) == js.TypeObject && typeOf(v.Get("then")) == js.TypeFunction:
+	case typeOf(v) == js.TypeObject && typeOf(getProp(v, "then")) == js.TypeFunction:
 		return data.Sample{}, fmt.Errorf("%s returned a Promise: it must return %s synchronously (no async)", what, want)
 	case isArray(v) && (v.Length() == 1 || v.Length() == 2):
 		x, y = v.Index(0), js.Undefined()
@@ -115,7 +115,7 @@ func sampleFromJS(what string, v js.Value) (data.Sample, error) {
 			y = v.Index(1)
 		}
 	case typeOf(v) == js.TypeObject && !isArray(v) && !tensors.proto.Call("isPrototypeOf", v).Bool():
-		x, y = v.Get("x"), v.Get("y")
+		x, y = getProp(v, "x"), getProp(v, "y")
 	default:
 		return data.Sample{}, fmt.Errorf("%s returned %s, expected %s", what, describeJS(v), want)
 	}
@@ -146,9 +146,9 @@ func toTensorBinding(_ js.Value, args []js.Value) (any, error) {
 	var shape []int
 	imageData := false
 	if typeOf(pixels) == js.TypeObject && !isArray(pixels) && shapeArg.IsUndefined() &&
-		typeOf(pixels.Get("width")) == js.TypeNumber && typeOf(pixels.Get("height")) == js.TypeNumber {
-		shape = []int{4, pixels.Get("height").Int(), pixels.Get("width").Int()}
-		pixels, imageData = pixels.Get("data"), true
+		typeOf(getProp(pixels, "width")) == js.TypeNumber && typeOf(getProp(pixels, "height")) == js.TypeNumber {
+		shape = []int{4, getProp(pixels, "height").Int(), getProp(pixels, "width").Int()}
+		pixels, imageData = getProp(pixels, "data"), true
 	} else {
 		if !isArray(shapeArg) {
 			return nil, fmt.Errorf("%s: expected (pixels, shape) with shape [C, H, W] or [H, W], got the shape %s", name, describeJS(shapeArg))
@@ -191,7 +191,7 @@ func uint8Pixels(name string, v js.Value) ([]uint8, error) {
 	for _, typed := range []string{"Uint8Array", "Uint8ClampedArray"} {
 		if typeOf(v) == js.TypeObject && v.InstanceOf(js.Global().Get(typed)) {
 			b := make([]uint8, v.Length())
-			js.CopyBytesToGo(b, js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), v.Get("length")))
+			js.CopyBytesToGo(b, js.Global().Get("Uint8Array").New(getProp(v, "buffer"), getProp(v, "byteOffset"), getProp(v, "length")))
 			return b, nil
 		}
 	}

@@ -75,7 +75,7 @@ func represent(v js.Value) bundle {
 		return bundle{"text/plain": s}
 	}
 	b := bundle{"text/plain": plainText(v)}
-	if typeOf(v) == js.TypeObject && !v.InstanceOf(js.Global().Get("Error")) && typeOf(v.Get("then")) != js.TypeFunction {
+	if typeOf(v) == js.TypeObject && !v.InstanceOf(js.Global().Get("Error")) && typeOf(getProp(v, "then")) != js.TypeFunction {
 		if tree, ok := jsonTree(v); ok {
 			b["application/json"] = tree
 		}
@@ -89,7 +89,7 @@ func richObject(v js.Value) bundle {
 	if typeOf(v) != js.TypeObject {
 		return nil
 	}
-	raw := v.Get("__ttBundle")
+	raw := getProp(v, "__ttBundle")
 	if typeOf(raw) != js.TypeObject {
 		return nil
 	}
@@ -97,7 +97,7 @@ func richObject(v js.Value) bundle {
 	keys := js.Global().Get("Object").Call("keys", raw)
 	for i := 0; i < keys.Length(); i++ {
 		k := keys.Index(i).String()
-		b[k] = raw.Get(k)
+		b[k] = getProp(raw, k)
 	}
 	return b
 }
@@ -173,10 +173,10 @@ func errorOutput(err error) output {
 		out["message"] = plainText(e.Value)
 		return out
 	}
-	out["name"] = e.Value.Get("name").String()
-	out["message"] = e.Value.Get("message").String()
-	frames := cellFrames(e.Value.Get("stack"))
-	if line := e.Value.Get("cellLine"); typeOf(line) == js.TypeNumber {
+	out["name"] = getProp(e.Value, "name").String()
+	out["message"] = getProp(e.Value, "message").String()
+	frames := cellFrames(getProp(e.Value, "stack"))
+	if line := getProp(e.Value, "cellLine"); typeOf(line) == js.TypeNumber {
 		out["line"] = line.Int()
 	} else if len(frames) > 0 {
 		out["line"] = frameLine(frames[0])

@@ -51,7 +51,7 @@ func addLosses(nnNS js.Value) {
 			return lossName(c), nil
 		}),
 	}, nil)
-	functional := nnNS.Get("functional")
+	functional := getProp(nnNS, "functional")
 	for _, lt := range lossTypes {
 		class := "tt.nn." + lt.class
 		nnNS.Set(lt.class, function(class, func(_ js.Value, args []js.Value) (any, error) {

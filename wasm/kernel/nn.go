@@ -64,7 +64,7 @@ func needModule(name string, v js.Value) (nn.Module, error) {
 func wrapModule(m nn.Module) js.Value {
 	obj := objects.wrap(moduleKind, m)
 	for _, c := range m.Base().Children() {
-		if moduleKind.proto.Get(c.Path).IsUndefined() {
+		if getProp(moduleKind.proto, c.Path).IsUndefined() {
 			obj.Set(c.Path, wrapModule(c.Module))
 		}
 	}
@@ -270,7 +270,7 @@ func sequentialConstructor(_ js.Value, args []js.Value) (any, error) {
 			keys := js.Global().Get("Object").Call("keys", list[0])
 			for i := 0; i < keys.Length(); i++ {
 				key := keys.Index(i).String()
-				m, err := needModule(fmt.Sprintf("%s: entry %q", name, key), list[0].Get(key))
+				m, err := needModule(fmt.Sprintf("%s: entry %q", name, key), getProp(list[0], key))
 				if err != nil {
 					return nil, err
 				}
@@ -398,7 +398,7 @@ func moduleMethods() map[string]binding {
 			state := make([]nn.NamedParam, keys.Length())
 			for i := range state {
 				key := keys.Index(i).String()
-				t, err := tensors.operand("loadStateDict: key "+key, sd.Get(key))
+				t, err := tensors.operand("loadStateDict: key "+key, getProp(sd, key))
 				if err != nil {
 					return nil, err
 				}
@@ -516,7 +516,7 @@ func moduleGetters() map[string]binding {
 // recordedShape is the input shape of the module's last forward call,
 // kept on its JavaScript object, or nil.
 func recordedShape(obj js.Value) []int {
-	v := obj.Get("_inputShape")
+	v := getProp(obj, "_inputShape")
 	if !isArray(v) {
 		return nil
 	}

@@ -135,11 +135,11 @@ func paramsArg(name string, v js.Value) ([]groupSpec, error) {
 			groups := make([]groupSpec, v.Length())
 			for i := range groups {
 				g := v.Index(i)
-				ps, err := tensorList(fmt.Sprintf("%s: group %d: params", name, i), g.Get("params"))
+				ps, err := tensorList(fmt.Sprintf("%s: group %d: params", name, i), getProp(g, "params"))
 				if err != nil {
 					return nil, err
 				}
-				groups[i] = groupSpec{ps, g.Get("lr"), g.Get("momentum"), g.Get("weightDecay")}
+				groups[i] = groupSpec{ps, getProp(g, "lr"), getProp(g, "momentum"), getProp(g, "weightDecay")}
 			}
 			return groups, nil
 		}
@@ -187,11 +187,11 @@ func addGroup(name string, o optim.Optimizer, v js.Value, defLR float64) error {
 	if typeOf(v) != js.TypeObject || isArray(v) {
 		return fmt.Errorf("%s: expected {params, lr}, got %s", name, describeJS(v))
 	}
-	ps, err := tensorList(name+": params", v.Get("params"))
+	ps, err := tensorList(name+": params", getProp(v, "params"))
 	if err != nil {
 		return err
 	}
-	lr, err := floatArg(name, []js.Value{v.Get("lr")}, 0, "lr", defLR)
+	lr, err := floatArg(name, []js.Value{getProp(v, "lr")}, 0, "lr", defLR)
 	if err != nil {
 		return err
 	}

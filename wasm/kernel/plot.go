@@ -95,12 +95,12 @@ func lineSeries(name string, v js.Value) ([]plot.Series, error) {
 		out := make([]plot.Series, v.Length())
 		for i := range out {
 			s := v.Index(i)
-			y, err := floats(fmt.Sprintf("%s: series %d y", name, i), s.Get("y"))
+			y, err := floats(fmt.Sprintf("%s: series %d y", name, i), getProp(s, "y"))
 			if err != nil {
 				return nil, err
 			}
-			out[i] = plot.Series{Name: optString(s.Get("name")), Y: y}
-			if x := s.Get("x"); !x.IsUndefined() {
+			out[i] = plot.Series{Name: optString(getProp(s, "name")), Y: y}
+			if x := getProp(s, "x"); !x.IsUndefined() {
 				if out[i].X, err = floats(fmt.Sprintf("%s: series %d x", name, i), x); err != nil {
 					return nil, err
 				}
@@ -112,7 +112,7 @@ func lineSeries(name string, v js.Value) ([]plot.Series, error) {
 		out := make([]plot.Series, keys.Length())
 		for i := range out {
 			k := keys.Index(i).String()
-			y, err := floats(fmt.Sprintf("%s: series %q", name, k), v.Get(k))
+			y, err := floats(fmt.Sprintf("%s: series %q", name, k), getProp(v, k))
 			if err != nil {
 				return nil, err
 			}
@@ -149,7 +149,7 @@ func plotBar(_ js.Value, args []js.Value) (any, error) {
 		keys := js.Global().Get("Object").Call("keys", vals)
 		for i := 0; i < keys.Length(); i++ {
 			k := keys.Index(i).String()
-			y, err := floats(fmt.Sprintf("%s: series %q", name, k), vals.Get(k))
+			y, err := floats(fmt.Sprintf("%s: series %q", name, k), getProp(vals, k))
 			if err != nil {
 				return nil, err
 			}
@@ -315,7 +315,7 @@ func timelineSpan(name string, i int, v js.Value) (plot.Span, error) {
 	case isArray(v) && v.Length() >= 3 && v.Length() <= 5:
 		row, start, dur, label, kind = v.Index(0), v.Index(1), v.Index(2), v.Index(3), v.Index(4)
 	case typeOf(v) == js.TypeObject && !isArray(v):
-		row, start, dur, label, kind = v.Get("row"), v.Get("start"), v.Get("duration"), v.Get("label"), v.Get("kind")
+		row, start, dur, label, kind = getProp(v, "row"), getProp(v, "start"), getProp(v, "duration"), getProp(v, "label"), getProp(v, "kind")
 	default:
 		return plot.Span{}, fmt.Errorf("%s: span %d must be {row, start, duration, label, kind} or [row, start, duration, label, kind], got %s", name, i, describeJS(v))
 	}
@@ -346,15 +346,15 @@ func rooflinePoint(name string, i int, v js.Value) (plot.RooflinePoint, error) {
 	if typeOf(v) != js.TypeObject {
 		return plot.RooflinePoint{}, fmt.Errorf("%s: point %d must be {name, intensity, gflops}, [name, intensity, gflops] or a tt.bench result, got %s", name, i, describeJS(v))
 	}
-	p := plot.RooflinePoint{Name: optString(v.Get("name"))}
-	g, ok := num(v.Get("gflops"))
+	p := plot.RooflinePoint{Name: optString(getProp(v, "name"))}
+	g, ok := num(getProp(v, "gflops"))
 	if !ok {
 		return p, fmt.Errorf("%s: point %d (%q) has no gflops number (a tt.bench result has one when it was given flops)", name, i, p.Name)
 	}
 	p.GFLOPS = g
-	if in, ok := num(v.Get("intensity")); ok {
+	if in, ok := num(getProp(v, "intensity")); ok {
 		p.Intensity = in
-	} else if gb, ok := num(v.Get("gbps")); ok && gb > 0 {
+	} else if gb, ok := num(getProp(v, "gbps")); ok && gb > 0 {
 		p.Intensity = g / gb
 	} else {
 		return p, fmt.Errorf("%s: point %d (%q) has neither an intensity nor a gbps number (a tt.bench result has gbps when it was given bytes)", name, i, p.Name)
@@ -443,7 +443,6 @@ func optString(v js.Value) string {
 	return ""
 }
 
-
 // plotOptions reads a chart's options object, keeping the first error.
 type plotOptions struct {
 	name string
@@ -455,7 +454,7 @@ func (o *plotOptions) get(key string) js.Value {
 	if typeOf(o.v) != js.TypeObject || isArray(o.v) {
 		return js.Undefined()
 	}
-	return o.v.Get(key)
+	return getProp(o.v, key)
 }
 
 func (o *plotOptions) fail(key, want string, v js.Value) {

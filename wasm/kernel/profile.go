@@ -75,7 +75,7 @@ func profileFunc(_ js.Value, args []js.Value) (any, error) {
 		stopSession(s)
 		return nil, err
 	}
-	if typeOf(result) != js.TypeObject || typeOf(result.Get("then")) != js.TypeFunction {
+	if typeOf(result) != js.TypeObject || typeOf(getProp(result, "then")) != js.TypeFunction {
 		return reportValue(stopSession(s)), nil
 	}
 	// Async: the report comes when fn's promise settles.

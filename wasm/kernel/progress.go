@@ -67,11 +67,11 @@ func progressFunc(_ js.Value, args []js.Value) (any, error) {
 		return nil, err
 	}
 	label, unit := "", "it"
-	if typeOf(opts) == js.TypeObject && typeOf(opts.Get("label")) == js.TypeString {
-		label = opts.Get("label").String()
+	if typeOf(opts) == js.TypeObject && typeOf(getProp(opts, "label")) == js.TypeString {
+		label = getProp(opts, "label").String()
 	}
-	if typeOf(opts) == js.TypeObject && typeOf(opts.Get("unit")) == js.TypeString {
-		unit = opts.Get("unit").String()
+	if typeOf(opts) == js.TypeObject && typeOf(getProp(opts, "unit")) == js.TypeString {
+		unit = getProp(opts, "unit").String()
 	}
 	p := newProgress(label, unit, args[0].Float())
 	return object(map[string]binding{

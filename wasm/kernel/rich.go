@@ -99,8 +99,8 @@ func imageFunc(_ js.Value, args []js.Value) (any, error) {
 		return nil, err
 	}
 	scale := 1.0
-	if opts := arg(args, 1); typeOf(opts) == js.TypeObject && typeOf(opts.Get("scale")) == js.TypeNumber {
-		scale = opts.Get("scale").Float()
+	if opts := arg(args, 1); typeOf(opts) == js.TypeObject && typeOf(getProp(opts, "scale")) == js.TypeNumber {
+		scale = getProp(opts, "scale").Float()
 	} else if w := img.Bounds().Dx(); w < 64 {
 		scale = float64(128 / w) // small images, such as 28×28 digits, show enlarged
 	}

@@ -77,7 +77,7 @@ func asJSError(r any) error {
 // interrupt message ends the wait early: the cell's promise is abandoned
 // and the kernel is free for the next cell.
 func await(promise js.Value) (js.Value, error) {
-	if typeOf(promise) != js.TypeObject || typeOf(promise.Get("then")) != js.TypeFunction {
+	if typeOf(promise) != js.TypeObject || typeOf(getProp(promise, "then")) != js.TypeFunction {
 		return promise, nil
 	}
 	type settled struct {
@@ -108,7 +108,7 @@ func await(promise js.Value) (js.Value, error) {
 // throw after a stop.
 func isInterruptError(err error) bool {
 	e, ok := err.(js.Error)
-	return ok && typeOf(e.Value) == js.TypeObject && e.Value.Get("name").String() == "KeyboardInterrupt"
+	return ok && typeOf(e.Value) == js.TypeObject && getProp(e.Value, "name").String() == "KeyboardInterrupt"
 }
 
 // arg returns args[i], or undefined when there are fewer arguments.

@@ -96,7 +96,7 @@ func (b *tensorBindings) isTensorObject(v js.Value) bool {
 // handleOf reads an object's handle field (_h), or 0, which no table
 // uses, when a cell overwrote it with something that is not an integer.
 func handleOf(v js.Value, field string) int {
-	h := v.Get(field)
+	h := getProp(v, field)
 	if t, _ := jsType(h); t != js.TypeNumber || h.Float() != float64(h.Int()) {
 		return 0
 	}
@@ -213,7 +213,7 @@ func (b *tensorBindings) collectHandles(v js.Value, into map[int]bool, depth int
 	}
 	keys := js.Global().Get("Object").Call("keys", v)
 	for i := 0; i < keys.Length() && i < 1000; i++ {
-		b.collectHandles(v.Get(keys.Index(i).String()), into, depth+1)
+		b.collectHandles(getProp(v, keys.Index(i).String()), into, depth+1)
 	}
 }
 
@@ -269,7 +269,7 @@ func isPromise(v js.Value) bool {
 	if t != js.TypeObject {
 		return false
 	}
-	then, _ := jsType(v.Get("then"))
+	then, _ := jsType(getProp(v, "then"))
 	return then == js.TypeFunction
 }
 

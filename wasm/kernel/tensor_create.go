@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
 )
 
@@ -114,7 +115,7 @@ func (b *tensorBindings) finishCreate(name string, t *tensor.Tensor, err error, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "tensor: "))
 	}
-	if typeOf(opts) == js.TypeObject && opts.Get("requiresGrad").Truthy() {
+	if typeOf(opts) == js.TypeObject && getProp(opts, "requiresGrad").Truthy() {
 		if err := t.SetRequiresGrad(true); err != nil {
 			return nil, err
 		}
@@ -259,6 +260,11 @@ func (b *tensorBindings) combineFunctions() map[string]binding {
 			n, err := needInt("tt.oneHot", args, 1, "numClasses")
 			if err != nil {
 				return nil, err
+			}
+			if n <= 0 && index.Numel() == 0 {
+				// PyTorch's -1 infers the count from the largest index;
+				// an empty index has none.
+				return nil, fmt.Errorf("tt.oneHot: cannot infer the number of classes from an empty index of shape %s; pass numClasses", nn.ShapeString(index.Shape()))
 			}
 			return b.wrapResult(tensor.OneHot(index, n))
 		},

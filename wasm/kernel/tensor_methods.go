@@ -246,7 +246,7 @@ func (b *tensorBindings) wrapIf(t *tensor.Tensor, err error) (any, error) {
 func clampArgs(args []js.Value) (float32, float32, error) {
 	lo, hi := arg(args, 0), arg(args, 1)
 	if o := arg(args, 0); typeOf(o) == js.TypeObject {
-		lo, hi = o.Get("min"), o.Get("max")
+		lo, hi = getProp(o, "min"), getProp(o, "max")
 	}
 	l, err := floatArg("clamp", []js.Value{lo}, 0, "min", -3.4e38)
 	if err != nil {
@@ -323,15 +323,15 @@ func (b *tensorBindings) valuesIndices(name string, values, indices *tensor.Tens
 // PyTorch prints torch.return_types.max, or reports false for any other
 // value.
 func pairText(v js.Value) (string, bool) {
-	if typeOf(v) != js.TypeObject || typeOf(v.Get("__ttPair")) != js.TypeString {
+	if typeOf(v) != js.TypeObject || typeOf(getProp(v, "__ttPair")) != js.TypeString {
 		return "", false
 	}
-	values, ok1 := tensors.unwrap(v.Get("values"))
-	indices, ok2 := tensors.unwrap(v.Get("indices"))
+	values, ok1 := tensors.unwrap(getProp(v, "values"))
+	indices, ok2 := tensors.unwrap(getProp(v, "indices"))
 	if !ok1 || !ok2 {
 		return "", false
 	}
-	return fmt.Sprintf("%s(\nvalues=%s,\nindices=%s)", v.Get("__ttPair").String(), values, indices), true
+	return fmt.Sprintf("%s(\nvalues=%s,\nindices=%s)", getProp(v, "__ttPair").String(), values, indices), true
 }
 
 // where is x.where(condition, other), PyTorch's Tensor.where: x where

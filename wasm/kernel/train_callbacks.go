@@ -17,7 +17,7 @@ import (
 // jsCallbacks wraps options.onBatchEnd and options.onEpochEnd, functions of
 // a progress object; returning false (or setting p.stop) ends training.
 func jsCallbacks(o js.Value) train.Callback {
-	batch, epoch := o.Get("onBatchEnd"), o.Get("onEpochEnd")
+	batch, epoch := getProp(o, "onBatchEnd"), getProp(o, "onEpochEnd")
 	if typeOf(batch) != js.TypeFunction && typeOf(epoch) != js.TypeFunction {
 		return nil
 	}
@@ -36,7 +36,7 @@ func funcCallback(batch, epoch, end js.Value) train.Callback {
 		if err != nil {
 			return err
 		}
-		if (typeOf(r) == js.TypeBoolean && !r.Bool()) || obj.Get("stop").Truthy() {
+		if (typeOf(r) == js.TypeBoolean && !r.Bool()) || getProp(obj, "stop").Truthy() {
 			p.Stop = true
 		}
 		return nil
@@ -121,31 +121,31 @@ func objectCallback(what string, v js.Value) (train.Callback, error) {
 		if !slices.Contains(callbackMethods, key) {
 			return nil, fmt.Errorf("%s: unknown key %q (known: %s)", what, key, strings.Join(callbackMethods, ", "))
 		}
-		if typeOf(v.Get(key)) != js.TypeFunction {
-			return nil, fmt.Errorf("%s: %s is %s, expected a function", what, key, describeJS(v.Get(key)))
+		if typeOf(getProp(v, key)) != js.TypeFunction {
+			return nil, fmt.Errorf("%s: %s is %s, expected a function", what, key, describeJS(getProp(v, key)))
 		}
 	}
-	return funcCallback(v.Get("onBatchEnd"), v.Get("onEpochEnd"), v.Get("onTrainEnd")), nil
+	return funcCallback(getProp(v, "onBatchEnd"), getProp(v, "onEpochEnd"), getProp(v, "onTrainEnd")), nil
 }
 
 // monitorOpts reads the options a monitoring callback shares: monitor (in
 // camelCase, such as "valLoss"), mode ("min" or "max"; by default "max"
 // for accuracies) and minDelta.
 func monitorOpts(name string, o js.Value, monitor string) (string, bool, float64, error) {
-	if v := o.Get("monitor"); typeOf(v) == js.TypeString {
+	if v := getProp(o, "monitor"); typeOf(v) == js.TypeString {
 		monitor = snakeCase(v.String())
 	} else if !v.IsUndefined() {
 		return "", false, 0, fmt.Errorf("%s: monitor must be a metric name such as \"valLoss\", got %s", name, describeJS(v))
 	}
 	maximize := strings.Contains(monitor, "accuracy")
-	switch v := o.Get("mode"); {
+	switch v := getProp(o, "mode"); {
 	case v.IsUndefined():
 	case typeOf(v) == js.TypeString && (v.String() == "min" || v.String() == "max"):
 		maximize = v.String() == "max"
 	default:
 		return "", false, 0, fmt.Errorf("%s: mode must be \"min\" or \"max\", got %s", name, describeJS(v))
 	}
-	minDelta, err := floatArg(name, []js.Value{o.Get("minDelta")}, 0, "minDelta", 0)
+	minDelta, err := floatArg(name, []js.Value{getProp(o, "minDelta")}, 0, "minDelta", 0)
 	return monitor, maximize, minDelta, err
 }
 
@@ -171,7 +171,7 @@ func earlyStoppingOf(name string, o js.Value) (train.Callback, error) {
 	if err != nil {
 		return nil, err
 	}
-	patience, err := intArg(name, []js.Value{o.Get("patience")}, 0, "patience", 5)
+	patience, err := intArg(name, []js.Value{getProp(o, "patience")}, 0, "patience", 5)
 	if err != nil {
 		return nil, err
 	}
@@ -199,11 +199,11 @@ func checkpointFunc(_ js.Value, args []js.Value) (any, error) {
 	if err := checkOptions(name, o, []string{"save", "every", "monitor", "mode", "minDelta"}); err != nil {
 		return nil, err
 	}
-	cp := &jsCheckpoint{save: o.Get("save"), model: js.Undefined()}
+	cp := &jsCheckpoint{save: getProp(o, "save"), model: js.Undefined()}
 	if typeOf(cp.save) != js.TypeFunction {
 		return nil, fmt.Errorf("%s: options.save is required, a function such as (c) => { best = c.stateDict; }; got %s", name, describeJS(cp.save))
 	}
-	every, err := intArg(name, []js.Value{o.Get("every")}, 0, "every", 1)
+	every, err := intArg(name, []js.Value{getProp(o, "every")}, 0, "every", 1)
 	if err != nil {
 		return nil, err
 	}
@@ -243,12 +243,12 @@ func loggerFunc(_ js.Value, args []js.Value) (any, error) {
 		return nil, err
 	}
 	format := train.JSONLines
-	if v := o.Get("format"); typeOf(v) == js.TypeString {
+	if v := getProp(o, "format"); typeOf(v) == js.TypeString {
 		format = v.String()
 	} else if !v.IsUndefined() {
 		return nil, fmt.Errorf("%s: format must be \"jsonl\" or \"csv\", got %s", name, describeJS(v))
 	}
-	w := lineWriter{fn: o.Get("write")}
+	w := lineWriter{fn: getProp(o, "write")}
 	if !w.fn.IsUndefined() && typeOf(w.fn) != js.TypeFunction {
 		return nil, fmt.Errorf("%s: write must be a function of a line, got %s", name, describeJS(w.fn))
 	}

@@ -165,6 +165,9 @@ func toFloat(what string, v js.Value) (float64, error) {
 // size is at most 2^53 (beyond it numbers are not exact).
 func toInt(what string, v js.Value) (int, error) {
 	x, err := toFloat(what, v)
+	if err != nil && kindOf(v) == kindBigInt {
+		return 0, err // too large to be exact: say so
+	}
 	if err != nil || x != math.Trunc(x) || math.Abs(x) > maxSafeInteger {
 		return 0, fmt.Errorf("%s must be an integer, got %s", what, describeJS(v))
 	}
@@ -181,12 +184,14 @@ func toSize(what string, v js.Value) (int, error) {
 }
 
 // bigIntToFloat turns a BigInt into a number when it is exact.
+// The comparison is the boundary's own (normalizeBigInts), made on the
+// BigInt: Number() would round 2^53 + 1 down to 2^53.
 func bigIntToFloat(what string, v js.Value) (float64, error) {
-	x := js.Global().Call("Number", v).Float()
-	if math.Abs(x) > maxSafeInteger {
+	x, err := withoutBigInt(v)
+	if err != nil {
 		return 0, fmt.Errorf("%s is %s, beyond ±2^53 where numbers are exact", what, describeJS(v))
 	}
-	return x, nil
+	return x.Float(), nil
 }
 
 // toBool reads true or false.
@@ -382,4 +387,20 @@ func typeOf(v js.Value) js.Type {
 		return js.TypeSymbol
 	}
 	return t
+}
+
+// reflectGet is JavaScript's Reflect.get.
+var reflectGet = js.Global().Get("Reflect").Get("get")
+
+// getProp is v[key] for a value the cell gave. It reads through
+// Reflect.get, a call, whose exception syscall/js catches and turns into
+// a panic (js.Error) that function() recovers: Value.Get does not catch,
+// so a getter that throws (an options object's, or a tensor getter called
+// on a fake tensor) would unwind JavaScript's exception through Go's
+// frames and crash the kernel ("traceback did not unwind completely").
+func getProp(v js.Value, key string) js.Value {
+	if t := typeOf(v); t != js.TypeObject && t != js.TypeFunction {
+		return js.Undefined() // a primitive has no options to read
+	}
+	return reflectGet.Invoke(v, key)
 }
