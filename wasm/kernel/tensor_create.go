@@ -261,10 +261,16 @@ func (b *tensorBindings) combineFunctions() map[string]binding {
 			if err != nil {
 				return nil, err
 			}
-			if n <= 0 && index.Numel() == 0 {
+			if n <= 0 {
 				// PyTorch's -1 infers the count from the largest index;
-				// an empty index has none.
-				return nil, fmt.Errorf("tt.oneHot: cannot infer the number of classes from an empty index of shape %s; pass numClasses", nn.ShapeString(index.Shape()))
+				// an empty or all-negative index gives none.
+				largest := -1
+				for _, v := range index.Data() {
+					largest = max(largest, int(v))
+				}
+				if largest < 0 {
+					return nil, fmt.Errorf("tt.oneHot: cannot infer the number of classes from an index of shape %s with no index ≥ 0; pass numClasses", nn.ShapeString(index.Shape()))
+				}
 			}
 			return b.wrapResult(tensor.OneHot(index, n))
 		},

@@ -7,8 +7,6 @@ import (
 	"math"
 	"strconv"
 	"syscall/js"
-
-	"tinytorch/engine/tensor"
 )
 
 // The one place where a JavaScript value becomes a Go value. Every reader
@@ -202,22 +200,6 @@ func toBool(what string, v js.Value) (bool, error) {
 	return v.Bool(), nil
 }
 
-// toString reads a string.
-func toString(what string, v js.Value) (string, error) {
-	if kindOf(v) != kindString {
-		return "", fmt.Errorf("%s must be a string, got %s", what, describeJS(v))
-	}
-	return v.String(), nil
-}
-
-// toFunction checks that v is a function.
-func toFunction(what string, v js.Value) (js.Value, error) {
-	if kindOf(v) != kindFunction {
-		return js.Undefined(), fmt.Errorf("%s must be a function, got %s", what, describeJS(v))
-	}
-	return v, nil
-}
-
 // elements lists the items of an array or typed array (nil, false for
 // anything else).
 func elements(v js.Value) ([]js.Value, bool) {
@@ -242,35 +224,6 @@ func toInts(what string, list []js.Value) ([]int, error) {
 		out[i] = n
 	}
 	return out, nil
-}
-
-// toFloats reads numbers from an array or typed array.
-func toFloats(what string, v js.Value) ([]float64, error) {
-	list, ok := elements(v)
-	if !ok {
-		return nil, fmt.Errorf("%s must be an array of numbers, got %s", what, describeJS(v))
-	}
-	out := make([]float64, len(list))
-	for i, x := range list {
-		f, err := toFloat(fmt.Sprintf("%s[%d]", what, i), x)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = f
-	}
-	return out, nil
-}
-
-// toTensor reads a live tensor, and nothing else.
-func toTensor(what string, v js.Value) (*tensor.Tensor, error) {
-	switch kindOf(v) {
-	case kindTensor:
-		t, _ := tensors.unwrap(v)
-		return t, nil
-	case kindDisposedTensor:
-		return nil, fmt.Errorf("%s is a disposed tensor: it was freed by dispose() or tt.tidy, so it cannot be used again", what)
-	}
-	return nil, fmt.Errorf("%s must be a tensor, got %s", what, describeJS(v))
 }
 
 // normalizeBigInts is a JavaScript function that replaces the BigInts in
