@@ -34,6 +34,9 @@ func newSynth(op string, n, dim int, noise float64, seed uint64) (*synth, error)
 	if noise < 0 || math.IsNaN(noise) {
 		return nil, fmt.Errorf("%s: noise %g must not be negative", op, noise)
 	}
+	if err := tensor.CheckShape(op, n, dim); err != nil {
+		return nil, err // before the arrays below are allocated
+	}
 	return &synth{x: make([]float32, 0, n*dim), y: make([]float32, 0, n), g: tensor.NewGenerator(seed), dim: dim}, nil
 }
 

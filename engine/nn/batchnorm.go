@@ -181,6 +181,9 @@ func (m *BatchNorm) ExtraRepr() string {
 // must unwraps the result of an op whose arguments the layer has already
 // validated; an error here is a bug in this package.
 func must[T any](v T, err error) T {
+	if size, tooLarge := err.(*tensor.SizeError); tooLarge {
+		panic(size) // not a bug: the layer is over the memory budget (tensor/budget.go)
+	}
 	if err != nil {
 		panic("nn: internal error: " + err.Error())
 	}

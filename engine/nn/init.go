@@ -170,10 +170,10 @@ func fill(t *tensor.Tensor, next func() float64) error {
 func uniformTensor(bound float64, shape ...int) *tensor.Tensor {
 	t, err := tensor.Zeros(shape...)
 	if err != nil {
-		panic("nn: " + err.Error()) // shapes are validated by the constructors
+		panic(fmt.Errorf("nn: %w", err)) // shapes are validated by the constructors; %w keeps a tensor.SizeError
 	}
 	if err := InitUniform(t, -bound, bound); err != nil {
-		panic("nn: " + err.Error())
+		panic(fmt.Errorf("nn: %w", err))
 	}
 	return t
 }

@@ -33,6 +33,9 @@ func Arange(start, end, step float64) (*Tensor, error) {
 	for n > 0 && (start+float64(n-1)*step-end)*step >= 0 {
 		n-- // guard against rounding in the division
 	}
+	if _, err := checkedNumel("arange", []int{n}); err != nil {
+		return nil, err
+	}
 	data := make([]float32, n)
 	for i := range data {
 		data[i] = float32(start + float64(i)*step)
@@ -46,6 +49,9 @@ func Arange(start, end, step float64) (*Tensor, error) {
 func Linspace(start, end float64, steps int) (*Tensor, error) {
 	if steps < 0 {
 		return nil, errorf("linspace: steps %d must be ≥ 0", steps)
+	}
+	if _, err := checkedNumel("linspace", []int{steps}); err != nil {
+		return nil, err
 	}
 	data := make([]float32, steps)
 	step := 0.0
@@ -66,6 +72,9 @@ func Linspace(start, end float64, steps int) (*Tensor, error) {
 func Eye(rows, cols int) (*Tensor, error) {
 	if rows < 0 || cols < 0 {
 		return nil, errorf("eye: sizes %d×%d must be ≥ 0", rows, cols)
+	}
+	if _, err := checkedNumel("eye", []int{rows, cols}); err != nil {
+		return nil, err
 	}
 	t := empty([]int{rows, cols})
 	for i := range min(rows, cols) {

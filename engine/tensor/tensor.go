@@ -92,7 +92,7 @@ func empty(shape []int) *Tensor {
 // element of its result: a large buffer from the pool holds what its last
 // user left in it.
 func uninitialized(shape []int) *Tensor {
-	n := product(shape)
+	n := allocSize(shape) // budget.go: panics with a *SizeError over the budget
 	if n < poolMinFloats {
 		return fromData(make([]float32, n), shape)
 	}
@@ -102,16 +102,9 @@ func uninitialized(shape []int) *Tensor {
 }
 
 // numel returns the number of elements of a shape, or an error naming op
-// when a dimension is negative.
+// when a dimension is negative or the storage is over the memory budget.
 func numel(op string, shape []int) (int, error) {
-	n := 1
-	for i, d := range shape {
-		if d < 0 {
-			return 0, fmt.Errorf("%s: dimension %d of shape %s is negative", op, i, FormatShape(shape))
-		}
-		n *= d
-	}
-	return n, nil
+	return checkedNumel(op, shape) // budget.go: also checks the memory budget
 }
 
 // contiguousStrides returns the row-major strides of a shape: the stride
@@ -205,8 +198,9 @@ func (t *Tensor) values() []float32 {
 	if t.IsContiguous() {
 		return t.st.data[t.offset : t.offset+n]
 	}
-	// A strided view: copy it row by row (see walker.nextRow).
-	out := make([]float32, n)
+	// A strided view: copy it row by row (see walker.nextRow). An expanded
+	// view may be far larger than its storage: allocSize checks the budget.
+	out := make([]float32, allocSize(t.shape))
 	if n == 0 {
 		return out
 	}
@@ -261,6 +255,9 @@ func product(shape []int) int {
 // must unwraps the result of an op whose arguments the caller has already
 // validated; an error here is a bug in this package, hence the panic.
 func must(t *Tensor, err error) *Tensor {
+	if _, tooLarge := err.(*SizeError); tooLarge {
+		panic(err) // not a bug here: the result is over the memory budget (budget.go)
+	}
 	if err != nil {
 		panic("tensor: internal error: " + err.Error())
 	}

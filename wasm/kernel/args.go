@@ -15,18 +15,16 @@ import (
 // intArg reads args[i] as an integer, or def when it is missing.
 func intArg(name string, args []js.Value, i int, what string, def int) (int, error) {
 	v := arg(args, i)
-	if v.IsUndefined() || v.IsNull() {
+	if missing(v) {
 		return def, nil
 	}
-	if v.Type() != js.TypeNumber || v.Float() != float64(v.Int()) {
-		return 0, fmt.Errorf("%s: %s must be an integer, got %s", name, what, describeJS(v))
-	}
-	return v.Int(), nil
+	n, err := toInt(what, v)
+	return n, prefix(name, err)
 }
 
 // needInt reads a required integer argument.
 func needInt(name string, args []js.Value, i int, what string) (int, error) {
-	if arg(args, i).IsUndefined() {
+	if missing(arg(args, i)) {
 		return 0, fmt.Errorf("%s: missing %s (argument %d)", name, what, i+1)
 	}
 	return intArg(name, args, i, what, 0)
@@ -35,25 +33,21 @@ func needInt(name string, args []js.Value, i int, what string) (int, error) {
 // floatArg reads args[i] as a number, or def when it is missing.
 func floatArg(name string, args []js.Value, i int, what string, def float64) (float64, error) {
 	v := arg(args, i)
-	if v.IsUndefined() || v.IsNull() {
+	if missing(v) {
 		return def, nil
 	}
-	if v.Type() != js.TypeNumber {
-		return 0, fmt.Errorf("%s: %s must be a number, got %s", name, what, describeJS(v))
-	}
-	return v.Float(), nil
+	x, err := toFloat(what, v)
+	return x, prefix(name, err)
 }
 
 // boolArg reads args[i] as a boolean, or def when it is missing.
 func boolArg(name string, args []js.Value, i int, what string, def bool) (bool, error) {
 	v := arg(args, i)
-	if v.IsUndefined() || v.IsNull() {
+	if missing(v) {
 		return def, nil
 	}
-	if v.Type() != js.TypeBoolean {
-		return false, fmt.Errorf("%s: %s must be true or false, got %s", name, what, describeJS(v))
-	}
-	return v.Bool(), nil
+	b, err := toBool(what, v)
+	return b, prefix(name, err)
 }
 
 // intsFrom reads a list of integers given either as separate arguments
@@ -61,76 +55,57 @@ func boolArg(name string, args []js.Value, i int, what string, def bool) (bool, 
 // the two forms PyTorch accepts.
 func intsFrom(name string, args []js.Value, i int, what string) ([]int, error) {
 	list := args[min(i, len(args)):]
-	if len(list) == 1 && isArray(list[0]) {
-		arr := list[0]
-		list = make([]js.Value, arr.Length())
-		for k := range list {
-			list[k] = arr.Index(k)
+	if len(list) == 1 {
+		if items, ok := elements(list[0]); ok {
+			list = items
 		}
 	}
-	out := make([]int, len(list))
-	for k, v := range list {
-		if v.Type() != js.TypeNumber || v.Float() != float64(v.Int()) {
-			return nil, fmt.Errorf("%s: %s must be integers, got %s at position %d", name, what, describeJS(v), k)
-		}
-		out[k] = v.Int()
-	}
-	return out, nil
+	out, err := toInts(what, list)
+	return out, prefix(name, err)
 }
 
 // dimsArg reads the dims of a reduction: undefined or null means every
 // dimension (nil), a number one dimension, an array several.
 func dimsArg(name string, args []js.Value, i int) ([]int, error) {
 	v := arg(args, i)
-	if v.IsUndefined() || v.IsNull() {
+	switch kindOf(v) {
+	case kindUndefined, kindNull:
 		return nil, nil
-	}
-	if v.Type() == js.TypeNumber {
+	case kindNumber, kindBigInt:
 		d, err := intArg(name, args, i, "dim", 0)
 		return []int{d}, err
-	}
-	if isArray(v) {
+	case kindArray:
 		return intsFrom(name, []js.Value{v}, 0, "dims")
 	}
 	return nil, fmt.Errorf("%s: dim must be a number or an array of numbers, got %s", name, describeJS(v))
 }
 
+// prefix puts a function's name in front of a converter's error.
+func prefix(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
 // option reads a named field of an options object at args[i].
 func option(args []js.Value, i int, key string) js.Value {
 	v := arg(args, i)
-	if v.Type() != js.TypeObject || isArray(v) {
+	if kindOf(v) != kindObject {
 		return js.Undefined()
 	}
-	return v.Get(key)
+	return getProp(v, key)
 }
 
 func isArray(v js.Value) bool {
-	return v.Type() == js.TypeObject && js.Global().Get("Array").Call("isArray", v).Bool()
-}
-
-// describeJS names a JavaScript value's kind for an error message.
-func describeJS(v js.Value) string {
-	switch v.Type() {
-	case js.TypeString:
-		return fmt.Sprintf("the string %q", v.String())
-	case js.TypeNumber:
-		return fmt.Sprintf("the number %v", v.Float())
-	case js.TypeObject:
-		if isArray(v) {
-			return "an array"
-		}
-		if _, ok := tensors.unwrap(v); ok {
-			return "a tensor"
-		}
-		return "an object"
-	}
-	return v.Type().String()
+	t, _ := jsType(v)
+	return t == js.TypeObject && js.Global().Get("Array").Call("isArray", v).Bool()
 }
 
 // optionKeys lists the own enumerable keys of an options object (none
 // for anything that is not an object).
 func optionKeys(opts js.Value) []string {
-	if opts.Type() != js.TypeObject {
+	if t, _ := jsType(opts); t != js.TypeObject {
 		return nil
 	}
 	keys := js.Global().Get("Object").Call("keys", opts)

@@ -56,7 +56,7 @@ func (c *benchCall) call() {
 	switch {
 	case err != nil:
 		c.err = err
-	case res.Type() == js.TypeObject && res.Get("then").Type() == js.TypeFunction:
+	case typeOf(res) == js.TypeObject && typeOf(getProp(res, "then")) == js.TypeFunction:
 		c.err = fmt.Errorf("%s: the function returned a Promise; tt.bench times synchronous functions (an await would time the event loop, not the work)", c.name)
 	}
 }
@@ -65,14 +65,14 @@ func (c *benchCall) call() {
 func benchOptions(name string, o js.Value) (bench.Options, error) {
 	var opt bench.Options
 	num := func(key string, def float64) (float64, error) {
-		v, err := floatArg(name, []js.Value{o.Get(key)}, 0, "options."+key, def)
+		v, err := floatArg(name, []js.Value{getProp(o, key)}, 0, "options."+key, def)
 		if err == nil && v < 0 {
 			err = fmt.Errorf("%s: options.%s must not be negative, got %v", name, key, v)
 		}
 		return v, err
 	}
 	whole := func(key string, def int) (int, error) {
-		v, err := intArg(name, []js.Value{o.Get(key)}, 0, "options."+key, def)
+		v, err := intArg(name, []js.Value{getProp(o, key)}, 0, "options."+key, def)
 		if err == nil && v < 0 {
 			err = fmt.Errorf("%s: options.%s must not be negative, got %d", name, key, v)
 		}
@@ -121,7 +121,7 @@ func benchProgress(label string, opt *bench.Options) func() {
 	var bar *progressBar
 	opt.OnSample = func(done, planned int) {
 		if bar == nil && time.Since(start) > 500*time.Millisecond && done < planned {
-			bar = newProgress(label, float64(planned))
+			bar = newProgress(label, "runs", float64(planned))
 		}
 		if bar != nil {
 			bar.total = float64(planned)
@@ -139,7 +139,7 @@ func benchProgress(label string, opt *bench.Options) func() {
 func benchFunc(_ js.Value, args []js.Value) (any, error) {
 	const name = "tt.bench"
 	fn := arg(args, 0)
-	if fn.Type() != js.TypeFunction {
+	if typeOf(fn) != js.TypeFunction {
 		return nil, fmt.Errorf("%s: expected a function to time, such as tt.bench(() => a.matmul(b), {iterations: 20}), got %s", name, describeJS(fn))
 	}
 	o := opts(args, 1)
@@ -147,8 +147,8 @@ func benchFunc(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	label := fn.Get("name").String()
-	if v := o.Get("name"); v.Type() == js.TypeString {
+	label := getProp(fn, "name").String()
+	if v := getProp(o, "name"); typeOf(v) == js.TypeString {
 		label = v.String()
 	}
 	if label == "" {
@@ -171,7 +171,7 @@ func benchFunc(_ js.Value, args []js.Value) (any, error) {
 func benchCompare(_ js.Value, args []js.Value) (any, error) {
 	const name = "tt.bench.compare"
 	fns := arg(args, 0)
-	if fns.Type() != js.TypeObject || isArray(fns) {
+	if typeOf(fns) != js.TypeObject || isArray(fns) {
 		return nil, fmt.Errorf("%s: expected an object of named functions, such as {naive: () => …, tiled: () => …}, got %s", name, describeJS(fns))
 	}
 	keys := js.Global().Get("Object").Call("keys", fns)
@@ -186,8 +186,8 @@ func benchCompare(_ js.Value, args []js.Value) (any, error) {
 	var candidates []bench.Candidate
 	for i := 0; i < keys.Length(); i++ {
 		k := keys.Index(i).String()
-		f := fns.Get(k)
-		if f.Type() != js.TypeFunction {
+		f := getProp(fns, k)
+		if typeOf(f) != js.TypeFunction {
 			return nil, fmt.Errorf("%s: %q is %s, expected a function", name, k, describeJS(f))
 		}
 		c := &benchCall{name: fmt.Sprintf("%s: %q", name, k), fn: f}

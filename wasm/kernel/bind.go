@@ -12,20 +12,25 @@ import (
 type binding func(this js.Value, args []js.Value) (any, error)
 
 // function turns a binding into a JavaScript function named name (for
-// messages). Errors and panics become a thrown Error in the caller; they
-// never stop the kernel. The js.Func is created once per binding and kept
+// messages). Its arguments reach the binding with every BigInt made a
+// number (value.go), since syscall/js cannot read one. Errors and panics
+// become a thrown Error in the caller; they never stop the kernel. The js.Func is created once per binding and kept
 // for the life of the kernel.
 func function(name string, fn binding) js.Value {
 	goFunc := js.FuncOf(func(this js.Value, args []js.Value) (result any) {
 		defer func() {
 			if r := recover(); r != nil {
-				result = jsError(fmt.Errorf("%s: internal error: %v", name, r))
+				result = jsError(recovered(name, r))
 			}
 		}()
 		if err := interrupts.check(); err != nil {
 			return jsError(err)
 		}
 		streams.flushIfDue()
+		args, err := withoutBigInts(args)
+		if err != nil {
+			return jsError(fmt.Errorf("%s: %w", name, err))
+		}
 		value, err := fn(this, args)
 		if err != nil {
 			return jsError(err)
@@ -47,7 +52,7 @@ func jsError(err error) js.Value {
 	if e, ok := err.(js.Error); ok && e.Value.InstanceOf(js.Global().Get("Error")) {
 		return e.Value
 	}
-	e := js.Global().Get("Error").New(err.Error())
+	e := js.Global().Get("Error").New(cellMessage(err.Error()))
 	if err == errInterrupted {
 		e = js.Global().Get("Error").New("the cell was stopped")
 		e.Set("name", "KeyboardInterrupt")
@@ -77,7 +82,8 @@ func needArgs(name string, args []js.Value, n int, usage string) error {
 // numbers become float64, arrays []any, and other values are kept as a
 // description so errors can name them.
 func toGo(v js.Value) any {
-	switch v.Type() {
+	t, _ := jsType(v)
+	switch t {
 	case js.TypeNumber:
 		return v.Float()
 	case js.TypeString:
@@ -87,7 +93,7 @@ func toGo(v js.Value) any {
 	case js.TypeNull, js.TypeUndefined:
 		return nil
 	case js.TypeObject:
-		if js.Global().Get("Array").Call("isArray", v).Bool() || isTypedArray(v) {
+		if isArray(v) || isTypedArray(v) {
 			out := make([]any, v.Length())
 			for i := range out {
 				out[i] = toGo(v.Index(i))
@@ -95,7 +101,7 @@ func toGo(v js.Value) any {
 			return out
 		}
 	}
-	return fmt.Sprintf("a JavaScript %s", v.Type())
+	return describeJS(v)
 }
 
 // isTypedArray reports whether v is a Float32Array, Int32Array or similar.

@@ -122,10 +122,10 @@ func (d *dataBindings) wrap(proto js.Value, v any) js.Value {
 
 // value returns the Go value behind a data object made with proto.
 func (d *dataBindings) value(proto, v js.Value) (any, bool) {
-	if v.Type() != js.TypeObject || !proto.Call("isPrototypeOf", v).Bool() {
+	if typeOf(v) != js.TypeObject || !proto.Call("isPrototypeOf", v).Bool() {
 		return nil, false
 	}
-	x, ok := d.table[v.Get("_d").Int()]
+	x, ok := d.table[handleOf(v, "_d")]
 	return x, ok
 }
 
@@ -150,14 +150,14 @@ func (d *dataBindings) transformArg(name string, v js.Value) (data.Transform, er
 // drawn from tt's generator, so tt.manualSeed makes it reproducible.
 func seedOption(name string, opts js.Value) (uint64, error) {
 	v := js.Undefined()
-	if opts.Type() == js.TypeObject {
-		v = opts.Get("seed")
+	if typeOf(opts) == js.TypeObject {
+		v = getProp(opts, "seed")
 	}
 	if v.IsUndefined() || v.IsNull() {
 		g := tensor.DefaultGenerator()
 		return uint64(g.Uint32())<<32 | uint64(g.Uint32()), nil
 	}
-	if v.Type() != js.TypeNumber || v.Float() < 0 || v.Float() != float64(int64(v.Float())) {
+	if typeOf(v) != js.TypeNumber || v.Float() < 0 || v.Float() != float64(int64(v.Float())) {
 		return 0, fmt.Errorf("%s: seed must be a whole number ≥ 0, got %s", name, describeJS(v))
 	}
 	return uint64(v.Float()), nil

@@ -23,15 +23,15 @@ type jsDataset struct{ v js.Value }
 // customDataset checks that v is such an object, for the function name.
 func customDataset(name string, v js.Value) (data.Dataset, error) {
 	const want = "a dataset: one of tt.data's (such as tt.data.TensorDataset(x, y)), or an object with a length and get(i) returning {x, y}"
-	if v.Type() != js.TypeObject || isArray(v) {
+	if typeOf(v) != js.TypeObject || isArray(v) {
 		return nil, fmt.Errorf("%s: expected %s; got %s", name, want, describeJS(v))
 	}
 	if _, err := jsLength(v); err != nil {
 		return nil, fmt.Errorf("%s: expected %s; the object's length: %v", name, want, err)
 	}
-	if get, err := jsProperty(v, "get"); err != nil || get.Type() != js.TypeFunction {
+	if get, err := jsProperty(v, "get"); err != nil || typeOf(get) != js.TypeFunction {
 		for _, other := range []string{"getItem", "__getitem__", "at", "item"} {
-			if m, err := jsProperty(v, other); err == nil && m.Type() == js.TypeFunction {
+			if m, err := jsProperty(v, other); err == nil && typeOf(m) == js.TypeFunction {
 				return nil, fmt.Errorf("%s: expected %s; the object has %s(i) but no get(i): name the item method get", name, want, other)
 			}
 		}
@@ -47,7 +47,7 @@ func jsProperty(v js.Value, key string) (p js.Value, err error) {
 			p, err = js.Undefined(), fmt.Errorf("reading %s threw: %v", key, errText(asJSError(r)))
 		}
 	}()
-	return v.Get(key), nil
+	return getProp(v, key), nil
 }
 
 // jsLength reads a custom dataset's length, which must be a whole number
@@ -57,7 +57,7 @@ func jsLength(v js.Value) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n.Type() != js.TypeNumber || n.Float() < 0 || n.Float() != float64(int(n.Float())) {
+	if typeOf(n) != js.TypeNumber || n.Float() < 0 || n.Float() != float64(int(n.Float())) {
 		return 0, fmt.Errorf("length must be a whole number ≥ 0, got %s", describeJS(n))
 	}
 	return n.Int(), nil
@@ -93,7 +93,7 @@ func (j jsDataset) classes() []string {
 	}
 	out := make([]string, c.Length())
 	for i := range out {
-		if c.Index(i).Type() != js.TypeString {
+		if typeOf(c.Index(i)) != js.TypeString {
 			return nil
 		}
 		out[i] = c.Index(i).String()
@@ -107,15 +107,15 @@ func sampleFromJS(what string, v js.Value) (data.Sample, error) {
 	const want = "{x, y} (or [x, y]) holding tensors, numbers or arrays of numbers"
 	var x, y js.Value
 	switch {
-	case v.Type() == js.TypeObject && v.Get("then").Type() == js.TypeFunction:
+	case typeOf(v) == js.TypeObject && typeOf(getProp(v, "then")) == js.TypeFunction:
 		return data.Sample{}, fmt.Errorf("%s returned a Promise: it must return %s synchronously (no async)", what, want)
 	case isArray(v) && (v.Length() == 1 || v.Length() == 2):
 		x, y = v.Index(0), js.Undefined()
 		if v.Length() == 2 {
 			y = v.Index(1)
 		}
-	case v.Type() == js.TypeObject && !isArray(v) && !tensors.proto.Call("isPrototypeOf", v).Bool():
-		x, y = v.Get("x"), v.Get("y")
+	case typeOf(v) == js.TypeObject && !isArray(v) && !tensors.proto.Call("isPrototypeOf", v).Bool():
+		x, y = getProp(v, "x"), getProp(v, "y")
 	default:
 		return data.Sample{}, fmt.Errorf("%s returned %s, expected %s", what, describeJS(v), want)
 	}
@@ -145,10 +145,10 @@ func toTensorBinding(_ js.Value, args []js.Value) (any, error) {
 	pixels, shapeArg := arg(args, 0), arg(args, 1)
 	var shape []int
 	imageData := false
-	if pixels.Type() == js.TypeObject && !isArray(pixels) && shapeArg.IsUndefined() &&
-		pixels.Get("width").Type() == js.TypeNumber && pixels.Get("height").Type() == js.TypeNumber {
-		shape = []int{4, pixels.Get("height").Int(), pixels.Get("width").Int()}
-		pixels, imageData = pixels.Get("data"), true
+	if typeOf(pixels) == js.TypeObject && !isArray(pixels) && shapeArg.IsUndefined() &&
+		typeOf(getProp(pixels, "width")) == js.TypeNumber && typeOf(getProp(pixels, "height")) == js.TypeNumber {
+		shape = []int{4, getProp(pixels, "height").Int(), getProp(pixels, "width").Int()}
+		pixels, imageData = getProp(pixels, "data"), true
 	} else {
 		if !isArray(shapeArg) {
 			return nil, fmt.Errorf("%s: expected (pixels, shape) with shape [C, H, W] or [H, W], got the shape %s", name, describeJS(shapeArg))
@@ -189,9 +189,9 @@ func planes(pix []uint8, c int) []uint8 {
 // whole numbers 0–255.
 func uint8Pixels(name string, v js.Value) ([]uint8, error) {
 	for _, typed := range []string{"Uint8Array", "Uint8ClampedArray"} {
-		if v.Type() == js.TypeObject && v.InstanceOf(js.Global().Get(typed)) {
+		if typeOf(v) == js.TypeObject && v.InstanceOf(js.Global().Get(typed)) {
 			b := make([]uint8, v.Length())
-			js.CopyBytesToGo(b, js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), v.Get("length")))
+			js.CopyBytesToGo(b, js.Global().Get("Uint8Array").New(getProp(v, "buffer"), getProp(v, "byteOffset"), getProp(v, "length")))
 			return b, nil
 		}
 	}
@@ -201,7 +201,7 @@ func uint8Pixels(name string, v js.Value) ([]uint8, error) {
 	b := make([]uint8, v.Length())
 	for i := range b {
 		p := v.Index(i)
-		if p.Type() != js.TypeNumber || p.Float() < 0 || p.Float() > 255 || p.Float() != float64(int(p.Float())) {
+		if typeOf(p) != js.TypeNumber || p.Float() < 0 || p.Float() > 255 || p.Float() != float64(int(p.Float())) {
 			return nil, fmt.Errorf("%s: pixel %d is %s, expected a whole number 0–255", name, i, describeJS(p))
 		}
 		b[i] = uint8(p.Int())

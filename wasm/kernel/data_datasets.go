@@ -101,7 +101,7 @@ func (d *dataBindings) randomSplit(_ js.Value, args []js.Value) (any, error) {
 	fracs := make([]float64, v.Length())
 	whole := true
 	for i := range fracs {
-		if v.Index(i).Type() != js.TypeNumber {
+		if typeOf(v.Index(i)) != js.TypeNumber {
 			return nil, fmt.Errorf("%s: lengths must be numbers, got %s at position %d", name, describeJS(v.Index(i)), i)
 		}
 		fracs[i] = v.Index(i).Float()
@@ -141,7 +141,7 @@ func (d *dataBindings) synthetic(kind string) binding {
 		whole := func(key string, def int) (int, error) {
 			return intArg(name, []js.Value{option(args, 0, key)}, 0, key, def)
 		}
-		if !opts.IsUndefined() && (opts.Type() != js.TypeObject || isArray(opts)) {
+		if !opts.IsUndefined() && (typeOf(opts) != js.TypeObject || isArray(opts)) {
 			return nil, fmt.Errorf("%s: expected options such as {n: 200, noise: 0.1, seed: 0}, got %s", name, describeJS(opts))
 		}
 		defN, defNoise := 200, 0.1

@@ -63,7 +63,7 @@ type imageSetOptions struct {
 func readImageSetOptions(name string, args []js.Value, defTrain, defTest int) (imageSetOptions, error) {
 	o := imageSetOptions{transform: option(args, 0, "transform")}
 	opts := arg(args, 0)
-	if !opts.IsUndefined() && (opts.Type() != js.TypeObject || isArray(opts)) {
+	if !opts.IsUndefined() && (typeOf(opts) != js.TypeObject || isArray(opts)) {
 		return o, fmt.Errorf("%s: expected options such as {train: 10000, test: 2000}, got %s", name, describeJS(opts))
 	}
 	if err := checkOptions(name, opts, []string{"train", "test", "transform"}); err != nil {
@@ -130,7 +130,7 @@ func (d *dataBindings) loadImageSets(name, set, title string, o imageSetOptions)
 		}
 		entry := man.Get("datasets").Get(set)
 		if entry.IsUndefined() {
-			if msg := man.Get("missing").Get(set); msg.Type() == js.TypeString {
+			if msg := man.Get("missing").Get(set); typeOf(msg) == js.TypeString {
 				return nil, fmt.Errorf("%s: %s", name, msg.String())
 			}
 			return nil, fmt.Errorf("%s: this build of the site has no %s", name, title)
@@ -216,7 +216,7 @@ func newFetcher(name string) (*fetcher, error) {
 
 // The progress bar counts megabytes, to one decimal.
 func (f *fetcher) startProgress(title string, total int) {
-	f.bar = newProgress(title+", MB", megabytes(total))
+	f.bar = newProgress(title+", MB", "MB", megabytes(total))
 }
 
 func megabytes(n int) float64 { return math.Round(float64(n)/1e5) / 10 }
@@ -287,14 +287,14 @@ func (f *fetcher) manifest() (js.Value, error) {
 		}()
 		man = js.Global().Get("JSON").Call("parse", text)
 	}()
-	if perr != nil || man.Type() != js.TypeObject || man.Get("datasets").Type() != js.TypeObject {
+	if perr != nil || typeOf(man) != js.TypeObject || typeOf(man.Get("datasets")) != js.TypeObject {
 		return js.Undefined(), fmt.Errorf("%s: the data manifest %s is not valid", f.name, url)
 	}
 	return man, nil
 }
 
 func errText(err error) string {
-	if e, ok := err.(js.Error); ok && e.Value.Type() == js.TypeObject {
+	if e, ok := err.(js.Error); ok && typeOf(e.Value) == js.TypeObject {
 		return e.Value.Get("message").String()
 	}
 	return err.Error()

@@ -32,7 +32,7 @@ func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 		return nil, err
 	}
 	opts := arg(args, 1)
-	if !opts.IsUndefined() && (opts.Type() != js.TypeObject || isArray(opts)) {
+	if !opts.IsUndefined() && (typeOf(opts) != js.TypeObject || isArray(opts)) {
 		return nil, fmt.Errorf("%s: expected options such as {batchSize: 64, shuffle: true}, got %s", name, describeJS(opts))
 	}
 	if err := checkOptions(name, opts, []string{"batchSize", "shuffle", "dropLast", "seed", "collate"}); err != nil {
@@ -61,7 +61,7 @@ func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 	if collate.IsNull() {
 		collate = js.Undefined()
 	}
-	if !collate.IsUndefined() && collate.Type() != js.TypeFunction {
+	if !collate.IsUndefined() && typeOf(collate) != js.TypeFunction {
 		return nil, fmt.Errorf("%s: collate must be a function of the list of items (each {x, y}) returning the batch, got %s", name, describeJS(collate))
 	}
 	l := &data.DataLoader{Dataset: ds, BatchSize: bs, Shuffle: shuffle, Seed: seed, DropLast: dropLast}
@@ -122,7 +122,7 @@ type batchIterator struct {
 }
 
 func (d *dataBindings) newIterator(l *loaderState, epoch int) js.Value {
-	if l.collate.Type() == js.TypeFunction {
+	if typeOf(l.collate) == js.TypeFunction {
 		return d.wrap(d.iterator, collateIterator(l, epoch))
 	}
 	next, stop := iter.Pull2(l.Batches(epoch))

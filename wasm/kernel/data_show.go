@@ -34,7 +34,11 @@ func showBatchFunc(_ js.Value, args []js.Value) (any, error) {
 	var classes []string
 	if c := option(args, 2, "classes"); isArray(c) {
 		for i := 0; i < c.Length(); i++ {
-			classes = append(classes, js.Global().Call("String", c.Index(i)).String())
+			class, err := textOf(fmt.Sprintf("%s: class %d", name, i), c.Index(i))
+			if err != nil {
+				return nil, err
+			}
+			classes = append(classes, class)
 		}
 	}
 	return showBatch(x, y, classes, arg(args, 2))
@@ -43,13 +47,13 @@ func showBatchFunc(_ js.Value, args []js.Value) (any, error) {
 // batchBundle is the __ttBundle getter of batch objects, so display(batch)
 // and a cell ending in a batch show its images.
 func batchBundle(this js.Value, _ []js.Value) (any, error) {
-	x, ok := tensors.unwrap(this.Get("x"))
+	x, ok := tensors.unwrap(getProp(this, "x"))
 	if !ok {
 		return nil, nil
 	}
-	y, _ := tensors.unwrap(this.Get("y"))
+	y, _ := tensors.unwrap(getProp(this, "y"))
 	var classes []string
-	if c := this.Get("classes"); isArray(c) {
+	if c := getProp(this, "classes"); isArray(c) {
 		for i := 0; i < c.Length(); i++ {
 			classes = append(classes, c.Index(i).String())
 		}
@@ -58,7 +62,7 @@ func batchBundle(this js.Value, _ []js.Value) (any, error) {
 	if err != nil { // not images: show the batch as plain values
 		return nil, nil
 	}
-	return v.Get("__ttBundle"), nil
+	return getProp(v, "__ttBundle"), nil
 }
 
 // showBatch renders up to n images of x (N×C×H×W, N×H×W, or N×784 taken as
@@ -66,10 +70,10 @@ func batchBundle(this js.Value, _ []js.Value) (any, error) {
 func showBatch(x, y *tensor.Tensor, classes []string, opts js.Value) (js.Value, error) {
 	const name = "tt.data.showBatch"
 	optInt := func(key string, def int) (int, error) {
-		if opts.Type() != js.TypeObject {
+		if typeOf(opts) != js.TypeObject {
 			return def, nil
 		}
-		return intArg(name, []js.Value{opts.Get(key)}, 0, key, def)
+		return intArg(name, []js.Value{getProp(opts, key)}, 0, key, def)
 	}
 	n, err := optInt("n", 32)
 	if err != nil {

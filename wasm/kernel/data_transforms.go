@@ -39,7 +39,7 @@ func (d *dataBindings) normalize(_ js.Value, args []js.Value) (any, error) {
 	const name = "tt.data.transforms.Normalize"
 	read := func(i int, what string) ([]float32, error) {
 		v := arg(args, i)
-		if v.Type() == js.TypeNumber {
+		if typeOf(v) == js.TypeNumber {
 			return []float32{float32(v.Float())}, nil
 		}
 		if !isArray(v) || v.Length() == 0 {
@@ -47,7 +47,7 @@ func (d *dataBindings) normalize(_ js.Value, args []js.Value) (any, error) {
 		}
 		out := make([]float32, v.Length())
 		for k := range out {
-			if v.Index(k).Type() != js.TypeNumber {
+			if typeOf(v.Index(k)) != js.TypeNumber {
 				return nil, fmt.Errorf("%s: %s must hold numbers, got %s", name, what, describeJS(v.Index(k)))
 			}
 			out[k] = float32(v.Index(k).Float())

@@ -75,7 +75,7 @@ func represent(v js.Value) bundle {
 		return bundle{"text/plain": s}
 	}
 	b := bundle{"text/plain": plainText(v)}
-	if v.Type() == js.TypeObject && !v.InstanceOf(js.Global().Get("Error")) && v.Get("then").Type() != js.TypeFunction {
+	if typeOf(v) == js.TypeObject && !v.InstanceOf(js.Global().Get("Error")) && typeOf(getProp(v, "then")) != js.TypeFunction {
 		if tree, ok := jsonTree(v); ok {
 			b["application/json"] = tree
 		}
@@ -86,18 +86,18 @@ func represent(v js.Value) bundle {
 // richObject returns the bundle of a value made by tt.html, tt.svg or
 // tt.image: an object carrying a __ttBundle field.
 func richObject(v js.Value) bundle {
-	if v.Type() != js.TypeObject {
+	if typeOf(v) != js.TypeObject {
 		return nil
 	}
-	raw := v.Get("__ttBundle")
-	if raw.Type() != js.TypeObject {
+	raw := getProp(v, "__ttBundle")
+	if typeOf(raw) != js.TypeObject {
 		return nil
 	}
 	b := bundle{}
 	keys := js.Global().Get("Object").Call("keys", raw)
 	for i := 0; i < keys.Length(); i++ {
 		k := keys.Index(i).String()
-		b[k] = raw.Get(k)
+		b[k] = getProp(raw, k)
 	}
 	return b
 }
@@ -105,15 +105,18 @@ func richObject(v js.Value) bundle {
 // plainText is the text form of a value: a tensor as PyTorch prints it, a
 // string as itself, an object as indented JSON.
 func plainText(v js.Value) string {
+	if kindOf(v) == kindBigInt {
+		return js.Global().Call("String", v).String() + "n" // as the console writes 10n
+	}
 	if t, ok := tensors.unwrap(v); ok {
 		return t.String()
 	}
 	if rich := richObject(v); rich != nil {
-		if s, ok := rich["text/plain"].(js.Value); ok && s.Type() == js.TypeString {
+		if s, ok := rich["text/plain"].(js.Value); ok && typeOf(s) == js.TypeString {
 			return s.String()
 		}
 	}
-	switch v.Type() {
+	switch typeOf(v) {
 	case js.TypeString:
 		return v.String()
 	case js.TypeObject:
@@ -136,7 +139,7 @@ func stringify(v js.Value) (s string, ok bool) {
 		}
 	}()
 	r := js.Global().Get("JSON").Call("stringify", v, nil, 2)
-	if r.Type() != js.TypeString {
+	if typeOf(r) != js.TypeString {
 		return "", false
 	}
 	return r.String(), true
@@ -155,23 +158,25 @@ func jsonTree(v js.Value) (js.Value, bool) {
 // cut to the frames inside the user's cells, and the line of the cell
 // where it happened.
 func errorOutput(err error) output {
-	out := output{"kind": "error", "name": "Error", "message": err.Error(), "stack": "", "line": 0}
+	out := output{"kind": "error", "name": "Error", "message": "", "stack": "", "line": 0}
 	if err == errInterrupted {
 		out["name"], out["message"] = "KeyboardInterrupt", "the cell was stopped"
 		return out
 	}
 	e, ok := err.(js.Error)
 	if !ok {
+		out["message"] = err.Error()
 		return out
 	}
-	if e.Value.Type() != js.TypeObject {
+	if typeOf(e.Value) != js.TypeObject {
+		// throw 10n or throw "x": js.Error's own Error() would panic on it.
 		out["message"] = plainText(e.Value)
 		return out
 	}
-	out["name"] = e.Value.Get("name").String()
-	out["message"] = e.Value.Get("message").String()
-	frames := cellFrames(e.Value.Get("stack"))
-	if line := e.Value.Get("cellLine"); line.Type() == js.TypeNumber {
+	out["name"] = getProp(e.Value, "name").String()
+	out["message"] = getProp(e.Value, "message").String()
+	frames := cellFrames(getProp(e.Value, "stack"))
+	if line := getProp(e.Value, "cellLine"); typeOf(line) == js.TypeNumber {
 		out["line"] = line.Int()
 	} else if len(frames) > 0 {
 		out["line"] = frameLine(frames[0])

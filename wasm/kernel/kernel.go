@@ -63,7 +63,7 @@ func Start() {
 	}()
 	// setupMs is the time spent building tt, reported for the start-up budget.
 	times := global.Get("__ttTimes")
-	if times.Type() == js.TypeObject {
+	if typeOf(times) == js.TypeObject {
 		times.Set("goStarted", global.Get("performance").Get("timeOrigin").Float()+global.Get("performance").Call("now").Float()-float64(time.Since(started).Microseconds())/1000)
 	}
 	post(map[string]any{"type": "ready", "version": Version, "setupMs": float64(time.Since(started).Microseconds()) / 1000, "times": times})

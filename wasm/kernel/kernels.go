@@ -40,7 +40,7 @@ func newKernels() js.Value {
 // name, so a cell can restore it.
 func kernelsUse(_ js.Value, args []js.Value) (any, error) {
 	name := arg(args, 0)
-	if name.Type() != js.TypeString {
+	if typeOf(name) != js.TypeString {
 		return nil, fmt.Errorf("tt.kernels.use: expected a kernel name (one of %v), got %s", kernels.Names(), describeJS(name))
 	}
 	prev := kernels.Current()

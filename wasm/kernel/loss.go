@@ -51,7 +51,7 @@ func addLosses(nnNS js.Value) {
 			return lossName(c), nil
 		}),
 	}, nil)
-	functional := nnNS.Get("functional")
+	functional := getProp(nnNS, "functional")
 	for _, lt := range lossTypes {
 		class := "tt.nn." + lt.class
 		nnNS.Set(lt.class, function(class, func(_ js.Value, args []js.Value) (any, error) {
@@ -76,7 +76,7 @@ func addLosses(nnNS js.Value) {
 func lossOptions(name string, make func(loss.Reduction, float64) loss.Criterion, args []js.Value, i int) (loss.Criterion, error) {
 	r := loss.Mean
 	if v := option(args, i, "reduction"); !v.IsUndefined() {
-		if v.Type() != js.TypeString {
+		if typeOf(v) != js.TypeString {
 			return nil, fmt.Errorf("%s: reduction must be \"mean\", \"sum\" or \"none\", got %s", name, describeJS(v))
 		}
 		var err error
@@ -154,7 +154,7 @@ func criterionOf(name string, v js.Value) (loss.Criterion, error) {
 			return c, nil
 		}
 	}
-	if v.Type() == js.TypeFunction {
+	if typeOf(v) == js.TypeFunction {
 		return jsCriterion{v}, nil
 	}
 	return nil, fmt.Errorf("%s: expected a loss such as tt.nn.CrossEntropyLoss() or a function (output, target) => loss, got %s", name, describeJS(v))

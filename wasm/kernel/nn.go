@@ -64,7 +64,7 @@ func needModule(name string, v js.Value) (nn.Module, error) {
 func wrapModule(m nn.Module) js.Value {
 	obj := objects.wrap(moduleKind, m)
 	for _, c := range m.Base().Children() {
-		if moduleKind.proto.Get(c.Path).IsUndefined() {
+		if getProp(moduleKind.proto, c.Path).IsUndefined() {
 			obj.Set(c.Path, wrapModule(c.Module))
 		}
 	}
@@ -88,7 +88,7 @@ func layerConstructors() map[string]binding {
 				return nil, err
 			}
 			bias := true
-			if b := arg(args, 2); b.Type() == js.TypeBoolean {
+			if b := arg(args, 2); typeOf(b) == js.TypeBoolean {
 				bias = b.Bool()
 			} else if bias, err = boolOpt("tt.nn.Linear", args, 2, "bias", true); err != nil {
 				return nil, err
@@ -265,12 +265,12 @@ func sequentialConstructor(_ js.Value, args []js.Value) (any, error) {
 			list[i] = args[0].Index(i)
 		}
 	}
-	if len(list) == 1 && list[0].Type() == js.TypeObject && !isArray(list[0]) {
+	if len(list) == 1 && typeOf(list[0]) == js.TypeObject && !isArray(list[0]) {
 		if _, isModule := moduleOf(list[0]); !isModule {
 			keys := js.Global().Get("Object").Call("keys", list[0])
 			for i := 0; i < keys.Length(); i++ {
 				key := keys.Index(i).String()
-				m, err := needModule(fmt.Sprintf("%s: entry %q", name, key), list[0].Get(key))
+				m, err := needModule(fmt.Sprintf("%s: entry %q", name, key), getProp(list[0], key))
 				if err != nil {
 					return nil, err
 				}
@@ -391,14 +391,14 @@ func moduleMethods() map[string]binding {
 		}),
 		"loadStateDict": k("loadStateDict", func(m nn.Module, _ js.Value, args []js.Value) (any, error) {
 			sd := arg(args, 0)
-			if sd.Type() != js.TypeObject || isArray(sd) {
+			if typeOf(sd) != js.TypeObject || isArray(sd) {
 				return nil, fmt.Errorf("loadStateDict: expected an object of tensors, such as model.stateDict(), got %s", describeJS(sd))
 			}
 			keys := js.Global().Get("Object").Call("keys", sd)
 			state := make([]nn.NamedParam, keys.Length())
 			for i := range state {
 				key := keys.Index(i).String()
-				t, err := tensors.operand("loadStateDict: key "+key, sd.Get(key))
+				t, err := tensors.operand("loadStateDict: key "+key, getProp(sd, key))
 				if err != nil {
 					return nil, err
 				}
@@ -422,7 +422,7 @@ func moduleMethods() map[string]binding {
 		}),
 		"apply": k("apply", func(m nn.Module, this js.Value, args []js.Value) (any, error) {
 			fn := arg(args, 0)
-			if fn.Type() != js.TypeFunction {
+			if typeOf(fn) != js.TypeFunction {
 				return nil, fmt.Errorf("apply: expected a function of a module, got %s", describeJS(fn))
 			}
 			// Children first, then the module itself, as in PyTorch.
@@ -516,7 +516,7 @@ func moduleGetters() map[string]binding {
 // recordedShape is the input shape of the module's last forward call,
 // kept on its JavaScript object, or nil.
 func recordedShape(obj js.Value) []int {
-	v := obj.Get("_inputShape")
+	v := getProp(obj, "_inputShape")
 	if !isArray(v) {
 		return nil
 	}
@@ -757,11 +757,11 @@ func initFunctions() map[string]binding {
 				return err
 			}
 			mode, nonlin := option(args, 1, "mode"), option(args, 1, "nonlinearity")
-			if o := arg(args, 1); o.Type() != js.TypeObject {
+			if o := arg(args, 1); typeOf(o) != js.TypeObject {
 				mode, nonlin = arg(args, 2), arg(args, 3)
 			}
 			fan := nn.FanIn
-			if mode.Type() == js.TypeString {
+			if typeOf(mode) == js.TypeString {
 				switch mode.String() {
 				case "fanIn", "fan_in":
 				case "fanOut", "fan_out":
@@ -771,7 +771,7 @@ func initFunctions() map[string]binding {
 				}
 			}
 			nl := "leaky_relu"
-			if nonlin.Type() == js.TypeString {
+			if typeOf(nonlin) == js.TypeString {
 				nl = snakeCase(nonlin.String())
 			}
 			return fill(t, a, fan, nl)
@@ -781,7 +781,7 @@ func initFunctions() map[string]binding {
 	add("kaimingNormal", kaiming(nn.InitKaimingNormal))
 	fns["calculateGain"] = func(_ js.Value, args []js.Value) (any, error) {
 		nl := arg(args, 0)
-		if nl.Type() != js.TypeString {
+		if typeOf(nl) != js.TypeString {
 			return nil, fmt.Errorf("tt.nn.init.calculateGain: expected a nonlinearity name such as \"relu\", got %s", describeJS(nl))
 		}
 		p, err := floatArg("tt.nn.init.calculateGain", args, 1, "param", 0)

@@ -80,14 +80,10 @@ func (o *objectTable) wrap(k *kind, v any) js.Value {
 
 // get returns the Go value behind a JavaScript object made by wrap.
 func (o *objectTable) get(v js.Value) (any, bool) {
-	if o == nil || v.Type() != js.TypeObject {
+	if o == nil || typeOf(v) != js.TypeObject {
 		return nil, false
 	}
-	h := v.Get("_o")
-	if h.Type() != js.TypeNumber {
-		return nil, false
-	}
-	x, ok := o.table[h.Int()]
+	x, ok := o.table[handleOf(v, "_o")]
 	return x, ok
 }
 
@@ -120,7 +116,7 @@ func methodOf[T any](k *kind, name string, fn func(self T, this js.Value, args [
 // fields read as undefined.
 func opts(args []js.Value, i int) js.Value {
 	v := arg(args, i)
-	if v.Type() == js.TypeObject && !isArray(v) {
+	if typeOf(v) == js.TypeObject && !isArray(v) {
 		if _, isObj := objects.get(v); !isObj {
 			if _, isTensor := tensors.unwrap(v); !isTensor {
 				return v
@@ -136,7 +132,7 @@ func opts(args []js.Value, i int) js.Value {
 // def applies when it is missing.
 func numOpt(name string, args []js.Value, i, pos int, key string, def float64) (float64, error) {
 	v := option(args, i, key)
-	if a := arg(args, i); a.Type() != js.TypeObject || isArray(a) {
+	if a := arg(args, i); typeOf(a) != js.TypeObject || isArray(a) {
 		v = arg(args, i+pos)
 	}
 	return floatArg(name, []js.Value{v}, 0, key, def)

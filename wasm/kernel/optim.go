@@ -130,16 +130,16 @@ type groupSpec struct {
 // (model.parameters()), a module, or an array of groups
 // [{params, lr}, …] as in PyTorch.
 func paramsArg(name string, v js.Value) ([]groupSpec, error) {
-	if isArray(v) && v.Length() > 0 && v.Index(0).Type() == js.TypeObject && !isArray(v.Index(0)) {
+	if isArray(v) && v.Length() > 0 && typeOf(v.Index(0)) == js.TypeObject && !isArray(v.Index(0)) {
 		if _, isTensor := tensors.unwrap(v.Index(0)); !isTensor {
 			groups := make([]groupSpec, v.Length())
 			for i := range groups {
 				g := v.Index(i)
-				ps, err := tensorList(fmt.Sprintf("%s: group %d: params", name, i), g.Get("params"))
+				ps, err := tensorList(fmt.Sprintf("%s: group %d: params", name, i), getProp(g, "params"))
 				if err != nil {
 					return nil, err
 				}
-				groups[i] = groupSpec{ps, g.Get("lr"), g.Get("momentum"), g.Get("weightDecay")}
+				groups[i] = groupSpec{ps, getProp(g, "lr"), getProp(g, "momentum"), getProp(g, "weightDecay")}
 			}
 			return groups, nil
 		}
@@ -160,7 +160,7 @@ func paramsArg(name string, v js.Value) ([]groupSpec, error) {
 func finishOptimizer(name string, o optim.Optimizer, groups []groupSpec) (any, error) {
 	for _, g := range groups[1:] {
 		lr := firstLR(o)
-		if g.lr.Type() == js.TypeNumber {
+		if typeOf(g.lr) == js.TypeNumber {
 			lr = g.lr.Float()
 		}
 		if err := o.AddParamGroup(g.params, lr); err != nil {
@@ -169,13 +169,13 @@ func finishOptimizer(name string, o optim.Optimizer, groups []groupSpec) (any, e
 	}
 	for i, g := range o.ParamGroups() {
 		spec := groups[i]
-		if spec.lr.Type() == js.TypeNumber {
+		if typeOf(spec.lr) == js.TypeNumber {
 			g.LR = spec.lr.Float()
 		}
-		if spec.momentum.Type() == js.TypeNumber {
+		if typeOf(spec.momentum) == js.TypeNumber {
 			g.Momentum = spec.momentum.Float()
 		}
-		if spec.weight.Type() == js.TypeNumber {
+		if typeOf(spec.weight) == js.TypeNumber {
 			g.WeightDecay = spec.weight.Float()
 		}
 	}
@@ -184,14 +184,14 @@ func finishOptimizer(name string, o optim.Optimizer, groups []groupSpec) (any, e
 
 // addGroup is opt.addParamGroup({params, lr}).
 func addGroup(name string, o optim.Optimizer, v js.Value, defLR float64) error {
-	if v.Type() != js.TypeObject || isArray(v) {
+	if typeOf(v) != js.TypeObject || isArray(v) {
 		return fmt.Errorf("%s: expected {params, lr}, got %s", name, describeJS(v))
 	}
-	ps, err := tensorList(name+": params", v.Get("params"))
+	ps, err := tensorList(name+": params", getProp(v, "params"))
 	if err != nil {
 		return err
 	}
-	lr, err := floatArg(name, []js.Value{v.Get("lr")}, 0, "lr", defLR)
+	lr, err := floatArg(name, []js.Value{getProp(v, "lr")}, 0, "lr", defLR)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func sgdConstructor(_ js.Value, args []js.Value) (any, error) {
 	if o.LR, err = numOpt(name, args, 1, 0, "lr", 0); err != nil {
 		return nil, err
 	}
-	if o.LR == 0 && groups[0].lr.Type() == js.TypeNumber {
+	if o.LR == 0 && typeOf(groups[0].lr) == js.TypeNumber {
 		o.LR = groups[0].lr.Float()
 	}
 	if o.LR == 0 {
@@ -405,7 +405,7 @@ func schedulerConstructors() map[string]binding {
 				return nil, err
 			}
 			c.FixedMomentum = !cycle
-			if s := option(args, 1, "annealStrategy"); s.Type() == js.TypeString {
+			if s := option(args, 1, "annealStrategy"); typeOf(s) == js.TypeString {
 				c.LinearAnneal = s.String() == "linear"
 			}
 			return optim.NewOneCycleLR(o, c)

@@ -40,7 +40,7 @@ func newLineCharts() *goObjects[*plot.Line] {
 		// append(name, x, y) adds a point to the series name and redraws.
 		"append": func(l *plot.Line, this js.Value, args []js.Value) (any, error) {
 			const name = "chart.append"
-			if len(args) != 3 || args[0].Type() != js.TypeString {
+			if len(args) != 3 || typeOf(args[0]) != js.TypeString {
 				return nil, fmt.Errorf("%s: expected (series name, x, y), such as chart.append('train', step, loss)", name)
 			}
 			x, err := floatArg(name, args, 1, "x", 0)
@@ -91,28 +91,28 @@ func lineSeries(name string, v js.Value) ([]plot.Series, error) {
 	switch {
 	case v.IsUndefined() || v.IsNull():
 		return nil, nil
-	case isArray(v) && v.Length() > 0 && v.Index(0).Type() == js.TypeObject && !isArray(v.Index(0)) && !isTensor(v.Index(0)):
+	case isArray(v) && v.Length() > 0 && typeOf(v.Index(0)) == js.TypeObject && !isArray(v.Index(0)) && !isTensor(v.Index(0)):
 		out := make([]plot.Series, v.Length())
 		for i := range out {
 			s := v.Index(i)
-			y, err := floats(fmt.Sprintf("%s: series %d y", name, i), s.Get("y"))
+			y, err := floats(fmt.Sprintf("%s: series %d y", name, i), getProp(s, "y"))
 			if err != nil {
 				return nil, err
 			}
-			out[i] = plot.Series{Name: optString(s.Get("name")), Y: y}
-			if x := s.Get("x"); !x.IsUndefined() {
+			out[i] = plot.Series{Name: optString(getProp(s, "name")), Y: y}
+			if x := getProp(s, "x"); !x.IsUndefined() {
 				if out[i].X, err = floats(fmt.Sprintf("%s: series %d x", name, i), x); err != nil {
 					return nil, err
 				}
 			}
 		}
 		return out, nil
-	case v.Type() == js.TypeObject && !isArray(v) && !isTensor(v) && !isTypedArray(v):
+	case typeOf(v) == js.TypeObject && !isArray(v) && !isTensor(v) && !isTypedArray(v):
 		keys := js.Global().Get("Object").Call("keys", v)
 		out := make([]plot.Series, keys.Length())
 		for i := range out {
 			k := keys.Index(i).String()
-			y, err := floats(fmt.Sprintf("%s: series %q", name, k), v.Get(k))
+			y, err := floats(fmt.Sprintf("%s: series %q", name, k), getProp(v, k))
 			if err != nil {
 				return nil, err
 			}
@@ -138,14 +138,18 @@ func plotBar(_ js.Value, args []js.Value) (any, error) {
 	}
 	b := plot.Bar{}
 	for i := 0; i < cats.Length(); i++ {
-		b.Categories = append(b.Categories, plainString(cats.Index(i)))
+		c, err := textOf(fmt.Sprintf("%s: category %d", name, i), cats.Index(i))
+		if err != nil {
+			return nil, err
+		}
+		b.Categories = append(b.Categories, c)
 	}
 	vals := arg(args, 1)
-	if vals.Type() == js.TypeObject && !isArray(vals) && !isTensor(vals) && !isTypedArray(vals) {
+	if typeOf(vals) == js.TypeObject && !isArray(vals) && !isTensor(vals) && !isTypedArray(vals) {
 		keys := js.Global().Get("Object").Call("keys", vals)
 		for i := 0; i < keys.Length(); i++ {
 			k := keys.Index(i).String()
-			y, err := floats(fmt.Sprintf("%s: series %q", name, k), vals.Get(k))
+			y, err := floats(fmt.Sprintf("%s: series %q", name, k), getProp(vals, k))
 			if err != nil {
 				return nil, err
 			}
@@ -217,7 +221,11 @@ func plotImages(_ js.Value, args []js.Value) (any, error) {
 			}
 		} else if isArray(l) {
 			for i := 0; i < l.Length(); i++ {
-				labels = append(labels, plainString(l.Index(i)))
+				label, err := textOf(fmt.Sprintf("%s: label %d", name, i), l.Index(i))
+				if err != nil {
+					return nil, err
+				}
+				labels = append(labels, label)
 			}
 		} else {
 			return nil, fmt.Errorf("%s: labels must be an array or a tensor, got %s", name, describeJS(l))
@@ -306,12 +314,12 @@ func timelineSpan(name string, i int, v js.Value) (plot.Span, error) {
 	switch {
 	case isArray(v) && v.Length() >= 3 && v.Length() <= 5:
 		row, start, dur, label, kind = v.Index(0), v.Index(1), v.Index(2), v.Index(3), v.Index(4)
-	case v.Type() == js.TypeObject && !isArray(v):
-		row, start, dur, label, kind = v.Get("row"), v.Get("start"), v.Get("duration"), v.Get("label"), v.Get("kind")
+	case typeOf(v) == js.TypeObject && !isArray(v):
+		row, start, dur, label, kind = getProp(v, "row"), getProp(v, "start"), getProp(v, "duration"), getProp(v, "label"), getProp(v, "kind")
 	default:
 		return plot.Span{}, fmt.Errorf("%s: span %d must be {row, start, duration, label, kind} or [row, start, duration, label, kind], got %s", name, i, describeJS(v))
 	}
-	if row.Type() != js.TypeString || start.Type() != js.TypeNumber || dur.Type() != js.TypeNumber {
+	if typeOf(row) != js.TypeString || typeOf(start) != js.TypeNumber || typeOf(dur) != js.TypeNumber {
 		return plot.Span{}, fmt.Errorf("%s: span %d needs a row name (string), a start and a duration (numbers), got row %s, start %s, duration %s",
 			name, i, describeJS(row), describeJS(start), describeJS(dur))
 	}
@@ -321,7 +329,7 @@ func timelineSpan(name string, i int, v js.Value) (plot.Span, error) {
 // rooflinePoint reads one point of tt.plot.roofline.
 func rooflinePoint(name string, i int, v js.Value) (plot.RooflinePoint, error) {
 	num := func(x js.Value) (float64, bool) {
-		if x.Type() != js.TypeNumber {
+		if typeOf(x) != js.TypeNumber {
 			return 0, false
 		}
 		return x.Float(), true
@@ -332,20 +340,21 @@ func rooflinePoint(name string, i int, v js.Value) (plot.RooflinePoint, error) {
 		if v.Length() != 3 || !ok1 || !ok2 {
 			return plot.RooflinePoint{}, fmt.Errorf("%s: point %d must be [name, intensity, gflops], got %s", name, i, describeJS(v))
 		}
-		return plot.RooflinePoint{Name: plainString(v.Index(0)), Intensity: in, GFLOPS: g}, nil
+		label, err := textOf(fmt.Sprintf("%s: point %d's name", name, i), v.Index(0))
+		return plot.RooflinePoint{Name: label, Intensity: in, GFLOPS: g}, err
 	}
-	if v.Type() != js.TypeObject {
+	if typeOf(v) != js.TypeObject {
 		return plot.RooflinePoint{}, fmt.Errorf("%s: point %d must be {name, intensity, gflops}, [name, intensity, gflops] or a tt.bench result, got %s", name, i, describeJS(v))
 	}
-	p := plot.RooflinePoint{Name: optString(v.Get("name"))}
-	g, ok := num(v.Get("gflops"))
+	p := plot.RooflinePoint{Name: optString(getProp(v, "name"))}
+	g, ok := num(getProp(v, "gflops"))
 	if !ok {
 		return p, fmt.Errorf("%s: point %d (%q) has no gflops number (a tt.bench result has one when it was given flops)", name, i, p.Name)
 	}
 	p.GFLOPS = g
-	if in, ok := num(v.Get("intensity")); ok {
+	if in, ok := num(getProp(v, "intensity")); ok {
 		p.Intensity = in
-	} else if gb, ok := num(v.Get("gbps")); ok && gb > 0 {
+	} else if gb, ok := num(getProp(v, "gbps")); ok && gb > 0 {
 		p.Intensity = g / gb
 	} else {
 		return p, fmt.Errorf("%s: point %d (%q) has neither an intensity nor a gbps number (a tt.bench result has gbps when it was given bytes)", name, i, p.Name)
@@ -428,14 +437,11 @@ func isTensor(v js.Value) bool { _, ok := tensors.unwrap(v); return ok }
 
 // optString reads a string that may be missing.
 func optString(v js.Value) string {
-	if v.Type() == js.TypeString {
+	if typeOf(v) == js.TypeString {
 		return v.String()
 	}
 	return ""
 }
-
-// plainString is String(v).
-func plainString(v js.Value) string { return js.Global().Call("String", v).String() }
 
 // plotOptions reads a chart's options object, keeping the first error.
 type plotOptions struct {
@@ -445,10 +451,10 @@ type plotOptions struct {
 }
 
 func (o *plotOptions) get(key string) js.Value {
-	if o.v.Type() != js.TypeObject || isArray(o.v) {
+	if typeOf(o.v) != js.TypeObject || isArray(o.v) {
 		return js.Undefined()
 	}
-	return o.v.Get(key)
+	return getProp(o.v, key)
 }
 
 func (o *plotOptions) fail(key, want string, v js.Value) {
@@ -462,7 +468,7 @@ func (o *plotOptions) str(key string) string {
 	if v.IsUndefined() || v.IsNull() {
 		return ""
 	}
-	if v.Type() != js.TypeString {
+	if typeOf(v) != js.TypeString {
 		o.fail(key, "a string", v)
 		return ""
 	}
@@ -474,7 +480,7 @@ func (o *plotOptions) flag(key string) bool {
 	if v.IsUndefined() || v.IsNull() {
 		return false
 	}
-	if v.Type() != js.TypeBoolean {
+	if typeOf(v) != js.TypeBoolean {
 		o.fail(key, "true or false", v)
 		return false
 	}
@@ -486,7 +492,7 @@ func (o *plotOptions) int(key string) int {
 	if v.IsUndefined() || v.IsNull() {
 		return 0
 	}
-	if v.Type() != js.TypeNumber || v.Float() != float64(v.Int()) {
+	if typeOf(v) != js.TypeNumber || v.Float() != float64(v.Int()) {
 		o.fail(key, "an integer", v)
 		return 0
 	}
@@ -498,7 +504,7 @@ func (o *plotOptions) number(key string) float64 {
 	if v.IsUndefined() || v.IsNull() {
 		return 0
 	}
-	if v.Type() != js.TypeNumber {
+	if typeOf(v) != js.TypeNumber {
 		o.fail(key, "a number", v)
 		return 0
 	}
@@ -510,7 +516,7 @@ func (o *plotOptions) pair(key string) [2]float64 {
 	if v.IsUndefined() || v.IsNull() {
 		return [2]float64{}
 	}
-	if !isArray(v) || v.Length() != 2 || v.Index(0).Type() != js.TypeNumber || v.Index(1).Type() != js.TypeNumber {
+	if !isArray(v) || v.Length() != 2 || typeOf(v.Index(0)) != js.TypeNumber || typeOf(v.Index(1)) != js.TypeNumber {
 		o.fail(key, "an array [min, max]", v)
 		return [2]float64{}
 	}
@@ -562,9 +568,9 @@ func (o *goObjects[T]) wrap(v T) js.Value {
 // get returns the Go value behind a JavaScript object.
 func (o *goObjects[T]) get(v js.Value) (T, bool) {
 	var zero T
-	if v.Type() != js.TypeObject || !o.proto.Call("isPrototypeOf", v).Bool() {
+	if typeOf(v) != js.TypeObject || !o.proto.Call("isPrototypeOf", v).Bool() {
 		return zero, false
 	}
-	x, ok := o.table[v.Get("_h").Int()]
+	x, ok := o.table[handleOf(v, "_h")]
 	return x, ok
 }

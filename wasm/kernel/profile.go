@@ -58,7 +58,7 @@ func chartKinds() []any {
 // profileFunc is tt.profile(fn).
 func profileFunc(_ js.Value, args []js.Value) (any, error) {
 	fn := arg(args, 0)
-	if fn.Type() != js.TypeFunction {
+	if typeOf(fn) != js.TypeFunction {
 		return nil, fmt.Errorf("tt.profile: expected a function to profile, such as tt.profile(() => step()), got %s", describeJS(fn))
 	}
 	if session != nil && sessionCell != current {
@@ -75,7 +75,7 @@ func profileFunc(_ js.Value, args []js.Value) (any, error) {
 		stopSession(s)
 		return nil, err
 	}
-	if result.Type() != js.TypeObject || result.Get("then").Type() != js.TypeFunction {
+	if typeOf(result) != js.TypeObject || typeOf(getProp(result, "then")) != js.TypeFunction {
 		return reportValue(stopSession(s)), nil
 	}
 	// Async: the report comes when fn's promise settles.
@@ -104,13 +104,13 @@ func stopSession(s *profile.Session) *profile.Report {
 // phaseFunc is tt.profile.phase(name, fn): it returns what fn returns.
 func phaseFunc(_ js.Value, args []js.Value) (any, error) {
 	name, fn := arg(args, 0), arg(args, 1)
-	if name.Type() != js.TypeString || fn.Type() != js.TypeFunction {
+	if typeOf(name) != js.TypeString || typeOf(fn) != js.TypeFunction {
 		return nil, fmt.Errorf("tt.profile.phase: expected (name, function), such as tt.profile.phase('optimizer', () => opt.step())")
 	}
 	var result js.Value
 	err := profile.Phase(name.String(), func() error {
 		var err error
-		result, err = callJS(fn)
+		result, err = callJSAsIs(fn)
 		return err
 	})
 	return result, err
@@ -142,7 +142,7 @@ func newReports() *goObjects[*profile.Report] {
 		"toString":    func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) { return r.Summary(), nil },
 		"chart": func(r *profile.Report, _ js.Value, args []js.Value) (any, error) {
 			kind := arg(args, 0)
-			if kind.Type() != js.TypeString {
+			if typeOf(kind) != js.TypeString {
 				return nil, fmt.Errorf("report.chart: expected the name of a chart (%v), got %s", profile.ChartKinds, describeJS(kind))
 			}
 			return svgValue(r.Chart(kind.String()))
@@ -153,7 +153,7 @@ func newReports() *goObjects[*profile.Report] {
 		},
 		"downloadTrace": func(r *profile.Report, _ js.Value, args []js.Value) (any, error) {
 			name := "trace.json"
-			if v := arg(args, 0); v.Type() == js.TypeString && v.String() != "" {
+			if v := arg(args, 0); typeOf(v) == js.TypeString && v.String() != "" {
 				name = v.String()
 			}
 			b, err := r.TraceJSON()

@@ -13,14 +13,16 @@ import (
 type progressBar struct {
 	cell, displayID int
 	label           string
+	unit            string // what is counted, for the rate ("batches" gives "12.5 batches/s")
 	total, done     float64
 	start, lastPost time.Time
 }
 
-// newProgress starts a progress bar in the current cell.
-func newProgress(label string, total float64) *progressBar {
+// newProgress starts a progress bar in the current cell that counts
+// units ("batches", "MB"; "it", iterations, as tqdm says, when unknown).
+func newProgress(label, unit string, total float64) *progressBar {
 	displayCount++
-	p := &progressBar{cell: current, displayID: displayCount, label: label, total: total, start: time.Now()}
+	p := &progressBar{cell: current, displayID: displayCount, label: label, unit: unit, total: total, start: time.Now()}
 	p.post(true)
 	return p
 }
@@ -44,7 +46,7 @@ func (p *progressBar) post(force bool) {
 		rate = p.done / elapsed
 		left = (p.total - p.done) / rate
 	}
-	out := output{"kind": "progress", "displayId": p.displayID, "label": p.label,
+	out := output{"kind": "progress", "displayId": p.displayID, "label": p.label, "unit": p.unit,
 		"done": p.done, "total": p.total, "rate": rate, "left": left, "elapsed": elapsed}
 	if p.done > 0 || force {
 		out["update"] = true
@@ -53,20 +55,28 @@ func (p *progressBar) post(force bool) {
 	post(map[string]any{"type": "output", "id": p.cell, "output": map[string]any(out)})
 }
 
-// progressFunc is tt.progress(total, {label}): a progress bar that the
-// cell moves with update(done) or tick(n = 1).
+// progressFunc is tt.progress(total, {label, unit}): a progress bar that
+// the cell moves with update(done) or tick(n = 1); unit names what is
+// counted, for the rate (default "it", iterations).
 func progressFunc(_ js.Value, args []js.Value) (any, error) {
-	if len(args) < 1 || args[0].Type() != js.TypeNumber || args[0].Float() <= 0 {
+	if len(args) < 1 || typeOf(args[0]) != js.TypeNumber || args[0].Float() <= 0 {
 		return nil, fmt.Errorf("tt.progress: expected a positive total, such as tt.progress(100)")
 	}
-	label := ""
-	if opts := arg(args, 1); opts.Type() == js.TypeObject && opts.Get("label").Type() == js.TypeString {
-		label = opts.Get("label").String()
+	opts := arg(args, 1)
+	if err := checkOptions("tt.progress", opts, []string{"label", "unit"}); err != nil {
+		return nil, err
 	}
-	p := newProgress(label, args[0].Float())
+	label, unit := "", "it"
+	if typeOf(opts) == js.TypeObject && typeOf(getProp(opts, "label")) == js.TypeString {
+		label = getProp(opts, "label").String()
+	}
+	if typeOf(opts) == js.TypeObject && typeOf(getProp(opts, "unit")) == js.TypeString {
+		unit = getProp(opts, "unit").String()
+	}
+	p := newProgress(label, unit, args[0].Float())
 	return object(map[string]binding{
 		"update": func(_ js.Value, a []js.Value) (any, error) {
-			if len(a) < 1 || a[0].Type() != js.TypeNumber {
+			if len(a) < 1 || typeOf(a[0]) != js.TypeNumber {
 				return nil, fmt.Errorf("progress.update: expected the number done so far")
 			}
 			p.set(a[0].Float())
@@ -74,7 +84,7 @@ func progressFunc(_ js.Value, args []js.Value) (any, error) {
 		},
 		"tick": func(_ js.Value, a []js.Value) (any, error) {
 			n := 1.0
-			if len(a) > 0 && a[0].Type() == js.TypeNumber {
+			if len(a) > 0 && typeOf(a[0]) == js.TypeNumber {
 				n = a[0].Float()
 			}
 			p.set(p.done + n)

@@ -73,7 +73,7 @@ func svgFunc(_ js.Value, args []js.Value) (any, error) {
 }
 
 func needString(name string, args []js.Value) error {
-	if len(args) < 1 || args[0].Type() != js.TypeString {
+	if len(args) < 1 || typeOf(args[0]) != js.TypeString {
 		return fmt.Errorf("%s: expected one string of markup", name)
 	}
 	return nil
@@ -99,8 +99,8 @@ func imageFunc(_ js.Value, args []js.Value) (any, error) {
 		return nil, err
 	}
 	scale := 1.0
-	if opts := arg(args, 1); opts.Type() == js.TypeObject && opts.Get("scale").Type() == js.TypeNumber {
-		scale = opts.Get("scale").Float()
+	if opts := arg(args, 1); typeOf(opts) == js.TypeObject && typeOf(getProp(opts, "scale")) == js.TypeNumber {
+		scale = getProp(opts, "scale").Float()
 	} else if w := img.Bounds().Dx(); w < 64 {
 		scale = float64(128 / w) // small images, such as 28×28 digits, show enlarged
 	}

@@ -62,6 +62,11 @@ func evaluate(req runRequest) (value js.Value, err error) {
 // other panic into an error.
 func asJSError(r any) error {
 	if e, ok := r.(js.Error); ok {
+		if typeOf(e.Value) != js.TypeObject {
+			// A thrown string or number has no message for js.Error to
+			// read (it would panic): name the value instead.
+			return fmt.Errorf("the function threw %s", describeJS(e.Value))
+		}
 		return e
 	}
 	return fmt.Errorf("%v", r)
@@ -72,7 +77,7 @@ func asJSError(r any) error {
 // interrupt message ends the wait early: the cell's promise is abandoned
 // and the kernel is free for the next cell.
 func await(promise js.Value) (js.Value, error) {
-	if promise.Type() != js.TypeObject || promise.Get("then").Type() != js.TypeFunction {
+	if typeOf(promise) != js.TypeObject || typeOf(getProp(promise, "then")) != js.TypeFunction {
 		return promise, nil
 	}
 	type settled struct {
@@ -103,7 +108,7 @@ func await(promise js.Value) (js.Value, error) {
 // throw after a stop.
 func isInterruptError(err error) bool {
 	e, ok := err.(js.Error)
-	return ok && e.Value.Type() == js.TypeObject && e.Value.Get("name").String() == "KeyboardInterrupt"
+	return ok && typeOf(e.Value) == js.TypeObject && getProp(e.Value, "name").String() == "KeyboardInterrupt"
 }
 
 // arg returns args[i], or undefined when there are fewer arguments.

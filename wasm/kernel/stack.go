@@ -47,7 +47,7 @@ func leadingDigits(s string) (digits, rest string) {
 // read "cell 3, line 2". The kernel's own frames are dropped: the stack
 // shows the user's code.
 func cellFrames(stack js.Value) []string {
-	if stack.Type() != js.TypeString {
+	if typeOf(stack) != js.TypeString {
 		return nil
 	}
 	var keep []string

@@ -80,11 +80,27 @@ func (b *tensorBindings) wrapResult(t *tensor.Tensor, err error) (any, error) {
 
 // unwrap returns the Go tensor behind a JavaScript tensor object.
 func (b *tensorBindings) unwrap(v js.Value) (*tensor.Tensor, bool) {
-	if b == nil || v.Type() != js.TypeObject || !b.proto.Call("isPrototypeOf", v).Bool() {
+	if !b.isTensorObject(v) {
 		return nil, false
 	}
-	t, ok := b.table[v.Get("_h").Int()]
+	t, ok := b.table[handleOf(v, "_h")]
 	return t, ok
+}
+
+// isTensorObject reports whether v is a JavaScript tensor, live or disposed.
+func (b *tensorBindings) isTensorObject(v js.Value) bool {
+	t, _ := jsType(v)
+	return b != nil && t == js.TypeObject && b.proto.Call("isPrototypeOf", v).Bool()
+}
+
+// handleOf reads an object's handle field (_h), or 0, which no table
+// uses, when a cell overwrote it with something that is not an integer.
+func handleOf(v js.Value, field string) int {
+	h := getProp(v, field)
+	if t, _ := jsType(h); t != js.TypeNumber || h.Float() != float64(h.Int()) {
+		return 0
+	}
+	return h.Int()
 }
 
 // self returns the receiver of a method call as a tensor.
@@ -92,10 +108,10 @@ func (b *tensorBindings) self(method string, this js.Value) (*tensor.Tensor, err
 	if t, ok := b.unwrap(this); ok {
 		return t, nil
 	}
-	if this.Type() == js.TypeObject && b.proto.Call("isPrototypeOf", this).Bool() {
+	if b.isTensorObject(this) {
 		return nil, fmt.Errorf("%s: the tensor was disposed", method)
 	}
-	return nil, fmt.Errorf("%s: called on something that is not a tensor", method)
+	return nil, fmt.Errorf("%s: called on %s, which is not a tensor", method, describeJS(this))
 }
 
 // operand turns a tensor, a number or a nested array argument into a tensor.
@@ -103,8 +119,11 @@ func (b *tensorBindings) operand(op string, v js.Value) (*tensor.Tensor, error) 
 	if t, ok := b.unwrap(v); ok {
 		return t, nil
 	}
-	if v.Type() == js.TypeObject && b.proto.Call("isPrototypeOf", v).Bool() {
+	switch kindOf(v) {
+	case kindDisposedTensor:
 		return nil, fmt.Errorf("%s: the tensor argument was disposed", op)
+	case kindObject, kindFunction, kindSymbol, kindString, kindUndefined, kindNull, kindBool:
+		return nil, fmt.Errorf("%s: expected a tensor, a number or an array of numbers, got %s", op, describeJS(v))
 	}
 	t, err := tensor.FromNested(toGo(v))
 	if err != nil {
@@ -131,8 +150,8 @@ func (b *tensorBindings) operands(op string, v js.Value) ([]*tensor.Tensor, erro
 
 // dispose drops a tensor from the table; using it afterwards is an error.
 func (b *tensorBindings) dispose(this js.Value, _ []js.Value) (any, error) {
-	if this.Type() == js.TypeObject && this.Get("_h").Type() == js.TypeNumber {
-		delete(b.table, this.Get("_h").Int())
+	if b.isTensorObject(this) {
+		delete(b.table, handleOf(this, "_h"))
 	}
 	return nil, nil
 }
@@ -142,18 +161,18 @@ func (b *tensorBindings) dispose(this js.Value, _ []js.Value) (any, error) {
 // object holding tensors), as in TensorFlow.js.
 func (b *tensorBindings) tidy(_ js.Value, args []js.Value) (any, error) {
 	fn := arg(args, 0)
-	if fn.Type() != js.TypeFunction {
+	if kindOf(fn) != kindFunction {
 		return nil, fmt.Errorf("tt.tidy: expected a function, got %s", describeJS(fn))
 	}
 	b.scopes = append(b.scopes, nil)
-	result, err := callJS(fn)
+	result, err := callJSAsIs(fn)
 	made := b.scopes[len(b.scopes)-1]
 	b.scopes = b.scopes[:len(b.scopes)-1]
 	if err != nil {
 		b.release(made, nil)
 		return nil, err
 	}
-	if result.Type() == js.TypeObject && result.Get("then").Type() == js.TypeFunction {
+	if isPromise(result) {
 		return nil, fmt.Errorf("tt.tidy: the function must not be async: tensors made after an await could not be tracked")
 	}
 	keep := map[int]bool{}
@@ -179,11 +198,11 @@ func (b *tensorBindings) release(handles []int, keep map[int]bool) {
 
 // collectHandles finds the tensors in a value returned from tidy.
 func (b *tensorBindings) collectHandles(v js.Value, into map[int]bool, depth int) {
-	if v.Type() != js.TypeObject || depth > 4 {
+	if t, _ := jsType(v); t != js.TypeObject || depth > 4 {
 		return
 	}
 	if _, ok := b.unwrap(v); ok {
-		into[v.Get("_h").Int()] = true
+		into[handleOf(v, "_h")] = true
 		return
 	}
 	if isArray(v) {
@@ -194,7 +213,7 @@ func (b *tensorBindings) collectHandles(v js.Value, into map[int]bool, depth int
 	}
 	keys := js.Global().Get("Object").Call("keys", v)
 	for i := 0; i < keys.Length() && i < 1000; i++ {
-		b.collectHandles(v.Get(keys.Index(i).String()), into, depth+1)
+		b.collectHandles(getProp(v, keys.Index(i).String()), into, depth+1)
 	}
 }
 
@@ -213,7 +232,19 @@ func (b *tensorBindings) memory(js.Value, []js.Value) (any, error) {
 }
 
 // callJS calls a JavaScript function, returning what it throws as an error.
-func callJS(fn js.Value, args ...any) (result js.Value, err error) {
+// Its result has every BigInt made a number (value.go), as the Go side
+// reads it; callJSAsIs keeps it as it is, for a result that goes back to
+// the cell (tt.tidy(fn) returns what fn returned).
+func callJS(fn js.Value, args ...any) (js.Value, error) {
+	result, err := callJSAsIs(fn, args...)
+	if err != nil {
+		return result, err
+	}
+	return withoutBigInt(result)
+}
+
+// callJSAsIs is callJS without the change of BigInts.
+func callJSAsIs(fn js.Value, args ...any) (result js.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = asJSError(r)
@@ -229,7 +260,17 @@ func callMethod(obj js.Value, name string, args ...any) (result js.Value, err er
 			err = asJSError(r)
 		}
 	}()
-	return obj.Call(name, args...), nil
+	return withoutBigInt(obj.Call(name, args...))
+}
+
+// isPromise reports whether v is a promise (or another thenable).
+func isPromise(v js.Value) bool {
+	t, _ := jsType(v)
+	if t != js.TypeObject {
+		return false
+	}
+	then, _ := jsType(getProp(v, "then"))
+	return then == js.TypeFunction
 }
 
 // intsToJS converts a shape to a JavaScript array.

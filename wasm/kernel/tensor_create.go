@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
 )
 
@@ -103,7 +104,7 @@ func (b *tensorBindings) randintLike(_ js.Value, args []js.Value) (any, error) {
 // splitOptions separates a trailing options object ({requiresGrad}) from
 // positional arguments.
 func splitOptions(args []js.Value) ([]js.Value, js.Value) {
-	if n := len(args); n > 0 && args[n-1].Type() == js.TypeObject && !isArray(args[n-1]) {
+	if n := len(args); n > 0 && typeOf(args[n-1]) == js.TypeObject && !isArray(args[n-1]) {
 		return args[:n-1], args[n-1]
 	}
 	return args, js.Undefined()
@@ -114,7 +115,7 @@ func (b *tensorBindings) finishCreate(name string, t *tensor.Tensor, err error, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "tensor: "))
 	}
-	if opts.Type() == js.TypeObject && opts.Get("requiresGrad").Truthy() {
+	if typeOf(opts) == js.TypeObject && getProp(opts, "requiresGrad").Truthy() {
 		if err := t.SetRequiresGrad(true); err != nil {
 			return nil, err
 		}
@@ -260,6 +261,17 @@ func (b *tensorBindings) combineFunctions() map[string]binding {
 			if err != nil {
 				return nil, err
 			}
+			if n <= 0 {
+				// PyTorch's -1 infers the count from the largest index;
+				// an empty or all-negative index gives none.
+				largest := -1
+				for _, v := range index.Data() {
+					largest = max(largest, int(v))
+				}
+				if largest < 0 {
+					return nil, fmt.Errorf("tt.oneHot: cannot infer the number of classes from an index of shape %s with no index ≥ 0; pass numClasses", nn.ShapeString(index.Shape()))
+				}
+			}
 			return b.wrapResult(tensor.OneHot(index, n))
 		},
 		"manualSeed": func(_ js.Value, args []js.Value) (any, error) {
@@ -275,12 +287,12 @@ func (b *tensorBindings) combineFunctions() map[string]binding {
 		},
 		"noGrad": func(_ js.Value, args []js.Value) (any, error) {
 			fn := arg(args, 0)
-			if fn.Type() != js.TypeFunction {
+			if typeOf(fn) != js.TypeFunction {
 				return nil, fmt.Errorf("tt.noGrad: expected a function, got %s", describeJS(fn))
 			}
 			var result js.Value
 			var err error
-			tensor.NoGrad(func() { result, err = callJS(fn) })
+			tensor.NoGrad(func() { result, err = callJSAsIs(fn) })
 			return result, err
 		},
 	}

@@ -99,7 +99,7 @@ func (b *tensorBindings) layoutMethods() map[string]func(*tensor.Tensor, []js.Va
 			if err != nil {
 				return nil, err
 			}
-			end, err := intArg("slice", args, 2, "end", t.Shape()[max(0, min(d, t.Dim()-1))])
+			end, err := intArg("slice", args, 2, "end", maxSafeInteger) // the engine clamps it to the size
 			if err != nil {
 				return nil, err
 			}
@@ -143,7 +143,7 @@ func (b *tensorBindings) unfold(t *tensor.Tensor, args []js.Value) (any, error) 
 		if v.IsUndefined() || v.IsNull() {
 			return [2]int{def, def}, nil
 		}
-		if v.Type() == js.TypeNumber {
+		if typeOf(v) == js.TypeNumber {
 			n, err := intArg(name, []js.Value{v}, 0, what, def)
 			return [2]int{n, n}, err
 		}

@@ -70,7 +70,7 @@ func (b *tensorBindings) methods() map[string]binding {
 	for name, op := range inPlaceOps {
 		m[name] = b.method(name, func(t *tensor.Tensor, args []js.Value) (any, error) {
 			v := arg(args, 0)
-			if v.Type() == js.TypeNumber && op.scalar != nil {
+			if typeOf(v) == js.TypeNumber && op.scalar != nil {
 				_, err := op.scalar(t, float32(v.Float()))
 				return nil, err
 			}
@@ -129,7 +129,7 @@ func (b *tensorBindings) applyBinary(name string, t *tensor.Tensor, v js.Value,
 	if v.IsUndefined() {
 		return nil, fmt.Errorf("%s: expected one tensor or number", name)
 	}
-	if v.Type() == js.TypeNumber && scalar != nil {
+	if typeOf(v) == js.TypeNumber && scalar != nil {
 		return scalar(t, float32(v.Float())), nil
 	}
 	u, err := b.operand(name, v)
@@ -145,7 +145,7 @@ func reductionArgs(name string, args []js.Value) ([]int, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if k := option(args, 1, "keepdim"); k.Type() == js.TypeBoolean {
+	if k := option(args, 1, "keepdim"); typeOf(k) == js.TypeBoolean {
 		return dims, k.Bool(), nil
 	}
 	keep, err := boolArg(name, args, 1, "keepdim", false)
@@ -186,7 +186,7 @@ func (b *tensorBindings) otherMethods() map[string]func(*tensor.Tensor, []js.Val
 		"dataSync": func(t *tensor.Tensor, _ []js.Value) (any, error) { return float32Array(t.Data()), nil },
 		"backward": func(t *tensor.Tensor, args []js.Value) (any, error) {
 			opt := tensor.BackwardOptions{RetainGraph: option(args, 1, "retainGraph").Truthy() || option(args, 0, "retainGraph").Truthy()}
-			if g := arg(args, 0); !g.IsUndefined() && !g.IsNull() && (isArray(g) || g.Type() == js.TypeNumber || b.proto.Call("isPrototypeOf", g).Bool()) {
+			if g := arg(args, 0); !g.IsUndefined() && !g.IsNull() && (isArray(g) || typeOf(g) == js.TypeNumber || b.proto.Call("isPrototypeOf", g).Bool()) {
 				grad, err := b.operand("backward", g)
 				if err != nil {
 					return nil, err
@@ -248,8 +248,8 @@ func (b *tensorBindings) wrapIf(t *tensor.Tensor, err error) (any, error) {
 // clampArgs reads clamp(min, max) or clamp({min, max}); a missing bound is unbounded.
 func clampArgs(args []js.Value) (float32, float32, error) {
 	lo, hi := arg(args, 0), arg(args, 1)
-	if o := arg(args, 0); o.Type() == js.TypeObject {
-		lo, hi = o.Get("min"), o.Get("max")
+	if o := arg(args, 0); typeOf(o) == js.TypeObject {
+		lo, hi = getProp(o, "min"), getProp(o, "max")
 	}
 	l, err := floatArg("clamp", []js.Value{lo}, 0, "min", -3.4e38)
 	if err != nil {
@@ -326,15 +326,15 @@ func (b *tensorBindings) valuesIndices(name string, values, indices *tensor.Tens
 // PyTorch prints torch.return_types.max, or reports false for any other
 // value.
 func pairText(v js.Value) (string, bool) {
-	if v.Type() != js.TypeObject || v.Get("__ttPair").Type() != js.TypeString {
+	if typeOf(v) != js.TypeObject || typeOf(getProp(v, "__ttPair")) != js.TypeString {
 		return "", false
 	}
-	values, ok1 := tensors.unwrap(v.Get("values"))
-	indices, ok2 := tensors.unwrap(v.Get("indices"))
+	values, ok1 := tensors.unwrap(getProp(v, "values"))
+	indices, ok2 := tensors.unwrap(getProp(v, "indices"))
 	if !ok1 || !ok2 {
 		return "", false
 	}
-	return fmt.Sprintf("%s(\nvalues=%s,\nindices=%s)", v.Get("__ttPair").String(), values, indices), true
+	return fmt.Sprintf("%s(\nvalues=%s,\nindices=%s)", getProp(v, "__ttPair").String(), values, indices), true
 }
 
 // where is x.where(condition, other), PyTorch's Tensor.where: x where

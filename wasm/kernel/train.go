@@ -139,7 +139,7 @@ func trainerConstructor(_ js.Value, args []js.Value) (any, error) {
 	if err := checkOptions("tt.train.Trainer", o, []string{"model"}, trainerOptions); err != nil {
 		return nil, err
 	}
-	tb, err := newTrainerBinding("tt.train.Trainer", o.Get("model"), o)
+	tb, err := newTrainerBinding("tt.train.Trainer", getProp(o, "model"), o)
 	if err != nil {
 		return nil, err
 	}
@@ -152,35 +152,35 @@ func newTrainerBinding(name string, model, o js.Value) (*trainerBinding, error) 
 	if !ok {
 		return nil, fmt.Errorf("%s: expected a model such as tt.nn.Sequential(…), got %s", name, describeJS(model))
 	}
-	opt, ok := optimizerOf(o.Get("optimizer"))
+	opt, ok := optimizerOf(getProp(o, "optimizer"))
 	if !ok {
-		return nil, fmt.Errorf("%s: options.optimizer is required, such as {optimizer: tt.optim.SGD(model.parameters(), {lr: 0.1})}; got %s", name, describeJS(o.Get("optimizer")))
+		return nil, fmt.Errorf("%s: options.optimizer is required, such as {optimizer: tt.optim.SGD(model.parameters(), {lr: 0.1})}; got %s", name, describeJS(getProp(o, "optimizer")))
 	}
-	if o.Get("loss").IsUndefined() {
+	if getProp(o, "loss").IsUndefined() {
 		return nil, fmt.Errorf("%s: options.loss is required, such as {loss: tt.nn.CrossEntropyLoss()}", name)
 	}
-	crit, err := criterionOf(name+": options.loss", o.Get("loss"))
+	crit, err := criterionOf(name+": options.loss", getProp(o, "loss"))
 	if err != nil {
 		return nil, err
 	}
 	t := &train.Trainer{Model: m, Optimizer: opt, Loss: crit, ShouldStop: interrupts.requested}
-	if s := o.Get("scheduler"); !s.IsUndefined() && !s.IsNull() {
+	if s := getProp(o, "scheduler"); !s.IsUndefined() && !s.IsNull() {
 		if t.Scheduler, ok = schedulerOf(s); !ok {
 			return nil, fmt.Errorf("%s: options.scheduler must be a scheduler such as tt.optim.lrScheduler.StepLR(opt, {stepSize: 10}), got %s", name, describeJS(s))
 		}
 		_, t.SchedulePerBatch = t.Scheduler.(*optim.OneCycleLR) // OneCycleLR steps per batch
 	}
-	if v := o.Get("schedulePerBatch"); v.Type() == js.TypeBoolean {
+	if v := getProp(o, "schedulePerBatch"); typeOf(v) == js.TypeBoolean {
 		t.SchedulePerBatch = v.Bool()
 	}
-	if t.ClipGradNorm, err = floatArg(name, []js.Value{o.Get("clipGradNorm")}, 0, "clipGradNorm", 0); err != nil {
+	if t.ClipGradNorm, err = floatArg(name, []js.Value{getProp(o, "clipGradNorm")}, 0, "clipGradNorm", 0); err != nil {
 		return nil, err
 	}
-	if t.Metrics, err = metricsOf(name, o.Get("metrics"), crit); err != nil {
+	if t.Metrics, err = metricsOf(name, getProp(o, "metrics"), crit); err != nil {
 		return nil, err
 	}
-	tb := &trainerBinding{t: t, modelObj: model, optObj: o.Get("optimizer"), history: js.Undefined()}
-	if es := o.Get("earlyStopping"); !es.IsUndefined() && !es.IsNull() {
+	tb := &trainerBinding{t: t, modelObj: model, optObj: getProp(o, "optimizer"), history: js.Undefined()}
+	if es := getProp(o, "earlyStopping"); !es.IsUndefined() && !es.IsNull() {
 		cb, err := earlyStoppingOf(name+": options.earlyStopping", es)
 		if err != nil {
 			return nil, err
@@ -190,7 +190,7 @@ func newTrainerBinding(name string, model, o js.Value) (*trainerBinding, error) 
 	if cb := jsCallbacks(o); cb != nil {
 		tb.callbacks = append(tb.callbacks, cb)
 	}
-	list, err := callbacksOf(name, o.Get("callbacks"), model)
+	list, err := callbacksOf(name, getProp(o, "callbacks"), model)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func metricsOf(name string, v js.Value, crit loss.Criterion) ([]train.Metric, er
 				continue
 			}
 		}
-		if m.Type() == js.TypeString && (m.String() == "accuracy" || m.String() == "acc") {
+		if typeOf(m) == js.TypeString && (m.String() == "accuracy" || m.String() == "acc") {
 			out = append(out, train.Accuracy{})
 			continue
 		}
@@ -283,23 +283,23 @@ func (tb *trainerBinding) fit(name string, data js.Value, o js.Value) (any, erro
 		return nil, err
 	}
 	var val train.Loader
-	if v := o.Get("valLoader"); !v.IsUndefined() && !v.IsNull() {
+	if v := getProp(o, "valLoader"); !v.IsUndefined() && !v.IsNull() {
 		if val, err = loaderOf(name+": valLoader", v); err != nil {
 			return nil, err
 		}
 	}
-	epochs, err := intArg(name, []js.Value{o.Get("epochs")}, 0, "epochs", 1)
+	epochs, err := intArg(name, []js.Value{getProp(o, "epochs")}, 0, "epochs", 1)
 	if err != nil {
 		return nil, err
 	}
 	if epochs <= 0 {
 		return nil, fmt.Errorf("%s: epochs must be positive, got %d", name, epochs)
 	}
-	showProgress, err := boolArg(name, []js.Value{o.Get("progress")}, 0, "progress", true)
+	showProgress, err := boolArg(name, []js.Value{getProp(o, "progress")}, 0, "progress", true)
 	if err != nil {
 		return nil, err
 	}
-	showChart, err := boolArg(name, []js.Value{o.Get("chart")}, 0, "chart", true)
+	showChart, err := boolArg(name, []js.Value{getProp(o, "chart")}, 0, "chart", true)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +308,7 @@ func (tb *trainerBinding) fit(name string, data js.Value, o js.Value) (any, erro
 	tb.t.Callbacks = append(append([]train.Callback{}, tb.callbacks...), view)
 	hist, err := tb.t.Fit(context.Background(), rec, val, epochs)
 	tb.steps += view.done
-	if rec.shape != nil && tb.modelObj.Type() == js.TypeObject {
+	if rec.shape != nil && typeOf(tb.modelObj) == js.TypeObject {
 		tb.modelObj.Set("_inputShape", intsToJS(rec.shape))
 	}
 	stopped := errors.Is(err, train.ErrStopped)

@@ -17,8 +17,8 @@ import (
 // jsCallbacks wraps options.onBatchEnd and options.onEpochEnd, functions of
 // a progress object; returning false (or setting p.stop) ends training.
 func jsCallbacks(o js.Value) train.Callback {
-	batch, epoch := o.Get("onBatchEnd"), o.Get("onEpochEnd")
-	if batch.Type() != js.TypeFunction && epoch.Type() != js.TypeFunction {
+	batch, epoch := getProp(o, "onBatchEnd"), getProp(o, "onEpochEnd")
+	if typeOf(batch) != js.TypeFunction && typeOf(epoch) != js.TypeFunction {
 		return nil
 	}
 	return funcCallback(batch, epoch, js.Undefined())
@@ -28,7 +28,7 @@ func jsCallbacks(o js.Value) train.Callback {
 // train.Callback. onTrainEnd receives the history's arrays.
 func funcCallback(batch, epoch, end js.Value) train.Callback {
 	call := func(fn js.Value, p *train.Progress) error {
-		if fn.Type() != js.TypeFunction {
+		if typeOf(fn) != js.TypeFunction {
 			return nil
 		}
 		obj := js.ValueOf(progressObject(p))
@@ -36,7 +36,7 @@ func funcCallback(batch, epoch, end js.Value) train.Callback {
 		if err != nil {
 			return err
 		}
-		if (r.Type() == js.TypeBoolean && !r.Bool()) || obj.Get("stop").Truthy() {
+		if (typeOf(r) == js.TypeBoolean && !r.Bool()) || getProp(obj, "stop").Truthy() {
 			p.Stop = true
 		}
 		return nil
@@ -45,7 +45,7 @@ func funcCallback(batch, epoch, end js.Value) train.Callback {
 		BatchEnd: func(p *train.Progress) error { return call(batch, p) },
 		EpochEnd: func(p *train.Progress) error { return call(epoch, p) },
 		TrainEnd: func(h *train.History) error {
-			if end.Type() != js.TypeFunction {
+			if typeOf(end) != js.TypeFunction {
 				return nil
 			}
 			_, err := callJS(end, historyArrays(h))
@@ -109,7 +109,7 @@ var callbackMethods = []string{"onBatchEnd", "onEpochEnd", "onTrainEnd"}
 // onTrainEnd}: functions of the progress (the first two; returning false
 // stops training) and of the history (the last).
 func objectCallback(what string, v js.Value) (train.Callback, error) {
-	if v.Type() != js.TypeObject || isArray(v) {
+	if typeOf(v) != js.TypeObject || isArray(v) {
 		return nil, fmt.Errorf("%s is %s; expected tt.train.earlyStopping({…}), tt.train.checkpoint({…}), tt.train.logger({…}) or an object with %s functions",
 			what, describeJS(v), strings.Join(callbackMethods, ", "))
 	}
@@ -121,31 +121,31 @@ func objectCallback(what string, v js.Value) (train.Callback, error) {
 		if !slices.Contains(callbackMethods, key) {
 			return nil, fmt.Errorf("%s: unknown key %q (known: %s)", what, key, strings.Join(callbackMethods, ", "))
 		}
-		if v.Get(key).Type() != js.TypeFunction {
-			return nil, fmt.Errorf("%s: %s is %s, expected a function", what, key, describeJS(v.Get(key)))
+		if typeOf(getProp(v, key)) != js.TypeFunction {
+			return nil, fmt.Errorf("%s: %s is %s, expected a function", what, key, describeJS(getProp(v, key)))
 		}
 	}
-	return funcCallback(v.Get("onBatchEnd"), v.Get("onEpochEnd"), v.Get("onTrainEnd")), nil
+	return funcCallback(getProp(v, "onBatchEnd"), getProp(v, "onEpochEnd"), getProp(v, "onTrainEnd")), nil
 }
 
 // monitorOpts reads the options a monitoring callback shares: monitor (in
 // camelCase, such as "valLoss"), mode ("min" or "max"; by default "max"
 // for accuracies) and minDelta.
 func monitorOpts(name string, o js.Value, monitor string) (string, bool, float64, error) {
-	if v := o.Get("monitor"); v.Type() == js.TypeString {
+	if v := getProp(o, "monitor"); typeOf(v) == js.TypeString {
 		monitor = snakeCase(v.String())
 	} else if !v.IsUndefined() {
 		return "", false, 0, fmt.Errorf("%s: monitor must be a metric name such as \"valLoss\", got %s", name, describeJS(v))
 	}
 	maximize := strings.Contains(monitor, "accuracy")
-	switch v := o.Get("mode"); {
+	switch v := getProp(o, "mode"); {
 	case v.IsUndefined():
-	case v.Type() == js.TypeString && (v.String() == "min" || v.String() == "max"):
+	case typeOf(v) == js.TypeString && (v.String() == "min" || v.String() == "max"):
 		maximize = v.String() == "max"
 	default:
 		return "", false, 0, fmt.Errorf("%s: mode must be \"min\" or \"max\", got %s", name, describeJS(v))
 	}
-	minDelta, err := floatArg(name, []js.Value{o.Get("minDelta")}, 0, "minDelta", 0)
+	minDelta, err := floatArg(name, []js.Value{getProp(o, "minDelta")}, 0, "minDelta", 0)
 	return monitor, maximize, minDelta, err
 }
 
@@ -161,7 +161,7 @@ func earlyStoppingFunc(_ js.Value, args []js.Value) (any, error) {
 
 // earlyStoppingOf reads early stopping's options.
 func earlyStoppingOf(name string, o js.Value) (train.Callback, error) {
-	if o.Type() != js.TypeObject || isArray(o) {
+	if typeOf(o) != js.TypeObject || isArray(o) {
 		return nil, fmt.Errorf("%s: expected options such as {monitor: \"valLoss\", patience: 3}, got %s", name, describeJS(o))
 	}
 	if err := checkOptions(name, o, []string{"monitor", "patience", "minDelta", "mode"}); err != nil {
@@ -171,7 +171,7 @@ func earlyStoppingOf(name string, o js.Value) (train.Callback, error) {
 	if err != nil {
 		return nil, err
 	}
-	patience, err := intArg(name, []js.Value{o.Get("patience")}, 0, "patience", 5)
+	patience, err := intArg(name, []js.Value{getProp(o, "patience")}, 0, "patience", 5)
 	if err != nil {
 		return nil, err
 	}
@@ -199,11 +199,11 @@ func checkpointFunc(_ js.Value, args []js.Value) (any, error) {
 	if err := checkOptions(name, o, []string{"save", "every", "monitor", "mode", "minDelta"}); err != nil {
 		return nil, err
 	}
-	cp := &jsCheckpoint{save: o.Get("save"), model: js.Undefined()}
-	if cp.save.Type() != js.TypeFunction {
+	cp := &jsCheckpoint{save: getProp(o, "save"), model: js.Undefined()}
+	if typeOf(cp.save) != js.TypeFunction {
 		return nil, fmt.Errorf("%s: options.save is required, a function such as (c) => { best = c.stateDict; }; got %s", name, describeJS(cp.save))
 	}
-	every, err := intArg(name, []js.Value{o.Get("every")}, 0, "every", 1)
+	every, err := intArg(name, []js.Value{getProp(o, "every")}, 0, "every", 1)
 	if err != nil {
 		return nil, err
 	}
@@ -243,13 +243,13 @@ func loggerFunc(_ js.Value, args []js.Value) (any, error) {
 		return nil, err
 	}
 	format := train.JSONLines
-	if v := o.Get("format"); v.Type() == js.TypeString {
+	if v := getProp(o, "format"); typeOf(v) == js.TypeString {
 		format = v.String()
 	} else if !v.IsUndefined() {
 		return nil, fmt.Errorf("%s: format must be \"jsonl\" or \"csv\", got %s", name, describeJS(v))
 	}
-	w := lineWriter{fn: o.Get("write")}
-	if !w.fn.IsUndefined() && w.fn.Type() != js.TypeFunction {
+	w := lineWriter{fn: getProp(o, "write")}
+	if !w.fn.IsUndefined() && typeOf(w.fn) != js.TypeFunction {
 		return nil, fmt.Errorf("%s: write must be a function of a line, got %s", name, describeJS(w.fn))
 	}
 	c, err := train.Logger(w, format)
@@ -265,7 +265,7 @@ type lineWriter struct{ fn js.Value }
 
 // Write splits p into lines.
 func (w lineWriter) Write(p []byte) (int, error) {
-	if w.fn.Type() != js.TypeFunction {
+	if typeOf(w.fn) != js.TypeFunction {
 		streams.write("stdout", string(p))
 		return len(p), nil
 	}

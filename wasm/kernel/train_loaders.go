@@ -123,7 +123,7 @@ type jsLoader struct{ obj js.Value }
 
 // Len returns the length property, or 0 when it has none.
 func (l jsLoader) Len() int {
-	if n := l.obj.Get("length"); n.Type() == js.TypeNumber {
+	if n := getProp(l.obj, "length"); typeOf(n) == js.TypeNumber {
 		return n.Int()
 	}
 	return 0
@@ -144,10 +144,10 @@ func (l jsLoader) Batches(int) iter.Seq2[train.Batch, error] {
 				yield(train.Batch{}, err)
 				return
 			}
-			if r.Get("done").Truthy() {
+			if getProp(r, "done").Truthy() {
 				return
 			}
-			b, err := batchOf(fmt.Sprintf("batch %d", i+1), r.Get("value"))
+			b, err := batchOf(fmt.Sprintf("batch %d", i+1), getProp(r, "value"))
 			if !yield(b, err) || err != nil {
 				return
 			}
@@ -161,8 +161,8 @@ func batchOf(name string, v js.Value) (train.Batch, error) {
 	switch {
 	case isArray(v) && v.Length() == 2:
 		xv, yv = v.Index(0), v.Index(1)
-	case v.Type() == js.TypeObject && !v.Get("x").IsUndefined():
-		xv, yv = v.Get("x"), v.Get("y")
+	case typeOf(v) == js.TypeObject && !getProp(v, "x").IsUndefined():
+		xv, yv = getProp(v, "x"), getProp(v, "y")
 	default:
 		return train.Batch{}, fmt.Errorf("%s is %s, expected [x, y] or {x, y}", name, describeJS(v))
 	}
@@ -193,7 +193,7 @@ func loaderOf(name string, v js.Value) (train.Loader, error) {
 			return train.Batches{b}, err
 		}
 	}
-	if v.Type() == js.TypeObject && js.Global().Get("Reflect").Call("has", v, js.Global().Get("Symbol").Get("iterator")).Bool() {
+	if typeOf(v) == js.TypeObject && js.Global().Get("Reflect").Call("has", v, js.Global().Get("Symbol").Get("iterator")).Bool() {
 		return jsLoader{v}, nil
 	}
 	return nil, fmt.Errorf("%s: expected a loader such as tt.train.batches(x, y, {batchSize: 32}), [x, y] or an iterable of [x, y] batches, got %s", name, describeJS(v))

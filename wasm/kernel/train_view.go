@@ -103,8 +103,12 @@ func newTrainView(epochs, perEpoch int, hasAcc, progress, chart bool) *trainView
 		v.total = epochs // unknown length: the bar moves per epoch
 	}
 	v.bucket = max(1, (v.total+199)/200) // at most about 200 points
+	unit := "batches"
+	if perEpoch == 0 {
+		unit = "epochs"
+	}
 	if progress {
-		v.bar = newProgress(fmt.Sprintf("epoch 1/%d", epochs), float64(v.total))
+		v.bar = newProgress(fmt.Sprintf("epoch 1/%d", epochs), unit, float64(v.total))
 	}
 	if chart {
 		displayCount++

@@ -170,7 +170,11 @@ func (o *outputArea) renderProgress(out js.Value) dom.Element {
 	div.AppendChild(bar)
 	text := fmt.Sprintf("%s/%s", trimFloat(done), trimFloat(total))
 	if rate := out.Get("rate").Float(); rate > 0 {
-		text += fmt.Sprintf(" · %s/s", trimFloat(math.Round(rate*10)/10))
+		unit := "it" // iterations, as tqdm says, when the kernel names no unit
+		if u := out.Get("unit"); u.Type() == js.TypeString && u.String() != "" {
+			unit = u.String()
+		}
+		text += fmt.Sprintf(" · %s %s/s", trimFloat(math.Round(rate*10)/10), unit)
 	}
 	if left := out.Get("left").Float(); left >= 0 && done < total {
 		text += " · " + formatDuration(left*1000) + " left"

@@ -1,0 +1,86 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"syscall/js"
+
+	"tinytorch/engine/tensor"
+)
+
+// Error messages as a cell reads them. The engine's messages are written
+// for Go and for JavaScript at once; two things need changing on the way
+// to a cell: the engine's Go names (use Detach, inside NoGrad), which a
+// JavaScript user must read as tt's names, and the prefixes, which pile
+// up when a binding names itself in front of the engine's own name for
+// the same op ("tt.nn.init.xavierUniform_: init: …"): a cell sees one.
+
+// goNames maps the Go API's names in engine messages to tt's.
+var goNames = strings.NewReplacer(
+	"use Detach for a copy", "use detach() for a copy",
+	"or Clone before modifying", "or clone() before modifying",
+	"; Clone it first", "; clone() it first",
+	"inside NoGrad", "inside tt.noGrad",
+	"(RetainGraph in Go, {retainGraph: true} in a cell)", "(backward({retainGraph: true}))",
+	"setRequiresGrad: ", "requiresGrad_: ",
+)
+
+// enginePrefix matches a prefix that names an engine package or a Go
+// function of one ("init: ", "nn: ", "tensor.Zeros: ").
+var enginePrefix = regexp.MustCompile(`^(tensor|nn|init|loss|optim|data|train|plot|profile|kernels|bench)(\.[A-Za-z]+)?: `)
+
+// opPrefix matches the first prefix of a message, the op that failed.
+var opPrefix = regexp.MustCompile(`^([A-Za-z_][\w.]*): `)
+
+// cellMessage rewrites an error message for a cell: tt's names, and one
+// prefix. A second prefix is dropped when it names an engine package or
+// Go function, or the same op as the first (tt.arange: arange: …).
+func cellMessage(msg string) string {
+	msg = goNames.Replace(msg)
+	first := opPrefix.FindStringSubmatch(msg)
+	if first == nil {
+		return msg
+	}
+	op := first[1]
+	short := strings.ToLower(strings.TrimSuffix(op[strings.LastIndex(op, ".")+1:], "_"))
+	rest := msg[len(first[0]):]
+	for {
+		if m := enginePrefix.FindString(rest); m != "" {
+			rest = rest[len(m):]
+			continue
+		}
+		if m := opPrefix.FindStringSubmatch(rest); m != nil && strings.ToLower(strings.TrimSuffix(m[1], "_")) == short {
+			rest = rest[len(m[0]):]
+			continue
+		}
+		return op + ": " + rest
+	}
+}
+
+// recovered turns a panic recovered in the binding named name into the
+// error a cell sees. An exception thrown by the cell's own code passes
+// through; a tensor over the memory budget is an ordinary error (the
+// engine panics with it where an op cannot return one: budget.go);
+// anything else is a bug, reported as an internal error.
+func recovered(name string, r any) error {
+	if e, ok := r.(js.Error); ok {
+		// Something the cell wrote threw while a binding read it (a
+		// getter, a toString): the cell sees its own exception.
+		return asJSError(e)
+	}
+	if err, ok := r.(error); ok {
+		var size *tensor.SizeError
+		if errors.As(err, &size) {
+			// The op inside that asked (full inside pad) is a detail:
+			// the message names the function the cell called.
+			inner := *size
+			inner.Op = ""
+			return fmt.Errorf("%s: %w", name, &inner)
+		}
+	}
+	return fmt.Errorf("%s: internal error: %v", name, r)
+}
