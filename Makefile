@@ -123,9 +123,10 @@ $(STATICCHECK):
 test-native:
 	$(GO) test ./...
 
-# The engine must behave the same under js/wasm; Go's runner uses node.
+# The engine must behave the same under js/wasm, and the kernel's converters
+# (wasm/kernel) have unit tests of their own; Go's runner uses node.
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASM_EXEC) ./engine/...
+	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASM_EXEC) ./engine/... ./wasm/...
 
 # The little JavaScript there is (the cell compiler) has unit tests of its own.
 test-js: deps
