@@ -35,9 +35,6 @@ var KnownOpen = []Exclusion{
 	{Class: 1, Kind: "engine accepts", Ops: []string{"backward"}, Feature: "inplace", Text: "modified by an inplace operation", Why: "a saved tensor changed in place is not noticed"},
 	{Class: 2, Kind: "panic", Ops: []string{"matmul", "linear", "permute"}, Feature: "empty", Why: "matmul or permute on empty views panics"},
 	{Class: 2, Kind: "engine accepts", Ops: []string{"maxPool2d", "unfold", "conv2d"}, Why: "a window larger than the (padded) input is accepted"},
-	{Class: 3, Kind: "shape", Ops: []string{"crossEntropy", "crossEntropyProbs", "nll"}, Why: "no reduction on one [C] sample returns [1]"},
-	{Class: 4, Kind: "value", Ops: []string{"var", "std"}, Why: "var and std divide by N - correction ≤ 0"},
-	{Class: 4, Kind: "grad", Feature: "std", Text: "nan", Why: "the gradient of std where std is 0 is NaN"},
 	{Class: 5, Kind: "value", Ops: nanOps, Feature: "nonfinite", Why: "max/min/argmax/amin/pooling skip NaN; losses with ±Inf logits"},
 	{Class: 5, Kind: "grad", Feature: "nonfinite", Why: "0·Inf in mask gradients; maximum(NaN, y) gives no gradient"},
 	{Class: 6, Kind: "engine refuses", Ops: inPlaceOps, Why: "in-place refused on matmul/max/logsumexp/flatten results, empty tensors"},
@@ -48,10 +45,6 @@ var KnownOpen = []Exclusion{
 	{Kind: "engine refuses", Ops: []string{"backward"}, Text: "take the view again", Why: "deliberate: a view taken before its base changed in place is not differentiated"},
 	{Kind: "engine refuses", Ops: []string{"backward"}, Text: "indexSelect saved", Why: "translation: the engine's float index is saved; torch's .long() index is a copy"},
 	{Kind: "engine refuses", Ops: []string{"backward"}, Text: "gather saved", Why: "translation: the engine's float index is saved; torch's .long() index is a copy"},
-	{Class: 7, Kind: "engine refuses", Ops: reducers, Feature: "0-d", Why: "dim 0 or -1 of a 0-d tensor refused"},
-	{Class: 8, Kind: "engine refuses", Ops: []string{"softmax", "logSoftmax", "logsumexp", "crossEntropy", "crossEntropyProbs"}, Feature: "empty", Why: "softmax and friends over an empty dim"},
-	{Class: 9, Kind: "engine accepts", Ops: []string{"bce", "maxPool2d"}, Why: "BCE inputs outside [0, 1]; pooling padding above half the kernel"},
-	{Class: 10, Kind: "engine refuses", Ops: []string{"narrow", "linear", "embedding"}, Why: "narrow with a negative start; Linear(0, n), Embedding(n, 0)"},
 
 	// Outside the classes: new findings, in difftest-findings.md.
 	{Kind: "engine refuses", Ops: []string{"indexSelect"}, Feature: "0-d", Why: "new: index_select on a 0-d tensor refused"},
