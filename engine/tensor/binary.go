@@ -354,7 +354,8 @@ func (t *Tensor) Ge(u *Tensor) (*Tensor, error) {
 
 // Where picks elements of a where cond is nonzero and of b elsewhere; the
 // three shapes broadcast together. cond is typically a comparison mask.
-// Gradients flow to a and b through the picked positions only.
+// Gradients flow to a and b through the picked positions only; cond
+// never carries one, so the result requires grad only if a or b does.
 func Where(cond, a, b *Tensor) (*Tensor, error) {
 	shape, err := broadcastShapes("where", cond.shape, a.shape)
 	if err == nil {
@@ -373,9 +374,12 @@ func Where(cond, a, b *Tensor) (*Tensor, error) {
 		}
 		w.next()
 	}
-	record(out, "where", []*Tensor{cond, a, b}, []*Tensor{cond}, func(g *Tensor) []*Tensor {
+	// cond is saved, not an input: a mask carries no gradient, so the
+	// result requires grad only through a or b, as in PyTorch (whose mask
+	// is a bool tensor).
+	record(out, "where", []*Tensor{a, b}, []*Tensor{cond}, func(g *Tensor) []*Tensor {
 		zero := Scalar(0)
-		return []*Tensor{nil, must(Where(cond, g, zero)), must(Where(cond, zero, g))}
+		return []*Tensor{must(Where(cond, g, zero)), must(Where(cond, zero, g))}
 	})
 	return out, nil
 }

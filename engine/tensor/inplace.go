@@ -121,7 +121,10 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 	if !sameShape(r.shape, t.shape) {
 		return nil, fmt.Errorf("%s: result of shape %s does not fit the tensor of shape %s; an in-place op cannot change its tensor's shape", op, FormatShape(r.shape), FormatShape(t.shape))
 	}
-	if tracking && r.requiresGrad && t.view {
+	// A view in the graph refuses even a value that needs no gradient
+	// (copy_ of a constant): its base would keep a graph for values it no
+	// longer holds. PyTorch refuses this too for a view of a leaf.
+	if tracking && t.view && (r.requiresGrad || t.requiresGrad) {
 		return nil, fmt.Errorf("%s: tensor of shape %s is a view, and in-place ops on views are not tracked by autograd here; use the out-of-place op", op, FormatShape(t.shape))
 	}
 	copyInto(t, r)

@@ -191,7 +191,11 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.Dim() == 0 && index.Numel() == 1 {
+	if t.Dim() == 0 && index.Numel() != 1 {
+		// PyTorch returns uninitialised memory for an empty index here.
+		return nil, fmt.Errorf("indexSelect: a 0-d tensor takes an index of exactly one element, got shape %s", FormatShape(index.shape))
+	}
+	if t.Dim() == 0 {
 		// PyTorch picks from a 0-d tensor as from a 1-D one, keeping 0-d.
 		out, err := must(t.Reshape(1)).IndexSelect(0, must(index.Reshape(1)))
 		if err != nil {
