@@ -121,3 +121,54 @@ func TestDifftestReluGradAtNaN(t *testing.T) {
 		wantData(t, "x.grad", x.Grad(), []int{2, 1, 2}, []float32{0, -1.5, -1.5, -0.5})
 	}
 }
+
+// TestDifftestViewStrides is N2: PyTorch's view accepts a non-contiguous
+// tensor when each new dimension splits or merges only dimensions laid
+// out together, size-1 dimensions counting for nothing. Strides and
+// values are torch's.
+func TestDifftestViewStrides(t *testing.T) {
+	seq := func(n int, shape ...int) *Tensor {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(i)
+		}
+		return must(New(v, shape...))
+	}
+	cases := []struct {
+		name    string
+		x       *Tensor
+		shape   []int
+		strides []int
+		data    []float32
+	}{
+		{"permute with a size-1 dim", must(seq(12, 1, 2, 3, 2).Permute(1, 3, 0, 2)), []int{2, 2, 3}, []int{6, 1, 2},
+			[]float32{0, 2, 4, 1, 3, 5, 6, 8, 10, 7, 9, 11}},
+		{"split a dim of a transpose", must(seq(24, 2, 3, 4).Transpose(0, 1)), []int{3, 2, 2, 2}, []int{4, 12, 2, 1},
+			[]float32{0, 1, 2, 3, 12, 13, 14, 15, 4, 5, 6, 7, 16, 17, 18, 19, 8, 9, 10, 11, 20, 21, 22, 23}},
+		{"a narrowed column", must(seq(6, 2, 3).Narrow(1, 0, 1)), []int{1, 2, 1}, []int{6, 3, 1}, []float32{0, 3}},
+		{"a transpose merged: refused", must(seq(24, 2, 3, 4).Transpose(0, 1)), []int{6, 4}, nil, nil},
+	}
+	for _, c := range cases {
+		v, err := c.x.View(c.shape...)
+		if c.strides == nil {
+			if err == nil || !strings.Contains(err.Error(), "view: tensor of shape [3, 2, 4]") {
+				t.Errorf("%s: error %v, want view's refusal", c.name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !sameShape(v.strides, c.strides) || !v.view {
+			t.Errorf("%s: strides %v (a view: %v), want %v", c.name, v.strides, v.view, c.strides)
+		}
+		wantData(t, c.name, v, c.shape, c.data)
+	}
+	// The gradient goes back through the view to the permuted leaf.
+	x := param(t, []float32{1, 2, 3, 4, 5, 6}, 1, 2, 3)
+	v := must(must(x.Permute(0, 2, 1)).View(3, 2))
+	if err := must(v.Mul(must(New([]float32{1, 2, 3, 4, 5, 6}, 3, 2)))).SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "x.grad", x.Grad(), []int{1, 2, 3}, []float32{1, 3, 5, 2, 4, 6})
+}
