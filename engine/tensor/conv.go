@@ -11,7 +11,9 @@ import (
 // output channel o at window position l is Σ weight[o]·(window l of the
 // input) + bias[o]. The result is [N, O, Ho, Wo]. The kernel size comes
 // from weight; w gives the stride, padding and dilation (w.Kernel must be
-// zero or match).
+// zero or match). Unlike PyTorch, an unbatched [C, H, W] input is an
+// error: Unsqueeze(0) makes it a batch of one. With C = 0 every output is
+// the bias (PyTorch 1.13 returns an empty result).
 //
 // It computes what Unfold, Matmul and Add compute (that composition is the
 // reference it is tested against) in a layout chosen for speed: the

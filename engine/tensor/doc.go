@@ -78,6 +78,17 @@
 //   - A view taken before its base was modified in place under autograd
 //     cannot be differentiated: Backward says to take the view again
 //     (PyTorch rebuilds the view's graph from the base's new version).
+//   - An op that keeps its own copy of what its backward reads (a
+//     snapshot, such as log_softmax's) differentiates correctly after the
+//     tensor it read changed in place, where PyTorch's version check
+//     refuses; Backward refuses only where values it needs are gone.
+//   - Backward without RetainGraph releases the whole graph, also through
+//     ops that saved nothing (PyTorch frees only the saved tensors).
+//   - Conv2d, MaxPool2d and Unfold take batched [N, C, H, W] input only
+//     (PyTorch also takes an unbatched [C, H, W]); Pad refuses negative
+//     pads (PyTorch crops; Narrow does that here).
+//   - IndexSelect of a 0-d tensor needs a one-element index (PyTorch
+//     returns uninitialised memory for an empty one).
 //   - Results that PyTorch returns as integer or boolean tensors (indices,
 //     masks) are float32 here (see Conventions).
 //
