@@ -172,3 +172,53 @@ func TestDifftestViewStrides(t *testing.T) {
 	}
 	wantData(t, "x.grad", x.Grad(), []int{1, 2, 3}, []float32{1, 3, 5, 2, 4, 6})
 }
+
+// TestDifftestVarGrad is F5: var's gradient is PyTorch's var_backward,
+// 2/(N - correction)·g·(x - mean), so an infinite element does not make
+// every gradient NaN, and N - correction = 0 gives ±Inf. Values: torch.
+func TestDifftestVarGrad(t *testing.T) {
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	cases := []struct {
+		name       string
+		x          []float32
+		shape      []int
+		dims       []int
+		correction int
+		g          []float32
+		gshape     []int
+		want       []float32
+	}{
+		{"an infinite element", []float32{0, -0.5, -1, -0.5, 0, -0.5, -2, -inf, 0.5, -2, -1.5, 1.5}, []int{2, 2, 1, 3}, []int{1}, 1,
+			[]float32{2, -2, 1, -2, -2, 2}, []int{2, 1, 1, 3},
+			[]float32{1, 1, -0.5, -1, -1, 0.5, 0, nan, -2, 0, -inf, 2}},
+		{"N - correction = 0", []float32{1, 3}, []int{2}, []int{0}, 2, []float32{1.5}, []int{}, []float32{-inf, inf}},
+		{"finite", []float32{1, 2, 4}, []int{3}, []int{0}, 1, []float32{1.5}, []int{}, []float32{-2, -0.5, 2.5}},
+	}
+	for _, c := range cases {
+		x := param(t, c.x, c.shape...)
+		keep := len(c.gshape) == len(c.shape)
+		v := must(x.Var(c.dims, c.correction, keep))
+		if err := v.BackwardWith(BackwardOptions{Gradient: must(New(c.g, c.gshape...))}); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		wantData(t, c.name, x.Grad(), c.shape, c.want)
+	}
+}
+
+// TestDifftestCopyKeepsGraph: copy_ gives what t was computed from a zero
+// gradient (torch: a = [1, 2]; z = (a·2).clone(); z.copy_(s) leaves
+// a.grad = [0, 0], not None), and src the (summed) gradient.
+func TestDifftestCopyKeepsGraph(t *testing.T) {
+	a := param(t, []float32{1, 2}, 2)
+	s := param(t, []float32{5}, 1)
+	z := a.MulScalar(2).Clone()
+	must(z.CopyInPlace(s))
+	if err := must(z.Mul(must(New([]float32{1, 3}, 2)))).SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	if a.Grad() == nil {
+		t.Fatal("a.grad is nil, want zeros")
+	}
+	wantData(t, "a.grad", a.Grad(), []int{2}, []float32{0, 0})
+	wantData(t, "s.grad", s.Grad(), []int{1}, []float32{4})
+}

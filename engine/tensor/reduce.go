@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Reductions take a list of dimensions (negative counts from the end; nil
@@ -124,9 +125,28 @@ func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) 
 	if err != nil {
 		return nil, err
 	}
-	d := must(t.Sub(must(t.Mean(dims, true))))
-	ss := must(must(d.Mul(d)).Sum(dims, keepdim))
-	return ss.DivScalar(float32(max(reducedCount(t.shape, reduce)-correction, 0))), nil
+	dof := max(reducedCount(t.shape, reduce)-correction, 0)
+	var out, d *Tensor
+	NoGrad(func() {
+		d = must(t.Sub(must(t.Mean(dims, true))))
+		out = must(must(d.Mul(d)).Sum(dims, keepdim)).DivScalar(float32(dof))
+	})
+	kept := slices.Clone(t.shape)
+	for i, r := range reduce {
+		if r {
+			kept[i] = 1
+		}
+	}
+	// PyTorch's var_backward, 2/(N - correction)·g·(x - mean), in its
+	// order: the mean's own term, zero in exact arithmetic, is left out,
+	// so an infinite x makes its own gradient infinite (not every one
+	// NaN), and N - correction = 0 gives ±Inf (NaN where x is the mean).
+	// d is the op's own copy, so t may change in place afterwards.
+	record(out, "var", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
+		gk := must(g.Reshape(kept...))
+		return []*Tensor{must(gk.MulScalar(2 / float32(dof)).Mul(d))}
+	})
+	return out, nil
 }
 
 // Std returns the standard deviation over dims, the square root of Var.
