@@ -192,6 +192,11 @@ func TestDifftestVarGrad(t *testing.T) {
 			[]float32{2, -2, 1, -2, -2, 2}, []int{2, 1, 1, 3},
 			[]float32{1, 1, -0.5, -1, -1, 0.5, 0, nan, -2, 0, -inf, 2}},
 		{"N - correction = 0", []float32{1, 3}, []int{2}, []int{0}, 2, []float32{1.5}, []int{}, []float32{-inf, inf}},
+		{"N - correction = 0 at the mean", []float32{1}, []int{1}, []int{-1}, 1, []float32{-0.5}, []int{1}, []float32{nan}},
+		{"N - correction < 0: not clamped", []float32{1, 2}, []int{2}, []int{0}, 3, []float32{-0.5}, []int{1}, []float32{-0.5, 0.5}},
+		{"0-d, N - correction = 0", []float32{1}, []int{}, []int{-1}, 1, []float32{-0.5}, []int{}, []float32{-inf}},
+		{"0-d, N - correction < 0", []float32{1}, []int{}, []int{-1}, 3, []float32{1}, []int{}, []float32{0}},
+		{"0-d, correction 0", []float32{1}, []int{}, []int{-1}, 0, []float32{1}, []int{}, []float32{0}},
 		{"finite", []float32{1, 2, 4}, []int{3}, []int{0}, 1, []float32{1.5}, []int{}, []float32{-2, -0.5, 2.5}},
 	}
 	for _, c := range cases {

@@ -125,11 +125,11 @@ func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) 
 	if err != nil {
 		return nil, err
 	}
-	dof := max(reducedCount(t.shape, reduce)-correction, 0)
+	dof := reducedCount(t.shape, reduce) - correction
 	var out, d *Tensor
 	NoGrad(func() {
 		d = must(t.Sub(must(t.Mean(dims, true))))
-		out = must(must(d.Mul(d)).Sum(dims, keepdim)).DivScalar(float32(dof))
+		out = must(must(d.Mul(d)).Sum(dims, keepdim)).DivScalar(float32(max(dof, 0)))
 	})
 	kept := slices.Clone(t.shape)
 	for i, r := range reduce {
@@ -137,13 +137,17 @@ func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) 
 			kept[i] = 1
 		}
 	}
-	// PyTorch's var_backward, 2/(N - correction)·g·(x - mean), in its
-	// order: the mean's own term, zero in exact arithmetic, is left out,
-	// so an infinite x makes its own gradient infinite (not every one
-	// NaN), and N - correction = 0 gives ±Inf (NaN where x is the mean).
-	// d is the op's own copy, so t may change in place afterwards.
+	// PyTorch's (1.13) var_backward, 2/(N - correction)·g·(x - mean), in
+	// its order: the mean's own term, zero in exact arithmetic, is left
+	// out, so an infinite x makes its own gradient infinite (not every
+	// one NaN); N - correction is not clamped here, so 0 gives ±Inf·0 =
+	// NaN, except on a 0-d tensor, where PyTorch gives g·Inf. d is the
+	// op's own copy, so t may change in place afterwards.
 	record(out, "var", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
 		gk := must(g.Reshape(kept...))
+		if t.Dim() == 0 && dof == 0 {
+			return []*Tensor{gk.MulScalar(float32(math.Inf(1)))}
+		}
 		return []*Tensor{must(gk.MulScalar(2 / float32(dof)).Mul(d))}
 	})
 	return out, nil
