@@ -63,9 +63,15 @@ func tieSplit(a, b float64) float64 {
 // masksGradient reports whether op's derivative with respect to the first
 // operand is a 0/1 mask (maximum, minimum; pow's is 0 where the exponent
 // is 0): where it is 0 the gradient is 0, as PyTorch's where/masked_fill
-// make it, even where g is infinite (0·∞ would be NaN).
+// make it, even where g is infinite (0·∞ would be NaN). sign, floor and
+// round, whose derivative is 0 everywhere, give zeros too, as PyTorch's
+// zeros_like(grad) does.
 func masksGradient(name string) bool {
-	return name == "maximum" || name == "minimum" || name == "pow" || name == "relu" || name == "clamp"
+	switch name {
+	case "maximum", "minimum", "pow", "relu", "clamp", "sign", "floor", "round":
+		return true
+	}
+	return false
 }
 
 // Add returns t + u elementwise. The shapes broadcast as in NumPy and

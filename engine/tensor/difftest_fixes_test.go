@@ -227,3 +227,18 @@ func TestDifftestCopyKeepsGraph(t *testing.T) {
 	wantData(t, "a.grad", a.Grad(), []int{2}, []float32{0, 0})
 	wantData(t, "s.grad", s.Grad(), []int{1}, []float32{4})
 }
+
+// TestDifftestZeroDerivativeGivesZeros: floor, round and sign give a zero
+// gradient even where the incoming one is infinite (torch's zeros_like;
+// g·0 would be NaN). floor(x).log1p() at floor(x) = -1 sends -Inf·g back.
+func TestDifftestZeroDerivativeGivesZeros(t *testing.T) {
+	ops := map[string]func(*Tensor) *Tensor{"floor": (*Tensor).Floor, "round": (*Tensor).Round, "sign": (*Tensor).Sign}
+	for name, op := range ops {
+		x := param(t, []float32{-1, 0.5}, 2)
+		y := must(op(x).MulScalar(float32(math.Inf(1))).Mul(must(New([]float32{1, 1}, 2))))
+		if err := y.BackwardWith(BackwardOptions{Gradient: must(New([]float32{1, -2}, 2))}); err != nil {
+			t.Fatal(err)
+		}
+		wantData(t, name, x.Grad(), []int{2}, []float32{0, 0})
+	}
+}

@@ -119,7 +119,8 @@ func (t *Tensor) MeanAll() *Tensor { return must(t.Mean(nil, false)) }
 // the mean divided by N - correction. correction 1 is Bessel's unbiased
 // estimate (PyTorch's default), 0 the population variance. As in PyTorch
 // the divisor is never below 0: when N ≤ correction it is 0, so the
-// variance of one value with correction 1 (or of none) is NaN.
+// variance of one value with correction 1 (or of none) is NaN. The
+// gradient is PyTorch's, 2/(N - correction)·g·(x - mean).
 func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) {
 	reduce, err := normDims("var", dims, t.shape)
 	if err != nil {
