@@ -96,8 +96,10 @@
 // so with PyTorch's values: a 0-d tensor accepts dim 0 and -1 (normDim
 // wraps it as one dimension); NaN wins in max, min, argmax, argmin and
 // pooling and propagates through amax, amin, maximum, minimum and clamp;
-// a gradient masked to 0 (relu, clamp, maximum, minimum, pow by 0) is 0
-// even where the incoming gradient is infinite; softmax, log_softmax and
+// a gradient masked to 0 (relu, clamp, maximum, minimum, pow by 0, and
+// sign, floor, round everywhere) is 0 even where the incoming gradient is
+// infinite, and relu passes it at NaN; where's condition and masked_fill's
+// mask carry no gradient; view accepts PyTorch's non-contiguous layouts; softmax, log_softmax and
 // logsumexp over an empty dimension give an empty result or -Inf; var
 // divides by max(N - correction, 0) and std's gradient is 0 where std is;
 // windows longer than the padded input are errors.
