@@ -170,6 +170,9 @@ type BackwardOptions struct {
 	// tensor, of the tensor's shape. Nil means 1 and needs a one-element tensor.
 	Gradient *Tensor
 	// RetainGraph keeps the graph so that Backward can run through it again.
+	// Without it the whole graph is released, also the ops that saved
+	// nothing (PyTorch frees only saved tensors, so a second pass through
+	// cat or permute alone works there).
 	RetainGraph bool
 }
 

@@ -63,9 +63,15 @@ func tieSplit(a, b float64) float64 {
 // masksGradient reports whether op's derivative with respect to the first
 // operand is a 0/1 mask (maximum, minimum; pow's is 0 where the exponent
 // is 0): where it is 0 the gradient is 0, as PyTorch's where/masked_fill
-// make it, even where g is infinite (0·∞ would be NaN).
+// make it, even where g is infinite (0·∞ would be NaN). sign, floor and
+// round, whose derivative is 0 everywhere, give zeros too, as PyTorch's
+// zeros_like(grad) does.
 func masksGradient(name string) bool {
-	return name == "maximum" || name == "minimum" || name == "pow" || name == "relu" || name == "clamp"
+	switch name {
+	case "maximum", "minimum", "pow", "relu", "clamp", "sign", "floor", "round":
+		return true
+	}
+	return false
 }
 
 // Add returns t + u elementwise. The shapes broadcast as in NumPy and
@@ -354,7 +360,8 @@ func (t *Tensor) Ge(u *Tensor) (*Tensor, error) {
 
 // Where picks elements of a where cond is nonzero and of b elsewhere; the
 // three shapes broadcast together. cond is typically a comparison mask.
-// Gradients flow to a and b through the picked positions only.
+// Gradients flow to a and b through the picked positions only; cond
+// never carries one, so the result requires grad only if a or b does.
 func Where(cond, a, b *Tensor) (*Tensor, error) {
 	shape, err := broadcastShapes("where", cond.shape, a.shape)
 	if err == nil {
@@ -373,9 +380,12 @@ func Where(cond, a, b *Tensor) (*Tensor, error) {
 		}
 		w.next()
 	}
-	record(out, "where", []*Tensor{cond, a, b}, []*Tensor{cond}, func(g *Tensor) []*Tensor {
+	// cond is saved, not an input: a mask carries no gradient, so the
+	// result requires grad only through a or b, as in PyTorch (whose mask
+	// is a bool tensor).
+	record(out, "where", []*Tensor{a, b}, []*Tensor{cond}, func(g *Tensor) []*Tensor {
 		zero := Scalar(0)
-		return []*Tensor{nil, must(Where(cond, g, zero)), must(Where(cond, zero, g))}
+		return []*Tensor{must(Where(cond, g, zero)), must(Where(cond, zero, g))}
 	})
 	return out, nil
 }

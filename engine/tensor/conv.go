@@ -11,7 +11,9 @@ import (
 // output channel o at window position l is Σ weight[o]·(window l of the
 // input) + bias[o]. The result is [N, O, Ho, Wo]. The kernel size comes
 // from weight; w gives the stride, padding and dilation (w.Kernel must be
-// zero or match).
+// zero or match). Unlike PyTorch, an unbatched [C, H, W] input is an
+// error: Unsqueeze(0) makes it a batch of one. With C = 0 every output is
+// the bias (PyTorch 1.13 returns an empty result).
 //
 // It computes what Unfold, Matmul and Add compute (that composition is the
 // reference it is tested against) in a layout chosen for speed: the
@@ -29,6 +31,9 @@ func (t *Tensor) Conv2d(weight, bias *Tensor, w Window) (*Tensor, error) {
 	g, err := convGeom(t, weight, bias, w)
 	if err != nil {
 		return nil, err
+	}
+	if g.c == 0 {
+		return t.conv2dNoChannels(weight, bias, g)
 	}
 	if genericOnly {
 		return t.conv2dLowered(weight, bias, g.w)
@@ -67,6 +72,19 @@ func (t *Tensor) Conv2d(weight, bias *Tensor, w Window) (*Tensor, error) {
 		}
 		return grads
 	})
+	return out, nil
+}
+
+// conv2dNoChannels is Conv2d with 0 input channels: each output is a sum
+// over no inputs, 0, plus the bias. t and weight are empty; they enter
+// through an (empty, so 0) sum each, so that they get their empty
+// gradients as in PyTorch, and the bias gets the sums of g.
+func (t *Tensor) conv2dNoChannels(weight, bias *Tensor, g unfoldGeom) (*Tensor, error) {
+	o := weight.shape[0]
+	out := must(must(Zeros(g.n, o, g.ho, g.wo)).Add(must(t.SumAll().Add(weight.SumAll()))))
+	if bias != nil {
+		return out.Add(must(bias.Reshape(1, o, 1, 1)))
+	}
 	return out, nil
 }
 
@@ -121,7 +139,9 @@ const chunkFloats = 128 << 10
 // on the shapes only, so the order of the sums, and the result, does not
 // change from run to run or with the thread count.
 func (g unfoldGeom) chunk() int {
-	return max(1, min(g.n, chunkFloats/(g.c*g.kh*g.kw*g.ho*g.wo)))
+	// max(1, …): with no input channels (or an empty output) a sample's
+	// columns hold nothing, and the division must not be by 0.
+	return max(1, min(g.n, chunkFloats/max(1, g.c*g.kh*g.kw*g.ho*g.wo)))
 }
 
 // sub returns the geometry of nb samples of the batch, with the column

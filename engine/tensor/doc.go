@@ -78,6 +78,17 @@
 //   - A view taken before its base was modified in place under autograd
 //     cannot be differentiated: Backward says to take the view again
 //     (PyTorch rebuilds the view's graph from the base's new version).
+//   - An op that keeps its own copy of what its backward reads (a
+//     snapshot, such as log_softmax's) differentiates correctly after the
+//     tensor it read changed in place, where PyTorch's version check
+//     refuses; Backward refuses only where values it needs are gone.
+//   - Backward without RetainGraph releases the whole graph, also through
+//     ops that saved nothing (PyTorch frees only the saved tensors).
+//   - Conv2d, MaxPool2d and Unfold take batched [N, C, H, W] input only
+//     (PyTorch also takes an unbatched [C, H, W]); Pad refuses negative
+//     pads (PyTorch crops; Narrow does that here).
+//   - IndexSelect of a 0-d tensor needs a one-element index (PyTorch
+//     returns uninitialised memory for an empty one).
 //   - Results that PyTorch returns as integer or boolean tensors (indices,
 //     masks) are float32 here (see Conventions).
 //
@@ -85,8 +96,10 @@
 // so with PyTorch's values: a 0-d tensor accepts dim 0 and -1 (normDim
 // wraps it as one dimension); NaN wins in max, min, argmax, argmin and
 // pooling and propagates through amax, amin, maximum, minimum and clamp;
-// a gradient masked to 0 (relu, clamp, maximum, minimum, pow by 0) is 0
-// even where the incoming gradient is infinite; softmax, log_softmax and
+// a gradient masked to 0 (relu, clamp, maximum, minimum, pow by 0, and
+// sign, floor, round everywhere) is 0 even where the incoming gradient is
+// infinite, and relu passes it at NaN; where's condition and masked_fill's
+// mask carry no gradient; view accepts PyTorch's non-contiguous layouts; softmax, log_softmax and
 // logsumexp over an empty dimension give an empty result or -Inf; var
 // divides by max(N - correction, 0) and std's gradient is 0 where std is;
 // windows longer than the padded input are errors.

@@ -84,14 +84,22 @@ func (t *Tensor) FillInPlace(v float32) (*Tensor, error) {
 func (t *Tensor) ZeroInPlace() (*Tensor, error) { return t.FillInPlace(0) }
 
 // CopyInPlace copies src (broadcast to t's shape) into t; PyTorch's copy_.
-// The gradient flows to src.
+// The gradient flows to src. As with FillInPlace, t stays in the graph:
+// what t was computed from receives a zero gradient (not none), as in
+// PyTorch.
 func (t *Tensor) CopyInPlace(src *Tensor) (*Tensor, error) {
 	return t.inPlace("copy_", func(old *Tensor) (*Tensor, error) {
 		e, err := src.Expand(old.shape...)
 		if err != nil {
 			return nil, fmt.Errorf("copy_: source of shape %s does not broadcast to destination shape %s", FormatShape(src.shape), FormatShape(old.shape))
 		}
-		return e.Clone(), nil
+		var out *Tensor
+		NoGrad(func() { out = e.Clone() })
+		// Backward sums src's gradient down to src's shape (sumTo).
+		record(out, "copy_", []*Tensor{old, src}, nil, func(g *Tensor) []*Tensor {
+			return []*Tensor{ZerosLike(old), g}
+		})
+		return out, nil
 	})
 }
 
@@ -121,7 +129,10 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 	if !sameShape(r.shape, t.shape) {
 		return nil, fmt.Errorf("%s: result of shape %s does not fit the tensor of shape %s; an in-place op cannot change its tensor's shape", op, FormatShape(r.shape), FormatShape(t.shape))
 	}
-	if tracking && r.requiresGrad && t.view {
+	// A view in the graph refuses even a value that needs no gradient
+	// (copy_ of a constant): its base would keep a graph for values it no
+	// longer holds. PyTorch refuses this too for a view of a leaf.
+	if tracking && t.view && (r.requiresGrad || t.requiresGrad) {
 		return nil, fmt.Errorf("%s: tensor of shape %s is a view, and in-place ops on views are not tracked by autograd here; use the out-of-place op", op, FormatShape(t.shape))
 	}
 	copyInto(t, r)

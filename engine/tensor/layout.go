@@ -86,7 +86,7 @@ func sameShapeExcept(a, b []int, d int) bool {
 // pads lists (before, after) pairs starting from the last dimension:
 // [1, 2] pads the last dimension with 1 before and 2 after; [1, 1, 0, 3]
 // also pads the one before it with 3 after. The gradient is the interior
-// of g.
+// of g. Unlike PyTorch, a negative pad (a crop) is an error: Narrow crops.
 func (t *Tensor) Pad(pads []int, value float32) (*Tensor, error) {
 	if len(pads)%2 != 0 || len(pads)/2 > t.Dim() {
 		return nil, fmt.Errorf("pad: %s must hold (before, after) pairs for at most %d dimensions of shape %s", FormatShape(pads), t.Dim(), FormatShape(t.shape))
@@ -191,7 +191,11 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.Dim() == 0 && index.Numel() == 1 {
+	if t.Dim() == 0 && index.Numel() != 1 {
+		// PyTorch returns uninitialised memory for an empty index here.
+		return nil, fmt.Errorf("indexSelect: a 0-d tensor takes an index of exactly one element, got shape %s", FormatShape(index.shape))
+	}
+	if t.Dim() == 0 {
 		// PyTorch picks from a 0-d tensor as from a 1-D one, keeping 0-d.
 		out, err := must(t.Reshape(1)).IndexSelect(0, must(index.Reshape(1)))
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 // window w over the last two dimensions, like
 // torch.nn.functional.max_pool2d: input [N, C, H, W] gives [N, C, Ho, Wo]
 // with Ho, Wo from w.OutputSize. Each channel is pooled on its own.
+// Unlike PyTorch, an unbatched [C, H, W] input is an error (Unsqueeze(0)).
 // Padding counts as -∞, so it never wins over an element; on ties the
 // first maximum in row-major window order wins, and a NaN wins over any
 // number, the last NaN of a window over an earlier one (as in PyTorch).

@@ -48,18 +48,67 @@ func (t *Tensor) owned() *Tensor {
 	return t
 }
 
-// View is Reshape that never copies: it fails on a non-contiguous tensor
-// (such as a transpose), where Reshape would copy. (PyTorch's view also
-// accepts some non-contiguous layouts; this one keeps the rule simple.)
+// View is Reshape that never copies: it fails where the new shape cannot
+// be laid over t's strides (a transpose viewed as 1-D), where Reshape
+// would copy. As in PyTorch, a non-contiguous t can be viewed as long as
+// each new dimension splits or merges only dimensions that are laid out
+// contiguously with one another (viewStrides); size-1 dimensions, whose
+// strides never matter, count for nothing.
 func (t *Tensor) View(shape ...int) (*Tensor, error) {
-	if !t.IsContiguous() {
-		return nil, fmt.Errorf("view: tensor of shape %s with strides %s is not contiguous; use Reshape, which copies, or Contiguous first", FormatShape(t.shape), FormatShape(t.strides))
-	}
 	// Check the size here so that a mistake is reported as view's.
-	if _, err := inferShape("view", t.shape, shape); err != nil {
+	shape, err := inferShape("view", t.shape, shape)
+	if err != nil {
 		return nil, err
 	}
-	return t.Reshape(shape...)
+	if t.IsContiguous() {
+		return t.Reshape(shape...)
+	}
+	strides := viewStrides(t.shape, t.strides, shape)
+	if strides == nil {
+		return nil, fmt.Errorf("view: tensor of shape %s with strides %s is not contiguous, and the shape %s would merge dimensions that are not laid out together; use Reshape, which copies, or Contiguous first", FormatShape(t.shape), FormatShape(t.strides), FormatShape(shape))
+	}
+	out := t.viewOf(shape, strides, t.offset)
+	record(out, "view", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
+		return []*Tensor{must(g.Reshape(t.shape...))}
+	})
+	return out, nil
+}
+
+// viewStrides returns the strides that lay shape over the elements of a
+// tensor of shape old with strides oldStrides in the same row-major
+// order, or nil when there are none: PyTorch's computeStride. The old
+// dimensions are cut into chunks, each a run of dimensions contiguous
+// with one another (size-1 dimensions join any run); every new dimension
+// must fall inside one chunk.
+func viewStrides(old, oldStrides, shape []int) []int {
+	if len(old) == 0 || slices.Contains(old, 0) { // contiguous, in fact
+		return contiguousStrides(shape)
+	}
+	strides := make([]int, len(shape))
+	d := len(shape) - 1
+	base := oldStrides[len(old)-1]
+	chunk, viewed := 1, 1
+	for od := len(old) - 1; od >= 0; od-- {
+		chunk *= old[od]
+		// The chunk ends at od unless the dimension before it continues it.
+		if od == 0 || old[od-1] != 1 && oldStrides[od-1] != chunk*base {
+			for d >= 0 && (viewed < chunk || shape[d] == 1) {
+				strides[d] = viewed * base
+				viewed *= shape[d]
+				d--
+			}
+			if viewed != chunk {
+				return nil
+			}
+			if od > 0 {
+				base, chunk, viewed = oldStrides[od-1], 1, 1
+			}
+		}
+	}
+	if d != -1 {
+		return nil
+	}
+	return strides
 }
 
 // Flatten merges dimensions start..end (inclusive, negative counts from

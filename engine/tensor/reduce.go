@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Reductions take a list of dimensions (negative counts from the end; nil
@@ -118,15 +119,39 @@ func (t *Tensor) MeanAll() *Tensor { return must(t.Mean(nil, false)) }
 // the mean divided by N - correction. correction 1 is Bessel's unbiased
 // estimate (PyTorch's default), 0 the population variance. As in PyTorch
 // the divisor is never below 0: when N ≤ correction it is 0, so the
-// variance of one value with correction 1 (or of none) is NaN.
+// variance of one value with correction 1 (or of none) is NaN. The
+// gradient is PyTorch's, 2/(N - correction)·g·(x - mean).
 func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) {
 	reduce, err := normDims("var", dims, t.shape)
 	if err != nil {
 		return nil, err
 	}
-	d := must(t.Sub(must(t.Mean(dims, true))))
-	ss := must(must(d.Mul(d)).Sum(dims, keepdim))
-	return ss.DivScalar(float32(max(reducedCount(t.shape, reduce)-correction, 0))), nil
+	dof := reducedCount(t.shape, reduce) - correction
+	var out, d *Tensor
+	NoGrad(func() {
+		d = must(t.Sub(must(t.Mean(dims, true))))
+		out = must(must(d.Mul(d)).Sum(dims, keepdim)).DivScalar(float32(max(dof, 0)))
+	})
+	kept := slices.Clone(t.shape)
+	for i, r := range reduce {
+		if r {
+			kept[i] = 1
+		}
+	}
+	// PyTorch's (1.13) var_backward, 2/(N - correction)·g·(x - mean), in
+	// its order: the mean's own term, zero in exact arithmetic, is left
+	// out, so an infinite x makes its own gradient infinite (not every
+	// one NaN); N - correction is not clamped here, so 0 gives ±Inf·0 =
+	// NaN, except on a 0-d tensor, where PyTorch gives g·Inf. d is the
+	// op's own copy, so t may change in place afterwards.
+	record(out, "var", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
+		gk := must(g.Reshape(kept...))
+		if t.Dim() == 0 && dof == 0 {
+			return []*Tensor{gk.MulScalar(float32(math.Inf(1)))}
+		}
+		return []*Tensor{must(gk.MulScalar(2 / float32(dof)).Mul(d))}
+	})
+	return out, nil
 }
 
 // Std returns the standard deviation over dims, the square root of Var.

@@ -33,7 +33,7 @@ var (
 		func(x, y float64) float64 { return y * (1 - y) }, false, true}
 	// relu's derivative at 0 is taken as 0, as in PyTorch.
 	reluOp = unaryOp{"relu", func(x float64) float64 { return math.Max(x, 0) },
-		func(x, y float64) float64 { return step(y > 0) }, false, true}
+		func(x, y float64) float64 { return step(!(y <= 0)) }, false, true} // NaN passes g, as PyTorch's threshold_backward
 	// gelu is the exact form x·Φ(x), Φ the standard normal CDF (PyTorch's
 	// default, approximate='none'); its derivative is Φ(x) + x·φ(x).
 	geluOp = unaryOp{"gelu", gelu64,
@@ -133,7 +133,7 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 		case bwd != nil:
 			bwd(dx, gv, y)
 			if mask {
-				zeroMasked(dx, y)
+				zeroMasked(dx, gv, y)
 			}
 		default:
 			for i := range dx {
@@ -171,10 +171,15 @@ func fastUnary(name string) (fwd func(y, x []float32), bwd func(dx, g, y []float
 // zeroMasked fixes up relu's fast gradient, g·step(y > 0), where it masks:
 // PyTorch's threshold_backward gives 0 there, not g·0, which is NaN for an
 // infinite g and -0 for a negative one.
-func zeroMasked(dx, y []float32) {
+// Where y is NaN (a NaN input), threshold_backward's test y ≤ 0 is false,
+// so g passes there, while the fast g·step(y > 0) gave 0.
+func zeroMasked(dx, g, y []float32) {
 	for i, v := range y {
-		if v <= 0 {
+		switch {
+		case v <= 0:
 			dx[i] = 0
+		case v != v:
+			dx[i] = g[i]
 		}
 	}
 }

@@ -44,7 +44,8 @@ func (w Window) OutputSize(i, n int) int {
 // torch.nn.functional.unfold. Input [N, C, H, W] gives
 // [N, C·kh·kw, L], with L = Ho·Wo window positions: row c·kh·kw + i·kw + j
 // of column l holds input channel c at window offset (i, j) of position l,
-// and 0 where the window hangs over the padding.
+// and 0 where the window hangs over the padding. Unlike PyTorch, an
+// unbatched [C, H, W] input is an error (Unsqueeze(0)).
 //
 // Its gradient is "col2im": every column entry is added back to the input
 // position it was copied from, so a pixel shared by overlapping windows

@@ -1,5 +1,3 @@
-//go:build newops
-
 // The ops that branch new-ops adds to the engine (issue 20's list). This
 // file builds only with -tags newops until that branch is merged; then
 // delete the build line above and the ops join the table.

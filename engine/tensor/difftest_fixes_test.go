@@ -1,0 +1,244 @@
+package tensor
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// The reproducers of tools/difftest's findings (difftest-findings.md) on
+// the core engine, with PyTorch 1.13's answers.
+
+// TestDifftestRefusals checks inputs PyTorch refuses (or answers with
+// uninitialised memory) get an error naming the op, not a panic or a
+// silently changed tensor.
+func TestDifftestRefusals(t *testing.T) {
+	cases := []struct {
+		name, want string
+		run        func(t *testing.T) error
+	}{
+		// F1: torch returns a 0-d tensor of uninitialised memory.
+		{"indexSelect of a 0-d tensor with an empty index", "indexSelect: a 0-d tensor takes an index of exactly one element, got shape [0]",
+			func(t *testing.T) error {
+				_, err := Scalar(1).IndexSelect(0, must(New([]float32{}, 0)))
+				return err
+			}},
+		// N4: torch: "a view of a leaf Variable that requires grad is
+		// being used in an in-place operation".
+		{"copy_ into a squeeze view of a leaf", "copy_: tensor of shape [3] is a view",
+			func(t *testing.T) error {
+				x := param(t, []float32{2.03, 1.8, 0.27}, 3)
+				_, err := must(x.Squeeze(0)).CopyInPlace(must(New([]float32{1.55}, 1)))
+				wantData(t, "the leaf after the refused copy_", x, []int{3}, []float32{2.03, 1.8, 0.27})
+				return err
+			}},
+		{"fill_ of a narrow view of a leaf", "fill_: tensor of shape [2] is a view",
+			func(t *testing.T) error {
+				x := param(t, []float32{1, 2, 3}, 3)
+				_, err := must(x.Narrow(0, 1, 2)).FillInPlace(0)
+				return err
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.run(t)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestDifftestMaskCarriesNoGradient is N9: where's condition (and
+// masked_fill's mask) is not differentiable, so a result computed from
+// constants through a mask that requires grad does not require grad
+// (torch: "element 0 of tensors does not require grad").
+func TestDifftestMaskCarriesNoGradient(t *testing.T) {
+	cond := param(t, []float32{1, 0, 0.5}, 3)
+	a := must(New([]float32{0, -1.25, 0.88}, 3))
+	cases := []struct {
+		name string
+		out  *Tensor
+	}{
+		{"where", must(Where(cond, a, a))},
+		{"maskedFill", must(a.MaskedFill(cond, 0.5))},
+	}
+	for _, c := range cases {
+		if c.out.RequiresGrad() {
+			t.Errorf("%s: the result requires grad through its mask alone", c.name)
+		}
+	}
+	// With a that requires grad, its gradient is g where the mask picks
+	// it: torch.where(c != 0, a, 0).backward([1, 2, 3]) gives [1, 0, 3].
+	ap := param(t, []float32{0, -1.25, 0.88}, 3)
+	y := must(Where(cond, ap, Scalar(0)))
+	if err := y.BackwardWith(BackwardOptions{Gradient: must(New([]float32{1, 2, 3}, 3))}); err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "a.grad", ap.Grad(), []int{3}, []float32{1, 0, 3})
+	if cond.Grad() != nil {
+		t.Errorf("the condition got a gradient %v", cond.Grad().Data())
+	}
+}
+
+// TestDifftestConvNoInputChannels is N11: conv2d with 0 input channels
+// divided by zero. Every output is the bias (a sum over no inputs); torch
+// 1.13 returns an empty [N, 0, Ho, Wo] there, which tools/difftest
+// excludes as a quirk.
+func TestDifftestConvNoInputChannels(t *testing.T) {
+	cases := []struct {
+		name  string
+		bias  *Tensor
+		shape []int
+		want  []float32
+	}{
+		{"bias", must(New([]float32{0.5}, 1)), []int{2, 1, 1, 2}, []float32{0.5, 0.5, 0.5, 0.5}},
+		{"no bias", nil, []int{2, 1, 1, 2}, []float32{0, 0, 0, 0}},
+	}
+	for _, c := range cases {
+		x := must(New([]float32{}, 2, 0, 1, 3))
+		w := must(New([]float32{}, 1, 0, 4, 4))
+		out, err := x.Conv2d(w, c.bias, Window{Kernel: [2]int{4, 4}, Stride: [2]int{2, 2}, Padding: [2]int{2, 2}})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		wantData(t, c.name, out, c.shape, c.want)
+	}
+}
+
+// TestDifftestReluGradAtNaN is F3: PyTorch's threshold_backward zeroes g
+// where x ≤ 0, which is false at NaN, so the gradient passes there.
+func TestDifftestReluGradAtNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, generic := range []bool{false, true} {
+		prev := genericOnly
+		genericOnly = generic
+		x := param(t, []float32{-0.82, nan, 0.84, 0.54}, 2, 1, 2)
+		if err := x.Relu().BackwardWith(BackwardOptions{Gradient: must(New([]float32{-2, -1.5, -1.5, -0.5}, 2, 1, 2))}); err != nil {
+			t.Fatal(err)
+		}
+		genericOnly = prev
+		wantData(t, "x.grad", x.Grad(), []int{2, 1, 2}, []float32{0, -1.5, -1.5, -0.5})
+	}
+}
+
+// TestDifftestViewStrides is N2: PyTorch's view accepts a non-contiguous
+// tensor when each new dimension splits or merges only dimensions laid
+// out together, size-1 dimensions counting for nothing. Strides and
+// values are torch's.
+func TestDifftestViewStrides(t *testing.T) {
+	seq := func(n int, shape ...int) *Tensor {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(i)
+		}
+		return must(New(v, shape...))
+	}
+	cases := []struct {
+		name    string
+		x       *Tensor
+		shape   []int
+		strides []int
+		data    []float32
+	}{
+		{"permute with a size-1 dim", must(seq(12, 1, 2, 3, 2).Permute(1, 3, 0, 2)), []int{2, 2, 3}, []int{6, 1, 2},
+			[]float32{0, 2, 4, 1, 3, 5, 6, 8, 10, 7, 9, 11}},
+		{"split a dim of a transpose", must(seq(24, 2, 3, 4).Transpose(0, 1)), []int{3, 2, 2, 2}, []int{4, 12, 2, 1},
+			[]float32{0, 1, 2, 3, 12, 13, 14, 15, 4, 5, 6, 7, 16, 17, 18, 19, 8, 9, 10, 11, 20, 21, 22, 23}},
+		{"a narrowed column", must(seq(6, 2, 3).Narrow(1, 0, 1)), []int{1, 2, 1}, []int{6, 3, 1}, []float32{0, 3}},
+		{"a transpose merged: refused", must(seq(24, 2, 3, 4).Transpose(0, 1)), []int{6, 4}, nil, nil},
+	}
+	for _, c := range cases {
+		v, err := c.x.View(c.shape...)
+		if c.strides == nil {
+			if err == nil || !strings.Contains(err.Error(), "view: tensor of shape [3, 2, 4]") {
+				t.Errorf("%s: error %v, want view's refusal", c.name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !sameShape(v.strides, c.strides) || !v.view {
+			t.Errorf("%s: strides %v (a view: %v), want %v", c.name, v.strides, v.view, c.strides)
+		}
+		wantData(t, c.name, v, c.shape, c.data)
+	}
+	// The gradient goes back through the view to the permuted leaf.
+	x := param(t, []float32{1, 2, 3, 4, 5, 6}, 1, 2, 3)
+	v := must(must(x.Permute(0, 2, 1)).View(3, 2))
+	if err := must(v.Mul(must(New([]float32{1, 2, 3, 4, 5, 6}, 3, 2)))).SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "x.grad", x.Grad(), []int{1, 2, 3}, []float32{1, 3, 5, 2, 4, 6})
+}
+
+// TestDifftestVarGrad is F5: var's gradient is PyTorch's var_backward,
+// 2/(N - correction)·g·(x - mean), so an infinite element does not make
+// every gradient NaN, and N - correction = 0 gives ±Inf. Values: torch.
+func TestDifftestVarGrad(t *testing.T) {
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	cases := []struct {
+		name       string
+		x          []float32
+		shape      []int
+		dims       []int
+		correction int
+		g          []float32
+		gshape     []int
+		want       []float32
+	}{
+		{"an infinite element", []float32{0, -0.5, -1, -0.5, 0, -0.5, -2, -inf, 0.5, -2, -1.5, 1.5}, []int{2, 2, 1, 3}, []int{1}, 1,
+			[]float32{2, -2, 1, -2, -2, 2}, []int{2, 1, 1, 3},
+			[]float32{1, 1, -0.5, -1, -1, 0.5, 0, nan, -2, 0, -inf, 2}},
+		{"N - correction = 0", []float32{1, 3}, []int{2}, []int{0}, 2, []float32{1.5}, []int{}, []float32{-inf, inf}},
+		{"N - correction = 0 at the mean", []float32{1}, []int{1}, []int{-1}, 1, []float32{-0.5}, []int{1}, []float32{nan}},
+		{"N - correction < 0: not clamped", []float32{1, 2}, []int{2}, []int{0}, 3, []float32{-0.5}, []int{1}, []float32{-0.5, 0.5}},
+		{"0-d, N - correction = 0", []float32{1}, []int{}, []int{-1}, 1, []float32{-0.5}, []int{}, []float32{-inf}},
+		{"0-d, N - correction < 0", []float32{1}, []int{}, []int{-1}, 3, []float32{1}, []int{}, []float32{0}},
+		{"0-d, correction 0", []float32{1}, []int{}, []int{-1}, 0, []float32{1}, []int{}, []float32{0}},
+		{"finite", []float32{1, 2, 4}, []int{3}, []int{0}, 1, []float32{1.5}, []int{}, []float32{-2, -0.5, 2.5}},
+	}
+	for _, c := range cases {
+		x := param(t, c.x, c.shape...)
+		keep := len(c.gshape) == len(c.shape)
+		v := must(x.Var(c.dims, c.correction, keep))
+		if err := v.BackwardWith(BackwardOptions{Gradient: must(New(c.g, c.gshape...))}); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		wantData(t, c.name, x.Grad(), c.shape, c.want)
+	}
+}
+
+// TestDifftestCopyKeepsGraph: copy_ gives what t was computed from a zero
+// gradient (torch: a = [1, 2]; z = (a·2).clone(); z.copy_(s) leaves
+// a.grad = [0, 0], not None), and src the (summed) gradient.
+func TestDifftestCopyKeepsGraph(t *testing.T) {
+	a := param(t, []float32{1, 2}, 2)
+	s := param(t, []float32{5}, 1)
+	z := a.MulScalar(2).Clone()
+	must(z.CopyInPlace(s))
+	if err := must(z.Mul(must(New([]float32{1, 3}, 2)))).SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	if a.Grad() == nil {
+		t.Fatal("a.grad is nil, want zeros")
+	}
+	wantData(t, "a.grad", a.Grad(), []int{2}, []float32{0, 0})
+	wantData(t, "s.grad", s.Grad(), []int{1}, []float32{4})
+}
+
+// TestDifftestZeroDerivativeGivesZeros: floor, round and sign give a zero
+// gradient even where the incoming one is infinite (torch's zeros_like;
+// g·0 would be NaN). floor(x).log1p() at floor(x) = -1 sends -Inf·g back.
+func TestDifftestZeroDerivativeGivesZeros(t *testing.T) {
+	ops := map[string]func(*Tensor) *Tensor{"floor": (*Tensor).Floor, "round": (*Tensor).Round, "sign": (*Tensor).Sign}
+	for name, op := range ops {
+		x := param(t, []float32{-1, 0.5}, 2)
+		y := must(op(x).MulScalar(float32(math.Inf(1))).Mul(must(New([]float32{1, 1}, 2))))
+		if err := y.BackwardWith(BackwardOptions{Gradient: must(New([]float32{1, -2}, 2))}); err != nil {
+			t.Fatal(err)
+		}
+		wantData(t, name, x.Grad(), []int{2}, []float32{0, 0})
+	}
+}
