@@ -57,7 +57,6 @@ var KnownOpen = []Exclusion{
 	{Kind: "engine accepts", Ops: []string{"backward"}, Text: "does not require grad", Why: "new: where's (and masked_fill's) result requires grad through its condition alone"},
 	{Class: 2, Kind: "panic", Ops: []string{"maxPool2d"}, Why: "max_pool2d with a window longer than the input panics (index out of range)"},
 	{Kind: "panic", Ops: []string{"conv2d"}, Feature: "empty", Why: "new (class 2's family): conv2d with 0 input channels divides by zero"},
-	{Kind: "grad", Uses: "bce", Text: "nan", Why: "new: BCE's gradient at p = 0 or 1 is NaN (PyTorch divides by max(p(1-p), 1e-12))"},
 	{Kind: "value", Ops: []string{"maximum", "minimum"}, Feature: "nonfinite", Why: "new (class 5's family): maximum/minimum of ±Inf and NaN is not NaN"},
 
 	// PyTorch quirks the engine need not copy.
