@@ -62,7 +62,8 @@ func (m *GroupNorm) ExtraRepr() string {
 // norm; it accepts other inputs with one value per group), where this
 // gives 0, as PyTorch does for those others; and PyTorch's fused
 // x·(w·rstd) + (b − mean·w·rstd) makes NaN of an infinite weight where
-// this gives ±Inf, (x − mean)·rstd·w.
+// this gives ±Inf, (x − mean)·rstd·w. Over empty groups PyTorch's
+// backward gives the weight a NaN gradient, this 0.
 func GroupNormOf(x *tensor.Tensor, groups int, weight, bias *tensor.Tensor, eps float64) (*tensor.Tensor, error) {
 	s := x.Shape()
 	if len(s) < 2 || groups <= 0 || s[1]%groups != 0 {
