@@ -41,8 +41,8 @@ type SmoothL1 struct {
 }
 
 // Forward returns the reduced loss, a Where of the two branches (both
-// are finite everywhere, so the branch not taken cannot spoil the
-// gradient).
+// have finite slopes everywhere, so the branch not taken cannot spoil
+// the gradient).
 func (l SmoothL1) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 	if err := sameShape("smoothL1Loss", input, target); err != nil {
 		return nil, err
@@ -59,7 +59,10 @@ func (l SmoothL1) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) 
 		return nil, err
 	}
 	abs := d.Abs()
-	quadratic := sure(d.Mul(d)).MulScalar(float32(0.5 / beta))
+	// The quadratic branch squares d clamped to [-Beta, Beta]: where it
+	// is not taken its gradient is then 0, not 0·∞ = NaN at an infinite d.
+	dq := d.Clamp(float32(-beta), float32(beta))
+	quadratic := sure(dq.Mul(dq)).MulScalar(float32(0.5 / beta))
 	linear := abs.SubScalar(float32(0.5 * beta))
 	near, err := abs.Lt(tensor.Scalar(float32(beta)))
 	if err != nil {
