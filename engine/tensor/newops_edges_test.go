@@ -77,3 +77,23 @@ func TestNormEdges(t *testing.T) {
 		}
 	}
 }
+
+// sign, floor and round pass a gradient of zeros even where the incoming
+// gradient is infinite or NaN, as PyTorch's zeros_like does; g·0 gave NaN.
+func TestPiecewiseConstantGradIsZero(t *testing.T) {
+	for name, f := range map[string]func(*Tensor) *Tensor{
+		"sign": (*Tensor).Sign, "floor": (*Tensor).Floor, "round": (*Tensor).Round,
+	} {
+		x := must(New([]float32{0.3, 1.7, float32(math.NaN())}, 3))
+		if err := x.SetRequiresGrad(true); err != nil {
+			t.Fatal(err)
+		}
+		g := must(New([]float32{float32(math.Inf(1)), float32(math.NaN()), 1}, 3))
+		if err := f(x).BackwardWith(BackwardOptions{Gradient: g}); err != nil {
+			t.Fatal(err)
+		}
+		if got := x.Grad().values(); !slices.Equal(got, []float32{0, 0, 0}) {
+			t.Fatalf("%s: gradient %v, want [0 0 0]", name, got)
+		}
+	}
+}
