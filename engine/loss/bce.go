@@ -27,8 +27,11 @@ func (l BCE) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 		}
 	}
 	inf := float32(math.Inf(1))
-	logP := input.Log().Clamp(-100, inf)
-	logQ := input.Neg().AddScalar(1).Log().Clamp(-100, inf)
+	// The loss's value, from logs clamped at -100 and detached: the
+	// target's gradient flows through it, the input's does not, since
+	// the clamped logs' own slope at p = 0 or 1 would be 0·∞ = NaN.
+	logP := input.Detach().Log().Clamp(-100, inf)
+	logQ := input.Detach().Neg().AddScalar(1).Log().Clamp(-100, inf)
 	a, err := target.Mul(logP)
 	if err != nil {
 		return nil, err
@@ -37,11 +40,24 @@ func (l BCE) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := a.Add(b)
-	if err != nil {
-		return nil, err
-	}
-	return l.Reduction.reduce(s.Neg()), nil
+	s := sure(a.Add(b)).Neg()
+	// The input's gradient is PyTorch's, (p - y) / max(p·(1-p), 1e-12),
+	// finite at p = 0 and 1. It enters as (p - p.Detach())·slope, whose
+	// value is 0 and whose gradient with respect to p is the slope.
+	slope := bceSlope(input.Detach(), target.Detach())
+	through := sure(sure(input.Sub(input.Detach())).Mul(slope))
+	return l.Reduction.reduce(sure(s.Add(through))), nil
+}
+
+// bceEpsilon is PyTorch's EPSILON in binary_cross_entropy_backward.
+const bceEpsilon = 1e-12
+
+// bceSlope is d loss / d p = (p - y) / max(p·(1-p), 1e-12), of tensors
+// that do not require grad.
+func bceSlope(p, y *tensor.Tensor) *tensor.Tensor {
+	q := p.Neg().AddScalar(1)
+	den := sure(p.Mul(q)).Clamp(bceEpsilon, float32(math.Inf(1)))
+	return sure(sure(p.Sub(y)).Div(den))
 }
 
 // BCEWithLogits is PyTorch's BCEWithLogitsLoss: binary cross-entropy of

@@ -7,8 +7,12 @@
 //	l, err := loss.CrossEntropy{}.Forward(logits, labels)      // mean over the batch
 //	l, err := loss.CrossEntropy{LabelSmoothing: 0.1}.Forward(…) // softened targets
 //	l, err := loss.MSE{Reduction: loss.Sum}.Forward(pred, y)
-//	l, err := loss.SmoothL1{Beta: 0.5}.Forward(pred, y)          // Huber/β; also L1
+//	l, err := loss.SmoothL1{Beta: 0.5}.Forward(pred, y)          // Huber/β; Beta 0 is L1
 //	l, err := loss.KLDiv{Reduction: loss.BatchMean}.Forward(logq, p)
+//
+// SmoothL1 is the exception to the zero value: its Beta is read as
+// written, so SmoothL1{} has beta 0 (the L1 loss) and loss.NewSmoothL1
+// gives PyTorch's default, beta 1.
 //
 // All are compositions of tensor ops, so their gradients come from the
 // autograd engine; the numerically delicate ones are arranged to stay

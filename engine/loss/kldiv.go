@@ -47,10 +47,8 @@ func (l KLDiv) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 		if input.Dim() == 0 {
 			return pointwise.SumAll(), nil // PyTorch divides by 1 here
 		}
+		// An empty batch gives 0/0 = NaN, as in PyTorch.
 		n := input.Shape()[0]
-		if n == 0 {
-			return nil, fmt.Errorf("klDivLoss: batchmean of an input of shape %s, which has no samples", tensor.FormatShape(input.Shape()))
-		}
 		return pointwise.SumAll().DivScalar(float32(n)), nil
 	}
 	return l.Reduction.reduce(pointwise), nil

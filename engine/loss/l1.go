@@ -31,21 +31,26 @@ func (l L1) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 //	|d| - 0.5·Beta elsewhere
 //
 // quadratic near 0, so its gradient shrinks as the error does, and
-// linear beyond Beta, like L1. Beta 0 means PyTorch's default 1; for
-// PyTorch's beta = 0, which is L1Loss, use L1.
+// linear beyond Beta, like L1. Beta is read as written: 0 is PyTorch's
+// beta = 0, the L1 loss |d| (with PyTorch's gradient -1 at d = 0, where
+// L1's is 0), so the zero value SmoothL1{} is L1, not PyTorch's default;
+// NewSmoothL1 gives that default, beta 1.
 type SmoothL1 struct {
 	Reduction Reduction
 	Beta      float64
 }
 
 // Forward returns the reduced loss, a Where of the two branches (both
-// are finite everywhere, so the branch not taken cannot spoil the
-// gradient).
+// have finite slopes everywhere, so the branch not taken cannot spoil
+// the gradient).
 func (l SmoothL1) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 	if err := sameShape("smoothL1Loss", input, target); err != nil {
 		return nil, err
 	}
-	beta := l.beta()
+	beta := l.Beta
+	if beta == 0 {
+		return l.Reduction.reduce(absLeft(sure(input.Sub(target)))), nil
+	}
 	if beta < 0 {
 		return nil, fmt.Errorf("smoothL1Loss: beta %g, expected a number ≥ 0", beta)
 	}
@@ -54,7 +59,10 @@ func (l SmoothL1) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) 
 		return nil, err
 	}
 	abs := d.Abs()
-	quadratic := sure(d.Mul(d)).MulScalar(float32(0.5 / beta))
+	// The quadratic branch squares d clamped to [-Beta, Beta]: where it
+	// is not taken its gradient is then 0, not 0·∞ = NaN at an infinite d.
+	dq := d.Clamp(float32(-beta), float32(beta))
+	quadratic := sure(dq.Mul(dq)).MulScalar(float32(0.5 / beta))
 	linear := abs.SubScalar(float32(0.5 * beta))
 	near, err := abs.Lt(tensor.Scalar(float32(beta)))
 	if err != nil {
@@ -67,12 +75,21 @@ func (l SmoothL1) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) 
 	return l.Reduction.reduce(s), nil
 }
 
-// beta is Beta with 0 read as PyTorch's default 1.
-func (l SmoothL1) beta() float64 {
-	if l.Beta == 0 {
-		return 1
-	}
-	return l.Beta
+// absLeft is |d| whose gradient at d = 0 is -1, not 0: PyTorch 1.13's
+// smooth-L1 backward tests d ≤ -beta first, which at beta = 0 holds for
+// d = 0. Adding 0 turns the -0 that -d gives at d = 0 into +0.
+func absLeft(d *tensor.Tensor) *tensor.Tensor {
+	pos := sure(d.Gt(tensor.Scalar(0)))
+	return sure(tensor.Where(pos, d, d.Neg())).AddScalar(0)
+}
+
+// DefaultSmoothL1Beta is PyTorch's default beta of SmoothL1Loss.
+const DefaultSmoothL1Beta = 1.0
+
+// NewSmoothL1 returns the smooth-L1 loss with PyTorch's default beta, 1,
+// as nn.SmoothL1Loss(reduction=r) builds it.
+func NewSmoothL1(r Reduction) SmoothL1 {
+	return SmoothL1{Reduction: r, Beta: DefaultSmoothL1Beta}
 }
 
 // sure unwraps an op on operands already checked to have the same shape,

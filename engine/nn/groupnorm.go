@@ -55,6 +55,15 @@ func (m *GroupNorm) ExtraRepr() string {
 // multiplied by weight and shifted by bias (both [C], or nil for none).
 // It is a composition: reshape to [N, groups, rest], subtract the mean
 // and divide by √(var + eps) over the last dimension, reshape back.
+//
+// It differs from PyTorch in two corners, both PyTorch's quirks: PyTorch
+// refuses an input whose N·C/groups·(spatial size) is 1 ("Expected more
+// than 1 value per channel when training", a check borrowed from batch
+// norm; it accepts other inputs with one value per group), where this
+// gives 0, as PyTorch does for those others; and PyTorch's fused
+// x·(w·rstd) + (b − mean·w·rstd) makes NaN of an infinite weight where
+// this gives ±Inf, (x − mean)·rstd·w. Over empty groups PyTorch's
+// backward gives the weight a NaN gradient, this 0.
 func GroupNormOf(x *tensor.Tensor, groups int, weight, bias *tensor.Tensor, eps float64) (*tensor.Tensor, error) {
 	s := x.Shape()
 	if len(s) < 2 || groups <= 0 || s[1]%groups != 0 {
@@ -66,13 +75,13 @@ func GroupNormOf(x *tensor.Tensor, groups int, weight, bias *tensor.Tensor, eps 
 			return nil, fmt.Errorf("groupNorm: weight and bias must have shape [%d] for input %s, got %s", c, ShapeString(s), ShapeString(p.Shape()))
 		}
 	}
-	g, err := x.Reshape(s[0], groups, -1)
-	if err != nil {
-		return nil, fmt.Errorf("groupNorm: %v", err)
+	// The group length is spelled out, not -1: an empty input (N = 0)
+	// leaves -1 undetermined. Empty groups give an empty result.
+	rest := c / groups
+	for _, n := range s[2:] {
+		rest *= n
 	}
-	if g.Shape()[2] == 0 {
-		return nil, fmt.Errorf("groupNorm: input of shape %s has no elements to normalise in a group", ShapeString(s))
-	}
+	g := must(x.Reshape(s[0], groups, rest))
 	mean := must(g.Mean([]int{2}, true))
 	variance := must(g.Var([]int{2}, 0, true))
 	y := must(must(g.Sub(mean)).Div(variance.AddScalar(float32(eps)).Sqrt()))

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,6 +48,25 @@ func TestNewActivationRepr(t *testing.T) {
 	} {
 		if got := tc.m.(interface{ String() string }).String(); got != tc.want {
 			t.Errorf("repr %q, want PyTorch's %q", got, tc.want)
+		}
+	}
+}
+
+// An empty input normalises to an empty result of its shape, as in
+// PyTorch (found by tools/difftest; it was refused).
+func TestGroupNormEmpty(t *testing.T) {
+	for _, tc := range []struct {
+		shape  []int
+		groups int
+	}{{[]int{0, 4}, 2}, {[]int{2, 0}, 1}, {[]int{0, 2, 3}, 2}, {[]int{2, 2, 0}, 2}} {
+		shape := tc.shape
+		x := must(tensor.Zeros(shape...))
+		y, err := GroupNormOf(x, tc.groups, nil, nil, 1e-5)
+		if err != nil {
+			t.Fatalf("%v: %v", shape, err)
+		}
+		if !slices.Equal(y.Shape(), shape) {
+			t.Fatalf("%v: result shape %v", shape, y.Shape())
 		}
 	}
 }

@@ -91,6 +91,8 @@
 //     returns uninitialised memory for an empty one).
 //   - Results that PyTorch returns as integer or boolean tensors (indices,
 //     masks) are float32 here (see Conventions).
+//   - Prod's gradient is the product of the other elements, also beside
+//     an infinite element, where PyTorch's prod/x gives ∞/∞ = NaN.
 //
 // Elsewhere the engine follows PyTorch on edge inputs, and the tests say
 // so with PyTorch's values: a 0-d tensor accepts dim 0 and -1 (normDim

@@ -10,7 +10,8 @@ import (
 // torch.linalg.vector_norm(t, p, dims, keepdim): (Σ|x|^p)^(1/p). p = 2 is
 // the Euclidean length (and the Frobenius norm of a matrix), p = 1 the sum
 // of magnitudes, p = ±Inf the largest (smallest) magnitude and p = 0 the
-// count of non-zero elements.
+// count of non-zero elements. Over an empty dimension p = ±Inf gives 0, as
+// torch.norm does (the sum over nothing, not the maximum of nothing).
 //
 // ±Inf are Amax and Amin of Abs, so their gradient is split over ties as
 // PyTorch does. Otherwise Norm is a primitive: its gradient is
@@ -29,6 +30,9 @@ func (t *Tensor) Norm(p float64, dims []int, keepdim bool) (*Tensor, error) {
 		return nil, fmt.Errorf("norm: order p is NaN, expected a number or ±Inf")
 	}
 	if math.IsInf(p, 0) {
+		if emptyAlong(t.shape, reduce) { // PyTorch: 0, for -Inf as well
+			return must(t.Abs().Sum(dims, keepdim)).MulScalar(0), nil
+		}
 		extreme := t.Abs().Amax
 		if p < 0 {
 			extreme = t.Abs().Amin
@@ -72,4 +76,15 @@ func (t *Tensor) Norm(p float64, dims []int, keepdim bool) (*Tensor, error) {
 		return []*Tensor{must(must(dir.Mul(gk)).MaskedFill(zero, 0))}
 	})
 	return out, nil
+}
+
+// emptyAlong says whether some dimension marked in reduce is empty, so
+// that each output element reduces no values.
+func emptyAlong(shape []int, reduce []bool) bool {
+	for d, r := range reduce {
+		if r && shape[d] == 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -50,7 +50,8 @@ func (t *Tensor) Flip(dims ...int) (*Tensor, error) {
 // Roll shifts the elements along dims by shifts, wrapping around the end,
 // torch.roll: Roll([]int{1}, []int{0}) of [1 2 3] is [3 1 2]. shifts and
 // dims pair up and may be negative; with no dims (nil) the tensor is
-// rolled as if flattened, then given its shape back.
+// rolled as if flattened, then given its shape back. As in PyTorch a 0-d
+// tensor rolls only without dims.
 func (t *Tensor) Roll(shifts, dims []int) (*Tensor, error) {
 	if len(dims) == 0 {
 		if len(shifts) != 1 {
@@ -65,13 +66,16 @@ func (t *Tensor) Roll(shifts, dims []int) (*Tensor, error) {
 	if len(shifts) != len(dims) {
 		return nil, fmt.Errorf("roll: %d shifts and %d dims, expected one shift per dimension", len(shifts), len(dims))
 	}
+	if t.Dim() == 0 { // PyTorch refuses dims here, but rolls a 0-d tensor without them
+		return nil, fmt.Errorf("roll: dims %s given for a 0-d tensor, which has no dimensions", FormatShape(dims))
+	}
 	out := t
 	for i, dim := range dims {
-		d, err := dimOrScalar("roll", dim, t)
+		d, err := normDim("roll", dim, t.Dim(), t.shape)
 		if err != nil {
 			return nil, err
 		}
-		if t.Dim() == 0 || t.shape[d] == 0 {
+		if t.shape[d] == 0 {
 			continue
 		}
 		n := t.shape[d]
@@ -92,7 +96,8 @@ func (t *Tensor) Roll(shifts, dims []int) (*Tensor, error) {
 // along each dimension, and may be longer than t's rank, which adds
 // leading dimensions. [a b] repeated (2, 3) is 2 rows of a b a b a b. It
 // is a view of t with a new dimension of size sizes[i] in front of each
-// dimension i, expanded (stride 0) and then reshaped into a copy.
+// dimension i, expanded (stride 0) and then reshaped into a copy. It
+// always copies, as PyTorch's does, even when every size is 1.
 func (t *Tensor) Repeat(sizes ...int) (*Tensor, error) {
 	if len(sizes) < t.Dim() {
 		return nil, fmt.Errorf("repeat: sizes %s for a tensor of shape %s, expected at least one size per dimension (%d)", FormatShape(sizes), FormatShape(t.shape), t.Dim())
@@ -111,13 +116,20 @@ func (t *Tensor) Repeat(sizes ...int) (*Tensor, error) {
 	}
 	x := must(t.Reshape(inter...))
 	x = must(x.Expand(expanded...))
-	return x.Reshape(final...)
+	out := must(x.Reshape(final...))
+	if out.SharesStorage(t) { // all sizes 1: Reshape made a view, but repeat always copies
+		return out.Clone(), nil
+	}
+	return out, nil
 }
 
 // Chunk splits t into chunks pieces along dim, torch.chunk: each piece
 // has ceil(n / chunks) elements along dim, the last possibly fewer, so
 // there may be fewer than chunks pieces. The pieces are views.
 func (t *Tensor) Chunk(chunks, dim int) ([]*Tensor, error) {
+	if err := needOneDim("chunk", t); err != nil {
+		return nil, err
+	}
 	if chunks <= 0 {
 		return nil, fmt.Errorf("chunk: %d chunks, expected at least 1", chunks)
 	}
@@ -136,6 +148,9 @@ func (t *Tensor) Chunk(chunks, dim int) ([]*Tensor, error) {
 // Split cuts t into pieces of size elements along dim, torch.split with
 // an int: the last piece holds what is left. The pieces are views.
 func (t *Tensor) Split(size, dim int) ([]*Tensor, error) {
+	if err := needOneDim("split", t); err != nil {
+		return nil, err
+	}
 	d, err := normDim("split", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err
@@ -154,9 +169,21 @@ func (t *Tensor) Split(size, dim int) ([]*Tensor, error) {
 	return t.SplitSizes(sizes, d)
 }
 
+// needOneDim refuses a 0-d tensor for chunk and split, which cut along a
+// dimension and, as in PyTorch, do not read a 0-d tensor as having one.
+func needOneDim(op string, t *Tensor) error {
+	if t.Dim() == 0 {
+		return fmt.Errorf("%s: expects at least a 1-dimensional tensor, got a 0-d tensor", op)
+	}
+	return nil
+}
+
 // SplitSizes cuts t along dim into pieces of the given sizes, torch.split
 // with a list; the sizes must add up to the length of dim.
 func (t *Tensor) SplitSizes(sizes []int, dim int) ([]*Tensor, error) {
+	if err := needOneDim("split", t); err != nil {
+		return nil, err
+	}
 	d, err := normDim("split", dim, t.Dim(), t.shape)
 	if err != nil {
 		return nil, err

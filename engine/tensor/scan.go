@@ -52,7 +52,9 @@ func runningSum(t *Tensor, d int, reverse bool) *Tensor {
 // element is g times the product of the other elements of its slice,
 // computed from prefix and suffix products rather than as prod/x, so it
 // is exact where the slice holds zeros (as in PyTorch): with one zero,
-// only the zero's position gets a gradient; with two, none does.
+// only the zero's position gets a gradient; with two, none does. It is
+// also finite beside an infinite element, where PyTorch's prod/x gives
+// ∞/∞ = NaN: a deliberate difference (doc.go).
 func (t *Tensor) Prod(dim int, keepdim bool) (*Tensor, error) {
 	d, err := dimOrScalar("prod", dim, t)
 	if err != nil {

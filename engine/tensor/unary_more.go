@@ -23,20 +23,33 @@ var (
 // zeroDerivative is the derivative of a piecewise constant function.
 func zeroDerivative(x, y float64) float64 { return 0 }
 
+// piecewiseConstant applies sign, floor or round and records a gradient
+// of zeros, as PyTorch does, whatever the incoming gradient: unary's
+// g·0 would be NaN where g is infinite or NaN.
+func (t *Tensor) piecewiseConstant(op unaryOp) *Tensor {
+	x := t.values()
+	out := uninitialized(t.shape) // every element is written below
+	for i, v := range x {
+		out.st.data[i] = float32(op.f(float64(v)))
+	}
+	record(out, op.name, []*Tensor{t}, nil, func(*Tensor) []*Tensor { return []*Tensor{ZerosLike(t)} })
+	return out
+}
+
 // Log1p returns log(1 + t) elementwise, accurate for t near 0 (NaN below
 // -1, -Inf at -1).
 func (t *Tensor) Log1p() *Tensor { return t.unary(log1pOp) }
 
 // Sign returns -1, 0 or 1 elementwise; its gradient is 0. NaN gives 0,
 // as in PyTorch 1.13.
-func (t *Tensor) Sign() *Tensor { return t.unary(signOp) }
+func (t *Tensor) Sign() *Tensor { return t.piecewiseConstant(signOp) }
 
 // Floor rounds down to a whole number elementwise; its gradient is 0.
-func (t *Tensor) Floor() *Tensor { return t.unary(floorOp) }
+func (t *Tensor) Floor() *Tensor { return t.piecewiseConstant(floorOp) }
 
 // Round rounds to the nearest whole number elementwise, halves to even
 // (0.5 → 0, 1.5 → 2) as torch.round does; its gradient is 0.
-func (t *Tensor) Round() *Tensor { return t.unary(roundOp) }
+func (t *Tensor) Round() *Tensor { return t.piecewiseConstant(roundOp) }
 
 // Erf returns the error function elementwise, 2/√π ∫₀ˣ e^(-s²) ds.
 func (t *Tensor) Erf() *Tensor { return t.unary(erfOp) }

@@ -255,12 +255,13 @@ JSON.stringify({
   einsumList: tt.einsum("i,i->", [tt.tensor([1, 2]), tt.tensor([3, 4])]).item(),
   l1: tt.nn.L1Loss().call(tt.tensor([1, 2]), tt.tensor([2, 4])).item(),
   smooth: tt.nn.functional.smoothL1Loss(tt.tensor([0, 3]), tt.tensor([0.5, 0]), {beta: 1}).item(),
+  smooth0: tt.nn.functional.smoothL1Loss(tt.tensor([0, 3]), tt.tensor([0.5, 0]), {beta: 0}).item(),
   kl: tt.nn.KLDivLoss({reduction: "batchmean"}).call(tt.tensor([[0.5, 0.5]]).log(), tt.tensor([[0.25, 0.75]])).item().toFixed(5),
   klLog: tt.nn.functional.klDiv(tt.tensor([[0.5, 0.5]]).log(), tt.tensor([[0.25, 0.75]]).log(), {reduction: "sum", logTarget: true}).item().toFixed(5),
   gn: r4(tt.nn.GroupNorm(1, 2).call(tt.tensor([[[1], [3]]]))), gnf: r4(tt.nn.functional.groupNorm(tt.tensor([[1, 3]]), 1)),
   acts: r4(tt.nn.Sequential(tt.nn.SiLU(), tt.nn.ELU(), tt.nn.Softplus({beta: 2})).call(tt.tensor([1]))),
   names: [String(tt.nn.SmoothL1Loss({beta: 0.5})), String(tt.nn.KLDivLoss()), String(tt.nn.L1Loss()),
-    String(tt.nn.ELU()), String(tt.nn.Softplus())],
+    String(tt.nn.ELU()), String(tt.nn.Softplus()), String(tt.nn.SmoothL1Loss({beta: 0}))],
   errors: [err(() => tt.einsum("...ij->...ji", x)), err(() => x.topk(1, {dims: 0})),
     err(() => tt.nn.KLDivLoss({reduction: "avg"})), err(() => tt.nn.GroupNorm(3, 4)),
     err(() => x.split([1, 1], 1)), err(() => tt.nn.L1Loss({beta: 1})), err(() => x.topk(1, 0, {dim: 1}))],
@@ -290,9 +291,9 @@ JSON.stringify({
 		"scatterAdd":   []any{3.0, 0.0, 3.0},
 		"scatterValue": []any{[]any{0.0, 5.0}, []any{5.0, 0.0}},
 		"einsum":       []any{[]any{6.0}, []any{9.0}}, "trace": 5.0, "einsumList": 11.0,
-		"l1": 1.5, "smooth": 1.3125, "kl": "0.13081", "klLog": "0.13081",
+		"l1": 1.5, "smooth": 1.3125, "smooth0": 1.75, "kl": "0.13081", "klLog": "0.13081",
 		"gn": []any{-1.0, 1.0}, "gnf": []any{-1.0, 1.0}, "acts": []any{0.8353},
-		"names": []any{"SmoothL1Loss()", "KLDivLoss()", "L1Loss()", "ELU(alpha=1.0)", "Softplus(beta=1, threshold=20)"},
+		"names": []any{"SmoothL1Loss()", "KLDivLoss()", "L1Loss()", "ELU(alpha=1.0)", "Softplus(beta=1, threshold=20)", "SmoothL1Loss()"},
 	}
 	for key, w := range want {
 		if !reflect.DeepEqual(got[key], w) {

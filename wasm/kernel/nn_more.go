@@ -138,9 +138,6 @@ var moreLossTypes = []struct {
 		if err != nil {
 			return nil, err
 		}
-		if beta == 0 { // PyTorch's beta = 0 is exactly L1Loss
-			return loss.L1{Reduction: r}, nil
-		}
 		if beta < 0 {
 			return nil, fmt.Errorf("%s: beta %g, expected a number ≥ 0", name, beta)
 		}
