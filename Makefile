@@ -167,8 +167,10 @@ bench-browser: deps chromium
 	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training)$$' -v ./tools/browsertest
 
 ## difftest: N random programs (seeds SEED, SEED+1, …) through the engine and through Debian's
-## python3-torch; prints a short reproducer per mismatch and a summary line (mismatches by class of
-## issue 20). FINDINGS=file appends the reproducers to that file. make test runs a fixed slice.
+## python3-torch; prints a short reproducer per mismatch outside the exclusion list (deliberate
+## differences and PyTorch quirks, tools/difftest/exclude.go), a count per exclusion and a summary
+## line, and fails when any mismatch is unexplained. FINDINGS=file appends the reproducers to that
+## file. make test runs a fixed slice.
 N ?= 5000
 SEED ?= 1
 FINDINGS ?=

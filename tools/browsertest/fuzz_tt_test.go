@@ -201,7 +201,7 @@ JSON.stringify(r)`
 	messages := map[string]struct{ want, not []string }{
 		"oneHotIndex":     {[]string{"oneHot: index 10"}, nil},
 		"huge":            {[]string{"the BigInt 1152921504606846976n", "beyond ±2^53"}, nil},
-		"slice0d":         {[]string{"slice: dimension 0 is out of range for a 0-d tensor"}, nil},
+		"slice0d":         {[]string{"slice: cannot be applied to a 0-d tensor, expected at least 1 dimension"}, nil},
 		"label":           {[]string{"tt.plot.images: label 0 is a disposed tensor"}, nil},
 		"zerosBudget":     {[]string{"tt.zeros: shape [10000000000] needs 40 GB (40000000000 bytes), more than the", "(1073741824 bytes)"}, []string{"tensor.Zeros"}},
 		"linearBudget":    {[]string{"Linear: shape [100000, 100000] needs 40 GB (40000000000 bytes)", "(1073741824 bytes)"}, []string{"nn:"}},

@@ -4,17 +4,20 @@
 //
 //	go run ./tools/difftest/cmd/difftest -n 5000 -seed 1 [-findings file] [-v]
 //
-// It prints a reproducer for each mismatch (shrunk to the steps it needs
-// when it is not in the exclusion list; -shrink all or none changes that)
-// and ends with one summary line: programs, ops executed, mismatches by
-// suspected class of issue 20, seeds. -seed N -n 1 -show prints one
-// program's Python; -q prints only the summary.
+// It prints a reproducer for each mismatch outside the exclusion list
+// (shrunk to the steps it needs; -shrink all or none changes that; -all
+// prints the excluded ones too), a count per exclusion, and ends with one
+// summary line: programs, ops executed, mismatches by suspected class of
+// issue 20, seeds, and how many are outside the exclusion list (the exit
+// status is 1 when any is). -seed N -n 1 -show prints one program's
+// Python; -q prints only the counts and the summary.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"time"
 
 	"tinytorch/tools/difftest"
@@ -25,6 +28,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "first seed (programs use seed, seed+1, …)")
 	findings := flag.String("findings", "", "append each mismatch's reproducer to this file")
 	quiet := flag.Bool("q", false, "print only the summary and a count per class")
+	all := flag.Bool("all", false, "also print the mismatches the exclusion list covers")
 	show := flag.Bool("show", false, "print the programs as Python instead of running them")
 	shrink := flag.String("shrink", "new", "which mismatches to shrink to a short reproducer: new (those not in the exclusion list), all or none")
 	flag.Parse()
@@ -34,13 +38,13 @@ func main() {
 		fmt.Fprintf(os.Stderr, "difftest: -shrink %q, expected new, all or none\n", *shrink)
 		os.Exit(2)
 	}
-	if err := run(*n, *seed, *findings, *quiet, *show, mode); err != nil {
+	if err := run(*n, *seed, *findings, *quiet, *all, *show, mode); err != nil {
 		fmt.Fprintln(os.Stderr, "difftest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, seed uint64, findings string, quiet, show bool, shrink difftest.Shrinking) error {
+func run(n int, seed uint64, findings string, quiet, all, show bool, shrink difftest.Shrinking) error {
 	if show {
 		for i := range n {
 			fmt.Print(difftest.Generate(seed + uint64(i)).Source())
@@ -63,7 +67,19 @@ func run(n int, seed uint64, findings string, quiet, show bool, shrink difftest.
 		defer out.Close()
 	}
 	start := time.Now()
+	excluded := map[string]int{}
+	unexplained := 0
 	sum, err := difftest.Run(t, seed, n, shrink, func(m *difftest.Mismatch) {
+		if x, ok := difftest.Excluded(m); ok {
+			// A deliberate difference, a PyTorch quirk or a translation
+			// artefact (exclude.go): counted, printed only with -all.
+			excluded[x.Why]++
+			if !all {
+				return
+			}
+		} else {
+			unexplained++
+		}
 		if !quiet {
 			fmt.Println(m.Report())
 		}
@@ -77,6 +93,23 @@ func run(n int, seed uint64, findings string, quiet, show bool, shrink difftest.
 	for _, r := range sum.Restarts {
 		fmt.Fprintln(os.Stderr, "difftest: restarted the torch process after:", r)
 	}
-	fmt.Printf("%s in %.1fs\n", sum.Line(), time.Since(start).Seconds())
+	printExcluded(excluded)
+	fmt.Printf("%s in %.1fs; %d outside the exclusion list\n", sum.Line(), time.Since(start).Seconds(), unexplained)
+	if unexplained > 0 {
+		return fmt.Errorf("%d mismatches outside the exclusion list (reproducers above)", unexplained)
+	}
 	return nil
+}
+
+// printExcluded lists how many mismatches each exclusion covered, most
+// first, so a long run shows what the known differences amount to.
+func printExcluded(excluded map[string]int) {
+	whys := make([]string, 0, len(excluded))
+	for why := range excluded {
+		whys = append(whys, why)
+	}
+	sort.Slice(whys, func(i, j int) bool { return excluded[whys[i]] > excluded[whys[j]] })
+	for _, why := range whys {
+		fmt.Printf("excluded: %4d × %s\n", excluded[why], why)
+	}
 }
