@@ -127,6 +127,27 @@ func TestAgree(t *testing.T) {
 	}
 }
 
+// TestGradientSlack checks the gradient's tensor-wide slack of doc.go: an
+// element where torch32 is exact by chance takes the drift torch shows
+// elsewhere in the same gradient (seed 302005's group_norm: terms of 14
+// cancel to 7e-4), while a gradient off by 1% still fails.
+func TestGradientSlack(t *testing.T) {
+	torch32 := Floats{-6.75201e-4, 0.19818115, 1.1473894e-05}
+	torch64 := Floats{-6.77391e-4, 0.19818115, 1.1473894e-05}
+	slack := 4 * maxDrift(torch32, torch64)
+	near := Floats{-6.77347e-4, 0.19817352, 1.1503696e-05}
+	if k, ok := agreeWithin(near, torch32, torch64, 4, 0.2, slack); !ok {
+		t.Errorf("rounding within torch's own drift refused at element %d", k)
+	}
+	if _, ok := agree(near, torch32, torch64, 4, 0.2); ok {
+		t.Errorf("without the slack the element where torch32 is exact should fail (the case the slack is for)")
+	}
+	wrong := Floats{-6.75201e-4 * 1.01, 0.19818115 * 1.01, 1.1473894e-05 * 1.01}
+	if _, ok := agreeWithin(wrong, torch32, torch64, 4, 0.2, slack); ok {
+		t.Errorf("a gradient off by 1%% was accepted")
+	}
+}
+
 // TestFloatsJSON checks that values survive JSON, NaN and ±Inf included.
 func TestFloatsJSON(t *testing.T) {
 	in := Floats{0, -0.5, 1e-30, 3.4028235e38, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0.1}
