@@ -2,6 +2,7 @@ package loss
 
 import (
 	"fmt"
+	"math"
 
 	"tinytorch/engine/tensor"
 )
@@ -39,6 +40,12 @@ func (l CrossEntropy) Forward(input, target *tensor.Tensor) (*tensor.Tensor, err
 	var per *tensor.Tensor
 	if sameShape("", input, target) == nil {
 		per, err = softTargetLoss(logp, target, l.LabelSmoothing)
+		if err == nil && l.Reduction != Sum && l.Reduction != None && input.Numel() == 0 {
+			// PyTorch's mean over an empty input is NaN, the mean of
+			// nothing, also when only the class dimension is empty and
+			// each sample's loss is an empty sum, 0.
+			return per.SumAll().MulScalar(float32(math.NaN())), nil
+		}
 	} else {
 		per, err = indexTargetLoss("crossEntropyLoss", logp, target, l.LabelSmoothing)
 	}

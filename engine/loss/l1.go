@@ -49,7 +49,8 @@ func (l SmoothL1) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) 
 	}
 	beta := l.Beta
 	if beta == 0 {
-		return l.Reduction.reduce(absLeft(sure(input.Sub(target)))), nil
+		d := sure(input.Sub(target))
+		return l.Reduction.reduce(nanGradient(d, absLeft(d))), nil
 	}
 	if beta < 0 {
 		return nil, fmt.Errorf("smoothL1Loss: beta %g, expected a number ≥ 0", beta)
@@ -72,7 +73,19 @@ func (l SmoothL1) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) 
 	if err != nil {
 		return nil, err
 	}
-	return l.Reduction.reduce(s), nil
+	return l.Reduction.reduce(nanGradient(d, s)), nil
+}
+
+// nanGradient gives the loss s a NaN gradient where the difference d is
+// NaN, as PyTorch's smooth-L1 backward, d/beta·g there, does; the branch
+// Where picks for a NaN (the failed comparison's) would pass a finite
+// one. s is NaN there already, so this swaps in dn·dn, dn being d where
+// it is NaN and 0 elsewhere: its gradient 2·dn·g is NaN where d is and
+// 0 elsewhere, also where d is infinite (0·∞ would be NaN).
+func nanGradient(d, s *tensor.Tensor) *tensor.Tensor {
+	isNaN := sure(d.Ne(d))
+	dn := sure(tensor.Where(isNaN, d, tensor.Scalar(0)))
+	return sure(tensor.Where(isNaN, sure(dn.Mul(dn)), s))
 }
 
 // absLeft is |d| whose gradient at d = 0 is -1, not 0: PyTorch 1.13's

@@ -242,3 +242,69 @@ func TestDifftestZeroDerivativeGivesZeros(t *testing.T) {
 		wantData(t, name, x.Grad(), []int{2}, []float32{0, 0})
 	}
 }
+
+// TestDifftestActivationGradsAtNonfinite has PyTorch 1.13's values and
+// gradients of silu and elu where the input or the incoming gradient is
+// infinite or NaN (difftest seeds 2151 and 1469). silu's gradient is
+// one product g·sigmoid(x)·(1 + x·(1 - sigmoid(x))), so an infinite g
+// gives ±Inf, not the NaN of +Inf + -Inf from the chain rule through
+// x·sigmoid(x); elu's backward tests x ≤ 0, so at NaN it passes g.
+func TestDifftestActivationGradsAtNonfinite(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	cases := []struct {
+		name             string
+		f                func(*Tensor) *Tensor
+		x, g, want, grad []float32
+	}{
+		{"silu", (*Tensor).Silu,
+			[]float32{-2, -2, 0.5, 0, inf, -inf, nan, 3},
+			[]float32{inf, 1, -inf, 1, 1, 1, 1, -1.5},
+			[]float32{-0.23840583860874176, -0.23840583860874176, 0.3112296760082245, 0, inf, nan, nan, 2.857722520828247},
+			[]float32{-inf, -0.09078425168991089, -inf, 0.5, nan, nan, nan, -1.6321560144424438}},
+		{"elu alpha 1", func(x *Tensor) *Tensor { return x.Elu(1) },
+			[]float32{nan, nan, -0.74, 0, 2, -inf, -inf},
+			[]float32{2, inf, inf, 1, inf, 1, inf},
+			[]float32{nan, nan, -0.5228860974311829, 0, 2, -1, -1},
+			[]float32{2, inf, inf, 1, inf, 0, nan}},
+		{"elu alpha -1", func(x *Tensor) *Tensor { return x.Elu(-1) },
+			[]float32{nan, nan, -0.74, 0, 2, -inf, -inf},
+			[]float32{2, inf, inf, 1, inf, 1, inf},
+			[]float32{nan, nan, 0.5228860974311829, 0, 2, 1, 1},
+			[]float32{2, inf, -inf, -1, inf, 0, nan}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			n := len(c.x)
+			x := param(t, c.x, n)
+			y := c.f(x)
+			wantData(t, "y", y, []int{n}, c.want)
+			if err := y.BackwardWith(BackwardOptions{Gradient: must(New(c.g, n))}); err != nil {
+				t.Fatal(err)
+			}
+			wantData(t, "x.grad", x.Grad(), []int{n}, c.grad)
+		})
+	}
+	// Seed 2151's program: silu(-2)/0 backward 1 gives -Inf.
+	x := param(t, []float32{-2}, 1)
+	if err := x.Silu().DivScalar(0).BackwardWith(BackwardOptions{Gradient: must(New([]float32{1}, 1))}); err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "silu(-2)/0 x.grad", x.Grad(), []int{1}, []float32{-inf})
+}
+
+// TestSiluForwardIsMulOfSigmoid checks silu's table row gives the same
+// bits as its former composition t·sigmoid(t) over a sweep of inputs.
+func TestSiluForwardIsMulOfSigmoid(t *testing.T) {
+	var xs []float32
+	for v := float32(-120); v <= 120; v += 0.0137 {
+		xs = append(xs, v)
+	}
+	xs = append(xs, 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e-30, -1e-30)
+	x := must(New(xs, len(xs)))
+	got, want := x.Silu().Data(), must(x.Mul(x.Sigmoid())).Data()
+	for i := range got {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+			t.Fatalf("silu(%v) = %v, t·sigmoid(t) = %v", xs[i], got[i], want[i])
+		}
+	}
+}

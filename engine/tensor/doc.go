@@ -120,7 +120,8 @@
 //	unary_more.go  more rows of the same table: log1p (accurate near 0),
 //	             sign floor round (derivative 0), erf, softplus (x itself
 //	             above a threshold, as PyTorch), elu (expm1, no branch
-//	             evaluated that it does not take)
+//	             evaluated that it does not take), silu (x·sigmoid(x) with
+//	             its own derivative, so an infinite g gives ±Inf, not NaN)
 //	binary.go    one row per function of two broadcast operands: f(a, b),
 //	             ∂f/∂a and ∂f/∂b (add sub mul div pow maximum minimum),
 //	             plus where
@@ -148,8 +149,8 @@
 // Var and Std follow from Mean, Softmax is Exp over Sum of Exp,
 // LogSoftmax is x - LogSumExp, MaxDim and MinDim are Argmax then Gather,
 // Stack is Unsqueeze then Cat, Matmul of any
-// rank reshapes into one batched product. Among the later additions, Silu
-// is x·Sigmoid(x); Sort and Topk find an order, then Gather; MaskedFill
+// rank reshapes into one batched product. Among the later additions,
+// Sort and Topk find an order, then Gather; MaskedFill
 // is Where; Flip is IndexSelect with reversed indices, Roll a Cat of two
 // Narrows, Repeat an Expand then a Reshape, Chunk and Split Narrow views;
 // Einsum takes diagonals (a strided view), sums and permutes, and

@@ -80,8 +80,9 @@ func (t *Tensor) Softplus(beta, threshold float32) *Tensor {
 // default alpha is 1). It is a table row rather than a Where of two
 // branches: e^t - 1 is computed as expm1, exact near 0, and the branch
 // not taken is never evaluated, so a large t cannot make e^t overflow
-// into a NaN gradient. The derivative is 1 for t > 0 and y + alpha
-// (= alpha·e^t) elsewhere.
+// into a NaN gradient. The derivative is alpha·e^t for t ≤ 0 and 1
+// elsewhere, NaN included: PyTorch's elu_backward tests t ≤ 0, so a NaN
+// input passes the incoming gradient as it is, not g·NaN.
 func (t *Tensor) Elu(alpha float32) *Tensor {
 	a := float64(alpha)
 	return t.unary(unaryOp{"elu",
@@ -92,14 +93,27 @@ func (t *Tensor) Elu(alpha float32) *Tensor {
 			return a * math.Expm1(x)
 		},
 		func(x, y float64) float64 {
-			if x > 0 {
-				return 1
+			if x <= 0 {
+				return a * math.Exp(x)
 			}
-			return a * math.Exp(x)
+			return 1 // also at NaN, as PyTorch's elu_backward tests x <= 0
 		}, true, false})
 }
 
-// Silu returns t·sigmoid(t) elementwise (also called swish), composed
-// from Mul and Sigmoid, so its gradient sigmoid(t)·(1 + t·(1 - sigmoid(t)))
-// follows from the chain rule.
-func (t *Tensor) Silu() *Tensor { return must(t.Mul(t.Sigmoid())) }
+// Silu returns t·sigmoid(t) elementwise (also called swish). It is a
+// table row with its own derivative sigmoid(t)·(1 + t·(1 - sigmoid(t))),
+// PyTorch's, rather than Mul of t and Sigmoid: the chain rule through
+// the two would add two gradients, g·sigmoid(t) and g·t·sigmoid'(t),
+// which are +Inf and -Inf for an infinite g, giving NaN where PyTorch's
+// single product gives ±Inf.
+func (t *Tensor) Silu() *Tensor { return t.unary(siluOp) }
+
+// siluOp's forward multiplies t by sigmoid(t) rounded to float32, as the
+// Mul of t and Sigmoid did: the exact product of two float32 values,
+// rounded once, gives the same bits as a float32 Mul.
+var siluOp = unaryOp{"silu",
+	func(x float64) float64 { return x * float64(float32(sigmoid64(x))) },
+	func(x, y float64) float64 {
+		s := sigmoid64(x)
+		return s * (1 + x*(1-s))
+	}, true, false}
