@@ -42,7 +42,7 @@ tt.kernels.use(first);
 		t.Fatalf("state %q, output %q\nwant %q", state, out, want)
 	}
 	state, out = runCode(t, ctx, 1, `tt.kernels.use("fastest")`)
-	if state != "error" || !strings.Contains(out, `tt.kernels.use: kernels: no kernel named "fastest"; expected one of naive`) {
+	if state != "error" || !strings.Contains(out, `tt.kernels.use: no kernel named "fastest"; expected one of naive`) {
 		t.Errorf("use of an unknown kernel: state %q, output %q", state, out)
 	}
 }
