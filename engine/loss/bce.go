@@ -66,7 +66,8 @@ func bceSlope(p, y *tensor.Tensor) *tensor.Tensor {
 //	(1-y)·x + m + log(e^-m + e^(-x-m)),  m = max(-x, 0)
 //
 // which is softplus(-x) + (1-y)·x written so that no exponential
-// overflows; its gradient is sigmoid(x) - y. Infinite logits give what
+// overflows; the engine computes that softplus directly. Its gradient is
+// sigmoid(x) - y, finite at x = ±∞ as in PyTorch. Infinite logits give what
 // PyTorch gives: x = +∞ with y = 0 is +∞, and with y = 1 NaN (0·∞).
 type BCEWithLogits struct {
 	Reduction Reduction
@@ -77,23 +78,16 @@ func (l BCEWithLogits) Forward(input, target *tensor.Tensor) (*tensor.Tensor, er
 	if err := sameShape("bceWithLogitsLoss", input, target); err != nil {
 		return nil, err
 	}
-	m := input.Neg().Relu()
-	xm, err := input.Neg().Sub(m) // -x - m, shapes checked above
-	if err != nil {
-		return nil, err
-	}
-	sum, err := m.Neg().Exp().Add(xm.Exp())
-	if err != nil {
-		return nil, err
-	}
 	linear, err := target.Neg().AddScalar(1).Mul(input)
 	if err != nil {
 		return nil, err
 	}
-	rest, err := m.Add(sum.Log())
-	if err != nil {
-		return nil, err
-	}
+	// m + log(e^-m + e^(-x-m)) is softplus(-x); the engine's softplus
+	// is computed in float64 and its gradient is -sigmoid(-x), so the
+	// input's gradient is sigmoid(x) - y everywhere, as PyTorch's
+	// backward formula gives: also at x = -∞, where the chain rule
+	// through -x - m = ∞ - ∞ would give NaN.
+	rest := input.Neg().Softplus(1, 20)
 	s, err := linear.Add(rest)
 	if err != nil {
 		return nil, err

@@ -21,5 +21,11 @@ func (l NLL) Forward(input, target *tensor.Tensor) (*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if single {
+		// PyTorch computes a 1-D input's loss as 0 - input[target] (its
+		// reduced path, even for reduction "none"), so a 0 input gives +0
+		// where the negation would give -0 (1/loss is then +Inf, not -Inf).
+		per = per.AddScalar(0)
+	}
 	return l.Reduction.reduce(unbatch(per, single)), nil
 }

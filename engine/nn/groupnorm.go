@@ -53,8 +53,9 @@ func (m *GroupNorm) ExtraRepr() string {
 // GroupNormOf is the functional form, torch.nn.functional.group_norm: x
 // of shape [N, C, *] normalised over groups of C/groups channels, then
 // multiplied by weight and shifted by bias (both [C], or nil for none).
-// It is a composition: reshape to [N, groups, rest], subtract the mean
-// and divide by √(var + eps) over the last dimension, reshape back.
+// It reshapes to [N, groups, rest], standardises the last dimension
+// (Tensor.Standardize: subtract the mean, divide by √(var + eps), with
+// PyTorch's fused gradient), and reshapes back.
 //
 // It differs from PyTorch in two corners, both PyTorch's quirks: PyTorch
 // refuses an input whose N·C/groups·(spatial size) is 1 ("Expected more
@@ -82,10 +83,7 @@ func GroupNormOf(x *tensor.Tensor, groups int, weight, bias *tensor.Tensor, eps 
 		rest *= n
 	}
 	g := must(x.Reshape(s[0], groups, rest))
-	mean := must(g.Mean([]int{2}, true))
-	variance := must(g.Var([]int{2}, 0, true))
-	y := must(must(g.Sub(mean)).Div(variance.AddScalar(float32(eps)).Sqrt()))
-	y = must(y.Reshape(s...))
+	y := must(must(g.Standardize(eps)).Reshape(s...))
 	// weight and bias broadcast over [N, C, *] as [C, 1, …, 1].
 	perChannel := make([]int, len(s)-1)
 	for i := range perChannel {

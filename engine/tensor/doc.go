@@ -137,6 +137,9 @@
 //	             and suffix products, exact where the slice holds zeros)
 //	norm.go      the vector p-norm (gradient: sign(x)|x|^(p-1)/norm^(p-1),
 //	             0 where the norm is 0)
+//	standardize.go (x - mean)/√(var + eps) over the last dimension, for group
+//	             norm (gradient: PyTorch's fused rstd·(g - mean g - x̂·mean(g·x̂)),
+//	             in float64, as the composition's roundings do not cancel)
 //	unfold.go    im2col, the sliding windows of convolution and pooling
 //	             (gradient: col2im, adding each window entry back)
 //	maxpool.go   max pooling in one pass, Unfold+Argmax+Gather fused

@@ -32,7 +32,8 @@ var (
 	sigmoidOp = unaryOp{"sigmoid", sigmoid64,
 		func(x, y float64) float64 { return y * (1 - y) }, false, true}
 	// relu's derivative at 0 is taken as 0, as in PyTorch.
-	reluOp = unaryOp{"relu", func(x float64) float64 { return math.Max(x, 0) },
+	// Its value keeps x unless x < 0, so -0 stays -0 (torch's clamp_min).
+	reluOp = unaryOp{"relu", relu64,
 		func(x, y float64) float64 { return step(!(y <= 0)) }, false, true} // NaN passes g, as PyTorch's threshold_backward
 	// gelu is the exact form x·Φ(x), Φ the standard normal CDF (PyTorch's
 	// default, approximate='none'); its derivative is Φ(x) + x·φ(x).
@@ -154,8 +155,7 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 // layer of the benchmark models, or nils: engine/vec's ReLU and ReLUGrad
 // (AVX on amd64). They give the same bits as the generic loops through
 // op.f and op.df, without a function call and two conversions per
-// element: relu passes NaN through and maps -0 to +0 as math.Max(x, 0)
-// does. Its gradient is then set to +0 where y ≤ 0 (zeroMasked), as the
+// element: relu passes NaN and -0 through as relu64 does. Its gradient is then set to +0 where y ≤ 0 (zeroMasked), as the
 // generic loop does for a masking op, and PyTorch too, where g·0 would be
 // -0 for a negative g and NaN for an infinite one.
 func fastUnary(name string) (fwd func(y, x []float32), bwd func(dx, g, y []float32)) {
@@ -247,6 +247,15 @@ func step(c bool) float64 {
 
 // sigmoid64 is 1 / (1 + e^-x).
 func sigmoid64(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// relu64 is 0 where x < 0 and x elsewhere: NaN and -0 pass unchanged, as
+// in PyTorch, where math.Max(x, 0) would turn -0 into +0.
+func relu64(x float64) float64 {
+	if x < 0 {
+		return 0
+	}
+	return x
+}
 
 // gelu64 is x·Φ(x).
 func gelu64(x float64) float64 { return x * normalCDF(x) }

@@ -1,8 +1,8 @@
 package vec
 
 // ReLU sets y[i] = max(x[i], 0) with PyTorch's edge cases: a NaN passes
-// through and −0 becomes +0 (as math.Max(x, 0) does). y must be at least
-// as long as x.
+// through and −0 stays −0 (PyTorch's clamp_min(x, 0) keeps x unless
+// x < 0, so 1/relu(−0) is −Inf there). y must be at least as long as x.
 func ReLU(y, x []float32) {
 	y = y[:len(x)]
 	done := reluSIMD(y, x)
@@ -13,10 +13,10 @@ func ReLU(y, x []float32) {
 func reluGo(y, x []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
-		if v > 0 || v != v {
-			y[i] = v
-		} else {
+		if v < 0 {
 			y[i] = 0
+		} else {
+			y[i] = v // x ≥ 0, −0 and NaN pass
 		}
 	}
 }

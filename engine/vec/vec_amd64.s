@@ -66,8 +66,8 @@ loop:
 	RET
 
 // func reluAVX(y, x *float32, n int)
-// n is a multiple of 8. mask = !(x <= 0), true for x > 0 and for NaN
-// (compare predicate 6, NLE_UQ); y = x AND mask, which is x or +0.
+// n is a multiple of 8. mask = !(x < 0), true for x ≥ 0, −0 and NaN
+// (compare predicate 5, NLT_UQ); y = x AND mask, which is x or +0.
 TEXT ·reluAVX(SB), NOSPLIT, $0-24
 	MOVQ y+0(FP), DI
 	MOVQ x+8(FP), SI
@@ -76,7 +76,7 @@ TEXT ·reluAVX(SB), NOSPLIT, $0-24
 
 reluLoop:
 	VMOVUPS (SI), Y1
-	VCMPPS  $6, Y0, Y1, Y2 // mask = !(x <= 0)
+	VCMPPS  $5, Y0, Y1, Y2 // mask = !(x < 0)
 	VANDPS  Y1, Y2, Y2
 	VMOVUPS Y2, (DI)
 	ADDQ    $32, SI

@@ -48,6 +48,11 @@ func features(p *Program, i int, last map[int]*Outcome, t *Outcome) []string {
 		if prev.Op == "std" || prev.Op == "var" {
 			add("std")
 		}
+		for _, in := range prev.In {
+			if o := last[in]; o != nil && numel(o.Shape) == 0 {
+				add("empty before") // a gradient may flow back through it
+			}
+		}
 	}
 	return f
 }

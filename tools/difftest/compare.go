@@ -24,7 +24,8 @@ type Mismatch struct {
 	// "nonfinite" (NaN or ±Inf in an input or reference value),
 	// "inplace" (an in-place op ran earlier in the program), "unbatched"
 	// (a [C, H, W] input to conv2d, maxPool2d or unfold), "std" (std or
-	// var ran earlier).
+	// var ran earlier), "empty before" (an earlier step had an empty
+	// input).
 	Features []string
 	// Engine and Torch describe the two results.
 	Engine, Torch string
