@@ -308,3 +308,33 @@ func TestSiluForwardIsMulOfSigmoid(t *testing.T) {
 		}
 	}
 }
+
+// TestDifftestStdEqualValues (difftest seed 901384): the std of equal
+// values is exactly 0, so its gradient is 0 (torch, whose Welford mean of
+// equal values is exact). A mean computed as sum/N rounds away from the
+// values (3·(-0.73)/3 ≠ -0.73 in float32), leaving a tiny std whose
+// gradient was ±0.87.
+func TestDifftestStdEqualValues(t *testing.T) {
+	a, b := float32(-0.39)-float32(0.34), float32(0.55)-float32(0.34)
+	cases := []struct {
+		name       string
+		x          []float32
+		shape      []int
+		dims       []int
+		correction int
+		g          []float32
+		want       []float32
+	}{
+		{"seed 901384", []float32{a, b, a, b, a, b}, []int{3, 2}, []int{0}, 2, []float32{1.5, 0.5}, make([]float32, 6)},
+		{"seven equal values", []float32{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, []int{7, 1}, []int{0}, 1, []float32{1}, make([]float32, 7)},
+		{"unequal", []float32{1, 3}, []int{2, 1}, []int{0}, 0, []float32{1}, []float32{-0.5, 0.5}},
+	}
+	for _, c := range cases {
+		x := param(t, c.x, c.shape...)
+		s := must(x.Std(c.dims, c.correction, false))
+		if err := s.BackwardWith(BackwardOptions{Gradient: must(New(c.g, len(c.g)))}); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		wantData(t, c.name, x.Grad(), c.shape, c.want)
+	}
+}

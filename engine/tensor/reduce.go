@@ -129,7 +129,8 @@ func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) 
 	dof := reducedCount(t.shape, reduce) - correction
 	var out, d *Tensor
 	NoGrad(func() {
-		d = must(t.Sub(must(t.Mean(dims, true))))
+		c := t.varShift(reduce).finiteOrZero()
+		d = must(t.Sub(must(c.Add(must(must(t.Sub(c)).Mean(dims, true))))))
 		out = must(must(d.Mul(d)).Sum(dims, keepdim)).DivScalar(float32(max(dof, 0)))
 	})
 	kept := slices.Clone(t.shape)
@@ -152,6 +153,26 @@ func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) 
 		return []*Tensor{must(gk.MulScalar(2 / float32(dof)).Mul(d))}
 	})
 	return out, nil
+}
+
+// varShift is the first element of each slice over the reduced dims
+// (kept as size-1 dims), or the tensor itself when a reduced dim is
+// empty. Var subtracts it (if finite) before taking the mean (the shifted-data
+// algorithm): equal values then give deviations of exactly 0, as
+// PyTorch's Welford pass does, where sum/N would round the mean away
+// from the values and leave a tiny variance whose square root has a
+// large, arbitrary gradient (difftest seed 901384).
+func (t *Tensor) varShift(reduce []bool) *Tensor {
+	c := t
+	for i, r := range reduce {
+		if r {
+			if t.shape[i] == 0 {
+				return t
+			}
+			c = must(c.Narrow(i, 0, 1))
+		}
+	}
+	return c
 }
 
 // Std returns the standard deviation over dims, the square root of Var.
