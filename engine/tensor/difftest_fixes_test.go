@@ -338,3 +338,44 @@ func TestDifftestStdEqualValues(t *testing.T) {
 		wantData(t, c.name, x.Grad(), c.shape, c.want)
 	}
 }
+
+// TestDifftestStaleConstantView (difftest seed 502246): a view taken from
+// a tensor outside the graph, whose base then joins the graph through an
+// in-place op with an operand that requires grad, would give that operand
+// no gradient where PyTorch gives one through the view. Backward reports
+// it instead, as for a view taken from a tensor in the graph (doc.go).
+func TestDifftestStaleConstantView(t *testing.T) {
+	cases := []struct {
+		name  string
+		view  func(x *Tensor) *Tensor
+		stale bool
+	}{
+		{"reshape, then div_", func(x *Tensor) *Tensor { return must(x.Reshape(2, 1)) }, true},
+		{"slice of a reshape", func(x *Tensor) *Tensor { return must(must(x.Reshape(2, 1)).Slice(0, 0, 1, 1)) }, true},
+		{"view taken after", nil, false},
+	}
+	for _, c := range cases {
+		x := must(New([]float32{1, 2}, 2)) // a constant
+		w := param(t, []float32{2, 4}, 2)
+		var v *Tensor
+		if c.view != nil {
+			v = c.view(x)
+		}
+		must(x.DivInPlace(w))
+		if v == nil {
+			v = must(x.Reshape(2, 1))
+		}
+		err := must(v.MulScalar(3).Sum(nil, false)).Backward()
+		if c.stale {
+			if err == nil || !strings.Contains(err.Error(), "take the view again") {
+				t.Errorf("%s: error = %v, want the stale-view refusal", c.name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		// d(3·Σ x/w)/dw = -3x/w²
+		wantData(t, c.name, w.Grad(), []int{2}, []float32{-0.75, -0.375})
+	}
+}

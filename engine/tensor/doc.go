@@ -78,6 +78,8 @@
 //   - A view taken before its base was modified in place under autograd
 //     cannot be differentiated: Backward says to take the view again
 //     (PyTorch rebuilds the view's graph from the base's new version).
+//     This holds too for a view of a constant that then joins the graph
+//     through an in-place op with an operand that requires grad.
 //   - An op that keeps its own copy of what its backward reads (a
 //     snapshot, such as log_softmax's) differentiates correctly after the
 //     tensor it read changed in place, where PyTorch's version check
