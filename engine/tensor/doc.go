@@ -80,9 +80,9 @@
 //     (PyTorch rebuilds the view's graph from the base's new version).
 //     This holds too for a view of a constant that then joins the graph
 //     through an in-place op with an operand that requires grad.
-//   - A Backward that fails changes no gradient: it refuses before it
-//     starts (a stale view, a modified saved tensor), where PyTorch may
-//     already have accumulated gradients into the leaves it reached first.
+//   - Backward from a stale view is refused before it starts, so it
+//     changes no gradient, where PyTorch may already have accumulated
+//     gradients into the leaves it reached before its own error.
 //   - An op that keeps its own copy of what its backward reads (a
 //     snapshot, such as log_softmax's) differentiates correctly after the
 //     tensor it read changed in place, where PyTorch's version check
