@@ -379,3 +379,27 @@ func TestDifftestStaleConstantView(t *testing.T) {
 		wantData(t, c.name, w.Grad(), []int{2}, []float32{-0.75, -0.375})
 	}
 }
+
+// TestDifftestSoftmaxShiftGrad (difftest seed 900199): softmax does not
+// change when every input moves by c, so c's gradient is 0 up to
+// rounding. With PyTorch's backward, y·(g - Σ g·y), it stays within a
+// float32 ulp of 0 (torch: 7.45e-9); the exp/sum/div composition gave
+// -8.2e-8.
+func TestDifftestSoftmaxShiftGrad(t *testing.T) {
+	cases := []struct {
+		name string
+		x, g []float32
+	}{
+		{"seed 900199", []float32{float32(-0.75 * (math.Exp(-0.5) - 1)), float32(-0.75 * (math.Exp(-2) - 1))}, []float32{1.5, 2}},
+	}
+	for _, c := range cases {
+		shift := param(t, []float32{1.5})
+		y := must(must(must(New(c.x, len(c.x))).Add(shift)).Softmax(0))
+		if err := y.BackwardWith(BackwardOptions{Gradient: must(New(c.g, len(c.g)))}); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := shift.Grad().Data()[0]; math.Abs(float64(got)) > 1.0/(1<<26) {
+			t.Errorf("%s: shift gradient %g, want 0 within 2⁻²⁶ (torch 7.45e-9)", c.name, got)
+		}
+	}
+}

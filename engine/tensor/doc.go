@@ -151,7 +151,8 @@
 //	             dY·Xᵀ, db = Σ dY, dX = col2im(Wᵀ·dY))
 //
 // and everything else is built from them: Mean is Sum divided by a count,
-// Var and Std follow from Mean, Softmax is Exp over Sum of Exp,
+// Var and Std follow from Mean, Softmax is Exp over Sum of Exp (with
+// PyTorch's own backward formula, whose rounding the difftest compares),
 // LogSoftmax is x - LogSumExp, MaxDim and MinDim are Argmax then Gather,
 // Stack is Unsqueeze then Cat, Matmul of any
 // rank reshapes into one batched product. Among the later additions,

@@ -218,14 +218,27 @@ func (t *Tensor) LogSumExp(dims []int, keepdim bool) (*Tensor, error) {
 // becomes a probability distribution. The (detached) maximum is
 // subtracted first so that exp cannot overflow; it cancels in the ratio.
 // As in PyTorch, a slice holding +Inf (or only -Inf) becomes NaN, and an
-// empty dimension gives an empty result.
+// empty dimension gives an empty result. It saves its output for the
+// backward pass, y·(g - Σ g·y), so, as in PyTorch, modifying the output
+// in place before Backward is an error.
 func (t *Tensor) Softmax(dim int) (*Tensor, error) {
 	d, err := normDim("softmax", dim, len(t.shape), t.shape)
 	if err != nil {
 		return nil, err
 	}
-	e := must(t.Sub(t.shiftFor(dimMask(t.shape, d)))).Exp()
-	return e.Div(must(e.Sum([]int{dim}, true)))
+	var y *Tensor
+	NoGrad(func() {
+		e := must(t.Sub(t.shiftFor(dimMask(t.shape, d)))).Exp()
+		y = must(e.Div(must(e.Sum([]int{dim}, true))))
+	})
+	// PyTorch's softmax_backward, y·(g - Σ g·y), in its order: a
+	// composition of exp, sum and div rounds differently, and a gradient
+	// that cancels to 0 (a shift of every input) came out an order of
+	// magnitude further from 0 than torch's (difftest seed 900199).
+	record(y, "softmax", []*Tensor{t}, []*Tensor{y}, func(g *Tensor) []*Tensor {
+		return []*Tensor{must(y.Mul(must(g.Sub(must(must(g.Mul(y)).Sum([]int{dim}, true))))))}
+	})
+	return y, nil
 }
 
 // LogSoftmax returns log(softmax(t)) along dim, computed as
