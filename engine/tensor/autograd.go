@@ -93,7 +93,8 @@ func record(out *Tensor, op string, inputs []*Tensor, saved []*Tensor, backward 
 	}
 	need := false
 	for _, in := range inputs {
-		need = need || in.requiresGrad
+		// A stale view needs a node too, so that Backward reports it.
+		need = need || in.requiresGrad || in.view && staleView(in) != ""
 	}
 	if !need {
 		return
@@ -383,8 +384,27 @@ func sharedByPending(st *storage, pending map[vertex]*Tensor) bool {
 // be wrong. PyTorch rebuilds the view's graph from the new version; this
 // engine reports the case instead (see doc.go), which has a simple cure:
 // take the view again after the in-place op.
+//
+// A view taken while its base was outside the graph has no node; it is
+// stale when its base has joined the graph since, through an in-place op
+// with an operand that requires grad (PyTorch would give that operand a
+// gradient through the view; difftest seed 502246).
 func staleView(t *Tensor) string {
-	for x := t; x.view && x.node != nil && len(x.node.inputs) == 1; {
+	for x := t; x.view; {
+		if x.node == nil {
+			b := x.base
+			if b == nil {
+				break
+			}
+			if b.node != x.baseNode && b.node != nil {
+				return fmt.Sprintf("a view of shape %s was taken from a tensor of shape %s that was then modified in place by %s; take the view again after the in-place op", FormatShape(t.shape), FormatShape(b.shape), b.node.op)
+			}
+			x = b
+			continue
+		}
+		if len(x.node.inputs) != 1 {
+			break
+		}
 		base := x.node.inputs[0]
 		if base.t.node != base.node && base.t.node != nil {
 			return fmt.Sprintf("a view of shape %s was taken (by %s) from a tensor of shape %s that was then modified in place by %s; take the view again after the in-place op", FormatShape(t.shape), x.node.op, FormatShape(base.t.shape), base.t.node.op)

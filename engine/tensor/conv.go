@@ -192,6 +192,11 @@ func convGeom(t, weight, bias *Tensor, w Window) (unfoldGeom, error) {
 	if bias != nil && (bias.Dim() != 1 || bias.shape[0] != weight.shape[0]) {
 		return unfoldGeom{}, fmt.Errorf("conv2d: bias %s, expected [%d] (one per output channel of weight %s)", FormatShape(bias.shape), weight.shape[0], FormatShape(weight.shape))
 	}
+	// PyTorch 1.13 convolves an empty input only when the batch or the
+	// channels are empty; an empty row or column is refused.
+	if t.Numel() == 0 && t.shape[0] > 0 && t.shape[1] > 0 {
+		return unfoldGeom{}, fmt.Errorf("conv2d: input of shape %s is empty in a spatial dimension; only an empty batch (N = 0) or no channels (C = 0) is supported", FormatShape(t.shape))
+	}
 	kernel := [2]int{weight.shape[2], weight.shape[3]}
 	if w.Kernel != [2]int{} && w.Kernel != kernel {
 		return unfoldGeom{}, fmt.Errorf("conv2d: window kernel %s differs from weight %s's %s", FormatShape(w.Kernel[:]), FormatShape(weight.shape), FormatShape(kernel[:]))

@@ -149,6 +149,10 @@ func TestConv2dErrors(t *testing.T) {
 		{"kernel mismatch", x, w, nil, Window{Kernel: [2]int{2, 2}}},
 		{"negative padding", x, w, nil, Window{Padding: [2]int{-1, 0}}},
 		{"too small", x, must(New(make([]float32, 4*3*36), 4, 3, 6, 6)), nil, Window{}},
+		// difftest seeds 500478 and 502183: PyTorch refuses an input empty
+		// in H or W ("Only zero batch or zero channel inputs are supported").
+		{"empty height", must(New(nil, 2, 1, 0, 3)), must(New([]float32{-0.15}, 1, 1, 1, 1)), must(New([]float32{1.03}, 1)), Window{Stride: [2]int{3, 3}, Padding: [2]int{2, 2}, Dilation: [2]int{2, 2}}},
+		{"empty width", must(New(nil, 2, 1, 1, 0)), must(New(make([]float32, 32), 2, 1, 4, 4)), must(New([]float32{0.58, 1}, 2)), Window{Stride: [2]int{2, 2}, Padding: [2]int{2, 2}}},
 	}
 	for _, c := range bad {
 		if _, err := c.x.Conv2d(c.weight, c.bias, c.w); err == nil {

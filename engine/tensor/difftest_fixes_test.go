@@ -308,3 +308,98 @@ func TestSiluForwardIsMulOfSigmoid(t *testing.T) {
 		}
 	}
 }
+
+// TestDifftestStdEqualValues (difftest seed 901384): the std of equal
+// values is exactly 0, so its gradient is 0 (torch, whose Welford mean of
+// equal values is exact). A mean computed as sum/N rounds away from the
+// values (3·(-0.73)/3 ≠ -0.73 in float32), leaving a tiny std whose
+// gradient was ±0.87.
+func TestDifftestStdEqualValues(t *testing.T) {
+	a, b := float32(-0.39)-float32(0.34), float32(0.55)-float32(0.34)
+	cases := []struct {
+		name       string
+		x          []float32
+		shape      []int
+		dims       []int
+		correction int
+		g          []float32
+		want       []float32
+	}{
+		{"seed 901384", []float32{a, b, a, b, a, b}, []int{3, 2}, []int{0}, 2, []float32{1.5, 0.5}, make([]float32, 6)},
+		{"seven equal values", []float32{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, []int{7, 1}, []int{0}, 1, []float32{1}, make([]float32, 7)},
+		{"unequal", []float32{1, 3}, []int{2, 1}, []int{0}, 0, []float32{1}, []float32{-0.5, 0.5}},
+	}
+	for _, c := range cases {
+		x := param(t, c.x, c.shape...)
+		s := must(x.Std(c.dims, c.correction, false))
+		if err := s.BackwardWith(BackwardOptions{Gradient: must(New(c.g, len(c.g)))}); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		wantData(t, c.name, x.Grad(), c.shape, c.want)
+	}
+}
+
+// TestDifftestStaleConstantView (difftest seed 502246): a view taken from
+// a tensor outside the graph, whose base then joins the graph through an
+// in-place op with an operand that requires grad, would give that operand
+// no gradient where PyTorch gives one through the view. Backward reports
+// it instead, as for a view taken from a tensor in the graph (doc.go).
+func TestDifftestStaleConstantView(t *testing.T) {
+	cases := []struct {
+		name  string
+		view  func(x *Tensor) *Tensor
+		stale bool
+	}{
+		{"reshape, then div_", func(x *Tensor) *Tensor { return must(x.Reshape(2, 1)) }, true},
+		{"slice of a reshape", func(x *Tensor) *Tensor { return must(must(x.Reshape(2, 1)).Slice(0, 0, 1, 1)) }, true},
+		{"view taken after", nil, false},
+	}
+	for _, c := range cases {
+		x := must(New([]float32{1, 2}, 2)) // a constant
+		w := param(t, []float32{2, 4}, 2)
+		var v *Tensor
+		if c.view != nil {
+			v = c.view(x)
+		}
+		must(x.DivInPlace(w))
+		if v == nil {
+			v = must(x.Reshape(2, 1))
+		}
+		err := must(v.MulScalar(3).Sum(nil, false)).Backward()
+		if c.stale {
+			if err == nil || !strings.Contains(err.Error(), "take the view again") {
+				t.Errorf("%s: error = %v, want the stale-view refusal", c.name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		// d(3·Σ x/w)/dw = -3x/w²
+		wantData(t, c.name, w.Grad(), []int{2}, []float32{-0.75, -0.375})
+	}
+}
+
+// TestDifftestSoftmaxShiftGrad (difftest seed 900199): softmax does not
+// change when every input moves by c, so c's gradient is 0 up to
+// rounding. With PyTorch's backward, y·(g - Σ g·y), it stays within a
+// float32 ulp of 0 (torch: 7.45e-9); the exp/sum/div composition gave
+// -8.2e-8.
+func TestDifftestSoftmaxShiftGrad(t *testing.T) {
+	cases := []struct {
+		name string
+		x, g []float32
+	}{
+		{"seed 900199", []float32{float32(-0.75 * (math.Exp(-0.5) - 1)), float32(-0.75 * (math.Exp(-2) - 1))}, []float32{1.5, 2}},
+	}
+	for _, c := range cases {
+		shift := param(t, []float32{1.5})
+		y := must(must(must(New(c.x, len(c.x))).Add(shift)).Softmax(0))
+		if err := y.BackwardWith(BackwardOptions{Gradient: must(New(c.g, len(c.g)))}); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := shift.Grad().Data()[0]; math.Abs(float64(got)) > 1.0/(1<<26) {
+			t.Errorf("%s: shift gradient %g, want 0 within 2⁻²⁶ (torch 7.45e-9)", c.name, got)
+		}
+	}
+}

@@ -78,6 +78,11 @@
 //   - A view taken before its base was modified in place under autograd
 //     cannot be differentiated: Backward says to take the view again
 //     (PyTorch rebuilds the view's graph from the base's new version).
+//     This holds too for a view of a constant that then joins the graph
+//     through an in-place op with an operand that requires grad.
+//   - Backward from a stale view is refused before it starts, so it
+//     changes no gradient, where PyTorch may already have accumulated
+//     gradients into the leaves it reached before its own error.
 //   - An op that keeps its own copy of what its backward reads (a
 //     snapshot, such as log_softmax's) differentiates correctly after the
 //     tensor it read changed in place, where PyTorch's version check
@@ -149,7 +154,8 @@
 //	             dY·Xᵀ, db = Σ dY, dX = col2im(Wᵀ·dY))
 //
 // and everything else is built from them: Mean is Sum divided by a count,
-// Var and Std follow from Mean, Softmax is Exp over Sum of Exp,
+// Var and Std follow from Mean, Softmax is Exp over Sum of Exp (with
+// PyTorch's own backward formula, whose rounding the difftest compares),
 // LogSoftmax is x - LogSumExp, MaxDim and MinDim are Argmax then Gather,
 // Stack is Unsqueeze then Cat, Matmul of any
 // rank reshapes into one batched product. Among the later additions,

@@ -70,6 +70,8 @@ func (t *Tensor) ClampInPlace(lo, hi float32) (*Tensor, error) {
 // the graph the result stays in the graph, as in PyTorch: its gradient
 // with respect to the old value is zero, so what t was computed from
 // receives a zero gradient (not none), and later ops still track t.
+// Unlike the other in-place ops it accepts an expanded view (its elements
+// share memory but all get the same value), as PyTorch does.
 func (t *Tensor) FillInPlace(v float32) (*Tensor, error) {
 	return t.inPlace("fill_", func(old *Tensor) (*Tensor, error) {
 		out := FullLike(old, v)
@@ -110,8 +112,10 @@ func (t *Tensor) inPlace(op string, compute func(old *Tensor) (*Tensor, error)) 
 	if tracking && t.requiresGrad && t.node == nil {
 		return nil, fmt.Errorf("%s: tensor of shape %s is a leaf that requires grad; modify it inside NoGrad (as an optimizer step does) or work on a copy", op, FormatShape(t.shape))
 	}
+	// fill_ writes one value everywhere, so elements sharing a memory
+	// location agree; PyTorch allows it (and zero_) on an expanded view.
 	for d, s := range t.strides {
-		if s == 0 && t.shape[d] > 1 && t.Numel() > 0 {
+		if op != "fill_" && s == 0 && t.shape[d] > 1 && t.Numel() > 0 {
 			return nil, fmt.Errorf("%s: tensor of shape %s is an expanded view where several elements share one memory location; Clone it first", op, FormatShape(t.shape))
 		}
 	}

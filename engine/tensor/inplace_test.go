@@ -42,8 +42,46 @@ func TestInPlaceErrors(t *testing.T) {
 		t.Fatalf("error = %v", err)
 	}
 	e := must(must(Zeros(1, 3)).Expand(2, 3))
-	if _, err := e.FillInPlace(1); err == nil || !strings.Contains(err.Error(), "expanded view") {
+	if _, err := e.AddScalarInPlace(1); err == nil || !strings.Contains(err.Error(), "expanded view") {
 		t.Fatalf("error = %v", err)
+	}
+}
+
+// TestInPlaceExpandedView: on an expanded view, whose elements share
+// memory, PyTorch refuses ops that would write different values to one
+// location (add_, copy_) but allows fill_ and zero_ (difftest seed
+// 903072: zero_ of [1, 2] expanded to [3, 3, 2] gives 18 zeros).
+func TestInPlaceExpandedView(t *testing.T) {
+	cases := []struct {
+		name     string
+		op       func(e *Tensor) (*Tensor, error)
+		wantBase []float32 // nil: refused
+	}{
+		{"zero_", func(e *Tensor) (*Tensor, error) { return e.ZeroInPlace() }, []float32{0, 0}},
+		{"fill_", func(e *Tensor) (*Tensor, error) { return e.FillInPlace(7) }, []float32{7, 7}},
+		{"add_", func(e *Tensor) (*Tensor, error) { return e.AddScalarInPlace(1) }, nil},
+		{"copy_", func(e *Tensor) (*Tensor, error) { return e.CopyInPlace(must(Zeros(3, 3, 2))) }, nil},
+	}
+	for _, c := range cases {
+		base := must(New([]float32{-0.5, 2}, 1, 2))
+		e := must(base.Expand(3, 3, 2))
+		got, err := c.op(e)
+		if c.wantBase == nil {
+			if err == nil || !strings.Contains(err.Error(), "expanded view") {
+				t.Errorf("%s: error = %v, want the expanded-view refusal", c.name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		want := make([]float32, 18)
+		for i := range want {
+			want[i] = c.wantBase[0]
+		}
+		wantData(t, c.name, got, []int{3, 3, 2}, want)
+		wantData(t, c.name+" base", base, []int{1, 2}, c.wantBase)
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 
 // viewOf makes a view of t's storage with the given layout.
 func (t *Tensor) viewOf(shape, strides []int, offset int) *Tensor {
-	return &Tensor{st: t.st, shape: shape, strides: strides, offset: offset, view: true}
+	return &Tensor{st: t.st, shape: shape, strides: strides, offset: offset, view: true, base: t, baseNode: t.node}
 }
 
 // Reshape returns a tensor with the same elements in row-major order and a

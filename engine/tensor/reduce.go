@@ -129,7 +129,8 @@ func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) 
 	dof := reducedCount(t.shape, reduce) - correction
 	var out, d *Tensor
 	NoGrad(func() {
-		d = must(t.Sub(must(t.Mean(dims, true))))
+		c := t.varShift(reduce).finiteOrZero()
+		d = must(t.Sub(must(c.Add(must(must(t.Sub(c)).Mean(dims, true))))))
 		out = must(must(d.Mul(d)).Sum(dims, keepdim)).DivScalar(float32(max(dof, 0)))
 	})
 	kept := slices.Clone(t.shape)
@@ -152,6 +153,26 @@ func (t *Tensor) Var(dims []int, correction int, keepdim bool) (*Tensor, error) 
 		return []*Tensor{must(gk.MulScalar(2 / float32(dof)).Mul(d))}
 	})
 	return out, nil
+}
+
+// varShift is the first element of each slice over the reduced dims
+// (kept as size-1 dims), or the tensor itself when a reduced dim is
+// empty. Var subtracts it (if finite) before taking the mean (the shifted-data
+// algorithm): equal values then give deviations of exactly 0, as
+// PyTorch's Welford pass does, where sum/N would round the mean away
+// from the values and leave a tiny variance whose square root has a
+// large, arbitrary gradient (difftest seed 901384).
+func (t *Tensor) varShift(reduce []bool) *Tensor {
+	c := t
+	for i, r := range reduce {
+		if r {
+			if t.shape[i] == 0 {
+				return t
+			}
+			c = must(c.Narrow(i, 0, 1))
+		}
+	}
+	return c
 }
 
 // Std returns the standard deviation over dims, the square root of Var.
@@ -197,14 +218,27 @@ func (t *Tensor) LogSumExp(dims []int, keepdim bool) (*Tensor, error) {
 // becomes a probability distribution. The (detached) maximum is
 // subtracted first so that exp cannot overflow; it cancels in the ratio.
 // As in PyTorch, a slice holding +Inf (or only -Inf) becomes NaN, and an
-// empty dimension gives an empty result.
+// empty dimension gives an empty result. It saves its output for the
+// backward pass, y·(g - Σ g·y), so, as in PyTorch, modifying the output
+// in place before Backward is an error.
 func (t *Tensor) Softmax(dim int) (*Tensor, error) {
 	d, err := normDim("softmax", dim, len(t.shape), t.shape)
 	if err != nil {
 		return nil, err
 	}
-	e := must(t.Sub(t.shiftFor(dimMask(t.shape, d)))).Exp()
-	return e.Div(must(e.Sum([]int{dim}, true)))
+	var y *Tensor
+	NoGrad(func() {
+		e := must(t.Sub(t.shiftFor(dimMask(t.shape, d)))).Exp()
+		y = must(e.Div(must(e.Sum([]int{dim}, true))))
+	})
+	// PyTorch's softmax_backward, y·(g - Σ g·y), in its order: a
+	// composition of exp, sum and div rounds differently, and a gradient
+	// that cancels to 0 (a shift of every input) came out an order of
+	// magnitude further from 0 than torch's (difftest seed 900199).
+	record(y, "softmax", []*Tensor{t}, []*Tensor{y}, func(g *Tensor) []*Tensor {
+		return []*Tensor{must(y.Mul(must(g.Sub(must(must(g.Mul(y)).Sum([]int{dim}, true))))))}
+	})
+	return y, nil
 }
 
 // LogSoftmax returns log(softmax(t)) along dim, computed as

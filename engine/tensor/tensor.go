@@ -18,6 +18,12 @@ type Tensor struct {
 	offset  int
 	view    bool // shares storage with the tensor it was made from
 
+	// A view made while its base was outside the graph (no node) keeps
+	// the base and the base's node at the time, so that staleView sees a
+	// base that joined the graph later through an in-place op.
+	base     *Tensor
+	baseNode *node
+
 	// Autograd state, see autograd.go.
 	requiresGrad bool
 	grad         *Tensor
