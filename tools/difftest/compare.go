@@ -90,6 +90,12 @@ func Compare(p *Program, eng []Outcome, tr TorchResult) *Mismatch {
 			return mk("engine refuses", "error: "+e.Err, describe(t))
 		case e.Err == "" && t.Err != "":
 			return mk("engine accepts", describe(e), "error: "+t.Err)
+		case e.Err != "" && s.Op == "backward":
+			// Both refused a backward pass. Torch refuses midway, after
+			// accumulating into the leaves it reached first (seed 500751);
+			// the engine checks before it starts. The leaves' gradients
+			// are unspecified from here on, so the rest is not compared.
+			return nil
 		case e.Err != "":
 			continue
 		}

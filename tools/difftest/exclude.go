@@ -45,7 +45,6 @@ var KnownOpen = []Exclusion{
 	{Kind: "engine refuses", Ops: []string{"pad"}, Text: "negative padding", Why: "deliberate: F.pad with a negative pad (a crop) refused; Narrow crops"},
 	{Kind: "engine refuses", Ops: []string{"conv2d", "maxPool2d", "unfold"}, Feature: "unbatched", Why: "deliberate: unbatched [C, H, W] input refused; Unsqueeze(0) makes a batch of one"},
 	{Kind: "engine refuses", Ops: []string{"backward"}, Text: "already released", Why: "deliberate: a released graph is released whole, also through ops that saved nothing"},
-	{Kind: "grad presence", Ops: []string{"backward"}, Feature: "inplace", Text: ".grad = None", Why: "quirk: a torch backward that fails its in-place version check has already accumulated gradients (zeros for an empty one) into the leaves it reached first; the engine refuses Backward from a stale view before it starts (seed 500751)"},
 	{Kind: "shape", Ops: []string{"conv2d"}, Feature: "empty", Why: "quirk: torch's conv2d with 0 input channels returns 0 output channels; the engine's outputs are the bias"},
 	{Kind: "engine accepts", Ops: []string{"unfold", "maxPool2d"}, Feature: "empty", Text: "Expected 3D or 4D", Why: "quirk: torch's unfold and max_pool2d refuse an empty channel or spatial dim; the engine returns the (empty or -Inf) result"},
 
