@@ -35,7 +35,9 @@
 // elements are sums of the same terms (a normalisation's backward, say,
 // where terms of 10 cancel to 1e-4), so rounding that shows in one element
 // may show in any, even where torch32 happens to land near the exact
-// value. NaN must match NaN and ±Inf must match exactly, except where
+// value. A gradient accumulated over several backward passes also takes as
+// S the largest |gradient| its leaf held before: that value is one of the
+// terms of the sum. NaN must match NaN and ±Inf must match exactly, except where
 // torch32 and torch64 themselves disagree on it (the reference is not sure:
 // say exp(x)/exp(x) at x = 100), where the element is not judged.
 //
