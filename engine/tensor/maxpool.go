@@ -10,9 +10,10 @@ import (
 // torch.nn.functional.max_pool2d: input [N, C, H, W] gives [N, C, Ho, Wo]
 // with Ho, Wo from w.OutputSize. Each channel is pooled on its own.
 // Unlike PyTorch, an unbatched [C, H, W] input is an error (Unsqueeze(0)).
-// Padding counts as -∞, so it never wins over an element; on ties the
-// first maximum in row-major window order wins, and a NaN wins over any
-// number, the last NaN of a window over an earlier one (as in PyTorch).
+// Padding is skipped, so it never wins over an element, not even over
+// -∞; on ties the first maximum in row-major window order wins, and a
+// NaN wins over any number, the last NaN of a window over an earlier one
+// (as in PyTorch).
 //
 // The forward pass saves the position of each window's maximum, and the
 // gradient scatters g back to those positions, adding up where
@@ -40,8 +41,8 @@ func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 	}
 	out := empty([]int{g.n, g.c, g.ho, g.wo})
 	// argmax[p] is the offset in the contiguous input of output p's
-	// maximum, -1 when the maximum lies in the padding (then it gets no
-	// gradient, as a padded column entry gets none).
+	// maximum, -1 only for a window with no element inside the input
+	// (then its -∞ gets no gradient).
 	argmax := make([]int32, len(out.st.data))
 	switch {
 	case genericOnly || w.Padding != [2]int{}:
@@ -65,7 +66,8 @@ func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 }
 
 // maxPoolForward fills y [N·C, Ho, Wo] with the window maxima of x
-// [N·C, H, W] and argmax with their offsets in x (-1: padding).
+// [N·C, H, W] and argmax with their offsets in x (-1: no element of the
+// window lies inside x).
 func maxPoolForward(g unfoldGeom, x, y []float32, argmax []int32) {
 	negInf := float32(math.Inf(-1))
 	sh, sw := g.w.Stride[0], g.w.Stride[1]
@@ -79,20 +81,22 @@ func maxPoolForward(g unfoldGeom, x, y []float32, argmax []int32) {
 			i0 := oi*sh - ph
 			for oj := range g.wo {
 				j0 := oj*sw - pw
-				// The first window element sets the running maximum
-				// whatever it is (even NaN or a padded -∞); a later one
-				// replaces it only if strictly larger: Argmax's rule.
+				// Padded positions are skipped, as in PyTorch's CPU
+				// kernel: the first in-bounds element sets the running
+				// maximum whatever it is (even NaN or -∞), so a window
+				// whose in-bounds elements are all -∞ sends its gradient
+				// to the first of them, not to the padding. A later one
+				// replaces it only if strictly larger or NaN.
 				best, at, first := negInf, int32(-1), true
 				for ki := range g.kh {
 					i := i0 + ki*dh
-					rowIn := i >= 0 && i < g.h
+					if i < 0 || i >= g.h {
+						continue
+					}
 					row := base + i*g.wd
 					for kj := range g.kw {
 						j := j0 + kj*dw
-						if !rowIn || j < 0 || j >= g.wd {
-							if first {
-								best, at, first = negInf, -1, false
-							}
+						if j < 0 || j >= g.wd {
 							continue
 						}
 						if v := x[row+j]; first || v > best || v != v {

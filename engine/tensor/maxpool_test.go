@@ -9,7 +9,9 @@ import (
 
 // maxPoolReference is max pooling as it was before the MaxPool2d
 // primitive, kept as the test's reference: every channel padded with -∞,
-// unfolded into columns, then Argmax and Gather along the window.
+// unfolded into columns, then Argmax and Gather along the window. It
+// differs from MaxPool2d only where a window's in-bounds elements are all
+// -∞ (the padding then wins), so its inputs hold no -∞.
 func maxPoolReference(x *Tensor, w Window) (*Tensor, error) {
 	w = w.normalized()
 	s := x.Shape()
@@ -176,5 +178,61 @@ func TestMaxPool2dErrors(t *testing.T) {
 	}
 	if _, err := must(New(make([]float32, 9), 3, 3)).MaxPool2d(Window{Kernel: [2]int{2, 2}}); err == nil {
 		t.Error("2-D input: no error")
+	}
+}
+
+// TestMaxPool2dPaddedInfGradient is seed 1304237: PyTorch's CPU kernel
+// skips the padding and starts each window at its first in-bounds
+// element with maximum -∞, so a window whose in-bounds elements are all
+// -∞ sends its gradient to the first of them, not to the padding. The
+// NaN case checks that the last NaN of a window still wins. The incoming
+// gradient is 1, 2, 3, …; all values are torch's.
+func TestMaxPool2dPaddedInfGradient(t *testing.T) {
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	cases := []struct {
+		name     string
+		x        []float32
+		shape    []int
+		w        Window
+		wantY    []float32
+		wantGrad []float32
+	}{
+		{"corner -inf", []float32{-inf, 1, 2, 3, 4, 5}, []int{1, 1, 2, 3},
+			Window{Kernel: [2]int{2, 2}, Stride: [2]int{1, 1}, Padding: [2]int{1, 1}},
+			[]float32{-inf, 1, 2, 2, 3, 4, 5, 5, 3, 4, 5, 5}, []float32{1, 2, 7, 14, 16, 38}},
+		{"all -inf", []float32{-inf, -inf, -inf, -inf, -inf, -inf}, []int{1, 1, 2, 3},
+			Window{Kernel: [2]int{2, 2}, Stride: [2]int{1, 1}, Padding: [2]int{1, 1}},
+			[]float32{-inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf}, []float32{14, 10, 12, 19, 11, 12}},
+		{"last NaN wins", []float32{nan, -inf, nan, -inf, nan, 1}, []int{1, 1, 2, 3},
+			Window{Kernel: [2]int{2, 2}, Stride: [2]int{1, 1}, Padding: [2]int{1, 1}},
+			[]float32{nan, nan, nan, nan, nan, nan, nan, nan, -inf, nan, nan, 1}, []float32{8, 0, 15, 9, 34, 12}},
+		{"dilated, all in-bounds -inf", []float32{-inf, -inf, 0.5, -inf, -inf, -inf, -inf, -inf, 1, -inf, -inf, -inf}, []int{1, 1, 3, 4},
+			Window{Kernel: [2]int{3, 3}, Stride: [2]int{2, 2}, Padding: [2]int{1, 1}, Dilation: [2]int{2, 2}},
+			[]float32{-inf}, []float32{0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}},
+	}
+	for _, c := range cases {
+		for _, generic := range []bool{false, true} {
+			prev := genericOnly
+			genericOnly = generic
+			x := param(t, slices.Clone(c.x), c.shape...)
+			y, err := x.MaxPool2d(c.w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := make([]float32, len(c.wantY))
+			for i := range g {
+				g[i] = float32(i + 1)
+			}
+			if err := y.BackwardWith(BackwardOptions{Gradient: must(New(g, y.Shape()...))}); err != nil {
+				t.Fatal(err)
+			}
+			genericOnly = prev
+			for i, v := range y.Data() {
+				if math.Float32bits(v) != math.Float32bits(c.wantY[i]) && !(v != v && c.wantY[i] != c.wantY[i]) {
+					t.Errorf("%s (generic %v): y[%d] = %v, want %v", c.name, generic, i, v, c.wantY[i])
+				}
+			}
+			wantData(t, c.name+" x.grad", x.Grad(), c.shape, c.wantGrad)
+		}
 	}
 }
