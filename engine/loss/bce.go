@@ -67,7 +67,8 @@ func bceSlope(p, y *tensor.Tensor) *tensor.Tensor {
 //
 // which is softplus(-x) + (1-y)·x written so that no exponential
 // overflows; the engine computes that softplus directly. Its gradient is
-// sigmoid(x) - y, finite at x = ±∞ as in PyTorch. Infinite logits give what
+// sigmoid(x) - y, finite at x = ±∞ and infinite for an infinite incoming
+// gradient, as in PyTorch. Infinite logits give what
 // PyTorch gives: x = +∞ with y = 0 is +∞, and with y = 1 NaN (0·∞).
 type BCEWithLogits struct {
 	Reduction Reduction
@@ -78,17 +79,10 @@ func (l BCEWithLogits) Forward(input, target *tensor.Tensor) (*tensor.Tensor, er
 	if err := sameShape("bceWithLogitsLoss", input, target); err != nil {
 		return nil, err
 	}
-	linear, err := target.Neg().AddScalar(1).Mul(input)
-	if err != nil {
-		return nil, err
-	}
-	// m + log(e^-m + e^(-x-m)) is softplus(-x); the engine's softplus
-	// is computed in float64 and its gradient is -sigmoid(-x), so the
-	// input's gradient is sigmoid(x) - y everywhere, as PyTorch's
-	// backward formula gives: also at x = -∞, where the chain rule
-	// through -x - m = ∞ - ∞ would give NaN.
-	rest := input.Neg().Softplus(1, 20)
-	s, err := linear.Add(rest)
+	// One op, tensor.BCEWithLogits, with PyTorch's gradients
+	// sigmoid(x) - y and -x: the composition (1-y)·x + softplus(-x)
+	// would add g·(1-y) and -g·sigmoid(-x), NaN for an infinite g.
+	s, err := input.BCEWithLogits(target)
 	if err != nil {
 		return nil, err
 	}

@@ -14,11 +14,12 @@
 // written, so SmoothL1{} has beta 0 (the L1 loss) and loss.NewSmoothL1
 // gives PyTorch's default, beta 1.
 //
-// All are compositions of tensor ops, so their gradients come from the
+// Most are compositions of tensor ops, so their gradients come from the
 // autograd engine; the numerically delicate ones are arranged to stay
 // finite: CrossEntropy works on log-softmax (x - logsumexp(x)), never on
-// the log of a softmax, and BCEWithLogits computes log(1 + e^x) as a
-// logsumexp of (0, x).
+// the log of a softmax. BCEWithLogits is one tensor op,
+// Tensor.BCEWithLogits, so that its gradient is PyTorch's single product
+// g·(sigmoid(x) - y), ±∞ rather than NaN for an infinite g.
 //
 // Losses are a package of their own rather than part of nn because they
 // are not modules: they have no parameters and take two inputs. In the

@@ -42,7 +42,7 @@ var elementwise = map[string]bool{
 	"tanh": true, "sigmoid": true, "relu": true, "gelu": true, "leakyRelu": true, "clamp": true,
 	"add": true, "sub": true, "mul": true, "div": true, "pow": true, "maximum": true, "minimum": true,
 	"eq": true, "ne": true, "lt": true, "le": true, "gt": true, "ge": true,
-	"log1p": true, "sign": true, "floor": true, "round": true, "erf": true, "softplus": true, "elu": true, "silu": true,
+	"log1p": true, "sign": true, "floor": true, "round": true, "erf": true, "softplus": true, "elu": true, "silu": true, "bceWithLogits": true,
 }
 
 // reductions cost one FLOP per input element.
