@@ -3,6 +3,7 @@ package difftest
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -106,7 +107,7 @@ func Compare(p *Program, eng []Outcome, tr TorchResult) *Mismatch {
 			}
 			continue
 		}
-		if !sameShape(e.Shape, t.Shape) {
+		if !slices.Equal(e.Shape, t.Shape) {
 			return mk("shape", describe(e), describe(t))
 		}
 		if k, ok := agree(e.Values, t.Values, ref64(t, d), s.Depth, termScale(s, last, t)); !ok {
@@ -132,7 +133,7 @@ func compareGrads(s *Step, e, t, d *Outcome, depth int, terms map[int]float64, m
 			continue
 		case eg == nil || tg == nil:
 			return mk("grad presence", name+" = "+describeMaybe(eg), name+" = "+describeMaybe(tg))
-		case !sameShape(eg.Shape, tg.Shape):
+		case !slices.Equal(eg.Shape, tg.Shape):
 			return mk("grad", name+" = "+describe(eg), name+" = "+describe(tg))
 		}
 		var dg *Outcome
@@ -152,7 +153,7 @@ func compareGrads(s *Step, e, t, d *Outcome, depth int, terms map[int]float64, m
 // ref64 is torch's float64 result where it is comparable (same shape, no
 // error), else torch32's own (no slack).
 func ref64(t, d *Outcome) Floats {
-	if d == nil || d.failed() || !sameShape(t.Shape, d.Shape) || len(d.Values) != len(t.Values) {
+	if d == nil || d.failed() || !slices.Equal(t.Shape, d.Shape) || len(d.Values) != len(t.Values) {
 		return t.Values
 	}
 	return d.Values

@@ -1,6 +1,9 @@
 package difftest
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // negInf is an infinite lower clamp bound.
 var negInf = math.Inf(-1)
@@ -229,7 +232,7 @@ func pickCat(g *gen) ([]int, Args, bool) {
 func pickStack(g *gen) ([]int, Args, bool) {
 	a := g.any()
 	s := g.slots[a].shape
-	b := g.anyOf(func(t []int) bool { return sameShape(s, t) }, func() []int { return s })
+	b := g.anyOf(func(t []int) bool { return slices.Equal(s, t) }, func() []int { return s })
 	r := len(s) + 1
 	return []int{a, b}, Args{Dim: g.rng.IntN(2*r) - r}, true
 }
@@ -405,17 +408,4 @@ func pickInPlaceClamp(g *gen) ([]int, Args, bool) {
 
 func pickInPlaceUnary(g *gen) ([]int, Args, bool) {
 	return []int{g.inPlaceTarget()}, Args{}, true
-}
-
-// sameShape says whether two shapes are equal.
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
