@@ -121,26 +121,43 @@ func Run(name string, fn func(), opt Options) Result {
 // or enough calls for a sample of at least minSample. It reports whether
 // opt.ShouldStop asked to end the run.
 func warmUp(fn func(), opt Options) (batch int, stopped bool) {
-	var last time.Duration
+	fastest := time.Duration(math.MaxInt64)
 	for range opt.Warmup {
 		if opt.stop() {
 			return max(opt.Batch, 1), true
 		}
-		last = timeBatch(fn, 1)
+		fastest = min(fastest, timeBatch(fn, 1))
 	}
 	if opt.Batch > 0 {
 		return opt.Batch, false
 	}
-	if opt.Warmup == 0 {
+	if fastest >= minSample {
+		return 1, false
+	}
+	return calibrate(fn, opt)
+}
+
+// calibrate doubles a batch until two batches in a row last at least
+// minSample and returns the smaller of the two. Why two: a single call
+// slowed by a garbage collection or a descheduled thread can make one
+// short batch look long, but not also the next, twice as large.
+func calibrate(fn func(), opt Options) (batch int, stopped bool) {
+	const largest = 1 << 30 // a clock that never advances ends here
+	longEnough := false
+	for n := 1; n < largest; n *= 2 {
 		if opt.stop() {
-			return 1, true
+			return n, true
 		}
-		last = timeBatch(fn, 1)
+		if timeBatch(fn, n) < minSample {
+			longEnough = false
+			continue
+		}
+		if longEnough {
+			return n / 2, false
+		}
+		longEnough = true
 	}
-	if last <= 0 {
-		last = time.Nanosecond
-	}
-	return max(1, int(minSample/last)+1), false
+	return largest, false
 }
 
 // timeBatch times batch calls of fn.
