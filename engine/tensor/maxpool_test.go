@@ -7,12 +7,12 @@ import (
 	"testing"
 )
 
-// maxPoolReference is max pooling as it was before the MaxPool2d
+// maxPoolComposition is max pooling as it was before the MaxPool2d
 // primitive, kept as the test's reference: every channel padded with -∞,
 // unfolded into columns, then Argmax and Gather along the window. It
 // differs from MaxPool2d only where a window's in-bounds elements are all
 // -∞ (the padding then wins), so its inputs hold no -∞.
-func maxPoolReference(x *Tensor, w Window) (*Tensor, error) {
+func maxPoolComposition(x *Tensor, w Window) (*Tensor, error) {
 	w = w.normalized()
 	s := x.Shape()
 	ho, wo := w.OutputSize(0, s[2]), w.OutputSize(1, s[3])
@@ -106,7 +106,7 @@ func TestMaxPool2dMatchesComposition(t *testing.T) {
 				return out.Data(), leaf.Grad().Data()
 			}
 			y, dx := run((*Tensor).MaxPool2d)
-			wy, wdx := run(maxPoolReference)
+			wy, wdx := run(maxPoolComposition)
 			for j := range wy {
 				if math.Float32bits(y[j]) != math.Float32bits(wy[j]) {
 					t.Errorf("out[%d] = %v, want %v", j, y[j], wy[j])
