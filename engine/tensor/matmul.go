@@ -7,6 +7,80 @@ import (
 	"tinytorch/engine/kernels"
 )
 
+// The rule of the matrix product. For a batch of matrices A [B, n, k] and
+// B [B, k, m], each output element is a dot product, and each of its
+// terms A[b,i,p]·B[b,p,j] sends the incoming gradient g = ∂L/∂C times the
+// other factor to each factor:
+//
+//	C[b,i,j]  = Σ_p A[b,i,p] · B[b,p,j]    C  = A·B
+//	dA[b,i,p] = Σ_j g[b,i,j] · B[b,p,j]    dA = g·Bᵀ
+//	dB[b,p,j] = Σ_i A[b,i,p] · g[b,i,j]    dB = Aᵀ·g
+//
+// A matrix shared by the whole batch (a batch of 1, a weight) is used for
+// every product, and its gradient is the sum over the batch.
+//
+// bmmReference and bmmReferenceGrad are these formulas as code, each
+// product made by engine/kernels' "naive" variant, the definition of the
+// matrix product as three loops summing left to right in float32. bmm
+// runs them when the fast paths are off (genericOnly); the fast paths
+// are in matmul_fast.go. With kernels.Use("naive") the fast paths give
+// the same bits; with the default SIMD kernel, which sums in another
+// order, the same values within 1e-5 of the largest
+// (TestMatmulFastMatchesReference).
+
+// naiveProduct is engine/kernels' naive variant, with the argument checks
+// of kernels.Matmul.
+var naiveProduct = must2Func(kernels.Lookup("naive"))
+
+// must2Func returns f, or panics: the naive variant is always registered.
+func must2Func(f kernels.Func, err error) kernels.Func {
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// bmmReference returns C = A·B for contiguous batches a [na, n, k] and
+// b [nb, k, m], where a batch of 1 serves every product.
+func bmmReference(a, b []float32, na, nb, n, k, m int) []float32 {
+	batch := 0 // when either batch is empty
+	if na > 0 && nb > 0 {
+		batch = max(na, nb)
+	}
+	c := make([]float32, batch*n*m)
+	for i := range batch {
+		ai, bi := min(i, na-1), min(i, nb-1)
+		naiveProduct(false, false, n, m, k, 1, a[ai*n*k:], max(k, 1), b[bi*k*m:], max(m, 1), 0, c[i*n*m:], max(m, 1))
+	}
+	return c
+}
+
+// bmmReferenceGrad returns dA = g·Bᵀ and dB = Aᵀ·g for bmmReference's
+// operands and the output gradient g [batch, n, m]. A shared matrix's
+// gradient is summed over the batch in order (beta = 1 adds to it).
+func bmmReferenceGrad(a, b, g []float32, na, nb, n, k, m int) (da, db []float32) {
+	da, db = make([]float32, na*n*k), make([]float32, nb*k*m)
+	for i := range len(g) / max(n*m, 1) {
+		ai, bi := min(i, na-1), min(i, nb-1)
+		betaA, betaB := float32(min(i-ai, 1)), float32(min(i-bi, 1)) // 1 once a shared slot holds a sum
+		naiveProduct(false, true, n, k, m, 1, g[i*n*m:], max(m, 1), b[bi*k*m:], max(m, 1), betaA, da[ai*n*k:], max(k, 1))
+		naiveProduct(true, false, k, m, n, 1, a[ai*n*k:], max(k, 1), g[i*n*m:], max(m, 1), betaB, db[bi*k*m:], max(m, 1))
+	}
+	return da, db
+}
+
+// bmmReferenceOp is bmm through the reference, recorded with its
+// gradient: the engine's batched product when the fast paths are off.
+func bmmReferenceOp(a, b *Tensor) *Tensor {
+	na, nb, n, k, m := a.shape[0], b.shape[0], a.shape[1], a.shape[2], b.shape[2]
+	out := fromData(bmmReference(a.values(), b.values(), na, nb, n, k, m), []int{batchCount(a, b), n, m})
+	record(out, "matmul", []*Tensor{a, b}, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+		da, db := bmmReferenceGrad(a.values(), b.values(), g.values(), na, nb, n, k, m)
+		return []*Tensor{fromData(da, a.shape), fromData(db, b.shape)}
+	})
+	return out
+}
+
 // Matmul returns the matrix product of t and u with PyTorch's rules:
 //
 //   - two 1-D tensors give their dot product (a 0-d tensor);
@@ -72,65 +146,15 @@ func batchOperand(x *Tensor, batch []int, nb, r, c int) *Tensor {
 	return x.batchView(nb, r, c)
 }
 
-// batchView reshapes x [b0, b1, …, r, c] to [nb, r, c], as a view when the
-// batch dimensions can be read with one stride, otherwise (a rare layout)
-// as Reshape's copy. Unlike Reshape it keeps a transposed matrix layout
-// in the last two dimensions. Its gradient is reshaped back.
-func (x *Tensor) batchView(nb, r, c int) *Tensor {
-	lead := x.Dim() - 2
-	// The merged dimension steps like the innermost batch dimension of
-	// size > 1; each outer one must step over the whole of the one inside
-	// it (stride 0 throughout for an expanded operand).
-	stride, ok := 0, true
-	inner := -1 // the batch dimension inside d, of size > 1
-	for d := lead - 1; d >= 0; d-- {
-		if x.shape[d] == 1 {
-			continue
-		}
-		if inner < 0 {
-			stride = x.strides[d]
-		} else if x.strides[d] != x.strides[inner]*x.shape[inner] {
-			ok = false
-		}
-		inner = d
-	}
-	if !ok {
-		return must(x.Reshape(nb, r, c))
-	}
-	out := x.viewOf([]int{nb, r, c}, []int{stride, x.strides[lead], x.strides[lead+1]}, x.offset)
-	record(out, "reshape", []*Tensor{x}, nil, func(g *Tensor) []*Tensor {
-		return []*Tensor{g.unbatchView(x.shape)}
-	})
-	return out
-}
-
-// unbatchView is batchView's inverse, the gradient's way back: it splits
-// the batch dimension of g [nb, r, c] into shape's batch dimensions as a
-// view (splitting one dimension never needs a copy), keeping the matrix
-// layout of g. A transposed gradient (see bmmGradLike) stays transposed,
-// where Reshape would copy it.
-func (g *Tensor) unbatchView(shape []int) *Tensor {
-	lead := len(shape) - 2
-	strides := make([]int, len(shape))
-	strides[lead], strides[lead+1] = g.strides[1], g.strides[2]
-	step := g.strides[0]
-	for d := lead - 1; d >= 0; d-- {
-		strides[d] = step
-		step *= shape[d]
-	}
-	out := g.viewOf(slices.Clone(shape), strides, g.offset)
-	record(out, "reshape", []*Tensor{g}, nil, func(h *Tensor) []*Tensor {
-		return []*Tensor{h.batchView(g.shape[0], g.shape[1], g.shape[2])}
-	})
-	return out
-}
-
 // bmm multiplies two batches of matrices, [B, n, k] × [B, k, m] → [B, n, m];
 // either operand may also be a single matrix [1, …] used for every batch
 // element. It is the matmul primitive: for C = A·B the gradients are
 // dA = dC·Bᵀ and dB = Aᵀ·dC, themselves batched products (summed over the
 // batch for a single shared matrix).
 func bmm(a, b *Tensor) *Tensor {
+	if genericOnly {
+		return bmmReferenceOp(a, b)
+	}
 	nb, n, m := batchCount(a, b), a.shape[1], b.shape[2]
 	out := empty([]int{nb, n, m})
 	batchedProduct(out, a, b)
@@ -158,21 +182,6 @@ func bmm(a, b *Tensor) *Tensor {
 	return out
 }
 
-// bmmGradLike computes the gradient x·y of the operand b in b's own memory
-// layout. When b is a transposed view (Linear's Wᵀ) the product is
-// computed transposed, (x·y)ᵀ = yᵀ·xᵀ, into contiguous memory and handed
-// back as a transposed view: the transpose's own backward then turns it
-// into a contiguous gradient for W, where the straightforward product
-// would leave W a transposed gradient to copy column by column.
-func bmmGradLike(b, x, y *Tensor) *Tensor {
-	if trans, _, _ := b.matrixLayout(); !trans || b.shape[1] == 1 || b.shape[2] == 1 {
-		return bmmGrad(x, y, b.shape)
-	}
-	shapeT := []int{b.shape[0], b.shape[2], b.shape[1]}
-	gt := bmmGrad(must(y.Transpose(1, 2)), must(x.Transpose(1, 2)), shapeT)
-	return must(gt.Transpose(1, 2))
-}
-
 // bmmGrad is one gradient of bmm, x·y, for an operand of the given shape:
 // a batched product, or for a single shared matrix the sum of the
 // products over the batch, accumulated by the kernel.
@@ -186,32 +195,6 @@ func bmmGrad(x, y *Tensor, shape []int) *Tensor {
 	return out
 }
 
-// batchedProduct writes a·b into out, a contiguous [B, n, m] or, to sum
-// over the batch, [1, n, m]. a is [B or 1, n, k], b [B or 1, k, m]: a
-// batch of 1 is reused for every batch element. Every product goes
-// through matmulKernel.
-func batchedProduct(out, a, b *Tensor) {
-	nb, n, k, m := batchCount(a, b), a.shape[1], a.shape[2], b.shape[2]
-	if n == 0 || m == 0 {
-		return
-	}
-	if nb == 0 || k == 0 {
-		// An empty batch, or an empty inner dimension, sums to zero (out
-		// is already zeros). The operands are not read: an empty view may
-		// point past the end of its storage.
-		return
-	}
-	a, b = a.kernelReadable(), b.kernelReadable()
-	for i := range nb {
-		c := out.st.data[:n*m]
-		accumulate := out.shape[0] == 1 && i > 0
-		if out.shape[0] > 1 {
-			c = out.st.data[i*n*m : (i+1)*n*m]
-		}
-		matmulKernel(c, a.matrix(i), b.matrix(i), n, k, m, accumulate)
-	}
-}
-
 // batchCount is the number of products of a batched product: the larger
 // batch, as a single matrix [1, …] is reused, but 0 when either batch is
 // empty (a shared matrix times an empty batch makes no product).
@@ -220,77 +203,4 @@ func batchCount(a, b *Tensor) int {
 		return 0
 	}
 	return max(a.shape[0], b.shape[0])
-}
-
-// stridedMatrix is one matrix of a batch as the kernel reads it: the
-// storage from its first element, its leading dimension and whether it is
-// stored transposed (column by column).
-type stridedMatrix struct {
-	data  []float32
-	ld    int
-	trans bool
-}
-
-// matrixLayout reports how the kernel can read the matrices of a 3-D
-// tensor [B, r, c] in place: row-major with rows ld apart, or transposed
-// (a transpose view of a row-major matrix) with columns ld apart.
-func (x *Tensor) matrixLayout() (trans bool, ld int, ok bool) {
-	r, c := x.shape[1], x.shape[2]
-	if r == 0 || c == 0 {
-		return false, max(c, 1), true // nothing is read
-	}
-	rs, cs := x.strides[1], x.strides[2]
-	if c == 1 {
-		cs = 1 // a single column: its stride is never used
-	}
-	if r == 1 {
-		rs = max(c, 1) // a single row: idem
-	}
-	switch {
-	case cs == 1 && rs >= max(c, 1):
-		return false, rs, true
-	case rs == 1 && cs >= max(r, 1):
-		return true, cs, true
-	}
-	return false, 0, false
-}
-
-// kernelReadable returns x itself when the kernel can read its matrices
-// in place, otherwise a contiguous copy (outside the graph: the caller
-// records the op on x).
-func (x *Tensor) kernelReadable() *Tensor {
-	if _, _, ok := x.matrixLayout(); ok {
-		return x
-	}
-	return fromData(x.Data(), x.shape)
-}
-
-// matrix returns batch element i of a kernel-readable x (element 0 for a
-// batch of 1).
-func (x *Tensor) matrix(i int) stridedMatrix {
-	trans, ld, _ := x.matrixLayout()
-	off := x.offset
-	if x.shape[0] > 1 {
-		off += i * x.strides[0]
-	}
-	return stridedMatrix{x.st.data[off:], ld, trans}
-}
-
-// matmulKernel sets (or, accumulating, adds to) out (n×m, contiguous) the
-// product a (n×k) times b (k×m). It is the engine's one call into
-// engine/kernels, whose variants (naive, blocked, tiled, parallel, SIMD) a
-// student can switch between with kernels.Use; every matrix product of
-// the engine, forward and backward, passes through here. Transposed
-// operands are passed as such (the kernel's transA and transB): the
-// kernels pack their panels anyway, so reading a transposed matrix costs
-// them nothing, while a contiguous copy would cost a pass over memory.
-func matmulKernel(out []float32, a, b stridedMatrix, n, k, m int, accumulate bool) {
-	if n == 0 || m == 0 {
-		return
-	}
-	beta := float32(0)
-	if accumulate {
-		beta = 1
-	}
-	kernels.Matmul(a.trans, b.trans, n, m, k, 1, a.data, a.ld, b.data, b.ld, beta, out, m)
 }
