@@ -5,6 +5,20 @@ import (
 	"math"
 )
 
+// The rule of an elementwise function of two tensors, broadcast to one
+// shape: each output element depends on one element of each operand, so
+// each operand's gradient is the incoming gradient times its partial
+// derivative, element by element:
+//
+//	y[i]  = f(a[i], b[i])
+//	da[i] = g[i] · ∂f/∂a(a[i], b[i])      db[i] = g[i] · ∂f/∂b(a[i], b[i])
+//
+// and Backward sums da and db back down to the operands' shapes (sumTo).
+// Each function is one row of a table (binaryOp, the rows below);
+// genericRow and binaryGrad's loop are the formulas as code, in float64,
+// rounded once. add, sub and mul also have fast loops (binary_fast.go)
+// that give the same bits (TestBinaryFastMatchesReference).
+
 // binaryOp is one row of the gradient table for elementwise functions of
 // two broadcast tensors: the forward function and both partial derivatives,
 // each given the operands a, b and the output y.
@@ -114,7 +128,8 @@ func (t *Tensor) PowScalar(s float32) *Tensor { return must(t.Pow(Scalar(s))) }
 
 // binary applies op with broadcasting and records its backward: each
 // operand's gradient is g times its partial derivative, in the broadcast
-// shape (Backward then sums it down to the operand's shape).
+// shape (Backward then sums it down to the operand's shape). It runs
+// genericRow, or the op's fast row where it has one (binary_fast.go).
 func (t *Tensor) binary(op binaryOp, u *Tensor) (*Tensor, error) {
 	shape, err := broadcastShapes(op.name, t.shape, u.shape)
 	if err != nil {
@@ -186,49 +201,6 @@ func genericRow(f func(a, b float64) float64) rowFunc {
 	}
 }
 
-// genericOnly turns the fast paths off, so that tests can check them
-// against the generic code (see fastpath_test.go).
-var genericOnly = false
-
-// fastRow returns a plain float32 loop for the ops a training step runs
-// most (bias add, gradient products), or nil. The results are the same
-// bits as genericRow's: a float32 sum, difference or product is the
-// float64 one rounded once to float32, because float64 carries more than
-// twice float32's precision. What it saves is a function call and two
-// conversions per element.
-func fastRow(name string) rowFunc {
-	if genericOnly {
-		return nil
-	}
-	switch name {
-	case "add":
-		return func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
-			for j := range dst {
-				dst[j] = a[ia] + b[ib]
-				ia += sa
-				ib += sb
-			}
-		}
-	case "sub":
-		return func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
-			for j := range dst {
-				dst[j] = a[ia] - b[ib]
-				ia += sa
-				ib += sb
-			}
-		}
-	case "mul":
-		return func(dst, a []float32, ia, sa int, b []float32, ib, sb int) {
-			for j := range dst {
-				dst[j] = a[ia] * b[ib]
-				ia += sa
-				ib += sb
-			}
-		}
-	}
-	return nil
-}
-
 // binaryRows makes a new tensor of shape from a and b, which broadcast to
 // it, one innermost row at a time: the walker moves once per row and row
 // runs a tight loop, instead of the walker stepping every element. Two
@@ -256,25 +228,14 @@ func binaryRows(shape []int, a, b *Tensor, row rowFunc) *Tensor {
 
 // binaryGrad computes the gradient of the first (or second) operand,
 // g·d(a, b, y), over the broadcast shape of the output, or nil when the
-// operand needs no gradient.
+// operand needs no gradient: the rule's reference loop, unless
+// fastBinaryGrad has a shortcut.
 func binaryGrad(op binaryOp, first bool, g, a, b, y *Tensor, needed bool) *Tensor {
 	if !needed {
 		return nil
 	}
-	if !genericOnly {
-		// Fast paths for the derivatives that need no table lookup.
-		switch {
-		case op.name == "add" || (op.name == "sub" && first):
-			// ∂(a ± b)/∂a = 1: the gradient is g itself. Backward never
-			// modifies a gradient, so it can be shared.
-			return g
-		case op.name == "sub":
-			return binaryRows(y.shape, g, Scalar(-1), fastRow("mul")) // -g
-		case op.name == "mul" && first:
-			return binaryRows(y.shape, g, b, fastRow("mul")) // g·b
-		case op.name == "mul":
-			return binaryRows(y.shape, g, a, fastRow("mul")) // g·a
-		}
+	if fast := fastBinaryGrad(op.name, first, g, a, b, y); fast != nil {
+		return fast
 	}
 	d := op.db
 	if first {

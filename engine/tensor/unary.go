@@ -1,10 +1,19 @@
 package tensor
 
-import (
-	"math"
+import "math"
 
-	"tinytorch/engine/vec"
-)
+// The rule of an elementwise function of one tensor: every output element
+// depends on its own input element only, so the gradient is the incoming
+// gradient times the derivative, element by element:
+//
+//	y[i]  = f(x[i])
+//	dx[i] = g[i] · f'(x[i])      (0 where f' is a 0 mask, even for g = ±∞)
+//
+// Each function is one row of a table, f and f' side by side (unaryOp,
+// the rows below and in unary_more.go); reference and referenceGrad are
+// the formulas as loops, in float64, rounded once to float32. The
+// commonest functions also have fast loops (unary_fast.go) that give the
+// same bits (TestUnaryFastMatchesReference).
 
 // unaryOp is one row of the gradient table for elementwise functions of one
 // tensor: the forward function and its derivative side by side. Values are
@@ -18,6 +27,28 @@ type unaryOp struct {
 	// saveX and saveY say which of x and y df reads, so that only those
 	// are protected against in-place modification.
 	saveX, saveY bool
+}
+
+// reference is the rule's forward loop: y[i] = f(x[i]).
+func (op unaryOp) reference(y, x []float32) {
+	for i, v := range x {
+		y[i] = float32(op.f(float64(v)))
+	}
+}
+
+// referenceGrad is the rule's gradient loop: dx[i] = g[i]·f'(x[i]), and 0
+// where a masking op's derivative is 0 (not g·0, which is NaN for an
+// infinite g).
+func (op unaryOp) referenceGrad(dx, g, x, y []float32) {
+	mask := masksGradient(op.name)
+	for i := range dx {
+		d := op.df(float64(x[i]), float64(y[i]))
+		if d == 0 && mask {
+			dx[i] = 0
+			continue
+		}
+		dx[i] = float32(float64(g[i]) * d)
+	}
 }
 
 var (
@@ -105,19 +136,18 @@ func (t *Tensor) Clamp(lo, hi float32) *Tensor {
 }
 
 // unary applies op to every element and records op.df for backward:
-// the input's gradient is g·df(x, y), element by element.
+// the input's gradient is g·df(x, y), element by element. It runs the
+// reference loops, or the op's fast loops (unary_fast.go) where it has
+// them.
 func (t *Tensor) unary(op unaryOp) *Tensor {
 	x := t.values()
 	out := uninitialized(t.shape) // every element is written below
 	y := out.st.data
 	fwd, bwd := fastUnary(op.name)
-	if fwd != nil {
-		fwd(y, x)
-	} else {
-		for i, v := range x {
-			y[i] = float32(op.f(float64(v)))
-		}
+	if fwd == nil {
+		fwd = op.reference
 	}
+	fwd(y, x)
 	var saved []*Tensor
 	if op.saveX {
 		saved = append(saved, t)
@@ -126,104 +156,15 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 		saved = append(saved, out)
 	}
 	record(out, op.name, []*Tensor{t}, saved, func(g *Tensor) []*Tensor {
-		x, y, gv := t.values(), out.values(), g.values()
 		grad := uninitialized(t.shape)
-		dx := grad.st.data
-		mask := masksGradient(op.name)
-		switch {
-		case bwd != nil:
-			bwd(dx, gv, y)
-			if mask {
-				zeroMasked(dx, gv, y)
-			}
-		default:
-			for i := range dx {
-				d := op.df(float64(x[i]), float64(y[i]))
-				if d == 0 && mask {
-					dx[i] = 0 // not g·0, which is NaN for an infinite g
-					continue
-				}
-				dx[i] = float32(float64(gv[i]) * d)
-			}
+		if bwd != nil {
+			bwd(grad.st.data, g.values(), out.values())
+		} else {
+			op.referenceGrad(grad.st.data, g.values(), t.values(), out.values())
 		}
 		return []*Tensor{grad}
 	})
 	return out
-}
-
-// fastUnary returns float32 loops for relu, the activation of every
-// layer of the benchmark models, or nils: engine/vec's ReLU and ReLUGrad
-// (AVX on amd64). They give the same bits as the generic loops through
-// op.f and op.df, without a function call and two conversions per
-// element: relu passes NaN and -0 through as relu64 does. Its gradient is then set to +0 where y ≤ 0 (zeroMasked), as the
-// generic loop does for a masking op, and PyTorch too, where g·0 would be
-// -0 for a negative g and NaN for an infinite one.
-func fastUnary(name string) (fwd func(y, x []float32), bwd func(dx, g, y []float32)) {
-	if genericOnly {
-		return nil, nil
-	}
-	if name == "relu" {
-		return vec.ReLU, vec.ReLUGrad
-	}
-	return directForward[name], nil
-}
-
-// zeroMasked fixes up relu's fast gradient, g·step(y > 0), where it masks:
-// PyTorch's threshold_backward gives 0 there, not g·0, which is NaN for an
-// infinite g and -0 for a negative one.
-// Where y is NaN (a NaN input), threshold_backward's test y ≤ 0 is false,
-// so g passes there, while the fast g·step(y > 0) gave 0.
-func zeroMasked(dx, g, y []float32) {
-	for i, v := range y {
-		switch {
-		case v <= 0:
-			dx[i] = 0
-		case v != v:
-			dx[i] = g[i]
-		}
-	}
-}
-
-// directForward holds forward loops of ops from the table above that
-// call their math function directly: the same function and roundings as
-// op.f, so the same bits (TestUnaryDirectLoopsMatchGeneric), but faster
-// than calling op.f through a function value once per element. On this
-// project's x86-64 machine an exp costs about 8 ns in a direct loop and
-// 38 ns through the function value; sqrt, abs and neg gain 2–5× too.
-// sin, cos, tanh and gelu are left to the generic loop: their math
-// functions cost as much either way. go test -bench Unary ./engine/tensor
-// prints both paths of each.
-var directForward = map[string]func(y, x []float32){
-	"neg": func(y, x []float32) {
-		for i, v := range x {
-			y[i] = float32(-float64(v))
-		}
-	},
-	"exp": func(y, x []float32) {
-		for i, v := range x {
-			y[i] = float32(math.Exp(float64(v)))
-		}
-	},
-	"log": func(y, x []float32) {
-		for i, v := range x {
-			y[i] = float32(math.Log(float64(v)))
-		}
-	},
-	"sqrt": func(y, x []float32) {
-		for i, v := range x {
-			y[i] = float32(math.Sqrt(float64(v)))
-		}
-	},
-	"abs": func(y, x []float32) {
-		for i, v := range x {
-			y[i] = float32(math.Abs(float64(v)))
-		}
-	},
-	"sigmoid": func(y, x []float32) {
-		for i, v := range x {
-			y[i] = float32(sigmoid64(float64(v)))
-		}
-	},
 }
 
 // sign returns -1, 0 or 1.
