@@ -3,13 +3,16 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
-// TestConv2dMatchesLowered compares the Conv2d primitive with its
-// definition, Unfold then Matmul then Add (the generic path), on views
-// and on plain copies, values and gradients of all three operands.
-func TestConv2dMatchesLowered(t *testing.T) {
+// TestConv2dLayersMatchReference compares Conv2d's fast path with the
+// reference loops (the generic path) on the layers of the benchmark
+// models and on a batch larger than one chunk, values and gradients of
+// all three operands; TestConv2dFastMatchesReference covers random
+// shapes, and TestConv2dReferenceIsComposition the reference itself.
+func TestConv2dLayersMatchReference(t *testing.T) {
 	cases := []struct {
 		x, weight []int
 		bias      bool
@@ -233,4 +236,53 @@ func BenchmarkCol2imLeNet(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(g.c*g.kh*g.kw*g.n*g.ho*g.wo), "ns/elem")
+}
+
+// conv2dLowered is the convolution as Unfold, Matmul and Add: ops tested
+// on their own, which the reference loops must agree with.
+func (t *Tensor) conv2dLowered(weight, bias *Tensor, w Window) (*Tensor, error) {
+	cols, err := t.Unfold(w) // [N, C·kh·kw, L]
+	if err != nil {
+		return nil, err
+	}
+	filters := must(weight.Reshape(weight.shape[0], -1))
+	y, err := filters.Matmul(cols) // [N, O, L]
+	if err != nil {
+		return nil, err
+	}
+	if bias != nil {
+		if y, err = y.Add(must(bias.Reshape(bias.shape[0], 1))); err != nil {
+			return nil, err
+		}
+	}
+	g := newUnfoldGeom(t.shape, w)
+	return must(y.Reshape(g.n, weight.shape[0], g.ho, g.wo)).owned(), nil
+}
+
+// TestConv2dReferenceIsComposition checks the reference loops against
+// the composition Unfold, Matmul, Add (each op with its fast paths off),
+// values and gradients, on windows with stride, padding and dilation.
+func TestConv2dReferenceIsComposition(t *testing.T) {
+	g := NewGenerator(23)
+	for i := range 40 {
+		n, c, o := 1+g.Intn(3), 1+g.Intn(3), 1+g.Intn(3)
+		h, w := 1+g.Intn(8), 1+g.Intn(8)
+		win, ok := randomWindow(g, h, w, false)
+		if !ok {
+			continue
+		}
+		kernel := win.Kernel
+		inputs := []refInput{
+			{randomValues(g, n*c*h*w, 0), []int{n, c, h, w}, false},
+			{randomValues(g, o*c*kernel[0]*kernel[1], 0), []int{o, c, kernel[0], kernel[1]}, false},
+			{randomValues(g, o, 0), []int{o}, false},
+		}
+		// The same incoming gradient for both, with the fast paths off:
+		// Conv2d is then the reference.
+		grad := randomValues(g, n*o*win.OutputSize(0, h)*win.OutputSize(1, w), 0)
+		sameGrad := func([]int) []float32 { return slices.Clone(grad) }
+		ref := runOp(t, inputs, sameGrad, true, func(xs []*Tensor) (*Tensor, error) { return xs[0].Conv2d(xs[1], xs[2], win) })
+		composed := runOp(t, inputs, sameGrad, true, func(xs []*Tensor) (*Tensor, error) { return xs[0].conv2dLowered(xs[1], xs[2], win) })
+		compareRuns(t, fmt.Sprintf("case %d: x %v, weight %v, %+v", i, inputs[0].shape, inputs[1].shape, win), ref, composed, 1e-5)
+	}
 }

@@ -224,32 +224,3 @@ func TestUnfoldMatchesGeneric(t *testing.T) {
 		}
 	}
 }
-
-// TestUnaryDirectLoopsMatchGeneric checks each direct forward loop against
-// the op's table entry, bit for bit, on ordinary values and on the ones
-// where a rewritten formula could differ: NaN, ±0, ±Inf, subnormals, the
-// largest float32 and values where exp overflows or underflows.
-func TestUnaryDirectLoopsMatchGeneric(t *testing.T) {
-	x := []float32{float32(math.NaN()), float32(math.Copysign(0, -1)), 0, 1, -1, 0.5, -2.75, 3e-3,
-		float32(math.Inf(1)), float32(math.Inf(-1)), math.SmallestNonzeroFloat32, math.MaxFloat32, -math.MaxFloat32,
-		88.7, 89, -103.9, -104, 20, -20, 1e-30}
-	ops := []unaryOp{negOp, expOp, logOp, sqrtOp, absOp, sigmoidOp}
-	if len(ops) != len(directForward) {
-		t.Fatalf("%d ops checked, %d direct loops: add the new loop's op here", len(ops), len(directForward))
-	}
-	for _, op := range ops {
-		loop := directForward[op.name]
-		if loop == nil {
-			t.Errorf("%s: no direct loop", op.name)
-			continue
-		}
-		got := make([]float32, len(x))
-		loop(got, x)
-		for i, v := range x {
-			want := float32(op.f(float64(v)))
-			if math.Float32bits(got[i]) != math.Float32bits(want) {
-				t.Errorf("%s(%v): direct loop %v, table %v", op.name, v, got[i], want)
-			}
-		}
-	}
-}
