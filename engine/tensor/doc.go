@@ -117,54 +117,81 @@
 // and most ops are not primitives at all, as in tinygrad: they are
 // compositions whose gradient follows from the chain rule.
 //
-// The primitives are:
+// The primitives, each with the function that holds its rule (the
+// forward and the gradient), are:
 //
-//	unary.go     one table row per function: f(x) and f'(x) (neg exp log
-//	             sqrt abs sin cos tanh sigmoid relu gelu leakyRelu clamp);
-//	             the commonest also have a direct forward loop, same bits
+//	unary.go     unaryOp rows, f(x) and f'(x) side by side (neg exp log
+//	             sqrt abs sin cos tanh sigmoid relu gelu; leakyRelu and
+//	             clamp in LeakyRelu, Clamp); unaryOp.reference and
+//	             referenceGrad are the rule as loops, run by Tensor.unary
 //	unary_more.go  more rows of the same table: log1p (accurate near 0),
-//	             sign floor round (derivative 0), erf, softplus (x itself
-//	             above a threshold, as PyTorch), elu (expm1, no branch
-//	             evaluated that it does not take), silu (x·sigmoid(x) with
-//	             its own derivative, so an infinite g gives ±Inf, not NaN)
-//	binary.go    one row per function of two broadcast operands: f(a, b),
-//	             ∂f/∂a and ∂f/∂b (add sub mul div pow maximum minimum),
-//	             plus where
-//	reduce.go    sum (gradient: broadcast back), amax and amin (gradient:
-//	             to the positions that hold the extreme, split on ties)
-//	movement.go  the views above (gradient: the inverse movement)
-//	matmul.go    batched matrix product (dA = dC·Bᵀ, dB = Aᵀ·dC)
-//	layout.go    cat, gather, indexSelect, pad (gradient: slice, scatter)
-//	scatter.go   scatter, scatterAdd (gradient: g with written positions
-//	             zeroed; gather g for the source)
-//	scan.go      cumsum (gradient: a running sum of g in reverse), prod
+//	             erf, softplus (x itself above a threshold, as PyTorch),
+//	             elu (expm1, no branch evaluated that it does not take),
+//	             silu (x·sigmoid(x) with its own derivative, so an infinite
+//	             g gives ±Inf, not NaN); sign floor round in
+//	             piecewiseConstant (gradient 0)
+//	binary.go    binaryOp rows, f(a, b), ∂f/∂a and ∂f/∂b of two broadcast
+//	             operands (add sub mul div pow maximum minimum); genericRow
+//	             and binaryGrad are the rule as loops; Where
+//	bcelogits.go bceWithLogitsOp, one more binary row: (1-y)·x + softplus(-x),
+//	             gradients g·(sigmoid(x) - y) and -g·x, PyTorch's
+//	reduce.go    Sum (gradient: broadcast back, expandBack), extreme for
+//	             Amax and Amin (gradient: to the positions that hold the
+//	             extreme, split on ties), Var (PyTorch's 2/(N-c)·g·(x-mean)),
+//	             Softmax (PyTorch's y·(g - Σ g·y)); Tensor.reduce folds
+//	movement.go  the views above, each with its inverse movement as gradient
+//	             (Reshape, View, Permute, Transpose, Expand, Squeeze,
+//	             Unsqueeze, Narrow, Slice, Select); Clone in tensor.go
+//	matmul.go    bmm, the batched matrix product: C = A·B, dA = g·Bᵀ,
+//	             dB = Aᵀ·g; bmmReference and bmmReferenceGrad are the rule
+//	             as code (engine/kernels' naive loops)
+//	layout.go    Cat, Gather, IndexSelect, Pad (gradient: slice, scatter)
+//	scatter.go   scatter for Scatter and ScatterAdd (gradient: g with the
+//	             written positions zeroed; gather g for the source)
+//	scan.go      Cumsum (gradient: a running sum of g in reverse), Prod
 //	             (gradient: g times the product of the others, from prefix
 //	             and suffix products, exact where the slice holds zeros)
-//	norm.go      the vector p-norm (gradient: sign(x)|x|^(p-1)/norm^(p-1),
-//	             0 where the norm is 0)
-//	standardize.go (x - mean)/√(var + eps) over the last dimension, for group
-//	             norm (gradient: PyTorch's fused rstd·(g - mean g - x̂·mean(g·x̂)),
-//	             in float64, as the composition's roundings do not cancel)
-//	unfold.go    im2col, the sliding windows of convolution and pooling
-//	             (gradient: col2im, adding each window entry back)
-//	maxpool.go   max pooling in one pass, Unfold+Argmax+Gather fused
-//	             (gradient: scatter to each window's saved argmax)
-//	conv.go      2-D convolution, Unfold+Matmul+Add fused, the columns of
-//	             a chunk of the batch in one product (gradients: dW =
-//	             dY·Xᵀ, db = Σ dY, dX = col2im(Wᵀ·dY))
+//	norm.go      Norm, the vector p-norm (gradient: sign(x)|x|^(p-1)/
+//	             norm^(p-1), 0 where the norm is 0)
+//	standardize.go Standardize, (x - mean)/√(var + eps) over the last
+//	             dimension, for group and layer norm (gradient: PyTorch's
+//	             fused rstd·(g - mean g - x̂·mean(g·x̂)), in float64, as the
+//	             composition's roundings do not cancel)
+//	einsum.go    diagonal, a strided view (gradient: g onto the diagonal)
+//	inplace.go   FillInPlace, CopyInPlace (gradient: none for the
+//	             overwritten values; g to the source)
+//	unfold.go    Unfold, im2col, the sliding windows of convolution and
+//	             pooling (gradient: col2im, adding each window entry back);
+//	             unfoldGeom.each is the rule as a loop
+//	maxpool.go   MaxPool2d, Unfold+Argmax+Gather fused (gradient: scatter
+//	             to each window's saved argmax); maxPoolReference and
+//	             maxPoolReferenceGrad are the rule as loops
+//	conv.go      Conv2d, Unfold+Matmul+Add fused (gradients: dW = g·Xᵀ,
+//	             db = Σ g, dX = col2im(Wᵀ·g)); conv2dReference and
+//	             conv2dReferenceGrad are the rule as loops
 //
-// and everything else is built from them: Mean is Sum divided by a count,
-// Var and Std follow from Mean, Softmax is Exp over Sum of Exp (with
-// PyTorch's own backward formula, whose rounding the difftest compares),
-// LogSoftmax is x - LogSumExp, MaxDim and MinDim are Argmax then Gather,
-// Stack is Unsqueeze then Cat, Matmul of any
-// rank reshapes into one batched product. Among the later additions,
-// Sort and Topk find an order, then Gather; MaskedFill
-// is Where; Flip is IndexSelect with reversed indices, Roll a Cat of two
-// Narrows, Repeat an Expand then a Reshape, Chunk and Split Narrow views;
-// Einsum takes diagonals (a strided view), sums and permutes, and
-// contracts pairs of operands with one batched Matmul. To add an op, add a table row
-// or compose existing ops; the gradient check in gradcheck_test.go and the
+// A reading path: each of unary.go, binary.go, matmul.go, unfold.go,
+// maxpool.go and conv.go opens with its rule, in a comment and as code,
+// and its reference loops; the fast paths that make the training steps
+// quick sit beside it in unary_fast.go, binary_fast.go, matmul_fast.go,
+// unfold_fast.go, maxpool_fast.go and conv_fast.go. With the fast paths
+// off (genericOnly, for tests) every op runs its reference, and
+// reference_test.go holds each fast path to it, forward and backward:
+// the same bits where the order of operations is the same, within 1e-5
+// of the largest value where a matrix product sums in another order.
+//
+// Everything else is built from them: Mean is Sum divided by a count,
+// Std is the square root of Var (stdSqrtOp, a sqrt row whose slope is 0
+// where std is), LogSumExp subtracts the (detached)
+// maximum, then Exp, Sum, Log and Add, LogSoftmax is x - LogSumExp,
+// MaxDim and MinDim are Argmax then Gather, Stack is Unsqueeze then Cat,
+// Matmul of any rank reshapes into one batched product. Among the later
+// additions, Sort and Topk find an order, then Gather; MaskedFill is
+// Where; Flip is IndexSelect with reversed indices, Roll a Cat of two
+// Narrows, Repeat an Expand then a Reshape, Chunk and Split Narrow
+// views; Einsum takes diagonals, sums and permutes, and contracts pairs
+// of operands with one batched Matmul. To add an op, add a table row or
+// compose existing ops; the gradient check in gradcheck_test.go and the
 // PyTorch fixtures in testdata (made by tools/torchref) then prove it.
 //
 // # Watching the engine

@@ -10,9 +10,10 @@ import (
 // means all of them) and keepdim: with keepdim the reduced dimensions stay
 // as size 1, which makes the result broadcast against the input.
 //
-// Sum, Amax and Amin are primitives with their own backward; Mean, Var, Std,
-// LogSumExp, Softmax and LogSoftmax are compositions of primitives, so
-// their gradients come for free.
+// Sum, Amax and Amin are primitives with their own backward, and so are
+// Var and Softmax, which keep PyTorch's backward formulas for their
+// rounding; Mean, Std, LogSumExp and LogSoftmax are compositions of
+// primitives, so their gradients come for free.
 
 // Sum adds the elements over dims.
 func (t *Tensor) Sum(dims []int, keepdim bool) (*Tensor, error) {
