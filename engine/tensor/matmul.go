@@ -30,10 +30,12 @@ import (
 
 // naiveProduct is engine/kernels' naive variant, with the argument checks
 // of kernels.Matmul.
-var naiveProduct = must2Func(kernels.Lookup("naive"))
+var naiveProduct = lookupKernel("naive")
 
-// must2Func returns f, or panics: the naive variant is always registered.
-func must2Func(f kernels.Func, err error) kernels.Func {
+// lookupKernel returns the engine/kernels variant called name. It panics
+// if there is none, a bug: the naive variant is always registered.
+func lookupKernel(name string) kernels.Func {
+	f, err := kernels.Lookup(name)
 	if err != nil {
 		panic(err)
 	}
@@ -43,10 +45,7 @@ func must2Func(f kernels.Func, err error) kernels.Func {
 // bmmReference returns C = A·B for contiguous batches a [na, n, k] and
 // b [nb, k, m], where a batch of 1 serves every product.
 func bmmReference(a, b []float32, na, nb, n, k, m int) []float32 {
-	batch := 0 // when either batch is empty
-	if na > 0 && nb > 0 {
-		batch = max(na, nb)
-	}
+	batch := productCount(na, nb)
 	c := make([]float32, batch*n*m)
 	for i := range batch {
 		ai, bi := min(i, na-1), min(i, nb-1)
@@ -60,13 +59,29 @@ func bmmReference(a, b []float32, na, nb, n, k, m int) []float32 {
 // gradient is summed over the batch in order (beta = 1 adds to it).
 func bmmReferenceGrad(a, b, g []float32, na, nb, n, k, m int) (da, db []float32) {
 	da, db = make([]float32, na*n*k), make([]float32, nb*k*m)
-	for i := range len(g) / max(n*m, 1) {
+	for i := range productCount(na, nb) {
 		ai, bi := min(i, na-1), min(i, nb-1)
-		betaA, betaB := float32(min(i-ai, 1)), float32(min(i-bi, 1)) // 1 once a shared slot holds a sum
+		betaA, betaB := float32(0), float32(0) // overwrite, or add to a shared matrix's sum
+		if na == 1 && i > 0 {
+			betaA = 1
+		}
+		if nb == 1 && i > 0 {
+			betaB = 1
+		}
 		naiveProduct(false, true, n, k, m, 1, g[i*n*m:], max(m, 1), b[bi*k*m:], max(m, 1), betaA, da[ai*n*k:], max(k, 1))
 		naiveProduct(true, false, k, m, n, 1, a[ai*n*k:], max(k, 1), g[i*n*m:], max(m, 1), betaB, db[bi*k*m:], max(m, 1))
 	}
 	return da, db
+}
+
+// productCount is the number of products of a batched product of
+// batches na and nb: the larger, as a batch of 1 is reused, or 0 when
+// either is empty.
+func productCount(na, nb int) int {
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return max(na, nb)
 }
 
 // bmmReferenceOp is bmm through the reference, recorded with its
@@ -195,12 +210,8 @@ func bmmGrad(x, y *Tensor, shape []int) *Tensor {
 	return out
 }
 
-// batchCount is the number of products of a batched product: the larger
-// batch, as a single matrix [1, …] is reused, but 0 when either batch is
-// empty (a shared matrix times an empty batch makes no product).
+// batchCount is productCount for two batched operands: a shared matrix
+// times an empty batch makes no product.
 func batchCount(a, b *Tensor) int {
-	if a.shape[0] == 0 || b.shape[0] == 0 {
-		return 0
-	}
-	return max(a.shape[0], b.shape[0])
+	return productCount(a.shape[0], b.shape[0])
 }
