@@ -99,6 +99,8 @@ func round32(s []float64) []float32 {
 
 // conv2dReferenceOp is Conv2d through the reference loops, recorded with
 // their gradient: the engine's convolution when the fast paths are off.
+// For simplicity it saves both x and w and computes every gradient; the
+// fast path saves, and computes, only what the needed gradients read.
 func (t *Tensor) conv2dReferenceOp(weight, bias *Tensor, g unfoldGeom) *Tensor {
 	o := weight.shape[0]
 	var b []float32

@@ -86,6 +86,8 @@ func productCount(na, nb int) int {
 
 // bmmReferenceOp is bmm through the reference, recorded with its
 // gradient: the engine's batched product when the fast paths are off.
+// Like conv2dReferenceOp it saves both operands and computes both
+// gradients, where the fast path keeps only what the needed ones read.
 func bmmReferenceOp(a, b *Tensor) *Tensor {
 	na, nb, n, k, m := a.shape[0], b.shape[0], a.shape[1], a.shape[2], b.shape[2]
 	out := fromData(bmmReference(a.values(), b.values(), na, nb, n, k, m), []int{batchCount(a, b), n, m})
