@@ -16,7 +16,7 @@
 // The kinds are Line (loss and accuracy curves), Bar (time per op, grouped
 // or stacked), Timeline (the phases and ops of one training step), Roofline
 // (achieved GFLOP/s against arithmetic intensity), Histogram (weights,
-// activations, gradients) and ImageGrid (small grayscale images such as
+// activations, gradients) and ImageGrid (small grayscale or colour images such as
 // MNIST digits).
 //
 // Every chart is readable on light and dark pages: colours come from CSS
