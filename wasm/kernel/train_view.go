@@ -207,6 +207,7 @@ func addMarked(l *plot.Line, name string, x float64, metrics map[string]float64,
 	}
 	l.Append(name, x, y)
 }
+
 // progressLabel reads "epoch 3/10 · loss 0.3121 · accuracy 0.901 ·
 // 8,411 samples/s".
 func progressLabel(p *train.Progress, epochEnd bool) string {
