@@ -71,7 +71,7 @@ func historyArrays(h *train.History) js.Value {
 // newChart is an empty line chart the size of half a notebook's width,
 // so that two fit side by side.
 func newChart(title, xLabel string) *plot.Line {
-	return &plot.Line{Title: title, XLabel: xLabel, Width: 380, Height: 230}
+	return &plot.Line{Title: title, XLabel: xLabel, Width: 370, Height: 230}
 }
 
 // chartRow draws line charts side by side; a chart without points is
