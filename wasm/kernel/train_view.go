@@ -196,7 +196,7 @@ func (v *trainView) addPoint(x, loss float64, p *train.Progress) {
 }
 
 // addMarked adds the metric key, if measured, to the series name of l,
-// whose points are marked: one a epoch beside a dense training curve.
+// whose points are marked: one per epoch beside a dense training curve.
 func addMarked(l *plot.Line, name string, x float64, metrics map[string]float64, key string) {
 	y, ok := metrics[key]
 	if !ok {
