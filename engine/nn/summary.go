@@ -10,17 +10,30 @@ import (
 // Summary is a table of a model's layers for one input shape, like
 // Keras's model.summary() or torchinfo: each module's path, type, output
 // shape and number of parameters of its own (not counting children's, so
-// that the column adds up to the total).
+// that the column adds up to the total). String prints it as text and
+// HTML as a table, the one the notebook shows for display(model).
 type Summary struct {
+	// Model is the model's repr (its String()), printed above the table
+	// when not empty.
+	Model string
+	// InputShape and OutputShape are the shapes of the forward pass; nil
+	// when the model was not run (see Layers).
 	InputShape  []int
 	OutputShape []int
 	Rows        []SummaryRow
 	TotalParams int
+	// AnyBatch prints the first dimension of every shape as N: the table
+	// then describes the model for any batch size, not only the one it
+	// ran on.
+	AnyBatch bool
+	// Note, when not empty, is printed under the table, such as why the
+	// output shapes are missing.
+	Note string
 }
 
 // SummaryRow describes one module of a Summary.
 type SummaryRow struct {
-	Path        string // dotted path, such as "features.0"
+	Path        string // dotted path, such as "features.0"; "" for a model without children
 	Type        string // type name, such as "Conv2d"
 	Depth       int    // nesting level, 1 for the root's children
 	OutputShape []int  // nil when the module was not called by Call
@@ -29,8 +42,9 @@ type SummaryRow struct {
 
 // Summary runs the model once on zeros of inputShape (batch dimension
 // included) in evaluation mode and without recording a graph, and
-// tabulates every module below the root. The mode is restored afterwards,
-// so BatchNorm's running statistics are not touched.
+// tabulates every module below the root (a model without children gets
+// one row for itself). The mode is restored afterwards, so BatchNorm's
+// running statistics are not touched.
 func (b *ModuleBase) Summary(inputShape ...int) (*Summary, error) {
 	x, err := tensor.Zeros(inputShape...)
 	if err != nil {
@@ -53,35 +67,91 @@ func (b *ModuleBase) Summary(inputShape ...int) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Summary{InputShape: inputShape, OutputShape: y.Shape(), TotalParams: b.NumParams()}
-	for _, nm := range mods[1:] {
-		mb := nm.Module.Base()
-		n := 0
-		for _, p := range mb.params {
-			n += p.Tensor.Numel()
-		}
-		s.Rows = append(s.Rows, SummaryRow{nm.Path, mb.typeName, strings.Count(nm.Path, ".") + 1, shapes[mb], n})
+	s := b.Layers()
+	s.InputShape, s.OutputShape = inputShape, y.Shape()
+	for i, nm := range b.tabulated() {
+		s.Rows[i].OutputShape = shapes[nm.Module.Base()]
 	}
 	return s, nil
+}
+
+// Layers tabulates the modules below the root without running the model,
+// so the rows have no output shapes; a model without children gets one
+// row for itself. It is the table of a model that cannot be run yet, for
+// want of an input shape.
+func (b *ModuleBase) Layers() *Summary {
+	s := &Summary{TotalParams: b.NumParams()}
+	for _, nm := range b.tabulated() {
+		mb := nm.Module.Base()
+		s.Rows = append(s.Rows, SummaryRow{nm.Path, mb.typeName, strings.Count(nm.Path, ".") + 1, nil, mb.ownParams()})
+	}
+	return s
+}
+
+// tabulated lists the modules that have a row: every module below the
+// root, or the root itself when it has no children.
+func (b *ModuleBase) tabulated() []NamedModule {
+	mods := b.Modules()
+	if len(mods) == 1 {
+		return mods
+	}
+	return mods[1:]
+}
+
+// ownParams counts the module's own parameters, not its children's.
+func (b *ModuleBase) ownParams() int {
+	n := 0
+	for _, p := range b.params {
+		n += p.Tensor.Numel()
+	}
+	return n
 }
 
 // String formats the summary as a text table.
 func (s *Summary) String() string {
 	var sb strings.Builder
+	if s.Model != "" {
+		sb.WriteString(s.Model + "\n\n")
+	}
 	fmt.Fprintf(&sb, "%-32s %-20s %12s\n", "Layer (type)", "Output shape", "Params")
 	fmt.Fprintln(&sb, strings.Repeat("=", 66))
 	for _, r := range s.Rows {
-		out := "-"
-		if r.OutputShape != nil {
-			out = ShapeString(r.OutputShape)
-		}
-		name := strings.Repeat("  ", r.Depth-1) + r.Path + " (" + r.Type + ")"
-		fmt.Fprintf(&sb, "%-32s %-20s %12s\n", name, out, thousands(r.Params))
+		fmt.Fprintf(&sb, "%-32s %-20s %12s\n", strings.Repeat("  ", r.Depth-1)+r.label(), s.shape(r.OutputShape), thousands(r.Params))
 	}
 	fmt.Fprintln(&sb, strings.Repeat("=", 66))
-	fmt.Fprintf(&sb, "Input shape: %s   Output shape: %s\n", ShapeString(s.InputShape), ShapeString(s.OutputShape))
+	if s.InputShape != nil {
+		fmt.Fprintf(&sb, "Input shape: %s   Output shape: %s\n", s.shape(s.InputShape), s.shape(s.OutputShape))
+	}
 	fmt.Fprintf(&sb, "Total params: %s", thousands(s.TotalParams))
+	if s.Note != "" {
+		sb.WriteString("\n(" + s.Note + ")")
+	}
 	return sb.String()
+}
+
+// label is a row's first column: "features.0 (Conv2d)", or the type alone
+// for the row of a model without children.
+func (r SummaryRow) label() string {
+	if r.Path == "" {
+		return r.Type
+	}
+	return r.Path + " (" + r.Type + ")"
+}
+
+// shape formats a shape of the table: "?" when unknown, and with the
+// batch dimension as N when AnyBatch is set.
+func (s *Summary) shape(shape []int) string {
+	if shape == nil {
+		return "?"
+	}
+	if !s.AnyBatch || len(shape) == 0 {
+		return ShapeString(shape)
+	}
+	parts := []string{"N"}
+	for _, d := range shape[1:] {
+		parts = append(parts, fmt.Sprint(d))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 // thousands formats n with commas: 1,234,567.

@@ -16,8 +16,9 @@
 // The kinds are Line (loss and accuracy curves), Bar (time per op, grouped
 // or stacked), Timeline (the phases and ops of one training step), Roofline
 // (achieved GFLOP/s against arithmetic intensity), Histogram (weights,
-// activations, gradients) and ImageGrid (small grayscale images such as
-// MNIST digits).
+// activations, gradients) and ImageGrid (small grayscale or colour images,
+// such as MNIST digits). A Line grows point by point with Append, for a
+// live training curve.
 //
 // Every chart is readable on light and dark pages: colours come from CSS
 // custom properties (--tt-fg, --tt-bg, --tt-series-0 … --tt-series-9, …) with

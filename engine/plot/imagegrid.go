@@ -10,17 +10,21 @@ import (
 	"strings"
 )
 
-// Image is one grayscale picture of an ImageGrid.
+// Image is one grayscale or colour picture of an ImageGrid.
 type Image struct {
-	// Pixels holds Width×Height values, row by row.
+	// Pixels holds Width×Height values, row by row; for a colour picture
+	// the red, the green and the blue plane one after the other
+	// (3×Height×Width, the layout of an image tensor).
 	Pixels []float32
+	// Channels is 1 for grayscale (0 means 1) or 3 for colour.
+	Channels int
 	// Width and Height are the picture's size in pixels, e.g. 28×28.
 	Width, Height int
 	// Label is written under the picture, e.g. "7" or "pred 7 / true 1".
 	Label string
 }
 
-// ImageGrid draws small grayscale images, such as MNIST digits, in a grid
+// ImageGrid draws small images, such as MNIST digits, in a grid
 // with an optional label under each. Each image is embedded as a PNG, which
 // keeps the SVG small (about 0.5 kB per digit), and scaled up without
 // smoothing.
@@ -57,13 +61,19 @@ func (g ImageGrid) SVG() (string, error) {
 		if im.Width <= 0 || im.Height <= 0 {
 			return "", errorf(name, "image %d has size %d×%d; both must be positive", i, im.Width, im.Height)
 		}
-		if len(im.Pixels) != im.Width*im.Height {
-			return "", errorf(name, "image %d has %d pixels, but %d×%d needs %d", i, len(im.Pixels), im.Width, im.Height, im.Width*im.Height)
+		c := im.channels()
+		if c != 1 && c != 3 {
+			return "", errorf(name, "image %d has %d channels; want 1 (grayscale) or 3 (colour)", i, im.Channels)
+		}
+		if want := c * im.Width * im.Height; len(im.Pixels) != want && c == 1 {
+			return "", errorf(name, "image %d has %d pixels, but %d×%d needs %d", i, len(im.Pixels), im.Width, im.Height, want)
+		} else if len(im.Pixels) != want {
+			return "", errorf(name, "image %d has %d values, but 3 channels of %d×%d need %d", i, len(im.Pixels), im.Width, im.Height, want)
 		}
 		for j, p := range im.Pixels {
 			v := float64(p)
 			if !finite(v) {
-				return "", errorf(name, "image %d: pixel %d (row %d, column %d) is %v", i, j, j/im.Width, j%im.Width, v)
+				return "", errorf(name, "image %d: pixel %d (row %d, column %d) is %v", i, j, j%(im.Width*im.Height)/im.Width, j%im.Width, v)
 			}
 			dlo, dhi = math.Min(dlo, v), math.Max(dhi, v)
 		}
@@ -155,7 +165,7 @@ func (g ImageGrid) SVG() (string, error) {
 	if g.Title != "" {
 		desc.WriteString(": " + g.Title)
 	}
-	desc.WriteString(". " + plural(len(g.Images), "grayscale image") + " of " + strconv.Itoa(maxW) + "×" + strconv.Itoa(maxH) +
+	desc.WriteString(". " + plural(len(g.Images), g.kind()+"image") + " of " + strconv.Itoa(maxW) + "×" + strconv.Itoa(maxH) +
 		" pixels in " + plural(rows, "row") + " of " + strconv.Itoa(cols) + ", values " + FormatValue(lo, "") + " to " +
 		FormatValue(hi, "") + ".")
 	if hasLabels {
@@ -169,17 +179,54 @@ func (g ImageGrid) SVG() (string, error) {
 	return d.String(), nil
 }
 
-// pngURI encodes an image as a grayscale PNG data URI, lo drawn black and
-// hi white (or the reverse when invert is set).
+// channels is the number of colour planes of the image.
+func (im Image) channels() int { return max(im.Channels, 1) }
+
+// kind says what images a grid holds, for its text alternative:
+// "grayscale ", "colour " or "" for both.
+func (g ImageGrid) kind() string {
+	colour := 0
+	for _, im := range g.Images {
+		if im.channels() == 3 {
+			colour++
+		}
+	}
+	switch colour {
+	case 0:
+		return "grayscale "
+	case len(g.Images):
+		return "colour "
+	}
+	return ""
+}
+
+// pngURI encodes an image as a grayscale or RGB PNG data URI, lo drawn
+// black and hi white (or the reverse when invert is set).
 func pngURI(im Image, lo, hi float64, invert bool) (string, error) {
-	img := image.NewGray(image.Rect(0, 0, im.Width, im.Height))
-	for i, p := range im.Pixels {
+	level := func(p float32) uint8 {
 		t := (float64(p) - lo) / (hi - lo)
 		t = math.Max(0, math.Min(1, t))
 		if invert {
 			t = 1 - t
 		}
-		img.Pix[i] = uint8(math.Round(t * 255))
+		return uint8(math.Round(t * 255))
+	}
+	var img image.Image
+	if n := im.Width * im.Height; im.channels() == 3 {
+		rgba := image.NewRGBA(image.Rect(0, 0, im.Width, im.Height))
+		for i := range n {
+			rgba.Pix[4*i] = level(im.Pixels[i])
+			rgba.Pix[4*i+1] = level(im.Pixels[n+i])
+			rgba.Pix[4*i+2] = level(im.Pixels[2*n+i])
+			rgba.Pix[4*i+3] = 255
+		}
+		img = rgba
+	} else {
+		gray := image.NewGray(image.Rect(0, 0, im.Width, im.Height))
+		for i, p := range im.Pixels {
+			gray.Pix[i] = level(p)
+		}
+		img = gray
 	}
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestCompression}

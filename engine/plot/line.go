@@ -14,6 +14,10 @@ type Series struct {
 	X []float64
 	// Y holds the y values, one per point.
 	Y []float64
+	// Markers draws a dot at every point of this series, such as the
+	// validation loss measured once per epoch beside a training loss
+	// measured every few steps.
+	Markers bool
 }
 
 // Line is a line chart of one or more series, such as loss and accuracy
@@ -43,6 +47,10 @@ type Line struct {
 
 // Append adds the point (x, y) to the series called name, adding the
 // series if there is none, so that a live chart grows while training runs.
+// A series declared with no points, say to give it Markers, grows too; a
+// chart redrawn after every Append draws what a chart built with all the
+// points at once draws. Fix XRange (e.g. [0, epochs]) to keep the axes
+// still while the curve grows into them.
 // Redrawing with SVG costs time proportional to the number of points, and
 // long series are thinned to a few points per pixel column, so the SVG
 // stays small however long the run.
@@ -142,7 +150,7 @@ func (l Line) SVG() (string, error) {
 	f.drawYAxis(c)
 	c.raw(`<g class="tt-plot"`, f.plotAttrs(), clipAttr, ">\n")
 	for si := range l.Series {
-		drawSeries(c, f, &l.Series[si], si, l.Markers)
+		drawSeries(c, f, &l.Series[si], si, l.Markers || l.Series[si].Markers)
 	}
 	c.raw("</g>\n")
 	f.drawTitle(c)

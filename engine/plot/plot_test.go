@@ -147,6 +147,9 @@ func TestErrors(t *testing.T) {
 		{"histogram bins", Histogram{Values: []float32{1}, Bins: -1}.SVG, `Bins is -1`},
 		{"images empty", ImageGrid{}.SVG, `plot.ImageGrid: no images to draw`},
 		{"images size", ImageGrid{Images: []Image{{Pixels: make([]float32, 3), Width: 2, Height: 2}}}.SVG, `image 0 has 3 pixels, but 2×2 needs 4`},
+		{"images channels", ImageGrid{Images: []Image{{Pixels: make([]float32, 8), Width: 2, Height: 2, Channels: 2}}}.SVG, `image 0 has 2 channels; want 1 (grayscale) or 3 (colour)`},
+		{"images colour size", ImageGrid{Images: []Image{{Pixels: make([]float32, 4), Width: 2, Height: 2, Channels: 3}}}.SVG, `image 0 has 4 values, but 3 channels of 2×2 need 12`},
+		{"images colour NaN", ImageGrid{Images: []Image{{Pixels: []float32{0, 0, 0, 0, 0, float32(math.NaN())}, Width: 2, Height: 1, Channels: 3}}}.SVG, `pixel 5 (row 0, column 1) is NaN`},
 		{"images range", ImageGrid{Min: 1, Max: 1, Images: []Image{{Pixels: []float32{0}, Width: 1, Height: 1}}}.SVG, `Min 1 must be less than Max 1`},
 	}
 	for _, tc := range tests {

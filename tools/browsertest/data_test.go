@@ -54,7 +54,7 @@ func TestDataMNIST(t *testing.T) {
 	if state, out := runCode(t, ctx, 1, "b"); state != "done" {
 		t.Fatalf("display(batch): state %q, output %q", state, out)
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll("#cell-1 table.tt-batch img[src^='data:image/png']").length`); n != 32 {
+	if n := eval[int](t, ctx, `document.querySelectorAll("#cell-1 svg[data-chart='images'] image[href^='data:image/png']").length`); n != 32 {
 		t.Errorf("the batch grid shows %d images, want 32", n)
 	}
 }
@@ -125,7 +125,7 @@ func TestNotebook06RunsClean(t *testing.T) {
 	if fashionDir() != "" {
 		want += fashionImages
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll("table.tt-batch img").length`); n < want {
+	if n := eval[int](t, ctx, `document.querySelectorAll("svg[data-chart='images'] image").length`); n < want {
 		t.Errorf("%d images shown in the notebook, want at least %d", n, want)
 	}
 	saveScreenshot(t, ctx, "notebook-06.png")

@@ -3,23 +3,18 @@
 package kernel
 
 import (
-	"bytes"
-	"encoding/base64"
 	"fmt"
-	"html"
-	"image"
-	"image/color"
-	"image/png"
 	"math"
 	"strings"
 	"syscall/js"
 
+	"tinytorch/engine/plot"
 	"tinytorch/engine/tensor"
 )
 
-// A batch of images shows as a grid with each image's label under it: an
-// HTML table (it needs no style sheet) of small PNGs, each with its label
-// as alt text for screen readers.
+// A batch of images shows as a grid with each image's label under it,
+// drawn by plot.ImageGrid: the page shows a label's text when the pointer
+// is on its image, and the grid's text alternative lists them.
 
 // showBatchFunc is tt.data.showBatch(x, y, {classes, n, cols, scale}).
 func showBatchFunc(_ js.Value, args []js.Value) (any, error) {
@@ -107,43 +102,28 @@ func showBatch(x, y *tensor.Tensor, classes []string, opts js.Value) (js.Value, 
 		labels = y.Data()
 	}
 	count = min(count, max(n, 1))
-	cols = max(cols, 1)
-	scale = max(scale, 1)
 	vals := x.Data()
 	// Values outside [0, 1] (normalized images) are stretched to it.
 	lo, hi := float32(0), float32(1)
 	for _, v := range vals[:count*c*h*w] {
 		lo, hi = min(lo, v), max(hi, v)
 	}
-	var b strings.Builder
-	b.WriteString(`<table class="tt-batch" style="border-collapse:collapse;text-align:center;font:12px sans-serif">`)
+	g := plot.ImageGrid{Columns: max(cols, 1), Scale: max(scale, 1), Min: float64(lo), Max: float64(hi)}
 	for i := range count {
-		if i%cols == 0 {
-			if i > 0 {
-				b.WriteString("</tr>")
-			}
-			b.WriteString("<tr>")
-		}
-		label := ""
+		im := plot.Image{Pixels: vals[i*c*h*w : (i+1)*c*h*w], Width: w, Height: h, Channels: c}
 		if labels != nil {
 			k := labels[i]
-			label = trimLabel(k)
+			im.Label = trimLabel(k)
 			if ki := int(k); float32(ki) == k && ki >= 0 && ki < len(classes) {
-				label = classes[ki]
+				im.Label = classes[ki]
 			}
 		}
-		png64, err := imagePNG(vals[i*c*h*w:(i+1)*c*h*w], c, h, w, lo, hi)
-		if err != nil {
-			return js.Undefined(), err
-		}
-		alt := fmt.Sprintf("image %d", i)
-		if label != "" {
-			alt += ": " + label
-		}
-		fmt.Fprintf(&b, `<td style="padding:2px 4px"><img src="data:image/png;base64,%s" width="%d" height="%d" alt="%s" style="image-rendering:pixelated;display:block;margin:auto">%s</td>`,
-			png64, w*scale, h*scale, html.EscapeString(alt), html.EscapeString(label))
+		g.Images = append(g.Images, im)
 	}
-	b.WriteString("</tr></table>")
+	svg, err := g.SVG()
+	if err != nil {
+		return js.Undefined(), fmt.Errorf("%s: %v", name, err)
+	}
 	text := fmt.Sprintf("[%d images %d×%d×%d", count, c, h, w)
 	if labels != nil {
 		var ls []string
@@ -156,7 +136,7 @@ func showBatch(x, y *tensor.Tensor, classes []string, opts js.Value) (js.Value, 
 		}
 	}
 	text += "]"
-	return richValue(bundle{"text/html": b.String(), "text/plain": text}), nil
+	return richValue(bundle{"image/svg+xml": svg, "text/plain": text}), nil
 }
 
 func trimLabel(v float32) string {
@@ -164,34 +144,4 @@ func trimLabel(v float32) string {
 		return fmt.Sprint(int(v))
 	}
 	return fmt.Sprint(v)
-}
-
-// imagePNG encodes one C×H×W image, mapping [lo, hi] to 0…255, as base64.
-func imagePNG(v []float32, c, h, w int, lo, hi float32) (string, error) {
-	span := hi - lo
-	if span == 0 {
-		span = 1
-	}
-	px := func(i int) uint8 { return clampByte((v[i] - lo) / span * 255) }
-	var img image.Image
-	if c == 1 {
-		g := image.NewGray(image.Rect(0, 0, w, h))
-		for i := range h * w {
-			g.Pix[i] = px(i)
-		}
-		img = g
-	} else {
-		rgba := image.NewRGBA(image.Rect(0, 0, w, h))
-		for y := range h {
-			for x := range w {
-				rgba.Set(x, y, color.RGBA{px((0*h+y)*w + x), px((1*h+y)*w + x), px((2*h+y)*w + x), 255})
-			}
-		}
-		img = rgba
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return "", err
-	}
-	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
 }

@@ -4,7 +4,6 @@ package kernel
 
 import (
 	"fmt"
-	"html"
 	"strings"
 	"syscall/js"
 
@@ -542,134 +541,32 @@ func inferInputShape(m nn.Module) []int {
 	return nil
 }
 
-// summaryRow is one line of a model's table.
-type summaryRow struct {
-	path, typ string
-	depth     int
-	shape     []int // nil when unknown
-	params    int
-}
-
-// moduleBundle is how display() shows a module: PyTorch's repr and a
-// table of layers with output shapes (for inputShape, the last input, or
-// a guess; the batch dimension shows as N) and parameter counts, as text
-// and as an HTML table. With strict, a forward pass that fails is an error;
-// otherwise the table is shown without shapes.
+// moduleBundle is how display() shows a module: the engine's summary
+// (nn.Summary), with PyTorch's repr above a table of layers with output
+// shapes (for inputShape, the last input, or a guess; the batch dimension
+// shows as N) and parameter counts, as text and as an HTML table. With
+// strict, a forward pass that fails is an error; otherwise the table is
+// shown without shapes.
 func moduleBundle(m nn.Module, inputShape []int, strict bool) (bundle, error) {
 	if inputShape == nil {
 		inputShape = inferInputShape(m)
 	}
-	var rows []summaryRow
-	var inShape, outShape []int
-	note := ""
+	s := m.Base().Layers()
 	if len(inputShape) > 0 {
-		shape := append([]int{1}, inputShape[1:]...)
-		s, err := m.Summary(shape...)
-		if err != nil && strict {
+		run, err := m.Summary(append([]int{1}, inputShape[1:]...)...)
+		switch {
+		case err != nil && strict:
 			return nil, fmt.Errorf("summary: %v", err)
-		}
-		if err != nil {
-			note = "output shapes unknown: " + err.Error()
-		} else {
-			inShape, outShape = s.InputShape, s.OutputShape
-			for _, r := range s.Rows {
-				rows = append(rows, summaryRow{r.Path, r.Type, r.Depth, r.OutputShape, r.Params})
-			}
+		case err != nil:
+			s.Note = "output shapes unknown: " + err.Error()
+		default:
+			s = run
 		}
 	} else {
-		note = "output shapes appear after the first forward pass, or with model.summary([N, …])"
+		s.Note = "output shapes appear after the first forward pass, or with model.summary([N, …])"
 	}
-	if rows == nil {
-		for _, c := range m.Base().Modules() {
-			if c.Path == "" {
-				continue
-			}
-			rows = append(rows, summaryRow{c.Path, c.Module.Base().TypeName(), strings.Count(c.Path, ".") + 1, nil, ownParams(c.Module)})
-		}
-	}
-	if len(rows) == 0 { // a single layer: one row for itself
-		rows = []summaryRow{{"", m.Base().TypeName(), 1, outShape, ownParams(m)}}
-	}
-	return bundle{
-		"text/plain": summaryText(m, rows, inShape, outShape, note),
-		"text/html":  summaryHTML(m, rows, inShape, outShape, note),
-	}, nil
-}
-
-// ownParams counts the parameters a module holds itself, not its children's.
-func ownParams(m nn.Module) int {
-	n := 0
-	for _, p := range m.Parameters() {
-		if !strings.Contains(p.Name, ".") {
-			n += p.Tensor.Numel()
-		}
-	}
-	return n
-}
-
-// batchShape formats a shape with the batch dimension as N.
-func batchShape(shape []int) string {
-	if shape == nil {
-		return "?"
-	}
-	parts := make([]string, len(shape))
-	for i, d := range shape {
-		parts[i] = fmt.Sprint(d)
-	}
-	if len(parts) > 0 {
-		parts[0] = "N"
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// rowLabel is a row's first column: "0 (Linear)", indented by depth.
-func rowLabel(r summaryRow) string {
-	if r.path == "" {
-		return r.typ
-	}
-	return r.path + " (" + r.typ + ")"
-}
-
-func summaryText(m nn.Module, rows []summaryRow, in, out []int, note string) string {
-	var b strings.Builder
-	b.WriteString(m.String())
-	b.WriteString("\n\n")
-	fmt.Fprintf(&b, "%-32s %-20s %12s\n", "Layer (type)", "Output shape", "Params")
-	b.WriteString(strings.Repeat("=", 66) + "\n")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "%-32s %-20s %12s\n", strings.Repeat("  ", r.depth-1)+rowLabel(r), batchShape(r.shape), commas(r.params))
-	}
-	b.WriteString(strings.Repeat("=", 66) + "\n")
-	if in != nil {
-		fmt.Fprintf(&b, "Input shape: %s   Output shape: %s\n", batchShape(in), batchShape(out))
-	}
-	fmt.Fprintf(&b, "Total params: %s", commas(m.NumParams()))
-	if note != "" {
-		b.WriteString("\n(" + note + ")")
-	}
-	return b.String()
-}
-
-func summaryHTML(m nn.Module, rows []summaryRow, in, out []int, note string) string {
-	var b strings.Builder
-	b.WriteString(`<div class="tt-model"><pre class="tt-model-repr" style="margin:0 0 .5em">`)
-	b.WriteString(html.EscapeString(m.String()))
-	b.WriteString(`</pre><table class="tt-model-summary" style="border-collapse:collapse;font-variant-numeric:tabular-nums">`)
-	b.WriteString(`<thead><tr><th style="text-align:left;padding:2px 12px 2px 0">Layer (type)</th><th style="text-align:left;padding:2px 12px">Output shape</th><th style="text-align:right;padding:2px 0 2px 12px">Params</th></tr></thead><tbody>`)
-	for _, r := range rows {
-		fmt.Fprintf(&b, `<tr><td style="padding:1px 12px 1px %.1fem">%s</td><td style="padding:1px 12px"><code>%s</code></td><td style="text-align:right;padding:1px 0 1px 12px">%s</td></tr>`,
-			float64(r.depth-1)*1.2, html.EscapeString(rowLabel(r)), batchShape(r.shape), commas(r.params))
-	}
-	b.WriteString(`</tbody><tfoot><tr style="border-top:1px solid currentColor"><th style="text-align:left;padding:2px 12px 2px 0">Total</th><td style="padding:2px 12px">`)
-	if in != nil {
-		fmt.Fprintf(&b, "<code>%s</code> → <code>%s</code>", batchShape(in), batchShape(out))
-	}
-	fmt.Fprintf(&b, `</td><th style="text-align:right;padding:2px 0 2px 12px">%s</th></tr></tfoot></table>`, commas(m.NumParams()))
-	if note != "" {
-		fmt.Fprintf(&b, `<p class="tt-model-note" style="margin:.3em 0;opacity:.7">%s</p>`, html.EscapeString(note))
-	}
-	b.WriteString("</div>")
-	return b.String()
+	s.Model, s.AnyBatch = m.String(), true
+	return bundle{"text/plain": s.String(), "text/html": s.HTML()}, nil
 }
 
 // commas formats n with thousands separators: 101,770.

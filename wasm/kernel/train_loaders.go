@@ -7,6 +7,7 @@ import (
 	"iter"
 	"syscall/js"
 
+	"tinytorch/engine/data"
 	"tinytorch/engine/tensor"
 	"tinytorch/engine/train"
 )
@@ -15,61 +16,13 @@ import (
 // pairs batched here, or any iterable of {x, y} batches a cell makes.
 
 // tensorLoader is tt.train.batches(x, y, {batchSize, shuffle, dropLast,
-// seed}): minibatches of the rows of two tensors. Shuffling draws a fresh
-// permutation every epoch from a generator seeded by (seed, epoch), so a
+// seed}): a data.DataLoader over the rows of two tensors, so a seed gives
+// the batches that tt.data.DataLoader and Go's data.DataLoader give with
+// it. Shuffling draws a fresh order every epoch from (seed, epoch), so a
 // rerun after tt.manualSeed gives the same batches.
 type tensorLoader struct {
-	x, y      *tensor.Tensor
-	batchSize int
-	shuffle   bool
-	dropLast  bool
-	seed      uint64
-	epoch     int // the next epoch of a JavaScript for…of loop
-}
-
-// Len returns the number of batches per epoch.
-func (l *tensorLoader) Len() int {
-	n := l.x.Shape()[0]
-	if l.dropLast {
-		return n / l.batchSize
-	}
-	return (n + l.batchSize - 1) / l.batchSize
-}
-
-// Batches yields one epoch's batches.
-func (l *tensorLoader) Batches(epoch int) iter.Seq2[train.Batch, error] {
-	return func(yield func(train.Batch, error) bool) {
-		n := l.x.Shape()[0]
-		var order []int
-		if l.shuffle {
-			order = tensor.NewGenerator(l.seed ^ (uint64(epoch)+1)*0x9E3779B97F4A7C15).Perm(n)
-		}
-		for b := 0; b < l.Len(); b++ {
-			start := b * l.batchSize
-			size := min(l.batchSize, n-start)
-			var batch train.Batch
-			var err error
-			if order == nil {
-				if batch.X, err = l.x.Narrow(0, start, size); err == nil {
-					batch.Y, err = l.y.Narrow(0, start, size)
-				}
-			} else {
-				idx := make([]float32, size)
-				for i := range idx {
-					idx[i] = float32(order[start+i])
-				}
-				var index *tensor.Tensor
-				if index, err = tensor.New(idx, size); err == nil {
-					if batch.X, err = l.x.IndexSelect(0, index); err == nil {
-						batch.Y, err = l.y.IndexSelect(0, index)
-					}
-				}
-			}
-			if !yield(batch, err) || err != nil {
-				return
-			}
-		}
-	}
+	*data.DataLoader
+	epoch int // the next epoch of a JavaScript for…of loop
 }
 
 // batchesFunc is tt.train.batches(x, y, {batchSize = 32, shuffle = false,
@@ -94,11 +47,15 @@ func batchesFunc(_ js.Value, args []js.Value) (any, error) {
 	if bs <= 0 {
 		return nil, fmt.Errorf("%s: batchSize must be positive, got %d", name, bs)
 	}
-	l := &tensorLoader{x: x, y: y, batchSize: bs}
-	if l.shuffle, err = boolOpt(name, args, 2, "shuffle", false); err != nil {
+	ds, err := data.NewTensorDataset(x, y)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	l := &tensorLoader{DataLoader: &data.DataLoader{Dataset: ds, BatchSize: bs}}
+	if l.Shuffle, err = boolOpt(name, args, 2, "shuffle", false); err != nil {
 		return nil, err
 	}
-	if l.dropLast, err = boolOpt(name, args, 2, "dropLast", false); err != nil {
+	if l.DropLast, err = boolOpt(name, args, 2, "dropLast", false); err != nil {
 		return nil, err
 	}
 	seed, err := intOpt(name, args, 2, 99, "seed", -1)
@@ -106,9 +63,9 @@ func batchesFunc(_ js.Value, args []js.Value) (any, error) {
 		return nil, err
 	}
 	if seed < 0 { // from the default generator, so tt.manualSeed fixes it
-		l.seed = uint64(tensor.DefaultGenerator().Uint32())
+		l.Seed = uint64(tensor.DefaultGenerator().Uint32())
 	} else {
-		l.seed = uint64(seed)
+		l.Seed = uint64(seed)
 	}
 	if l.Len() == 0 {
 		return nil, fmt.Errorf("%s: %d rows give no batch of %d with dropLast", name, x.Shape()[0], bs)

@@ -4,11 +4,12 @@ package kernel
 
 import (
 	"fmt"
-	"math"
+	"slices"
 	"strings"
 	"syscall/js"
 	"time"
 
+	"tinytorch/engine/plot"
 	"tinytorch/engine/train"
 )
 
@@ -16,32 +17,33 @@ import (
 // progress bar and loss chart while it runs, and the history after.
 
 // historyObject converts a History for JavaScript: an array per metric,
-// in camelCase (valLoss), the loss of every step, and a chart of the
-// per-epoch curves that display() shows.
+// in camelCase (valLoss), the loss of every step, and charts of the
+// per-epoch curves (of every step's loss after a single epoch) that
+// display() shows.
 func historyObject(h *train.History, view *trainView) js.Value {
 	obj := historyArrays(h)
 	obj.Set("samplesPerSec", view.samplesPerSec)
 	obj.Set("seconds", time.Since(view.start).Seconds())
 	epochs := len(h.Epochs["loss"])
-	xs := make([]float64, epochs)
-	for i := range xs {
-		xs[i] = float64(i + 1)
-	}
-	lossSeries, accSeries := map[string][]float64{}, map[string][]float64{}
-	for _, name := range h.Names {
-		switch {
-		case strings.HasSuffix(name, "loss"):
-			lossSeries[camelCase(name)] = h.Epochs[name]
-		case strings.HasSuffix(name, "accuracy"):
-			accSeries[camelCase(name)] = h.Epochs[name]
-		}
-	}
-	svg := chartSVG("loss", xs, lossSeries, chartOptions{XLabel: "epoch"})
+	var charts []*plot.Line
 	if epochs <= 1 { // one epoch: the loss of every step says more
-		svg = lineChartSVG("loss per step", map[string][]float64{"train": h.StepLoss})
-	}
-	if len(accSeries) > 0 && epochs > 1 {
-		svg += chartSVG("accuracy", xs, accSeries, chartOptions{XLabel: "epoch", YMin: 0, YMax: 1})
+		perStep := newChart("loss per step", "step")
+		perStep.Series = []plot.Series{{Name: "train", Y: h.StepLoss}}
+		charts = append(charts, perStep)
+	} else {
+		loss, acc := newChart("loss", "epoch"), newChart("accuracy", "epoch")
+		acc.YRange = [2]float64{0, 1}
+		for _, name := range h.Names {
+			for e, y := range h.Epochs[name] {
+				switch {
+				case strings.HasSuffix(name, "loss"):
+					loss.Append(camelCase(name), float64(e+1), y)
+				case strings.HasSuffix(name, "accuracy"):
+					acc.Append(camelCase(name), float64(e+1), y)
+				}
+			}
+		}
+		charts = append(charts, loss, acc)
 	}
 	text := fmt.Sprintf("History(%d epochs", epochs)
 	for _, name := range h.Names {
@@ -49,7 +51,7 @@ func historyObject(h *train.History, view *trainView) js.Value {
 			text += fmt.Sprintf(", %s %.4g", camelCase(name), v)
 		}
 	}
-	b := map[string]any{"text/html": chartRow(svg), "text/plain": text + ")"}
+	b := map[string]any{"text/html": chartRow(charts...), "text/plain": text + ")"}
 	js.Global().Get("Object").Call("defineProperty", obj, "__ttBundle", map[string]any{"value": b, "enumerable": false})
 	return obj
 }
@@ -66,38 +68,56 @@ func historyArrays(h *train.History) js.Value {
 	return obj
 }
 
-// chartRow lays charts side by side.
-func chartRow(svgs string) string {
-	return `<div class="tt-train-chart" style="display:flex;flex-wrap:wrap;gap:8px">` + svgs + `</div>`
+// newChart is an empty line chart the size of half a notebook's width,
+// so that two fit side by side.
+func newChart(title, xLabel string) *plot.Line {
+	return &plot.Line{Title: title, XLabel: xLabel, Width: 370, Height: 230}
 }
 
-// trainView is the live display of a run: a progress bar and a chart of
-// the training loss (and accuracy) that grows in place, with the
+// chartRow draws line charts side by side; a chart without points is
+// left out.
+func chartRow(charts ...*plot.Line) string {
+	var b strings.Builder
+	b.WriteString(`<div class="tt-train-chart" style="display:flex;flex-wrap:wrap;gap:8px">`)
+	for _, l := range charts {
+		if len(l.Series) == 0 || len(l.Series[0].Y) == 0 {
+			continue
+		}
+		if svg, err := l.SVG(); err == nil { // only a run of NaN losses has nothing to draw
+			b.WriteString(svg)
+		}
+	}
+	b.WriteString(`</div>`)
+	return b.String()
+}
+
+// trainView is the live display of a run: a progress bar and charts of
+// the training loss (and accuracy) that grow point by point, with the
 // validation values at each epoch's end. Both are posted together at most
 // five times a second (ten messages), and once more at the end.
 type trainView struct {
 	bar                 *progressBar
 	chartID, cell       int
-	showChart           bool
 	epochs, perEpoch    int
 	total, done, bucket int
-	hasAcc              bool
-	// Chart points: x in epochs, mean loss over the bucket of steps,
-	// accuracy so far in the epoch, validation values at epoch ends.
-	xs                         []float64
-	loss, acc, valLoss, valAcc []float64
-	sum                        float64
-	count                      int
-	start, lastPost            time.Time
-	samplesPerSec              float64
-	label                      string
+	epochsDone          int
+	// The live charts, nil without a chart: x is in epochs, a training
+	// point is the mean loss over a bucket of steps (and the accuracy so
+	// far in the epoch), a validation point is at an epoch's end.
+	loss, acc       *plot.Line
+	lastX           float64 // x of the last training point
+	sum             float64
+	count           int
+	start, lastPost time.Time
+	samplesPerSec   float64
+	label           string
 }
 
 // updateEvery is the time between two live updates of the display.
 const updateEvery = 200 * time.Millisecond
 
 func newTrainView(epochs, perEpoch int, hasAcc, progress, chart bool) *trainView {
-	v := &trainView{epochs: epochs, perEpoch: perEpoch, hasAcc: hasAcc, showChart: chart, start: time.Now(), cell: current}
+	v := &trainView{epochs: epochs, perEpoch: perEpoch, start: time.Now(), cell: current, lastX: -1}
 	v.total = epochs * perEpoch
 	if perEpoch == 0 {
 		v.total = epochs // unknown length: the bar moves per epoch
@@ -113,6 +133,14 @@ func newTrainView(epochs, perEpoch int, hasAcc, progress, chart bool) *trainView
 	if chart {
 		displayCount++
 		v.chartID = displayCount
+		// The x axis spans the whole run from the start, so the curves
+		// grow into it from the left.
+		v.loss = newChart("loss", "epoch")
+		v.loss.XRange = [2]float64{0, float64(epochs)}
+		if hasAcc {
+			v.acc = newChart("accuracy", "epoch")
+			v.acc.XRange, v.acc.YRange = v.loss.XRange, [2]float64{0, 1}
+		}
 	}
 	return v
 }
@@ -124,7 +152,11 @@ func (v *trainView) OnBatchEnd(p *train.Progress) error {
 	v.count++
 	v.samplesPerSec = p.SamplesPerSec
 	if v.count >= v.bucket {
-		v.addPoint(p)
+		x := float64(p.Epoch)
+		if p.Batches > 0 {
+			x = float64(p.Epoch-1) + float64(p.Batch)/float64(p.Batches)
+		}
+		v.addPoint(x, v.sum/float64(v.count), p)
 	}
 	v.label = progressLabel(p, false)
 	v.maybePost(false)
@@ -133,45 +165,47 @@ func (v *trainView) OnBatchEnd(p *train.Progress) error {
 
 // OnEpochEnd closes the epoch's last point and adds validation values.
 func (v *trainView) OnEpochEnd(p *train.Progress) error {
-	if v.count > 0 {
-		v.addPoint(p)
+	v.epochsDone = p.Epoch
+	switch x := float64(p.Epoch); {
+	case v.count > 0:
+		v.addPoint(x, v.sum/float64(v.count), p)
+	case v.lastX != x: // an epoch without steps
+		v.addPoint(x, p.Metrics["loss"], p)
 	}
-	if len(v.xs) == 0 || v.xs[len(v.xs)-1] != float64(p.Epoch) {
-		v.xs = append(v.xs, float64(p.Epoch))
-		nan := math.NaN()
-		v.loss, v.acc, v.valLoss, v.valAcc = append(v.loss, p.Metrics["loss"]), append(v.acc, nan), append(v.valLoss, nan), append(v.valAcc, nan)
+	if v.loss != nil {
+		addMarked(v.loss, "val", float64(p.Epoch), p.Metrics, "val_loss")
 	}
-	last := len(v.xs) - 1
-	if a, ok := p.Metrics["accuracy"]; ok {
-		v.acc[last] = a
-	}
-	if l, ok := p.Metrics["val_loss"]; ok {
-		v.valLoss[last] = l
-	}
-	if a, ok := p.Metrics["val_accuracy"]; ok {
-		v.valAcc[last] = a
+	if v.acc != nil {
+		addMarked(v.acc, "val", float64(p.Epoch), p.Metrics, "val_accuracy")
 	}
 	v.label = progressLabel(p, true)
 	v.maybePost(false)
 	return nil
 }
 
-// addPoint closes the current bucket of steps.
-func (v *trainView) addPoint(p *train.Progress) {
-	x := float64(p.Epoch)
-	if p.Batches > 0 {
-		x = float64(p.Epoch-1) + float64(p.Batch)/float64(p.Batches)
+// addPoint adds a training point and starts a new bucket of steps.
+func (v *trainView) addPoint(x, loss float64, p *train.Progress) {
+	if v.loss != nil {
+		v.loss.Append("train", x, loss)
 	}
-	acc := math.NaN()
-	if a, ok := p.Metrics["accuracy"]; ok {
-		acc = a
+	if a, ok := p.Metrics["accuracy"]; ok && v.acc != nil {
+		v.acc.Append("train", x, a)
 	}
-	v.xs = append(v.xs, x)
-	v.loss = append(v.loss, v.sum/float64(v.count))
-	v.acc = append(v.acc, acc)
-	v.valLoss = append(v.valLoss, math.NaN())
-	v.valAcc = append(v.valAcc, math.NaN())
+	v.lastX = x
 	v.sum, v.count = 0, 0
+}
+
+// addMarked adds the metric key, if measured, to the series name of l,
+// whose points are marked: one per epoch beside a dense training curve.
+func addMarked(l *plot.Line, name string, x float64, metrics map[string]float64, key string) {
+	y, ok := metrics[key]
+	if !ok {
+		return
+	}
+	if !slices.ContainsFunc(l.Series, func(s plot.Series) bool { return s.Name == name }) {
+		l.Series = append(l.Series, plot.Series{Name: name, Markers: true})
+	}
+	l.Append(name, x, y)
 }
 
 // progressLabel reads "epoch 3/10 · loss 0.3121 · accuracy 0.901 ·
@@ -192,7 +226,7 @@ func progressLabel(p *train.Progress, epochEnd bool) string {
 	return s + fmt.Sprintf(" · %s samples/s", commas(int(p.SamplesPerSec)))
 }
 
-// maybePost posts the bar and the chart when an update is due.
+// maybePost posts the bar and the charts when an update is due.
 func (v *trainView) maybePost(force bool) {
 	now := time.Now()
 	if !force && now.Sub(v.lastPost) < updateEvery {
@@ -203,35 +237,24 @@ func (v *trainView) maybePost(force bool) {
 		v.bar.label = v.label
 		done := float64(v.done)
 		if v.perEpoch == 0 {
-			done = float64(len(v.valLoss)) // epochs
+			done = float64(v.epochsDone)
 		}
 		v.bar.done = min(done, v.bar.total)
 		v.bar.post(true)
 	}
-	if v.showChart && len(v.xs) > 0 {
+	if v.loss != nil && len(v.loss.Series) > 0 {
 		v.postChart()
 	}
 }
 
-// postChart replaces the chart in place.
+// postChart replaces the charts in place.
 func (v *trainView) postChart() {
-	xmax := float64(v.epochs)
-	series := func(train, val []float64) map[string][]float64 {
-		m := map[string][]float64{"train": train}
-		for _, x := range val {
-			if !math.IsNaN(x) {
-				m["val"] = val
-				break
-			}
-		}
-		return m
-	}
-	svg := chartSVG("loss", v.xs, series(v.loss, v.valLoss), chartOptions{XLabel: "epoch", XMax: xmax})
-	if v.hasAcc {
-		svg += chartSVG("accuracy", v.xs, series(v.acc, v.valAcc), chartOptions{XLabel: "epoch", XMax: xmax, YMin: 0, YMax: 1})
+	charts := []*plot.Line{v.loss}
+	if v.acc != nil {
+		charts = append(charts, v.acc)
 	}
 	out := output{"kind": "display", "displayId": v.chartID, "update": true,
-		"data": map[string]any{"text/html": chartRow(svg), "text/plain": v.label}}
+		"data": map[string]any{"text/html": chartRow(charts...), "text/plain": v.label}}
 	streams.flush()
 	post(map[string]any{"type": "output", "id": v.cell, "output": map[string]any(out)})
 }

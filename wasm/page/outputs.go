@@ -134,6 +134,7 @@ func (o *outputArea) renderDisplay(data js.Value) dom.Element {
 	case data.Get("text/html").Truthy():
 		div := nb.el("div", "output-display output-html", "")
 		div.SetInnerHTML(data.Get("text/html").String())
+		enhanceCharts(o.c, div) // charts in HTML, such as the training charts
 		return div
 	case data.Get("application/json").Type() == js.TypeObject:
 		div := nb.el("div", "output-display output-tree", "")
