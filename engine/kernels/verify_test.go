@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -147,4 +148,29 @@ func TestRegisterReplaces(t *testing.T) {
 	if !slices.Equal(Names(), names) || Current() != "counting" {
 		t.Errorf("Names() %v (was %v), Current() %q", Names(), names, Current())
 	}
+}
+
+// BenchmarkRegistered compares a student's blocked kernel, registered
+// through RegisterMatmul (so called through Plain), with the built-in
+// blocked and simd variants on n×n matrices, one thread. It also times
+// Verify, the cost Register adds.
+func BenchmarkRegistered(b *testing.B) {
+	defer SetThreads(SetThreads(1))
+	if err := RegisterMatmul("bench-student-blocked", studentBlocked(64, "")); err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"bench-student-blocked", "blocked", "simd"} {
+		fn, _ := Lookup(name)
+		for _, n := range []int{64, 256} {
+			b.Run(fmt.Sprintf("%s/n=%d", name, n), func(b *testing.B) { benchSquare(b, fn, n) })
+		}
+	}
+	b.Run("Verify", func(b *testing.B) {
+		fn := Plain(studentBlocked(64, ""))
+		for b.Loop() {
+			if err := Verify("student", fn); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
