@@ -186,7 +186,7 @@ func (p verifyProblem) compare(a []float32, lda int, b []float32, ldb int, c0, c
 				bound += math.Abs(float64(p.beta) * old)
 			}
 			if math.IsNaN(float64(got)) || math.Abs(float64(got)-want) > float64(p.k+4)*eps32*bound {
-				return fmt.Errorf("C[%d, %d] (row %d, col %d) differs: expected %.7g, got %.7g%s", i, j, i, j, want, got, neverWritten(got, p.beta))
+				return fmt.Errorf("wrong result at C[%d, %d] (row %d, col %d): expected %.7g, got %.7g%s", i, j, i, j, want, got, neverWritten(got, p.beta))
 			}
 		}
 	}

@@ -87,7 +87,7 @@ func TestRegisterChecksTheKernel(t *testing.T) {
 		{"blocked 4×4", Plain(studentBlocked(4, "")), ""},
 		{"blocked 32×32", Plain(studentBlocked(32, "")), ""},
 		{"off by one at the end", Plain(studentBlocked(4, "end")),
-			`kernels.Register: kernel "off by one at the end": C[0, 0] (row 0, col 0) differs: expected 0.213311, got 0 for m=1, n=1, k=1; the kernel was not registered`},
+			`kernels.Register: kernel "off by one at the end": wrong result at C[0, 0] (row 0, col 0): expected 0.213311, got 0 for m=1, n=1, k=1; the kernel was not registered`},
 		{"off by one past the end", Plain(studentBlocked(4, "past")),
 			`kernel "off by one past the end": panicked (runtime error: index out of range [1] with length 1) for m=1, n=1, k=1`},
 		{"writes the gap of a strided C", naiveOffByOne,
