@@ -197,6 +197,14 @@ func TestUserModuleInProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The backward of a user's function costs what the ops it runs cost:
+	// layer 0 (2→4, batch 5): dw = gᵀ·x, 2·4·5·2 = 80, db = Σ g, 20;
+	// layer 3 (4→3): dx = g·w, 2·5·3·4 = 120, dw 120, db 15.
+	for _, op := range rep.ByOp() {
+		if op.Name == "MyLinearFnBackward" && op.FLOPs != 355 {
+			t.Errorf("MyLinearFnBackward: %d FLOPs, want 355", op.FLOPs)
+		}
+	}
 	trace, err := rep.TraceJSON()
 	if err != nil {
 		t.Fatal(err)
