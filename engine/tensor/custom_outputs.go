@@ -5,10 +5,10 @@ import "slices"
 // A Function with several outputs (PyTorch allows any number) has one
 // Backward that needs every output's gradient at once, while the graph's
 // nodes have one output each. So the outputs are tied together through a
-// hidden vertex: the function's node produces a "packed" tensor, of the
-// outputs' sizes end to end, that is never computed (only its gradient
-// is), and each output is a node of its own, named after the function,
-// whose backward places the output's gradient at its offset in a zero
+// hidden vertex: the function's node produces a "packed" tensor, the
+// outputs' values end to end (a copy, so that a walk of the graph through
+// Inputs meets an ordinary tensor), and each output is a node of its own,
+// named after the function, whose backward places the output's gradient at its offset in a zero
 // gradient of the packed size. The graph sums those into the packed
 // vertex's gradient before it runs the function's node (the topological
 // order guarantees that), which cuts it back into one gradient per output:
@@ -21,13 +21,19 @@ func (f *Function) recordMany(ctx *Context, inputs, outs []*Tensor) {
 	for i, o := range outs {
 		offsets[i+1] = offsets[i] + o.Numel()
 	}
-	total := offsets[len(outs)]
-	// The packed vertex has a shape but no values: nothing reads them.
-	packed := &Tensor{st: &storage{}, shape: []int{total}, strides: []int{1}}
-	n := newNode(f.Name, tag, packed, inputs, ctx.saved)
+	n := newNode(f.Name, tag, nil, inputs, ctx.saved)
 	if n == nil {
 		return
 	}
+	total := offsets[len(outs)]
+	// The packed vertex holds the outputs' values end to end, so that a
+	// walk of the graph (Inputs) meets an ordinary tensor there.
+	values := make([]float32, 0, total)
+	for _, o := range outs {
+		values = append(values, o.values()...)
+	}
+	packed := fromData(values, []int{total})
+	n.out = packed
 	shapes, outShapes := shapesOf(inputs), shapesOf(outs)
 	n.fallible = func(g *Tensor) ([]*Tensor, error) {
 		data := g.values()

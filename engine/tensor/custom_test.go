@@ -307,3 +307,35 @@ func TestFunctionObserved(t *testing.T) {
 		t.Errorf("backward nodes %v, want MyMul among them", log.nodes)
 	}
 }
+
+// TestFunctionSeveralOutputsGraphWalk: the outputs of a function with
+// several outputs carry its name, and walking the graph through Inputs
+// (as a student's topological sort does) meets only ordinary tensors,
+// whose values can be read, down to the leaf.
+func TestFunctionSeveralOutputsGraphWalk(t *testing.T) {
+	x := param(t, []float32{1, 2, 3}, 3)
+	outs := must2(scaleTwoFn().Apply(x))
+	if outs[0].GradFn() != "TwoScales" || outs[1].GradFn() != "TwoScales" {
+		t.Errorf("GradFn %q, %q; want TwoScales", outs[0].GradFn(), outs[1].GradFn())
+	}
+	y := must(outs[0].Add(outs[1]))
+	seen, reachedLeaf := 0, false
+	var walk func(u *Tensor)
+	walk = func(u *Tensor) {
+		seen++
+		_ = u.Data() // must not panic
+		reachedLeaf = reachedLeaf || u == x
+		for _, in := range u.Inputs() {
+			walk(in)
+		}
+	}
+	walk(y)
+	if !reachedLeaf || seen < 4 {
+		t.Errorf("the walk met %d tensors and reached the leaf: %v", seen, reachedLeaf)
+	}
+	NoGrad(func() { outs = must2(scaleTwoFn().Apply(x)) })
+	if outs[0].GradFn() != "" || outs[1].RequiresGrad() {
+		t.Error("outputs under NoGrad are in the graph")
+	}
+}
+
