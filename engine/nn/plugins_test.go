@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -69,6 +70,10 @@ func (l *myLinear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	return linearFn.Apply1(x, l.weight, l.bias)
 }
 
+func (l *myLinear) ExtraRepr() string {
+	return fmt.Sprintf("in=%d, out=%d", l.weight.Shape()[1], l.weight.Shape()[0])
+}
+
 // myBlock is a container written outside the package holding engine
 // modules, with a Train of its own that PyTorch would call on model.eval().
 type myBlock struct {
@@ -103,8 +108,6 @@ func (b *myBlock) Train(on bool) {
 	b.trainSeen = append(b.trainSeen, on)
 	b.ModuleBase.Train(on)
 }
-
-func (b *myBlock) Eval() { b.Train(false) }
 
 func must[T any](v T, err error) T {
 	if err != nil {
@@ -149,6 +152,13 @@ func TestUserModuleEverywhere(t *testing.T) {
 	if !slices.Equal(blk.trainSeen, []bool{false, true}) || !blk.inner.At(0).Training() {
 		t.Errorf("after Train: MyBlock.Train calls %v", blk.trainSeen)
 	}
+	// MyBlock has no Eval of its own: ModuleBase's calls its Train.
+	blk.Eval()
+	blk.Train(true)
+	if !slices.Equal(blk.trainSeen, []bool{false, true, false, true}) {
+		t.Errorf("after MyBlock's Eval and Train: its Train calls %v", blk.trainSeen)
+	}
+	blk.trainSeen = blk.trainSeen[:2]
 
 	s, err := m.Summary(5, 2)
 	if err != nil {
@@ -163,7 +173,7 @@ func TestUserModuleEverywhere(t *testing.T) {
 	if !m.Training() || !blk.inner.At(0).Training() || !slices.Equal(blk.trainSeen, []bool{false, true, false, true}) {
 		t.Errorf("Summary did not restore training mode through MyBlock.Train: its calls %v", blk.trainSeen)
 	}
-	if r := m.String(); !strings.Contains(r, "(1): MyBlock(\n    (inner): Sequential(") {
+	if r := m.String(); !strings.Contains(r, "(0): MyLinear(in=2, out=4)\n  (1): MyBlock(\n    (inner): Sequential(") {
 		t.Errorf("String():\n%s", r)
 	}
 
