@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -339,3 +340,73 @@ func TestFunctionSeveralOutputsGraphWalk(t *testing.T) {
 	}
 }
 
+
+// TestFunctionRandomBroadcasts runs 300 random programs: two operands of
+// random broadcast-compatible shapes (ranks 0 to 3, sizes 0 to 3, size-1
+// dimensions stretched), some without requiresGrad, through the user's
+// MyMul and through the engine's Mul, and requires the same output and
+// gradients bit for bit: the gradients MyMul returns have the output's
+// broadcast shape and are summed down as for the engine's own ops.
+func TestFunctionRandomBroadcasts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 34))
+	for prog := range 300 {
+		rank := rng.IntN(4)
+		full := make([]int, rank)
+		for d := range full {
+			full[d] = rng.IntN(4)
+		}
+		shapeOf := func() []int {
+			lead := rng.IntN(rank + 1)
+			s := slices.Clone(full[lead:])
+			for d := range s {
+				if rng.IntN(3) == 0 {
+					s[d] = 1
+				}
+			}
+			return s
+		}
+		sa, sb := shapeOf(), shapeOf()
+		grads := [2]bool{rng.IntN(4) != 0, rng.IntN(4) != 0}
+		leaves := func() []*Tensor {
+			vals := rand.New(rand.NewPCG(56, uint64(prog))) // the same values for both runs
+			var ls []*Tensor
+			for i, s := range [][]int{sa, sb} {
+				data := make([]float32, product(s))
+				for j := range data {
+					data[j] = float32(vals.IntN(9)-4) / 2
+				}
+				x := must(New(data, s...))
+				_ = x.SetRequiresGrad(grads[i])
+				ls = append(ls, x)
+			}
+			return ls
+		}
+		run := func(f func(a, b *Tensor) (*Tensor, error)) ([]float32, [2][]float32, error) {
+			l := leaves()
+			y, err := f(l[0], l[1])
+			if err != nil {
+				return nil, [2][]float32{}, err
+			}
+			var g [2][]float32
+			if y.RequiresGrad() {
+				if err := y.SumAll().Backward(); err != nil {
+					return nil, g, err
+				}
+				for i := range l {
+					if l[i].Grad() != nil {
+						g[i] = l[i].Grad().Data()
+					}
+				}
+			}
+			return y.Data(), g, nil
+		}
+		gotY, gotG, err := run(func(a, b *Tensor) (*Tensor, error) { return mulFn().Apply1(a, b) })
+		wantY, wantG, wantErr := run(func(a, b *Tensor) (*Tensor, error) { return a.Mul(b) })
+		if err != nil || wantErr != nil {
+			t.Fatalf("program %d, shapes %v and %v: %v / engine %v", prog, sa, sb, err, wantErr)
+		}
+		if !slices.Equal(gotY, wantY) || !slices.Equal(gotG[0], wantG[0]) || !slices.Equal(gotG[1], wantG[1]) {
+			t.Fatalf("program %d, shapes %v and %v (requiresGrad %v): output %v grads %v; engine %v %v", prog, sa, sb, grads, gotY, gotG, wantY, wantG)
+		}
+	}
+}
