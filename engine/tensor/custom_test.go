@@ -340,7 +340,6 @@ func TestFunctionSeveralOutputsGraphWalk(t *testing.T) {
 	}
 }
 
-
 // TestFunctionRandomBroadcasts runs 300 random programs: two operands of
 // random broadcast-compatible shapes (ranks 0 to 3, sizes 0 to 3, size-1
 // dimensions stretched), some without requiresGrad, through the user's
