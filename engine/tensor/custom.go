@@ -135,14 +135,18 @@ func (f *Function) check(inputs []*Tensor) error {
 // on the same storage, so that giving it this op's node changes nothing
 // else.
 func (f *Function) forward(ctx *Context, inputs []*Tensor) (outs []*Tensor, err error) {
+	var panicked error
 	NoGrad(func() {
 		defer func() {
 			if r := recover(); r != nil {
-				err = fmt.Errorf("%s: forward panicked: %v", f.label(), r)
+				panicked = fmt.Errorf("%s: forward panicked: %v", f.label(), r)
 			}
 		}()
 		outs, err = f.Forward(ctx, inputs...)
 	})
+	if panicked != nil {
+		return nil, panicked
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: forward: %w", f.label(), err)
 	}
@@ -174,7 +178,7 @@ func (f *Function) backward(ctx *Context, shapes [][]int, g []*Tensor) (grads []
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				err = fmt.Errorf("panicked: %v", r)
+				err = fmt.Errorf("backward panicked: %v", r)
 			}
 		}()
 		grads, err = f.Backward(ctx, g...)
