@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"tinytorch/engine/bench"
 )
 
 // studentBlocked is the blocked kernel a student writes for MatmulFunc:
@@ -173,4 +175,31 @@ func BenchmarkRegistered(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkRegisteredRatio measures the registered student kernel against
+// the built-in "blocked" and "simd" (one thread) on 128×128 matrices,
+// interleaved by engine/bench's Compare, and reports each built-in's
+// speed relative to the student's. Run it with -benchtime 1x.
+func BenchmarkRegisteredRatio(b *testing.B) {
+	defer SetThreads(SetThreads(1))
+	if err := RegisterMatmul("bench-student-blocked", studentBlocked(64, "")); err != nil {
+		b.Fatal(err)
+	}
+	const n = 128
+	x, y, z := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
+	for i := range x {
+		x[i], y[i] = float32(i%7)*0.25, float32(i%5)*0.5
+	}
+	var cands []bench.Candidate
+	for _, name := range []string{"bench-student-blocked", "blocked", "simd"} {
+		fn, _ := Lookup(name)
+		cands = append(cands, bench.Candidate{Name: name, Fn: func() { fn(false, false, n, n, n, 1, x, n, y, n, 0, z, n) }})
+	}
+	for b.Loop() {
+		c := bench.Compare(cands, bench.Options{Iterations: 30, FLOPs: 2 * n * n * n})
+		b.ReportMetric(float64(c.Results[0].P50.Microseconds()), "µs-student")
+		b.ReportMetric(c.Ratios[1].Median, "x-student-blocked")
+		b.ReportMetric(c.Ratios[2].Median, "x-student-simd")
+	}
 }

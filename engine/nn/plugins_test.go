@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"tinytorch/engine/bench"
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
@@ -371,5 +372,33 @@ func BenchmarkUserLinear(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkUserLinearRatio measures the same two passes interleaved with
+// engine/bench's Compare, whose per-round ratios hold up on a busy
+// machine, and reports the user function's speed relative to the engine's
+// Linear (1 = as fast, below 1 = slower). Run it with -benchtime 1x.
+func BenchmarkUserLinearRatio(b *testing.B) {
+	tensor.ManualSeed(1)
+	x := must(tensor.Randn(64, 784))
+	engine := must(nn.NewLinear(784, 128, true))
+	user := newMyLinear(784, 128)
+	if err := user.LoadStateDict(engine.StateDict()); err != nil {
+		b.Fatal(err)
+	}
+	step := func(m nn.Module) func() {
+		return func() {
+			m.ZeroGrad()
+			if err := must(nn.Call(m, x)).SumAll().Backward(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	for b.Loop() {
+		c := bench.Compare([]bench.Candidate{{Name: "engine", Fn: step(engine)}, {Name: "user-function", Fn: step(user)}}, bench.Options{Iterations: 40})
+		b.ReportMetric(c.Ratios[1].Median, "x-engine")
+		b.ReportMetric(float64(c.Results[0].P50.Microseconds()), "µs-engine")
+		b.ReportMetric(float64(c.Ratios[1].CandidateTime.Microseconds()), "µs-user")
 	}
 }
