@@ -97,3 +97,14 @@ func TestFunction(t *testing.T) {
 		})
 	}
 }
+
+// TestFunctionRefusesComputedInputs: the check perturbs its inputs, so
+// they must be leaves; a computed one would get no Grad to compare.
+func TestFunctionRefusesComputedInputs(t *testing.T) {
+	x := leaf(t, 5, 3)
+	y := x.MulScalar(2)
+	err := Function(linearFn(false), y, leaf(t, 3, 3), leaf(t, 3))
+	if err == nil || !strings.Contains(err.Error(), "gradcheck: input 0 of MyLinear (shape [5, 3]) was computed by mul; pass leaf tensors") {
+		t.Errorf("got %v", err)
+	}
+}

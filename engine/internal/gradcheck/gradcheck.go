@@ -120,7 +120,10 @@ func set(x *tensor.Tensor, data []float32, j int, v float32) error {
 // and the first element that disagrees, and says when the gradient is the
 // transpose of the right one, a common mistake in a matmul's backward.
 func Function(fn *tensor.Function, inputs ...*tensor.Tensor) error {
-	for _, x := range inputs {
+	for i, x := range inputs {
+		if !x.IsLeaf() {
+			return fmt.Errorf("gradcheck: input %d of %s (shape %s) was computed by %s; pass leaf tensors (Detach, then SetRequiresGrad)", i, fn.Name, tensor.FormatShape(x.Shape()), x.GradFn())
+		}
 		x.ZeroGrad()
 	}
 	outs, err := fn.Apply(inputs...)
@@ -194,7 +197,7 @@ func compare(x *tensor.Tensor, what string, loss func() (float64, error)) error 
 	}
 	for j, n := range numeric {
 		a := float64(analytic[j])
-		if close(a, n) {
+		if agree(a, n) {
 			continue
 		}
 		msg := fmt.Sprintf("%s (shape %s) at %s: backward gives %.6g, central differences %.6g",
@@ -207,8 +210,8 @@ func compare(x *tensor.Tensor, what string, loss func() (float64, error)) error 
 	return nil
 }
 
-// close reports whether an analytic gradient a agrees with a numeric n.
-func close(a, n float64) bool { return math.Abs(n-a) <= atol+rtol*math.Abs(a) }
+// agree reports whether an analytic gradient a agrees with a numeric n.
+func agree(a, n float64) bool { return math.Abs(n-a) <= atol+rtol*math.Abs(a) }
 
 // numericGrad returns the central difference of loss for every element
 // of x, restoring x afterwards.
@@ -240,7 +243,7 @@ func transposed(shape []int, analytic []float32, numeric []float64) bool {
 	n := shape[0]
 	for i := range n {
 		for j := range n {
-			if !close(float64(analytic[i*n+j]), numeric[j*n+i]) {
+			if !agree(float64(analytic[i*n+j]), numeric[j*n+i]) {
 				return false
 			}
 		}
