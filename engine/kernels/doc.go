@@ -45,6 +45,19 @@
 // [Use] picks the variant behind [Matmul]; [SetThreads] sets how many
 // goroutines "parallel" and the "simd" variants use.
 //
+// # Kernels from outside
+//
+// [Register] adds a kernel written outside the package (a student's, or
+// the browser's WebAssembly SIMD one) as a variant like the others: Use
+// routes every product of the engine through it, and Names lists it, so
+// the benchmarks and the roofline see it. It accepts a kernel only after
+// [Verify] compared it with a float64 reference on edge, strided and
+// random problems, with guards around C, and its error names the problem
+// and the first wrong element (row, column, expected, got), the panic or
+// the write out of bounds. A student writes the plain product C = A·B
+// ([MatmulFunc]); [RegisterMatmul] wraps it with [Plain] into the whole
+// contract.
+//
 // # Threads
 //
 // The parallel variants split C between goroutines that stay alive between

@@ -11,22 +11,51 @@ import (
 // registers it here, where it becomes a variant like any other.
 
 // Register adds fn as the variant called name, after the built-in ones, so
-// that Use, Lookup and Names see it. fn must follow the contract of Func;
-// it may assume its arguments were checked. Register returns an error if
-// the name is empty or taken. Call it at start-up, before the variants are
-// used from several goroutines.
+// that Use, Lookup and Names see it (and with them the roofline and the
+// benchmarks, which list Names). fn must follow the contract of Func; it
+// may assume its arguments were checked.
+//
+// Register first checks fn with Verify and refuses it, with Verify's
+// error, when it computes a wrong result, panics or writes out of bounds
+// on any of Verify's problems. It refuses an empty name and the name of a
+// built-in variant. Registering a name again replaces the earlier kernel
+// of that name (a notebook cell run again), also behind Matmul if it was
+// in use. Call it from the goroutine that drives the engine.
 func Register(name string, fn Func) error {
 	if name == "" || strings.TrimSpace(name) != name {
-		return fmt.Errorf("kernels.Register: bad name %q", name)
+		return fmt.Errorf("kernels.Register: bad name %q; expected a non-empty name without surrounding spaces", name)
 	}
 	if fn == nil {
 		return fmt.Errorf("kernels.Register(%q): nil kernel", name)
 	}
-	if _, err := find(name); err == nil {
-		return fmt.Errorf("kernels.Register: a kernel named %q already exists", name)
+	old, err := find(name)
+	if err == nil && old.builtin {
+		return fmt.Errorf("kernels.Register: %q is a built-in kernel; choose another name", name)
 	}
-	register(name, fn)
+	if err := Verify(name, fn); err != nil {
+		return fmt.Errorf("kernels.Register: %w; the kernel was not registered", err)
+	}
+	if old == nil {
+		register(name, fn)
+		return nil
+	}
+	v := &variant{name: name, fn: fn}
+	for i := range variants {
+		if variants[i] == old {
+			variants[i] = v
+		}
+	}
+	current.CompareAndSwap(old, v)
 	return nil
+}
+
+// RegisterMatmul registers the plain product fn (see MatmulFunc) as the
+// variant called name, through Plain, after the same checks as Register.
+func RegisterMatmul(name string, fn MatmulFunc) error {
+	if fn == nil {
+		return fmt.Errorf("kernels.RegisterMatmul(%q): nil kernel", name)
+	}
+	return Register(name, Plain(fn))
 }
 
 // BlockKernel is a macro-kernel written outside Go, for [Packed]: the loops

@@ -38,7 +38,7 @@ func goBlock(mr, nr int) func(kb, mb, nb int, ap, bp, c []float32, ldc int, alph
 
 func TestRegister(t *testing.T) {
 	fn, _ := Lookup("naive")
-	for _, name := range []string{"", " x", "naive", "test-packed"} {
+	for _, name := range []string{"", " x", "naive", "simd"} {
 		if err := Register(name, fn); err == nil {
 			t.Errorf("Register(%q) succeeded", name)
 		}

@@ -10,8 +10,9 @@ import (
 // variant is one registered implementation of Func. Its fn may assume its
 // arguments were checked.
 type variant struct {
-	name string
-	fn   Func
+	name    string
+	fn      Func
+	builtin bool // registered by this package, not through Register
 }
 
 var (
@@ -25,13 +26,13 @@ var (
 )
 
 func init() {
-	register("naive", naive)
-	register("blocked", blocked)
-	register("tiled", tiled)
-	register("parallel", parallel)
-	register("simd", simdGemm(bestKernel()))
+	registerBuiltin("naive", naive)
+	registerBuiltin("blocked", blocked)
+	registerBuiltin("tiled", tiled)
+	registerBuiltin("parallel", parallel)
+	registerBuiltin("simd", simdGemm(bestKernel()))
 	for _, mk := range simdKernels() {
-		register("simd-"+mk.name, simdGemm(mk))
+		registerBuiltin("simd-"+mk.name, simdGemm(mk))
 	}
 	if err := Use("simd"); err != nil {
 		panic(err)
@@ -41,6 +42,11 @@ func init() {
 // register adds a variant under name.
 func register(name string, fn Func) {
 	variants = append(variants, &variant{name: name, fn: fn})
+}
+
+// registerBuiltin adds one of this package's own variants.
+func registerBuiltin(name string, fn Func) {
+	variants = append(variants, &variant{name: name, fn: fn, builtin: true})
 }
 
 // find returns the variant called name, or an error listing the names.

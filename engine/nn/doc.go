@@ -25,6 +25,14 @@
 // a CallObserver (the profiler, through SetCallObserver) which module
 // each op runs in.
 //
+// A module written outside this package (a student's own layer) is a
+// module like any other: embed ModuleBase, call Init, register with
+// AddParam, AddBuffer and AddChild, write Forward. Sequential, Summary,
+// state dicts, the profiler, train.Trainer and its checkpoints take it,
+// engine modules nest inside it and it inside them (plugins_test.go). As
+// in PyTorch, Train calls each child's own Train, so a module may
+// override Train to switch something of its own.
+//
 // # Files
 //
 //	module.go      Module, ModuleBase (parameters, buffers, children, mode)

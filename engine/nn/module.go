@@ -195,15 +195,25 @@ func (b *ModuleBase) NumParams() int {
 }
 
 // Train sets training mode (on) or evaluation mode (off) for b and all its
-// children. It matters to Dropout and BatchNorm.
+// children. It matters to Dropout and BatchNorm. As in PyTorch, it calls
+// each child's own Train, so a module that overrides Train (a user's
+// module that switches something of its own) is told too.
 func (b *ModuleBase) Train(on bool) {
-	for _, nm := range b.Modules() {
-		nm.Module.Base().training = on
+	b.training = on
+	for _, c := range b.children {
+		c.Module.Train(on)
 	}
 }
 
-// Eval switches to evaluation mode, like PyTorch's eval().
-func (b *ModuleBase) Eval() { b.Train(false) }
+// Eval switches to evaluation mode, like PyTorch's eval(): it calls the
+// module's Train(false), its own if it overrides Train.
+func (b *ModuleBase) Eval() {
+	if b.self != nil {
+		b.self.Train(false)
+		return
+	}
+	b.Train(false)
+}
 
 // Training reports whether the module is in training mode.
 func (b *ModuleBase) Training() bool { return b.training }

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"tinytorch/engine/tensor"
@@ -57,13 +58,11 @@ func (b *ModuleBase) Summary(inputShape ...int) (*Summary, error) {
 	}
 	shapes := map[*ModuleBase][]int{}
 	observer = func(m Module, out *tensor.Tensor) { shapes[m.Base()] = out.Shape() }
-	b.Eval()
+	b.self.Eval()
 	var y *tensor.Tensor
 	tensor.NoGrad(func() { y, err = Call(b.self, x) })
 	observer = nil
-	for i, nm := range mods {
-		nm.Module.Base().training = modes[i]
-	}
+	restoreModes(mods, modes)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +104,19 @@ func (b *ModuleBase) ownParams() int {
 		n += p.Tensor.Numel()
 	}
 	return n
+}
+
+// restoreModes gives each module its mode again. When they all had the
+// same one (the usual case) it calls the root's Train, so that modules
+// that override Train hear of it; otherwise it sets each mode directly.
+func restoreModes(mods []NamedModule, modes []bool) {
+	if !slices.ContainsFunc(modes, func(m bool) bool { return m != modes[0] }) {
+		mods[0].Module.Train(modes[0])
+		return
+	}
+	for i, nm := range mods {
+		nm.Module.Base().training = modes[i]
+	}
 }
 
 // String formats the summary as a text table.

@@ -23,4 +23,11 @@
 // common cases (SGD with plain momentum, Adam without weight decay, AdamW)
 // run as engine/vec's vector loops, which give the same bits as the
 // general loop.
+//
+// An optimizer written outside this package embeds a *Base (NewBase: the
+// groups, ZeroGrad and AddParamGroup, like PyTorch's Optimizer base
+// class) and writes Step, with ForEachParam for the loop over parameters;
+// or it implements Optimizer from scratch. Either way train.Trainer and
+// the schedulers take it, and a Scheduler of its own works with any
+// optimizer (plugins_test.go).
 package optim

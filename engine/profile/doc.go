@@ -46,6 +46,10 @@
 //     2·n·k·m for a matmul, one per element for elementwise ops, one per
 //     input element for reductions, none for views and copies. A
 //     convolution (one conv2d op) counts as its unfold and matmul would.
+//     An op the model does not know, such as a user's tensor.Function,
+//     has no FLOPs of its own in the forward pass (the ops its forward
+//     runs are events of their own), and its backward node counts the
+//     FLOPs of the ops its backward function runs.
 //   - Memory comes from a liveness analysis of the recorded events
 //     (memory.go), so it is the same on every run whenever Go's garbage
 //     collector runs. Each storage made during the profile is live from

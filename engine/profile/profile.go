@@ -141,6 +141,7 @@ type nodeRec struct {
 	allocs int
 	bytes  int64
 	made   []int // the buffers it made
+	inner  int64 // the FLOPs of the ops its backward function ran
 }
 
 // opTag is what Op returns for a forward op, so that its backward node
@@ -217,6 +218,8 @@ func (p *profiler) Alloc(t *tensor.Tensor, data []float32) {
 // Op records a forward op (or one run outside any backward node).
 func (p *profiler) Op(name string, inputs, saved []*tensor.Tensor, out *tensor.Tensor) any {
 	if p.node != nil { // part of the running backward node
+		f, _, _ := forwardCost(name, inputs, out)
+		p.node.inner += f
 		return nil
 	}
 	end := p.now()
@@ -306,6 +309,11 @@ func (p *profiler) NodeEnd(name string, out *tensor.Tensor, _ any, grads []*tens
 		mod, shapes = n.fwd.module, n.fwd.shapes
 	}
 	flops, read, write := backwardCost(name, shapes, out, n.grad, grads)
+	if flops == 0 {
+		// An op the cost model does not know, such as a user's
+		// tensor.Function: count the ops its backward ran.
+		flops = n.inner
+	}
 	p.events = append(p.events, Event{
 		Name: name + "Backward", Op: name, Phase: PhaseBackward, module: mod, Shapes: shapes,
 		Start: n.start, Duration: end - n.start,

@@ -17,6 +17,9 @@ type node struct {
 	inputs   []input
 	saved    []savedTensor
 	backward func(g *Tensor) []*Tensor
+	// fallible replaces backward for a node whose backward function can
+	// fail: a user's Function (custom.go). Backward returns its error.
+	fallible func(g *Tensor) ([]*Tensor, error)
 	released bool
 	// stale, when set, is why this node's gradient would be wrong: an
 	// input was a view whose base has since been modified in place under
@@ -88,8 +91,19 @@ func GradEnabled() bool { return noGradDepth == 0 }
 // is also where an Observer hears of the op, graph or no graph.
 func record(out *Tensor, op string, inputs []*Tensor, saved []*Tensor, backward func(g *Tensor) []*Tensor) {
 	tag := observe(op, inputs, saved, out)
+	if n := newNode(op, tag, out, inputs, saved); n != nil {
+		n.backward = backward
+		out.requiresGrad = true
+		out.node = n
+	}
+}
+
+// newNode returns the graph node of op, without its backward function, or
+// nil when no graph is recorded: gradients are off or no input requires
+// them.
+func newNode(op string, tag any, out *Tensor, inputs, saved []*Tensor) *node {
 	if !GradEnabled() {
-		return
+		return nil
 	}
 	need := false
 	for _, in := range inputs {
@@ -97,9 +111,9 @@ func record(out *Tensor, op string, inputs []*Tensor, saved []*Tensor, backward 
 		need = need || in.requiresGrad || in.view && staleView(in) != ""
 	}
 	if !need {
-		return
+		return nil
 	}
-	n := &node{op: op, tag: tag, out: out, inputs: make([]input, len(inputs)), backward: backward}
+	n := &node{op: op, tag: tag, out: out, inputs: make([]input, len(inputs))}
 	for i, in := range inputs {
 		n.inputs[i] = in.version()
 		if why := staleView(in); why != "" && n.stale == "" {
@@ -109,8 +123,7 @@ func record(out *Tensor, op string, inputs []*Tensor, saved []*Tensor, backward 
 	for _, s := range saved {
 		n.saved = append(n.saved, savedTensor{s, s.st.version})
 	}
-	out.requiresGrad = true
-	out.node = n
+	return n
 }
 
 // RequiresGrad reports whether gradients flow to or through t.
@@ -265,7 +278,10 @@ func propagate(order []input, g *Tensor, made uint64) error {
 		if err := n.check(); err != nil {
 			return err
 		}
-		inGrads := n.runBackward(g)
+		inGrads, err := n.runBackward(g)
+		if err != nil {
+			return err
+		}
 		for j, in := range n.inputs {
 			if !in.requiresGrad || inGrads[j] == nil {
 				continue
@@ -301,14 +317,22 @@ func releaseGradient(g *Tensor, made uint64, pending map[vertex]*Tensor) {
 
 // runBackward calls the node's backward function, telling the Observer,
 // if any, when it starts and ends.
-func (n *node) runBackward(g *Tensor) []*Tensor {
+func (n *node) runBackward(g *Tensor) ([]*Tensor, error) {
 	if observer == nil {
-		return n.backward(g)
+		return n.call(g)
 	}
 	observer.NodeStart(n.op, n.out, g, n.tag)
-	grads := n.backward(g)
+	grads, err := n.call(g)
 	observer.NodeEnd(n.op, n.out, n.tag, grads)
-	return grads
+	return grads, err
+}
+
+// call runs the backward function, the fallible one if the node has it.
+func (n *node) call(g *Tensor) ([]*Tensor, error) {
+	if n.fallible != nil {
+		return n.fallible(g)
+	}
+	return n.backward(g), nil
 }
 
 // check returns an error when the graph was released, a saved tensor
@@ -333,7 +357,7 @@ func (n *node) check() error {
 func release(order []input) {
 	for _, v := range order {
 		if n := v.node; n != nil {
-			n.backward, n.saved, n.released = nil, nil, true
+			n.backward, n.fallible, n.saved, n.released = nil, nil, nil, true
 		}
 	}
 }

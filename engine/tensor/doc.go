@@ -203,6 +203,18 @@
 // StorageBytes counts the memory behind a set of tensors, each storage
 // once (tt.memory in the notebook).
 //
+// # Functions written outside the engine
+//
+// Function (custom.go) is PyTorch's torch.autograd.Function: a forward
+// and a backward written as Go functions, with a Context for what the
+// backward needs (SaveForBackward, SavedTensors, NeedsInputGrad). Apply
+// records it in the graph under its own name, like a primitive, with
+// the same rules (broadcast gradients summed down, saved tensors checked
+// for in-place changes, NoGrad); several outputs are tied through a hidden
+// vertex (custom_outputs.go). A mistake in the user's code (a nil output,
+// a wrong number or shape of gradients, a panic) is an error naming the
+// function, returned by Apply or by Backward.
+//
 // # Buffer reuse
 //
 // Large buffers come from a pool keyed by exact length (pool.go): backward

@@ -12,6 +12,7 @@
 package gradcheck
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -108,4 +109,157 @@ func set(x *tensor.Tensor, data []float32, j int, v float32) error {
 	}
 	tensor.NoGrad(func() { _, err = x.CopyInPlace(src) })
 	return err
+}
+
+// Function checks a user's autograd function, like PyTorch's
+// torch.autograd.gradcheck(fn.apply, inputs): it applies fn to inputs,
+// backpropagates L = Σ w·output (fixed pseudo-random weights, not ones,
+// so that a backward that mixes up elements cannot pass) through every
+// output, and compares the gradient of each input that requires grad with
+// central differences. The error names the function, the input, its shape
+// and the first element that disagrees, and says when the gradient is the
+// transpose of the right one, a common mistake in a matmul's backward.
+func Function(fn *tensor.Function, inputs ...*tensor.Tensor) error {
+	for i, x := range inputs {
+		if !x.IsLeaf() {
+			return fmt.Errorf("gradcheck: input %d of %s (shape %s) was computed by %s; pass leaf tensors (Detach, then SetRequiresGrad)", i, fn.Name, tensor.FormatShape(x.Shape()), x.GradFn())
+		}
+		x.ZeroGrad()
+	}
+	outs, err := fn.Apply(inputs...)
+	if err != nil {
+		return err
+	}
+	weights := make([][]float32, len(outs))
+	seed := uint32(12345)
+	total := tensor.Scalar(0)
+	for i, o := range outs {
+		weights[i] = make([]float32, o.Numel())
+		for j := range weights[i] {
+			seed = seed*1664525 + 1013904223
+			weights[i][j] = float32(seed>>8)/float32(1<<24)*2 - 1
+		}
+		w, err := tensor.New(weights[i], o.Shape()...)
+		if err != nil {
+			return err
+		}
+		if total, err = total.Add(must(o.Mul(w)).SumAll()); err != nil {
+			return err
+		}
+	}
+	if err := total.Backward(); err != nil {
+		return err
+	}
+	loss := func() (float64, error) {
+		var outs []*tensor.Tensor
+		var err error
+		tensor.NoGrad(func() { outs, err = fn.Apply(inputs...) })
+		if err != nil {
+			return 0, err
+		}
+		sum := 0.0
+		for i, o := range outs {
+			for j, v := range o.Data() {
+				sum += float64(weights[i][j]) * float64(v)
+			}
+		}
+		return sum, nil
+	}
+	for i, x := range inputs {
+		if !x.RequiresGrad() {
+			continue
+		}
+		if err := compare(x, fmt.Sprintf("%s: gradient of input %d", fn.Name, i), loss); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// must unwraps an op that cannot fail on the shapes Function gives it.
+func must(t *tensor.Tensor, err error) *tensor.Tensor {
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// compare computes x's whole numeric gradient, then compares it with the
+// analytic one element by element, naming the element by its index.
+func compare(x *tensor.Tensor, what string, loss func() (float64, error)) error {
+	analytic := make([]float32, x.Numel())
+	if g := x.Grad(); g != nil {
+		analytic = g.Data()
+	}
+	numeric, err := numericGrad(x, loss)
+	if err != nil {
+		return err
+	}
+	for j, n := range numeric {
+		a := float64(analytic[j])
+		if agree(a, n) {
+			continue
+		}
+		msg := fmt.Sprintf("%s (shape %s) at %s: backward gives %.6g, central differences %.6g",
+			what, tensor.FormatShape(x.Shape()), index(x.Shape(), j), a, n)
+		if transposed(x.Shape(), analytic, numeric) {
+			msg += "; backward's gradient is the transpose of the right one"
+		}
+		return errors.New(msg)
+	}
+	return nil
+}
+
+// agree reports whether an analytic gradient a agrees with a numeric n.
+func agree(a, n float64) bool { return math.Abs(n-a) <= atol+rtol*math.Abs(a) }
+
+// numericGrad returns the central difference of loss for every element
+// of x, restoring x afterwards.
+func numericGrad(x *tensor.Tensor, loss func() (float64, error)) ([]float64, error) {
+	data := x.Data()
+	out := make([]float64, len(data))
+	for j, orig := range data {
+		up, err := lossAt(x, data, j, orig+step, loss)
+		if err != nil {
+			return nil, err
+		}
+		down, err := lossAt(x, data, j, orig-step, loss)
+		if err != nil {
+			return nil, err
+		}
+		out[j] = (up - down) / (float64(orig+step) - float64(orig-step))
+	}
+	return out, set(x, data, 0, data[0])
+}
+
+// transposed reports whether the analytic gradient of a square matrix is
+// the numeric one transposed (what a backward gives when it computes gᵀ·x
+// instead of xᵀ·g). For a matrix that is not square the transpose has the
+// wrong shape, which tensor.Function already refuses.
+func transposed(shape []int, analytic []float32, numeric []float64) bool {
+	if len(shape) != 2 || shape[0] != shape[1] {
+		return false
+	}
+	n := shape[0]
+	for i := range n {
+		for j := range n {
+			if !agree(float64(analytic[i*n+j]), numeric[j*n+i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// index writes the flat position j of a tensor of the given shape as
+// PyTorch indexes it: [1, 2].
+func index(shape []int, j int) string {
+	idx := make([]int, len(shape))
+	for d := len(shape) - 1; d >= 0; d-- {
+		if shape[d] > 0 {
+			idx[d] = j % shape[d]
+			j /= shape[d]
+		}
+	}
+	return tensor.FormatShape(idx)
 }
