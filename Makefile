@@ -59,7 +59,7 @@ SITE_SOURCES := go.mod go.sum web/package-lock.json \
 	$(shell find engine wasm web/src web/templates notebooks tools/build tools/internal -type f 2>/dev/null) \
 	$(wildcard $(FASHION_MNIST_DIR)/*)
 
-.PHONY: all serve build data deps test test-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser difftest clean
+.PHONY: all serve build data deps test test-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser difftest milestones clean
 
 all: build
 
@@ -133,7 +133,9 @@ test-js: deps
 	cd web && node --test src/
 
 # Go's default 10-minute limit is too short for the whole suite on a loaded
-# 2-core machine (about 5 minutes idle, 11 with other jobs running).
+# 2-core machine (a few minutes idle, many more with other jobs running).
+# TestNotebooks (tools/browsertest/notebooks_test.go) runs every chapter
+# notebook from top to bottom under the site's Content-Security-Policy.
 test-browser: chromium
 	$(GO) test -tags browser -count=1 -timeout 30m -v ./tools/browsertest
 
@@ -176,6 +178,12 @@ SEED ?= 1
 FINDINGS ?=
 difftest:
 	$(GO) run ./tools/difftest/cmd/difftest -n $(N) -seed $(SEED) $(if $(FINDINGS),-findings $(FINDINGS))
+
+## milestones: the historical milestones in full, natively, each against its target
+## accuracy: the MLP on the MNIST digits (≥ 95%) and LeNet on Fashion-MNIST, 10 epochs on
+## 60,000 images (≥ 90%, about 80 s on two cores); make test runs shortened versions
+milestones: deps data
+	$(GO) run ./tools/tinytorch milestone -run all
 
 clean:
 	rm -rf dist dist.old .bin

@@ -26,6 +26,9 @@
 //     diverges, so the model keeps the values of the last good step,
 //     BatchNorm statistics included.
 //
+// Trainer.Step runs one such step on one batch, with the same guard, for
+// a caller that drives its own loop (`tinytorch profile` times it).
+//
 // Data comes through the small Loader interface, which engine/data's
 // DataLoader implements; Batches is a ready-made Loader over fixed batches.
 package train

@@ -53,15 +53,21 @@ type DivergedError struct {
 	What         string
 	Value        float64 // the NaN or infinite value
 	Step         int     // the step that failed (1-based)
-	Epoch, Batch int
+	Epoch, Batch int     // 0 for a step run by Trainer.Step
 	LR           float64
 }
 
-// Error explains what happened and what to try.
+// Error explains what happened and what to try. A step run by
+// Trainer.Step, outside Fit, has no epoch (Epoch is 0) and names only the
+// step.
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("train: %s is %v at step %d (epoch %d, batch %d); training stopped and the model keeps its parameters from step %d. "+
+	where := fmt.Sprintf("step %d", e.Step)
+	if e.Epoch > 0 {
+		where += fmt.Sprintf(" (epoch %d, batch %d)", e.Epoch, e.Batch)
+	}
+	return fmt.Sprintf("train: %s is %v at %s; training stopped and the model keeps its parameters from step %d. "+
 		"The learning rate (%g) is probably too high: try a lower one, such as %.3g",
-		e.What, e.Value, e.Step, e.Epoch, e.Batch, e.Step-1, e.LR, e.LR/10)
+		e.What, e.Value, where, e.Step-1, e.LR, e.LR/10)
 }
 
 // Fit trains for the given number of epochs on trainData, evaluating on

@@ -159,15 +159,3 @@ const pts = Math.abs(r.gflops / r.gbps - 1 / 12) < 1e-9;
 		}
 	}
 }
-
-// TestBench2Notebook11 and TestBench2Notebook12 run the chapter notebooks
-// from top to bottom with runAll, which also prints how long each cell
-// took. "ridge " is the label of engine/plot's roofline (tt.plot.roofline);
-// "fraction of calls" the axis of chapter 12's latency distributions.
-func TestBench2Notebook11(t *testing.T) {
-	runAll(t, "11-kernels", "GFLOP/s by kernel", "speed vs blocked", "Roofline of this tab", "ridge ", "bandwidthGBs")
-}
-
-func TestBench2Notebook12(t *testing.T) {
-	runAll(t, "12-benchmarking", "mean ± 95% CI", "speed vs A·B", "samples/s", "timeModelMicrojoules", "firstCall", "fraction of calls", "time per call")
-}

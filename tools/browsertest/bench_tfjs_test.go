@@ -260,7 +260,3 @@ func TestBenchTFJS(t *testing.T) {
 	}
 	benchJSON(t, "tfjs", res)
 }
-
-// lastLine is the last line of a cell's output: its value, after the
-// progress bar that a long tt.bench shows.
-func lastLine(s string) string { return s[strings.LastIndex(s, "\n")+1:] }

@@ -3,15 +3,11 @@
 package browsertest
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"tinytorch/engine/data"
 	"tinytorch/engine/tensor"
@@ -94,59 +90,6 @@ message`
 		t.Errorf("after the damaged download: state %q, output %q; want the test file fetched again", state, out)
 	}
 }
-
-// TestNotebook06RunsClean runs the whole chapter and checks that no cell
-// fails, the digits show, and the hand-written loop learns.
-func TestNotebook06RunsClean(t *testing.T) {
-	ctx := newTab(t)
-	openNotebook(t, ctx, "06-data")
-	cells := eval[int](t, ctx, `document.querySelectorAll("section.cell").length`)
-	start := time.Now()
-	clickAction(t, ctx, "Run all")
-	waitFor(t, ctx, fmt.Sprintf(`#cell-%d:is([data-state="done"], [data-state="error"])`, cells), 80*time.Second)
-	fmt.Printf("notebook 06: %d cells ran in %v\n", cells, time.Since(start).Round(time.Millisecond))
-	for n := 1; n <= cells; n++ {
-		state, out := cellResult(t, ctx, n)
-		if state != "done" {
-			t.Errorf("cell %d: state %q, output %q", n, state, out)
-		}
-		if strings.Contains(out, "test accuracy") {
-			pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(out[strings.LastIndex(out, "test accuracy"):]), "test accuracy "), "%"), 64)
-			fmt.Printf("notebook 06: softmax regression %s\n", out[strings.LastIndex(out, "test accuracy"):])
-			if err != nil || pct < 85 {
-				t.Errorf("cell %d: %q, want test accuracy ≥ 85%%", n, out)
-			}
-		}
-	}
-	// The digits' batches and grids show 64 images, Fashion-MNIST's grid 16
-	// more when the site was built with it.
-	const digitImages, fashionImages = 16*2 + 32, 16
-	want := digitImages
-	if fashionDir() != "" {
-		want += fashionImages
-	}
-	if n := eval[int](t, ctx, `document.querySelectorAll("svg[data-chart='images'] image").length`); n < want {
-		t.Errorf("%d images shown in the notebook, want at least %d", n, want)
-	}
-	saveScreenshot(t, ctx, "notebook-06.png")
-	if dir, ok := site.FashionDir(); !ok {
-		t.Skipf("the chapter ran clean, but its Fashion-MNIST cells were not checked: Fashion-MNIST is not installed (no IDX files in %s). %s",
-			dir, data.FashionMNISTHint)
-	}
-}
-
-// lastOutput runs code in cell n and returns its state and the text of
-// its last output (after the progress bar).
-func lastOutput(t *testing.T, ctx context.Context, n int, code string) (state, out string) {
-	t.Helper()
-	state, _ = runCode(t, ctx, n, code)
-	out = eval[string](t, ctx, fmt.Sprintf(`(() => { const o = document.querySelector("#cell-%d .cell-output").lastElementChild;
-		return o ? o.innerText.trim() : ""; })()`, n))
-	return state, out
-}
-
-// decodeJSON parses a cell's text output as JSON.
-func decodeJSON(s string, v any) bool { return json.Unmarshal([]byte(s), v) == nil }
 
 // cellBindingsCode exercises tt.data's datasets, loaders, collate step,
 // datasets written in the cell and toTensor, and returns what it saw as

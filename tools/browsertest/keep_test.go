@@ -17,20 +17,6 @@ import (
 	"tinytorch/tools/internal/static"
 )
 
-// cellCode reads a cell's code from its editor.
-func cellCode(t *testing.T, ctx context.Context, n int) string {
-	t.Helper()
-	return eval[string](t, ctx, fmt.Sprintf(`document.querySelector("#cell-%d .cell-editor").ttEditor.code()`, n))
-}
-
-// reload reloads the page and waits for the kernel.
-func reload(t *testing.T, ctx context.Context) {
-	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"][data-edits]`))); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestEditsSurviveReload(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")

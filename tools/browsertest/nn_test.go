@@ -149,43 +149,6 @@ func TestNNErrors(t *testing.T) {
 	}
 }
 
-// runAll runs every cell of a notebook, prints how long each took, checks
-// none failed and that the outputs contain each of want.
-func runAll(t *testing.T, slug string, want ...string) {
-	ctx := newTab(t)
-	openNotebook(t, ctx, slug)
-	cells := eval[int](t, ctx, `document.querySelectorAll(".cell").length`)
-	start := time.Now()
-	clickAction(t, ctx, "Run all")
-	waitFor(t, ctx, fmt.Sprintf(`#cell-%d:is([data-state="done"], [data-state="error"])`, cells), 80*time.Second)
-	fmt.Printf("%s: %d cells ran in %v\n", slug, cells, time.Since(start).Round(time.Millisecond))
-	times := eval[[]string](t, ctx, `[...document.querySelectorAll(".cell")].map((c) => c.id + ": " + c.querySelector(".cell-bar").innerText.replace(/\s+/g, " ").trim())`)
-	fmt.Printf("  %s\n", strings.Join(times, "\n  "))
-	failed := eval[[]string](t, ctx, `[...document.querySelectorAll('.cell[data-state="error"]')].map((c) => c.id + ": " + c.querySelector(".cell-output").innerText.slice(0, 300))`)
-	if len(failed) > 0 {
-		t.Errorf("cells failed:\n%s", strings.Join(failed, "\n"))
-	}
-	notDone := eval[[]string](t, ctx, `[...document.querySelectorAll('.cell:not([data-state="done"])')].map((c) => c.id + " " + c.dataset.state)`)
-	if len(notDone) > 0 {
-		t.Errorf("cells not done: %v", notDone)
-	}
-	text := eval[string](t, ctx, `[...document.querySelectorAll(".cell-output")].map((o) => o.innerText).join("\n")`)
-	for _, w := range want {
-		if !strings.Contains(text, w) {
-			t.Errorf("no output contains %q", w)
-		}
-	}
-	saveScreenshot(t, ctx, slug+".png")
-}
-
-func TestNNNotebook03(t *testing.T) {
-	runAll(t, "03-mlp", "0 (Linear): expected input [*, 2] (last dimension 2 features), got [4, 3]", "[N, 8]", "epoch 60/60")
-}
-
-func TestNNNotebook08(t *testing.T) {
-	runAll(t, "08-training", "training loss per epoch", "epoch 40/40", "try a lower one")
-}
-
 // TestNNAPI checks the rest of the surface in one cell: state dicts,
 // init, functional, parameter groups, schedulers, loaders, callbacks and
 // a loss written in JavaScript.

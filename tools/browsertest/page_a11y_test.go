@@ -547,15 +547,3 @@ func TestFocusRingsOnOutputs(t *testing.T) {
 		}
 	})
 }
-
-// runAllToTheEnd presses Run all and waits (up to a minute) until every
-// cell has run: none is idle, queued or running.
-func runAllToTheEnd(t *testing.T, ctx context.Context) {
-	t.Helper()
-	clickAction(t, ctx, "Run all")
-	expr := `(() => { const s = [...document.querySelectorAll(".cell")].map((c) => c.dataset.state || "");
-		return !s.some((x) => x === "queued" || x === "running" || x === "idle"); })()`
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-		t.Fatalf("the cells did not all run: %v", err)
-	}
-}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	nbformat "tinytorch/tools/notebook"
@@ -89,21 +88,6 @@ func TestOpenFileKeepsSavedEdits(t *testing.T) {
 	openNotebook(t, ctx, "01-system")
 	if got := []string{cellCode(t, ctx, 1), cellCode(t, ctx, 2)}; got[0] != "'typed, then a file opened'" || got[1] != "'saved edit of cell 2'" {
 		t.Errorf("after opening a file right after load, the notebook has cells 1, 2 = %q, want the saved edits", got)
-	}
-}
-
-// onNewDocument runs script in every page the tab loads from now on, before
-// the page's own scripts, until the returned function is called.
-func onNewDocument(t *testing.T, ctx context.Context, script string) (remove func()) {
-	t.Helper()
-	res, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func() {
-		if _, err := chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument, page.RemoveScriptToEvaluateOnNewDocumentParams(res)); err != nil {
-			t.Error(err)
-		}
 	}
 }
 

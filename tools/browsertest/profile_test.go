@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -211,54 +209,6 @@ func TestProfileChartInteraction(t *testing.T) {
 	}
 	if state, out := runCode(t, ctx, 2, "tt.plot.timeline([{row: 'a', start: 0}])"); state != "error" || !strings.Contains(out, "tt.plot.timeline: span 0 needs a row name (string), a start and a duration (numbers)") {
 		t.Errorf("a span without a duration: state %q, output %q", state, out)
-	}
-}
-
-// TestProfileNotebook runs every cell of chapter 9.
-func TestProfileNotebook(t *testing.T) {
-	ctx := newTab(t)
-	openNotebook(t, ctx, "09-profiling")
-	n := eval[int](t, ctx, `document.querySelectorAll(".cell").length`)
-	clickAction(t, ctx, "Run all")
-	// Run all stops at a failing cell: wait until nothing is queued or running.
-	expr := `(() => { const s = [...document.querySelectorAll(".cell")].map((c) => c.dataset.state || "");
-		return s.some((x) => x === "done" || x === "error") && !s.some((x) => x === "queued" || x === "running"); })()`
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-		t.Fatalf("the cells did not all finish: %v", err)
-	}
-	start := time.Now()
-	failed := eval[[]string](t, ctx, `[...document.querySelectorAll(".cell")].filter((c) => c.dataset.state !== "done").map((c) => c.id + ": " + c.querySelector(".cell-output").innerText.slice(0, 300))`)
-	for _, f := range failed {
-		t.Errorf("cell failed: %s", f)
-	}
-	charts := eval[int](t, ctx, `document.querySelectorAll(".cell svg.tt-chart").length`)
-	tables := eval[int](t, ctx, `document.querySelectorAll(".cell .tt-profile-table").length`)
-	downloads := eval[int](t, ctx, `document.querySelectorAll(".cell button[data-download]").length`)
-	fmt.Printf("notebook 09: %d cells, %d charts, %d profile tables, %d downloads (checked in %v)\n", n, charts, tables, downloads, time.Since(start).Round(time.Millisecond))
-	if charts < 10 || tables < 4 || downloads < 1 {
-		t.Errorf("notebook 09 shows %d charts, %d tables, %d downloads; want at least 10, 4, 1", charts, tables, downloads)
-	}
-	if n := eval[int](t, ctx, `document.querySelectorAll('.cell svg.tt-chart[data-chart="timeline"]').length`); n != 2 {
-		t.Errorf("notebook 09 shows %d timelines, want 2 (the report's and tt.plot.timeline's)", n)
-	}
-}
-
-// hover moves the mouse to the centre of the element sel.
-func hover(t *testing.T, ctx context.Context, sel string) {
-	t.Helper()
-	// Scroll first and wait two frames: the scroll event, which hides the
-	// tooltip, must come before the pointer moves.
-	c := eval[[]float64](t, ctx, fmt.Sprintf(`(async () => { const e = document.querySelector('%s'); e.scrollIntoView({block: "center"});
-		await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-		const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`, sel))
-	mouseMove(t, ctx, c[0], c[1])
-}
-
-// mouseMove moves the mouse to a point of the viewport.
-func mouseMove(t *testing.T, ctx context.Context, x, y float64) {
-	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y)); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -13,26 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// clickAction presses a toolbar button by its data-action.
-func clickAction(t *testing.T, ctx context.Context, action string) {
-	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`nav.toolbar button[data-action=%q]`, action)))); err != nil {
-		t.Fatalf("pressing %s: %v", action, err)
-	}
-}
-
-// startCode types code into a cell and starts it without waiting.
-func startCode(t *testing.T, ctx context.Context, n int, code string) {
-	t.Helper()
-	typeIntoCell(t, ctx, n, code)
-	if err := chromedp.Do(ctx,
-		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		chromedp.WaitReady(chromedp.CSS(fmt.Sprintf(`#cell-%d[data-state="running"]`, n))),
-	); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestStopKeepsState stops a loop of tt calls within a second and keeps
 // the variables of earlier cells.
 func TestStopKeepsState(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"tinytorch/engine/plot"
 	"tinytorch/engine/profile"
 	"tinytorch/engine/tensor"
+	"tinytorch/engine/train"
 )
 
 // profileOptions are profile's flags.
@@ -226,27 +227,17 @@ func profileModel(o *profileOptions, started time.Time, command string) (*profil
 	if err != nil {
 		return nil, err
 	}
-	model.Train(true)
+	// The step is the Trainer's, the one tt.train.fit and Fit run for each
+	// batch (with its divergence guard), so the profile shows that step.
+	trainer := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}}
 	var losses []float64
 	step := func() error {
-		opt.ZeroGrad()
-		out, err := nn.Call(model, x)
+		v, err := trainer.Step(train.Batch{X: x, Y: y})
 		if err != nil {
 			return err
 		}
-		l, err := loss.CrossEntropy{}.Forward(out, y)
-		if err != nil {
-			return err
-		}
-		if err := l.Backward(); err != nil {
-			return err
-		}
-		v, err := l.Item()
-		if err != nil {
-			return err
-		}
-		losses = append(losses, float64(v))
-		return profile.Phase(profile.PhaseOptimizer, opt.Step)
+		losses = append(losses, v)
+		return nil
 	}
 	res := &profileResult{title: title, params: model.NumParams(), kernel: kernels.Current(), threads: kernels.Threads(),
 		started: started, command: command}

@@ -35,26 +35,30 @@ func TestMLPDigitsLearns(t *testing.T) {
 	}
 }
 
-// TestLeNetFashionReachesTarget runs the whole 1998 milestone, 10 epochs
-// on the 60,000 Fashion-MNIST images (about 75 s on two cores), and checks
-// its target: a change to the engine's arithmetic changes the curve, and
-// this run is where a change that costs the milestone its target shows.
-// It is skipped with -short or where Debian's dataset-fashion-mnist is not
+// TestLeNetFashionLearns is the 1998 milestone shortened for `go test`:
+// one epoch on the first 12,000 Fashion-MNIST training images (about 10 s)
+// reaches 75.4% on the 10,000 test images (measured), checked ≥ 70%, so a
+// change to the engine's arithmetic that stops the CNN learning fails
+// make test. The whole milestone, 10 epochs on the 60,000 images (about
+// 80 s on two cores) against its 90% target, runs with
+// TT_FULL_MILESTONES=1 and in `make milestones` (tinytorch milestone -run
+// all). It is skipped where Debian's dataset-fashion-mnist is not
 // installed (CI installs it).
-func TestLeNetFashionReachesTarget(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the full LeNet milestone takes over a minute; skipped with -short")
-	}
+func TestLeNetFashionLearns(t *testing.T) {
 	if _, err := os.Stat(data.FashionMNISTDir); err != nil {
 		t.Skipf("%s", data.FashionMNISTHint)
 	}
-	r, err := LeNetFashion(Config{FashionDir: data.FashionMNISTDir})
+	cfg, target := Config{FashionDir: data.FashionMNISTDir, Epochs: 1, Train: 12000}, 0.70
+	if os.Getenv("TT_FULL_MILESTONES") != "" {
+		cfg, target = Config{FashionDir: data.FashionMNISTDir}, 0.90
+	}
+	r, err := LeNetFashion(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%s", r)
-	if r.TestAccuracy < 0.90 {
-		t.Errorf("test accuracy %.4f after 10 epochs, want ≥ 0.90 (per epoch %v)", r.TestAccuracy, r.EpochAccuracy)
+	if r.TestAccuracy < target {
+		t.Errorf("test accuracy %.4f after %d epochs on %d images, want ≥ %.2f (per epoch %v)", r.TestAccuracy, r.Epochs, r.TrainN, target, r.EpochAccuracy)
 	}
 }
 
