@@ -48,11 +48,9 @@ func (c *benchCall) call() {
 	if c.err != nil {
 		return
 	}
-	tensors.scopes = append(tensors.scopes, nil)
+	tensors.table.openScope()
 	res, err := callJS(c.fn)
-	made := tensors.scopes[len(tensors.scopes)-1]
-	tensors.scopes = tensors.scopes[:len(tensors.scopes)-1]
-	tensors.release(made, nil)
+	tensors.table.closeScope(nil)
 	switch {
 	case err != nil:
 		c.err = err

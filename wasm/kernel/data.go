@@ -19,28 +19,16 @@ import (
 // (data_fetch.go), and the image grid of a batch (data_show.go).
 //
 // Datasets, loaders, iterators and transforms are JavaScript objects whose
-// prototype holds the methods and whose _d field is a handle into a Go
-// table, like tensors; a FinalizationRegistry drops the Go value when the
-// object is collected.
+// prototype holds the methods and whose Go value is in the objects table
+// (objects.go), like a module's.
 type dataBindings struct {
-	table    map[int]any
-	next     int
-	registry js.Value
 	// prototypes
 	dataset, loader, iterator, iterable, transform, batch js.Value
 }
 
 // newData builds the tt.data object.
 func newData() js.Value {
-	d := &dataBindings{table: map[int]any{}}
-	d.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
-		id := args[0].Int()
-		if it, ok := d.table[id].(*batchIterator); ok {
-			it.stop()
-		}
-		delete(d.table, id)
-		return nil
-	}))
+	d := &dataBindings{}
 	d.dataset = d.proto(d.datasetMethods(), d.datasetProperties())
 	d.loader = d.proto(d.loaderMethods(), d.loaderProperties())
 	d.iterator = d.proto(d.iteratorMethods(), nil)
@@ -111,23 +99,10 @@ func (d *dataBindings) proto(methods map[string]binding, props map[string]bindin
 }
 
 // wrap gives a Go value a JavaScript object with the prototype proto.
-func (d *dataBindings) wrap(proto js.Value, v any) js.Value {
-	d.next++
-	d.table[d.next] = v
-	obj := js.Global().Get("Object").Call("create", proto)
-	obj.Set("_d", d.next)
-	d.registry.Call("register", obj, d.next)
-	return obj
-}
+func (d *dataBindings) wrap(proto js.Value, v any) js.Value { return objects.wrap(proto, v) }
 
 // value returns the Go value behind a data object made with proto.
-func (d *dataBindings) value(proto, v js.Value) (any, bool) {
-	if typeOf(v) != js.TypeObject || !proto.Call("isPrototypeOf", v).Bool() {
-		return nil, false
-	}
-	x, ok := d.table[handleOf(v, "_d")]
-	return x, ok
-}
+func (d *dataBindings) value(proto, v js.Value) (any, bool) { return objects.getOf(proto, v) }
 
 // datasetArg reads a dataset argument: one of tt.data's, or a cell's own
 // (an object with length and get(i), see jsDataset).

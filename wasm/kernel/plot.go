@@ -523,20 +523,16 @@ func (o *plotOptions) pair(key string) [2]float64 {
 	return [2]float64{v.Index(0).Float(), v.Index(1).Float()}
 }
 
-// goObjects gives Go values (a chart, a profile report) a JavaScript face:
-// objects whose prototype holds the methods and whose _h field is a
-// handle into a Go table. A FinalizationRegistry drops the Go value when
-// JavaScript collects the object.
+// goObjects gives Go values of one type T (a chart, a profile report) a
+// JavaScript face: objects of one prototype whose Go values are in the
+// objects table (objects.go).
 type goObjects[T any] struct {
-	kind     string
-	proto    js.Value
-	registry js.Value
-	table    map[int]T
-	next     int
+	kind  string
+	proto js.Value
 }
 
 func newGoObjects[T any](kind string, methods map[string]func(v T, this js.Value, args []js.Value) (any, error)) *goObjects[T] {
-	o := &goObjects[T]{kind: kind, table: map[int]T{}}
+	o := &goObjects[T]{kind: kind}
 	ms := map[string]binding{}
 	for name, m := range methods {
 		ms[name] = func(this js.Value, args []js.Value) (any, error) {
@@ -548,29 +544,15 @@ func newGoObjects[T any](kind string, methods map[string]func(v T, this js.Value
 		}
 	}
 	o.proto = object(ms)
-	o.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
-		delete(o.table, args[0].Int())
-		return nil
-	}))
 	return o
 }
 
 // wrap makes the JavaScript object of v.
-func (o *goObjects[T]) wrap(v T) js.Value {
-	o.next++
-	o.table[o.next] = v
-	obj := js.Global().Get("Object").Call("create", o.proto)
-	obj.Set("_h", o.next)
-	o.registry.Call("register", obj, o.next)
-	return obj
-}
+func (o *goObjects[T]) wrap(v T) js.Value { return objects.wrap(o.proto, v) }
 
 // get returns the Go value behind a JavaScript object.
 func (o *goObjects[T]) get(v js.Value) (T, bool) {
-	var zero T
-	if typeOf(v) != js.TypeObject || !o.proto.Call("isPrototypeOf", v).Bool() {
-		return zero, false
-	}
-	x, ok := o.table[handleOf(v, "_h")]
-	return x, ok
+	x, _ := objects.getOf(o.proto, v)
+	t, ok := x.(T)
+	return t, ok
 }
