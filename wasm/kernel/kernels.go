@@ -40,7 +40,7 @@ func newKernels() js.Value {
 // name, so a cell can restore it.
 func kernelsUse(_ js.Value, args []js.Value) (any, error) {
 	r := readArgs("tt.kernels.use", args)
-	name := r.NeedString(0, fmt.Sprintf("the kernel's name (one of %v)", kernels.Names()))
+	name := r.NeedString(0, "the kernel's name") // Use names the kernels when it is not one
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
