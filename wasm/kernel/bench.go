@@ -48,11 +48,9 @@ func (c *benchCall) call() {
 	if c.err != nil {
 		return
 	}
-	tensors.scopes = append(tensors.scopes, nil)
+	tensors.table.openScope()
 	res, err := callJS(c.fn)
-	made := tensors.scopes[len(tensors.scopes)-1]
-	tensors.scopes = tensors.scopes[:len(tensors.scopes)-1]
-	tensors.release(made, nil)
+	tensors.table.closeScope(nil)
 	switch {
 	case err != nil:
 		c.err = err
@@ -61,56 +59,29 @@ func (c *benchCall) call() {
 	}
 }
 
-// benchOptions reads the options object of tt.bench and tt.bench.compare.
-func benchOptions(name string, o js.Value) (bench.Options, error) {
-	var opt bench.Options
-	num := func(key string, def float64) (float64, error) {
-		v, err := floatArg(name, []js.Value{getProp(o, key)}, 0, "options."+key, def)
-		if err == nil && v < 0 {
-			err = fmt.Errorf("%s: options.%s must not be negative, got %v", name, key, v)
+// benchOptions reads the options of tt.bench and tt.bench.compare, named
+// options.key in messages.
+func benchOptions(o *optReader) bench.Options {
+	r := o.r
+	size := func(key string, def int) int { return read(r, o.Value(key), "options."+key, def, toSize) }
+	num := func(key string, def float64) float64 {
+		v := read(r, o.Value(key), "options."+key, def, toFloat)
+		if r.ok() && v < 0 {
+			r.failf("options.%s must not be negative, got %v", key, v)
 		}
-		return v, err
+		return v
 	}
-	whole := func(key string, def int) (int, error) {
-		v, err := intArg(name, []js.Value{getProp(o, key)}, 0, "options."+key, def)
-		if err == nil && v < 0 {
-			err = fmt.Errorf("%s: options.%s must not be negative, got %d", name, key, v)
-		}
-		return v, err
-	}
-	warmup, err := whole("warmup", 2)
-	if err != nil {
-		return opt, err
-	}
-	opt.Warmup = warmup
-	if warmup == 0 {
+	opt := bench.Options{Warmup: size("warmup", 2), Iterations: size("iterations", 30), Batch: size("batch", 0),
+		MinTime: time.Duration(num("minTime", 0) * float64(time.Millisecond)),
+		FLOPs:   num("flops", 0), Bytes: num("bytes", 0), Items: num("items", 0),
+		Energy: bench.DefaultEnergy.WithCores(max(1, int(num("cores", 1))))}
+	if opt.Warmup == 0 {
 		opt.Warmup = -1 // the engine's "none"
 	}
-	if opt.Iterations, err = whole("iterations", 30); err != nil {
-		return opt, err
+	if r.ok() && opt.Iterations == 0 {
+		r.failf("options.iterations must be at least 1")
 	}
-	if opt.Iterations == 0 {
-		return opt, fmt.Errorf("%s: options.iterations must be at least 1", name)
-	}
-	if opt.Batch, err = whole("batch", 0); err != nil {
-		return opt, err
-	}
-	minTime, err := num("minTime", 0)
-	if err != nil {
-		return opt, err
-	}
-	opt.MinTime = time.Duration(minTime * float64(time.Millisecond))
-	for key, dst := range map[string]*float64{"flops": &opt.FLOPs, "bytes": &opt.Bytes, "items": &opt.Items} {
-		if *dst, err = num(key, 0); err != nil {
-			return opt, err
-		}
-	}
-	cores, err := num("cores", 1)
-	if err != nil {
-		return opt, err
-	}
-	opt.Energy = bench.DefaultEnergy.WithCores(max(1, int(cores)))
-	return opt, nil
+	return opt
 }
 
 // benchProgress shows a progress bar once a benchmark has run for half a
@@ -135,64 +106,59 @@ func benchProgress(label string, opt *bench.Options) func() {
 	}
 }
 
-// benchFunc is tt.bench(fn, options).
+// benchFunc is tt.bench(fn, {name, warmup, iterations, …}).
 func benchFunc(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.bench"
-	fn := arg(args, 0)
-	if typeOf(fn) != js.TypeFunction {
-		return nil, fmt.Errorf("%s: expected a function to time, such as tt.bench(() => a.matmul(b), {iterations: 20}), got %s", name, describeJS(fn))
-	}
-	o := opts(args, 1)
-	opt, err := benchOptions(name, o)
-	if err != nil {
+	r := readArgs("tt.bench", args)
+	fn := r.NeedFunc(0, "a function to time, such as tt.bench(() => a.matmul(b), {iterations: 20})")
+	o := r.Options(1)
+	opt := benchOptions(o)
+	label := o.String("name", "")
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	label := getProp(fn, "name").String()
-	if v := getProp(o, "name"); typeOf(v) == js.TypeString {
-		label = v.String()
+	if label == "" {
+		label = plainText(getProp(fn, "name"))
 	}
 	if label == "" {
 		label = "function"
 	}
-	c := &benchCall{name: name, fn: fn}
+	c := &benchCall{name: r.name, fn: fn}
 	opt.ShouldStop = func() bool { return c.err != nil || interrupts.requested() }
-	finish := benchProgress(name+" "+label, &opt)
-	r := bench.Run(label, c.call, opt)
+	finish := benchProgress(r.name+" "+label, &opt)
+	res := bench.Run(label, c.call, opt)
 	finish()
-	if err := benchError(c.err, r.Stopped); err != nil {
+	if err := benchError(c.err, res.Stopped); err != nil {
 		return nil, err
 	}
-	return benchResult(r), nil
+	return benchResult(res), nil
 }
 
 // benchCompare is tt.bench.compare({name: fn, …}, options): the
 // functions run interleaved, round after round, and each is compared
 // with the first (the baseline).
 func benchCompare(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.bench.compare"
-	fns := arg(args, 0)
-	if typeOf(fns) != js.TypeObject || isArray(fns) {
-		return nil, fmt.Errorf("%s: expected an object of named functions, such as {naive: () => …, tiled: () => …}, got %s", name, describeJS(fns))
+	r := readArgs("tt.bench.compare", args)
+	fns := r.Value(0)
+	if r.ok() && kindOf(fns) != kindObject {
+		r.failf("expected an object of named functions, such as {naive: () => …, tiled: () => …}, got %s", describeJS(fns))
 	}
-	keys := js.Global().Get("Object").Call("keys", fns)
-	if keys.Length() < 2 {
-		return nil, fmt.Errorf("%s: expected at least two functions to compare, got %d", name, keys.Length())
+	keys := optionKeys(fns)
+	if r.ok() && len(keys) < 2 {
+		r.failf("expected at least two functions to compare, got %d", len(keys))
 	}
-	opt, err := benchOptions(name, opts(args, 1))
-	if err != nil {
-		return nil, err
-	}
-	var calls []*benchCall
-	var candidates []bench.Candidate
-	for i := 0; i < keys.Length(); i++ {
-		k := keys.Index(i).String()
+	opt := benchOptions(r.Options(1))
+	calls := make([]*benchCall, len(keys))
+	candidates := make([]bench.Candidate, len(keys))
+	for i, k := range keys {
 		f := getProp(fns, k)
-		if typeOf(f) != js.TypeFunction {
-			return nil, fmt.Errorf("%s: %q is %s, expected a function", name, k, describeJS(f))
+		if r.ok() && kindOf(f) != kindFunction {
+			r.failf("%q is %s, expected a function", k, describeJS(f))
 		}
-		c := &benchCall{name: fmt.Sprintf("%s: %q", name, k), fn: f}
-		calls = append(calls, c)
-		candidates = append(candidates, bench.Candidate{Name: k, Fn: c.call})
+		calls[i] = &benchCall{name: fmt.Sprintf("%s: %q", r.name, k), fn: f}
+		candidates[i] = bench.Candidate{Name: k, Fn: calls[i].call}
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
 	firstErr := func() error {
 		for _, c := range calls {
@@ -203,7 +169,7 @@ func benchCompare(_ js.Value, args []js.Value) (any, error) {
 		return nil
 	}
 	opt.ShouldStop = func() bool { return firstErr() != nil || interrupts.requested() }
-	finish := benchProgress(name, &opt)
+	finish := benchProgress(r.name, &opt)
 	cmp := bench.Compare(candidates, opt)
 	finish()
 	if err := benchError(firstErr(), cmp.Stopped); err != nil {

@@ -12,60 +12,47 @@ import (
 )
 
 // tt.data binds engine/data. This file builds the tt.data object and
-// holds the handle table its objects share; each concept has a file of
+// reads the arguments its functions share; each concept has a file of
 // its own: the datasets and synthetic sets (data_datasets.go), the
 // DataLoader (data_loader.go), transforms (data_transforms.go), datasets
 // written in a cell and toTensor (data_custom.go), the real image sets
 // (data_fetch.go), and the image grid of a batch (data_show.go).
 //
-// Datasets, loaders, iterators and transforms are JavaScript objects whose
-// prototype holds the methods and whose _d field is a handle into a Go
-// table, like tensors; a FinalizationRegistry drops the Go value when the
-// object is collected.
+// Datasets, loaders, iterators and transforms are objects of a kind
+// (objects.go): their prototype holds the methods, and their Go value is
+// in the objects table, like a module's.
 type dataBindings struct {
-	table    map[int]any
-	next     int
-	registry js.Value
-	// prototypes
-	dataset, loader, iterator, iterable, transform, batch js.Value
+	dataset, loader, iterator, iterable, transform *kind
+	// batch is the prototype of a loader's batches {x, y}.
+	batch js.Value
 }
 
 // newData builds the tt.data object.
 func newData() js.Value {
-	d := &dataBindings{table: map[int]any{}}
-	d.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
-		id := args[0].Int()
-		if it, ok := d.table[id].(*batchIterator); ok {
-			it.stop()
-		}
-		delete(d.table, id)
-		return nil
-	}))
-	d.dataset = d.proto(d.datasetMethods(), d.datasetProperties())
-	d.loader = d.proto(d.loaderMethods(), d.loaderProperties())
-	d.iterator = d.proto(d.iteratorMethods(), nil)
-	d.iterable = d.proto(nil, nil)
-	d.transform = d.proto(d.transformMethods(), nil)
-	d.batch = d.proto(nil, nil)
-	symbolIterator := js.Global().Get("Symbol").Get("iterator")
-	reflectSet := func(obj js.Value, fn js.Value) { js.Global().Get("Reflect").Call("set", obj, symbolIterator, fn) }
-	reflectSet(d.loader, function("DataLoader[Symbol.iterator]", d.loaderIterator))
-	reflectSet(d.iterator, js.Global().Get("Function").New("return this"))
-	reflectSet(d.iterable, function("batches[Symbol.iterator]", d.iterableIterator))
-	js.Global().Get("Object").Call("defineProperty", d.batch, "__ttBundle", map[string]any{"get": function("batch", batchBundle)})
+	d := &dataBindings{dataset: newKind("dataset"), loader: newKind("DataLoader"),
+		iterator: newKind("DataLoader iterator"), iterable: newKind("loader.batches(epoch)"), transform: newKind("transform")}
+	d.dataset.build(d.datasetMethods(), d.datasetProperties())
+	d.loader.build(d.loaderMethods(), d.loaderProperties())
+	d.iterator.build(d.iteratorMethods(), nil)
+	d.iterable.build(nil, nil)
+	d.transform.build(d.transformMethods(), nil)
+	d.batch = object(nil)
+	setSymbolMethod(d.loader.proto, "iterator", function("DataLoader[Symbol.iterator]", kindMethod(d.loader, "DataLoader", d.loaderIterator)))
+	setSymbolMethod(d.iterator.proto, "iterator", js.Global().Get("Function").New("return this"))
+	setSymbolMethod(d.iterable.proto, "iterator", function("batches[Symbol.iterator]", kindMethod(d.iterable, "batches", d.iterableIterator)))
+	defineGetter(d.batch, "__ttBundle", function("batch", batchBundle))
 	// tt.train.fit takes a DataLoader as it is: its batches stay in Go, and
 	// epoch e of the fit is epoch e of the loader's shuffling, as natively.
 	loaderAdapters = append(loaderAdapters, func(v js.Value) (train.Loader, bool) {
-		if x, ok := d.value(d.loader, v); ok {
-			if l, ok := x.(*loaderState); ok {
-				return l.DataLoader, true
-			}
+		l, ok := valueOf[*loaderState](d.loader, v)
+		if !ok {
+			return nil, false
 		}
-		return nil, false
+		return l.DataLoader, true
 	})
 	// Datasets, loaders and transforms display as their description.
-	for _, p := range []js.Value{d.dataset, d.loader, d.transform} {
-		js.Global().Get("Object").Call("defineProperty", p, "__ttBundle", map[string]any{"get": function("display", describeBundle)})
+	for _, k := range []*kind{d.dataset, d.loader, d.transform} {
+		defineGetter(k.proto, "__ttBundle", function("display", describeBundle))
 	}
 
 	obj := object(map[string]binding{
@@ -81,8 +68,8 @@ func newData() js.Value {
 		"circles":          d.synthetic("circles"),
 		"blobs":            d.synthetic("blobs"),
 		"linearRegression": d.synthetic("linearRegression"),
-		"mnist":            d.mnist,
-		"fashionMNIST":     d.fashionMNIST,
+		"mnist":            d.imageSets("tt.data.mnist", "mnist", "MNIST digits", 8000, 2000),
+		"fashionMNIST":     d.imageSets("tt.data.fashionMNIST", "fashion-mnist", "Fashion-MNIST", 10000, 10000),
 		"clearCache":       clearDataCache,
 		"showBatch":        showBatchFunc,
 	})
@@ -100,65 +87,58 @@ func describeBundle(this js.Value, _ []js.Value) (any, error) {
 	return js.ValueOf(map[string]any{"text/plain": this.Call("toString").String()}), nil
 }
 
-// proto makes a prototype with methods and getters that receive the Go
-// value behind this.
-func (d *dataBindings) proto(methods map[string]binding, props map[string]binding) js.Value {
-	p := object(methods)
-	for name, get := range props {
-		js.Global().Get("Object").Call("defineProperty", p, name, map[string]any{"get": function(name, get)})
+// datasetValue reads a dataset: one of tt.data's, or a cell's own (an
+// object with length and get(i), see jsDataset).
+func (d *dataBindings) datasetValue(r *argReader, v js.Value) data.Dataset {
+	if !r.ok() {
+		return nil
 	}
-	return p
+	if ds, ok := valueOf[data.Dataset](d.dataset, v); ok {
+		return ds
+	}
+	ds, err := customDataset(v)
+	r.fail(err)
+	return ds
 }
 
-// wrap gives a Go value a JavaScript object with the prototype proto.
-func (d *dataBindings) wrap(proto js.Value, v any) js.Value {
-	d.next++
-	d.table[d.next] = v
-	obj := js.Global().Get("Object").Call("create", proto)
-	obj.Set("_d", d.next)
-	d.registry.Call("register", obj, d.next)
-	return obj
+// transformValue reads a transform.
+func (d *dataBindings) transformValue(r *argReader, v js.Value) data.Transform {
+	t, ok := valueOf[data.Transform](d.transform, v)
+	if r.ok() && !ok {
+		r.failf("expected a transform (such as tt.data.transforms.Normalize([0.5], [0.5])), got %s", describeJS(v))
+	}
+	return t
 }
 
-// value returns the Go value behind a data object made with proto.
-func (d *dataBindings) value(proto, v js.Value) (any, bool) {
-	if typeOf(v) != js.TypeObject || !proto.Call("isPrototypeOf", v).Bool() {
-		return nil, false
+// wrapDataset wraps the dataset an engine call made.
+func (d *dataBindings) wrapDataset(ds data.Dataset, err error) (any, error) {
+	if err != nil {
+		return nil, err
 	}
-	x, ok := d.table[handleOf(v, "_d")]
-	return x, ok
+	return d.dataset.wrap(ds), nil
 }
 
-// datasetArg reads a dataset argument: one of tt.data's, or a cell's own
-// (an object with length and get(i), see jsDataset).
-func (d *dataBindings) datasetArg(name string, v js.Value) (data.Dataset, error) {
-	if x, ok := d.value(d.dataset, v); ok {
-		return x.(data.Dataset), nil
+// seedOption reads the option {seed}; without one, the seed is drawn from
+// tt's generator, so tt.manualSeed makes it reproducible.
+func seedOption(o *optReader) uint64 {
+	v := o.Value("seed")
+	if !missing(v) || !o.r.ok() {
+		return read(o.r, v, "seed", 0, toSeed)
 	}
-	return customDataset(name, v)
+	return drawSeed()
 }
 
-// transformArg reads a transform argument.
-func (d *dataBindings) transformArg(name string, v js.Value) (data.Transform, error) {
-	if x, ok := d.value(d.transform, v); ok {
-		return x.(data.Transform), nil
-	}
-	return nil, fmt.Errorf("%s: expected a transform (such as tt.data.transforms.Normalize([0.5], [0.5])), got %s", name, describeJS(v))
+// drawSeed draws a seed from tt's generator.
+func drawSeed() uint64 {
+	g := tensor.DefaultGenerator()
+	return uint64(g.Uint32())<<32 | uint64(g.Uint32())
 }
 
-// seedOption reads {seed} from an options object; without one, the seed is
-// drawn from tt's generator, so tt.manualSeed makes it reproducible.
-func seedOption(name string, opts js.Value) (uint64, error) {
-	v := js.Undefined()
-	if typeOf(opts) == js.TypeObject {
-		v = getProp(opts, "seed")
+// toSeed reads a seed, a whole number ≥ 0.
+func toSeed(what string, v js.Value) (uint64, error) {
+	n, err := toInt(what, v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s must be a whole number ≥ 0, got %s", what, describeJS(v))
 	}
-	if v.IsUndefined() || v.IsNull() {
-		g := tensor.DefaultGenerator()
-		return uint64(g.Uint32())<<32 | uint64(g.Uint32()), nil
-	}
-	if typeOf(v) != js.TypeNumber || v.Float() < 0 || v.Float() != float64(int64(v.Float())) {
-		return 0, fmt.Errorf("%s: seed must be a whole number ≥ 0, got %s", name, describeJS(v))
-	}
-	return uint64(v.Float()), nil
+	return uint64(n), nil
 }

@@ -20,22 +20,22 @@ import (
 // item method get, as tt's own datasets do, rather than __getitem__.
 type jsDataset struct{ v js.Value }
 
-// customDataset checks that v is such an object, for the function name.
-func customDataset(name string, v js.Value) (data.Dataset, error) {
+// customDataset checks that v is such an object.
+func customDataset(v js.Value) (data.Dataset, error) {
 	const want = "a dataset: one of tt.data's (such as tt.data.TensorDataset(x, y)), or an object with a length and get(i) returning {x, y}"
-	if typeOf(v) != js.TypeObject || isArray(v) {
-		return nil, fmt.Errorf("%s: expected %s; got %s", name, want, describeJS(v))
+	if kindOf(v) != kindObject {
+		return nil, fmt.Errorf("expected %s; got %s", want, describeJS(v))
 	}
 	if _, err := jsLength(v); err != nil {
-		return nil, fmt.Errorf("%s: expected %s; the object's length: %v", name, want, err)
+		return nil, fmt.Errorf("expected %s; the object's length: %v", want, err)
 	}
-	if get, err := jsProperty(v, "get"); err != nil || typeOf(get) != js.TypeFunction {
+	if get, err := jsProperty(v, "get"); err != nil || kindOf(get) != kindFunction {
 		for _, other := range []string{"getItem", "__getitem__", "at", "item"} {
-			if m, err := jsProperty(v, other); err == nil && typeOf(m) == js.TypeFunction {
-				return nil, fmt.Errorf("%s: expected %s; the object has %s(i) but no get(i): name the item method get", name, want, other)
+			if m, err := jsProperty(v, other); err == nil && kindOf(m) == kindFunction {
+				return nil, fmt.Errorf("expected %s; the object has %s(i) but no get(i): name the item method get", want, other)
 			}
 		}
-		return nil, fmt.Errorf("%s: expected %s; the object has no get(i) method", name, want)
+		return nil, fmt.Errorf("expected %s; the object has no get(i) method", want)
 	}
 	return jsDataset{v}, nil
 }
@@ -141,37 +141,49 @@ func sampleFromJS(what string, v js.Value) (data.Sample, error) {
 // tensor [C, H, W] of pixel/255, torchvision's ToTensor. An ImageData
 // (a canvas's pixels) needs no shape: it gives [4, H, W], RGBA.
 func toTensorBinding(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.toTensor"
-	pixels, shapeArg := arg(args, 0), arg(args, 1)
-	var shape []int
-	imageData := false
-	if typeOf(pixels) == js.TypeObject && !isArray(pixels) && shapeArg.IsUndefined() &&
-		typeOf(getProp(pixels, "width")) == js.TypeNumber && typeOf(getProp(pixels, "height")) == js.TypeNumber {
+	r := readArgs("tt.data.toTensor", args)
+	pixels, shape := r.Value(0), []int(nil)
+	imageData := isImageData(pixels) && r.Value(1).IsUndefined()
+	if imageData {
 		shape = []int{4, getProp(pixels, "height").Int(), getProp(pixels, "width").Int()}
-		pixels, imageData = getProp(pixels, "data"), true
+		pixels = getProp(pixels, "data")
 	} else {
-		if !isArray(shapeArg) {
-			return nil, fmt.Errorf("%s: expected (pixels, shape) with shape [C, H, W] or [H, W], got the shape %s", name, describeJS(shapeArg))
-		}
-		var err error
-		if shape, err = intsFrom(name, []js.Value{shapeArg}, 0, "the shape's sizes"); err != nil {
-			return nil, err
-		}
-		if len(shape) == 2 {
-			shape = []int{1, shape[0], shape[1]}
-		}
-		if len(shape) != 3 {
-			return nil, fmt.Errorf("%s: the shape %v must be [C, H, W] or [H, W]", name, shape)
-		}
+		shape = readValue(r, r.Value(1), "the shape", toImageShape)
 	}
-	pix, err := uint8Pixels(name, pixels)
-	if err != nil {
+	pix := readValue(r, pixels, "pixels", toUint8Pixels)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	if imageData && len(pix) == shape[0]*shape[1]*shape[2] {
 		pix = planes(pix, shape[0])
 	}
 	return tensors.wrapResult(data.ToTensor(data.Image{Pix: pix, C: shape[0], H: shape[1], W: shape[2]}))
+}
+
+// isImageData reports whether v looks like an ImageData: an object with a
+// numeric width and height.
+func isImageData(v js.Value) bool {
+	return kindOf(v) == kindObject && kindOf(getProp(v, "width")) == kindNumber && kindOf(getProp(v, "height")) == kindNumber
+}
+
+// toImageShape reads the shape of an image, [C, H, W] or [H, W] (one
+// channel, made [1, H, W]).
+func toImageShape(what string, v js.Value) ([]int, error) {
+	list, ok := elements(v)
+	if kindOf(v) != kindArray || !ok {
+		return nil, fmt.Errorf("expected (pixels, shape) with shape [C, H, W] or [H, W], got %s %s", what, describeJS(v))
+	}
+	shape, err := toInts("the shape's sizes", list)
+	if err != nil {
+		return nil, err
+	}
+	if len(shape) == 2 {
+		shape = []int{1, shape[0], shape[1]}
+	}
+	if len(shape) != 3 {
+		return nil, fmt.Errorf("%s %v must be [C, H, W] or [H, W]", what, shape)
+	}
+	return shape, nil
 }
 
 // planes reorders interleaved pixels (an ImageData's R, G, B, A of one
@@ -185,24 +197,24 @@ func planes(pix []uint8, c int) []uint8 {
 	return out
 }
 
-// uint8Pixels copies a Uint8Array, a Uint8ClampedArray or an array of
+// toUint8Pixels copies a Uint8Array, a Uint8ClampedArray or an array of
 // whole numbers 0–255.
-func uint8Pixels(name string, v js.Value) ([]uint8, error) {
+func toUint8Pixels(what string, v js.Value) ([]uint8, error) {
 	for _, typed := range []string{"Uint8Array", "Uint8ClampedArray"} {
-		if typeOf(v) == js.TypeObject && v.InstanceOf(js.Global().Get(typed)) {
+		if kindOf(v) == kindTypedArray && v.InstanceOf(js.Global().Get(typed)) {
 			b := make([]uint8, v.Length())
 			js.CopyBytesToGo(b, js.Global().Get("Uint8Array").New(getProp(v, "buffer"), getProp(v, "byteOffset"), getProp(v, "length")))
 			return b, nil
 		}
 	}
-	if !isArray(v) {
-		return nil, fmt.Errorf("%s: expected pixels as a Uint8Array, a Uint8ClampedArray, an array of numbers 0–255 or an ImageData, got %s", name, describeJS(v))
+	list, ok := elements(v)
+	if kindOf(v) != kindArray || !ok {
+		return nil, fmt.Errorf("expected %s as a Uint8Array, a Uint8ClampedArray, an array of numbers 0–255 or an ImageData, got %s", what, describeJS(v))
 	}
-	b := make([]uint8, v.Length())
-	for i := range b {
-		p := v.Index(i)
-		if typeOf(p) != js.TypeNumber || p.Float() < 0 || p.Float() > 255 || p.Float() != float64(int(p.Float())) {
-			return nil, fmt.Errorf("%s: pixel %d is %s, expected a whole number 0–255", name, i, describeJS(p))
+	b := make([]uint8, len(list))
+	for i, p := range list {
+		if kindOf(p) != kindNumber || p.Float() < 0 || p.Float() > 255 || p.Float() != float64(int(p.Float())) {
+			return nil, fmt.Errorf("pixel %d is %s, expected a whole number 0–255", i, describeJS(p))
 		}
 		b[i] = uint8(p.Int())
 	}

@@ -18,247 +18,178 @@ import (
 // imagesAndLabels reads the (x, y) arguments that TensorDataset and
 // showBatch take: x a tensor, y an optional tensor (nil when missing).
 func imagesAndLabels(name string, args []js.Value) (x, y *tensor.Tensor, err error) {
-	if x, err = tensors.operand(name, args[0]); err != nil {
-		return nil, nil, err
-	}
-	if v := arg(args, 1); !v.IsUndefined() && !v.IsNull() {
-		if y, err = tensors.operand(name, v); err != nil {
-			return nil, nil, err
-		}
-	}
-	return x, y, nil
+	r := readArgs(name, args)
+	x, y = r.Tensor(0, "x"), r.OptTensor(1, "y")
+	return x, y, r.Err()
 }
 
+// tensorDataset is tt.data.TensorDataset(x, y), tensors whose first
+// dimension counts samples.
 func (d *dataBindings) tensorDataset(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.TensorDataset"
-	if err := needArgs(name, args, 1, "(x, y), tensors whose first dimension counts samples"); err != nil {
-		return nil, err
-	}
-	x, y, err := imagesAndLabels(name, args)
+	x, y, err := imagesAndLabels("tt.data.TensorDataset", args)
 	if err != nil {
 		return nil, err
 	}
-	ds, err := data.NewTensorDataset(x, y)
-	if err != nil {
-		return nil, err
-	}
-	return d.wrap(d.dataset, data.Dataset(ds)), nil
+	return d.wrapDataset(data.NewTensorDataset(x, y))
 }
 
+// subset is tt.data.Subset(ds, indices), the indices as an array or as
+// separate arguments.
 func (d *dataBindings) subset(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.Subset"
-	ds, err := d.datasetArg(name, arg(args, 0))
-	if err != nil {
+	r := readArgs("tt.data.Subset", args)
+	ds, idx := d.datasetValue(r, r.Value(0)), r.Ints(1, "indices")
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	idx, err := intsFrom(name, args, 1, "indices")
-	if err != nil {
-		return nil, err
-	}
-	s, err := data.NewSubset(ds, idx)
-	if err != nil {
-		return nil, err
-	}
-	return d.wrap(d.dataset, data.Dataset(s)), nil
+	return d.wrapDataset(data.NewSubset(ds, idx))
 }
 
+// concatDataset is tt.data.ConcatDataset([a, b, …]) or ConcatDataset(a, b, …).
 func (d *dataBindings) concatDataset(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.ConcatDataset"
-	list := args
-	if len(args) == 1 && isArray(args[0]) {
-		list = make([]js.Value, args[0].Length())
-		for i := range list {
-			list[i] = args[0].Index(i)
-		}
+	r := readArgs("tt.data.ConcatDataset", args)
+	list := r.Positional(0)
+	if len(list) == 1 && kindOf(list[0]) == kindArray {
+		list, _ = elements(list[0])
 	}
-	var parts []data.Dataset
-	for _, v := range list {
-		ds, err := d.datasetArg(name, v)
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, ds)
+	parts := make([]data.Dataset, len(list))
+	for i, v := range list {
+		parts[i] = d.datasetValue(r, v)
 	}
-	c, err := data.NewConcatDataset(parts...)
-	if err != nil {
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	return d.wrap(d.dataset, data.Dataset(c)), nil
+	return d.wrapDataset(data.NewConcatDataset(parts...))
 }
 
 // randomSplit(ds, lengths, {seed}): lengths are counts, or fractions that
 // add up to 1, as in PyTorch.
 func (d *dataBindings) randomSplit(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.randomSplit"
-	ds, err := d.datasetArg(name, arg(args, 0))
-	if err != nil {
+	r := readArgs("tt.data.randomSplit", args)
+	ds := d.datasetValue(r, r.Value(0))
+	fracs := readValue(r, r.Value(1), "lengths", toSplitLengths)
+	seed := seedOption(r.Options(2))
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	v := arg(args, 1)
-	if !isArray(v) || v.Length() == 0 {
-		return nil, fmt.Errorf("%s: expected lengths such as [800, 200] or fractions such as [0.8, 0.2], got %s", name, describeJS(v))
-	}
-	fracs := make([]float64, v.Length())
-	whole := true
-	for i := range fracs {
-		if typeOf(v.Index(i)) != js.TypeNumber {
-			return nil, fmt.Errorf("%s: lengths must be numbers, got %s at position %d", name, describeJS(v.Index(i)), i)
-		}
-		fracs[i] = v.Index(i).Float()
-		whole = whole && fracs[i] == float64(int(fracs[i]))
-	}
-	var lengths []int
-	if whole && !(len(fracs) == 1 && fracs[0] == 1) {
-		for _, f := range fracs {
-			lengths = append(lengths, int(f))
-		}
-	} else if lengths, err = data.SplitLengths(ds.Len(), fracs); err != nil {
-		return nil, err
-	}
-	seed, err := seedOption(name, arg(args, 2))
+	lengths, err := splitLengths(ds.Len(), fracs)
 	if err != nil {
 		return nil, err
 	}
 	parts, err := data.RandomSplit(ds, lengths, seed)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]any, len(parts))
 	for i, p := range parts {
-		out[i] = d.wrap(d.dataset, data.Dataset(p))
+		out[i] = d.dataset.wrap(data.Dataset(p))
 	}
-	return out, nil
+	return out, err
 }
 
-// synthetic binds the generated sets; each takes {n, noise, seed, …}.
+// toSplitLengths reads randomSplit's lengths, a non-empty array of numbers.
+func toSplitLengths(what string, v js.Value) ([]float64, error) {
+	list, err := toFloats(what, v)
+	if kindOf(v) != kindArray || len(list) == 0 {
+		return nil, fmt.Errorf("expected %s such as [800, 200] or fractions such as [0.8, 0.2], got %s", what, describeJS(v))
+	}
+	return list, err
+}
+
+// splitLengths are the counts of randomSplit: whole numbers are counts,
+// other numbers (or [1]) fractions of n.
+func splitLengths(n int, fracs []float64) ([]int, error) {
+	whole := !(len(fracs) == 1 && fracs[0] == 1)
+	for _, f := range fracs {
+		whole = whole && f == float64(int(f))
+	}
+	if !whole {
+		return data.SplitLengths(n, fracs)
+	}
+	lengths := make([]int, len(fracs))
+	for i, f := range fracs {
+		lengths[i] = int(f)
+	}
+	return lengths, nil
+}
+
+// syntheticSets are the generated sets: each reads its options beyond
+// {n, noise (std for blobs), seed} and makes the set. defN and defNoise
+// are the defaults.
+var syntheticSets = map[string]struct {
+	defN     int
+	defNoise float64
+	make     func(o *optReader, n int, noise float64, seed uint64) (*data.TensorDataset, error)
+}{
+	"xor": {4, 0, func(_ *optReader, n int, noise float64, seed uint64) (*data.TensorDataset, error) {
+		return data.XOR(n, noise, seed)
+	}},
+	"spirals": {200, 0.05, func(_ *optReader, n int, noise float64, seed uint64) (*data.TensorDataset, error) {
+		return data.Spirals(n, noise, seed)
+	}},
+	"moons": {200, 0.1, func(_ *optReader, n int, noise float64, seed uint64) (*data.TensorDataset, error) {
+		return data.Moons(n, noise, seed)
+	}},
+	"circles": {200, 0.05, func(o *optReader, n int, noise float64, seed uint64) (*data.TensorDataset, error) {
+		return data.Circles(n, noise, o.Float("factor", 0.5), seed)
+	}},
+	"blobs": {200, 1, func(o *optReader, n int, noise float64, seed uint64) (*data.TensorDataset, error) {
+		return data.Blobs(n, o.Int("centers", 3), o.Int("dim", 2), noise, seed)
+	}},
+	"linearRegression": {200, 0.1, func(o *optReader, n int, noise float64, seed uint64) (*data.TensorDataset, error) {
+		weights := o.Floats("weights")
+		if weights == nil {
+			weights = []float64{2}
+		}
+		return data.LinearRegression(n, weights, o.Float("bias", 0.5), noise, seed)
+	}},
+}
+
+// synthetic binds the generated set kind; each takes {n, noise, seed, …}.
 func (d *dataBindings) synthetic(kind string) binding {
-	name := "tt.data." + kind
+	set := syntheticSets[kind]
+	noiseKey := "noise"
+	if kind == "blobs" {
+		noiseKey = "std"
+	}
 	return func(_ js.Value, args []js.Value) (any, error) {
-		opts := arg(args, 0)
-		num := func(key string, def float64) (float64, error) {
-			return floatArg(name, []js.Value{option(args, 0, key)}, 0, key, def)
-		}
-		whole := func(key string, def int) (int, error) {
-			return intArg(name, []js.Value{option(args, 0, key)}, 0, key, def)
-		}
-		if !opts.IsUndefined() && (typeOf(opts) != js.TypeObject || isArray(opts)) {
-			return nil, fmt.Errorf("%s: expected options such as {n: 200, noise: 0.1, seed: 0}, got %s", name, describeJS(opts))
-		}
-		defN, defNoise := 200, 0.1
-		switch kind {
-		case "xor":
-			defN, defNoise = 4, 0
-		case "spirals", "circles":
-			defNoise = 0.05
-		case "blobs":
-			defNoise = 1
-		}
-		n, err := whole("n", defN)
-		if err != nil {
+		r := readArgs("tt.data."+kind, args)
+		o := r.Options(0)
+		n, noise, seed := o.Int("n", set.defN), o.Float(noiseKey, set.defNoise), o.Int("seed", 0)
+		ds, err := set.make(o, n, noise, uint64(seed))
+		if err := r.Err(); err != nil {
 			return nil, err
 		}
-		noiseKey := "noise"
-		if kind == "blobs" {
-			noiseKey = "std"
-		}
-		noise, err := num(noiseKey, defNoise)
-		if err != nil {
-			return nil, err
-		}
-		seed, err := whole("seed", 0)
-		if err != nil {
-			return nil, err
-		}
-		var ds *data.TensorDataset
-		switch kind {
-		case "xor":
-			ds, err = data.XOR(n, noise, uint64(seed))
-		case "spirals":
-			ds, err = data.Spirals(n, noise, uint64(seed))
-		case "moons":
-			ds, err = data.Moons(n, noise, uint64(seed))
-		case "circles":
-			var factor float64
-			if factor, err = num("factor", 0.5); err == nil {
-				ds, err = data.Circles(n, noise, factor, uint64(seed))
-			}
-		case "blobs":
-			var centers, dim int
-			if centers, err = whole("centers", 3); err == nil {
-				if dim, err = whole("dim", 2); err == nil {
-					ds, err = data.Blobs(n, centers, dim, noise, uint64(seed))
-				}
-			}
-		case "linearRegression":
-			weights := []float64{2}
-			if w := option(args, 0, "weights"); !w.IsUndefined() {
-				if !isArray(w) {
-					return nil, fmt.Errorf("%s: weights must be an array of numbers, got %s", name, describeJS(w))
-				}
-				weights = make([]float64, w.Length())
-				for i := range weights {
-					weights[i] = w.Index(i).Float()
-				}
-			}
-			var bias float64
-			if bias, err = num("bias", 0.5); err == nil {
-				ds, err = data.LinearRegression(n, weights, bias, noise, uint64(seed))
-			}
-		}
-		if err != nil {
-			return nil, err
-		}
-		return d.wrap(d.dataset, data.Dataset(ds)), nil
+		return d.wrapDataset(ds, err)
 	}
 }
 
 func (d *dataBindings) datasetMethods() map[string]binding {
-	self := func(name string, this js.Value) (data.Dataset, error) { return d.datasetArg(name, this) }
+	method := func(name string, fn func(ds data.Dataset, r *argReader) (any, error)) binding {
+		return kindMethod(d.dataset, "dataset."+name, func(ds data.Dataset, _ js.Value, r *argReader) (any, error) { return fn(ds, r) })
+	}
 	return map[string]binding{
-		// get(i) is PyTorch's ds[i]: {x, y}.
-		"get": func(this js.Value, args []js.Value) (any, error) {
-			ds, err := self("dataset.get", this)
-			if err != nil {
-				return nil, err
-			}
-			i, err := needInt("dataset.get", args, 0, "index")
-			if err != nil {
+		// get(i) is PyTorch's ds[i]: {x, y}; a negative i counts from the end.
+		"get": method("get", func(ds data.Dataset, r *argReader) (any, error) {
+			i := r.NeedInt(0, "index")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			if i < 0 {
 				i += ds.Len()
 			}
 			s, err := ds.Item(i)
-			if err != nil {
-				return nil, err
-			}
-			return sampleObject(s), nil
-		},
+			return sampleObject(s), err
+		}),
 		// withTransform(t, {seed}) is the dataset with t applied to each x.
-		"withTransform": func(this js.Value, args []js.Value) (any, error) {
-			const name = "dataset.withTransform"
-			ds, err := self(name, this)
-			if err != nil {
+		"withTransform": method("withTransform", func(ds data.Dataset, r *argReader) (any, error) {
+			t, seed := d.transformValue(r, r.Value(0)), seedOption(r.Options(1))
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			t, err := d.transformArg(name, arg(args, 0))
-			if err != nil {
-				return nil, err
-			}
-			seed, err := seedOption(name, arg(args, 1))
-			if err != nil {
-				return nil, err
-			}
-			return d.wrap(d.dataset, withTransform(ds, t, seed)), nil
-		},
-		// show(n = 32, {cols}) shows the first n items as an image grid.
-		"show": func(this js.Value, args []js.Value) (any, error) {
-			ds, err := self("dataset.show", this)
-			if err != nil {
-				return nil, err
-			}
-			n, err := intArg("dataset.show", args, 0, "the number of images", 32)
-			if err != nil {
+			return d.dataset.wrap(withTransform(ds, t, seed)), nil
+		}),
+		// show(n = 32, {cols, scale}) shows the first n items as an image grid.
+		"show": method("show", func(ds data.Dataset, r *argReader) (any, error) {
+			n, o := r.Int(0, "the number of images", 32), r.Options(1)
+			o.Known("n", "cols", "scale") // showBatch reads them
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			first := &data.DataLoader{Dataset: ds, BatchSize: min(max(n, 1), ds.Len())}
@@ -266,45 +197,28 @@ func (d *dataBindings) datasetMethods() map[string]binding {
 				if err != nil {
 					return nil, err
 				}
-				return showBatch(b.X, b.Y, datasetClasses(ds), arg(args, 1))
+				return showBatch(b.X, b.Y, datasetClasses(ds), o.obj)
 			}
 			return nil, fmt.Errorf("dataset.show: the dataset is empty")
-		},
-		"toString": func(this js.Value, _ []js.Value) (any, error) {
-			ds, err := self("dataset.toString", this)
-			if err != nil {
-				return nil, err
-			}
-			return describeDataset(ds), nil
-		},
+		}),
+		"toString": method("toString", func(ds data.Dataset, _ *argReader) (any, error) { return describeDataset(ds), nil }),
 	}
 }
 
 func (d *dataBindings) datasetProperties() map[string]binding {
+	getter := func(name string, fn func(ds data.Dataset) (any, error)) binding {
+		return kindMethod(d.dataset, "dataset."+name, func(ds data.Dataset, _ js.Value, _ *argReader) (any, error) { return fn(ds) })
+	}
 	return map[string]binding{
-		"length": func(this js.Value, _ []js.Value) (any, error) {
-			ds, err := d.datasetArg("dataset.length", this)
-			if err != nil {
-				return nil, err
-			}
-			return ds.Len(), nil
-		},
-		"classes": func(this js.Value, _ []js.Value) (any, error) {
-			ds, err := d.datasetArg("dataset.classes", this)
-			if err != nil {
-				return nil, err
-			}
+		"length": getter("length", func(ds data.Dataset) (any, error) { return ds.Len(), nil }),
+		"classes": getter("classes", func(ds data.Dataset) (any, error) {
 			if c := datasetClasses(ds); c != nil {
 				return stringsToJS(c), nil
 			}
 			return nil, nil
-		},
+		}),
 		// tensors is [x, y] holding every sample, PyTorch's TensorDataset.tensors.
-		"tensors": func(this js.Value, _ []js.Value) (any, error) {
-			ds, err := d.datasetArg("dataset.tensors", this)
-			if err != nil {
-				return nil, err
-			}
+		"tensors": getter("tensors", func(ds data.Dataset) (any, error) {
 			switch s := ds.(type) {
 			case *data.TensorDataset:
 				return []any{wrapOrNull(s.X), wrapOrNull(s.Y)}, nil
@@ -316,7 +230,7 @@ func (d *dataBindings) datasetProperties() map[string]binding {
 				return []any{tensors.wrap(x), tensors.wrap(y)}, nil
 			}
 			return nil, fmt.Errorf("dataset.tensors: only a TensorDataset or an image set holds its samples as tensors; use a DataLoader")
-		},
+		}),
 	}
 }
 

@@ -54,143 +54,153 @@ func promise(work func() (any, error)) js.Value {
 	return js.Global().Get("Promise").New(executor)
 }
 
-// imageSetOptions are the options of mnist() and fashionMNIST().
-type imageSetOptions struct {
-	train, test int
-	transform   js.Value
-}
-
-func readImageSetOptions(name string, args []js.Value, defTrain, defTest int) (imageSetOptions, error) {
-	o := imageSetOptions{transform: option(args, 0, "transform")}
-	opts := arg(args, 0)
-	if !opts.IsUndefined() && (typeOf(opts) != js.TypeObject || isArray(opts)) {
-		return o, fmt.Errorf("%s: expected options such as {train: 10000, test: 2000}, got %s", name, describeJS(opts))
-	}
-	if err := checkOptions(name, opts, []string{"train", "test", "transform"}); err != nil {
-		return o, err
-	}
-	var err error
-	if o.train, err = intArg(name, []js.Value{option(args, 0, "train")}, 0, "train", defTrain); err != nil {
-		return o, err
-	}
-	if o.test, err = intArg(name, []js.Value{option(args, 0, "test")}, 0, "test", defTest); err != nil {
-		return o, err
-	}
-	if o.train <= 0 || o.test <= 0 {
-		return o, fmt.Errorf("%s: train and test must be positive numbers of images, got %d and %d", name, o.train, o.test)
-	}
-	return o, nil
-}
-
-// mnist is tt.data.mnist({train, test, transform}): the 8,000/2,000 MNIST
-// digits (or the first train/test of them).
-func (d *dataBindings) mnist(_ js.Value, args []js.Value) (any, error) {
-	o, err := readImageSetOptions("tt.data.mnist", args, 8000, 2000)
-	if err != nil {
-		return nil, err
-	}
-	return d.loadImageSets("tt.data.mnist", "mnist", "MNIST digits", o)
-}
-
-// fashionMNIST is tt.data.fashionMNIST({train, test, transform}): by
-// default the first 10,000 of the 60,000 training images (a shard of 7.8
-// MB; ask for {train: 60000} for all) and the 10,000 test images.
-func (d *dataBindings) fashionMNIST(_ js.Value, args []js.Value) (any, error) {
-	o, err := readImageSetOptions("tt.data.fashionMNIST", args, 10000, 10000)
-	if err != nil {
-		return nil, err
-	}
-	return d.loadImageSets("tt.data.fashionMNIST", "fashion-mnist", "Fashion-MNIST", o)
-}
-
-// loadImageSets checks the transform now, then fetches on a goroutine and
-// resolves to {train, test, classes, source, ms}.
-func (d *dataBindings) loadImageSets(name, set, title string, o imageSetOptions) (any, error) {
-	var transform data.Transform
-	if !o.transform.IsUndefined() && !o.transform.IsNull() {
-		t, err := d.transformArg(name, o.transform)
-		if err != nil {
+// imageSets binds tt.data.mnist and tt.data.fashionMNIST({train, test,
+// transform}): the first train and test images of the set (defTrain and
+// defTest by default), loaded as described above into {train, test,
+// classes, source, ms}. MNIST has 8,000/2,000 digits; Fashion-MNIST's
+// default is the first 10,000 of its 60,000 training images (a shard of
+// 7.8 MB; ask for {train: 60000} for all) and the 10,000 test images.
+func (d *dataBindings) imageSets(name, set, title string, defTrain, defTest int) binding {
+	return func(_ js.Value, args []js.Value) (any, error) {
+		r := readArgs(name, args)
+		o := r.Options(0)
+		want := [2]int{o.Int("train", defTrain), o.Int("test", defTest)}
+		var transform data.Transform
+		if o.Has("transform") {
+			transform = d.transformValue(r, o.Value("transform"))
+		}
+		if r.ok() && (want[0] <= 0 || want[1] <= 0) {
+			r.failf("train and test must be positive numbers of images, got %d and %d", want[0], want[1])
+		}
+		if err := r.Err(); err != nil {
 			return nil, err
 		}
-		transform = t
-	}
-	var seed uint64
-	if transform != nil {
-		seed, _ = seedOption(name, js.Undefined())
-	}
-	return promise(func() (any, error) {
-		start := time.Now()
-		f, err := newFetcher(name)
-		if err != nil {
-			return nil, err
+		var seed uint64
+		if transform != nil {
+			seed = drawSeed()
 		}
-		man, err := f.manifest()
-		if err != nil {
-			return nil, err
-		}
-		entry := man.Get("datasets").Get(set)
-		if entry.IsUndefined() {
-			if msg := man.Get("missing").Get(set); typeOf(msg) == js.TypeString {
-				return nil, fmt.Errorf("%s: %s", name, msg.String())
-			}
-			return nil, fmt.Errorf("%s: this build of the site has no %s", name, title)
-		}
-		splits := []struct {
-			key  string
-			want int
-		}{{"train", o.train}, {"test", o.test}}
-		// Pick the files first, so the progress bar knows the total.
-		var files [2][]js.Value
-		total := 0
-		for k, sp := range splits {
-			list := entry.Get(sp.key)
-			have := 0
-			for i := 0; i < list.Length() && have < sp.want; i++ {
-				files[k] = append(files[k], list.Index(i))
-				have += list.Index(i).Get("count").Int()
-				total += list.Index(i).Get("bytes").Int()
-			}
-			if have < sp.want {
-				return nil, fmt.Errorf("%s: asked for %d %s images, the %s set has %d", name, sp.want, sp.key, title, have)
-			}
-		}
-		f.startProgress(title, total)
-		out := js.Global().Get("Object").New()
-		for k, sp := range splits {
-			var shards []*data.ImageSet
-			for _, file := range files[k] {
-				s, err := f.imageSet(file)
-				if err != nil {
-					return nil, err
+		return promise(func() (any, error) {
+			return d.loadImageSets(name, set, title, want, func(ds *data.ImageSet, split string) data.Dataset {
+				if transform != nil && split == "train" {
+					return withTransform(ds, transform, seed)
 				}
-				shards = append(shards, s)
-			}
-			all, err := data.ConcatImageSets(set+"-"+sp.key, shards...)
-			if len(shards) == 1 {
-				all, err = shards[0], nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			if all, err = all.Slice(0, sp.want); err != nil {
-				return nil, err
-			}
-			all.Name = fmt.Sprintf("%s %s", title, sp.key)
-			var ds data.Dataset = all
-			if transform != nil && sp.key == "train" {
-				ds = withTransform(all, transform, seed)
-			}
-			out.Set(sp.key, d.wrap(d.dataset, ds))
+				return ds
+			})
+		}), nil
+	}
+}
+
+// splits are the two parts of an image set, in the order of imageSets'
+// want.
+var splits = [2]string{"train", "test"}
+
+// loadImageSets fetches the files of the set's splits, want[k] images of
+// splits[k], and returns {train, test, classes, source, ms}; wrap makes a
+// split's dataset (the training set may be transformed).
+func (d *dataBindings) loadImageSets(name, set, title string, want [2]int, wrap func(*data.ImageSet, string) data.Dataset) (any, error) {
+	start := time.Now()
+	f := newFetcher(name)
+	man, err := f.manifest()
+	if err != nil {
+		return nil, err
+	}
+	entry := getProp(getProp(man, "datasets"), set)
+	if missing(entry) {
+		if msg := getProp(getProp(man, "missing"), set); kindOf(msg) == kindString {
+			return nil, fmt.Errorf("%s: %s", name, msg.String())
 		}
-		f.finishProgress()
-		out.Set("classes", stringsToJS(data.DigitClasses))
-		if set == "fashion-mnist" {
-			out.Set("classes", stringsToJS(data.FashionClasses))
+		return nil, fmt.Errorf("%s: this build of the site has no %s", name, title)
+	}
+	// Pick the files first, so the progress bar knows the total.
+	var files [2][]manifestFile
+	total := 0
+	for k, split := range splits {
+		list, err := manifestFiles(name, set, split, getProp(entry, split))
+		if err != nil {
+			return nil, err
 		}
-		out.Set("source", f.source())
-		out.Set("ms", float64(time.Since(start).Microseconds())/1000)
-		return out, nil
-	}), nil
+		have := 0
+		for _, file := range list {
+			if have >= want[k] {
+				break
+			}
+			files[k] = append(files[k], file)
+			have += file.count
+			total += file.bytes
+		}
+		if have < want[k] {
+			return nil, fmt.Errorf("%s: asked for %d %s images, the %s set has %d", name, want[k], split, title, have)
+		}
+	}
+	f.startProgress(title, total)
+	out := js.Global().Get("Object").New()
+	for k, split := range splits {
+		all, err := f.imageSets(set+"-"+split, files[k])
+		if err != nil {
+			return nil, err
+		}
+		if all, err = all.Slice(0, want[k]); err != nil {
+			return nil, err
+		}
+		all.Name = fmt.Sprintf("%s %s", title, split)
+		out.Set(split, d.dataset.wrap(wrap(all, split)))
+	}
+	f.finishProgress()
+	out.Set("classes", stringsToJS(data.DigitClasses))
+	if set == "fashion-mnist" {
+		out.Set("classes", stringsToJS(data.FashionClasses))
+	}
+	out.Set("source", f.source())
+	out.Set("ms", float64(time.Since(start).Microseconds())/1000)
+	return out, nil
+}
+
+// imageSets loads the files of one split as one image set.
+func (f *fetcher) imageSets(name string, files []manifestFile) (*data.ImageSet, error) {
+	shards := make([]*data.ImageSet, len(files))
+	for i, file := range files {
+		s, err := f.imageSet(file)
+		if err != nil {
+			return nil, err
+		}
+		shards[i] = s
+	}
+	if len(shards) == 1 {
+		return shards[0], nil
+	}
+	return data.ConcatImageSets(name, shards...)
+}
+
+// manifestFile is one TTDS file of the data manifest: its name, the
+// number of images in it, its size and its SHA-256 checksum.
+type manifestFile struct {
+	file, sha256 string
+	count, bytes int
+}
+
+// manifestFiles reads the list of files of one split of a set in the
+// manifest, checking each field's kind, so a damaged manifest gives an
+// error naming the field rather than a panic.
+func manifestFiles(name, set, split string, list js.Value) ([]manifestFile, error) {
+	r := readArgs(fmt.Sprintf("%s: the data manifest's %s %s files", name, set, split), nil)
+	items := readValue(r, list, "the list", func(what string, v js.Value) ([]js.Value, error) {
+		items, _ := elements(v)
+		if kindOf(v) != kindArray {
+			return nil, fmt.Errorf("%s must be an array, got %s", what, describeJS(v))
+		}
+		return items, nil
+	})
+	out := make([]manifestFile, len(items))
+	for i, item := range items {
+		at := func(key string) string { return fmt.Sprintf("file %d's %s", i, key) }
+		out[i] = manifestFile{
+			file:   readValue(r, getProp(item, "file"), at("file"), toString),
+			sha256: readValue(r, getProp(item, "sha256"), at("sha256"), toString),
+			count:  readValue(r, getProp(item, "count"), at("count"), toSize),
+			bytes:  readValue(r, getProp(item, "bytes"), at("bytes"), toSize),
+		}
+	}
+	return out, r.Err()
 }
 
 // fetcher fetches and caches data files, counting bytes for the progress
@@ -203,15 +213,49 @@ type fetcher struct {
 	fromCache, fromNet int
 }
 
-func newFetcher(name string) (*fetcher, error) {
+func newFetcher(name string) *fetcher {
 	f := &fetcher{name: name, cache: js.Undefined()}
-	if caches := js.Global().Get("caches"); caches.Truthy() {
-		c, err := await(caches.Call("open", dataCacheName))
-		if err == nil {
+	if caches := getProp(js.Global(), "caches"); caches.Truthy() {
+		if c, err := awaitCall(caches, "open", dataCacheName); err == nil && kindOf(c) == kindObject {
 			f.cache = c
 		}
 	}
-	return f, nil
+	return f
+}
+
+// awaitCall calls obj[method](...args) and waits for the promise it
+// returns; a throw or a rejection is the error.
+func awaitCall(obj js.Value, method string, args ...any) (js.Value, error) {
+	v, err := callMethod(obj, method, args...)
+	if err != nil {
+		return v, err
+	}
+	return await(v)
+}
+
+// fetchOK fetches url, failing unless the response is ok (a status 2xx).
+// A cell may have replaced fetch: what it returns is read with getProp.
+func fetchOK(url string, opts ...any) (js.Value, error) {
+	resp, err := awaitCall(js.Global(), "fetch", append([]any{url}, opts...)...)
+	if err != nil {
+		return resp, err
+	}
+	if !getProp(resp, "ok").Truthy() {
+		return resp, fmt.Errorf("HTTP %s", plainText(getProp(resp, "status")))
+	}
+	return resp, nil
+}
+
+// responseText reads a response's body as text.
+func responseText(resp js.Value) (string, error) {
+	t, err := awaitCall(resp, "text")
+	if err == nil && kindOf(t) != kindString {
+		err = fmt.Errorf("the response's text is %s", describeJS(t))
+	}
+	if err != nil {
+		return "", err
+	}
+	return t.String(), nil
 }
 
 // The progress bar counts megabytes, to one decimal.
@@ -248,54 +292,37 @@ func (f *fetcher) source() string {
 // back to the cached copy when the network fails (offline).
 func (f *fetcher) manifest() (js.Value, error) {
 	url := dataURL("manifest.json")
-	text, netErr := func() (string, error) {
-		opts := map[string]any{"cache": "no-cache"}
-		resp, err := await(js.Global().Call("fetch", url, opts))
-		if err != nil {
-			return "", err
-		}
-		if !resp.Get("ok").Bool() {
-			return "", fmt.Errorf("HTTP %d", resp.Get("status").Int())
-		}
-		t, err := await(resp.Call("text"))
-		if err != nil {
-			return "", err
-		}
-		return t.String(), nil
-	}()
+	resp, netErr := fetchOK(url, map[string]any{"cache": "no-cache"})
+	var text string
+	if netErr == nil {
+		text, netErr = responseText(resp)
+	}
 	if netErr == nil {
 		if f.cache.Truthy() {
-			await(f.cache.Call("put", url, js.Global().Get("Response").New(text)))
+			awaitCall(f.cache, "put", url, js.Global().Get("Response").New(text))
 		}
 	} else if f.cache.Truthy() {
-		if resp, err := await(f.cache.Call("match", url)); err == nil && resp.Truthy() {
-			if t, err := await(resp.Call("text")); err == nil {
-				text, netErr = t.String(), nil
+		if resp, err := awaitCall(f.cache, "match", url); err == nil && resp.Truthy() {
+			if t, err := responseText(resp); err == nil {
+				text, netErr = t, nil
 			}
 		}
 	}
 	if netErr != nil {
 		return js.Undefined(), fmt.Errorf("%s: cannot load the data manifest %s: %v (offline, and no copy in the browser's cache yet?)", f.name, url, errText(netErr))
 	}
-	var man js.Value
-	var perr error
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				perr = asJSError(r)
-			}
-		}()
-		man = js.Global().Get("JSON").Call("parse", text)
-	}()
-	if perr != nil || typeOf(man) != js.TypeObject || typeOf(man.Get("datasets")) != js.TypeObject {
+	man, err := callMethod(js.Global().Get("JSON"), "parse", text)
+	if err != nil || kindOf(man) != kindObject || kindOf(getProp(man, "datasets")) != kindObject {
 		return js.Undefined(), fmt.Errorf("%s: the data manifest %s is not valid", f.name, url)
 	}
 	return man, nil
 }
 
 func errText(err error) string {
-	if e, ok := err.(js.Error); ok && typeOf(e.Value) == js.TypeObject {
-		return e.Value.Get("message").String()
+	if e, ok := err.(js.Error); ok {
+		if m := getProp(e.Value, "message"); kindOf(m) == kindString {
+			return m.String()
+		}
 	}
 	return err.Error()
 }
@@ -303,10 +330,8 @@ func errText(err error) string {
 // imageSet returns one TTDS file as an image set: from the cache when a
 // copy there has the manifest's checksum and verifies, else from the
 // network, verified before it is used or cached.
-func (f *fetcher) imageSet(file js.Value) (*data.ImageSet, error) {
-	name := file.Get("file").String()
-	size := file.Get("bytes").Int()
-	sum := file.Get("sha256").String()
+func (f *fetcher) imageSet(file manifestFile) (*data.ImageSet, error) {
+	name, size, sum := file.file, file.bytes, file.sha256
 	url := dataURL(name)
 	if f.cache.Truthy() {
 		if b, ok := f.cached(url, size); ok {
@@ -316,7 +341,7 @@ func (f *fetcher) imageSet(file js.Value) (*data.ImageSet, error) {
 				return s, nil
 			}
 			// A stale or damaged copy: drop it and fetch again.
-			await(f.cache.Call("delete", url))
+			awaitCall(f.cache, "delete", url)
 		}
 	}
 	b, err := f.download(url, name, size)
@@ -336,7 +361,7 @@ func (f *fetcher) imageSet(file js.Value) (*data.ImageSet, error) {
 		arr := js.Global().Get("Uint8Array").New(len(b))
 		js.CopyBytesToJS(arr, b)
 		resp := js.Global().Get("Response").New(arr, map[string]any{"headers": map[string]any{"Content-Type": "application/octet-stream"}})
-		await(f.cache.Call("put", url, resp))
+		awaitCall(f.cache, "put", url, resp)
 	}
 	return s, nil
 }
@@ -350,12 +375,12 @@ func short(sum string) string {
 
 // cached reads a file from the cache.
 func (f *fetcher) cached(url string, size int) ([]byte, bool) {
-	resp, err := await(f.cache.Call("match", url))
+	resp, err := awaitCall(f.cache, "match", url)
 	if err != nil || !resp.Truthy() {
 		return nil, false
 	}
-	buf, err := await(resp.Call("arrayBuffer"))
-	if err != nil {
+	buf, err := awaitCall(resp, "arrayBuffer")
+	if err != nil || !buf.InstanceOf(js.Global().Get("ArrayBuffer")) {
 		return nil, false
 	}
 	arr := js.Global().Get("Uint8Array").New(buf)
@@ -367,24 +392,27 @@ func (f *fetcher) cached(url string, size int) ([]byte, bool) {
 // download fetches a file, streaming it to move the progress bar. The
 // server may send it compressed; the stream gives the decoded bytes.
 func (f *fetcher) download(url, name string, size int) ([]byte, error) {
-	resp, err := await(js.Global().Call("fetch", url))
+	resp, err := fetchOK(url)
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot fetch %s: %v", f.name, url, errText(err))
 	}
-	if !resp.Get("ok").Bool() {
-		return nil, fmt.Errorf("%s: cannot fetch %s: HTTP %d", f.name, url, resp.Get("status").Int())
+	reader, err := callMethod(getProp(resp, "body"), "getReader")
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading %s: %v", f.name, name, errText(err))
 	}
-	reader := resp.Get("body").Call("getReader")
 	b := make([]byte, 0, size)
 	for {
-		r, err := await(reader.Call("read"))
+		r, err := awaitCall(reader, "read")
 		if err != nil {
 			return nil, fmt.Errorf("%s: reading %s: %v", f.name, name, errText(err))
 		}
-		if r.Get("done").Bool() {
+		if getProp(r, "done").Truthy() {
 			break
 		}
-		chunk := r.Get("value")
+		chunk := getProp(r, "value")
+		if kindOf(chunk) != kindTypedArray {
+			return nil, fmt.Errorf("%s: reading %s: the stream gave %s, expected bytes", f.name, name, describeJS(chunk))
+		}
 		n := chunk.Length()
 		if len(b)+n > cap(b) { // more than the manifest said: grow
 			grown := make([]byte, len(b), 2*(len(b)+n))
@@ -402,14 +430,11 @@ func (f *fetcher) download(url, name string, size int) ([]byte, error) {
 // and resolves to whether there was a cache.
 func clearDataCache(_ js.Value, _ []js.Value) (any, error) {
 	return promise(func() (any, error) {
-		caches := js.Global().Get("caches")
+		caches := getProp(js.Global(), "caches")
 		if !caches.Truthy() {
 			return false, nil
 		}
-		v, err := await(caches.Call("delete", dataCacheName))
-		if err != nil {
-			return nil, err
-		}
-		return v.Bool(), nil
+		v, err := awaitCall(caches, "delete", dataCacheName)
+		return v.Truthy(), err
 	}), nil
 }

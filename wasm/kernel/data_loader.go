@@ -26,45 +26,17 @@ type loaderState struct {
 // newLoader is tt.data.DataLoader(ds, {batchSize, shuffle, dropLast, seed,
 // collate}).
 func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.DataLoader"
-	ds, err := d.datasetArg(name, arg(args, 0))
-	if err != nil {
+	r := readArgs("tt.data.DataLoader", args)
+	ds, o := d.datasetValue(r, r.Value(0)), r.Options(1)
+	l := &data.DataLoader{Dataset: ds, BatchSize: o.Int("batchSize", 1), Shuffle: o.Bool("shuffle", false),
+		DropLast: o.Bool("dropLast", false), Seed: seedOption(o)}
+	collate := read(r, o.Value("collate"), "collate", js.Undefined(), toCollate)
+	if r.ok() && l.BatchSize <= 0 {
+		r.failf("batchSize must be a positive integer, got %d", l.BatchSize)
+	}
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	opts := arg(args, 1)
-	if !opts.IsUndefined() && (typeOf(opts) != js.TypeObject || isArray(opts)) {
-		return nil, fmt.Errorf("%s: expected options such as {batchSize: 64, shuffle: true}, got %s", name, describeJS(opts))
-	}
-	if err := checkOptions(name, opts, []string{"batchSize", "shuffle", "dropLast", "seed", "collate"}); err != nil {
-		return nil, err
-	}
-	bs, err := intArg(name, []js.Value{option(args, 1, "batchSize")}, 0, "batchSize", 1)
-	if err != nil {
-		return nil, err
-	}
-	if bs <= 0 {
-		return nil, fmt.Errorf("%s: batchSize must be a positive integer, got %d", name, bs)
-	}
-	shuffle, err := boolArg(name, []js.Value{option(args, 1, "shuffle")}, 0, "shuffle", false)
-	if err != nil {
-		return nil, err
-	}
-	dropLast, err := boolArg(name, []js.Value{option(args, 1, "dropLast")}, 0, "dropLast", false)
-	if err != nil {
-		return nil, err
-	}
-	seed, err := seedOption(name, opts)
-	if err != nil {
-		return nil, err
-	}
-	collate := option(args, 1, "collate")
-	if collate.IsNull() {
-		collate = js.Undefined()
-	}
-	if !collate.IsUndefined() && typeOf(collate) != js.TypeFunction {
-		return nil, fmt.Errorf("%s: collate must be a function of the list of items (each {x, y}) returning the batch, got %s", name, describeJS(collate))
-	}
-	l := &data.DataLoader{Dataset: ds, BatchSize: bs, Shuffle: shuffle, Seed: seed, DropLast: dropLast}
 	if !collate.IsUndefined() {
 		// tt.train.fit takes its batches from Go: there the collate
 		// function must return {x, y} tensors.
@@ -77,22 +49,19 @@ func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 			return train.Batch{X: s.X, Y: s.Y}, err
 		}
 	}
-	return d.wrap(d.loader, &loaderState{DataLoader: l, collate: collate}), nil
+	return d.loader.wrap(&loaderState{DataLoader: l, collate: collate}), nil
 }
 
-func (d *dataBindings) loaderArg(name string, this js.Value) (*loaderState, error) {
-	if x, ok := d.value(d.loader, this); ok {
-		return x.(*loaderState), nil
+// toCollate reads a collate function.
+func toCollate(what string, v js.Value) (js.Value, error) {
+	if kindOf(v) != kindFunction {
+		return js.Undefined(), fmt.Errorf("%s must be a function of the list of items (each {x, y}) returning the batch, got %s", what, describeJS(v))
 	}
-	return nil, fmt.Errorf("%s: called on something that is not a DataLoader", name)
+	return v, nil
 }
 
 // loaderIterator is loader[Symbol.iterator](): each for…of is a new epoch.
-func (d *dataBindings) loaderIterator(this js.Value, _ []js.Value) (any, error) {
-	l, err := d.loaderArg("DataLoader", this)
-	if err != nil {
-		return nil, err
-	}
+func (d *dataBindings) loaderIterator(l *loaderState, _ js.Value, _ *argReader) (any, error) {
 	epoch := l.nextEpoch
 	l.nextEpoch++
 	return d.newIterator(l, epoch), nil
@@ -104,12 +73,7 @@ type epochBatches struct {
 	epoch int
 }
 
-func (d *dataBindings) iterableIterator(this js.Value, _ []js.Value) (any, error) {
-	x, ok := d.value(d.iterable, this)
-	if !ok {
-		return nil, fmt.Errorf("batches: called on something that is not loader.batches(epoch)")
-	}
-	e := x.(*epochBatches)
+func (d *dataBindings) iterableIterator(e *epochBatches, _ js.Value, _ *argReader) (any, error) {
 	return d.newIterator(e.l, e.epoch), nil
 }
 
@@ -123,11 +87,11 @@ type batchIterator struct {
 
 func (d *dataBindings) newIterator(l *loaderState, epoch int) js.Value {
 	if typeOf(l.collate) == js.TypeFunction {
-		return d.wrap(d.iterator, collateIterator(l, epoch))
+		return d.iterator.wrap(collateIterator(l, epoch))
 	}
 	next, stop := iter.Pull2(l.Batches(epoch))
 	classes := datasetClasses(l.Dataset)
-	return d.wrap(d.iterator, &batchIterator{stop: stop, next: func() (js.Value, error, bool) {
+	return d.iterator.wrap(&batchIterator{stop: stop, next: func() (js.Value, error, bool) {
 		b, err, ok := next()
 		if !ok || err != nil {
 			return js.Undefined(), err, ok
@@ -177,19 +141,8 @@ func (d *dataBindings) iteratorMethods() map[string]binding {
 		r.Set("value", js.Undefined())
 		return r
 	}
-	self := func(this js.Value) (*batchIterator, error) {
-		x, ok := d.value(d.iterator, this)
-		if !ok {
-			return nil, fmt.Errorf("next: called on something that is not a DataLoader iterator")
-		}
-		return x.(*batchIterator), nil
-	}
 	return map[string]binding{
-		"next": func(this js.Value, _ []js.Value) (any, error) {
-			it, err := self(this)
-			if err != nil {
-				return nil, err
-			}
+		"next": kindMethod(d.iterator, "next", func(it *batchIterator, _ js.Value, _ *argReader) (any, error) {
 			if it.done {
 				return finished(), nil
 			}
@@ -206,17 +159,13 @@ func (d *dataBindings) iteratorMethods() map[string]binding {
 			r.Set("done", false)
 			r.Set("value", b)
 			return r, nil
-		},
+		}),
 		// return is called when a for…of loop ends early (break, throw).
-		"return": func(this js.Value, _ []js.Value) (any, error) {
-			it, err := self(this)
-			if err != nil {
-				return nil, err
-			}
+		"return": kindMethod(d.iterator, "return", func(it *batchIterator, _ js.Value, _ *argReader) (any, error) {
 			it.done = true
 			it.stop()
 			return finished(), nil
-		},
+		}),
 	}
 }
 
@@ -234,64 +183,34 @@ func (d *dataBindings) batchObject(b train.Batch, classes []string) js.Value {
 func (d *dataBindings) loaderMethods() map[string]binding {
 	return map[string]binding{
 		// batches(epoch) iterates one given epoch, for reproducible reruns.
-		"batches": func(this js.Value, args []js.Value) (any, error) {
-			l, err := d.loaderArg("loader.batches", this)
-			if err != nil {
-				return nil, err
-			}
-			epoch, err := intArg("loader.batches", args, 0, "epoch", l.nextEpoch)
-			if err != nil {
-				return nil, err
-			}
-			return d.wrap(d.iterable, &epochBatches{l: l, epoch: epoch}), nil
-		},
+		"batches": kindMethod(d.loader, "loader.batches", func(l *loaderState, _ js.Value, r *argReader) (any, error) {
+			epoch := r.Int(0, "epoch", l.nextEpoch)
+			return d.iterable.wrap(&epochBatches{l: l, epoch: epoch}), nil
+		}),
 		// order(epoch) is the order of the dataset's items in that epoch.
-		"order": func(this js.Value, args []js.Value) (any, error) {
-			l, err := d.loaderArg("loader.order", this)
-			if err != nil {
-				return nil, err
-			}
-			epoch, err := intArg("loader.order", args, 0, "epoch", 0)
-			if err != nil {
-				return nil, err
-			}
-			order := l.Order(epoch)
-			out := make([]any, len(order))
-			for i, v := range order {
-				out[i] = v
-			}
-			return out, nil
-		},
-		"toString": func(this js.Value, _ []js.Value) (any, error) {
-			l, err := d.loaderArg("loader.toString", this)
-			if err != nil {
-				return nil, err
-			}
+		"order": kindMethod(d.loader, "loader.order", func(l *loaderState, _ js.Value, r *argReader) (any, error) {
+			return intsToJS(l.Order(r.Int(0, "epoch", 0))), nil
+		}),
+		"toString": kindMethod(d.loader, "loader.toString", func(l *loaderState, _ js.Value, _ *argReader) (any, error) {
 			return fmt.Sprintf("DataLoader(%s, batchSize %d, shuffle %v, dropLast %v: %d batches)",
 				describeDataset(l.Dataset), l.BatchSize, l.Shuffle, l.DropLast, l.Len()), nil
-		},
+		}),
 	}
 }
 
 func (d *dataBindings) loaderProperties() map[string]binding {
-	get := func(f func(*loaderState) any) binding {
-		return func(this js.Value, _ []js.Value) (any, error) {
-			l, err := d.loaderArg("DataLoader", this)
-			if err != nil {
-				return nil, err
-			}
-			return f(l), nil
-		}
+	get := func(name string, f func(*loaderState) any) binding {
+		return kindMethod(d.loader, "DataLoader."+name, func(l *loaderState, _ js.Value, _ *argReader) (any, error) { return f(l), nil })
 	}
 	return map[string]binding{
-		"length":    get(func(l *loaderState) any { return l.Len() }),
-		"batchSize": get(func(l *loaderState) any { return l.BatchSize }),
-		"epoch":     get(func(l *loaderState) any { return l.nextEpoch }),
-		"dataset": get(func(l *loaderState) any {
+		"length":    get("length", func(l *loaderState) any { return l.Len() }),
+		"batchSize": get("batchSize", func(l *loaderState) any { return l.BatchSize }),
+		"epoch":     get("epoch", func(l *loaderState) any { return l.nextEpoch }),
+		"dataset": get("dataset", func(l *loaderState) any {
 			if j, ok := l.Dataset.(jsDataset); ok {
 				return j.v // the cell's own object
 			}
-			return d.wrap(d.dataset, l.Dataset)
+			return d.dataset.wrap(l.Dataset)
 		}),
 	}
 }

@@ -4,6 +4,7 @@ package kernel
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"syscall/js"
 
@@ -14,125 +15,85 @@ import (
 // The transforms of tt.data (see data.go): Compose, Normalize,
 // RandomCrop, RandomHorizontalFlip.
 
-func (d *dataBindings) wrapTransform(t data.Transform) js.Value { return d.wrap(d.transform, t) }
+// transformResult wraps the transform a binding made, unless r kept an
+// error.
+func (d *dataBindings) transformResult(r *argReader, t data.Transform) (any, error) {
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return d.transform.wrap(t), nil
+}
 
 // compose is Compose([t1, t2, …]).
 func (d *dataBindings) compose(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.transforms.Compose"
-	v := arg(args, 0)
-	if !isArray(v) {
-		return nil, fmt.Errorf("%s: expected an array of transforms, got %s", name, describeJS(v))
-	}
+	r := readArgs("tt.data.transforms.Compose", args)
 	var c data.Compose
-	for i := 0; i < v.Length(); i++ {
-		t, err := d.transformArg(name, v.Index(i))
-		if err != nil {
-			return nil, err
-		}
-		c = append(c, t)
+	for _, v := range r.Array(0, "an array of transforms") {
+		c = append(c, d.transformValue(r, v))
 	}
-	return d.wrapTransform(c), nil
+	return d.transformResult(r, c)
 }
 
 // normalize is Normalize(mean, std), each a number or an array per channel.
 func (d *dataBindings) normalize(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.transforms.Normalize"
-	read := func(i int, what string) ([]float32, error) {
-		v := arg(args, i)
-		if typeOf(v) == js.TypeNumber {
-			return []float32{float32(v.Float())}, nil
-		}
-		if !isArray(v) || v.Length() == 0 {
-			return nil, fmt.Errorf("%s: %s must be a number or an array of numbers per channel, got %s", name, what, describeJS(v))
-		}
-		out := make([]float32, v.Length())
-		for k := range out {
-			if typeOf(v.Index(k)) != js.TypeNumber {
-				return nil, fmt.Errorf("%s: %s must hold numbers, got %s", name, what, describeJS(v.Index(k)))
-			}
-			out[k] = float32(v.Index(k).Float())
-		}
-		return out, nil
+	r := readArgs("tt.data.transforms.Normalize", args)
+	mean, std := r.Floats(0, "mean"), r.Floats(1, "std")
+	switch {
+	case !r.ok():
+	case len(mean) == 0 || len(std) == 0:
+		r.failf("mean and std must each be a number or an array of numbers per channel, got %d and %d numbers", len(mean), len(std))
+	case slices.Contains(std, 0):
+		r.failf("std %v contains 0", std)
 	}
-	mean, err := read(0, "mean")
-	if err != nil {
-		return nil, err
+	return d.transformResult(r, data.Normalize{Mean: float32s(mean), Std: float32s(std)})
+}
+
+// float32s converts numbers to float32.
+func float32s(x []float64) []float32 {
+	out := make([]float32, len(x))
+	for i, v := range x {
+		out[i] = float32(v)
 	}
-	std, err := read(1, "std")
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range std {
-		if s == 0 {
-			return nil, fmt.Errorf("%s: std %v contains 0", name, std)
-		}
-	}
-	return d.wrapTransform(data.Normalize{Mean: mean, Std: std}), nil
+	return out
 }
 
 // randomCrop is RandomCrop(size, {padding, fill}).
 func (d *dataBindings) randomCrop(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.transforms.RandomCrop"
-	size, err := needInt(name, args, 0, "size")
-	if err != nil {
-		return nil, err
+	r := readArgs("tt.data.transforms.RandomCrop", args)
+	size, o := r.NeedInt(0, "size"), r.Options(1)
+	pad, fill := o.Int("padding", 0), o.Float("fill", 0)
+	if r.ok() && (size <= 0 || pad < 0) {
+		r.failf("size %d must be positive and padding %d not negative", size, pad)
 	}
-	pad, err := intArg(name, []js.Value{option(args, 1, "padding")}, 0, "padding", 0)
-	if err != nil {
-		return nil, err
-	}
-	fill, err := floatArg(name, []js.Value{option(args, 1, "fill")}, 0, "fill", 0)
-	if err != nil {
-		return nil, err
-	}
-	if size <= 0 || pad < 0 {
-		return nil, fmt.Errorf("%s: size %d must be positive and padding %d not negative", name, size, pad)
-	}
-	return d.wrapTransform(data.RandomCrop{Size: size, Padding: pad, Fill: float32(fill)}), nil
+	return d.transformResult(r, data.RandomCrop{Size: size, Padding: pad, Fill: float32(fill)})
 }
 
-// randomFlip is RandomHorizontalFlip(p = 0.5).
+// randomFlip is RandomHorizontalFlip(p = 0.5), or ({p}).
 func (d *dataBindings) randomFlip(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.transforms.RandomHorizontalFlip"
-	p, err := floatArg(name, args, 0, "p", 0.5)
-	if err != nil {
-		return nil, err
-	}
-	if p < 0 || p > 1 {
-		return nil, fmt.Errorf("%s: p = %v must be between 0 and 1", name, p)
+	r := readArgs("tt.data.transforms.RandomHorizontalFlip", args)
+	p := r.Options(0, "p").Float("p", 0.5)
+	if r.ok() && (p < 0 || p > 1) {
+		r.failf("p = %v must be between 0 and 1", p)
 	}
 	if p == 0 {
-		return d.wrapTransform(data.TransformFunc(func(x *tensor.Tensor, _ *tensor.Generator) (*tensor.Tensor, error) { return x, nil })), nil
+		return d.transformResult(r, data.TransformFunc(func(x *tensor.Tensor, _ *tensor.Generator) (*tensor.Tensor, error) { return x, nil }))
 	}
-	return d.wrapTransform(data.RandomHorizontalFlip{P: p}), nil
+	return d.transformResult(r, data.RandomHorizontalFlip{P: p})
 }
 
 func (d *dataBindings) transformMethods() map[string]binding {
 	return map[string]binding{
 		// apply(x, {seed}) transforms one [C, H, W] image.
-		"apply": func(this js.Value, args []js.Value) (any, error) {
-			const name = "transform.apply"
-			t, err := d.transformArg(name, this)
-			if err != nil {
-				return nil, err
-			}
-			x, err := tensors.operand(name, arg(args, 0))
-			if err != nil {
-				return nil, err
-			}
-			seed, err := seedOption(name, arg(args, 1))
-			if err != nil {
+		"apply": kindMethod(d.transform, "transform.apply", func(t data.Transform, _ js.Value, r *argReader) (any, error) {
+			x, seed := r.Tensor(0, "x"), seedOption(r.Options(1))
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			return tensors.wrapResult(t.Apply(x, tensor.NewGenerator(seed)))
-		},
-		"toString": func(this js.Value, _ []js.Value) (any, error) {
-			t, err := d.transformArg("transform.toString", this)
-			if err != nil {
-				return nil, err
-			}
+		}),
+		"toString": kindMethod(d.transform, "transform.toString", func(t data.Transform, _ js.Value, _ *argReader) (any, error) {
 			return describeTransform(t), nil
-		},
+		}),
 	}
 }
 

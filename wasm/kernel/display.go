@@ -40,8 +40,9 @@ func displayFunc(_ js.Value, args []js.Value) (any, error) {
 	}
 	cell := current
 	return object(map[string]binding{
+		// update(value) replaces what this display shows.
 		"update": func(_ js.Value, args []js.Value) (any, error) {
-			out, ok := displayOutput(arg(args, 0))
+			out, ok := displayOutput(readArgs("update", args).Value(0))
 			if !ok {
 				return nil, nil
 			}

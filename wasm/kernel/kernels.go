@@ -39,13 +39,14 @@ func newKernels() js.Value {
 // kernelsUse is tt.kernels.use(name): it returns the previous kernel's
 // name, so a cell can restore it.
 func kernelsUse(_ js.Value, args []js.Value) (any, error) {
-	name := arg(args, 0)
-	if typeOf(name) != js.TypeString {
-		return nil, fmt.Errorf("tt.kernels.use: expected a kernel name (one of %v), got %s", kernels.Names(), describeJS(name))
+	r := readArgs("tt.kernels.use", args)
+	name := r.NeedString(0, "the kernel's name") // Use names the kernels when it is not one
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
 	prev := kernels.Current()
-	if err := kernels.Use(name.String()); err != nil {
-		return nil, fmt.Errorf("tt.kernels.use: %v", err)
+	if err := kernels.Use(name); err != nil {
+		return nil, fmt.Errorf("%s: %v", r.name, err)
 	}
 	return prev, nil
 }

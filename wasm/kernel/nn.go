@@ -61,7 +61,7 @@ func needModule(name string, v js.Value) (nn.Module, error) {
 // properties too, wrapped the same way: model[0] for a Sequential,
 // model.features for a named child, as in PyTorch.
 func wrapModule(m nn.Module) js.Value {
-	obj := objects.wrap(moduleKind, m)
+	obj := moduleKind.wrap(m)
 	for _, c := range m.Base().Children() {
 		if getProp(moduleKind.proto, c.Path).IsUndefined() {
 			obj.Set(c.Path, wrapModule(c.Module))

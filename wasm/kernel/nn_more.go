@@ -168,7 +168,7 @@ func addMoreLosses(nnNS, functional js.Value) {
 			if err != nil {
 				return nil, err
 			}
-			return objects.wrap(lossKind, c), nil
+			return lossKind.wrap(c), nil
 		}))
 		fn := "tt.nn.functional." + lt.functional
 		functional.Set(lt.functional, function(fn, func(_ js.Value, args []js.Value) (any, error) {

@@ -9,33 +9,25 @@ import (
 	"tinytorch/engine/tensor"
 )
 
-// objectTable gives Go values other than tensors — modules, losses,
-// optimizers, schedulers, loaders — a JavaScript face, the way
-// tensorBindings does for tensors: a JavaScript object whose prototype
-// holds the methods of its kind and whose _o field is a handle into this
-// table. A FinalizationRegistry drops the entry when JavaScript collects
-// the object. One Go value may have several JavaScript objects (a model
-// and model.at(0) wrap the same layer); they all act on the same value.
+// objects gives Go values other than tensors — modules, losses,
+// optimizers, schedulers, datasets, loaders, charts, profile reports — a
+// JavaScript face, the way the tensor table does for tensors: a
+// JavaScript object whose prototype holds the methods of its kind and
+// whose _o field is a handle into this table (handles.go). One Go value
+// may have several JavaScript objects (a model and model.at(0) wrap the
+// same layer); they all act on the same value.
 //
-// The table is shared by the binding files nn.go, loss.go, optim.go and
-// train.go: each makes its prototypes with newKind. (data.go keeps a
-// table of its own for datasets and loaders.)
-type objectTable struct {
-	table    map[int]any
-	next     int
-	registry js.Value
-}
+// Every binding file shares it: each makes its prototypes with newKind.
+// Made with the tt object; a data iterator that is collected stops its
+// goroutine.
+var objects *handleTable[any]
 
-// objects is the kernel's one table, made with the tt object.
-var objects *objectTable
-
-func newObjectTable() *objectTable {
-	o := &objectTable{table: map[int]any{}}
-	o.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
-		delete(o.table, args[0].Int())
-		return nil
-	}))
-	return o
+func newObjectTable() *handleTable[any] {
+	return newHandleTable[any]("_o", func(v any) {
+		if it, ok := v.(*batchIterator); ok {
+			it.stop()
+		}
+	})
 }
 
 // kind is the prototype shared by the JavaScript objects of one kind.
@@ -69,46 +61,35 @@ func setSymbolMethod(obj js.Value, name string, fn js.Value) {
 }
 
 // wrap gives v a new JavaScript object of kind k.
-func (o *objectTable) wrap(k *kind, v any) js.Value {
-	o.next++
-	o.table[o.next] = v
-	obj := js.Global().Get("Object").Call("create", k.proto)
-	obj.Set("_o", o.next)
-	o.registry.Call("register", obj, o.next)
-	return obj
-}
+func (k *kind) wrap(v any) js.Value { return objects.wrap(k.proto, v) }
 
-// get returns the Go value behind a JavaScript object made by wrap.
-func (o *objectTable) get(v js.Value) (any, bool) {
-	if o == nil || typeOf(v) != js.TypeObject {
-		return nil, false
-	}
-	x, ok := o.table[handleOf(v, "_o")]
-	return x, ok
+// valueOf returns the Go value behind a JavaScript object of kind k, as a T.
+func valueOf[T any](k *kind, v js.Value) (T, bool) {
+	x, _ := objects.getOf(k.proto, v)
+	t, ok := x.(T)
+	return t, ok
 }
 
 // self returns the receiver of a method of kind k as a T.
 func self[T any](k *kind, method string, this js.Value) (T, error) {
-	var zero T
-	v, ok := objects.get(this)
-	if !ok || !k.proto.Call("isPrototypeOf", this).Bool() {
-		return zero, fmt.Errorf("%s: called on something that is not a %s", method, k.name)
-	}
-	t, ok := v.(T)
+	t, ok := valueOf[T](k, this)
 	if !ok {
-		return zero, fmt.Errorf("%s: called on something that is not a %s", method, k.name)
+		return t, fmt.Errorf("%s: called on something that is not a %s", method, k.name)
 	}
 	return t, nil
 }
 
-// methodOf adapts a function of the receiver's Go value to a binding.
-func methodOf[T any](k *kind, name string, fn func(self T, this js.Value, args []js.Value) (any, error)) binding {
+// kindMethod adapts a method of kind k, a function of the receiver's Go
+// value and of a reader of the call's arguments, to a binding. The
+// reader's error (argReader.Err) comes before the method's.
+func kindMethod[T any](k *kind, name string, fn func(self T, this js.Value, r *argReader) (any, error)) binding {
 	return func(this js.Value, args []js.Value) (any, error) {
 		s, err := self[T](k, name, this)
 		if err != nil {
 			return nil, err
 		}
-		return fn(s, this, args)
+		r := readArgs(name, args)
+		return r.Done(fn(s, this, r))
 	}
 }
 

@@ -44,7 +44,7 @@ func newOptim() js.Value {
 			groups := o.ParamGroups()
 			arr := js.Global().Get("Array").New(len(groups))
 			for i, g := range groups {
-				arr.SetIndex(i, objects.wrap(groupKind, g))
+				arr.SetIndex(i, groupKind.wrap(g))
 			}
 			return arr, nil
 		}),
@@ -179,7 +179,7 @@ func finishOptimizer(name string, o optim.Optimizer, groups []groupSpec) (any, e
 			g.WeightDecay = spec.weight.Float()
 		}
 	}
-	return objects.wrap(optimizerKind, o), nil
+	return optimizerKind.wrap(o), nil
 }
 
 // addGroup is opt.addParamGroup({params, lr}).
@@ -333,7 +333,7 @@ func schedulerConstructors() map[string]binding {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "optim: "))
 			}
-			return objects.wrap(schedulerKind, s), nil
+			return schedulerKind.wrap(s), nil
 		}
 	}
 	return map[string]binding{

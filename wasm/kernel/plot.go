@@ -20,7 +20,22 @@ import (
 
 // newPlot builds tt.plot.
 func newPlot() js.Value {
-	lineCharts = newLineCharts()
+	lineCharts.build(map[string]binding{
+		// append(name, x, y) adds a point to the series name and redraws.
+		"append": kindMethod(lineCharts, "chart.append", func(l *plot.Line, this js.Value, r *argReader) (any, error) {
+			if r.Len() != 3 || kindOf(r.Value(0)) != kindString {
+				r.failf("expected (series name, x, y), such as chart.append('train', step, loss)")
+			}
+			x, y := r.Float(1, "x", 0), r.Float(2, "y", 0)
+			if err := r.Err(); err != nil {
+				return nil, err
+			}
+			l.Append(r.Value(0).String(), x, y)
+			return this, setSVGBundle(this, l.SVG)
+		}),
+		// svg() returns the chart's SVG markup.
+		"svg": kindMethod(lineCharts, "chart.svg", func(l *plot.Line, _ js.Value, _ *argReader) (any, error) { return l.SVG() }),
+	}, nil)
 	return object(map[string]binding{
 		"line":      plotLine,
 		"bar":       plotBar,
@@ -33,49 +48,22 @@ func newPlot() js.Value {
 
 // lineCharts are the JavaScript line chart objects, made by newPlot (the
 // page role, which shares this binary, has no tt).
-var lineCharts *goObjects[*plot.Line]
-
-func newLineCharts() *goObjects[*plot.Line] {
-	return newGoObjects("LineChart", map[string]func(l *plot.Line, this js.Value, args []js.Value) (any, error){
-		// append(name, x, y) adds a point to the series name and redraws.
-		"append": func(l *plot.Line, this js.Value, args []js.Value) (any, error) {
-			const name = "chart.append"
-			if len(args) != 3 || typeOf(args[0]) != js.TypeString {
-				return nil, fmt.Errorf("%s: expected (series name, x, y), such as chart.append('train', step, loss)", name)
-			}
-			x, err := floatArg(name, args, 1, "x", 0)
-			if err != nil {
-				return nil, err
-			}
-			y, err := floatArg(name, args, 2, "y", 0)
-			if err != nil {
-				return nil, err
-			}
-			l.Append(args[0].String(), x, y)
-			return this, setSVGBundle(this, l.SVG)
-		},
-		// svg() returns the chart's SVG markup.
-		"svg": func(l *plot.Line, _ js.Value, _ []js.Value) (any, error) { return l.SVG() },
-	})
-}
+var lineCharts = newKind("LineChart")
 
 // plotLine is tt.plot.line(data, options): data is an array of y values,
 // a 1-D tensor, an object {name: values} or an array of {name, x, y}.
 func plotLine(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.plot.line"
-	series, err := lineSeries(name, arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	o := plotOptions{name: name, v: arg(args, 1)}
+	r := readArgs("tt.plot.line", args)
+	series, o := lineSeries(r, r.Value(0)), r.Options(1)
 	l := &plot.Line{
-		Title: o.str("title"), XLabel: o.str("xLabel"), YLabel: o.str("yLabel"), XUnit: o.str("xUnit"), YUnit: o.str("yUnit"),
-		LogX: o.flag("logX"), LogY: o.flag("logY"), Markers: o.flag("markers"),
-		XRange: o.pair("xRange"), YRange: o.pair("yRange"), Width: o.int("width"), Height: o.int("height"),
+		Title: o.String("title", ""), XLabel: o.String("xLabel", ""), YLabel: o.String("yLabel", ""),
+		XUnit: o.String("xUnit", ""), YUnit: o.String("yUnit", ""),
+		LogX: o.Bool("logX", false), LogY: o.Bool("logY", false), Markers: o.Bool("markers", false),
+		XRange: o.Range("xRange"), YRange: o.Range("yRange"), Width: o.Int("width", 0), Height: o.Int("height", 0),
 		Series: series,
 	}
-	if o.err != nil {
-		return nil, o.err
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
 	obj := lineCharts.wrap(l)
 	if len(series) == 0 {
@@ -86,120 +74,81 @@ func plotLine(_ js.Value, args []js.Value) (any, error) {
 	return obj, setSVGBundle(obj, l.SVG)
 }
 
-// lineSeries reads the data of tt.plot.line.
-func lineSeries(name string, v js.Value) ([]plot.Series, error) {
+// lineSeries reads the data of tt.plot.line, nil when it is missing.
+func lineSeries(r *argReader, v js.Value) []plot.Series {
+	list, _ := elements(v)
 	switch {
-	case v.IsUndefined() || v.IsNull():
-		return nil, nil
-	case isArray(v) && v.Length() > 0 && typeOf(v.Index(0)) == js.TypeObject && !isArray(v.Index(0)) && !isTensor(v.Index(0)):
-		out := make([]plot.Series, v.Length())
-		for i := range out {
-			s := v.Index(i)
-			y, err := floats(fmt.Sprintf("%s: series %d y", name, i), getProp(s, "y"))
-			if err != nil {
-				return nil, err
-			}
-			out[i] = plot.Series{Name: optString(getProp(s, "name")), Y: y}
-			if x := getProp(s, "x"); !x.IsUndefined() {
-				if out[i].X, err = floats(fmt.Sprintf("%s: series %d x", name, i), x); err != nil {
-					return nil, err
-				}
-			}
+	case missing(v):
+		return nil
+	case kindOf(v) == kindArray && len(list) > 0 && kindOf(list[0]) == kindObject:
+		out := make([]plot.Series, len(list))
+		for i, s := range list {
+			out[i] = plot.Series{Name: optString(getProp(s, "name")),
+				Y: readValue(r, getProp(s, "y"), fmt.Sprintf("series %d y", i), floats),
+				X: read(r, getProp(s, "x"), fmt.Sprintf("series %d x", i), nil, floats)}
 		}
-		return out, nil
-	case typeOf(v) == js.TypeObject && !isArray(v) && !isTensor(v) && !isTypedArray(v):
-		keys := js.Global().Get("Object").Call("keys", v)
-		out := make([]plot.Series, keys.Length())
-		for i := range out {
-			k := keys.Index(i).String()
-			y, err := floats(fmt.Sprintf("%s: series %q", name, k), getProp(v, k))
-			if err != nil {
-				return nil, err
-			}
-			out[i] = plot.Series{Name: k, Y: y}
-		}
-		return out, nil
+		return out
+	case kindOf(v) == kindObject:
+		return namedSeries(r, v, func(name string, y []float64) plot.Series { return plot.Series{Name: name, Y: y} })
 	}
-	y, err := floats(name+": data", v)
-	if err != nil {
-		return nil, err
+	return []plot.Series{{Y: readValue(r, v, "data", floats)}}
+}
+
+// namedSeries reads an object {name: values} into one series per key,
+// made by series.
+func namedSeries[S any](r *argReader, v js.Value, series func(name string, values []float64) S) []S {
+	keys := optionKeys(v)
+	out := make([]S, len(keys))
+	for i, k := range keys {
+		out[i] = series(k, readValue(r, getProp(v, k), fmt.Sprintf("series %q", k), floats))
 	}
-	return []plot.Series{{Y: y}}, nil
+	return out
 }
 
 // plotBar is tt.plot.bar(categories, values, options): values is an array
 // (one series) or an object {name: values} (grouped, or stacked with
 // {stacked: true}).
 func plotBar(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.plot.bar"
-	cats := arg(args, 0)
-	if !isArray(cats) {
-		return nil, fmt.Errorf("%s: expected (categories, values, options), such as tt.plot.bar(['a', 'b'], [1, 2]); got %s first", name, describeJS(cats))
-	}
+	r := readArgs("tt.plot.bar", args)
 	b := plot.Bar{}
-	for i := 0; i < cats.Length(); i++ {
-		c, err := textOf(fmt.Sprintf("%s: category %d", name, i), cats.Index(i))
-		if err != nil {
-			return nil, err
-		}
-		b.Categories = append(b.Categories, c)
+	for i, c := range r.Array(0, "(categories, values, options), such as tt.plot.bar(['a', 'b'], [1, 2]), with an array of categories first") {
+		b.Categories = append(b.Categories, readValue(r, c, fmt.Sprintf("category %d", i), textOf))
 	}
-	vals := arg(args, 1)
-	if typeOf(vals) == js.TypeObject && !isArray(vals) && !isTensor(vals) && !isTypedArray(vals) {
-		keys := js.Global().Get("Object").Call("keys", vals)
-		for i := 0; i < keys.Length(); i++ {
-			k := keys.Index(i).String()
-			y, err := floats(fmt.Sprintf("%s: series %q", name, k), getProp(vals, k))
-			if err != nil {
-				return nil, err
-			}
-			b.Series = append(b.Series, plot.BarSeries{Name: k, Values: y})
-		}
-	} else {
-		y, err := floats(name+": values", vals)
-		if err != nil {
-			return nil, err
-		}
-		b.Series = []plot.BarSeries{{Values: y}}
+	b.Series = barSeries(r, r.Value(1))
+	o := r.Options(2)
+	b.Title, b.Stacked, b.Horizontal, b.ShowValues = o.String("title", ""), o.Bool("stacked", false), o.Bool("horizontal", false), o.Bool("showValues", false)
+	b.ValueLabel, b.ValueUnit, b.CategoryLabel = o.String("valueLabel", ""), o.String("valueUnit", ""), o.String("categoryLabel", "")
+	b.Width, b.Height = o.Int("width", 0), o.Int("height", 0)
+	return r.Done(svgValue(b.SVG()))
+}
+
+// barSeries reads the values of tt.plot.bar: numbers, or {name: values}.
+func barSeries(r *argReader, v js.Value) []plot.BarSeries {
+	if kindOf(v) == kindObject {
+		return namedSeries(r, v, func(name string, y []float64) plot.BarSeries { return plot.BarSeries{Name: name, Values: y} })
 	}
-	o := plotOptions{name: name, v: arg(args, 2)}
-	b.Title, b.Stacked, b.Horizontal, b.ShowValues = o.str("title"), o.flag("stacked"), o.flag("horizontal"), o.flag("showValues")
-	b.ValueLabel, b.ValueUnit, b.CategoryLabel = o.str("valueLabel"), o.str("valueUnit"), o.str("categoryLabel")
-	b.Width, b.Height = o.int("width"), o.int("height")
-	if o.err != nil {
-		return nil, o.err
-	}
-	return svgValue(b.SVG())
+	return []plot.BarSeries{{Values: readValue(r, v, "values", floats)}}
 }
 
 // plotHistogram is tt.plot.histogram(x, options): the values of a tensor
 // or an array in equal bins.
 func plotHistogram(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.plot.histogram"
-	v, err := floats(name, arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	vals := make([]float32, len(v))
-	for i, x := range v {
-		vals[i] = float32(x)
-	}
-	o := plotOptions{name: name, v: arg(args, 1)}
-	h := plot.Histogram{Title: o.str("title"), XLabel: o.str("xLabel"), XUnit: o.str("xUnit"), Values: vals,
-		Bins: o.int("bins"), LogCount: o.flag("logCount"), Width: o.int("width"), Height: o.int("height")}
-	if o.err != nil {
-		return nil, o.err
-	}
-	return svgValue(h.SVG())
+	r := readArgs("tt.plot.histogram", args)
+	v, o := readValue(r, r.Value(0), "values", floats), r.Options(1)
+	h := plot.Histogram{Title: o.String("title", ""), XLabel: o.String("xLabel", ""), XUnit: o.String("xUnit", ""),
+		Values: float32s(v), Bins: o.Int("bins", 0), LogCount: o.Bool("logCount", false), Width: o.Int("width", 0), Height: o.Int("height", 0)}
+	return r.Done(svgValue(h.SVG()))
 }
 
 // plotImages is tt.plot.images(x, options): a grid of the grayscale
 // images of a tensor [N, H, W] or [N, 1, H, W] (or one [H, W]), with
 // options labels (an array or a tensor), columns, scale, invert, title.
 func plotImages(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.plot.images"
-	t, err := tensors.operand(name, arg(args, 0))
-	if err != nil {
+	r := readArgs("tt.plot.images", args)
+	t, o := r.Tensor(0, "images"), r.Options(1)
+	labels := read(r, o.Value("labels"), "labels", nil, toLabels)
+	g := plot.ImageGrid{Title: o.String("title", ""), Columns: o.Int("columns", 0), Scale: o.Int("scale", 0), Invert: o.Bool("invert", false)}
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	s := t.Shape()
@@ -210,30 +159,10 @@ func plotImages(_ js.Value, args []js.Value) (any, error) {
 		s = []int{s[0], s[2], s[3]}
 	case len(s) == 3:
 	default:
-		return nil, fmt.Errorf("%s: tensor of shape %v, expected [N, H, W], [N, 1, H, W] or [H, W]", name, t.Shape())
-	}
-	o := plotOptions{name: name, v: arg(args, 1)}
-	var labels []string
-	if l := option(args, 1, "labels"); !l.IsUndefined() && !l.IsNull() {
-		if lt, ok := tensors.unwrap(l); ok {
-			for _, x := range lt.Data() {
-				labels = append(labels, fmt.Sprint(x))
-			}
-		} else if isArray(l) {
-			for i := 0; i < l.Length(); i++ {
-				label, err := textOf(fmt.Sprintf("%s: label %d", name, i), l.Index(i))
-				if err != nil {
-					return nil, err
-				}
-				labels = append(labels, label)
-			}
-		} else {
-			return nil, fmt.Errorf("%s: labels must be an array or a tensor, got %s", name, describeJS(l))
-		}
+		return nil, fmt.Errorf("%s: tensor of shape %v, expected [N, H, W], [N, 1, H, W] or [H, W]", r.name, t.Shape())
 	}
 	data := t.Data()
 	n, h, w := s[0], s[1], s[2]
-	g := plot.ImageGrid{Title: o.str("title"), Columns: o.int("columns"), Scale: o.int("scale"), Invert: o.flag("invert")}
 	for i := range n {
 		im := plot.Image{Pixels: data[i*h*w : (i+1)*h*w], Width: w, Height: h}
 		if i < len(labels) {
@@ -241,10 +170,31 @@ func plotImages(_ js.Value, args []js.Value) (any, error) {
 		}
 		g.Images = append(g.Images, im)
 	}
-	if o.err != nil {
-		return nil, o.err
-	}
 	return svgValue(g.SVG())
+}
+
+// toLabels reads the labels of tt.plot.images: a tensor or an array.
+func toLabels(what string, v js.Value) ([]string, error) {
+	if lt, ok := tensors.unwrap(v); ok {
+		var labels []string
+		for _, x := range lt.Data() {
+			labels = append(labels, fmt.Sprint(x))
+		}
+		return labels, nil
+	}
+	list, _ := elements(v)
+	if kindOf(v) != kindArray {
+		return nil, fmt.Errorf("%s must be an array or a tensor, got %s", what, describeJS(v))
+	}
+	labels := make([]string, len(list))
+	for i, l := range list {
+		label, err := textOf(fmt.Sprintf("label %d", i), l)
+		if err != nil {
+			return nil, err
+		}
+		labels[i] = label
+	}
+	return labels, nil
 }
 
 // plotRoofline is tt.plot.roofline(points, {peak, bandwidth, title,
@@ -254,28 +204,20 @@ func plotImages(_ js.Value, args []js.Value) (any, error) {
 // gflops], or a tt.bench result that declared flops and bytes (its
 // intensity is then gflops / gbps; a name option overrides its own).
 func plotRoofline(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.plot.roofline"
-	pts := arg(args, 0)
-	if !isArray(pts) {
-		return nil, fmt.Errorf("%s: expected (points, {peak, bandwidth}), such as tt.plot.roofline([{name: 'matmul', intensity: 21, gflops: 9}], {peak: 20, bandwidth: 8}); got %s first", name, describeJS(pts))
+	r := readArgs("tt.plot.roofline", args)
+	pts, o := r.Array(0, "(points, {peak, bandwidth}), such as tt.plot.roofline([{name: 'matmul', intensity: 21, gflops: 9}], {peak: 20, bandwidth: 8}), with an array of points first"), r.Options(1)
+	rf := plot.Roofline{Title: o.String("title", ""), Width: o.Int("width", 0), Height: o.Int("height", 0),
+		PeakGFLOPS: read(r, o.Value("peak"), "option peak", 0, toFloat), BandwidthGBs: read(r, o.Value("bandwidth"), "option bandwidth", 0, toFloat)}
+	for i, p := range pts {
+		rf.Points = append(rf.Points, readValue(r, p, fmt.Sprintf("point %d", i), rooflinePoint))
 	}
-	o := plotOptions{name: name, v: arg(args, 1)}
-	r := plot.Roofline{Title: o.str("title"), Width: o.int("width"), Height: o.int("height"),
-		PeakGFLOPS: o.number("peak"), BandwidthGBs: o.number("bandwidth")}
-	if o.err != nil {
-		return nil, o.err
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
-	if r.PeakGFLOPS == 0 || r.BandwidthGBs == 0 {
-		return nil, fmt.Errorf("%s: options peak (GFLOP/s) and bandwidth (GB/s) are required, such as {peak: 20, bandwidth: 8}", name)
+	if rf.PeakGFLOPS == 0 || rf.BandwidthGBs == 0 {
+		return nil, fmt.Errorf("%s: options peak (GFLOP/s) and bandwidth (GB/s) are required, such as {peak: 20, bandwidth: 8}", r.name)
 	}
-	for i := 0; i < pts.Length(); i++ {
-		p, err := rooflinePoint(name, i, pts.Index(i))
-		if err != nil {
-			return nil, err
-		}
-		r.Points = append(r.Points, p)
-	}
-	return svgValue(r.SVG())
+	return svgValue(rf.SVG())
 }
 
 // plotTimeline is tt.plot.timeline(spans, {title, timeLabel, timeUnit,
@@ -287,69 +229,63 @@ func plotRoofline(_ js.Value, args []js.Value) (any, error) {
 // 'backward') may be left out. start and duration are in timeUnit, such
 // as 'ms' or 's'.
 func plotTimeline(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.plot.timeline"
-	spans := arg(args, 0)
-	if !isArray(spans) {
-		return nil, fmt.Errorf("%s: expected (spans, options), such as tt.plot.timeline([{row: 'forward', start: 0, duration: 2}, {row: 'backward', start: 2, duration: 3}], {timeUnit: 'ms'}); got %s first", name, describeJS(spans))
+	r := readArgs("tt.plot.timeline", args)
+	spans, o := r.Array(0, "(spans, options), such as tt.plot.timeline([{row: 'forward', start: 0, duration: 2}, {row: 'backward', start: 2, duration: 3}], {timeUnit: 'ms'}), with an array of spans first"), r.Options(1)
+	t := plot.Timeline{Title: o.String("title", ""), TimeLabel: o.String("timeLabel", ""), TimeUnit: o.String("timeUnit", ""),
+		Width: o.Int("width", 0), Height: o.Int("height", 0)}
+	for i, sp := range spans {
+		t.Spans = append(t.Spans, readValue(r, sp, fmt.Sprintf("span %d", i), timelineSpan))
 	}
-	o := plotOptions{name: name, v: arg(args, 1)}
-	t := plot.Timeline{Title: o.str("title"), TimeLabel: o.str("timeLabel"), TimeUnit: o.str("timeUnit"),
-		Width: o.int("width"), Height: o.int("height")}
-	if o.err != nil {
-		return nil, o.err
-	}
-	for i := 0; i < spans.Length(); i++ {
-		sp, err := timelineSpan(name, i, spans.Index(i))
-		if err != nil {
-			return nil, err
-		}
-		t.Spans = append(t.Spans, sp)
-	}
-	return svgValue(t.SVG())
+	return r.Done(svgValue(t.SVG()))
 }
 
 // timelineSpan reads one span of tt.plot.timeline.
-func timelineSpan(name string, i int, v js.Value) (plot.Span, error) {
+func timelineSpan(what string, v js.Value) (plot.Span, error) {
 	var row, start, dur, label, kind js.Value
+	list, _ := elements(v)
 	switch {
-	case isArray(v) && v.Length() >= 3 && v.Length() <= 5:
-		row, start, dur, label, kind = v.Index(0), v.Index(1), v.Index(2), v.Index(3), v.Index(4)
-	case typeOf(v) == js.TypeObject && !isArray(v):
+	case kindOf(v) == kindArray && len(list) >= 3 && len(list) <= 5:
+		list = append(list, js.Undefined(), js.Undefined())
+		row, start, dur, label, kind = list[0], list[1], list[2], list[3], list[4]
+	case kindOf(v) == kindObject:
 		row, start, dur, label, kind = getProp(v, "row"), getProp(v, "start"), getProp(v, "duration"), getProp(v, "label"), getProp(v, "kind")
 	default:
-		return plot.Span{}, fmt.Errorf("%s: span %d must be {row, start, duration, label, kind} or [row, start, duration, label, kind], got %s", name, i, describeJS(v))
+		return plot.Span{}, fmt.Errorf("%s must be {row, start, duration, label, kind} or [row, start, duration, label, kind], got %s", what, describeJS(v))
 	}
-	if typeOf(row) != js.TypeString || typeOf(start) != js.TypeNumber || typeOf(dur) != js.TypeNumber {
-		return plot.Span{}, fmt.Errorf("%s: span %d needs a row name (string), a start and a duration (numbers), got row %s, start %s, duration %s",
-			name, i, describeJS(row), describeJS(start), describeJS(dur))
+	if kindOf(row) != kindString || kindOf(start) != kindNumber || kindOf(dur) != kindNumber {
+		return plot.Span{}, fmt.Errorf("%s needs a row name (string), a start and a duration (numbers), got row %s, start %s, duration %s",
+			what, describeJS(row), describeJS(start), describeJS(dur))
 	}
 	return plot.Span{Row: row.String(), Start: start.Float(), Duration: dur.Float(), Label: optString(label), Kind: optString(kind)}, nil
 }
 
 // rooflinePoint reads one point of tt.plot.roofline.
-func rooflinePoint(name string, i int, v js.Value) (plot.RooflinePoint, error) {
+func rooflinePoint(what string, v js.Value) (plot.RooflinePoint, error) {
 	num := func(x js.Value) (float64, bool) {
-		if typeOf(x) != js.TypeNumber {
+		if kindOf(x) != kindNumber {
 			return 0, false
 		}
 		return x.Float(), true
 	}
-	if isArray(v) {
-		in, ok1 := num(v.Index(1))
-		g, ok2 := num(v.Index(2))
-		if v.Length() != 3 || !ok1 || !ok2 {
-			return plot.RooflinePoint{}, fmt.Errorf("%s: point %d must be [name, intensity, gflops], got %s", name, i, describeJS(v))
+	if list, _ := elements(v); kindOf(v) == kindArray {
+		if len(list) != 3 {
+			return plot.RooflinePoint{}, fmt.Errorf("%s must be [name, intensity, gflops], got %s", what, describeJS(v))
 		}
-		label, err := textOf(fmt.Sprintf("%s: point %d's name", name, i), v.Index(0))
+		in, ok1 := num(list[1])
+		g, ok2 := num(list[2])
+		if !ok1 || !ok2 {
+			return plot.RooflinePoint{}, fmt.Errorf("%s must be [name, intensity, gflops], got %s", what, describeJS(v))
+		}
+		label, err := textOf(what+"'s name", list[0])
 		return plot.RooflinePoint{Name: label, Intensity: in, GFLOPS: g}, err
 	}
-	if typeOf(v) != js.TypeObject {
-		return plot.RooflinePoint{}, fmt.Errorf("%s: point %d must be {name, intensity, gflops}, [name, intensity, gflops] or a tt.bench result, got %s", name, i, describeJS(v))
+	if kindOf(v) != kindObject {
+		return plot.RooflinePoint{}, fmt.Errorf("%s must be {name, intensity, gflops}, [name, intensity, gflops] or a tt.bench result, got %s", what, describeJS(v))
 	}
 	p := plot.RooflinePoint{Name: optString(getProp(v, "name"))}
 	g, ok := num(getProp(v, "gflops"))
 	if !ok {
-		return p, fmt.Errorf("%s: point %d (%q) has no gflops number (a tt.bench result has one when it was given flops)", name, i, p.Name)
+		return p, fmt.Errorf("%s (%q) has no gflops number (a tt.bench result has one when it was given flops)", what, p.Name)
 	}
 	p.GFLOPS = g
 	if in, ok := num(getProp(v, "intensity")); ok {
@@ -357,7 +293,7 @@ func rooflinePoint(name string, i int, v js.Value) (plot.RooflinePoint, error) {
 	} else if gb, ok := num(getProp(v, "gbps")); ok && gb > 0 {
 		p.Intensity = g / gb
 	} else {
-		return p, fmt.Errorf("%s: point %d (%q) has neither an intensity nor a gbps number (a tt.bench result has gbps when it was given bytes)", name, i, p.Name)
+		return p, fmt.Errorf("%s (%q) has neither an intensity nor a gbps number (a tt.bench result has gbps when it was given bytes)", what, p.Name)
 	}
 	return p, nil
 }
@@ -395,8 +331,8 @@ func setSVGBundle(obj js.Value, draw func() (string, error)) error {
 }
 
 // floats reads numbers from a tensor, an array (nested arrays are
-// flattened) or a typed array.
-func floats(name string, v js.Value) ([]float64, error) {
+// flattened; null is NaN, a gap) or a typed array.
+func floats(what string, v js.Value) ([]float64, error) {
 	if t, ok := tensors.unwrap(v); ok {
 		d := t.Data()
 		out := make([]float64, len(d))
@@ -405,8 +341,8 @@ func floats(name string, v js.Value) ([]float64, error) {
 		}
 		return out, nil
 	}
-	if !isArray(v) && !isTypedArray(v) {
-		return nil, fmt.Errorf("%s: expected numbers (an array or a tensor), got %s", name, describeJS(v))
+	if k := kindOf(v); k != kindArray && k != kindTypedArray {
+		return nil, fmt.Errorf("%s: expected numbers (an array or a tensor), got %s", what, describeJS(v))
 	}
 	var out []float64
 	var walk func(x any) error
@@ -423,7 +359,7 @@ func floats(name string, v js.Value) ([]float64, error) {
 				}
 			}
 		default:
-			return fmt.Errorf("%s: expected numbers, found %v", name, x)
+			return fmt.Errorf("%s: expected numbers, found %v", what, x)
 		}
 		return nil
 	}
@@ -441,136 +377,4 @@ func optString(v js.Value) string {
 		return v.String()
 	}
 	return ""
-}
-
-// plotOptions reads a chart's options object, keeping the first error.
-type plotOptions struct {
-	name string
-	v    js.Value
-	err  error
-}
-
-func (o *plotOptions) get(key string) js.Value {
-	if typeOf(o.v) != js.TypeObject || isArray(o.v) {
-		return js.Undefined()
-	}
-	return getProp(o.v, key)
-}
-
-func (o *plotOptions) fail(key, want string, v js.Value) {
-	if o.err == nil {
-		o.err = fmt.Errorf("%s: option %s must be %s, got %s", o.name, key, want, describeJS(v))
-	}
-}
-
-func (o *plotOptions) str(key string) string {
-	v := o.get(key)
-	if v.IsUndefined() || v.IsNull() {
-		return ""
-	}
-	if typeOf(v) != js.TypeString {
-		o.fail(key, "a string", v)
-		return ""
-	}
-	return v.String()
-}
-
-func (o *plotOptions) flag(key string) bool {
-	v := o.get(key)
-	if v.IsUndefined() || v.IsNull() {
-		return false
-	}
-	if typeOf(v) != js.TypeBoolean {
-		o.fail(key, "true or false", v)
-		return false
-	}
-	return v.Bool()
-}
-
-func (o *plotOptions) int(key string) int {
-	v := o.get(key)
-	if v.IsUndefined() || v.IsNull() {
-		return 0
-	}
-	if typeOf(v) != js.TypeNumber || v.Float() != float64(v.Int()) {
-		o.fail(key, "an integer", v)
-		return 0
-	}
-	return v.Int()
-}
-
-func (o *plotOptions) number(key string) float64 {
-	v := o.get(key)
-	if v.IsUndefined() || v.IsNull() {
-		return 0
-	}
-	if typeOf(v) != js.TypeNumber {
-		o.fail(key, "a number", v)
-		return 0
-	}
-	return v.Float()
-}
-
-func (o *plotOptions) pair(key string) [2]float64 {
-	v := o.get(key)
-	if v.IsUndefined() || v.IsNull() {
-		return [2]float64{}
-	}
-	if !isArray(v) || v.Length() != 2 || typeOf(v.Index(0)) != js.TypeNumber || typeOf(v.Index(1)) != js.TypeNumber {
-		o.fail(key, "an array [min, max]", v)
-		return [2]float64{}
-	}
-	return [2]float64{v.Index(0).Float(), v.Index(1).Float()}
-}
-
-// goObjects gives Go values (a chart, a profile report) a JavaScript face:
-// objects whose prototype holds the methods and whose _h field is a
-// handle into a Go table. A FinalizationRegistry drops the Go value when
-// JavaScript collects the object.
-type goObjects[T any] struct {
-	kind     string
-	proto    js.Value
-	registry js.Value
-	table    map[int]T
-	next     int
-}
-
-func newGoObjects[T any](kind string, methods map[string]func(v T, this js.Value, args []js.Value) (any, error)) *goObjects[T] {
-	o := &goObjects[T]{kind: kind, table: map[int]T{}}
-	ms := map[string]binding{}
-	for name, m := range methods {
-		ms[name] = func(this js.Value, args []js.Value) (any, error) {
-			v, ok := o.get(this)
-			if !ok {
-				return nil, fmt.Errorf("%s: called on something that is not a %s", name, kind)
-			}
-			return m(v, this, args)
-		}
-	}
-	o.proto = object(ms)
-	o.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
-		delete(o.table, args[0].Int())
-		return nil
-	}))
-	return o
-}
-
-// wrap makes the JavaScript object of v.
-func (o *goObjects[T]) wrap(v T) js.Value {
-	o.next++
-	o.table[o.next] = v
-	obj := js.Global().Get("Object").Call("create", o.proto)
-	obj.Set("_h", o.next)
-	o.registry.Call("register", obj, o.next)
-	return obj
-}
-
-// get returns the Go value behind a JavaScript object.
-func (o *goObjects[T]) get(v js.Value) (T, bool) {
-	var zero T
-	if typeOf(v) != js.TypeObject || !o.proto.Call("isPrototypeOf", v).Bool() {
-		return zero, false
-	}
-	x, ok := o.table[handleOf(v, "_h")]
-	return x, ok
 }

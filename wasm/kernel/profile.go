@@ -27,8 +27,8 @@ import (
 // tt.profile.phase('optimizer', () => opt.step()) to see it apart from
 // the forward pass (backward passes are recognised by themselves).
 
-// reports are the JavaScript report objects, made by newProfile.
-var reports *goObjects[*profile.Report]
+// reports are the JavaScript report objects, built by newProfile.
+var reports = newKind("profile report")
 
 // session is the profile being recorded and the cell that started it; a
 // profile left running by an earlier cell (whose async function never
@@ -40,7 +40,7 @@ var (
 
 // newProfile builds tt.profile, a function with a phase method.
 func newProfile() js.Value {
-	reports = newReports()
+	reports.build(reportMethods(), nil)
 	fn := function("tt.profile", profileFunc)
 	fn.Set("phase", function("tt.profile.phase", phaseFunc))
 	fn.Set("charts", js.ValueOf(chartKinds()))
@@ -57,9 +57,10 @@ func chartKinds() []any {
 
 // profileFunc is tt.profile(fn).
 func profileFunc(_ js.Value, args []js.Value) (any, error) {
-	fn := arg(args, 0)
-	if typeOf(fn) != js.TypeFunction {
-		return nil, fmt.Errorf("tt.profile: expected a function to profile, such as tt.profile(() => step()), got %s", describeJS(fn))
+	r := readArgs("tt.profile", args)
+	fn := r.NeedFunc(0, "a function to profile, such as tt.profile(() => step())")
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
 	if session != nil && sessionCell != current {
 		session.Stop()
@@ -103,12 +104,14 @@ func stopSession(s *profile.Session) *profile.Report {
 
 // phaseFunc is tt.profile.phase(name, fn): it returns what fn returns.
 func phaseFunc(_ js.Value, args []js.Value) (any, error) {
-	name, fn := arg(args, 0), arg(args, 1)
-	if typeOf(name) != js.TypeString || typeOf(fn) != js.TypeFunction {
-		return nil, fmt.Errorf("tt.profile.phase: expected (name, function), such as tt.profile.phase('optimizer', () => opt.step())")
+	r := readArgs("tt.profile.phase", args)
+	name := r.NeedString(0, "the phase's name")
+	fn := r.NeedFunc(1, "(name, function), such as tt.profile.phase('optimizer', () => opt.step())")
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
 	var result js.Value
-	err := profile.Phase(name.String(), func() error {
+	err := profile.Phase(name, func() error {
 		var err error
 		result, err = callJSAsIs(fn)
 		return err
@@ -130,65 +133,67 @@ func reportValue(r *profile.Report) js.Value {
 	return obj
 }
 
-// newReports builds the report prototype.
-func newReports() *goObjects[*profile.Report] {
-	return newGoObjects("profile report", map[string]func(r *profile.Report, this js.Value, args []js.Value) (any, error){
-		"table": func(r *profile.Report, _ js.Value, args []js.Value) (any, error) {
-			limit, err := intArg("report.table", args, 0, "the number of rows", 0)
-			return r.Table(limit), err
-		},
-		"moduleTable": func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) { return r.ModuleTable(), nil },
-		"summary":     func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) { return r.Summary(), nil },
-		"toString":    func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) { return r.Summary(), nil },
-		"chart": func(r *profile.Report, _ js.Value, args []js.Value) (any, error) {
-			kind := arg(args, 0)
-			if typeOf(kind) != js.TypeString {
-				return nil, fmt.Errorf("report.chart: expected the name of a chart (%v), got %s", profile.ChartKinds, describeJS(kind))
-			}
-			return svgValue(r.Chart(kind.String()))
-		},
-		"traceJSON": func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) {
-			b, err := r.TraceJSON()
-			return string(b), err
-		},
-		"downloadTrace": func(r *profile.Report, _ js.Value, args []js.Value) (any, error) {
-			name := "trace.json"
-			if v := arg(args, 0); typeOf(v) == js.TypeString && v.String() != "" {
-				name = v.String()
-			}
-			b, err := r.TraceJSON()
-			if err != nil {
+// reportMethods are the methods of a report.
+func reportMethods() map[string]binding {
+	method := func(name string, fn func(rep *profile.Report, r *argReader) (any, error)) binding {
+		return kindMethod(reports, "report."+name, func(rep *profile.Report, _ js.Value, r *argReader) (any, error) { return fn(rep, r) })
+	}
+	noArgs := func(name string, fn func(rep *profile.Report) any) binding {
+		return method(name, func(rep *profile.Report, _ *argReader) (any, error) { return fn(rep), nil })
+	}
+	return map[string]binding{
+		"table": method("table", func(rep *profile.Report, r *argReader) (any, error) {
+			return rep.Table(r.Int(0, "the number of rows", 0)), nil
+		}),
+		"moduleTable": noArgs("moduleTable", func(rep *profile.Report) any { return rep.ModuleTable() }),
+		"summary":     noArgs("summary", func(rep *profile.Report) any { return rep.Summary() }),
+		"toString":    noArgs("toString", func(rep *profile.Report) any { return rep.Summary() }),
+		"chart": method("chart", func(rep *profile.Report, r *argReader) (any, error) {
+			kind := r.NeedString(0, fmt.Sprintf("the name of a chart (%v)", profile.ChartKinds))
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			return downloadValue(name, "application/json", string(b), "Chrome trace: open it in ui.perfetto.dev or chrome://tracing"), nil
-		},
-		"byOp": func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) {
+			return svgValue(rep.Chart(kind))
+		}),
+		"traceJSON": method("traceJSON", func(rep *profile.Report, _ *argReader) (any, error) {
+			b, err := rep.TraceJSON()
+			return string(b), err
+		}),
+		"downloadTrace": method("downloadTrace", func(rep *profile.Report, r *argReader) (any, error) {
+			name := r.String(0, "the file name", "")
+			if name == "" {
+				name = "trace.json"
+			}
+			b, err := rep.TraceJSON()
+			return downloadValue(name, "application/json", string(b), "Chrome trace: open it in ui.perfetto.dev or chrome://tracing"), err
+		}),
+		"byOp": noArgs("byOp", func(rep *profile.Report) any {
 			var out []any
-			for _, o := range r.ByOp() {
+			for _, o := range rep.ByOp() {
 				out = append(out, statsObject(map[string]any{"name": o.Name}, o.Stats))
 			}
-			return out, nil
-		},
-		"byModule": func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) {
+			return out
+		}),
+		"byModule": noArgs("byModule", func(rep *profile.Report) any {
 			var out []any
-			for _, m := range r.ByModule() {
+			for _, m := range rep.ByModule() {
 				out = append(out, statsObject(map[string]any{
 					"module": m.Label, "path": m.Path, "type": m.Type, "depth": m.Depth, "forwardCalls": m.ForwardCalls,
 					"paramBytes": m.Params, "activationBytes": m.Activations, "peakBytes": m.Peak,
 				}, m.Stats))
 			}
-			return out, nil
-		},
-		"phases": func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) {
+			return out
+		}),
+		"phases": noArgs("phases", func(rep *profile.Report) any {
 			var out []any
-			for _, p := range r.Phases() {
+			for _, p := range rep.Phases() {
 				out = append(out, statsObject(map[string]any{"phase": p.Phase, "wallMs": ms(p.Wall)}, p.Stats))
 			}
-			return out, nil
-		},
-		"events": func(r *profile.Report, _ js.Value, _ []js.Value) (any, error) {
-			out := make([]any, len(r.Events))
-			for i, e := range r.Events {
+			return out
+		}),
+		"events": noArgs("events", func(rep *profile.Report) any {
+			out := make([]any, len(rep.Events))
+			for i, e := range rep.Events {
 				shapes := make([]any, len(e.Shapes))
 				for j, s := range e.Shapes {
 					shapes[j] = intsToJS(s)
@@ -201,9 +206,9 @@ func newReports() *goObjects[*profile.Report] {
 					"gradBytes": e.GradBytes, "savedBytes": e.SavedBytes,
 				}
 			}
-			return out, nil
-		},
-	})
+			return out
+		}),
+	}
 }
 
 // statsObject adds aggregated figures to fields.

@@ -58,36 +58,25 @@ func richValue(b bundle) js.Value {
 
 // htmlFunc is tt.html(markup): shows markup as HTML.
 func htmlFunc(_ js.Value, args []js.Value) (any, error) {
-	if err := needString("tt.html", args); err != nil {
-		return nil, err
-	}
-	return richValue(bundle{"text/html": args[0].String(), "text/plain": "[HTML]"}), nil
+	r := readArgs("tt.html", args)
+	return r.Done(richValue(bundle{"text/html": r.NeedString(0, "the markup"), "text/plain": "[HTML]"}), nil)
 }
 
 // svgFunc is tt.svg(markup): shows an SVG image.
 func svgFunc(_ js.Value, args []js.Value) (any, error) {
-	if err := needString("tt.svg", args); err != nil {
-		return nil, err
-	}
-	return richValue(bundle{"image/svg+xml": args[0].String(), "text/plain": "[SVG image]"}), nil
-}
-
-func needString(name string, args []js.Value) error {
-	if len(args) < 1 || typeOf(args[0]) != js.TypeString {
-		return fmt.Errorf("%s: expected one string of markup", name)
-	}
-	return nil
+	r := readArgs("tt.svg", args)
+	return r.Done(richValue(bundle{"image/svg+xml": r.NeedString(0, "the markup"), "text/plain": "[SVG image]"}), nil)
 }
 
 // imageFunc is tt.image(x, {scale}): shows a tensor as a grayscale image.
 // x is [H, W] or [1, H, W] (grayscale) or [3, H, W] (RGB); values in
-// [0, 1] are taken as they are, larger values as 0…255.
+// [0, 1] are taken as they are, larger values as 0…255. Without a scale,
+// small images, such as 28×28 digits, show enlarged.
 func imageFunc(_ js.Value, args []js.Value) (any, error) {
-	if err := needArgs("tt.image", args, 1, "a tensor of shape [H, W], [1, H, W] or [3, H, W]"); err != nil {
-		return nil, err
-	}
-	t, err := tensors.operand("tt.image", args[0])
-	if err != nil {
+	r := readArgs("tt.image", args)
+	t, o := r.Tensor(0, "a tensor of shape [H, W], [1, H, W] or [3, H, W]"), r.Options(1)
+	scale := o.Float("scale", 0)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	img, err := tensorImage(t)
@@ -98,11 +87,11 @@ func imageFunc(_ js.Value, args []js.Value) (any, error) {
 	if err := png.Encode(&buf, img); err != nil {
 		return nil, err
 	}
-	scale := 1.0
-	if opts := arg(args, 1); typeOf(opts) == js.TypeObject && typeOf(getProp(opts, "scale")) == js.TypeNumber {
-		scale = getProp(opts, "scale").Float()
-	} else if w := img.Bounds().Dx(); w < 64 {
-		scale = float64(128 / w) // small images, such as 28×28 digits, show enlarged
+	if w := img.Bounds().Dx(); !o.Has("scale") {
+		scale = 1
+		if w > 0 && w < 64 {
+			scale = float64(128 / w)
+		}
 	}
 	return richValue(bundle{
 		"image/png":  base64.StdEncoding.EncodeToString(buf.Bytes()),

@@ -12,17 +12,14 @@ import (
 
 // tensorBindings gives engine tensors a JavaScript face. Each JavaScript
 // tensor is an object whose prototype holds the methods (tensor_methods.go)
-// and whose _h field is a handle into a Go table. A tensor leaves the table
-// when the cell calls dispose(), when the tt.tidy scope that made it ends,
-// or, as a safety net, when JavaScript garbage-collects the object (a
-// FinalizationRegistry). Once out of the table the Go garbage collector
-// frees it, unless the autograd graph still needs it.
+// and whose _h field is a handle into a handle table (handles.go). A
+// tensor leaves the table when the cell calls dispose(), when the tt.tidy
+// scope that made it ends, or, as a safety net, when JavaScript
+// garbage-collects the object. Once out of the table the Go garbage
+// collector frees it, unless the autograd graph still needs it.
 type tensorBindings struct {
-	proto    js.Value
-	registry js.Value
-	table    map[int]*tensor.Tensor
-	next     int
-	scopes   [][]int // handles made inside each open tt.tidy, innermost last
+	proto js.Value
+	table *handleTable[*tensor.Tensor]
 	// methodNames lists the prototype's methods, sorted, for tt's
 	// functional forms.
 	methodNames []string
@@ -33,7 +30,7 @@ type tensorBindings struct {
 var tensors *tensorBindings
 
 func newTensorBindings() *tensorBindings {
-	b := &tensorBindings{table: map[int]*tensor.Tensor{}}
+	b := &tensorBindings{table: newHandleTable[*tensor.Tensor]("_h", nil)}
 	methods := b.methods()
 	b.proto = object(methods)
 	for name := range methods {
@@ -50,25 +47,11 @@ func newTensorBindings() *tensorBindings {
 		})
 		js.Global().Get("Object").Call("defineProperty", b.proto, name, map[string]any{"get": getter})
 	}
-	b.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
-		delete(b.table, args[0].Int())
-		return nil
-	}))
 	return b
 }
 
 // wrap gives a Go tensor a JavaScript object.
-func (b *tensorBindings) wrap(t *tensor.Tensor) js.Value {
-	b.next++
-	b.table[b.next] = t
-	if n := len(b.scopes); n > 0 {
-		b.scopes[n-1] = append(b.scopes[n-1], b.next)
-	}
-	obj := js.Global().Get("Object").Call("create", b.proto)
-	obj.Set("_h", b.next)
-	b.registry.Call("register", obj, b.next)
-	return obj
-}
+func (b *tensorBindings) wrap(t *tensor.Tensor) js.Value { return b.table.wrap(b.proto, t) }
 
 // wrapResult wraps the result of an engine call that may fail.
 func (b *tensorBindings) wrapResult(t *tensor.Tensor, err error) (any, error) {
@@ -83,24 +66,13 @@ func (b *tensorBindings) unwrap(v js.Value) (*tensor.Tensor, bool) {
 	if !b.isTensorObject(v) {
 		return nil, false
 	}
-	t, ok := b.table[handleOf(v, "_h")]
-	return t, ok
+	return b.table.get(v)
 }
 
 // isTensorObject reports whether v is a JavaScript tensor, live or disposed.
 func (b *tensorBindings) isTensorObject(v js.Value) bool {
 	t, _ := jsType(v)
 	return b != nil && t == js.TypeObject && b.proto.Call("isPrototypeOf", v).Bool()
-}
-
-// handleOf reads an object's handle field (_h), or 0, which no table
-// uses, when a cell overwrote it with something that is not an integer.
-func handleOf(v js.Value, field string) int {
-	h := getProp(v, field)
-	if t, _ := jsType(h); t != js.TypeNumber || h.Float() != float64(h.Int()) {
-		return 0
-	}
-	return h.Int()
 }
 
 // self returns the receiver of a method call as a tensor.
@@ -151,7 +123,7 @@ func (b *tensorBindings) operands(op string, v js.Value) ([]*tensor.Tensor, erro
 // dispose drops a tensor from the table; using it afterwards is an error.
 func (b *tensorBindings) dispose(this js.Value, _ []js.Value) (any, error) {
 	if b.isTensorObject(this) {
-		delete(b.table, handleOf(this, "_h"))
+		b.table.drop(b.table.handle(this))
 	}
 	return nil, nil
 }
@@ -164,36 +136,21 @@ func (b *tensorBindings) tidy(_ js.Value, args []js.Value) (any, error) {
 	if kindOf(fn) != kindFunction {
 		return nil, fmt.Errorf("tt.tidy: expected a function, got %s", describeJS(fn))
 	}
-	b.scopes = append(b.scopes, nil)
+	b.table.openScope()
 	result, err := callJSAsIs(fn)
-	made := b.scopes[len(b.scopes)-1]
-	b.scopes = b.scopes[:len(b.scopes)-1]
 	if err != nil {
-		b.release(made, nil)
+		b.table.closeScope(nil)
 		return nil, err
 	}
 	if isPromise(result) {
+		b.table.leaveScope() // what the function made stays live
 		return nil, fmt.Errorf("tt.tidy: the function must not be async: tensors made after an await could not be tracked")
 	}
 	keep := map[int]bool{}
 	b.collectHandles(result, keep, 0)
-	b.release(made, keep)
 	// Kept tensors belong to the enclosing scope, if there is one.
-	if n := len(b.scopes); n > 0 {
-		for h := range keep {
-			b.scopes[n-1] = append(b.scopes[n-1], h)
-		}
-	}
+	b.table.closeScope(keep)
 	return result, nil
-}
-
-// release drops the handles not in keep.
-func (b *tensorBindings) release(handles []int, keep map[int]bool) {
-	for _, h := range handles {
-		if !keep[h] {
-			delete(b.table, h)
-		}
-	}
 }
 
 // collectHandles finds the tensors in a value returned from tidy.
@@ -202,7 +159,7 @@ func (b *tensorBindings) collectHandles(v js.Value, into map[int]bool, depth int
 		return
 	}
 	if _, ok := b.unwrap(v); ok {
-		into[handleOf(v, "_h")] = true
+		into[b.table.handle(v)] = true
 		return
 	}
 	if isArray(v) {
@@ -224,11 +181,8 @@ func (b *tensorBindings) collectHandles(v js.Value, into map[int]bool, depth int
 // part of a storage counts all of it, as it keeps all of it alive.
 // Gradients and what the autograd graph keeps for backward are not counted.
 func (b *tensorBindings) memory(js.Value, []js.Value) (any, error) {
-	live := make([]*tensor.Tensor, 0, len(b.table))
-	for _, t := range b.table {
-		live = append(live, t)
-	}
-	return map[string]any{"numTensors": len(b.table), "numBytes": tensor.StorageBytes(live)}, nil
+	live := b.table.values()
+	return map[string]any{"numTensors": len(live), "numBytes": tensor.StorageBytes(live)}, nil
 }
 
 // callJS calls a JavaScript function, returning what it throws as an error.

@@ -15,19 +15,19 @@ import (
 func (b *tensorBindings) createFunctions() map[string]binding {
 	shaped := func(name string, make func(...int) (*tensor.Tensor, error)) binding {
 		return func(_ js.Value, args []js.Value) (any, error) {
-			shape, opts := splitOptions(args)
-			ints, err := intsFrom("tt."+name, shape, 0, "sizes")
-			if err != nil {
+			r := readArgs("tt."+name, args)
+			shape, grad := r.Ints(0, "sizes"), requiresGrad(r.LastOptions())
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			t, err := make(ints...)
-			return b.finishCreate("tt."+name, t, err, opts)
+			return b.made(r.name, grad)(make(shape...))
 		}
 	}
 	like := func(name string, make func(*tensor.Tensor) *tensor.Tensor) binding {
 		return func(_ js.Value, args []js.Value) (any, error) {
-			t, err := b.operand("tt."+name, arg(args, 0))
-			if err != nil {
+			r := readArgs("tt."+name, args)
+			t := r.Tensor(0, "x")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			return b.wrap(make(t)), nil
@@ -53,38 +53,52 @@ func (b *tensorBindings) createFunctions() map[string]binding {
 	}
 }
 
+// requiresGrad reads the {requiresGrad} option of the functions that
+// make tensors.
+func requiresGrad(o *optReader) bool { return o.Bool("requiresGrad", false) }
+
+// made returns the result of an engine call that made a tensor: the
+// tensor wrapped, with requiresGrad set when grad, or the error with
+// the function's name in place of the engine's "tensor: ".
+func (b *tensorBindings) made(name string, grad bool) func(t *tensor.Tensor, err error) (any, error) {
+	return func(t *tensor.Tensor, err error) (any, error) {
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "tensor: "))
+		}
+		if grad {
+			if err := t.SetRequiresGrad(true); err != nil {
+				return nil, err
+			}
+		}
+		return b.wrap(t), nil
+	}
+}
+
 // fullLike is tt.fullLike(x, value, {requiresGrad}): value in x's shape.
 func (b *tensorBindings) fullLike(_ js.Value, args []js.Value) (any, error) {
-	t, err := b.operand("tt.fullLike", arg(args, 0))
-	if err != nil {
+	r := readArgs("tt.fullLike", args)
+	t := r.Tensor(0, "x")
+	if r.ok() && !r.Has(1) {
+		r.failf("missing the fill value, as in tt.fullLike(x, 0.5)")
+	}
+	v, grad := r.Float(1, "value", 0), requiresGrad(r.Options(2))
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	if arg(args, 1).IsUndefined() {
-		return nil, fmt.Errorf("tt.fullLike: missing the fill value, as in tt.fullLike(x, 0.5)")
-	}
-	v, err := floatArg("tt.fullLike", args, 1, "value", 0)
-	if err != nil {
-		return nil, err
-	}
-	return b.finishCreate("tt.fullLike", tensor.FullLike(t, float32(v)), nil, arg(args, 2))
+	return b.made(r.name, grad)(tensor.FullLike(t, float32(v)), nil)
 }
 
 // randintLike is tt.randintLike(x, high) or tt.randintLike(x, low, high),
 // as torch.randint_like: whole numbers in [low, high) (low defaults to 0)
 // in x's shape.
 func (b *tensorBindings) randintLike(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.randintLike"
-	t, err := b.operand(name, arg(args, 0))
-	if err != nil {
-		return nil, err
+	r := readArgs("tt.randintLike", args)
+	t := r.Tensor(0, "x")
+	bounds := make([]int, len(r.Positional(1)))
+	for i := range bounds {
+		bounds[i] = r.NeedInt(1+i, "bound")
 	}
-	pos, _ := splitOptions(args[min(1, len(args)):])
-	bounds := make([]int, len(pos))
-	for i := range pos {
-		if bounds[i], err = needInt(name, pos, i, "bound"); err != nil {
-			return nil, err
-		}
-	}
+	r.LastOptions()
 	low, high := 0, 0
 	switch len(bounds) {
 	case 1:
@@ -92,72 +106,50 @@ func (b *tensorBindings) randintLike(_ js.Value, args []js.Value) (any, error) {
 	case 2:
 		low, high = bounds[0], bounds[1]
 	default:
-		return nil, fmt.Errorf("%s: expected (x, high) or (x, low, high), got %d bounds", name, len(bounds))
+		r.failf("expected (x, high) or (x, low, high), got %d bounds", len(bounds))
 	}
-	r, err := tensor.RandintLike(t, low, high)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	out, err := tensor.RandintLike(t, low, high)
 	if err != nil {
 		return nil, fmt.Errorf("tt.%w", err) // "tt.randintLike: range …"
 	}
-	return b.wrap(r), nil
-}
-
-// splitOptions separates a trailing options object ({requiresGrad}) from
-// positional arguments.
-func splitOptions(args []js.Value) ([]js.Value, js.Value) {
-	if n := len(args); n > 0 && typeOf(args[n-1]) == js.TypeObject && !isArray(args[n-1]) {
-		return args[:n-1], args[n-1]
-	}
-	return args, js.Undefined()
-}
-
-// finishCreate applies {requiresGrad: true} and wraps the new tensor.
-func (b *tensorBindings) finishCreate(name string, t *tensor.Tensor, err error, opts js.Value) (any, error) {
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "tensor: "))
-	}
-	if typeOf(opts) == js.TypeObject && getProp(opts, "requiresGrad").Truthy() {
-		if err := t.SetRequiresGrad(true); err != nil {
-			return nil, err
-		}
-	}
-	return b.wrap(t), nil
+	return b.wrap(out), nil
 }
 
 // create is tt.tensor(data, {requiresGrad}): a tensor from a number or a
 // nested array (or typed array) of numbers.
 func (b *tensorBindings) create(_ js.Value, args []js.Value) (any, error) {
-	if err := needArgs("tt.tensor", args, 1, "a number or a nested array of numbers"); err != nil {
+	r := readArgs("tt.tensor", args)
+	if r.Len() == 0 {
+		return nil, errorf("tt.tensor: got 0 arguments, expected a number or a nested array of numbers")
+	}
+	grad := requiresGrad(r.Options(1))
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	t, err := tensor.FromNested(toGo(args[0]))
-	return b.finishCreate("tt.tensor", t, err, arg(args, 1))
+	return b.made(r.name, grad)(tensor.FromNested(toGo(args[0])))
 }
 
 // full is tt.full(shape, value).
 func (b *tensorBindings) full(_ js.Value, args []js.Value) (any, error) {
-	shape, err := intsFrom("tt.full", []js.Value{arg(args, 0)}, 0, "shape")
-	if err != nil {
+	r := readArgs("tt.full", args)
+	shape, v, grad := r.IntList(0, "shape"), r.Float(1, "value", 0), requiresGrad(r.Options(2))
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	v, err := floatArg("tt.full", args, 1, "value", 0)
-	if err != nil {
-		return nil, err
-	}
-	t, err := tensor.Full(float32(v), shape...)
-	return b.finishCreate("tt.full", t, err, arg(args, 2))
+	return b.made(r.name, grad)(tensor.Full(float32(v), shape...))
 }
 
 // arange is tt.arange(end) or tt.arange(start, end, step = 1).
 func (b *tensorBindings) arange(_ js.Value, args []js.Value) (any, error) {
-	pos, opts := splitOptions(args)
-	nums := make([]float64, len(pos))
-	for i := range pos {
-		v, err := floatArg("tt.arange", pos, i, "bounds", 0)
-		if err != nil {
-			return nil, err
-		}
-		nums[i] = v
+	r := readArgs("tt.arange", args)
+	nums := make([]float64, len(r.Positional(0)))
+	for i := range nums {
+		nums[i] = r.Float(i, "bounds", 0)
 	}
+	grad := requiresGrad(r.LastOptions())
 	start, end, step := 0.0, 0.0, 1.0
 	switch len(nums) {
 	case 1:
@@ -167,72 +159,53 @@ func (b *tensorBindings) arange(_ js.Value, args []js.Value) (any, error) {
 	case 3:
 		start, end, step = nums[0], nums[1], nums[2]
 	default:
-		return nil, fmt.Errorf("tt.arange: expected (end), (start, end) or (start, end, step), got %d numbers", len(nums))
+		r.failf("expected (end), (start, end) or (start, end, step), got %d numbers", len(nums))
 	}
-	t, err := tensor.Arange(start, end, step)
-	return b.finishCreate("tt.arange", t, err, opts)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return b.made(r.name, grad)(tensor.Arange(start, end, step))
 }
 
 // linspace is tt.linspace(start, end, steps).
 func (b *tensorBindings) linspace(_ js.Value, args []js.Value) (any, error) {
-	start, err := floatArg("tt.linspace", args, 0, "start", 0)
-	if err != nil {
+	r := readArgs("tt.linspace", args)
+	start, end, steps := r.Float(0, "start", 0), r.Float(1, "end", 0), r.NeedInt(2, "steps")
+	grad := requiresGrad(r.Options(3))
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	end, err := floatArg("tt.linspace", args, 1, "end", 0)
-	if err != nil {
-		return nil, err
-	}
-	steps, err := needInt("tt.linspace", args, 2, "steps")
-	if err != nil {
-		return nil, err
-	}
-	t, err := tensor.Linspace(start, end, steps)
-	return b.finishCreate("tt.linspace", t, err, arg(args, 3))
+	return b.made(r.name, grad)(tensor.Linspace(start, end, steps))
 }
 
 // eye is tt.eye(n) or tt.eye(rows, cols).
 func (b *tensorBindings) eye(_ js.Value, args []js.Value) (any, error) {
-	rows, err := needInt("tt.eye", args, 0, "n")
-	if err != nil {
+	r := readArgs("tt.eye", args)
+	rows := r.NeedInt(0, "n")
+	cols := r.Int(1, "m", rows)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	cols, err := intArg("tt.eye", args, 1, "m", rows)
-	if err != nil {
-		return nil, err
-	}
-	t, err := tensor.Eye(rows, cols)
-	return b.finishCreate("tt.eye", t, err, js.Undefined())
+	return b.made(r.name, false)(tensor.Eye(rows, cols))
 }
 
 // randint is tt.randint(low, high, shape).
 func (b *tensorBindings) randint(_ js.Value, args []js.Value) (any, error) {
-	low, err := needInt("tt.randint", args, 0, "low")
-	if err != nil {
+	r := readArgs("tt.randint", args)
+	low, high, shape := r.NeedInt(0, "low"), r.NeedInt(1, "high"), r.IntList(2, "shape")
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	high, err := needInt("tt.randint", args, 1, "high")
-	if err != nil {
-		return nil, err
-	}
-	shape, err := intsFrom("tt.randint", []js.Value{arg(args, 2)}, 0, "shape")
-	if err != nil {
-		return nil, err
-	}
-	t, err := tensor.Randint(low, high, shape...)
-	return b.finishCreate("tt.randint", t, err, js.Undefined())
+	return b.made(r.name, false)(tensor.Randint(low, high, shape...))
 }
 
 // combineFunctions are the tt functions of several tensors.
 func (b *tensorBindings) combineFunctions() map[string]binding {
 	joined := func(name string, op func([]*tensor.Tensor, int) (*tensor.Tensor, error)) binding {
 		return func(_ js.Value, args []js.Value) (any, error) {
-			ts, err := b.operands("tt."+name, arg(args, 0))
-			if err != nil {
-				return nil, err
-			}
-			dim, err := intArg("tt."+name, args, 1, "dim", 0)
-			if err != nil {
+			r := readArgs("tt."+name, args)
+			ts, dim := r.Tensors(0, "tt."+name), r.Int(1, "dim", 0)
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			return b.wrapResult(op(ts, dim))
@@ -242,23 +215,17 @@ func (b *tensorBindings) combineFunctions() map[string]binding {
 		"cat":   joined("cat", tensor.Cat),
 		"stack": joined("stack", tensor.Stack),
 		"where": func(_ js.Value, args []js.Value) (any, error) {
-			var ops [3]*tensor.Tensor
-			for i := range ops {
-				t, err := b.operand("tt.where", arg(args, i))
-				if err != nil {
-					return nil, err
-				}
-				ops[i] = t
-			}
-			return b.wrapResult(tensor.Where(ops[0], ops[1], ops[2]))
-		},
-		"oneHot": func(_ js.Value, args []js.Value) (any, error) {
-			index, err := b.operand("tt.oneHot", arg(args, 0))
-			if err != nil {
+			r := readArgs("tt.where", args)
+			cond, x, y := r.Tensor(0, "condition"), r.Tensor(1, "input"), r.Tensor(2, "other")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			n, err := needInt("tt.oneHot", args, 1, "numClasses")
-			if err != nil {
+			return b.wrapResult(tensor.Where(cond, x, y))
+		},
+		"oneHot": func(_ js.Value, args []js.Value) (any, error) {
+			r := readArgs("tt.oneHot", args)
+			index, n := r.Tensor(0, "index"), r.NeedInt(1, "numClasses")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			if n <= 0 {
@@ -275,20 +242,22 @@ func (b *tensorBindings) combineFunctions() map[string]binding {
 			return b.wrapResult(tensor.OneHot(index, n))
 		},
 		"manualSeed": func(_ js.Value, args []js.Value) (any, error) {
-			seed, err := needInt("tt.manualSeed", args, 0, "seed")
-			if err != nil {
-				return nil, err
+			r := readArgs("tt.manualSeed", args)
+			seed := r.NeedInt(0, "seed")
+			if r.ok() && seed < 0 {
+				r.failf("the seed must be ≥ 0, got %d", seed)
 			}
-			if seed < 0 {
-				return nil, fmt.Errorf("tt.manualSeed: the seed must be ≥ 0, got %d", seed)
+			if err := r.Err(); err != nil {
+				return nil, err
 			}
 			tensor.ManualSeed(uint64(seed))
 			return nil, nil
 		},
 		"noGrad": func(_ js.Value, args []js.Value) (any, error) {
-			fn := arg(args, 0)
-			if typeOf(fn) != js.TypeFunction {
-				return nil, fmt.Errorf("tt.noGrad: expected a function, got %s", describeJS(fn))
+			r := readArgs("tt.noGrad", args)
+			fn := r.Func(0, "the argument")
+			if err := r.Err(); err != nil {
+				return nil, err
 			}
 			var result js.Value
 			var err error

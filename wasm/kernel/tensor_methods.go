@@ -56,38 +56,40 @@ var reductions = map[string]func(t *tensor.Tensor, dims []int, keepdim bool) (*t
 	"amin": (*tensor.Tensor).Amin, "logsumexp": (*tensor.Tensor).LogSumExp,
 }
 
+// tensorMethod is a method of the tensor prototype: t is the receiver,
+// r reads the arguments. method checks r.Err() after it returns, so a
+// method may call the engine directly with numbers it read; it checks
+// r.Err() itself before passing a tensor it read.
+type tensorMethod func(t *tensor.Tensor, r *argReader) (any, error)
+
 // methods builds the whole method table of the tensor prototype.
 func (b *tensorBindings) methods() map[string]binding {
 	m := map[string]binding{}
 	for name, op := range unaryOps {
-		m[name] = b.method(name, func(t *tensor.Tensor, _ []js.Value) (any, error) { return b.wrap(op(t)), nil })
+		m[name] = b.method(name, func(t *tensor.Tensor, _ *argReader) (any, error) { return b.wrap(op(t)), nil })
 	}
 	for name, op := range binaryOps {
-		m[name] = b.method(name, func(t *tensor.Tensor, args []js.Value) (any, error) {
-			return b.wrapResult(b.applyBinary(name, t, arg(args, 0), op.op, op.scalar))
+		m[name] = b.method(name, func(t *tensor.Tensor, r *argReader) (any, error) {
+			return b.wrapResult(b.applyBinary(r, t, op.op, op.scalar))
 		})
 	}
 	for name, op := range inPlaceOps {
-		m[name] = b.method(name, func(t *tensor.Tensor, args []js.Value) (any, error) {
-			v := arg(args, 0)
-			if typeOf(v) == js.TypeNumber && op.scalar != nil {
+		m[name] = b.method(name, func(t *tensor.Tensor, r *argReader) (any, error) {
+			if v := r.Value(0); typeOf(v) == js.TypeNumber && op.scalar != nil {
 				_, err := op.scalar(t, float32(v.Float()))
 				return nil, err
 			}
-			u, err := b.operand(name, v)
-			if err != nil {
+			u := r.Tensor(0, "other")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			_, err = op.op(t, u)
+			_, err := op.op(t, u)
 			return nil, err
 		})
 	}
 	for name, op := range reductions {
-		m[name] = b.method(name, func(t *tensor.Tensor, args []js.Value) (any, error) {
-			dims, keep, err := reductionArgs(name, args)
-			if err != nil {
-				return nil, err
-			}
+		m[name] = b.method(name, func(t *tensor.Tensor, r *argReader) (any, error) {
+			dims, keep := reductionArgs(r)
 			return b.wrapResult(op(t, dims, keep))
 		})
 	}
@@ -112,69 +114,63 @@ func (b *tensorBindings) methods() map[string]binding {
 	return m
 }
 
-// method adapts a function of the receiver tensor to a binding.
-func (b *tensorBindings) method(name string, fn func(t *tensor.Tensor, args []js.Value) (any, error)) binding {
+// method adapts a tensorMethod to a binding.
+func (b *tensorBindings) method(name string, fn tensorMethod) binding {
 	return func(this js.Value, args []js.Value) (any, error) {
 		t, err := b.self(name, this)
 		if err != nil {
 			return nil, err
 		}
-		return fn(t, args)
+		r := readArgs(name, args)
+		return r.Done(fn(t, r))
 	}
 }
 
 // applyBinary runs a two-operand op, using its scalar form for a number.
-func (b *tensorBindings) applyBinary(name string, t *tensor.Tensor, v js.Value,
+func (b *tensorBindings) applyBinary(r *argReader, t *tensor.Tensor,
 	op func(t, u *tensor.Tensor) (*tensor.Tensor, error), scalar func(*tensor.Tensor, float32) *tensor.Tensor) (*tensor.Tensor, error) {
+	v := r.Value(0)
 	if v.IsUndefined() {
-		return nil, fmt.Errorf("%s: expected one tensor or number", name)
+		return nil, fmt.Errorf("%s: expected one tensor or number", r.name)
 	}
 	if typeOf(v) == js.TypeNumber && scalar != nil {
 		return scalar(t, float32(v.Float())), nil
 	}
-	u, err := b.operand(name, v)
-	if err != nil {
+	u := r.Tensor(0, "other")
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return op(t, u)
 }
 
 // reductionArgs reads (dim?, keepdim?) or (dim?, {keepdim}).
-func reductionArgs(name string, args []js.Value) ([]int, bool, error) {
-	dims, err := dimsArg(name, args, 0)
-	if err != nil {
-		return nil, false, err
-	}
-	if k := option(args, 1, "keepdim"); typeOf(k) == js.TypeBoolean {
-		return dims, k.Bool(), nil
-	}
-	keep, err := boolArg(name, args, 1, "keepdim", false)
-	return dims, keep, err
+func reductionArgs(r *argReader) ([]int, bool) {
+	dims := r.Dims(0)
+	return dims, r.Options(1, "keepdim").Bool("keepdim", false)
 }
 
 // otherMethods are the methods with their own arguments: autograd, value
 // access and the ops that take numbers.
-func (b *tensorBindings) otherMethods() map[string]func(*tensor.Tensor, []js.Value) (any, error) {
-	return map[string]func(*tensor.Tensor, []js.Value) (any, error){
-		"toArray":  func(t *tensor.Tensor, _ []js.Value) (any, error) { return fromGo(t.ToNested()), nil },
-		"tolist":   func(t *tensor.Tensor, _ []js.Value) (any, error) { return fromGo(t.ToNested()), nil },
-		"toJSON":   func(t *tensor.Tensor, _ []js.Value) (any, error) { return fromGo(t.ToNested()), nil },
-		"toString": func(t *tensor.Tensor, _ []js.Value) (any, error) { return t.String(), nil },
-		"item": func(t *tensor.Tensor, _ []js.Value) (any, error) {
+func (b *tensorBindings) otherMethods() map[string]tensorMethod {
+	return map[string]tensorMethod{
+		"toArray":  func(t *tensor.Tensor, _ *argReader) (any, error) { return fromGo(t.ToNested()), nil },
+		"tolist":   func(t *tensor.Tensor, _ *argReader) (any, error) { return fromGo(t.ToNested()), nil },
+		"toJSON":   func(t *tensor.Tensor, _ *argReader) (any, error) { return fromGo(t.ToNested()), nil },
+		"toString": func(t *tensor.Tensor, _ *argReader) (any, error) { return t.String(), nil },
+		"item": func(t *tensor.Tensor, _ *argReader) (any, error) {
 			x, err := t.Item()
 			return float64(x), err
 		},
-		"numel": func(t *tensor.Tensor, _ []js.Value) (any, error) { return t.Numel(), nil },
-		"dim":   func(t *tensor.Tensor, _ []js.Value) (any, error) { return t.Dim(), nil },
-		"size": func(t *tensor.Tensor, args []js.Value) (any, error) {
-			if arg(args, 0).IsUndefined() {
+		"numel": func(t *tensor.Tensor, _ *argReader) (any, error) { return t.Numel(), nil },
+		"dim":   func(t *tensor.Tensor, _ *argReader) (any, error) { return t.Dim(), nil },
+		"size": func(t *tensor.Tensor, r *argReader) (any, error) {
+			if r.Value(0).IsUndefined() {
 				return intsToJS(t.Shape()), nil
 			}
-			d, err := intArg("size", args, 0, "dim", 0)
-			if err != nil {
+			d, shape := r.Int(0, "dim", 0), t.Shape()
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			shape := t.Shape()
 			if d < 0 {
 				d += len(shape)
 			}
@@ -183,94 +179,75 @@ func (b *tensorBindings) otherMethods() map[string]func(*tensor.Tensor, []js.Val
 			}
 			return shape[d], nil
 		},
-		"dataSync": func(t *tensor.Tensor, _ []js.Value) (any, error) { return float32Array(t.Data()), nil },
-		"backward": func(t *tensor.Tensor, args []js.Value) (any, error) {
-			opt := tensor.BackwardOptions{RetainGraph: option(args, 1, "retainGraph").Truthy() || option(args, 0, "retainGraph").Truthy()}
-			if g := arg(args, 0); !g.IsUndefined() && !g.IsNull() && (isArray(g) || typeOf(g) == js.TypeNumber || b.proto.Call("isPrototypeOf", g).Bool()) {
-				grad, err := b.operand("backward", g)
-				if err != nil {
-					return nil, err
-				}
-				opt.Gradient = grad
+		"dataSync": func(t *tensor.Tensor, _ *argReader) (any, error) { return float32Array(t.Data()), nil },
+		"backward": func(t *tensor.Tensor, r *argReader) (any, error) {
+			// backward(gradient?, {retainGraph}) or backward({retainGraph}).
+			var opt tensor.BackwardOptions
+			at := 1
+			if g := r.Value(0); isOptionsObject(g) {
+				at = 0
+			} else if !missing(g) {
+				opt.Gradient = r.Tensor(0, "gradient")
+			}
+			opt.RetainGraph = r.Options(at).Bool("retainGraph", false)
+			if err := r.Err(); err != nil {
+				return nil, err
 			}
 			return nil, t.BackwardWith(opt)
 		},
-		"requiresGrad_": func(t *tensor.Tensor, args []js.Value) (any, error) {
-			on, err := boolArg("requiresGrad_", args, 0, "requiresGrad", true)
-			if err != nil {
+		"requiresGrad_": func(t *tensor.Tensor, r *argReader) (any, error) {
+			on := r.Bool(0, "requiresGrad", true)
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			return nil, t.SetRequiresGrad(on)
 		},
-		"zeroGrad": func(t *tensor.Tensor, _ []js.Value) (any, error) { t.ZeroGrad(); return nil, nil },
-		"leakyRelu": func(t *tensor.Tensor, args []js.Value) (any, error) {
-			slope, err := floatArg("leakyRelu", args, 0, "negativeSlope", 0.01)
-			return b.wrapIf(t.LeakyRelu(float32(slope)), err)
+		"zeroGrad": func(t *tensor.Tensor, _ *argReader) (any, error) { t.ZeroGrad(); return nil, nil },
+		"leakyRelu": func(t *tensor.Tensor, r *argReader) (any, error) {
+			return b.wrap(t.LeakyRelu(float32(r.Float(0, "negativeSlope", 0.01)))), nil
 		},
-		"clamp": func(t *tensor.Tensor, args []js.Value) (any, error) {
-			lo, hi, err := clampArgs(args)
-			return b.wrapIf(t.Clamp(lo, hi), err)
+		"clamp": func(t *tensor.Tensor, r *argReader) (any, error) {
+			return b.wrap(t.Clamp(clampArgs(r))), nil
 		},
-		"clamp_": func(t *tensor.Tensor, args []js.Value) (any, error) {
-			lo, hi, err := clampArgs(args)
-			if err != nil {
+		"clamp_": func(t *tensor.Tensor, r *argReader) (any, error) {
+			lo, hi := clampArgs(r)
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			_, err = t.ClampInPlace(lo, hi)
+			_, err := t.ClampInPlace(lo, hi)
 			return nil, err
 		},
-		"fill_": func(t *tensor.Tensor, args []js.Value) (any, error) {
-			v, err := floatArg("fill_", args, 0, "value", 0)
-			if err == nil {
-				_, err = t.FillInPlace(float32(v))
+		"fill_": func(t *tensor.Tensor, r *argReader) (any, error) {
+			v := r.Float(0, "value", 0)
+			if err := r.Err(); err != nil {
+				return nil, err
 			}
+			_, err := t.FillInPlace(float32(v))
 			return nil, err
 		},
-		"zero_":  func(t *tensor.Tensor, _ []js.Value) (any, error) { _, err := t.ZeroInPlace(); return nil, err },
+		"zero_":  func(t *tensor.Tensor, _ *argReader) (any, error) { _, err := t.ZeroInPlace(); return nil, err },
 		"var":    b.varStd("var", (*tensor.Tensor).Var),
 		"std":    b.varStd("std", (*tensor.Tensor).Std),
 		"max":    b.extremum("max", (*tensor.Tensor).MaxDim, (*tensor.Tensor).Amax, (*tensor.Tensor).Maximum),
 		"min":    b.extremum("min", (*tensor.Tensor).MinDim, (*tensor.Tensor).Amin, (*tensor.Tensor).Minimum),
 		"where":  b.where,
-		"argmax": b.argReduce("argmax", (*tensor.Tensor).Argmax, (*tensor.Tensor).ArgmaxAll),
-		"argmin": b.argReduce("argmin", (*tensor.Tensor).Argmin, (*tensor.Tensor).ArgminAll),
+		"argmax": b.argReduce((*tensor.Tensor).Argmax, (*tensor.Tensor).ArgmaxAll),
+		"argmin": b.argReduce((*tensor.Tensor).Argmin, (*tensor.Tensor).ArgminAll),
 	}
-}
-
-// wrapIf wraps t unless reading the arguments failed.
-func (b *tensorBindings) wrapIf(t *tensor.Tensor, err error) (any, error) {
-	if err != nil {
-		return nil, err
-	}
-	return b.wrap(t), nil
 }
 
 // clampArgs reads clamp(min, max) or clamp({min, max}); a missing bound is unbounded.
-func clampArgs(args []js.Value) (float32, float32, error) {
-	lo, hi := arg(args, 0), arg(args, 1)
-	if o := arg(args, 0); typeOf(o) == js.TypeObject {
-		lo, hi = getProp(o, "min"), getProp(o, "max")
-	}
-	l, err := floatArg("clamp", []js.Value{lo}, 0, "min", -3.4e38)
-	if err != nil {
-		return 0, 0, err
-	}
-	h, err := floatArg("clamp", []js.Value{hi}, 0, "max", 3.4e38)
-	return float32(l), float32(h), err
+func clampArgs(r *argReader) (float32, float32) {
+	o := r.Options(0, "min", "max")
+	return float32(o.Float("min", -3.4e38)), float32(o.Float("max", 3.4e38))
 }
 
 // varStd binds var and std: (dim?, {correction = 1, keepdim = false}).
-func (b *tensorBindings) varStd(name string, op func(*tensor.Tensor, []int, int, bool) (*tensor.Tensor, error)) func(*tensor.Tensor, []js.Value) (any, error) {
-	return func(t *tensor.Tensor, args []js.Value) (any, error) {
-		dims, err := dimsArg(name, args, 0)
-		if err != nil {
-			return nil, err
-		}
-		correction, err := intArg(name, []js.Value{option(args, 1, "correction")}, 0, "correction", 1)
-		if err != nil {
-			return nil, err
-		}
-		return b.wrapResult(op(t, dims, correction, option(args, 1, "keepdim").Truthy()))
+func (b *tensorBindings) varStd(name string, op func(*tensor.Tensor, []int, int, bool) (*tensor.Tensor, error)) tensorMethod {
+	return func(t *tensor.Tensor, r *argReader) (any, error) {
+		dims, o := r.Dims(0), r.Options(1)
+		correction, keep := o.Int("correction", 1), o.Bool("keepdim", false)
+		return b.wrapResult(op(t, dims, correction, keep))
 	}
 }
 
@@ -283,20 +260,20 @@ func (b *tensorBindings) varStd(name string, op func(*tensor.Tensor, []int, int,
 func (b *tensorBindings) extremum(name string,
 	alongDim func(*tensor.Tensor, int, bool) (*tensor.Tensor, *tensor.Tensor, error),
 	all func(*tensor.Tensor, []int, bool) (*tensor.Tensor, error),
-	elementwise func(t, u *tensor.Tensor) (*tensor.Tensor, error)) func(*tensor.Tensor, []js.Value) (any, error) {
-	return func(t *tensor.Tensor, args []js.Value) (any, error) {
-		d := arg(args, 0)
+	elementwise func(t, u *tensor.Tensor) (*tensor.Tensor, error)) tensorMethod {
+	return func(t *tensor.Tensor, r *argReader) (any, error) {
+		d := r.Value(0)
 		if u, ok := b.unwrap(d); ok {
 			return b.wrapResult(elementwise(t, u))
 		}
-		if d.IsUndefined() || d.IsNull() {
+		if missing(d) {
 			return b.wrapResult(all(t, nil, false))
 		}
 		if isArray(d) {
 			return nil, fmt.Errorf("%s: dim must be one integer, got a list of %d dims; to reduce over several dims use a%s(dims), which returns the values only (as in PyTorch, %s(dim) takes one dim and also returns the indices)", name, d.Length(), name, name)
 		}
-		dims, keep, err := reductionArgs(name, args)
-		if err != nil {
+		dims, keep := reductionArgs(r)
+		if err := r.Err(); err != nil {
 			return nil, err
 		}
 		values, indices, err := alongDim(t, dims[0], keep)
@@ -340,35 +317,24 @@ func pairText(v js.Value) (string, bool) {
 // where is x.where(condition, other), PyTorch's Tensor.where: x where
 // condition is nonzero, other elsewhere. tt.where(condition, x, other) is
 // the function form.
-func (b *tensorBindings) where(t *tensor.Tensor, args []js.Value) (any, error) {
-	if len(args) < 2 {
-		return nil, fmt.Errorf("where: expected (condition, other), got %d arguments", len(args))
+func (b *tensorBindings) where(t *tensor.Tensor, r *argReader) (any, error) {
+	if r.Len() < 2 {
+		return nil, fmt.Errorf("where: expected (condition, other), got %d arguments", r.Len())
 	}
-	cond, err := b.operand("where", args[0])
-	if err != nil {
-		return nil, err
-	}
-	other, err := b.operand("where", args[1])
-	if err != nil {
+	cond, other := r.Tensor(0, "condition"), r.Tensor(1, "other")
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return b.wrapResult(tensor.Where(cond, t, other))
 }
 
 // argReduce binds argmax and argmin: over everything, or along one dim.
-func (b *tensorBindings) argReduce(name string, alongDim func(*tensor.Tensor, int, bool) (*tensor.Tensor, error), all func(*tensor.Tensor) (*tensor.Tensor, error)) func(*tensor.Tensor, []js.Value) (any, error) {
-	return func(t *tensor.Tensor, args []js.Value) (any, error) {
-		if arg(args, 0).IsUndefined() || arg(args, 0).IsNull() {
+func (b *tensorBindings) argReduce(alongDim func(*tensor.Tensor, int, bool) (*tensor.Tensor, error), all func(*tensor.Tensor) (*tensor.Tensor, error)) tensorMethod {
+	return func(t *tensor.Tensor, r *argReader) (any, error) {
+		if !r.Has(0) {
 			return b.wrapResult(all(t))
 		}
-		dim, err := intArg(name, args, 0, "dim", 0)
-		if err != nil {
-			return nil, err
-		}
-		keep, err := boolArg(name, args, 1, "keepdim", false)
-		if err != nil {
-			return nil, err
-		}
+		dim, keep := r.Int(0, "dim", 0), r.Options(1, "keepdim").Bool("keepdim", false)
 		return b.wrapResult(alongDim(t, dim, keep))
 	}
 }

@@ -108,7 +108,7 @@ func accuracyConstructor(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return objects.wrap(metricKind, train.Metric(train.Accuracy{Threshold: float32(th)})), nil
+	return metricKind.wrap(train.Metric(train.Accuracy{Threshold: float32(th)})), nil
 }
 
 // trainerBinding is a tt.train.Trainer: the engine's Trainer plus the
@@ -143,7 +143,7 @@ func trainerConstructor(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return objects.wrap(trainerKind, tb), nil
+	return trainerKind.wrap(tb), nil
 }
 
 // newTrainerBinding reads the trainer's options.

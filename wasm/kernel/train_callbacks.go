@@ -156,7 +156,7 @@ func earlyStoppingFunc(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return objects.wrap(callbackKind, c), nil
+	return callbackKind.wrap(c), nil
 }
 
 // earlyStoppingOf reads early stopping's options.
@@ -215,7 +215,7 @@ func checkpointFunc(_ js.Value, args []js.Value) (any, error) {
 		return nil, err
 	}
 	cp.Checkpoint = train.Checkpoint{Every: every, Monitor: monitor, Maximize: maximize, MinDelta: minDelta, Save: cp.call}
-	return objects.wrap(callbackKind, train.Callback(cp)), nil
+	return callbackKind.wrap(train.Callback(cp)), nil
 }
 
 // call hands a checkpoint to the JavaScript save function; the state dict
@@ -256,7 +256,7 @@ func loggerFunc(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "train.Logger: "))
 	}
-	return objects.wrap(callbackKind, c), nil
+	return callbackKind.wrap(c), nil
 }
 
 // lineWriter passes each line written to a JavaScript function, without

@@ -70,7 +70,7 @@ func batchesFunc(_ js.Value, args []js.Value) (any, error) {
 	if l.Len() == 0 {
 		return nil, fmt.Errorf("%s: %d rows give no batch of %d with dropLast", name, x.Shape()[0], bs)
 	}
-	return objects.wrap(loaderKind, train.Loader(l)), nil
+	return loaderKind.wrap(train.Loader(l)), nil
 }
 
 // jsLoader adapts a JavaScript iterable of batches — [x, y] pairs or

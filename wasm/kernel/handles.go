@@ -1,0 +1,137 @@
+//go:build js && wasm
+
+package kernel
+
+import "syscall/js"
+
+// handleTable gives Go values a JavaScript face. A JavaScript object made
+// by wrap has a prototype that holds the methods of its kind and a field
+// (field, such as "_h") holding a handle, an integer key into the table.
+// The Go value leaves the table when the cell disposes it (drop), when the
+// tidy scope that made it ends, or, as a safety net, when JavaScript
+// garbage-collects the object (a FinalizationRegistry). Once out of the
+// table, the Go garbage collector frees it.
+//
+// The kernel has two tables: tensors (tensor.go), whose scopes implement
+// tt.tidy, and objects (objects.go) for everything else — modules,
+// optimizers, datasets, loaders, charts, reports.
+type handleTable[T any] struct {
+	field    string
+	table    map[int]T
+	next     int // the last handle given; 0 is never one
+	registry js.Value
+	// scopes holds the handles made inside each open tidy scope,
+	// innermost last.
+	scopes [][]int
+	// onDrop, when set, runs on each value leaving the table (a data
+	// iterator stops its goroutine).
+	onDrop func(T)
+}
+
+func newHandleTable[T any](field string, onDrop func(T)) *handleTable[T] {
+	h := &handleTable[T]{field: field, table: map[int]T{}, onDrop: onDrop}
+	h.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
+		h.drop(args[0].Int())
+		return nil
+	}))
+	return h
+}
+
+// wrap gives v a new JavaScript object whose prototype is proto. Inside
+// a tidy scope, the handle is recorded in it.
+func (h *handleTable[T]) wrap(proto js.Value, v T) js.Value {
+	h.next++
+	h.table[h.next] = v
+	if n := len(h.scopes); n > 0 {
+		h.scopes[n-1] = append(h.scopes[n-1], h.next)
+	}
+	obj := js.Global().Get("Object").Call("create", proto)
+	obj.Set(h.field, h.next)
+	h.registry.Call("register", obj, h.next)
+	return obj
+}
+
+// handle reads an object's handle field, or 0, which no table uses, when
+// it is not an object or a cell overwrote the field with something that
+// is not an integer.
+func (h *handleTable[T]) handle(v js.Value) int {
+	if h == nil || typeOf(v) != js.TypeObject {
+		return 0
+	}
+	return handleOf(v, h.field)
+}
+
+// get returns the Go value behind a JavaScript object made by wrap, of
+// any prototype.
+func (h *handleTable[T]) get(v js.Value) (T, bool) {
+	if h == nil {
+		var zero T
+		return zero, false
+	}
+	x, ok := h.table[h.handle(v)]
+	return x, ok
+}
+
+// getOf is get for an object whose prototype is proto (or inherits it).
+func (h *handleTable[T]) getOf(proto, v js.Value) (T, bool) {
+	if typeOf(v) != js.TypeObject || !proto.Call("isPrototypeOf", v).Bool() {
+		var zero T
+		return zero, false
+	}
+	return h.get(v)
+}
+
+// drop removes a handle from the table; the object's methods then fail.
+func (h *handleTable[T]) drop(id int) {
+	v, ok := h.table[id]
+	if !ok {
+		return
+	}
+	delete(h.table, id)
+	if h.onDrop != nil {
+		h.onDrop(v)
+	}
+}
+
+// values lists the live values, in no order.
+func (h *handleTable[T]) values() []T {
+	out := make([]T, 0, len(h.table))
+	for _, v := range h.table {
+		out = append(out, v)
+	}
+	return out
+}
+
+// openScope starts a tidy scope: handles made from now on are recorded.
+func (h *handleTable[T]) openScope() { h.scopes = append(h.scopes, nil) }
+
+// closeScope ends the innermost scope. It drops the handles made in it
+// except those in keep, which move to the enclosing scope, if any, so an
+// outer tidy frees them in its turn.
+func (h *handleTable[T]) closeScope(keep map[int]bool) {
+	made := h.scopes[len(h.scopes)-1]
+	h.scopes = h.scopes[:len(h.scopes)-1]
+	for _, id := range made {
+		if !keep[id] {
+			h.drop(id)
+		}
+	}
+	if n := len(h.scopes); n > 0 {
+		for id := range keep {
+			h.scopes[n-1] = append(h.scopes[n-1], id)
+		}
+	}
+}
+
+// leaveScope ends the innermost scope and drops nothing.
+func (h *handleTable[T]) leaveScope() { h.scopes = h.scopes[:len(h.scopes)-1] }
+
+// handleOf reads an object's handle field, or 0, which no table uses,
+// when a cell overwrote it with something that is not an integer.
+func handleOf(v js.Value, field string) int {
+	h := getProp(v, field)
+	if t, _ := jsType(h); t != js.TypeNumber || h.Float() != float64(h.Int()) {
+		return 0
+	}
+	return h.Int()
+}
