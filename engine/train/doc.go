@@ -1,5 +1,5 @@
-// Package train is the training loop: a Trainer runs epochs of
-// forward, loss, backward and optimizer step over batches from a Loader,
+// Package train is the training loop: a Trainer runs epochs of forward,
+// loss, backward and optimizer step over batches from a data.Loader,
 // evaluates on validation data without building graphs, reports progress
 // to callbacks and returns a History of per-epoch metrics.
 //
@@ -26,6 +26,8 @@
 //     diverges, so the model keeps the values of the last good step,
 //     BatchNorm statistics included.
 //
-// Data comes through the small Loader interface, which engine/data's
-// DataLoader implements; Batches is a ready-made Loader over fixed batches.
+// Data comes through engine/data's small Loader interface, which its
+// DataLoader implements; data.Batches is a ready-made Loader over fixed
+// batches. Data comes before training in the book, so this package
+// imports engine/data and not the other way round.
 package train

@@ -8,7 +8,6 @@ import (
 
 	"tinytorch/engine/data"
 	"tinytorch/engine/tensor"
-	"tinytorch/engine/train"
 )
 
 // tt.data binds engine/data. This file builds the tt.data object and
@@ -55,7 +54,7 @@ func newData() js.Value {
 	js.Global().Get("Object").Call("defineProperty", d.batch, "__ttBundle", map[string]any{"get": function("batch", batchBundle)})
 	// tt.train.fit takes a DataLoader as it is: its batches stay in Go, and
 	// epoch e of the fit is epoch e of the loader's shuffling, as natively.
-	loaderAdapters = append(loaderAdapters, func(v js.Value) (train.Loader, bool) {
+	loaderAdapters = append(loaderAdapters, func(v js.Value) (data.Loader, bool) {
 		if x, ok := d.value(d.loader, v); ok {
 			if l, ok := x.(*loaderState); ok {
 				return l.DataLoader, true
