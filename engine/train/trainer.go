@@ -11,7 +11,6 @@ import (
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/optim"
-	"tinytorch/engine/profile"
 	"tinytorch/engine/tensor"
 )
 
@@ -208,7 +207,7 @@ func (r *run) trainStep(b data.Batch, acc *accumulator, p *Progress) (float64, e
 		return 0, err
 	}
 	// The optimizer phase of a profile (engine/profile), if one is recorded.
-	if err := profile.Phase(profile.PhaseOptimizer, t.Optimizer.Step); err != nil {
+	if err := inPhase(PhaseOptimizer, t.Optimizer.Step); err != nil {
 		return 0, err
 	}
 	if what, v, bad := r.guard.firstNonFinite(); bad {
