@@ -8,9 +8,9 @@ import (
 
 	"tinytorch/engine/bench"
 	"tinytorch/engine/data"
-	"tinytorch/tools/internal/benchjson"
-	"tinytorch/tools/internal/milestone"
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/benchjson"
+	"tinytorch/internal/milestone"
+	"tinytorch/internal/repo"
 )
 
 // The data pipeline's figures (issue 6): the DataLoader's throughput
@@ -37,7 +37,7 @@ var lenetNative *milestone.StepsRate
 func loaderTable() {
 	t := &bench.Table{Title: "Native DataLoader throughput, batch 64, shuffled, on the 8,000 MNIST training digits (1×28×28)",
 		Header: []string{"dataset", "transforms", "batches/s p50", "samples/s p50", "ms per epoch"}}
-	root, err := site.FindRoot()
+	root, err := repo.Root()
 	check(err)
 	digits, _, err := data.LoadMNISTDigits(filepath.Join(root, data.MNISTPackageDir))
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/static"
 )
 
 // cellCode reads a cell's code from its editor.

@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	nbformat "tinytorch/tools/notebook"
+	nbformat "tinytorch/internal/notebook"
 )
 
 // TestEditJustBeforeReload types into a cell and reloads 50 ms later, well

@@ -13,7 +13,7 @@
 // target is ≥ 90% test accuracy.
 //
 // Seeds are fixed, so a rerun prints the same losses and accuracies. The
-// models and the training live in tools/internal/milestone.
+// models and the training live in internal/milestone.
 package main
 
 import (
@@ -23,8 +23,8 @@ import (
 	"strings"
 
 	"tinytorch/engine/data"
-	"tinytorch/tools/internal/milestone"
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/milestone"
+	"tinytorch/internal/repo"
 )
 
 func main() {
@@ -36,7 +36,7 @@ func main() {
 	flag.Parse()
 
 	if *mnistDir == "" {
-		root, err := site.FindRoot()
+		root, err := repo.Root()
 		if err != nil {
 			fail(err)
 		}

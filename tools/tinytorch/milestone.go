@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"tinytorch/engine/data"
-	"tinytorch/tools/internal/milestone"
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/milestone"
+	"tinytorch/internal/repo"
 )
 
 type milestoneOptions struct {
@@ -62,7 +62,7 @@ func parseMilestone(args []string, stdout io.Writer) (*milestoneOptions, []miles
 	return o, todo, nil
 }
 
-// runMilestone trains the chosen milestones (tools/internal/milestone does
+// runMilestone trains the chosen milestones (internal/milestone does
 // the work) and fails when one misses its target accuracy.
 func runMilestone(args []string, stdout, stderr io.Writer) error {
 	o, todo, err := parseMilestone(args, stdout)
@@ -70,7 +70,7 @@ func runMilestone(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.mnistDir == "" {
-		root, err := site.FindRoot()
+		root, err := repo.Root()
 		if err != nil {
 			return fmt.Errorf("%w (run from the repository, or give -mnist-dir)", err)
 		}

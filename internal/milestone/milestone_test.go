@@ -62,7 +62,7 @@ func TestLeNetFashionReachesTarget(t *testing.T) {
 // ≥ 95% on the 2,000 test digits. It reports the accuracy and the
 // training throughput:
 //
-//	go test -run '^$' -bench MLPDigits -benchtime 1x ./tools/internal/milestone
+//	go test -run '^$' -bench MLPDigits -benchtime 1x ./internal/milestone
 func BenchmarkMLPDigits(b *testing.B) {
 	needDigits(b)
 	var r *Result
