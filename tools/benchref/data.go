@@ -137,7 +137,7 @@ func lenetTable(chromium *benchjson.Training) {
 		return
 	}
 	t.Notes = append(t.Notes, "the milestone's model, seed, Adam lr 1e-3, batch 64 and normalization, timed over 40 steps after a warm-up step, median of 3 runs (milestone.LeNetSteps natively, TestMilestoneLeNetChromium in Chromium, which checks that both give the same loss at every step)",
-		"projected = epochs × images ÷ samples/s: training only, without the test after each epoch; a projection, not a timed full run (go run ./tools/milestones -run lenet-fashion times the full run natively)")
+		"projected = epochs × images ÷ samples/s: training only, without the test after each epoch; a projection, not a timed full run (go run ./tools/tinytorch milestone -run lenet-fashion times the full run natively)")
 	show(t)
 	out := map[string]any{"steps": lenetSteps, "batch": milestone.LeNetBatch}
 	if lenetNative != nil {

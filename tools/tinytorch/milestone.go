@@ -85,6 +85,9 @@ func runMilestone(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%s: %w", m.Name, err)
 		}
 		fmt.Fprintln(stdout, r)
+		if note := chromiumFigures[m.Name]; note != "" {
+			fmt.Fprintln(stdout, "   "+note)
+		}
 		if r.TestAccuracy < m.Target {
 			fmt.Fprintf(stdout, "   below the target of %.0f%%\n", 100*m.Target)
 			missed = append(missed, m.Name)
@@ -94,4 +97,12 @@ func runMilestone(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%s below target", strings.Join(missed, ", "))
 	}
 	return nil
+}
+
+// chromiumFigures says where each milestone's Chromium figures are
+// measured, since this command runs natively only.
+var chromiumFigures = map[string]string{
+	"mlp-digits": "in Chromium: the browser suite's TestMilestoneMLPDigits runs the notebook m1-mlp-digits and prints its wall time and samples/s beside these",
+	"lenet-fashion": "in Chromium: the browser suite's TestMilestoneLeNetChromium and make bench time 40 of these training steps there and print the samples/s " +
+		"and the projected training time of this full run beside the native ones",
 }
