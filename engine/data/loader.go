@@ -112,15 +112,17 @@ func (l *DataLoader) Batches(epoch int) iter.Seq2[Batch, error] {
 // All yields the batches of epoch 0, for a quick look.
 func (l *DataLoader) All() iter.Seq2[Batch, error] { return l.Batches(0) }
 
+// batch fetches and collates the items idx. A Sample of stacked items and
+// a Batch have the same fields, so one converts to the other.
 func (l *DataLoader) batch(idx []int) (Batch, error) {
 	if l.Collate == nil {
 		if bd, ok := l.Dataset.(BatchDataset); ok {
 			s, err := bd.Items(idx)
-			return Batch{X: s.X, Y: s.Y}, err
+			return Batch(s), err
 		}
 	}
 	s, err := fetch(l.Dataset, idx, l.Collate)
-	return Batch{X: s.X, Y: s.Y}, err
+	return Batch(s), err
 }
 
 // fetch gets items one by one and collates them.
@@ -137,7 +139,7 @@ func fetch(ds Dataset, idx []int, collate func([]Sample) (Batch, error)) (Sample
 		collate = DefaultCollate
 	}
 	b, err := collate(samples)
-	return Sample{X: b.X, Y: b.Y}, err
+	return Sample(b), err
 }
 
 // DefaultCollate stacks the samples' inputs along a new first dimension,
