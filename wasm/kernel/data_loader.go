@@ -73,7 +73,7 @@ func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 				return data.Batch{}, err
 			}
 			s, err := sampleFromJS("the DataLoader's collate function", v)
-			return data.Batch{X: s.X, Y: s.Y}, err
+			return data.Batch(s), err
 		}
 	}
 	return d.wrap(d.loader, &loaderState{DataLoader: l, collate: collate}), nil
