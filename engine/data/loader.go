@@ -6,11 +6,10 @@ import (
 	"slices"
 
 	"tinytorch/engine/tensor"
-	"tinytorch/engine/train"
 )
 
 // DataLoader yields the batches of a dataset, PyTorch's DataLoader with
-// its common options. It implements train.Loader.
+// its common options. It implements Loader.
 type DataLoader struct {
 	Dataset Dataset
 	// BatchSize is the number of samples per batch; 0 means 1, as in
@@ -26,7 +25,7 @@ type DataLoader struct {
 	// Collate turns the samples of a batch into one batch; nil means
 	// DefaultCollate (or the dataset's own Items, which is the same but
 	// faster).
-	Collate func([]Sample) (train.Batch, error)
+	Collate func([]Sample) (Batch, error)
 }
 
 // NewDataLoader makes a loader, checking the options.
@@ -89,17 +88,17 @@ func (l *DataLoader) IndexBatches(epoch int) iter.Seq[[]int] {
 // Batches yields the batches of one epoch (counting from 0). An error
 // (a failing item, samples of different shapes) is yielded once and ends
 // the epoch.
-func (l *DataLoader) Batches(epoch int) iter.Seq2[train.Batch, error] {
-	return func(yield func(train.Batch, error) bool) {
+func (l *DataLoader) Batches(epoch int) iter.Seq2[Batch, error] {
+	return func(yield func(Batch, error) bool) {
 		if l.Dataset == nil {
-			yield(train.Batch{}, fmt.Errorf("DataLoader: no dataset"))
+			yield(Batch{}, fmt.Errorf("DataLoader: no dataset"))
 			return
 		}
 		k := 0
 		for idx := range l.IndexBatches(epoch) {
 			batch, err := l.batch(idx)
 			if err != nil {
-				yield(train.Batch{}, fmt.Errorf("DataLoader: batch %d of epoch %d: %w", k, epoch, err))
+				yield(Batch{}, fmt.Errorf("DataLoader: batch %d of epoch %d: %w", k, epoch, err))
 				return
 			}
 			if !yield(batch, nil) {
@@ -111,21 +110,23 @@ func (l *DataLoader) Batches(epoch int) iter.Seq2[train.Batch, error] {
 }
 
 // All yields the batches of epoch 0, for a quick look.
-func (l *DataLoader) All() iter.Seq2[train.Batch, error] { return l.Batches(0) }
+func (l *DataLoader) All() iter.Seq2[Batch, error] { return l.Batches(0) }
 
-func (l *DataLoader) batch(idx []int) (train.Batch, error) {
+// batch fetches and collates the items idx. A Sample of stacked items and
+// a Batch have the same fields, so one converts to the other.
+func (l *DataLoader) batch(idx []int) (Batch, error) {
 	if l.Collate == nil {
 		if bd, ok := l.Dataset.(BatchDataset); ok {
 			s, err := bd.Items(idx)
-			return train.Batch{X: s.X, Y: s.Y}, err
+			return Batch(s), err
 		}
 	}
 	s, err := fetch(l.Dataset, idx, l.Collate)
-	return train.Batch{X: s.X, Y: s.Y}, err
+	return Batch(s), err
 }
 
 // fetch gets items one by one and collates them.
-func fetch(ds Dataset, idx []int, collate func([]Sample) (train.Batch, error)) (Sample, error) {
+func fetch(ds Dataset, idx []int, collate func([]Sample) (Batch, error)) (Sample, error) {
 	samples := make([]Sample, len(idx))
 	for k, i := range idx {
 		s, err := ds.Item(i)
@@ -138,25 +139,25 @@ func fetch(ds Dataset, idx []int, collate func([]Sample) (train.Batch, error)) (
 		collate = DefaultCollate
 	}
 	b, err := collate(samples)
-	return Sample{X: b.X, Y: b.Y}, err
+	return Sample(b), err
 }
 
 // DefaultCollate stacks the samples' inputs along a new first dimension,
 // and their targets likewise (scalar labels become a vector). All inputs
 // must share one shape, and all targets another.
-func DefaultCollate(samples []Sample) (train.Batch, error) {
+func DefaultCollate(samples []Sample) (Batch, error) {
 	if len(samples) == 0 {
-		return train.Batch{}, fmt.Errorf("collate: no samples")
+		return Batch{}, fmt.Errorf("collate: no samples")
 	}
 	x, err := stack(samples, func(s Sample) *tensor.Tensor { return s.X }, "x")
 	if err != nil {
-		return train.Batch{}, err
+		return Batch{}, err
 	}
 	if samples[0].Y == nil {
-		return train.Batch{X: x}, nil
+		return Batch{X: x}, nil
 	}
 	y, err := stack(samples, func(s Sample) *tensor.Tensor { return s.Y }, "y")
-	return train.Batch{X: x, Y: y}, err
+	return Batch{X: x, Y: y}, err
 }
 
 // stack copies one field of every sample into a new tensor.

@@ -1,19 +1,14 @@
 package data
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"testing"
 
-	"tinytorch/engine/loss"
-	"tinytorch/engine/nn"
-	"tinytorch/engine/optim"
 	"tinytorch/engine/tensor"
-	"tinytorch/engine/train"
 )
 
-var _ train.Loader = (*DataLoader)(nil)
+var _ Loader = (*DataLoader)(nil)
 
 // epochLabels runs one epoch and returns the y values of each batch.
 func epochLabels(t *testing.T, l *DataLoader, epoch int) [][]float32 {
@@ -143,7 +138,7 @@ func (shapes) Item(i int) (Sample, error) {
 
 func TestDataLoaderCustomCollate(t *testing.T) {
 	ds := must(NewTensorDataset(arange(4, 2), arange(4)))
-	sumX := func(s []Sample) (train.Batch, error) {
+	sumX := func(s []Sample) (Batch, error) {
 		b, err := DefaultCollate(s)
 		if err != nil {
 			return b, err
@@ -161,24 +156,6 @@ func TestDataLoaderCustomCollate(t *testing.T) {
 	}
 	if !slices.Equal(xs, []float32{1, 5, 9, 13}) {
 		t.Errorf("custom collate gave %v", xs)
-	}
-}
-
-// The trainer consumes a DataLoader: a small MLP separates the moons.
-func TestTrainerOnDataLoader(t *testing.T) {
-	ds := must(Moons(200, 0.1, 1))
-	parts := must(RandomSplit(ds, must(SplitLengths(200, []float64{0.8, 0.2})), 1))
-	tensor.ManualSeed(1)
-	model := nn.NewSequential(must(nn.NewLinear(2, 16, true)), nn.NewReLU(), must(nn.NewLinear(16, 2, true)))
-	opt := must(optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 0.03}))
-	tr := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}, Metrics: []train.Metric{train.Accuracy{}}}
-	hist := must(tr.Fit(context.Background(),
-		&DataLoader{Dataset: parts[0], BatchSize: 32, Shuffle: true, Seed: 1},
-		&DataLoader{Dataset: parts[1], BatchSize: 64}, 30))
-	acc, _ := hist.Last("val_accuracy")
-	t.Logf("moons: validation accuracy %.3f after 30 epochs", acc)
-	if acc < 0.95 {
-		t.Errorf("validation accuracy %.3f, want ≥ 0.95", acc)
 	}
 }
 

@@ -25,8 +25,9 @@
 //     micro-kernel, the structure of every fast BLAS (Goto's algorithm).
 //   - "parallel": "tiled" spread over goroutines.
 //   - "simd": "parallel" with a micro-kernel in Go assembly using AVX-512 or
-//     AVX2+FMA, picked at run time from the CPU's features (amd64 only; on
-//     other platforms, js/wasm included, it uses the portable Go kernel).
+//     AVX2+FMA, picked at run time from the CPU's features (read once by
+//     engine/internal/cpu; amd64 only: on other platforms, js/wasm
+//     included, it uses the portable Go kernel).
 //     With AVX-512 it has three helpers for the shapes of a convolution:
 //     a 6-row micro-kernel for short last row panels, B read in place
 //     (not packed) when C has one or two row panels, and dot products

@@ -1,46 +1,10 @@
 package kernels
 
-// CPU feature detection, done once at start-up with the CPUID instruction
-// (cpuid_amd64.s): a CPU must support an instruction set, and the operating
-// system must save its registers on a context switch (XGETBV), before a
-// kernel may use it.
+import "tinytorch/engine/internal/cpu"
 
-//go:noescape
-func cpuid(leaf, subleaf uint32) (eax, ebx, ecx, edx uint32)
-
-func xgetbv() (eax, edx uint32)
-
-// CPUID and XCR0 bits, from the Intel SDM (vol. 2A, CPUID) and AMD APM.
-const (
-	cpuid1ECXFMA     = 1 << 12 // leaf 1, ECX: fused multiply-add
-	cpuid1ECXOSXSAVE = 1 << 27 // leaf 1, ECX: the OS enabled XGETBV
-	cpuid1ECXAVX     = 1 << 28 // leaf 1, ECX: AVX
-	cpuid7EBXAVX2    = 1 << 5  // leaf 7, EBX: AVX2
-	cpuid7EBXAVX512F = 1 << 16 // leaf 7, EBX: AVX-512 Foundation
-	xcr0YMM          = 0x06    // XCR0: SSE and AVX state saved by the OS
-	xcr0ZMM          = 0xe0    // XCR0: opmask and upper ZMM state saved
-)
-
-// hasAVX2FMA and hasAVX512 say which micro-kernels this CPU can run.
-var hasAVX2FMA, hasAVX512 = detectCPU()
-
-// detectCPU reads the CPU's features.
-func detectCPU() (avx2fma, avx512 bool) {
-	maxLeaf, _, _, _ := cpuid(0, 0)
-	if maxLeaf < 7 {
-		return false, false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	if ecx1&cpuid1ECXOSXSAVE == 0 {
-		return false, false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	xcr0, _ := xgetbv()
-	avx2fma = ecx1&cpuid1ECXAVX != 0 && ecx1&cpuid1ECXFMA != 0 &&
-		ebx7&cpuid7EBXAVX2 != 0 && xcr0&xcr0YMM == xcr0YMM
-	avx512 = avx2fma && ebx7&cpuid7EBXAVX512F != 0 && xcr0&(xcr0YMM|xcr0ZMM) == xcr0YMM|xcr0ZMM
-	return avx2fma, avx512
-}
+// hasAVX2FMA and hasAVX512 say which micro-kernels this CPU can run
+// (engine/internal/cpu detects them once, at start-up).
+var hasAVX2FMA, hasAVX512 = cpu.HasAVX2FMA(), cpu.HasAVX512()
 
 // The assembly micro-kernels (avx512_amd64.s, avx2_amd64.s) trust their
 // pointers; the Go wrappers below check the slices first.

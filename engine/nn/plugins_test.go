@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"tinytorch/engine/bench"
+	"tinytorch/engine/data"
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
@@ -233,7 +234,7 @@ func TestUserModuleInProfile(t *testing.T) {
 }
 
 // spirals returns two interleaved spirals, a classic small problem.
-func spirals(n int) train.Batches {
+func spirals(n int) data.Batches {
 	x := make([]float32, 0, 2*n)
 	y := make([]float32, 0, n)
 	for i := range n {
@@ -243,9 +244,9 @@ func spirals(n int) train.Batches {
 		x = append(x, float32(r*math.Cos(a)), float32(r*math.Sin(a)))
 		y = append(y, float32(c))
 	}
-	var bs train.Batches
+	var bs data.Batches
 	for i := 0; i < n; i += 16 {
-		bs = append(bs, train.Batch{X: must(tensor.New(x[2*i:2*i+32], 16, 2)), Y: must(tensor.New(y[i:i+16], 16))})
+		bs = append(bs, data.Batch{X: must(tensor.New(x[2*i:2*i+32], 16, 2)), Y: must(tensor.New(y[i:i+16], 16))})
 	}
 	return bs
 }

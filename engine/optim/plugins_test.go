@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"tinytorch/engine/data"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/optim"
@@ -103,9 +104,9 @@ func must[T any](v T, err error) T {
 }
 
 // blobs is a small two-class problem in batches of 8.
-func blobs() train.Batches {
+func blobs() data.Batches {
 	tensor.ManualSeed(11)
-	var bs train.Batches
+	var bs data.Batches
 	for range 6 {
 		x := must(tensor.Randn(8, 2))
 		y := make([]float32, 8)
@@ -114,7 +115,7 @@ func blobs() train.Batches {
 				y[i] = 1
 			}
 		}
-		bs = append(bs, train.Batch{X: x, Y: must(tensor.New(y, 8))})
+		bs = append(bs, data.Batch{X: x, Y: must(tensor.New(y, 8))})
 	}
 	return bs
 }

@@ -24,7 +24,9 @@
 // read, which the memory model below needs), and where Backward runs
 // each node. Package nn
 // reports each module's forward through nn.Call (nn.CallObserver), which
-// gives every op its module path, such as "features.0 (Conv2d)". With no
+// gives every op its module path, such as "features.0 (Conv2d)", and
+// package train's Trainer reports its optimizer step (train.PhaseObserver),
+// which puts that step's ops in PhaseOptimizer. With no
 // profile running, those hooks are a nil check each: BenchmarkHooksOff
 // measures them at about 3 ns, 1% of the cheapest op (a one-element Add)
 // and far less of a real one; BenchmarkProfilerOverhead measures what
@@ -65,8 +67,9 @@
 //     as backward consumes them. A layer's activations are the bytes its
 //     forward ops made that stay live until backward.
 //
-// Phase is cheap when no profile is running, so library code such as the
-// trainer can mark its phases unconditionally. Profiles do not nest, and
+// Phase is cheap when no profile is running, so a hand-written training
+// loop can mark its phases unconditionally (the Trainer needs no call: it
+// reports through the hook above). Profiles do not nest, and
 // like the rest of the engine the profiler expects one goroutine.
 //
 // The package uses only the Go standard library and the engine.

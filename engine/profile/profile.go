@@ -6,6 +6,7 @@ import (
 
 	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
+	"tinytorch/engine/train"
 )
 
 // Phase names. Ops run by a Backward call are in PhaseBackward, ops inside
@@ -13,7 +14,7 @@ import (
 const (
 	PhaseForward   = "forward"
 	PhaseBackward  = "backward"
-	PhaseOptimizer = "optimizer"
+	PhaseOptimizer = train.PhaseOptimizer // "optimizer", where the Trainer steps
 )
 
 // active is the profiler that is recording, nil when none is; like the
@@ -26,8 +27,9 @@ var ErrActive = errors.New("profile: a profile is already being recorded; profil
 // Run records every op that fn executes and returns the report. If fn
 // fails, the report of what ran is returned with fn's error.
 //
-// While Run is active the engine reports to it through tensor.SetObserver
-// and nn.SetCallObserver; both are restored when fn returns.
+// While Run is active the engine reports to it through tensor.SetObserver,
+// nn.SetCallObserver and train.SetPhaseObserver; all three are restored
+// when fn returns.
 func Run(fn func() error) (*Report, error) {
 	s, err := Start()
 	if err != nil {
@@ -45,6 +47,7 @@ type Session struct {
 	p      *profiler
 	prevT  tensor.Observer
 	prevN  nn.CallObserver
+	prevP  train.PhaseObserver
 	report *Report
 }
 
@@ -56,7 +59,7 @@ func Start() (*Session, error) {
 	}
 	p := &profiler{t0: time.Now(), modIndex: map[*nn.ModuleBase]int{}, bufOf: map[uint64]int{}}
 	active = p
-	return &Session{p: p, prevT: tensor.SetObserver(p), prevN: nn.SetCallObserver(p)}, nil
+	return &Session{p: p, prevT: tensor.SetObserver(p), prevN: nn.SetCallObserver(p), prevP: train.SetPhaseObserver(p)}, nil
 }
 
 // Stop ends the recording, restores the hooks, and returns the report;
@@ -65,6 +68,7 @@ func (s *Session) Stop() *Report {
 	if s.report == nil {
 		tensor.SetObserver(s.prevT)
 		nn.SetCallObserver(s.prevN)
+		train.SetPhaseObserver(s.prevP)
 		active = nil
 		s.report = s.p.report(time.Since(s.p.t0))
 	}
@@ -83,20 +87,33 @@ func Phase(name string, fn func() error) error {
 	if p == nil {
 		return fn()
 	}
-	start := p.now()
-	p.last = start
-	p.phases = append(p.phases, name)
-	defer func() {
-		p.phases = p.phases[:len(p.phases)-1]
-		end := p.now()
-		p.last = end
-		p.spans = append(p.spans, span{kind: spanPhase, name: name, start: start, end: end, depth: len(p.phases)})
-	}()
+	p.EnterPhase(name)
+	defer p.ExitPhase(name)
 	return fn()
 }
 
-// profiler is the tensor.Observer and nn.CallObserver that records a
-// profile. It is driven from the engine's one goroutine.
+// EnterPhase starts the named phase: the ops that follow are in it, until
+// ExitPhase. It makes the profiler a train.PhaseObserver, so the Trainer's
+// optimizer steps are in PhaseOptimizer.
+func (p *profiler) EnterPhase(name string) {
+	start := p.now()
+	p.last = start
+	p.phases = append(p.phases, name)
+	p.phaseStarts = append(p.phaseStarts, start)
+}
+
+// ExitPhase ends the innermost phase and records its span.
+func (p *profiler) ExitPhase(name string) {
+	n := len(p.phases) - 1
+	start := p.phaseStarts[n]
+	p.phases, p.phaseStarts = p.phases[:n], p.phaseStarts[:n]
+	end := p.now()
+	p.last = end
+	p.spans = append(p.spans, span{kind: spanPhase, name: name, start: start, end: end, depth: n})
+}
+
+// profiler is the tensor.Observer, nn.CallObserver and
+// train.PhaseObserver that records a profile. It is driven from the engine's one goroutine.
 type profiler struct {
 	t0   time.Time
 	last time.Duration // end of the last event: where the next op's time starts
@@ -110,9 +127,10 @@ type profiler struct {
 	stack    []int
 	enters   []time.Duration // Enter time of each module on the stack
 
-	phases   []string // explicit Phase calls, innermost last
-	backward int      // depth of Backward calls
-	bwStart  time.Duration
+	phases      []string        // explicit phases (Phase, EnterPhase), innermost last
+	phaseStarts []time.Duration // the start of each of them
+	backward    int             // depth of Backward calls
+	bwStart     time.Duration
 
 	// node is the backward node running (nil outside one); ops inside it
 	// are part of the node, not events of their own.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"tinytorch/engine/data"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/optim"
@@ -23,40 +24,40 @@ const benchBatches, benchBatch = 16, 64
 
 // syntheticDigits makes benchBatches batches of random images and labels,
 // shaped [64, 1, 28, 28] (flattened to [64, 784] when flat).
-func syntheticDigits(flat bool) Batches {
+func syntheticDigits(flat bool) data.Batches {
 	tensor.ManualSeed(1)
-	var data Batches
+	var batches data.Batches
 	for range benchBatches {
 		x := must(tensor.Rand(benchBatch, 1, 28, 28))
 		if flat {
 			x = must(x.Reshape(benchBatch, 784))
 		}
-		data = append(data, Batch{x, must(tensor.Randint(0, 10, benchBatch))})
+		batches = append(batches, data.Batch{X: x, Y: must(tensor.Randint(0, 10, benchBatch))})
 	}
-	return data
+	return batches
 }
 
 // benchEpoch times Fit over one epoch per iteration.
-func benchEpoch(b *testing.B, model nn.Module, data Batches) {
+func benchEpoch(b *testing.B, model nn.Module, batches data.Batches) {
 	opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.01, Momentum: 0.9}))
 	tr := &Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}}
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		must(tr.Fit(ctx, data, nil, 1))
+		must(tr.Fit(ctx, batches, nil, 1))
 	}
 	samples := float64(b.N * benchBatches * benchBatch)
 	b.ReportMetric(samples/b.Elapsed().Seconds(), "samples/s")
 }
 
 func BenchmarkEpochMLP(b *testing.B) {
-	data := syntheticDigits(true)
+	batches := syntheticDigits(true)
 	model := nn.NewSequential(must(nn.NewLinear(784, 128, true)), nn.NewReLU(), must(nn.NewLinear(128, 10, true)))
-	benchEpoch(b, model, data)
+	benchEpoch(b, model, batches)
 }
 
 func BenchmarkEpochLeNet(b *testing.B) {
-	data := syntheticDigits(false)
+	batches := syntheticDigits(false)
 	model := nn.NewSequential(
 		must(nn.NewConv2d(1, 6, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
 		must(nn.NewConv2d(6, 16, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
@@ -65,7 +66,7 @@ func BenchmarkEpochLeNet(b *testing.B) {
 		must(nn.NewLinear(120, 84, true)), nn.NewReLU(),
 		must(nn.NewLinear(84, 10, true)),
 	)
-	benchEpoch(b, model, data)
+	benchEpoch(b, model, batches)
 }
 
 // BenchmarkGuardMLP times what the divergence guard adds to each step of

@@ -41,7 +41,7 @@ func TestCheckpointSchedule(t *testing.T) {
 		{"best, checked every 2 epochs", Checkpoint{Monitor: "score", Every: 2}, []float64{3, 1, 2, 0.5, 0.1}, []int{2, 4}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tr, data := regression(0.1)
+			tr, batches := regression(0.1)
 			var saved []int
 			c := tc.c
 			c.Save = func(s Saved) error {
@@ -52,7 +52,7 @@ func TestCheckpointSchedule(t *testing.T) {
 				return nil
 			}
 			tr.Callbacks = []Callback{scores(tc.scores...), &c}
-			must(tr.Fit(context.Background(), data, nil, 5))
+			must(tr.Fit(context.Background(), batches, nil, 5))
 			if !slices.Equal(saved, tc.want) {
 				t.Fatalf("saved epochs %v, want %v", saved, tc.want)
 			}
@@ -63,7 +63,7 @@ func TestCheckpointSchedule(t *testing.T) {
 // The state dict a "save best" checkpoint takes restores the model as it
 // was at its best epoch, not as training left it.
 func TestCheckpointStateRestoresBestModel(t *testing.T) {
-	tr, data := regression(0.1)
+	tr, batches := regression(0.1)
 	var best []nn.NamedParam
 	atEpoch := map[int][]float32{}
 	tr.Callbacks = []Callback{
@@ -71,7 +71,7 @@ func TestCheckpointStateRestoresBestModel(t *testing.T) {
 		CallbackFuncs{EpochEnd: func(p *Progress) error { atEpoch[p.Epoch] = values(p.Model.Parameters()); return nil }},
 		&Checkpoint{Monitor: "score", Save: func(s Saved) error { best = s.Model.StateDict(); return nil }},
 	}
-	must(tr.Fit(context.Background(), data, nil, 5))
+	must(tr.Fit(context.Background(), batches, nil, 5))
 	fresh, _ := regression(0.1)
 	if slices.Equal(values(fresh.Model.Parameters()), atEpoch[2]) {
 		t.Fatal("a fresh model already has the parameters of epoch 2: the test cannot tell")
@@ -94,9 +94,9 @@ func TestCheckpointErrors(t *testing.T) {
 		{Checkpoint{Save: func(Saved) error { return errors.New("disk full") }}, "checkpoint: saving epoch 1: disk full"},
 		{Checkpoint{Save: func(Saved) error { return nil }, Every: -1}, "every -1 epochs"},
 	} {
-		tr, data := regression(0.1)
+		tr, batches := regression(0.1)
 		tr.Callbacks = []Callback{&tc.c}
-		if _, err := tr.Fit(context.Background(), data, nil, 2); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := tr.Fit(context.Background(), batches, nil, 2); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want one containing %q", err, tc.want)
 		}
 	}
@@ -117,9 +117,9 @@ func encodeJSON(w io.Writer, state []nn.NamedParam) error {
 func TestStateDictFileIsAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "best.json")
-	tr, data := regression(0.1)
+	tr, batches := regression(0.1)
 	tr.Callbacks = []Callback{&Checkpoint{Save: StateDictFile(path, encodeJSON)}}
-	must(tr.Fit(context.Background(), data, nil, 2))
+	must(tr.Fit(context.Background(), batches, nil, 2))
 	var got map[string][]float32
 	if err := json.Unmarshal(must(os.ReadFile(path)), &got); err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestStateDictFileIsAtomic(t *testing.T) {
 		return errors.New("encoder failed")
 	}
 	tr.Callbacks = []Callback{&Checkpoint{Save: StateDictFile(path, failing)}}
-	if _, err := tr.Fit(context.Background(), data, nil, 1); err == nil || !strings.Contains(err.Error(), "encoder failed") {
+	if _, err := tr.Fit(context.Background(), batches, nil, 1); err == nil || !strings.Contains(err.Error(), "encoder failed") {
 		t.Fatalf("error %v, want the encoder's", err)
 	}
 	if after := must(os.ReadFile(path)); !bytes.Equal(after, before) {
@@ -147,10 +147,10 @@ func TestStateDictFileIsAtomic(t *testing.T) {
 }
 
 func TestLoggerJSONLines(t *testing.T) {
-	tr, data := regression(0.1)
+	tr, batches := regression(0.1)
 	var out bytes.Buffer
 	tr.Callbacks = []Callback{must(Logger(&out, JSONLines))}
-	hist := must(tr.Fit(context.Background(), data, data, 3))
+	hist := must(tr.Fit(context.Background(), batches, batches, 3))
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[0], `{"epoch":1,"step":2,"elapsed_s":`) {
 		t.Fatalf("log %q", out.String())
@@ -172,10 +172,10 @@ func TestLoggerJSONLines(t *testing.T) {
 }
 
 func TestLoggerCSV(t *testing.T) {
-	tr, data := regression(0.1)
+	tr, batches := regression(0.1)
 	var out bytes.Buffer
 	tr.Callbacks = []Callback{must(Logger(&out, CSV))}
-	hist := must(tr.Fit(context.Background(), data, data, 2))
+	hist := must(tr.Fit(context.Background(), batches, batches, 2))
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	if len(lines) != 3 || lines[0] != "epoch,step,elapsed_s,loss,lr,val_loss" {
 		t.Fatalf("log %q", out.String())
@@ -196,10 +196,10 @@ func TestLoggerCSV(t *testing.T) {
 // OnTrainEnd is called once, with the history, also when training fails.
 func TestTrainEndCalledOnceWithHistory(t *testing.T) {
 	for _, lr := range []float64{0.1, 1e40} {
-		tr, data := regression(lr)
+		tr, batches := regression(lr)
 		var ends []int
 		tr.Callbacks = []Callback{CallbackFuncs{TrainEnd: func(h *History) error { ends = append(ends, len(h.StepLoss)); return nil }}}
-		hist, err := tr.Fit(context.Background(), data, nil, 2)
+		hist, err := tr.Fit(context.Background(), batches, nil, 2)
 		if len(ends) != 1 || ends[0] != len(hist.StepLoss) || (lr == 0.1) != (err == nil) {
 			t.Fatalf("lr %g: OnTrainEnd calls %v for %d steps, error %v", lr, ends, len(hist.StepLoss), err)
 		}

@@ -1,5 +1,5 @@
-// Package train is the training loop: a Trainer runs epochs of
-// forward, loss, backward and optimizer step over batches from a Loader,
+// Package train is the training loop: a Trainer runs epochs of forward,
+// loss, backward and optimizer step over batches from a data.Loader,
 // evaluates on validation data without building graphs, reports progress
 // to callbacks and returns a History of per-epoch metrics.
 //
@@ -29,6 +29,8 @@
 // Trainer.Step runs one such step on one batch, with the same guard, for
 // a caller that drives its own loop (`tinytorch profile` times it).
 //
-// Data comes through the small Loader interface, which engine/data's
-// DataLoader implements; Batches is a ready-made Loader over fixed batches.
+// Data comes through engine/data's small Loader interface, which its
+// DataLoader implements; data.Batches is a ready-made Loader over fixed
+// batches. Data comes before training in the book, so this package
+// imports engine/data and not the other way round.
 package train

@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"tinytorch/engine/data"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/optim"
@@ -15,10 +16,10 @@ import (
 // They check learning, not speed.
 
 // xor is the four points of XOR with class labels.
-func xor(t *testing.T) Batches {
+func xor(t *testing.T) data.Batches {
 	x := tensorOf([]float32{0, 0, 0, 1, 1, 0, 1, 1}, 4, 2)
 	y := tensorOf([]float32{0, 1, 1, 0}, 4)
-	return Batches{{x, y}}
+	return data.Batches{{X: x, Y: y}}
 }
 
 func TestXORReaches100Percent(t *testing.T) {
@@ -29,8 +30,8 @@ func TestXORReaches100Percent(t *testing.T) {
 	)
 	opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.1, Momentum: 0.9}))
 	tr := &Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}, Metrics: []Metric{Accuracy{}}}
-	data := xor(t)
-	hist := must(tr.Fit(context.Background(), data, data, 300))
+	batches := xor(t)
+	hist := must(tr.Fit(context.Background(), batches, batches, 300))
 	acc, _ := hist.Last("val_accuracy")
 	l, _ := hist.Last("val_loss")
 	t.Logf("XOR after 300 steps: loss %.9g, accuracy %.2f", l, acc)
@@ -68,8 +69,8 @@ func TestSpiralsReach98Percent(t *testing.T) {
 	)
 	opt := must(optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 0.01}))
 	tr := &Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}, Metrics: []Metric{Accuracy{}}}
-	data := Batches{{x, y}}
-	hist := must(tr.Fit(context.Background(), data, data, 250))
+	batches := data.Batches{{X: x, Y: y}}
+	hist := must(tr.Fit(context.Background(), batches, batches, 250))
 	acc, _ := hist.Last("val_accuracy")
 	l, _ := hist.Last("val_loss")
 	t.Logf("spirals (400 points) after 250 full-batch Adam steps: loss %.9g, accuracy %.4f", l, acc)
@@ -89,8 +90,8 @@ func TestSmallCNNOverfitsABatch(t *testing.T) {
 	)
 	opt := must(optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 0.01}))
 	tr := &Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}, Metrics: []Metric{Accuracy{}}}
-	data := Batches{{x, y}}
-	hist := must(tr.Fit(context.Background(), data, data, 60))
+	batches := data.Batches{{X: x, Y: y}}
+	hist := must(tr.Fit(context.Background(), batches, batches, 60))
 	acc, _ := hist.Last("val_accuracy")
 	l, _ := hist.Last("val_loss")
 	t.Logf("CNN on 64 random 12x12 images with random labels after 60 steps: loss %.9g, accuracy %.4f", l, acc)

@@ -3,6 +3,8 @@ package train
 import (
 	"context"
 	"errors"
+
+	"tinytorch/engine/data"
 )
 
 // Step runs one training step on the batch b, exactly as Fit runs each
@@ -17,7 +19,7 @@ import (
 // `tinytorch profile` times single steps with it. Callbacks, metrics and
 // ShouldStop belong to Fit and are not used here; the step count is
 // shared with Fit, so a Fit after some Steps numbers its steps on.
-func (t *Trainer) Step(b Batch) (float64, error) {
+func (t *Trainer) Step(b data.Batch) (float64, error) {
 	if t.Model == nil || t.Optimizer == nil || t.Loss == nil {
 		return 0, errors.New("train: Trainer needs a Model, an Optimizer and a Loss")
 	}

@@ -59,7 +59,9 @@ func TestStepRefusesMissingParts(t *testing.T) {
 		t.Errorf("Step without a loss: %v", err)
 	}
 	tr, data = regression(0.1)
-	if _, err := tr.Step(Batch{X: data[0].X}); err == nil || !strings.Contains(err.Error(), "targets Y") {
+	noTargets := data[0]
+	noTargets.Y = nil
+	if _, err := tr.Step(noTargets); err == nil || !strings.Contains(err.Error(), "targets Y") {
 		t.Errorf("Step without targets: %v", err)
 	}
 }

@@ -7,10 +7,10 @@ import (
 	"math"
 	"time"
 
+	"tinytorch/engine/data"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/optim"
-	"tinytorch/engine/profile"
 	"tinytorch/engine/tensor"
 )
 
@@ -73,7 +73,7 @@ func (e *DivergedError) Error() string {
 // Fit trains for the given number of epochs on trainData, evaluating on
 // valData (may be nil) after each epoch, and returns the history. On an
 // error the history so far is returned with it.
-func (t *Trainer) Fit(ctx context.Context, trainData, valData Loader, epochs int) (*History, error) {
+func (t *Trainer) Fit(ctx context.Context, trainData, valData data.Loader, epochs int) (*History, error) {
 	if t.Model == nil || t.Optimizer == nil || t.Loss == nil {
 		return nil, errors.New("train: Trainer needs a Model, an Optimizer and a Loss")
 	}
@@ -93,7 +93,7 @@ func (t *Trainer) Fit(ctx context.Context, trainData, valData Loader, epochs int
 
 // runEpochs runs the epochs until the last one, an error, or a callback's
 // request to stop.
-func (r *run) runEpochs(trainData, valData Loader) error {
+func (r *run) runEpochs(trainData, valData data.Loader) error {
 	for epoch := range r.epochs {
 		p, err := r.trainEpoch(trainData, epoch)
 		if err != nil {
@@ -136,13 +136,13 @@ type run struct {
 
 // trainEpoch runs one epoch of training steps and returns the progress at
 // its end.
-func (r *run) trainEpoch(data Loader, epoch int) (*Progress, error) {
+func (r *run) trainEpoch(batches data.Loader, epoch int) (*Progress, error) {
 	t := r.t
 	t.Model.Train(true)
 	acc := newAccumulator(t.Metrics)
-	p := &Progress{Epoch: epoch + 1, Epochs: r.epochs, Batches: data.Len(), Model: t.Model}
+	p := &Progress{Epoch: epoch + 1, Epochs: r.epochs, Batches: batches.Len(), Model: t.Model}
 	epochStart := time.Now()
-	for b, err := range data.Batches(epoch) {
+	for b, err := range batches.Batches(epoch) {
 		if err != nil {
 			return nil, fmt.Errorf("train: epoch %d, batch %d: %w", epoch+1, p.Batch+1, err)
 		}
@@ -187,7 +187,7 @@ func (r *run) interrupted() error {
 // trainStep does forward, loss, backward and the optimizer step for one
 // batch, refusing to step on a non-finite loss or gradient, and undoing a
 // step that left a non-finite parameter.
-func (r *run) trainStep(b Batch, acc *accumulator, p *Progress) (float64, error) {
+func (r *run) trainStep(b data.Batch, acc *accumulator, p *Progress) (float64, error) {
 	t := r.t
 	r.guard.save()
 	t.Optimizer.ZeroGrad()
@@ -213,7 +213,7 @@ func (r *run) trainStep(b Batch, acc *accumulator, p *Progress) (float64, error)
 		return 0, err
 	}
 	// The optimizer phase of a profile (engine/profile), if one is recorded.
-	if err := profile.Phase(profile.PhaseOptimizer, t.Optimizer.Step); err != nil {
+	if err := inPhase(PhaseOptimizer, t.Optimizer.Step); err != nil {
 		return 0, err
 	}
 	if what, v, bad := r.guard.firstNonFinite(); bad {
@@ -270,7 +270,7 @@ func (r *run) fillProgress(p *Progress, acc *accumulator, lossValue float64, epo
 
 // endEpoch evaluates on the validation data, records the epoch in the
 // history and calls the epoch callbacks.
-func (r *run) endEpoch(p *Progress, valData Loader) error {
+func (r *run) endEpoch(p *Progress, valData data.Loader) error {
 	m := p.Metrics
 	if m == nil {
 		m = map[string]float64{}
@@ -298,21 +298,21 @@ func (r *run) endEpoch(p *Progress, valData Loader) error {
 	return nil
 }
 
-// Evaluate computes the loss and metrics over data in evaluation mode and
-// without recording a graph, then restores the model's mode. The keys
-// are "loss" and the metrics' names.
-func (t *Trainer) Evaluate(ctx context.Context, data Loader) (map[string]float64, error) {
-	return t.evaluate(ctx, data, "")
+// Evaluate computes the loss and metrics over the loader's batches in
+// evaluation mode and without recording a graph, then restores the
+// model's mode. The keys are "loss" and the metrics' names.
+func (t *Trainer) Evaluate(ctx context.Context, batches data.Loader) (map[string]float64, error) {
+	return t.evaluate(ctx, batches, "")
 }
 
-func (t *Trainer) evaluate(ctx context.Context, data Loader, prefix string) (map[string]float64, error) {
+func (t *Trainer) evaluate(ctx context.Context, batches data.Loader, prefix string) (map[string]float64, error) {
 	wasTraining := t.Model.Training()
 	t.Model.Eval()
 	defer t.Model.Train(wasTraining)
 	acc := newAccumulator(t.Metrics)
 	var err error
 	tensor.NoGrad(func() {
-		for b, e := range data.Batches(0) {
+		for b, e := range batches.Batches(0) {
 			if err = e; err != nil {
 				return
 			}
@@ -331,7 +331,7 @@ func (t *Trainer) evaluate(ctx context.Context, data Loader, prefix string) (map
 }
 
 // evalBatch adds one batch's loss and metrics to acc.
-func (t *Trainer) evalBatch(b Batch, acc *accumulator) error {
+func (t *Trainer) evalBatch(b data.Batch, acc *accumulator) error {
 	out, err := nn.Call(t.Model, b.X)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"tinytorch/engine/data"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/optim"
@@ -17,27 +18,27 @@ import (
 
 // regression is a tiny linear-regression setup: y = 2x + 1 on 8 points in
 // two batches, a Linear(1, 1) model and SGD.
-func regression(lr float64) (*Trainer, Batches) {
+func regression(lr float64) (*Trainer, data.Batches) {
 	tensor.ManualSeed(4)
 	var xs, ys []float32
 	for i := range 8 {
 		x := float32(i)/4 - 1
 		xs, ys = append(xs, x), append(ys, 2*x+1)
 	}
-	data := Batches{
-		{tensorOf(xs[:4], 4, 1), tensorOf(ys[:4], 4, 1)},
-		{tensorOf(xs[4:], 4, 1), tensorOf(ys[4:], 4, 1)},
+	batches := data.Batches{
+		{X: tensorOf(xs[:4], 4, 1), Y: tensorOf(ys[:4], 4, 1)},
+		{X: tensorOf(xs[4:], 4, 1), Y: tensorOf(ys[4:], 4, 1)},
 	}
 	model := nn.NewSequential(must(nn.NewLinear(1, 1, true)))
 	opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: lr}))
-	return &Trainer{Model: model, Optimizer: opt, Loss: loss.MSE{}}, data
+	return &Trainer{Model: model, Optimizer: opt, Loss: loss.MSE{}}, batches
 }
 
 func TestFitRecordsHistoryAndCallbacks(t *testing.T) {
-	tr, data := regression(0.1)
-	var batches, epochs []int
+	tr, batches := regression(0.1)
+	var steps, epochs []int
 	tr.Callbacks = []Callback{CallbackFuncs{
-		BatchEnd: func(p *Progress) error { batches = append(batches, p.Step); return nil },
+		BatchEnd: func(p *Progress) error { steps = append(steps, p.Step); return nil },
 		EpochEnd: func(p *Progress) error {
 			epochs = append(epochs, p.Epoch)
 			if p.Batches != 2 || p.Epochs != 3 || p.SamplesPerSec <= 0 || p.Metrics["val_loss"] == 0 {
@@ -46,9 +47,9 @@ func TestFitRecordsHistoryAndCallbacks(t *testing.T) {
 			return nil
 		},
 	}}
-	hist := must(tr.Fit(context.Background(), data, data, 3))
-	if !slices.Equal(batches, []int{1, 2, 3, 4, 5, 6}) || !slices.Equal(epochs, []int{1, 2, 3}) {
-		t.Fatalf("batch steps %v, epochs %v", batches, epochs)
+	hist := must(tr.Fit(context.Background(), batches, batches, 3))
+	if !slices.Equal(steps, []int{1, 2, 3, 4, 5, 6}) || !slices.Equal(epochs, []int{1, 2, 3}) {
+		t.Fatalf("batch steps %v, epochs %v", steps, epochs)
 	}
 	if len(hist.Epochs["loss"]) != 3 || len(hist.StepLoss) != 6 || !slices.Contains(hist.Names, "val_loss") || !slices.Contains(hist.Names, "lr") {
 		t.Fatalf("history %+v", hist)
@@ -59,7 +60,7 @@ func TestFitRecordsHistoryAndCallbacks(t *testing.T) {
 }
 
 func TestNaNLossStopsAndKeepsLastGoodStep(t *testing.T) {
-	tr, data := regression(1e18) // diverges within a few steps
+	tr, batches := regression(1e18) // diverges within a few steps
 	var good []float32
 	tr.Callbacks = []Callback{CallbackFuncs{BatchEnd: func(p *Progress) error {
 		good = nil
@@ -68,7 +69,7 @@ func TestNaNLossStopsAndKeepsLastGoodStep(t *testing.T) {
 		}
 		return nil
 	}}}
-	hist, err := tr.Fit(context.Background(), data, nil, 50)
+	hist, err := tr.Fit(context.Background(), batches, nil, 50)
 	var div *DivergedError
 	if !errors.As(err, &div) {
 		t.Fatalf("error %v, want a DivergedError", err)
@@ -87,34 +88,34 @@ func TestNaNLossStopsAndKeepsLastGoodStep(t *testing.T) {
 }
 
 func TestShouldStopAndContextInterrupt(t *testing.T) {
-	tr, data := regression(0.1)
+	tr, batches := regression(0.1)
 	calls := 0
 	tr.ShouldStop = func() bool { calls++; return calls > 3 }
-	hist, err := tr.Fit(context.Background(), data, nil, 10)
+	hist, err := tr.Fit(context.Background(), batches, nil, 10)
 	if !errors.Is(err, ErrStopped) || len(hist.StepLoss) != 3 {
 		t.Fatalf("error %v after %d steps, want ErrStopped after 3", err, len(hist.StepLoss))
 	}
-	tr, data = regression(0.1)
+	tr, batches = regression(0.1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := tr.Fit(ctx, data, nil, 10); !errors.Is(err, context.Canceled) {
+	if _, err := tr.Fit(ctx, batches, nil, 10); !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 }
 
 func TestEarlyStopping(t *testing.T) {
-	tr, data := regression(0) // lr 0: the loss never improves
+	tr, batches := regression(0) // lr 0: the loss never improves
 	tr.Callbacks = []Callback{&EarlyStopping{Monitor: "val_loss", Patience: 2}}
-	hist := must(tr.Fit(context.Background(), data, data, 20))
+	hist := must(tr.Fit(context.Background(), batches, batches, 20))
 	if !hist.StoppedEarly || len(hist.Epochs["loss"]) != 4 {
 		t.Fatalf("stopped early %v after %d epochs, want after 4", hist.StoppedEarly, len(hist.Epochs["loss"]))
 	}
 }
 
 func TestEvaluateRestoresModeAndRecordsNoGraph(t *testing.T) {
-	tr, data := regression(0.1)
+	tr, batches := regression(0.1)
 	tr.Metrics = nil
-	m := must(tr.Evaluate(context.Background(), data))
+	m := must(tr.Evaluate(context.Background(), batches))
 	if _, ok := m["loss"]; !ok || !tr.Model.Training() {
 		t.Fatalf("metrics %v, training %v", m, tr.Model.Training())
 	}
@@ -126,10 +127,10 @@ func TestEvaluateRestoresModeAndRecordsNoGraph(t *testing.T) {
 }
 
 func TestProgressBar(t *testing.T) {
-	tr, data := regression(0.1)
+	tr, batches := regression(0.1)
 	var out bytes.Buffer
 	tr.Callbacks = []Callback{ProgressBar(&out)}
-	must(tr.Fit(context.Background(), data, nil, 2))
+	must(tr.Fit(context.Background(), batches, nil, 2))
 	s := out.String()
 	if !strings.Contains(s, "epoch 2/2 [====================] 2/2") || !strings.Contains(s, "samples/s") || strings.Count(s, "\n") != 2 {
 		t.Fatalf("progress output %q", s)
@@ -137,16 +138,16 @@ func TestProgressBar(t *testing.T) {
 }
 
 func TestSchedulerPerBatch(t *testing.T) {
-	tr, data := regression(0.1)
+	tr, batches := regression(0.1)
 	tr.Scheduler = must(optim.NewOneCycleLR(tr.Optimizer, optim.OneCycleOptions{MaxLR: 0.5, TotalSteps: 6}))
 	tr.SchedulePerBatch = true
-	hist := must(tr.Fit(context.Background(), data, nil, 3))
+	hist := must(tr.Fit(context.Background(), batches, nil, 3))
 	// After 2 steps the LR is near its peak (0.5 at step 0.3·6-1 = 0.8),
 	// after 4 it has fallen most of the way.
 	if lr := hist.Epochs["lr"]; lr[0] < 0.4 || lr[1] > 0.1 {
 		t.Fatalf("lr after each epoch %v", lr)
 	}
-	if _, err := tr.Fit(context.Background(), data, nil, 1); err == nil {
+	if _, err := tr.Fit(context.Background(), batches, nil, 1); err == nil {
 		t.Fatal("stepping OneCycleLR past its end should fail")
 	}
 }
@@ -187,7 +188,7 @@ func values(ps []nn.NamedParam) []float32 {
 // parameters and BatchNorm's running statistics are those of the step
 // before, all finite.
 func TestOverflowingUpdateRestoresLastGoodStep(t *testing.T) {
-	tr, data := regression(0.1)
+	tr, batches := regression(0.1)
 	tensor.ManualSeed(9)
 	tr.Model = nn.NewSequential(must(nn.NewLinear(1, 3, true)), must(nn.NewBatchNorm1d(3, nn.NormOptions{})), must(nn.NewLinear(3, 1, true)))
 	tr.Optimizer = must(optim.NewSGD(tr.Model.ParamTensors(), optim.SGDOptions{LR: 0.1, Momentum: 0.9}))
@@ -197,7 +198,7 @@ func TestOverflowingUpdateRestoresLastGoodStep(t *testing.T) {
 		tr.Optimizer.ParamGroups()[0].LR = 1e40 // the next step overflows
 		return nil
 	}}}
-	hist, err := tr.Fit(context.Background(), data, nil, 3)
+	hist, err := tr.Fit(context.Background(), batches, nil, 3)
 	var div *DivergedError
 	if !errors.As(err, &div) || div.Step != 2 || len(hist.StepLoss) != 1 {
 		t.Fatalf("error %v after %d steps, want a DivergedError at step 2", err, len(hist.StepLoss))
@@ -224,14 +225,32 @@ func TestOverflowingUpdateRestoresLastGoodStep(t *testing.T) {
 // A learning rate of 1e40 from the start: the first step is refused and
 // the model keeps its initial parameters.
 func TestOverflowAtFirstStep(t *testing.T) {
-	tr, data := regression(1e40)
+	tr, batches := regression(1e40)
 	before := values(tr.Model.Parameters())
-	_, err := tr.Fit(context.Background(), data, nil, 1)
+	_, err := tr.Fit(context.Background(), batches, nil, 1)
 	var div *DivergedError
 	if !errors.As(err, &div) || div.Step != 1 || !math.IsInf(div.Value, 0) {
 		t.Fatalf("error %v, want an infinite parameter at step 1", err)
 	}
 	if now := values(tr.Model.Parameters()); !slices.Equal(now, before) {
 		t.Fatalf("parameters %v, want the initial %v", now, before)
+	}
+}
+
+// The trainer consumes a DataLoader: a small MLP separates the moons.
+func TestTrainerOnDataLoader(t *testing.T) {
+	ds := must(data.Moons(200, 0.1, 1))
+	parts := must(data.RandomSplit(ds, must(data.SplitLengths(200, []float64{0.8, 0.2})), 1))
+	tensor.ManualSeed(1)
+	model := nn.NewSequential(must(nn.NewLinear(2, 16, true)), nn.NewReLU(), must(nn.NewLinear(16, 2, true)))
+	opt := must(optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 0.03}))
+	tr := &Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}, Metrics: []Metric{Accuracy{}}}
+	hist := must(tr.Fit(context.Background(),
+		&data.DataLoader{Dataset: parts[0], BatchSize: 32, Shuffle: true, Seed: 1},
+		&data.DataLoader{Dataset: parts[1], BatchSize: 64}, 30))
+	acc, _ := hist.Last("val_accuracy")
+	t.Logf("moons: validation accuracy %.3f after 30 epochs", acc)
+	if acc < 0.95 {
+		t.Errorf("validation accuracy %.3f, want ≥ 0.95", acc)
 	}
 }

@@ -1,9 +1,9 @@
 package vec
 
-import "tinytorch/engine/kernels"
+import "tinytorch/engine/internal/cpu"
 
 // useAVX says whether the assembly loops may run on this CPU.
-var useAVX = kernels.HasAVX2FMA()
+var useAVX = cpu.HasAVX2FMA()
 
 //go:noescape
 func momentumAVX(w, grad, buf *float32, n int, negLR, mu, damp float32)

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"tinytorch/engine/bench"
-	"tinytorch/tools/internal/benchjson"
+	"tinytorch/internal/benchjson"
 )
 
 // The Chromium half of make bench: the browser suite's benchmarks

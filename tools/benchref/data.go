@@ -8,9 +8,9 @@ import (
 
 	"tinytorch/engine/bench"
 	"tinytorch/engine/data"
-	"tinytorch/tools/internal/benchjson"
-	"tinytorch/tools/internal/milestone"
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/benchjson"
+	"tinytorch/internal/milestone"
+	"tinytorch/internal/repo"
 )
 
 // The data pipeline's figures (issue 6): the DataLoader's throughput
@@ -37,7 +37,7 @@ var lenetNative *milestone.StepsRate
 func loaderTable() {
 	t := &bench.Table{Title: "Native DataLoader throughput, batch 64, shuffled, on the 8,000 MNIST training digits (1×28×28)",
 		Header: []string{"dataset", "transforms", "batches/s p50", "samples/s p50", "ms per epoch"}}
-	root, err := site.FindRoot()
+	root, err := repo.Root()
 	check(err)
 	digits, _, err := data.LoadMNISTDigits(filepath.Join(root, data.MNISTPackageDir))
 	if err != nil {
@@ -137,7 +137,7 @@ func lenetTable(chromium *benchjson.Training) {
 		return
 	}
 	t.Notes = append(t.Notes, "the milestone's model, seed, Adam lr 1e-3, batch 64 and normalization, timed over 40 steps after a warm-up step, median of 3 runs (milestone.LeNetSteps natively, TestMilestoneLeNetChromium in Chromium, which checks that both give the same loss at every step)",
-		"projected = epochs × images ÷ samples/s: training only, without the test after each epoch; a projection, not a timed full run (go run ./tools/milestones -run lenet-fashion times the full run natively)")
+		"projected = epochs × images ÷ samples/s: training only, without the test after each epoch; a projection, not a timed full run (go run ./tools/tinytorch milestone -run lenet-fashion times the full run natively)")
 	show(t)
 	out := map[string]any{"steps": lenetSteps, "batch": milestone.LeNetBatch}
 	if lenetNative != nil {

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"tinytorch/engine/bench"
+	"tinytorch/engine/data"
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
@@ -392,17 +393,17 @@ func goRowsJSON(rows []*goRow) []map[string]any {
 // images, as engine/train's BenchmarkEpochMLP/LeNet and train.py.
 const batches, batchSize = 16, 64
 
-func digits(flat bool) train.Batches {
+func digits(flat bool) data.Batches {
 	tensor.ManualSeed(1)
-	var data train.Batches
+	var out data.Batches
 	for range batches {
 		x := must(tensor.Rand(batchSize, 1, 28, 28))
 		if flat {
 			x = must(x.Reshape(batchSize, 784))
 		}
-		data = append(data, train.Batch{X: x, Y: must(tensor.Randint(0, 10, batchSize))})
+		out = append(out, data.Batch{X: x, Y: must(tensor.Randint(0, 10, batchSize))})
 	}
-	return data
+	return out
 }
 
 func must[T any](v T, err error) T {
@@ -440,14 +441,14 @@ func training() map[string]float64 {
 	}
 	var goJSON []map[string]any
 	for _, name := range []string{"mlp", "lenet"} {
-		data := digits(name == "mlp")
+		set := digits(name == "mlp")
 		for _, threads := range []int{1, 2} {
 			kernels.SetThreads(threads)
 			model := models()[name]()
 			opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.01, Momentum: 0.9}))
 			tr := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}}
 			fmt.Printf("training %s, %d thread(s)…\n", name, threads)
-			r := bench.Run(name, func() { must(tr.Fit(context.Background(), data, nil, 1)) },
+			r := bench.Run(name, func() { must(tr.Fit(context.Background(), set, nil, 1)) },
 				bench.Options{Warmup: 1, Iterations: iters, Batch: 1, Items: batches * batchSize, Energy: bench.DefaultEnergy.WithCores(threads)})
 			e := r.Energy()
 			t.Add(name, "TinyTorch", threads, r.Throughput(), r.P90, fmt.Sprintf("%v ± %v", r.Mean.Round(time.Millisecond), r.CI95.Round(time.Millisecond)), fmt.Sprintf("%.3g J", e.TimeJ))

@@ -15,7 +15,7 @@ import (
 
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/tensor"
-	"tinytorch/tools/internal/benchjson"
+	"tinytorch/internal/benchjson"
 )
 
 // benchJSON writes a benchmark's figures to TT_BENCH_JSON/name.json when

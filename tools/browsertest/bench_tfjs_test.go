@@ -14,8 +14,8 @@ import (
 
 	"github.com/evanw/esbuild/pkg/api"
 
-	"tinytorch/tools/internal/benchjson"
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/benchjson"
+	"tinytorch/internal/repo"
 )
 
 // tfjsEntry is the test-only script that the TF.js benchmark loads into
@@ -44,7 +44,7 @@ var tfjsWasm = []string{"tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm",
 // are cross-origin isolated and TF.js may pick SIMD and threads.
 func serveTFJS(t *testing.T) {
 	t.Helper()
-	root, err := site.FindRoot()
+	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
 	}

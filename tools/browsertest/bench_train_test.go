@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"tinytorch/tools/internal/benchjson"
+	"tinytorch/internal/benchjson"
 )
 
 // trainBenchCode times one epoch of tt.train.fit in a cell, for the models

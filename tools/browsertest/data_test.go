@@ -11,8 +11,8 @@ import (
 
 	"tinytorch/engine/data"
 	"tinytorch/engine/tensor"
-	"tinytorch/tools/internal/benchjson"
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/benchjson"
+	"tinytorch/internal/site"
 )
 
 // TestDataMNIST loads the MNIST digits in a cell, from the network and

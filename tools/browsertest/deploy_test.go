@@ -14,7 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/static"
 )
 
 // serve serves handler on a free loopback port until the test ends.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/static"
 )
 
 func TestEditsSurviveReload(t *testing.T) {

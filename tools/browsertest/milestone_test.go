@@ -16,13 +16,13 @@ import (
 	"time"
 
 	"tinytorch/engine/data"
-	"tinytorch/tools/internal/benchjson"
-	"tinytorch/tools/internal/milestone"
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/benchjson"
+	"tinytorch/internal/milestone"
+	"tinytorch/internal/repo"
 )
 
 // The 1986 milestone in the browser (notebooks/m1-mlp-digits.md) against
-// the same run natively (tools/internal/milestone.MLPDigits): the same
+// the same run natively (internal/milestone.MLPDigits): the same
 // seeds give the same loss curve, step for step, within float32 rounding,
 // and the browser reaches the milestone's test accuracy. TestNotebooks
 // (notebooks_test.go) runs the notebook and checkMilestoneMLPDigits
@@ -70,7 +70,7 @@ func readRun(t *testing.T, ctx context.Context, n int) browserRun {
 // nativeMLPDigits runs the milestone natively in this process.
 func nativeMLPDigits(t *testing.T, epochs int) *milestone.Result {
 	t.Helper()
-	root, err := site.FindRoot()
+	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tinytorch/engine/data"
-	"tinytorch/tools/internal/milestone"
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/milestone"
+	"tinytorch/internal/site"
 )
 
 // chapters lists every notebook the site ships, in the order of the book,

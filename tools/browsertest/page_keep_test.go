@@ -11,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/static"
 )
 
 // TestShareLinkKeepsReaderWork: a reader who has saved edits of a notebook

@@ -11,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	nbformat "tinytorch/tools/notebook"
+	nbformat "tinytorch/internal/notebook"
 )
 
 // TestEditJustBeforeReload types into a cell and reloads 50 ms later, well

@@ -16,8 +16,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"tinytorch/tools/internal/site"
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/repo"
+	"tinytorch/internal/site"
+	"tinytorch/internal/static"
 )
 
 // The suite shares one build, one server and one browser; each test opens
@@ -49,7 +50,7 @@ func setUp(m *testing.M) (int, error) {
 	}
 	defer os.RemoveAll(tmp)
 
-	root, err := site.FindRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return 0, err
 	}

@@ -17,7 +17,8 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/repo"
+	"tinytorch/internal/site"
 )
 
 func main() {
@@ -44,7 +45,7 @@ func run(ctx context.Context, out string, brotliLevel int) error {
 	if out == "" {
 		return errors.New("-out is empty: name a folder for the site, such as dist")
 	}
-	root, err := site.FindRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return err
 	}

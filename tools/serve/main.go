@@ -18,8 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"tinytorch/tools/internal/site"
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/repo"
+	"tinytorch/internal/static"
 )
 
 func main() {
@@ -38,7 +38,7 @@ func main() {
 }
 
 func run(addr, dir, hosts string) error {
-	root, err := site.FindRoot()
+	root, err := repo.Root()
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@
 //
 // Like esbuild's command, it is a thin layer: it parses flags (the standard
 // library's flag package) and calls the engine's packages, which do the work
-// (engine/profile, engine/nn, engine/kernels, tools/internal/milestone).
+// (engine/profile, engine/nn, engine/kernels, internal/milestone).
 // profile writes a run folder, runs/<UTC time>-profile-<model>/, with the
 // report, the Chrome trace and the charts; every file in it is written to a
 // temporary file first and renamed into place, so an interrupted run never

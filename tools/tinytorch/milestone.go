@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"tinytorch/engine/data"
-	"tinytorch/tools/internal/milestone"
-	"tinytorch/tools/internal/site"
+	"tinytorch/internal/milestone"
+	"tinytorch/internal/repo"
 )
 
 type milestoneOptions struct {
@@ -62,7 +62,7 @@ func parseMilestone(args []string, stdout io.Writer) (*milestoneOptions, []miles
 	return o, todo, nil
 }
 
-// runMilestone trains the chosen milestones (tools/internal/milestone does
+// runMilestone trains the chosen milestones (internal/milestone does
 // the work) and fails when one misses its target accuracy.
 func runMilestone(args []string, stdout, stderr io.Writer) error {
 	o, todo, err := parseMilestone(args, stdout)
@@ -70,7 +70,7 @@ func runMilestone(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.mnistDir == "" {
-		root, err := site.FindRoot()
+		root, err := repo.Root()
 		if err != nil {
 			return fmt.Errorf("%w (run from the repository, or give -mnist-dir)", err)
 		}
@@ -85,6 +85,9 @@ func runMilestone(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%s: %w", m.Name, err)
 		}
 		fmt.Fprintln(stdout, r)
+		if note := chromiumFigures[m.Name]; note != "" {
+			fmt.Fprintln(stdout, "   "+note)
+		}
 		if r.TestAccuracy < m.Target {
 			fmt.Fprintf(stdout, "   below the target of %.0f%%\n", 100*m.Target)
 			missed = append(missed, m.Name)
@@ -94,4 +97,12 @@ func runMilestone(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%s below target", strings.Join(missed, ", "))
 	}
 	return nil
+}
+
+// chromiumFigures says where each milestone's Chromium figures are
+// measured, since this command runs natively only.
+var chromiumFigures = map[string]string{
+	"mlp-digits": "in Chromium: the browser suite's TestMilestoneMLPDigits runs the notebook m1-mlp-digits and prints its wall time and samples/s beside these",
+	"lenet-fashion": "in Chromium: the browser suite's TestMilestoneLeNetChromium and make bench time 40 of these training steps there and print the samples/s " +
+		"and the projected training time of this full run beside the native ones",
 }

@@ -6,11 +6,11 @@ import (
 
 	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
-	"tinytorch/tools/internal/milestone"
+	"tinytorch/internal/milestone"
 )
 
 // models are the networks profile knows, each taking [N, 1, 28, 28] images
-// to 10 logits. They are the milestones' networks (tools/internal/milestone):
+// to 10 logits. They are the milestones' networks (internal/milestone):
 // the MLP of chapter 3 and the LeNet-style CNN of chapter 4.
 var models = []modelSpec{
 	{"mlp", "MLP 784-128-10", milestone.NewMLP, 16 << 10},

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"tinytorch/engine/data"
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/nn"
@@ -232,7 +233,7 @@ func profileModel(o *profileOptions, started time.Time, command string) (*profil
 	trainer := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}}
 	var losses []float64
 	step := func() error {
-		v, err := trainer.Step(train.Batch{X: x, Y: y})
+		v, err := trainer.Step(data.Batch{X: x, Y: y})
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,7 @@
 //go:build js && wasm
 
 // Package docs gives the page the notebook file formats of
-// tinytorch/tools/notebook: Markdown as in notebooks/, Jupyter's .ipynb,
+// tinytorch/internal/notebook: Markdown as in notebooks/, Jupyter's .ipynb,
 // and share links. It runs in a Web Worker of its own
 // (web/src/docs-worker.js), so that a notebook slow to parse or render
 // never freezes the page, and the page stops it when a call runs past its
@@ -20,7 +20,7 @@ import (
 	"strings"
 	"syscall/js"
 
-	nbformat "tinytorch/tools/notebook"
+	nbformat "tinytorch/internal/notebook"
 )
 
 // Start installs ttDocs and tells the worker's bootstrap, which then

@@ -8,7 +8,6 @@ import (
 
 	"tinytorch/engine/data"
 	"tinytorch/engine/tensor"
-	"tinytorch/engine/train"
 )
 
 // tt.data binds engine/data. This file builds the tt.data object and
@@ -43,7 +42,7 @@ func newData() js.Value {
 	defineGetter(d.batch, "__ttBundle", function("batch", batchBundle))
 	// tt.train.fit takes a DataLoader as it is: its batches stay in Go, and
 	// epoch e of the fit is epoch e of the loader's shuffling, as natively.
-	loaderAdapters = append(loaderAdapters, func(v js.Value) (train.Loader, bool) {
+	loaderAdapters = append(loaderAdapters, func(v js.Value) (data.Loader, bool) {
 		l, ok := valueOf[*loaderState](d.loader, v)
 		if !ok {
 			return nil, false

@@ -12,7 +12,7 @@ import (
 )
 
 // The real image sets come from the site's data/ folder, which the build
-// writes (tools/internal/site/data.go): manifest.json lists the TTDS files
+// writes (internal/site/data.go): manifest.json lists the TTDS files
 // of each set with their sizes and SHA-256 checksums. tt.data.mnist() and
 // tt.data.fashionMNIST() fetch the files they need from the worker, with a
 // progress bar, verify each checksum, and keep the files in the browser's

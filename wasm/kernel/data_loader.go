@@ -8,7 +8,6 @@ import (
 	"syscall/js"
 
 	"tinytorch/engine/data"
-	"tinytorch/engine/train"
 )
 
 // tt.data.DataLoader (see data.go): batches of a dataset, iterated with
@@ -40,13 +39,13 @@ func (d *dataBindings) newLoader(_ js.Value, args []js.Value) (any, error) {
 	if !collate.IsUndefined() {
 		// tt.train.fit takes its batches from Go: there the collate
 		// function must return {x, y} tensors.
-		l.Collate = func(samples []data.Sample) (train.Batch, error) {
+		l.Collate = func(samples []data.Sample) (data.Batch, error) {
 			v, err := collateSamples(samples, collate)
 			if err != nil {
-				return train.Batch{}, err
+				return data.Batch{}, err
 			}
 			s, err := sampleFromJS("the DataLoader's collate function", v)
-			return train.Batch{X: s.X, Y: s.Y}, err
+			return data.Batch(s), err
 		}
 	}
 	return d.loader.wrap(&loaderState{DataLoader: l, collate: collate}), nil
@@ -170,7 +169,7 @@ func (d *dataBindings) iteratorMethods() map[string]binding {
 }
 
 // batchObject is {x, y}; displaying it shows its images (data_show.go).
-func (d *dataBindings) batchObject(b train.Batch, classes []string) js.Value {
+func (d *dataBindings) batchObject(b data.Batch, classes []string) js.Value {
 	obj := js.Global().Get("Object").Call("create", d.batch)
 	obj.Set("x", wrapOrNull(b.X))
 	obj.Set("y", wrapOrNull(b.Y))

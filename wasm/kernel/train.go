@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"tinytorch/engine/data"
 	"tinytorch/engine/loss"
 	"tinytorch/engine/optim"
 	"tinytorch/engine/train"
@@ -36,24 +37,24 @@ var (
 )
 
 // loaderAdapters let other binding files (data.go, for
-// tt.data.DataLoader) turn their JavaScript objects into train.Loaders.
-// Objects of the shared object table whose Go value is a train.Loader
+// tt.data.DataLoader) turn their JavaScript objects into data.Loaders.
+// Objects of the shared object table whose Go value is a data.Loader
 // need no adapter, nor do JavaScript iterables of [x, y] batches.
-var loaderAdapters []func(js.Value) (train.Loader, bool)
+var loaderAdapters []func(js.Value) (data.Loader, bool)
 
 // newTrain builds tt.train.
 func newTrain() js.Value {
 	loaderKind.build(map[string]binding{
-		"len": methodOf(loaderKind, "len", func(l train.Loader, _ js.Value, _ []js.Value) (any, error) { return l.Len(), nil }),
-		"toString": methodOf(loaderKind, "toString", func(l train.Loader, _ js.Value, _ []js.Value) (any, error) {
+		"len": methodOf(loaderKind, "len", func(l data.Loader, _ js.Value, _ []js.Value) (any, error) { return l.Len(), nil }),
+		"toString": methodOf(loaderKind, "toString", func(l data.Loader, _ js.Value, _ []js.Value) (any, error) {
 			return fmt.Sprintf("Loader(%d batches)", l.Len()), nil
 		}),
 	}, map[string]binding{
-		"length": methodOf(loaderKind, "length", func(l train.Loader, _ js.Value, _ []js.Value) (any, error) { return l.Len(), nil }),
+		"length": methodOf(loaderKind, "length", func(l data.Loader, _ js.Value, _ []js.Value) (any, error) { return l.Len(), nil }),
 	})
 	// for (const [x, y] of loader): each loop is the next epoch.
 	setSymbolMethod(loaderKind.proto, "iterator", function("loader[Symbol.iterator]",
-		methodOf(loaderKind, "loader[Symbol.iterator]", func(l train.Loader, _ js.Value, _ []js.Value) (any, error) {
+		methodOf(loaderKind, "loader[Symbol.iterator]", func(l data.Loader, _ js.Value, _ []js.Value) (any, error) {
 			epoch := 0
 			if tl, ok := l.(*tensorLoader); ok {
 				epoch = tl.epoch
@@ -277,12 +278,12 @@ func trainerEvaluate(tb *trainerBinding, _ js.Value, args []js.Value) (any, erro
 }
 
 // fit runs the training and shows it live.
-func (tb *trainerBinding) fit(name string, data js.Value, o js.Value) (any, error) {
-	loader, err := loaderOf(name, data)
+func (tb *trainerBinding) fit(name string, batches js.Value, o js.Value) (any, error) {
+	loader, err := loaderOf(name, batches)
 	if err != nil {
 		return nil, err
 	}
-	var val train.Loader
+	var val data.Loader
 	if v := getProp(o, "valLoader"); !v.IsUndefined() && !v.IsNull() {
 		if val, err = loaderOf(name+": valLoader", v); err != nil {
 			return nil, err

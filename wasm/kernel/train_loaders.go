@@ -9,7 +9,6 @@ import (
 
 	"tinytorch/engine/data"
 	"tinytorch/engine/tensor"
-	"tinytorch/engine/train"
 )
 
 // What tt.train.fit trains on (see train.go): tt.data loaders, tensor
@@ -70,11 +69,11 @@ func batchesFunc(_ js.Value, args []js.Value) (any, error) {
 	if l.Len() == 0 {
 		return nil, fmt.Errorf("%s: %d rows give no batch of %d with dropLast", name, x.Shape()[0], bs)
 	}
-	return loaderKind.wrap(train.Loader(l)), nil
+	return loaderKind.wrap(data.Loader(l)), nil
 }
 
 // jsLoader adapts a JavaScript iterable of batches — [x, y] pairs or
-// {x, y} objects — to train.Loader. Its length, if any, is the number of
+// {x, y} objects — to data.Loader. Its length, if any, is the number of
 // batches (an array's length, or a length property).
 type jsLoader struct{ obj js.Value }
 
@@ -87,18 +86,18 @@ func (l jsLoader) Len() int {
 }
 
 // Batches iterates the object once.
-func (l jsLoader) Batches(int) iter.Seq2[train.Batch, error] {
-	return func(yield func(train.Batch, error) bool) {
+func (l jsLoader) Batches(int) iter.Seq2[data.Batch, error] {
+	return func(yield func(data.Batch, error) bool) {
 		fn := js.Global().Get("Reflect").Call("get", l.obj, js.Global().Get("Symbol").Get("iterator"))
 		it, err := callMethod(fn, "call", l.obj)
 		if err != nil {
-			yield(train.Batch{}, err)
+			yield(data.Batch{}, err)
 			return
 		}
 		for i := 0; ; i++ {
 			r, err := callMethod(it, "next")
 			if err != nil {
-				yield(train.Batch{}, err)
+				yield(data.Batch{}, err)
 				return
 			}
 			if getProp(r, "done").Truthy() {
@@ -113,7 +112,7 @@ func (l jsLoader) Batches(int) iter.Seq2[train.Batch, error] {
 }
 
 // batchOf reads one batch: [x, y] or {x, y}.
-func batchOf(name string, v js.Value) (train.Batch, error) {
+func batchOf(name string, v js.Value) (data.Batch, error) {
 	var xv, yv js.Value
 	switch {
 	case isArray(v) && v.Length() == 2:
@@ -121,21 +120,21 @@ func batchOf(name string, v js.Value) (train.Batch, error) {
 	case typeOf(v) == js.TypeObject && !getProp(v, "x").IsUndefined():
 		xv, yv = getProp(v, "x"), getProp(v, "y")
 	default:
-		return train.Batch{}, fmt.Errorf("%s is %s, expected [x, y] or {x, y}", name, describeJS(v))
+		return data.Batch{}, fmt.Errorf("%s is %s, expected [x, y] or {x, y}", name, describeJS(v))
 	}
 	x, err := tensors.operand(name+": x", xv)
 	if err != nil {
-		return train.Batch{}, err
+		return data.Batch{}, err
 	}
 	y, err := tensors.operand(name+": y", yv)
-	return train.Batch{X: x, Y: y}, err
+	return data.Batch{X: x, Y: y}, err
 }
 
 // loaderOf reads a data argument: a loader object, [x, y] (one batch), or
 // any iterable of batches.
-func loaderOf(name string, v js.Value) (train.Loader, error) {
+func loaderOf(name string, v js.Value) (data.Loader, error) {
 	if x, ok := objects.get(v); ok {
-		if l, ok := x.(train.Loader); ok {
+		if l, ok := x.(data.Loader); ok {
 			return l, nil
 		}
 	}
@@ -147,7 +146,7 @@ func loaderOf(name string, v js.Value) (train.Loader, error) {
 	if isArray(v) && v.Length() == 2 {
 		if _, ok := tensors.unwrap(v.Index(0)); ok {
 			b, err := batchOf(name, v)
-			return train.Batches{b}, err
+			return data.Batches{b}, err
 		}
 	}
 	if typeOf(v) == js.TypeObject && js.Global().Get("Reflect").Call("has", v, js.Global().Get("Symbol").Get("iterator")).Bool() {
@@ -159,13 +158,13 @@ func loaderOf(name string, v js.Value) (train.Loader, error) {
 // shapeRecorder remembers the shape of the first input it yields, for the
 // model's summary.
 type shapeRecorder struct {
-	train.Loader
+	data.Loader
 	shape []int
 }
 
 // Batches passes the batches through.
-func (r *shapeRecorder) Batches(epoch int) iter.Seq2[train.Batch, error] {
-	return func(yield func(train.Batch, error) bool) {
+func (r *shapeRecorder) Batches(epoch int) iter.Seq2[data.Batch, error] {
+	return func(yield func(data.Batch, error) bool) {
 		for b, err := range r.Loader.Batches(epoch) {
 			if r.shape == nil && err == nil && b.X != nil {
 				r.shape = b.X.Shape()

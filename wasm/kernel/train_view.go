@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"tinytorch/engine/data"
 	"tinytorch/engine/plot"
 	"tinytorch/engine/train"
 )
@@ -270,8 +271,8 @@ func (v *trainView) finish(err error, stopped bool) {
 	v.maybePost(true)
 }
 
-// compile-time checks: the kernel's loaders are train.Loaders.
+// compile-time checks: the kernel's loaders are data.Loaders.
 var (
-	_ train.Loader = (*tensorLoader)(nil)
-	_ train.Loader = jsLoader{}
+	_ data.Loader = (*tensorLoader)(nil)
+	_ data.Loader = jsLoader{}
 )

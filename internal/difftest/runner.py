@@ -1,4 +1,4 @@
-"""difftest's torch side: runs random programs from tools/difftest in PyTorch.
+"""difftest's torch side: runs random programs from internal/difftest in PyTorch.
 
 Reads one JSON program a line on stdin and writes one JSON line of results
 on stdout, so one process serves a whole batch. Each program runs twice,

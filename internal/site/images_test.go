@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/static"
 )
 
 // The pictures a notebook shows from files beside it are found, code is

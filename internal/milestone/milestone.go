@@ -1,5 +1,5 @@
 // Package milestone trains the historical milestone models on real data
-// natively: the code behind `go run ./tools/milestones` and the browser
+// natively: the code behind `tinytorch milestone` (tools/tinytorch) and the browser
 // suite's comparison of the browser's loss curve with the native one
 // (tools/browsertest/milestone_test.go).
 //

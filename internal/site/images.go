@@ -11,11 +11,11 @@ import (
 	"sort"
 	"strings"
 
-	"tinytorch/tools/notebook"
+	"tinytorch/internal/notebook"
 )
 
 // imageTypes are the picture formats a notebook may show from a file; the
-// server (tools/internal/static) knows their MIME types.
+// server (internal/static) knows their MIME types.
 var imageTypes = map[string]bool{".svg": true, ".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true}
 
 // Images in prose: Markdown's ![alt](dest "title") and HTML's <img src="dest">.

@@ -22,7 +22,7 @@ func needDigits(tb testing.TB) {
 
 // A short version of the MLP milestone that fits in `go test`: two epochs
 // on 3,000 training digits pass 80% on the 2,000 test digits (84.95%).
-// The full run is BenchmarkMLPDigits and `go run ./tools/milestones`.
+// The full run is BenchmarkMLPDigits and `go run ./tools/tinytorch milestone`.
 func TestMLPDigitsLearns(t *testing.T) {
 	needDigits(t)
 	r, err := MLPDigits(Config{Epochs: 2, Train: 3000, MNISTDir: mnistDir})
@@ -66,7 +66,7 @@ func TestLeNetFashionLearns(t *testing.T) {
 // ≥ 95% on the 2,000 test digits. It reports the accuracy and the
 // training throughput:
 //
-//	go test -run '^$' -bench MLPDigits -benchtime 1x ./tools/internal/milestone
+//	go test -run '^$' -bench MLPDigits -benchtime 1x ./internal/milestone
 func BenchmarkMLPDigits(b *testing.B) {
 	needDigits(b)
 	var r *Result

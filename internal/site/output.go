@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/static"
 )
 
 // The output folder is replaced as a whole by every build, so the build

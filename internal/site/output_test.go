@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/static"
 )
 
 // The build replaces its output folder as a whole, so it refuses any

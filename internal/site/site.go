@@ -5,6 +5,10 @@
 //
 // Assets carry a content hash in their names, so they can be cached
 // forever; the HTML pages name the current ones.
+//
+// It is a library of the commands tools/build, tools/serve (FashionDir)
+// and of the browser suite; the CLI (tools/tinytorch) does not link it,
+// and finds the repository with internal/repo instead.
 package site
 
 import (
@@ -15,7 +19,7 @@ import (
 	"sort"
 	"time"
 
-	"tinytorch/tools/notebook"
+	"tinytorch/internal/notebook"
 )
 
 // Options says where the sources are and where the site goes.

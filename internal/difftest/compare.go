@@ -53,7 +53,7 @@ func (m *Mismatch) Report() string {
 	}
 	fmt.Fprintf(&b, "seed %d: step %d (%s): %s [%s; features: %s]\n", m.Seed, m.Step, m.Op, m.Kind, cls, strings.Join(m.Features, ", "))
 	fmt.Fprintf(&b, "  engine: %s\n  torch:  %s\n", m.Engine, m.Torch)
-	b.WriteString("  # helpers (leaf, sl, linear, embedding): tools/difftest/runner.py\n")
+	b.WriteString("  # helpers (leaf, sl, linear, embedding): internal/difftest/runner.py\n")
 	for i, s := range m.Program.Steps[:m.Step+1] {
 		mark := "  "
 		if i == m.Step {

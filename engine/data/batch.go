@@ -1,4 +1,4 @@
-package train
+package data
 
 import (
 	"iter"
@@ -12,9 +12,9 @@ type Batch struct {
 	X, Y *tensor.Tensor
 }
 
-// Loader is the source of batches that the Trainer consumes. It is all the
-// training loop needs to know about data; package data's DataLoader
-// implements it (with shuffling and transforms).
+// Loader is the source of batches: all that a training loop needs to know
+// about data. The DataLoader implements it (with shuffling and
+// transforms), and engine/train's Trainer consumes it.
 type Loader interface {
 	// Batches returns the batches of one epoch in order. epoch counts from
 	// 0, so a shuffling loader can derive its permutation from its seed

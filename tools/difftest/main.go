@@ -1,8 +1,8 @@
 // Command difftest runs random programs through the engine and through
 // PyTorch and reports where they disagree (see package
-// tinytorch/tools/difftest). make difftest runs it:
+// tinytorch/internal/difftest). make difftest runs it:
 //
-//	go run ./tools/difftest/cmd/difftest -n 5000 -seed 1 [-findings file] [-v]
+//	go run ./tools/difftest -n 5000 -seed 1 [-findings file] [-v]
 //
 // It prints a reproducer for each mismatch outside the exclusion list
 // (shrunk to the steps it needs; -shrink all or none changes that; -all
@@ -20,7 +20,7 @@ import (
 	"sort"
 	"time"
 
-	"tinytorch/tools/difftest"
+	"tinytorch/internal/difftest"
 )
 
 func main() {

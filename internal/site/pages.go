@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"tinytorch/tools/notebook"
+	"tinytorch/internal/notebook"
 )
 
 // pageConfig is the JSON a notebook page hands to its loader script.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"tinytorch/tools/internal/static"
+	"tinytorch/internal/static"
 )
 
 // A malformed notebook stops the build before anything is written, with

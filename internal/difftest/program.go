@@ -265,7 +265,7 @@ func (p *Program) Source() string {
 	fmt.Fprintf(&b, "# difftest seed %d\n", p.Seed)
 	b.WriteString("# import torch, torch.nn.functional as F; nan, inf = float('nan'), float('inf')\n")
 	b.WriteString("# def leaf(v, shape, g): return torch.tensor(v, dtype=torch.float32).reshape(shape).detach().requires_grad_(g)\n")
-	b.WriteString("# sl(x, dim, start, end, step), linear(x, w, b), embedding(idx, w): see tools/difftest/runner.py\n")
+	b.WriteString("# sl(x, dim, start, end, step), linear(x, w, b), embedding(idx, w): see internal/difftest/runner.py\n")
 	for _, s := range p.Steps {
 		b.WriteString(s.Py)
 		b.WriteByte('\n')

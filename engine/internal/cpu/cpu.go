@@ -1,0 +1,11 @@
+// Package cpu says which instruction sets this CPU can run, detected once
+// at start-up: engine/kernels picks its matmul micro-kernels by it and
+// engine/vec its optimizer loops. Both use it rather than detecting the CPU
+// twice, or one of them asking the other.
+//
+// On amd64 (cpu_amd64.go) the CPUID instruction tells what the CPU
+// supports and XGETBV whether the operating system saves the registers of
+// those instructions on a context switch; an instruction set counts only
+// with both. Other platforms, js/wasm included, have no assembly here and
+// report nothing (cpu_other.go).
+package cpu
