@@ -135,8 +135,8 @@ func (nb *notebook) addCell(kind string, below, fromKeys bool) {
 	nb.insertBlock(pos, &block{c: c})
 	nb.structureChanged()
 	where := "at the end"
-	if from != nil {
-		where = fmt.Sprintf("above cell %d", from.index+2)
+	if from != nil { // in the numbers after the change
+		where = fmt.Sprintf("above cell %d", from.index+1)
 		if below {
 			where = fmt.Sprintf("below cell %d", from.index+1)
 		}

@@ -96,6 +96,11 @@ func (nb *notebook) helpDialog() dom.Element {
 	title := nb.el("h2", "", "Keyboard shortcuts")
 	title.SetID("tt-help-title")
 	d.AppendChild(title)
+	// Close comes first: the dialog opens with the focus on it, and a
+	// button at the end would scroll a tall dialog past its title.
+	closeBtn := nb.button("Close", "", func() { d.Underlying().Call("close") })
+	closeBtn.Class().Add("close")
+	d.InsertBefore(closeBtn, title)
 	for _, g := range shortcutGroups {
 		d.AppendChild(nb.el("h3", "", g.title))
 		table := nb.el("table", "", "")
@@ -104,8 +109,6 @@ func (nb *notebook) helpDialog() dom.Element {
 		}
 		d.AppendChild(table)
 	}
-	closeBtn := nb.button("Close", "", func() { d.Underlying().Call("close") })
-	d.AppendChild(closeBtn)
 	return d
 }
 
