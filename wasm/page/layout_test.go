@@ -89,3 +89,60 @@ func TestFromCellsAndCompare(t *testing.T) {
 		t.Errorf("a moved cell changes the structure")
 	}
 }
+
+// FuzzArrange: whatever a saved record holds, arrange keeps every text
+// the student wrote, shows every published prose slot exactly once and
+// no published cell twice.
+func FuzzArrange(f *testing.F) {
+	f.Add([]byte{0, 0, 1, 0, 2, 1, 0, 1}, uint8(2), uint8(3))
+	f.Add([]byte{1, 9, 2, 255, 0, 7}, uint8(0), uint8(1))
+	f.Add([]byte{}, uint8(5), uint8(0))
+	f.Fuzz(func(t *testing.T, data []byte, savedCells, cells uint8) {
+		published := make([]string, cells%8)
+		for i := range published {
+			published[i] = fmt.Sprint("p", i)
+		}
+		var saved []entry
+		for i := 0; i+1 < len(data); i += 2 {
+			kind := []string{kindProse, kindCode, kindMarkdown, "other"}[data[i]%4]
+			saved = append(saved, entry{Kind: kind, Pub: int(int8(data[i+1])) % 10, Text: fmt.Sprint("t", i)})
+		}
+		pub := publishedLayout(published)
+		got := arrange(saved, int(savedCells%10), pub)
+		prose, cellSeen, texts := map[int]int{}, map[int]int{}, map[string]bool{}
+		for _, e := range got {
+			switch e.Kind {
+			case kindProse:
+				prose[e.Pub]++
+			case kindCode, kindMarkdown:
+				texts[e.Text] = true
+				if e.Pub >= 0 {
+					if e.Pub >= len(published) {
+						t.Fatalf("cell for published cell %d of %d", e.Pub, len(published))
+					}
+					cellSeen[e.Pub]++
+				}
+			default:
+				t.Fatalf("entry of kind %q", e.Kind)
+			}
+		}
+		for k := 0; k <= len(published); k++ {
+			if prose[k] != 1 {
+				t.Fatalf("prose slot %d shown %d times in %v", k, prose[k], got)
+			}
+		}
+		for p, n := range cellSeen {
+			if n > 1 {
+				t.Fatalf("published cell %d shown %d times", p, n)
+			}
+		}
+		for _, e := range saved {
+			if (e.Kind == kindCode || e.Kind == kindMarkdown) && !texts[e.Text] {
+				t.Fatalf("the saved text %q was lost: %v", e.Text, got)
+			}
+		}
+		if len(saved) == 0 && !sameLayout(got, pub) && int(savedCells%10) == 0 {
+			t.Fatalf("an empty record gave %v", got)
+		}
+	})
+}
