@@ -118,7 +118,7 @@ func (c *cell) setIndex(i int) {
 func (c *cell) labelRunButton() {
 	text, label := "▶ Run", fmt.Sprintf("Run cell %d (Shift+Enter)", c.index+1)
 	if c.md != nil {
-		text, label = c.md.buttonText(c.index+1)
+		text, label = c.md.buttonText(c.index + 1)
 	}
 	c.runButton.SetTextContent(text)
 	c.runButton.SetAttribute("aria-label", label)

@@ -3,6 +3,7 @@
 // Package page is the part of TinyTorch that runs on the page's main
 // thread. It turns each pre-rendered cell into an editor with a Run
 // button, queues cells for the kernel worker, renders what comes back,
+// lets the student add, delete, move and retype cells (code or Markdown),
 // keeps the student's edits, and runs the toolbar and the shortcuts. It
 // never runs cell code itself, so the page stays responsive.
 package page
