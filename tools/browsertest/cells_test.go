@@ -173,6 +173,12 @@ func TestCellsFromTheToolbar(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	eval[bool](t, ctx, watchAnnouncer)
+	// The cell commands keep the toolbar one row high on a laptop's
+	// 1280 px: a taller sticky header would cover what the focus scrolls to.
+	if rows := eval[float64](t, ctx, `document.querySelector("nav.toolbar").getBoundingClientRect().height /
+		document.querySelector("nav.toolbar button").getBoundingClientRect().height`); rows > 1.5 {
+		t.Errorf("the toolbar is %.1f buttons high at 1280 px, want one row", rows)
+	}
 	if !eval[bool](t, ctx, `document.querySelector('nav.toolbar button[data-action="Undo delete"]').disabled`) {
 		t.Errorf("Undo delete is enabled with nothing deleted")
 	}

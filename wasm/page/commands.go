@@ -99,11 +99,14 @@ func newCellTools(nb *notebook) *cellTools {
 		{"↑", "Move the current cell up (Alt+↑)", func() { nb.moveCell(true) }},
 		{"↓", "Move the current cell down (Alt+↓)", func() { nb.moveCell(false) }},
 		{"Delete", "Delete the current cell (D, D)", func() { nb.deleteCell(false) }},
-		{"Undo delete", "Bring back the cell deleted last (Z)", func() { nb.undoDelete(false) }},
+		{"Undo delete", "Undo delete: bring back the cell deleted last (Z)", func() { nb.undoDelete(false) }},
 	}
 	for _, it := range items {
 		b := nb.button(it.text, it.label, it.fn)
 		b.SetAttribute("data-action", it.text)
+		if it.text == "Undo delete" {
+			b.SetTextContent("↶ Undo") // short, so that the toolbar stays one row on a laptop
+		}
 		t.group.AppendChild(b)
 		if it.text == "Undo delete" {
 			t.undo = b
@@ -129,9 +132,9 @@ func newCellTools(nb *notebook) *cellTools {
 // to undo.
 func (t *cellTools) update() {
 	t.undo.SetDisabled(len(t.nb.deleted) == 0)
-	label := "Bring back the cell deleted last (Z)"
+	label := "Undo delete: bring back the cell deleted last (Z)"
 	if n := len(t.nb.deleted); n > 0 {
-		label = fmt.Sprintf("Bring back the cell deleted last (Z; %d to undo)", n)
+		label = fmt.Sprintf("Undo delete: bring back the cell deleted last (Z; %d to undo)", n)
 	}
 	t.undo.SetAttribute("aria-label", label)
 	if c := t.nb.target(); c != nil {
