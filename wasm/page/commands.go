@@ -87,10 +87,11 @@ type cellTools struct {
 	group dom.Element
 	undo  *dom.HTMLButtonElement
 	kind  *dom.HTMLSelectElement
+	shown int // the number of deletions the Undo button shows
 }
 
 func newCellTools(nb *notebook) *cellTools {
-	t := &cellTools{nb: nb, group: nb.el("div", "cell-tools", "")}
+	t := &cellTools{nb: nb, group: nb.el("div", "cell-tools", ""), shown: -1}
 	t.group.SetAttribute("role", "group")
 	t.group.SetAttribute("aria-label", "Current cell")
 	items := []command{
@@ -129,15 +130,19 @@ func newCellTools(nb *notebook) *cellTools {
 }
 
 // update shows the current cell's type and whether there is a deletion
-// to undo.
+// to undo. It runs whenever an editor gets the focus, so it writes to the
+// page only what changed.
 func (t *cellTools) update() {
-	t.undo.SetDisabled(len(t.nb.deleted) == 0)
-	label := "Undo delete: bring back the cell deleted last (Z)"
-	if n := len(t.nb.deleted); n > 0 {
-		label = fmt.Sprintf("Undo delete: bring back the cell deleted last (Z; %d to undo)", n)
+	if n := len(t.nb.deleted); n != t.shown {
+		t.shown = n
+		t.undo.SetDisabled(n == 0)
+		label := "Undo delete: bring back the cell deleted last (Z)"
+		if n > 0 {
+			label = fmt.Sprintf("Undo delete: bring back the cell deleted last (Z; %d to undo)", n)
+		}
+		t.undo.SetAttribute("aria-label", label)
 	}
-	t.undo.SetAttribute("aria-label", label)
-	if c := t.nb.target(); c != nil {
+	if c := t.nb.target(); c != nil && t.kind.Value() != c.kind {
 		t.kind.SetValue(c.kind)
 	}
 }
