@@ -104,7 +104,7 @@ func TestCellsFromTheKeyboard(t *testing.T) {
 	}
 
 	// A adds above; M makes it Markdown; Shift+Enter renders it.
-	key(t, ctx, kb.Escape)
+	commandMode(t, ctx)
 	key(t, ctx, "a")
 	key(t, ctx, "m")
 	waitFor(t, ctx, `#cell-2[data-kind="md"]`, 2*time.Second)
