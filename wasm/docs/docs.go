@@ -32,6 +32,7 @@ func Start() {
 		"share":       share,
 		"open":        open,
 		"decodeShare": decodeShare,
+		"renderProse": renderProse,
 	}
 	obj := js.Global().Get("Object").New()
 	for name, fn := range api {
@@ -54,8 +55,11 @@ func Start() {
 	}
 }
 
-// edited parses the Markdown source and puts in the cells' current code:
-// args are (file name, source, JSON array of cell codes).
+// edited parses the Markdown source and puts in the cells as the page
+// shows them: args are (file name, source, JSON array). The array lists
+// the page's blocks in order ({t, p, s}: see layout.go), so added,
+// deleted, moved and Markdown cells are exported as they are shown; an
+// array of strings (each code cell's code, in order) is also accepted.
 func edited(args []js.Value) (*nbformat.Notebook, error) {
 	if len(args) < 3 {
 		return nil, fmt.Errorf("expected (name, source, cells)")
@@ -63,6 +67,11 @@ func edited(args []js.Value) (*nbformat.Notebook, error) {
 	doc, err := nbformat.Parse(args[0].String(), []byte(args[1].String()))
 	if err != nil {
 		return nil, err
+	}
+	var entries []pageEntry
+	if err := json.Unmarshal([]byte(args[2].String()), &entries); err == nil {
+		doc.Blocks = arrangeBlocks(doc, entries)
+		return doc, nil
 	}
 	var cells []string
 	if err := json.Unmarshal([]byte(args[2].String()), &cells); err != nil {
@@ -73,14 +82,23 @@ func edited(args []js.Value) (*nbformat.Notebook, error) {
 		if doc.Blocks[b].Kind != nbformat.Code || i >= len(cells) {
 			continue
 		}
-		code := cells[i]
-		if code != "" && !strings.HasSuffix(code, "\n") {
-			code += "\n"
-		}
-		doc.Blocks[b].Source = code
+		doc.Blocks[b].Source = withNewline(cells[i])
 		i++
 	}
 	return doc, nil
+}
+
+// renderProse renders a Markdown cell's text (args[0]) to HTML: raw HTML
+// is left out and unsafe links are dropped, as in every notebook's prose.
+func renderProse(args []js.Value) (any, error) {
+	if len(args) < 1 {
+		return nil, fmt.Errorf("expected (markdown)")
+	}
+	md := args[0].String()
+	if len(md) > nbformat.MaxSourceSize {
+		return nil, fmt.Errorf("the cell's %d KB of Markdown are more than the %d KB a notebook may hold", len(md)>>10, nbformat.MaxSourceSize>>10)
+	}
+	return nbformat.RenderProse(md)
 }
 
 // markdown is the edited notebook as Markdown.

@@ -19,53 +19,118 @@ const (
 	stateError   = "error"
 )
 
-// cell is one runnable cell on the page.
+// cell is one cell on the page: a runnable code cell, or a Markdown cell
+// the student writes (markdown.go).
 type cell struct {
-	nb         *notebook
-	index      int
+	nb    *notebook
+	uid   int    // names the cell to the kernel; never changes
+	index int    // its place among the page's cells, from 0
+	kind  string // kindCode or kindMarkdown
+	// pub is the index of the published code cell this cell was, or -1
+	// for a cell the student added; published is that cell's code.
+	pub        int
+	published  string
 	root       dom.Element
 	editor     js.Value // the handle from editor.js
-	published  string   // the source as published, for "reset"
 	runButton  *dom.HTMLButtonElement
 	resetBtn   *dom.HTMLButtonElement
 	counter    dom.Element // "[3]", as Jupyter's execution count
 	stateLabel dom.Element
 	out        *outputArea
 	state      string
+	md         *markdownView // a Markdown cell's rendered text, else nil
 }
 
 // newCell replaces the cell's static source with an editor and adds a bar
-// with the Run button, the execution counter and the state.
-func newCell(nb *notebook, index int, root dom.Element) *cell {
-	c := &cell{nb: nb, index: index, root: root, state: stateIdle}
+// with the Run button, the execution counter and the state. The source's
+// text is the cell's code; pub and published are as in cell.
+func newCell(nb *notebook, root dom.Element, kind string, pub int, published string) *cell {
+	nb.nextUID++
+	c := &cell{nb: nb, uid: nb.nextUID, index: -1, kind: kind, pub: pub, published: published, root: root, state: stateIdle}
+	nb.byUID[c.uid] = c
 	source := root.QuerySelector(".cell-source")
-	c.published = strings.TrimSuffix(source.TextContent(), "\n")
+	text := strings.TrimSuffix(source.TextContent(), "\n")
 	c.out = newOutputArea(c, root.QuerySelector(".cell-output"))
 
 	bar := nb.el("div", "cell-bar", "")
-	c.runButton = nb.button("▶ Run", fmt.Sprintf("Run cell %d (Shift+Enter)", index+1), func() { nb.runOne(c) })
+	c.runButton = nb.button("▶ Run", "", func() {
+		if c.md != nil {
+			c.md.toggle()
+		} else {
+			nb.runOne(c)
+		}
+	})
 	c.counter = nb.el("span", "cell-counter", "[ ]")
 	c.stateLabel = nb.el("span", "cell-state", "")
-	// The state ("queued", "running…", "done · 12 ms") is the cell's
-	// accessible description, read when a screen reader enters the cell.
-	stateID := fmt.Sprintf("cell-%d-state", index+1)
-	c.stateLabel.SetID(stateID)
-	root.SetAttribute("aria-describedby", stateID)
-	c.resetBtn = nb.button("Reset", fmt.Sprintf("Reset cell %d to the published code", index+1), c.reset)
+	c.resetBtn = nb.button("Reset", "", c.reset)
 	c.resetBtn.Class().Add("quiet")
-	setHidden(c.resetBtn, true)
 	for _, e := range []dom.Node{c.runButton, c.counter, c.stateLabel, c.resetBtn} {
 		bar.AppendChild(e)
 	}
 	root.InsertBefore(bar, source)
 
 	holder := nb.el("div", "cell-editor", "")
-	holder.SetAttribute("aria-label", fmt.Sprintf("Code of cell %d", index+1))
 	root.InsertBefore(holder, source)
-	c.editor = js.Global().Get("tinytorch").Call("createEditor", holder.Underlying(), c.published, c.editorHooks())
+	// A cell can be selected without editing it (Jupyter's command mode):
+	// focusable from script, not a Tab stop of its own.
+	root.SetAttribute("tabindex", "-1")
+	hooks := c.editorHooks()
+	if kind == kindMarkdown {
+		hooks["markdown"] = true
+		c.md = newMarkdownView(c, holder)
+	}
+	c.editor = js.Global().Get("tinytorch").Call("createEditor", holder.Underlying(), text, hooks)
 	source.SetAttribute("hidden", "")
 	root.SetAttribute("data-state", stateIdle)
+	root.SetAttribute("data-kind", kind)
+	c.updateReset()
 	return c
+}
+
+// setIndex numbers the cell: its id (cell-3), its names for screen
+// readers and its buttons' labels follow its place on the page.
+func (c *cell) setIndex(i int) {
+	if c.index == i {
+		return
+	}
+	c.index = i
+	n := i + 1
+	c.root.SetID(fmt.Sprintf("cell-%d", n))
+	c.root.SetAttribute("data-cell", fmt.Sprint(i))
+	c.root.SetAttribute("aria-label", fmt.Sprintf("%s cell %d", c.kindName(), n))
+	// The state ("queued", "running…", "done · 12 ms") is the cell's
+	// accessible description, read when a screen reader enters the cell.
+	stateID := fmt.Sprintf("cell-%d-state", n)
+	c.stateLabel.SetID(stateID)
+	c.root.SetAttribute("aria-describedby", stateID)
+	c.labelRunButton()
+	label := fmt.Sprintf("Reset cell %d to the published code", n)
+	c.resetBtn.SetAttribute("aria-label", label)
+	c.resetBtn.SetAttribute("title", label)
+	what := "Code"
+	if c.kind == kindMarkdown {
+		what = "Markdown"
+	}
+	c.editor.Call("setLabel", fmt.Sprintf("%s of cell %d", what, n))
+}
+
+// labelRunButton names the first button of the bar after what it does.
+func (c *cell) labelRunButton() {
+	text, label := "▶ Run", fmt.Sprintf("Run cell %d (Shift+Enter)", c.index+1)
+	if c.md != nil {
+		text, label = c.md.buttonText(c.index + 1)
+	}
+	c.runButton.SetTextContent(text)
+	c.runButton.SetAttribute("aria-label", label)
+	c.runButton.SetAttribute("title", label)
+}
+
+// kindName is "Code" or "Markdown".
+func (c *cell) kindName() string {
+	if c.kind == kindMarkdown {
+		return "Markdown"
+	}
+	return "Code"
 }
 
 // editorHooks are the callbacks editor.js calls.
@@ -79,12 +144,16 @@ func (c *cell) editorHooks() map[string]any {
 			return nil
 		}),
 		"change": js.FuncOf(func(js.Value, []js.Value) any {
-			setHidden(c.resetBtn, c.code() == c.published)
+			c.updateReset()
 			c.nb.saved.schedule()
 			return nil
 		}),
 		"focus": js.FuncOf(func(js.Value, []js.Value) any {
-			c.nb.current = c
+			c.nb.setCurrent(c)
+			return nil
+		}),
+		"escape": js.FuncOf(func(js.Value, []js.Value) any {
+			c.nb.selectCell(c, true)
 			return nil
 		}),
 	}
@@ -95,12 +164,23 @@ func (c *cell) code() string { return c.editor.Call("code").String() }
 
 // setCode replaces the cell's source.
 func (c *cell) setCode(text string) {
-	c.editor.Call("setCode", text)
-	setHidden(c.resetBtn, text == c.published)
+	if text != c.code() {
+		c.editor.Call("setCode", text)
+	}
+	c.updateReset()
 }
 
-// reset puts back the published code.
+// updateReset shows the Reset button on a published cell that differs
+// from its published code.
+func (c *cell) updateReset() {
+	setHidden(c.resetBtn, c.pub < 0 || (c.kind == kindCode && c.code() == c.published))
+}
+
+// reset puts back the published code (and makes the cell code again).
 func (c *cell) reset() {
+	if c.kind != kindCode {
+		c = c.nb.setKind(c, kindCode, false)
+	}
 	c.setCode(c.published)
 	c.nb.saved.schedule()
 	c.nb.announce(c.describe() + " reset to the published code")
@@ -160,8 +240,12 @@ func formatDuration(ms float64) string {
 // window's bottom edge ("nearest") the editor would be pushed out of
 // sight. An editor too tall for that goes to the top instead.
 func (nb *notebook) focusCell(i int) {
-	c := nb.cellByID(i)
+	c := nb.cellByIndex(i)
 	if c == nil {
+		return
+	}
+	if c.md != nil && c.md.rendered {
+		nb.selectCell(c, false) // a rendered Markdown cell is read, not edited
 		return
 	}
 	c.editor.Call("focus")
@@ -170,5 +254,5 @@ func (nb *notebook) focusCell(i int) {
 		target, block = c.root, "start"
 	}
 	target.Underlying().Call("scrollIntoView", map[string]any{"block": block})
-	nb.current = c
+	nb.setCurrent(c)
 }

@@ -49,7 +49,7 @@ func enhanceCharts(c *cell, el dom.Element) {
 		if t := svg.QuerySelector("title"); t != nil {
 			title = t.TextContent()
 		}
-		key := strconv.Itoa(c.index) + "\x00" + title
+		key := strconv.Itoa(c.uid) + "\x00" + title
 		svg.SetAttribute("data-chart-key", key)
 		// The marks' <title> tooltips move into data-tip, read by our
 		// tooltip, and aria-label, read by screen readers; otherwise the

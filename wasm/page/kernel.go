@@ -56,7 +56,7 @@ func (k *kernelConn) send(msg map[string]any) {
 
 // run sends one cell to the kernel.
 func (k *kernelConn) run(c *cell) {
-	k.send(map[string]any{"type": "run", "id": c.index, "code": c.code()})
+	k.send(map[string]any{"type": "run", "id": c.uid, "code": c.code()})
 }
 
 // handle routes a kernel message.
@@ -72,7 +72,7 @@ func (k *kernelConn) handle(msg js.Value) {
 		nb.setStatus(fmt.Sprintf("Kernel ready · TinyTorch %s", msg.Get("version").String()))
 		nb.pump()
 	case "output":
-		if c := nb.cellByID(msg.Get("id").Int()); c != nil {
+		if c := nb.byUID[msg.Get("id").Int()]; c != nil {
 			c.out.add(msg.Get("output"))
 		}
 	case "done":

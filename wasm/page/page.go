@@ -3,11 +3,13 @@
 // Package page is the part of TinyTorch that runs on the page's main
 // thread. It turns each pre-rendered cell into an editor with a Run
 // button, queues cells for the kernel worker, renders what comes back,
+// lets the student add, delete, move and retype cells (code or Markdown),
 // keeps the student's edits, and runs the toolbar and the shortcuts. It
 // never runs cell code itself, so the page stays responsive.
 package page
 
 import (
+	"strings"
 	"syscall/js"
 
 	"honnef.co/go/js/dom/v2"
@@ -19,7 +21,18 @@ type notebook struct {
 	slug      string
 	status    dom.Element // the kernel's state, in the header
 	announcer dom.Element // an aria-live region for screen readers
-	cells     []*cell
+	article   dom.Element
+	blocks    []*block // the page's blocks in order: prose and cells
+	cells     []*cell  // the cells alone, in order
+	byUID     map[int]*cell
+	nextUID   int
+	// pubLayout is the published notebook's layout and pubHash its
+	// checksum (persist.go), both taken when the cells are mounted.
+	pubLayout []entry
+	pubHash   string
+	deleted   []deletedCell // for undo, the last deleted last
+	cellTools *cellTools    // the toolbar's cell commands
+	pendingD  bool          // D was pressed once in command mode
 	kernel    *kernelConn
 	queue     []*cell // cells waiting to run, in order
 	running   *cell
@@ -67,13 +80,96 @@ func Start() {
 	}()
 }
 
-// mountCells turns every pre-rendered cell of the article into a live cell.
-func (nb *notebook) mountCells() {
-	nb.cells = nil
-	for i, el := range nb.doc.QuerySelectorAll("article.notebook section.cell") {
-		nb.cells = append(nb.cells, newCell(nb, i, el))
+// block is a stretch of the article: a cell, or the published prose
+// between two published cells (its slot, as in layout.go, and its nodes,
+// possibly none).
+type block struct {
+	c     *cell
+	slot  int
+	nodes []dom.Node
+}
+
+// domNodes are the block's nodes in the article.
+func (b *block) domNodes() []dom.Node {
+	if b.c != nil {
+		return []dom.Node{b.c.root}
 	}
+	return b.nodes
+}
+
+// visible reports whether the block shows anything: moving a cell past
+// prose that renders to nothing (a link definition, a comment) would
+// look like a move that did nothing.
+func (b *block) visible() bool {
+	if b.c != nil {
+		return true
+	}
+	for _, n := range b.nodes {
+		if n.NodeType() == 1 || strings.TrimSpace(n.TextContent()) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// mountCells turns every pre-rendered cell of the article into a live
+// cell, and notes the prose between them.
+func (nb *notebook) mountCells() {
+	nb.article = nb.doc.QuerySelector("article.notebook")
+	// byUID outlives a replaced document: the kernel may still answer
+	// for a cell of the old one.
+	if nb.byUID == nil {
+		nb.byUID = map[int]*cell{}
+	}
+	nb.blocks, nb.cells, nb.deleted = nil, nil, nil
+	prose := &block{slot: 0}
+	for _, n := range nb.article.ChildNodes() {
+		if el, ok := n.(dom.Element); ok && el.TagName() == "SECTION" && el.Class().Contains("cell") {
+			source := el.QuerySelector(".cell-source")
+			published := strings.TrimSuffix(source.TextContent(), "\n")
+			pub := len(nb.blocks) / 2
+			nb.blocks = append(nb.blocks, prose, &block{c: newCell(nb, el, kindCode, pub, published)})
+			prose = &block{slot: prose.slot + 1}
+			continue
+		}
+		prose.nodes = append(prose.nodes, n)
+	}
+	nb.blocks = append(nb.blocks, prose)
+	nb.syncCells()
+	nb.pubLayout = nb.layout()
+	nb.pubHash = publishedHash(nb.pubLayout)
 	nb.current = nil // until a cell is focused or run; see runAbove
+}
+
+// syncCells lists the cells in page order and numbers them.
+func (nb *notebook) syncCells() {
+	nb.cells = nb.cells[:0]
+	for _, b := range nb.blocks {
+		if b.c != nil {
+			b.c.setIndex(len(nb.cells))
+			nb.cells = append(nb.cells, b.c)
+		}
+	}
+	if nb.cellTools != nil {
+		nb.cellTools.update()
+	}
+}
+
+// layout is the page as entries (layout.go), for saving and export.
+func (nb *notebook) layout() []entry {
+	out := make([]entry, 0, len(nb.blocks))
+	for _, b := range nb.blocks {
+		if b.c == nil {
+			out = append(out, entry{Kind: kindProse, Pub: b.slot})
+			continue
+		}
+		kind := kindCode
+		if b.c.kind == kindMarkdown {
+			kind = kindMarkdown
+		}
+		out = append(out, entry{Kind: kind, Pub: b.c.pub, Text: b.c.code()})
+	}
+	return out
 }
 
 // el makes an element with a class and text.
@@ -113,12 +209,23 @@ func (nb *notebook) announce(text string) {
 	nb.announcer.SetTextContent(text)
 }
 
-// cellByID returns the cell with index id, or nil.
-func (nb *notebook) cellByID(id int) *cell {
-	if id < 0 || id >= len(nb.cells) {
+// cellByIndex returns the cell at place i, or nil.
+func (nb *notebook) cellByIndex(i int) *cell {
+	if i < 0 || i >= len(nb.cells) {
 		return nil
 	}
-	return nb.cells[id]
+	return nb.cells[i]
+}
+
+// focusWithin reports whether el or an element inside it has the focus.
+func focusWithin(el dom.Element) bool {
+	active := js.Global().Get("document").Get("activeElement")
+	return active.Truthy() && el.Underlying().Call("contains", active).Bool()
+}
+
+// focused reports whether el itself has the focus.
+func focused(el dom.Element) bool {
+	return js.Global().Get("document").Get("activeElement").Equal(el.Underlying())
 }
 
 // now is performance.now(), in milliseconds since navigation.

@@ -3,6 +3,7 @@
 package page
 
 import (
+	"fmt"
 	"hash/fnv"
 	"strconv"
 	"syscall/js"
@@ -43,13 +44,29 @@ func newSaver(nb *notebook) *saver {
 	return s
 }
 
-// record is what is stored for one notebook.
+// record is what is stored for one notebook (version 2): the page's
+// layout (layout.go: the prose slots and the cells in order, each cell
+// with its text and the published cell it was, if any), how many code
+// cells the published notebook had, a checksum of the published code
+// and the time. Version 1 records, from before cells could be added,
+// held only "cells", each published cell's code; restore reads both.
 func (s *saver) record() map[string]any {
-	var code []any
-	for _, c := range s.nb.cells {
-		code = append(code, c.code())
+	var items []any
+	for _, e := range s.nb.layout() {
+		item := map[string]any{"t": e.Kind, "p": e.Pub}
+		if e.Kind != kindProse {
+			item["s"] = e.Text
+		}
+		items = append(items, item)
 	}
-	return map[string]any{"cells": code, "published": s.nb.publishedHash(), "savedAt": js.Global().Get("Date").Call("now")}
+	published := 0
+	for _, e := range s.nb.pubLayout {
+		if e.Kind != kindProse {
+			published++
+		}
+	}
+	return map[string]any{"v": 2, "items": items, "publishedCells": published,
+		"published": s.nb.pubHash, "savedAt": js.Global().Get("Date").Call("now")}
 }
 
 // schedule saves after saveDelay, restarting the delay on each change.
@@ -100,44 +117,185 @@ func (s *saver) detach() {
 	s.enabled = false
 }
 
-// restore puts back saved edits and, when the published notebook changed
-// since they were made, offers to reset to it.
+// restore puts back saved edits and structure and, when the published
+// notebook changed since they were made, offers to reset to it. Which
+// edits fit where when it changed is arrange's business (layout.go): no
+// text of the student's is lost. Cells the student added do not count
+// as a change of the published notebook: its checksum covers only the
+// published cells.
 func (s *saver) restore() {
 	rec, err := awaitPromise(storage().Call("load", s.key))
 	if err != nil || rec.Type() != js.TypeObject {
 		return
 	}
-	cells := rec.Get("cells")
-	changed := false
-	for i, c := range s.nb.cells {
-		if i < cells.Length() && cells.Index(i).String() != c.code() {
-			c.setCode(cells.Index(i).String())
-			changed = true
-		}
+	saved, savedCells := savedLayout(rec, s.nb.pubLayout)
+	layout := arrange(saved, savedCells, s.nb.pubLayout)
+	if sameLayout(layout, s.nb.pubLayout) {
+		return
 	}
-	if changed {
-		s.nb.announce("Your saved edits were restored")
-	}
-	if changed && rec.Get("published").String() != s.nb.publishedHash() {
+	s.nb.applyLayout(layout)
+	s.nb.announce("Your saved edits were restored")
+	if rec.Get("published").String() != s.nb.pubHash {
 		s.nb.showBanner("The published version of this notebook has changed since you edited it.", "Reset to the published version", s.nb.resetAll)
 	}
 }
 
-// resetAll puts back the published code of every cell.
-func (nb *notebook) resetAll() {
-	for _, c := range nb.cells {
-		c.setCode(c.published)
+// savedLayout reads a record's layout and the number of published cells
+// it was made for; a version 1 record becomes the published layout with
+// its code.
+func savedLayout(rec js.Value, published []entry) ([]entry, int) {
+	items := rec.Get("items")
+	if rec.Get("v").Type() != js.TypeNumber || rec.Get("v").Int() != 2 || items.Type() != js.TypeObject {
+		var code []string
+		if cells := rec.Get("cells"); cells.Type() == js.TypeObject {
+			for i := 0; i < cells.Length(); i++ {
+				code = append(code, textOf(cells.Index(i)))
+			}
+		}
+		return fromCells(code, published), len(published) / 2
 	}
-	nb.saved.schedule()
-	nb.announce("Every cell was reset to the published code")
+	var out []entry
+	for i := 0; i < items.Length(); i++ {
+		it := items.Index(i)
+		if it.Type() != js.TypeObject || it.Get("p").Type() != js.TypeNumber {
+			continue
+		}
+		out = append(out, entry{Kind: textOf(it.Get("t")), Pub: it.Get("p").Int(), Text: textOf(it.Get("s"))})
+	}
+	n := rec.Get("publishedCells")
+	if n.Type() != js.TypeNumber {
+		return out, 0
+	}
+	return out, n.Int()
 }
 
-// publishedHash identifies the published code of the notebook.
-func (nb *notebook) publishedHash() string {
+// textOf is a JavaScript string's text, or "" for anything else.
+func textOf(v js.Value) string {
+	if v.Type() != js.TypeString {
+		return ""
+	}
+	return v.String()
+}
+
+// applyLayout rebuilds the page to a layout: published cells keep their
+// editors (and outputs), cells added by the student are made, published
+// cells the layout leaves out are taken off the page. It returns the
+// cells the student had added that the layout leaves out.
+func (nb *notebook) applyLayout(layout []entry) []*cell {
+	pubCells, slots := map[int]*cell{}, map[int]*block{}
+	var added []*cell
+	for _, b := range nb.blocks {
+		switch {
+		case b.c == nil:
+			slots[b.slot] = b
+		case b.c.pub >= 0:
+			pubCells[b.c.pub] = b.c
+		default:
+			added = append(added, b.c)
+		}
+	}
+	kept := nb.deleted[:0]
+	for _, d := range nb.deleted { // a deleted published cell can come back
+		if d.c.pub >= 0 && pubCells[d.c.pub] == nil {
+			pubCells[d.c.pub] = d.c
+		} else {
+			kept = append(kept, d)
+		}
+	}
+	nb.deleted = kept
+	var blocks []*block
+	for _, e := range layout {
+		switch {
+		case e.Kind == kindProse:
+			if b := slots[e.Pub]; b != nil {
+				blocks = append(blocks, b)
+			}
+		case e.Pub >= 0 && pubCells[e.Pub] != nil:
+			c := pubCells[e.Pub]
+			delete(pubCells, e.Pub)
+			blocks = append(blocks, &block{c: c})
+		default:
+			blocks = append(blocks, &block{c: nb.makeCell(kindCode, "", e.Pub, nb.publishedCode(e.Pub))})
+		}
+		if b := blocks[len(blocks)-1]; b.c != nil {
+			b.c = nb.restoreCell(b.c, e)
+		}
+	}
+	for _, c := range pubCells {
+		c.root.Remove()
+	}
+	nb.blocks = blocks
+	for _, b := range blocks { // in order: appending moves each node to the end
+		for _, n := range b.domNodes() {
+			nb.article.AppendChild(n)
+		}
+	}
+	var dropped []*cell
+	for _, c := range added {
+		if nb.blockIndex(c) < 0 {
+			c.root.Remove()
+			dropped = append(dropped, c)
+		}
+	}
+	nb.syncCells()
+	return dropped
+}
+
+// restoreCell gives c an entry's kind and text, replacing it by a cell
+// of the other kind when needed.
+func (nb *notebook) restoreCell(c *cell, e entry) *cell {
+	if c.kind != e.Kind {
+		fresh := nb.makeCell(e.Kind, e.Text, c.pub, c.published)
+		c.root.Remove()
+		c.editor.Call("destroy")
+		delete(nb.byUID, c.uid)
+		c = fresh
+	}
+	c.setCode(e.Text)
+	if c.md != nil && !c.md.rendered {
+		c.md.render()
+	}
+	return c
+}
+
+// publishedCode is the published code of cell i, or "".
+func (nb *notebook) publishedCode(i int) string {
+	for _, e := range nb.pubLayout {
+		if e.Kind == kindCode && e.Pub == i {
+			return e.Text
+		}
+	}
+	return ""
+}
+
+// resetAll puts back the published notebook: its cells, in its order,
+// with its code. Cells the student added are removed, and Undo delete
+// brings them back one by one.
+func (nb *notebook) resetAll() {
+	dropped := nb.applyLayout(nb.pubLayout)
+	for _, c := range dropped {
+		nb.deleted = append(nb.deleted, deletedCell{c: c, pos: len(nb.blocks)})
+	}
+	nb.setCurrent(nil)
+	nb.syncCells()
+	nb.saved.schedule()
+	msg := "Every cell was reset to the published code"
+	if len(dropped) > 0 {
+		msg += fmt.Sprintf("; the %d cells you added were removed (Undo delete brings them back)", len(dropped))
+	}
+	nb.announce(msg)
+}
+
+// publishedHash identifies the published code of a notebook: the code
+// of its published cells, in order. (Prose is left out, as it was in
+// version 1 records, whose checksums stay valid.)
+func publishedHash(layout []entry) string {
 	h := fnv.New64a() // a checksum, not security: small and fast
-	for _, c := range nb.cells {
-		h.Write([]byte(c.published))
-		h.Write([]byte{0})
+	for _, e := range layout {
+		if e.Kind == kindCode {
+			h.Write([]byte(e.Text))
+			h.Write([]byte{0})
+		}
 	}
 	return strconv.FormatUint(h.Sum64(), 16)
 }

@@ -8,7 +8,7 @@ import "fmt"
 // waiting or running, and starts the first when the kernel is free.
 func (nb *notebook) enqueue(cells ...*cell) {
 	for _, c := range cells {
-		if c == nb.running || c.state == stateQueued {
+		if c == nb.running || c.state == stateQueued || c.kind != kindCode {
 			continue
 		}
 		c.setState(stateQueued, "queued")
@@ -22,7 +22,12 @@ func (nb *notebook) enqueue(cells ...*cell) {
 // that the key press did something. The commands that queue several
 // cells announce for themselves.
 func (nb *notebook) runOne(c *cell) {
-	nb.current = c
+	nb.setCurrent(c)
+	if c.md != nil {
+		c.md.render()
+		nb.announce(c.describe() + " rendered")
+		return
+	}
 	nb.enqueue(c)
 	switch {
 	case c == nb.running:
@@ -49,7 +54,7 @@ func (nb *notebook) pump() {
 // finished records the end of a run and starts the next cell. As in
 // Jupyter, an error or a stop cancels the cells still queued.
 func (nb *notebook) finished(id int, ok, interrupted bool, ms float64) {
-	c := nb.cellByID(id)
+	c := nb.byUID[id]
 	if c == nil || c != nb.running {
 		return
 	}
@@ -108,10 +113,16 @@ func (nb *notebook) abandon(why string) {
 	}
 }
 
-// runAll queues every cell.
+// runAll queues every code cell.
 func (nb *notebook) runAll() {
 	nb.enqueue(nb.cells...)
-	nb.announce(fmt.Sprintf("Running all %d cells", len(nb.cells)))
+	n := 0
+	for _, c := range nb.cells {
+		if c.kind == kindCode {
+			n++
+		}
+	}
+	nb.announce(fmt.Sprintf("Running all %d cells", n))
 }
 
 // runAbove queues the cells above the current one: the cell last focused

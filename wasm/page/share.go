@@ -73,17 +73,19 @@ func (nb *notebook) source() (string, error) {
 }
 
 // editedArgs are the arguments every docs function starts with: the file
-// name, the Markdown source and the cells' current code.
+// name, the Markdown source and the page's layout (layout.go) as JSON:
+// the prose and the cells in the order shown, each cell with its code and
+// kind, so added, deleted, moved and Markdown cells are exported as shown.
 func (nb *notebook) editedArgs() ([]any, error) {
 	src, err := nb.source()
 	if err != nil {
 		return nil, err
 	}
-	codes := make([]any, len(nb.cells))
-	for i, c := range nb.cells {
-		codes[i] = c.code()
+	items := []any{}
+	for _, e := range nb.layout() {
+		items = append(items, map[string]any{"t": e.Kind, "p": e.Pub, "s": e.Text})
 	}
-	return []any{nb.slug + ".md", src, stringify(codes)}, nil
+	return []any{nb.slug + ".md", src, stringify(items)}, nil
 }
 
 // fail reports a failed file command in a banner.
@@ -114,10 +116,14 @@ func (nb *notebook) downloadIPynb() {
 		nb.fail("Download failed", err)
 		return
 	}
-	outputs := make([]any, len(nb.cells))
-	for i, c := range nb.cells {
-		if c.state == stateDone || c.state == stateError {
-			outputs[i] = c.out.forJupyter()
+	outputs := []any{} // one list per code cell, in order; null if not run
+	for _, c := range nb.cells {
+		switch {
+		case c.kind != kindCode:
+		case c.state == stateDone || c.state == stateError:
+			outputs = append(outputs, c.out.forJupyter())
+		default:
+			outputs = append(outputs, nil)
 		}
 	}
 	data, err := docsCall("ipynb", append(args, stringify(outputs))...)

@@ -9,13 +9,35 @@ import (
 	"honnef.co/go/js/dom/v2"
 )
 
-// shortcuts are listed in the help dialog, which opens with "?".
-var shortcuts = [][2]string{
-	{"Shift+Enter", "Run the cell and move to the next one"},
-	{"Ctrl+Enter / ⌘+Enter", "Run the cell and stay in it"},
-	{"Tab / Shift+Tab", "Move between buttons and cells (Esc first to leave an editor)"},
-	{"Esc", "Leave the editor, or close this dialog"},
-	{"?", "Show this help (outside an editor)"},
+// shortcut is a row of the help dialog: keys (alternatives separated by
+// " / ") and what they do.
+type shortcut [2]string
+
+// shortcutGroups are listed in the help dialog, which opens with "?".
+var shortcutGroups = []struct {
+	title string
+	keys  []shortcut
+}{
+	{"In a cell's editor", []shortcut{
+		{"Shift+Enter", "Run the cell (render a Markdown cell) and move to the next one"},
+		{"Ctrl+Enter / ⌘+Enter", "Run the cell and stay in it"},
+		{"Esc", "Leave the editor and select the cell (command mode)"},
+	}},
+	{"Command mode: a cell is selected, not edited", []shortcut{
+		{"Enter", "Edit the selected cell"},
+		{"↑ / ↓ / K / J", "Select the cell above or below"},
+		{"A / B", "Add a code cell above or below"},
+		{"M / Y", "Make the cell Markdown or code"},
+		{"D, D", "Delete the cell (press D twice)"},
+		{"Z", "Undo the last deletion"},
+		{"Alt+↑ / Alt+↓", "Move the cell up or down"},
+		{"Shift+Enter / Ctrl+Enter", "Run the cell, then select the next one or stay"},
+	}},
+	{"Anywhere outside an editor", []shortcut{
+		{"Tab / Shift+Tab", "Move between buttons and cells (Esc first to leave an editor)"},
+		{"?", "Show this help"},
+		{"Esc", "Close this dialog"},
+	}},
 }
 
 // buildToolbar adds the notebook's commands to the page header.
@@ -37,6 +59,9 @@ func (nb *notebook) buildToolbar() {
 		b.SetAttribute("data-action", it.text)
 		bar.AppendChild(b)
 	}
+	nb.cellTools = newCellTools(nb)
+	bar.AppendChild(nb.cellTools.group)
+	nb.cellTools.update()
 	nb.addFileMenu(bar)
 	help := nb.button("?", "Keyboard shortcuts", nb.showHelp)
 	bar.AppendChild(help)
@@ -71,26 +96,37 @@ func (nb *notebook) helpDialog() dom.Element {
 	title := nb.el("h2", "", "Keyboard shortcuts")
 	title.SetID("tt-help-title")
 	d.AppendChild(title)
-	table := nb.el("table", "", "")
-	for _, s := range shortcuts {
-		tr := nb.el("tr", "", "")
-		key := nb.el("th", "", "")
-		// Each alternative is a key of its own: "Ctrl+Enter / ⌘+Enter"
-		// wraps between the keys, never inside one.
-		for i, k := range strings.Split(s[0], " / ") {
-			if i > 0 {
-				key.AppendChild(nb.doc.CreateTextNode(" / "))
-			}
-			key.AppendChild(nb.el("kbd", "", k))
-		}
-		tr.AppendChild(key)
-		tr.AppendChild(nb.el("td", "", s[1]))
-		table.AppendChild(tr)
-	}
-	d.AppendChild(table)
+	// Close comes first: the dialog opens with the focus on it, and a
+	// button at the end would scroll a tall dialog past its title.
 	closeBtn := nb.button("Close", "", func() { d.Underlying().Call("close") })
-	d.AppendChild(closeBtn)
+	closeBtn.Class().Add("close")
+	d.InsertBefore(closeBtn, title)
+	for _, g := range shortcutGroups {
+		d.AppendChild(nb.el("h3", "", g.title))
+		table := nb.el("table", "", "")
+		for _, s := range g.keys {
+			table.AppendChild(nb.shortcutRow(s))
+		}
+		d.AppendChild(table)
+	}
 	return d
+}
+
+// shortcutRow is one row of the help: the keys, then what they do.
+func (nb *notebook) shortcutRow(s shortcut) dom.Element {
+	tr := nb.el("tr", "", "")
+	key := nb.el("th", "", "")
+	// Each alternative is a key of its own: "Ctrl+Enter / ⌘+Enter"
+	// wraps between the keys, never inside one.
+	for i, k := range strings.Split(s[0], " / ") {
+		if i > 0 {
+			key.AppendChild(nb.doc.CreateTextNode(" / "))
+		}
+		key.AppendChild(nb.el("kbd", "", k))
+	}
+	tr.AppendChild(key)
+	tr.AppendChild(nb.el("td", "", s[1]))
+	return tr
 }
 
 // installShortcuts listens for the page-wide keys. Keys typed in an
@@ -98,7 +134,12 @@ func (nb *notebook) helpDialog() dom.Element {
 func (nb *notebook) installShortcuts() {
 	nb.doc.AddEventListener("keydown", false, func(e dom.Event) {
 		ev := e.Underlying()
-		if typing(ev.Get("target")) {
+		target := ev.Get("target")
+		if c := nb.selectedCell(target); c != nil && nb.commandKey(c, e) {
+			e.PreventDefault()
+			return
+		}
+		if typing(target) {
 			return
 		}
 		if ev.Get("key").String() == "?" {

@@ -4,6 +4,7 @@
 // place.
 import { EditorView, basicSetup } from "codemirror";
 import { keymap } from "@codemirror/view";
+import { Compartment, Prec } from "@codemirror/state";
 import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { tags as t } from "@lezer/highlight";
 import { javascript } from "@codemirror/lang-javascript";
@@ -53,12 +54,18 @@ const highlight = HighlightStyle.define([
 
 // createEditor puts an editor holding doc into parent. hooks.run(advance)
 // is called by the run keys, hooks.change() after each edit, hooks.focus()
-// when the editor gains focus. It returns the handle the Go page role uses.
+// when the editor gains focus, hooks.escape() on Esc when the editor has
+// nothing of its own to close (Jupyter's command mode). With
+// hooks.markdown set the text is Markdown, without JavaScript's
+// highlighting. It returns the handle the Go page role uses.
 export function createEditor(parent, doc, hooks) {
   const runKeys = keymap.of([
     { key: "Shift-Enter", run: () => (hooks.run(true), true) },
     { key: "Mod-Enter", run: () => (hooks.run(false), true) },
   ]);
+  // Lowest precedence: Esc first closes an autocompletion or search panel.
+  const escapeKey = Prec.lowest(keymap.of([{ key: "Escape", run: () => (hooks.escape?.(), !!hooks.escape) }]));
+  const label = new Compartment();
   const listener = EditorView.updateListener.of((update) => {
     if (update.docChanged) hooks.change();
     if (update.focusChanged && update.view.hasFocus) hooks.focus();
@@ -66,12 +73,28 @@ export function createEditor(parent, doc, hooks) {
   const view = new EditorView({
     doc,
     parent,
-    extensions: [runKeys, basicSetup, javascript(), theme, syntaxHighlighting(highlight), listener, EditorView.contentAttributes.of({ "aria-label": parent.getAttribute("aria-label") || "Code" })],
+    extensions: [
+      runKeys,
+      basicSetup,
+      escapeKey,
+      hooks.markdown ? [EditorView.lineWrapping] : javascript(),
+      theme,
+      syntaxHighlighting(highlight),
+      listener,
+      label.of(EditorView.contentAttributes.of({ "aria-label": parent.getAttribute("aria-label") || "Code" })),
+    ],
   });
   const handle = {
     code: () => view.state.doc.toString(),
     setCode: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
     focus: () => view.focus(),
+    // setLabel renames the editor for screen readers (a cell's number
+    // changes when cells are added, deleted or moved).
+    setLabel: (text) => {
+      parent.setAttribute("aria-label", text);
+      view.dispatch({ effects: label.reconfigure(EditorView.contentAttributes.of({ "aria-label": text })) });
+    },
+    destroy: () => view.destroy(),
     // highlightLine marks the line where an error happened (0 clears it).
     highlightLine: (line) => {
       parent.querySelectorAll(".cm-line.tt-error-line").forEach((el) => el.classList.remove("tt-error-line"));
