@@ -127,6 +127,7 @@ func checkOptions(name string, o js.Value, known ...[]string) error {
 	}
 	return nil
 }
+
 // params reads a call's arguments given positionally, in a trailing
 // options object, or both: x.topk(2, 0), x.topk(2, {dim: 0}). keys names
 // the parameters in order; it returns one value per key (undefined when
@@ -161,4 +162,3 @@ func params(name string, args []js.Value, keys ...string) ([]js.Value, error) {
 	}
 	return out, nil
 }
-

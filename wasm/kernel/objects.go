@@ -90,6 +90,20 @@ func methodOf[T any](k *kind, name string, fn func(self T, this js.Value, args [
 	}
 }
 
+// kindMethod adapts a method of kind k, a function of the receiver's Go
+// value and of a reader of the call's arguments, to a binding. The
+// reader's error (argReader.Err) comes before the method's.
+func kindMethod[T any](k *kind, name string, fn func(self T, this js.Value, r *argReader) (any, error)) binding {
+	return func(this js.Value, args []js.Value) (any, error) {
+		s, err := self[T](k, name, this)
+		if err != nil {
+			return nil, err
+		}
+		r := readArgs(name, args)
+		return r.Done(fn(s, this, r))
+	}
+}
+
 // opts returns the options object at args[i], or an empty object, so that
 // fields read as undefined.
 func opts(args []js.Value, i int) js.Value {

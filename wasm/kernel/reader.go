@@ -244,7 +244,7 @@ func (r *argReader) Tensors(i int, what string) []*tensor.Tensor {
 // positional keys, or an argument i that is neither an options object
 // nor missing when no positional keys are named, is an error.
 func (r *argReader) Options(i int, positional ...string) *optReader {
-	o := &optReader{r: r, obj: js.Undefined()}
+	o := &optReader{r: r, obj: js.Undefined(), first: i, positional: positional}
 	r.opts = append(r.opts, o)
 	n := len(r.args)
 	if n > i && isOptionsObject(r.args[n-1]) {
@@ -310,6 +310,23 @@ type optReader struct {
 	obj    js.Value            // the options object, or undefined
 	values map[string]js.Value // the positional values, by key
 	known  []string            // the keys read, in order
+	// first is the position of the first positional key.
+	first      int
+	positional []string
+}
+
+// Need fails when the option key is missing, naming its position when
+// it may come positionally, and reports whether it is there.
+func (o *optReader) Need(key string) bool {
+	if !o.r.ok() || o.Has(key) {
+		return o.r.ok()
+	}
+	if i := slices.Index(o.positional, key); i >= 0 {
+		o.r.failf("missing %s (argument %d)", key, o.first+i+1)
+	} else {
+		o.r.failf("missing option %s", key)
+	}
+	return false
 }
 
 // Known records keys as read without reading them, for options that only
