@@ -79,17 +79,6 @@ func self[T any](k *kind, method string, this js.Value) (T, error) {
 	return t, nil
 }
 
-// methodOf adapts a function of the receiver's Go value to a binding.
-func methodOf[T any](k *kind, name string, fn func(self T, this js.Value, args []js.Value) (any, error)) binding {
-	return func(this js.Value, args []js.Value) (any, error) {
-		s, err := self[T](k, name, this)
-		if err != nil {
-			return nil, err
-		}
-		return fn(s, this, args)
-	}
-}
-
 // kindMethod adapts a method of kind k, a function of the receiver's Go
 // value and of a reader of the call's arguments, to a binding. The
 // reader's error (argReader.Err) comes before the method's.

@@ -448,3 +448,11 @@ func toPair(what string, v js.Value) ([2]int, error) {
 	n, err := toInt(what, v)
 	return [2]int{n, n}, err
 }
+
+// keep keeps err as it is, without a name in front (an error of a nested
+// reader, which has its own), unless an error is already kept.
+func (r *argReader) keep(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+}
