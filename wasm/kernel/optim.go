@@ -171,8 +171,8 @@ func optimizerBinding(name string, make func(o *optReader, groups []groupSpec) (
 		r := readArgs(name, args)
 		groups := r.paramGroups(0)
 		o := r.Options(1, "lr")
-		if err := r.Err(); err != nil {
-			return nil, err
+		if !r.ok() { // Err would also check the option keys, which make has yet to read
+			return nil, r.err
 		}
 		opt, err := make(o, groups)
 		if err := r.Err(); err != nil {

@@ -407,10 +407,15 @@ func (o *optReader) Tensor(key string) *tensor.Tensor {
 // asked for.
 func (o *optReader) checkKeys() {
 	for _, key := range optionKeys(o.obj) {
-		if !slices.Contains(o.known, key) {
+		switch {
+		case slices.Contains(o.known, key):
+			continue
+		case len(o.known) == 0:
+			o.r.failf("unknown option %q (it takes no options)", key)
+		default:
 			o.r.failf("unknown option %q (known: %s)", key, strings.Join(o.known, ", "))
-			return
 		}
+		return
 	}
 }
 
