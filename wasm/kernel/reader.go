@@ -55,7 +55,9 @@ func (r *argReader) failf(format string, a ...any) { r.fail(fmt.Errorf(format, a
 func (r *argReader) ok() bool { return r.err == nil }
 
 // Err returns the first error, or, when there is none, an error for the
-// first option key that no read asked for.
+// first option key that no read asked for. Call it after the last read of
+// options (a key read later would be reported unknown); to stop earlier,
+// test ok().
 func (r *argReader) Err() error {
 	for _, o := range r.opts {
 		if r.err != nil {

@@ -123,12 +123,21 @@ type trainerBinding struct {
 	steps     int
 }
 
+// The options of the trainer and of a fit, in the order an error lists
+// them.
+var (
+	trainerOptions = []string{"optimizer", "loss", "scheduler", "schedulePerBatch", "metrics", "clipGradNorm",
+		"callbacks", "earlyStopping", "onBatchEnd", "onEpochEnd"}
+	fitOptions = []string{"epochs", "valLoader", "progress", "chart"}
+)
+
 // trainerConstructor is tt.train.Trainer({model, optimizer, loss,
 // scheduler, metrics, clipGradNorm, callbacks, earlyStopping, onBatchEnd,
 // onEpochEnd, schedulePerBatch}).
 func trainerConstructor(_ js.Value, args []js.Value) (any, error) {
 	r := readArgs("tt.train.Trainer", args)
 	o := r.Options(0)
+	o.Known("model")
 	tb := newTrainerBinding(o, o.Value("model"))
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -140,6 +149,7 @@ func trainerConstructor(_ js.Value, args []js.Value) (any, error) {
 // goes wrong.
 func newTrainerBinding(o *optReader, model js.Value) *trainerBinding {
 	r, name := o.r, o.r.name
+	o.Known(trainerOptions...)
 	m, ok := moduleOf(model)
 	if !ok && r.ok() {
 		r.keep(fmt.Errorf("%s: expected a model such as tt.nn.Sequential(…), got %s", name, describeJS(model)))
@@ -230,6 +240,7 @@ func metricsOf(name string, v js.Value, crit loss.Criterion) ([]train.Metric, er
 func fitFunc(_ js.Value, args []js.Value) (any, error) {
 	r := readArgs("tt.train.fit", args)
 	o := r.Options(2)
+	o.Known(fitOptions...)
 	tb := newTrainerBinding(o, r.Value(0))
 	return tb.fit(o, r.Value(1))
 }
@@ -261,6 +272,7 @@ func trainerEvaluate(tb *trainerBinding, _ js.Value, r *argReader) (any, error) 
 // training and shows it live.
 func (tb *trainerBinding) fit(o *optReader, data js.Value) (any, error) {
 	r, name := o.r, o.r.name
+	o.Known(fitOptions...)
 	epochs := o.Int("epochs", 1)
 	if epochs <= 0 && r.ok() {
 		r.failf("epochs must be positive, got %d", epochs)
