@@ -162,6 +162,7 @@ func TestTTArgumentsAndMessages(t *testing.T) {
 const msg = (f) => { try { f(); return "no error"; } catch (e) { return e.message; } };
 r.oneHot = tt.oneHot(tt.tensor([1, 0]), 3n).toArray();
 r.oneHotIndex = msg(() => tt.oneHot(10n, 3));
+r.oneHotInfinite = msg(() => tt.oneHot(Infinity, -3));
 r.zeros = tt.zeros(2n, 3n).shape;
 r.reshape = tt.arange(6).reshape([3n, 2n]).shape;
 const m = tt.nn.Linear(2, 2);
@@ -200,6 +201,7 @@ JSON.stringify(r)`
 	// unwanted (Go's names, doubled prefixes, a recovered panic).
 	messages := map[string]struct{ want, not []string }{
 		"oneHotIndex":     {[]string{"oneHot: index 10"}, nil},
+		"oneHotInfinite":  {[]string{"oneHot: index"}, nil},
 		"huge":            {[]string{"the BigInt 1152921504606846976n", "beyond ±2^53"}, nil},
 		"slice0d":         {[]string{"slice: cannot be applied to a 0-d tensor, expected at least 1 dimension"}, nil},
 		"label":           {[]string{"tt.plot.images: label 0 is a disposed tensor"}, nil},

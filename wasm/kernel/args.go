@@ -64,22 +64,6 @@ func intsFrom(name string, args []js.Value, i int, what string) ([]int, error) {
 	return out, prefix(name, err)
 }
 
-// dimsArg reads the dims of a reduction: undefined or null means every
-// dimension (nil), a number one dimension, an array several.
-func dimsArg(name string, args []js.Value, i int) ([]int, error) {
-	v := arg(args, i)
-	switch kindOf(v) {
-	case kindUndefined, kindNull:
-		return nil, nil
-	case kindNumber, kindBigInt:
-		d, err := intArg(name, args, i, "dim", 0)
-		return []int{d}, err
-	case kindArray:
-		return intsFrom(name, []js.Value{v}, 0, "dims")
-	}
-	return nil, fmt.Errorf("%s: dim must be a number or an array of numbers, got %s", name, describeJS(v))
-}
-
 // prefix puts a function's name in front of a converter's error.
 func prefix(name string, err error) error {
 	if err == nil {
@@ -126,39 +110,4 @@ func checkOptions(name string, o js.Value, known ...[]string) error {
 		}
 	}
 	return nil
-}
-
-// params reads a call's arguments given positionally, in a trailing
-// options object, or both: x.topk(2, 0), x.topk(2, {dim: 0}). keys names
-// the parameters in order; it returns one value per key (undefined when
-// absent). An option key not in keys, or more positional arguments than
-// keys, is an error.
-func params(name string, args []js.Value, keys ...string) ([]js.Value, error) {
-	n := len(args)
-	o := js.Undefined()
-	if n > 0 && isOptionsObject(args[n-1]) {
-		o, n = args[n-1], n-1
-	}
-	if n > len(keys) {
-		return nil, fmt.Errorf("%s: %d arguments, expected at most %d (%s)", name, n, len(keys), strings.Join(keys, ", "))
-	}
-	if !o.IsUndefined() {
-		if err := checkOptions(name, o, keys); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]js.Value, len(keys))
-	for i, k := range keys {
-		switch {
-		case i < n && !o.IsUndefined() && !o.Get(k).IsUndefined():
-			return nil, fmt.Errorf("%s: %s is given twice, as argument %d and as an option", name, k, i+1)
-		case i < n:
-			out[i] = args[i]
-		case !o.IsUndefined():
-			out[i] = o.Get(k)
-		default:
-			out[i] = js.Undefined()
-		}
-	}
-	return out, nil
 }

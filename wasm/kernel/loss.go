@@ -19,35 +19,50 @@ import (
 // loss.Criterion.
 var lossKind *kind
 
-// lossTypes maps each class name to its functional name and maker.
+// lossTypes are the losses: the class name, the functional name, the
+// options that may also come positionally (as in PyTorch's
+// SmoothL1Loss("mean", 0.5)), and a maker that reads the options.
 var lossTypes = []struct {
 	class, functional string
-	make              func(r loss.Reduction, smoothing float64) loss.Criterion
+	positional        []string
+	make              func(o *optReader) loss.Criterion
 }{
-	{"MSELoss", "mseLoss", func(r loss.Reduction, _ float64) loss.Criterion { return loss.MSE{Reduction: r} }},
-	{"CrossEntropyLoss", "crossEntropy", func(r loss.Reduction, s float64) loss.Criterion {
-		return loss.CrossEntropy{Reduction: r, LabelSmoothing: s}
+	{"MSELoss", "mseLoss", nil, func(o *optReader) loss.Criterion { return loss.MSE{Reduction: reduction(o, loss.ParseReduction)} }},
+	{"CrossEntropyLoss", "crossEntropy", nil, func(o *optReader) loss.Criterion {
+		return loss.CrossEntropy{Reduction: reduction(o, loss.ParseReduction), LabelSmoothing: o.Float("labelSmoothing", 0)}
 	}},
-	{"NLLLoss", "nllLoss", func(r loss.Reduction, _ float64) loss.Criterion { return loss.NLL{Reduction: r} }},
-	{"BCELoss", "binaryCrossEntropy", func(r loss.Reduction, _ float64) loss.Criterion { return loss.BCE{Reduction: r} }},
-	{"BCEWithLogitsLoss", "binaryCrossEntropyWithLogits", func(r loss.Reduction, _ float64) loss.Criterion {
-		return loss.BCEWithLogits{Reduction: r}
+	{"NLLLoss", "nllLoss", nil, func(o *optReader) loss.Criterion { return loss.NLL{Reduction: reduction(o, loss.ParseReduction)} }},
+	{"BCELoss", "binaryCrossEntropy", nil, func(o *optReader) loss.Criterion { return loss.BCE{Reduction: reduction(o, loss.ParseReduction)} }},
+	{"BCEWithLogitsLoss", "binaryCrossEntropyWithLogits", nil, func(o *optReader) loss.Criterion {
+		return loss.BCEWithLogits{Reduction: reduction(o, loss.ParseReduction)}
+	}},
+	{"L1Loss", "l1Loss", []string{"reduction"}, func(o *optReader) loss.Criterion { return loss.L1{Reduction: reduction(o, loss.ParseReduction)} }},
+	{"SmoothL1Loss", "smoothL1Loss", []string{"reduction", "beta"}, func(o *optReader) loss.Criterion {
+		r, beta := reduction(o, loss.ParseReduction), o.Float("beta", 1)
+		if beta < 0 && o.r.ok() {
+			o.r.failf("beta %g, expected a number ≥ 0", beta)
+		}
+		return loss.SmoothL1{Reduction: r, Beta: beta}
+	}},
+	{"KLDivLoss", "klDiv", []string{"reduction", "logTarget"}, func(o *optReader) loss.Criterion {
+		return loss.KLDiv{Reduction: reduction(o, loss.ParseKLReduction), LogTarget: o.Bool("logTarget", false)}
 	}},
 }
 
 // addLosses puts the loss classes into tt.nn and the loss functions into
-// tt.nn.functional.
+// tt.nn.functional: tt.nn.KLDivLoss({reduction: "batchmean"}),
+// tt.nn.functional.klDiv(input, target, {reduction: "batchmean"}).
 func addLosses(nnNS js.Value) {
 	forward := func(name string) binding {
-		return methodOf(lossKind, name, func(c loss.Criterion, _ js.Value, args []js.Value) (any, error) {
-			return applyLoss(name, c, args)
+		return kindMethod(lossKind, name, func(c loss.Criterion, _ js.Value, r *argReader) (any, error) {
+			return applyLoss(r, c)
 		})
 	}
 	lossKind = newKind("loss")
 	lossKind.build(map[string]binding{
 		"forward": forward("forward"),
 		"call":    forward("call"),
-		"toString": methodOf(lossKind, "toString", func(c loss.Criterion, _ js.Value, _ []js.Value) (any, error) {
+		"toString": kindMethod(lossKind, "toString", func(c loss.Criterion, _ js.Value, _ *argReader) (any, error) {
 			return lossName(c), nil
 		}),
 	}, nil)
@@ -55,63 +70,48 @@ func addLosses(nnNS js.Value) {
 	for _, lt := range lossTypes {
 		class := "tt.nn." + lt.class
 		nnNS.Set(lt.class, function(class, func(_ js.Value, args []js.Value) (any, error) {
-			c, err := lossOptions(class, lt.make, args, 0)
-			if err != nil {
+			r := readArgs(class, args)
+			c := lt.make(r.Options(0, lt.positional...))
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			return lossKind.wrap(c), nil
 		}))
 		fn := "tt.nn.functional." + lt.functional
 		functional.Set(lt.functional, function(fn, func(_ js.Value, args []js.Value) (any, error) {
-			c, err := lossOptions(fn, lt.make, args, 2)
-			if err != nil {
-				return nil, err
-			}
-			return applyLoss(fn, c, args)
+			r := readArgs(fn, args)
+			return applyLoss(r, lt.make(r.Options(2, lt.positional...)))
 		}))
 	}
 }
 
-// lossOptions reads {reduction, labelSmoothing} at args[i].
-func lossOptions(name string, make func(loss.Reduction, float64) loss.Criterion, args []js.Value, i int) (loss.Criterion, error) {
-	r := loss.Mean
-	if v := option(args, i, "reduction"); !v.IsUndefined() {
-		if typeOf(v) != js.TypeString {
-			return nil, fmt.Errorf("%s: reduction must be \"mean\", \"sum\" or \"none\", got %s", name, describeJS(v))
-		}
-		var err error
-		if r, err = loss.ParseReduction(v.String()); err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
-		}
+// reduction reads the reduction option with the given parser (missing
+// is "mean").
+func reduction(o *optReader, parse func(string) (loss.Reduction, error)) loss.Reduction {
+	s := o.String("reduction", "mean")
+	if !o.r.ok() {
+		return loss.Mean
 	}
-	s, err := floatArg(name, []js.Value{option(args, i, "labelSmoothing")}, 0, "labelSmoothing", 0)
-	if err != nil {
-		return nil, err
-	}
-	return make(r, s), nil
+	red, err := parse(s)
+	o.r.fail(err)
+	return red
 }
 
-// applyLoss computes a loss of (input, target).
-func applyLoss(name string, c loss.Criterion, args []js.Value) (any, error) {
-	if err := needArgs(name, args, 2, "(input, target)"); err != nil {
-		return nil, err
+// applyLoss computes a loss of (input, target), the first two arguments.
+func applyLoss(r *argReader, c loss.Criterion) (any, error) {
+	if r.Len() < 2 {
+		return nil, fmt.Errorf("%s: got %d arguments, expected (input, target)", r.name, r.Len())
 	}
-	input, err := tensors.operand(name+": input", args[0])
-	if err != nil {
-		return nil, err
-	}
-	target, err := tensors.operand(name+": target", args[1])
-	if err != nil {
+	input, target := r.Tensor(0, "input"), r.Tensor(1, "target")
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return tensors.wrapResult(c.Forward(input, target))
 }
 
-// lossName prints a loss the way PyTorch's repr does.
+// lossName prints a loss the way PyTorch's repr does (which shows none
+// of the settings but CrossEntropyLoss's label smoothing).
 func lossName(c loss.Criterion) string {
-	if s, ok := moreLossName(c); ok { // nn_more.go
-		return s
-	}
 	switch c := c.(type) {
 	case loss.MSE:
 		return "MSELoss()"
@@ -126,6 +126,12 @@ func lossName(c loss.Criterion) string {
 		return "BCELoss()"
 	case loss.BCEWithLogits:
 		return "BCEWithLogitsLoss()"
+	case loss.L1:
+		return "L1Loss()"
+	case loss.SmoothL1:
+		return "SmoothL1Loss()"
+	case loss.KLDiv:
+		return "KLDivLoss()"
 	}
 	return fmt.Sprintf("%T", c)
 }

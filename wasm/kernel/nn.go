@@ -57,6 +57,16 @@ func needModule(name string, v js.Value) (nn.Module, error) {
 	return nil, fmt.Errorf("%s: expected a module such as tt.nn.Linear(2, 8), got %s", name, describeJS(v))
 }
 
+// Module reads a module argument; what names it.
+func (r *argReader) Module(i int, what string) nn.Module {
+	if !r.ok() {
+		return nil
+	}
+	m, err := needModule(what, r.Value(i))
+	r.fail(err)
+	return m
+}
+
 // wrapModule gives a module a JavaScript object. Its children are
 // properties too, wrapped the same way: model[0] for a Sequential,
 // model.features for a named child, as in PyTorch.
@@ -70,124 +80,92 @@ func wrapModule(m nn.Module) js.Value {
 	return obj
 }
 
+// layer is a layer constructor: it reads the arguments with r and makes
+// the module. layerConstructors turns it into a binding that checks the
+// reader's error before wrapping the module.
+type layer func(r *argReader) (nn.Module, error)
+
 // layerConstructors are tt.nn's layer classes; each is a function
 // returning a module object (new is optional: tt.nn.Linear(2, 8)).
 func layerConstructors() map[string]binding {
-	simple := func(make func() nn.Module) binding {
-		return func(js.Value, []js.Value) (any, error) { return wrapModule(make()), nil }
+	simple := func(make func() nn.Module) layer {
+		return func(*argReader) (nn.Module, error) { return make(), nil }
 	}
-	return map[string]binding{
-		"Linear": func(_ js.Value, args []js.Value) (any, error) {
-			in, err := needInt("tt.nn.Linear", args, 0, "inFeatures")
-			if err != nil {
-				return nil, err
-			}
-			out, err := needInt("tt.nn.Linear", args, 1, "outFeatures")
-			if err != nil {
-				return nil, err
-			}
+	layers := map[string]layer{
+		"Linear": func(r *argReader) (nn.Module, error) {
+			in, out := r.NeedInt(0, "inFeatures"), r.NeedInt(1, "outFeatures")
 			bias := true
-			if b := arg(args, 2); typeOf(b) == js.TypeBoolean {
+			if b := r.Value(2); typeOf(b) == js.TypeBoolean { // PyTorch's Linear(2, 8, false)
 				bias = b.Bool()
-			} else if bias, err = boolOpt("tt.nn.Linear", args, 2, "bias", true); err != nil {
+			} else {
+				bias = r.Options(2).Bool("bias", true)
+			}
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			return wrapLayer(nn.NewLinear(in, out, bias))
+			return asModule(nn.NewLinear(in, out, bias))
 		},
-		"Conv2d": func(_ js.Value, args []js.Value) (any, error) {
-			const name = "tt.nn.Conv2d"
-			var sizes [3]int
-			for i, what := range []string{"inChannels", "outChannels", "kernelSize"} {
-				v, err := needInt(name, args, i, what)
-				if err != nil {
-					return nil, err
-				}
-				sizes[i] = v
+		"Conv2d": func(r *argReader) (nn.Module, error) {
+			in, out, k := r.NeedInt(0, "inChannels"), r.NeedInt(1, "outChannels"), r.NeedInt(2, "kernelSize")
+			o := r.Options(3, "stride", "padding", "dilation", "groups")
+			opts := nn.ConvOptions{Stride: o.Int("stride", 1), Padding: o.Int("padding", 0), Dilation: o.Int("dilation", 1),
+				NoBias: !o.Bool("bias", true)}
+			if g := o.Int("groups", 1); r.ok() && g != 1 {
+				r.failf("only groups = 1 is supported")
 			}
-			var o nn.ConvOptions
-			var err error
-			if o.Stride, err = intOpt(name, args, 3, 0, "stride", 1); err != nil {
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			if o.Padding, err = intOpt(name, args, 3, 1, "padding", 0); err != nil {
-				return nil, err
-			}
-			if o.Dilation, err = intOpt(name, args, 3, 2, "dilation", 1); err != nil {
-				return nil, err
-			}
-			if g, err := intOpt(name, args, 3, 3, "groups", 1); err != nil || g != 1 {
-				return nil, fmt.Errorf("%s: only groups = 1 is supported", name)
-			}
-			bias, err := boolOpt(name, args, 3, "bias", true)
-			if err != nil {
-				return nil, err
-			}
-			o.NoBias = !bias
-			return wrapLayer(nn.NewConv2d(sizes[0], sizes[1], sizes[2], o))
+			return asModule(nn.NewConv2d(in, out, k, opts))
 		},
-		"MaxPool2d": poolConstructor("MaxPool2d", func(k int, o nn.PoolOptions) (nn.Module, error) { return nn.NewMaxPool2d(k, o) }),
-		"AvgPool2d": poolConstructor("AvgPool2d", func(k int, o nn.PoolOptions) (nn.Module, error) { return nn.NewAvgPool2d(k, o) }),
-		"Flatten": func(_ js.Value, args []js.Value) (any, error) {
-			start, err := intOpt("tt.nn.Flatten", args, 0, 0, "startDim", 1)
-			if err != nil {
-				return nil, err
-			}
-			end, err := intOpt("tt.nn.Flatten", args, 0, 1, "endDim", -1)
-			if err != nil {
-				return nil, err
-			}
-			return wrapModule(nn.NewFlattenDims(start, end)), nil
+		"MaxPool2d": poolLayer(func(k int, o nn.PoolOptions) (nn.Module, error) { return nn.NewMaxPool2d(k, o) }),
+		"AvgPool2d": poolLayer(func(k int, o nn.PoolOptions) (nn.Module, error) { return nn.NewAvgPool2d(k, o) }),
+		"Flatten": func(r *argReader) (nn.Module, error) {
+			o := r.Options(0, "startDim", "endDim")
+			return nn.NewFlattenDims(o.Int("startDim", 1), o.Int("endDim", -1)), nil
 		},
-		"Dropout": func(_ js.Value, args []js.Value) (any, error) {
-			p, err := numOpt("tt.nn.Dropout", args, 0, 0, "p", 0.5)
-			if err != nil {
-				return nil, err
-			}
-			return wrapLayer(nn.NewDropout(p))
+		"Dropout": func(r *argReader) (nn.Module, error) {
+			return asModule(nn.NewDropout(r.Options(0, "p").Float("p", 0.5)))
 		},
-		"BatchNorm1d": normConstructor("BatchNorm1d", nn.NewBatchNorm1d),
-		"BatchNorm2d": normConstructor("BatchNorm2d", nn.NewBatchNorm2d),
-		"LayerNorm": func(_ js.Value, args []js.Value) (any, error) {
-			shape, err := intsFrom("tt.nn.LayerNorm", []js.Value{arg(args, 0)}, 0, "normalizedShape")
-			if err != nil {
+		"BatchNorm1d": normLayer(nn.NewBatchNorm1d),
+		"BatchNorm2d": normLayer(nn.NewBatchNorm2d),
+		"LayerNorm": func(r *argReader) (nn.Module, error) {
+			shape, eps := r.IntList(0, "normalizedShape"), r.Options(1, "eps").Float("eps", 0)
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			eps, err := numOpt("tt.nn.LayerNorm", args, 1, 0, "eps", 0)
-			if err != nil {
-				return nil, err
-			}
-			return wrapLayer(nn.NewLayerNorm(shape, eps))
+			return asModule(nn.NewLayerNorm(shape, eps))
 		},
-		"Embedding": func(_ js.Value, args []js.Value) (any, error) {
-			num, err := needInt("tt.nn.Embedding", args, 0, "numEmbeddings")
-			if err != nil {
-				return nil, err
-			}
-			dim, err := needInt("tt.nn.Embedding", args, 1, "embeddingDim")
-			if err != nil {
-				return nil, err
-			}
-			return wrapLayer(nn.NewEmbedding(num, dim))
+		"Embedding": func(r *argReader) (nn.Module, error) {
+			return asModule(nn.NewEmbedding(r.NeedInt(0, "numEmbeddings"), r.NeedInt(1, "embeddingDim")))
 		},
 		"ReLU":    simple(func() nn.Module { return nn.NewReLU() }),
 		"GELU":    simple(func() nn.Module { return nn.NewGELU() }),
 		"Sigmoid": simple(func() nn.Module { return nn.NewSigmoid() }),
 		"Tanh":    simple(func() nn.Module { return nn.NewTanh() }),
-		"LeakyReLU": func(_ js.Value, args []js.Value) (any, error) {
-			slope, err := numOpt("tt.nn.LeakyReLU", args, 0, 0, "negativeSlope", 0.01)
-			if err != nil {
-				return nil, err
-			}
-			return wrapModule(nn.NewLeakyReLU(float32(slope))), nil
+		"LeakyReLU": func(r *argReader) (nn.Module, error) {
+			return nn.NewLeakyReLU(float32(r.Options(0, "negativeSlope").Float("negativeSlope", 0.01))), nil
 		},
-		"Softmax": func(_ js.Value, args []js.Value) (any, error) {
-			dim, err := intOpt("tt.nn.Softmax", args, 0, 0, "dim", -1)
-			if err != nil {
-				return nil, err
-			}
-			return wrapModule(nn.NewSoftmax(dim)), nil
+		"Softmax": func(r *argReader) (nn.Module, error) {
+			return nn.NewSoftmax(r.Options(0, "dim").Int("dim", -1)), nil
 		},
-		"Sequential": sequentialConstructor,
+	}
+	out := map[string]binding{"Sequential": sequentialConstructor}
+	for name, make := range layers {
+		out[name] = layerBinding("tt.nn."+name, make)
+	}
+	return out
+}
+
+// layerBinding turns a layer constructor into a binding.
+func layerBinding(name string, make layer) binding {
+	return func(_ js.Value, args []js.Value) (any, error) {
+		r := readArgs(name, args)
+		m, err := make(r)
+		if err := r.Err(); err != nil {
+			return nil, err
+		}
+		return wrapLayer(m, err)
 	}
 }
 
@@ -199,55 +177,38 @@ func wrapLayer[M nn.Module](m M, err error) (any, error) {
 	return wrapModule(m), nil
 }
 
-// poolConstructor binds MaxPool2d and AvgPool2d: (kernelSize, stride,
+// asModule is the result of an engine constructor as a module.
+func asModule[M nn.Module](m M, err error) (nn.Module, error) {
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// poolLayer binds MaxPool2d and AvgPool2d: (kernelSize, stride,
 // padding, dilation) or (kernelSize, {stride, padding, dilation}).
-func poolConstructor(typ string, make func(int, nn.PoolOptions) (nn.Module, error)) binding {
-	name := "tt.nn." + typ
-	return func(_ js.Value, args []js.Value) (any, error) {
-		k, err := needInt(name, args, 0, "kernelSize")
-		if err != nil {
+func poolLayer(make func(int, nn.PoolOptions) (nn.Module, error)) layer {
+	return func(r *argReader) (nn.Module, error) {
+		k, o := r.NeedInt(0, "kernelSize"), r.Options(1, "stride", "padding", "dilation")
+		opts := nn.PoolOptions{Stride: o.Int("stride", 0), Padding: o.Int("padding", 0), Dilation: o.Int("dilation", 0)}
+		if err := r.Err(); err != nil {
 			return nil, err
 		}
-		var o nn.PoolOptions
-		if o.Stride, err = intOpt(name, args, 1, 0, "stride", 0); err != nil {
-			return nil, err
-		}
-		if o.Padding, err = intOpt(name, args, 1, 1, "padding", 0); err != nil {
-			return nil, err
-		}
-		if o.Dilation, err = intOpt(name, args, 1, 2, "dilation", 0); err != nil {
-			return nil, err
-		}
-		return wrapLayer(make(k, o))
+		return make(k, opts)
 	}
 }
 
-// normConstructor binds BatchNorm1d and BatchNorm2d: (numFeatures,
+// normLayer binds BatchNorm1d and BatchNorm2d: (numFeatures,
 // {eps, momentum, affine, trackRunningStats}).
-func normConstructor(typ string, make func(int, nn.NormOptions) (*nn.BatchNorm, error)) binding {
-	name := "tt.nn." + typ
-	return func(_ js.Value, args []js.Value) (any, error) {
-		features, err := needInt(name, args, 0, "numFeatures")
-		if err != nil {
+func normLayer(make func(int, nn.NormOptions) (*nn.BatchNorm, error)) layer {
+	return func(r *argReader) (nn.Module, error) {
+		features, o := r.NeedInt(0, "numFeatures"), r.Options(1, "eps", "momentum")
+		opts := nn.NormOptions{Eps: o.Float("eps", 0), Momentum: o.Float("momentum", 0),
+			NoAffine: !o.Bool("affine", true), NoRunningStats: !o.Bool("trackRunningStats", true)}
+		if err := r.Err(); err != nil {
 			return nil, err
 		}
-		var o nn.NormOptions
-		if o.Eps, err = numOpt(name, args, 1, 0, "eps", 0); err != nil {
-			return nil, err
-		}
-		if o.Momentum, err = numOpt(name, args, 1, 1, "momentum", 0); err != nil {
-			return nil, err
-		}
-		affine, err := boolOpt(name, args, 1, "affine", true)
-		if err != nil {
-			return nil, err
-		}
-		running, err := boolOpt(name, args, 1, "trackRunningStats", true)
-		if err != nil {
-			return nil, err
-		}
-		o.NoAffine, o.NoRunningStats = !affine, !running
-		return wrapLayer(make(features, o))
+		return asModule(make(features, opts))
 	}
 }
 
@@ -258,17 +219,12 @@ func sequentialConstructor(_ js.Value, args []js.Value) (any, error) {
 	const name = "tt.nn.Sequential"
 	s := nn.NewSequential()
 	list := args
-	if len(args) == 1 && isArray(args[0]) {
-		list = make([]js.Value, args[0].Length())
-		for i := range list {
-			list[i] = args[0].Index(i)
-		}
+	if items, ok := elements(arg(args, 0)); len(args) == 1 && ok {
+		list = items
 	}
 	if len(list) == 1 && typeOf(list[0]) == js.TypeObject && !isArray(list[0]) {
 		if _, isModule := moduleOf(list[0]); !isModule {
-			keys := js.Global().Get("Object").Call("keys", list[0])
-			for i := 0; i < keys.Length(); i++ {
-				key := keys.Index(i).String()
+			for _, key := range optionKeys(list[0]) {
 				m, err := needModule(fmt.Sprintf("%s: entry %q", name, key), getProp(list[0], key))
 				if err != nil {
 					return nil, err
@@ -290,22 +246,13 @@ func sequentialConstructor(_ js.Value, args []js.Value) (any, error) {
 
 // moduleMethods are the methods of every module object.
 func moduleMethods() map[string]binding {
-	k := func(name string, fn func(m nn.Module, this js.Value, args []js.Value) (any, error)) binding {
-		return func(this js.Value, args []js.Value) (any, error) {
-			s, err := self[nn.Module](moduleKind, name, this)
-			if err != nil {
-				return nil, err
-			}
-			return fn(s, this, args)
-		}
+	k := func(name string, fn func(m nn.Module, this js.Value, r *argReader) (any, error)) binding {
+		return kindMethod(moduleKind, name, fn)
 	}
 	forward := func(name string) binding {
-		return k(name, func(m nn.Module, this js.Value, args []js.Value) (any, error) {
-			if err := needArgs(name, args, 1, "an input tensor"); err != nil {
-				return nil, err
-			}
-			x, err := tensors.operand(name, args[0])
-			if err != nil {
+		return k(name, func(m nn.Module, this js.Value, r *argReader) (any, error) {
+			x := r.Tensor(0, "an input tensor")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			this.Set("_inputShape", intsToJS(x.Shape()))
@@ -333,13 +280,13 @@ func moduleMethods() map[string]binding {
 	return map[string]binding{
 		"forward": forward("forward"),
 		"call":    forward("call"),
-		"parameters": k("parameters", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"parameters": k("parameters", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			return wrapTensors(m.ParamTensors()), nil
 		}),
-		"namedParameters": k("namedParameters", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"namedParameters": k("namedParameters", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			return named(m.Parameters()), nil
 		}),
-		"buffers": k("buffers", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"buffers": k("buffers", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			list := m.Buffers()
 			ts := make([]*tensor.Tensor, len(list))
 			for i, p := range list {
@@ -347,67 +294,64 @@ func moduleMethods() map[string]binding {
 			}
 			return wrapTensors(ts), nil
 		}),
-		"namedBuffers": k("namedBuffers", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"namedBuffers": k("namedBuffers", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			return named(m.Buffers()), nil
 		}),
-		"children": k("children", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"children": k("children", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			return namedModules(m.Base().Children(), false), nil
 		}),
-		"namedChildren": k("namedChildren", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"namedChildren": k("namedChildren", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			return namedModules(m.Base().Children(), true), nil
 		}),
-		"modules": k("modules", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"modules": k("modules", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			return namedModules(m.Base().Modules(), false), nil
 		}),
-		"namedModules": k("namedModules", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"namedModules": k("namedModules", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			return namedModules(m.Base().Modules(), true), nil
 		}),
-		"train": k("train", func(m nn.Module, this js.Value, args []js.Value) (any, error) {
-			on, err := boolArg("train", args, 0, "mode", true)
-			if err != nil {
+		"train": k("train", func(m nn.Module, this js.Value, r *argReader) (any, error) {
+			on := r.Bool(0, "mode", true)
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			m.Train(on)
 			return this, nil
 		}),
-		"eval": k("eval", func(m nn.Module, this js.Value, _ []js.Value) (any, error) {
+		"eval": k("eval", func(m nn.Module, this js.Value, _ *argReader) (any, error) {
 			m.Eval()
 			return this, nil
 		}),
-		"zeroGrad": k("zeroGrad", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"zeroGrad": k("zeroGrad", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			m.ZeroGrad()
 			return nil, nil
 		}),
-		"numParams": k("numParams", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"numParams": k("numParams", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			return m.NumParams(), nil
 		}),
-		"stateDict": k("stateDict", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) {
+		"stateDict": k("stateDict", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			obj := js.Global().Get("Object").New()
 			for _, p := range m.StateDict() {
 				obj.Set(p.Name, tensors.wrap(p.Tensor))
 			}
 			return obj, nil
 		}),
-		"loadStateDict": k("loadStateDict", func(m nn.Module, _ js.Value, args []js.Value) (any, error) {
-			sd := arg(args, 0)
+		"loadStateDict": k("loadStateDict", func(m nn.Module, _ js.Value, r *argReader) (any, error) {
+			sd := r.Value(0)
 			if typeOf(sd) != js.TypeObject || isArray(sd) {
 				return nil, fmt.Errorf("loadStateDict: expected an object of tensors, such as model.stateDict(), got %s", describeJS(sd))
 			}
-			keys := js.Global().Get("Object").Call("keys", sd)
-			state := make([]nn.NamedParam, keys.Length())
-			for i := range state {
-				key := keys.Index(i).String()
-				t, err := tensors.operand("loadStateDict: key "+key, getProp(sd, key))
-				if err != nil {
-					return nil, err
-				}
-				state[i] = nn.NamedParam{Name: key, Tensor: t}
+			var state []nn.NamedParam
+			for _, key := range optionKeys(sd) {
+				state = append(state, nn.NamedParam{Name: key, Tensor: r.tensorValue(getProp(sd, key), "key "+key)})
+			}
+			if err := r.Err(); err != nil {
+				return nil, err
 			}
 			return nil, m.LoadStateDict(state)
 		}),
-		"summary": k("summary", func(m nn.Module, this js.Value, args []js.Value) (any, error) {
-			shape, err := intsFrom("summary", args, 0, "inputShape")
-			if err != nil {
+		"summary": k("summary", func(m nn.Module, this js.Value, r *argReader) (any, error) {
+			shape := r.Ints(0, "inputShape")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			if len(shape) == 0 {
@@ -419,10 +363,10 @@ func moduleMethods() map[string]binding {
 			}
 			return richValue(b), nil
 		}),
-		"apply": k("apply", func(m nn.Module, this js.Value, args []js.Value) (any, error) {
-			fn := arg(args, 0)
-			if typeOf(fn) != js.TypeFunction {
-				return nil, fmt.Errorf("apply: expected a function of a module, got %s", describeJS(fn))
+		"apply": k("apply", func(m nn.Module, this js.Value, r *argReader) (any, error) {
+			fn := r.Func(0, "the argument (a function of a module)")
+			if err := r.Err(); err != nil {
+				return nil, err
 			}
 			// Children first, then the module itself, as in PyTorch.
 			all := m.Base().Modules()
@@ -433,26 +377,26 @@ func moduleMethods() map[string]binding {
 			}
 			return this, nil
 		}),
-		"append": k("append", func(m nn.Module, this js.Value, args []js.Value) (any, error) {
+		"append": k("append", func(m nn.Module, this js.Value, r *argReader) (any, error) {
 			s, ok := m.(*nn.Sequential)
 			if !ok {
 				return nil, fmt.Errorf("append: only a Sequential can grow, this is a %s", m.Base().TypeName())
 			}
-			child, err := needModule("append", arg(args, 0))
-			if err != nil {
+			child := r.Module(0, "append")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			s.Append(child)
-			this.Set(fmt.Sprint(s.Len()-1), arg(args, 0))
+			this.Set(fmt.Sprint(s.Len()-1), r.Value(0))
 			return this, nil
 		}),
-		"at": k("at", func(m nn.Module, _ js.Value, args []js.Value) (any, error) {
+		"at": k("at", func(m nn.Module, _ js.Value, r *argReader) (any, error) {
 			s, ok := m.(*nn.Sequential)
 			if !ok {
 				return nil, fmt.Errorf("at: only a Sequential is indexed, this is a %s", m.Base().TypeName())
 			}
-			i, err := needInt("at", args, 0, "index")
-			if err != nil {
+			i := r.NeedInt(0, "index")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			if i < 0 {
@@ -463,8 +407,8 @@ func moduleMethods() map[string]binding {
 			}
 			return wrapModule(s.At(i)), nil
 		}),
-		"toString": k("toString", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) { return m.String(), nil }),
-		"toJSON":   k("toJSON", func(m nn.Module, _ js.Value, _ []js.Value) (any, error) { return m.String(), nil }),
+		"toString": k("toString", func(m nn.Module, _ js.Value, _ *argReader) (any, error) { return m.String(), nil }),
+		"toJSON":   k("toJSON", func(m nn.Module, _ js.Value, _ *argReader) (any, error) { return m.String(), nil }),
 	}
 }
 
@@ -584,17 +528,27 @@ func commas(n int) string {
 // initFunctions are tt.nn.init's schemes, named as in PyTorch
 // (kaimingUniform_, with the trailing underscore of an in-place function;
 // the names without it work too). Each fills the tensor in place, outside
-// the autograd graph, and returns it.
+// the autograd graph, and returns it. The numbers after the tensor come
+// positionally or in an options object: uniform_(w, -1, 1) or
+// uniform_(w, {a: -1, b: 1}).
 func initFunctions() map[string]binding {
+	// A scheme reads its options and returns the fill, which runs only
+	// when they were read without error.
+	type scheme func(o *optReader) func(t *tensor.Tensor) error
 	fns := map[string]binding{}
-	add := func(name string, fill func(t *tensor.Tensor, args []js.Value) error) {
+	add := func(name string, read scheme, positional ...string) {
 		full := "tt.nn.init." + name + "_"
 		fn := func(_ js.Value, args []js.Value) (any, error) {
-			t, ok := tensors.unwrap(arg(args, 0))
+			r := readArgs(full, args)
+			t, ok := tensors.unwrap(r.Value(0))
 			if !ok {
-				return nil, fmt.Errorf("%s: expected a tensor first, got %s", full, describeJS(arg(args, 0)))
+				return nil, fmt.Errorf("%s: expected a tensor first, got %s", full, describeJS(r.Value(0)))
 			}
-			if err := fill(t, args); err != nil {
+			fill := read(r.Options(1, positional...))
+			if err := r.Err(); err != nil {
+				return nil, err
+			}
+			if err := fill(t); err != nil {
 				return nil, fmt.Errorf("%s: %v", full, err)
 			}
 			return args[0], nil
@@ -602,90 +556,54 @@ func initFunctions() map[string]binding {
 		fns[name+"_"] = fn
 		fns[name] = fn
 	}
-	num := func(args []js.Value, i int, key string, def float64) (float64, error) {
-		return numOpt("tt.nn.init", args, 1, i-1, key, def)
-	}
-	add("uniform", func(t *tensor.Tensor, args []js.Value) error {
-		a, err := num(args, 1, "a", 0)
-		if err != nil {
-			return err
-		}
-		b, err := num(args, 2, "b", 1)
-		if err != nil {
-			return err
-		}
-		return nn.InitUniform(t, a, b)
-	})
-	add("normal", func(t *tensor.Tensor, args []js.Value) error {
-		mean, err := num(args, 1, "mean", 0)
-		if err != nil {
-			return err
-		}
-		std, err := num(args, 2, "std", 1)
-		if err != nil {
-			return err
-		}
-		return nn.InitNormal(t, mean, std)
-	})
-	add("constant", func(t *tensor.Tensor, args []js.Value) error {
-		v, err := num(args, 1, "val", 0)
-		if err != nil {
-			return err
-		}
-		return nn.InitConstant(t, v)
-	})
-	add("zeros", func(t *tensor.Tensor, _ []js.Value) error { return nn.InitZeros(t) })
-	add("ones", func(t *tensor.Tensor, _ []js.Value) error { return nn.InitOnes(t) })
-	xavier := func(fill func(*tensor.Tensor, float64) error) func(*tensor.Tensor, []js.Value) error {
-		return func(t *tensor.Tensor, args []js.Value) error {
-			gain, err := num(args, 1, "gain", 1)
-			if err != nil {
-				return err
-			}
-			return fill(t, gain)
+	add("uniform", func(o *optReader) func(*tensor.Tensor) error {
+		a, b := o.Float("a", 0), o.Float("b", 1)
+		return func(t *tensor.Tensor) error { return nn.InitUniform(t, a, b) }
+	}, "a", "b")
+	add("normal", func(o *optReader) func(*tensor.Tensor) error {
+		mean, std := o.Float("mean", 0), o.Float("std", 1)
+		return func(t *tensor.Tensor) error { return nn.InitNormal(t, mean, std) }
+	}, "mean", "std")
+	add("constant", func(o *optReader) func(*tensor.Tensor) error {
+		v := o.Float("val", 0)
+		return func(t *tensor.Tensor) error { return nn.InitConstant(t, v) }
+	}, "val")
+	add("zeros", func(*optReader) func(*tensor.Tensor) error { return nn.InitZeros })
+	add("ones", func(*optReader) func(*tensor.Tensor) error { return nn.InitOnes })
+	xavier := func(fill func(*tensor.Tensor, float64) error) scheme {
+		return func(o *optReader) func(*tensor.Tensor) error {
+			gain := o.Float("gain", 1)
+			return func(t *tensor.Tensor) error { return fill(t, gain) }
 		}
 	}
-	add("xavierUniform", xavier(nn.InitXavierUniform))
-	add("xavierNormal", xavier(nn.InitXavierNormal))
-	kaiming := func(fill func(*tensor.Tensor, float64, nn.FanMode, string) error) func(*tensor.Tensor, []js.Value) error {
-		return func(t *tensor.Tensor, args []js.Value) error {
-			a, err := num(args, 1, "a", 0)
-			if err != nil {
-				return err
-			}
-			mode, nonlin := option(args, 1, "mode"), option(args, 1, "nonlinearity")
-			if o := arg(args, 1); typeOf(o) != js.TypeObject {
-				mode, nonlin = arg(args, 2), arg(args, 3)
-			}
-			fan := nn.FanIn
-			if typeOf(mode) == js.TypeString {
-				switch mode.String() {
+	add("xavierUniform", xavier(nn.InitXavierUniform), "gain")
+	add("xavierNormal", xavier(nn.InitXavierNormal), "gain")
+	kaiming := func(fill func(*tensor.Tensor, float64, nn.FanMode, string) error) scheme {
+		return func(o *optReader) func(*tensor.Tensor) error {
+			a, mode, nonlin := o.Float("a", 0), o.String("mode", "fanIn"), o.String("nonlinearity", "leakyRelu")
+			return func(t *tensor.Tensor) error {
+				switch mode {
 				case "fanIn", "fan_in":
+					return fill(t, a, nn.FanIn, snakeCase(nonlin))
 				case "fanOut", "fan_out":
-					fan = nn.FanOut
-				default:
-					return fmt.Errorf("mode %q: expected \"fanIn\" or \"fanOut\"", mode.String())
+					return fill(t, a, nn.FanOut, snakeCase(nonlin))
 				}
+				return fmt.Errorf("mode %q: expected \"fanIn\" or \"fanOut\"", mode)
 			}
-			nl := "leaky_relu"
-			if typeOf(nonlin) == js.TypeString {
-				nl = snakeCase(nonlin.String())
-			}
-			return fill(t, a, fan, nl)
 		}
 	}
-	add("kaimingUniform", kaiming(nn.InitKaimingUniform))
-	add("kaimingNormal", kaiming(nn.InitKaimingNormal))
+	add("kaimingUniform", kaiming(nn.InitKaimingUniform), "a", "mode", "nonlinearity")
+	add("kaimingNormal", kaiming(nn.InitKaimingNormal), "a", "mode", "nonlinearity")
 	fns["calculateGain"] = func(_ js.Value, args []js.Value) (any, error) {
-		nl := arg(args, 0)
-		if typeOf(nl) != js.TypeString {
+		r := readArgs("tt.nn.init.calculateGain", args)
+		if nl := r.Value(0); typeOf(nl) != js.TypeString {
 			return nil, fmt.Errorf("tt.nn.init.calculateGain: expected a nonlinearity name such as \"relu\", got %s", describeJS(nl))
 		}
-		p, err := floatArg("tt.nn.init.calculateGain", args, 1, "param", 0)
-		if err != nil {
+		nl, p := r.String(0, "nonlinearity", ""), r.Float(1, "param", 0)
+		if err := r.Err(); err != nil {
 			return nil, err
 		}
-		return nn.CalculateGain(snakeCase(nl.String()), p)
+		return nn.CalculateGain(snakeCase(nl), p)
 	}
 	return fns
 }
@@ -722,48 +640,36 @@ func functionalFunctions() map[string]binding {
 		fns[name] = tensors.functional(name)
 	}
 	fns["linear"] = func(_ js.Value, args []js.Value) (any, error) {
-		const name = "tt.nn.functional.linear"
-		var ops [3]*tensor.Tensor
-		for i := range ops {
-			if i == 2 && (arg(args, 2).IsUndefined() || arg(args, 2).IsNull()) {
-				break
-			}
-			t, err := tensors.operand(name, arg(args, i))
-			if err != nil {
-				return nil, err
-			}
-			ops[i] = t
+		r := readArgs("tt.nn.functional.linear", args)
+		x, w := r.Tensor(0, "input"), r.Tensor(1, "weight")
+		var bias *tensor.Tensor
+		if r.Has(2) {
+			bias = r.Tensor(2, "bias")
 		}
-		if ops[1].Dim() != 2 {
-			return nil, fmt.Errorf("%s: weight of shape %v, expected [out, in]", name, ops[1].Shape())
+		if err := r.Err(); err != nil {
+			return nil, err
 		}
-		wt, err := ops[1].Transpose(0, 1)
+		if w.Dim() != 2 {
+			return nil, fmt.Errorf("%s: weight of shape %v, expected [out, in]", r.name, w.Shape())
+		}
+		wt, err := w.Transpose(0, 1)
 		if err != nil {
 			return nil, err
 		}
-		y, err := ops[0].Matmul(wt)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
+		y, err := x.Matmul(wt)
+		if err == nil && bias != nil {
+			y, err = y.Add(bias)
 		}
-		if ops[2] != nil {
-			if y, err = y.Add(ops[2]); err != nil {
-				return nil, fmt.Errorf("%s: %v", name, err)
-			}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", r.name, err)
 		}
 		return tensors.wrap(y), nil
 	}
 	fns["dropout"] = func(_ js.Value, args []js.Value) (any, error) {
-		const name = "tt.nn.functional.dropout"
-		x, err := tensors.operand(name, arg(args, 0))
-		if err != nil {
-			return nil, err
-		}
-		p, err := numOpt(name, args, 1, 0, "p", 0.5)
-		if err != nil {
-			return nil, err
-		}
-		training, err := boolOpt(name, args, 1, "training", true)
-		if err != nil {
+		r := readArgs("tt.nn.functional.dropout", args)
+		x, o := r.Tensor(0, "input"), r.Options(1, "p")
+		p, training := o.Float("p", 0.5), o.Bool("training", true)
+		if err := r.Err(); err != nil {
 			return nil, err
 		}
 		d, err := nn.NewDropout(p)

@@ -26,21 +26,21 @@ var (
 // newOptim builds tt.optim.
 func newOptim() js.Value {
 	optimizerKind.build(map[string]binding{
-		"step": methodOf(optimizerKind, "step", func(o optim.Optimizer, _ js.Value, _ []js.Value) (any, error) {
+		"step": kindMethod(optimizerKind, "step", func(o optim.Optimizer, _ js.Value, _ *argReader) (any, error) {
 			return nil, o.Step()
 		}),
-		"zeroGrad": methodOf(optimizerKind, "zeroGrad", func(o optim.Optimizer, _ js.Value, _ []js.Value) (any, error) {
+		"zeroGrad": kindMethod(optimizerKind, "zeroGrad", func(o optim.Optimizer, _ js.Value, _ *argReader) (any, error) {
 			o.ZeroGrad()
 			return nil, nil
 		}),
-		"addParamGroup": methodOf(optimizerKind, "addParamGroup", func(o optim.Optimizer, _ js.Value, args []js.Value) (any, error) {
-			return nil, addGroup("addParamGroup", o, arg(args, 0), firstLR(o))
+		"addParamGroup": kindMethod(optimizerKind, "addParamGroup", func(o optim.Optimizer, _ js.Value, r *argReader) (any, error) {
+			return nil, addGroup(r, o)
 		}),
-		"toString": methodOf(optimizerKind, "toString", func(o optim.Optimizer, _ js.Value, _ []js.Value) (any, error) {
+		"toString": kindMethod(optimizerKind, "toString", func(o optim.Optimizer, _ js.Value, _ *argReader) (any, error) {
 			return optimizerString(o), nil
 		}),
 	}, map[string]binding{
-		"paramGroups": methodOf(optimizerKind, "paramGroups", func(o optim.Optimizer, _ js.Value, _ []js.Value) (any, error) {
+		"paramGroups": kindMethod(optimizerKind, "paramGroups", func(o optim.Optimizer, _ js.Value, _ *argReader) (any, error) {
 			groups := o.ParamGroups()
 			arr := js.Global().Get("Array").New(len(groups))
 			for i, g := range groups {
@@ -50,7 +50,7 @@ func newOptim() js.Value {
 		}),
 	})
 	groupKind.build(map[string]binding{}, map[string]binding{
-		"params": methodOf(groupKind, "params", func(g *optim.Group, _ js.Value, _ []js.Value) (any, error) {
+		"params": kindMethod(groupKind, "params", func(g *optim.Group, _ js.Value, _ *argReader) (any, error) {
 			return wrapTensors(g.Params), nil
 		}),
 	})
@@ -66,33 +66,34 @@ func newOptim() js.Value {
 			}
 			return &g.WeightDecay
 		}
-		get := function(field, methodOf(groupKind, field, func(g *optim.Group, _ js.Value, _ []js.Value) (any, error) {
+		get := function(field, kindMethod(groupKind, field, func(g *optim.Group, _ js.Value, _ *argReader) (any, error) {
 			return *ptr(g), nil
 		}))
-		set := function(field, methodOf(groupKind, field, func(g *optim.Group, _ js.Value, args []js.Value) (any, error) {
-			v, err := floatArg("paramGroups[i]."+field, args, 0, field, *ptr(g))
-			*ptr(g) = v
-			return nil, err
+		set := function(field, kindMethod(groupKind, "paramGroups[i]."+field, func(g *optim.Group, _ js.Value, r *argReader) (any, error) {
+			if v := r.Float(0, field, *ptr(g)); r.ok() {
+				*ptr(g) = v
+			}
+			return nil, nil
 		}))
 		js.Global().Get("Object").Call("defineProperty", groupKind.proto, field, map[string]any{"get": get, "set": set, "enumerable": true})
 	}
 	schedulerKind.build(map[string]binding{
-		"step": methodOf(schedulerKind, "step", func(s optim.Scheduler, _ js.Value, _ []js.Value) (any, error) {
+		"step": kindMethod(schedulerKind, "step", func(s optim.Scheduler, _ js.Value, _ *argReader) (any, error) {
 			return nil, s.Step()
 		}),
-		"getLastLr": methodOf(schedulerKind, "getLastLr", func(s optim.Scheduler, _ js.Value, _ []js.Value) (any, error) {
+		"getLastLr": kindMethod(schedulerKind, "getLastLr", func(s optim.Scheduler, _ js.Value, _ *argReader) (any, error) {
 			return floatsToJS(s.LastLR()), nil
 		}),
-		"toString": methodOf(schedulerKind, "toString", func(s optim.Scheduler, _ js.Value, _ []js.Value) (any, error) {
+		"toString": kindMethod(schedulerKind, "toString", func(s optim.Scheduler, _ js.Value, _ *argReader) (any, error) {
 			return strings.TrimPrefix(fmt.Sprintf("%T", s), "*optim."), nil
 		}),
 	}, nil)
 
 	ns := object(map[string]binding{
-		"SGD":          sgdConstructor,
-		"Adam":         adamConstructor("Adam", optim.NewAdam),
-		"AdamW":        adamConstructor("AdamW", optim.NewAdamW),
-		"RMSprop":      rmspropConstructor,
+		"SGD":          optimizerBinding("tt.optim.SGD", sgd),
+		"Adam":         optimizerBinding("tt.optim.Adam", adam(optim.NewAdam)),
+		"AdamW":        optimizerBinding("tt.optim.AdamW", adam(optim.NewAdamW)),
+		"RMSprop":      optimizerBinding("tt.optim.RMSprop", rmsprop),
 		"clipGradNorm": clipGradNormFunc,
 	})
 	ns.Set("lrScheduler", object(schedulerConstructors()))
@@ -126,33 +127,123 @@ type groupSpec struct {
 	lr, momentum, weight js.Value
 }
 
-// paramsArg reads an optimizer's first argument: an array of tensors
+// paramGroups reads an optimizer's first argument: an array of tensors
 // (model.parameters()), a module, or an array of groups
 // [{params, lr}, …] as in PyTorch.
-func paramsArg(name string, v js.Value) ([]groupSpec, error) {
+func (r *argReader) paramGroups(i int) []groupSpec {
+	v := r.Value(i)
+	if !r.ok() {
+		return nil
+	}
 	if isArray(v) && v.Length() > 0 && typeOf(v.Index(0)) == js.TypeObject && !isArray(v.Index(0)) {
 		if _, isTensor := tensors.unwrap(v.Index(0)); !isTensor {
 			groups := make([]groupSpec, v.Length())
 			for i := range groups {
 				g := v.Index(i)
-				ps, err := tensorList(fmt.Sprintf("%s: group %d: params", name, i), getProp(g, "params"))
+				ps, err := tensorList(fmt.Sprintf("%s: group %d: params", r.name, i), getProp(g, "params"))
 				if err != nil {
-					return nil, err
+					r.err = err
+					return nil
 				}
 				groups[i] = groupSpec{ps, getProp(g, "lr"), getProp(g, "momentum"), getProp(g, "weightDecay")}
 			}
-			return groups, nil
+			return groups
 		}
 	}
-	ps, err := tensorList(name, v)
+	ps, err := tensorList(r.name, v)
 	if err != nil {
-		return nil, err
+		r.err = err
+		return nil
 	}
 	if len(ps) == 0 {
-		return nil, fmt.Errorf("%s: got an empty list of parameters", name)
+		r.failf("got an empty list of parameters")
+		return nil
 	}
 	u := js.Undefined()
-	return []groupSpec{{ps, u, u, u}}, nil
+	return []groupSpec{{ps, u, u, u}}
+}
+
+// optimizerBinding makes the binding of an optimizer class from a maker
+// that reads the options (positionally, lr alone: SGD(p, 0.1)) and
+// builds the optimizer over the first group's parameters.
+func optimizerBinding(name string, make func(o *optReader, groups []groupSpec) (optim.Optimizer, error)) binding {
+	return func(_ js.Value, args []js.Value) (any, error) {
+		r := readArgs(name, args)
+		groups := r.paramGroups(0)
+		o := r.Options(1, "lr")
+		if !r.ok() { // Err would also check the option keys, which make has yet to read
+			return nil, r.err
+		}
+		opt, err := make(o, groups)
+		if err := r.Err(); err != nil {
+			return nil, err
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		return finishOptimizer(name, opt, groups)
+	}
+}
+
+// sgd reads tt.optim.SGD's options {lr, momentum, dampening, weightDecay,
+// nesterov, maximize}; lr is required, in the options or the first group.
+func sgd(o *optReader, groups []groupSpec) (optim.Optimizer, error) {
+	opts := optim.SGDOptions{LR: o.Float("lr", 0), Momentum: o.Float("momentum", 0), Dampening: o.Float("dampening", 0),
+		WeightDecay: o.Float("weightDecay", 0), Nesterov: o.Bool("nesterov", false), Maximize: o.Bool("maximize", false)}
+	if opts.LR == 0 && typeOf(groups[0].lr) == js.TypeNumber {
+		opts.LR = groups[0].lr.Float()
+	}
+	if opts.LR == 0 && o.r.ok() {
+		o.r.failf("the learning rate is required, such as tt.optim.SGD(model.parameters(), {lr: 0.1})")
+	}
+	if err := o.r.Err(); err != nil {
+		return nil, err
+	}
+	return optim.NewSGD(groups[0].params, opts)
+}
+
+// adam reads the options of Adam and AdamW: {lr, betas, eps, weightDecay,
+// amsgrad, maximize}.
+func adam(make func([]*tensor.Tensor, optim.AdamOptions) (*optim.Adam, error)) func(*optReader, []groupSpec) (optim.Optimizer, error) {
+	return func(o *optReader, groups []groupSpec) (optim.Optimizer, error) {
+		opts := optim.AdamOptions{LR: o.Float("lr", 0), Eps: o.Float("eps", 0), WeightDecay: o.Float("weightDecay", 0),
+			AMSGrad: o.Bool("amsgrad", false), Maximize: o.Bool("maximize", false)}
+		beta1Zero := false
+		if betas := o.Value("betas"); !betas.IsUndefined() && o.r.ok() {
+			bs, err := floatList("", betas)
+			if err != nil || len(bs) != 2 {
+				o.r.failf("betas must be two numbers, such as [0.9, 0.999]")
+			} else {
+				opts.Beta1, opts.Beta2 = bs[0], bs[1]
+				beta1Zero = bs[0] == 0
+			}
+		}
+		if err := o.r.Err(); err != nil {
+			return nil, err
+		}
+		a, err := make(groups[0].params, opts)
+		if err != nil {
+			return nil, err
+		}
+		if beta1Zero { // a zero option means the default; β1 lives in Momentum
+			for _, g := range a.ParamGroups() {
+				g.Momentum = 0
+			}
+		}
+		return a, nil
+	}
+}
+
+// rmsprop reads tt.optim.RMSprop's options {lr, alpha, eps, weightDecay,
+// momentum, centered, maximize}.
+func rmsprop(o *optReader, groups []groupSpec) (optim.Optimizer, error) {
+	opts := optim.RMSpropOptions{LR: o.Float("lr", 0), Alpha: o.Float("alpha", 0), Eps: o.Float("eps", 0),
+		WeightDecay: o.Float("weightDecay", 0), Momentum: o.Float("momentum", 0),
+		Centered: o.Bool("centered", false), Maximize: o.Bool("maximize", false)}
+	if err := o.r.Err(); err != nil {
+		return nil, err
+	}
+	return optim.NewRMSprop(groups[0].params, opts)
 }
 
 // finishOptimizer adds the groups after the first and applies each
@@ -183,15 +274,16 @@ func finishOptimizer(name string, o optim.Optimizer, groups []groupSpec) (any, e
 }
 
 // addGroup is opt.addParamGroup({params, lr}).
-func addGroup(name string, o optim.Optimizer, v js.Value, defLR float64) error {
-	if typeOf(v) != js.TypeObject || isArray(v) {
-		return fmt.Errorf("%s: expected {params, lr}, got %s", name, describeJS(v))
+func addGroup(r *argReader, o optim.Optimizer) error {
+	if !isOptionsObject(r.Value(0)) {
+		return fmt.Errorf("%s: expected {params, lr}, got %s", r.name, describeJS(r.Value(0)))
 	}
-	ps, err := tensorList(name+": params", getProp(v, "params"))
-	if err != nil {
+	g := r.Options(0)
+	ps, err := tensorList(r.name+": params", g.Value("params"))
+	lr := g.Float("lr", firstLR(o))
+	if err := r.Err(); err != nil {
 		return err
 	}
-	lr, err := floatArg(name, []js.Value{getProp(v, "lr")}, 0, "lr", defLR)
 	if err != nil {
 		return err
 	}
@@ -206,130 +298,22 @@ func firstLR(o optim.Optimizer) float64 {
 	return 0
 }
 
-// sgdConstructor is tt.optim.SGD(params, {lr, momentum, dampening,
-// weightDecay, nesterov, maximize}); lr may also come second: SGD(p, 0.1).
-func sgdConstructor(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.optim.SGD"
-	groups, err := paramsArg(name, arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	var o optim.SGDOptions
-	if o.LR, err = numOpt(name, args, 1, 0, "lr", 0); err != nil {
-		return nil, err
-	}
-	if o.LR == 0 && typeOf(groups[0].lr) == js.TypeNumber {
-		o.LR = groups[0].lr.Float()
-	}
-	if o.LR == 0 {
-		return nil, fmt.Errorf("%s: the learning rate is required, such as tt.optim.SGD(model.parameters(), {lr: 0.1})", name)
-	}
-	for key, dst := range map[string]*float64{"momentum": &o.Momentum, "dampening": &o.Dampening, "weightDecay": &o.WeightDecay} {
-		if *dst, err = numOpt(name, args, 1, 99, key, 0); err != nil {
-			return nil, err
-		}
-	}
-	if o.Nesterov, err = boolOpt(name, args, 1, "nesterov", false); err != nil {
-		return nil, err
-	}
-	if o.Maximize, err = boolOpt(name, args, 1, "maximize", false); err != nil {
-		return nil, err
-	}
-	s, err := optim.NewSGD(groups[0].params, o)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
-	}
-	return finishOptimizer(name, s, groups)
-}
-
-// adamConstructor binds Adam and AdamW: (params, {lr, betas, eps,
-// weightDecay, amsgrad, maximize}).
-func adamConstructor(typ string, make func([]*tensor.Tensor, optim.AdamOptions) (*optim.Adam, error)) binding {
-	name := "tt.optim." + typ
-	return func(_ js.Value, args []js.Value) (any, error) {
-		groups, err := paramsArg(name, arg(args, 0))
-		if err != nil {
-			return nil, err
-		}
-		var o optim.AdamOptions
-		if o.LR, err = numOpt(name, args, 1, 0, "lr", 0); err != nil {
-			return nil, err
-		}
-		if o.Eps, err = numOpt(name, args, 1, 99, "eps", 0); err != nil {
-			return nil, err
-		}
-		if o.WeightDecay, err = numOpt(name, args, 1, 99, "weightDecay", 0); err != nil {
-			return nil, err
-		}
-		beta1Zero := false
-		if betas := option(args, 1, "betas"); !betas.IsUndefined() {
-			bs, err := floatList(name+": betas", betas)
-			if err != nil || len(bs) != 2 {
-				return nil, fmt.Errorf("%s: betas must be two numbers, such as [0.9, 0.999]", name)
-			}
-			o.Beta1, o.Beta2 = bs[0], bs[1]
-			beta1Zero = bs[0] == 0
-		}
-		if o.AMSGrad, err = boolOpt(name, args, 1, "amsgrad", false); err != nil {
-			return nil, err
-		}
-		if o.Maximize, err = boolOpt(name, args, 1, "maximize", false); err != nil {
-			return nil, err
-		}
-		a, err := make(groups[0].params, o)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
-		}
-		if beta1Zero { // a zero option means the default; β1 lives in Momentum
-			for _, g := range a.ParamGroups() {
-				g.Momentum = 0
-			}
-		}
-		return finishOptimizer(name, a, groups)
-	}
-}
-
-// rmspropConstructor is tt.optim.RMSprop(params, {lr, alpha, eps,
-// weightDecay, momentum, centered, maximize}).
-func rmspropConstructor(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.optim.RMSprop"
-	groups, err := paramsArg(name, arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	var o optim.RMSpropOptions
-	if o.LR, err = numOpt(name, args, 1, 0, "lr", 0); err != nil {
-		return nil, err
-	}
-	for key, dst := range map[string]*float64{"alpha": &o.Alpha, "eps": &o.Eps, "weightDecay": &o.WeightDecay, "momentum": &o.Momentum} {
-		if *dst, err = numOpt(name, args, 1, 99, key, 0); err != nil {
-			return nil, err
-		}
-	}
-	if o.Centered, err = boolOpt(name, args, 1, "centered", false); err != nil {
-		return nil, err
-	}
-	if o.Maximize, err = boolOpt(name, args, 1, "maximize", false); err != nil {
-		return nil, err
-	}
-	r, err := optim.NewRMSprop(groups[0].params, o)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
-	}
-	return finishOptimizer(name, r, groups)
-}
-
 // schedulerConstructors are tt.optim.lrScheduler's classes. Each takes the
-// optimizer, then an options object (or PyTorch's positional numbers).
+// optimizer, then an options object or PyTorch's positional numbers:
+// StepLR(opt, {stepSize: 10}) or StepLR(opt, 10).
 func schedulerConstructors() map[string]binding {
-	sched := func(typ string, make func(name string, o optim.Optimizer, args []js.Value) (optim.Scheduler, error)) binding {
+	sched := func(typ string, make func(o *optReader, opt optim.Optimizer) (optim.Scheduler, error), positional ...string) binding {
 		name := "tt.optim.lrScheduler." + typ
 		return func(_ js.Value, args []js.Value) (any, error) {
-			o, ok := optimizerOf(arg(args, 0))
+			r := readArgs(name, args)
+			opt, ok := optimizerOf(r.Value(0))
 			if !ok {
-				return nil, fmt.Errorf("%s: expected an optimizer first, such as tt.optim.SGD(…), got %s", name, describeJS(arg(args, 0)))
+				return nil, fmt.Errorf("%s: expected an optimizer first, such as tt.optim.SGD(…), got %s", name, describeJS(r.Value(0)))
 			}
-			s, err := make(name, o, args)
+			s, err := make(r.Options(1, positional...), opt)
+			if err := r.Err(); err != nil {
+				return nil, err
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "optim: "))
 			}
@@ -337,79 +321,40 @@ func schedulerConstructors() map[string]binding {
 		}
 	}
 	return map[string]binding{
-		"StepLR": sched("StepLR", func(name string, o optim.Optimizer, args []js.Value) (optim.Scheduler, error) {
-			step, err := intOpt(name, args, 1, 0, "stepSize", 0)
-			if err != nil {
-				return nil, err
+		"StepLR": sched("StepLR", func(o *optReader, opt optim.Optimizer) (optim.Scheduler, error) {
+			step, gamma := o.Int("stepSize", 0), o.Float("gamma", 0.1)
+			if !o.r.ok() {
+				return nil, nil
 			}
-			gamma, err := numOpt(name, args, 1, 1, "gamma", 0.1)
-			if err != nil {
-				return nil, err
+			return optim.NewStepLR(opt, step, gamma)
+		}, "stepSize", "gamma"),
+		"CosineAnnealingLR": sched("CosineAnnealingLR", func(o *optReader, opt optim.Optimizer) (optim.Scheduler, error) {
+			tMax, etaMin := o.Int("tMax", 0), o.Float("etaMin", 0)
+			if !o.r.ok() {
+				return nil, nil
 			}
-			return optim.NewStepLR(o, step, gamma)
-		}),
-		"CosineAnnealingLR": sched("CosineAnnealingLR", func(name string, o optim.Optimizer, args []js.Value) (optim.Scheduler, error) {
-			tMax, err := intOpt(name, args, 1, 0, "tMax", 0)
-			if err != nil {
-				return nil, err
+			return optim.NewCosineAnnealingLR(opt, tMax, etaMin)
+		}, "tMax", "etaMin"),
+		"LinearLR": sched("LinearLR", func(o *optReader, opt optim.Optimizer) (optim.Scheduler, error) {
+			start, end, total := o.Float("startFactor", 1.0/3), o.Float("endFactor", 1), o.Int("totalIters", 5)
+			if !o.r.ok() {
+				return nil, nil
 			}
-			etaMin, err := numOpt(name, args, 1, 1, "etaMin", 0)
-			if err != nil {
-				return nil, err
-			}
-			return optim.NewCosineAnnealingLR(o, tMax, etaMin)
-		}),
-		"LinearLR": sched("LinearLR", func(name string, o optim.Optimizer, args []js.Value) (optim.Scheduler, error) {
-			start, err := numOpt(name, args, 1, 0, "startFactor", 1.0/3)
-			if err != nil {
-				return nil, err
-			}
-			end, err := numOpt(name, args, 1, 1, "endFactor", 1)
-			if err != nil {
-				return nil, err
-			}
-			total, err := intOpt(name, args, 1, 2, "totalIters", 5)
-			if err != nil {
-				return nil, err
-			}
-			return optim.NewLinearLR(o, start, end, total)
-		}),
-		"OneCycleLR": sched("OneCycleLR", func(name string, o optim.Optimizer, args []js.Value) (optim.Scheduler, error) {
-			var c optim.OneCycleOptions
-			var err error
-			if c.MaxLR, err = numOpt(name, args, 1, 0, "maxLr", 0); err != nil {
-				return nil, err
-			}
-			if c.TotalSteps, err = intOpt(name, args, 1, 1, "totalSteps", 0); err != nil {
-				return nil, err
-			}
-			if c.TotalSteps == 0 {
-				epochs, err := intOpt(name, args, 1, 99, "epochs", 0)
-				if err != nil {
-					return nil, err
-				}
-				per, err := intOpt(name, args, 1, 99, "stepsPerEpoch", 0)
-				if err != nil {
-					return nil, err
-				}
+			return optim.NewLinearLR(opt, start, end, total)
+		}, "startFactor", "endFactor", "totalIters"),
+		"OneCycleLR": sched("OneCycleLR", func(o *optReader, opt optim.Optimizer) (optim.Scheduler, error) {
+			c := optim.OneCycleOptions{MaxLR: o.Float("maxLr", 0), TotalSteps: o.Int("totalSteps", 0),
+				PctStart: o.Float("pctStart", 0), DivFactor: o.Float("divFactor", 0), FinalDivFactor: o.Float("finalDivFactor", 0),
+				BaseMomentum: o.Float("baseMomentum", 0), MaxMomentum: o.Float("maxMomentum", 0),
+				FixedMomentum: !o.Bool("cycleMomentum", true), LinearAnneal: o.String("annealStrategy", "cos") == "linear"}
+			if epochs, per := o.Int("epochs", 0), o.Int("stepsPerEpoch", 0); c.TotalSteps == 0 {
 				c.TotalSteps = epochs * per
 			}
-			for key, dst := range map[string]*float64{"pctStart": &c.PctStart, "divFactor": &c.DivFactor, "finalDivFactor": &c.FinalDivFactor,
-				"baseMomentum": &c.BaseMomentum, "maxMomentum": &c.MaxMomentum} {
-				if *dst, err = numOpt(name, args, 1, 99, key, 0); err != nil {
-					return nil, err
-				}
+			if !o.r.ok() {
+				return nil, nil
 			}
-			cycle, err := boolOpt(name, args, 1, "cycleMomentum", true)
-			if err != nil {
-				return nil, err
-			}
-			c.FixedMomentum = !cycle
-			if s := option(args, 1, "annealStrategy"); typeOf(s) == js.TypeString {
-				c.LinearAnneal = s.String() == "linear"
-			}
-			return optim.NewOneCycleLR(o, c)
-		}),
+			return optim.NewOneCycleLR(opt, c)
+		}, "maxLr", "totalSteps"),
 	}
 }
 
@@ -417,17 +362,17 @@ func schedulerConstructors() map[string]binding {
 // tt.nn.utils.clipGradNorm_): it rescales the gradients so that their
 // global norm is at most maxNorm and returns the norm before clipping.
 func clipGradNormFunc(_ js.Value, args []js.Value) (any, error) {
-	const name = "clipGradNorm"
-	ps, err := tensorList(name, arg(args, 0))
+	r := readArgs("clipGradNorm", args)
+	ps, err := tensorList(r.name, r.Value(0))
 	if err != nil {
 		return nil, err
 	}
-	maxNorm, err := floatArg(name, args, 1, "maxNorm", 0)
-	if err != nil {
+	maxNorm := r.Float(1, "maxNorm", 0)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	if maxNorm <= 0 {
-		return nil, fmt.Errorf("%s: maxNorm must be a positive number, such as clipGradNorm(model.parameters(), 1.0)", name)
+		return nil, fmt.Errorf("%s: maxNorm must be a positive number, such as clipGradNorm(model.parameters(), 1.0)", r.name)
 	}
 	return optim.ClipGradNorm(ps, maxNorm)
 }

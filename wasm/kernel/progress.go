@@ -59,33 +59,34 @@ func (p *progressBar) post(force bool) {
 // the cell moves with update(done) or tick(n = 1); unit names what is
 // counted, for the rate (default "it", iterations).
 func progressFunc(_ js.Value, args []js.Value) (any, error) {
-	if len(args) < 1 || typeOf(args[0]) != js.TypeNumber || args[0].Float() <= 0 {
+	r := readArgs("tt.progress", args)
+	if typeOf(r.Value(0)) != js.TypeNumber || r.Value(0).Float() <= 0 {
 		return nil, fmt.Errorf("tt.progress: expected a positive total, such as tt.progress(100)")
 	}
-	opts := arg(args, 1)
-	if err := checkOptions("tt.progress", opts, []string{"label", "unit"}); err != nil {
+	o := r.Options(1)
+	label, unit := o.String("label", ""), o.String("unit", "it")
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	label, unit := "", "it"
-	if typeOf(opts) == js.TypeObject && typeOf(getProp(opts, "label")) == js.TypeString {
-		label = getProp(opts, "label").String()
-	}
-	if typeOf(opts) == js.TypeObject && typeOf(getProp(opts, "unit")) == js.TypeString {
-		unit = getProp(opts, "unit").String()
-	}
-	p := newProgress(label, unit, args[0].Float())
+	p := newProgress(label, unit, r.Value(0).Float())
 	return object(map[string]binding{
 		"update": func(_ js.Value, a []js.Value) (any, error) {
-			if len(a) < 1 || typeOf(a[0]) != js.TypeNumber {
-				return nil, fmt.Errorf("progress.update: expected the number done so far")
+			r := readArgs("progress.update", a)
+			done := r.Float(0, "the number done so far", 0)
+			if !r.Has(0) && r.ok() {
+				r.failf("expected the number done so far")
 			}
-			p.set(a[0].Float())
+			if err := r.Err(); err != nil {
+				return nil, err
+			}
+			p.set(done)
 			return nil, nil
 		},
 		"tick": func(_ js.Value, a []js.Value) (any, error) {
-			n := 1.0
-			if len(a) > 0 && typeOf(a[0]) == js.TypeNumber {
-				n = a[0].Float()
+			r := readArgs("progress.tick", a)
+			n := r.Float(0, "n", 1)
+			if err := r.Err(); err != nil {
+				return nil, err
 			}
 			p.set(p.done + n)
 			return nil, nil

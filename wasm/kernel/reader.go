@@ -55,7 +55,9 @@ func (r *argReader) failf(format string, a ...any) { r.fail(fmt.Errorf(format, a
 func (r *argReader) ok() bool { return r.err == nil }
 
 // Err returns the first error, or, when there is none, an error for the
-// first option key that no read asked for.
+// first option key that no read asked for. Call it after the last read of
+// options (a key read later would be reported unknown); to stop earlier,
+// test ok().
 func (r *argReader) Err() error {
 	for _, o := range r.opts {
 		if r.err != nil {
@@ -244,7 +246,7 @@ func (r *argReader) Tensors(i int, what string) []*tensor.Tensor {
 // positional keys, or an argument i that is neither an options object
 // nor missing when no positional keys are named, is an error.
 func (r *argReader) Options(i int, positional ...string) *optReader {
-	o := &optReader{r: r, obj: js.Undefined()}
+	o := &optReader{r: r, obj: js.Undefined(), first: i, positional: positional}
 	r.opts = append(r.opts, o)
 	n := len(r.args)
 	if n > i && isOptionsObject(r.args[n-1]) {
@@ -310,6 +312,23 @@ type optReader struct {
 	obj    js.Value            // the options object, or undefined
 	values map[string]js.Value // the positional values, by key
 	known  []string            // the keys read, in order
+	// first is the position of the first positional key.
+	first      int
+	positional []string
+}
+
+// Need fails when the option key is missing, naming its position when
+// it may come positionally, and reports whether it is there.
+func (o *optReader) Need(key string) bool {
+	if !o.r.ok() || o.Has(key) {
+		return o.r.ok()
+	}
+	if i := slices.Index(o.positional, key); i >= 0 {
+		o.r.failf("missing %s (argument %d)", key, o.first+i+1)
+	} else {
+		o.r.failf("missing option %s", key)
+	}
+	return false
 }
 
 // Known records keys as read without reading them, for options that only
@@ -390,10 +409,15 @@ func (o *optReader) Tensor(key string) *tensor.Tensor {
 // asked for.
 func (o *optReader) checkKeys() {
 	for _, key := range optionKeys(o.obj) {
-		if !slices.Contains(o.known, key) {
+		switch {
+		case slices.Contains(o.known, key):
+			continue
+		case len(o.known) == 0:
+			o.r.failf("unknown option %q (it takes no options)", key)
+		default:
 			o.r.failf("unknown option %q (known: %s)", key, strings.Join(o.known, ", "))
-			return
 		}
+		return
 	}
 }
 
@@ -430,4 +454,12 @@ func toPair(what string, v js.Value) ([2]int, error) {
 	}
 	n, err := toInt(what, v)
 	return [2]int{n, n}, err
+}
+
+// keep keeps err as it is, without a name in front (an error of a nested
+// reader, which has its own), unless an error is already kept.
+func (r *argReader) keep(err error) {
+	if r.err == nil {
+		r.err = err
+	}
 }

@@ -4,6 +4,7 @@ package kernel
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"syscall/js"
 
@@ -230,14 +231,19 @@ func (b *tensorBindings) combineFunctions() map[string]binding {
 			}
 			if n <= 0 {
 				// PyTorch's -1 infers the count from the largest index;
-				// an empty or all-negative index gives none.
+				// an empty or all-negative index gives none. The count is
+				// passed on, as the engine's own guess overflows on an
+				// infinite index (int(+Inf) + 1), which it then refuses.
 				largest := -1
 				for _, v := range index.Data() {
-					largest = max(largest, int(v))
+					if !math.IsInf(float64(v), 0) && !math.IsNaN(float64(v)) {
+						largest = max(largest, int(v))
+					}
 				}
 				if largest < 0 {
 					return nil, fmt.Errorf("tt.oneHot: cannot infer the number of classes from an index of shape %s with no index ≥ 0; pass numClasses", nn.ShapeString(index.Shape()))
 				}
+				n = largest + 1
 			}
 			return b.wrapResult(tensor.OneHot(index, n))
 		},

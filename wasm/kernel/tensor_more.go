@@ -59,9 +59,7 @@ func (b *tensorBindings) elu(t *tensor.Tensor, r *argReader) (any, error) {
 // cumsum is x.cumsum(dim), dim required as in PyTorch.
 func (b *tensorBindings) cumsum(t *tensor.Tensor, r *argReader) (any, error) {
 	o := r.Options(0, "dim")
-	if r.ok() && !o.Has("dim") {
-		r.failf("missing dim (argument 1)")
-	}
+	o.Need("dim")
 	return b.wrapResult(t.Cumsum(o.Int("dim", 0)))
 }
 
@@ -93,9 +91,7 @@ func (b *tensorBindings) sort(t *tensor.Tensor, r *argReader) (any, error) {
 // the order to the implementation in PyTorch).
 func (b *tensorBindings) topk(t *tensor.Tensor, r *argReader) (any, error) {
 	o := r.Options(0, "k", "dim", "largest", "sorted")
-	if r.ok() && !o.Has("k") {
-		r.failf("missing k (argument 1)")
-	}
+	o.Need("k")
 	k, d, largest := o.Int("k", 0), o.Int("dim", -1), o.Bool("largest", true)
 	o.Bool("sorted", true)
 	if err := r.Err(); err != nil {
@@ -148,9 +144,7 @@ func (b *tensorBindings) flip(t *tensor.Tensor, r *argReader) (any, error) {
 // dims the tensor rolls as if flattened.
 func (b *tensorBindings) roll(t *tensor.Tensor, r *argReader) (any, error) {
 	o := r.Options(0, "shifts", "dims")
-	if r.ok() && !o.Has("shifts") {
-		r.failf("missing shifts (argument 1)")
-	}
+	o.Need("shifts")
 	return b.wrapResult(t.Roll(o.Ints("shifts"), o.Ints("dims")))
 }
 
@@ -162,9 +156,7 @@ func (b *tensorBindings) repeat(t *tensor.Tensor, r *argReader) (any, error) {
 // chunk is x.chunk(chunks, dim = 0): an array of views.
 func (b *tensorBindings) chunk(t *tensor.Tensor, r *argReader) (any, error) {
 	o := r.Options(0, "chunks", "dim")
-	if r.ok() && !o.Has("chunks") {
-		r.failf("missing chunks (argument 1)")
-	}
+	o.Need("chunks")
 	n, d := o.Int("chunks", 0), o.Int("dim", 0)
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -177,9 +169,7 @@ func (b *tensorBindings) chunk(t *tensor.Tensor, r *argReader) (any, error) {
 func (b *tensorBindings) split(t *tensor.Tensor, r *argReader) (any, error) {
 	o := r.Options(0, "splitSize", "dim")
 	d := o.Int("dim", 0)
-	if r.ok() && !o.Has("splitSize") {
-		r.failf("missing splitSize (argument 1)")
-	}
+	o.Need("splitSize")
 	if isArray(o.Value("splitSize")) {
 		sizes := o.Ints("splitSize")
 		if err := r.Err(); err != nil {

@@ -45,16 +45,16 @@ var loaderAdapters []func(js.Value) (data.Loader, bool)
 // newTrain builds tt.train.
 func newTrain() js.Value {
 	loaderKind.build(map[string]binding{
-		"len": methodOf(loaderKind, "len", func(l data.Loader, _ js.Value, _ []js.Value) (any, error) { return l.Len(), nil }),
-		"toString": methodOf(loaderKind, "toString", func(l data.Loader, _ js.Value, _ []js.Value) (any, error) {
+		"len": kindMethod(loaderKind, "len", func(l data.Loader, _ js.Value, _ *argReader) (any, error) { return l.Len(), nil }),
+		"toString": kindMethod(loaderKind, "toString", func(l data.Loader, _ js.Value, _ *argReader) (any, error) {
 			return fmt.Sprintf("Loader(%d batches)", l.Len()), nil
 		}),
 	}, map[string]binding{
-		"length": methodOf(loaderKind, "length", func(l data.Loader, _ js.Value, _ []js.Value) (any, error) { return l.Len(), nil }),
+		"length": kindMethod(loaderKind, "length", func(l data.Loader, _ js.Value, _ *argReader) (any, error) { return l.Len(), nil }),
 	})
 	// for (const [x, y] of loader): each loop is the next epoch.
 	setSymbolMethod(loaderKind.proto, "iterator", function("loader[Symbol.iterator]",
-		methodOf(loaderKind, "loader[Symbol.iterator]", func(l data.Loader, _ js.Value, _ []js.Value) (any, error) {
+		kindMethod(loaderKind, "loader[Symbol.iterator]", func(l data.Loader, _ js.Value, _ *argReader) (any, error) {
 			epoch := 0
 			if tl, ok := l.(*tensorLoader); ok {
 				epoch = tl.epoch
@@ -70,27 +70,27 @@ func newTrain() js.Value {
 			return callMethod(js.Global().Get("Reflect").Call("get", arr, js.Global().Get("Symbol").Get("iterator")), "call", arr)
 		})))
 	trainerKind.build(map[string]binding{
-		"fit":      methodOf(trainerKind, "fit", trainerFit),
-		"evaluate": methodOf(trainerKind, "evaluate", trainerEvaluate),
-		"toString": methodOf(trainerKind, "toString", func(tb *trainerBinding, _ js.Value, _ []js.Value) (any, error) {
+		"fit":      kindMethod(trainerKind, "trainer.fit", trainerFit),
+		"evaluate": kindMethod(trainerKind, "trainer.evaluate", trainerEvaluate),
+		"toString": kindMethod(trainerKind, "toString", func(tb *trainerBinding, _ js.Value, _ *argReader) (any, error) {
 			return fmt.Sprintf("Trainer(model=%s, optimizer=%s, loss=%s, steps=%d)", tb.t.Model.Base().TypeName(),
 				strings.TrimPrefix(fmt.Sprintf("%T", tb.t.Optimizer), "*optim."), lossName(tb.t.Loss), tb.steps), nil
 		}),
 	}, map[string]binding{
-		"history": methodOf(trainerKind, "history", func(tb *trainerBinding, _ js.Value, _ []js.Value) (any, error) {
+		"history": kindMethod(trainerKind, "history", func(tb *trainerBinding, _ js.Value, _ *argReader) (any, error) {
 			if tb.history.IsUndefined() {
 				return nil, nil
 			}
 			return tb.history, nil
 		}),
-		"model":     methodOf(trainerKind, "model", func(tb *trainerBinding, _ js.Value, _ []js.Value) (any, error) { return tb.modelObj, nil }),
-		"optimizer": methodOf(trainerKind, "optimizer", func(tb *trainerBinding, _ js.Value, _ []js.Value) (any, error) { return tb.optObj, nil }),
+		"model":     kindMethod(trainerKind, "model", func(tb *trainerBinding, _ js.Value, _ *argReader) (any, error) { return tb.modelObj, nil }),
+		"optimizer": kindMethod(trainerKind, "optimizer", func(tb *trainerBinding, _ js.Value, _ *argReader) (any, error) { return tb.optObj, nil }),
 	})
 	metricKind.build(map[string]binding{
-		"toString": methodOf(metricKind, "toString", func(m train.Metric, _ js.Value, _ []js.Value) (any, error) { return m.Name(), nil }),
+		"toString": kindMethod(metricKind, "toString", func(m train.Metric, _ js.Value, _ *argReader) (any, error) { return m.Name(), nil }),
 	}, nil)
 	callbackKind.build(map[string]binding{
-		"toString": methodOf(callbackKind, "toString", func(c train.Callback, _ js.Value, _ []js.Value) (any, error) { return callbackName(c), nil }),
+		"toString": kindMethod(callbackKind, "toString", func(c train.Callback, _ js.Value, _ *argReader) (any, error) { return callbackName(c), nil }),
 	}, nil)
 	return object(map[string]binding{
 		"fit":           fitFunc,
@@ -105,8 +105,9 @@ func newTrain() js.Value {
 
 // accuracyConstructor is tt.train.Accuracy({threshold}).
 func accuracyConstructor(_ js.Value, args []js.Value) (any, error) {
-	th, err := numOpt("tt.train.Accuracy", args, 0, 0, "threshold", 0)
-	if err != nil {
+	r := readArgs("tt.train.Accuracy", args)
+	th := r.Options(0, "threshold").Float("threshold", 0)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return metricKind.wrap(train.Metric(train.Accuracy{Threshold: float32(th)})), nil
@@ -123,9 +124,8 @@ type trainerBinding struct {
 	steps     int
 }
 
-// The options each call accepts; any other name is an error, so that a
-// misspelt option (such as callback for callbacks) is not silently
-// ignored.
+// The options of the trainer and of a fit, in the order an error lists
+// them.
 var (
 	trainerOptions = []string{"optimizer", "loss", "scheduler", "schedulePerBatch", "metrics", "clipGradNorm",
 		"callbacks", "earlyStopping", "onBatchEnd", "onEpochEnd"}
@@ -136,67 +136,68 @@ var (
 // scheduler, metrics, clipGradNorm, callbacks, earlyStopping, onBatchEnd,
 // onEpochEnd, schedulePerBatch}).
 func trainerConstructor(_ js.Value, args []js.Value) (any, error) {
-	o := opts(args, 0)
-	if err := checkOptions("tt.train.Trainer", o, []string{"model"}, trainerOptions); err != nil {
-		return nil, err
-	}
-	tb, err := newTrainerBinding("tt.train.Trainer", getProp(o, "model"), o)
-	if err != nil {
+	r := readArgs("tt.train.Trainer", args)
+	o := r.Options(0)
+	o.Known("model")
+	tb := newTrainerBinding(o, o.Value("model"))
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return trainerKind.wrap(tb), nil
 }
 
-// newTrainerBinding reads the trainer's options.
-func newTrainerBinding(name string, model, o js.Value) (*trainerBinding, error) {
+// newTrainerBinding reads the trainer's options; the reader keeps what
+// goes wrong.
+func newTrainerBinding(o *optReader, model js.Value) *trainerBinding {
+	r, name := o.r, o.r.name
+	o.Known(trainerOptions...)
 	m, ok := moduleOf(model)
-	if !ok {
-		return nil, fmt.Errorf("%s: expected a model such as tt.nn.Sequential(…), got %s", name, describeJS(model))
+	if !ok && r.ok() {
+		r.keep(fmt.Errorf("%s: expected a model such as tt.nn.Sequential(…), got %s", name, describeJS(model)))
 	}
-	opt, ok := optimizerOf(getProp(o, "optimizer"))
-	if !ok {
-		return nil, fmt.Errorf("%s: options.optimizer is required, such as {optimizer: tt.optim.SGD(model.parameters(), {lr: 0.1})}; got %s", name, describeJS(getProp(o, "optimizer")))
+	optObj := o.Value("optimizer")
+	opt, ok := optimizerOf(optObj)
+	if !ok && r.ok() {
+		r.keep(fmt.Errorf("%s: options.optimizer is required, such as {optimizer: tt.optim.SGD(model.parameters(), {lr: 0.1})}; got %s", name, describeJS(optObj)))
 	}
-	if getProp(o, "loss").IsUndefined() {
-		return nil, fmt.Errorf("%s: options.loss is required, such as {loss: tt.nn.CrossEntropyLoss()}", name)
+	if !o.Has("loss") && r.ok() {
+		r.keep(fmt.Errorf("%s: options.loss is required, such as {loss: tt.nn.CrossEntropyLoss()}", name))
 	}
-	crit, err := criterionOf(name+": options.loss", getProp(o, "loss"))
-	if err != nil {
-		return nil, err
+	var crit loss.Criterion
+	if r.ok() {
+		var err error
+		crit, err = criterionOf(name+": options.loss", o.Value("loss"))
+		r.keep(err)
 	}
 	t := &train.Trainer{Model: m, Optimizer: opt, Loss: crit, ShouldStop: interrupts.requested}
-	if s := getProp(o, "scheduler"); !s.IsUndefined() && !s.IsNull() {
+	if s := o.Value("scheduler"); !missing(s) && r.ok() {
 		if t.Scheduler, ok = schedulerOf(s); !ok {
-			return nil, fmt.Errorf("%s: options.scheduler must be a scheduler such as tt.optim.lrScheduler.StepLR(opt, {stepSize: 10}), got %s", name, describeJS(s))
+			r.keep(fmt.Errorf("%s: options.scheduler must be a scheduler such as tt.optim.lrScheduler.StepLR(opt, {stepSize: 10}), got %s", name, describeJS(s)))
 		}
 		_, t.SchedulePerBatch = t.Scheduler.(*optim.OneCycleLR) // OneCycleLR steps per batch
 	}
-	if v := getProp(o, "schedulePerBatch"); typeOf(v) == js.TypeBoolean {
-		t.SchedulePerBatch = v.Bool()
+	t.SchedulePerBatch = o.Bool("schedulePerBatch", t.SchedulePerBatch)
+	t.ClipGradNorm = o.Float("clipGradNorm", 0)
+	if metrics := o.Value("metrics"); r.ok() {
+		var err error
+		t.Metrics, err = metricsOf(name, metrics, crit)
+		r.keep(err)
 	}
-	if t.ClipGradNorm, err = floatArg(name, []js.Value{getProp(o, "clipGradNorm")}, 0, "clipGradNorm", 0); err != nil {
-		return nil, err
-	}
-	if t.Metrics, err = metricsOf(name, getProp(o, "metrics"), crit); err != nil {
-		return nil, err
-	}
-	tb := &trainerBinding{t: t, modelObj: model, optObj: getProp(o, "optimizer"), history: js.Undefined()}
-	if es := getProp(o, "earlyStopping"); !es.IsUndefined() && !es.IsNull() {
+	tb := &trainerBinding{t: t, modelObj: model, optObj: optObj, history: js.Undefined()}
+	if es := o.Value("earlyStopping"); !missing(es) && r.ok() {
 		cb, err := earlyStoppingOf(name+": options.earlyStopping", es)
-		if err != nil {
-			return nil, err
-		}
+		r.keep(err)
 		tb.callbacks = append(tb.callbacks, cb)
 	}
-	if cb := jsCallbacks(o); cb != nil {
+	if cb := jsCallbacks(o.Value("onBatchEnd"), o.Value("onEpochEnd")); cb != nil {
 		tb.callbacks = append(tb.callbacks, cb)
 	}
-	list, err := callbacksOf(name, getProp(o, "callbacks"), model)
-	if err != nil {
-		return nil, err
+	if callbacks := o.Value("callbacks"); r.ok() {
+		list, err := callbacksOf(name, callbacks, model)
+		r.keep(err)
+		tb.callbacks = append(tb.callbacks, list...)
 	}
-	tb.callbacks = append(tb.callbacks, list...)
-	return tb, nil
+	return tb
 }
 
 // metricsOf reads metrics: ["accuracy"] or tt.train.Accuracy objects. By
@@ -238,31 +239,22 @@ func metricsOf(name string, v js.Value, crit loss.Criterion) ([]train.Metric, er
 // returns the history: per-epoch arrays (loss, accuracy, valLoss,
 // valAccuracy, lr), stepLoss, and a chart when displayed.
 func fitFunc(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.train.fit"
-	o := opts(args, 2)
-	if err := checkOptions(name, o, fitOptions, trainerOptions); err != nil {
-		return nil, err
-	}
-	tb, err := newTrainerBinding(name, arg(args, 0), o)
-	if err != nil {
-		return nil, err
-	}
-	return tb.fit(name, arg(args, 1), o)
+	r := readArgs("tt.train.fit", args)
+	o := r.Options(2)
+	o.Known(fitOptions...)
+	tb := newTrainerBinding(o, r.Value(0))
+	return tb.fit(o, r.Value(1))
 }
 
 // trainerFit is trainer.fit(loader, {epochs, valLoader, progress, chart}).
-func trainerFit(tb *trainerBinding, _ js.Value, args []js.Value) (any, error) {
-	o := opts(args, 1)
-	if err := checkOptions("trainer.fit", o, fitOptions); err != nil {
-		return nil, err
-	}
-	return tb.fit("trainer.fit", arg(args, 0), o)
+func trainerFit(tb *trainerBinding, _ js.Value, r *argReader) (any, error) {
+	return tb.fit(r.Options(1), r.Value(0))
 }
 
 // trainerEvaluate is trainer.evaluate(loader): the loss and metrics over
 // the data, in evaluation mode and without a graph.
-func trainerEvaluate(tb *trainerBinding, _ js.Value, args []js.Value) (any, error) {
-	data, err := loaderOf("trainer.evaluate", arg(args, 0))
+func trainerEvaluate(tb *trainerBinding, _ js.Value, r *argReader) (any, error) {
+	data, err := loaderOf(r.name, r.Value(0))
 	if err != nil {
 		return nil, err
 	}
@@ -277,32 +269,28 @@ func trainerEvaluate(tb *trainerBinding, _ js.Value, args []js.Value) (any, erro
 	return out, nil
 }
 
-// fit runs the training and shows it live.
-func (tb *trainerBinding) fit(name string, batches js.Value, o js.Value) (any, error) {
+// fit reads fit's options {epochs, valLoader, progress, chart}, runs the
+// training and shows it live.
+func (tb *trainerBinding) fit(o *optReader, batches js.Value) (any, error) {
+	r, name := o.r, o.r.name
+	o.Known(fitOptions...)
+	epochs := o.Int("epochs", 1)
+	if epochs <= 0 && r.ok() {
+		r.failf("epochs must be positive, got %d", epochs)
+	}
+	showProgress, showChart, valData := o.Bool("progress", true), o.Bool("chart", true), o.Value("valLoader")
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
 	loader, err := loaderOf(name, batches)
 	if err != nil {
 		return nil, err
 	}
 	var val data.Loader
-	if v := getProp(o, "valLoader"); !v.IsUndefined() && !v.IsNull() {
-		if val, err = loaderOf(name+": valLoader", v); err != nil {
+	if !missing(valData) {
+		if val, err = loaderOf(name+": valLoader", valData); err != nil {
 			return nil, err
 		}
-	}
-	epochs, err := intArg(name, []js.Value{getProp(o, "epochs")}, 0, "epochs", 1)
-	if err != nil {
-		return nil, err
-	}
-	if epochs <= 0 {
-		return nil, fmt.Errorf("%s: epochs must be positive, got %d", name, epochs)
-	}
-	showProgress, err := boolArg(name, []js.Value{getProp(o, "progress")}, 0, "progress", true)
-	if err != nil {
-		return nil, err
-	}
-	showChart, err := boolArg(name, []js.Value{getProp(o, "chart")}, 0, "chart", true)
-	if err != nil {
-		return nil, err
 	}
 	rec := &shapeRecorder{Loader: loader}
 	view := newTrainView(epochs, loader.Len(), len(tb.t.Metrics) > 0, showProgress, showChart)

@@ -16,8 +16,7 @@ import (
 
 // jsCallbacks wraps options.onBatchEnd and options.onEpochEnd, functions of
 // a progress object; returning false (or setting p.stop) ends training.
-func jsCallbacks(o js.Value) train.Callback {
-	batch, epoch := getProp(o, "onBatchEnd"), getProp(o, "onEpochEnd")
+func jsCallbacks(batch, epoch js.Value) train.Callback {
 	if typeOf(batch) != js.TypeFunction && typeOf(epoch) != js.TypeFunction {
 		return nil
 	}
@@ -131,54 +130,51 @@ func objectCallback(what string, v js.Value) (train.Callback, error) {
 // monitorOpts reads the options a monitoring callback shares: monitor (in
 // camelCase, such as "valLoss"), mode ("min" or "max"; by default "max"
 // for accuracies) and minDelta.
-func monitorOpts(name string, o js.Value, monitor string) (string, bool, float64, error) {
-	if v := getProp(o, "monitor"); typeOf(v) == js.TypeString {
-		monitor = snakeCase(v.String())
-	} else if !v.IsUndefined() {
-		return "", false, 0, fmt.Errorf("%s: monitor must be a metric name such as \"valLoss\", got %s", name, describeJS(v))
+func monitorOpts(o *optReader, monitor string) (string, bool, float64) {
+	if o.Has("monitor") {
+		monitor = snakeCase(o.String("monitor", ""))
 	}
 	maximize := strings.Contains(monitor, "accuracy")
-	switch v := getProp(o, "mode"); {
-	case v.IsUndefined():
-	case typeOf(v) == js.TypeString && (v.String() == "min" || v.String() == "max"):
-		maximize = v.String() == "max"
+	switch mode := o.String("mode", ""); mode {
+	case "":
+	case "min", "max":
+		maximize = mode == "max"
 	default:
-		return "", false, 0, fmt.Errorf("%s: mode must be \"min\" or \"max\", got %s", name, describeJS(v))
+		o.r.failf("mode must be \"min\" or \"max\", got %q", mode)
 	}
-	minDelta, err := floatArg(name, []js.Value{getProp(o, "minDelta")}, 0, "minDelta", 0)
-	return monitor, maximize, minDelta, err
+	return monitor, maximize, o.Float("minDelta", 0)
 }
 
 // earlyStoppingFunc is tt.train.earlyStopping({monitor = "valLoss",
 // patience = 5, minDelta = 0, mode}).
 func earlyStoppingFunc(_ js.Value, args []js.Value) (any, error) {
-	c, err := earlyStoppingOf("tt.train.earlyStopping", opts(args, 0))
-	if err != nil {
+	r := readArgs("tt.train.earlyStopping", args)
+	c := earlyStopping(r.Options(0))
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return callbackKind.wrap(c), nil
 }
 
-// earlyStoppingOf reads early stopping's options.
-func earlyStoppingOf(name string, o js.Value) (train.Callback, error) {
-	if typeOf(o) != js.TypeObject || isArray(o) {
-		return nil, fmt.Errorf("%s: expected options such as {monitor: \"valLoss\", patience: 3}, got %s", name, describeJS(o))
+// earlyStoppingOf reads early stopping's options given as a trainer's
+// options.earlyStopping.
+func earlyStoppingOf(name string, v js.Value) (train.Callback, error) {
+	if !isOptionsObject(v) {
+		return nil, fmt.Errorf("%s: expected options such as {monitor: \"valLoss\", patience: 3}, got %s", name, describeJS(v))
 	}
-	if err := checkOptions(name, o, []string{"monitor", "patience", "minDelta", "mode"}); err != nil {
-		return nil, err
+	r := readArgs(name, []js.Value{v})
+	c := earlyStopping(r.Options(0))
+	return c, r.Err()
+}
+
+// earlyStopping reads early stopping's options.
+func earlyStopping(o *optReader) train.Callback {
+	monitor, maximize, minDelta := monitorOpts(o, "val_loss")
+	patience := o.Int("patience", 5)
+	if patience < 0 && o.r.ok() {
+		o.r.failf("patience must be ≥ 0, got %d", patience)
 	}
-	monitor, maximize, minDelta, err := monitorOpts(name, o, "val_loss")
-	if err != nil {
-		return nil, err
-	}
-	patience, err := intArg(name, []js.Value{getProp(o, "patience")}, 0, "patience", 5)
-	if err != nil {
-		return nil, err
-	}
-	if patience < 0 {
-		return nil, fmt.Errorf("%s: patience must be ≥ 0, got %d", name, patience)
-	}
-	return &train.EarlyStopping{Monitor: monitor, Patience: patience, MinDelta: minDelta, Maximize: maximize}, nil
+	return &train.EarlyStopping{Monitor: monitor, Patience: patience, MinDelta: minDelta, Maximize: maximize}
 }
 
 // jsCheckpoint is tt.train.checkpoint: the engine's checkpoint hook with a
@@ -194,24 +190,18 @@ type jsCheckpoint struct {
 // checkpointFunc is tt.train.checkpoint({save, every, monitor, mode,
 // minDelta}).
 func checkpointFunc(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.train.checkpoint"
-	o := opts(args, 0)
-	if err := checkOptions(name, o, []string{"save", "every", "monitor", "mode", "minDelta"}); err != nil {
-		return nil, err
+	r := readArgs("tt.train.checkpoint", args)
+	o := r.Options(0)
+	cp := &jsCheckpoint{save: o.Value("save"), model: js.Undefined()}
+	if typeOf(cp.save) != js.TypeFunction && r.ok() {
+		r.failf("options.save is required, a function such as (c) => { best = c.stateDict; }; got %s", describeJS(cp.save))
 	}
-	cp := &jsCheckpoint{save: getProp(o, "save"), model: js.Undefined()}
-	if typeOf(cp.save) != js.TypeFunction {
-		return nil, fmt.Errorf("%s: options.save is required, a function such as (c) => { best = c.stateDict; }; got %s", name, describeJS(cp.save))
+	every := o.Int("every", 1)
+	if every <= 0 && r.ok() {
+		r.failf("every must be a positive number of epochs, got %d", every)
 	}
-	every, err := intArg(name, []js.Value{getProp(o, "every")}, 0, "every", 1)
-	if err != nil {
-		return nil, err
-	}
-	if every <= 0 {
-		return nil, fmt.Errorf("%s: every must be a positive number of epochs, got %d", name, every)
-	}
-	monitor, maximize, minDelta, err := monitorOpts(name, o, "")
-	if err != nil {
+	monitor, maximize, minDelta := monitorOpts(o, "")
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	cp.Checkpoint = train.Checkpoint{Every: every, Monitor: monitor, Maximize: maximize, MinDelta: minDelta, Save: cp.call}
@@ -237,24 +227,18 @@ func (cp *jsCheckpoint) call(s train.Saved) error {
 // loggerFunc is tt.train.logger({format = "jsonl", write}): one line per
 // epoch, JSON or CSV, passed to write(line) or printed in the cell.
 func loggerFunc(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.train.logger"
-	o := opts(args, 0)
-	if err := checkOptions(name, o, []string{"format", "write"}); err != nil {
+	r := readArgs("tt.train.logger", args)
+	o := r.Options(0)
+	format, w := o.String("format", train.JSONLines), lineWriter{fn: o.Value("write")}
+	if !w.fn.IsUndefined() && typeOf(w.fn) != js.TypeFunction && r.ok() {
+		r.failf("write must be a function of a line, got %s", describeJS(w.fn))
+	}
+	if err := r.Err(); err != nil {
 		return nil, err
-	}
-	format := train.JSONLines
-	if v := getProp(o, "format"); typeOf(v) == js.TypeString {
-		format = v.String()
-	} else if !v.IsUndefined() {
-		return nil, fmt.Errorf("%s: format must be \"jsonl\" or \"csv\", got %s", name, describeJS(v))
-	}
-	w := lineWriter{fn: getProp(o, "write")}
-	if !w.fn.IsUndefined() && typeOf(w.fn) != js.TypeFunction {
-		return nil, fmt.Errorf("%s: write must be a function of a line, got %s", name, describeJS(w.fn))
 	}
 	c, err := train.Logger(w, format)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "train.Logger: "))
+		return nil, fmt.Errorf("%s: %v", r.name, strings.TrimPrefix(err.Error(), "train.Logger: "))
 	}
 	return callbackKind.wrap(c), nil
 }

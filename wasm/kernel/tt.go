@@ -57,13 +57,11 @@ func newTT() js.Value {
 // its first argument (a number or array is made a tensor first).
 func (b *tensorBindings) functional(name string) binding {
 	return func(_ js.Value, args []js.Value) (any, error) {
-		if err := needArgs("tt."+name, args, 1, "a tensor first"); err != nil {
-			return nil, err
-		}
-		self := args[0]
+		r := readArgs("tt."+name, args)
+		self := r.Value(0)
 		if _, ok := b.unwrap(self); !ok {
-			t, err := b.operand("tt."+name, self)
-			if err != nil {
+			t := r.Tensor(0, "a tensor first")
+			if err := r.Err(); err != nil {
 				return nil, err
 			}
 			self = b.wrap(t)
