@@ -201,7 +201,7 @@ JSON.stringify(r)`
 	// unwanted (Go's names, doubled prefixes, a recovered panic).
 	messages := map[string]struct{ want, not []string }{
 		"oneHotIndex":     {[]string{"oneHot: index 10"}, nil},
-		"oneHotInfinite":  {[]string{"oneHot: index"}, nil},
+		"oneHotInfinite":  {[]string{"tt.oneHot: cannot infer the number of classes"}, nil},
 		"huge":            {[]string{"the BigInt 1152921504606846976n", "beyond ±2^53"}, nil},
 		"slice0d":         {[]string{"slice: cannot be applied to a 0-d tensor, expected at least 1 dimension"}, nil},
 		"label":           {[]string{"tt.plot.images: label 0 is a disposed tensor"}, nil},
