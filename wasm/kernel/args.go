@@ -4,8 +4,6 @@ package kernel
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 	"syscall/js"
 )
 
@@ -20,14 +18,6 @@ func intArg(name string, args []js.Value, i int, what string, def int) (int, err
 	}
 	n, err := toInt(what, v)
 	return n, prefix(name, err)
-}
-
-// needInt reads a required integer argument.
-func needInt(name string, args []js.Value, i int, what string) (int, error) {
-	if missing(arg(args, i)) {
-		return 0, fmt.Errorf("%s: missing %s (argument %d)", name, what, i+1)
-	}
-	return intArg(name, args, i, what, 0)
 }
 
 // floatArg reads args[i] as a number, or def when it is missing.
@@ -98,16 +88,4 @@ func optionKeys(opts js.Value) []string {
 		out[i] = keys.Index(i).String()
 	}
 	return out
-}
-
-// checkOptions rejects option names that are not in any of the known
-// lists, naming the known ones.
-func checkOptions(name string, o js.Value, known ...[]string) error {
-	all := slices.Concat(known...)
-	for _, key := range optionKeys(o) {
-		if !slices.Contains(all, key) {
-			return fmt.Errorf("%s: unknown option %q (known: %s)", name, key, strings.Join(all, ", "))
-		}
-	}
-	return nil
 }

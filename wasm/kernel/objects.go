@@ -93,20 +93,6 @@ func kindMethod[T any](k *kind, name string, fn func(self T, this js.Value, r *a
 	}
 }
 
-// opts returns the options object at args[i], or an empty object, so that
-// fields read as undefined.
-func opts(args []js.Value, i int) js.Value {
-	v := arg(args, i)
-	if typeOf(v) == js.TypeObject && !isArray(v) {
-		if _, isObj := objects.get(v); !isObj {
-			if _, isTensor := tensors.unwrap(v); !isTensor {
-				return v
-			}
-		}
-	}
-	return js.Global().Get("Object").New()
-}
-
 // numOpt reads a number given either as a field of an options object
 // at args[i] — StepLR(opt, {stepSize: 10}) — or positionally, as
 // args[i+pos] — StepLR(opt, 10) — the two forms PyTorch users write.

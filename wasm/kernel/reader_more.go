@@ -116,17 +116,3 @@ func (r *argReader) NeedFunc(i int, want string) js.Value {
 	}
 	return v
 }
-
-// methodOf adapts a function of the receiver's Go value and of the raw
-// arguments to a binding. It is kindMethod without the reader, kept here
-// for the files the toolkit branch converts (loss.go, optim.go), whose
-// conversion removes it from objects.go: delete it when they merge.
-func methodOf[T any](k *kind, name string, fn func(self T, this js.Value, args []js.Value) (any, error)) binding {
-	return func(this js.Value, args []js.Value) (any, error) {
-		s, err := self[T](k, name, this)
-		if err != nil {
-			return nil, err
-		}
-		return fn(s, this, args)
-	}
-}
