@@ -21,12 +21,6 @@ import (
 // function, the unknown key and the known keys. Methods of the objects
 // that functions return (tensor methods, trainer.fit,
 // opt.addParamGroup) are in calls too, under their receiver's name.
-//
-// pending lists the functions whose bindings other branches of issue 17
-// convert to the argument reader (data and plot to toolkit2,
-// tt.train.batches and showBatch to draw): their result is reported but
-// does not fail the test, and a pending function that already rejects the
-// key fails it, so that the list shrinks as they land.
 const unknownOptionsCode = `const U = {zzUnknownOption: 1};
 const X = () => tt.ones(4, 2), Y = () => tt.tensor([0, 1, 0, 1]);
 const model = () => tt.nn.Sequential(tt.nn.Linear(2, 2));
@@ -111,10 +105,6 @@ const calls = {
   "tt.bench.compare": (O) => tt.bench.compare({a: () => 1, b: () => 2}, {iterations: 1, warmup: 0, ...O}),
   "tt.progress": (O) => tt.progress(2, O), "tt.image": (O) => tt.image(img().select(0, 0), O),
 };
-const pending = new Set(["tt.train.batches", "tt.data.showBatch", "tt.data.randomSplit", "tt.data.xor", "tt.data.spirals",
-  "tt.data.moons", "tt.data.circles", "tt.data.blobs", "tt.data.linearRegression", "tt.data.transforms.RandomCrop",
-  "tt.data.transforms.RandomHorizontalFlip", "tt.plot.line", "tt.plot.bar", "tt.plot.histogram", "tt.plot.images",
-  "tt.plot.roofline", "tt.plot.timeline", "tt.profile", "tt.bench", "tt.bench.compare", "tt.image"]);
 // The functional forms of the methods above: tt.sum(x, 0, O) is x.sum(0, O).
 for (const m of Object.keys(calls)) if (!m.includes(".") && typeof tt[m] === "function") calls["tt." + m] = (O) => calls[m](O);
 const noOptions = new Set(%s);
@@ -132,16 +122,15 @@ const walk = (obj, path, depth) => {
 };
 walk(tt, "tt", 0);
 const unsorted = found.filter((n) => !(n in calls) && !noOptions.has(n) && !noOptions.has(n.replace(/_$/, "")) && !((n + "_") in calls));
-const bad = [], stillPending = [], landed = [];
+const bad = [];
 for (const [name, call] of Object.entries(calls)) {
   let msg = "no error";
   try { tt.tidy(() => { call(U); }); } catch (e) { msg = String(e && e.message); }
   const short = name.split(".").pop();
   const ok = msg.includes(short) && msg.includes('unknown option "zzUnknownOption"') && /\(known: [A-Za-z]|\(it takes no options\)/.test(msg);
-  if (pending.has(name)) { (ok ? landed : stillPending).push(name + " → " + msg); continue; }
   if (!ok) bad.push(name + " → " + msg);
 }
-JSON.stringify({found: found.length, calls: Object.keys(calls).length, unsorted, bad, stillPending, landed})`
+JSON.stringify({found: found.length, calls: Object.keys(calls).length, unsorted, bad})`
 
 // ttNoOptions are the functions of tt that take no options object.
 var ttNoOptions = []string{
@@ -185,14 +174,13 @@ func TestTTRejectsUnknownOptions(t *testing.T) {
 	list, _ := json.Marshal(names)
 	state, out := runCodeWithin(t, ctx, 1, fmt.Sprintf(unknownOptionsCode, list), 2*time.Minute)
 	var got struct {
-		Found, Calls                        int
-		Unsorted, Bad, StillPending, Landed []string
+		Found, Calls  int
+		Unsorted, Bad []string
 	}
 	if state != "done" || !decodeJSON(out[strings.LastIndex(out, "\n")+1:], &got) {
 		t.Fatalf("state %q, output %q", state, out)
 	}
-	fmt.Printf("unknown options: %d tt functions found, %d calls with options checked, %d pending on other branches\n",
-		got.Found, got.Calls, len(got.StillPending))
+	fmt.Printf("unknown options: %d tt functions found, %d calls with options checked\n", got.Found, got.Calls)
 	if got.Found < 200 {
 		t.Errorf("the walk found only %d functions: it read the wrong object", got.Found)
 	}
@@ -203,11 +191,5 @@ func TestTTRejectsUnknownOptions(t *testing.T) {
 	}
 	if len(got.Bad) > 0 {
 		t.Errorf("%d functions do not reject an unknown option with its name and the known ones:\n%s", len(got.Bad), strings.Join(got.Bad, "\n"))
-	}
-	if len(got.Landed) > 0 {
-		t.Errorf("these pending functions now reject unknown options; take them out of pending:\n%s", strings.Join(got.Landed, "\n"))
-	}
-	for _, p := range got.StillPending {
-		t.Logf("pending: %s", p)
 	}
 }

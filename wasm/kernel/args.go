@@ -10,16 +10,6 @@ import (
 // Argument readers for bindings. Each names the function in its error, so
 // a wrong call says which call and what was expected.
 
-// intArg reads args[i] as an integer, or def when it is missing.
-func intArg(name string, args []js.Value, i int, what string, def int) (int, error) {
-	v := arg(args, i)
-	if missing(v) {
-		return def, nil
-	}
-	n, err := toInt(what, v)
-	return n, prefix(name, err)
-}
-
 // floatArg reads args[i] as a number, or def when it is missing.
 func floatArg(name string, args []js.Value, i int, what string, def float64) (float64, error) {
 	v := arg(args, i)
@@ -28,16 +18,6 @@ func floatArg(name string, args []js.Value, i int, what string, def float64) (fl
 	}
 	x, err := toFloat(what, v)
 	return x, prefix(name, err)
-}
-
-// boolArg reads args[i] as a boolean, or def when it is missing.
-func boolArg(name string, args []js.Value, i int, what string, def bool) (bool, error) {
-	v := arg(args, i)
-	if missing(v) {
-		return def, nil
-	}
-	b, err := toBool(what, v)
-	return b, prefix(name, err)
 }
 
 // intsFrom reads a list of integers given either as separate arguments
@@ -60,15 +40,6 @@ func prefix(name string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("%s: %w", name, err)
-}
-
-// option reads a named field of an options object at args[i].
-func option(args []js.Value, i int, key string) js.Value {
-	v := arg(args, i)
-	if kindOf(v) != kindObject {
-		return js.Undefined()
-	}
-	return getProp(v, key)
 }
 
 func isArray(v js.Value) bool {

@@ -70,14 +70,6 @@ func object(methods map[string]binding) js.Value {
 	return obj
 }
 
-// needArgs checks a call got at least n arguments.
-func needArgs(name string, args []js.Value, n int, usage string) error {
-	if len(args) < n {
-		return fmt.Errorf("%s: got %d arguments, expected %s", name, len(args), usage)
-	}
-	return nil
-}
-
 // toGo converts a JavaScript value into the Go values the engine accepts:
 // numbers become float64, arrays []any, and other values are kept as a
 // description so errors can name them.

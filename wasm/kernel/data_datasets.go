@@ -188,7 +188,7 @@ func (d *dataBindings) datasetMethods() map[string]binding {
 		// show(n = 32, {cols, scale}) shows the first n items as an image grid.
 		"show": method("show", func(ds data.Dataset, r *argReader) (any, error) {
 			n, o := r.Int(0, "the number of images", 32), r.Options(1)
-			o.Known("n", "cols", "scale") // showBatch reads them
+			layout := readGridLayout(o)
 			if err := r.Err(); err != nil {
 				return nil, err
 			}
@@ -197,7 +197,7 @@ func (d *dataBindings) datasetMethods() map[string]binding {
 				if err != nil {
 					return nil, err
 				}
-				return showBatch(b.X, b.Y, datasetClasses(ds), o.obj)
+				return showBatch(b.X, b.Y, datasetClasses(ds), layout)
 			}
 			return nil, fmt.Errorf("dataset.show: the dataset is empty")
 		}),

@@ -18,25 +18,45 @@ import (
 
 // showBatchFunc is tt.data.showBatch(x, y, {classes, n, cols, scale}).
 func showBatchFunc(_ js.Value, args []js.Value) (any, error) {
-	const name = "tt.data.showBatch"
-	if err := needArgs(name, args, 1, "(x, y), a batch of images [N, C, H, W] and their labels [N]"); err != nil {
+	r := readArgs("tt.data.showBatch", args)
+	x, y := r.Tensor(0, "x, a batch of images [N, C, H, W],"), r.OptTensor(1, "y")
+	o := r.Options(2)
+	classes, layout := readClasses(o), readGridLayout(o)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	x, y, err := imagesAndLabels(name, args)
-	if err != nil {
-		return nil, err
-	}
+	return showBatch(x, y, classes, layout)
+}
+
+// readClasses reads the option classes, the names of the labels.
+func readClasses(o *optReader) []string {
 	var classes []string
-	if c := option(args, 2, "classes"); isArray(c) {
-		for i := 0; i < c.Length(); i++ {
-			class, err := textOf(fmt.Sprintf("%s: class %d", name, i), c.Index(i))
-			if err != nil {
-				return nil, err
-			}
-			classes = append(classes, class)
-		}
+	c := o.Value("classes")
+	if missing(c) {
+		return nil
 	}
-	return showBatch(x, y, classes, arg(args, 2))
+	if !isArray(c) {
+		o.r.failf("classes must be an array of names, got %s", describeJS(c))
+		return nil
+	}
+	for i := 0; i < c.Length() && o.r.ok(); i++ {
+		class, err := textOf(fmt.Sprintf("class %d", i), c.Index(i))
+		o.r.fail(err)
+		classes = append(classes, class)
+	}
+	return classes
+}
+
+// gridLayout is how a batch shows: its first n images, in cols columns,
+// each pixel drawn as scale × scale screen pixels.
+type gridLayout struct{ n, cols, scale int }
+
+// defaultGrid is the layout of a batch shown without options.
+var defaultGrid = gridLayout{n: 32, cols: 8, scale: 2}
+
+// readGridLayout reads the options {n, cols, scale} of an image grid.
+func readGridLayout(o *optReader) gridLayout {
+	return gridLayout{n: o.Int("n", defaultGrid.n), cols: o.Int("cols", defaultGrid.cols), scale: o.Int("scale", defaultGrid.scale)}
 }
 
 // batchBundle is the __ttBundle getter of batch objects, so display(batch)
@@ -53,35 +73,18 @@ func batchBundle(this js.Value, _ []js.Value) (any, error) {
 			classes = append(classes, c.Index(i).String())
 		}
 	}
-	v, err := showBatch(x, y, classes, js.Undefined())
+	v, err := showBatch(x, y, classes, defaultGrid)
 	if err != nil { // not images: show the batch as plain values
 		return nil, nil
 	}
 	return getProp(v, "__ttBundle"), nil
 }
 
-// showBatch renders up to n images of x (N×C×H×W, N×H×W, or N×784 taken as
-// 28×28) with labels from y, named by classes when given.
-func showBatch(x, y *tensor.Tensor, classes []string, opts js.Value) (js.Value, error) {
+// showBatch renders up to layout.n images of x (N×C×H×W, N×H×W, or N×784
+// taken as 28×28) with labels from y, named by classes when given.
+func showBatch(x, y *tensor.Tensor, classes []string, layout gridLayout) (js.Value, error) {
 	const name = "tt.data.showBatch"
-	optInt := func(key string, def int) (int, error) {
-		if typeOf(opts) != js.TypeObject {
-			return def, nil
-		}
-		return intArg(name, []js.Value{getProp(opts, key)}, 0, key, def)
-	}
-	n, err := optInt("n", 32)
-	if err != nil {
-		return js.Undefined(), err
-	}
-	cols, err := optInt("cols", 8)
-	if err != nil {
-		return js.Undefined(), err
-	}
-	scale, err := optInt("scale", 2)
-	if err != nil {
-		return js.Undefined(), err
-	}
+	n, cols, scale := layout.n, layout.cols, layout.scale
 	shape := x.Shape()
 	var count, c, h, w int
 	switch {

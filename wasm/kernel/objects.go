@@ -93,35 +93,6 @@ func kindMethod[T any](k *kind, name string, fn func(self T, this js.Value, r *a
 	}
 }
 
-// numOpt reads a number given either as a field of an options object
-// at args[i] — StepLR(opt, {stepSize: 10}) — or positionally, as
-// args[i+pos] — StepLR(opt, 10) — the two forms PyTorch users write.
-// def applies when it is missing.
-func numOpt(name string, args []js.Value, i, pos int, key string, def float64) (float64, error) {
-	v := option(args, i, key)
-	if a := arg(args, i); typeOf(a) != js.TypeObject || isArray(a) {
-		v = arg(args, i+pos)
-	}
-	return floatArg(name, []js.Value{v}, 0, key, def)
-}
-
-// intOpt is numOpt for whole numbers.
-func intOpt(name string, args []js.Value, i, pos int, key string, def int) (int, error) {
-	f, err := numOpt(name, args, i, pos, key, float64(def))
-	if err != nil {
-		return 0, err
-	}
-	if f != float64(int(f)) {
-		return 0, fmt.Errorf("%s: %s must be a whole number, got %v", name, key, f)
-	}
-	return int(f), nil
-}
-
-// boolOpt reads a boolean field of the options object at args[i].
-func boolOpt(name string, args []js.Value, i int, key string, def bool) (bool, error) {
-	return boolArg(name, []js.Value{option(args, i, key)}, 0, key, def)
-}
-
 // tensorList reads an array of tensors (or a module, whose parameters
 // are meant), for optimizers and clipGradNorm.
 func tensorList(name string, v js.Value) ([]*tensor.Tensor, error) {

@@ -28,20 +28,14 @@ type tensorLoader struct {
 // dropLast = false, seed}).
 func batchesFunc(_ js.Value, args []js.Value) (any, error) {
 	const name = "tt.train.batches"
-	x, err := tensors.operand(name+": x", arg(args, 0))
-	if err != nil {
-		return nil, err
-	}
-	y, err := tensors.operand(name+": y", arg(args, 1))
-	if err != nil {
+	r := readArgs(name, args)
+	x, y, o := r.Tensor(0, "x"), r.Tensor(1, "y"), r.Options(2)
+	bs, shuffle, dropLast, seed := o.Int("batchSize", 32), o.Bool("shuffle", false), o.Bool("dropLast", false), o.Int("seed", -1)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	if x.Dim() == 0 || y.Dim() == 0 || x.Shape()[0] != y.Shape()[0] {
 		return nil, fmt.Errorf("%s: x of shape %v and y of shape %v: expected the same number of rows (first dimension)", name, x.Shape(), y.Shape())
-	}
-	bs, err := intOpt(name, args, 2, 99, "batchSize", 32)
-	if err != nil {
-		return nil, err
 	}
 	if bs <= 0 {
 		return nil, fmt.Errorf("%s: batchSize must be positive, got %d", name, bs)
@@ -50,17 +44,7 @@ func batchesFunc(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	l := &tensorLoader{DataLoader: &data.DataLoader{Dataset: ds, BatchSize: bs}}
-	if l.Shuffle, err = boolOpt(name, args, 2, "shuffle", false); err != nil {
-		return nil, err
-	}
-	if l.DropLast, err = boolOpt(name, args, 2, "dropLast", false); err != nil {
-		return nil, err
-	}
-	seed, err := intOpt(name, args, 2, 99, "seed", -1)
-	if err != nil {
-		return nil, err
-	}
+	l := &tensorLoader{DataLoader: &data.DataLoader{Dataset: ds, BatchSize: bs, Shuffle: shuffle, DropLast: dropLast}}
 	if seed < 0 { // from the default generator, so tt.manualSeed fixes it
 		l.Seed = uint64(tensor.DefaultGenerator().Uint32())
 	} else {
