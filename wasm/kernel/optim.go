@@ -96,7 +96,11 @@ func newOptim() js.Value {
 		"RMSprop":      optimizerBinding("tt.optim.RMSprop", rmsprop),
 		"clipGradNorm": clipGradNormFunc,
 	})
-	ns.Set("lrScheduler", object(schedulerConstructors()))
+	ns.Set("Optimizer", cellOptimizerClass()) // base classes for cells (optim_cell.go)
+	ns.Set("LRScheduler", cellSchedulerClass())
+	sched := object(schedulerConstructors())
+	sched.Set("LRScheduler", ns.Get("LRScheduler"))
+	ns.Set("lrScheduler", sched)
 	return ns
 }
 
