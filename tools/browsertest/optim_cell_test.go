@@ -58,7 +58,7 @@ r.cases = {
   engineSchedulerOnCell: [run((ps) => new MySGD(ps, 0.1, 0.9), stepLR), run(sgd(0.9), stepLR)],
 };
 const m = mlp(), opt = new MySGD(m.parameters(), 0.1, 0.9);
-tt.nn.CrossEntropyLoss()(m.forward(tt.randn([4, 2])), tt.tensor([0, 1, 1, 0])).backward();
+tt.nn.CrossEntropyLoss().forward(m.forward(tt.randn([4, 2])), tt.tensor([0, 1, 1, 0])).backward();
 const grads = () => m.parameters().map((p) => p.grad !== null);
 r.zeroGrad = [grads(), (opt.zeroGrad(), grads())];
 r.groups = [opt.paramGroups.length, opt.paramGroups[0].lr, opt.paramGroups[0].momentum, opt.paramGroups[0].params.length,
@@ -157,7 +157,7 @@ func TestOptimCellClasses(t *testing.T) {
 	}
 	wantErrors := map[string]string{
 		"noStep":               "Error: NoStep has no step() method: a class that extends tt.optim.Optimizer defines step()",
-		"throws":               "Error: tt.train.fit: Boom.step() threw RangeError: boom in step",
+		"throws":               "Error: tt.train.fit: Boom.step() threw RangeError: boom in step (cell 2, line 57)",
 		"notTensors":           "Error: MySGD: element 0 is the number 1, expected a tensor",
 		"lrString":             `Error: MySGD: defaults: lr must be a number, got the string "0.1"`,
 		"emptyParams":          "Error: Boom: got an empty list of parameters",

@@ -118,7 +118,7 @@ func (s *cellScheduler) advance() error {
 	groups := s.opt.ParamGroups()
 	lrs, err := floatList("", res)
 	if err != nil || len(lrs) != len(groups) {
-		return fmt.Errorf("%s.getLr() returned %s, expected an array of %d numbers, one learning rate per parameter group", s.class, describeJS(res), len(groups))
+		return fmt.Errorf("%s.getLr() returned %s, expected an array of %d numbers, one learning rate per parameter group", s.class, shownJS(res), len(groups))
 	}
 	for i, lr := range lrs {
 		if !(lr >= 0) {
@@ -135,12 +135,38 @@ func (s *cellScheduler) advance() error {
 const getLrUsage = "a class that extends tt.optim.LRScheduler defines getLr(), which returns each group's learning rate at epoch this.lastEpoch, " +
 	"such as getLr() { return this.baseLrs.map((lr) => lr * 0.5 ** this.lastEpoch); }"
 
-// thrownText is what a JavaScript exception says: "RangeError: message".
+// thrownText is what a JavaScript exception says, "RangeError: message",
+// and where in a cell it was thrown, since the error the cell sees is
+// thrown again by fit, at the line that called fit.
 func thrownText(err error) string {
-	if e, ok := err.(js.Error); ok {
-		return js.Global().Call("String", e.Value).String()
+	e, ok := err.(js.Error)
+	if !ok {
+		return err.Error()
 	}
-	return err.Error()
+	text, err := callJSAsIs(js.Global().Get("String"), e.Value)
+	if err != nil || typeOf(text) != js.TypeString {
+		return describeJS(e.Value)
+	}
+	if stack := getProp(e.Value, "stack"); typeOf(stack) == js.TypeString {
+		for _, line := range strings.Split(stack.String(), "\n") {
+			if _, _, cell, row, ok := cellLocation(line); ok {
+				return fmt.Sprintf("%s (cell %s, line %s)", text.String(), cell, row)
+			}
+		}
+	}
+	return text.String()
+}
+
+// shownJS shows a value a cell returned: an array of plain values as
+// JSON, anything else as describeJS does.
+func shownJS(v js.Value) string {
+	if isArray(v) {
+		s, err := callJSAsIs(js.Global().Get("JSON").Get("stringify"), v)
+		if err == nil && typeOf(s) == js.TypeString && len(s.String()) <= 80 {
+			return s.String()
+		}
+	}
+	return describeJS(v)
 }
 
 // cellOptimizerClass makes tt.optim.Optimizer.
