@@ -16,6 +16,8 @@ import (
 // names in camelCase: tt.optim.SGD(model.parameters(), {lr: 0.1,
 // momentum: 0.9}), tt.optim.lrScheduler.StepLR(opt, {stepSize: 10,
 // gamma: 0.5}). An optimizer updates the module's own Go tensors in place.
+// tt.optim.Optimizer and tt.optim.LRScheduler, the base classes of a
+// cell's own optimizers and schedulers, are in optim_cell.go.
 
 var (
 	optimizerKind = newKind("optimizer")
