@@ -91,6 +91,7 @@ r.errors = {
   schedulerNoOptimizer: message(() => new MyStepLR({}, 1, 0.5)),
 };
 r.after = run((ps) => new MySGD(ps, 0.1)).loss.length;
+r.trainerString = String(tt.train.Trainer({model: m, optimizer: opt, loss: tt.nn.CrossEntropyLoss()}));
 JSON.stringify(r)`
 
 type optimRun struct {
@@ -112,13 +113,14 @@ func TestOptimCellClasses(t *testing.T) {
 	openNotebook(t, ctx, "08-training")
 	state, out := lastOutput(t, ctx, 1, optimCellCode)
 	var r struct {
-		Cases     map[string][2]optimRun
-		ZeroGrad  [2][]bool
-		Groups    []any
-		Added     []any
-		SchedStep []any
-		Errors    map[string]string
-		After     int
+		Cases         map[string][2]optimRun
+		ZeroGrad      [2][]bool
+		Groups        []any
+		Added         []any
+		SchedStep     []any
+		Errors        map[string]string
+		After         int
+		TrainerString string
 	}
 	if state != "done" || !decodeJSON(out, &r) {
 		t.Fatalf("the cell: state %q, output %.3000q", state, out)
@@ -176,6 +178,9 @@ func TestOptimCellClasses(t *testing.T) {
 	}
 	if r.After != 30 {
 		t.Errorf("a run after the errors gave %d step losses, want 30: the kernel should keep working", r.After)
+	}
+	if want := "Trainer(model=Sequential, optimizer=MySGD, loss=CrossEntropyLoss, steps=0)"; r.TrainerString != want {
+		t.Errorf("String(trainer) = %q, want %q", r.TrainerString, want)
 	}
 	if state, out := lastOutput(t, ctx, 2,
 		"class Half extends tt.optim.Optimizer { step() {} }\nnew Half(tt.nn.Linear(2, 1).parameters(), {lr: 0.5}).paramGroups[0].lr"); state != "done" || out != "0.5" {

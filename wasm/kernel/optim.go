@@ -386,7 +386,7 @@ func clipGradNormFunc(_ js.Value, args []js.Value) (any, error) {
 // optimizerString describes an optimizer and its groups, like PyTorch.
 func optimizerString(o optim.Optimizer) string {
 	var b strings.Builder
-	b.WriteString(strings.TrimPrefix(fmt.Sprintf("%T", o), "*optim.") + " (\n")
+	b.WriteString(optimizerName(o) + " (\n")
 	for i, g := range o.ParamGroups() {
 		n := 0
 		for _, p := range g.Params {

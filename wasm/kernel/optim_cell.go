@@ -66,6 +66,14 @@ func (o *cellOptimizer) Step() error {
 	return nil
 }
 
+// optimizerName is an optimizer's class: SGD, Adam, or a cell's own.
+func optimizerName(o optim.Optimizer) string {
+	if c, ok := o.(*cellOptimizer); ok {
+		return c.class
+	}
+	return strings.TrimPrefix(fmt.Sprintf("%T", o), "*optim.")
+}
+
 // stepUsage says what a cell optimizer must define.
 const stepUsage = "a class that extends tt.optim.Optimizer defines step(), which updates each parameter from its gradient, such as " +
 	"step() { tt.noGrad(() => { for (const g of this.paramGroups) for (const p of g.params) if (p.grad) p.sub_(p.grad.mul(g.lr)); }); }"
@@ -180,8 +188,7 @@ func cellOptimizerClass() js.Value {
 			return nil, o.addGroup(r)
 		}),
 		"toString": kindMethod(cellOptimizerKind, "toString", func(o *cellOptimizer, _ js.Value, _ *argReader) (any, error) {
-			s := optimizerString(o)
-			return o.class + s[strings.Index(s, " ("):], nil
+			return optimizerString(o), nil
 		}),
 	}, nil)
 	return class("tt.optim.Optimizer", cellOptimizerKind, newCellOptimizer)
