@@ -179,7 +179,7 @@ func TestOptimCellClasses(t *testing.T) {
 	if r.After != 30 {
 		t.Errorf("a run after the errors gave %d step losses, want 30: the kernel should keep working", r.After)
 	}
-	if want := "Trainer(model=Sequential, optimizer=MySGD, loss=CrossEntropyLoss, steps=0)"; r.TrainerString != want {
+	if want := "Trainer(model=Sequential, optimizer=MySGD, loss=CrossEntropyLoss(), steps=0)"; r.TrainerString != want {
 		t.Errorf("String(trainer) = %q, want %q", r.TrainerString, want)
 	}
 	if state, out := lastOutput(t, ctx, 2,
