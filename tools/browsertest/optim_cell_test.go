@@ -32,6 +32,24 @@ class MySGD extends tt.optim.Optimizer {
     });
   }
 }
+class MyAdam extends tt.optim.Optimizer {
+  constructor(params, lr, betas = [0.9, 0.999], eps = 1e-8) { super(params, {lr, betas, eps}); }
+  step() {
+    tt.noGrad(() => {
+      for (const g of this.paramGroups) for (const p of g.params) {
+        if (!p.grad) continue;
+        const [b1, b2] = g.betas, d = p.grad;
+        let st = this.state.get(p);
+        if (!st) { st = {step: 0, m: tt.zerosLike(p), v: tt.zerosLike(p)}; this.state.set(p, st); }
+        st.step += 1;
+        st.m.mul_(b1).add_(d.mul(1 - b1));
+        st.v.mul_(b2).add_(d.mul(d).mul(1 - b2));
+        const stepSize = g.lr / (1 - b1 ** st.step), bc2Sqrt = Math.sqrt(1 - b2 ** st.step);
+        p.sub_(st.m.div(st.v.sqrt().div(bc2Sqrt).add(g.eps)).mul(stepSize));
+      }
+    });
+  }
+}
 class MyStepLR extends tt.optim.LRScheduler {
   constructor(opt, stepSize, gamma) { super(opt); this.stepSize = stepSize; this.gamma = gamma; }
   getLr() { return this.baseLrs.map((lr) => lr * this.gamma ** Math.floor(this.lastEpoch / this.stepSize)); }
@@ -52,6 +70,7 @@ const myStep = (opt) => new MyStepLR(opt, 2, 0.5);
 r.cases = {
   plain: [run((ps) => new MySGD(ps, 0.1)), run(sgd(0))],
   momentum: [run((ps) => new MySGD(ps, 0.1, 0.9)), run(sgd(0.9))],
+  adam: [run((ps) => new MyAdam(ps, 0.01)), run((ps) => tt.optim.Adam(ps, {lr: 0.01}))],
   trainer: [run((ps) => new MySGD(ps, 0.1, 0.9), undefined, true), run(sgd(0.9), undefined, true)],
   cellScheduler: [run(sgd(0.9), myStep), run(sgd(0.9), stepLR)],
   bothCell: [run((ps) => new MySGD(ps, 0.1, 0.9), myStep), run(sgd(0.9), stepLR)],
@@ -105,7 +124,11 @@ type optimRun struct {
 // as tt.optim.SGD and StepLR, bit for bit: the cell's update computes the
 // same float32 operations in the same order (b ← b·μ + g, then
 // w ← w − lr·b, which equals the engine's w + (−lr·b) exactly), and
-// 0.1·0.5^k is computed exactly in float64 either way. zeroGrad clears the
+// 0.1·0.5^k is computed exactly in float64 either way. MyAdam follows
+// PyTorch's order too (m ← m·β1 + (1−β1)·g, v ← v·β2 + (1−β2)·g², then
+// w ← w − stepSize·m / (√v / √bc2 + ε) with stepSize and √bc2 computed in
+// float64 and rounded to float32 once, as the engine does), so it also
+// matches tt.optim.Adam bit for bit. zeroGrad clears the
 // gradients, paramGroups carries the options, and a wrong class gets an
 // error naming it while the kernel keeps running.
 func TestOptimCellClasses(t *testing.T) {
@@ -125,7 +148,7 @@ func TestOptimCellClasses(t *testing.T) {
 	if state != "done" || !decodeJSON(out, &r) {
 		t.Fatalf("the cell: state %q, output %.3000q", state, out)
 	}
-	for _, name := range []string{"plain", "momentum", "trainer", "cellScheduler", "bothCell", "engineSchedulerOnCell"} {
+	for _, name := range []string{"plain", "momentum", "adam", "trainer", "cellScheduler", "bothCell", "engineSchedulerOnCell"} {
 		c, ok := r.Cases[name]
 		got, want := c[0], c[1]
 		if !ok || len(want.Loss) != 30 || len(want.LR) != 5 {
@@ -159,7 +182,7 @@ func TestOptimCellClasses(t *testing.T) {
 	}
 	wantErrors := map[string]string{
 		"noStep":               "Error: NoStep has no step() method: a class that extends tt.optim.Optimizer defines step()",
-		"throws":               "Error: tt.train.fit: Boom.step() threw RangeError: boom in step (cell 2, line 57)",
+		"throws":               "Error: tt.train.fit: Boom.step() threw RangeError: boom in step (cell 2, line 76)",
 		"notTensors":           "Error: MySGD: element 0 is the number 1, expected a tensor",
 		"lrString":             `Error: MySGD: defaults: lr must be a number, got the string "0.1"`,
 		"emptyParams":          "Error: Boom: got an empty list of parameters",
