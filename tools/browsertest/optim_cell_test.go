@@ -54,6 +54,9 @@ class MyStepLR extends tt.optim.LRScheduler {
   constructor(opt, stepSize, gamma) { super(opt); this.stepSize = stepSize; this.gamma = gamma; }
   getLr() { return this.baseLrs.map((lr) => lr * this.gamma ** Math.floor(this.lastEpoch / this.stepSize)); }
 }
+class Halving extends tt.optim.LRScheduler {
+  step() { if (++this.lastEpoch % 2 === 0) for (const g of this.optimizer.paramGroups) g.lr *= 0.5; }
+}
 const ds = tt.data.moons({n: 96, noise: 0.1, seed: 0});
 const mlp = () => { tt.manualSeed(5); return tt.nn.Sequential(tt.nn.Linear(2, 16), tt.nn.Tanh(), tt.nn.Linear(16, 2)); };
 const run = (mkOpt, mkSched, trainer = false) => {
@@ -74,6 +77,7 @@ r.cases = {
   trainer: [run((ps) => new MySGD(ps, 0.1, 0.9), undefined, true), run(sgd(0.9), undefined, true)],
   cellScheduler: [run(sgd(0.9), myStep), run(sgd(0.9), stepLR)],
   bothCell: [run((ps) => new MySGD(ps, 0.1, 0.9), myStep), run(sgd(0.9), stepLR)],
+  ownStep: [run((ps) => new MySGD(ps, 0.1, 0.9), (opt) => new Halving(opt)), run(sgd(0.9), stepLR)],
   engineSchedulerOnCell: [run((ps) => new MySGD(ps, 0.1, 0.9), stepLR), run(sgd(0.9), stepLR)],
 };
 const m = mlp(), opt = new MySGD(m.parameters(), 0.1, 0.9);
@@ -91,6 +95,7 @@ class NoStep extends tt.optim.Optimizer {}
 class Boom extends tt.optim.Optimizer { constructor(ps) { super(ps, {lr: 0.1}); } step() { throw new RangeError('boom in step'); } }
 class BadLR extends tt.optim.LRScheduler { getLr() { return ['fast']; } }
 class NoLr extends tt.optim.Optimizer { constructor(ps) { super(ps, {momentum: 0.9}); } step() {} }
+class Stuck extends tt.optim.LRScheduler { step() { null.lr = 1; } }
 class NoGetLr extends tt.optim.LRScheduler {}
 const fitOnce = (opt, m, scheduler) => tt.train.fit(m, tt.data.DataLoader(ds, {batchSize: 16}),
   {epochs: 1, optimizer: opt, scheduler, loss: tt.nn.CrossEntropyLoss(), progress: false, chart: false});
@@ -106,6 +111,7 @@ r.errors = {
   noNew: message(() => tt.optim.Optimizer(m2.parameters(), {lr: 0.1})),
   badGetLr: message(() => { const o = tt.optim.SGD(m2.parameters(), {lr: 0.1}); fitOnce(o, m2, new BadLR(o)); }),
   badGetLrOwn: message(() => { const m3 = mlp(), o = new MySGD(m3.parameters(), 0.1); fitOnce(o, m3, new BadLR(o)); }),
+  schedThrows: message(() => { const m3 = mlp(), o = new MySGD(m3.parameters(), 0.1); fitOnce(o, m3, new Stuck(o)); }),
   noGetLr: message(() => new NoGetLr(opt)),
   schedulerNoOptimizer: message(() => new MyStepLR({}, 1, 0.5)),
 };
@@ -148,7 +154,7 @@ func TestOptimCellClasses(t *testing.T) {
 	if state != "done" || !decodeJSON(out, &r) {
 		t.Fatalf("the cell: state %q, output %.3000q", state, out)
 	}
-	for _, name := range []string{"plain", "momentum", "adam", "trainer", "cellScheduler", "bothCell", "engineSchedulerOnCell"} {
+	for _, name := range []string{"plain", "momentum", "adam", "trainer", "cellScheduler", "bothCell", "ownStep", "engineSchedulerOnCell"} {
 		c, ok := r.Cases[name]
 		got, want := c[0], c[1]
 		if !ok || len(want.Loss) != 30 || len(want.LR) != 5 {
@@ -182,7 +188,7 @@ func TestOptimCellClasses(t *testing.T) {
 	}
 	wantErrors := map[string]string{
 		"noStep":               "Error: NoStep has no step() method: a class that extends tt.optim.Optimizer defines step()",
-		"throws":               "Error: tt.train.fit: Boom.step() threw RangeError: boom in step (cell 2, line 76)",
+		"throws":               "Error: tt.train.fit: Boom.step() threw RangeError: boom in step (cell 2, line 80)",
 		"notTensors":           "Error: MySGD: element 0 is the number 1, expected a tensor",
 		"lrString":             `Error: MySGD: defaults: lr must be a number, got the string "0.1"`,
 		"emptyParams":          "Error: Boom: got an empty list of parameters",
@@ -191,6 +197,7 @@ func TestOptimCellClasses(t *testing.T) {
 		"noNew":                "Error: tt.optim.Optimizer is a base class: write class MySGD extends tt.optim.Optimizer { step() { … } } and make one with new",
 		"badGetLr":             `Error: tt.train.fit: BadLR.getLr() returned ["fast"], expected an array of 1 numbers, one learning rate per parameter group`,
 		"badGetLrOwn":          `Error: tt.train.fit: BadLR.getLr() returned ["fast"], expected an array of 1 numbers, one learning rate per parameter group`,
+		"schedThrows":          "Error: tt.train.fit: Stuck.step() threw TypeError: Cannot set properties of null (setting 'lr') (cell 2, line ",
 		"noGetLr":              "Error: NoGetLr has no getLr() method: a class that extends tt.optim.LRScheduler defines getLr()",
 		"schedulerNoOptimizer": "Error: MyStepLR: expected an optimizer first, such as tt.optim.SGD(…) or one that extends tt.optim.Optimizer, got",
 	}
