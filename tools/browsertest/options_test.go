@@ -146,6 +146,10 @@ var ttNoOptions = []string{
 	"tt.nn.functional.softmax", "tt.nn.functional.tanh",
 	"tt.nn.init.calculateGain", "tt.nn.utils.clipGradNorm", "tt.nn.utils.clipGradNorm_", "tt.optim.clipGradNorm",
 	"tt.profile.phase",
+	// Base classes for a cell's optimizers and schedulers: the defaults of
+	// super(params, defaults) are open, as PyTorch's, since step() reads
+	// whatever hyperparameters the student's class defines.
+	"tt.optim.Optimizer", "tt.optim.LRScheduler", "tt.optim.lrScheduler.LRScheduler",
 }
 
 // tensorMethodsWithoutOptions are the tensor methods (tt.abs(x) is

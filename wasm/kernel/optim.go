@@ -16,6 +16,8 @@ import (
 // names in camelCase: tt.optim.SGD(model.parameters(), {lr: 0.1,
 // momentum: 0.9}), tt.optim.lrScheduler.StepLR(opt, {stepSize: 10,
 // gamma: 0.5}). An optimizer updates the module's own Go tensors in place.
+// tt.optim.Optimizer and tt.optim.LRScheduler, the base classes of a
+// cell's own optimizers and schedulers, are in optim_cell.go.
 
 var (
 	optimizerKind = newKind("optimizer")
@@ -96,7 +98,11 @@ func newOptim() js.Value {
 		"RMSprop":      optimizerBinding("tt.optim.RMSprop", rmsprop),
 		"clipGradNorm": clipGradNormFunc,
 	})
-	ns.Set("lrScheduler", object(schedulerConstructors()))
+	ns.Set("Optimizer", cellOptimizerClass()) // base classes for cells (optim_cell.go)
+	ns.Set("LRScheduler", cellSchedulerClass())
+	sched := object(schedulerConstructors())
+	sched.Set("LRScheduler", ns.Get("LRScheduler"))
+	ns.Set("lrScheduler", sched)
 	return ns
 }
 
@@ -380,7 +386,7 @@ func clipGradNormFunc(_ js.Value, args []js.Value) (any, error) {
 // optimizerString describes an optimizer and its groups, like PyTorch.
 func optimizerString(o optim.Optimizer) string {
 	var b strings.Builder
-	b.WriteString(strings.TrimPrefix(fmt.Sprintf("%T", o), "*optim.") + " (\n")
+	b.WriteString(optimizerName(o) + " (\n")
 	for i, g := range o.ParamGroups() {
 		n := 0
 		for _, p := range g.Params {

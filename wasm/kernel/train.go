@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"syscall/js"
 
 	"tinytorch/engine/data"
@@ -74,7 +73,7 @@ func newTrain() js.Value {
 		"evaluate": kindMethod(trainerKind, "trainer.evaluate", trainerEvaluate),
 		"toString": kindMethod(trainerKind, "toString", func(tb *trainerBinding, _ js.Value, _ *argReader) (any, error) {
 			return fmt.Sprintf("Trainer(model=%s, optimizer=%s, loss=%s, steps=%d)", tb.t.Model.Base().TypeName(),
-				strings.TrimPrefix(fmt.Sprintf("%T", tb.t.Optimizer), "*optim."), lossName(tb.t.Loss), tb.steps), nil
+				optimizerName(tb.t.Optimizer), lossName(tb.t.Loss), tb.steps), nil
 		}),
 	}, map[string]binding{
 		"history": kindMethod(trainerKind, "history", func(tb *trainerBinding, _ js.Value, _ *argReader) (any, error) {
