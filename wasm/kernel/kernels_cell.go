@@ -173,7 +173,11 @@ func thrown(err error) string {
 	}
 	what := fmt.Sprintf("threw %s: %s", getProp(jsErr.Value, "name").String(), errText(err))
 	if frames := cellFrames(getProp(jsErr.Value, "stack")); len(frames) > 0 {
-		what += " (" + strings.TrimPrefix(frames[0], "at ") + ")"
+		// The frame's cell number is the run's id, not the cell's place
+		// on the page: name the line alone.
+		if line := frameLine(frames[0]); line > 0 {
+			what += fmt.Sprintf(" (line %d of the cell that defines it)", line)
+		}
 	}
 	return what
 }
