@@ -4,8 +4,12 @@ package browsertest
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"tinytorch/internal/benchjson"
 )
 
 // cellBlocked is a correct blocked kernel written in a cell (issue 12's
@@ -179,4 +183,49 @@ func checkKernels(t *testing.T, ctx context.Context, want string) {
 	if state, out := runCode(t, ctx, 2, code); state != "done" || out != want {
 		t.Errorf("state %q, output %q, want %q", state, out, want)
 	}
+}
+
+// TestBenchCellKernel is part of `make bench` and `make bench-browser`:
+// the cost of a kernel written in a cell (cellBlocked) against the
+// built-in default, per matmul call and per training step of a small MLP
+// whose every product goes through it, interleaved by tt.bench.compare.
+// It prints figures and asserts nothing about speed, so it runs only when
+// TT_BENCH_BROWSER is set.
+func TestBenchCellKernel(t *testing.T) {
+	if os.Getenv("TT_BENCH_BROWSER") == "" {
+		t.Skip("set TT_BENCH_BROWSER=1 (make bench-browser) to run the browser benchmark")
+	}
+	ctx := newTabWithin(t, 5*time.Minute)
+	openNotebook(t, ctx, "01-system")
+	code := cellBlocked + `const builtin = tt.kernels.current();
+tt.kernels.register("myBlocked", blocked);
+const row = (kase, n, cmp) => {
+  const b = cmp.results[builtin], c = cmp.results.myBlocked, q = cmp.ratios.myBlocked;
+  // ratios are speeds relative to the baseline: the cost ratio is their inverse.
+  return {case: kase, n, builtin_ms: b.median, cell_ms: c.median, ratio: 1 / q.median, p10: 1 / q.p90, p90: 1 / q.p10, iterations: b.iterations};
+};
+const rows = [];
+for (const n of [16, 64, 128]) {
+  tt.manualSeed(n);
+  const A = tt.randn([n, n]), B = tt.randn([n, n]);
+  const on = (k) => () => { tt.kernels.use(k); A.matmul(B); };
+  rows.push(row("matmul", n, tt.bench.compare({[builtin]: on(builtin), myBlocked: on("myBlocked")}, {iterations: n === 128 ? 10 : 20})));
+}
+tt.manualSeed(0);
+const x = tt.randn([32, 64]), y = tt.randint(0, 10, [32]);
+const model = tt.nn.Sequential(tt.nn.Linear(64, 128), tt.nn.ReLU(), tt.nn.Linear(128, 10));
+const opt = tt.optim.SGD(model.parameters(), {lr: 0.01});
+const step = (k) => () => { tt.kernels.use(k); opt.zeroGrad(); tt.nn.functional.crossEntropy(model.call(x), y).backward(); opt.step(); };
+rows.push(row("mlp step", 32, tt.bench.compare({[builtin]: step(builtin), myBlocked: step("myBlocked")}, {iterations: 15})));
+tt.kernels.use(builtin);
+JSON.stringify({builtin, rows})`
+	state, out := lastOutput(t, ctx, 1, code)
+	var res benchjson.CellKernel
+	if state != "done" || !decodeJSON(out, &res) || len(res.Rows) != 4 {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	for _, r := range res.Rows {
+		t.Logf("%s n=%d: built-in %s %.4f ms, cell kernel %.4f ms per call: %.1f× (p10–p90 %.1f–%.1f×)", r.Case, r.N, res.Builtin, r.BuiltinMs, r.CellMs, r.Ratio, r.P10, r.P90)
+	}
+	benchJSON(t, "cell-kernel", res)
 }
