@@ -78,8 +78,8 @@ func kernelsRegister(_ js.Value, args []js.Value) (any, error) {
 	name := r.NeedString(0, "the kernel's name")
 	fn := r.Func(1, `the kernel, such as (m, n, k, a, b, c) => { … } writing C = A·B into c,`)
 	if r.ok() {
-		if p := getProp(fn, "length").Int(); p != kernelParams {
-			r.failf("the kernel declares %d parameters, expected %d: (m, n, k, a, b, c), writing the m×n product of the m×k matrix a and the k×n matrix b (row-major Float32Arrays) into c", p, kernelParams)
+		if p := getProp(fn, "length"); typeOf(p) != js.TypeNumber || p.Float() != kernelParams {
+			r.failf("the kernel declares %s parameters, expected %d: (m, n, k, a, b, c), writing the m×n product of the m×k matrix a and the k×n matrix b (row-major Float32Arrays) into c", stringOf(p), kernelParams)
 		}
 	}
 	if _, own := cellKernels[name]; r.ok() && !own && slices.Contains(kernels.Names(), name) {
@@ -169,9 +169,13 @@ func (ck *cellKernel) fail(m, n, k int, what string, err error) {
 func thrown(err error) string {
 	var jsErr js.Error
 	if !errors.As(err, &jsErr) {
-		return "threw: " + err.Error()
+		// asJSError's "the function threw the string …"
+		return "threw " + strings.TrimPrefix(err.Error(), "the function threw ")
 	}
-	what := fmt.Sprintf("threw %s: %s", getProp(jsErr.Value, "name").String(), errText(err))
+	if !jsErr.Value.InstanceOf(js.Global().Get("Error")) {
+		return "threw " + describeJS(jsErr.Value) + ", not an Error"
+	}
+	what := fmt.Sprintf("threw %s: %s", stringOf(getProp(jsErr.Value, "name")), stringOf(getProp(jsErr.Value, "message")))
 	if frames := cellFrames(getProp(jsErr.Value, "stack")); len(frames) > 0 {
 		// The frame's cell number is the run's id, not the cell's place
 		// on the page: name the line alone.
@@ -180,6 +184,18 @@ func thrown(err error) string {
 		}
 	}
 	return what
+}
+
+// stringOf is a string as it is, a number as JavaScript writes it, and
+// anything else described.
+func stringOf(v js.Value) string {
+	switch typeOf(v) {
+	case js.TypeString:
+		return v.String()
+	case js.TypeNumber:
+		return js.Global().Call("String", v).String()
+	}
+	return describeJS(v)
 }
 
 // guardSource wraps a kernel's three arrays in Proxies that keep the
