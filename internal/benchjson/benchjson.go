@@ -115,3 +115,26 @@ type DataLoad struct {
 	Images int     `json:"images"`
 	Ms     float64 `json:"ms"`
 }
+
+// CellKernelRow is one case of TestBenchCellKernel: a matmul of n×n
+// matrices (Case "matmul") or one training step of an MLP (Case "mlp
+// step", n its batch), with the built-in kernel and with a blocked
+// kernel written in a cell (tt.kernels.register), interleaved by
+// tt.bench.compare. Ratio is the cell kernel's time over the built-in's
+// (the median of the per-round ratios, with p10–p90).
+type CellKernelRow struct {
+	Case       string  `json:"case"`
+	N          int     `json:"n"`
+	BuiltinMs  float64 `json:"builtin_ms"`
+	CellMs     float64 `json:"cell_ms"`
+	Ratio      float64 `json:"ratio"`
+	P10        float64 `json:"p10"`
+	P90        float64 `json:"p90"`
+	Iterations int     `json:"iterations"`
+}
+
+// CellKernel is what TestBenchCellKernel writes (cell-kernel.json).
+type CellKernel struct {
+	Builtin string          `json:"builtin"` // the built-in kernel's name
+	Rows    []CellKernelRow `json:"rows"`
+}

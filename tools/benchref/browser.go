@@ -21,7 +21,7 @@ import (
 
 // browserTests are the browser benchmarks make bench runs, with the two
 // tests that write the data pipeline's figures (data.go).
-const browserTests = "^(TestBench(TFJS|Training|Ops)|TestDataMNIST|TestMilestoneLeNetChromium)$"
+const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel)|TestDataMNIST|TestMilestoneLeNetChromium)$"
 
 // browserBench runs the browser benchmarks and adds their tables; on a
 // failure it says why the figures are missing and carries on.
@@ -98,6 +98,24 @@ func browserBench(native map[string]float64) {
 		out["ops"] = ops
 		browserOpsTable(ops)
 	}
+	var cell benchjson.CellKernel
+	if readJSON(filepath.Join(dir, "cell-kernel.json"), &cell) {
+		out["cell_kernel"] = cell
+		cellKernelTable(cell)
+	}
+}
+
+// cellKernelTable: a matmul kernel written in a cell (tt.kernels.register)
+// against the built-in default, per call and per MLP training step.
+func cellKernelTable(c benchjson.CellKernel) {
+	t := &bench.Table{Title: "Chromium: a blocked matmul kernel written in a cell vs the built-in " + c.Builtin + " (median time per call)",
+		Header: []string{"case", "n", c.Builtin + " ms", "cell kernel ms", "cell ÷ built-in (p10–p90)"}}
+	for _, r := range c.Rows {
+		t.Add(r.Case, r.N, r.BuiltinMs, r.CellMs, fmt.Sprintf("%.1f× (%.1f–%.1f)", r.Ratio, r.P10, r.P90))
+	}
+	t.Notes = append(t.Notes, "matmul: n×n by n×n; mlp step: forward, backward and SGD step of Linear(64,128)-ReLU-Linear(128,10) on a batch of n; "+
+		"interleaved by tt.bench.compare; the cell kernel's time includes copying A and B into Float32Arrays and C back (tools/browsertest/kernels_cell_test.go)")
+	show(t)
 }
 
 // browserOpsTable: tensor ops in Chromium beside the same ops natively.

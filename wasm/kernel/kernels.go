@@ -10,9 +10,12 @@ import (
 )
 
 // Bindings of engine/kernels: tt.kernels switches the matmul kernel that
-// every tensor operation uses.
+// every tensor operation uses, and takes kernels written in a cell
+// (kernels_cell.go).
 //
 //	tt.kernels.names()     // ["naive", …, "simd", "wasm-simd", "wasm-simd-fma"]
+//	tt.kernels.list()      // [{name, source: "built-in" or "cell", current}, …]
+//	tt.kernels.register("mine", (m, n, k, a, b, c) => { … })  // checked, then listed
 //	tt.kernels.current()   // "wasm-simd-fma" where the browser has relaxed SIMD
 //	tt.kernels.use("tiled")
 //	tt.kernels.info()      // {current, names, threads, and "ok" or why not for wasmSimd,
@@ -20,9 +23,11 @@ import (
 func newKernels() js.Value {
 	installSIMD()
 	return object(map[string]binding{
-		"names":   func(js.Value, []js.Value) (any, error) { return stringsToJS(kernels.Names()), nil },
-		"current": func(js.Value, []js.Value) (any, error) { return kernels.Current(), nil },
-		"use":     kernelsUse,
+		"names":    func(js.Value, []js.Value) (any, error) { return stringsToJS(kernels.Names()), nil },
+		"current":  func(js.Value, []js.Value) (any, error) { return kernels.Current(), nil },
+		"use":      kernelsUse,
+		"list":     kernelsList,
+		"register": kernelsRegister,
 		"info": func(js.Value, []js.Value) (any, error) {
 			return map[string]any{
 				"current":     kernels.Current(),
