@@ -388,3 +388,20 @@ func TestCellsBannerWhenPublishedChanged(t *testing.T) {
 		t.Errorf("Undo delete after the reset gave %q, want the added cell back", got)
 	}
 }
+
+// TestCellsStackNamesPageNumber: after a cell is added above, an error's
+// stack names the cells by their numbers on the page now, not by the
+// order in which the page made them.
+func TestCellsStackNamesPageNumber(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#cell-1 .cm-content"))); err != nil {
+		t.Fatal(err)
+	}
+	clickAction(t, ctx, "+ Above")
+	wantCells(t, ctx, "after + Above", "code:", "code:"+pubCell1, "code:"+pubCell2)
+	state, out := runCode(t, ctx, 2, "function boom() {\n  throw new Error('boom');\n}\nboom()")
+	if state != "error" || !strings.Contains(out, "at boom (cell 2, line 2)") || strings.Contains(out, "cell 1,") {
+		t.Errorf("state %q, output %q; want the stack to name cell 2, line 2", state, out)
+	}
+}

@@ -7,7 +7,7 @@
 // Protocol (all messages are plain objects):
 //
 //	page → kernel  {type: "init", interrupt}   a SharedArrayBuffer flag, when the page is isolated
-//	               {type: "run", id, code}      one cell; the page sends the next after "done"
+//	               {type: "run", id, number, code}  one cell; the page sends the next after "done"
 //	               {type: "interrupt"}          stop waiting for the running cell
 //	kernel → page  {type: "ready", version}
 //	               {type: "output", id, output} one display, stream, progress or error
@@ -42,7 +42,12 @@ func Start() {
 		case "init":
 			interrupts.attach(msg.Get("interrupt"))
 		case "run":
-			runs <- runRequest{id: msg.Get("id").Int(), code: msg.Get("code").String()}
+			id := msg.Get("id").Int()
+			number := id + 1 // a page that does not send the number
+			if n := getProp(msg, "number"); kindOf(n) == kindNumber {
+				number = n.Int()
+			}
+			runs <- runRequest{id: id, number: number, code: msg.Get("code").String()}
 		case "interrupt":
 			interrupts.requestFromMessage()
 		}

@@ -10,8 +10,9 @@ import (
 
 // runRequest is one cell to run.
 type runRequest struct {
-	id   int
-	code string
+	id     int // the cell's id on the page, for its outputs
+	number int // the cell's number on the page, for stack traces
+	code   string
 }
 
 // current is the id of the cell being run, to which display() and console
@@ -53,7 +54,7 @@ func evaluate(req runRequest) (value js.Value, err error) {
 			err = asJSError(r)
 		}
 	}()
-	name := fmt.Sprintf("cell-%d.js", req.id+1)
+	name := fmt.Sprintf("cell-%d.js", req.number)
 	code := js.Global().Call("__ttCompile", req.code, name)
 	return js.Global().Call("eval", code), nil
 }

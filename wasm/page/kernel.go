@@ -54,9 +54,11 @@ func (k *kernelConn) send(msg map[string]any) {
 	k.worker.Call("postMessage", js.ValueOf(msg))
 }
 
-// run sends one cell to the kernel.
+// run sends one cell to the kernel: its id, which never changes, and its
+// number on the page now, which names it in stack traces ("cell 3, line
+// 2") as the student sees it, even after cells were added or moved.
 func (k *kernelConn) run(c *cell) {
-	k.send(map[string]any{"type": "run", "id": c.uid, "code": c.code()})
+	k.send(map[string]any{"type": "run", "id": c.uid, "number": c.index + 1, "code": c.code()})
 }
 
 // handle routes a kernel message.
