@@ -161,7 +161,7 @@ const parameterMark = "__ttParameter"
 // first, as PyTorch's Parameter(data) keeps data alone.
 func parameterConstructor(_ js.Value, args []js.Value) (any, error) {
 	r := readArgs("tt.nn.Parameter", args)
-	t := r.parameterTensor(0, "the tensor")
+	t := r.parameterTensor(0, "the argument")
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
