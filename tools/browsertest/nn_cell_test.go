@@ -81,11 +81,14 @@ const a = net.call(x).toArray().flat(), b = other.call(x).toArray().flat();
 	if state != "done" || out != want {
 		t.Fatalf("names, modes and state dict:\nstate %q\noutput %q\nwant   %q", state, out, want)
 	}
-	state, out = runCode(t, ctx, 2, "net.summary([5, 2])")
-	t.Logf("summary:\n%s", out)
-	for _, s := range []string{"Net(", "(fc1): MyLinear()", "fc1 (MyLinear)", "block (Block)", "block.inner (Sequential)", "block.inner.0 (Linear)", "head.0 (MyLinear)", "[N, 3]"} {
-		if state != "done" || !strings.Contains(out, s) {
-			t.Errorf("summary lacks %q: state %q, output:\n%s", s, state, out)
+	// summary() with a shape, and display(model) with the shape of its
+	// last input.
+	for _, code := range []string{"net.summary([5, 2])", "net.call(x);\ndisplay(net);"} {
+		state, out = runCode(t, ctx, 2, code)
+		for _, s := range []string{"Net(", "(fc1): MyLinear()", "fc1 (MyLinear)", "block (Block)", "block.inner (Sequential)", "block.inner.0 (Linear)", "head.0 (MyLinear)", "[N, 3]"} {
+			if state != "done" || !strings.Contains(out, s) {
+				t.Errorf("%s lacks %q: state %q, output:\n%s", code, s, state, out)
+			}
 		}
 	}
 	code = "net.train();\nconst rep = tt.profile(() => net.call(x).sum().backward());\nrep.byModule().map((m) => m.module).sort().join(' | ')"
