@@ -3,6 +3,7 @@
 package browsertest
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -133,6 +134,10 @@ func TestCellModuleErrors(t *testing.T) {
 		state, out := runCode(t, ctx, 2, c.code)
 		if state != "error" || !strings.Contains(out, c.want) {
 			t.Errorf("%s: state %q, output %q, want an error with %q", c.name, state, out, c.want)
+		}
+		// The line of a throw inside forward is named.
+		if c.name == "forward throws, in fit" && !regexp.MustCompile(`boom at row 3 \(at Thrower.forward \(cell \d+, line 1\)\)`).MatchString(out) {
+			t.Errorf("%s: output %q does not name the line of the throw", c.name, out)
 		}
 		if state, out := runCode(t, ctx, 1, "new MyLinear(2, 1).call(x).shape.join(',')"); state != "done" || out != "3,1" {
 			t.Fatalf("after %s the kernel does not run a module: state %q, output %q", c.name, state, out)
