@@ -82,6 +82,15 @@ const a = net.call(x).toArray().flat(), b = other.call(x).toArray().flat();
 	if state != "done" || out != want {
 		t.Fatalf("names, modes and state dict:\nstate %q\noutput %q\nwant   %q", state, out, want)
 	}
+	// Class fields are defined, not assigned: they register too, as does
+	// registerModule.
+	code = `class Fields extends tt.nn.Module { fc = tt.nn.Linear(2, 3); scale = tt.nn.Parameter(tt.ones([3])); forward(x) { return this.fc.call(x).mul(this.scale); } }
+const f = new Fields(); f.registerModule("extra", new MyLinear(3, 1));
+[f.namedParameters().map(([n]) => n).join(","), f.call(x).shape.join("x"), f.extra instanceof MyLinear].join(" | ")`
+	want = "scale,fc.weight,fc.bias,extra.weight,extra.bias | 5x3 | true"
+	if state, out := runCode(t, ctx, 2, code); state != "done" || out != want {
+		t.Errorf("class fields and registerModule: state %q, output %q, want %q", state, out, want)
+	}
 	// summary() with a shape, and display(model) with the shape of its
 	// last input.
 	for _, code := range []string{"net.summary([5, 2])", "net.call(x);\ndisplay(net);"} {

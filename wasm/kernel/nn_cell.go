@@ -133,6 +133,7 @@ func addCellModules(ns js.Value) {
 	ns.Set("Parameter", function("tt.nn.Parameter", parameterConstructor))
 	cellHandler = js.Global().Get("Object").New()
 	cellHandler.Set("set", function("set", cellSetTrap))
+	cellHandler.Set("defineProperty", function("defineProperty", cellDefineTrap))
 }
 
 // cellHandler is the Proxy handler of every cell module.
@@ -228,6 +229,23 @@ func cellSetTrap(_ js.Value, args []js.Value) (any, error) {
 	return true, nil
 }
 
+// cellDefineTrap is the proxy's defineProperty trap, (target, key,
+// descriptor): a class field (class Net extends tt.nn.Module { fc =
+// tt.nn.Linear(2, 8) }) is defined, not set, on the object super()
+// returned, and registers the same way as an assignment.
+func cellDefineTrap(_ js.Value, args []js.Value) (any, error) {
+	target, key, desc := arg(args, 0), arg(args, 1), arg(args, 2)
+	if kindOf(key) == kindString && typeOf(desc) == js.TypeObject && desc.Call("hasOwnProperty", "value").Bool() {
+		c, ok := objects.get(target)
+		if cm, isCell := c.(*cellModule); ok && isCell {
+			if err := cm.assign(key.String(), getProp(desc, "value")); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return js.Global().Get("Reflect").Call("defineProperty", target, key, desc), nil
+}
+
 // define makes key an own, enumerable, writable property of obj.
 func define(obj, key, value js.Value) {
 	js.Global().Get("Reflect").Call("defineProperty", obj, key,
@@ -239,6 +257,8 @@ func (c *cellModule) assign(name string, value js.Value) error {
 	switch {
 	case name == "training":
 		return fmt.Errorf("%s: set the mode with this.train(on) or this.eval(), not by assigning training", c.TypeName())
+	case c.holds(name, value):
+		return nil // registered already (registerParameter then defines the property)
 	case isParameter(value):
 		t, _ := tensors.unwrap(value)
 		return c.register(name, "parameter", func() { c.AddParam(name, t) })
@@ -272,6 +292,31 @@ func (c *cellModule) register(name, kind string, add func()) error {
 	}
 	add()
 	return nil
+}
+
+// holds reports whether c registered value itself under name: the same
+// tensor as a parameter or buffer, or the same module.
+func (c *cellModule) holds(name string, value js.Value) bool {
+	if t, ok := tensors.unwrap(value); ok {
+		for _, p := range append(c.ownParams(), c.ownBuffers()...) {
+			if p.Name == name && p.Tensor == t {
+				return true
+			}
+		}
+		return false
+	}
+	m, ok := moduleOf(value)
+	return ok && slices.Contains(c.Children(), nn.NamedModule{Path: name, Module: m})
+}
+
+// ownParams and ownBuffers are c's own parameters and buffers, without
+// its children's (their names have no dot).
+func (c *cellModule) ownParams() []nn.NamedParam  { return own(c.Parameters()) }
+func (c *cellModule) ownBuffers() []nn.NamedParam { return own(c.Buffers()) }
+
+// own keeps the entries whose names have no dot.
+func own(list []nn.NamedParam) []nn.NamedParam {
+	return slices.DeleteFunc(list, func(p nn.NamedParam) bool { return strings.Contains(p.Name, ".") })
 }
 
 // registered says what name is registered as in c itself: "parameter",
