@@ -43,6 +43,16 @@ import (
 // errors and tells the profiler; calling forward directly skips both, as
 // PyTorch's model.forward(x) skips hooks.
 //
+// Class fields (fc = tt.nn.Linear(2, 8)) are defined rather than
+// assigned; the proxy's defineProperty trap registers them the same way.
+// Three things PyTorch allows are not supported and say so: assigning
+// to a registered name again (the engine keeps one entry per name: change
+// the values in place), assigning training (use train(on) or eval()),
+// and a train(mode) override being called by a parent's eval() (the
+// engine's Train runs; the cell's override runs when the cell calls it).
+// An array of modules is not registered, as a Python list is not: use
+// tt.nn.Sequential.
+//
 // A cell module lives as long as the kernel: its Go value holds its
 // JavaScript object, so neither can be collected while the other lives.
 
