@@ -51,6 +51,17 @@ func (h *handleTable[T]) wrap(proto js.Value, v T) js.Value {
 	return obj
 }
 
+// attach gives obj, an object made elsewhere (the instance a class's
+// constructor makes), a handle to v. Unlike wrap it records the handle in
+// no tidy scope and registers no finalizer: the caller keeps obj alive
+// from Go (a module written in a cell holds its object), so the value
+// stays in the table for the kernel's life.
+func (h *handleTable[T]) attach(obj js.Value, v T) {
+	h.next++
+	h.table[h.next] = v
+	obj.Set(h.field, h.next)
+}
+
 // handle reads an object's handle field, or 0, which no table uses, when
 // it is not an object or a cell overwrote the field with something that
 // is not an integer.

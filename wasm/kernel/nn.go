@@ -4,6 +4,7 @@ package kernel
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"syscall/js"
 
@@ -28,8 +29,11 @@ var moduleKind *kind
 // newNN builds tt.nn: the layer classes, init, functional and utils.
 func newNN() js.Value {
 	moduleKind = newKind("Module")
-	moduleKind.build(moduleMethods(), moduleGetters())
+	methods := moduleMethods()
+	maps.Copy(methods, cellModuleMethods()) // nn_cell.go
+	moduleKind.build(methods, moduleGetters())
 	ns := object(layerConstructors())
+	addCellModules(ns) // tt.nn.Module and tt.nn.Parameter, nn_cell.go
 	ns.Set("init", object(initFunctions()))
 	ns.Set("functional", object(functionalFunctions()))
 	ns.Set("utils", object(map[string]binding{
@@ -71,6 +75,9 @@ func (r *argReader) Module(i int, what string) nn.Module {
 // properties too, wrapped the same way: model[0] for a Sequential,
 // model.features for a named child, as in PyTorch.
 func wrapModule(m nn.Module) js.Value {
+	if c, ok := m.(*cellModule); ok {
+		return c.obj // the cell's own object, with its forward and fields
+	}
 	obj := moduleKind.wrap(m)
 	for _, c := range m.Base().Children() {
 		if getProp(moduleKind.proto, c.Path).IsUndefined() {
