@@ -4,6 +4,7 @@ package browsertest
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -183,14 +184,26 @@ let wrong = "";
 try { tt.gradCheck(Wrong, x, w); } catch (e) { wrong = e.message; }
 let noGrad = "";
 try { tt.gradCheck(MyMatmul, tt.ones(3, 3), tt.ones(3, 3)); } catch (e) { noGrad = e.message; }
-return JSON.stringify({ok, wrong, noGrad, x: x.toArray().flat().every(Number.isFinite)});
+let notLeaf = "";
+try { tt.gradCheck(MyMatmul, x.mul(2), w); } catch (e) { notLeaf = e.message; }
+class Two extends tt.autograd.Function {
+  static forward(ctx, a) { return [a.mul(2), a.mul(a)]; }
+  static backward(ctx, g1, g2) { const [a] = ctx.savedTensors; return g1.mul(2).add(g2.mul(a).mul(2)); }
+}
+class TwoSaved extends Two { static forward(ctx, a) { ctx.saveForBackward(a); return super.forward(ctx, a); } }
+const a = tt.tensor([1, -2, 3], {requiresGrad: true});
+const outs = TwoSaved.apply(a);
+outs[0].sum().add(outs[1].sum()).backward();
+return JSON.stringify({ok, wrong, noGrad, notLeaf, two: [outs.length, outs[1].gradFn, a.grad.toArray()], twoCheck: tt.gradCheck(TwoSaved, a)});
 })()`
 	state, out := runCode(t, ctx, 1, code)
 	var got struct {
-		OK     bool
-		Wrong  string
-		NoGrad string
-		X      bool
+		OK       bool
+		Wrong    string
+		NoGrad   string
+		NotLeaf  string
+		Two      []any
+		TwoCheck bool
 	}
 	if state != "done" || json.Unmarshal([]byte(out), &got) != nil {
 		t.Fatalf("state %q, output %q", state, out)
@@ -202,6 +215,13 @@ return JSON.stringify({ok, wrong, noGrad, x: x.toArray().flat().every(Number.isF
 		if !strings.Contains(got.Wrong, want) {
 			t.Errorf("tt.gradCheck of a transposed gradient says %q; want it to contain %q", got.Wrong, want)
 		}
+	}
+	if !strings.Contains(got.NotLeaf, "was computed by mul") || !strings.Contains(got.NotLeaf, "detach(), then requiresGrad_()") {
+		t.Errorf("tt.gradCheck of a non-leaf input says %q", got.NotLeaf)
+	}
+	// Two outputs: apply returns both; a's gradient is 2 + 2a.
+	if fmt.Sprint(got.Two) != "[2 TwoSaved [4 -2 8]]" || !got.TwoCheck {
+		t.Errorf("a Function of two outputs: [count gradFn a.grad] %v, gradCheck %v; want [2 TwoSaved [4 -2 8]], true", got.Two, got.TwoCheck)
 	}
 	if !strings.Contains(got.NoGrad, "no input") {
 		t.Errorf("tt.gradCheck without an input that requires grad says %q", got.NoGrad)
