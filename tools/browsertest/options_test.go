@@ -157,6 +157,8 @@ var ttNoOptions = []string{
 	"tt.nn.functional.softmax", "tt.nn.functional.tanh",
 	"tt.nn.init.calculateGain", "tt.nn.utils.clipGradNorm", "tt.nn.utils.clipGradNorm_", "tt.optim.clipGradNorm",
 	"tt.profile.phase",
+	// apply passes its arguments, an object too, to the cell's forward, as PyTorch does.
+	"tt.autograd.Function", "tt.autograd.Function.apply", "tt.gradCheck",
 }
 
 // tensorMethodsWithoutOptions are the tensor methods (tt.abs(x) is
