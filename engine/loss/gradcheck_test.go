@@ -3,7 +3,7 @@ package loss
 import (
 	"testing"
 
-	"tinytorch/engine/internal/gradcheck"
+	"tinytorch/engine/gradcheck"
 	"tinytorch/engine/tensor"
 )
 

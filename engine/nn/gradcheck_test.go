@@ -3,7 +3,7 @@ package nn
 import (
 	"testing"
 
-	"tinytorch/engine/internal/gradcheck"
+	"tinytorch/engine/gradcheck"
 	"tinytorch/engine/tensor"
 )
 

@@ -33,7 +33,7 @@ var engineOrder = []struct {
 	{"engine/kernels/wasmsimd", "11", []string{"engine/kernels"}},
 	{"engine/vec", "8, 11", []string{"engine/internal/cpu"}},
 	{"engine/tensor", "1–2, 7", []string{"engine/kernels", "engine/vec"}},
-	{"engine/internal/gradcheck", "7", []string{"engine/tensor"}},
+	{"engine/gradcheck", "7", []string{"engine/tensor"}},
 	{"engine/nn", "3–4", []string{"engine/tensor"}},
 	{"engine/loss", "3", []string{"engine/tensor"}},
 	{"engine/data", "6", []string{"engine/tensor"}},

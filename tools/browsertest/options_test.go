@@ -150,6 +150,8 @@ var ttNoOptions = []string{
 	// super(params, defaults) are open, as PyTorch's, since step() reads
 	// whatever hyperparameters the student's class defines.
 	"tt.optim.Optimizer", "tt.optim.LRScheduler", "tt.optim.lrScheduler.LRScheduler",
+	// apply passes its arguments, an object too, to the cell's forward, as PyTorch does.
+	"tt.autograd.Function", "tt.autograd.Function.apply", "tt.gradCheck",
 }
 
 // tensorMethodsWithoutOptions are the tensor methods (tt.abs(x) is

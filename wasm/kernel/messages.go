@@ -27,6 +27,7 @@ var goNames = strings.NewReplacer(
 	"inside NoGrad", "inside tt.noGrad",
 	"(RetainGraph in Go, {retainGraph: true} in a cell)", "(backward({retainGraph: true}))",
 	"setRequiresGrad: ", "requiresGrad_: ",
+	"(Detach, then SetRequiresGrad)", "(detach(), then requiresGrad_())",
 )
 
 // enginePrefix matches a prefix that names an engine package or a Go

@@ -159,18 +159,10 @@ func cellModuleConstructor(this js.Value, _ []js.Value) (any, error) {
 		return nil, errors.New("tt.nn.Module: super() was called twice")
 	}
 	c := &cellModule{}
-	c.Init(c, className(this))
+	c.Init(c, classNameOf(getProp(this, "constructor"), "Module"))
 	objects.attach(this, c)
 	c.obj = js.Global().Get("Proxy").New(this, cellHandler)
 	return c.obj, nil
-}
-
-// className is the name of obj's class, "Module" when it has none.
-func className(obj js.Value) string {
-	if name := getProp(getProp(obj, "constructor"), "name"); kindOf(name) == kindString && name.String() != "" {
-		return name.String()
-	}
-	return "Module"
 }
 
 // parameterMark is the property that marks a tensor object made by

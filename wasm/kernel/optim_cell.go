@@ -225,11 +225,7 @@ func instanceOf(name, example string, k *kind, this js.Value) (string, error) {
 	if typeOf(this) != js.TypeObject || !k.proto.Call("isPrototypeOf", this).Bool() {
 		return "", fmt.Errorf("%s is a base class: write %s and make one with new", name, example)
 	}
-	class := getProp(getProp(this, "constructor"), "name")
-	if typeOf(class) != js.TypeString || class.String() == "" {
-		return strings.TrimPrefix(name, "tt.optim."), nil
-	}
-	return class.String(), nil
+	return classNameOf(getProp(this, "constructor"), strings.TrimPrefix(name, "tt.optim.")), nil
 }
 
 // adopt enters a JavaScript object made by the cell in the object table,

@@ -44,6 +44,8 @@ func newTT() js.Value {
 	tt.Set("profile", newProfile())
 	tt.Set("plot", newPlot())
 	tt.Set("bench", newBench())
+	tt.Set("autograd", newAutograd()) // autograd.go: tt.autograd.Function and tt.gradCheck
+	tt.Set("gradCheck", function("tt.gradCheck", gradCheckBinding))
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue

@@ -357,3 +357,12 @@ func getProp(v js.Value, key string) js.Value {
 	}
 	return reflectGet.Invoke(v, key)
 }
+
+// classNameOf is the name of a JavaScript class (a cell's module,
+// optimizer or autograd function), or fallback for an anonymous one.
+func classNameOf(class js.Value, fallback string) string {
+	if n := getProp(class, "name"); kindOf(n) == kindString && n.String() != "" {
+		return n.String()
+	}
+	return fallback
+}

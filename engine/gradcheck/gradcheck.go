@@ -1,6 +1,7 @@
 // Package gradcheck compares the gradients that autograd computes with
 // numeric ones from central differences, for the tests of packages built
-// on the tensor package (layers, losses):
+// on the tensor package (layers, losses) and for a student's own autograd
+// functions (Function, which a cell reaches as tt.gradCheck):
 //
 //	∂L/∂x ≈ (L(x+h) - L(x-h)) / 2h,   L = Σ weight · f(),
 //
