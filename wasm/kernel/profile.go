@@ -59,6 +59,7 @@ func chartKinds() []any {
 func profileFunc(_ js.Value, args []js.Value) (any, error) {
 	r := readArgs("tt.profile", args)
 	fn := r.NeedFunc(0, "a function to profile, such as tt.profile(() => step())")
+	r.Options(1) // none: an options object is refused, not ignored
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
