@@ -361,3 +361,15 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	fmt.Printf("screenshot: %s\n", path)
 }
+
+// The suite asserts what a student would notice, and prints the timings:
+// a stop that reaches the running code takes well under a second on an
+// idle machine (a restart instead, the fallback, loses the cell's
+// variables, which the stop tests check), and a page that freezes holds
+// its main thread for the whole training run, seconds. The limits are
+// wide so that a busy machine (a CI runner, eight jobs on two cores)
+// does not fail them; the figures themselves are for make bench.
+const (
+	stopLimit   = 10 * time.Second
+	freezeLimit = 2000 // ms, the longest main-thread task during training
+)

@@ -13,8 +13,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestStopKeepsState stops a loop of tt calls within a second and keeps
-// the variables of earlier cells.
+// TestStopKeepsState stops a loop of tt calls (in well under a second on
+// an idle machine; stopLimit is the bound) and keeps the variables of
+// earlier cells.
 func TestStopKeepsState(t *testing.T) {
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
@@ -28,8 +29,8 @@ func TestStopKeepsState(t *testing.T) {
 	}
 	took := time.Since(start)
 	fmt.Printf("stop of a tt loop took %v\n", took.Round(time.Millisecond))
-	if took > time.Second {
-		t.Errorf("stopping took %v, want under 1 s", took)
+	if took > stopLimit {
+		t.Errorf("stopping took %v, want under %v", took, stopLimit)
 	}
 	if _, out := cellResult(t, ctx, 2); !strings.HasPrefix(out, "KeyboardInterrupt: the cell was stopped") {
 		t.Errorf("cell 2 output %q", out)
@@ -204,7 +205,7 @@ func TestMainThreadStaysResponsive(t *testing.T) {
 	// The longtask API reports only tasks over 50 ms, so 0 means none.
 	fmt.Printf("longest main-thread task during a %v training cell with a live chart, scrolled, typed into and clicked: %.0f ms; tasks over 50 ms: %d %q (target: none)\n",
 		time.Since(start).Round(time.Millisecond), longest, len(tasks), tasks)
-	if longest >= 500 {
+	if longest >= freezeLimit {
 		t.Errorf("a main-thread task took %.0f ms during training: the page froze", longest)
 	}
 }
