@@ -51,15 +51,20 @@ func (h *handleTable[T]) wrap(proto js.Value, v T) js.Value {
 	return obj
 }
 
-// attach gives obj, an object made elsewhere (the instance a class's
-// constructor makes), a handle to v. Unlike wrap it records the handle in
-// no tidy scope and registers no finalizer: the caller keeps obj alive
-// from Go (a module written in a cell holds its object), so the value
-// stays in the table for the kernel's life.
-func (h *handleTable[T]) attach(obj js.Value, v T) {
+// adopt gives obj, an object made elsewhere (the instance a cell's class
+// constructor makes through super()), a handle to v. Unlike wrap it
+// records the handle in no tidy scope, and the handle field is not
+// enumerable, so the instance's keys are the cell's own. collect says
+// whether v leaves the table when JavaScript collects obj (an optimizer);
+// without it v stays for the kernel's life (a module written in a cell,
+// whose Go value holds obj).
+func (h *handleTable[T]) adopt(obj js.Value, v T, collect bool) {
 	h.next++
 	h.table[h.next] = v
-	obj.Set(h.field, h.next)
+	js.Global().Get("Object").Call("defineProperty", obj, h.field, map[string]any{"value": h.next, "writable": true, "configurable": true})
+	if collect {
+		h.registry.Call("register", obj, h.next)
+	}
 }
 
 // handle reads an object's handle field, or 0, which no table uses, when

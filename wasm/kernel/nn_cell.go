@@ -160,7 +160,7 @@ func cellModuleConstructor(this js.Value, _ []js.Value) (any, error) {
 	}
 	c := &cellModule{}
 	c.Init(c, classNameOf(getProp(this, "constructor"), "Module"))
-	objects.attach(this, c)
+	objects.adopt(this, c, false)
 	c.obj = js.Global().Get("Proxy").New(this, cellHandler)
 	return c.obj, nil
 }

@@ -228,16 +228,6 @@ func instanceOf(name, example string, k *kind, this js.Value) (string, error) {
 	return classNameOf(getProp(this, "constructor"), strings.TrimPrefix(name, "tt.optim.")), nil
 }
 
-// adopt enters a JavaScript object made by the cell in the object table,
-// with v as its Go value, the way kind.wrap enters an object it makes. The
-// handle field is not enumerable, so the instance's keys are the cell's.
-func adopt(obj js.Value, v any) {
-	objects.next++
-	objects.table[objects.next] = v
-	js.Global().Get("Object").Call("defineProperty", obj, objects.field, map[string]any{"value": objects.next, "writable": true, "configurable": true})
-	objects.registry.Call("register", obj, objects.next)
-}
-
 // newCellOptimizer is tt.optim.Optimizer(params, defaults), reached
 // through super(params, defaults): params as for tt.optim.SGD (tensors,
 // a module, or groups [{params, lr, …}, …]); defaults the group options,
@@ -280,7 +270,7 @@ func newCellOptimizer(this js.Value, args []js.Value) (any, error) {
 	this.Set("paramGroups", jsGroups)
 	this.Set("defaults", js.Global().Get("Object").Call("assign", js.Global().Get("Object").New(), defaults))
 	this.Set("state", js.Global().Get("Map").New())
-	adopt(this, o)
+	objects.adopt(this, o, true)
 	return nil, nil
 }
 
@@ -422,6 +412,6 @@ func newCellScheduler(this js.Value, args []js.Value) (any, error) {
 	this.Set("optimizer", r.Value(0))
 	this.Set("baseLrs", floatsToJS(s.LastLR()))
 	this.Set("lastEpoch", 0)
-	adopt(this, s)
+	objects.adopt(this, s, true)
 	return nil, nil
 }
