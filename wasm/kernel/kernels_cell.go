@@ -177,8 +177,9 @@ func thrown(err error) string {
 	}
 	what := fmt.Sprintf("threw %s: %s", stringOf(getProp(jsErr.Value, "name")), stringOf(getProp(jsErr.Value, "message")))
 	if frames := cellFrames(getProp(jsErr.Value, "stack")); len(frames) > 0 {
-		// The frame's cell number is the run's id, not the cell's place
-		// on the page: name the line alone.
+		// The frame's cell number is the cell's place on the page when
+		// the kernel was defined, which moving cells may have changed
+		// since: name the line alone.
 		if line := frameLine(frames[0]); line > 0 {
 			what += fmt.Sprintf(" (line %d of the cell that defines it)", line)
 		}
