@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -230,6 +231,20 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) (*Tensor, error) {
 	return out, nil
 }
 
+// inferClasses returns the largest index + 1, after checking that every
+// index is a whole number ≥ 0 small enough to be an int: int(v) of an
+// infinite or huge float is undefined in Go, and would size the result.
+func inferClasses(idx []float32) (int, error) {
+	n := 0
+	for p, v := range idx {
+		if !(v >= 0 && v < 1<<31) || v != float32(math.Trunc(float64(v))) {
+			return 0, fmt.Errorf("oneHot: index %v at position %d is not a whole number ≥ 0 (below 2³¹) to infer the number of classes from", v, p)
+		}
+		n = max(n, int(v)+1)
+	}
+	return n, nil
+}
+
 // OneHot turns class indices (whole numbers stored as floats) into one-hot
 // rows: the result has index's shape plus a last dimension of numClasses,
 // with 1 at each index and 0 elsewhere. numClasses ≤ 0 means the largest
@@ -237,11 +252,17 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) (*Tensor, error) {
 func OneHot(index *Tensor, numClasses int) (*Tensor, error) {
 	idx := index.values()
 	if numClasses <= 0 {
-		for _, v := range idx {
-			numClasses = max(numClasses, int(v)+1)
+		n, err := inferClasses(idx)
+		if err != nil {
+			return nil, err
 		}
+		numClasses = n
 	}
-	out := empty(append(index.Shape(), numClasses))
+	shape := append(index.Shape(), numClasses)
+	if err := CheckShape("oneHot", shape...); err != nil {
+		return nil, err
+	}
+	out := empty(shape)
 	for p, v := range idx {
 		c, err := indexAt("oneHot", v, numClasses, p)
 		if err != nil {

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -76,6 +77,14 @@ func TestViewErrors(t *testing.T) {
 		{"cat", second(Cat([]*Tensor{x, must(Zeros(2, 2))}, 0)), "cat: tensor 1 has shape [2, 2] but tensor 0 has shape [2, 3]"},
 		{"gather", second(x.Gather(1, must(New([]float32{3}, 1, 1)))), "gather: index 3 at position 0 is not a whole number in [0, 3)"},
 		{"oneHot", second(OneHot(must(New([]float32{1.5}, 1)), 3)), "oneHot: index 1.5"},
+		// With numClasses inferred, the largest index sizes the result:
+		// an infinite, negative or huge one must be refused, not turned
+		// into an int (undefined for ±Inf) or a 40 GB allocation.
+		{"oneHot inferred inf", second(OneHot(must(New([]float32{1, float32(math.Inf(1))}, 2)), 0)), "oneHot: index +Inf at position 1 is not a whole number ≥ 0"},
+		{"oneHot inferred nan", second(OneHot(must(New([]float32{float32(math.NaN())}, 1)), -1)), "oneHot: index NaN at position 0"},
+		{"oneHot inferred negative", second(OneHot(must(New([]float32{-2}, 1)), 0)), "oneHot: index -2 at position 0 is not a whole number ≥ 0"},
+		{"oneHot inferred huge", second(OneHot(must(New([]float32{1e30}, 1)), 0)), "oneHot: index 1e+30 at position 0 is not a whole number ≥ 0"},
+		{"oneHot over budget", second(OneHot(must(New([]float32{0, 1, 2}, 3)), 1<<40)), "oneHot: shape [3, 1099511627776] needs"},
 		{"pad", second(x.Pad([]int{1}, 0)), "pad: [1] must hold (before, after) pairs"},
 		{"where", second(Where(x, x, must(Zeros(4)))), "where: condition, a and b have shapes [2, 3], [2, 3] and [4]"},
 	}
