@@ -25,7 +25,9 @@
 //
 // IndexBatches yields only each batch's indices, for a caller that
 // fetches and collates the items itself (the notebook kernel does, for a
-// collate function written in JavaScript).
+// collate function written in JavaScript). BatchesFrom starts an epoch at
+// a later batch without loading the ones before: a resumed training run
+// continues mid-epoch with it.
 //
 // # Randomness
 //

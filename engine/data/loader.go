@@ -88,7 +88,13 @@ func (l *DataLoader) IndexBatches(epoch int) iter.Seq[[]int] {
 // Batches yields the batches of one epoch (counting from 0). An error
 // (a failing item, samples of different shapes) is yielded once and ends
 // the epoch.
-func (l *DataLoader) Batches(epoch int) iter.Seq2[Batch, error] {
+func (l *DataLoader) Batches(epoch int) iter.Seq2[Batch, error] { return l.BatchesFrom(epoch, 0) }
+
+// BatchesFrom yields the batches of one epoch from batch number start on
+// (both counting from 0), without loading the batches before it: the
+// order is drawn as for Batches and the first start batches' indices are
+// skipped. A resumed training run (engine/train) continues mid-epoch so.
+func (l *DataLoader) BatchesFrom(epoch, start int) iter.Seq2[Batch, error] {
 	return func(yield func(Batch, error) bool) {
 		if l.Dataset == nil {
 			yield(Batch{}, fmt.Errorf("DataLoader: no dataset"))
@@ -96,6 +102,10 @@ func (l *DataLoader) Batches(epoch int) iter.Seq2[Batch, error] {
 		}
 		k := 0
 		for idx := range l.IndexBatches(epoch) {
+			if k < start {
+				k++
+				continue
+			}
 			batch, err := l.batch(idx)
 			if err != nil {
 				yield(Batch{}, fmt.Errorf("DataLoader: batch %d of epoch %d: %w", k, epoch, err))

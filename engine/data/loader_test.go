@@ -206,3 +206,50 @@ type epochRecorder struct {
 }
 
 func (e *epochRecorder) SetEpoch(epoch int) { e.epoch = epoch }
+
+// TestDataLoaderBatchesFrom: starting an epoch at batch k gives the
+// epoch's batches from k on, the same as Batches, without loading the
+// ones before (a counting dataset sees only the later items).
+func TestDataLoaderBatchesFrom(t *testing.T) {
+	x := make([]float32, 23)
+	for i := range x {
+		x[i] = float32(i)
+	}
+	ds := &countingDataset{Dataset: must(NewTensorDataset(tensorOf(x, 23, 1), tensorOf(x, 23)))}
+	l := must(NewDataLoader(ds, 5, true, 9))
+	for epoch := range 2 {
+		var all [][]float32
+		for b, err := range l.Batches(epoch) {
+			must(0, err)
+			all = append(all, b.Y.Data())
+		}
+		for start := range len(all) + 1 {
+			ds.items = 0
+			k := start
+			for b, err := range l.BatchesFrom(epoch, start) {
+				must(0, err)
+				if !slices.Equal(b.Y.Data(), all[k]) {
+					t.Fatalf("epoch %d from batch %d: batch %d is %v, want %v", epoch, start, k, b.Y.Data(), all[k])
+				}
+				k++
+			}
+			if k != len(all) {
+				t.Errorf("epoch %d from batch %d: ended at batch %d, want %d", epoch, start, k, len(all))
+			}
+			if want := 23 - min(5*start, 23); ds.items != want {
+				t.Errorf("epoch %d from batch %d: loaded %d items, want %d", epoch, start, ds.items, want)
+			}
+		}
+	}
+}
+
+// countingDataset counts the items it serves.
+type countingDataset struct {
+	Dataset
+	items int
+}
+
+func (c *countingDataset) Item(i int) (Sample, error) {
+	c.items++
+	return c.Dataset.Item(i)
+}

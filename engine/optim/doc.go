@@ -30,4 +30,11 @@
 // or it implements Optimizer from scratch. Either way train.Trainer and
 // the schedulers take it, and a Scheduler of its own works with any
 // optimizer (plugins_test.go).
+//
+// The state can be saved and restored (state.go), as PyTorch's
+// state_dict: SGD, Adam, AdamW and RMSprop implement Stateful, whose State
+// numbers the parameters across the groups and keeps each one's step
+// count and buffers under PyTorch's names; every scheduler implements
+// StatefulScheduler (steps taken, base learning rates). engine/checkpoint
+// writes both into a training checkpoint.
 package optim

@@ -5,9 +5,8 @@ import (
 	"io"
 	"maps"
 	"math"
-	"os"
-	"path/filepath"
 
+	"tinytorch/engine/atomicfile"
 	"tinytorch/engine/nn"
 )
 
@@ -32,7 +31,9 @@ type Saved struct {
 // ModelCheckpoint.
 //
 // The checkpoint file format is the job of Save; StateDictFile writes one
-// file atomically with an encoder of your choice.
+// file atomically with an encoder of your choice, such as
+// engine/checkpoint's EncodeStateDict (safetensors). A whole training
+// state, to resume from, is engine/checkpoint's SaveTraining.
 type Checkpoint struct {
 	Save     func(s Saved) error
 	Every    int     // epochs between saves (or between checks of Monitor); 0 means 1
@@ -94,46 +95,13 @@ func (c *Checkpoint) improved(metrics map[string]float64) (bool, error) {
 }
 
 // StateDictFile returns a save function for Checkpoint that encodes the
-// model's state dict to path with encode, atomically: it writes a
-// temporary file in the same directory and renames it over path, so that
-// a crash or a full disk mid-write never leaves a truncated checkpoint
-// where the previous good one was. The encoding (the checkpoint format)
-// is the caller's.
+// model's state dict to path with encode, atomically (engine/atomicfile):
+// it writes a temporary file in the same directory and renames it over
+// path, so that a crash or a full disk mid-write never leaves a truncated
+// checkpoint where the previous good one was. The encoding is the
+// caller's; engine/checkpoint's safetensors encoder is the project's.
 func StateDictFile(path string, encode func(w io.Writer, state []nn.NamedParam) error) func(Saved) error {
 	return func(s Saved) error {
-		return writeAtomic(path, func(w io.Writer) error { return encode(w, s.Model.StateDict()) })
+		return atomicfile.Write(path, func(w io.Writer) error { return encode(w, s.Model.StateDict()) })
 	}
-}
-
-// writeAtomic writes a file through a temporary file and a rename. On
-// every path but success the temporary file is removed, a panic in write
-// included: the deferred cleanup runs while the panic unwinds. (The
-// tinytorch command has its own copy, writeFileAtomic, which also cleans
-// up on Ctrl+C; a library cannot catch signals for its caller.)
-func writeAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	renamed := false
-	defer func() {
-		if !renamed {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := write(f); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	renamed = true
-	return nil
 }

@@ -29,6 +29,14 @@
 // Trainer.Step runs one such step on one batch, with the same guard, for
 // a caller that drives its own loop (`tinytorch profile` times it).
 //
+// Resuming (position.go): Trainer.Position says where a run stands (the
+// epoch, the batches done in it, the steps, the epoch's running sums of
+// loss and metrics), and after Trainer.ResumeAt the next Fit continues
+// from there instead of epoch 0, skipping the batches done (without
+// loading them when the loader is a data.DataLoader). engine/checkpoint
+// saves the position with the model, optimizer, scheduler and random
+// state, so a stopped run resumes bit for bit.
+//
 // Data comes through engine/data's small Loader interface, which its
 // DataLoader implements; data.Batches is a ready-made Loader over fixed
 // batches. Data comes before training in the book, so this package

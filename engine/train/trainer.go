@@ -37,6 +37,13 @@ type Trainer struct {
 
 	step  int    // optimizer steps so far, across Fit calls
 	guard *guard // copies of the model before a step, reused across Fit calls
+
+	// Where the run stands (position.go): the current epoch (counting
+	// from 0), the batches done in it and its sums so far; resume, if set,
+	// is where the next Fit starts.
+	epoch, batch int
+	acc          *accumulator
+	resume       *Position
 }
 
 // ErrStopped is returned (wrapped) by Fit when ShouldStop asked it to end.
@@ -73,6 +80,11 @@ func (e *DivergedError) Error() string {
 // Fit trains for the given number of epochs on trainData, evaluating on
 // valData (may be nil) after each epoch, and returns the history. On an
 // error the history so far is returned with it.
+//
+// After ResumeAt (which engine/checkpoint's LoadTraining calls), Fit
+// continues the interrupted run instead: from the saved epoch and batch
+// up to epochs in all, so the history holds only the steps and epochs
+// run now.
 func (t *Trainer) Fit(ctx context.Context, trainData, valData data.Loader, epochs int) (*History, error) {
 	if t.Model == nil || t.Optimizer == nil || t.Loss == nil {
 		return nil, errors.New("train: Trainer needs a Model, an Optimizer and a Loss")
@@ -80,11 +92,15 @@ func (t *Trainer) Fit(ctx context.Context, trainData, valData data.Loader, epoch
 	if epochs <= 0 {
 		return nil, fmt.Errorf("train: epochs %d, expected > 0", epochs)
 	}
-	r := &run{t: t, ctx: ctx, hist: newHistory(), start: time.Now(), epochs: epochs}
+	from, err := t.startAt(epochs)
+	if err != nil {
+		return nil, err
+	}
+	r := &run{t: t, ctx: ctx, hist: newHistory(), start: time.Now(), epochs: epochs, from: from}
 	t.guard = guardFor(t.guard, t.Model)
 	r.guard = t.guard
 	defer t.Model.Train(true)
-	err := r.runEpochs(trainData, valData)
+	err = r.runEpochs(trainData, valData)
 	if endErr := r.trainEnd(); err == nil {
 		err = endErr
 	}
@@ -94,7 +110,7 @@ func (t *Trainer) Fit(ctx context.Context, trainData, valData data.Loader, epoch
 // runEpochs runs the epochs until the last one, an error, or a callback's
 // request to stop.
 func (r *run) runEpochs(trainData, valData data.Loader) error {
-	for epoch := range r.epochs {
+	for epoch := r.from.Epoch; epoch < r.epochs; epoch++ {
 		p, err := r.trainEpoch(trainData, epoch)
 		if err != nil {
 			return err
@@ -131,7 +147,8 @@ type run struct {
 	hist   *History
 	start  time.Time
 	epochs int
-	guard  *guard // the model before the current step
+	guard  *guard   // the model before the current step
+	from   Position // where the run starts: epoch 0, batch 0 unless resumed
 }
 
 // trainEpoch runs one epoch of training steps and returns the progress at
@@ -139,10 +156,10 @@ type run struct {
 func (r *run) trainEpoch(batches data.Loader, epoch int) (*Progress, error) {
 	t := r.t
 	t.Model.Train(true)
-	acc := newAccumulator(t.Metrics)
-	p := &Progress{Epoch: epoch + 1, Epochs: r.epochs, Batches: batches.Len(), Model: t.Model}
+	acc, skip := r.epochStart(epoch)
+	p := &Progress{Epoch: epoch + 1, Epochs: r.epochs, Batches: batches.Len(), Model: t.Model, Batch: skip, Step: t.step}
 	epochStart := time.Now()
-	for b, err := range batches.Batches(epoch) {
+	for b, err := range batchesFrom(batches, epoch, skip) {
 		if err != nil {
 			return nil, fmt.Errorf("train: epoch %d, batch %d: %w", epoch+1, p.Batch+1, err)
 		}
@@ -155,6 +172,7 @@ func (r *run) trainEpoch(batches data.Loader, epoch int) (*Progress, error) {
 			return nil, err
 		}
 		r.hist.StepLoss = append(r.hist.StepLoss, lossValue)
+		t.batch = p.Batch
 		r.fillProgress(p, acc, lossValue, epochStart)
 		for _, c := range t.Callbacks {
 			if err := c.OnBatchEnd(p); err != nil {
@@ -170,6 +188,7 @@ func (r *run) trainEpoch(batches data.Loader, epoch int) (*Progress, error) {
 			return nil, err
 		}
 	}
+	t.epochDone(epoch)
 	return p, nil
 }
 

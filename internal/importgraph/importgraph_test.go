@@ -28,6 +28,7 @@ var engineOrder = []struct {
 	chapter string // where the book teaches it
 	imports []string
 }{
+	{"engine/atomicfile", "5, 13", nil},
 	{"engine/internal/cpu", "11", nil},
 	{"engine/kernels", "11", []string{"engine/internal/cpu"}},
 	{"engine/kernels/wasmsimd", "11", []string{"engine/kernels"}},
@@ -38,10 +39,11 @@ var engineOrder = []struct {
 	{"engine/loss", "3", []string{"engine/tensor"}},
 	{"engine/data", "6", []string{"engine/tensor"}},
 	{"engine/optim", "8", []string{"engine/tensor", "engine/vec"}},
-	{"engine/train", "8", []string{"engine/tensor", "engine/vec", "engine/nn", "engine/loss", "engine/data", "engine/optim"}},
+	{"engine/train", "8", []string{"engine/atomicfile", "engine/tensor", "engine/vec", "engine/nn", "engine/loss", "engine/data", "engine/optim"}},
 	{"engine/plot", "8–9", nil},
 	{"engine/profile", "9", []string{"engine/tensor", "engine/kernels", "engine/nn", "engine/train", "engine/plot"}},
 	{"engine/bench", "12", nil},
+	{"engine/checkpoint", "13", []string{"engine/atomicfile", "engine/tensor", "engine/nn", "engine/data", "engine/optim", "engine/train"}},
 }
 
 // siteBuilder is what the site build links: the build package, its

@@ -17,6 +17,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"tinytorch/engine/atomicfile"
 	"tinytorch/engine/data"
 )
 
@@ -279,18 +280,10 @@ func cacheEntrySound(c []byte, enc string, sum [sha256.Size]byte, size int) bool
 	return err == nil && n == int64(size) && bytes.Equal(h.Sum(nil), sum[:])
 }
 
-// writeCacheEntry writes a cache entry atomically: into a temporary file
-// that is renamed over key, and removed on every other path, a panic
-// included (the deferred Remove runs while a panic unwinds; after the
-// rename it finds nothing to remove).
+// writeCacheEntry writes a cache entry atomically (engine/atomicfile): a
+// reader sees the old entry or the whole new one, and no temporary file
+// is left on an error or a panic. A failure is not reported: the next
+// build compresses again.
 func writeCacheEntry(key string, c []byte) {
-	f, err := os.CreateTemp(filepath.Dir(key), ".tmp-")
-	if err != nil {
-		return
-	}
-	defer os.Remove(f.Name())
-	_, werr := f.Write(c)
-	if cerr := f.Close(); werr == nil && cerr == nil {
-		os.Rename(f.Name(), key)
-	}
+	_ = atomicfile.WriteBytes(key, c)
 }

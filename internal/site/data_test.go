@@ -215,7 +215,7 @@ func TestCorruptCacheEntryIsReplaced(t *testing.T) {
 				if got, _ := os.ReadFile(entries[0]); !bytes.Equal(got, good) {
 					t.Errorf("the corrupt cache entry was not replaced")
 				}
-				if tmp, _ := filepath.Glob(filepath.Join(cache, ".tmp-*")); len(tmp) != 0 {
+				if tmp, _ := filepath.Glob(filepath.Join(cache, ".*.tmp-*")); len(tmp) != 0 {
 					t.Errorf("temporary files left in the cache: %v", tmp)
 				}
 			})
