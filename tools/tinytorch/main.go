@@ -4,6 +4,8 @@
 //	go run ./tools/tinytorch version
 //	go run ./tools/tinytorch profile --model lenet
 //	go run ./tools/tinytorch milestone -run mlp-digits
+//	go run ./tools/tinytorch train --config configs/default.yaml --set epochs=2
+//	go run ./tools/tinytorch runs
 //	go run ./tools/tinytorch help profile
 //
 // Like esbuild's command, it is a thin layer: it parses flags (the standard
@@ -15,8 +17,19 @@
 // leaves a half-written file (Ctrl+C removes the temporary files being
 // written, and exits with code 130), and an existing folder is never reused.
 //
+// train, resume, eval, runs, compare and bench run experiments from a
+// config (engine/config, configs/default.yaml) through internal/runs,
+// which writes each run's folder, logs/run_YYYY_MM_DD_HHMMSS/: the
+// resolved config, environment.json, metrics.jsonl, charts/, checkpoints/,
+// train.log and run.json, the record, last. The first Ctrl+C or SIGTERM
+// stops train or resume after the current step, with a checkpoint and a
+// complete run folder; a second one exits at once.
+//
 // Exit codes: 0 on success, 1 when the work failed (or a milestone missed
-// its target), 2 for a usage error (an unknown command or a bad flag).
+// its target), 2 for a usage error (an unknown command, a bad flag, a bad
+// config or --set override), 3 when a file to read is missing (the
+// dataset, a config, a run folder, a checkpoint), 130 or 143 when
+// SIGINT or SIGTERM stopped train or resume (the run folder is complete).
 package main
 
 import (
@@ -34,12 +47,17 @@ func main() {
 	interrupted := make(chan os.Signal, 1)
 	signal.Notify(interrupted, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-interrupted
-		// A run folder without run.json is an interrupted run; what must
-		// not be left is a temporary file of a write in progress.
-		removePending()
-		fmt.Fprintln(os.Stderr, "tinytorch: interrupted")
-		os.Exit(130)
+		for sig := range interrupted {
+			if !onSignal(sig) {
+				fmt.Fprintln(os.Stderr, "\ntinytorch: stopping after this step (a second Ctrl+C quits at once)")
+				continue
+			}
+			// A run folder without run.json is an interrupted run; what must
+			// not be left is a temporary file of a write in progress.
+			removePending()
+			fmt.Fprintln(os.Stderr, "tinytorch: interrupted")
+			os.Exit(exitSIGINT)
+		}
 	}()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -59,6 +77,15 @@ func commands() []command {
 		{"version", "print the engine, Go and kernel versions", runVersion, versionFlags, "version"},
 		{"profile", "profile training steps of a model and write a run folder", runProfile, profileFlags,
 			"profile [--model mlp|lenet] [--batch 64] [--steps 3] [--kernel simd] [--threads N] [--out runs] [--memory-limit 2048]"},
+		{"train", "train a model from a config and write a run folder", runTrain, trainFlags,
+			"train [--config configs/default.yaml] [--set key=value …] [--logs logs]"},
+		{"resume", "continue a stopped run from its checkpoint, in its folder", runResume, resumeFlags, "resume RUN_DIR"},
+		{"eval", "measure a checkpoint's test accuracy and loss", runEval, evalFlags, "eval --checkpoint FILE [--config FILE]"},
+		{"runs", "list the run folders with their final metrics", runRuns, runsFlags, "runs [--logs logs]"},
+		{"compare", "compare runs: a table of their metrics and an SVG chart of their curves", runCompare, compareFlags,
+			"compare [--svg compare.svg] RUN RUN…"},
+		{"bench", "time a training step of a model with each kernel (the chapter 12 harness)", runBench, benchFlags,
+			"bench [--model mlp|lenet] [--batch 64] [--kernels all] [--iterations 20]"},
 		{"milestone", "train the historical milestone models on real data", runMilestone, milestoneFlags,
 			"milestone [-run mlp-digits|lenet-fashion|all] [-epochs N] [-train N]"},
 	}
@@ -110,9 +137,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	err := c.run(rest, stdout, stderr)
 	var ue *usageError
+	var ee *exitError
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &ee):
+		fmt.Fprintf(stderr, "tinytorch %s: %v\n", c.name, ee.err)
+		return ee.code
 	case errors.Is(err, flag.ErrHelp):
 		return 0 // -h: parse printed the usage
 	case errors.As(err, &ue):
@@ -149,8 +180,20 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  tinytorch %s\n", c.usage)
 	}
-	fmt.Fprintln(w, "\nExit codes: 0 success, 1 failure, 2 usage error.")
+	fmt.Fprint(w, exitCodesHelp)
 }
+
+// exitCodesHelp ends the top-level help; the package comment says the
+// same.
+const exitCodesHelp = `
+Exit codes:
+  0    success
+  1    the work failed (a diverged loss, a full disk, a milestone below target)
+  2    usage: a bad command line, config file or --set override
+  3    a file to read is missing: the dataset, a config, a run folder, a checkpoint
+  130  train or resume stopped by Ctrl+C (SIGINT): the run folder is complete and resumable
+  143  the same, stopped by SIGTERM
+`
 
 func printCommandUsage(w io.Writer, c command) {
 	fmt.Fprintf(w, "Usage: tinytorch %s\n\n%s.\n", c.usage, strings.ToUpper(c.summary[:1])+c.summary[1:])

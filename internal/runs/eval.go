@@ -1,0 +1,51 @@
+package runs
+
+import (
+	"context"
+	"fmt"
+
+	"tinytorch/engine/checkpoint"
+	"tinytorch/engine/config"
+)
+
+// Evaluation is what Evaluate measured.
+type Evaluation struct {
+	Setup   *Setup
+	Metrics map[string]float64 // "loss" and "accuracy" on the test set
+}
+
+// Evaluate loads the model of the checkpoint at path, a training
+// checkpoint or a weights file, and measures its loss and accuracy on the
+// test set of its config. The config is the one the checkpoint carries
+// (train stores it in the metadata) unless configPath names another; a
+// weights file without one needs configPath.
+func Evaluate(ctx context.Context, path, configPath, root string) (*Evaluation, error) {
+	f, err := checkpoint.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cfg *config.Config
+	switch {
+	case configPath != "":
+		cfg, err = config.Load(configPath)
+	case f.Metadata[ConfigKey] != "":
+		cfg, err = config.Parse(path+" (its config)", []byte(f.Metadata[ConfigKey]))
+	default:
+		return nil, fmt.Errorf("%s holds no config (it was not written by tinytorch train): give --config", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s, err := Build(cfg, root)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkpoint.LoadModelFile(f, s.Model); err != nil {
+		return nil, fmt.Errorf("%w (file %s)", err, path)
+	}
+	m, err := s.Trainer.Evaluate(ctx, s.Test)
+	if err != nil {
+		return nil, err
+	}
+	return &Evaluation{Setup: s, Metrics: m}, nil
+}
