@@ -94,7 +94,7 @@ const h = (tag, attrs = {}, text = "") => {
 // mount replaces each block by a <tinytorch-cell> whose shadow root holds
 // the cell as the notebook renders it (section.cell with the code in
 // pre.cell-source), plus a static bar with the same size as the live one.
-function mount(blocks, sheets) {
+function mount(blocks, sheets, runAll, onRunAll) {
   let number = 0;
   return blocks.map((b) => {
     const host = h("tinytorch-cell");
@@ -112,6 +112,11 @@ function mount(blocks, sheets) {
     const run = h("button", { type: "button", "aria-label": `Run cell ${number} (loads TinyTorch)`, title: "Run (loads TinyTorch)" }, "▶ Run");
     const state = h("span", { class: "cell-state" });
     bar.append(run, h("span", { class: "cell-counter" }, "[ ]"), state);
+    if (runAll && !b.setup && number === 1) {
+      const all = h("button", { type: "button", class: "quiet embed-run-all", title: "Run all cells on this page, in order" }, "Run all");
+      all.addEventListener("click", () => onRunAll());
+      bar.append(all);
+    }
     const source = h("pre", { class: "cell-source" }, b.code);
     section.append(bar, source, h("div", { class: "cell-output" }));
     root.append(section);
@@ -156,7 +161,13 @@ function start() {
   const blocks = findBlocks();
   if (blocks.length === 0) return;
   const sheets = sheetsFor(notebookCSS + "\n" + embedCSS);
-  const cells = mount(blocks, sheets);
+  const runAll = "runAll" in options;
+  let runAllPending = false;
+  const cells = mount(blocks, sheets, runAll, () => {
+    runAllPending = true;
+    for (const c of cells) c.state.textContent = "loading TinyTorch…";
+    load().catch(fail);
+  });
   applyScheme(cells, sheets);
   followScheme(cells, sheets);
   const first = cells.find((c) => !c.setup) ?? cells[0];
@@ -168,7 +179,7 @@ function start() {
   const pending = [];
   const load = () =>
     (loading ??= import(assetURL(ASSETS.runtime)).then((m) =>
-      m.start({ cells, announcer, pending, assets: ASSETS, assetURL, runAll: "runAll" in options }),
+      m.start({ cells, announcer, pending, runAll, runAllPending: () => runAllPending, assets: ASSETS, assetURL }),
     ));
   const fail = (err) => {
     for (const c of cells) c.state.textContent = "TinyTorch could not load";

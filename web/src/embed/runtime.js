@@ -12,8 +12,9 @@ import { createEditor } from "../editor.js";
 
 // start turns the static cells of embed.js into live ones. cells are
 // embed.js's records (host, root, section, run, state, setup), pending
-// the cells whose Run was pressed before the engine was there.
-export async function start({ cells, announcer, pending, assets, assetURL, runAll }) {
+// the cells whose Run was pressed before the engine was there, and
+// runAllPending tells whether Run all was.
+export async function start({ cells, announcer, pending, runAll, runAllPending, assets, assetURL }) {
   const progress = newProgress(cells, announcer, assets);
   let current = startWorker(assets, assetURL, progress);
   await loadScript(assetURL(assets.wasmExec));
@@ -54,13 +55,15 @@ export async function start({ cells, announcer, pending, assets, assetURL, runAl
   // The static bars leave in the same task as the live bars arrive (Go
   // mounts the cells synchronously inside go.run), so no frame shows a
   // cell without one. A Run button that had the focus hands it on.
-  const focused = cells.find((c) => c.root.activeElement === c.run);
+  const focused = cells.find((c) => c.root.activeElement?.closest(".embed-static"));
+  const focusedAll = focused?.root.activeElement.matches(".embed-run-all");
   for (const c of cells) c.section.querySelector(".embed-static").remove();
   go.run(instance).catch((err) => console.error("TinyTorch page:", err));
   await ready;
   const runButton = (c) => c.section.querySelector(".cell-bar > button");
-  focused && runButton(focused).focus();
-  for (const c of pending.splice(0)) runButton(c).click();
+  if (focused) (focusedAll ? focused.section.querySelector(".embed-run-all") : runButton(focused)).focus();
+  if (runAllPending()) globalThis.tinytorch.embed.runAll();
+  else for (const c of pending.splice(0)) runButton(c).click();
   progress.show();
 }
 

@@ -1,0 +1,258 @@
+//go:build browser
+
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"tinytorch/internal/repo"
+)
+
+// The embed (issue 16): docs/embed/chapter.html, a sample textbook page
+// with its own loud CSS, is served from a second origin (another port) and
+// embeds, with one script tag from the site's origin, a hidden setup cell
+// and three cells that build on each other.
+
+// embedBudget is the most embed script a page may load before the first
+// Run: 30 KB of brotli (internal/site's TestEmbedScriptSize checks the
+// file; this test checks what the page really fetched).
+const embedBudget = 30 * 1024
+
+// hostServer serves the sample chapter from a second loopback origin, with
+// its script tag pointed at the suite's site. /chapter.html is the page,
+// /plain.html the page without the embed script (the host's own look),
+// and the page's query options rewrite the tag: ?load=run.
+// /isolated/chapter.html is the page served cross-origin isolated
+// (COOP/COEP), as a host that wants an instant Stop would.
+func hostServer(t *testing.T) string {
+	t.Helper()
+	root, err := repo.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(root, "docs", "embed", "chapter.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tag = `<script type="module" src="http://127.0.0.1:8080/embed/v1/embed.js" data-run-all></script>`
+	if !strings.Contains(string(page), tag) {
+		t.Fatalf("docs/embed/chapter.html lacks the script tag %s", tag)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := string(page)
+		switch strings.TrimPrefix(r.URL.Path, "/isolated") {
+		case "/chapter.html":
+			script := strings.Replace(tag, "http://127.0.0.1:8080", baseURL, 1)
+			if load := r.URL.Query().Get("load"); load != "" {
+				script = strings.Replace(script, " data-run-all", ` data-run-all data-load="`+load+`"`, 1)
+			}
+			body = strings.Replace(body, tag, script, 1)
+		case "/plain.html":
+			body = strings.Replace(body, tag, "", 1)
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/isolated/") {
+			w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+			w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(body))
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// embedJS are the test's helpers in the host page: cell(i) is the shadow
+// root of the i-th <tinytorch-cell> (0 is the hidden setup cell), out(i)
+// its output's text, state(i) its state.
+const embedJS = `window.__tt = {
+	cell: (i) => document.querySelectorAll("tinytorch-cell")[i].shadowRoot,
+	out: (i) => __tt.cell(i).querySelector(".cell-output").innerText.trim(),
+	state: (i) => __tt.cell(i).querySelector("section").dataset.state,
+	live: (i) => !!__tt.cell(i).querySelector(".cm-editor"),
+};
+window.__ttShifts = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__ttShifts += e.value; })
+	.observe({type: "layout-shift", buffered: true});`
+
+// waitJS polls a JavaScript condition until it is true.
+func waitJS(t *testing.T, ctx context.Context, cond string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !eval[bool](t, ctx, "!!("+cond+")") {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s", limit, cond)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// hostStyles are the computed styles of the host page's own elements that
+// the embed could disturb, as one string per element.
+const hostStyles = `["html", "body", "h1", "h2", "p", "p.note", "pre:not(.tinytorch)", "code", "kbd", "p > button"].map((s) => {
+	const e = document.querySelector(s), cs = getComputedStyle(e);
+	return s + " " + ["font-family", "font-size", "line-height", "color", "background-color", "margin-top", "margin-bottom",
+		"padding-left", "border-left-width", "outline-style"].map((p) => cs.getPropertyValue(p)).join(" | ");
+})`
+
+// TestEmbedCrossOrigin is issue 16's test: the outputs of three cells that
+// build on each other (and a hidden setup cell), no console errors, the
+// host's styles unchanged and none of them in the cells, no layout shift
+// when the cells go live, the keyboard path, Stop on a page that is not
+// cross-origin isolated, and the bytes fetched before the first Run.
+func TestEmbedCrossOrigin(t *testing.T) {
+	host := hostServer(t)
+	ctx := newTab(t)
+	consoleCtx, stopConsole := context.WithCancel(ctx)
+	defer stopConsole()
+	console := chromedp.Console(consoleCtx)
+	onNewDocument(t, ctx, embedJS)
+	if err := chromedp.Do(ctx, chromedp.Navigate(host+"/plain.html")); err != nil {
+		t.Fatal(err)
+	}
+	before := eval[[]string](t, ctx, hostStyles)
+
+	start := time.Now()
+	if err := chromedp.Do(ctx, chromedp.Navigate(host+"/chapter.html?load=run")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, `document.querySelectorAll("tinytorch-cell").length === 4`, 10*time.Second)
+	if got := eval[string](t, ctx, `__tt.cell(1).querySelector("pre.cell-source").textContent`); !strings.HasPrefix(got, "const x = tt.tensor(") {
+		t.Errorf("cell 1 shows %q before it is live", got)
+	}
+	if eval[bool](t, ctx, `!document.querySelectorAll("tinytorch-cell")[0].hidden`) {
+		t.Error("the setup cell is shown")
+	}
+	saveScreenshot(t, ctx, "embed-before-light.png")
+
+	// Before the first Run the page fetched the embed script alone.
+	time.Sleep(300 * time.Millisecond)
+	loaded := eval[[][]any](t, ctx, fmt.Sprintf(`performance.getEntriesByType("resource").filter((e) => e.name.startsWith(%q))
+		.map((e) => [e.name, e.encodedBodySize, e.decodedBodySize])`, baseURL))
+	brotli := 0
+	for _, e := range loaded {
+		u, _ := url.Parse(e[0].(string))
+		br, err := os.Stat(filepath.Join(distDir, filepath.FromSlash(u.Path)) + ".br")
+		if err != nil {
+			t.Errorf("fetched %s, which has no brotli copy", u.Path)
+			continue
+		}
+		brotli += int(br.Size())
+		fmt.Printf("embed: before the first Run the page fetched %s: %.0f bytes over the wire, %.0f decoded; its brotli copy (level 5 in this build) is %d bytes\n",
+			u.Path, e[1], e[2], br.Size())
+	}
+	if len(loaded) != 1 || !strings.HasSuffix(loaded[0][0].(string), "/embed/v1/embed.js") {
+		t.Errorf("before the first Run the page fetched %v, want only /embed/v1/embed.js", loaded)
+	}
+	if brotli > embedBudget {
+		t.Errorf("%d bytes of brotli before the first Run, over the budget of %d", brotli, embedBudget)
+	}
+	staticBar := eval[[]float64](t, ctx, `[1, 2, 3].flatMap((i) => [__tt.cell(i).querySelector(".cell-bar").offsetHeight, __tt.cell(i).querySelector("pre.cell-source").offsetHeight])`)
+
+	// The keyboard path: Enter on cell 1's Run button loads the engine and
+	// runs it; the focus stays on the live Run button, Tab reaches the
+	// editor, and Shift+Enter runs each cell and moves to the next.
+	eval[bool](t, ctx, `__tt.cell(1).querySelector("button").focus(), true`)
+	key(t, ctx, "\r")
+	waitJS(t, ctx, `__tt.live(1) && __tt.state(1) === "done"`, 60*time.Second)
+	fmt.Printf("embed: first Run to cell 1 done (engine loaded on demand) in %v\n", time.Since(start).Round(time.Millisecond))
+	if got := eval[string](t, ctx, `__tt.cell(1).activeElement?.textContent ?? "none"`); got != "▶ Run" {
+		t.Errorf("after the first Run the focus is on %q, want cell 1's Run button", got)
+	}
+	liveBar := eval[[]float64](t, ctx, `[1, 2, 3].flatMap((i) => [__tt.cell(i).querySelector(".cell-bar").offsetHeight, __tt.cell(i).querySelector(".cm-editor").offsetHeight])`)
+	for i := range staticBar {
+		if d := liveBar[i] - staticBar[i]; d < -1 || d > 1 {
+			t.Errorf("cell %d's %s is %.0f px static and %.0f px live", i/2+1, []string{"bar", "code"}[i%2], staticBar[i], liveBar[i])
+		}
+	}
+	// Tab goes from Run to Run all (the first cell has it) and on to the
+	// editor: the hidden Reset and Stop buttons are no Tab stops.
+	for i, want := range []string{"Run all", "editor"} {
+		key(t, ctx, "\t")
+		got := eval[string](t, ctx, `(() => { const a = __tt.cell(1).activeElement; return a?.classList.contains("cm-content") ? "editor" : a?.textContent ?? "none"; })()`)
+		if got != want {
+			t.Fatalf("Tab %d from the Run button reached %q, want %q", i+1, got, want)
+		}
+	}
+	for i := 1; i <= 3; i++ {
+		key(t, ctx, "\r", chromedp.ModifierShift)
+		// The setup cell ran first ([1]), then cell 1 ([2]): this is run i+2.
+		waitJS(t, ctx, fmt.Sprintf(`__tt.state(%d) === "done" && __tt.cell(%d).querySelector("section").dataset.count === "%d"`, i, i, i+2), 20*time.Second)
+		if i < 3 && !eval[bool](t, ctx, fmt.Sprintf(`__tt.cell(%d).activeElement?.classList.contains("cm-content")`, i+1)) {
+			t.Errorf("Shift+Enter in cell %d did not move to cell %d's editor", i, i+1)
+		}
+	}
+	outputs := eval[[]string](t, ctx, `[1, 2, 3].map(__tt.out)`)
+	for i, want := range [][]string{{"1", "4", "9", "16"}, {"2", "4", "6", "8"}, {"loss = 30", "A falling curve"}} {
+		for _, w := range want {
+			if !strings.Contains(outputs[i], w) {
+				t.Errorf("cell %d output %q lacks %q", i+1, outputs[i], w)
+			}
+		}
+	}
+	if !eval[bool](t, ctx, `!!__tt.cell(3).querySelector(".cell-output svg")`) {
+		t.Error("cell 3 shows no chart")
+	}
+	fmt.Printf("embed: layout shift score (without input) %.4f\n", eval[float64](t, ctx, `__ttShifts`))
+
+	// Neither side's CSS reaches the other: the host's computed styles are
+	// those of the page without the embed, and the host's loud rules for
+	// buttons and outputs do not reach the cells.
+	after := eval[[]string](t, ctx, hostStyles)
+	for i := range before {
+		if before[i] != after[i] {
+			t.Errorf("host style changed:\n  without the embed %s\n  with it           %s", before[i], after[i])
+		}
+	}
+	inside := eval[[]string](t, ctx, `[getComputedStyle(__tt.cell(1).querySelector(".cell-output")).backgroundColor,
+		getComputedStyle(__tt.cell(1).querySelector("button")).fontFamily, getComputedStyle(__tt.cell(1).querySelector("section")).outlineStyle]`)
+	if inside[0] == "rgb(255, 255, 0)" || strings.Contains(inside[1], "cursive") || inside[2] == "dashed" {
+		t.Errorf("the host's CSS reached a cell: output background %s, button font %s, section outline %s", inside[0], inside[1], inside[2])
+	}
+	saveScreenshot(t, ctx, "embed-after-light.png")
+
+	// Stop on a page without COOP/COEP restarts the kernel and says so; the
+	// next run brings the setup cell back first.
+	eval[bool](t, ctx, `__tt.cell(3).querySelector(".cell-editor").ttEditor.setCode("while (true) {}"), true`)
+	eval[bool](t, ctx, `__tt.cell(3).querySelector("button").click(), true`)
+	waitJS(t, ctx, `__tt.state(3) === "running"`, 10*time.Second)
+	eval[bool](t, ctx, `__tt.cell(3).querySelector(".embed-stop").click(), true`)
+	waitJS(t, ctx, `__tt.state(3) === "error"`, stopLimit)
+	if out := eval[string](t, ctx, `__tt.out(3)`); !strings.Contains(out, "not cross-origin isolated, so Stop restarts the kernel") {
+		t.Errorf("after Stop cell 3 says %q", out)
+	}
+	eval[bool](t, ctx, `__tt.cell(2).querySelector(".cell-editor").ttEditor.setCode("typeof loss + ' ' + typeof square"), true`)
+	eval[bool](t, ctx, `__tt.cell(2).querySelector("button").click(), true`)
+	waitJS(t, ctx, `__tt.state(2) === "done"`, 30*time.Second)
+	if out := eval[string](t, ctx, `__tt.out(2)`); out != "undefined function" {
+		t.Errorf("after the restart cell 2 says %q, want the lost loss and the setup's square", out)
+	}
+
+	stopConsole()
+	for m, err := range console {
+		if err != nil {
+			break
+		}
+		if m.Type == chromedp.ConsoleError || m.IsException() {
+			t.Errorf("console %s: %s", m.Type, m.Text)
+		}
+	}
+}
