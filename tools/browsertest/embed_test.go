@@ -62,6 +62,9 @@ func hostServer(t *testing.T) string {
 				script = strings.Replace(script, " data-run-all", ` data-run-all data-load="`+load+`"`, 1)
 			}
 			body = strings.Replace(body, tag, script, 1)
+		case "/favicon.ico":
+			w.WriteHeader(http.StatusNoContent)
+			return
 		case "/plain.html":
 			body = strings.Replace(body, tag, "", 1)
 		default:
@@ -167,6 +170,10 @@ func TestEmbedCrossOrigin(t *testing.T) {
 	}
 	staticBar := eval[[]float64](t, ctx, `[1, 2, 3].flatMap((i) => [__tt.cell(i).querySelector(".cell-bar").offsetHeight, __tt.cell(i).querySelector("pre.cell-source").offsetHeight])`)
 
+	// Going from the host's <pre> to a static cell is the only shift the
+	// page sees before a Run (the cell is taller by its bar).
+	fmt.Printf("embed: layout shift score before the first Run %.4f\n", eval[float64](t, ctx, `__ttShifts`))
+
 	// The keyboard path: Enter on cell 1's Run button loads the engine and
 	// runs it; the focus stays on the live Run button, Tab reaches the
 	// editor, and Shift+Enter runs each cell and moves to the next.
@@ -211,7 +218,7 @@ func TestEmbedCrossOrigin(t *testing.T) {
 	if !eval[bool](t, ctx, `!!__tt.cell(3).querySelector(".cell-output svg")`) {
 		t.Error("cell 3 shows no chart")
 	}
-	fmt.Printf("embed: layout shift score (without input) %.4f\n", eval[float64](t, ctx, `__ttShifts`))
+	fmt.Printf("embed: layout shift score after the runs (outputs appearing below the cells) %.4f\n", eval[float64](t, ctx, `__ttShifts`))
 
 	// Neither side's CSS reaches the other: the host's computed styles are
 	// those of the page without the embed, and the host's loud rules for
@@ -252,7 +259,84 @@ func TestEmbedCrossOrigin(t *testing.T) {
 			break
 		}
 		if m.Type == chromedp.ConsoleError || m.IsException() {
-			t.Errorf("console %s: %s", m.Type, m.Text)
+			t.Errorf("console %s: %s (%s)", m.Type, m.Text, m.URL)
 		}
+	}
+}
+
+// TestEmbedFollowsHostScheme: on a dark host page the cells are dark, the
+// engine loads by itself when the first cell is in view (the default),
+// Run all runs the setup cell and the three cells, and when the host turns
+// light the cells follow.
+func TestEmbedFollowsHostScheme(t *testing.T) {
+	host := hostServer(t)
+	ctx := newTab(t)
+	emulateColorScheme(t, ctx, "dark")
+	onNewDocument(t, ctx, embedJS)
+	if err := chromedp.Do(ctx, chromedp.Navigate(host+"/chapter.html")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, `document.querySelectorAll("tinytorch-cell").length === 4`, 10*time.Second)
+	schemes := `[...document.querySelectorAll("tinytorch-cell")].map((h) => h.dataset.scheme).join(" ")`
+	if got := eval[string](t, ctx, schemes); got != "dark dark dark dark" {
+		t.Errorf("on a dark page the cells' schemes are %q", got)
+	}
+	saveScreenshot(t, ctx, "embed-before-dark.png")
+	// No Run: the first cell is in view, so the engine loads.
+	waitJS(t, ctx, `__tt.live(1)`, 60*time.Second)
+	eval[bool](t, ctx, `__tt.cell(1).querySelector(".embed-run-all").click(), true`)
+	waitJS(t, ctx, `__tt.state(3) === "done"`, 30*time.Second)
+	if got := eval[string](t, ctx, `__tt.cell(0).querySelector("section").dataset.count + " " + [1, 2, 3].map((i) => __tt.cell(i).querySelector("section").dataset.count).join(" ")`); got != "1 2 3 4" {
+		t.Errorf("Run all ran the setup cell and the cells as %q, want 1 2 3 4", got)
+	}
+	bg := `getComputedStyle(__tt.cell(2).querySelector(".cell-output")).backgroundColor + " " + getComputedStyle(__tt.cell(2).querySelector(".cm-content")).color`
+	dark := eval[string](t, ctx, bg)
+	// Scroll, and give the editor two frames to draw its gutter.
+	eval[bool](t, ctx, `new Promise((r) => { __tt.cell(3).querySelector("section").scrollIntoView({block: "center"});
+		requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => r(true), 100))); })`)
+	saveScreenshot(t, ctx, "embed-after-dark.png")
+	emulateColorScheme(t, ctx, "light")
+	waitJS(t, ctx, schemes+` === "light light light light"`, 5*time.Second)
+	if light := eval[string](t, ctx, bg); light == dark {
+		t.Errorf("the cells kept their colours (%s) when the page turned light", dark)
+	}
+}
+
+// TestEmbedIsolatedHost: a host page that is cross-origin isolated
+// (COOP/COEP require-corp) loads the site's files, which carry CORP
+// cross-origin and CORS, and Stop then interrupts the cell through the
+// shared flag, keeping the kernel's variables.
+func TestEmbedIsolatedHost(t *testing.T) {
+	host := hostServer(t)
+	ctx := newTab(t)
+	onNewDocument(t, ctx, embedJS)
+	if err := chromedp.Do(ctx, chromedp.Navigate(host+"/isolated/chapter.html?load=run")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, `document.querySelectorAll("tinytorch-cell").length === 4`, 10*time.Second)
+	if !eval[bool](t, ctx, `crossOriginIsolated`) {
+		t.Fatal("the host page is not cross-origin isolated")
+	}
+	eval[bool](t, ctx, `__tt.cell(1).querySelector("button").click(), true`)
+	waitJS(t, ctx, `__tt.state(1) === "done"`, 60*time.Second)
+	if out := eval[string](t, ctx, `__tt.out(1)`); !strings.Contains(out, "16") {
+		t.Errorf("cell 1 output %q", out)
+	}
+	eval[bool](t, ctx, `__tt.cell(3).querySelector(".cell-editor").ttEditor.setCode("while (true) { tt.tensor([1, 2]).add(1); }"), true`)
+	eval[bool](t, ctx, `__tt.cell(3).querySelector("button").click(), true`)
+	waitJS(t, ctx, `__tt.state(3) === "running"`, 10*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	eval[bool](t, ctx, `__tt.cell(3).querySelector(".embed-stop").click(), true`)
+	waitJS(t, ctx, `__tt.state(3) === "error"`, stopLimit)
+	fmt.Printf("embed: Stop on an isolated host took %v\n", time.Since(start).Round(time.Millisecond))
+	if out := eval[string](t, ctx, `__tt.out(3)`); !strings.HasPrefix(out, "KeyboardInterrupt") {
+		t.Errorf("after Stop cell 3 says %q", out)
+	}
+	eval[bool](t, ctx, `__tt.cell(2).querySelector(".cell-editor").ttEditor.setCode("x.shape"), true`)
+	eval[bool](t, ctx, `__tt.cell(2).querySelector("button").click(), true`)
+	waitJS(t, ctx, `__tt.state(2) === "done"`, 20*time.Second)
+	if out := eval[string](t, ctx, `__tt.out(2)`); !strings.Contains(out, "2") {
+		t.Errorf("after the Stop x.shape is %q: the kernel lost its variables", out)
 	}
 }
