@@ -179,7 +179,15 @@ func TestEmbedCrossOrigin(t *testing.T) {
 	// editor, and Shift+Enter runs each cell and moves to the next.
 	eval[bool](t, ctx, `__tt.cell(1).querySelector("button").focus(), true`)
 	key(t, ctx, "\r")
+	// While the engine loads, the cells say how far it is (the page's wasm
+	// compiles for a while even on a fast machine, so this is seen).
+	if got := eval[string](t, ctx, `__tt.live(1) ? "live" : __tt.cell(1).querySelector(".cell-state").textContent`); !strings.HasPrefix(got, "loading TinyTorch") {
+		t.Errorf("while loading, cell 1's state says %q", got)
+	}
 	waitJS(t, ctx, `__tt.live(1) && __tt.state(1) === "done"`, 60*time.Second)
+	if got := eval[string](t, ctx, `__tt.cell(1).querySelector("[role=status]").textContent + " | " + __tt.cell(1).querySelector("section").getAttribute("aria-label")`); !strings.HasPrefix(got, "Cell 1 done in") || !strings.HasSuffix(got, "| Code cell 1") {
+		t.Errorf("screen readers hear %q", got)
+	}
 	fmt.Printf("embed: first Run to cell 1 done (engine loaded on demand) in %v\n", time.Since(start).Round(time.Millisecond))
 	if got := eval[string](t, ctx, `__tt.cell(1).activeElement?.textContent ?? "none"`); got != "▶ Run" {
 		t.Errorf("after the first Run the focus is on %q, want cell 1's Run button", got)

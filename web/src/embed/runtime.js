@@ -16,9 +16,10 @@ import { createEditor } from "../editor.js";
 // runAllPending tells whether Run all was.
 export async function start({ cells, announcer, pending, runAll, runAllPending, assets, assetURL }) {
   const progress = newProgress(cells, announcer, assets);
+  // The kernel (the largest download) starts first; the page's wasm and
+  // Go's support script download beside it.
   let current = startWorker(assets, assetURL, progress);
-  await loadScript(assetURL(assets.wasmExec));
-  const response = await fetch(assetURL(assets.page));
+  const [response] = await Promise.all([fetch(assetURL(assets.page)), loadScript(assetURL(assets.wasmExec))]);
   if (!response.ok) throw new Error(`${assets.page}: ${response.status} ${response.statusText}`);
   const go = new Go();
   go.argv = ["page", "embed"];
