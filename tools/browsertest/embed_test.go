@@ -202,6 +202,7 @@ func TestEmbedCrossOrigin(t *testing.T) {
 	// editor, and Shift+Enter runs each cell and moves to the next.
 	eval[bool](t, ctx, `__tt.cell(1).querySelector("button").focus(), true`)
 	runStart := time.Now()
+	pressed := eval[float64](t, ctx, `performance.now()`)
 	key(t, ctx, "\r")
 	// While the engine loads, the cells say how far it is (the page's wasm
 	// compiles for a while even on a fast machine, so this is seen).
@@ -214,6 +215,9 @@ func TestEmbedCrossOrigin(t *testing.T) {
 	}
 	fmt.Printf("embed: first Run (loads the engine) to cell 1 done in %v, %v after navigation\n",
 		time.Since(runStart).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	fmt.Printf("embed: after the Run key, ms: %s\n", eval[string](t, ctx, fmt.Sprintf(`[...performance.getEntriesByType("mark")
+		.filter((m) => m.name.startsWith("tinytorch-embed-")).map((m) => m.name.slice(16) + " " + Math.round(m.startTime - %f)),
+		"kernel ready " + Math.round(window.__ttReadyMs - %f)].join(", ")`, pressed, pressed)))
 	if got := eval[string](t, ctx, `__tt.cell(1).activeElement?.textContent ?? "none"`); got != "▶ Run" {
 		t.Errorf("after the first Run the focus is on %q, want cell 1's Run button", got)
 	}
@@ -292,7 +296,7 @@ func TestEmbedCrossOrigin(t *testing.T) {
 // TestEmbedFollowsHostScheme: on a dark host page the cells are dark, the
 // engine loads by itself when the first cell is in view (the default),
 // Run all runs the setup cell and the three cells, and when the host turns
-// light the cells follow.
+// light (its own style, or the system setting) the cells follow.
 func TestEmbedFollowsHostScheme(t *testing.T) {
 	host := hostServer(t)
 	ctx := newTab(t)
@@ -321,6 +325,12 @@ func TestEmbedFollowsHostScheme(t *testing.T) {
 	eval[bool](t, ctx, `new Promise((r) => { __tt.cell(3).querySelector("section").scrollIntoView({block: "center"});
 		requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => r(true), 100))); })`)
 	saveScreenshot(t, ctx, "embed-after-dark.png")
+	// A theme switch of the page's own (a class or style, as Quarto's
+	// toggle does) is followed too, not only the system setting.
+	eval[bool](t, ctx, `document.body.style.background = "#fff", true`)
+	waitJS(t, ctx, schemes+` === "light light light light"`, 5*time.Second)
+	eval[bool](t, ctx, `document.body.style.background = "", true`)
+	waitJS(t, ctx, schemes+` === "dark dark dark dark"`, 5*time.Second)
 	emulateColorScheme(t, ctx, "light")
 	waitJS(t, ctx, schemes+` === "light light light light"`, 5*time.Second)
 	if light := eval[string](t, ctx, bg); light == dark {

@@ -15,6 +15,8 @@ import { createEditor } from "../editor.js";
 // the cells whose Run was pressed before the engine was there, and
 // runAllPending tells whether Run all was.
 export async function start({ cells, announcer, pending, runAll, runAllPending, assets, assetURL }) {
+  // The marks time the start-up for the browser suite (and DevTools).
+  performance.mark("tinytorch-embed-runtime");
   const progress = newProgress(cells, announcer, assets);
   // The kernel (the largest download) starts first; the page's wasm and
   // Go's support script download beside it.
@@ -24,6 +26,7 @@ export async function start({ cells, announcer, pending, runAll, runAllPending, 
   const go = new Go();
   go.argv = ["page", "embed"];
   const { instance } = await WebAssembly.instantiateStreaming(progress.track("page", response), go.importObject);
+  performance.mark("tinytorch-embed-page-wasm");
   showSetupErrors(cells);
 
   let started;
@@ -61,6 +64,7 @@ export async function start({ cells, announcer, pending, runAll, runAllPending, 
   for (const c of cells) c.section.querySelector(".embed-static").remove();
   go.run(instance).catch((err) => console.error("TinyTorch page:", err));
   await ready;
+  performance.mark("tinytorch-embed-live");
   const runButton = (c) => c.section.querySelector(".cell-bar > button");
   if (focused) (focusedAll ? focused.section.querySelector(".embed-run-all") : runButton(focused)).focus();
   if (runAllPending()) globalThis.tinytorch.embed.runAll();
