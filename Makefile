@@ -30,7 +30,11 @@ DATA_DEBS := $(if $(filter $(DEBIAN_FASHION_DIR),$(FASHION_MNIST_DIR)),dataset-f
 # python3-torch and python3-numpy (the tests against PyTorch) bring some 160
 # more packages, about 600 MB, and a minute of apt-get: asked for only with
 # WITH_TORCH=1 (CI sets it); without them those tests skip.
-TEST_DEBS := python3-nbformat chromium $(if $(WITH_TORCH),python3-torch python3-numpy)
+# pandoc runs the Quarto extension's Lua filter in its test (Quarto itself
+# has no Debian package): a 21 MB download, 168 MB installed, a quarter of
+# Chromium's, and one package with no dependency but Lua; without it the
+# filter would go untested in CI.
+TEST_DEBS := python3-nbformat pandoc chromium $(if $(WITH_TORCH),python3-torch python3-numpy)
 
 # AS_ROOT is "yes" when make runs as root (tests override it).
 AS_ROOT ?= $(shell [ "$$(id -u)" = 0 ] && echo yes)

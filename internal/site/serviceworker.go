@@ -32,7 +32,7 @@ func writeServiceWorker(root, out string) error {
 }
 
 // offlineFiles lists the site's URLs to keep (pages and assets, not the
-// compressed copies, source maps or data) and hashes their contents.
+// compressed copies, source maps, data or the embed's files) and hashes their contents.
 func offlineFiles(out string) ([]string, string, error) {
 	var files []string
 	h := sha256.New()
@@ -42,7 +42,10 @@ func offlineFiles(out string) ([]string, string, error) {
 		}
 		rel := filepath.ToSlash(strings.TrimPrefix(path, out+string(filepath.Separator)))
 		ext := filepath.Ext(rel)
-		if ext == ".gz" || ext == ".br" || ext == ".map" || strings.HasPrefix(rel, "data/") {
+		// The embed's files serve other sites' pages, which this worker
+		// never controls: a notebook reader need not download them.
+		embed := strings.HasPrefix(rel, "embed/") || strings.HasPrefix(rel, "assets/embed-")
+		if ext == ".gz" || ext == ".br" || ext == ".map" || strings.HasPrefix(rel, "data/") || embed {
 			return nil
 		}
 		data, err := os.ReadFile(path)

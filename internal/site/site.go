@@ -51,6 +51,11 @@ type Assets struct {
 	// DocsWorker is the notebook-file worker's bootstrap (classic script),
 	// which runs Docs off the main thread.
 	DocsWorker string
+
+	// Embed is the embed script (EmbedPath), which another site's page
+	// loads to make its code blocks live cells, and EmbedRuntime the
+	// hashed bundle it loads on first use (web/src/embed).
+	Embed, EmbedRuntime string
 }
 
 // Build renders the whole site. It writes into a fresh folder beside Out
@@ -98,6 +103,7 @@ func Build(opt Options) (*Result, error) {
 		{"docs wasm", func() (err error) { res.Assets.Docs, err = compileWasm(ctx, opt.Root, tmp, "docs"); return }},
 		{"wasm_exec.js", func() (err error) { res.Assets.WasmExec, err = copyWasmExec(tmp); return }},
 		{"bundle", func() error { return bundle(opt.Root, tmp, &res.Assets) }},
+		{"embed", func() error { return bundleEmbed(opt.Root, tmp, &res.Assets) }},
 		{"pages", func() error { return writePages(opt.Root, tmp, res) }},
 		{"images", func() error { return copyImages(nbDir, tmp, images) }},
 		{"data", func() error { return writeData(ctx, opt, tmp) }},

@@ -33,10 +33,29 @@ func readSiteInfo(dir string) SiteInfo {
 	return SiteInfo{}
 }
 
+// SetHeaders sets every header of a response for the site file at the
+// clean slash path name ("/assets/main.1a2b.js"), or, with name "", of an
+// error response. It is the one place that decides the headers: the local
+// server (Handler, LoopbackOnly) and the Cloudflare worker both call it,
+// so the two send the same ones. scriptHashes are the CSP hash sources of
+// the build's inline scripts (SiteInfo), allowed in HTML pages.
+func SetHeaders(h http.Header, name string, scriptHashes []string) {
+	setCommon(h)
+	if name == "" {
+		return
+	}
+	setType(h, name)
+	setPolicy(h, name, scriptHashes)
+	setCache(h, name)
+	if Shared(name) {
+		setShared(h)
+	}
+}
+
 // setCommon sets the headers every response carries, errors included:
 //   - cross-origin isolation (COOP and COEP), which SharedArrayBuffer, used
 //     to interrupt a running cell, needs, and CORP, so no other origin
-//     embeds our files;
+//     embeds our pages (the files embedding needs relax it: setShared);
 //   - nosniff, so a file is never run as another type than it is sent as;
 //   - the frame policy (only our own pages may frame a page) and no
 //     Referer sent to other sites.
@@ -51,6 +70,36 @@ func setCommon(h http.Header) {
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Content-Security-Policy", errorPolicy)
+}
+
+// sharedPrefixes are the folders another origin's page loads from when it
+// embeds cells (/embed/v1/embed.js): the embed script itself, the hashed
+// assets it loads (its runtime, the editor, the wasm programs, the kernel
+// worker's script) and the datasets the kernel fetches.
+var sharedPrefixes = []string{"/embed/", "/assets/", "/data/"}
+
+// Shared reports whether the file at name may be loaded by a page of
+// another origin. Pages stay same-origin: nothing else embeds them.
+func Shared(name string) bool {
+	for _, p := range sharedPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// setShared lets any origin load a file: CORS for module scripts and
+// fetches (the host page's embed script imports its runtime and fetches
+// the wasm, and the kernel, in a worker of the host's origin, fetches its
+// wasm and the datasets), CORP cross-origin so that a cross-origin
+// isolated host (COEP require-corp) may load it too, and Timing-Allow-
+// Origin so that the host can measure what it loaded. The files are
+// public and sent without credentials, so the wildcard exposes nothing.
+func setShared(h http.Header) {
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Timing-Allow-Origin", "*")
 }
 
 // errorPolicy is the policy of a response that is not a file of the site:

@@ -22,7 +22,7 @@ func LoopbackOnly(h http.Handler, extra ...string) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !allowed[hostName(r.Host)] {
-			setCommon(w.Header())
+			SetHeaders(w.Header(), "", nil)
 			http.Error(w, fmt.Sprintf("this server answers only requests for localhost, 127.0.0.1 or [::1], not %q "+
 				"(a guard against DNS rebinding; serve -allow-host NAME allows another name)", r.Host), http.StatusForbidden)
 			return

@@ -46,7 +46,7 @@ var encodings = []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}}
 // errors included, carries the isolation and security headers.
 func Handler(dir string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setCommon(w.Header())
+		SetHeaders(w.Header(), "", nil)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -73,9 +73,11 @@ func Handler(dir string) http.Handler {
 			return
 		}
 		defer f.Close()
-		setType(w.Header(), name)
-		setPolicy(w.Header(), dir, name)
-		setCache(w.Header(), name)
+		var hashes []string
+		if strings.EqualFold(path.Ext(name), ".html") {
+			hashes = readSiteInfo(dir).ScriptHashes
+		}
+		SetHeaders(w.Header(), name, hashes)
 		w.Header().Add("Vary", "Accept-Encoding")
 		if enc, cf, cinfo := pickEncoding(r, root, rel); cf != nil {
 			defer cf.Close()
@@ -115,12 +117,12 @@ func openFile(root *os.Root, rel string) (*os.File, os.FileInfo, error) {
 // setPolicy sends the Content-Security-Policy for what is served: the
 // worker's policy for JavaScript, the page's (with the build's inline
 // script hashes) for HTML, the page's without inline scripts for the rest.
-func setPolicy(h http.Header, dir, name string) {
+func setPolicy(h http.Header, name string, scriptHashes []string) {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".js", ".mjs":
 		h.Set("Content-Security-Policy", workerPolicy)
 	case ".html":
-		h.Set("Content-Security-Policy", pagePolicy(readSiteInfo(dir).ScriptHashes))
+		h.Set("Content-Security-Policy", pagePolicy(scriptHashes))
 	default:
 		h.Set("Content-Security-Policy", pagePolicy(nil))
 	}

@@ -19,6 +19,8 @@ func site(t *testing.T) string {
 		"assets/tinytorch.ab.wasm.br": "br-wasm",
 		"assets/tinytorch.ab.wasm.gz": "gz-wasm",
 		"assets/main.cd.js":           "js",
+		"embed/v1/embed.js":           "embed",
+		"data/manifest.json":          "{}",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -97,6 +99,7 @@ func TestHeadersOnEveryResponse(t *testing.T) {
 	}{
 		{"GET", "/", "127.0.0.1:8080", 200},
 		{"GET", "/assets/main.cd.js", "localhost:8080", 200},
+		{"GET", "/embed/v1/embed.js", "localhost:8080", 200},
 		{"GET", "/missing.html", "127.0.0.1:8080", 404},
 		{"POST", "/", "127.0.0.1:8080", 405},
 		{"GET", "/", "evil.example:8080", 403},
@@ -108,10 +111,14 @@ func TestHeadersOnEveryResponse(t *testing.T) {
 		if rec.Code != tc.status {
 			t.Errorf("%s %s: status %d, want %d", tc.method, tc.path, rec.Code, tc.status)
 		}
+		corp := "same-origin"
+		if rec.Code == 200 && Shared(tc.path) {
+			corp = "cross-origin" // TestEmbeddingHeaders
+		}
 		for header, want := range map[string]string{
 			"Cross-Origin-Opener-Policy":   "same-origin",
 			"Cross-Origin-Embedder-Policy": "require-corp",
-			"Cross-Origin-Resource-Policy": "same-origin",
+			"Cross-Origin-Resource-Policy": corp,
 			"X-Content-Type-Options":       "nosniff",
 			"X-Frame-Options":              "SAMEORIGIN",
 			"Referrer-Policy":              "no-referrer",
@@ -250,6 +257,62 @@ func TestLoopbackOnly(t *testing.T) {
 		}
 		if tc.want == 403 && !strings.Contains(rec.Body.String(), "DNS rebinding") {
 			t.Errorf("Host %q: body %q does not say why", tc.host, rec.Body.String())
+		}
+	}
+}
+
+// A page of another origin, cross-origin isolated or not, loads the embed
+// script, the assets it needs and the datasets: they carry CORS and
+// cross-origin CORP. The site's pages, errors and files outside those
+// folders stay same-origin and send no CORS header.
+func TestEmbeddingHeaders(t *testing.T) {
+	h := Handler(site(t))
+	for _, tc := range []struct {
+		path   string
+		status int
+		shared bool
+	}{
+		{"/embed/v1/embed.js", 200, true},
+		{"/assets/main.cd.js", 200, true},
+		{"/assets/tinytorch.ab.wasm", 200, true},
+		{"/data/manifest.json", 200, true},
+		{"/01-system.html", 200, false},
+		{"/", 200, false},
+		{"/embed/v1/missing.js", 404, false},
+		{"/embedded.html", 404, false},
+	} {
+		req := httptest.NewRequest("GET", tc.path, nil)
+		req.Header.Set("Origin", "http://textbook.example")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.path, rec.Code, tc.status)
+		}
+		want := map[string]string{"Cross-Origin-Resource-Policy": "same-origin", "Access-Control-Allow-Origin": "", "Timing-Allow-Origin": ""}
+		if tc.shared {
+			want = map[string]string{"Cross-Origin-Resource-Policy": "cross-origin", "Access-Control-Allow-Origin": "*", "Timing-Allow-Origin": "*"}
+		}
+		for header, v := range want {
+			if got := rec.Header().Get(header); got != v {
+				t.Errorf("%s (%d): %s = %q, want %q", tc.path, rec.Code, header, got, v)
+			}
+		}
+	}
+}
+
+// SetHeaders alone, as the Cloudflare worker calls it, gives a file the
+// same headers as the handler does.
+func TestSetHeadersMatchesHandler(t *testing.T) {
+	h := Handler(site(t))
+	for _, name := range []string{"/assets/main.cd.js", "/embed/v1/embed.js", "/01-system.html", "/assets/tinytorch.ab.wasm"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", name, nil))
+		got := http.Header{}
+		SetHeaders(got, name, nil)
+		for k := range got {
+			if rec.Header().Get(k) != got.Get(k) {
+				t.Errorf("%s: %s: handler %q, SetHeaders %q", name, k, rec.Header().Get(k), got.Get(k))
+			}
 		}
 	}
 }

@@ -25,9 +25,15 @@ import (
 const dataCacheName = "tinytorch-data-v1"
 
 // dataURL resolves a file of the site's data/ folder. The worker's script
-// is in assets/, a sibling of data/, so this works under any base path.
+// is in assets/, a sibling of data/, so this works under any base path. A
+// worker started from a blob by the embed script (web/src/worker.js) has
+// no folder of its own and names its script's URL in __ttStart.base.
 func dataURL(file string) string {
-	return js.Global().Get("URL").New("../data/"+file, js.Global().Get("location").Get("href")).Call("toString").String()
+	base := js.Global().Get("location").Get("href")
+	if start := js.Global().Get("__ttStart"); start.Truthy() && start.Get("base").Truthy() {
+		base = start.Get("base")
+	}
+	return js.Global().Get("URL").New("../data/"+file, base).Call("toString").String()
 }
 
 // promise runs work on a goroutine and returns a Promise of its result.

@@ -42,6 +42,12 @@ var chartsWired bool
 // enhanceCharts prepares the charts inside el, a freshly rendered SVG
 // display of cell c, before it is added to the document.
 func enhanceCharts(c *cell, el dom.Element) {
+	if c.nb.embed != nil {
+		// The tooltip and the legend's listeners live on the document; an
+		// embedded cell leaves the host's document alone, so its charts
+		// keep the SVG's own <title> tooltips.
+		return
+	}
 	wireCharts(c.nb)
 	for _, svg := range el.QuerySelectorAll("svg.tt-chart") {
 		// The element is not in the document yet: the key comes from the cell.

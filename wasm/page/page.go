@@ -42,6 +42,9 @@ type notebook struct {
 	// documentSource is the Markdown of the notebook shown when it is not
 	// the published one (a file opened or a shared link), else "".
 	documentSource string
+	// embed is set when the cells are embedded in another site's page
+	// (embed.go), nil on a notebook page.
+	embed *embedPage
 }
 
 // Start wires up the page. The loader (main.js) has already started the

@@ -7,6 +7,7 @@ import "fmt"
 // enqueue adds cells to the run queue, in order, skipping any already
 // waiting or running, and starts the first when the kernel is free.
 func (nb *notebook) enqueue(cells ...*cell) {
+	cells = nb.embed.withSetup(nb, cells)
 	for _, c := range cells {
 		if c == nb.running || c.state == stateQueued || c.kind != kindCode {
 			continue

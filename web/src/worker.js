@@ -6,7 +6,13 @@ import { compileCell } from "./kernel/compile.js";
 // the start-up budget that the browser suite prints.
 const since = () => performance.timeOrigin + performance.now();
 self.__ttTimes = { script: since() };
-const params = new URL(self.location.href).searchParams;
+// The notebook page starts this script by URL, with the wasm and
+// wasm_exec.js as query parameters. A page of another origin (the embed
+// script, web/src/embed) cannot start a worker from our URL, so it starts
+// a same-origin blob that sets self.__ttStart and imports this script; the
+// kernel then resolves the site's files (datasets) against __ttStart.base,
+// since a blob's own URL has no folder.
+const params = self.__ttStart ? new URLSearchParams(self.__ttStart) : new URL(self.location.href).searchParams;
 importScripts(params.get("exec"));
 
 // Go functions cannot throw JavaScript exceptions, so a binding returns an

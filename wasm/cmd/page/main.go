@@ -6,9 +6,19 @@
 // it stays small and starts fast.
 package main
 
-import "tinytorch/wasm/page"
+import (
+	"os"
+
+	"tinytorch/wasm/page"
+)
 
 func main() {
-	page.Start()
+	// The embed runtime (web/src/embed/runtime.js) starts the program
+	// with the argument "embed" to mount cells embedded in another page.
+	if len(os.Args) > 1 && os.Args[1] == "embed" {
+		page.StartEmbed()
+	} else {
+		page.Start()
+	}
 	select {}
 }
