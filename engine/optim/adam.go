@@ -10,11 +10,16 @@ import (
 
 // AdamOptions configures Adam and AdamW. A zero field takes PyTorch's
 // default: LR 1e-3, Beta1 0.9, Beta2 0.999, Eps 1e-8, and for AdamW
-// WeightDecay 1e-2 (Adam's default weight decay is 0). To use β1 = 0,
-// set the group's Momentum to 0 after construction.
+// WeightDecay 1e-2 (Adam's default weight decay is 0). The betas are a
+// pair, like PyTorch's betas=(β1, β2): set Beta2 to set Beta1 to 0.
 type AdamOptions struct {
-	LR           float64
-	Beta1, Beta2 float64 // decay rates of the moving averages of g and g²
+	LR float64
+	// Beta1 and Beta2 are the decay rates of the moving averages of g and
+	// g², by default 0.9 and 0.999. Like every option a zero Beta2 means
+	// its default, and so does a zero Beta1 when Beta2 is zero too; but a
+	// zero Beta1 beside a set Beta2 is taken as given, as PyTorch's
+	// betas=(0, 0.999): no averaging of the gradient.
+	Beta1, Beta2 float64
 	Eps          float64 // added to the denominator, against division by 0
 	WeightDecay  float64
 	AMSGrad      bool // use the maximum of the second moments seen so far
@@ -62,8 +67,10 @@ func NewAdamW(params []*tensor.Tensor, o AdamOptions) (*Adam, error) {
 
 func newAdam(name string, params []*tensor.Tensor, o AdamOptions, decoupled bool) (*Adam, error) {
 	o.LR = orDefault(o.LR, 1e-3)
-	o.Beta1 = orDefault(o.Beta1, 0.9)
-	o.Beta2 = orDefault(o.Beta2, 0.999)
+	if o.Beta2 == 0 {
+		o.Beta1 = orDefault(o.Beta1, 0.9)
+		o.Beta2 = 0.999
+	}
 	o.Eps = orDefault(o.Eps, 1e-8)
 	if err := checkLR(name, o.LR, o.WeightDecay); err != nil {
 		return nil, err

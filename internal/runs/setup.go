@@ -98,15 +98,7 @@ func buildOptimizer(o config.Optim, params []*tensor.Tensor) (optim.Optimizer, e
 		if o.Name == "adamw" {
 			newAdam = optim.NewAdamW
 		}
-		a, err := newAdam(params, optim.AdamOptions{LR: o.LR, Beta1: o.Beta1, Beta2: o.Beta2, WeightDecay: o.WeightDecay})
-		if err == nil && o.Beta1 == 0 {
-			// AdamOptions reads 0 as "the default, 0.9"; β1 = 0 is the
-			// group's Momentum set after construction.
-			for _, g := range a.ParamGroups() {
-				g.Momentum = 0
-			}
-		}
-		return a, err
+		return newAdam(params, optim.AdamOptions{LR: o.LR, Beta1: o.Beta1, Beta2: o.Beta2, WeightDecay: o.WeightDecay})
 	case "rmsprop":
 		return optim.NewRMSprop(params, optim.RMSpropOptions{LR: o.LR, Momentum: o.Momentum, WeightDecay: o.WeightDecay})
 	}

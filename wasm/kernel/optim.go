@@ -214,29 +214,18 @@ func adam(make func([]*tensor.Tensor, optim.AdamOptions) (*optim.Adam, error)) f
 	return func(o *optReader, groups []groupSpec) (optim.Optimizer, error) {
 		opts := optim.AdamOptions{LR: o.Float("lr", 0), Eps: o.Float("eps", 0), WeightDecay: o.Float("weightDecay", 0),
 			AMSGrad: o.Bool("amsgrad", false), Maximize: o.Bool("maximize", false)}
-		beta1Zero := false
 		if betas := o.Value("betas"); !betas.IsUndefined() && o.r.ok() {
 			bs, err := floatList("", betas)
 			if err != nil || len(bs) != 2 {
 				o.r.failf("betas must be two numbers, such as [0.9, 0.999]")
 			} else {
 				opts.Beta1, opts.Beta2 = bs[0], bs[1]
-				beta1Zero = bs[0] == 0
 			}
 		}
 		if err := o.r.Err(); err != nil {
 			return nil, err
 		}
-		a, err := make(groups[0].params, opts)
-		if err != nil {
-			return nil, err
-		}
-		if beta1Zero { // a zero option means the default; β1 lives in Momentum
-			for _, g := range a.ParamGroups() {
-				g.Momentum = 0
-			}
-		}
-		return a, nil
+		return make(groups[0].params, opts)
 	}
 }
 
