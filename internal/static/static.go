@@ -35,9 +35,6 @@ var types = map[string]string{
 	".bin":  "application/octet-stream",
 }
 
-// encodings are the precompressed variants, best first.
-var encodings = []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}}
-
 // Handler serves the files under dir, a built site. It serves only what
 // is inside dir: a symbolic link that leads out of it is refused (the
 // folder is opened as an os.Root for each request, so a rebuild that
@@ -56,7 +53,7 @@ func Handler(dir string) http.Handler {
 		if strings.HasSuffix(name, "/") {
 			name += "index.html"
 		}
-		if hidden(name) {
+		if Hidden(name) {
 			http.NotFound(w, r)
 			return
 		}
@@ -73,10 +70,11 @@ func Handler(dir string) http.Handler {
 			return
 		}
 		defer f.Close()
-		setType(w.Header(), name)
-		setPolicy(w.Header(), dir, name)
-		setCache(w.Header(), name)
-		w.Header().Add("Vary", "Accept-Encoding")
+		var hashes []string
+		if isPage(name) {
+			hashes = readSiteInfo(dir).ScriptHashes
+		}
+		FileHeaders(w.Header(), name, hashes)
 		if enc, cf, cinfo := pickEncoding(r, root, rel); cf != nil {
 			defer cf.Close()
 			w.Header().Set("Content-Encoding", enc)
@@ -86,9 +84,10 @@ func Handler(dir string) http.Handler {
 	})
 }
 
-// hidden reports whether a clean slash path has a segment that starts
-// with a dot.
-func hidden(name string) bool {
+// Hidden reports whether a clean slash path has a segment that starts
+// with a dot: such a file (the build's marker, an editor's swap file,
+// .git) is never served.
+func Hidden(name string) bool {
 	for _, seg := range strings.Split(name, "/") {
 		if strings.HasPrefix(seg, ".") {
 			return true
@@ -112,15 +111,39 @@ func openFile(root *os.Root, rel string) (*os.File, os.FileInfo, error) {
 	return f, info, nil
 }
 
+// FileHeaders sets every header of a response that sends the site's file
+// at the clean slash path name (the headers of setCommon, the type, the
+// Content-Security-Policy and the cache policy), and Vary, since the body
+// depends on Accept-Encoding. scriptHashes are the CSP hash sources of
+// the build's inline scripts (SiteInfo.ScriptHashes); only pages use them.
+// Both servers of the site call it: Handler here, and the Cloudflare
+// worker (internal/hosted), so the two send the same headers.
+func FileHeaders(h http.Header, name string, scriptHashes []string) {
+	setCommon(h)
+	setType(h, name)
+	setPolicy(h, name, scriptHashes)
+	setCache(h, name)
+	h.Add("Vary", "Accept-Encoding")
+}
+
+// ErrorHeaders sets the headers of a response that is not a file of the
+// site (an error, an API answer): those of setCommon, with the strictest
+// Content-Security-Policy.
+func ErrorHeaders(h http.Header) { setCommon(h) }
+
+// isPage reports whether name is an HTML page, the only kind of file
+// whose policy carries the inline scripts' hashes.
+func isPage(name string) bool { return strings.ToLower(path.Ext(name)) == ".html" }
+
 // setPolicy sends the Content-Security-Policy for what is served: the
 // worker's policy for JavaScript, the page's (with the build's inline
 // script hashes) for HTML, the page's without inline scripts for the rest.
-func setPolicy(h http.Header, dir, name string) {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".js", ".mjs":
+func setPolicy(h http.Header, name string, scriptHashes []string) {
+	switch {
+	case strings.ToLower(path.Ext(name)) == ".js" || strings.ToLower(path.Ext(name)) == ".mjs":
 		h.Set("Content-Security-Policy", workerPolicy)
-	case ".html":
-		h.Set("Content-Security-Policy", pagePolicy(readSiteInfo(dir).ScriptHashes))
+	case isPage(name):
+		h.Set("Content-Security-Policy", pagePolicy(scriptHashes))
 	default:
 		h.Set("Content-Security-Policy", pagePolicy(nil))
 	}
@@ -157,19 +180,24 @@ func pickEncoding(r *http.Request, root *os.Root, rel string) (string, *os.File,
 		return "", nil, nil
 	}
 	accept := r.Header.Get("Accept-Encoding")
-	for _, e := range encodings {
-		if accepts(accept, e.name) {
-			if f, info, err := openFile(root, rel+e.ext); err == nil {
-				return e.name, f, info
+	for _, e := range Encodings {
+		if Accepts(accept, e.Name) {
+			if f, info, err := openFile(root, rel+e.Ext); err == nil {
+				return e.Name, f, info
 			}
 		}
 	}
 	return "", nil, nil
 }
 
-// accepts reports whether an Accept-Encoding header allows coding, ignoring
+// Encodings are the content codings of the build's precompressed copies,
+// best first: the copy of file F in coding Encodings[i].Name is F +
+// Encodings[i].Ext.
+var Encodings = []struct{ Name, Ext string }{{"br", ".br"}, {"gzip", ".gz"}}
+
+// Accepts reports whether an Accept-Encoding header allows coding, ignoring
 // entries with q=0.
-func accepts(header, coding string) bool {
+func Accepts(header, coding string) bool {
 	for _, part := range strings.Split(header, ",") {
 		fields := strings.Split(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(fields[0]), coding) {
