@@ -31,11 +31,17 @@ type Assets interface {
 	Open(ctx context.Context, name string) (*File, error)
 }
 
+// ShareMarker is the Server-Timing entry that a page served with sharing
+// on carries: the page reads it (wasm/page/share_api.go) to know that it
+// may store notebooks here, without a request of its own.
+const ShareMarker = "tt-share"
+
 // serveFile sends the site's file for the request, as static.Handler does
 // for `make serve`: the same headers (static.FileHeaders), the best
 // precompressed copy the browser accepts, 304 when the browser's copy is
 // current, and the 404 page for anything else.
-func serveFile(w http.ResponseWriter, r *http.Request, assets Assets) {
+func serveFile(w http.ResponseWriter, r *http.Request, cfg Config) {
+	assets := cfg.Assets
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		static.ErrorHeaders(w.Header())
 		w.Header().Set("Allow", "GET, HEAD")
@@ -69,6 +75,11 @@ func serveFile(w http.ResponseWriter, r *http.Request, assets Assets) {
 	static.FileHeaders(h, name, hashes)
 	if encoding != "" {
 		h.Set("Content-Encoding", encoding)
+	}
+	if cfg.Store != nil && strings.HasSuffix(name, ".html") {
+		// The page reads this entry to know that Copy link may store the
+		// notebook here (wasm/page/share_api.go).
+		h.Set("Server-Timing", ShareMarker)
 	}
 	if f.ETag != "" {
 		h.Set("ETag", f.ETag)

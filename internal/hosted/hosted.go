@@ -63,7 +63,7 @@ func Handler(cfg Config) http.Handler {
 		case strings.HasPrefix(p, OpenPrefix):
 			openShared(w, r, cfg)
 		default:
-			serveFile(w, r, cfg.Assets)
+			serveFile(w, r, cfg)
 		}
 	})
 }

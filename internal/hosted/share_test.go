@@ -228,3 +228,25 @@ func TestShareRealNotebooks(t *testing.T) {
 		t.Fatal("no notebooks found")
 	}
 }
+
+// TestShareMarker: with sharing on, pages (and only pages) carry the
+// Server-Timing entry that tells the page it may store notebooks here.
+func TestShareMarker(t *testing.T) {
+	site := testSite(t)
+	for _, tc := range []struct {
+		store Store
+		path  string
+		want  string
+	}{
+		{&MemoryStore{}, "/01-system.html", ShareMarker},
+		{&MemoryStore{}, "/", ShareMarker},
+		{&MemoryStore{}, "/assets/main.cd34.js", ""},
+		{nil, "/01-system.html", ""},
+	} {
+		rec := httptest.NewRecorder()
+		Handler(Config{Assets: dirAssets(site), Store: tc.store}).ServeHTTP(rec, httptest.NewRequest("GET", tc.path, nil))
+		if got := rec.Header().Get("Server-Timing"); got != tc.want {
+			t.Errorf("%s (store %v): Server-Timing %q, want %q", tc.path, tc.store != nil, got, tc.want)
+		}
+	}
+}
