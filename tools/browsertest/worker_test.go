@@ -46,17 +46,21 @@ func TestWorkerHTTP(t *testing.T) {
 	var wasm string
 	for _, f := range built.Compressed {
 		if strings.HasSuffix(f.Path, ".wasm") && strings.Contains(f.Path, "kernel") {
-			wasm = "/" + strings.TrimPrefix(f.Path, "/")
+			wasm = "/" + f.Path
 		}
 	}
-	res, body := get("GET", wasm, "", "", "Accept-Encoding", "gzip, br")
-	if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "br" || res.Header.Get("Content-Type") != "application/wasm" ||
-		res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
-		t.Errorf("%s: %d %v", wasm, res.StatusCode, res.Header)
-	}
-	for _, f := range built.Compressed {
-		if "/"+strings.TrimPrefix(f.Path, "/") == wasm && len(body) != f.Brotli {
-			t.Errorf("%s: %d bytes sent, the brotli copy has %d (compressed again on the way?)", wasm, len(body), f.Brotli)
+	// The precompressed copies are sent as they are: compressed again on
+	// the way, they would not have the copies' sizes.
+	for _, enc := range []struct{ accept, want string }{{"br, gzip", "br"}, {"gzip", "gzip"}} {
+		res, body := get("GET", wasm, "", "", "Accept-Encoding", enc.accept)
+		if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != enc.want || res.Header.Get("Content-Type") != "application/wasm" ||
+			res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("%s (Accept-Encoding %s): %d %v", wasm, enc.accept, res.StatusCode, res.Header)
+		}
+		for _, f := range built.Compressed {
+			if "/"+f.Path == wasm && ((enc.want == "br" && len(body) != f.Brotli) || (enc.want == "gzip" && len(body) != f.Gzip)) {
+				t.Errorf("%s: %d bytes sent in %s, the build's copy has %d (br) / %d (gzip)", wasm, len(body), enc.want, f.Brotli, f.Gzip)
+			}
 		}
 	}
 	if res, body := get("GET", "/no-such-page.html", "", ""); res.StatusCode != 404 || !strings.Contains(body, "<h1>Not found</h1>") {

@@ -20,9 +20,17 @@ import (
 	"tinytorch/internal/hosted"
 )
 
+// main registers the handler and then waits for ever: entry.mjs keeps
+// one Go program per worker isolate and sends it every request, instead
+// of starting a program per request as workers.Serve expects (it returns
+// after the first response). The KV binding is looked up once (a worker's
+// bindings are the same for all its requests), the assets binding on each
+// use.
 func main() {
-	workers.Serve(hosted.Handler(hosted.Config{
+	workers.ServeNonBlock(hosted.Handler(hosted.Config{
 		Assets: assetsBinding{},
 		Store:  sharesStore(),
 	}))
+	workers.Ready()
+	select {}
 }
