@@ -127,6 +127,7 @@ func loadShare(w http.ResponseWriter, r *http.Request, cfg Config, id string) (r
 // limit, the page, the type, the size and the notebook itself, and stores
 // nothing unless all pass.
 func storeShare(w http.ResponseWriter, r *http.Request, cfg Config) {
+	defer drain(r.Body)
 	ctx := r.Context()
 	key := rateKey(clientID(r), cfg.Now(), cfg.Window)
 	count, err := rateCount(ctx, cfg.Store, key)
@@ -223,4 +224,15 @@ func tooLarge(n int64) string {
 		return fmt.Sprintf("the notebook is larger than the %d KB a shared notebook may be", MaxShareBytes>>10)
 	}
 	return fmt.Sprintf("the notebook is %d KB, more than the %d KB a shared notebook may be", (n+1023)>>10, MaxShareBytes>>10)
+}
+
+// drainLimit is the most of a refused body that drain reads.
+const drainLimit = 1 << 20
+
+// drain reads what is left of a request body, up to drainLimit, before
+// the answer goes out. A refused notebook's body is otherwise left unread,
+// and wrangler dev's local proxy then fails the next request on the same
+// connection ("Your worker restarted mid-request", 503).
+func drain(body io.ReadCloser) {
+	io.Copy(io.Discard, io.LimitReader(body, drainLimit))
 }
