@@ -1,7 +1,6 @@
 package hosted
 
 import (
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -130,7 +129,7 @@ func TestHealth(t *testing.T) {
 		if rec.Header().Get("Content-Type") != "application/json" || rec.Header().Get("Cache-Control") != "no-store" {
 			t.Errorf("%s: headers %v", tc.method, rec.Header())
 		}
-		if rec.Header().Get(http.CanonicalHeaderKey("cross-origin-embedder-policy")) != "require-corp" {
+		if rec.Header().Get("Cross-Origin-Embedder-Policy") != "require-corp" {
 			t.Errorf("%s: no COEP", tc.method)
 		}
 	}

@@ -28,7 +28,7 @@ func (d dirAssets) Open(_ context.Context, name string) (*File, error) {
 }
 
 // writeSite writes files (slash path → content) under a new folder.
-func writeSite(t *testing.T, files map[string]string) string {
+func writeSite(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, body := range files {
@@ -45,7 +45,7 @@ func writeSite(t *testing.T, files map[string]string) string {
 
 // testSite is a small built site: pages, hashed assets with precompressed
 // copies, the build's marker with an inline script's hash, a manifest.
-func testSite(t *testing.T) string {
+func testSite(t testing.TB) string {
 	return writeSite(t, map[string]string{
 		"index.html":                  "<h1>index</h1>",
 		"01-system.html":              "<h1>nb</h1>",

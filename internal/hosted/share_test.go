@@ -23,10 +23,15 @@ type shareServer struct {
 }
 
 func newShareServer(t *testing.T, limit int) *shareServer {
+	return newShareServerAt(testSite(t), limit)
+}
+
+// newShareServerAt is newShareServer over a site already written.
+func newShareServerAt(site string, limit int) *shareServer {
 	s := &shareServer{now: time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return s.now }
 	s.store = &MemoryStore{Now: clock}
-	s.h = Handler(Config{Assets: dirAssets(testSite(t)), Store: s.store, Limit: limit, Window: time.Hour, Now: clock})
+	s.h = Handler(Config{Assets: dirAssets(site), Store: s.store, Limit: limit, Window: time.Hour, Now: clock})
 	return s
 }
 
