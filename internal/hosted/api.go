@@ -23,7 +23,7 @@ func health(w http.ResponseWriter, r *http.Request, cfg Config) {
 // setAPIHeaders sets the headers of an API answer: the site's security
 // headers for a response that is not a file, and no caching.
 func setAPIHeaders(h http.Header) {
-	static.ErrorHeaders(h)
+	static.SetHeaders(h, "", nil)
 	h.Set("Cache-Control", "no-store")
 }
 
@@ -33,7 +33,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if h.Get("Cache-Control") == "" {
 		setAPIHeaders(h)
 	} else {
-		static.ErrorHeaders(h)
+		static.SetHeaders(h, "", nil)
 	}
 	h.Set("Content-Type", "application/json")
 	b, _ := json.Marshal(v)

@@ -37,13 +37,13 @@ type Assets interface {
 const ShareMarker = "tt-share"
 
 // serveFile sends the site's file for the request, as static.Handler does
-// for `make serve`: the same headers (static.FileHeaders), the best
+// for `make serve`: the same headers (static.SetHeaders), the best
 // precompressed copy the browser accepts, 304 when the browser's copy is
 // current, and the 404 page for anything else.
 func serveFile(w http.ResponseWriter, r *http.Request, cfg Config) {
 	assets := cfg.Assets
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		static.ErrorHeaders(w.Header())
+		static.SetHeaders(w.Header(), "", nil)
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
@@ -61,7 +61,7 @@ func serveFile(w http.ResponseWriter, r *http.Request, cfg Config) {
 		if errors.Is(err, fs.ErrNotExist) {
 			notFound(w, r)
 		} else {
-			static.ErrorHeaders(w.Header())
+			static.SetHeaders(w.Header(), "", nil)
 			http.Error(w, "reading the site's files: "+err.Error(), http.StatusBadGateway)
 		}
 		return
@@ -72,7 +72,8 @@ func serveFile(w http.ResponseWriter, r *http.Request, cfg Config) {
 		hashes = siteInfo(r.Context(), assets).ScriptHashes
 	}
 	h := w.Header()
-	static.FileHeaders(h, name, hashes)
+	static.SetHeaders(h, name, hashes)
+	h.Add("Vary", "Accept-Encoding")
 	if encoding != "" {
 		h.Set("Content-Encoding", encoding)
 	}
@@ -155,7 +156,7 @@ func siteInfo(ctx context.Context, assets Assets) static.SiteInfo {
 
 // notFoundPage is the 404 page. It is plain HTML, without scripts or
 // styles, since an error response carries the strictest
-// Content-Security-Policy (static.ErrorHeaders).
+// Content-Security-Policy (static.SetHeaders with no file name).
 const notFoundPage = `<!doctype html>
 <html lang="en">
 <meta charset="utf-8">
@@ -169,7 +170,7 @@ const notFoundPage = `<!doctype html>
 // notFound answers 404 with the 404 page.
 func notFound(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	static.ErrorHeaders(h)
+	static.SetHeaders(h, "", nil)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusNotFound)

@@ -11,7 +11,7 @@
 //	POST /api/share?page=P   store a notebook (Markdown), answer its id
 //	GET  /api/share/{id}     the stored notebook, as JSON
 //	GET  /s/{id}             open it: a redirect to /P.html#s={id}
-//	GET  /anything-else      a file of the site, with static.FileHeaders
+//	GET  /anything-else      a file of the site, with static.SetHeaders
 package hosted
 
 import (

@@ -33,6 +33,22 @@ func readSiteInfo(dir string) SiteInfo {
 	return SiteInfo{}
 }
 
+// SetHeaders sets every header of a response for the site file at the
+// clean slash path name ("/assets/main.1a2b.js"), or, with name "", of an
+// error response. It is the one place that decides the headers: the local
+// server (Handler, LoopbackOnly) and the Cloudflare worker both call it,
+// so the two send the same ones. scriptHashes are the CSP hash sources of
+// the build's inline scripts (SiteInfo), allowed in HTML pages.
+func SetHeaders(h http.Header, name string, scriptHashes []string) {
+	setCommon(h)
+	if name == "" {
+		return
+	}
+	setType(h, name)
+	setPolicy(h, name, scriptHashes)
+	setCache(h, name)
+}
+
 // setCommon sets the headers every response carries, errors included:
 //   - cross-origin isolation (COOP and COEP), which SharedArrayBuffer, used
 //     to interrupt a running cell, needs, and CORP, so no other origin

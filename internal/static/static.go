@@ -35,6 +35,11 @@ var types = map[string]string{
 	".bin":  "application/octet-stream",
 }
 
+// Encodings are the content codings of the build's precompressed copies,
+// best first: the copy of file F in coding Encodings[i].Name is F +
+// Encodings[i].Ext.
+var Encodings = []struct{ Name, Ext string }{{"br", ".br"}, {"gzip", ".gz"}}
+
 // Handler serves the files under dir, a built site. It serves only what
 // is inside dir: a symbolic link that leads out of it is refused (the
 // folder is opened as an os.Root for each request, so a rebuild that
@@ -43,7 +48,7 @@ var types = map[string]string{
 // errors included, carries the isolation and security headers.
 func Handler(dir string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setCommon(w.Header())
+		SetHeaders(w.Header(), "", nil)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -71,10 +76,11 @@ func Handler(dir string) http.Handler {
 		}
 		defer f.Close()
 		var hashes []string
-		if isPage(name) {
+		if strings.EqualFold(path.Ext(name), ".html") {
 			hashes = readSiteInfo(dir).ScriptHashes
 		}
-		FileHeaders(w.Header(), name, hashes)
+		SetHeaders(w.Header(), name, hashes)
+		w.Header().Add("Vary", "Accept-Encoding")
 		if enc, cf, cinfo := pickEncoding(r, root, rel); cf != nil {
 			defer cf.Close()
 			w.Header().Set("Content-Encoding", enc)
@@ -111,38 +117,14 @@ func openFile(root *os.Root, rel string) (*os.File, os.FileInfo, error) {
 	return f, info, nil
 }
 
-// FileHeaders sets every header of a response that sends the site's file
-// at the clean slash path name (the headers of setCommon, the type, the
-// Content-Security-Policy and the cache policy), and Vary, since the body
-// depends on Accept-Encoding. scriptHashes are the CSP hash sources of
-// the build's inline scripts (SiteInfo.ScriptHashes); only pages use them.
-// Both servers of the site call it: Handler here, and the Cloudflare
-// worker (internal/hosted), so the two send the same headers.
-func FileHeaders(h http.Header, name string, scriptHashes []string) {
-	setCommon(h)
-	setType(h, name)
-	setPolicy(h, name, scriptHashes)
-	setCache(h, name)
-	h.Add("Vary", "Accept-Encoding")
-}
-
-// ErrorHeaders sets the headers of a response that is not a file of the
-// site (an error, an API answer): those of setCommon, with the strictest
-// Content-Security-Policy.
-func ErrorHeaders(h http.Header) { setCommon(h) }
-
-// isPage reports whether name is an HTML page, the only kind of file
-// whose policy carries the inline scripts' hashes.
-func isPage(name string) bool { return strings.ToLower(path.Ext(name)) == ".html" }
-
 // setPolicy sends the Content-Security-Policy for what is served: the
 // worker's policy for JavaScript, the page's (with the build's inline
 // script hashes) for HTML, the page's without inline scripts for the rest.
 func setPolicy(h http.Header, name string, scriptHashes []string) {
-	switch {
-	case strings.ToLower(path.Ext(name)) == ".js" || strings.ToLower(path.Ext(name)) == ".mjs":
+	switch strings.ToLower(path.Ext(name)) {
+	case ".js", ".mjs":
 		h.Set("Content-Security-Policy", workerPolicy)
-	case isPage(name):
+	case ".html":
 		h.Set("Content-Security-Policy", pagePolicy(scriptHashes))
 	default:
 		h.Set("Content-Security-Policy", pagePolicy(nil))
@@ -189,11 +171,6 @@ func pickEncoding(r *http.Request, root *os.Root, rel string) (string, *os.File,
 	}
 	return "", nil, nil
 }
-
-// Encodings are the content codings of the build's precompressed copies,
-// best first: the copy of file F in coding Encodings[i].Name is F +
-// Encodings[i].Ext.
-var Encodings = []struct{ Name, Ext string }{{"br", ".br"}, {"gzip", ".gz"}}
 
 // Accepts reports whether an Accept-Encoding header allows coding, ignoring
 // entries with q=0.
