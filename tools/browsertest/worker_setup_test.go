@@ -101,7 +101,8 @@ func buildWorker() {
 }
 
 // startWorker starts a `wrangler dev` of the built worker on free loopback
-// ports, with a KV namespace of its own, and waits until /healthz answers.
+// ports, with a KV namespace of its own, and waits until /healthz answers
+// (wrangler may start slowly on a busy machine: up to 90 s).
 // It returns the instance and how long it took to answer (the cold start).
 func startWorker(t testing.TB) (*workerInstance, time.Duration) {
 	workerBuild.once.Do(buildWorker)
@@ -172,6 +173,15 @@ func sharedWorker(t *testing.T) string {
 		printWorkerTimes(t, w.url, cold)
 	}
 	return workerBuild.single.url
+}
+
+// stopSharedWorker stops the shared instance; the next sharedWorker
+// starts another.
+func stopSharedWorker() {
+	if workerBuild.single != nil {
+		workerBuild.single.stop()
+		workerBuild.single = nil
+	}
 }
 
 // stopWorkers stops every instance and removes the build; the suite calls

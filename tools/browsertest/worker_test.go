@@ -91,10 +91,13 @@ func TestWorkerHTTP(t *testing.T) {
 	}
 }
 
-// TestWorkerStop opens a chapter from the worker: the page is
+// TestWorkerStopAndShare opens a chapter from the worker: the page is
 // cross-origin isolated, a cell runs, and Stop interrupts a loop while
-// keeping the earlier cells' variables.
-func TestWorkerStop(t *testing.T) {
+// keeping the earlier cells' variables. Then, on the same page, Copy link
+// stores the edited notebook through the API and copies a short /s/{id}
+// link; a fresh profile (a new browser context: no storage, no service
+// worker) opens it and sees the sender's edit.
+func TestWorkerStopAndShare(t *testing.T) {
 	url := sharedWorker(t)
 	ctx := newTab(t)
 	navigateReady(t, ctx, url+"/01-system.html")
@@ -116,56 +119,23 @@ func TestWorkerStop(t *testing.T) {
 	if state, out := runCode(t, ctx, 1, "kept * 6"); state != "done" || out != "42" {
 		t.Errorf("after the stop: %q, %q; want the kept variable", state, out)
 	}
-}
 
-// TestWorkerOfflineMNIST loads MNIST from a worker of its own, stops it
-// and reloads: the page comes from the service worker and the digits from
-// the kernel's cache.
-func TestWorkerOfflineMNIST(t *testing.T) {
-	w, _ := startWorker(t)
-	ctx := newTab(t)
-	navigateReady(t, ctx, w.url+"/06-data.html")
-	load := "const m = await tt.data.mnist();\nJSON.stringify([m.source, m.train.length, m.test.length, m.train.get(0).y.item()])"
-	state, online := lastOutput(t, ctx, 1, load)
-	if state != "done" || !strings.HasPrefix(online, `["network",`) {
-		t.Fatalf("online: %q, %q; want MNIST from the network", state, online)
-	}
-	eval[bool](t, ctx, `navigator.serviceWorker.ready.then(() => new Promise((r) => {
-		const check = () => navigator.serviceWorker.controller ? r(true) : setTimeout(check, 50); check(); }))`)
-	w.stop()
-	if _, err := http.Get(w.url + "/healthz"); err == nil {
-		t.Fatal("the worker still answers after its stop")
-	}
-	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"][data-edits]`))); err != nil {
-		t.Fatalf("reloading offline: %v", err)
-	}
-	state, offline := lastOutput(t, ctx, 1, load)
-	if want := `["cache",` + strings.TrimPrefix(online, `["network",`); state != "done" || offline != want {
-		t.Errorf("offline: %q, %q; want %q (the same digits, from the cache)", state, offline, want)
-	}
-}
-
-// TestWorkerShare: on the hosted page, Copy link stores the edited
-// notebook through the API and copies a short /s/{id} link; a fresh
-// profile (a new browser context: no storage, no service worker) opens
-// it and sees the sender's edit.
-func TestWorkerShare(t *testing.T) {
-	url := sharedWorker(t)
-	sender := newTab(t)
-	navigateReady(t, sender, url+"/01-system.html")
-	typeIntoCell(t, sender, 2, "'sent through the worker'")
-	clickAction(t, sender, "Copy link")
-	waitFor(t, sender, `html[data-share-link]`, 15*time.Second)
-	link := eval[string](t, sender, `document.documentElement.dataset.shareLink`)
+	typeIntoCell(t, ctx, 2, "'sent through the worker'")
+	clickAction(t, ctx, "Copy link")
+	waitFor(t, ctx, `html[data-share-link]`, 30*time.Second)
+	link := eval[string](t, ctx, `document.documentElement.dataset.shareLink`)
 	if !strings.HasPrefix(link, url+"/s/") || len(link) != len(url)+len("/s/")+22 {
-		t.Fatalf("the link is %q, want %s/s/ and a 22-character id", link, url)
+		t.Fatalf("the link is %q, want %s/s/ and a 22-character id; banner: %q", link, url,
+			eval[string](t, ctx, `document.querySelector(".banner")?.innerText ?? ""`))
 	}
-
 	reader := newTab(t)
-	if err := chromedp.Do(reader, chromedp.Navigate(link)); err != nil {
+	if err := chromedp.Do(reader, chromedp.Navigate(link), chromedp.WaitReady(chromedp.CSS(`html[data-edits][data-kernel="ready"]`))); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, reader, `html[data-document="replaced"][data-kernel="ready"]`, 20*time.Second)
+	if !eval[bool](t, reader, `document.documentElement.dataset.document === "replaced"`) {
+		t.Fatalf("the link %s led to %s, which shows the published notebook; banner: %q", link,
+			eval[string](t, reader, `location.href`), eval[string](t, reader, `document.querySelector(".banner")?.innerText ?? ""`))
+	}
 	if got := cellCode(t, reader, 2); got != "'sent through the worker'" {
 		t.Errorf("the link opened with cell 2 = %q, want the sender's edit", got)
 	}
@@ -174,6 +144,34 @@ func TestWorkerShare(t *testing.T) {
 	}
 	if state, out := runCell(t, reader, 2); state != "done" || out != "sent through the worker" {
 		t.Errorf("running the shared cell: %q, %q", state, out)
+	}
+}
+
+// TestWorkerOfflineMNIST loads MNIST from the worker, stops the worker
+// and reloads: the page comes from the service worker and the digits from
+// the kernel's cache. It comes last: the next worker test would start a
+// new instance.
+func TestWorkerOfflineMNIST(t *testing.T) {
+	url := sharedWorker(t)
+	ctx := newTab(t)
+	navigateReady(t, ctx, url+"/06-data.html")
+	load := "const m = await tt.data.mnist();\nJSON.stringify([m.source, m.train.length, m.test.length, m.train.get(0).y.item()])"
+	state, online := lastOutput(t, ctx, 1, load)
+	if state != "done" || !strings.HasPrefix(online, `["network",`) {
+		t.Fatalf("online: %q, %q; want MNIST from the network", state, online)
+	}
+	eval[bool](t, ctx, `navigator.serviceWorker.ready.then(() => new Promise((r) => {
+		const check = () => navigator.serviceWorker.controller ? r(true) : setTimeout(check, 50); check(); }))`)
+	stopSharedWorker()
+	if _, err := http.Get(url + "/healthz"); err == nil {
+		t.Fatal("the worker still answers after its stop")
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"][data-edits]`))); err != nil {
+		t.Fatalf("reloading offline: %v", err)
+	}
+	state, offline := lastOutput(t, ctx, 1, load)
+	if want := `["cache",` + strings.TrimPrefix(online, `["network",`); state != "done" || offline != want {
+		t.Errorf("offline: %q, %q; want %q (the same digits, from the cache)", state, offline, want)
 	}
 }
 
