@@ -165,7 +165,9 @@ test-js: deps
 # 2-core machine (a few minutes idle, many more with other jobs running).
 # TestNotebooks (tools/browsertest/notebooks_test.go) runs every chapter
 # notebook from top to bottom under the site's Content-Security-Policy.
-test-browser: chromium
+# The worker tests (worker_*_test.go) run the hosted page on workerd with
+# web/'s wrangler, which deps installs (npm ci).
+test-browser: deps chromium
 	$(GO) test -tags browser -count=1 -timeout 30m -v ./tools/browsertest
 
 # test-debs installs (as root) or asks for the packages of make test.
