@@ -63,13 +63,41 @@ SITE_SOURCES := go.mod go.sum web/package-lock.json \
 	$(shell find engine wasm web/src web/templates notebooks tools/build internal/site internal/notebook internal/static internal/repo -type f 2>/dev/null) \
 	$(wildcard $(FASHION_MNIST_DIR)/*)
 
-.PHONY: all serve build data deps test test-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser difftest milestones clean
+.PHONY: all serve build data deps test test-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser difftest milestones clean worker worker-dev deploy
 
 all: build
 
 ## serve: build the site if needed and serve it on http://127.0.0.1:$(PORT)
 serve: build
 	PORT=$(PORT) $(GO) run ./tools/serve
+
+## worker: build the site and the Cloudflare worker that hosts it (tools/worker,
+## written to tools/worker/build): checks the static-asset limits and the bundle size
+worker: build
+	GO=$(GO) $(GO) run ./tools/workerbuild
+
+# wrangler is an npm dev dependency of web/ (installed by deps). No usage
+# data is sent (WRANGLER_SEND_METRICS), and wrangler dev does not fetch
+# the Request.cf object from Cloudflare (CLOUDFLARE_CF_FETCH_ENABLED), so
+# it runs offline.
+WRANGLER := $(CURDIR)/web/node_modules/.bin/wrangler
+WRANGLER_ENV := WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+INSPECTOR_PORT ?= 9229
+
+## worker-dev: run the hosted page locally on workerd (wrangler dev) at
+## http://127.0.0.1:$(PORT), offline, with a local KV namespace of shared
+## notebooks kept in .bin/wrangler-state
+worker-dev: worker
+	cd tools/worker && $(WRANGLER_ENV) XDG_CONFIG_HOME=$(BIN)/wrangler-config $(WRANGLER) dev \
+		--ip 127.0.0.1 --port $(PORT) --inspector-port $(INSPECTOR_PORT) --persist-to $(BIN)/wrangler-state
+
+## deploy: build the site at brotli level 11 and the worker, and deploy them to
+## YOUR Cloudflare account with wrangler (README.md, "Deploy your own copy";
+## log in first with: web/node_modules/.bin/wrangler login). Never run by tests.
+deploy: deps data
+	$(GO) run ./tools/build -brotli 11
+	GO=$(GO) $(GO) run ./tools/workerbuild
+	cd tools/worker && WRANGLER_SEND_METRICS=false $(WRANGLER) deploy
 
 ## build: render notebooks, bundle the web code and compile the wasm into dist/
 build: data dist/index.html
@@ -113,9 +141,10 @@ lint: $(STATICCHECK)
 		echo "gofmt: these files need formatting:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./engine/...
+	GOOS=js GOARCH=wasm $(GO) vet ./tools/worker
 	$(GO) vet -tags browser ./tools/browsertest
 	$(STATICCHECK) ./...
-	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/... ./engine/...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/... ./engine/... ./tools/worker
 	$(STATICCHECK) -tags browser ./tools/browsertest
 
 # staticcheck at a pinned version, installed into the project's .bin/ under
@@ -140,7 +169,9 @@ test-js: deps
 # 2-core machine (a few minutes idle, many more with other jobs running).
 # TestNotebooks (tools/browsertest/notebooks_test.go) runs every chapter
 # notebook from top to bottom under the site's Content-Security-Policy.
-test-browser: chromium
+# The worker tests (worker_*_test.go) run the hosted page on workerd with
+# web/'s wrangler, which deps installs (npm ci).
+test-browser: deps chromium
 	$(GO) test -tags browser -count=1 -timeout 30m -v ./tools/browsertest
 
 # test-debs installs (as root) or asks for the packages of make test.
@@ -191,4 +222,4 @@ milestones: deps data
 	$(GO) run ./tools/tinytorch milestone -run all
 
 clean:
-	rm -rf dist dist.old .bin
+	rm -rf dist dist.old .bin tools/worker/build tools/worker/.wrangler

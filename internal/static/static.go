@@ -35,8 +35,10 @@ var types = map[string]string{
 	".bin":  "application/octet-stream",
 }
 
-// encodings are the precompressed variants, best first.
-var encodings = []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}}
+// Encodings are the content codings of the build's precompressed copies,
+// best first: the copy of file F in coding Encodings[i].Name is F +
+// Encodings[i].Ext.
+var Encodings = []struct{ Name, Ext string }{{"br", ".br"}, {"gzip", ".gz"}}
 
 // Handler serves the files under dir, a built site. It serves only what
 // is inside dir: a symbolic link that leads out of it is refused (the
@@ -56,7 +58,7 @@ func Handler(dir string) http.Handler {
 		if strings.HasSuffix(name, "/") {
 			name += "index.html"
 		}
-		if hidden(name) {
+		if Hidden(name) {
 			http.NotFound(w, r)
 			return
 		}
@@ -88,9 +90,10 @@ func Handler(dir string) http.Handler {
 	})
 }
 
-// hidden reports whether a clean slash path has a segment that starts
-// with a dot.
-func hidden(name string) bool {
+// Hidden reports whether a clean slash path has a segment that starts
+// with a dot: such a file (the build's marker, an editor's swap file,
+// .git) is never served.
+func Hidden(name string) bool {
 	for _, seg := range strings.Split(name, "/") {
 		if strings.HasPrefix(seg, ".") {
 			return true
@@ -159,19 +162,19 @@ func pickEncoding(r *http.Request, root *os.Root, rel string) (string, *os.File,
 		return "", nil, nil
 	}
 	accept := r.Header.Get("Accept-Encoding")
-	for _, e := range encodings {
-		if accepts(accept, e.name) {
-			if f, info, err := openFile(root, rel+e.ext); err == nil {
-				return e.name, f, info
+	for _, e := range Encodings {
+		if Accepts(accept, e.Name) {
+			if f, info, err := openFile(root, rel+e.Ext); err == nil {
+				return e.Name, f, info
 			}
 		}
 	}
 	return "", nil, nil
 }
 
-// accepts reports whether an Accept-Encoding header allows coding, ignoring
+// Accepts reports whether an Accept-Encoding header allows coding, ignoring
 // entries with q=0.
-func accepts(header, coding string) bool {
+func Accepts(header, coding string) bool {
 	for _, part := range strings.Split(header, ",") {
 		fields := strings.Split(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(fields[0]), coding) {

@@ -96,6 +96,7 @@ func setUp(m *testing.M) (int, error) {
 		return 0, fmt.Errorf("starting chromium: %v", err)
 	}
 	browserCtx = ctx
+	defer stopWorkers() // the worker tests' wrangler dev (worker_setup_test.go)
 	return m.Run(), nil
 }
 

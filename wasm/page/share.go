@@ -24,7 +24,7 @@ func (nb *notebook) fileCommands() []command {
 		{".md", "Download the notebook, with your edits, as Markdown", func() { go nb.downloadMarkdown() }},
 		{".ipynb", "Download the notebook, with your edits and outputs, for Jupyter", func() { go nb.downloadIPynb() }},
 		{"Open…", "Open a notebook file (.md or .ipynb)", nb.openFile},
-		{"Copy link", "Copy a link that carries this notebook with your edits", func() { go nb.copyLink() }},
+		{"Copy link", copyLinkLabel(), func() { go nb.copyLink() }},
 	}
 }
 
@@ -248,37 +248,63 @@ func (nb *notebook) openBytes(name string, data js.Value) {
 	nb.replaceDocument(doc, "Opened "+name+". Edits to it are not saved in this browser: download it to keep them.")
 }
 
-// copyLink puts the notebook, with the edits, into a link's fragment
-// (compressed) and copies the link.
+// copyLinkLabel describes Copy link on this server (share_api.go).
+func copyLinkLabel() string {
+	if hostKeepsShares() {
+		return "Store this notebook, with your edits, on the site and copy a short link to it"
+	}
+	return "Copy a link that carries this notebook with your edits"
+}
+
+// copyLink copies a link to the notebook with the edits: on the hosted
+// page, a short link to a stored copy (share_api.go); elsewhere, or if
+// storing fails, a link that carries the notebook in its fragment
+// (compressed).
 func (nb *notebook) copyLink() {
 	args, err := nb.editedArgs()
 	if err != nil {
 		nb.fail("Could not make a link", err)
 		return
 	}
-	data, err := docsCall("share", args...)
-	if err != nil {
-		nb.fail("Could not make a link", err)
-		return
+	link, note := "", ""
+	if hostKeepsShares() {
+		md, err := docsCall("markdown", args...)
+		if err == nil {
+			link, err = nb.storeShared(md.String())
+		}
+		if err != nil {
+			note = " (the site could not store it: " + err.Error() + "; this link carries the notebook itself)"
+		}
 	}
-	loc := js.Global().Get("location")
-	link := loc.Get("origin").String() + loc.Get("pathname").String() + "#nb=" + data.String()
+	if link == "" {
+		data, err := docsCall("share", args...)
+		if err != nil {
+			nb.fail("Could not make a link", err)
+			return
+		}
+		loc := js.Global().Get("location")
+		link = loc.Get("origin").String() + loc.Get("pathname").String() + "#nb=" + data.String()
+	}
 	nb.doc.DocumentElement().SetAttribute("data-share-link", link)
 	clip := js.Global().Get("navigator").Get("clipboard")
 	if clip.Truthy() {
 		if _, err := awaitPromise(clip.Call("writeText", link)); err == nil {
 			nb.announce("Link copied")
-			nb.showBanner(fmt.Sprintf("Link copied (%d characters). Whoever opens it sees this notebook with your edits.", len(link)), "", nil)
+			nb.showBanner(fmt.Sprintf("Link copied (%d characters). Whoever opens it sees this notebook with your edits.%s", len(link), note), "", nil)
 			return
 		}
 	}
-	nb.showBanner("Copy this link: "+link, "", nil)
+	nb.showBanner("Copy this link: "+link+note, "", nil)
 }
 
-// openShared shows the notebook carried by a #nb= link, if there is one,
+// openShared shows the notebook carried by a #nb= link, or stored on the
+// hosted page and named by a #s= link (share_api.go), if there is one,
 // and reports whether it did; it runs on a goroutine. The shared copy is
 // not saved, so the reader's own edits of the notebook stay untouched.
 func (nb *notebook) openShared() bool {
+	if nb.openStored() {
+		return true
+	}
 	hash := js.Global().Get("location").Get("hash").String()
 	if !strings.HasPrefix(hash, "#nb=") {
 		return false
