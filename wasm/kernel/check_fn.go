@@ -307,7 +307,12 @@ func (c *fnCheck) runCase(cs check.Case, first bool) caseResult {
 			Mistake: "the output is not connected to the inputs"})
 	}
 	if err := backwardWeighted(out, c.seed); err != nil {
-		return fail(check.Failure{Detail: "backward failed: " + err.Error()})
+		if c.after != nil {
+			if f := c.after(cs, in, wantGrads); f != nil {
+				return fail(*f)
+			}
+		}
+		return fail(studentError(err))
 	}
 	for i, g := range gradValues(in) {
 		if m := check.Compare(g, wantGrads[i], c.tol); m != nil {
