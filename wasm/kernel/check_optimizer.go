@@ -78,6 +78,9 @@ func checkOptimizer(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		f := thrownFailure(err)
 		f.Case = "the constructor"
+		if strings.Contains(f.Detail, "has no step() method") {
+			f.Mistake = "no step method" // the base class refuses it
+		}
 		return nil, fail(f)
 	}
 	if _, ok := optimizerOf(obj); !ok {
