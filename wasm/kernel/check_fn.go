@@ -120,11 +120,9 @@ func readShapes(r *argReader, v js.Value) [][]int {
 			r.fail(err)
 			return nil
 		}
-		for _, d := range shape {
-			if d < 0 {
-				r.failf("shapes[%d] = %s has a negative size", i, check.FormatShape(shape))
-				return nil
-			}
+		if err := checkShapeSize(fmt.Sprintf("shapes[%d]", i), shape); err != nil {
+			r.fail(err)
+			return nil
 		}
 		out[i] = shape
 	}
@@ -366,4 +364,24 @@ func hasEmpty(in []*tensor.Tensor) bool {
 		}
 	}
 	return false
+}
+
+// maxCheckElements bounds the elements of one input of a check: a check
+// runs on small tensors, and a mistyped shape must not allocate gigabytes.
+const maxCheckElements = 1 << 20
+
+// checkShapeSize refuses a shape with a negative size or more than
+// maxCheckElements elements.
+func checkShapeSize(what string, shape []int) error {
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			return fmt.Errorf("%s = %s has a negative size", what, check.FormatShape(shape))
+		}
+		if d > 0 && n > maxCheckElements/d {
+			return fmt.Errorf("%s = %s holds more than %d elements, too many for a check", what, check.FormatShape(shape), maxCheckElements)
+		}
+		n *= d
+	}
+	return nil
 }

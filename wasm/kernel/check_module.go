@@ -130,6 +130,9 @@ func readInput(caller string, v js.Value, seed uint32) (*tensor.Tensor, error) {
 	}
 	if list, ok := elements(v); ok && kindOf(v) == kindArray && len(list) > 0 && kindOf(list[0]) == kindNumber {
 		shape, err := toInts("input", list)
+		if err == nil {
+			err = checkShapeSize("input", shape)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", caller, err)
 		}
