@@ -117,7 +117,15 @@ func readList(r *argReader, v js.Value, what string) []any {
 func shownArgs(args []any) string {
 	parts := make([]string, len(args))
 	for i, a := range args {
-		parts[i] = shownJS(js.ValueOf(a))
+		v := js.ValueOf(a)
+		switch kindOf(v) {
+		case kindNumber:
+			parts[i] = formatNumber(v.Float())
+		case kindString:
+			parts[i] = fmt.Sprintf("%q", v.String())
+		default:
+			parts[i] = shownJS(v)
+		}
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
 }
