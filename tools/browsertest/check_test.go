@@ -18,8 +18,10 @@ import (
 // its summary or its failure.
 const checkHarness = `const results = {};
 const attempt = (key, fn) => {
+  const start = performance.now();
   try { results[key] = {ok: String(fn())}; }
   catch (e) { results[key] = {err: String(e.message), name: e.name, failure: e instanceof tt.check.Failure, check: e.check || null}; }
+  results[key].ms = performance.now() - start;
 };
 `
 
@@ -28,6 +30,7 @@ type checkResult struct {
 	OK, Err, Name string
 	Failure       bool
 	Check         map[string]string
+	MS            float64 // how long the check ran, in the page
 }
 
 // runChecks runs code (using attempt) in cell 1 and returns the results.
@@ -42,6 +45,14 @@ func runChecks(t *testing.T, code string) map[string]checkResult {
 	if state != "done" || json.Unmarshal([]byte(out), &got) != nil {
 		t.Fatalf("state %q, output %q", state, out)
 	}
+	total, slowest := 0.0, ""
+	for key, r := range got {
+		total += r.MS
+		if slowest == "" || r.MS > got[slowest].MS {
+			slowest = key
+		}
+	}
+	t.Logf("%d checks ran in %.0f ms in the page; the slowest, %s, in %.0f ms", len(got), total, slowest, got[slowest].MS)
 	return got
 }
 
@@ -145,7 +156,7 @@ results.todo = {ok: todoMessage};
 	expectFail(t, got, "fnTodo", "not written yet (the starter's tt.todo)", `myRelu: fails on the case "random values"`, "myRelu still calls tt.todo")
 	expectFail(t, got, "fnNothing", "returns nothing", "expected a tensor of shape [3, 4], got undefined")
 	expectFail(t, got, "fnSign", "wrong sign", `relu: the output differs on the case "random values"`, "input: [3, 4] [")
-	expectFail(t, got, "fnThrows", "", "broken: fails on the case", "threw TypeError: x.noSuchMethod is not a function (line 21 of the cell that defines it, in broken)")
+	expectFail(t, got, "fnThrows", "", "broken: fails on the case", "threw TypeError: x.noSuchMethod is not a function (line 23 of the cell that defines it, in broken)")
 	expectFail(t, got, "fnBroadcast", "", `add: fails on the case "broadcast: input 2 of shape [3] against [4, 3]"`, "threw Error")
 	expectFail(t, got, "fnNoGraph", "the output is not connected to the inputs", "no gradient flows back")
 	expectFail(t, got, "fnNotDefined", "", "relu: fails", "got undefined", "run the exercise's cell first")
