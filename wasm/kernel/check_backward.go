@@ -56,6 +56,9 @@ func checkBackward(_ js.Value, args []js.Value) (any, error) {
 	graphs := o.Size("graphs", 20)
 	seed := uint32(o.Int("seed", 1))
 	name := o.String("name", "")
+	if r.ok() && graphs > maxCheckSteps {
+		r.failf("graphs must be at most %d, got %d", maxCheckSteps, graphs)
+	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}

@@ -117,7 +117,15 @@ func readList(r *argReader, v js.Value, what string) []any {
 func shownArgs(args []any) string {
 	parts := make([]string, len(args))
 	for i, a := range args {
-		parts[i] = shownJS(js.ValueOf(a))
+		v := js.ValueOf(a)
+		switch kindOf(v) {
+		case kindNumber:
+			parts[i] = formatNumber(v.Float())
+		case kindString:
+			parts[i] = fmt.Sprintf("%q", v.String())
+		default:
+			parts[i] = shownJS(v)
+		}
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
 }
@@ -130,6 +138,9 @@ func readInput(caller string, v js.Value, seed uint32) (*tensor.Tensor, error) {
 	}
 	if list, ok := elements(v); ok && kindOf(v) == kindArray && len(list) > 0 && kindOf(list[0]) == kindNumber {
 		shape, err := toInts("input", list)
+		if err == nil {
+			err = checkShapeSize("input", shape)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", caller, err)
 		}

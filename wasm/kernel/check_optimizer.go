@@ -25,6 +25,10 @@ import (
 // the mistake named is the update's: twice the step (lr applied twice),
 // the opposite sign, no change at all.
 
+// maxCheckSteps bounds the steps of an optimizer check and the graphs of
+// a backward check, so that a mistyped count cannot run for hours.
+const maxCheckSteps = 1000
+
 // optimizerShapes are the shapes of the parameters an optimizer check
 // trains.
 var optimizerShapes = [][]int{{3, 4}, {4}}
@@ -42,6 +46,9 @@ func checkOptimizer(_ js.Value, args []js.Value) (any, error) {
 	name := o.String("name", "")
 	seed := uint32(o.Int("seed", 1))
 	tol := readTolerance(o)
+	if r.ok() && steps > maxCheckSteps {
+		r.failf("steps must be at most %d, got %d", maxCheckSteps, steps)
+	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -78,6 +85,9 @@ func checkOptimizer(_ js.Value, args []js.Value) (any, error) {
 	if err != nil {
 		f := thrownFailure(err)
 		f.Case = "the constructor"
+		if strings.Contains(f.Detail, "has no step() method") {
+			f.Mistake = "no step method" // the base class refuses it
+		}
 		return nil, fail(f)
 	}
 	if _, ok := optimizerOf(obj); !ok {
