@@ -307,3 +307,35 @@ func TestExerciseShare(t *testing.T) {
 		t.Errorf("the link lost the student's code or the exercise: %q %v", again.Cells(), again.Exercises())
 	}
 }
+
+// Prose that holds what Parse would take for an exercise's fence (a
+// student's Markdown cell) is written so that it reads back as prose.
+func TestDefuseFences(t *testing.T) {
+	for _, md := range []string{
+		"```hint=a\nx\n```\n",
+		"```js check=a\nc\n```\n",
+		"```js foo\nx\n```\n",
+		"```answer\nA\n```\n",
+		"~~~exercise=b\n~~~\n",
+		"Text.\n\n```answer\nA\n```\n\n```answer\nB\n```\n",
+	} {
+		nb := &Notebook{Title: "t", Chapter: "1", Summary: "s", Blocks: []Block{code("1\n"), prose(md)}}
+		out := nb.Markdown()
+		again, err := Parse("f.md", out)
+		if err != nil {
+			t.Errorf("%q: %v\n%s", md, err, out)
+			continue
+		}
+		if len(again.Blocks) != 2 || again.Blocks[1].Kind != Prose || len(again.Exercises()) != 0 {
+			t.Errorf("%q read back as %v", md, again.Blocks)
+		}
+	}
+	// A valid answer after prose is left as written.
+	nb := &Notebook{Title: "t", Chapter: "1", Summary: "s", Blocks: []Block{prose("Q?\n\n```answer\nA\n```\n")}}
+	if !strings.Contains(string(nb.Markdown()), "Q?\n\n```answer\nA\n```\n") {
+		t.Errorf("a model answer after prose was rewritten:\n%s", nb.Markdown())
+	}
+	if got := escapeInfo("hint=a"); got != "&#104;int&#61;a" {
+		t.Errorf("escapeInfo: %q", got)
+	}
+}

@@ -140,7 +140,7 @@ func (nb *Notebook) Markdown() []byte {
 			b.WriteString("\n")
 			writeCell(&b, blk)
 		default:
-			if md := normalizeProse(blk.Source); md != "" {
+			if md := defuseFences(normalizeProse(blk.Source)); md != "" {
 				b.WriteString("\n" + md)
 			}
 		}

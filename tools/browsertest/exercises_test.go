@@ -181,6 +181,22 @@ func TestExercises(t *testing.T) {
 		t.Errorf("after a reload the cell holds %q", code)
 	}
 
+	// A share link carries the exercise and the student's code.
+	clickAction(t, ctx, "Copy link")
+	waitFor(t, ctx, `html[data-share-link]`, 10*time.Second)
+	other := newTab(t)
+	if err := chromedp.Do(other, chromedp.Navigate(eval[string](t, ctx, `document.documentElement.dataset.shareLink`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, other, `html[data-document="replaced"][data-kernel="ready"]`, time.Minute) // the docs worker starts first: slow on a busy machine
+	if code := cellCode(t, other, 2); code != doubleCode {
+		t.Errorf("the shared notebook's cell 2 holds %q", code)
+	}
+	pressExercise(t, other, "double", "check")
+	if s := waitCheck(t, other, "double"); s != "passed" {
+		t.Errorf("the shared exercise's check: %s, want passed", s)
+	}
+
 	// Exported in the .ipynb metadata, with the student's code.
 	clickAction(t, ctx, ".ipynb")
 	var nb struct {

@@ -51,6 +51,9 @@ func (nb *notebook) checked(msg js.Value) {
 		return
 	}
 	nb.running = nil
+	if c.state == stateRunning { // Stop marked the cell while its check ran
+		c.setState(stateDone, "done")
+	}
 	switch {
 	case c.ex == nil: // the cell lost its exercise (made Markdown) meanwhile
 	case msg.Get("interrupted").Bool():
