@@ -138,3 +138,25 @@ type CellKernel struct {
 	Builtin string          `json:"builtin"` // the built-in kernel's name
 	Rows    []CellKernelRow `json:"rows"`
 }
+
+// CellPartRow is one case of TestBenchCellParts: a part written in a cell
+// (Part "op", "module", "optimizer" or "kernel") against the engine's own,
+// once per call and once per MLP training step (Case), interleaved by
+// tt.bench.compare. Ratio is the cell part's time over the engine's (the
+// median of the per-round ratios, with p10–p90).
+type CellPartRow struct {
+	Part       string  `json:"part"`
+	Case       string  `json:"case"`
+	EngineMs   float64 `json:"engine_ms"`
+	CellMs     float64 `json:"cell_ms"`
+	Ratio      float64 `json:"ratio"`
+	P10        float64 `json:"p10"`
+	P90        float64 `json:"p90"`
+	Iterations int     `json:"iterations"`
+}
+
+// CellParts is what TestBenchCellParts writes (cell-parts.json).
+type CellParts struct {
+	Builtin string        `json:"builtin"` // the built-in matmul kernel the kernel rows compare with
+	Rows    []CellPartRow `json:"rows"`
+}

@@ -21,7 +21,7 @@ import (
 
 // browserTests are the browser benchmarks make bench runs, with the two
 // tests that write the data pipeline's figures (data.go).
-const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel)|TestDataMNIST|TestMilestoneLeNetChromium)$"
+const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel|CellParts)|TestDataMNIST|TestMilestoneLeNetChromium)$"
 
 // browserBench runs the browser benchmarks and adds their tables; on a
 // failure it says why the figures are missing and carries on.
@@ -103,6 +103,26 @@ func browserBench(native map[string]float64) {
 		out["cell_kernel"] = cell
 		cellKernelTable(cell)
 	}
+	var parts benchjson.CellParts
+	if readJSON(filepath.Join(dir, "cell-parts.json"), &parts) {
+		out["cell_parts"] = parts
+		cellPartsTable(parts)
+	}
+}
+
+// cellPartsTable: an op, a module, an optimizer and a kernel written in a
+// cell against the engine's own, per call and per MLP training step.
+func cellPartsTable(c benchjson.CellParts) {
+	t := &bench.Table{Title: "Chromium: parts written in a cell vs the engine's own (median time per call)",
+		Header: []string{"part", "case", "engine ms", "cell ms", "cell ÷ engine (p10–p90)"}}
+	for _, r := range c.Rows {
+		t.Add(r.Part, r.Case, r.EngineMs, r.CellMs, fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Ratio, r.P10, r.P90))
+	}
+	t.Notes = append(t.Notes, "op: the Linear product as a tt.autograd.Function vs tt.nn.functional.linear; module: a tt.nn.Module Linear vs tt.nn.Linear; "+
+		"optimizer: SGD with momentum as a tt.optim.Optimizer vs tt.optim.SGD; kernel: a blocked matmul (tt.kernels.register) vs the built-in "+c.Builtin+". "+
+		"MLP training step: Linear(64,128)-ReLU-Linear(128,10), batch 32, cross-entropy, SGD with momentum, with that one part replaced; "+
+		"interleaved by tt.bench.compare (tools/browsertest/bench_cell_test.go)")
+	show(t)
 }
 
 // cellKernelTable: a matmul kernel written in a cell (tt.kernels.register)
