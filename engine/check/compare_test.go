@@ -106,3 +106,38 @@ func TestShort(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageForms checks the message of failures with parts missing: a
+// plain assertion reads as its own message, and an empty expected or got
+// is left out instead of printed as nothing.
+func TestMessageForms(t *testing.T) {
+	tests := []struct {
+		name string
+		f    Failure
+		want string
+	}{
+		{"plain assertion", Failure{Detail: "the loss must fall below 0.1"}, "the loss must fall below 0.1"},
+		{"got only", Failure{Name: "step", Case: "the first step", Got: `tt.todo("step")`, Mistake: NotWritten},
+			"step: fails on the case \"the first step\"\n  got tt.todo(\"step\")\n  likely mistake: " + NotWritten},
+		{"expected only", Failure{Name: "relu", Expected: "a tensor"}, "relu: fails\n  expected a tensor"},
+		{"no name", Failure{What: "the output", Expected: "1", Got: "2"}, "the output differs\n  expected 1, got 2"},
+	}
+	for _, tc := range tests {
+		if got := tc.f.Message(); got != tc.want {
+			t.Errorf("%s:\ngot  %q\nwant %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A factor close to 1 is a small numerical error, not a mistake worth a
+// name: only factors at least 10% away from 1 are called one.
+func TestFactorNearOneIsNotNamed(t *testing.T) {
+	m := Compare(v([]int{3}, 1.01, 2.02, -3.03), v([]int{3}, 1, 2, -3), DefaultTolerance)
+	if m == nil || m.Mistake != "" {
+		t.Errorf("1.01×: mismatch %+v, want one with no mistake named", m)
+	}
+	m = Compare(v([]int{3}, 1.5, 3, -4.5), v([]int{3}, 1, 2, -3), DefaultTolerance)
+	if m == nil || m.Mistake != ConstantFactor {
+		t.Errorf("1.5×: mismatch %+v, want %q", m, ConstantFactor)
+	}
+}

@@ -45,16 +45,12 @@ func FromMismatch(name, caseName, input, what string, m *Mismatch) Failure {
 //	  likely mistake: wrong sign: every element has the opposite sign
 func (f Failure) Message() string {
 	var b strings.Builder
-	b.WriteString(f.Name + ": ")
-	switch {
-	case f.What != "" && f.Case != "":
-		fmt.Fprintf(&b, "%s differs on the case %q", f.What, f.Case)
-	case f.What != "":
-		b.WriteString(f.What + " differs")
-	case f.Case != "":
-		fmt.Fprintf(&b, "fails on the case %q", f.Case)
-	default:
-		b.WriteString("fails")
+	plain := f.Name == "" && f.What == "" && f.Case == "" && f.Detail != ""
+	if plain {
+		// A plain assertion (tt.check.that): its message says it all.
+		b.WriteString(f.Detail)
+	} else {
+		b.WriteString(f.headline())
 	}
 	if f.Input != "" {
 		b.WriteString("\n  input: " + f.Input)
@@ -62,10 +58,14 @@ func (f Failure) Message() string {
 	switch {
 	case f.Index != "":
 		fmt.Fprintf(&b, "\n  at %s: expected %s, got %s", f.Index, f.Expected, f.Got)
-	case f.Expected != "" || f.Got != "":
+	case f.Expected != "" && f.Got != "":
 		fmt.Fprintf(&b, "\n  expected %s, got %s", f.Expected, f.Got)
+	case f.Expected != "":
+		fmt.Fprintf(&b, "\n  expected %s", f.Expected)
+	case f.Got != "":
+		fmt.Fprintf(&b, "\n  got %s", f.Got)
 	}
-	if f.Detail != "" {
+	if f.Detail != "" && !plain {
 		b.WriteString("\n  " + f.Detail)
 	}
 	if f.Mistake != "" {
@@ -75,4 +75,23 @@ func (f Failure) Message() string {
 		}
 	}
 	return b.String()
+}
+
+// headline is the first line: whose check failed, on what and where.
+func (f Failure) headline() string {
+	var what string
+	switch {
+	case f.What != "" && f.Case != "":
+		what = fmt.Sprintf("%s differs on the case %q", f.What, f.Case)
+	case f.What != "":
+		what = f.What + " differs"
+	case f.Case != "":
+		what = fmt.Sprintf("fails on the case %q", f.Case)
+	default:
+		what = "fails"
+	}
+	if f.Name == "" {
+		return what
+	}
+	return f.Name + ": " + what
 }

@@ -86,7 +86,9 @@ func diagnoseValues(m *Mismatch, got, want Value, tol Tolerance) {
 	case len(want.Shape) == 2 && want.Shape[0] == want.Shape[1] && transposeOf(got, want, tol):
 		m.Mistake = Transposed
 	default:
-		if c, ok := constantFactor(got, want, tol); ok {
+		// A factor within 10% of 1 is more likely rounding or a small
+		// slip than a scaling mistake: naming it would mislead.
+		if c, ok := constantFactor(got, want, tol); ok && math.Abs(c-1) >= 0.1 {
 			m.Mistake = ConstantFactor
 			m.Hint = "got " + FormatNumber(c) + " × the expected value" + factorNote(c)
 		}
