@@ -141,7 +141,7 @@ JSON.stringify({found: found.length, calls: Object.keys(calls).length, unsorted,
 
 // ttNoOptions are the functions of tt that take no options object.
 var ttNoOptions = []string{
-	"tt.version", "tt.tidy", "tt.memory", "tt.html", "tt.svg",
+	"tt.version", "tt.tidy", "tt.keep", "tt.memory", "tt.html", "tt.svg",
 	"tt.zerosLike", "tt.onesLike", "tt.randLike", "tt.randnLike", "tt.eye", "tt.randint",
 	"tt.cat", "tt.stack", "tt.where", "tt.oneHot", "tt.manualSeed", "tt.noGrad", "tt.einsum",
 	"tt.data.ConcatDataset", "tt.data.Subset", "tt.data.TensorDataset", "tt.data.clearCache", "tt.data.toTensor",

@@ -2,7 +2,10 @@
 
 package kernel
 
-import "syscall/js"
+import (
+	"slices"
+	"syscall/js"
+)
 
 // handleTable gives Go values a JavaScript face. A JavaScript object made
 // by wrap has a prototype that holds the methods of its kind and a field
@@ -136,6 +139,14 @@ func (h *handleTable[T]) closeScope(keep map[int]bool) {
 		for id := range keep {
 			h.scopes[n-1] = append(h.scopes[n-1], id)
 		}
+	}
+}
+
+// keep takes a handle out of every open tidy scope, so no tidy frees it
+// (tt.keep, and the tensors a cell optimizer keeps in its state).
+func (h *handleTable[T]) keep(id int) {
+	for i, made := range h.scopes {
+		h.scopes[i] = slices.DeleteFunc(made, func(x int) bool { return x == id })
 	}
 }
 

@@ -63,6 +63,10 @@ func (o *cellOptimizer) Step() error {
 	if isPromise(res) {
 		return fmt.Errorf("%s.step() returned a promise; step must update the parameters before it returns (not an async function)", o.class)
 	}
+	// The buffers step() made and put in this.state (a momentum, Adam's
+	// moments) live across steps, as in PyTorch: the tt.tidy a training
+	// loop runs each step in must not free them.
+	tensors.keepAll(getProp(o.obj, "state"))
 	return nil
 }
 

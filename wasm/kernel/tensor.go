@@ -153,6 +153,31 @@ func (b *tensorBindings) tidy(_ js.Value, args []js.Value) (any, error) {
 	return result, nil
 }
 
+// keep is tt.keep(t), TensorFlow.js's tf.keep: t is taken out of every
+// open tt.tidy scope, so it outlives them (until disposed, or collected
+// once JavaScript no longer holds it). It returns t.
+func (b *tensorBindings) keep(_ js.Value, args []js.Value) (any, error) {
+	v := arg(args, 0)
+	if _, ok := b.unwrap(v); !ok {
+		return nil, fmt.Errorf("tt.keep: expected a live tensor, got %s", describeJS(v))
+	}
+	b.table.keep(b.table.handle(v))
+	return v, nil
+}
+
+// keepAll keeps every tensor found in v (tt.keep), as far as
+// collectHandles looks: a cell optimizer's state Map after each step.
+func (b *tensorBindings) keepAll(v js.Value) {
+	found := map[int]bool{}
+	if kindOf(v) == kindObject && v.InstanceOf(js.Global().Get("Map")) {
+		v = js.Global().Get("Array").Call("from", v.Call("values"))
+	}
+	b.collectHandles(v, found, 0)
+	for id := range found {
+		b.table.keep(id)
+	}
+}
+
 // collectHandles finds the tensors in a value returned from tidy.
 func (b *tensorBindings) collectHandles(v js.Value, into map[int]bool, depth int) {
 	if t, _ := jsType(v); t != js.TypeObject || depth > 4 {

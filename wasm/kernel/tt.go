@@ -14,6 +14,7 @@ func newTT() js.Value {
 	fns := map[string]binding{
 		"version":  func(js.Value, []js.Value) (any, error) { return Version, nil },
 		"tidy":     tensors.tidy,
+		"keep":     tensors.keep,
 		"memory":   tensors.memory,
 		"html":     htmlFunc,
 		"svg":      svgFunc,
