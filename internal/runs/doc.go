@@ -16,6 +16,10 @@
 // a run that was killed before it could finish its record; List reports
 // such a folder as incomplete.
 //
+// The browser (wasm/kernel's tt.train.run) trains the same recipe
+// (Assemble) through the same runner into a Memory (TrainInMemory) and
+// keeps the files in its own storage.
+//
 // metrics.jsonl holds no timings, only what the seeds determine, so two
 // runs of one config give the same file, byte for byte; the timings are
 // in train.log and run.json.

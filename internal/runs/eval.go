@@ -25,13 +25,10 @@ func Evaluate(ctx context.Context, path, configPath, root string) (*Evaluation, 
 		return nil, err
 	}
 	var cfg *config.Config
-	switch {
-	case configPath != "":
+	if configPath != "" {
 		cfg, err = config.Load(configPath)
-	case f.Metadata[ConfigKey] != "":
-		cfg, err = config.Parse(path+" (its config)", []byte(f.Metadata[ConfigKey]))
-	default:
-		return nil, fmt.Errorf("%s holds no config (it was not written by tinytorch train): give --config", path)
+	} else {
+		cfg, err = CheckpointConfig(f, path)
 	}
 	if err != nil {
 		return nil, err
@@ -40,8 +37,24 @@ func Evaluate(ctx context.Context, path, configPath, root string) (*Evaluation, 
 	if err != nil {
 		return nil, err
 	}
+	return EvaluateFile(ctx, f, s, path)
+}
+
+// CheckpointConfig is the config a checkpoint carries (train stores it in
+// the metadata); name names the file in errors.
+func CheckpointConfig(f *checkpoint.File, name string) (*config.Config, error) {
+	if f.Metadata[ConfigKey] == "" {
+		return nil, fmt.Errorf("%s holds no config (it was not written by tinytorch train): give --config", name)
+	}
+	return config.Parse(name+" (its config)", []byte(f.Metadata[ConfigKey]))
+}
+
+// EvaluateFile loads f's weights into s's model and measures the loss
+// and accuracy on s's test set: Evaluate once the setup is built, and the
+// browser's tt.train.evaluate.
+func EvaluateFile(ctx context.Context, f *checkpoint.File, s *Setup, name string) (*Evaluation, error) {
 	if err := checkpoint.LoadModelFile(f, s.Model); err != nil {
-		return nil, fmt.Errorf("%w (file %s)", err, path)
+		return nil, fmt.Errorf("%w (file %s)", err, name)
 	}
 	m, err := s.Trainer.Evaluate(ctx, s.Test)
 	if err != nil {

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strconv"
-	"tinytorch/engine/atomicfile"
 
 	"tinytorch/engine/plot"
 	"tinytorch/engine/train"
@@ -66,8 +64,8 @@ func num(v float64) string {
 }
 
 // write writes metrics.jsonl and the charts into the run folder.
-func (r *recorder) write(dir string) error {
-	if err := atomicfile.WriteBytes(filepath.Join(dir, "metrics.jsonl"), r.lines.Bytes()); err != nil {
+func (r *recorder) write(out files) error {
+	if err := out.put("metrics.jsonl", r.lines.Bytes()); err != nil {
 		return err
 	}
 	charts := []struct {
@@ -94,7 +92,7 @@ func (r *recorder) write(dir string) error {
 		if err != nil {
 			return fmt.Errorf("chart %s: %w", c.name, err)
 		}
-		if err := atomicfile.WriteBytes(filepath.Join(dir, "charts", c.name), []byte(svg)); err != nil {
+		if err := out.put("charts/"+c.name, []byte(svg)); err != nil {
 			return err
 		}
 	}

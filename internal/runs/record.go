@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
-	"tinytorch/engine/atomicfile"
 
 	"tinytorch/engine/kernels"
 )
@@ -111,15 +110,6 @@ func gitCommit(root string) (string, bool) {
 	}
 	status, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output()
 	return strings.TrimSpace(string(out)), err == nil && len(status) > 0
-}
-
-// writeJSON writes v indented, atomically.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteBytes(path, append(b, '\n'))
 }
 
 // ReadRecord reads a run folder's run.json; os.ErrNotExist when the run

@@ -73,7 +73,7 @@ func Resume(ctx context.Context, dir string, o ResumeOptions) (*Record, error) {
 		p.log.Write(old)
 	}
 	rec.Resumes++
-	r := &runner{dir: dir, s: s, m: m, p: p, rec: rec, start: start, wall0: rec.WallS}
+	r := &runner{dir: dir, out: folder(dir), s: s, m: m, p: p, rec: rec, start: start, wall0: rec.WallS}
 	p.note("resuming %s at epoch %d, batch %d (step %d)", dir, pos.Epoch+1, pos.Batch, pos.Step)
 	return rec, r.fit(ctx)
 }

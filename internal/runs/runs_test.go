@@ -122,7 +122,7 @@ func TestChartsBeforeTheFirstEpoch(t *testing.T) {
 	for step := 1; step <= 3; step++ {
 		r.OnBatchEnd(&train.Progress{Epoch: 1, Batch: step, Step: step, Loss: 1 / float64(step), LR: 0.1})
 	}
-	if err := r.write(dir); err != nil {
+	if err := r.write(folder(dir)); err != nil {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]bool{"loss.svg": true, "lr.svg": true, "accuracy.svg": false} {

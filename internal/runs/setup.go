@@ -58,7 +58,25 @@ func Build(cfg *config.Config, root string) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Setup{Config: cfg, DataFiles: files}
+	s, err := Assemble(cfg, trainSet, testSet)
+	if err != nil {
+		return nil, err
+	}
+	s.DataFiles = files
+	return s, nil
+}
+
+// Assemble builds what cfg describes around images already read: the
+// subsets and transforms of data, the model, the optimizer, the schedule,
+// the loaders and the trainer. Build calls it after reading the files;
+// the browser (wasm/kernel's tt.train.run) after fetching them, so both
+// train the same recipe. It changes trainSet's and testSet's transforms.
+func Assemble(cfg *config.Config, trainSet, testSet *data.ImageSet) (*Setup, error) {
+	trainSet, testSet, err := prepareData(cfg, trainSet, testSet)
+	if err != nil {
+		return nil, err
+	}
+	s := &Setup{Config: cfg}
 	if s.Model, s.ModelTitle, err = BuildModel(cfg); err != nil {
 		return nil, err
 	}
@@ -132,9 +150,7 @@ func DataDir(cfg *config.Config, root string) string {
 	return filepath.Join(root, data.MNISTPackageDir)
 }
 
-// loadData reads the dataset, keeps the subsets asked for and sets the
-// transforms: the training images get the configured ones, the test
-// images only the normalization.
+// loadData reads the dataset and hashes its files.
 func loadData(cfg *config.Config, root string) (trainSet, testSet *data.ImageSet, files []DataFile, err error) {
 	dir := DataDir(cfg, root)
 	if cfg.Data.Dataset == "fashion-mnist" {
@@ -150,11 +166,19 @@ func loadData(cfg *config.Config, root string) (trainSet, testSet *data.ImageSet
 	if files, err = checksums(cfg.Data.Dataset, dir); err != nil {
 		return nil, nil, nil, err
 	}
+	return trainSet, testSet, files, nil
+}
+
+// prepareData keeps the subsets asked for and sets the transforms: the
+// training images get the configured ones, the test images only the
+// normalization.
+func prepareData(cfg *config.Config, trainSet, testSet *data.ImageSet) (*data.ImageSet, *data.ImageSet, error) {
+	var err error
 	if trainSet, err = firstN(trainSet, cfg.Data.TrainImages); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if testSet, err = firstN(testSet, cfg.Data.TestImages); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	t := cfg.Data.Transforms
 	var chain data.Compose
@@ -177,7 +201,7 @@ func loadData(cfg *config.Config, root string) (trainSet, testSet *data.ImageSet
 	}
 	trainSet.Seed = uint64(cfg.Data.ShuffleSeed)
 	testSet.Transform = norm
-	return trainSet, testSet, files, nil
+	return trainSet, testSet, nil
 }
 
 // DataError is a dataset that could not be read: missing or malformed

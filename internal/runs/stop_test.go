@@ -66,7 +66,7 @@ func TestStopDuringEvaluationKeepsTheEpochLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &runner{dir: dir, s: s, m: &recorder{}, p: &progress{out: io.Discard, start: time.Now()}, rec: &Record{}, start: time.Now()}
+	r := &runner{dir: dir, out: folder(dir), s: s, m: &recorder{}, p: &progress{out: io.Discard, start: time.Now()}, rec: &Record{}, start: time.Now()}
 	err = r.fit(ctx)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("fit: %v, want a stop (context.Canceled)", err)

@@ -1,11 +1,11 @@
 package runs
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"tinytorch/engine/atomicfile"
@@ -49,14 +49,14 @@ func Train(ctx context.Context, o Options) (dir string, rec *Record, err error) 
 	if dir, err = Create(o.Logs, start); err != nil {
 		return "", nil, err
 	}
-	if err := writeStart(dir, o, s); err != nil {
+	if err := writeStart(folder(dir), o, s); err != nil {
 		return dir, nil, err
 	}
 	rec = &Record{Config: o.Config.File(), Overrides: o.Config.Overrides(), Model: s.ModelTitle, Params: s.Model.NumParams(), Started: start.UTC()}
 	if rec.Overrides == nil {
 		rec.Overrides = []string{}
 	}
-	r := &runner{dir: dir, s: s, m: &recorder{}, rec: rec, start: start,
+	r := &runner{dir: dir, out: folder(dir), s: s, m: &recorder{}, rec: rec, start: start,
 		p: &progress{out: o.Out, tty: o.TTY, start: start, total: o.Config.Epochs * s.Train.Len()}}
 	r.p.note("run folder %s: %s, %d parameters; %d training images, %d test images", dir, s.ModelTitle, rec.Params, s.Train.Dataset.Len(), s.Test.Dataset.Len())
 	return dir, rec, r.fit(ctx)
@@ -64,25 +64,30 @@ func Train(ctx context.Context, o Options) (dir string, rec *Record, err error) 
 
 // runner trains a Setup into a run folder.
 type runner struct {
-	dir   string
+	dir   string // the folder's name, for the progress lines
+	out   files  // where its files go
 	s     *Setup
 	m     *recorder
 	p     *progress
 	rec   *Record
 	start time.Time
 	wall0 float64 // the wall time of the sessions before this one (a resumed run)
+	// stop, if set, is asked before each step too: the browser's Stop button.
+	stop func() bool
+	// live are more callbacks: the browser's progress bar and charts.
+	live []train.Callback
 }
 
 // fit trains to the config's last epoch and records how it ended.
 func (r *runner) fit(ctx context.Context) error {
 	saveEpoch := train.CallbackFuncs{EpochEnd: func(*train.Progress) error { return r.flush() }}
-	r.s.Trainer.Callbacks = []train.Callback{r.m, r.p, saveEpoch}
+	r.s.Trainer.Callbacks = append([]train.Callback{r.m, r.p, saveEpoch}, r.live...)
 	// ctx stops the run through ShouldStop, which the Trainer asks only
 	// before a training step: a stop during an epoch's evaluation lets the
 	// evaluation and the epoch's line finish, so the checkpoint (at the
 	// next epoch's start) and metrics.jsonl agree. Fit's own context
 	// would cut the evaluation short and lose the epoch's line.
-	r.s.Trainer.ShouldStop = func() bool { return ctx.Err() != nil }
+	r.s.Trainer.ShouldStop = func() bool { return ctx.Err() != nil || (r.stop != nil && r.stop()) }
 	_, fitErr := r.s.Trainer.Fit(context.Background(), r.s.Train, r.s.Test, r.s.Config.Epochs)
 	r.rec.Status, r.rec.Error = Finished, ""
 	switch {
@@ -103,7 +108,7 @@ func (r *runner) fit(ctx context.Context) error {
 
 // writeStart writes what is known before training: the resolved config
 // and the environment.
-func writeStart(dir string, o Options, s *Setup) error {
+func writeStart(out files, o Options, s *Setup) error {
 	header := fmt.Sprintf("# The resolved config of this run: %s", o.Config.File())
 	if ov := o.Config.Overrides(); len(ov) > 0 {
 		header += " with the overrides"
@@ -111,27 +116,39 @@ func writeStart(dir string, o Options, s *Setup) error {
 			header += "\n#   --set " + a
 		}
 	}
-	if err := atomicfile.WriteBytes(filepath.Join(dir, "config.yaml"), append([]byte(header+"\n"), o.Config.Marshal()...)); err != nil {
+	if err := out.put("config.yaml", append([]byte(header+"\n"), o.Config.Marshal()...)); err != nil {
 		return err
 	}
-	return writeJSON(filepath.Join(dir, "environment.json"), environment(o.Root, s.DataFiles))
+	b, err := jsonBytes(environment(o.Root, s.DataFiles))
+	if err != nil {
+		return err
+	}
+	return out.put("environment.json", b)
 }
 
 // flush writes the files that grow with the run: metrics.jsonl, the
 // charts, train.log and the checkpoint (engine/checkpoint's training
 // checkpoint, holding the resolved config in its metadata).
 func (r *runner) flush() error {
-	if err := r.m.write(r.dir); err != nil {
+	if err := r.m.write(r.out); err != nil {
 		return err
 	}
-	if err := atomicfile.WriteBytes(filepath.Join(r.dir, "train.log"), r.p.log.Bytes()); err != nil {
+	if err := r.out.put("train.log", r.p.log.Bytes()); err != nil {
 		return err
 	}
 	if r.s.Trainer.Position().Step == 0 {
 		return nil // nothing trained yet
 	}
 	meta := map[string]string{ConfigKey: string(r.s.Config.Marshal())}
-	if err := checkpoint.SaveTraining(filepath.Join(r.dir, filepath.FromSlash(CheckpointFile)), r.s.Trainer, r.s.Train, meta); err != nil {
+	var ckpt bytes.Buffer
+	f, err := checkpoint.TrainingFile(r.s.Trainer, r.s.Train, meta)
+	if err == nil {
+		err = checkpoint.Encode(&ckpt, f)
+	}
+	if err == nil {
+		err = r.out.put(CheckpointFile, ckpt.Bytes())
+	}
+	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	r.rec.Checkpoint = CheckpointFile
@@ -153,8 +170,15 @@ func (r *runner) finish() error {
 	if err := r.flush(); err != nil {
 		return err
 	}
-	if err := writeJSON(filepath.Join(r.dir, "run.json"), rec); err != nil {
+	b, err := jsonBytes(rec)
+	if err == nil {
+		err = r.out.put("run.json", b)
+	}
+	if err != nil {
 		return err
 	}
-	return atomicfile.SyncDir(r.dir)
+	if d, ok := r.out.(folder); ok {
+		return atomicfile.SyncDir(string(d))
+	}
+	return nil
 }

@@ -74,6 +74,8 @@ func nativeMLPDigits(t *testing.T, epochs int) *milestone.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
+	nativeTraining.Lock() // runs_test.go: one native run at a time
+	defer nativeTraining.Unlock()
 	r, err := milestone.MLPDigits(milestone.Config{Epochs: epochs, MNISTDir: filepath.Join(root, data.MNISTPackageDir)})
 	if err != nil {
 		t.Fatal(err)

@@ -61,6 +61,21 @@ var chapters = []struct {
 		"test accuracy 9",
 		"test digits misread; the first 32:",
 	}},
+	// A config parsed, its strict errors, run as the CLI runs it;
+	// checkNotebook05 compares its curve with the native run's.
+	{slug: "05-configs", limit: 4 * time.Minute, want: []string{
+		"model: # the network",
+		`typo.yaml:4:7: optim.lr: "fast" is a string, expected a number`,
+		`typo.yaml:5:3: optim: unknown key "momentun" (did you mean "momentum"?)`,
+		`--set epochs=two: epochs: "two" is a string, expected a whole number`,
+		"learning rate now 0.002",
+		"finished  MLP 784-128-10  2 epochs  64 steps",
+		"64 step lines, 2 epoch lines",
+		"# The resolved config of this run: quick.yaml with the overrides",
+		"#   --set optim.lr=0.002",
+		"run(s) kept in this browser:",
+		"Download run_",
+	}, check: checkNotebook05},
 	{slug: "06-data", check: checkNotebook06},
 	{slug: "07-autograd", want: []string{
 		// The scalar Value gradients of the neuron.
@@ -89,6 +104,15 @@ var chapters = []struct {
 	// "fraction of calls" the axis of chapter 12's latency distributions.
 	{slug: "11-kernels", want: []string{"GFLOP/s by kernel", "speed vs blocked", "Roofline of this tab", "ridge ", "bandwidthGBs"}},
 	{slug: "12-benchmarking", want: []string{"mean ± 95% CI", "speed vs A·B", "samples/s", "timeModelMicrojoules", "firstCall", "fraction of calls", "time per call"}},
+	{slug: "13-checkpointing", limit: 4 * time.Minute, want: []string{
+		"128 steps, last loss ",
+		"Download half-run.safetensors",
+		"resumed: 64 + 64 steps; equal to the uninterrupted run bit for bit: true",
+		"bytes: 8 for the length, a ",
+		"1.weight                       F32 [128, 784] bytes ",
+		"metadata keys: ",
+		`"1.weight": the checkpoint has [128, 784], the model has [64, 784]`,
+	}, check: checkNotebook13},
 	{slug: milestoneSlug, limit: 6 * time.Minute, check: checkMilestoneMLPDigits},
 }
 

@@ -103,6 +103,8 @@ const calls = {
   "tt.profile": (O) => tt.profile(() => tt.ones(2).sum(), O),
   "tt.bench": (O) => tt.bench(() => 1, {iterations: 1, warmup: 0, ...O}),
   "tt.bench.compare": (O) => tt.bench.compare({a: () => 1, b: () => 2}, {iterations: 1, warmup: 0, ...O}),
+  "tt.config.parse": (O) => tt.config.parse("epochs: 1", O), "tt.train.run": (O) => tt.train.run("epochs: 1", O),
+  "tt.train.evaluate": (O) => tt.train.evaluate("x", O), "tt.load": (O) => tt.load("x", O),
   "tt.progress": (O) => tt.progress(2, O), "tt.image": (O) => tt.image(img().select(0, 0), O),
   "tt.check.close": (O) => tt.check.close([1], [1], O),
   "tt.check.fn": (O) => tt.check.fn((x) => x, (x) => x, {shapes: [[2]], ...O}),
@@ -141,6 +143,7 @@ JSON.stringify({found: found.length, calls: Object.keys(calls).length, unsorted,
 
 // ttNoOptions are the functions of tt that take no options object.
 var ttNoOptions = []string{
+	"tt.runs", "tt.save", // runs.go, checkpoint.go
 	"tt.version", "tt.tidy", "tt.keep", "tt.memory", "tt.html", "tt.svg",
 	"tt.zerosLike", "tt.onesLike", "tt.randLike", "tt.randnLike", "tt.eye", "tt.randint",
 	"tt.cat", "tt.stack", "tt.where", "tt.oneHot", "tt.manualSeed", "tt.noGrad", "tt.einsum",

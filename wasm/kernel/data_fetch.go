@@ -105,53 +105,14 @@ var splits = [2]string{"train", "test"}
 // split's dataset (the training set may be transformed).
 func (d *dataBindings) loadImageSets(name, set, title string, want [2]int, wrap func(*data.ImageSet, string) data.Dataset) (any, error) {
 	start := time.Now()
-	f := newFetcher(name)
-	man, err := f.manifest()
+	sets, f, err := fetchImageSets(name, set, title, want)
 	if err != nil {
 		return nil, err
 	}
-	entry := getProp(getProp(man, "datasets"), set)
-	if missing(entry) {
-		if msg := getProp(getProp(man, "missing"), set); kindOf(msg) == kindString {
-			return nil, fmt.Errorf("%s: %s", name, msg.String())
-		}
-		return nil, fmt.Errorf("%s: this build of the site has no %s", name, title)
-	}
-	// Pick the files first, so the progress bar knows the total.
-	var files [2][]manifestFile
-	total := 0
-	for k, split := range splits {
-		list, err := manifestFiles(name, set, split, getProp(entry, split))
-		if err != nil {
-			return nil, err
-		}
-		have := 0
-		for _, file := range list {
-			if have >= want[k] {
-				break
-			}
-			files[k] = append(files[k], file)
-			have += file.count
-			total += file.bytes
-		}
-		if have < want[k] {
-			return nil, fmt.Errorf("%s: asked for %d %s images, the %s set has %d", name, want[k], split, title, have)
-		}
-	}
-	f.startProgress(title, total)
 	out := js.Global().Get("Object").New()
 	for k, split := range splits {
-		all, err := f.imageSets(set+"-"+split, files[k])
-		if err != nil {
-			return nil, err
-		}
-		if all, err = all.Slice(0, want[k]); err != nil {
-			return nil, err
-		}
-		all.Name = fmt.Sprintf("%s %s", title, split)
-		out.Set(split, d.dataset.wrap(wrap(all, split)))
+		out.Set(split, d.dataset.wrap(wrap(sets[k], split)))
 	}
-	f.finishProgress()
 	out.Set("classes", stringsToJS(data.DigitClasses))
 	if set == "fashion-mnist" {
 		out.Set("classes", stringsToJS(data.FashionClasses))
@@ -159,6 +120,63 @@ func (d *dataBindings) loadImageSets(name, set, title string, want [2]int, wrap 
 	out.Set("source", f.source())
 	out.Set("ms", float64(time.Since(start).Microseconds())/1000)
 	return out, nil
+}
+
+// fetchImageSets fetches want[k] images of splits[k] of the set (0: all
+// of them), with a progress bar, as image sets named "<title> <split>".
+// tt.train.run uses it too, for a config's dataset.
+func fetchImageSets(name, set, title string, want [2]int) ([2]*data.ImageSet, *fetcher, error) {
+	var sets [2]*data.ImageSet
+	f := newFetcher(name)
+	man, err := f.manifest()
+	if err != nil {
+		return sets, nil, err
+	}
+	entry := getProp(getProp(man, "datasets"), set)
+	if missing(entry) {
+		if msg := getProp(getProp(man, "missing"), set); kindOf(msg) == kindString {
+			return sets, nil, fmt.Errorf("%s: %s", name, msg.String())
+		}
+		return sets, nil, fmt.Errorf("%s: this build of the site has no %s", name, title)
+	}
+	// Pick the files first, so the progress bar knows the total.
+	var files [2][]manifestFile
+	total := 0
+	for k, split := range splits {
+		list, err := manifestFiles(name, set, split, getProp(entry, split))
+		if err != nil {
+			return sets, nil, err
+		}
+		have := 0
+		for _, file := range list {
+			if want[k] > 0 && have >= want[k] {
+				break
+			}
+			files[k] = append(files[k], file)
+			have += file.count
+			total += file.bytes
+		}
+		if want[k] <= 0 {
+			want[k] = have
+		}
+		if have < want[k] {
+			return sets, nil, fmt.Errorf("%s: asked for %d %s images, the %s set has %d", name, want[k], split, title, have)
+		}
+	}
+	f.startProgress(title, total)
+	for k, split := range splits {
+		all, err := f.imageSets(set+"-"+split, files[k])
+		if err != nil {
+			return sets, nil, err
+		}
+		if all, err = all.Slice(0, want[k]); err != nil {
+			return sets, nil, err
+		}
+		all.Name = fmt.Sprintf("%s %s", title, split)
+		sets[k] = all
+	}
+	f.finishProgress()
+	return sets, f, nil
 }
 
 // imageSets loads the files of one split as one image set.

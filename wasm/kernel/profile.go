@@ -3,6 +3,7 @@
 package kernel
 
 import (
+	"encoding/base64"
 	"fmt"
 	"syscall/js"
 
@@ -231,6 +232,15 @@ func statsObject(fields map[string]any, s profile.Stats) map[string]any {
 // downloadMIME is a display the page shows as a button that saves a file
 // (the kernel, in a worker, cannot start a download itself).
 const downloadMIME = "application/vnd.tinytorch.download+json"
+
+// downloadBytesValue offers a binary file (a zip, a checkpoint): the
+// bytes travel in base64, which the page decodes.
+func downloadBytesValue(name, mime string, b []byte, note string) js.Value {
+	return richValue(bundle{
+		downloadMIME: map[string]any{"name": name, "mime": mime, "base64": base64.StdEncoding.EncodeToString(b), "note": note},
+		"text/plain": fmt.Sprintf("[download %s, %d bytes]", name, len(b)),
+	})
+}
 
 // downloadValue is a displayable offer of a file.
 func downloadValue(name, mime, text, note string) js.Value {

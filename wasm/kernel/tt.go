@@ -20,6 +20,9 @@ func newTT() js.Value {
 		"svg":      svgFunc,
 		"image":    imageFunc,
 		"progress": progressFunc,
+		"runs":     runsList, // runs.go
+		"save":     saveFunc, // checkpoint.go
+		"load":     loadFunc,
 	}
 	for name, fn := range tensors.createFunctions() {
 		fns[name] = fn
@@ -39,7 +42,12 @@ func newTT() js.Value {
 	addMoreNN(nnNS) // nn_more.go
 	tt.Set("nn", nnNS)
 	tt.Set("optim", newOptim())
-	tt.Set("train", newTrain())
+	trainNS := newTrain()
+	buildRunKind() // runs.go: tt.train.run, tt.train.evaluate and the run objects
+	trainNS.Set("run", function("tt.train.run", trainRun))
+	trainNS.Set("evaluate", function("tt.train.evaluate", evaluateFunc))
+	tt.Set("train", trainNS)
+	tt.Set("config", newConfigNS())
 	tt.Set("data", newData())
 	tt.Set("kernels", newKernels())
 	tt.Set("profile", newProfile())
