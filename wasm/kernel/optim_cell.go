@@ -63,12 +63,30 @@ func (o *cellOptimizer) Step() error {
 	if isPromise(res) {
 		return fmt.Errorf("%s.step() returned a promise; step must update the parameters before it returns (not an async function)", o.class)
 	}
-	// The buffers step() made and put in this.state (a momentum, Adam's
-	// moments) live across steps, as in PyTorch: the tt.tidy a training
-	// loop runs each step in must not free them.
-	tensors.keepAll(getProp(o.obj, "state"))
 	return nil
 }
+
+// keepingStep wraps a cell optimizer's step() so that the tensors it
+// leaves in this.state (a momentum buffer, Adam's moments, made lazily on
+// the first step as in PyTorch) are kept (tt.keep) when it returns: the
+// tt.tidy that a training loop runs each step in must not free them,
+// whether the engine (fit, Trainer) or the cell's own loop calls step.
+func keepingStep(step js.Value) js.Value {
+	if stepWrapper.IsUndefined() {
+		// Made once: a closure over the original method and a keep
+		// (tensors.keepAll) that every instance shares.
+		keep := function("keep state", func(_ js.Value, args []js.Value) (any, error) {
+			tensors.keepAll(arg(args, 0))
+			return nil, nil
+		})
+		stepWrapper = js.Global().Get("Function").New("keep",
+			"return (step) => function (...args) { const result = step.apply(this, args); keep(this.state); return result; };").Invoke(keep)
+	}
+	return stepWrapper.Invoke(step)
+}
+
+// stepWrapper is keepingStep's JavaScript half, made on first use.
+var stepWrapper = js.Undefined()
 
 // optimizerName is an optimizer's class: SGD, Adam, or a cell's own.
 func optimizerName(o optim.Optimizer) string {
@@ -252,6 +270,7 @@ func newCellOptimizer(this js.Value, args []js.Value) (any, error) {
 	this.Set("paramGroups", jsGroups)
 	this.Set("defaults", js.Global().Get("Object").Call("assign", js.Global().Get("Object").New(), defaults))
 	this.Set("state", js.Global().Get("Map").New())
+	this.Set("step", keepingStep(getProp(this, "step")))
 	objects.adopt(this, o, true)
 	return nil, nil
 }
