@@ -34,6 +34,7 @@ var engineOrder = []struct {
 	{"engine/vec", "8, 11", []string{"engine/internal/cpu"}},
 	{"engine/tensor", "1–2, 7", []string{"engine/kernels", "engine/vec"}},
 	{"engine/gradcheck", "7", []string{"engine/tensor"}},
+	{"engine/check", "7", nil},
 	{"engine/nn", "3–4", []string{"engine/tensor"}},
 	{"engine/loss", "3", []string{"engine/tensor"}},
 	{"engine/data", "6", []string{"engine/tensor"}},

@@ -36,6 +36,9 @@ func (nb *Notebook) IPynb(outputs [][]Output) ([]byte, error) {
 			continue
 		}
 		cell := ipynbCell("code", id, b.Source)
+		if b.Exercise != nil {
+			cell["metadata"] = exerciseMetadata(b.Exercise)
+		}
 		var outs []Output
 		if code < len(outputs) {
 			outs = outputs[code]
@@ -87,12 +90,18 @@ func (nb *Notebook) ipynbMetadata() map[string]any {
 			"language":     KernelLanguage,
 		},
 		"language_info": map[string]any{"name": KernelLanguage},
-		"tinytorch": map[string]any{
-			"title":   nb.Title,
-			"chapter": nb.Chapter,
-			"summary": nb.Summary,
-		},
+		"tinytorch":     nb.tinytorchMetadata(),
 	}
+}
+
+// tinytorchMetadata is the notebook metadata's "tinytorch" entry: the
+// front matter and, when the notebook has exercises, the progress on each.
+func (nb *Notebook) tinytorchMetadata() map[string]any {
+	m := map[string]any{"title": nb.Title, "chapter": nb.Chapter, "summary": nb.Summary}
+	if p := nb.progressMetadata(); p != nil {
+		m["exercises"] = p
+	}
+	return m
 }
 
 // encodeIPynb writes v the way Jupyter does: one-space indent, no HTML
@@ -172,6 +181,9 @@ func ParseIPynb(file string, data []byte) (*Notebook, error) {
 		return nil, err
 	}
 	nb := &Notebook{Slug: slug(file), Blocks: blocks}
+	if err := nb.readProgress(doc.Metadata); err != nil {
+		return nil, &Error{file, 0, err.Error()}
+	}
 	if err := nb.Render(); err != nil {
 		return nil, &Error{file, 0, "markdown: " + err.Error()}
 	}
@@ -209,10 +221,17 @@ func ipynbBlocks(file string, raw json.RawMessage, lang string) ([]Block, error)
 	}
 	var blocks []Block
 	total := 0
+	ids := map[string]int{} // each exercise id's cell
 	for i, c := range cells {
 		b, err := ipynbBlock(c, lang)
 		if err != nil {
 			return nil, &Error{file, 0, fmt.Sprintf("cell %d: %v", i+1, err)}
+		}
+		if ex := b.Exercise; ex != nil {
+			if first, dup := ids[ex.ID]; dup {
+				return nil, &Error{file, 0, fmt.Sprintf("cell %d: exercise id %q is used twice (first by cell %d)", i+1, ex.ID, first)}
+			}
+			ids[ex.ID] = i + 1
 		}
 		if err := cellBudget(file, i, b); err != nil {
 			return nil, err
@@ -220,7 +239,10 @@ func ipynbBlocks(file string, raw json.RawMessage, lang string) ([]Block, error)
 		if b.Kind == Prose { // after the budget check: this parses the Markdown
 			b.Source = normalizeProse(b.Source)
 		}
-		if total += len(b.Source); total > MaxSourceSize {
+		if err := exerciseBudget(file, i, b.Exercise); err != nil {
+			return nil, err
+		}
+		if total += len(b.Source) + exerciseSize(b.Exercise); total > MaxSourceSize {
 			return nil, &Error{file, 0, fmt.Sprintf("cell %d: the cells hold more than the %d KB of Markdown a notebook may hold", i+1, MaxSourceSize>>10)}
 		}
 		if b.Source != "" || b.Kind == Code {
@@ -254,6 +276,7 @@ func ipynbBlock(raw json.RawMessage, lang string) (Block, error) {
 	var cell struct {
 		CellType string          `json:"cell_type"`
 		Source   json.RawMessage `json:"source"`
+		Metadata json.RawMessage `json:"metadata"`
 	}
 	if err := json.Unmarshal(raw, &cell); err != nil {
 		return Block{}, fmt.Errorf("not a cell: %s", describeJSONError(err))
@@ -274,7 +297,11 @@ func ipynbBlock(raw json.RawMessage, lang string) (Block, error) {
 			src += "\n"
 		}
 		if lang == "" || lang == KernelLanguage || lang == CellLanguage {
-			return Block{Kind: Code, Lang: CellLanguage, Source: src}, nil
+			ex, err := cellExercise(cell.Metadata)
+			if err != nil {
+				return Block{}, err
+			}
+			return Block{Kind: Code, Lang: CellLanguage, Source: src, Exercise: ex}, nil
 		}
 		return Block{Kind: Prose, Source: foreignCode(lang, src)}, nil
 	}

@@ -61,6 +61,21 @@ func TestIPynbOpensInJupyter(t *testing.T) {
 			files = append(files, file)
 		}
 	}
+	// A notebook with exercises and progress in its metadata.
+	ex, err := Parse("exercises.md", []byte(exercises))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex.Progress = map[string]Progress{"double": {Passed: true, Hints: 0, SolutionSeen: true}}
+	data, err := ex.IPynb(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "exercises.ipynb")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, file)
 	// First, a notebook Jupyter must refuse (a code cell without source
 	// or outputs), so that a validator that accepts anything cannot pass.
 	bad := filepath.Join(dir, "bad.ipynb")

@@ -11,23 +11,42 @@ import (
 
 // splitBlocks cuts a notebook body, parsed into doc, into prose and
 // cells. Only top-level ```js fences are cells: one inside a list item or
-// quote stays prose.
-func splitBlocks(doc ast.Node, body []byte) []Block {
+// quote stays prose. The fences of an exercise group (exercise.go) fold
+// into one cell. file and firstLine (the body's line in file) locate
+// errors.
+func splitBlocks(file string, doc ast.Node, body []byte, firstLine int) ([]Block, error) {
 	starts := lineStarts(body)
-	var blocks []Block
+	g := grouper{file: file, firstLine: firstLine, seen: map[string]int{}}
 	prev := 0 // where the pending prose starts
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		fc, ok := n.(*ast.FencedCodeBlock)
-		if !ok || fc.Info == nil || string(fc.Language(body)) != CellLanguage {
+		if !ok || fc.Info == nil {
 			continue
 		}
 		open := lineOf(starts, fc.Info.Segment.Start)
+		r, isRole, err := roleOf(string(fc.Info.Segment.Value(body)))
+		if err != nil {
+			return nil, g.errorAt(open, err.Error())
+		}
+		if !isRole {
+			continue
+		}
+		if r.role == roleAnswer {
+			if err := g.answer(n, open); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		end := lineOffset(starts, open+fc.Lines().Len()+2, len(body)) // after the closing fence
-		blocks = appendProse(blocks, string(body[prev:starts[open]]))
-		blocks = append(blocks, Block{Kind: Code, Lang: CellLanguage, Source: fencedSource(fc, body)})
+		if err := g.add(r, open, body[prev:starts[open]], fencedSource(fc, body)); err != nil {
+			return nil, err
+		}
 		prev = end
 	}
-	return appendProse(blocks, string(body[prev:]))
+	if err := g.close(); err != nil {
+		return nil, err
+	}
+	return appendProse(g.blocks, string(body[prev:])), nil
 }
 
 // leadingFence returns the run of three or more backticks or tildes that
@@ -129,28 +148,57 @@ func (nb *Notebook) Markdown() []byte {
 	return bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n"))
 }
 
-// writeCell writes a cell as a fenced block.
+// writeCell writes a cell as a fenced block, and an exercise as its
+// group of fenced blocks (exercise.go).
 func writeCell(b *bytes.Buffer, blk Block) {
 	lang := blk.Lang
 	if lang == "" {
 		lang = CellLanguage
 	}
-	fence := strings.Repeat("`", max(3, longestFence(blk.Source)+1))
-	b.WriteString(fence + lang + "\n" + blk.Source)
-	if blk.Source != "" && !strings.HasSuffix(blk.Source, "\n") {
+	ex := blk.Exercise
+	if ex == nil {
+		writeFence(b, lang, blk.Source)
+		return
+	}
+	writeFence(b, exerciseInfo(ex), blk.Source)
+	b.WriteString("\n")
+	writeFence(b, CellLanguage+" "+roleCheck+"="+ex.ID, ex.Check)
+	b.WriteString("\n")
+	writeFence(b, CellLanguage+" "+roleSolution+"="+ex.ID, ex.Solution)
+	for _, h := range ex.Hints {
+		b.WriteString("\n")
+		writeFence(b, roleHint+"="+ex.ID, h)
+	}
+}
+
+// writeFence writes src as a fenced block with the given info string:
+// backticks, longer than any run that starts a line of src, or tildes
+// when info holds a backtick (which a backtick fence's info may not).
+func writeFence(b *bytes.Buffer, info, src string) {
+	char := "`"
+	if strings.Contains(info, "`") {
+		char = "~"
+	}
+	fence := strings.Repeat(char, max(3, longestRun(src, char)+1))
+	b.WriteString(fence + info + "\n" + src)
+	if src != "" && !strings.HasSuffix(src, "\n") {
 		b.WriteString("\n")
 	}
 	b.WriteString(fence + "\n")
 }
 
-// longestFence is the longest run of backticks that starts a line of src
-// (after any indentation), which a cell's fence must exceed.
-func longestFence(src string) int {
+// longestRun is the longest run of char that starts a line of src
+// (after any indentation), which a fence of char must exceed.
+func longestRun(src, char string) int {
 	longest := 0
 	for _, line := range strings.Split(src, "\n") {
 		line = strings.TrimLeft(line, " \t")
-		n := len(line) - len(strings.TrimLeft(line, "`"))
+		n := len(line) - len(strings.TrimLeft(line, char))
 		longest = max(longest, n)
 	}
 	return longest
 }
+
+// longestFence is the longest run of backticks that starts a line of src
+// (after any indentation), which a cell's fence must exceed.
+func longestFence(src string) int { return longestRun(src, "`") }

@@ -194,7 +194,7 @@ func code(s string) Block  { return Block{Kind: Code, Lang: CellLanguage, Source
 func kindsAndSources(blocks []Block) []Block {
 	out := make([]Block, len(blocks))
 	for i, b := range blocks {
-		out[i] = Block{Kind: b.Kind, Source: b.Source, Lang: b.Lang}
+		out[i] = Block{Kind: b.Kind, Source: b.Source, Lang: b.Lang, Exercise: b.Exercise}
 	}
 	return out
 }

@@ -5,6 +5,10 @@
 // summary) whose top-level ```js fenced blocks are runnable cells. Parse
 // reads one into a Notebook: the front matter and an ordered list of
 // blocks, each prose (Markdown) or a code cell, with its rendered HTML.
+// A code cell can be a checked exercise (exercise.go): its starter code,
+// with the hidden check, the solution and hints folded in from the
+// fenced blocks that follow it; a ```answer block in prose is a model
+// answer the page reveals on request (answer.go).
 // Markdown writes it back, IPynb and ParseIPynb convert to and from
 // Jupyter's nbformat 4, and EncodeShare and DecodeShare pack it into a
 // URL fragment. Reading and writing files is left to the caller.
@@ -33,6 +37,9 @@ type Notebook struct {
 	// HTML is the rendered body: every block's HTML in order. Render
 	// refreshes it (Parse, ParseIPynb and DecodeShare call Render).
 	HTML string `json:"html,omitempty"`
+	// Progress is the student's progress on each exercise, by id: IPynb
+	// exports it in the notebook's metadata and ParseIPynb reads it back.
+	Progress map[string]Progress `json:"progress,omitempty"`
 
 	toc []Heading // headings found by the last Render
 	// rawFront is the front matter as read, written back verbatim by
@@ -59,7 +66,10 @@ type Block struct {
 	// newline and leaves no code fence open.
 	Source string `json:"source"`
 	Lang   string `json:"lang,omitempty"` // a cell's language, CellLanguage
-	HTML   string `json:"html,omitempty"` // rendered by Render
+	// Exercise is set on a code cell that is a checked exercise: Source
+	// is then its starter code (or the student's code).
+	Exercise *Exercise `json:"exercise,omitempty"`
+	HTML     string    `json:"html,omitempty"` // rendered by Render
 }
 
 // Cells returns the source of each code cell, in order.
@@ -108,12 +118,16 @@ func Parse(file string, src []byte) (*Notebook, error) {
 	if err := checkOpenBlocks(file, doc, body, bodyLine); err != nil {
 		return nil, err
 	}
+	blocks, err := splitBlocks(file, doc, body, bodyLine)
+	if err != nil {
+		return nil, err
+	}
 	nb := &Notebook{
 		Slug:     slug(file),
 		Title:    fm.values.Title,
 		Chapter:  fm.values.Chapter,
 		Summary:  fm.values.Summary,
-		Blocks:   splitBlocks(doc, body),
+		Blocks:   blocks,
 		rawFront: fm.raw,
 		front:    fm.values,
 	}

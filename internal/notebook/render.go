@@ -16,7 +16,7 @@ import (
 // markdown renders prose: CommonMark with GitHub's tables, strikethrough,
 // task lists and autolinks, math, and an id on every heading.
 var markdown = goldmark.New(
-	goldmark.WithExtensions(extension.GFM, mathExtension{}),
+	goldmark.WithExtensions(extension.GFM, mathExtension{}, answerExtension{}),
 	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 )
 
@@ -43,13 +43,22 @@ func (nb *Notebook) Render() error {
 	refs := references(nb.Blocks)
 	var all strings.Builder
 	nb.toc = nil
-	cell := 0
+	cell, exercise := 0, 0
 	for i := range nb.Blocks {
 		b := &nb.Blocks[i]
-		if b.Kind == Code {
+		switch {
+		case b.Kind == Code && b.Exercise != nil:
+			exercise++
+			out, err := ExerciseHTML(cell, exercise, b.Source, b.Exercise)
+			if err != nil {
+				return fmt.Errorf("block %d: %w", i+1, err)
+			}
+			b.HTML = out
+			cell++
+		case b.Kind == Code:
 			b.HTML = CellHTML(cell, b.Source)
 			cell++
-		} else {
+		default:
 			out, headings, err := renderProse(b.Source, ids, refs)
 			if err != nil {
 				return fmt.Errorf("block %d: %w", i+1, err)
@@ -107,6 +116,7 @@ func renderProse(md string, ids parser.IDs, refs []parser.Reference) (string, []
 		ctx.AddReference(r)
 	}
 	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	replaceAnswers(doc, src)
 	var out bytes.Buffer
 	if err := markdown.Renderer().Render(&out, src, doc); err != nil {
 		return "", nil, err

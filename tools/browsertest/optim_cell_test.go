@@ -188,7 +188,7 @@ func TestOptimCellClasses(t *testing.T) {
 	}
 	wantErrors := map[string]string{
 		"noStep":               "Error: NoStep has no step() method: a class that extends tt.optim.Optimizer defines step()",
-		"throws":               "Error: tt.train.fit: Boom.step() threw RangeError: boom in step (cell 1, line 80)",
+		"throws":               "Error: tt.train.fit: Boom.step() threw RangeError: boom in step (line 80 of the cell that defines it, in Boom.step)",
 		"notTensors":           "Error: MySGD: element 0 is the number 1, expected a tensor",
 		"lrString":             `Error: MySGD: defaults: lr must be a number, got the string "0.1"`,
 		"emptyParams":          "Error: Boom: got an empty list of parameters",
@@ -197,7 +197,7 @@ func TestOptimCellClasses(t *testing.T) {
 		"noNew":                "Error: tt.optim.Optimizer is a base class: write class MySGD extends tt.optim.Optimizer { step() { … } } and make one with new",
 		"badGetLr":             `Error: tt.train.fit: BadLR.getLr() returned ["fast"], expected an array of 1 numbers, one learning rate per parameter group`,
 		"badGetLrOwn":          `Error: tt.train.fit: BadLR.getLr() returned ["fast"], expected an array of 1 numbers, one learning rate per parameter group`,
-		"schedThrows":          "Error: tt.train.fit: Stuck.step() threw TypeError: Cannot set properties of null (setting 'lr') (cell 1, line ",
+		"schedThrows":          "Error: tt.train.fit: Stuck.step() threw TypeError: Cannot set properties of null (setting 'lr') (line ",
 		"noGetLr":              "Error: NoGetLr has no getLr() method: a class that extends tt.optim.LRScheduler defines getLr()",
 		"schedulerNoOptimizer": "Error: MyStepLR: expected an optimizer first, such as tt.optim.SGD(…) or one that extends tt.optim.Optimizer, got",
 	}

@@ -111,7 +111,8 @@ func markdown(args []js.Value) (any, error) {
 }
 
 // ipynb is the edited notebook as Jupyter JSON; args[3] is a JSON array
-// with each cell's outputs (null for a cell that never ran).
+// with each cell's outputs (null for a cell that never ran), args[4] an
+// optional JSON object with the progress on each exercise, by id.
 func ipynb(args []js.Value) (any, error) {
 	doc, err := edited(args)
 	if err != nil {
@@ -121,6 +122,11 @@ func ipynb(args []js.Value) (any, error) {
 	if len(args) > 3 {
 		if err := json.Unmarshal([]byte(args[3].String()), &outputs); err != nil {
 			return nil, fmt.Errorf("outputs: %v", err)
+		}
+	}
+	if len(args) > 4 && args[4].Type() == js.TypeString {
+		if err := json.Unmarshal([]byte(args[4].String()), &doc.Progress); err != nil {
+			return nil, fmt.Errorf("progress: %v", err)
 		}
 	}
 	data, err := doc.IPynb(outputs)

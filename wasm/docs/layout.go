@@ -37,10 +37,13 @@ func proseSlots(doc *nbformat.Notebook) [][]nbformat.Block {
 // arrangeBlocks is doc's blocks laid out as the page shows them. Each
 // prose slot appears at most once; a slot the page does not list is kept
 // at the end, so no published text is lost. A Markdown cell becomes
-// prose, which Markdown joins with the prose beside it.
+// prose, which Markdown joins with the prose beside it. A code cell that
+// was a published exercise (its P) stays that exercise, with the code
+// the student wrote.
 func arrangeBlocks(doc *nbformat.Notebook, entries []pageEntry) []nbformat.Block {
 	slots := proseSlots(doc)
 	used := make([]bool, len(slots))
+	exercises, usedEx := publishedExercises(doc), map[int]bool{}
 	var out []nbformat.Block
 	for _, e := range entries {
 		switch e.T {
@@ -50,7 +53,12 @@ func arrangeBlocks(doc *nbformat.Notebook, entries []pageEntry) []nbformat.Block
 				out = append(out, slots[e.P]...)
 			}
 		case "code":
-			out = append(out, nbformat.Block{Kind: nbformat.Code, Lang: nbformat.CellLanguage, Source: withNewline(e.S)})
+			b := nbformat.Block{Kind: nbformat.Code, Lang: nbformat.CellLanguage, Source: withNewline(e.S)}
+			if e.P >= 0 && e.P < len(exercises) && exercises[e.P] != nil && !usedEx[e.P] {
+				usedEx[e.P] = true // an exercise's id must stay unique
+				b.Exercise = exercises[e.P]
+			}
+			out = append(out, b)
 		case "md":
 			if strings.TrimSpace(e.S) != "" {
 				out = append(out, nbformat.Block{Kind: nbformat.Prose, Source: withNewline(e.S)})
@@ -71,4 +79,16 @@ func withNewline(s string) string {
 		s += "\n"
 	}
 	return s
+}
+
+// publishedExercises is, for each published code cell of doc, its
+// exercise or nil.
+func publishedExercises(doc *nbformat.Notebook) []*nbformat.Exercise {
+	var out []*nbformat.Exercise
+	for _, b := range doc.Blocks {
+		if b.Kind == nbformat.Code {
+			out = append(out, b.Exercise)
+		}
+	}
+	return out
 }

@@ -79,3 +79,28 @@ func FuzzArrangeBlocks(f *testing.F) {
 		}
 	})
 }
+
+// A published exercise stays an exercise with the student's code, once
+// even when the page lists its cell twice.
+func TestArrangeBlocksExercise(t *testing.T) {
+	src := "---\ntitle: T\nchapter: \"1\"\nsummary: S\n---\n\nDo it.\n\n```js exercise=a\nstart\n```\n\n```js check=a\nc\n```\n\n```js solution=a\ns\n```\n\n```js\n2\n```\n"
+	doc, err := nbformat.Parse("t.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Blocks = arrangeBlocks(doc, []pageEntry{{T: "prose", P: 0}, {T: "code", P: 1, S: "2"}, {T: "code", P: 0, S: "mine"}, {T: "code", P: 0, S: "copy"}, {T: "prose", P: 1}, {T: "prose", P: 2}})
+	again, err := nbformat.Parse("t.md", doc.Markdown())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, doc.Markdown())
+	}
+	exs := again.Exercises()
+	if len(exs) != 1 || exs[0].ID != "a" || exs[0].Check != "c\n" {
+		t.Fatalf("exercises %v", exs)
+	}
+	if got := again.Cells(); strings.Join(got, "|") != "2\n|mine\n|copy\n" {
+		t.Errorf("cells %q", got)
+	}
+	if again.Blocks[2].Exercise == nil {
+		t.Errorf("the student's code is not in the exercise: %v", again.Blocks)
+	}
+}

@@ -5,7 +5,6 @@ package kernel
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"syscall/js"
 
 	"tinytorch/engine/gradcheck"
@@ -329,33 +328,9 @@ func (f *jsFunction) gradList(v js.Value) ([]js.Value, error) {
 	return list, nil
 }
 
-// threw describes an exception thrown by the cell's method: its name and
-// message, and the line of the cell it came from when the stack says.
+// threw describes an exception thrown by the cell's method (thrownText).
 func (f *jsFunction) threw(method string, err error) error {
-	what := errText(err)
-	if e, ok := err.(js.Error); ok && typeOf(e.Value) == js.TypeObject {
-		if n := getProp(e.Value, "name"); kindOf(n) == kindString && n.String() != "Error" {
-			what = n.String() + ": " + what
-		}
-		if frames := cellFrames(getProp(e.Value, "stack")); len(frames) > 0 {
-			what += " (at " + frameWhere(frames[0]) + ")"
-		}
-	}
-	return f.errorf(method, "threw %s", what)
-}
-
-// frameWhere cuts a stack frame kept by cellFrames, "at f (cell 3, line
-// 2:9)", to where it points: "cell 3, line 2".
-func frameWhere(frame string) string {
-	i := strings.Index(frame, "cell ")
-	if i < 0 {
-		return frame
-	}
-	where := frame[i:]
-	if j := strings.IndexAny(where, ":)"); j >= 0 {
-		where = where[:j]
-	}
-	return where
+	return f.errorf(method, "threw %s", thrownText(err, f.name))
 }
 
 // describeValue is describeJS with a tensor's shape.

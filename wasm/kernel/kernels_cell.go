@@ -132,7 +132,7 @@ func (ck *cellKernel) matmul(m, n, k int, a, b, c []float32) {
 	res, err := callJSAsIs(ck.fn, m, n, k, pa, pb, pc)
 	switch {
 	case err != nil:
-		ck.fail(m, n, k, thrown(err), err)
+		ck.fail(m, n, k, "threw "+thrownText(err, ""), err)
 	case isPromise(res):
 		ck.fail(m, n, k, "returned a Promise: a kernel must be synchronous (no async)", nil)
 	case !res.IsUndefined() && !res.Equal(pc) && !res.Equal(jc):
@@ -162,29 +162,6 @@ func (ck *cellKernel) fail(m, n, k int, what string, err error) {
 		e.Set("stack", getProp(jsErr.Value, "stack"))
 	}
 	panic(js.Error{Value: e})
-}
-
-// thrown describes what the kernel threw: its message and the first
-// place in a cell its stack names.
-func thrown(err error) string {
-	var jsErr js.Error
-	if !errors.As(err, &jsErr) {
-		// asJSError's "the function threw the string …"
-		return "threw " + strings.TrimPrefix(err.Error(), "the function threw ")
-	}
-	if !jsErr.Value.InstanceOf(js.Global().Get("Error")) {
-		return "threw " + describeJS(jsErr.Value) + ", not an Error"
-	}
-	what := fmt.Sprintf("threw %s: %s", stringOf(getProp(jsErr.Value, "name")), stringOf(getProp(jsErr.Value, "message")))
-	if frames := cellFrames(getProp(jsErr.Value, "stack")); len(frames) > 0 {
-		// The frame's cell number is the cell's place on the page when
-		// the kernel was defined, which moving cells may have changed
-		// since: name the line alone.
-		if line := frameLine(frames[0]); line > 0 {
-			what += fmt.Sprintf(" (line %d of the cell that defines it)", line)
-		}
-	}
-	return what
 }
 
 // stringOf is a string as it is, a number as JavaScript writes it, and

@@ -78,7 +78,7 @@ func (c *cellModule) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	}
 	res, err := callMethod(c.obj, "forward", tensors.wrap(x))
 	if err != nil {
-		return nil, fmt.Errorf("forward threw %s", thrownMessage(err, c.TypeName()))
+		return nil, fmt.Errorf("forward threw %s", thrownText(err, c.TypeName()))
 	}
 	if isPromise(res) {
 		return nil, errors.New("forward returned a promise; it must return a tensor, so it cannot be async")
@@ -102,31 +102,6 @@ func (c *cellModule) ExtraRepr() string {
 		return ""
 	}
 	return res.String()
-}
-
-// thrownMessage is the message of what a cell module's method threw, with
-// the innermost frame in a cell ("at Net.forward (cell 3, line 4)"): the
-// error the cell sees is made again where the module was called, so the
-// line of the throw would be lost. V8 names the method's receiver, the
-// module's proxy, "Proxy": the frame gets the class name instead.
-func thrownMessage(err error, class string) string {
-	var je js.Error
-	if !errors.As(err, &je) {
-		return err.Error()
-	}
-	msg := getProp(je.Value, "message")
-	if kindOf(msg) != kindString {
-		return err.Error()
-	}
-	name := "Error"
-	if n := getProp(je.Value, "name"); kindOf(n) == kindString {
-		name = n.String()
-	}
-	out := name + ": " + msg.String()
-	if frames := cellFrames(getProp(je.Value, "stack")); len(frames) > 0 {
-		out += " (" + strings.Replace(frames[0], "at Proxy.", "at "+class+".", 1) + ")"
-	}
-	return out
 }
 
 // addCellModules installs tt.nn.Module, the base class, and

@@ -58,7 +58,7 @@ func (o *cellOptimizer) Step() error {
 	}
 	res, err := callMethod(o.obj, "step")
 	if err != nil {
-		return fmt.Errorf("%s.step() threw %s", o.class, thrownText(err))
+		return fmt.Errorf("%s.step() threw %s", o.class, thrownText(err, ""))
 	}
 	if isPromise(res) {
 		return fmt.Errorf("%s.step() returned a promise; step must update the parameters before it returns (not an async function)", o.class)
@@ -94,7 +94,7 @@ func (s *cellScheduler) Step() error {
 		return s.advance()
 	}
 	if _, err := callMethod(s.obj, "step"); err != nil {
-		return fmt.Errorf("%s.step() threw %s", s.class, thrownText(err))
+		return fmt.Errorf("%s.step() threw %s", s.class, thrownText(err, ""))
 	}
 	return nil
 }
@@ -121,7 +121,7 @@ func (s *cellScheduler) advance() error {
 	}
 	res, err := callMethod(s.obj, "getLr")
 	if err != nil {
-		return fmt.Errorf("%s.getLr() threw %s", s.class, thrownText(err))
+		return fmt.Errorf("%s.getLr() threw %s", s.class, thrownText(err, ""))
 	}
 	groups := s.opt.ParamGroups()
 	lrs, err := floatList("", res)
@@ -142,28 +142,6 @@ func (s *cellScheduler) advance() error {
 // getLrUsage says what a cell scheduler must define.
 const getLrUsage = "a class that extends tt.optim.LRScheduler defines getLr(), which returns each group's learning rate at epoch this.lastEpoch, " +
 	"such as getLr() { return this.baseLrs.map((lr) => lr * 0.5 ** this.lastEpoch); }"
-
-// thrownText is what a JavaScript exception says, "RangeError: message",
-// and where in a cell it was thrown, since the error the cell sees is
-// thrown again by fit, at the line that called fit.
-func thrownText(err error) string {
-	e, ok := err.(js.Error)
-	if !ok {
-		return err.Error()
-	}
-	text, err := callJSAsIs(js.Global().Get("String"), e.Value)
-	if err != nil || typeOf(text) != js.TypeString {
-		return describeJS(e.Value)
-	}
-	if stack := getProp(e.Value, "stack"); typeOf(stack) == js.TypeString {
-		for _, line := range strings.Split(stack.String(), "\n") {
-			if _, _, cell, row, ok := cellLocation(line); ok {
-				return fmt.Sprintf("%s (cell %s, line %s)", text.String(), cell, row)
-			}
-		}
-	}
-	return text.String()
-}
 
 // shownJS shows a value a cell returned: an array of plain values as
 // JSON, anything else as describeJS does.

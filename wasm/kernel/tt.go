@@ -46,6 +46,8 @@ func newTT() js.Value {
 	tt.Set("bench", newBench())
 	tt.Set("autograd", newAutograd()) // autograd.go: tt.autograd.Function and tt.gradCheck
 	tt.Set("gradCheck", function("tt.gradCheck", gradCheckBinding))
+	tt.Set("check", newCheck()) // check*.go: the exercises' checks
+	tt.Set("todo", function("tt.todo", todo))
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue
