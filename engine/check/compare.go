@@ -88,3 +88,13 @@ func Compare(got, want Value, tol Tolerance) *Mismatch {
 func (m *Mismatch) at(j int, got, want Value) {
 	m.Index, m.Got, m.Want = Index(want.Shape, j), got.Data[j], want.Data[j]
 }
+
+// IsZero reports whether every element of v is exactly 0.
+func IsZero(v Value) bool {
+	for _, x := range v.Data {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}

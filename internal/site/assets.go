@@ -79,7 +79,7 @@ func bundle(root, out string, assets *Assets) error {
 		format    api.Format
 		splitting bool
 	}{
-		{[]string{"src/main.js", "src/style.css"}, api.FormatESModule, true},
+		{[]string{"src/main.js", "src/style.css", "src/progress.js"}, api.FormatESModule, true},
 		{[]string{"src/worker.js", "src/docs-worker.js"}, api.FormatIIFE, false},
 	}
 	for _, b := range builds {
@@ -137,6 +137,8 @@ func recordOutputs(metafile, out string, assets *Assets) error {
 			assets.DocsWorker = url
 		case "src/style.css":
 			assets.Style = url
+		case "src/progress.js":
+			assets.Progress = url
 		}
 	}
 	if assets.Main == "" && assets.Worker == "" {

@@ -29,14 +29,21 @@ func writePages(root, out string, res *Result) error {
 	if err != nil {
 		return err
 	}
+	all := append(append([]*notebook.Notebook(nil), res.Notebooks...), res.Extra...)
 	if err := render(tmpl, "index.html", filepath.Join(out, "index.html"), map[string]any{
-		"Assets": res.Assets, "Notebooks": res.Notebooks,
+		"Assets": res.Assets, "Notebooks": all,
 	}); err != nil {
 		return err
 	}
 	cfg := pageConfig{Kernel: res.Assets.Kernel, Page: res.Assets.Page, Docs: res.Assets.Docs, WasmExec: res.Assets.WasmExec, Worker: res.Assets.Worker,
 		DocsWorker: res.Assets.DocsWorker}
-	for i, nb := range res.Notebooks {
+	for i, nb := range all {
+		// The chapters link to each other in order; an extra page (a
+		// test fixture) links to none and is linked from none.
+		prev, next := neighbour(res.Notebooks, i-1), neighbour(res.Notebooks, i+1)
+		if i >= len(res.Notebooks) {
+			prev, next = nil, nil
+		}
 		err := render(tmpl, "notebook.html", filepath.Join(out, nb.Slug+".html"), map[string]any{
 			"Assets":   res.Assets,
 			"Config":   cfg,
@@ -45,8 +52,8 @@ func writePages(root, out string, res *Result) error {
 			// Markdown files, so it is trusted HTML.
 			"Body": template.HTML(nb.HTML),
 			"TOC":  tableOfContents(nb),
-			"Prev": neighbour(res.Notebooks, i-1),
-			"Next": neighbour(res.Notebooks, i+1),
+			"Prev": prev,
+			"Next": next,
 			// The Markdown source lets the page download the notebook with
 			// the student's edits; html/template escapes it as a JS string.
 			"Source": string(nb.Markdown()),

@@ -36,6 +36,11 @@ type Options struct {
 	// BrotliLevel trades build time for size: 11 (the default) is
 	// smallest but takes seconds per megabyte; tests use a low level.
 	BrotliLevel int
+	// Extra lists more notebook files (Markdown), built as pages and
+	// listed on the index after the notebooks/ ones, but not in
+	// Result.Notebooks: the browser suite's fixtures. Their images are
+	// not copied.
+	Extra []string
 }
 
 // Assets are the site-relative URLs of the hashed files a page loads.
@@ -43,6 +48,7 @@ type Assets struct {
 	Main     string // page loader bundle (ES module)
 	Worker   string // kernel worker bootstrap (classic script)
 	Style    string
+	Progress string // the index page's exercise progress (ES module)
 	Kernel   string // the kernel's wasm, run in the worker
 	Page     string // the page's wasm, run on the main thread
 	Docs     string // the notebook-file wasm, loaded by the page on demand
@@ -89,6 +95,17 @@ func Build(opt Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Notebooks: notebooks}
+	for _, f := range opt.Extra {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		nb, err := notebook.Parse(f, src)
+		if err != nil {
+			return nil, err
+		}
+		res.Extra = append(res.Extra, nb)
+	}
 	steps := []struct {
 		name string
 		run  func() error
@@ -131,6 +148,7 @@ func Build(opt Options) (*Result, error) {
 // Result describes a finished build.
 type Result struct {
 	Notebooks  []*notebook.Notebook
+	Extra      []*notebook.Notebook // built from Options.Extra
 	Assets     Assets
 	Compressed []Compressed
 	Duration   time.Duration

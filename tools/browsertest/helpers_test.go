@@ -218,7 +218,8 @@ func clickAction(t *testing.T, ctx context.Context, action string) {
 }
 
 // runAllToTheEnd presses Run all and waits until the run is over: the
-// first cell has run and no cell is queued or running. It waits as long as
+// first cell has run, no cell is queued or running and no exercise is
+// being checked. It waits as long as
 // the tab's time limit allows (less 5 s, to report), or a minute. A
 // failing cell stops Run all, as in Jupyter; the cells it left unrun are
 // reported as errors, so a caller knows every cell either ran or was
@@ -232,7 +233,7 @@ func runAllToTheEnd(t *testing.T, ctx context.Context) {
 	next := nextCount(t, ctx)
 	clickAction(t, ctx, "Run all")
 	over := fmt.Sprintf(`(() => { const cells = [...document.querySelectorAll(".cell")];
-		return +cells[0].dataset.count >= %d && !cells.some((c) => c.dataset.state === "queued" || c.dataset.state === "running"); })()`, next)
+		return +cells[0].dataset.count >= %d && !cells.some((c) => c.dataset.state === "queued" || c.dataset.state === "running" || c.dataset.check === "checking"); })()`, next)
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](over, chromedp.WithPollingTimeout(limit))); err != nil {
 		states := eval[[]string](t, ctx, `[...document.querySelectorAll(".cell")].map((c) => c.id + " " + (c.dataset.state || "idle"))`)
 		t.Fatalf("Run all did not end within %v: %v; cells: %q", limit.Round(time.Second), err, states)

@@ -92,7 +92,10 @@ var chapters = []struct {
 // TestNotebooks runs every chapter notebook from top to bottom (the table
 // chapters), each in a fresh tab served with the site's
 // Content-Security-Policy, and checks its results and that neither the
-// document nor the console reports a policy violation. The kernel
+// document nor the console reports a policy violation. Run all leaves
+// the exercises at their starters, so every exercise's check must fail
+// politely while every cell runs clean; then each solution is put in and
+// every check must pass (checkExercises). The kernel
 // worker's policy is checked by its working: a worker whose policy
 // refused eval or wasm would not start or would fail every cell.
 //
@@ -149,6 +152,11 @@ func TestNotebooks(t *testing.T) {
 			}
 			if c.check != nil {
 				c.check(t, ctx)
+			}
+			// Every exercise's check failed politely at the starter, and
+			// passes with its solution (exercises_test.go).
+			if n := checkExercises(t, ctx); n > 0 {
+				fmt.Printf("%s: %d exercises fail at the starter and pass with their solutions\n", c.slug, n)
 			}
 			policy()
 			saveScreenshot(t, ctx, c.slug+".png")

@@ -104,6 +104,13 @@ const calls = {
   "tt.bench": (O) => tt.bench(() => 1, {iterations: 1, warmup: 0, ...O}),
   "tt.bench.compare": (O) => tt.bench.compare({a: () => 1, b: () => 2}, {iterations: 1, warmup: 0, ...O}),
   "tt.progress": (O) => tt.progress(2, O), "tt.image": (O) => tt.image(img().select(0, 0), O),
+  "tt.check.close": (O) => tt.check.close([1], [1], O),
+  "tt.check.fn": (O) => tt.check.fn((x) => x, (x) => x, {shapes: [[2]], ...O}),
+  "tt.check.function": (O) => tt.check.function(class F extends tt.autograd.Function {
+    static forward(c, x) { return x.mul(1); } static backward(c, g) { return g; } }, (x) => x, {shapes: [[2]], ...O}),
+  "tt.check.module": (O) => tt.check.module(null, {reference: () => tt.nn.Linear(2, 2), input: [1, 2], ...O}),
+  "tt.check.optimizer": (O) => tt.check.optimizer(null, {reference: (p, o) => tt.optim.SGD(p, o), options: {lr: 0.1}, ...O}),
+  "tt.check.kernel": (O) => tt.check.kernel(null, O), "tt.check.backward": (O) => tt.check.backward(null, O),
 };
 // The functional forms of the methods above: tt.sum(x, 0, O) is x.sum(0, O).
 for (const m of Object.keys(calls)) if (!m.includes(".") && typeof tt[m] === "function") calls["tt." + m] = (O) => calls[m](O);
@@ -152,6 +159,9 @@ var ttNoOptions = []string{
 	"tt.optim.Optimizer", "tt.optim.LRScheduler", "tt.optim.lrScheduler.LRScheduler",
 	// apply passes its arguments, an object too, to the cell's forward, as PyTorch does.
 	"tt.autograd.Function", "tt.autograd.Function.apply", "tt.gradCheck",
+	// The exercises' placeholder, a plain assertion, and the class of a
+	// check's failure (check.go).
+	"tt.todo", "tt.check.that", "tt.check.Failure",
 }
 
 // tensorMethodsWithoutOptions are the tensor methods (tt.abs(x) is

@@ -57,7 +57,10 @@ func setUp(m *testing.M) (int, error) {
 	start := time.Now()
 	// A low brotli level keeps the build quick; sizes are reported at the
 	// level `make build` uses by tools/build.
-	built, err = site.Build(site.Options{Root: root, Out: filepath.Join(tmp, "dist"), BrotliLevel: 5})
+	built, err = site.Build(site.Options{Root: root, Out: filepath.Join(tmp, "dist"), BrotliLevel: 5,
+		// The suite's own notebooks, built beside the chapters
+		// (exercises_test.go).
+		Extra: []string{filepath.Join(root, "tools", "browsertest", "testdata", fixtureFile)}})
 	if err != nil {
 		return 0, err
 	}

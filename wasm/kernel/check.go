@@ -66,9 +66,14 @@ var failureClass js.Value
 func newCheck() js.Value {
 	failureClass = js.Global().Get("Function").New(failureSource).Invoke()
 	ns := object(map[string]binding{
-		"close": checkClose,
-		"that":  checkThat,
-		"fn":    checkFn,
+		"close":     checkClose,
+		"that":      checkThat,
+		"fn":        checkFn,
+		"function":  checkFunction,
+		"module":    checkModule,
+		"optimizer": checkOptimizer,
+		"kernel":    checkKernel,
+		"backward":  checkBackward,
 	})
 	ns.Set("Failure", failureClass)
 	return ns

@@ -120,11 +120,9 @@ func readShapes(r *argReader, v js.Value) [][]int {
 			r.fail(err)
 			return nil
 		}
-		for _, d := range shape {
-			if d < 0 {
-				r.failf("shapes[%d] = %s has a negative size", i, check.FormatShape(shape))
-				return nil
-			}
+		if err := checkShapeSize(fmt.Sprintf("shapes[%d]", i), shape); err != nil {
+			r.fail(err)
+			return nil
 		}
 		out[i] = shape
 	}
@@ -307,7 +305,12 @@ func (c *fnCheck) runCase(cs check.Case, first bool) caseResult {
 			Mistake: "the output is not connected to the inputs"})
 	}
 	if err := backwardWeighted(out, c.seed); err != nil {
-		return fail(check.Failure{Detail: "backward failed: " + err.Error()})
+		if c.after != nil {
+			if f := c.after(cs, in, wantGrads); f != nil {
+				return fail(*f)
+			}
+		}
+		return fail(studentError(err))
 	}
 	for i, g := range gradValues(in) {
 		if m := check.Compare(g, wantGrads[i], c.tol); m != nil {
@@ -319,7 +322,7 @@ func (c *fnCheck) runCase(cs check.Case, first bool) caseResult {
 			return fail(*f)
 		}
 	}
-	if first && c.finite != nil {
+	if first && c.finite != nil && !hasEmpty(in) {
 		fresh := c.inputs(cs)
 		if err := c.finite(fresh, weightsFor(out, c.seed)); err != nil {
 			f := check.Failure{What: "the gradient", Detail: "against central differences: " + err.Error()}
@@ -350,4 +353,35 @@ func (c *fnCheck) callStudent(in []*tensor.Tensor) (*tensor.Tensor, check.Value,
 		return nil, check.Value{}, problem
 	}
 	return t, val, nil
+}
+
+// hasEmpty reports whether an input has no elements, where finite
+// differences have nothing to vary.
+func hasEmpty(in []*tensor.Tensor) bool {
+	for _, t := range in {
+		if t.Numel() == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// maxCheckElements bounds the elements of one input of a check: a check
+// runs on small tensors, and a mistyped shape must not allocate gigabytes.
+const maxCheckElements = 1 << 20
+
+// checkShapeSize refuses a shape with a negative size or more than
+// maxCheckElements elements.
+func checkShapeSize(what string, shape []int) error {
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			return fmt.Errorf("%s = %s has a negative size", what, check.FormatShape(shape))
+		}
+		if d > 0 && n > maxCheckElements/d {
+			return fmt.Errorf("%s = %s holds more than %d elements, too many for a check", what, check.FormatShape(shape), maxCheckElements)
+		}
+		n *= d
+	}
+	return nil
 }

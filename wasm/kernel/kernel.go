@@ -8,10 +8,12 @@
 //
 //	page → kernel  {type: "init", interrupt}   a SharedArrayBuffer flag, when the page is isolated
 //	               {type: "run", id, number, code}  one cell; the page sends the next after "done"
+//	               {type: "check", id, number, code}  the check of the exercise in cell id, run like a cell
 //	               {type: "interrupt"}          stop waiting for the running cell
 //	kernel → page  {type: "ready", version}
 //	               {type: "output", id, output} one display, stream, progress or error
 //	               {type: "done", id, ok, ms, interrupted}
+//	               {type: "checked", id, ok, ms, interrupted, summary, error, fields}  a check's end (messages.go)
 //
 // An output is shaped like a Jupyter output: {kind: "display", data:
 // {mime: value, …}, displayId}, {kind: "stream", name, text},
@@ -41,13 +43,13 @@ func Start() {
 		switch msg.Get("type").String() {
 		case "init":
 			interrupts.attach(msg.Get("interrupt"))
-		case "run":
+		case "run", "check":
 			id := msg.Get("id").Int()
 			number := id + 1 // a page that does not send the number
 			if n := getProp(msg, "number"); kindOf(n) == kindNumber {
 				number = n.Int()
 			}
-			runs <- runRequest{id: id, number: number, code: msg.Get("code").String()}
+			runs <- runRequest{id: id, number: number, code: msg.Get("code").String(), check: msg.Get("type").String() == "check"}
 		case "interrupt":
 			interrupts.requestFromMessage()
 		}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"syscall/js"
+	"time"
 
 	"tinytorch/engine/tensor"
 )
@@ -84,4 +85,73 @@ func recovered(name string, r any) error {
 		}
 	}
 	return fmt.Errorf("%s: internal error: %v", name, r)
+}
+
+// checkFields are the fields of a check failure's .check that the page
+// shows (tt.check's Failure sets them; EXERCISES.md §3), in order.
+var checkFields = []string{"name", "case", "input", "expected", "got", "index", "mistake"}
+
+// checkResult is the "checked" message that ends an exercise's check
+// (runRequest.check). A check passes when it completes: summary is the
+// value it returned, as text ("✓ passed" for none). It fails when it
+// throws: error is the thrown value described as an error output
+// (errorOutput: name, message, the stack inside the student's cells),
+// and fields holds the thrown error's .check fields that are set, as
+// strings, when it has them.
+func checkResult(id int, value js.Value, err error, took time.Duration) (msg map[string]any) {
+	msg = map[string]any{"type": "checked", "id": id, "ok": err == nil,
+		"interrupted": err == errInterrupted || isInterruptError(err),
+		"ms":          float64(took.Microseconds()) / 1000}
+	defer func() { // a getter or toString of the check's value that throws
+		if r := recover(); r != nil {
+			msg["ok"], msg["summary"] = false, ""
+			msg["error"] = map[string]any(errorOutput(asJSError(r)))
+		}
+	}()
+	if err != nil {
+		msg["error"] = map[string]any(errorOutput(err)) // js.ValueOf takes no named map type
+		msg["fields"] = failureFields(err)
+		return msg
+	}
+	msg["summary"] = checkSummary(value)
+	return msg
+}
+
+// checkSummary is a passing check's value as the line the page shows.
+func checkSummary(v js.Value) string {
+	switch kindOf(v) {
+	case kindUndefined:
+		return "✓ passed"
+	case kindString:
+		return v.String()
+	}
+	return js.Global().Call("String", v).String()
+}
+
+// failureFields reads the .check fields of a thrown error: the ones set,
+// as strings (a number or an array as JavaScript writes it).
+func failureFields(err error) map[string]any {
+	out := map[string]any{}
+	e, ok := err.(js.Error)
+	if !ok || typeOf(e.Value) != js.TypeObject {
+		return out
+	}
+	check := getProp(e.Value, "check")
+	if typeOf(check) != js.TypeObject {
+		return out
+	}
+	for _, name := range checkFields {
+		v := getProp(check, name)
+		switch kindOf(v) {
+		case kindUndefined, kindNull:
+			continue
+		case kindString:
+			if v.String() != "" {
+				out[name] = v.String()
+			}
+		default:
+			out[name] = js.Global().Call("String", v).String()
+		}
+	}
+	return out
 }

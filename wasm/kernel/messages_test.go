@@ -2,7 +2,13 @@
 
 package kernel
 
-import "testing"
+import (
+	"reflect"
+	"strings"
+	"syscall/js"
+	"testing"
+	"time"
+)
 
 // TestCellMessage checks the rewriting of engine messages for a cell:
 // Go's names become tt's, and a second prefix that names an engine
@@ -25,5 +31,46 @@ func TestCellMessage(t *testing.T) {
 		if got := cellMessage(c.in); got != c.want {
 			t.Errorf("cellMessage(%q)\n got %q\nwant %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestCheckResult checks the "checked" message of an exercise's check: a
+// pass carries the returned summary, a failure the thrown message and the
+// .check fields that are set.
+func TestCheckResult(t *testing.T) {
+	eval := func(src string) js.Value { return js.Global().Call("eval", src) }
+	thrown := func(src string) error {
+		return js.Error{Value: eval("(() => { try { " + src + " } catch (e) { return e; } })()")}
+	}
+	pass := checkResult(3, eval(`"✓ 24 cases"`), nil, time.Millisecond)
+	if pass["ok"] != true || pass["summary"] != "✓ 24 cases" || pass["type"] != "checked" || pass["id"] != 3 {
+		t.Errorf("pass: %v", pass)
+	}
+	if got := checkResult(3, js.Undefined(), nil, 0)["summary"]; got != "✓ passed" {
+		t.Errorf("a check returning nothing: %q", got)
+	}
+	if got := checkResult(3, eval("42"), nil, 0)["summary"]; got != "42" {
+		t.Errorf("a check returning 42: %q", got)
+	}
+	plain := checkResult(3, js.Undefined(), thrown(`throw new Error("double(2) should be 4, got 3")`), 0)
+	if plain["ok"] != false || plain["error"].(map[string]any)["message"] != "double(2) should be 4, got 3" || len(plain["fields"].(map[string]any)) != 0 {
+		t.Errorf("plain Error: %v", plain)
+	}
+	structured := checkResult(3, js.Undefined(), thrown(`const e = new Error("wrong"); e.check = {name: "f", case: "broadcast", input: "", expected: 1.5, got: "2", index: "[1, 0]", mistake: null}; throw e;`), 0)
+	want := map[string]any{"name": "f", "case": "broadcast", "expected": "1.5", "got": "2", "index": "[1, 0]"}
+	if got := structured["fields"].(map[string]any); !reflect.DeepEqual(got, want) {
+		t.Errorf("fields %v, want %v", got, want)
+	}
+	str := checkResult(3, js.Undefined(), asJSError(js.Error{Value: js.ValueOf("just a string")}), 0)
+	if str["ok"] != false || !strings.Contains(str["error"].(map[string]any)["message"].(string), "just a string") {
+		t.Errorf("a thrown string: %v", str)
+	}
+	if stopped := checkResult(3, js.Undefined(), errInterrupted, 0); stopped["interrupted"] != true || stopped["ok"] != false {
+		t.Errorf("a stopped check: %v", stopped)
+	}
+	// Every message can be posted: js.ValueOf takes only plain maps,
+	// slices and basic values (it panics on a named map type).
+	for _, msg := range []map[string]any{pass, plain, structured, str} {
+		js.ValueOf(msg)
 	}
 }

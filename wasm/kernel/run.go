@@ -8,11 +8,15 @@ import (
 	"time"
 )
 
-// runRequest is one cell to run.
+// runRequest is one cell to run, or an exercise's check.
 type runRequest struct {
 	id     int // the cell's id on the page, for its outputs
 	number int // the cell's number on the page, for stack traces
 	code   string
+	// check marks the hidden check of the exercise in cell id: it runs
+	// in the same scope, and its end is reported as a "checked" message
+	// (checkResult) instead of an error output and "done".
+	check bool
 }
 
 // current is the id of the cell being run, to which display() and console
@@ -31,6 +35,10 @@ func runCell(req runRequest) {
 		value, err = await(value)
 	}
 	streams.flush()
+	if req.check {
+		post(checkResult(req.id, value, err, time.Since(start)))
+		return
+	}
 	ok := err == nil
 	if ok {
 		if out, shown := displayOutput(value); shown {
@@ -55,6 +63,11 @@ func evaluate(req runRequest) (value js.Value, err error) {
 		}
 	}()
 	name := fmt.Sprintf("cell-%d.js", req.number)
+	if req.check {
+		// Not "cell-": a failure's stack then shows only the calls into
+		// the student's cells, where the mistake is.
+		name = fmt.Sprintf("check-%d.js", req.number)
+	}
 	code := js.Global().Call("__ttCompile", req.code, name)
 	return js.Global().Call("eval", code), nil
 }

@@ -39,6 +39,7 @@ type cell struct {
 	out        *outputArea
 	state      string
 	md         *markdownView // a Markdown cell's rendered text, else nil
+	ex         *exercise     // a published exercise's UI, else nil
 }
 
 // newCell replaces the cell's static source with an editor and adds a bar
@@ -83,6 +84,9 @@ func newCell(nb *notebook, root dom.Element, kind string, pub int, published str
 	source.SetAttribute("hidden", "")
 	root.SetAttribute("data-state", stateIdle)
 	root.SetAttribute("data-kind", kind)
+	if d := nb.exData[pub]; d != nil && pub >= 0 && kind == kindCode {
+		c.ex = newExercise(c, d)
+	}
 	c.updateReset()
 	return c
 }
@@ -98,6 +102,10 @@ func (c *cell) setIndex(i int) {
 	c.root.SetID(fmt.Sprintf("cell-%d", n))
 	c.root.SetAttribute("data-cell", fmt.Sprint(i))
 	c.root.SetAttribute("aria-label", fmt.Sprintf("%s cell %d", c.kindName(), n))
+	if c.ex != nil {
+		c.root.SetAttribute("aria-label", fmt.Sprintf("%s, code cell %d", c.ex.name(), n))
+		c.ex.label(n)
+	}
 	// The state ("queued", "running…", "done · 12 ms") is the cell's
 	// accessible description, read when a screen reader enters the cell.
 	stateID := fmt.Sprintf("cell-%d-state", n)
@@ -173,7 +181,8 @@ func (c *cell) setCode(text string) {
 // updateReset shows the Reset button on a published cell that differs
 // from its published code.
 func (c *cell) updateReset() {
-	setHidden(c.resetBtn, c.pub < 0 || (c.kind == kindCode && c.code() == c.published))
+	// An exercise has its own "Reset to starter" (exercise.go).
+	setHidden(c.resetBtn, c.pub < 0 || c.ex != nil || (c.kind == kindCode && c.code() == c.published))
 }
 
 // reset puts back the published code (and makes the cell code again).

@@ -278,6 +278,9 @@ func (nb *notebook) dequeue(c *cell) {
 		if q == c {
 			nb.queue = append(nb.queue[:i], nb.queue[i+1:]...)
 			c.setState(stateIdle, "not run")
+			if c.ex != nil {
+				c.ex.abort("")
+			}
 			return
 		}
 	}

@@ -61,6 +61,12 @@ func (k *kernelConn) run(c *cell) {
 	k.send(map[string]any{"type": "run", "id": c.uid, "number": c.index + 1, "code": c.code()})
 }
 
+// check sends the check of the exercise in cell c, to run in the scope
+// its cell just ran in.
+func (k *kernelConn) check(c *cell) {
+	k.send(map[string]any{"type": "check", "id": c.uid, "number": c.index + 1, "code": c.ex.data.Check})
+}
+
 // handle routes a kernel message.
 func (k *kernelConn) handle(msg js.Value) {
 	nb := k.nb
@@ -80,6 +86,9 @@ func (k *kernelConn) handle(msg js.Value) {
 	case "done":
 		k.cancelStopTimer()
 		nb.finished(msg.Get("id").Int(), msg.Get("ok").Bool(), msg.Get("interrupted").Bool(), msg.Get("ms").Float())
+	case "checked":
+		k.cancelStopTimer()
+		nb.checked(msg)
 	case "fatal":
 		nb.setStatus("The kernel stopped: " + msg.Get("message").String())
 		nb.doc.DocumentElement().SetAttribute("data-kernel", "dead")

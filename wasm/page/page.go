@@ -13,6 +13,8 @@ import (
 	"syscall/js"
 
 	"honnef.co/go/js/dom/v2"
+
+	nbformat "tinytorch/internal/notebook"
 )
 
 // notebook is the live page.
@@ -39,6 +41,11 @@ type notebook struct {
 	execCount int   // Jupyter's execution counter, reset by a restart
 	current   *cell // the cell last focused or run, for "Run all above"
 	saved     *saver
+	// exData is the exercise of each published code cell that is one, by
+	// its index (pub), and progress the student's progress on each
+	// exercise, by id (exercise.go, progress.go).
+	exData   map[int]*nbformat.ExerciseData
+	progress map[string]*exerciseProgress
 	// documentSource is the Markdown of the notebook shown when it is not
 	// the published one (a file opened or a shared link), else "".
 	documentSource string
@@ -71,7 +78,12 @@ func Start() {
 	nb.kernel = newKernelConn(nb)
 	nb.kernel.start(false)
 	go func() {
-		if !nb.openShared() {
+		switch {
+		case nb.openShared():
+		case solutionsMode():
+			nb.saved.enabled = false // a test run: the student's storage stays as it was
+			nb.useAllSolutions()
+		default:
 			nb.saved.restore()
 		}
 		// Tests (and scripts) wait for this before reading a cell's code:
@@ -122,12 +134,16 @@ func (nb *notebook) mountCells() {
 		nb.byUID = map[int]*cell{}
 	}
 	nb.blocks, nb.cells, nb.deleted = nil, nil, nil
+	nb.exData, nb.progress = map[int]*nbformat.ExerciseData{}, nil
 	prose := &block{slot: 0}
 	for _, n := range nb.article.ChildNodes() {
 		if el, ok := n.(dom.Element); ok && el.TagName() == "SECTION" && el.Class().Contains("cell") {
 			source := el.QuerySelector(".cell-source")
 			published := strings.TrimSuffix(source.TextContent(), "\n")
 			pub := len(nb.blocks) / 2
+			if d := readExerciseData(el); d != nil {
+				nb.exData[pub] = d
+			}
 			nb.blocks = append(nb.blocks, prose, &block{c: newCell(nb, el, kindCode, pub, published)})
 			prose = &block{slot: prose.slot + 1}
 			continue

@@ -48,8 +48,10 @@ func newSaver(nb *notebook) *saver {
 // layout (layout.go: the prose slots and the cells in order, each cell
 // with its text and the published cell it was, if any), how many code
 // cells the published notebook had, a checksum of the published code
-// and the time. Version 1 records, from before cells could be added,
-// held only "cells", each published cell's code; restore reads both.
+// and the time, and the progress on each exercise (progress.go; older
+// records have none, and start every exercise afresh). Version 1
+// records, from before cells could be added, held only "cells", each
+// published cell's code; restore reads both.
 func (s *saver) record() map[string]any {
 	var items []any
 	for _, e := range s.nb.layout() {
@@ -66,7 +68,8 @@ func (s *saver) record() map[string]any {
 		}
 	}
 	return map[string]any{"v": 2, "items": items, "publishedCells": published,
-		"published": s.nb.pubHash, "savedAt": js.Global().Get("Date").Call("now")}
+		"published": s.nb.pubHash, "savedAt": js.Global().Get("Date").Call("now"),
+		"exercises": s.nb.progressRecord()}
 }
 
 // schedule saves after saveDelay, restarting the delay on each change.
@@ -128,6 +131,7 @@ func (s *saver) restore() {
 	if err != nil || rec.Type() != js.TypeObject {
 		return
 	}
+	s.nb.restoreProgress(rec) // before the layout: a record may hold only progress
 	saved, savedCells := savedLayout(rec, s.nb.pubLayout)
 	layout := arrange(saved, savedCells, s.nb.pubLayout)
 	if sameLayout(layout, s.nb.pubLayout) {

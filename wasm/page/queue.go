@@ -60,6 +60,10 @@ func (nb *notebook) finished(id int, ok, interrupted bool, ms float64) {
 	}
 	nb.running = nil
 	c.finish(ok, interrupted, ms)
+	if c.ex != nil && c.ex.pending {
+		nb.afterExerciseRun(c, ok, interrupted)
+		return
+	}
 	if !ok {
 		nb.cancelQueue()
 	}
@@ -70,6 +74,9 @@ func (nb *notebook) finished(id int, ok, interrupted bool, ms float64) {
 func (nb *notebook) cancelQueue() {
 	for _, q := range nb.queue {
 		q.setState(stateIdle, "not run")
+		if q.ex != nil {
+			q.ex.abort("")
+		}
 	}
 	nb.queue = nil
 }
@@ -95,6 +102,9 @@ func (nb *notebook) restart(why string) {
 		}
 		c.out.addNote(why)
 		c.finish(false, true, 0)
+		if c.ex != nil {
+			c.ex.abort("the check did not finish: the kernel restarted")
+		}
 	}
 	nb.execCount = 0
 	nb.doc.DocumentElement().SetAttribute("data-exec-count", "0")
@@ -110,19 +120,35 @@ func (nb *notebook) abandon(why string) {
 		nb.running = nil
 		c.out.addNote(why)
 		c.finish(false, false, 0)
+		if c.ex != nil {
+			c.ex.abort("the check did not finish: the kernel stopped")
+		}
 	}
 }
 
-// runAll queues every code cell.
+// runAll queues every code cell, and checks every exercise after its
+// cell has run (a failed check does not stop the run: queue.go's
+// afterExerciseRun).
 func (nb *notebook) runAll() {
-	nb.enqueue(nb.cells...)
-	n := 0
+	n, checks := 0, 0
 	for _, c := range nb.cells {
-		if c.kind == kindCode {
-			n++
+		if c.kind != kindCode {
+			continue
+		}
+		n++
+		if c.ex != nil {
+			checks++
+			if !c.ex.pending {
+				c.ex.startCheck()
+			}
 		}
 	}
-	nb.announce(fmt.Sprintf("Running all %d cells", n))
+	nb.enqueue(nb.cells...)
+	msg := fmt.Sprintf("Running all %d cells", n)
+	if checks > 0 {
+		msg += fmt.Sprintf(" and checking %d exercises", checks)
+	}
+	nb.announce(msg)
 }
 
 // runAbove queues the cells above the current one: the cell last focused

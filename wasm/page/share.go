@@ -126,7 +126,7 @@ func (nb *notebook) downloadIPynb() {
 			outputs = append(outputs, nil)
 		}
 	}
-	data, err := docsCall("ipynb", append(args, stringify(outputs))...)
+	data, err := docsCall("ipynb", append(args, stringify(outputs), nb.progressJSON())...)
 	if err != nil {
 		nb.fail("Download failed", err)
 		return
