@@ -197,10 +197,8 @@ func TestParseIPynbErrors(t *testing.T) {
 
 func TestIPynbRejectsBadOutputs(t *testing.T) {
 	nb := readSystem(t)
-	cells := len(nb.Cells())
-	want := fmt.Sprintf("%d output lists for %d code cells", cells+1, cells)
-	if _, err := nb.IPynb(make([][]Output, cells+1)); err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("too many output lists: %v, want %q", err, want)
+	if _, err := nb.IPynb(make([][]Output, 3)); err == nil || !strings.Contains(err.Error(), "3 output lists for 2 code cells") {
+		t.Errorf("too many output lists: %v", err)
 	}
 	_, err := nb.IPynb([][]Output{nil, {{Kind: "result"}}})
 	if err == nil || !strings.Contains(err.Error(), `code cell 2: output 1: output kind "result" is not`) {
