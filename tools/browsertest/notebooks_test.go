@@ -42,7 +42,7 @@ var chapters = []struct {
 	{slug: "03-mlp", want: []string{
 		"0 (Linear): expected input [*, 2] (last dimension 2 features), got [4, 3]", "[N, 8]", "epoch 60/60",
 	}},
-	{slug: "04-cnn", want: []string{
+	{slug: "04-cnn", limit: 5 * time.Minute, want: []string{
 		// Convolution by loops, by im2col + matmul and by tt.nn.Conv2d
 		// agree exactly on the tiny image; so do the pooling by hand and
 		// tt.nn.MaxPool2d.
