@@ -10,8 +10,6 @@ import (
 	"syscall/js"
 
 	"honnef.co/go/js/dom/v2"
-
-	nbformat "tinytorch/internal/notebook"
 )
 
 // This file is the page's side of a checked exercise (EXERCISES.md): a
@@ -31,10 +29,24 @@ const (
 	checkStateTxt = "not checked"
 )
 
+// exerciseData is what a published exercise cell carries in its
+// <script class="exercise-data">: the JSON of internal/notebook's
+// ExerciseData. The page reads it with its own copy of the shape, because
+// importing internal/notebook would link the Markdown renderer (goldmark)
+// into the page wasm (internal/importgraph forbids it);
+// TestExerciseDataMatchesNotebook keeps the two in step.
+type exerciseData struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Check    string   `json:"check"`
+	Solution string   `json:"solution"`
+	Hints    []string `json:"hints"` // HTML
+}
+
 // exercise is the exercise UI of one cell.
 type exercise struct {
 	c        *cell
-	data     *nbformat.ExerciseData
+	data     *exerciseData
 	state    dom.Element // "not checked", "passed", …
 	checkBtn *dom.HTMLButtonElement
 	hintBtn  *dom.HTMLButtonElement
@@ -54,7 +66,7 @@ type exercise struct {
 
 // readExerciseData reads the exercise data that Render wrote into a
 // published cell's section, or nil for a cell that is no exercise.
-func readExerciseData(section dom.Element) *nbformat.ExerciseData {
+func readExerciseData(section dom.Element) *exerciseData {
 	if !section.HasAttribute("data-exercise") {
 		return nil
 	}
@@ -62,7 +74,7 @@ func readExerciseData(section dom.Element) *nbformat.ExerciseData {
 	if script == nil {
 		return nil
 	}
-	var d nbformat.ExerciseData
+	var d exerciseData
 	if json.Unmarshal([]byte(script.TextContent()), &d) != nil || d.ID == "" {
 		return nil
 	}
@@ -70,7 +82,7 @@ func readExerciseData(section dom.Element) *nbformat.ExerciseData {
 }
 
 // newExercise gives cell c the exercise UI for d.
-func newExercise(c *cell, d *nbformat.ExerciseData) *exercise {
+func newExercise(c *cell, d *exerciseData) *exercise {
 	nb := c.nb
 	ex := &exercise{c: c, data: d}
 	root := c.root

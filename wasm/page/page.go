@@ -13,8 +13,6 @@ import (
 	"syscall/js"
 
 	"honnef.co/go/js/dom/v2"
-
-	nbformat "tinytorch/internal/notebook"
 )
 
 // notebook is the live page.
@@ -44,7 +42,7 @@ type notebook struct {
 	// exData is the exercise of each published code cell that is one, by
 	// its index (pub), and progress the student's progress on each
 	// exercise, by id (exercise.go, progress.go).
-	exData   map[int]*nbformat.ExerciseData
+	exData   map[int]*exerciseData
 	progress map[string]*exerciseProgress
 	// documentSource is the Markdown of the notebook shown when it is not
 	// the published one (a file opened or a shared link), else "".
@@ -137,7 +135,7 @@ func (nb *notebook) mountCells() {
 		nb.byUID = map[int]*cell{}
 	}
 	nb.blocks, nb.cells, nb.deleted = nil, nil, nil
-	nb.exData, nb.progress = map[int]*nbformat.ExerciseData{}, nil
+	nb.exData, nb.progress = map[int]*exerciseData{}, nil
 	prose := &block{slot: 0}
 	for _, n := range nb.article.ChildNodes() {
 		if el, ok := n.(dom.Element); ok && el.TagName() == "SECTION" && el.Class().Contains("cell") {
