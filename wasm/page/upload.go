@@ -37,8 +37,7 @@ func (o *outputArea) renderUpload(d js.Value) dom.Element {
 	input.SetAttribute("data-upload-input", id)
 	status := nb.el("span", "upload-status", "")
 	status.SetAttribute("role", "status")
-	var b *dom.HTMLButtonElement
-	b = nb.button("⬆ "+label, fmt.Sprintf("%s, at most %s: opens a file picker", label, sizeText(maxBytes)), func() {
+	b := nb.button("⬆ "+label, fmt.Sprintf("%s, at most %s: opens a file picker", label, sizeText(maxBytes)), func() {
 		input.Underlying().Call("click")
 	})
 	b.SetAttribute("data-upload", id)
