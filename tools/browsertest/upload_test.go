@@ -158,4 +158,18 @@ console.log(JSON.stringify({name: up.name, size: up.bytes.length, accuracy: upEv
 	if _, out := cellResult(t, ctx, 2); !strings.Contains(out, "more than the limit of 1.0 kB") {
 		t.Errorf("too large: %q should name the limit", out)
 	}
+
+	// Stop while the cell waits: the kernel is free again, and the button
+	// gives way, since no one would receive a file chosen now.
+	startCode(t, ctx, 5, `await tt.upload(".safetensors")`)
+	waitFor(t, ctx, `#cell-5 button[data-upload]`, 20*time.Second)
+	clickAction(t, ctx, "■ Stop")
+	waitFor(t, ctx, `#cell-5:not(:has(button[data-upload]))`, 10*time.Second)
+	state, out = waitCell(t, ctx, 5, 10*time.Second)
+	if state != "error" || !strings.Contains(out, "KeyboardInterrupt") || !strings.Contains(out, "✗ cancelled: the cell was stopped") {
+		t.Errorf("stopped while waiting for a file: state %s, output %q", state, out)
+	}
+	if state, out := runCode(t, ctx, 6, `tt.version()`); state != "done" {
+		t.Errorf("after the stop the kernel should run the next cell: %s %q", state, out)
+	}
 }
