@@ -105,6 +105,7 @@ const calls = {
   "tt.bench.compare": (O) => tt.bench.compare({a: () => 1, b: () => 2}, {iterations: 1, warmup: 0, ...O}),
   "tt.config.parse": (O) => tt.config.parse("epochs: 1", O), "tt.train.run": (O) => tt.train.run("epochs: 1", O),
   "tt.train.evaluate": (O) => tt.train.evaluate("x", O), "tt.load": (O) => tt.load("x", O),
+  "tt.upload": (O) => tt.upload(".safetensors", O),
   "tt.progress": (O) => tt.progress(2, O), "tt.image": (O) => tt.image(img().select(0, 0), O),
   "tt.check.close": (O) => tt.check.close([1], [1], O),
   "tt.check.fn": (O) => tt.check.fn((x) => x, (x) => x, {shapes: [[2]], ...O}),

@@ -10,6 +10,8 @@
 //	               {type: "run", id, number, code}  one cell; the page sends the next after "done"
 //	               {type: "check", id, number, code}  the check of the exercise in cell id, run like a cell
 //	               {type: "interrupt"}          stop waiting for the running cell
+//	               {type: "upload", id, name, bytes} or {type: "upload", id, error}
+//	                                            the file a tt.upload button chose (upload.go)
 //	kernel → page  {type: "ready", version}
 //	               {type: "output", id, output} one display, stream, progress or error
 //	               {type: "done", id, ok, ms, interrupted}
@@ -52,6 +54,9 @@ func Start() {
 			runs <- runRequest{id: id, number: number, code: msg.Get("code").String(), check: msg.Get("type").String() == "check"}
 		case "interrupt":
 			interrupts.requestFromMessage()
+			cancelUploads()
+		case "upload":
+			receiveUpload(msg)
 		}
 	}
 	global.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {

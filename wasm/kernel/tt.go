@@ -23,6 +23,7 @@ func newTT() js.Value {
 		"runs":     runsList, // runs.go
 		"save":     saveFunc, // checkpoint.go
 		"load":     loadFunc,
+		"upload":   uploadFunc, // upload.go
 	}
 	for name, fn := range tensors.createFunctions() {
 		fns[name] = fn

@@ -54,6 +54,12 @@ func (k *kernelConn) send(msg map[string]any) {
 	k.worker.Call("postMessage", js.ValueOf(msg))
 }
 
+// post sends a message whose listed buffers (an uploaded file's
+// ArrayBuffer) move to the worker instead of being copied.
+func (k *kernelConn) post(msg map[string]any, transfer ...any) {
+	k.worker.Call("postMessage", js.ValueOf(msg), transfer)
+}
+
 // run sends one cell to the kernel: its id, which never changes, and its
 // number on the page now, which names it in stack traces ("cell 3, line
 // 2") as the student sees it, even after cells were added or moved.

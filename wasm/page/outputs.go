@@ -117,6 +117,8 @@ func (o *outputArea) renderDisplay(data js.Value) dom.Element {
 		return o.renderTensor(data.Get(tensorMIME))
 	case data.Get(downloadMIME).Truthy():
 		return o.renderDownload(data.Get(downloadMIME))
+	case data.Get(uploadMIME).Truthy():
+		return o.renderUpload(data.Get(uploadMIME))
 	case data.Get("image/png").Truthy():
 		img := nb.doc.CreateElement("img")
 		img.SetAttribute("src", "data:image/png;base64,"+data.Get("image/png").String())
