@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // longProgram is a cell of about n lines that returns its number k.
@@ -39,5 +42,33 @@ func TestRunLongCellAgain(t *testing.T) {
 		if state != "done" || out != fmt.Sprint(k) {
 			t.Fatalf("run %d of a long cell: %q, %q", k, state, out)
 		}
+	}
+}
+
+// TestRunDuringItsCheck: Ctrl+Enter on an exercise cell whose check is
+// under way (its run is over) queues a new run of the cell, which starts
+// when the check ends. The page dropped it: the cell was still the one
+// "running", and the key only announced that.
+func TestRunDuringItsCheck(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, fixtureSlug)
+	// A double that takes 2 s, so that its check (which calls it) does.
+	typeIntoCell(t, ctx, 2, "function double(x) {\n  const t0 = performance.now();\n  while (performance.now() - t0 < 2000) {}\n  return 2 * x;\n}")
+	pressExercise(t, ctx, "double", "check")
+	waitFor(t, ctx, exSel("double")+`[data-check="checking"][data-state="done"]`, 10*time.Second)
+	typeIntoCell(t, ctx, 2, doubleCode+"\n'again'")
+	next := nextCount(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+		t.Fatal(err)
+	}
+	if s := eval[string](t, ctx, fmt.Sprintf(`document.querySelector(%q).dataset.check`, exSel("double"))); s != "checking" {
+		t.Fatalf("the check ended (%s) before the second run was asked for: the test proves nothing", s)
+	}
+	waitCount(t, ctx, 2, next)
+	if state, out := cellResult(t, ctx, 2); state != "done" || !strings.Contains(out, "again") {
+		t.Errorf("the run asked for during the check: %q, %q", state, out)
+	}
+	if s := waitCheck(t, ctx, "double"); s != "passed" {
+		t.Errorf("the check under way when the cell was run again ended %s, want passed", s)
 	}
 }
