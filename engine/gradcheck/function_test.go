@@ -108,3 +108,45 @@ func TestFunctionRefusesComputedInputs(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestFunc checks plain functions of tensors (PyTorch's gradcheck(f,
+// inputs)): a composition of the engine's ops passes; one that detaches
+// an input, so that autograd misses part of the gradient, fails naming the
+// function, the input and the element; one whose outputs autograd does not
+// reach at all fails too, instead of calling backward on a constant.
+func TestFunc(t *testing.T) {
+	square := func(in ...*tensor.Tensor) ([]*tensor.Tensor, error) {
+		y, err := in[0].Mul(in[1])
+		return []*tensor.Tensor{y}, err
+	}
+	halfDetached := func(in ...*tensor.Tensor) ([]*tensor.Tensor, error) {
+		y, err := in[0].Detach().Mul(in[1])
+		return []*tensor.Tensor{y}, err
+	}
+	allDetached := func(in ...*tensor.Tensor) ([]*tensor.Tensor, error) {
+		return []*tensor.Tensor{in[0].Detach().MulScalar(2)}, nil
+	}
+	cases := []struct {
+		name        string
+		f           func(...*tensor.Tensor) ([]*tensor.Tensor, error)
+		errContains string
+	}{
+		{"square", square, ""},
+		{"halfDetached", halfDetached, "halfDetached: gradient of input 0 (shape [2, 3]) at [0, 0]: backward gives 0, central differences"},
+		{"allDetached", allDetached, "allDetached: gradient of input 0 (shape [2, 3]) at [0, 0]: backward gives 0, central differences"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := Func(c.name, c.f, leaf(t, 2, 3), leaf(t, 2, 3))
+			switch {
+			case c.errContains == "" && err != nil:
+				t.Fatalf("a correct function fails: %v", err)
+			case c.errContains == "":
+			case err == nil:
+				t.Fatal("a function whose autograd gradient is wrong passes")
+			case !strings.Contains(err.Error(), c.errContains):
+				t.Errorf("error %q, want it to contain %q", err, c.errContains)
+			}
+		})
+	}
+}

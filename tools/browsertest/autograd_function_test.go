@@ -311,3 +311,63 @@ return JSON.stringify(errs);
 		t.Errorf("the next cell: state %q, output %q", state, out)
 	}
 }
+
+// TestGradCheckPlainFunction: tt.gradCheck takes any function of tensors
+// too, as PyTorch's gradcheck(f, inputs) does, and checks the gradient
+// autograd gives through what f computes: a composition of engine ops and
+// a cell's Function pass; a function that detaches an input, or calls a
+// Function whose backward is transposed, fails with the same message as a
+// Function; a function that throws or returns no tensor says so; a class
+// that does not extend tt.autograd.Function keeps its error.
+func TestGradCheckPlainFunction(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	code := `(() => {
+` + myMul + `const Wrong = class extends tt.autograd.Function {
+  static forward(ctx, x, w) { ctx.saveForBackward(x, w); return x.matmul(w); }
+  static backward(ctx, g) { const [x, w] = ctx.savedTensors; return [g.matmul(w.t()), g.t().matmul(x)]; }
+};
+Object.defineProperty(Wrong, "name", {value: "WrongMatmul"});
+tt.manualSeed(3);
+const x = tt.randn(3, 3, {requiresGrad: true}), w = tt.randn(3, 3, {requiresGrad: true});
+const msg = (f, ...args) => { try { return String(tt.gradCheck(f, ...args)); } catch (e) { return e.message; } };
+function halfDetached(a, b) { return a.detach().mul(b); }
+return JSON.stringify({
+  composed: msg((a, b) => a.matmul(b).tanh().add(a.mul(b)), x, w),
+  withNumber: msg((a, k) => a.mul(k).sigmoid(), x, 2.5),
+  throughFunction: msg((a, b) => MyMul.apply(a, b).sin(), x, w),
+  twoOutputs: msg((a) => [a.mul(2), a.mul(a)], x),
+  detached: msg(halfDetached, x, w),
+  transposed: msg(function viaWrong(a, b) { return Wrong.apply(a, b); }, x, w),
+  threw: msg(function boom(a) { throw new Error("no good"); }, x),
+  number: msg(function three(a) { return 3; }, x),
+  noGrad: msg((a) => a.mul(2), tt.ones(2)),
+  notAFunction: msg(class Foo {}, x),
+});
+})()`
+	state, out := runCode(t, ctx, 1, code)
+	var got map[string]string
+	if state != "done" || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("state %q, output %q", state, out)
+	}
+	for _, k := range []string{"composed", "withNumber", "throughFunction", "twoOutputs"} {
+		if got[k] != "true" {
+			t.Errorf("tt.gradCheck of a correct function (%s) says %q; want true", k, got[k])
+		}
+	}
+	wants := map[string][]string{
+		"detached":     {"tt.gradCheck: halfDetached: gradient of input 0 (shape [3, 3]) at [0, 0]: backward gives 0, central differences"},
+		"transposed":   {"tt.gradCheck: viaWrong: gradient of input 1 (shape [3, 3])", "transpose of the right one"},
+		"threw":        {"tt.gradCheck: boom threw Error: no good"},
+		"number":       {"tt.gradCheck: three returned", "expected a tensor or an array of tensors"},
+		"noGrad":       {"tt.gradCheck: no input of the function requires a gradient"},
+		"notAFunction": {"tt.gradCheck: expected a class that extends tt.autograd.Function, got"},
+	}
+	for k, ws := range wants {
+		for _, w := range ws {
+			if !strings.Contains(got[k], w) {
+				t.Errorf("tt.gradCheck (%s) says %q; want it to contain %q", k, got[k], w)
+			}
+		}
+	}
+}

@@ -405,3 +405,53 @@ func TestCellsStackNamesPageNumber(t *testing.T) {
 		t.Errorf("state %q, output %q; want the stack to name cell 2, line 2", state, out)
 	}
 }
+
+// TestCellsShiftEnterOnLastCell: Shift+Enter on the last cell runs it and
+// adds an empty code cell below, whose editor gets the focus, as in
+// Jupyter; from the editor and from command mode alike. The added cells
+// are saved (a reload keeps them) and deleted with undo like any other.
+func TestCellsShiftEnterOnLastCell(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "01-system")
+	eval[bool](t, ctx, watchAnnouncer)
+	typeIntoCell(t, ctx, 2, "40 + 2")
+	next := nextCount(t, ctx)
+	key(t, ctx, "\r", chromedp.ModifierShift)
+	waitCount(t, ctx, 2, next)
+	if state, out := cellResult(t, ctx, 2); state != "done" || out != "42" {
+		t.Errorf("Shift+Enter on the last cell ran it to %q, %q; want done, 42", state, out)
+	}
+	wantCells(t, ctx, "after Shift+Enter in the last cell's editor", "code:"+pubCell1, "code:40 + 2", "code:")
+	if got := focusedCell(t, ctx); got != "editor of cell-3" {
+		t.Fatalf("after Shift+Enter on the last cell the focus is on %s, want the new cell 3's editor", got)
+	}
+	if a := strings.Join(announced(t, ctx), " / "); !strings.Contains(a, "Code cell added below cell 2: it is cell 3") {
+		t.Errorf("the page announced %q; want the added cell", a)
+	}
+	// The new cell is ready for typing; Shift+Enter there adds the next.
+	insertText(t, ctx, "1 + 2")
+	next = nextCount(t, ctx)
+	key(t, ctx, "\r", chromedp.ModifierShift)
+	waitCount(t, ctx, 3, next)
+	if state, out := cellResult(t, ctx, 3); state != "done" || out != "3" {
+		t.Errorf("the added cell ran to %q, %q; want done, 3", state, out)
+	}
+	wantCells(t, ctx, "after Shift+Enter in the added cell", "code:"+pubCell1, "code:40 + 2", "code:1 + 2", "code:")
+	// From command mode too: Esc, then Shift+Enter on the (empty) last cell.
+	commandMode(t, ctx)
+	key(t, ctx, "\r", chromedp.ModifierShift)
+	wantCells(t, ctx, "after Shift+Enter in command mode", "code:"+pubCell1, "code:40 + 2", "code:1 + 2", "code:", "code:")
+	if got := focusedCell(t, ctx); got != "editor of cell-5" {
+		t.Fatalf("after Shift+Enter on the selected last cell the focus is on %s, want the new cell 5's editor", got)
+	}
+	// Deleted and brought back like any added cell.
+	commandMode(t, ctx)
+	key(t, ctx, "d")
+	key(t, ctx, "d")
+	wantCells(t, ctx, "after D, D", "code:"+pubCell1, "code:40 + 2", "code:1 + 2", "code:")
+	key(t, ctx, "z")
+	wantCells(t, ctx, "after Z", "code:"+pubCell1, "code:40 + 2", "code:1 + 2", "code:", "code:")
+	waitFor(t, ctx, `html[data-saved]`, 5*time.Second)
+	reload(t, ctx)
+	wantCells(t, ctx, "after a reload", "code:"+pubCell1, "code:40 + 2", "code:1 + 2", "code:", "code:")
+}

@@ -98,12 +98,14 @@ func waitFor(t *testing.T, ctx context.Context, sel string, timeout time.Duratio
 	}
 }
 
-// typeIntoCell replaces a cell's code by selecting all and typing.
+// typeIntoCell replaces a cell's code by clicking into its editor,
+// selecting all and typing. It fails at once, saying why, when the code
+// did not land in the editor (rather than leaving the caller to wait for
+// a run that cannot start).
 func typeIntoCell(t *testing.T, ctx context.Context, n int, code string) {
 	t.Helper()
-	content := chromedp.CSS(fmt.Sprintf("#cell-%d .cm-content", n))
+	clickIntoEditor(t, ctx, n)
 	if err := chromedp.Do(ctx,
-		chromedp.Click(content),
 		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
 		chromedp.KeyEvent("\b"),
 	); err != nil {
@@ -111,6 +113,37 @@ func typeIntoCell(t *testing.T, ctx context.Context, n int, code string) {
 	}
 	if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: code}); err != nil {
 		t.Fatal(err)
+	}
+	if got := cellCode(t, ctx, n); got != code {
+		t.Fatalf("typing into cell %d: its editor holds %.100q, not the code typed (%.100q)", n, got, code)
+	}
+}
+
+// clickIntoEditor clicks into cell n's editor where a reader sees it: in
+// the part of it inside the window and below the sticky header, after
+// scrolling its middle to the window's. chromedp.Click clicks the middle
+// of the element without scrolling an element that is partly in view, so
+// for an editor taller than the window, partly above it after a long
+// output, that point was off the window or on the header (its Download
+// button took the click, the code was typed nowhere and Ctrl+Enter ran
+// nothing). It fails unless the editor then has the focus.
+func clickIntoEditor(t *testing.T, ctx context.Context, n int) {
+	t.Helper()
+	pt := eval[[]float64](t, ctx, fmt.Sprintf(`(async () => {
+		const ed = document.querySelector("#cell-%d .cm-content");
+		ed.scrollIntoView({block: "center"});
+		await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+		const r = ed.getBoundingClientRect();
+		const top = Math.max(r.top, document.querySelector("header.site")?.getBoundingClientRect().bottom ?? 0);
+		const bottom = Math.min(r.bottom, innerHeight);
+		return [r.left + Math.min(40, r.width / 2), (top + bottom) / 2]; })()`, n))
+	if err := chromedp.Do(ctx, chromedp.MouseClickXY(pt[0], pt[1])); err != nil {
+		t.Fatal(err)
+	}
+	focused := fmt.Sprintf(`!!document.activeElement.closest("#cell-%d .cm-editor")`, n)
+	if !eval[bool](t, ctx, focused) {
+		t.Fatalf("clicking into cell %d's editor at (%.0f, %.0f) focused %s", n, pt[0], pt[1],
+			eval[string](t, ctx, `document.activeElement.outerHTML.slice(0, 120)`))
 	}
 }
 

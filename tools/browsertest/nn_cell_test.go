@@ -153,3 +153,41 @@ func TestCellModuleErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCellModuleTrainOverride: a cell module's train(mode) override is
+// its Train, as in PyTorch: a parent's eval()/train() calls it, inside a
+// tt.nn.Sequential and inside another cell module, and so does its own
+// eval(); its super.train(mode) sets the modes. An override that throws
+// makes the parent's eval() throw, naming the class.
+func TestCellModuleTrainOverride(t *testing.T) {
+	ctx := newTab(t)
+	openNotebook(t, ctx, "03-mlp")
+	code := `(() => {
+class MyDropout extends tt.nn.Module {
+  constructor() { super(); this.seen = []; }
+  train(mode = true) { this.seen.push(mode); return super.train(mode); }
+  forward(x) { return this.training ? x.mul(0) : x; }
+}
+class Outer extends tt.nn.Module {
+  constructor() { super(); this.drop = new MyDropout(); this.fc = tt.nn.Linear(2, 2); }
+  forward(x) { return this.fc.call(this.drop.call(x)); }
+}
+const d = new MyDropout(), outer = new Outer();
+const seq = tt.nn.Sequential(d, outer);
+const modes = () => [seq.training, d.training, outer.training, outer.drop.training, outer.fc.training].join(",");
+seq.eval(); const afterEval = modes();
+seq.train(); const afterTrain = modes();
+d.eval(); const afterOwnEval = modes();
+outer.train(false); const afterOuter = modes();
+class Bad extends tt.nn.Module { train(mode = true) { throw new Error("not now"); } forward(x) { return x; } }
+let threw = "";
+try { tt.nn.Sequential(tt.nn.Linear(2, 2), new Bad()).eval(); } catch (e) { threw = e.message; }
+return [d.seen.join(","), outer.drop.seen.join(","), afterEval, afterTrain, afterOwnEval, afterOuter, threw].join(" | ");
+})()`
+	want := "false,true,false | false,true,false | false,false,false,false,false | true,true,true,true,true | " +
+		"true,false,true,true,true | true,false,false,false,false | Bad.train threw Error: not now"
+	state, out := runCode(t, ctx, 1, code)
+	if state != "done" || !strings.HasPrefix(out, want) {
+		t.Fatalf("a cell module's train override:\nstate %q\noutput %q\nwant   %q", state, out, want)
+	}
+}

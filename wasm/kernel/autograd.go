@@ -21,6 +21,7 @@ import (
 //	}
 //	const y = MyMul.apply(x, w);   // y.gradFn is "MyMul"
 //	tt.gradCheck(MyMul, x, w);     // true, or an error naming the element
+//	tt.gradCheck((a, b) => MyMul.apply(a, b).sin(), x, w);  // any function of tensors
 //
 // apply gives the engine a tensor.Function named after the class, whose
 // Forward and Backward call the class's static methods. The engine puts it
@@ -107,28 +108,41 @@ func applyBinding(this js.Value, args []js.Value) (any, error) {
 	return list, nil
 }
 
-// gradCheckBinding is tt.gradCheck(MyFn, ...inputs): gradcheck.Function on
-// the class's function. It returns true or throws the first element whose
+// gradCheckBinding is tt.gradCheck(MyFn, ...inputs) or tt.gradCheck(f,
+// ...inputs), as PyTorch's gradcheck takes fn.apply or any function of
+// tensors: gradcheck.Function on the class's function, gradcheck.Func on a
+// plain function. It returns true or throws the first element whose
 // gradient disagrees.
 func gradCheckBinding(_ js.Value, args []js.Value) (any, error) {
 	const name = "tt.gradCheck"
 	r := readArgs(name, args)
-	cls := r.NeedFunc(0, "a class that extends tt.autograd.Function, and its inputs, such as tt.gradCheck(MyMul, x, w)")
+	cls := r.NeedFunc(0, "a function of tensors or a class that extends tt.autograd.Function, and its inputs, such as tt.gradCheck(MyMul, x, w) or tt.gradCheck((a, b) => a.mul(b), x, w)")
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	_, fn, inputs, err := newJSFunction(name, cls, args[1:])
-	if err != nil {
-		return nil, err
+	var fnName string
+	var check func(inputs []*tensor.Tensor) error
+	var inputs []*tensor.Tensor
+	if isPlainFunction(cls) {
+		pf := &plainFunction{fn: cls, name: classNameOf(cls, "the function"), args: args[1:]}
+		fnName, inputs = pf.name, pf.tensorInputs()
+		check = func(inputs []*tensor.Tensor) error { return gradcheck.Func(pf.name, pf.call, inputs...) }
+	} else {
+		_, fn, ins, err := newJSFunction(name, cls, args[1:])
+		if err != nil {
+			return nil, err
+		}
+		fnName, inputs = fn.Name, ins
+		check = func(inputs []*tensor.Tensor) error { return gradcheck.Function(fn, inputs...) }
 	}
 	needs := false
 	for _, x := range inputs {
 		needs = needs || x.RequiresGrad()
 	}
 	if !needs {
-		return nil, fmt.Errorf("%s: no input of %s requires a gradient, so there is nothing to check; make them with {requiresGrad: true}", name, fn.Name)
+		return nil, fmt.Errorf("%s: no input of %s requires a gradient, so there is nothing to check; make them with {requiresGrad: true}", name, fnName)
 	}
-	if err := gradcheck.Function(fn, inputs...); err != nil {
+	if err := check(inputs); err != nil {
 		var own *fnError
 		if errors.As(err, &own) {
 			return nil, fmt.Errorf("%s: %w", name, own)

@@ -321,12 +321,20 @@ func moduleMethods() map[string]binding {
 			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			m.Train(on)
-			return this, nil
+			return this, settingModes(func() {
+				if c, ok := m.(*cellModule); ok {
+					// tt.nn.Module's own train, which a cell's override
+					// reaches by super.train(on): JavaScript dispatched
+					// to the override, if any, before this.
+					c.ModuleBase.Train(on)
+				} else {
+					m.Train(on)
+				}
+			})
 		}),
 		"eval": k("eval", func(m nn.Module, this js.Value, _ *argReader) (any, error) {
-			m.Eval()
-			return this, nil
+			// Train(false): a cell's override, if any (nn_cell.go).
+			return this, settingModes(m.Eval)
 		}),
 		"zeroGrad": k("zeroGrad", func(m nn.Module, _ js.Value, _ *argReader) (any, error) {
 			m.ZeroGrad()

@@ -45,11 +45,12 @@ import (
 //
 // Class fields (fc = tt.nn.Linear(2, 8)) are defined rather than
 // assigned; the proxy's defineProperty trap registers them the same way.
-// Three things PyTorch allows are not supported and say so: assigning
+// A train(mode) override in the class is the module's Train, as in
+// PyTorch: a parent's train()/eval() and the module's own eval() call it,
+// and its super.train(mode) sets the modes (tt.nn.Module's train).
+// Two things PyTorch allows are not supported and say so: assigning
 // to a registered name again (the engine keeps one entry per name: change
-// the values in place), assigning training (use train(on) or eval()),
-// and a train(mode) override being called by a parent's eval() (the
-// engine's Train runs; the cell's override runs when the cell calls it).
+// the values in place) and assigning training (use train(on) or eval()).
 // An array of modules is not registered, as a Python list is not: use
 // tt.nn.Sequential.
 //
@@ -90,6 +91,34 @@ func (c *cellModule) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	return y, nil
 }
 
+// cellTrainBase is the train of moduleKind's prototype, tt.nn.Module's
+// own: a cell module whose train is this one has no override.
+var cellTrainBase js.Value
+
+// trainThrew holds the first exception of a cell's train override during
+// the outermost train() or eval() of a module, which throws it
+// (settingModes); the engine's Train, which calls the override, returns
+// no error. trainDepth counts the train() and eval() calls under way.
+var (
+	trainThrew error
+	trainDepth int
+)
+
+// Train calls the cell's train(on) override, when the class has one, so
+// that a parent's train()/eval() reaches it as in PyTorch; without one it
+// is the engine's Train. The override sets the modes by super.train(on),
+// tt.nn.Module's train, which runs the engine's Train on this module.
+func (c *cellModule) Train(on bool) {
+	fn := getProp(c.obj, "train")
+	if kindOf(fn) != kindFunction || fn.Equal(cellTrainBase) {
+		c.ModuleBase.Train(on)
+		return
+	}
+	if _, err := callMethod(c.obj, "train", on); err != nil && trainThrew == nil {
+		trainThrew = fmt.Errorf("%s.train threw %s", c.TypeName(), thrownText(err, c.TypeName()))
+	}
+}
+
 // ExtraRepr shows the cell's extraRepr(), when the class has one, inside
 // the parentheses of the module's repr, as PyTorch's extra_repr does.
 func (c *cellModule) ExtraRepr() string {
@@ -108,6 +137,7 @@ func (c *cellModule) ExtraRepr() string {
 // tt.nn.Parameter on the tt.nn namespace.
 func addCellModules(ns js.Value) {
 	cellForwardMissing = getProp(moduleKind.proto, "forward")
+	cellTrainBase = getProp(moduleKind.proto, "train")
 	base := function("tt.nn.Module", cellModuleConstructor)
 	// Every module object, an engine layer's too, is then an instance of
 	// tt.nn.Module, as every PyTorch layer is an nn.Module.
@@ -373,4 +403,23 @@ func cellModuleMethods() map[string]binding {
 		"registerModule": module("registerModule"),
 		"addModule":      module("addModule"),
 	}
+}
+
+// settingModes runs set, a module's train() or eval(), and returns the
+// first exception of a cell's train override during it. Calls nest (an
+// override's super.train(on) is a train() of its own); the outermost
+// reports.
+func settingModes(set func()) error {
+	if trainDepth == 0 {
+		trainThrew = nil
+	}
+	trainDepth++
+	set()
+	trainDepth--
+	if trainDepth > 0 {
+		return nil
+	}
+	err := trainThrew
+	trainThrew = nil
+	return err
 }

@@ -145,9 +145,10 @@ func (c *cell) kindName() string {
 func (c *cell) editorHooks() map[string]any {
 	return map[string]any{
 		"run": js.FuncOf(func(_ js.Value, args []js.Value) any {
-			c.nb.runOne(c)
 			if len(args) > 0 && args[0].Bool() {
-				c.nb.focusCell(c.index + 1)
+				c.nb.runAndAdvance(c, true) // Shift+Enter
+			} else {
+				c.nb.runOne(c)
 			}
 			return nil
 		}),

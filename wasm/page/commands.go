@@ -37,11 +37,10 @@ func (nb *notebook) commandKey(c *cell, e dom.Event) bool {
 	pendingD := nb.pendingD
 	nb.pendingD = false
 	switch {
-	case key == "Enter" && (shift || ctrl):
+	case key == "Enter" && shift:
+		nb.runAndAdvance(c, false)
+	case key == "Enter" && ctrl:
 		nb.runOne(c)
-		if next := nb.cellByIndex(c.index + 1); shift && next != nil {
-			nb.selectCell(next, false)
-		}
 	case key == "Enter":
 		if c.md != nil {
 			c.md.edit()
@@ -78,6 +77,28 @@ func (nb *notebook) commandKey(c *cell, e dom.Event) bool {
 		return false
 	}
 	return true
+}
+
+// runAndAdvance is Shift+Enter: it runs c and moves to the next cell,
+// whose editor gets the focus when the key came from c's editor (edit)
+// and which is selected otherwise. On the last cell it adds an empty code
+// cell below and puts the focus in its editor, as Jupyter does, so that
+// a student can go on writing; the added cell is saved, and deleted (with
+// undo) like any other. Cells embedded in another page (embed.go) are the
+// host's: none is added there.
+func (nb *notebook) runAndAdvance(c *cell, edit bool) {
+	nb.runOne(c)
+	next := nb.cellByIndex(c.index + 1)
+	switch {
+	case next == nil && nb.embed == nil:
+		nb.setCurrent(c) // addCell adds below the current cell
+		nb.addCell(kindCode, true, false)
+	case next == nil:
+	case edit:
+		nb.focusCell(next.index)
+	default:
+		nb.selectCell(next, false)
+	}
 }
 
 // cellTools are the toolbar's cell commands. They act on the current

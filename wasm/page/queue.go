@@ -5,11 +5,14 @@ package page
 import "fmt"
 
 // enqueue adds cells to the run queue, in order, skipping any already
-// waiting or running, and starts the first when the kernel is free.
+// waiting or running, and starts the first when the kernel is free. A
+// cell whose run is over while its exercise's check runs (it is still
+// nb.running, check.go) is queued again: its new code runs after the
+// check.
 func (nb *notebook) enqueue(cells ...*cell) {
 	cells = nb.embed.withSetup(nb, cells)
 	for _, c := range cells {
-		if c == nb.running || c.state == stateQueued || c.kind != kindCode {
+		if c == nb.running && c.state == stateRunning || c.state == stateQueued || c.kind != kindCode {
 			continue
 		}
 		c.setState(stateQueued, "queued")
@@ -31,7 +34,7 @@ func (nb *notebook) runOne(c *cell) {
 	}
 	nb.enqueue(c)
 	switch {
-	case c == nb.running:
+	case c == nb.running && c.state == stateRunning:
 		nb.announce(c.describe() + " running")
 	case c.state == stateQueued:
 		nb.announce(c.describe() + " queued")

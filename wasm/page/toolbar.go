@@ -19,7 +19,7 @@ var shortcutGroups = []struct {
 	keys  []shortcut
 }{
 	{"In a cell's editor", []shortcut{
-		{"Shift+Enter", "Run the cell (render a Markdown cell) and move to the next one"},
+		{"Shift+Enter", "Run the cell (render a Markdown cell) and move to the next one; on the last cell, add a new one"},
 		{"Ctrl+Enter / ⌘+Enter", "Run the cell and stay in it"},
 		{"Esc", "Leave the editor and select the cell (command mode)"},
 	}},
@@ -31,7 +31,7 @@ var shortcutGroups = []struct {
 		{"D, D", "Delete the cell (press D twice)"},
 		{"Z", "Undo the last deletion"},
 		{"Alt+↑ / Alt+↓", "Move the cell up or down"},
-		{"Shift+Enter / Ctrl+Enter", "Run the cell, then select the next one or stay"},
+		{"Shift+Enter / Ctrl+Enter", "Run the cell, then select the next one (on the last cell, add one and edit it) or stay"},
 	}},
 	{"Anywhere outside an editor", []shortcut{
 		{"Tab / Shift+Tab", "Move between buttons and cells (Esc first to leave an editor)"},
