@@ -104,19 +104,28 @@ func waitFor(t *testing.T, ctx context.Context, sel string, timeout time.Duratio
 // a run that cannot start).
 func typeIntoCell(t *testing.T, ctx context.Context, n int, code string) {
 	t.Helper()
-	clickIntoEditor(t, ctx, n)
-	if err := chromedp.Do(ctx,
-		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		chromedp.KeyEvent("\b"),
-	); err != nil {
-		t.Fatal(err)
+	var got string
+	for try := 0; try < 3; try++ {
+		clickIntoEditor(t, ctx, n)
+		if err := chromedp.Do(ctx,
+			chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+			chromedp.KeyEvent("\b"),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: code}); err != nil {
+			t.Fatal(err)
+		}
+		// CodeMirror reads typed text from the DOM through a
+		// MutationObserver, a moment later: wait for it to land, and
+		// type again if it landed wrong (a busy machine).
+		for wait := time.Now(); time.Since(wait) < 2*time.Second; time.Sleep(50 * time.Millisecond) {
+			if got = cellCode(t, ctx, n); got == code {
+				return
+			}
+		}
 	}
-	if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: code}); err != nil {
-		t.Fatal(err)
-	}
-	if got := cellCode(t, ctx, n); got != code {
-		t.Fatalf("typing into cell %d: its editor holds %.100q, not the code typed (%.100q)", n, got, code)
-	}
+	t.Fatalf("typing into cell %d: its editor holds %.100q, not the code typed (%.100q)", n, got, code)
 }
 
 // clickIntoEditor clicks into cell n's editor where a reader sees it: in
