@@ -72,12 +72,23 @@ func Build(cfg *config.Config, root string) (*Setup, error) {
 // the browser (wasm/kernel's tt.train.run) after fetching them, so both
 // train the same recipe. It changes trainSet's and testSet's transforms.
 func Assemble(cfg *config.Config, trainSet, testSet *data.ImageSet) (*Setup, error) {
+	return AssembleWith(cfg, trainSet, testSet, nil, "")
+}
+
+// AssembleWith is Assemble with the caller's model, titled title, in place
+// of the config's model section: the browser's tt.train.run(config,
+// {model}) trains a model a cell defined. A nil model builds the config's.
+// The generator is seeded with the config's seed either way, so what the
+// run draws (shuffling aside, which has its own seed) follows the config.
+func AssembleWith(cfg *config.Config, trainSet, testSet *data.ImageSet, model nn.Module, title string) (*Setup, error) {
 	trainSet, testSet, err := prepareData(cfg, trainSet, testSet)
 	if err != nil {
 		return nil, err
 	}
-	s := &Setup{Config: cfg}
-	if s.Model, s.ModelTitle, err = BuildModel(cfg); err != nil {
+	s := &Setup{Config: cfg, Model: model, ModelTitle: title}
+	if model != nil {
+		tensor.ManualSeed(uint64(cfg.Seed))
+	} else if s.Model, s.ModelTitle, err = BuildModel(cfg); err != nil {
 		return nil, err
 	}
 	if s.Optimizer, err = buildOptimizer(cfg.Optim, s.Model.ParamTensors()); err != nil {

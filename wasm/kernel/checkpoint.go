@@ -240,7 +240,7 @@ func evaluateFunc(_ js.Value, args []js.Value) (any, error) {
 				return nil, fmt.Errorf("tt.train.evaluate: %w (give {config})", err)
 			}
 		}
-		s, err := buildFromConfig("tt.train.evaluate", c)
+		s, err := buildFromConfig("tt.train.evaluate", c, nil, "")
 		if err != nil {
 			return nil, err
 		}

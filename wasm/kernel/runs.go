@@ -16,6 +16,7 @@ import (
 
 	"tinytorch/engine/config"
 	"tinytorch/engine/kernels"
+	"tinytorch/engine/nn"
 	"tinytorch/engine/train"
 	"tinytorch/internal/runs"
 )
@@ -110,7 +111,7 @@ var manifestSets = map[string]string{"mnist-digits": "mnist", "fashion-mnist": "
 
 // buildFromConfig fetches cfg's dataset (only the images it uses) and
 // assembles the run as the CLI does. It must run on a goroutine.
-func buildFromConfig(name string, cfg *config.Config) (*runs.Setup, error) {
+func buildFromConfig(name string, cfg *config.Config, model nn.Module, title string) (*runs.Setup, error) {
 	if cfg.Kernel != "" {
 		if err := kernels.Use(cfg.Kernel); err != nil {
 			return nil, fmt.Errorf("%s: kernel: %w", cfg.Pos("kernel"), err)
@@ -121,7 +122,7 @@ func buildFromConfig(name string, cfg *config.Config) (*runs.Setup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: data: %w", cfg.Pos("data.dataset"), err)
 	}
-	return runs.Assemble(cfg, sets[0], sets[1])
+	return runs.AssembleWith(cfg, sets[0], sets[1], model, title)
 }
 
 // trainRun is tt.train.run(config, {name}): a Promise of the run. It
@@ -131,12 +132,14 @@ func buildFromConfig(name string, cfg *config.Config) (*runs.Setup, error) {
 func trainRun(_ js.Value, args []js.Value) (any, error) {
 	r := readArgs("tt.train.run", args)
 	cfg := configArg(r, 0)
-	name := r.Options(1).String("name", "")
+	o := r.Options(1)
+	name := o.String("name", "")
+	model, title := runModel(r, o.Value("model"))
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return promise(func() (any, error) {
-		s, err := buildFromConfig("tt.train.run", cfg)
+		s, err := buildFromConfig("tt.train.run", cfg, model, title)
 		if err != nil {
 			return nil, err
 		}
@@ -161,6 +164,25 @@ func trainRun(_ js.Value, args []js.Value) (any, error) {
 		}
 		return runKind.wrap(run), nil
 	}), nil
+}
+
+// runModel reads tt.train.run's model option: a module (tt.nn or a class
+// a cell wrote) trained in place of the config's model section, titled by
+// its class. Undefined keeps the config's model.
+func runModel(r *argReader, v js.Value) (nn.Module, string) {
+	if v.IsUndefined() || !r.ok() {
+		return nil, ""
+	}
+	m, err := needModule("tt.train.run: the model option", v)
+	if err != nil {
+		r.fail(err)
+		return nil, ""
+	}
+	title := m.Base().TypeName()
+	if _, ok := m.(*cellModule); ok {
+		title += " (a cell's module)"
+	}
+	return m, title
 }
 
 // runFiles are a run folder's files, in the order they are stored:
