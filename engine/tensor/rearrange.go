@@ -138,12 +138,23 @@ func (t *Tensor) Chunk(chunks, dim int) ([]*Tensor, error) {
 		return nil, err
 	}
 	n := t.shape[d]
-	size := (n + chunks - 1) / chunks
+	size := min(n, 1) // chunks ≥ n: pieces of one (or none); n + chunks could overflow
+	if chunks < n {
+		size = (n + chunks - 1) / chunks
+	}
 	if size == 0 { // an empty dimension: PyTorch returns chunks empty pieces
+		if chunks > maxEmptyChunks {
+			// One tensor per piece: a billion of them would exhaust memory.
+			return nil, fmt.Errorf("chunk: %d chunks of the empty dimension %d of shape %s, expected at most %d", chunks, d, formatShape(t.shape), maxEmptyChunks)
+		}
 		return t.SplitSizes(slices.Repeat([]int{0}, chunks), d)
 	}
 	return t.Split(size, d)
 }
+
+// maxEmptyChunks bounds the pieces Chunk makes of an empty dimension,
+// where each piece is a tensor of its own.
+const maxEmptyChunks = 1 << 16
 
 // Split cuts t into pieces of size elements along dim, torch.split with
 // an int: the last piece holds what is left. The pieces are views.

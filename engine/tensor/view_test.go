@@ -86,6 +86,9 @@ func TestViewErrors(t *testing.T) {
 		{"oneHot inferred huge", second(OneHot(must(New([]float32{1e30}, 1)), 0)), "oneHot: index 1e+30 at position 0 is not a whole number ≥ 0"},
 		{"oneHot over budget", second(OneHot(must(New([]float32{0, 1, 2}, 3)), 1<<40)), "oneHot: shape [3, 1099511627776] needs"},
 		{"pad", second(x.Pad([]int{1}, 0)), "pad: [1] must hold (before, after) pairs"},
+		// Found by TestFuzzTTBadArguments: a billion empty pieces of an
+		// empty dimension made Go's makeslice panic.
+		{"chunk empty", secondList(must(Zeros(0)).Chunk(1_000_000_000, 0)), "chunk: 1000000000 chunks of the empty dimension 0 of shape [0], expected at most 65536"},
 		{"where", second(Where(x, x, must(Zeros(4)))), "where: condition, a and b have shapes [2, 3], [2, 3] and [4]"},
 	}
 	for _, tc := range tests {
@@ -97,6 +100,9 @@ func TestViewErrors(t *testing.T) {
 
 // second returns the error of a (value, error) pair.
 func second(_ *Tensor, err error) error { return err }
+
+// secondList returns the error of a ([]value, error) pair.
+func secondList(_ []*Tensor, err error) error { return err }
 
 // second2 returns the error of a (value, value, error) triple.
 func second2(_, _ *Tensor, err error) error { return err }
