@@ -103,6 +103,22 @@ func TestCompareInterleaves(t *testing.T) {
 	}
 }
 
+func TestRoundRatio(t *testing.T) {
+	for _, c := range []struct {
+		base, cand time.Duration
+		want       float64
+	}{
+		{0, 0, 1}, // a coarse clock read zero for both: as fast, not 0×
+		{2 * time.Millisecond, time.Millisecond, 2},
+		{time.Millisecond, 4 * time.Millisecond, 0.25},
+		{time.Microsecond, 0, 1000},
+	} {
+		if got := roundRatio(c.base, c.cand); got != c.want {
+			t.Errorf("roundRatio(%v, %v) = %v, want %v", c.base, c.cand, got, c.want)
+		}
+	}
+}
+
 func TestTable(t *testing.T) {
 	tb := &Table{Title: "T", Header: []string{"name", "GFLOP/s"}}
 	tb.Add("simd", 123.456)

@@ -90,7 +90,7 @@ func Compare(candidates []Candidate, opt Options) Comparison {
 		}
 		ratios := make([]float64, len(samples[i]))
 		for r := range ratios {
-			ratios[r] = float64(samples[0][r]) / math.Max(float64(samples[i][r]), 1)
+			ratios[r] = roundRatio(samples[0][r], samples[i][r])
 		}
 		slices.Sort(ratios)
 		cmp.Ratios = append(cmp.Ratios, Ratio{
@@ -100,4 +100,11 @@ func Compare(candidates []Candidate, opt Options) Comparison {
 		})
 	}
 	return cmp
+}
+
+// roundRatio is how many times faster candidate was than baseline in one
+// round. Both sides are clamped to 1 ns: a coarse clock (wasm's can be) may
+// read 0 for a fast sample, and 0 against 0 must read "as fast", not 0×.
+func roundRatio(baseline, candidate time.Duration) float64 {
+	return math.Max(float64(baseline), 1) / math.Max(float64(candidate), 1)
 }
