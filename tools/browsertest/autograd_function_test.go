@@ -26,6 +26,7 @@ const myMul = `class MyMul extends tt.autograd.Function {
 // the gradFn, needsInputGrad for a tensor that needs none and an argument
 // that is a number, and the profiler's and the trace's names.
 func TestAutogradFunctionMul(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `(() => {
@@ -107,6 +108,7 @@ func sameMatrix(a, b [][]float64) bool {
 // agree within 1e-5 relative (the same float32 ops; only the summation
 // order of the matmuls may differ).
 func TestAutogradFunctionLinearTrains(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `(() => {
@@ -165,6 +167,7 @@ func mean(xs []float64) float64 {
 // TestAutogradFunctionGradCheck runs tt.gradCheck on a correct matmul
 // Function and on one whose weight gradient is transposed.
 func TestAutogradFunctionGradCheck(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `(() => {
@@ -232,6 +235,7 @@ return JSON.stringify({ok, wrong, noGrad, notLeaf, two: [outs.length, outs[1].gr
 // make gives an error naming the function, what it returned and what was
 // expected, and that the kernel runs the next cell.
 func TestAutogradFunctionErrors(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `(() => {
@@ -320,6 +324,7 @@ return JSON.stringify(errs);
 // Function; a function that throws or returns no tensor says so; a class
 // that does not extend tt.autograd.Function keeps its error.
 func TestGradCheckPlainFunction(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `(() => {

@@ -18,6 +18,7 @@ import (
 // loop is the next epoch): one seed gives one order, in the browser and in
 // a native program.
 func TestBatchesOrderMatchesNative(t *testing.T) {
+	t.Parallel()
 	const n, batch, seed = 10, 4, 7
 	x, err := tensor.Zeros(n, 1)
 	if err != nil {

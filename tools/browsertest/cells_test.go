@@ -76,6 +76,7 @@ func insertText(t *testing.T, ctx context.Context, text string) {
 // and above, Enter edits, M makes Markdown, Alt+↑ moves, D D deletes and
 // Z brings the cell back, each announced with the cell's new number.
 func TestCellsFromTheKeyboard(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	eval[bool](t, ctx, watchAnnouncer)
@@ -170,6 +171,7 @@ func TestCellsFromTheKeyboard(t *testing.T) {
 // TestCellsFromTheToolbar does the same with the toolbar's buttons and
 // its cell-type menu, then exports the result as .md and .ipynb.
 func TestCellsFromTheToolbar(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	eval[bool](t, ctx, watchAnnouncer)
@@ -273,6 +275,7 @@ func TestCellsFromTheToolbar(t *testing.T) {
 // back after a reload, also when the page is reloaded 50 ms after the
 // change (inside the 300 ms save delay: the pagehide stash keeps it).
 func TestCellsSurviveReload(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#cell-2 .cm-content"))); err != nil {
@@ -322,6 +325,7 @@ func TestCellsSurviveReload(t *testing.T) {
 // TestCellsShareLink: a share link carries added, moved and deleted
 // cells; the Markdown cell arrives as the notebook's prose.
 func TestCellsShareLink(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#cell-2 .cm-content"))); err != nil {
@@ -369,6 +373,7 @@ func TestCellsShareLink(t *testing.T) {
 // cells and brings back the deleted one, and Undo delete brings the
 // added cell back.
 func TestCellsBannerWhenPublishedChanged(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	eval[bool](t, ctx, `tinytorch.storage.save("notebook:01-system", {v: 2, published: "an older version", publishedCells: 2, savedAt: Date.now(),
@@ -393,6 +398,7 @@ func TestCellsBannerWhenPublishedChanged(t *testing.T) {
 // stack names the cells by their numbers on the page now, not by the
 // order in which the page made them.
 func TestCellsStackNamesPageNumber(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#cell-1 .cm-content"))); err != nil {
@@ -411,6 +417,7 @@ func TestCellsStackNamesPageNumber(t *testing.T) {
 // Jupyter; from the editor and from command mode alike. The added cells
 // are saved (a reload keeps them) and deleted with undo like any other.
 func TestCellsShiftEnterOnLastCell(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	eval[bool](t, ctx, watchAnnouncer)

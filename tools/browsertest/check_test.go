@@ -37,6 +37,7 @@ type checkResult struct {
 
 // TestCheck runs the checks' tests on one page.
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	t.Run("FnCloseTodo", func(t *testing.T) { checkFnCloseTodo(t, ctx) })

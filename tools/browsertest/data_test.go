@@ -20,6 +20,7 @@ import (
 // It prints the time tt.data.mnist() takes to be ready, and make bench
 // reports it (mnist-ready.json under TT_BENCH_JSON).
 func TestDataMNIST(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "06-data")
 	load := "const m = await tt.data.mnist();\nJSON.stringify([m.train.length, m.test.length, m.source, m.classes.length, m.ms])"
@@ -58,6 +59,7 @@ func TestDataMNIST(t *testing.T) {
 // TestDataChecksums: a damaged copy in the cache is replaced from the
 // network; a damaged download is refused with a clear error.
 func TestDataChecksums(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "06-data")
 	runCode(t, ctx, 1, "await tt.data.mnist(); 'loaded'")
@@ -197,6 +199,7 @@ func flat(v any) []float32 {
 // collate option; datasets written in the cell; toTensor; and the errors
 // of bad input.
 func TestDataCellBindings(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "06-data")
 	state, out := lastOutput(t, ctx, 1, cellBindingsCode)
@@ -394,6 +397,7 @@ JSON.stringify({train: f.train.length, test: f.test.length, min: Math.min(...lab
 // the cell while it loads, and the cache on a second load. A damaged copy
 // in the cache is caught by its checksum and fetched again.
 func TestDataFashionMNIST(t *testing.T) {
+	t.Parallel()
 	dir := fashionDir()
 	if dir == "" {
 		t.Skipf("Fashion-MNIST is not installed (%s): %s", data.FashionMNISTDir, data.FashionMNISTHint)

@@ -49,6 +49,7 @@ func (w withoutIsolation) Write(b []byte) (int, error) {
 // TestStopWithoutIsolation: with no shared memory, Stop restarts the
 // kernel and says that the state was lost.
 func TestStopWithoutIsolation(t *testing.T) {
+	t.Parallel()
 	files := static.Handler(distDir)
 	url, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		files.ServeHTTP(withoutIsolation{w}, r)

@@ -143,6 +143,7 @@ const hostStyles = `["html", "body", "h1", "h2", "p", "p.note", "pre:not(.tinyto
 // when the cells go live, the keyboard path, Stop on a page that is not
 // cross-origin isolated, and the bytes fetched before the first Run.
 func TestEmbedCrossOrigin(t *testing.T) {
+	t.Parallel()
 	host := hostServer(t)
 	ctx := newTab(t)
 	checkConsole := watchConsole(t, ctx)
@@ -298,6 +299,7 @@ func TestEmbedCrossOrigin(t *testing.T) {
 // Run all runs the setup cell and the three cells, and when the host turns
 // light (its own style, or the system setting) the cells follow.
 func TestEmbedFollowsHostScheme(t *testing.T) {
+	t.Parallel()
 	host := hostServer(t)
 	ctx := newTab(t)
 	emulateColorScheme(t, ctx, "dark")
@@ -344,6 +346,7 @@ func TestEmbedFollowsHostScheme(t *testing.T) {
 // cross-origin and CORS, and Stop then interrupts the cell through the
 // shared flag, keeping the kernel's variables.
 func TestEmbedIsolatedHost(t *testing.T) {
+	t.Parallel()
 	host := hostServer(t)
 	ctx := newTab(t)
 	checkConsole := watchConsole(t, ctx)

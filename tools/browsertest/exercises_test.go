@@ -73,6 +73,7 @@ func announcement(t *testing.T, ctx context.Context) string {
 // progress survives a reload, shows in the chapter list and is exported
 // in the .ipynb metadata.
 func TestExercises(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, fixtureSlug)
 	heads := eval[[]string](t, ctx, `[...document.querySelectorAll("section[data-exercise]")].map((s) => s.dataset.check + " | " + s.querySelector(".exercise-head").textContent)`)
@@ -249,6 +250,7 @@ func TestExercises(t *testing.T) {
 // TestExercisesKeyboard reaches an exercise's buttons with Tab from its
 // cell and works them with Enter, hearing each result announced.
 func TestExercisesKeyboard(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, fixtureSlug)
 	eval[bool](t, ctx, `(document.querySelector("#cell-2 .cell-bar button").focus(), true)`)
@@ -317,6 +319,7 @@ func inBothThemesHere(t *testing.T, ctx context.Context) {
 // for every chapter with exercises): the failing checks do not stop the
 // run, and the solutions pass.
 func TestExercisesRunAll(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, fixtureSlug)
 	runAllToTheEnd(t, ctx)

@@ -116,6 +116,7 @@ JSON.stringify({calls: made, functions: functions.length, methods: methods.lengt
 // distinct error messages. The seed is fixed, so a failure is reproduced
 // by running the test again.
 func TestFuzzTTBadArguments(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	const seed, calls = 20261206, 15000
@@ -156,6 +157,7 @@ func TestFuzzTTBadArguments(t *testing.T) {
 // the panics of a 0-d slice and of a disposed tensor as a chart label,
 // sizes beyond the memory budget, and error messages in tt's words.
 func TestTTArgumentsAndMessages(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `const r = {};

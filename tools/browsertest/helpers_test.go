@@ -27,7 +27,8 @@ import (
 
 // newTab opens a tab in the shared browser with a time limit for the test
 // of 90 s. Each tab has a browser context of its own, like a fresh
-// profile, so the edits one test saves in IndexedDB never reach another.
+// profile, so the edits one test saves in IndexedDB never reach another,
+// and tests that use newTab can run in parallel (t.Parallel).
 func newTab(t *testing.T) context.Context {
 	t.Helper()
 	return newTabWithin(t, 90*time.Second)
@@ -38,8 +39,15 @@ func newTab(t *testing.T) context.Context {
 func newTabWithin(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	// Tests run in parallel, each in a window of its own, and only one
+	// window has the system's focus: focus emulation lets every tab keep
+	// its focused element, :focus-visible and key events as if it were
+	// the one in front.
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("opening a tab: %v", err)
+	}
+	if _, err := chromedp.Call(tab, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		t.Fatalf("emulating focus: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(tab, limit)
 	t.Cleanup(func() { cancel(); cancelTab() })

@@ -18,6 +18,7 @@ import (
 )
 
 func TestEditsSurviveReload(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	typeIntoCell(t, ctx, 1, "'my edit'")
@@ -37,6 +38,7 @@ func TestEditsSurviveReload(t *testing.T) {
 }
 
 func TestBannerWhenPublishedChanged(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	eval[bool](t, ctx, `tinytorch.storage.save("notebook:01-system", {cells: ["'old edit'", "2"], published: "an older version"}).then(() => true)`)
@@ -60,6 +62,7 @@ func TestBannerWhenPublishedChanged(t *testing.T) {
 // TestDownloadAndOpen downloads the edited notebook as Markdown and as
 // .ipynb, then opens both files again.
 func TestDownloadAndOpen(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	runCode(t, ctx, 1, "console.log('hi'); 40 + 2")
@@ -106,6 +109,7 @@ func waitDownload(t *testing.T, ctx context.Context, name string) string {
 // TestShareLink opens a copied link in a fresh browser: it shows the edits,
 // and the sender's saved edits stay as they were.
 func TestShareLink(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	typeIntoCell(t, ctx, 2, "'shared edit'")
@@ -138,6 +142,7 @@ func TestShareLink(t *testing.T) {
 // TestOfflineReload visits a notebook, stops the server, and reloads: the
 // service worker serves the app and a cell still runs.
 func TestOfflineReload(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +167,7 @@ func TestOfflineReload(t *testing.T) {
 
 // TestKeyboardAndHelp uses the page with the keyboard alone.
 func TestKeyboardAndHelp(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	eval[bool](t, ctx, `(document.activeElement.blur(), true)`)
@@ -201,6 +207,7 @@ func TestKeyboardAndHelp(t *testing.T) {
 // overflows sideways, the contents line up with the text, a wide table
 // scrolls in its own box, and the help dialog has room.
 func TestPhoneLayout(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
 		t.Fatal(err)

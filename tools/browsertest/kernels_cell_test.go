@@ -37,6 +37,7 @@ const counted = (m, n, k, a, b, c) => { self.calls++; blocked(m, n, k, a, b, c);
 // tt.kernels.list shows it, and that tt.bench and tt.plot.roofline take it
 // like a built-in. It prints the cost per call against the built-in.
 func TestCellKernelTrains(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := cellBlocked + `const builtin = tt.kernels.current();
@@ -109,6 +110,7 @@ self.points = [{name: fastest, intensity: n / 6, gflops: cmp.results[fastest].gf
 // kernel, and a kernel that throws later, in a matmul, is an error in the
 // cell that ran the matmul, after which the kernel goes on.
 func TestCellKernelRefused(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	if state, out := runCode(t, ctx, 1, cellBlocked+`tt.kernels.register("myBlocked", counted); tt.kernels.use("myBlocked"); "ok"`); state != "done" || out != "ok" {

@@ -15,6 +15,7 @@ import (
 // bit-identical, not just close; "wasm-simd-fma", the default in a
 // Chromium with relaxed SIMD, fuses each multiply-add and is close.
 func TestWasmSIMDMatmul(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `const first = tt.kernels.current();

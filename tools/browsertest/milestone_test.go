@@ -194,6 +194,7 @@ JSON.stringify({ms: times[times.length >> 1], samples: steps * batch, stepLoss: 
 // prints the figures in its report (lenet.json under TT_BENCH_JSON); make
 // test checks the losses on lenetCheckSteps steps.
 func TestMilestoneLeNetChromium(t *testing.T) {
+	t.Parallel()
 	dir := fashionDir()
 	if dir == "" {
 		t.Skipf("Fashion-MNIST is not installed (%s): %s", data.FashionMNISTDir, data.FashionMNISTHint)

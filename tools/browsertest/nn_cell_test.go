@@ -25,6 +25,7 @@ const myLinearCell = `class MyLinear extends tt.nn.Module {
 // fit, with a checkpoint, to the same losses bit for bit as the same MLP
 // of tt.nn.Linear from the same weights (the ops are the same).
 func TestCellModuleTrainsLikeEngine(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	code := myLinearCell + `tt.manualSeed(5);
@@ -67,6 +68,7 @@ const net = new Net(), x = tt.randn(5, 2);
 // profiler's module table with cell modules nested in engine modules and
 // the other way round.
 func TestCellModuleEverywhere(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	code := myLinearCell + netCell + `const modes = () => [net.training, net.block.training, net.block.inner[0].training, net.drop.training, net.head[0].training].join(",");
@@ -113,6 +115,7 @@ const f = new Fields(); f.registerModule("extra", new MyLinear(3, 1));
 // TestCellModuleErrors: each mistake is an error naming the class and
 // what was wrong, and the kernel runs the next cell.
 func TestCellModuleErrors(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	if state, out := runCode(t, ctx, 1, myLinearCell+"const x = tt.ones(3, 2);\n1"); state != "done" {
@@ -160,6 +163,7 @@ func TestCellModuleErrors(t *testing.T) {
 // eval(); its super.train(mode) sets the modes. An override that throws
 // makes the parent's eval() throw, naming the class.
 func TestCellModuleTrainOverride(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	code := `(() => {

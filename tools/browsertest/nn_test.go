@@ -25,6 +25,7 @@ const opt = tt.optim.SGD(model.parameters(), {lr: 0.1, momentum: 0.9});
 model.numParams()`
 
 func TestNNModelSummary(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	if state, out := runCode(t, ctx, 1, xorSetup); state != "done" || out != "42" {
@@ -56,6 +57,7 @@ func TestNNModelSummary(t *testing.T) {
 }
 
 func TestNNTrainXOR(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	if state, out := runCode(t, ctx, 1, xorSetup); state != "done" {
@@ -101,6 +103,7 @@ func TestNNTrainXOR(t *testing.T) {
 }
 
 func TestNNStopKeepsModel(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	if state, out := runCode(t, ctx, 1, xorSetup); state != "done" {
@@ -128,6 +131,7 @@ func TestNNStopKeepsModel(t *testing.T) {
 }
 
 func TestNNErrors(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	if state, out := runCode(t, ctx, 1, xorSetup); state != "done" {
@@ -153,6 +157,7 @@ func TestNNErrors(t *testing.T) {
 // init, functional, parameter groups, schedulers, loaders, callbacks and
 // a loss written in JavaScript.
 func TestNNAPI(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	if state, out := runCode(t, ctx, 1, xorSetup); state != "done" {
@@ -192,6 +197,7 @@ const h = tt.train.fit(model, loader, {epochs: 50, optimizer: opt, loss: (out, t
 // tt.train.earlyStopping, the rejection of unknown option names, and an
 // update that overflows the weights.
 func TestNNTrainCallbacks(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "03-mlp")
 	if state, out := runCode(t, ctx, 1, xorSetup); state != "done" {

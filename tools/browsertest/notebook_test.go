@@ -12,6 +12,7 @@ import (
 )
 
 func TestIndexListsNotebooks(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(baseURL+"/")); err != nil {
 		t.Fatal(err)
@@ -73,6 +74,7 @@ func TestFirstCellRuns(t *testing.T) {
 }
 
 func TestErrorShowsLineAndKernelSurvives(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	state, out := runCell(t, ctx, 2)
@@ -98,6 +100,7 @@ func TestErrorShowsLineAndKernelSurvives(t *testing.T) {
 // TestCellSemantics types code into a cell and runs it with Ctrl+Enter,
 // covering what a cell shows and how errors read.
 func TestCellSemantics(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, code, state, output string
 	}{
@@ -128,6 +131,7 @@ func TestCellSemantics(t *testing.T) {
 
 // TestSharedScope: a later cell sees an earlier cell's declarations.
 func TestSharedScope(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	runCode(t, ctx, 1, "const base = 40; let more = 1; function plus(x) { return x + more } class Box { constructor(v) { this.v = v } }")
@@ -138,6 +142,7 @@ func TestSharedScope(t *testing.T) {
 }
 
 func TestShiftEnterRunsAndMovesOn(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	typeIntoCell(t, ctx, 1, "6 * 7")
@@ -160,6 +165,7 @@ func TestShiftEnterRunsAndMovesOn(t *testing.T) {
 
 // TestMathIsTypeset: TeX in the prose becomes MathML.
 func TestMathIsTypeset(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	waitFor(t, ctx, `.math[data-typeset] math`, 5*time.Second)

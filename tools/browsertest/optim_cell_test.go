@@ -138,6 +138,7 @@ type optimRun struct {
 // gradients, paramGroups carries the options, and a wrong class gets an
 // error naming it while the kernel keeps running.
 func TestOptimCellClasses(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "08-training")
 	state, out := lastOutput(t, ctx, 1, optimCellCode)

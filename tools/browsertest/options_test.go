@@ -184,6 +184,7 @@ var tensorMethodsWithoutOptions = []string{
 // the known ones, so that tt.optim.SGD(p, {momentun: 0.9}) fails instead
 // of training without momentum.
 func TestTTRejectsUnknownOptions(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	names := make([]string, 0, len(ttNoOptions)+len(tensorMethodsWithoutOptions))

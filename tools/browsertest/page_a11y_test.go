@@ -49,6 +49,7 @@ func hasAnnouncement(got []string, prefix string) bool {
 // readers hear: aria-live polite or assertive, rendered (hidden from the
 // eye with the clip technique only) and present in the accessibility tree.
 func TestAnnouncerRegion(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	got := eval[[]string](t, ctx, `(() => { const a = document.querySelector("#tt-announcer");
@@ -86,6 +87,7 @@ func TestAnnouncerRegion(t *testing.T) {
 // waits, and when it ends, done or failed with the error's message; while
 // a cell runs it is aria-busy and its state is its accessible description.
 func TestRunsAreAnnounced(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	eval[bool](t, ctx, watchAnnouncer)
@@ -216,6 +218,7 @@ func unnamedControls(t *testing.T, ctx context.Context) (unnamed []string, count
 // Run all, whose outputs add charts with legend toggles, profile tables,
 // downloads and "show more" buttons.
 func TestControlsHaveNames(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	check := func(page string, min map[string]int) {
 		t.Helper()
@@ -344,6 +347,7 @@ func tabUntil(t *testing.T, ctx context.Context, sel string, back bool, limit in
 // cell's editor, typing and running code, the help dialog, and back up to
 // Run all in the toolbar. Every element focused on the way shows a ring.
 func TestKeyboardOnlyPath(t *testing.T) {
+	t.Parallel()
 	inBothThemes(t, "01-system", func(t *testing.T, ctx context.Context, scheme string) {
 		// The first Tab reaches the skip link, which jumps past the
 		// header and the contents to the notebook.
@@ -498,6 +502,7 @@ func formatWorst(selectors []string, worst map[string]float64) string {
 // the cells' bars with their counters, states and durations (done and
 // failed), the contents, the pager, and the index's chapter list.
 func TestChromeContrast(t *testing.T) {
+	t.Parallel()
 	inBothThemes(t, "01-system", func(t *testing.T, ctx context.Context, scheme string) {
 		runCode(t, ctx, 1, "6 * 7") // edited, so its Reset button shows
 		if state, _ := runCode(t, ctx, 2, `throw new Error("a failed cell")`); state != "error" {
@@ -526,6 +531,7 @@ func TestChromeContrast(t *testing.T) {
 // tables' switches, disclosure of trees), in the light and the dark
 // theme: each shows a focus ring of at least 3:1 contrast, on screen.
 func TestFocusRingsOnOutputs(t *testing.T) {
+	t.Parallel()
 	inBothThemes(t, "09-profiling", func(t *testing.T, ctx context.Context, scheme string) {
 		runAllToTheEnd(t, ctx)
 		eval[bool](t, ctx, `(document.activeElement.blur(), window.scrollTo(0, 0), true)`)

@@ -29,6 +29,7 @@ func announcedFirst(t *testing.T, ctx context.Context) string {
 // TestRunAbove: Run above runs the cells above the focused one or, when no
 // cell was focused or run yet, above the first cell in view, and says so.
 func TestRunAbove(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 600)); err != nil {
 		t.Fatal(err)
@@ -68,6 +69,7 @@ func TestRunAbove(t *testing.T) {
 
 // TestChapterLinks follows the links to the next and the previous chapter.
 func TestChapterLinks(t *testing.T) {
+	t.Parallel()
 	if len(built.Notebooks) < 2 {
 		t.Skip("one notebook: no chapter links")
 	}
@@ -98,6 +100,7 @@ func TestChapterLinks(t *testing.T) {
 // TestEditorBracketsAndUndo: the cursor beside a bracket marks its match,
 // and Ctrl+Z undoes an edit (Ctrl+Shift+Z redoes it).
 func TestEditorBracketsAndUndo(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	published := cellCode(t, ctx, 1)

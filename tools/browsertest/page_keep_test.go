@@ -19,6 +19,7 @@ import (
 // opening the notebook normally afterwards shows the reader's own again,
 // even after the reader edited the shared copy.
 func TestShareLinkKeepsReaderWork(t *testing.T) {
+	t.Parallel()
 	reader := newTab(t)
 	openNotebook(t, reader, "01-system")
 	typeIntoCell(t, reader, 2, "'my saved work'")
@@ -53,6 +54,7 @@ func TestShareLinkKeepsReaderWork(t *testing.T) {
 // reloads: the app comes from the service worker and the digits from the
 // kernel's cache, and the kernel says so.
 func TestOfflineDataFromCache(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0") // a server of its own, to stop
 	if err != nil {
 		t.Fatal(err)

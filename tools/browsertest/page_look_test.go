@@ -19,6 +19,7 @@ import (
 // TestProseImageLoads: the figure of chapter 1–2 is copied into the site
 // beside the page and the browser loads and draws it.
 func TestProseImageLoads(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat(filepath.Join(distDir, "figures", "system-parts.svg")); err != nil {
 		t.Fatalf("the build did not copy the figure: %v", err)
 	}
@@ -41,6 +42,7 @@ func TestProseImageLoads(t *testing.T) {
 // in the light and the dark theme and checks each against the background
 // behind it: a contrast ratio of at least 4.5:1 (WCAG AA).
 func TestEditorContrast(t *testing.T) {
+	t.Parallel()
 	inBothThemes(t, "01-system", func(t *testing.T, ctx context.Context, scheme string) {
 		bg := parseColor(t, eval[string](t, ctx, `getComputedStyle(document.querySelector("#cell-1 .cm-editor")).backgroundColor`))
 		if dark := luminance(bg) < 0.2; dark != (scheme == "dark") {

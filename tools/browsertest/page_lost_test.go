@@ -18,6 +18,7 @@ import (
 // inside the 300 ms save delay: the page writes the pending edit as it is
 // hidden, and the reloaded page shows it.
 func TestEditJustBeforeReload(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	typeIntoCell(t, ctx, 1, "'typed just before the reload'")
@@ -53,6 +54,7 @@ func openFileExprJS(name, contents string) string {
 // restored the saved edits: the edits belong to the published notebook and
 // survive, and the file's cells never replace them.
 func TestOpenFileKeepsSavedEdits(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	typeIntoCell(t, ctx, 2, "'saved edit of cell 2'")
@@ -193,6 +195,7 @@ func TestSlowShareLinkKeepsPageResponsive(t *testing.T) {
 // Latin-1: the Go parser refuses it, and so does the page, with its error,
 // instead of opening the file with the bytes replaced.
 func TestOpenRefusesNonUTF8FrontMatter(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	src := "---\ntitle: Caf\xe9\nchapter: \"1\"\nsummary: Latin-1\n---\n\n```js\n1 + 1\n```\n"

@@ -32,6 +32,7 @@ report.downloadTrace()`
 // TestProfileTrainingStep profiles a training step in a cell and finds
 // the table, the bar chart and the trace download.
 func TestProfileTrainingStep(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	if state, out := runCode(t, ctx, 1, profileStep); state != "done" {
@@ -133,6 +134,7 @@ func checkProfileModules(t *testing.T, ctx context.Context) {
 // pointer, a legend entry hides and shows its series (by mouse and by
 // keyboard), and a live line chart keeps both after updates.
 func TestProfileChartInteraction(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := "display(tt.plot.bar(['matmul', 'relu'], {forward: [3, 1], backward: [5, 2]}, {stacked: true, title: 'Time'}));\n" +

@@ -30,6 +30,7 @@ func longProgram(k, n int) string {
 // was typed nowhere and the run never started (the check tests' "stuck
 // execution count", seen on long cells).
 func TestRunLongCellAgain(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	for k := 1; k <= 4; k++ {
@@ -50,6 +51,7 @@ func TestRunLongCellAgain(t *testing.T) {
 // when the check ends. The page dropped it: the cell was still the one
 // "running", and the key only announced that.
 func TestRunDuringItsCheck(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, fixtureSlug)
 	// A double that takes 2 s, so that its check (which calls it) does.

@@ -25,6 +25,7 @@ JSON.stringify({status: run.record.status, model: run.record.model, params: run.
   steps: run.record.steps, metrics: run.record.metrics, moved: net.fc1.weight.sub(before).abs().max().item(), bad})`
 
 func TestTrainRunCellModel(t *testing.T) {
+	t.Parallel()
 	ctx := newTabWithin(t, 3*time.Minute)
 	openNotebook(t, ctx, "05-configs")
 	state, out := runCodeWithin(t, ctx, 1, runCellModelCode, 2*time.Minute)

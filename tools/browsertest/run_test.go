@@ -17,6 +17,7 @@ import (
 // an idle machine; stopLimit is the bound) and keeps the variables of
 // earlier cells.
 func TestStopKeepsState(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	runCode(t, ctx, 1, "const kept = 7;")
@@ -43,6 +44,7 @@ func TestStopKeepsState(t *testing.T) {
 // TestStopPlainLoopRestarts: a loop with no tt call cannot see the flag,
 // so Stop restarts the kernel and says the state was lost.
 func TestStopPlainLoopRestarts(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	runCode(t, ctx, 1, "const lost = 1;")
@@ -65,6 +67,7 @@ func TestStopPlainLoopRestarts(t *testing.T) {
 }
 
 func TestRestartRunAllAndClear(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	runCode(t, ctx, 1, "globalThis.marker = 1; 'set'")
@@ -96,6 +99,7 @@ func TestRestartRunAllAndClear(t *testing.T) {
 }
 
 func TestRichOutputs(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	tests := []struct {
@@ -127,6 +131,7 @@ func TestRichOutputs(t *testing.T) {
 
 // TestLiveDisplays: a progress bar and a display updated in place.
 func TestLiveDisplays(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := "const bar = tt.progress(4, {label: 'work'});\nconst h = display('step 0');\n" +

@@ -14,6 +14,7 @@ import (
 // the page refuses it with the checksum error in a banner and keeps the
 // published notebook, instead of opening another notebook.
 func TestDamagedShareLink(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	clickAction(t, ctx, "Copy link")

@@ -51,6 +51,7 @@ var (
 // camelCase: no snake_case name (log_softmax) anywhere, the only
 // underscore being the trailing one of in-place ops (add_).
 func TestTensorAPINames(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	list := func(names []string) string {
@@ -91,6 +92,7 @@ JSON.stringify({missing, snake, count: names.length})`, list(ttOnlyOps), list(me
 // issue 4 against PyTorch's results (worked out by hand, and by
 // torch 1.13 for the tie of max(1) on [7, 0, 7], index 0).
 func TestTensorAPIValues(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `tt.manualSeed(3);
@@ -153,6 +155,7 @@ JSON.stringify({
 // baseline after every round, the last rounds included; left to the
 // FinalizationRegistry, the count must stay far below the 50,000 made.
 func TestMemoryStaysBounded(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	memory := func() [2]int {
@@ -225,6 +228,7 @@ func TestMemoryStaysBounded(t *testing.T) {
 // cell calls them, positionally and with options, against values worked
 // out by hand (and by torch 1.13 for the KL divergence and GroupNorm).
 func TestNewOpsAPIValues(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `const x = tt.tensor([[3, 1, 2], [0, 5, 4]]);

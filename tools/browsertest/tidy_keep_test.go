@@ -46,6 +46,7 @@ r.engine = run((p) => tt.optim.SGD(p, {lr: 0.1, momentum: 0.9}));
 JSON.stringify(r)`
 
 func TestKeepOutlivesTidy(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "08-training")
 	state, out := lastOutput(t, ctx, 1, keepCode)

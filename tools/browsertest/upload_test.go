@@ -84,6 +84,7 @@ func waitCell(t *testing.T, ctx context.Context, n int, limit time.Duration) (st
 // each way an upload fails is an error that says why: a file over
 // maxBytes, a file that is not safetensors, a cancelled picker.
 func TestUploadCheckpoint(t *testing.T) {
+	t.Parallel()
 	ctx := newTabWithin(t, 3*time.Minute)
 	ckpt, accuracy := nativeCheckpoint(t)
 	dir := t.TempDir()
