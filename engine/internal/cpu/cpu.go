@@ -1,5 +1,6 @@
 // Package cpu says which instruction sets this CPU can run, detected once
-// at start-up: engine/kernels picks its matmul micro-kernels by it and
+// at start-up: engine/kernels picks its matmul micro-kernels by it,
+// engine/kernels/int8mm its int8 kernels and
 // engine/vec its optimizer loops. Both use it rather than detecting the CPU
 // twice, or one of them asking the other.
 //
