@@ -6,6 +6,9 @@ import "tinytorch/engine/internal/cpu"
 // first.
 func nativeVariants() []*variant {
 	var vs []*variant
+	if cpu.HasAVX2FMA() {
+		vs = append(vs, &variant{"avx2", avx2Kernel})
+	}
 	if cpu.HasAVX512VNNI() {
 		vs = append(vs, &variant{"avx512vnni", vnniKernel})
 	}
