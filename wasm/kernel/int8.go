@@ -67,7 +67,8 @@ func addressOf[T any](x []T) int {
 // against int8mm.Reference, then times it for about ms milliseconds
 // (default 200) and returns {kernel, exact, gops, peakGops, floatGflops}:
 // GOP/s of the kernel (2mnk int8 operations per call, the median call),
-// of the peak loop of its instruction (null without the module), and
+// of the peak loop of its instruction (its fastest sample; null without
+// the module), and
 // GFLOP/s of the float32 product of the same shape with the current
 // float kernel (what an unquantized Linear layer does).
 func int8Bench(_ js.Value, args []js.Value) (any, error) {
@@ -106,16 +107,24 @@ func int8Bench(_ js.Value, args []js.Value) (any, error) {
 	}) / 1e9
 	if !int8Peak.IsUndefined() && int8mm.Name() == "wasm-simd" {
 		const iters = 1 << 14
-		best := medianSeconds(ms/4, func() { int8Peak.Invoke(iters) })
-		res["peakGops"] = iters * wasmsimd.Int8PeakOps / best / 1e9
+		samples := sampleSeconds(ms/4, func() { int8Peak.Invoke(iters) })
+		res["peakGops"] = iters * wasmsimd.Int8PeakOps / samples[0] / 1e9 // the fastest sample: the peak
+
 	}
 	return res, nil
 }
 
-// medianSeconds calls fn for about ms milliseconds after a warm-up of a
-// quarter of that (V8 tiers the code up), in samples of enough calls to
-// last at least a millisecond, and returns the median seconds per call.
+// medianSeconds returns the median seconds per call of fn's samples.
 func medianSeconds(ms float64, fn func()) float64 {
+	samples := sampleSeconds(ms, fn)
+	return samples[len(samples)/2]
+}
+
+// sampleSeconds calls fn for about ms milliseconds after a warm-up of a
+// quarter of that (V8 tiers the code up), in samples of enough calls to
+// last at least a millisecond, and returns the seconds per call of each
+// sample, fastest first.
+func sampleSeconds(ms float64, fn func()) []float64 {
 	d := time.Duration(ms * float64(time.Millisecond))
 	for end := time.Now().Add(d / 4); time.Now().Before(end); {
 		fn()
@@ -140,7 +149,7 @@ func medianSeconds(ms float64, fn func()) float64 {
 		samples = append(samples, time.Since(t).Seconds()/float64(batch))
 	}
 	slices.Sort(samples)
-	return samples[len(samples)/2]
+	return samples
 }
 
 // withInt8Bench adds int8Bench to the tt.kernels object.
