@@ -208,3 +208,24 @@ func TestUse(t *testing.T) {
 		t.Fatalf("Name() = %q after a failed Use, want %q", Name(), before)
 	}
 }
+
+// TestPackedMatMulDoesNotAllocate checks a layer's repeated product
+// allocates nothing, with every variant: a quantized model's forward pass
+// calls it per layer per batch. (The native tiling once passed its kernels
+// as function values, which moved its scratch arrays to the heap: 3
+// allocations a call.)
+func TestPackedMatMulDoesNotAllocate(t *testing.T) {
+	defer restore(t)
+	r := rand.New(rand.NewPCG(9, 10))
+	m, n, k := 5, 10, 130
+	a, w := randomInt8(r, m*k), Pack(randomInt8(r, n*k), n, k)
+	c := make([]int32, m*n)
+	for _, name := range Names() {
+		if err := Use(name); err != nil {
+			t.Fatal(err)
+		}
+		if allocs := testing.AllocsPerRun(20, func() { w.MatMul(c, a, m) }); allocs != 0 {
+			t.Errorf("%s: Packed.MatMul made %v allocations a call, want 0", name, allocs)
+		}
+	}
+}

@@ -25,7 +25,5 @@ func vnniKernel(c []int32, a, b []int8, sums []int32, m, n, k int) {
 			sums[j] = vnniRowSum(&b[j*k], k)
 		}
 	}
-	tiles(c, a, b, m, n, k, 4, vnniDot4x4, vnniDot1x4, func(_, j int, v int32) int32 {
-		return v - 128*sums[j]
-	})
+	tiles(c, a, b, sums, m, n, k, isaVNNI)
 }
