@@ -33,8 +33,12 @@ var (
 )
 
 // installInt8 registers int8.wat as int8mm's "wasm-simd" where this
-// browser runs WebAssembly SIMD.
+// browser runs WebAssembly SIMD, once (int8mm.Register refuses a name
+// twice, and tt may be built again).
 func installInt8() {
+	if int8Status == "ok" {
+		return
+	}
 	exports, err := instantiate("int8 kernel", wasmsimd.Probe(), wasmsimd.Int8Module)
 	if err != nil {
 		int8Status = err.Error()
