@@ -229,3 +229,28 @@ func TestPackedMatMulDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestLongestK runs every variant at k = MaxK with the extreme values,
+// where the true sums come within 2¹⁴ of int32's limits. The VNNI kernel's
+// own accumulators, Σ (a+128)·b, pass 2³¹ there (255·-128·MaxK) and wrap
+// around; the correction by 128·Σb must wrap back to the exact result.
+func TestLongestK(t *testing.T) {
+	defer restore(t)
+	m, n, k := 5, 5, MaxK
+	for _, f := range [][2]int8{{-128, -128}, {127, -128}, {127, 127}, {-128, 127}} {
+		a, b := filled(m*k, f[0]), filled(n*k, f[1])
+		want := int32(int64(f[0]) * int64(f[1]) * int64(k))
+		for _, name := range Names() {
+			if err := Use(name); err != nil {
+				t.Fatal(err)
+			}
+			c := make([]int32, m*n)
+			MatMulNT(c, a, b, m, n, k)
+			for i, v := range c {
+				if v != want {
+					t.Fatalf("%s, a=%d b=%d k=%d: c[%d] = %d, want %d", name, f[0], f[1], k, i, v, want)
+				}
+			}
+		}
+	}
+}
