@@ -12,8 +12,8 @@ import (
 // programs use, which is what CPUID and XGETBV say together.
 func TestMatchesProcCPUInfo(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
-		if HasAVX2FMA() || HasAVX512() {
-			t.Fatalf("%s: AVX2+FMA %v, AVX-512 %v; want neither off amd64", runtime.GOARCH, HasAVX2FMA(), HasAVX512())
+		if HasAVX2FMA() || HasAVX512() || HasAVX512VNNI() {
+			t.Fatalf("%s: AVX2+FMA %v, AVX-512 %v, VNNI %v; want none off amd64", runtime.GOARCH, HasAVX2FMA(), HasAVX512(), HasAVX512VNNI())
 		}
 		t.Skip("CPUID exists on amd64 only")
 	}
@@ -36,5 +36,8 @@ func TestMatchesProcCPUInfo(t *testing.T) {
 	if got, want := HasAVX512(), avx2fma && has("avx512f"); got != want {
 		t.Errorf("HasAVX512() = %v, /proc/cpuinfo says %v", got, want)
 	}
-	t.Logf("AVX2+FMA %v, AVX-512 %v", HasAVX2FMA(), HasAVX512())
+	if got, want := HasAVX512VNNI(), HasAVX512() && has("avx512bw") && has("avx512_vnni"); got != want {
+		t.Errorf("HasAVX512VNNI() = %v, /proc/cpuinfo says %v", got, want)
+	}
+	t.Logf("AVX2+FMA %v, AVX-512 %v, AVX-512 VNNI %v", HasAVX2FMA(), HasAVX512(), HasAVX512VNNI())
 }

@@ -12,7 +12,9 @@
 // has relaxed SIMD it also registers "wasm-simd-fma", the same text with
 // its multiply-adds fused (FusedModule), and makes it the default. A
 // second module, vec.wat (VecModule), holds the optimizers' update loops,
-// which the kernel installs into engine/vec. No binary is committed: the
+// which the kernel installs into engine/vec; a third, int8.wat
+// (Int8Module, int8.go), the exact int8 matmul that the kernel registers
+// as engine/kernels/int8mm's "wasm-simd". No binary is committed: the
 // text is the source, and the modules are built from it on every start.
 //
 // This package is pure Go and does not run the module itself; the browser

@@ -1,0 +1,40 @@
+// Package int8mm multiplies int8 matrices into int32, exactly: the kernel
+// behind quantized Linear and Conv2d layers (engine/quant).
+//
+// # The contract
+//
+// [MatMulNT] computes C = A·Bᵀ on row-major matrices:
+//
+//	c[i*n+j] = Σ_p int32(a[i*k+p]) * int32(b[j*k+p])
+//
+// for i < m, j < n, p < k. A is m×k (activations, one row per example),
+// B is n×k (a weight matrix stored as PyTorch stores a Linear's weight:
+// one row per output), C is m×n. The result is exact: every product fits
+// in 15 bits and a sum of k of them in int32 while k < 2¹⁷ = 131,072
+// (|a·b| ≤ 128·128 = 2¹⁴, and 2¹⁴·2¹⁷ = 2³¹); [MatMulNT] panics for a
+// longer k, as for slices shorter than the shapes say, since both are
+// programmer errors. Nothing is rounded, so every variant returns the same
+// bits as the plain Go reference, [Reference], and the tests compare them
+// exactly.
+//
+// [Packed] holds B in the layout the fast kernels read, for a weight
+// matrix multiplied many times (a Linear layer's forward pass).
+//
+// # Variants
+//
+//   - "reference": the plain Go triple loop of the definition.
+//   - "avx2" (amd64): sign-extends 16 int8s to int16 (VPMOVSXBW) and
+//     multiplies-and-adds pairs into int32 (VPMADDWD). VPMADDUBSW would
+//     take 32 bytes at once but saturates its int16 sums, which is wrong
+//     for -128·-128 + -128·-128.
+//   - "avx512vnni" (amd64): VPDPBUSD multiplies 64 unsigned bytes by 64
+//     signed bytes and adds groups of four into 16 int32s in one
+//     instruction. A is signed, so the kernel feeds a+128 (an unsigned
+//     byte: flipping the top bit) and subtracts 128·Σ_p b[j*k+p] from each
+//     column afterwards, which is exact in int32.
+//   - "wasm-simd" (js/wasm, package wasmsimd): i32x4.dot_i16x8_s on
+//     sign-extended bytes, the browser's counterpart of "avx2".
+//
+// [Name] says which variant [MatMulNT] uses; [Use] changes it, for tests
+// and comparisons.
+package int8mm
