@@ -102,6 +102,7 @@ var chapters = []struct {
 	{slug: "09-profiling", check: checkNotebook09},
 	// "ridge " is the label of engine/plot's roofline (tt.plot.roofline);
 	// "fraction of calls" the axis of chapter 12's latency distributions.
+	{slug: "10-compression", want: []string{"Linear(in_features=784, out_features=128, bias=true)"}},
 	{slug: "11-kernels", want: []string{"GFLOP/s by kernel", "speed vs blocked", "Roofline of this tab", "ridge ", "bandwidthGBs"}},
 	{slug: "12-benchmarking", want: []string{"mean ± 95% CI", "speed vs A·B", "samples/s", "timeModelMicrojoules", "firstCall", "fraction of calls", "time per call"}},
 	{slug: "13-checkpointing", limit: 4 * time.Minute, want: []string{
