@@ -68,28 +68,25 @@ func (m *CSR) Dense() []float32 {
 }
 
 // MulT computes y = x·Mᵀ for x of n rows of Cols values, writing n rows
-// of Rows values into y: a Linear's forward pass without its bias. For
-// one row it is a dot product per output gathering the inputs it needs;
-// for a batch the input is transposed first, so that each nonzero scales
-// a contiguous column of the batch (an axpy the compiler keeps in
-// registers), and the result transposed back.
+// of Rows values into y: a Linear's forward pass without its bias. Each
+// output is a dot product over its row's nonzeros, gathering the inputs
+// they need. Four input rows are done together, so that each nonzero's
+// value and column index, loaded once, serve four products.
 func (m *CSR) MulT(y, x []float32, n int) error {
 	if n < 0 || len(x) != n*m.Cols || len(y) != n*m.Rows {
 		return fmt.Errorf("sparse.MulT: x has %d values and y %d for %d rows of a %d×%d matrix, expected %d and %d", len(x), len(y), n, m.Rows, m.Cols, n*m.Cols, n*m.Rows)
 	}
-	if n == 1 {
-		m.gather(y, x)
-		return nil
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		m.gather4(y[i*m.Rows:(i+4)*m.Rows], x[i*m.Cols:(i+4)*m.Cols])
 	}
-	xt := make([]float32, len(x))
-	transpose(xt, x, n, m.Cols)
-	yt := make([]float32, len(y))
-	m.axpy(yt, xt, n)
-	transpose(y, yt, m.Rows, n)
+	for ; i < n; i++ {
+		m.gather(y[i*m.Rows:(i+1)*m.Rows], x[i*m.Cols:(i+1)*m.Cols])
+	}
 	return nil
 }
 
-// gather is MulT for one input row.
+// gather computes one output row y = x·Mᵀ for one input row x.
 func (m *CSR) gather(y, x []float32) {
 	for r := range m.Rows {
 		var s float32
@@ -102,25 +99,21 @@ func (m *CSR) gather(y, x []float32) {
 	}
 }
 
-// axpy computes yt (Rows×n) = M·xt for xt of Cols×n: each output row is
-// the sum of its nonzeros times the matching rows of xt.
-func (m *CSR) axpy(yt, xt []float32, n int) {
+// gather4 is gather for four input rows at once (x holds 4·Cols values,
+// y 4·Rows).
+func (m *CSR) gather4(y, x []float32) {
+	x0, x1, x2, x3 := x[:m.Cols], x[m.Cols:2*m.Cols], x[2*m.Cols:3*m.Cols], x[3*m.Cols:4*m.Cols]
 	for r := range m.Rows {
-		out := yt[r*n : (r+1)*n]
-		for k := m.RowPtr[r]; k < m.RowPtr[r+1]; k++ {
-			v, in := m.Values[k], xt[int(m.ColIdx[k])*n:][:n]
-			for i, xi := range in {
-				out[i] += v * xi
-			}
+		var s0, s1, s2, s3 float32
+		lo, hi := m.RowPtr[r], m.RowPtr[r+1]
+		cols, vals := m.ColIdx[lo:hi], m.Values[lo:hi]
+		for k, c := range cols {
+			v := vals[k]
+			s0 += v * x0[c]
+			s1 += v * x1[c]
+			s2 += v * x2[c]
+			s3 += v * x3[c]
 		}
-	}
-}
-
-// transpose writes the rows×cols matrix a into dst as cols×rows.
-func transpose(dst, a []float32, rows, cols int) {
-	for r := range rows {
-		for c, v := range a[r*cols : (r+1)*cols] {
-			dst[c*rows+r] = v
-		}
+		y[r], y[m.Rows+r], y[2*m.Rows+r], y[3*m.Rows+r] = s0, s1, s2, s3
 	}
 }

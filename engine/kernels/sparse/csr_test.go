@@ -74,7 +74,7 @@ func TestMulTIsExactOnIntegers(t *testing.T) {
 		x[i] = float32(rng.IntN(9) - 4)
 	}
 	m, _ := FromDense(w, rows, cols)
-	for _, batch := range []int{1, n} {
+	for _, batch := range []int{1, 4, n} { // one row, one group of four, groups and a rest
 		y := make([]float32, batch*rows)
 		if err := m.MulT(y, x[:batch*cols], batch); err != nil {
 			t.Fatal(err)
