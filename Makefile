@@ -186,7 +186,8 @@ chromium:
 	fi
 
 ## bench: in one run, natively beside NumPy/PyTorch and in headless Chromium beside
-## TensorFlow.js: matmul kernels, training epochs, the MLP on MNIST, tensor ops (about 3 minutes);
+## TensorFlow.js: matmul kernels, training epochs, the MLP on MNIST, tensor ops, pruning (the MLP at 90%
+## sparsity, the LeNet's channels halved, the sparse kernel's crossover) (about 4 minutes);
 ## every figure in .bin/bench.json, the tables of ratios in .bin/bench.md
 bench: deps chromium
 	@mkdir -p $(BIN)

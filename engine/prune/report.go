@@ -2,8 +2,9 @@ package prune
 
 import (
 	"fmt"
+	"strings"
+	"text/tabwriter"
 
-	"tinytorch/engine/bench"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/plot"
 	"tinytorch/engine/tensor"
@@ -78,15 +79,31 @@ func (r *Report) Sparsity() float64 {
 	return float64(r.Zeros) / float64(r.Params)
 }
 
-// Table is the report as a table: one row per weight, then the total;
-// "nonzero" is what a sparse format would have to store.
-func (r *Report) Table() *bench.Table {
-	t := &bench.Table{Title: "Sparsity per layer", Header: []string{"weight", "layer", "shape", "params", "zeros", "nonzero", "sparsity"}}
-	for _, l := range r.Layers {
-		t.Add(l.Name, l.Layer, tensor.FormatShape(l.Shape), l.Params, l.Zeros, l.Params-l.Zeros, percent(l.Sparsity()))
+// Table is the report as a table's header and rows: one row per weight,
+// then the total; "nonzero" is what a sparse format would have to store.
+// (make bench and tt.prune.report print it with engine/bench's Table.)
+func (r *Report) Table() (header []string, rows [][]string) {
+	header = []string{"weight", "layer", "shape", "params", "zeros", "nonzero", "sparsity"}
+	row := func(name, layer, shape string, params, zeros, sparsity float64) {
+		rows = append(rows, []string{name, layer, shape, fmt.Sprint(params), fmt.Sprint(zeros), fmt.Sprint(params - zeros), percent(sparsity)})
 	}
-	t.Add("all parameters", "", "", r.Params, r.Zeros, r.Params-r.Zeros, percent(r.Sparsity()))
-	return t
+	for _, l := range r.Layers {
+		row(l.Name, l.Layer, tensor.FormatShape(l.Shape), float64(l.Params), float64(l.Zeros), l.Sparsity())
+	}
+	row("all parameters", "", "", float64(r.Params), float64(r.Zeros), r.Sparsity())
+	return header, rows
+}
+
+// String prints the table as aligned text.
+func (r *Report) String() string {
+	header, rows := r.Table()
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, cells := range append([][]string{header}, rows...) {
+		fmt.Fprintln(w, strings.Join(cells, "\t")+"\t")
+	}
+	w.Flush()
+	return b.String()
 }
 
 // percent formats a fraction as a percentage with one decimal.

@@ -1,7 +1,6 @@
 package prune
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 )
@@ -19,12 +18,14 @@ func TestReport(t *testing.T) {
 	if r.Params != model.NumParams() || r.Zeros != 96 {
 		t.Errorf("totals %d params, %d zeros; want %d, 96", r.Params, r.Zeros, model.NumParams())
 	}
-	var buf bytes.Buffer
-	r.Table().Fprint(&buf)
-	for _, want := range []string{"0.weight", "[16, 8]", "75.0%", "all parameters"} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, buf.String())
+	text := r.String()
+	for _, want := range []string{"0.weight", "[16, 8]", "96", "75.0%", "all parameters"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("table lacks %q:\n%s", want, text)
 		}
+	}
+	if _, rows := r.Table(); len(rows) != 4 || rows[0][5] != "32" {
+		t.Errorf("rows %v", rows)
 	}
 	svg, err := r.Chart()
 	if err != nil || !strings.Contains(svg, "<svg") || !strings.Contains(svg, "0.weight (Linear)") {

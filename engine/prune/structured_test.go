@@ -98,7 +98,7 @@ func TestLnStructuredConv(t *testing.T) {
 	}
 	cases := []struct {
 		index, units, block, next int
-		neighbours              []string
+		neighbours                []string
 	}{
 		{0, 4, 9, 4, []string{"1", "4"}}, // conv → bn → conv: its input channels, [k, k] each
 		{4, 6, 4, 7, []string{"7"}},      // conv → flatten → linear: a 2×2 block of inputs per channel

@@ -40,7 +40,7 @@ func TestL1UnstructuredPrunesTheSmallest(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []float32{0.5, 0, 0.3, -0.8, 0, 0.9, 0, 0.4} // 0.05, -0.1, -0.2 and then 0.3 would be next
-	want[2] = 0                                         // round(0.5·8) = 4: 0.05, 0.1, 0.2, 0.3
+	want[2] = 0                                          // round(0.5·8) = 4: 0.05, 0.1, 0.2, 0.3
 	if got := lin.Weight.Data(); !slices.Equal(got, want) {
 		t.Errorf("after pruning half: %v, want %v", got, want)
 	}

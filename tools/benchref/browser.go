@@ -74,6 +74,13 @@ func browserBench(native map[string]float64) {
 	} else {
 		lenetTable(nil)
 	}
+	var sparseFigs benchjson.Sparse
+	if readJSON(filepath.Join(dir, "sparse.json"), &sparseFigs) {
+		out["sparse"] = sparseFigs
+		sparseTable(&sparseFigs)
+	} else {
+		sparseTable(nil)
+	}
 	if !haveTF && !haveTr {
 		skip("the browser benchmarks wrote no figures (see their output above)")
 		return

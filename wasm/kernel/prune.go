@@ -260,7 +260,8 @@ func pruneReport(_ js.Value, args []js.Value) (any, error) {
 		}
 		return svgValue(rep.Chart())
 	}))
-	setTableBundle(obj, rep.Table(), "zeros counted in the weights' values; nonzero is what a sparse format stores")
+	header, rows := rep.Table()
+	setTableBundle(obj, &bench.Table{Title: "Sparsity per layer", Header: header, Rows: rows}, "zeros counted in the weights' values; nonzero is what a sparse format stores")
 	return obj, nil
 }
 
@@ -299,7 +300,7 @@ func pruneCrossover(_ js.Value, args []js.Value) (any, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	res, err := sparse.Crossover(rows, cols, batch, densities, bench.Options{Iterations: iterations})
+	res, err := sparse.Crossover(rows, cols, batch, densities, compareTimer(iterations))
 	if err != nil {
 		return nil, err
 	}
@@ -309,6 +310,25 @@ func pruneCrossover(_ js.Value, args []js.Value) (any, error) {
 	}
 	obj := js.ValueOf(map[string]any{"rows": rows, "cols": cols, "batch": batch, "kernel": res.Kernel, "crossover": res.Crossover})
 	obj.Set("points", points)
-	setTableBundle(obj, res.Table(), fmt.Sprintf("%d interleaved rounds per density", iterations))
+	setTableBundle(obj, crossoverTable(res), fmt.Sprintf("%d interleaved rounds per density", iterations))
 	return obj, nil
+}
+
+// compareTimer times the dense and sparse kernels with bench.Compare.
+func compareTimer(iterations int) sparse.Timer {
+	return func(dense, sparseFn func()) (float64, float64, float64) {
+		cmp := bench.Compare([]bench.Candidate{{Name: "dense", Fn: dense}, {Name: "sparse", Fn: sparseFn}}, bench.Options{Iterations: iterations})
+		return cmp.Ratios[1].Median, float64(cmp.Results[0].P50.Nanoseconds()), float64(cmp.Results[1].P50.Nanoseconds())
+	}
+}
+
+// crossoverTable shows a crossover measurement, one row per density.
+func crossoverTable(r sparse.CrossoverResult) *bench.Table {
+	t := &bench.Table{Title: fmt.Sprintf("Sparse (CSR) against dense Linear, %d×%d weight, batch %d", r.Rows, r.Cols, r.Batch),
+		Header: []string{"density", "dense µs", "sparse µs", "sparse speedup"}}
+	for _, p := range r.Points {
+		t.Add(fmt.Sprintf("%.3f", p.Density), p.DenseNs/1e3, p.SparseNs/1e3, fmt.Sprintf("%.2f×", p.Speedup))
+	}
+	t.Notes = append(t.Notes, r.String())
+	return t
 }

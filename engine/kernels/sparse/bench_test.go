@@ -38,7 +38,7 @@ func BenchmarkMulT(b *testing.B) {
 // TestCrossoverRuns measures a tiny grid quickly: every point is timed
 // and the crossover is one of the densities (or 0).
 func TestCrossoverRuns(t *testing.T) {
-	r, err := Crossover(16, 32, 4, []float64{0.5, 0.05}, bench.Options{Iterations: 3, Warmup: 1})
+	r, err := Crossover(16, 32, 4, []float64{0.5, 0.05}, benchTimer(3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,16 @@ func TestCrossoverRuns(t *testing.T) {
 	if r.Crossover != 0 && r.Crossover != r.Points[0].Density && r.Crossover != r.Points[1].Density {
 		t.Errorf("crossover %v is not a measured density", r.Crossover)
 	}
-	if _, err := Crossover(16, 32, 4, []float64{1.5}, bench.Options{}); err == nil {
+	if _, err := Crossover(16, 32, 4, []float64{1.5}, benchTimer(1)); err == nil {
 		t.Error("density 1.5 accepted")
+	}
+}
+
+// benchTimer is the Timer that make bench passes: engine/bench's
+// interleaved comparison.
+func benchTimer(iterations int) Timer {
+	return func(dense, sparse func()) (float64, float64, float64) {
+		cmp := bench.Compare([]bench.Candidate{{Name: "dense", Fn: dense}, {Name: "sparse", Fn: sparse}}, bench.Options{Iterations: iterations, Warmup: 1})
+		return cmp.Ratios[1].Median, float64(cmp.Results[0].P50.Nanoseconds()), float64(cmp.Results[1].P50.Nanoseconds())
 	}
 }

@@ -5,9 +5,16 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"tinytorch/engine/bench"
 	"tinytorch/engine/kernels"
 )
+
+// Timer times dense against sparse, interleaved so that a slow spell of
+// the machine slows both alike, and returns dense's time over sparse's
+// (above 1: sparse is faster) and their median times per call in
+// nanoseconds. engine/bench's Compare is one (the callers, make bench and
+// tt.prune.crossover, pass it in: chapter 10's package does not import
+// chapter 12's harness).
+type Timer func(dense, sparse func()) (speedup, denseNs, sparseNs float64)
 
 // Point is one density of a Crossover measurement.
 type Point struct {
@@ -38,11 +45,11 @@ func (r CrossoverResult) String() string {
 
 // Crossover times y = x·Wᵀ for a rows×cols weight of each density
 // (random positions, seeded) with the CSR kernel against the engine's
-// dense matmul (kernels.Matmul, the current kernel), interleaved by
-// bench.Compare, and finds the highest density where sparse wins.
-func Crossover(rows, cols, batch int, densities []float64, opt bench.Options) (CrossoverResult, error) {
-	if rows <= 0 || cols <= 0 || batch <= 0 || len(densities) == 0 {
-		return CrossoverResult{}, fmt.Errorf("sparse.Crossover: %d×%d weight, batch %d, %d densities; expected positive sizes and at least one density", rows, cols, batch, len(densities))
+// dense matmul (kernels.Matmul, the current kernel) with timer, and finds
+// the highest density where sparse wins.
+func Crossover(rows, cols, batch int, densities []float64, timer Timer) (CrossoverResult, error) {
+	if rows <= 0 || cols <= 0 || batch <= 0 || len(densities) == 0 || timer == nil {
+		return CrossoverResult{}, fmt.Errorf("sparse.Crossover: %d×%d weight, batch %d, %d densities; expected positive sizes, at least one density and a timer", rows, cols, batch, len(densities))
 	}
 	res := CrossoverResult{Rows: rows, Cols: cols, Batch: batch, Kernel: kernels.Current(), Threads: kernels.Threads()}
 	rng := rand.New(rand.NewPCG(7, uint64(rows*cols)))
@@ -57,13 +64,12 @@ func Crossover(rows, cols, batch int, densities []float64, opt bench.Options) (C
 		if err != nil {
 			return CrossoverResult{}, err
 		}
-		cmp := bench.Compare([]bench.Candidate{
-			{Name: "dense", Fn: func() { kernels.Matmul(false, true, batch, rows, cols, 1, x, cols, w, cols, 0, y, rows) }},
-			{Name: "sparse", Fn: func() { _ = m.MulT(y, x, batch) }},
-		}, opt)
-		res.Points = append(res.Points, Point{Density: m.Density(), Speedup: cmp.Ratios[1].Median,
-			DenseNs: float64(cmp.Results[0].P50.Nanoseconds()), SparseNs: float64(cmp.Results[1].P50.Nanoseconds())})
-		if cmp.Ratios[1].Median > 1 {
+		p := Point{Density: m.Density()}
+		p.Speedup, p.DenseNs, p.SparseNs = timer(
+			func() { kernels.Matmul(false, true, batch, rows, cols, 1, x, cols, w, cols, 0, y, rows) },
+			func() { _ = m.MulT(y, x, batch) })
+		res.Points = append(res.Points, p)
+		if p.Speedup > 1 {
 			res.Crossover = max(res.Crossover, m.Density())
 		}
 	}
@@ -77,17 +83,6 @@ func Crossover(rows, cols, batch int, densities []float64, opt bench.Options) (C
 		return 0
 	})
 	return res, nil
-}
-
-// Table shows the measurement, one row per density.
-func (r CrossoverResult) Table() *bench.Table {
-	t := &bench.Table{Title: fmt.Sprintf("Sparse (CSR) against dense Linear, %d×%d weight, batch %d", r.Rows, r.Cols, r.Batch),
-		Header: []string{"density", "dense µs", "sparse µs", "sparse speedup"}}
-	for _, p := range r.Points {
-		t.Add(fmt.Sprintf("%.3f", p.Density), p.DenseNs/1e3, p.SparseNs/1e3, fmt.Sprintf("%.2f×", p.Speedup))
-	}
-	t.Notes = append(t.Notes, r.String())
-	return t
 }
 
 // random returns a rows×cols matrix of which about density are nonzero.
