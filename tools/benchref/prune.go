@@ -128,9 +128,9 @@ func mlpPruned(out map[string]any) {
 	delta := 100 * (r.Tuned.TestAccuracy - r.Dense.TestAccuracy)
 	t := &bench.Table{Title: fmt.Sprintf("Milestone MLP (784-128-10 on the MNIST digits) at %.0f%% unstructured sparsity, native", 100*r.Sparsity),
 		Header: []string{"model", "test accuracy", "nonzero parameters"}}
-	t.Add("dense, "+fmt.Sprint(r.Dense.Epochs)+" epochs", fmt.Sprintf("%.2f%%", 100*r.Dense.TestAccuracy), r.Report.Params)
+	t.Add(fmt.Sprintf("dense, %d epoch(s)", r.Dense.Epochs), fmt.Sprintf("%.2f%%", 100*r.Dense.TestAccuracy), r.Report.Params)
 	t.Add("pruned (global magnitude), before fine-tuning", fmt.Sprintf("%.2f%%", 100*r.PrunedAccuracy), r.Report.Params-r.Report.Zeros)
-	t.Add(fmt.Sprintf("pruned, fine-tuned %d epochs (masks held)", r.Tuned.Epochs), fmt.Sprintf("%.2f%% (%+.2f points)", 100*r.Tuned.TestAccuracy, delta), r.Report.Params-r.Report.Zeros)
+	t.Add(fmt.Sprintf("pruned, fine-tuned %d epoch(s) (masks held)", r.Tuned.Epochs), fmt.Sprintf("%.2f%% (%+.2f points)", 100*r.Tuned.TestAccuracy, delta), r.Report.Params-r.Report.Zeros)
 	t.Add("sparse copy (CSR kernel) ÷ pruned dense, forward batch 1", fmt.Sprintf("%.2f× the speed (%.2f–%.2f)", r.SparseBatch1.Median, r.SparseBatch1.P10, r.SparseBatch1.P90), "")
 	t.Add("sparse copy (CSR kernel) ÷ pruned dense, forward batch 64", fmt.Sprintf("%.2f× the speed (%.2f–%.2f)", r.SparseBatch64.Median, r.SparseBatch64.P10, r.SparseBatch64.P90), "")
 	t.Notes = append(t.Notes, fmt.Sprintf("the milestone's recipe (seed %d, Adam lr %g, batch %d, random crops), then prune.GlobalUnstructured over both Linear weights and Adam again through prune.Pruning.Wrap", milestone.MLPSeed, milestone.MLPLR, milestone.MLPBatch),

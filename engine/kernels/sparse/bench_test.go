@@ -3,6 +3,7 @@ package sparse
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"tinytorch/engine/bench"
@@ -50,6 +51,9 @@ func TestCrossoverRuns(t *testing.T) {
 	}
 	if _, err := Crossover(16, 32, 4, []float64{1.5}, benchTimer(1)); err == nil {
 		t.Error("density 1.5 accepted")
+	}
+	if _, err := Crossover(1<<30, 1<<30, 1, []float64{0.5}, benchTimer(1)); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("a 2⁶⁰-element weight: %v", err)
 	}
 }
 

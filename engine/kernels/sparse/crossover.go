@@ -51,6 +51,10 @@ func Crossover(rows, cols, batch int, densities []float64, timer Timer) (Crossov
 	if rows <= 0 || cols <= 0 || batch <= 0 || len(densities) == 0 || timer == nil {
 		return CrossoverResult{}, fmt.Errorf("sparse.Crossover: %d×%d weight, batch %d, %d densities; expected positive sizes, at least one density and a timer", rows, cols, batch, len(densities))
 	}
+	const most = 1 << 24 // elements of a weight or an input: 64 MB of float32
+	if rows > most || cols > most || batch > most || rows*cols > most || batch*cols > most || batch*rows > most {
+		return CrossoverResult{}, fmt.Errorf("sparse.Crossover: %d×%d weight, batch %d, expected at most %d elements in the weight, the input and the output", rows, cols, batch, most)
+	}
 	res := CrossoverResult{Rows: rows, Cols: cols, Batch: batch, Kernel: kernels.Current(), Threads: kernels.Threads()}
 	rng := rand.New(rand.NewPCG(7, uint64(rows*cols)))
 	x := random(rng, batch, cols, 1)

@@ -28,7 +28,7 @@ func TestMulTAgreesWithDense(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, c := range []struct {
 		rows, cols, n int
-		density     float64
+		density       float64
 	}{{1, 1, 1, 1}, {3, 5, 1, 0.5}, {3, 5, 4, 0.5}, {16, 33, 7, 0.1}, {128, 784, 64, 0.1}, {10, 128, 1, 0.3}, {4, 6, 3, 0}, {0, 4, 2, 1}, {4, 0, 2, 1}, {5, 5, 0, 1}} {
 		w := random(rng, c.rows, c.cols, c.density)
 		x := random(rng, c.n, c.cols, 1)
