@@ -17,7 +17,7 @@ import (
 func checkNotebook10Pruning(t *testing.T, ctx context.Context) {
 	text := eval[string](t, ctx, `[...document.querySelectorAll(".cell-output")].map((o) => o.innerText).join("\n")`)
 	for _, l := range strings.Split(text, "\n") {
-		if strings.Contains(l, "test accuracy") || strings.Contains(l, "forward pass of 64 digits") {
+		if strings.Contains(l, "test accuracy") || strings.Contains(l, "half the channels") {
 			fmt.Println("  10-compression:", strings.TrimSpace(l))
 		}
 	}

@@ -287,11 +287,14 @@ func pruneSparsify(_ js.Value, args []js.Value) (any, error) {
 }
 
 // pruneCrossover is tt.prune.crossover({rows, cols, batch, densities,
-// iterations}): the sparse kernel against the dense one in this tab.
+// iterations}): the sparse kernel against the dense one in this tab, on
+// a rows×cols weight (both required) and batch input rows (default 1).
 func pruneCrossover(_ js.Value, args []js.Value) (any, error) {
 	r := readArgs("tt.prune.crossover", args)
 	o := r.Options(0)
-	rows, cols, batch := o.Int("rows", 128), o.Int("cols", 784), o.Int("batch", 1)
+	o.Need("rows") // no defaults: a measurement takes a while, so it is asked for in full
+	o.Need("cols")
+	rows, cols, batch := o.Int("rows", 0), o.Int("cols", 0), o.Int("batch", 1)
 	densities := []float64{0.5, 0.3, 0.2, 0.1, 0.05, 0.02}
 	if o.Has("densities") {
 		densities = o.Floats("densities")
