@@ -108,7 +108,7 @@ var chapters = []struct {
 	{slug: "10-compression", want: []string{
 		"8000 training and 2000 test digits",
 		"90% of layer 1 pruned: test accuracy ", "all parameters", "Sparsity per layer",
-		"weights still zero: 1.weight ", "SparseLinear(in_features=784, out_features=128, density=0.",
+		"weights still zero: 1.weight ", "step 100: 90.0%", "SparseLinear(in_features=784, out_features=128, density=0.",
 		"largest difference from the dense model's outputs: ", "sparse, batch 1",
 		"layer 0: 6 → 3 channels", "layer 3: 16 → 8 channels, shrunk with layer 7",
 		"Conv2d(3, 8, ", "Linear(in_features=200, out_features=120",
