@@ -1,0 +1,73 @@
+package quant
+
+import (
+	"math"
+
+	"tinytorch/engine/tensor"
+)
+
+// QTensor is a quantized tensor: int8 values, row-major, with the Params
+// that map them back to real numbers (PyTorch's torch.qint8 tensors).
+type QTensor struct {
+	Data   []int8
+	Shape  []int
+	Params Params
+}
+
+// Quantize maps x to int8 with p: q = clamp(round(x·(1/scale)) + zp).
+// It is an error if p does not fit x's shape (an axis that does not
+// exist, a count of scales that is not the channel count).
+func Quantize(x *tensor.Tensor, p Params) (*QTensor, error) {
+	shape := x.Shape()
+	if err := p.check("quant.Quantize", shape); err != nil {
+		return nil, err
+	}
+	v := x.Data()
+	q := make([]int8, len(v))
+	ch := p.channelOf(shape)
+	for i, f := range v {
+		c := ch(i)
+		q[i] = quantizeValue(f, 1/p.Scale[c], p.ZeroPoint[c])
+	}
+	return &QTensor{Data: q, Shape: shape, Params: p}, nil
+}
+
+// Dequantize maps q back to float32: (q - zp)·scale.
+func (q *QTensor) Dequantize() *tensor.Tensor {
+	out := make([]float32, len(q.Data))
+	ch := q.Params.channelOf(q.Shape)
+	for i, v := range q.Data {
+		c := ch(i)
+		out[i] = float32(int32(v)-q.Params.ZeroPoint[c]) * q.Params.Scale[c]
+	}
+	t, err := tensor.New(out, q.Shape...)
+	if err != nil {
+		panic("quant: " + err.Error()) // the shape came from a tensor
+	}
+	return t
+}
+
+// quantizeValue rounds x·invScale half to even, as PyTorch's
+// std::nearbyint does, adds the zero point and clamps to int8. NaN maps
+// to the zero point (the value 0).
+func quantizeValue(x, invScale float32, zeroPoint int32) int8 {
+	return int8(clampQ(roundQ(x, invScale) + int64(zeroPoint)))
+}
+
+// roundQ is round-half-even of x·invScale in float32, saturated far
+// outside int8 so that the sum with a zero point cannot overflow.
+func roundQ(x, invScale float32) int64 {
+	r := math.RoundToEven(float64(x * invScale))
+	switch {
+	case r != r:
+		return 0
+	case r > 1<<20:
+		return 1 << 20
+	case r < -1<<20:
+		return -1 << 20
+	}
+	return int64(r)
+}
+
+// clampQ clamps an integer to [QMin, QMax].
+func clampQ(v int64) int64 { return min(max(v, QMin), QMax) }
