@@ -31,6 +31,12 @@ func (c Config) check(op string) error {
 	if c.Weight.PerChannel && c.Weight.Axis != 0 {
 		return fmt.Errorf("%s: per-channel weight axis %d; expected 0, the output channels of a Linear or Conv2d weight", op, c.Weight.Axis)
 	}
+	if err := checkBits(op+" activation", c.Activation.Bits); err != nil {
+		return err
+	}
+	if err := checkBits(op+" weight", c.Weight.Bits); err != nil {
+		return err
+	}
 	switch c.Observer {
 	case "", "minmax", "percentile":
 	default:

@@ -99,11 +99,12 @@ func (c *Conv2d) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 func windowRows(cols []float32, n, r, l int, p Params) []int8 {
 	a := make([]int8, n*l*r)
 	inv, z := 1/p.Scale[0], p.ZeroPoint[0]
+	qmin, qmax := p.Range()
 	for b := range n {
 		for ri := range r {
 			src := cols[(b*r+ri)*l : (b*r+ri+1)*l]
 			for li, v := range src {
-				a[(b*l+li)*r+ri] = quantizeValue(v, inv, z)
+				a[(b*l+li)*r+ri] = quantizeValue(v, inv, z, qmin, qmax)
 			}
 		}
 	}

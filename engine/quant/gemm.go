@@ -89,12 +89,13 @@ func (g *gemm) requantize(a []int8, m int, in, out Params) []int8 {
 	acc := g.accumulate(a, m)
 	q := make([]int8, m*g.n)
 	sa, inv, zo := in.Scale[0], 1/out.Scale[0], out.ZeroPoint[0]
+	qmin, qmax := out.Range()
 	g.centred(acc, a, m, int64(in.ZeroPoint[0]), func(i, j int, v int64) {
 		f := float32(v) * (sa * g.wscale[j])
 		if g.bias != nil {
 			f += g.bias[j]
 		}
-		q[i*g.n+j] = quantizeValue(f, inv, zo)
+		q[i*g.n+j] = quantizeValue(f, inv, zo, qmin, qmax)
 	})
 	return q
 }

@@ -105,7 +105,7 @@ func paramsScheme(p Params) string {
 	for _, z := range p.ZeroPoint {
 		sym = sym && z == 0
 	}
-	return Scheme{Symmetric: sym, PerChannel: p.Axis >= 0, Axis: p.Axis}.String()
+	return Scheme{Symmetric: sym, PerChannel: p.Axis >= 0, Axis: p.Axis, Bits: p.Bits}.String()
 }
 
 // rows multiplies the leading dimensions of an input.
@@ -121,8 +121,9 @@ func rows(lead []int) int {
 func quantizeSlice(v []float32, p Params) []int8 {
 	q := make([]int8, len(v))
 	inv, z := 1/p.Scale[0], p.ZeroPoint[0]
+	qmin, qmax := p.Range()
 	for i, f := range v {
-		q[i] = quantizeValue(f, inv, z)
+		q[i] = quantizeValue(f, inv, z, qmin, qmax)
 	}
 	return q
 }

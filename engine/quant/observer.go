@@ -83,7 +83,7 @@ func (o *MinMax) Params() (Params, error) {
 
 // paramsFromRange builds Params from per-channel ranges.
 func paramsFromRange(s Scheme, lo, hi []float32) Params {
-	p := Params{Scale: make([]float32, len(lo)), ZeroPoint: make([]int32, len(lo)), Axis: -1}
+	p := Params{Scale: make([]float32, len(lo)), ZeroPoint: make([]int32, len(lo)), Axis: -1, Bits: s.Bits}
 	if s.PerChannel {
 		p.Axis = s.Axis
 	}
@@ -92,7 +92,7 @@ func paramsFromRange(s Scheme, lo, hi []float32) Params {
 		if l > h { // nothing finite observed
 			l, h = 0, 0
 		}
-		p.Scale[c], p.ZeroPoint[c] = ChooseParams(l, h, s.Symmetric)
+		p.Scale[c], p.ZeroPoint[c] = ChooseParams(l, h, s)
 	}
 	return p
 }

@@ -5,11 +5,29 @@ import (
 	"math"
 )
 
-// The int8 range every quantized tensor here uses, PyTorch's qint8.
+// The int8 range, PyTorch's qint8: the range of an 8-bit Scheme.
 const (
 	QMin = -128
 	QMax = 127
 )
+
+// qrange returns the signed range of a bit width (0 means 8): 4 bits
+// give [-8, 7]. Values of fewer bits are still stored in an int8 and
+// multiplied by the same kernel; only the rounding is coarser.
+func qrange(bits int) (qmin, qmax int32) {
+	if bits == 0 {
+		bits = 8
+	}
+	return -1 << (bits - 1), 1<<(bits-1) - 1
+}
+
+// checkBits verifies a bit width.
+func checkBits(op string, bits int) error {
+	if bits != 0 && (bits < 2 || bits > 8) {
+		return fmt.Errorf("%s: %d bits; expected 2 to 8 (0 means 8)", op, bits)
+	}
+	return nil
+}
 
 // eps is the smallest scale, PyTorch's torch.finfo(torch.float32).eps: a
 // tensor of zeros still gets a usable (nonzero) scale.
@@ -21,7 +39,11 @@ type Scheme struct {
 	Symmetric  bool
 	PerChannel bool
 	Axis       int // the channel dimension when PerChannel
+	Bits       int // 2 to 8; 0 means 8
 }
+
+// Range returns the scheme's integer range, [-128, 127] for 8 bits.
+func (s Scheme) Range() (qmin, qmax int32) { return qrange(s.Bits) }
 
 // String names the scheme as torch.ao.quantization's qscheme does.
 func (s Scheme) String() string {
@@ -29,14 +51,24 @@ func (s Scheme) String() string {
 	if s.Symmetric {
 		kind = "symmetric"
 	}
+	bits := ""
+	if s.Bits != 0 && s.Bits != 8 {
+		bits = fmt.Sprintf(", %d bits", s.Bits)
+	}
 	if s.PerChannel {
-		return fmt.Sprintf("per_channel_%s(axis=%d)", kind, s.Axis)
+		return fmt.Sprintf("per_channel_%s(axis=%d%s)", kind, s.Axis, bits)
+	}
+	if bits != "" {
+		return fmt.Sprintf("per_tensor_%s(%s)", kind, bits[2:])
 	}
 	return "per_tensor_" + kind
 }
 
 // checkAxis verifies that a per-channel scheme's axis exists in shape.
 func (s Scheme) checkAxis(op string, shape []int) error {
+	if err := checkBits(op, s.Bits); err != nil {
+		return err
+	}
 	if s.PerChannel && (s.Axis < 0 || s.Axis >= len(shape)) {
 		return fmt.Errorf("%s: per-channel axis %d does not exist in a tensor of shape %s; expected 0 ≤ axis < %d",
 			op, s.Axis, shapeString(shape), len(shape))
@@ -45,12 +77,17 @@ func (s Scheme) checkAxis(op string, shape []int) error {
 }
 
 // Params are the quantization parameters of one tensor: one scale and
-// zero point, or one per channel along Axis (Axis is -1 per tensor).
+// zero point, or one per channel along Axis (Axis is -1 per tensor), and
+// the bit width of its integers (0 means 8).
 type Params struct {
 	Scale     []float32
 	ZeroPoint []int32
 	Axis      int
+	Bits      int
 }
+
+// Range returns the integer range, [-128, 127] for 8 bits.
+func (p Params) Range() (qmin, qmax int32) { return qrange(p.Bits) }
 
 // PerTensor returns the Params of one scale and zero point.
 func PerTensor(scale float32, zeroPoint int32) Params {
@@ -76,12 +113,16 @@ func (p Params) check(op string, shape []int) error {
 	} else if len(p.Scale) != 1 {
 		return fmt.Errorf("%s: %d scales for a per-tensor quantization; expected 1 (or set Axis)", op, len(p.Scale))
 	}
+	if err := checkBits(op, p.Bits); err != nil {
+		return err
+	}
+	qmin, qmax := p.Range()
 	for i, s := range p.Scale {
 		if !(s > 0) || math.IsInf(float64(s), 0) {
 			return fmt.Errorf("%s: scale[%d] = %g; expected a finite scale > 0", op, i, s)
 		}
-		if z := p.ZeroPoint[i]; z < QMin || z > QMax {
-			return fmt.Errorf("%s: zero_point[%d] = %d; expected %d ≤ zero_point ≤ %d", op, i, z, QMin, QMax)
+		if z := p.ZeroPoint[i]; z < qmin || z > qmax {
+			return fmt.Errorf("%s: zero_point[%d] = %d; expected %d ≤ zero_point ≤ %d", op, i, z, qmin, qmax)
 		}
 	}
 	return nil
@@ -103,23 +144,24 @@ func (p Params) channelOf(shape []int) func(i int) int {
 }
 
 // ChooseParams returns the scale and zero point that map [lo, hi] onto
-// the int8 range, as torch.ao.quantization's observers compute them: the
+// the scheme's integer range [qmin, qmax] (int8's for 8 bits), as torch.ao.quantization's observers compute them: the
 // range is first widened to include 0 (so that 0, a ReLU's output and
 // every padding, is exact), then
 //
-//	symmetric:  scale = max(-lo, hi) / ((QMax-QMin)/2),  zeroPoint = 0
-//	asymmetric: scale = (hi - lo) / (QMax - QMin),       zeroPoint = QMin - round(lo/scale)
+//	symmetric:  scale = max(-lo, hi) / ((qmax-qmin)/2),  zeroPoint = 0
+//	asymmetric: scale = (hi - lo) / (qmax - qmin),       zeroPoint = qmin - round(lo/scale)
 //
-// with scale at least eps.
-func ChooseParams(lo, hi float32, symmetric bool) (scale float32, zeroPoint int32) {
+// with scale at least eps. The scheme's per-channel setting is ignored.
+func ChooseParams(lo, hi float32, s Scheme) (scale float32, zeroPoint int32) {
+	qmin, qmax := s.Range()
 	lo, hi = min(lo, 0), max(hi, 0)
-	if symmetric {
-		scale = max(-lo, hi) / (float32(QMax-QMin) / 2)
+	if s.Symmetric {
+		scale = max(-lo, hi) / (float32(qmax-qmin) / 2)
 		return max(scale, eps), 0
 	}
-	scale = max((hi-lo)/float32(QMax-QMin), eps)
-	z := QMin - int32(math.RoundToEven(float64(lo/scale)))
-	return scale, min(max(z, QMin), QMax)
+	scale = max((hi-lo)/float32(qmax-qmin), eps)
+	z := qmin - int32(math.RoundToEven(float64(lo/scale)))
+	return scale, min(max(z, qmin), qmax)
 }
 
 // shapeString formats a shape as [2, 3].

@@ -56,7 +56,8 @@ func (o *Observed) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	if err != nil {
 		return nil, o.Errorf("%v", err)
 	}
-	xq, err := FakeQuantizePerTensorAffine(x, p.Scale[0], p.ZeroPoint[0], QMin, QMax)
+	qmin, qmax := p.Range()
+	xq, err := FakeQuantizePerTensorAffine(x, p.Scale[0], p.ZeroPoint[0], qmin, qmax)
 	if err != nil {
 		return nil, o.Errorf("%v", err)
 	}
@@ -86,10 +87,11 @@ func (o *Observed) fakeWeight(w *tensor.Tensor) (*tensor.Tensor, error) {
 		return nil, o.Errorf("%v", err)
 	}
 	var y *tensor.Tensor
+	qmin, qmax := p.Range()
 	if p.Axis >= 0 {
-		y, err = FakeQuantizePerChannelAffine(w, p.Scale, p.ZeroPoint, p.Axis, QMin, QMax)
+		y, err = FakeQuantizePerChannelAffine(w, p.Scale, p.ZeroPoint, p.Axis, qmin, qmax)
 	} else {
-		y, err = FakeQuantizePerTensorAffine(w, p.Scale[0], p.ZeroPoint[0], QMin, QMax)
+		y, err = FakeQuantizePerTensorAffine(w, p.Scale[0], p.ZeroPoint[0], qmin, qmax)
 	}
 	if err != nil {
 		return nil, o.Errorf("%v", err)

@@ -25,9 +25,10 @@ func Quantize(x *tensor.Tensor, p Params) (*QTensor, error) {
 	v := x.Data()
 	q := make([]int8, len(v))
 	ch := p.channelOf(shape)
+	qmin, qmax := p.Range()
 	for i, f := range v {
 		c := ch(i)
-		q[i] = quantizeValue(f, 1/p.Scale[c], p.ZeroPoint[c])
+		q[i] = quantizeValue(f, 1/p.Scale[c], p.ZeroPoint[c], qmin, qmax)
 	}
 	return &QTensor{Data: q, Shape: shape, Params: p}, nil
 }
@@ -49,9 +50,10 @@ func (q *QTensor) Dequantize() *tensor.Tensor {
 
 // quantizeValue rounds x·invScale half to even, as PyTorch's
 // std::nearbyint does, adds the zero point and clamps to int8. NaN maps
-// to the zero point (the value 0).
-func quantizeValue(x, invScale float32, zeroPoint int32) int8 {
-	return int8(clampQ(roundQ(x, invScale) + int64(zeroPoint)))
+// to the zero point (the value 0). The range [qmin, qmax] lies inside
+// int8's.
+func quantizeValue(x, invScale float32, zeroPoint, qmin, qmax int32) int8 {
+	return int8(min(max(roundQ(x, invScale)+int64(zeroPoint), int64(qmin)), int64(qmax)))
 }
 
 // roundQ is round-half-even of x·invScale in float32, saturated far
@@ -68,6 +70,3 @@ func roundQ(x, invScale float32) int64 {
 	}
 	return int64(r)
 }
-
-// clampQ clamps an integer to [QMin, QMax].
-func clampQ(v int64) int64 { return min(max(v, QMin), QMax) }
