@@ -145,3 +145,16 @@ func Decode(f *checkpoint.File, float nn.Module) (nn.Module, error) {
 	m.Eval()
 	return m, nil
 }
+
+// IsQuantized reports whether model holds a quantized layer (Linear or
+// Conv2d of this package), so that its checkpoint is Save's, not
+// checkpoint.SaveModel's.
+func IsQuantized(model nn.Module) bool {
+	for _, m := range model.Base().Modules() {
+		switch m.Module.(type) {
+		case *Linear, *Conv2d:
+			return true
+		}
+	}
+	return false
+}
