@@ -63,6 +63,7 @@ func main() {
 	goRows := matmuls()
 	refRows, refNotes := pythonJSON("matmul.py", "--json", "--seconds", "0.4")
 	matmulTable(goRows, refRows, refNotes)
+	int8Bench()
 	nativeTraining := training()
 	loaderTable()
 	lenetNativeSteps()

@@ -7,6 +7,7 @@ import (
 	"syscall/js"
 
 	"tinytorch/engine/kernels"
+	"tinytorch/engine/kernels/int8mm"
 )
 
 // Bindings of engine/kernels: tt.kernels switches the matmul kernel that
@@ -19,10 +20,12 @@ import (
 //	tt.kernels.current()   // "wasm-simd-fma" where the browser has relaxed SIMD
 //	tt.kernels.use("tiled")
 //	tt.kernels.info()      // {current, names, threads, and "ok" or why not for wasmSimd,
-//	                       // wasmSimdFma and vectorLoops (the optimizers' SIMD loops)}
+//	                       // wasmSimdFma and vectorLoops (the optimizers' SIMD loops);
+//	                       // int8, int8Names and int8Simd for the int8 kernel (int8.go)}
 func newKernels() js.Value {
 	installSIMD()
-	return object(map[string]binding{
+	installInt8()
+	return withInt8Bench(object(map[string]binding{
 		"names":    func(js.Value, []js.Value) (any, error) { return stringsToJS(kernels.Names()), nil },
 		"current":  func(js.Value, []js.Value) (any, error) { return kernels.Current(), nil },
 		"use":      kernelsUse,
@@ -36,9 +39,12 @@ func newKernels() js.Value {
 				"wasmSimd":    simdStatus,
 				"wasmSimdFma": fusedStatus,
 				"vectorLoops": vecStatus,
+				"int8":        int8mm.Name(),
+				"int8Names":   stringsToJS(int8mm.Names()),
+				"int8Simd":    int8Status,
 			}, nil
 		},
-	})
+	}))
 }
 
 // kernelsUse is tt.kernels.use(name): it returns the previous kernel's

@@ -1,8 +1,8 @@
 // Package cpu says which instruction sets this CPU can run, detected once
 // at start-up: engine/kernels picks its matmul micro-kernels by it,
 // engine/kernels/int8mm its int8 kernels and
-// engine/vec its optimizer loops. Both use it rather than detecting the CPU
-// twice, or one of them asking the other.
+// engine/vec its optimizer loops. All use it rather than detecting the CPU
+// again, or one of them asking another.
 //
 // On amd64 (cpu_amd64.go) the CPUID instruction tells what the CPU
 // supports and XGETBV whether the operating system saves the registers of

@@ -1,0 +1,159 @@
+//go:build js && wasm
+
+package kernel
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"syscall/js"
+	"time"
+	"unsafe"
+
+	"tinytorch/engine/kernels"
+	"tinytorch/engine/kernels/int8mm"
+	"tinytorch/engine/kernels/wasmsimd"
+)
+
+// The browser's int8 kernel: int8.wat of engine/kernels/wasmsimd,
+// instantiated on the Go instance's memory like the float kernel
+// (simd.go) and registered as engine/kernels/int8mm's variant
+// "wasm-simd", the default for quantized layers where the browser has
+// WebAssembly SIMD. Each MatMulNT is one call into the module.
+//
+//	tt.kernels.info().int8                  // "wasm-simd", or "reference" without SIMD
+//	tt.kernels.int8Bench(m, n, k, ms)       // {kernel, exact, gops, peakGops, floatGflops}
+
+// int8Status says why the int8 "wasm-simd" is missing, for
+// tt.kernels.info(); int8Peak is the module's peak loop, once it is in.
+var (
+	int8Status = "not started"
+	int8Peak   js.Value
+)
+
+// installInt8 registers int8.wat as int8mm's "wasm-simd" where this
+// browser runs WebAssembly SIMD.
+func installInt8() {
+	exports, err := instantiate("int8 kernel", wasmsimd.Probe(), wasmsimd.Int8Module)
+	if err != nil {
+		int8Status = err.Error()
+		return
+	}
+	matmul := exports.Get("matmul")
+	int8Peak = exports.Get("peak")
+	int8mm.Register("wasm-simd", func(c []int32, a, b []int8, m, n, k int) {
+		if m == 0 || n == 0 {
+			return
+		}
+		matmul.Invoke(addressOf(c), addressOf(a), addressOf(b), m, n, k)
+		runtime.KeepAlive(c)
+		runtime.KeepAlive(a)
+		runtime.KeepAlive(b)
+	})
+	int8Status = "ok"
+}
+
+// addressOf returns the byte address of x's first element in the Go
+// instance's linear memory (0 for an empty slice, which the kernel then
+// does not read).
+func addressOf[T any](x []T) int {
+	return int(uintptr(unsafe.Pointer(unsafe.SliceData(x))))
+}
+
+// int8Bench is tt.kernels.int8Bench(m, n, k, ms): it multiplies random
+// int8 matrices, A m×k by Bᵀ with B n×k (a quantized Linear layer's
+// product at batch m), with the current int8 kernel, checks the result
+// against int8mm.Reference, then times it for about ms milliseconds
+// (default 200) and returns {kernel, exact, gops, peakGops, floatGflops}:
+// GOP/s of the kernel (2mnk int8 operations per call, the median call),
+// of the peak loop of its instruction (its fastest sample; null without
+// the module), and
+// GFLOP/s of the float32 product of the same shape with the current
+// float kernel (what an unquantized Linear layer does).
+func int8Bench(_ js.Value, args []js.Value) (any, error) {
+	r := readArgs("tt.kernels.int8Bench", args)
+	m, n, k := r.Size(0, "m", 1), r.Size(1, "n", 128), r.Size(2, "k", 784)
+	ms := r.Float(3, "ms", 200)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	if m*n*k == 0 || k > int8mm.MaxK || m*n*k > 1<<28 {
+		return nil, fmt.Errorf("%s: expected 1 ≤ k ≤ %d and m·n·k between 1 and 2^28, got m=%d n=%d k=%d", r.name, int8mm.MaxK, m, n, k)
+	}
+	rng := rand.New(rand.NewPCG(uint64(m), uint64(n*k)))
+	a, b := make([]int8, m*k), make([]int8, n*k)
+	for i := range a {
+		a[i] = int8(rng.IntN(256) - 128)
+	}
+	for i := range b {
+		b[i] = int8(rng.IntN(256) - 128)
+	}
+	c, want := make([]int32, m*n), make([]int32, m*n)
+	int8mm.MatMulNT(c, a, b, m, n, k)
+	int8mm.Reference(want, a, b, m, n, k)
+	ops := 2 * float64(m*n*k)
+	res := map[string]any{"kernel": int8mm.Name(), "exact": slices.Equal(c, want), "peakGops": nil}
+	res["gops"] = ops / medianSeconds(ms, func() { int8mm.MatMulNT(c, a, b, m, n, k) }) / 1e9
+	x, w, y := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+	for i := range x {
+		x[i] = float32(a[i])
+	}
+	for i := range w {
+		w[i] = float32(b[i])
+	}
+	res["floatGflops"] = ops / medianSeconds(ms, func() {
+		kernels.Matmul(false, true, m, n, k, 1, x, k, w, k, 0, y, n)
+	}) / 1e9
+	if !int8Peak.IsUndefined() && int8mm.Name() == "wasm-simd" {
+		const iters = 1 << 14
+		samples := sampleSeconds(ms/4, func() { int8Peak.Invoke(iters) })
+		res["peakGops"] = iters * wasmsimd.Int8PeakOps / samples[0] / 1e9 // the fastest sample: the peak
+
+	}
+	return res, nil
+}
+
+// medianSeconds returns the median seconds per call of fn's samples.
+func medianSeconds(ms float64, fn func()) float64 {
+	samples := sampleSeconds(ms, fn)
+	return samples[len(samples)/2]
+}
+
+// sampleSeconds calls fn for about ms milliseconds after a warm-up of a
+// quarter of that (V8 tiers the code up), in samples of enough calls to
+// last at least a millisecond, and returns the seconds per call of each
+// sample, fastest first.
+func sampleSeconds(ms float64, fn func()) []float64 {
+	d := time.Duration(ms * float64(time.Millisecond))
+	for end := time.Now().Add(d / 4); time.Now().Before(end); {
+		fn()
+	}
+	batch := 1
+	for {
+		t := time.Now()
+		for range batch {
+			fn()
+		}
+		if time.Since(t) >= time.Millisecond || batch >= 1<<20 {
+			break
+		}
+		batch *= 2
+	}
+	var samples []float64
+	for end := time.Now().Add(d); time.Now().Before(end) || len(samples) < 3; {
+		t := time.Now()
+		for range batch {
+			fn()
+		}
+		samples = append(samples, time.Since(t).Seconds()/float64(batch))
+	}
+	slices.Sort(samples)
+	return samples
+}
+
+// withInt8Bench adds int8Bench to the tt.kernels object.
+func withInt8Bench(k js.Value) js.Value {
+	k.Set("int8Bench", function("tt.kernels.int8Bench", int8Bench))
+	return k
+}
