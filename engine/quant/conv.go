@@ -89,7 +89,7 @@ func (c *Conv2d) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 		return nil, c.Errorf("%v", err)
 	}
 	n, r, l := s[0], c.g.k, ho*wo
-	a := windowRows(cols.Data(), n, r, l, c.Input)
+	a := windowRows(cols.Values(), n, r, l, c.Input)
 	y := c.g.run(a, n*l, c.Input) // [N·L, Out]
 	return tensor.New(channelsFirst(y, n, l, c.Out), n, c.Out, ho, wo)
 }

@@ -13,6 +13,18 @@ type gemm struct {
 	wscale []float32 // sw[j]: the scale of row j
 	bias   []float32
 	asym   bool // some row has a nonzero zero point
+
+	// Scratch kept between calls, so that a forward pass at batch 1
+	// allocates only its output: the accumulators, and the output scales
+	// and offsets of the last input params (a layer's are always the
+	// same). A layer is thus not safe for concurrent use, like the rest
+	// of the engine, which is driven from one goroutine.
+	acc    []int32
+	lastSa float32
+	lastZa int64
+	scale  []float32
+	off    []int64
+	row    []int64
 }
 
 // newGemm prepares w [n, k] (per tensor or per row) and the bias.
@@ -40,26 +52,48 @@ func newGemm(w *QTensor, bias []float32) gemm {
 
 // accumulate multiplies the m×k int8 rows a by the weight into int32.
 func (g *gemm) accumulate(a []int8, m int) []int32 {
-	acc := make([]int32, m*g.n)
+	if cap(g.acc) < m*g.n {
+		g.acc = make([]int32, m*g.n)
+	}
+	acc := g.acc[:m*g.n]
 	g.packed.MatMul(acc, a, m)
 	return acc
 }
 
-// centred returns Σ_p (qa[i,p]-za)·(qw[j,p]-zw[j]) for every i, j from
-// the raw products: acc - za·Σqw[j] - zw[j]·Σqa[i] + k·za·zw[j]. The terms
-// are exact in int64.
-func (g *gemm) centred(acc []int32, a []int8, m int, za int64, each func(i, j int, v int64)) {
-	for i := range m {
-		var asum int64
-		if g.asym {
-			for _, q := range a[i*g.k : (i+1)*g.k] {
-				asum += int64(q)
-			}
+// prepare computes (or reuses) the output scales and offsets for inputs
+// quantized with in.
+func (g *gemm) prepare(in Params) {
+	sa, za := in.Scale[0], int64(in.ZeroPoint[0])
+	if g.scale != nil && sa == g.lastSa && za == g.lastZa {
+		return
+	}
+	g.lastSa, g.lastZa = sa, za
+	g.scale, g.off, g.row = g.outScales(sa), g.offsets(za), make([]int64, g.n)
+}
+
+// offsets returns, per column j, the constant part of the zero-point
+// correction of the integer sum (see centred), for inputs with zero point
+// za: za·Σ_p qw[j,p] - k·za·zw[j].
+func (g *gemm) offsets(za int64) []int64 {
+	off := make([]int64, g.n)
+	for j := range off {
+		off[j] = za*g.wsum[j] - int64(g.k)*za*g.wzero[j]
+	}
+	return off
+}
+
+// centred turns row i of the raw products into
+// Σ_p (qa[i,p]-za)·(qw[j,p]-zw[j]) = acc - za·Σqw[j] - zw[j]·Σqa[i] + k·za·zw[j],
+// exact in int64, into out.
+func (g *gemm) centred(out []int64, acc []int32, a []int8, off []int64, i int) {
+	var asum int64
+	if g.asym {
+		for _, q := range a[i*g.k : (i+1)*g.k] {
+			asum += int64(q)
 		}
-		row := acc[i*g.n : (i+1)*g.n]
-		for j, v := range row {
-			each(i, j, int64(v)-za*g.wsum[j]-g.wzero[j]*asum+int64(g.k)*za*g.wzero[j])
-		}
+	}
+	for j, v := range acc[i*g.n : (i+1)*g.n] {
+		out[j] = int64(v) - off[j] - g.wzero[j]*asum
 	}
 }
 
@@ -69,15 +103,30 @@ func (g *gemm) centred(acc []int32, a []int8, m int, za int64, each func(i, j in
 func (g *gemm) run(a []int8, m int, in Params) []float32 {
 	acc := g.accumulate(a, m)
 	y := make([]float32, m*g.n)
-	sa := in.Scale[0]
-	g.centred(acc, a, m, int64(in.ZeroPoint[0]), func(i, j int, v int64) {
-		f := float32(v) * (sa * g.wscale[j])
-		if g.bias != nil {
-			f += g.bias[j]
+	g.prepare(in)
+	scale, off, row := g.scale, g.off, g.row
+	for i := range m {
+		g.centred(row, acc, a, off, i)
+		out := y[i*g.n : (i+1)*g.n]
+		for j, v := range row {
+			out[j] = float32(v) * scale[j]
 		}
-		y[i*g.n+j] = f
-	})
+		if g.bias != nil {
+			for j, b := range g.bias {
+				out[j] += b
+			}
+		}
+	}
 	return y
+}
+
+// outScales returns sa·sw[j] for every column.
+func (g *gemm) outScales(sa float32) []float32 {
+	s := make([]float32, g.n)
+	for j, w := range g.wscale {
+		s[j] = sa * w
+	}
+	return s
 }
 
 // requantize computes the int8 output [m, n] for inputs a quantized with
@@ -88,14 +137,19 @@ func (g *gemm) run(a []int8, m int, in Params) []float32 {
 func (g *gemm) requantize(a []int8, m int, in, out Params) []int8 {
 	acc := g.accumulate(a, m)
 	q := make([]int8, m*g.n)
-	sa, inv, zo := in.Scale[0], 1/out.Scale[0], out.ZeroPoint[0]
+	g.prepare(in)
+	scale, off, row := g.scale, g.off, g.row
+	inv, zo := 1/out.Scale[0], out.ZeroPoint[0]
 	qmin, qmax := out.Range()
-	g.centred(acc, a, m, int64(in.ZeroPoint[0]), func(i, j int, v int64) {
-		f := float32(v) * (sa * g.wscale[j])
-		if g.bias != nil {
-			f += g.bias[j]
+	for i := range m {
+		g.centred(row, acc, a, off, i)
+		for j, v := range row {
+			f := float32(v) * scale[j]
+			if g.bias != nil {
+				f += g.bias[j]
+			}
+			q[i*g.n+j] = quantizeValue(f, inv, zo, qmin, qmax)
 		}
-		q[i*g.n+j] = quantizeValue(f, inv, zo, qmin, qmax)
-	})
+	}
 	return q
 }

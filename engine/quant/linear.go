@@ -21,6 +21,7 @@ type Linear struct {
 	Input   Params    // per tensor
 
 	g gemm
+	a []int8 // the quantized input, kept between calls (see gemm)
 }
 
 // NewLinear quantizes a trained nn.Linear: its weight with the weight
@@ -88,8 +89,8 @@ func (l *Linear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 		return nil, l.Errorf("expected input [*, %d] (last dimension %d features), got %s", l.In, l.In, shapeString(shape))
 	}
 	m := rows(shape[:len(shape)-1])
-	a := quantizeSlice(x.Data(), l.Input)
-	y := l.g.run(a, m, l.Input)
+	l.a = quantizeInto(l.a, x.Values(), l.Input)
+	y := l.g.run(l.a, m, l.Input)
 	return tensor.New(y, append(shape[:len(shape)-1:len(shape)-1], l.Out)...)
 }
 
@@ -117,9 +118,13 @@ func rows(lead []int) int {
 	return m
 }
 
-// quantizeSlice quantizes values with per-tensor params.
-func quantizeSlice(v []float32, p Params) []int8 {
-	q := make([]int8, len(v))
+// quantizeInto quantizes values with per-tensor params into buf, grown
+// as needed, and returns it.
+func quantizeInto(buf []int8, v []float32, p Params) []int8 {
+	if cap(buf) < len(v) {
+		buf = make([]int8, len(v))
+	}
+	q := buf[:len(v)]
 	inv, z := 1/p.Scale[0], p.ZeroPoint[0]
 	qmin, qmax := p.Range()
 	for i, f := range v {

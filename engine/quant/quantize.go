@@ -1,10 +1,6 @@
 package quant
 
-import (
-	"math"
-
-	"tinytorch/engine/tensor"
-)
+import "tinytorch/engine/tensor"
 
 // QTensor is a quantized tensor: int8 values, row-major, with the Params
 // that map them back to real numbers (PyTorch's torch.qint8 tensors).
@@ -56,17 +52,24 @@ func quantizeValue(x, invScale float32, zeroPoint, qmin, qmax int32) int8 {
 	return int8(min(max(roundQ(x, invScale)+int64(zeroPoint), int64(qmin)), int64(qmax)))
 }
 
-// roundQ is round-half-even of x·invScale in float32, saturated far
-// outside int8 so that the sum with a zero point cannot overflow.
+// roundQ is round-half-even of x·invScale in float32, saturated at ±2²²
+// (far outside any range) so that the sum with a zero point cannot
+// overflow; NaN gives 0. Adding and subtracting 1.5·2²³ rounds a float32
+// of magnitude below 2²² to an integer, half to even, in two additions
+// (the float32 spacing is 1 in [2²³, 2²⁴)), which is what keeps the
+// quantized layers' input conversion fast. The explicit float32
+// conversions forbid the compiler to fuse the product and the sum into
+// one FMA, which would round differently.
 func roundQ(x, invScale float32) int64 {
-	r := math.RoundToEven(float64(x * invScale))
+	const magic = 1.5 * (1 << 23)
+	v := float32(x * invScale)
 	switch {
-	case r != r:
+	case v != v:
 		return 0
-	case r > 1<<20:
-		return 1 << 20
-	case r < -1<<20:
-		return -1 << 20
+	case v >= 1<<22:
+		return 1 << 22
+	case v <= -1<<22:
+		return -1 << 22
 	}
-	return int64(r)
+	return int64(float32(v+magic) - magic)
 }
