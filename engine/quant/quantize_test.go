@@ -106,7 +106,7 @@ func TestChooseParams(t *testing.T) {
 		{0, 2.55, false, 0.01, -128},
 		{-2.55, 0, false, 0.01, 127},
 		{1, 2, false, 2 / 255.0, -128}, // widened to include 0
-		{-1, 3, false, 4 / 255.0, -64},  // -128 - round(-1/(4/255)) = -128 + 64
+		{-1, 3, false, 4 / 255.0, -64}, // -128 - round(-1/(4/255)) = -128 + 64
 		{0, 0, false, eps, -128},
 		{0, 0, true, eps, 0},
 	}

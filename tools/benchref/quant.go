@@ -139,7 +139,9 @@ func compareModels(float, q nn.Module, x *tensor.Tensor) bench.Comparison {
 }
 
 // ratioText formats a ratio with its spread.
-func ratioText(r bench.Ratio) string { return fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Median, r.P10, r.P90) }
+func ratioText(r bench.Ratio) string {
+	return fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Median, r.P10, r.P90)
+}
 
 // accuracyOf is a model's accuracy over a loader, in eval mode.
 func accuracyOf(m nn.Module, l data.Loader) float64 {
