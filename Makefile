@@ -204,7 +204,7 @@ bench-go:
 ## a module, an optimizer and a kernel written in a cell against the engine's own, per call and per MLP step;
 ## the int8 kernel's GOP/s at the MLP's products against its measured peak and the float32 product
 bench-browser: deps chromium
-	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|Int8)$$' -v ./tools/browsertest
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|Int8|Quant)$$' -v ./tools/browsertest
 
 ## difftest: N random programs (seeds SEED, SEED+1, …) through the engine and through Debian's
 ## python3-torch; prints a short reproducer per mismatch outside the exclusion list (deliberate

@@ -18,6 +18,7 @@ import (
 	"tinytorch/engine/quant"
 	"tinytorch/engine/tensor"
 	"tinytorch/engine/train"
+	"tinytorch/internal/benchjson"
 	"tinytorch/internal/milestone"
 )
 
@@ -180,4 +181,19 @@ func firstBatch(ds data.Dataset, n int) *tensor.Tensor {
 		return b.X
 	}
 	panic("empty test set")
+}
+
+// browserQuantTable is TestBenchQuant's table, with the Chromium targets.
+func browserQuantTable(q benchjson.Quant) {
+	t := &bench.Table{Title: "Quantized inference in Chromium: the milestone MLP (one epoch in the tab), int8 against float32, interleaved by tt.bench.compare",
+		Header: []string{"batch", "float32 ms", "int8 ms", "int8 speed ÷ float32 (p10–p90)"}}
+	for _, r := range q.Rows {
+		t.Add(r.Batch, r.FloatMS, r.Int8MS, fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Ratio, r.P10, r.P90))
+		targets = append(targets, target{What: fmt.Sprintf("Chromium int8 MLP inference (tt.quant), batch %d: int8 ÷ float32 speed", r.Batch),
+			Measured: r.Ratio, Spread: [2]float64{r.P10, r.P90}, Want: 2})
+	}
+	t.Notes = append(t.Notes,
+		fmt.Sprintf("test accuracy float32 %.2f%%, int8 %.2f%% (%+.2f points); checkpoint %d bytes float32, %d int8", 100*q.FloatAcc, 100*q.Int8Acc, 100*(q.Int8Acc-q.FloatAcc), q.FloatBytes, q.Int8Bytes),
+		fmt.Sprintf("int8 kernel %q; %s", q.Int8Kernel, q.UA))
+	show(t)
 }
