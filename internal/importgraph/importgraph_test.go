@@ -45,6 +45,8 @@ var engineOrder = []struct {
 	{"engine/plot", "8–9", nil},
 	{"engine/config", "5", nil},
 	{"engine/profile", "9", []string{"engine/tensor", "engine/kernels", "engine/nn", "engine/train", "engine/plot"}},
+	{"engine/kernels/sparse", "10", []string{"engine/kernels"}},
+	{"engine/prune", "10", []string{"engine/tensor", "engine/nn", "engine/optim", "engine/plot", "engine/kernels/sparse"}},
 	{"engine/bench", "12", nil},
 	{"engine/checkpoint", "13", []string{"engine/atomicfile", "engine/tensor", "engine/nn", "engine/data", "engine/optim", "engine/train"}},
 }

@@ -21,7 +21,7 @@ import (
 
 // browserTests are the browser benchmarks make bench runs, with the two
 // tests that write the data pipeline's figures (data.go).
-const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel|CellParts|Quant)|TestDataMNIST|TestMilestoneLeNetChromium)$"
+const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel|CellParts|Sparse|Quant)|TestDataMNIST|TestMilestoneLeNetChromium)$"
 
 // browserBench runs the browser benchmarks and adds their tables; on a
 // failure it says why the figures are missing and carries on.
@@ -73,6 +73,13 @@ func browserBench(native map[string]float64) {
 		lenetTable(&lenet)
 	} else {
 		lenetTable(nil)
+	}
+	var sparseFigs benchjson.Sparse
+	if readJSON(filepath.Join(dir, "sparse.json"), &sparseFigs) {
+		out["sparse"] = sparseFigs
+		sparseTable(&sparseFigs)
+	} else {
+		sparseTable(nil)
 	}
 	if !haveTF && !haveTr {
 		skip("the browser benchmarks wrote no figures (see their output above)")

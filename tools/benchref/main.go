@@ -68,11 +68,13 @@ func main() {
 	nativeTraining := training()
 	loaderTable()
 	lenetNativeSteps()
+	pruneBench() // prune.go
 	if *browser {
 		browserBench(nativeTraining)
 	} else {
 		jsonData["browser"] = map[string]any{"skipped": "run with -browser=false"}
 		lenetTable(nil)
+		sparseTable(nil)
 	}
 	targetTable()
 	took := time.Since(start).Round(time.Second)

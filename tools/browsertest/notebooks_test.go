@@ -102,6 +102,18 @@ var chapters = []struct {
 	{slug: "09-profiling", check: checkNotebook09},
 	// "ridge " is the label of engine/plot's roofline (tt.plot.roofline);
 	// "fraction of calls" the axis of chapter 12's latency distributions.
+	// Pruning (its quantization sections add their own): the sparsity
+	// report, masks that hold through fine-tuning, the sparse model, and
+	// the CNN's convolutions cut in half with their neighbours.
+	{slug: "10-compression", want: []string{
+		"8000 training and 2000 test digits",
+		"90% of layer 1 pruned: test accuracy ", "all parameters", "Sparsity per layer",
+		"weights still zero: 1.weight ", "SparseLinear(in_features=784, out_features=128, density=0.",
+		"largest difference from the dense model's outputs: ", "sparse, batch 1",
+		"layer 0: 6 → 3 channels", "layer 3: 16 → 8 channels, shrunk with layer 7",
+		"Conv2d(3, 8, ", "Linear(in_features=200, out_features=120",
+		"after fine-tuning: test accuracy ",
+	}, check: checkNotebook10Pruning},
 	{slug: "11-kernels", want: []string{"GFLOP/s by kernel", "speed vs blocked", "Roofline of this tab", "ridge ", "bandwidthGBs"}},
 	{slug: "12-benchmarking", want: []string{"mean ± 95% CI", "speed vs A·B", "samples/s", "timeModelMicrojoules", "firstCall", "fraction of calls", "time per call"}},
 	{slug: "13-checkpointing", limit: 4 * time.Minute, want: []string{

@@ -120,6 +120,14 @@ const calls = {
   "tt.quant.prepare": (O) => tt.quant.prepare(model(), O), "tt.quant.prepareQat": (O) => tt.quant.prepareQat(model(), O),
   "tt.quant.calibrate": (O) => tt.quant.calibrate(tt.quant.prepare(model()), [X(), Y()], O),
   "tt.quant.quantize": (O) => tt.quant.quantize(model(), [X(), Y()], O),
+  "tt.prune.l1Unstructured": (O) => tt.prune.l1Unstructured(model(), "0.weight", {amount: 0.5, ...O}),
+  "tt.prune.globalUnstructured": (O) => tt.prune.globalUnstructured(model(), {amount: 0.5, ...O}),
+  "tt.prune.lnStructured": (O) => tt.prune.lnStructured(tt.nn.Sequential(tt.nn.Linear(2, 4), tt.nn.ReLU(), tt.nn.Linear(4, 2)), 0, {amount: 0.5, ...O}),
+  "tt.prune.remove": (O) => tt.prune.remove(model(), "0.weight", O), "tt.prune.apply": (O) => tt.prune.apply(model(), O),
+  "tt.prune.wrap": (O) => tt.prune.wrap(model(), sgd(), O), "tt.prune.report": (O) => tt.prune.report(model(), O),
+  "tt.prune.schedule": (O) => tt.prune.schedule(model(), {final: 0.5, end: 10, ...O}),
+  "tt.prune.sparsify": (O) => tt.prune.sparsify(model(), O),
+  "tt.prune.crossover": (O) => tt.prune.crossover({rows: 4, cols: 4, densities: [0.5], iterations: 1, ...O}),
 };
 // The functional forms of the methods above: tt.sum(x, 0, O) is x.sum(0, O).
 for (const m of Object.keys(calls)) if (!m.includes(".") && typeof tt[m] === "function") calls["tt." + m] = (O) => calls[m](O);

@@ -52,6 +52,7 @@ func newTT() js.Value {
 	tt.Set("data", newData())
 	tt.Set("kernels", newKernels())
 	tt.Set("profile", newProfile())
+	tt.Set("prune", newPrune()) // prune.go: tt.prune.*
 	tt.Set("plot", newPlot())
 	tt.Set("bench", newBench())
 	tt.Set("quant", newQuant())       // quant.go
