@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,7 +58,7 @@ func TestBenchQuant(t *testing.T) {
 		t.Fatalf("the benchmark cell failed: %s", out)
 	}
 	var res benchjson.Quant
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
+	if err := json.Unmarshal([]byte(out[strings.LastIndex(out, "\n")+1:]), &res); err != nil {
 		t.Fatalf("reading %q: %v", out, err)
 	}
 	fmt.Printf("\nQuantized MLP (784→128→10, one epoch on the MNIST digits) in Chromium (%s), int8 kernel %q\n", res.UA, res.Int8Kernel)
