@@ -4,7 +4,6 @@ import (
 	"math"
 	"testing"
 
-	"tinytorch/engine/data"
 	"tinytorch/engine/kernels/int8mm"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
@@ -173,14 +172,4 @@ func TestKernelsAgree(t *testing.T) {
 		}
 		same(t, name, y.Data(), first)
 	}
-}
-
-// blobs is a 3-class problem: Gaussian clouds in 8 dimensions.
-func blobs(t *testing.T, n int, seed uint64) (*tensor.Tensor, *tensor.Tensor) {
-	t.Helper()
-	ds, err := data.Blobs(n, 3, 8, 1.5, seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ds.X, ds.Y
 }

@@ -278,9 +278,6 @@ func fakeQuantizePerChannel(_ js.Value, args []js.Value) (any, error) {
 	return tensors.wrap(y), nil
 }
 
-// configKeys are the options of prepare, prepareQat and quantize.
-var configKeys = []string{"observer", "percentile", "bits", "weightBits", "activationBits", "perChannel", "symmetricWeights", "symmetricActivations"}
-
 // readConfig reads a quant.Config from options: PyTorch's defaults
 // (DefaultConfig) changed by observer ("minmax" or "percentile"),
 // percentile, bits (both), weightBits, activationBits, perChannel,
