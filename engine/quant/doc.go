@@ -25,7 +25,9 @@
 // a ReLU (all ≥ 0: symmetric would waste the negative half). Per-tensor
 // quantization has one scale; per-channel has one per slice along an axis
 // (a Linear's output rows), so a channel of small weights is not rounded
-// to zero by another channel's large ones.
+// to zero by another channel's large ones. A Scheme of fewer bits (2 to
+// 7) uses a narrower range, [-8, 7] for 4 bits, with the same int8
+// storage and kernels: only the rounding is coarser.
 //
 // # Calibration
 //
@@ -48,6 +50,14 @@
 // The zero-point term is a per-row constant computed once. [Requantize]
 // maps int32 accumulators to int8 with an output scale, for chaining
 // integer layers.
+//
+// # Checkpoints
+//
+// [Save] writes a converted model as safetensors: int8 weights (I8), their
+// scales (F32) and zero points (I32), the bias and the input's params,
+// about a quarter of the float32 file. [Load] rebuilds the quantized model
+// on the float model's architecture; checkpoint.LoadModel refuses such a
+// file, and Load a float one, each with an error saying which to use.
 //
 // # Quantization-aware training
 //
