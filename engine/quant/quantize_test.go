@@ -10,7 +10,7 @@ import (
 
 // randomTensor draws values from N(mean, std²) with a fixed seed, with
 // channel c of axis scaled by c+1 so per-channel scales differ.
-func randomTensor(t *testing.T, seed uint64, shape []int, mean, std float64) *tensor.Tensor {
+func randomTensor(t testing.TB, seed uint64, shape []int, mean, std float64) *tensor.Tensor {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 7))
 	n := 1

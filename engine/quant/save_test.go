@@ -12,7 +12,7 @@ import (
 )
 
 // cnn is a small CNN with every layer kind Load must rebuild.
-func cnn(t *testing.T, seed uint64) nn.Module {
+func cnn(t testing.TB, seed uint64) nn.Module {
 	t.Helper()
 	tensor.ManualSeed(seed)
 	c1, _ := nn.NewConv2d(1, 4, 3, nn.ConvOptions{Padding: 1, NoBias: true})
