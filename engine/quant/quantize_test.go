@@ -176,3 +176,26 @@ func TestPercentileIgnoresOutlier(t *testing.T) {
 		t.Errorf("Percentile(99) scale %g; expected about 0.99/255 (the outlier ignored)", b.Scale[0])
 	}
 }
+
+// TestQuantizeIntoMatchesQuantizeValue: the layers' branch-free loop gives
+// the integers of the reference rounding, for ties, values far outside the
+// range, infinities, NaN and every bit width.
+func TestQuantizeIntoMatchesQuantizeValue(t *testing.T) {
+	v := []float32{0, 0.5, -0.5, 1.5, 2.5, -2.5, 126.5, 127.5, -128.5, 1e9, -1e9, 1e30,
+		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 3.7, -3.7}
+	x := randomTensor(t, 3, []int{200}, 0, 40)
+	v = append(v, x.Data()...)
+	for _, bits := range []int{8, 4, 2} {
+		for _, z := range []int32{0, -1, 1} { // valid for every width
+			p := PerTensor(1, z)
+			p.Bits = bits
+			qmin, qmax := p.Range()
+			got := quantizeInto(nil, v, p)
+			for i, f := range v {
+				if want := quantizeValue(f, 1, z, qmin, qmax); got[i] != want {
+					t.Fatalf("%d bits, zero point %d: %v → %d; expected %d", bits, z, f, got[i], want)
+				}
+			}
+		}
+	}
+}
