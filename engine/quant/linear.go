@@ -2,6 +2,8 @@ package quant
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
 
 	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
@@ -89,7 +91,7 @@ func (l *Linear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 		return nil, l.Errorf("expected input [*, %d] (last dimension %d features), got %s", l.In, l.In, shapeString(shape))
 	}
 	m := rows(shape[:len(shape)-1])
-	l.a = quantizeInto(l.a, x.Values(), l.Input)
+	l.a = quantizeParallel(l.a, x.Values(), l.Input)
 	y := l.g.run(l.a, m, l.Input)
 	return tensor.New(y, append(shape[:len(shape)-1:len(shape)-1], l.Out)...)
 }
@@ -153,5 +155,37 @@ func quantizeInto(buf []int8, v []float32, p Params) []int8 {
 		}
 		q[i] = int8(int32(r) + z)
 	}
+	return q
+}
+
+// parallelFrom is the input size from which quantizeParallel splits the
+// work across GOMAXPROCS goroutines (a batch of 64 digits is 50,176
+// values); below it, starting them costs more than they save.
+const parallelFrom = 1 << 14
+
+// quantizeParallel is quantizeInto on up to GOMAXPROCS goroutines, each
+// on its own stretch of the input (under js/wasm, one thread, they run in
+// turn). The float32 matmul it is compared with uses the engine's kernel
+// threads too.
+func quantizeParallel(buf []int8, v []float32, p Params) []int8 {
+	workers := runtime.GOMAXPROCS(0)
+	if len(v) < parallelFrom || workers < 2 {
+		return quantizeInto(buf, v, p)
+	}
+	if cap(buf) < len(v) {
+		buf = make([]int8, len(v))
+	}
+	q := buf[:len(v)]
+	chunk := (len(v) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(v); lo += chunk {
+		hi := min(lo+chunk, len(v))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			quantizeInto(q[lo:hi], v[lo:hi], p)
+		}()
+	}
+	wg.Wait()
 	return q
 }

@@ -113,7 +113,7 @@ func quantBench() {
 			"speed_batch64": r64.Ratios[1].Median, "us_per_sample_batch64": float64(per.Nanoseconds()) / 1e3})
 	}
 	t.Notes = append(t.Notes,
-		fmt.Sprintf("trained in %v (Adam, lr %g, batch 64); calibrated on 8 batches of 64 training digits; tested on %d digits", trained.Round(time.Second), milestone.MLPLR, testSet.Len()),
+		fmt.Sprintf("trained in %v (Adam, lr %g, batch 64); calibrated on 8 batches of 64 training digits; tested on %d digits", trained.Round(10*time.Millisecond), milestone.MLPLR, testSet.Len()),
 		"speed: the model's whole forward pass (quantizing the input, the int8 products, requantizing to float32) against the float32 model's, median of per-round ratios with p10–p90",
 		"checkpoint bytes: the safetensors file, float32 (checkpoint.SaveModel) or int8 weights with their scales (quant.Save)")
 	if svg, err := chart.SVG(); err == nil && *mdOut != "" {
