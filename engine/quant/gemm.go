@@ -1,6 +1,11 @@
 package quant
 
-import "tinytorch/engine/kernels/int8mm"
+import (
+	"runtime"
+	"sync"
+
+	"tinytorch/engine/kernels/int8mm"
+)
 
 // gemm is the integer core shared by Linear and Conv2d: an int8 weight
 // matrix [n, k] packed for the kernel, with everything about it that does
@@ -56,9 +61,32 @@ func (g *gemm) accumulate(a []int8, m int) []int32 {
 		g.acc = make([]int32, m*g.n)
 	}
 	acc := g.acc[:m*g.n]
-	g.packed.MatMul(acc, a, m)
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || m < 2 || m*g.n*g.k < parallelMACs {
+		g.packed.MatMul(acc, a, m)
+		return acc
+	}
+	// The int8 kernel runs on one thread; a large product is split by
+	// rows of A, one block per goroutine (the float32 kernels it is
+	// compared with use the engine's threads too).
+	rows := (m + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < m; lo += rows {
+		hi := min(lo+rows, m)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.packed.MatMul(acc[lo*g.n:hi*g.n], a[lo*g.k:hi*g.k], hi-lo)
+		}()
+	}
+	wg.Wait()
 	return acc
 }
+
+// parallelMACs is the product size (m·n·k multiply-adds) from which
+// accumulate splits the rows across goroutines: about 100 µs of one
+// thread's work at the MLP's first layer and a batch of 16.
+const parallelMACs = 1 << 20
 
 // prepare computes (or reuses) the output scales and offsets for inputs
 // quantized with in.

@@ -173,3 +173,36 @@ func TestKernelsAgree(t *testing.T) {
 		same(t, name, y.Data(), first)
 	}
 }
+
+// TestParallelPathsExact: a product large enough to be split across
+// goroutines (rows of A, and the input's quantization) gives the bits of
+// the one-thread path.
+func TestParallelPathsExact(t *testing.T) {
+	tensor.ManualSeed(8)
+	f, _ := nn.NewLinear(600, 32, true)
+	x := randomTensor(t, 6, []int{64, 600}, 0.3, 1)
+	in, _ := WeightParams(x, Scheme{})
+	l, _ := NewLinear(f, DefaultConfig().Weight, in)
+	if 64*32*600 < parallelMACs || x.Numel() < parallelFrom {
+		t.Fatal("the case is too small to take the parallel paths")
+	}
+	got, err := l.Forward(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := quantizeInto(nil, x.Data(), in)
+	acc := make([]int32, 64*32)
+	int8mm.MatMulNT(acc, a, l.Weight.Data, 64, 32, 600)
+	want := make([]float32, len(acc))
+	for i := range 64 {
+		var asum int64
+		for _, q := range a[i*600 : (i+1)*600] {
+			asum += int64(q)
+		}
+		for j := range 32 {
+			c := int64(acc[i*32+j]) - l.g.offsets(int64(in.ZeroPoint[0]))[j] - l.g.wzero[j]*asum
+			want[i*32+j] = float32(c)*(in.Scale[0]*l.g.wscale[j]) + f.Bias.Data()[j]
+		}
+	}
+	same(t, "parallel Linear", got.Data(), want)
+}
