@@ -186,8 +186,8 @@ chromium:
 	fi
 
 ## bench: in one run, natively beside NumPy/PyTorch and in headless Chromium beside
-## TensorFlow.js: matmul kernels, int8 kernels against the int8 peak, training epochs, the MLP on MNIST, tensor ops,
-## pruning (the MLP at 90% sparsity, the LeNet's channels halved, the sparse kernel's crossover) (about 4 minutes);
+## TensorFlow.js: matmul kernels, int8 kernels against the int8 peak, training epochs, the MLP on MNIST, tensor ops, pruning (the MLP at 90%
+## sparsity, the LeNet's channels halved, the sparse kernel's crossover), the quantized MLP (about 4 minutes);
 ## every figure in .bin/bench.json, the tables of ratios in .bin/bench.md
 bench: deps chromium
 	@mkdir -p $(BIN)
@@ -204,9 +204,9 @@ bench-go:
 ## a matmul kernel written in a cell against the built-in, per call and per MLP training step; an op,
 ## a module, an optimizer and a kernel written in a cell against the engine's own, per call and per MLP step;
 ## the int8 kernel's GOP/s at the MLP's products against its measured peak and the float32 product;
-## the density below which the sparse (CSR) Linear kernel beats the dense one
+## the density below which the sparse (CSR) Linear kernel beats the dense one; the quantized MLP against float32
 bench-browser: deps chromium
-	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|Int8|Sparse)$$' -v ./tools/browsertest
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|Int8|Sparse|Quant)$$' -v ./tools/browsertest
 
 ## difftest: N random programs (seeds SEED, SEED+1, …) through the engine and through Debian's
 ## python3-torch; prints a short reproducer per mismatch outside the exclusion list (deliberate

@@ -17,6 +17,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add(craft(`{"a":{"dtype":"BF16","shape":[2,1],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[],"data_offsets":[4,5]}}`, []byte{1, 2, 3, 4, 5}))
 	f.Add(craft(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`, make([]byte, 8)))
 	f.Add(craft(`{"__metadata__":{"format":"pt"},"x":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}   `, make([]byte, 8)))
+	f.Add(craft(`{"__metadata__":{"tinytorch.kind":"quantized"},"w":{"dtype":"I8","shape":[2,3],"data_offsets":[0,6]},"z":{"dtype":"I32","shape":[2],"data_offsets":[6,14]}}`, []byte{1, 255, 128, 127, 0, 9, 1, 0, 0, 0, 255, 255, 255, 255}))
+	f.Add(craft(`{"z":{"dtype":"I32","shape":[1],"data_offsets":[0,3]}}`, []byte{1, 2, 3}))
 	f.Add(craft(`{}`, nil)[:9])
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -30,6 +32,7 @@ func FuzzDecode(f *testing.F) {
 			if n, ok := numel(e.Shape); !ok || int(n)*e.DType.Size() != len(e.Data) {
 				t.Fatalf("tensor %q: shape %v and %d bytes of %s accepted", e.Name, e.Shape, len(e.Data), e.DType)
 			}
+			checkIntRoundTrip(t, e)
 		}
 		if total > len(b) {
 			t.Fatalf("%d bytes of tensors from a %d-byte file", total, len(b))
@@ -94,4 +97,22 @@ func FuzzEncode(f *testing.F) {
 			t.Fatalf("round trip changed the file:\n%+v\n%+v", out, in)
 		}
 	})
+}
+
+// checkIntRoundTrip converts an accepted I8 or I32 entry to Go integers
+// and back: the same bytes, and one value per element.
+func checkIntRoundTrip(t *testing.T, e Entry) {
+	n, _ := numel(e.Shape)
+	switch e.DType {
+	case I8:
+		v, err := e.Int8()
+		if err != nil || len(v) != int(n) || !bytes.Equal(FromInt8(e.Name, v, e.Shape).Data, e.Data) {
+			t.Fatalf("I8 tensor %q: %d values, %v; round trip changed it", e.Name, len(v), err)
+		}
+	case I32:
+		v, err := e.Int32()
+		if err != nil || len(v) != int(n) || !bytes.Equal(FromInt32(e.Name, v, e.Shape).Data, e.Data) {
+			t.Fatalf("I32 tensor %q: %d values, %v; round trip changed it", e.Name, len(v), err)
+		}
+	}
 }

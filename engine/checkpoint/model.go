@@ -101,6 +101,9 @@ func LoadModelFile(f *File, m nn.Module) error {
 // modelState checks the file's model tensors against the model's keys
 // and shapes, before converting any, and converts them.
 func modelState(f *File, m nn.Module) ([]nn.NamedParam, error) {
+	if err := checkNotQuantized(f); err != nil {
+		return nil, err
+	}
 	want := map[string][]int{}
 	var order []string
 	for _, p := range m.StateDict() {

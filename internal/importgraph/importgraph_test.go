@@ -49,6 +49,8 @@ var engineOrder = []struct {
 	{"engine/prune", "10", []string{"engine/tensor", "engine/nn", "engine/optim", "engine/plot", "engine/kernels/sparse"}},
 	{"engine/bench", "12", nil},
 	{"engine/checkpoint", "13", []string{"engine/atomicfile", "engine/tensor", "engine/nn", "engine/data", "engine/optim", "engine/train"}},
+	// Taught in chapter 10, but its int8 checkpoints are chapter 13's format.
+	{"engine/quant", "10", []string{"engine/atomicfile", "engine/tensor", "engine/nn", "engine/data", "engine/kernels/int8mm", "engine/checkpoint"}},
 }
 
 // thirdParty lists the one exception to "the engine uses the standard

@@ -21,7 +21,7 @@ import (
 
 // browserTests are the browser benchmarks make bench runs, with the two
 // tests that write the data pipeline's figures (data.go).
-const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel|CellParts|Sparse)|TestDataMNIST|TestMilestoneLeNetChromium)$"
+const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel|CellParts|Sparse|Quant)|TestDataMNIST|TestMilestoneLeNetChromium)$"
 
 // browserBench runs the browser benchmarks and adds their tables; on a
 // failure it says why the figures are missing and carries on.
@@ -109,6 +109,11 @@ func browserBench(native map[string]float64) {
 	if readJSON(filepath.Join(dir, "cell-kernel.json"), &cell) {
 		out["cell_kernel"] = cell
 		cellKernelTable(cell)
+	}
+	var q benchjson.Quant
+	if readJSON(filepath.Join(dir, "quant.json"), &q) {
+		out["quant"] = q
+		browserQuantTable(q)
 	}
 	var parts benchjson.CellParts
 	if readJSON(filepath.Join(dir, "cell-parts.json"), &parts) {

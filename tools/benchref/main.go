@@ -64,6 +64,7 @@ func main() {
 	refRows, refNotes := pythonJSON("matmul.py", "--json", "--seconds", "0.4")
 	matmulTable(goRows, refRows, refNotes)
 	int8Bench()
+	quantBench()
 	nativeTraining := training()
 	loaderTable()
 	lenetNativeSteps()

@@ -113,7 +113,7 @@ var chapters = []struct {
 		"layer 0: 6 → 3 channels", "layer 3: 16 → 8 channels, shrunk with layer 7",
 		"Conv2d(3, 8, ", "Linear(in_features=200, out_features=120",
 		"after fine-tuning: test accuracy ",
-	}, check: checkNotebook10Pruning},
+	}, check: checkNotebook10},
 	{slug: "11-kernels", want: []string{"GFLOP/s by kernel", "speed vs blocked", "Roofline of this tab", "ridge ", "bandwidthGBs"}},
 	{slug: "12-benchmarking", want: []string{"mean ± 95% CI", "speed vs A·B", "samples/s", "timeModelMicrojoules", "firstCall", "fraction of calls", "time per call"}},
 	{slug: "13-checkpointing", limit: 4 * time.Minute, want: []string{

@@ -114,6 +114,12 @@ const calls = {
   "tt.check.module": (O) => tt.check.module(null, {reference: () => tt.nn.Linear(2, 2), input: [1, 2], ...O}),
   "tt.check.optimizer": (O) => tt.check.optimizer(null, {reference: (p, o) => tt.optim.SGD(p, o), options: {lr: 0.1}, ...O}),
   "tt.check.kernel": (O) => tt.check.kernel(null, O), "tt.check.backward": (O) => tt.check.backward(null, O),
+  "tt.quant.quantizePerTensor": (O) => tt.quant.quantizePerTensor(X(), 0.1, 0, O),
+  "tt.quant.quantizePerChannel": (O) => tt.quant.quantizePerChannel(X(), [0.1, 0.1], [0, 0], 1, O),
+  "tt.quant.MinMaxObserver": (O) => tt.quant.MinMaxObserver(O), "tt.quant.PercentileObserver": (O) => tt.quant.PercentileObserver(O),
+  "tt.quant.prepare": (O) => tt.quant.prepare(model(), O), "tt.quant.prepareQat": (O) => tt.quant.prepareQat(model(), O),
+  "tt.quant.calibrate": (O) => tt.quant.calibrate(tt.quant.prepare(model()), [X(), Y()], O),
+  "tt.quant.quantize": (O) => tt.quant.quantize(model(), [X(), Y()], O),
   "tt.prune.l1Unstructured": (O) => tt.prune.l1Unstructured(model(), "0.weight", {amount: 0.5, ...O}),
   "tt.prune.globalUnstructured": (O) => tt.prune.globalUnstructured(model(), {amount: 0.5, ...O}),
   "tt.prune.lnStructured": (O) => tt.prune.lnStructured(tt.nn.Sequential(tt.nn.Linear(2, 4), tt.nn.ReLU(), tt.nn.Linear(4, 2)), 0, {amount: 0.5, ...O}),
@@ -174,6 +180,9 @@ var ttNoOptions = []string{
 	// The exercises' placeholder, a plain assertion, and the class of a
 	// check's failure (check.go).
 	"tt.todo", "tt.check.that", "tt.check.Failure",
+	// quant.go: PyTorch's signatures, all positional.
+	"tt.quant.dequantize", "tt.quant.fakeQuantizePerTensorAffine", "tt.quant.fakeQuantizePerChannelAffine",
+	"tt.quant.convert", "tt.quant.save", "tt.quant.load", "tt.quant.modelBytes",
 }
 
 // tensorMethodsWithoutOptions are the tensor methods (tt.abs(x) is

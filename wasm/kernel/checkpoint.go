@@ -11,6 +11,7 @@ import (
 
 	"tinytorch/engine/checkpoint"
 	"tinytorch/engine/config"
+	"tinytorch/engine/quant"
 	"tinytorch/internal/runs"
 )
 
@@ -69,6 +70,11 @@ func saveFunc(_ js.Value, args []js.Value) (any, error) {
 		}
 		b.Write(ckpt)
 		what = "the training checkpoint of run " + run.name
+	} else if m, ok := moduleOf(v); ok && quant.IsQuantized(m) {
+		if err := quant.Encode(&b, m); err != nil { // int8 weights (tt.quant.load reads them)
+			return nil, fmt.Errorf("tt.save: %w", err)
+		}
+		what = fmt.Sprintf("the int8 weights of %s", m.Base().TypeName())
 	} else if m, ok := moduleOf(v); ok {
 		if err := checkpoint.EncodeStateDict(&b, m.StateDict()); err != nil {
 			return nil, fmt.Errorf("tt.save: %w", err)

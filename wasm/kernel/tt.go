@@ -55,6 +55,7 @@ func newTT() js.Value {
 	tt.Set("prune", newPrune()) // prune.go: tt.prune.*
 	tt.Set("plot", newPlot())
 	tt.Set("bench", newBench())
+	tt.Set("quant", newQuant())       // quant.go
 	tt.Set("autograd", newAutograd()) // autograd.go: tt.autograd.Function and tt.gradCheck
 	tt.Set("gradCheck", function("tt.gradCheck", gradCheckBinding))
 	tt.Set("check", newCheck()) // check*.go: the exercises' checks

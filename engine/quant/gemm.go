@@ -1,0 +1,183 @@
+package quant
+
+import (
+	"runtime"
+	"sync"
+
+	"tinytorch/engine/kernels/int8mm"
+)
+
+// gemm is the integer core shared by Linear and Conv2d: an int8 weight
+// matrix [n, k] packed for the kernel, with everything about it that does
+// not depend on the input precomputed.
+type gemm struct {
+	packed *int8mm.Packed
+	n, k   int
+	wsum   []int64   // Σ_p qw[j,p], for the input zero point's term
+	wzero  []int64   // zero point of row j
+	wscale []float32 // sw[j]: the scale of row j
+	bias   []float32
+	asym   bool // some row has a nonzero zero point
+
+	// Scratch kept between calls, so that a forward pass at batch 1
+	// allocates only its output: the accumulators, and the output scales
+	// and offsets of the last input params (a layer's are always the
+	// same). A layer is thus not safe for concurrent use, like the rest
+	// of the engine, which is driven from one goroutine.
+	acc    []int32
+	lastSa float32
+	lastZa int64
+	scale  []float32
+	off    []int64
+	row    []int64
+}
+
+// newGemm prepares w [n, k] (per tensor or per row) and the bias.
+func newGemm(w *QTensor, bias []float32) gemm {
+	n, k := w.Shape[0], 1
+	for _, d := range w.Shape[1:] {
+		k *= d
+	}
+	g := gemm{packed: int8mm.Pack(w.Data, n, k), n: n, k: k, wsum: make([]int64, n), wzero: make([]int64, n),
+		wscale: make([]float32, n), bias: bias}
+	for j := range n {
+		c := 0
+		if w.Params.Axis == 0 {
+			c = j
+		}
+		for _, q := range w.Data[j*k : (j+1)*k] {
+			g.wsum[j] += int64(q)
+		}
+		g.wzero[j] = int64(w.Params.ZeroPoint[c])
+		g.wscale[j] = w.Params.Scale[c]
+		g.asym = g.asym || g.wzero[j] != 0
+	}
+	return g
+}
+
+// accumulate multiplies the m×k int8 rows a by the weight into int32.
+func (g *gemm) accumulate(a []int8, m int) []int32 {
+	if cap(g.acc) < m*g.n {
+		g.acc = make([]int32, m*g.n)
+	}
+	acc := g.acc[:m*g.n]
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || m < 2 || m*g.n*g.k < parallelMACs {
+		g.packed.MatMul(acc, a, m)
+		return acc
+	}
+	// The int8 kernel runs on one thread; a large product is split by
+	// rows of A, one block per goroutine (the float32 kernels it is
+	// compared with use the engine's threads too).
+	rows := (m + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < m; lo += rows {
+		hi := min(lo+rows, m)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.packed.MatMul(acc[lo*g.n:hi*g.n], a[lo*g.k:hi*g.k], hi-lo)
+		}()
+	}
+	wg.Wait()
+	return acc
+}
+
+// parallelMACs is the product size (m·n·k multiply-adds) from which
+// accumulate splits the rows across goroutines: about 100 µs of one
+// thread's work at the MLP's first layer and a batch of 16.
+const parallelMACs = 1 << 20
+
+// prepare computes (or reuses) the output scales and offsets for inputs
+// quantized with in.
+func (g *gemm) prepare(in Params) {
+	sa, za := in.Scale[0], int64(in.ZeroPoint[0])
+	if g.scale != nil && sa == g.lastSa && za == g.lastZa {
+		return
+	}
+	g.lastSa, g.lastZa = sa, za
+	g.scale, g.off, g.row = g.outScales(sa), g.offsets(za), make([]int64, g.n)
+}
+
+// offsets returns, per column j, the constant part of the zero-point
+// correction of the integer sum (see centred), for inputs with zero point
+// za: za·Σ_p qw[j,p] - k·za·zw[j].
+func (g *gemm) offsets(za int64) []int64 {
+	off := make([]int64, g.n)
+	for j := range off {
+		off[j] = za*g.wsum[j] - int64(g.k)*za*g.wzero[j]
+	}
+	return off
+}
+
+// centred turns row i of the raw products into
+// Σ_p (qa[i,p]-za)·(qw[j,p]-zw[j]) = acc - za·Σqw[j] - zw[j]·Σqa[i] + k·za·zw[j],
+// exact in int64, into out.
+func (g *gemm) centred(out []int64, acc []int32, a []int8, off []int64, i int) {
+	var asum int64
+	if g.asym {
+		for _, q := range a[i*g.k : (i+1)*g.k] {
+			asum += int64(q)
+		}
+	}
+	for j, v := range acc[i*g.n : (i+1)*g.n] {
+		out[j] = int64(v) - off[j] - g.wzero[j]*asum
+	}
+}
+
+// run computes the float output [m, n] for inputs a quantized with the
+// per-tensor params in: the centred accumulators times the output scale
+// sa·sw[j], plus the bias (dequantization at the layer's edge).
+func (g *gemm) run(a []int8, m int, in Params) []float32 {
+	acc := g.accumulate(a, m)
+	y := make([]float32, m*g.n)
+	g.prepare(in)
+	scale, off, row := g.scale, g.off, g.row
+	for i := range m {
+		g.centred(row, acc, a, off, i)
+		out := y[i*g.n : (i+1)*g.n]
+		for j, v := range row {
+			out[j] = float32(v) * scale[j]
+		}
+		if g.bias != nil {
+			for j, b := range g.bias {
+				out[j] += b
+			}
+		}
+	}
+	return y
+}
+
+// outScales returns sa·sw[j] for every column.
+func (g *gemm) outScales(sa float32) []float32 {
+	s := make([]float32, g.n)
+	for j, w := range g.wscale {
+		s[j] = sa * w
+	}
+	return s
+}
+
+// requantize computes the int8 output [m, n] for inputs a quantized with
+// in, quantized with the per-tensor params out: each centred accumulator
+// is scaled to a real value (times sa·sw[j], plus the bias) and mapped
+// onto out's integers, so that integer layers chain without a float
+// tensor between them.
+func (g *gemm) requantize(a []int8, m int, in, out Params) []int8 {
+	acc := g.accumulate(a, m)
+	q := make([]int8, m*g.n)
+	g.prepare(in)
+	scale, off, row := g.scale, g.off, g.row
+	inv, zo := 1/out.Scale[0], out.ZeroPoint[0]
+	qmin, qmax := out.Range()
+	for i := range m {
+		g.centred(row, acc, a, off, i)
+		for j, v := range row {
+			f := float32(v) * scale[j]
+			if g.bias != nil {
+				f += g.bias[j]
+			}
+			q[i*g.n+j] = quantizeValue(f, inv, zo, qmin, qmax)
+		}
+	}
+	return q
+}

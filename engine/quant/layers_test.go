@@ -1,0 +1,208 @@
+package quant
+
+import (
+	"math"
+	"testing"
+
+	"tinytorch/engine/kernels/int8mm"
+	"tinytorch/engine/nn"
+	"tinytorch/engine/tensor"
+)
+
+// closeTo fails unless got and want agree to float32 rounding of sums of
+// k terms.
+func closeTo(t *testing.T, what string, got, want []float32, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, expected %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if d := math.Abs(float64(got[i] - want[i])); d > tol*(1+math.Abs(float64(want[i]))) {
+			t.Fatalf("%s[%d] = %v, expected %v (difference %g)", what, i, got[i], want[i], d)
+		}
+	}
+}
+
+// dq quantizes and dequantizes x with p: the values the integer layer
+// really multiplies.
+func dq(t *testing.T, x *tensor.Tensor, p Params) *tensor.Tensor {
+	t.Helper()
+	q, err := Quantize(x, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q.Dequantize()
+}
+
+var weightSchemes = []Scheme{
+	{Symmetric: true, PerChannel: true},
+	{PerChannel: true},
+	{Symmetric: true},
+	{},
+}
+
+// TestLinearIntegerPathIsExact: the int8 layer computes exactly the float
+// layer applied to the dequantized input and weight (up to float32
+// rounding of the final scaling), for every weight scheme and for inputs
+// with a nonzero zero point: the zero-point corrections of the integer
+// sum are right.
+func TestLinearIntegerPathIsExact(t *testing.T) {
+	tensor.ManualSeed(3)
+	f, _ := nn.NewLinear(37, 11, true)
+	x := randomTensor(t, 1, []int{5, 37}, 0.7, 1)
+	in, _ := WeightParams(x, Scheme{}) // affine: zero point ≠ 0
+	if in.ZeroPoint[0] == 0 {
+		t.Fatal("the test needs an input zero point ≠ 0")
+	}
+	for _, s := range weightSchemes {
+		q, err := NewLinear(f, s, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := q.Forward(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := linearWith(dq(t, x, in), q.Weight.Dequantize(), f.Bias)
+		closeTo(t, s.String(), got.Data(), want.Data(), 1e-5)
+		// And close to the float layer: within what int8 rounding costs.
+		exact, _ := f.Forward(x)
+		closeTo(t, s.String()+" vs float", got.Data(), exact.Data(), 0.05)
+	}
+}
+
+// TestLinearLeadingDims keeps the leading dimensions as nn.Linear does.
+func TestLinearLeadingDims(t *testing.T) {
+	f, _ := nn.NewLinear(4, 3, false)
+	q, err := NewLinear(f, DefaultConfig().Weight, PerTensor(0.01, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := q.Forward(randomTensor(t, 2, []int{2, 5, 4}, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := y.Shape(); len(s) != 3 || s[0] != 2 || s[1] != 5 || s[2] != 3 {
+		t.Fatalf("shape %v; expected [2, 5, 3]", s)
+	}
+	checkErr(t, "wrong width", second(q.Forward(randomTensor(t, 2, []int{2, 5}, 0, 1))), "expected input [*, 4] (last dimension 4 features), got [2, 5]")
+}
+
+// TestConv2dIntegerPathIsExact: as for Linear, with padding (zeros must
+// quantize to the zero point exactly), stride and dilation.
+func TestConv2dIntegerPathIsExact(t *testing.T) {
+	tensor.ManualSeed(4)
+	for _, o := range []nn.ConvOptions{{}, {Padding: 2}, {Stride: 2, Padding: 1}, {Dilation: 2, NoBias: true}} {
+		f, _ := nn.NewConv2d(3, 5, 3, o)
+		x := randomTensor(t, 5, []int{2, 3, 9, 8}, 0.5, 1)
+		in, _ := WeightParams(x, Scheme{})
+		for _, s := range weightSchemes {
+			q, err := NewConv2d(f, s, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := q.Forward(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := &nn.Conv2d{Kernel: 3, Opts: f.Opts}
+			_ = ref
+			want, err := dq(t, x, in).Conv2d(q.Weight.Dequantize(), f.Bias, q.window())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gs, ws := got.Shape(), want.Shape(); tensor.FormatShape(gs) != tensor.FormatShape(ws) {
+				t.Fatalf("shape %v; expected %v", gs, ws)
+			}
+			closeTo(t, s.String(), got.Data(), want.Data(), 1e-5)
+		}
+	}
+}
+
+// TestForwardQRequantizes: the int8 → int8 path gives exactly the float
+// path's output quantized with the output params, and ReluQ is ReLU.
+func TestForwardQRequantizes(t *testing.T) {
+	tensor.ManualSeed(5)
+	f, _ := nn.NewLinear(20, 6, true)
+	x := randomTensor(t, 3, []int{4, 20}, 0, 1)
+	in, _ := WeightParams(x, Scheme{})
+	l, _ := NewLinear(f, DefaultConfig().Weight, in)
+	yf, _ := l.Forward(x)
+	out, _ := WeightParams(yf, Scheme{})
+	xq, _ := Quantize(x, in)
+	yq, err := l.ForwardQ(xq, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Quantize(yf, out)
+	for i := range want.Data {
+		if yq.Data[i] != want.Data[i] {
+			t.Fatalf("element %d: %d; expected %d", i, yq.Data[i], want.Data[i])
+		}
+	}
+	r := ReluQ(yq).Dequantize().Data()
+	d := yq.Dequantize().Data()
+	for i := range r {
+		if r[i] != max(d[i], 0) {
+			t.Fatalf("ReluQ element %d: %v; expected max(%v, 0)", i, r[i], d[i])
+		}
+	}
+	checkErr(t, "per-channel input", second(l.ForwardQ(&QTensor{Data: xq.Data, Shape: xq.Shape, Params: Params{Scale: make([]float32, 4), ZeroPoint: make([]int32, 4), Axis: 0}}, out)),
+		"expected one per-tensor scale")
+}
+
+// TestKernelsAgree: the quantized layer gives the same bits on every
+// int8mm kernel (they are exact).
+func TestKernelsAgree(t *testing.T) {
+	tensor.ManualSeed(6)
+	f, _ := nn.NewLinear(130, 17, true)
+	x := randomTensor(t, 4, []int{9, 130}, 0.2, 1)
+	in, _ := WeightParams(x, Scheme{})
+	l, _ := NewLinear(f, DefaultConfig().Weight, in)
+	defer func(name string) { _ = int8mm.Use(name) }(int8mm.Name())
+	var first []float32
+	for _, name := range int8mm.Names() {
+		if err := int8mm.Use(name); err != nil {
+			t.Fatal(err)
+		}
+		y, _ := l.Forward(x)
+		if first == nil {
+			first = y.Data()
+			continue
+		}
+		same(t, name, y.Data(), first)
+	}
+}
+
+// TestParallelPathsExact: a product large enough to be split across
+// goroutines (rows of A, and the input's quantization) gives the bits of
+// the one-thread path.
+func TestParallelPathsExact(t *testing.T) {
+	tensor.ManualSeed(8)
+	f, _ := nn.NewLinear(600, 32, true)
+	x := randomTensor(t, 6, []int{64, 600}, 0.3, 1)
+	in, _ := WeightParams(x, Scheme{})
+	l, _ := NewLinear(f, DefaultConfig().Weight, in)
+	if 64*32*600 < parallelMACs || x.Numel() < parallelFrom {
+		t.Fatal("the case is too small to take the parallel paths")
+	}
+	got, err := l.Forward(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := quantizeInto(nil, x.Data(), in)
+	acc := make([]int32, 64*32)
+	int8mm.MatMulNT(acc, a, l.Weight.Data, 64, 32, 600)
+	want := make([]float32, len(acc))
+	for i := range 64 {
+		var asum int64
+		for _, q := range a[i*600 : (i+1)*600] {
+			asum += int64(q)
+		}
+		for j := range 32 {
+			c := int64(acc[i*32+j]) - l.g.offsets(int64(in.ZeroPoint[0]))[j] - l.g.wzero[j]*asum
+			want[i*32+j] = float32(c)*(in.Scale[0]*l.g.wscale[j]) + f.Bias.Data()[j]
+		}
+	}
+	same(t, "parallel Linear", got.Data(), want)
+}

@@ -1,0 +1,191 @@
+package quant
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"tinytorch/engine/nn"
+	"tinytorch/engine/tensor"
+)
+
+// Linear is a quantized fully connected layer for inference: y = x·Wᵀ + b
+// with W stored as int8 [Out, In] (per-channel or per-tensor Params) and
+// the input quantized to int8 with the calibrated Input params, multiplied
+// on the int8 kernel (int8mm) into int32, and requantized to float32 with
+// the output scale sa·sw[j] (see the package doc). It has no trainable
+// parameters and records no gradient.
+type Linear struct {
+	nn.ModuleBase
+	In, Out int
+	Weight  *QTensor  // [Out, In], Axis -1 or 0
+	Bias    []float32 // [Out], nil without bias
+	Input   Params    // per tensor
+
+	g gemm
+	a []int8 // the quantized input, kept between calls (see gemm)
+}
+
+// NewLinear quantizes a trained nn.Linear: its weight with the weight
+// scheme (per channel means one scale per output row, axis 0) and its
+// input with the calibrated input params.
+func NewLinear(l *nn.Linear, weight Scheme, input Params) (*Linear, error) {
+	const op = "quant.NewLinear"
+	if weight.PerChannel && weight.Axis != 0 {
+		return nil, fmt.Errorf("%s: per-channel weight axis %d; expected 0 (one scale per output row of the [%d, %d] weight)", op, weight.Axis, l.Out, l.In)
+	}
+	wp, err := WeightParams(l.Weight, weight)
+	if err != nil {
+		return nil, err
+	}
+	w, err := Quantize(l.Weight, wp)
+	if err != nil {
+		return nil, err
+	}
+	var bias []float32
+	if l.Bias != nil {
+		bias = l.Bias.Data()
+	}
+	return NewLinearFrom(w, bias, input)
+}
+
+// NewLinearFrom makes a Linear from an int8 weight [Out, In], a float
+// bias (nil for none) and the input's per-tensor params, as a checkpoint
+// stores them.
+func NewLinearFrom(w *QTensor, bias []float32, input Params) (*Linear, error) {
+	const op = "quant.Linear"
+	if len(w.Shape) != 2 {
+		return nil, fmt.Errorf("%s: weight of shape %s; expected [out, in]", op, shapeString(w.Shape))
+	}
+	out, in := w.Shape[0], w.Shape[1]
+	if err := checkLayerParams(op, w, bias, input, out); err != nil {
+		return nil, err
+	}
+	l := &Linear{In: in, Out: out, Weight: w, Bias: bias, Input: input}
+	l.Init(l, "QuantizedLinear")
+	l.g = newGemm(w, bias)
+	return l, nil
+}
+
+// checkLayerParams verifies a quantized layer's parts against each other.
+func checkLayerParams(op string, w *QTensor, bias []float32, input Params, out int) error {
+	if err := w.Params.check(op+" weight", w.Shape); err != nil {
+		return err
+	}
+	if w.Params.Axis > 0 {
+		return fmt.Errorf("%s: weight quantized along axis %d; expected per tensor or per output channel (axis 0)", op, w.Params.Axis)
+	}
+	if bias != nil && len(bias) != out {
+		return fmt.Errorf("%s: bias of %d values; expected %d, one per output", op, len(bias), out)
+	}
+	if input.Axis >= 0 || input.Channels() != 1 {
+		return fmt.Errorf("%s: input params with %d scales (axis %d); expected one per-tensor scale", op, input.Channels(), input.Axis)
+	}
+	return input.check(op+" input", []int{1})
+}
+
+// Forward computes x·Wᵀ + b for x of shape [*, In].
+func (l *Linear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
+	shape := x.Shape()
+	if len(shape) == 0 || shape[len(shape)-1] != l.In {
+		return nil, l.Errorf("expected input [*, %d] (last dimension %d features), got %s", l.In, l.In, shapeString(shape))
+	}
+	m := rows(shape[:len(shape)-1])
+	l.a = quantizeParallel(l.a, x.Values(), l.Input)
+	y := l.g.run(l.a, m, l.Input)
+	return tensor.New(y, append(shape[:len(shape)-1:len(shape)-1], l.Out)...)
+}
+
+// ExtraRepr shows the sizes and the schemes.
+func (l *Linear) ExtraRepr() string {
+	return fmt.Sprintf("in_features=%d, out_features=%d, scale=%.4g, zero_point=%d, qscheme=%s",
+		l.In, l.Out, l.Input.Scale[0], l.Input.ZeroPoint[0], paramsScheme(l.Weight.Params))
+}
+
+// paramsScheme names the scheme of weight params.
+func paramsScheme(p Params) string {
+	sym := true
+	for _, z := range p.ZeroPoint {
+		sym = sym && z == 0
+	}
+	return Scheme{Symmetric: sym, PerChannel: p.Axis >= 0, Axis: p.Axis, Bits: p.Bits}.String()
+}
+
+// rows multiplies the leading dimensions of an input.
+func rows(lead []int) int {
+	m := 1
+	for _, d := range lead {
+		m *= d
+	}
+	return m
+}
+
+// quantizeInto quantizes values with per-tensor params into buf, grown
+// as needed, and returns it. It is quantizeValue for a whole slice, in an
+// order that keeps the loop short: clamp x·(1/scale) to the
+// range shifted by the zero point, then round (rounding is monotonic and
+// the bounds are integers, so clamping first gives the same integers),
+// which also keeps every value within the magic-number rounding's reach.
+// This loop, not the int8 product, is most of a quantized layer's time at
+// batch 64 (one scalar pass over the input against a product that does
+// 64 multiply-adds per instruction).
+func quantizeInto(buf []int8, v []float32, p Params) []int8 {
+	if cap(buf) < len(v) {
+		buf = make([]int8, len(v))
+	}
+	q := buf[:len(v)]
+	const magic = 1.5 * (1 << 23)
+	inv, z := 1/p.Scale[0], p.ZeroPoint[0]
+	qmin, qmax := p.Range()
+	lo, hi := float32(qmin-z), float32(qmax-z)
+	for i, f := range v {
+		r := float32(f * inv)
+		// Plain comparisons, not min and max (whose NaN and signed-zero
+		// rules cost several instructions); NaN fails both and is caught
+		// after rounding (magic arithmetic keeps it NaN).
+		if r < lo {
+			r = lo
+		}
+		if r > hi {
+			r = hi
+		}
+		r = float32(r+magic) - magic
+		if r != r { // NaN quantizes to the zero point, as in quantizeValue
+			r = 0
+		}
+		q[i] = int8(int32(r) + z)
+	}
+	return q
+}
+
+// parallelFrom is the input size from which quantizeParallel splits the
+// work across GOMAXPROCS goroutines (a batch of 64 digits is 50,176
+// values); below it, starting them costs more than they save.
+const parallelFrom = 1 << 14
+
+// quantizeParallel is quantizeInto on up to GOMAXPROCS goroutines, each
+// on its own stretch of the input (under js/wasm, one thread, they run in
+// turn). The float32 matmul it is compared with uses the engine's kernel
+// threads too.
+func quantizeParallel(buf []int8, v []float32, p Params) []int8 {
+	workers := runtime.GOMAXPROCS(0)
+	if len(v) < parallelFrom || workers < 2 {
+		return quantizeInto(buf, v, p)
+	}
+	if cap(buf) < len(v) {
+		buf = make([]int8, len(v))
+	}
+	q := buf[:len(v)]
+	chunk := (len(v) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(v); lo += chunk {
+		hi := min(lo+chunk, len(v))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			quantizeInto(q[lo:hi], v[lo:hi], p)
+		}()
+	}
+	wg.Wait()
+	return q
+}
