@@ -202,7 +202,7 @@ func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Ten
 	x, gv := t.values(), grad.values()
 	var dx *Tensor
 	if t.requiresGrad {
-		dx = empty(t.shape)
+		dx = uninitialized(t.shape) // each chunk clears its samples
 	}
 	// partial[i] is chunk i's [dWeight | dBias], [O, k]; needed unless
 	// neither needs a gradient.
@@ -233,6 +233,7 @@ func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Ten
 			if dx != nil {
 				// Weightᵀ·dY: the filters without the bias column.
 				kernels.Matmul(true, false, c.rows, width, c.o, 1, c.filters, c.k, dy, width, 0, cols, width)
+				clear(dx.st.data[n0*in : (n0+s.n)*in])
 				s.rows(col2im, cols, dx.st.data[n0*in:])
 			}
 		}

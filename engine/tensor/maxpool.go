@@ -144,10 +144,12 @@ func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 	argmax := make([]int32, len(out.st.data))
 	maxPoolSamples(g, t.values(), out.st.data, argmax)
 	record(out, "maxPool2d", []*Tensor{t}, nil, func(grad *Tensor) []*Tensor {
-		dx := empty(t.shape)
-		gv, per := grad.values(), g.c*g.ho*g.wo
-		// Each sample's outputs send their gradients into its own input.
-		parallelSamples(g.n, g.c*g.h*g.wd, func(lo, hi int) {
+		dx := uninitialized(t.shape)
+		gv, per, in := grad.values(), g.c*g.ho*g.wo, g.c*g.h*g.wd
+		// Each sample's outputs send their gradients into its own input,
+		// cleared by the same goroutine.
+		parallelSamples(g.n, in, func(lo, hi int) {
+			clear(dx.st.data[lo*in : hi*in])
 			maxPoolReferenceGrad(argmax[lo*per:hi*per], gv[lo*per:hi*per], dx.st.data)
 		})
 		return []*Tensor{dx}
