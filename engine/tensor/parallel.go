@@ -28,3 +28,12 @@ func parallelElems(n int, f func(lo, hi int)) {
 func parallelSamples(n, per int, f func(lo, hi int)) {
 	kernels.Parallel(n, (parallelGrain+per-1)/max(per, 1), f)
 }
+
+// Parallel calls f(lo, hi) on consecutive parts of [0, n), on the
+// matmul's goroutines (kernels.Parallel) when n is large enough to be
+// worth it (16 Ki items or more per part), else once, on the caller's.
+// It is for element-wise loops outside this package, such as an
+// optimizer's update: f must compute each item from that item's inputs
+// alone, so that the result does not depend on where the parts start
+// (which depends on the thread count).
+func Parallel(n int, f func(lo, hi int)) { parallelElems(n, f) }

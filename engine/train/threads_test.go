@@ -14,7 +14,8 @@ import (
 )
 
 // TestTrainingSameBitsAnyThreads trains LeNet (batches of 64) and the
-// MLP (batches of 256), the benchmark models, for a few SGD steps with
+// MLP (batches of 256), the benchmark models, for a few steps of SGD with
+// momentum (LeNet) and Adam (the MLP), with
 // the work split between 1, 2 and 3 goroutines: products, convolution
 // chunks, pooling, activations. Every step's loss and every final weight
 // must have the same bits whatever the count (the README's promise).
@@ -44,7 +45,10 @@ func TestTrainingSameBitsAnyThreads(t *testing.T) {
 				batches := syntheticBatches(c.flat, c.batch)[:3]
 				tensor.ManualSeed(7)
 				model := c.model()
-				opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.05, Momentum: 0.9}))
+				var opt optim.Optimizer = must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.05, Momentum: 0.9}))
+				if c.flat {
+					opt = must(optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: 1e-3}))
+				}
 				tr := &Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}}
 				var out []float32
 				for _, b := range batches {
