@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"tinytorch/engine/internal/cpu"
 )
 
 // TestMeasureRoofs checks the FMA roof's shape (one figure per vector
@@ -17,10 +19,10 @@ import (
 func TestMeasureRoofs(t *testing.T) {
 	roofs := MeasureRoofs(2, 5*time.Millisecond)
 	var want []string
-	if hasAVX512 {
+	if cpu.HasAVX512() {
 		want = append(want, "avx512", "avx512")
 	}
-	if hasAVX2FMA {
+	if cpu.HasAVX2FMA() {
 		want = append(want, "avx2", "avx2")
 	}
 	if len(roofs) != len(want) {
