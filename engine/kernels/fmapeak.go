@@ -37,7 +37,8 @@ type fmaLoop struct {
 	run           func(n int)
 }
 
-// MeasureRoofs returns the FMA peak of every vector width this CPU has
+// MeasureRoofs returns the peak of every loop registered with
+// RegisterRoof, then the FMA peak of every vector width this CPU has
 // (none off amd64), widest first, on one goroutine and, when threads > 1,
 // on threads goroutines at once. Each figure is the best of 10 runs of
 // about d each: short runs, many of them, so that on a machine busy with
@@ -56,7 +57,8 @@ func MeasureRoofs(threads int, d time.Duration) []Roof {
 	return roofs
 }
 
-// PeakRoof returns the widest vector width's roof on threads goroutines,
+// PeakRoof returns the roof of the latest RegisterRoof loop, else of the
+// widest vector width, on threads goroutines,
 // or ok false off amd64 (or on an x86 CPU without AVX2 and FMA).
 func PeakRoof(threads int, d time.Duration) (roof Roof, ok bool) {
 	ls := fmaLoops()
@@ -95,4 +97,29 @@ func (l fmaLoop) measure(threads int, d time.Duration) float64 {
 		best = max(best, rate)
 	}
 	return best
+}
+
+// registered holds the loops added with RegisterRoof, latest first.
+var registered struct {
+	sync.Mutex
+	loops []fmaLoop
+}
+
+// RegisterRoof adds a loop for MeasureRoofs and PeakRoof to time, ahead of
+// the CPU's own (so PeakRoof measures the latest registered): the
+// browser's WebAssembly SIMD loop (engine/kernels/wasmsimd's peak.wat,
+// registered by the kernel program), which Go's compiler and assembler
+// cannot write. run(n) does n rounds of flopsPerRound floating-point
+// operations, with lanes floats per vector instruction.
+func RegisterRoof(isa string, lanes int, flopsPerRound float64, run func(n int)) {
+	registered.Lock()
+	defer registered.Unlock()
+	registered.loops = append([]fmaLoop{{isa: isa, lanes: lanes, flopsPerRound: flopsPerRound, run: run}}, registered.loops...)
+}
+
+// fmaLoops returns the registered loops, then this CPU's own.
+func fmaLoops() []fmaLoop {
+	registered.Lock()
+	defer registered.Unlock()
+	return append(append([]fmaLoop(nil), registered.loops...), nativeFMALoops()...)
 }

@@ -9,8 +9,8 @@ func fmaPeakAVX2(n int)
 //go:noescape
 func fmaPeakAVX512(n int)
 
-// fmaLoops returns the FMA loops this CPU can run, widest first.
-func fmaLoops() []fmaLoop {
+// nativeFMALoops returns the FMA loops this CPU can run, widest first.
+func nativeFMALoops() []fmaLoop {
 	var ls []fmaLoop
 	if hasAVX512 {
 		ls = append(ls, fmaLoop{isa: "avx512", lanes: 16, flopsPerRound: 24 * 16 * 2, run: fmaPeakAVX512})

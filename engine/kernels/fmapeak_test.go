@@ -68,3 +68,34 @@ func TestMeasureRoofs(t *testing.T) {
 		t.Errorf("a 256×256 matmul ran at %.1f GFLOP/s, above the %s FMA roof %.1f: the roof is undercounted", matmul, roof.ISA, roof.GFLOPS)
 	}
 }
+
+// TestRegisterRoof registers two loops of known work: MeasureRoofs lists
+// them first, latest first, and PeakRoof times the latest.
+func TestRegisterRoof(t *testing.T) {
+	registered.Lock()
+	saved := registered.loops
+	registered.Unlock()
+	defer func() {
+		registered.Lock()
+		registered.loops = saved
+		registered.Unlock()
+	}()
+	sink := float32(0)
+	loop := func(n int) {
+		x := float32(1)
+		for range n {
+			x = x*0.5 + 0.5
+		}
+		sink += x
+	}
+	RegisterRoof("first", 1, 2, loop)
+	RegisterRoof("second", 4, 2, loop)
+	roofs := MeasureRoofs(1, time.Millisecond)
+	if len(roofs) < 2 || roofs[0].ISA != "second" || roofs[0].Lanes != 4 || roofs[1].ISA != "first" || !(roofs[0].GFLOPS > 0) {
+		t.Fatalf("MeasureRoofs = %+v, expected the registered loops first, latest first", roofs)
+	}
+	if r, ok := PeakRoof(1, time.Millisecond); !ok || r.ISA != "second" || !(r.GFLOPS > 0) {
+		t.Fatalf("PeakRoof = %+v, %v; expected the latest registered loop", r, ok)
+	}
+	t.Logf("sink %v", sink)
+}
