@@ -7,6 +7,7 @@ import (
 
 	"tinytorch/engine/bench"
 	"tinytorch/engine/kernels"
+	"tinytorch/internal/benchjson"
 )
 
 // scalingTargets are issue 18's targets for native training: samples/s on
@@ -99,4 +100,32 @@ func forcedISA(kernel string) (string, bool) {
 		return "avx512", true
 	}
 	return "", false
+}
+
+// chromiumRoofNotes says what the WebAssembly SIMD roof measured in the
+// ops benchmark's tab was (tt.kernels.roofs()) and the Chromium matmul's
+// share of the roof of its own kernel, at every size.
+func chromiumRoofNotes(ops benchjson.Ops) []string {
+	if len(ops.Roofs) == 0 {
+		return []string{"Chromium's WebAssembly SIMD roof: not measured (no tt.kernels.roofs() figures)"}
+	}
+	var notes []string
+	roof := ops.Roofs[0]
+	for _, r := range ops.Roofs {
+		notes = append(notes, fmt.Sprintf("Chromium roof %s (multiply-add loop of %d-float vectors, engine/kernels/wasmsimd/peak.wat): %.1f GFLOP/s", r.ISA, r.Lanes, r.GFLOPS))
+		if r.ISA == ops.Kernel {
+			roof = r
+		}
+	}
+	var js []map[string]any
+	for _, r := range ops.Rows {
+		if r.Unit == "GFLOP/s" {
+			notes = append(notes, fmt.Sprintf("Chromium matmul n=%d (kernel %s): %.1f GFLOP/s = %.0f%% of the %s roof", r.N, ops.Kernel, r.Rate, 100*r.Rate/roof.GFLOPS, roof.ISA))
+			js = append(js, map[string]any{"kernel": ops.Kernel, "n": r.N, "roof_isa": roof.ISA, "share": r.Rate / roof.GFLOPS})
+		}
+	}
+	if m, ok := jsonData["roof"].(map[string]any); ok {
+		m["chromium"], m["chromium_share"] = ops.Roofs, js
+	}
+	return notes
 }
