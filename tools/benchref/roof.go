@@ -66,8 +66,8 @@ func roofShareTable(goRows []*goRow, roofs []kernels.Roof) {
 	var js []map[string]any
 	for _, r := range goRows {
 		isas := []string{""}
-		if isa, ok := forcedISA(r.name); ok {
-			isas = append(isas, isa)
+		if isa, ok := forcedISA(r.name); ok && isa != roofs[0].ISA {
+			isas = append(isas, isa) // also against its own set's roof
 		}
 		for _, isa := range isas {
 			roof, ok := roofFor(roofs, isa, r.threads)
