@@ -12,5 +12,5 @@ package kernels
 // as "tiled" for any number of threads. (Splitting k would need a final
 // reduction whose rounding depends on how k was split.)
 func parallel(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	packed(goKernel, Threads(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	packed(goKernel, available(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }

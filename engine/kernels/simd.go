@@ -11,10 +11,10 @@ package kernels
 func simdGemm(mk *microKernel) Func {
 	return func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		if useDots(mk, transA, transB, m, n, k, alpha) {
-			dots(mk.dot, Threads(), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			dots(mk.dot, available(), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			return
 		}
-		packed(mk, Threads(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		packed(mk, available(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}
 }
 

@@ -30,8 +30,9 @@ type job struct {
 
 // team is the set of helper goroutines. One caller at a time uses it.
 type team struct {
-	busy    sync.Mutex // held by the caller running a job
-	helpers int        // helper goroutines started so far (guarded by busy)
+	busy    sync.Mutex  // held by the caller running a job
+	working atomic.Bool // a job is running (see available)
+	helpers int         // helper goroutines started so far (guarded by busy)
 
 	current atomic.Pointer[job] // the latest job; a new pointer per job
 	pending atomic.Int32        // helpers still working on it
@@ -77,6 +78,8 @@ func (tm *team) run(n int, f func(t int)) bool {
 		return false
 	}
 	defer tm.busy.Unlock()
+	tm.working.Store(true)
+	defer tm.working.Store(false)
 	for tm.helpers < n-1 {
 		tm.helpers++
 		go tm.helper(tm.helpers, tm.current.Load())

@@ -117,9 +117,14 @@ func (a *Adam) update(grp *Group, st *adamState, w, g []float32) {
 		if !a.decoupled {
 			decay = 1
 		}
-		vec.AdamUpdate(w, g[:len(w)], st.m[:len(w)], st.v[:len(w)], &vec.AdamConsts{
+		consts := &vec.AdamConsts{
 			Beta1: b1, OneMinusBeta1: c1, Beta2: b2, OneMinusBeta2: c2,
 			BiasCorrection2Sqrt: bc2Sqrt, Eps: eps, NegStepSize: -stepSize, Decay: decay,
+		}
+		// Split between threads when large: element by element, as one
+		// loop would.
+		tensor.Parallel(len(w), func(lo, hi int) {
+			vec.AdamUpdate(w[lo:hi], g[lo:hi], st.m[lo:hi], st.v[lo:hi], consts)
 		})
 		return
 	}

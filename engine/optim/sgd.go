@@ -62,8 +62,11 @@ func (s *SGD) Step() error {
 			// The common case (plain momentum, PyTorch's usual recipe) as one
 			// vector loop (engine/vec, SIMD on amd64): the general loop below
 			// computes the same values, but tests every option on every
-			// element.
-			vec.MomentumUpdate(w, g[:len(w)], buf[:len(w)], lr, mu, damp)
+			// element. Large tensors are split between threads: each
+			// element's update reads only its own values.
+			tensor.Parallel(len(w), func(lo, hi int) {
+				vec.MomentumUpdate(w[lo:hi], g[lo:hi], buf[lo:hi], lr, mu, damp)
+			})
 			return nil
 		}
 		for i := range w {

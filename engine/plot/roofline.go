@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"cmp"
 	"math"
 	"strconv"
 	"strings"
@@ -26,6 +27,9 @@ type Roofline struct {
 	Title string
 	// PeakGFLOPS is the compute ceiling in GFLOP/s.
 	PeakGFLOPS float64
+	// PeakLabel names the compute ceiling on the chart ("avx512 FMA
+	// peak", say, for a measured one); "peak" if empty.
+	PeakLabel string
 	// BandwidthGBs is the memory bandwidth in GB/s.
 	BandwidthGBs float64
 	// Points are the ops, each labelled with its name.
@@ -85,7 +89,8 @@ func (r Roofline) SVG() (string, error) {
 	c.raw("/>\n")
 	c.line(rx, ry, rx, f.bottom, "tt-lm", ` stroke-dasharray="4 4"`)
 	c.raw("</g>\n")
-	c.text(f.right-4, ry-6, "end", "tt-fg", "peak "+FormatValue(r.PeakGFLOPS, "")+" GFLOP/s", "")
+	peakLabel := cmp.Or(r.PeakLabel, "peak") + " " + FormatValue(r.PeakGFLOPS, "") + " GFLOP/s"
+	c.text(f.right-4, ry-6, "end", "tt-fg", peakLabel, "")
 
 	// Points, labelled beside them where the label overlaps nothing else.
 	overlaps := func(a box, bs []box) bool { return overlapArea(a, bs) > 0 }
@@ -97,7 +102,7 @@ func (r Roofline) SVG() (string, error) {
 		taken = append(taken, box{px - 5, py - 5, px + 5, py + 5})
 	}
 	// The ceiling labels are taken too.
-	taken = append(taken, box{f.right - 4 - textWidth("peak "+FormatValue(r.PeakGFLOPS, "")+" GFLOP/s", fontSize), ry - 18, f.right, ry - 2})
+	taken = append(taken, box{f.right - 4 - textWidth(peakLabel, fontSize), ry - 18, f.right, ry - 2})
 	ridgeLabel := "ridge " + FormatValue(ridge, "") + " FLOP/byte"
 	taken = append(taken, box{rx + 4, f.bottom - 18, rx + 4 + textWidth(ridgeLabel, fontSize), f.bottom - 2})
 	// The bandwidth label sits on the diagonal, where it covers no point.
@@ -158,7 +163,7 @@ func (r Roofline) SVG() (string, error) {
 		desc.WriteString(": " + r.Title)
 	}
 	desc.WriteString(". Log-log axes: arithmetic intensity in FLOP/byte against performance in GFLOP/s. Compute ceiling " +
-		FormatValue(r.PeakGFLOPS, "") + " GFLOP/s, memory bandwidth " + FormatValue(r.BandwidthGBs, "") +
+		FormatValue(r.PeakGFLOPS, "") + " GFLOP/s" + parenthesized(r.PeakLabel) + ", memory bandwidth " + FormatValue(r.BandwidthGBs, "") +
 		" GB/s, ridge point at " + FormatValue(ridge, "") + " FLOP/byte. " + plural(len(r.Points), "point") + ".")
 	for _, p := range r.Points {
 		roof := math.Min(r.PeakGFLOPS, r.BandwidthGBs*p.Intensity)
@@ -279,4 +284,12 @@ func overlapArea(a box, bs []box) float64 {
 		}
 	}
 	return area
+}
+
+// parenthesized returns " (s)", or "" for an empty s.
+func parenthesized(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }

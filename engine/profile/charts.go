@@ -168,6 +168,7 @@ func (r *Report) RooflineChart(c Ceilings) plot.Roofline {
 	rf := plot.Roofline{
 		Title:        fmt.Sprintf("Roofline (%s kernel, %s)", c.Kernel, threads),
 		PeakGFLOPS:   c.GFLOPS,
+		PeakLabel:    c.Roof,
 		BandwidthGBs: c.GBs,
 	}
 	for _, o := range r.ByOp() {

@@ -9,9 +9,17 @@ import (
 
 // Ceilings are the machine's measured limits, the roof of a roofline chart.
 type Ceilings struct {
-	// GFLOPS is the best rate of a 256×256 matmul with the current
-	// engine/kernels variant and thread count.
+	// GFLOPS is the compute ceiling: the FMA peak measured with
+	// kernels.PeakRoof (a loop of independent fused multiply-adds of the
+	// widest vectors, on Threads goroutines) where there is one, else
+	// MatmulGFLOPS.
 	GFLOPS float64
+	// Roof names what GFLOPS is: "avx512 FMA peak", say, or "matmul 256"
+	// where no FMA loop runs (js/wasm without a registered one).
+	Roof string
+	// MatmulGFLOPS is the best rate of a 256×256 matmul with the current
+	// engine/kernels variant and thread count.
+	MatmulGFLOPS float64
 	// GBs is the bandwidth of copying an 8 MB buffer, in GB/s of bytes
 	// read plus written.
 	GBs float64
@@ -24,14 +32,18 @@ type Ceilings struct {
 var ceilings = map[string]Ceilings{}
 
 // MeasureCeilings measures the compute and bandwidth ceilings, once per
-// kernel variant and thread count (about 0.1 s natively, a few tenths of
+// kernel variant and thread count (about 0.2 s natively, a few tenths of
 // a second in a browser); later calls return the cached figures.
 func MeasureCeilings() Ceilings {
 	key := kernels.Current() + "/" + strconv.Itoa(kernels.Threads())
 	if c, ok := ceilings[key]; ok {
 		return c
 	}
-	c := Ceilings{Kernel: kernels.Current(), Threads: kernels.Threads(), GFLOPS: measureMatmul(256), GBs: measureCopy(1 << 21)}
+	c := Ceilings{Kernel: kernels.Current(), Threads: kernels.Threads(), MatmulGFLOPS: measureMatmul(256), GBs: measureCopy(1 << 21)}
+	c.GFLOPS, c.Roof = c.MatmulGFLOPS, "matmul 256"
+	if r, ok := kernels.PeakRoof(c.Threads, 20*time.Millisecond); ok {
+		c.GFLOPS, c.Roof = r.GFLOPS, r.ISA+" FMA peak"
+	}
 	ceilings[key] = c
 	return c
 }

@@ -206,22 +206,30 @@ func genericRow(f func(a, b float64) float64) rowFunc {
 // runs a tight loop, instead of the walker stepping every element. Two
 // contiguous operands of the output's shape are one long row.
 func binaryRows(shape []int, a, b *Tensor, row rowFunc) *Tensor {
-	out := empty(shape)
+	out := uninitialized(shape) // every element is written below
 	n := len(out.st.data)
 	switch {
 	case n == 0:
 	case sameShape(a.shape, shape) && sameShape(b.shape, shape) && a.IsContiguous() && b.IsContiguous():
-		row(out.st.data, a.st.data, a.offset, 1, b.st.data, b.offset, 1)
+		parallelElems(n, func(lo, hi int) {
+			row(out.st.data[lo:hi], a.st.data, a.offset+lo, 1, b.st.data, b.offset+lo, 1)
+		})
 	case len(shape) == 0:
 		row(out.st.data, a.st.data, a.offset, 0, b.st.data, b.offset, 0)
 	default:
-		w := newWalker(shape, a, b)
+		// Row by row (a bias added to every row of a batch, say), the
+		// rows split between goroutines, each with its own walker.
 		last := len(shape) - 1
-		inner, sa, sb := shape[last], w.strides[0][last], w.strides[1][last]
-		for i := 0; i < n; i += inner {
-			row(out.st.data[i:i+inner], a.st.data, w.off[0], sa, b.st.data, w.off[1], sb)
-			w.nextRow()
-		}
+		inner := shape[last]
+		parallelSamples(n/inner, inner, func(lo, hi int) {
+			w := newWalker(shape, a, b)
+			w.seekRow(lo)
+			sa, sb := w.strides[0][last], w.strides[1][last]
+			for i := lo * inner; i < hi*inner; i += inner {
+				row(out.st.data[i:i+inner], a.st.data, w.off[0], sa, b.st.data, w.off[1], sb)
+				w.nextRow()
+			}
+		})
 	}
 	return out
 }

@@ -99,13 +99,27 @@ func (c convCall) columns(s unfoldGeom, x, cols []float32) {
 // the kernel.
 const chunkFloats = 128 << 10
 
-// chunk returns how many samples Conv2d processes at a time. It depends
+// chunkCount rounds the number of chunks up to a multiple of 4, so that
+// two or four goroutines, each taking consecutive chunks, get the same
+// number of samples (LeNet's second convolution, 13 samples a chunk,
+// would otherwise make 5 chunks of a batch of 64: 3 for one goroutine,
+// 2 for the other).
+const chunkCount = 4
+
+// chunk returns how many samples Conv2d processes at a time: at most
+// chunkFloats of columns, in chunks of near-equal size, their number a
+// multiple of chunkCount (unless the whole batch fits in one). It depends
 // on the shapes only, so the order of the sums, and the result, does not
 // change from run to run or with the thread count.
 func (g unfoldGeom) chunk() int {
 	// max(1, …): with no input channels (or an empty output) a sample's
 	// columns hold nothing, and the division must not be by 0.
-	return max(1, min(g.n, chunkFloats/max(1, g.c*g.kh*g.kw*g.ho*g.wo)))
+	most := max(1, min(g.n, chunkFloats/max(1, g.c*g.kh*g.kw*g.ho*g.wo)))
+	chunks := (g.n + most - 1) / most
+	if chunks > 1 {
+		chunks = min(g.n, (chunks+chunkCount-1)/chunkCount*chunkCount)
+	}
+	return max(1, (g.n+chunks-1)/max(1, chunks))
 }
 
 // sub returns the geometry of nb samples of the batch, with the column
@@ -120,28 +134,33 @@ func (g unfoldGeom) sub(nb int) unfoldGeom {
 // samples at a time: lay out the chunk's columns [k, nb·L], multiply the
 // filters by them into [O, nb·L], and copy each output row into place.
 // The columns of the whole batch are left in kept, chunk after chunk,
-// unless it is nil.
+// unless it is nil. The chunks are independent, so they are split between
+// goroutines, each with its own buffers.
 func (c convCall) forward(x, out, kept []float32) {
 	g, L := c.g, c.g.ho*c.g.wo
 	in, chunk := g.c*g.h*g.wd, g.chunk()
-	prod := getScratch(c.o * chunk * L)
-	defer putScratch(prod)
-	cols := kept
-	if cols == nil {
-		cols = getScratch(c.k * chunk * L)
-		defer putScratch(cols)
-	}
-	for n0 := 0; n0 < g.n; n0 += chunk {
-		s := g.sub(min(chunk, g.n-n0))
-		width := s.n * L
-		cs := cols
-		if kept != nil {
-			cs = kept[n0*c.k*L:]
+	kernels.Parallel((g.n+chunk-1)/chunk, 1, func(lo, hi int) {
+		prod := getScratch(c.o * chunk * L)
+		defer putScratch(prod)
+		cols := kept
+		if cols == nil {
+			cols = getScratch(c.k * chunk * L)
+			defer putScratch(cols)
 		}
-		c.columns(s, x[n0*in:], cs)
-		kernels.Matmul(false, false, c.o, width, c.k, 1, c.filters, c.k, cs, width, 0, prod, width)
-		s.toBatchFirst(c.o, prod, out[n0*c.o*L:])
-	}
+		for n0 := lo * chunk; n0 < min(hi*chunk, g.n); n0 += chunk {
+			s := g.sub(min(chunk, g.n-n0))
+			width := s.n * L
+			// Bounded to the chunk: unfolding with padding clears it
+			// first, and the next chunk may be another goroutine's.
+			cs := cols[:c.k*width]
+			if kept != nil {
+				cs = kept[n0*c.k*L : n0*c.k*L+c.k*width]
+			}
+			c.columns(s, x[n0*in:], cs)
+			kernels.Matmul(false, false, c.o, width, c.k, 1, c.filters, c.k, cs, width, 0, prod, width)
+			s.toBatchFirst(c.o, prod, out[n0*c.o*L:])
+		}
+	})
 }
 
 // unfoldBatch writes the columns of every sample into cols, laid out
@@ -173,45 +192,63 @@ func (g unfoldGeom) toBatchFirst(o int, prod, out []float32) {
 //	dX                 = col2im(Weightᵀ · dY)
 //
 // kept holds the forward pass's columns, or is nil: then each chunk is
-// unfolded again.
+// unfolded again. The chunks are split between goroutines: each chunk's
+// dY·Xᵀ goes into a partial sum of its own, and the partial sums are then
+// added in chunk order, so the result does not depend on the split.
 func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Tensor {
 	g, L := c.g, c.g.ho*c.g.wo
 	in, chunk := g.c*g.h*g.wd, g.chunk()
+	chunks := (g.n + chunk - 1) / chunk
 	x, gv := t.values(), grad.values()
-	dy, cols := getScratch(c.o*chunk*L), getScratch(c.k*chunk*L)
-	defer putScratch(dy)
-	defer putScratch(cols)
 	var dx *Tensor
 	if t.requiresGrad {
-		dx = empty(t.shape)
+		dx = uninitialized(t.shape) // each chunk clears its samples
 	}
-	// dwb is [dWeight | dBias], [O, k]; needed unless neither needs a
-	// gradient.
-	var dwb []float32
+	// partial[i] is chunk i's [dWeight | dBias], [O, k]; needed unless
+	// neither needs a gradient.
+	ok := c.o * c.k
+	var partial []float32
 	if weight.requiresGrad || bias != nil && bias.requiresGrad {
-		dwb = make([]float32, c.o*c.k)
+		partial = getScratch(chunks * ok)
+		defer putScratch(partial)
 	}
-	for n0 := 0; n0 < g.n; n0 += chunk {
-		s := g.sub(min(chunk, g.n-n0))
-		width := s.n * L
-		s.toChannelFirst(c.o, gv[n0*c.o*L:], dy)
-		if dwb != nil {
-			cs := cols
-			if kept != nil {
-				cs = kept[n0*c.k*L:]
-			} else {
-				c.columns(s, x[n0*in:], cs)
+	kernels.Parallel(chunks, 1, func(lo, hi int) {
+		dy, cols := getScratch(c.o*chunk*L), getScratch(c.k*chunk*L)
+		defer putScratch(dy)
+		defer putScratch(cols)
+		for i := lo; i < hi; i++ {
+			n0 := i * chunk
+			s := g.sub(min(chunk, g.n-n0))
+			width := s.n * L
+			s.toChannelFirst(c.o, gv[n0*c.o*L:], dy)
+			if partial != nil {
+				cs := cols[:c.k*width]
+				if kept != nil {
+					cs = kept[n0*c.k*L : n0*c.k*L+c.k*width]
+				} else {
+					c.columns(s, x[n0*in:], cs)
+				}
+				kernels.Matmul(false, true, c.o, c.k, width, 1, dy, width, cs, width, 0, partial[i*ok:], c.k)
 			}
-			beta := float32(min(n0, 1)) // overwrite, then accumulate
-			kernels.Matmul(false, true, c.o, c.k, width, 1, dy, width, cs, width, beta, dwb, c.k)
+			if dx != nil {
+				// Weightᵀ·dY: the filters without the bias column.
+				kernels.Matmul(true, false, c.rows, width, c.o, 1, c.filters, c.k, dy, width, 0, cols, width)
+				clear(dx.st.data[n0*in : (n0+s.n)*in])
+				s.rows(col2im, cols, dx.st.data[n0*in:])
+			}
 		}
-		if dx != nil {
-			// Weightᵀ·dY: the filters without the bias column.
-			kernels.Matmul(true, false, c.rows, width, c.o, 1, c.filters, c.k, dy, width, 0, cols, width)
-			s.rows(col2im, cols, dx.st.data[n0*in:])
-		}
-	}
+	})
 	grads := []*Tensor{dx, nil}
+	if partial == nil {
+		if bias != nil {
+			grads = append(grads, nil)
+		}
+		return grads
+	}
+	dwb := partial[:ok]
+	for i := 1; i < chunks; i++ {
+		addRun(dwb, partial[i*ok:(i+1)*ok])
+	}
 	if weight.requiresGrad {
 		dw := empty(weight.shape)
 		for ch := range c.o {

@@ -25,3 +25,22 @@ func TestSoftmaxFamilyEdgesAsTorch(t *testing.T) {
 	wantData(t, "logSoftmax of -Inf only", must(m.LogSoftmax(1)), []int{1, 2}, []float32{nan, nan})
 	wantData(t, "logsumexp of -Inf only", must(m.LogSumExp([]int{1}, false)), []int{1}, []float32{-inf})
 }
+
+// TestMatmulEmptyInnerIsZeroFromPool multiplies over an empty inner
+// dimension into a result large enough to come from the buffer pool,
+// after NaNs were given back to it: the product must still be all zeros
+// (bmm takes its output uninitialized and batchedProduct clears it).
+func TestMatmulEmptyInnerIsZeroFromPool(t *testing.T) {
+	junk := getScratch(64 * 64)
+	for i := range junk {
+		junk[i] = float32(math.NaN())
+	}
+	putScratch(junk)
+	a, b := must(Zeros(64, 0)), must(Zeros(0, 64))
+	y := must(a.Matmul(b))
+	for i, v := range y.Data() {
+		if v != 0 {
+			t.Fatalf("element %d of a [64, 0]·[0, 64] product is %v, expected 0", i, v)
+		}
+	}
+}

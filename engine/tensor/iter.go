@@ -25,6 +25,19 @@ func newWalker(shape []int, ts ...*Tensor) *walker {
 	return w
 }
 
+// seekRow moves a new walker to the start of row r, counting the rows
+// over all but the last dimension in row-major order (nextRow's order).
+func (w *walker) seekRow(r int) {
+	for d := len(w.index) - 2; d >= 0; d-- {
+		i := r % w.shape[d]
+		r /= w.shape[d]
+		w.index[d] = i
+		for k := range w.off {
+			w.off[k] += i * w.strides[k][d]
+		}
+	}
+}
+
 // next moves to the following position.
 func (w *walker) next() {
 	for d := len(w.index) - 1; d >= 0; d-- {

@@ -173,7 +173,7 @@ func bmm(a, b *Tensor) *Tensor {
 		return bmmReferenceOp(a, b)
 	}
 	nb, n, m := batchCount(a, b), a.shape[1], b.shape[2]
-	out := empty([]int{nb, n, m})
+	out := uninitialized([]int{nb, n, m}) // batchedProduct writes it all
 	batchedProduct(out, a, b)
 	// dA reads B and dB reads A: each operand is saved only for the
 	// other's gradient (Linear's input x is saved for dW, W not at all
@@ -206,7 +206,7 @@ func bmmGrad(x, y *Tensor, shape []int) *Tensor {
 	if shape[0] == max(x.shape[0], y.shape[0]) {
 		return bmm(x, y)
 	}
-	out := empty(shape)
+	out := uninitialized(shape)
 	batchedProduct(out, x, y)
 	observe("matmul", []*Tensor{x, y}, nil, out)
 	return out

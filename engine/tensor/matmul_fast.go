@@ -81,18 +81,20 @@ func bmmGradLike(b, x, y *Tensor) *Tensor {
 }
 
 // batchedProduct writes a·b into out, a contiguous [B, n, m] or, to sum
-// over the batch, [1, n, m]. a is [B or 1, n, k], b [B or 1, k, m]: a
-// batch of 1 is reused for every batch element. Every product goes
-// through matmulKernel.
+// over the batch, [1, n, m], whatever out held before (it may come from
+// uninitialized: the kernel overwrites it). a is [B or 1, n, k], b [B or
+// 1, k, m]: a batch of 1 is reused for every batch element. Every product
+// goes through matmulKernel.
 func batchedProduct(out, a, b *Tensor) {
 	nb, n, k, m := batchCount(a, b), a.shape[1], a.shape[2], b.shape[2]
 	if n == 0 || m == 0 {
 		return
 	}
 	if nb == 0 || k == 0 {
-		// An empty batch, or an empty inner dimension, sums to zero (out
-		// is already zeros). The operands are not read: an empty view may
-		// point past the end of its storage.
+		// An empty batch, or an empty inner dimension, sums to zero. The
+		// operands are not read: an empty view may point past the end of
+		// its storage.
+		clear(out.st.data)
 		return
 	}
 	a, b = a.kernelReadable(), b.kernelReadable()

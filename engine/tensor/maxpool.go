@@ -82,6 +82,28 @@ func maxPoolReferenceGrad(argmax []int32, g, dx []float32) {
 	}
 }
 
+// maxPoolSamples pools x into y and argmax, the samples split between
+// goroutines: each part pools its samples as a batch of their own, and
+// then moves its argmax offsets to the whole input's.
+func maxPoolSamples(g unfoldGeom, x, y []float32, argmax []int32) {
+	in, per := g.c*g.h*g.wd, g.c*g.ho*g.wo
+	parallelSamples(g.n, in, func(lo, hi int) {
+		s := g
+		s.n = hi - lo
+		xs, ys, as := x[lo*in:hi*in], y[lo*per:hi*per], argmax[lo*per:hi*per]
+		if genericOnly || !maxPoolFast(s, xs, ys, as) {
+			maxPoolReference(s, xs, ys, as)
+		}
+		if shift := int32(lo * in); shift > 0 {
+			for i, at := range as {
+				if at >= 0 {
+					as[i] = at + shift
+				}
+			}
+		}
+	})
+}
+
 // MaxPool2d keeps the largest element of every position of the sliding
 // window w over the last two dimensions, like
 // torch.nn.functional.max_pool2d: input [N, C, H, W] gives [N, C, Ho, Wo]
@@ -120,13 +142,16 @@ func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 	// maximum, -1 only for a window with no element inside the input
 	// (then its -∞ gets no gradient).
 	argmax := make([]int32, len(out.st.data))
-	x := t.values()
-	if genericOnly || !maxPoolFast(g, x, out.st.data, argmax) {
-		maxPoolReference(g, x, out.st.data, argmax)
-	}
+	maxPoolSamples(g, t.values(), out.st.data, argmax)
 	record(out, "maxPool2d", []*Tensor{t}, nil, func(grad *Tensor) []*Tensor {
-		dx := empty(t.shape)
-		maxPoolReferenceGrad(argmax, grad.values(), dx.st.data)
+		dx := uninitialized(t.shape)
+		gv, per, in := grad.values(), g.c*g.ho*g.wo, g.c*g.h*g.wd
+		// Each sample's outputs send their gradients into its own input,
+		// cleared by the same goroutine.
+		parallelSamples(g.n, in, func(lo, hi int) {
+			clear(dx.st.data[lo*in : hi*in])
+			maxPoolReferenceGrad(argmax[lo*per:hi*per], gv[lo*per:hi*per], dx.st.data)
+		})
 		return []*Tensor{dx}
 	})
 	return out, nil

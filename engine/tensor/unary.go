@@ -147,7 +147,7 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 	if fwd == nil {
 		fwd = op.reference
 	}
-	fwd(y, x)
+	parallelElems(len(y), func(lo, hi int) { fwd(y[lo:hi], x[lo:hi]) })
 	var saved []*Tensor
 	if op.saveX {
 		saved = append(saved, t)
@@ -157,10 +157,12 @@ func (t *Tensor) unary(op unaryOp) *Tensor {
 	}
 	record(out, op.name, []*Tensor{t}, saved, func(g *Tensor) []*Tensor {
 		grad := uninitialized(t.shape)
+		dx, gv, yv := grad.st.data, g.values(), out.values()
 		if bwd != nil {
-			bwd(grad.st.data, g.values(), out.values())
+			parallelElems(len(dx), func(lo, hi int) { bwd(dx[lo:hi], gv[lo:hi], yv[lo:hi]) })
 		} else {
-			op.referenceGrad(grad.st.data, g.values(), t.values(), out.values())
+			xv := t.values()
+			parallelElems(len(dx), func(lo, hi int) { op.referenceGrad(dx[lo:hi], gv[lo:hi], xv[lo:hi], yv[lo:hi]) })
 		}
 		return []*Tensor{grad}
 	})

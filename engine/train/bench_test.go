@@ -25,14 +25,19 @@ const benchBatches, benchBatch = 16, 64
 // syntheticDigits makes benchBatches batches of random images and labels,
 // shaped [64, 1, 28, 28] (flattened to [64, 784] when flat).
 func syntheticDigits(flat bool) data.Batches {
+	return syntheticBatches(flat, benchBatch)
+}
+
+// syntheticBatches is syntheticDigits with batches of size samples.
+func syntheticBatches(flat bool, size int) data.Batches {
 	tensor.ManualSeed(1)
 	var batches data.Batches
 	for range benchBatches {
-		x := must(tensor.Rand(benchBatch, 1, 28, 28))
+		x := must(tensor.Rand(size, 1, 28, 28))
 		if flat {
-			x = must(x.Reshape(benchBatch, 784))
+			x = must(x.Reshape(size, 784))
 		}
-		batches = append(batches, data.Batch{X: x, Y: must(tensor.Randint(0, 10, benchBatch))})
+		batches = append(batches, data.Batch{X: x, Y: must(tensor.Randint(0, 10, size))})
 	}
 	return batches
 }
@@ -46,12 +51,20 @@ func benchEpoch(b *testing.B, model nn.Module, batches data.Batches) {
 	for b.Loop() {
 		must(tr.Fit(ctx, batches, nil, 1))
 	}
-	samples := float64(b.N * benchBatches * benchBatch)
+	samples := float64(b.N * benchBatches * batches[0].X.Shape()[0])
 	b.ReportMetric(samples/b.Elapsed().Seconds(), "samples/s")
 }
 
 func BenchmarkEpochMLP(b *testing.B) {
 	batches := syntheticDigits(true)
+	model := nn.NewSequential(must(nn.NewLinear(784, 128, true)), nn.NewReLU(), must(nn.NewLinear(128, 10, true)))
+	benchEpoch(b, model, batches)
+}
+
+// BenchmarkEpochMLP256 is BenchmarkEpochMLP with batches of 256: large
+// enough for the products to split between two goroutines.
+func BenchmarkEpochMLP256(b *testing.B) {
+	batches := syntheticBatches(true, 256)
 	model := nn.NewSequential(must(nn.NewLinear(784, 128, true)), nn.NewReLU(), must(nn.NewLinear(128, 10, true)))
 	benchEpoch(b, model, batches)
 }

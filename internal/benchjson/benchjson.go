@@ -84,6 +84,17 @@ type Ops struct {
 	NativeKernel  string `json:"native_kernel,omitempty"`
 	NativeThreads int    `json:"native_threads,omitempty"`
 	UA            string `json:"ua"`
+	// Roofs is tt.kernels.roofs() in the same tab: the measured
+	// WebAssembly SIMD roof (multiply-add loops), one per loop.
+	Roofs []Roof `json:"roofs,omitempty"`
+}
+
+// Roof is one measured compute roof (kernels.Roof in JSON).
+type Roof struct {
+	ISA     string  `json:"isa"`
+	Lanes   int     `json:"lanes"`
+	Threads int     `json:"threads"`
+	GFLOPS  float64 `json:"gflops"`
 }
 
 // TrainingRun is one model's training epoch in Chromium.

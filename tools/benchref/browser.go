@@ -159,6 +159,7 @@ func browserOpsTable(ops benchjson.Ops) {
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("GB/s of the bytes the op must move, GFLOP/s = 2n³/time; Chromium: matmul kernel %s, one thread; "+
 		"native: in the go test process, after the browser's run (not interleaved), matmul kernel %s, %d threads", ops.Kernel, ops.NativeKernel, ops.NativeThreads))
+	t.Notes = append(t.Notes, chromiumRoofNotes(ops)...)
 	show(t)
 }
 

@@ -60,9 +60,11 @@ func main() {
 	start := time.Now()
 	jsonData["started"] = start.UTC().Format(time.RFC3339)
 	machine()
+	roofs := roofTable()
 	goRows := matmuls()
 	refRows, refNotes := pythonJSON("matmul.py", "--json", "--seconds", "0.4")
 	matmulTable(goRows, refRows, refNotes)
+	roofShareTable(goRows, roofs)
 	int8Bench()
 	quantBench()
 	nativeTraining := training()
@@ -394,18 +396,20 @@ func goRowsJSON(rows []*goRow) []map[string]any {
 }
 
 // The training benchmark: one epoch of 16 batches of 64 random 28×28
-// images, as engine/train's BenchmarkEpochMLP/LeNet and train.py.
+// images, as engine/train's BenchmarkEpochMLP/LeNet and train.py; the
+// MLP also with batches of 256 (BenchmarkEpochMLP256), which its products
+// are large enough to split between threads.
 const batches, batchSize = 16, 64
 
-func digits(flat bool) data.Batches {
+func digits(flat bool, size int) data.Batches {
 	tensor.ManualSeed(1)
 	var out data.Batches
 	for range batches {
-		x := must(tensor.Rand(batchSize, 1, 28, 28))
+		x := must(tensor.Rand(size, 1, 28, 28))
 		if flat {
-			x = must(x.Reshape(batchSize, 784))
+			x = must(x.Reshape(size, 784))
 		}
-		out = append(out, data.Batch{X: x, Y: must(tensor.Randint(0, 10, batchSize))})
+		out = append(out, data.Batch{X: x, Y: must(tensor.Randint(0, 10, size))})
 	}
 	return out
 }
@@ -433,30 +437,61 @@ func models() map[string]func() nn.Module {
 	}
 }
 
-// training times one epoch of each model with 1 and 2 kernel threads, and
+// threadCounts are the thread counts the training is timed with: 1, 2
+// and all the cores (once, when that is 2).
+func threadCounts() []int {
+	counts := []int{1, 2}
+	if n := runtime.GOMAXPROCS(0); n > 2 {
+		counts = append(counts, n)
+	}
+	return counts
+}
+
+// training times one epoch of each model with 1, 2 and all threads, the
+// thread counts interleaved round by round (bench.Compare), so that each
+// scaling ratio is measured within rounds a busy machine slows alike; and
 // prints PyTorch's one-thread figures beside them.
 func training() map[string]float64 {
-	t := &bench.Table{Title: "Native training, one epoch of 16 batches of 64 random 28×28 inputs (SGD momentum 0.9, cross-entropy)",
-		Header: []string{"model", "runtime", "threads", "samples/s p50", "p90 epoch", "mean ± 95% CI epoch", "energy/epoch (time model)"}}
+	t := &bench.Table{Title: "Native training, one epoch of 16 batches of 64 random 28×28 inputs (mlp256: of 256) (SGD momentum 0.9, cross-entropy)",
+		Header: []string{"model", "runtime", "threads", "samples/s p50", "p90 epoch", "mean ± 95% CI epoch", "× 1 thread (p10–p90)", "energy/epoch (time model)"}}
 	defer kernels.SetThreads(kernels.SetThreads(0))
 	iters := 7
 	if *quick {
 		iters = 2
 	}
 	var goJSON []map[string]any
-	for _, name := range []string{"mlp", "lenet"} {
-		set := digits(name == "mlp")
-		for _, threads := range []int{1, 2} {
-			kernels.SetThreads(threads)
-			model := models()[name]()
+	for _, name := range []string{"mlp", "mlp256", "lenet"} {
+		size := batchSize
+		if name == "mlp256" {
+			size = 256
+		}
+		set := digits(name != "lenet", size)
+		var cands []bench.Candidate
+		for _, threads := range threadCounts() {
+			model := models()[strings.TrimSuffix(name, "256")]()
 			opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.01, Momentum: 0.9}))
 			tr := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}}
-			fmt.Printf("training %s, %d thread(s)…\n", name, threads)
-			r := bench.Run(name, func() { must(tr.Fit(context.Background(), set, nil, 1)) },
-				bench.Options{Warmup: 1, Iterations: iters, Batch: 1, Items: batches * batchSize, Energy: bench.DefaultEnergy.WithCores(threads)})
+			cands = append(cands, bench.Candidate{Name: fmt.Sprintf("%s/%d", name, threads), Fn: func() {
+				kernels.SetThreads(threads)
+				must(tr.Fit(context.Background(), set, nil, 1))
+			}})
+		}
+		fmt.Printf("training %s with %v threads, interleaved…\n", name, threadCounts())
+		cmp := bench.Compare(cands, bench.Options{Warmup: 1, Iterations: iters, Batch: 1, Items: float64(batches * size)})
+		for i, threads := range threadCounts() {
+			r, ratio := cmp.Results[i], cmp.Ratios[i]
+			r.Options.Energy = bench.DefaultEnergy.WithCores(threads)
 			e := r.Energy()
-			t.Add(name, "TinyTorch", threads, r.Throughput(), r.P90, fmt.Sprintf("%v ± %v", r.Mean.Round(time.Millisecond), r.CI95.Round(time.Millisecond)), fmt.Sprintf("%.3g J", e.TimeJ))
-			goJSON = append(goJSON, map[string]any{"model": name, "threads": threads, "samples_per_s": r.Throughput()})
+			scale := ""
+			if i > 0 {
+				scale = fmt.Sprintf("%.2f (%.2f–%.2f)", ratio.Median, ratio.P10, ratio.P90)
+			}
+			t.Add(name, "TinyTorch", threads, r.Throughput(), r.P90, fmt.Sprintf("%v ± %v", r.Mean.Round(time.Millisecond), r.CI95.Round(time.Millisecond)), scale, fmt.Sprintf("%.3g J", e.TimeJ))
+			goJSON = append(goJSON, map[string]any{"model": name, "threads": threads, "batch": size, "samples_per_s": r.Throughput(), "speedup": ratio.Median})
+			if want := scalingTargets[name]; threads == 2 && want > 0 {
+				targets = append(targets, target{What: fmt.Sprintf("native training %s (batch %d): 2 threads ÷ 1 thread", name, size),
+					Measured: ratio.Median, Spread: [2]float64{ratio.P10, ratio.P90}, Want: want})
+			}
 		}
 	}
 	refJSON, notes := pythonJSON("train.py", "--threads", "1")
@@ -469,7 +504,7 @@ func training() map[string]float64 {
 		check(json.Unmarshal(refJSON, &refs))
 	}
 	for _, r := range refs {
-		t.Add(r.Model, "PyTorch", r.Threads, r.Rate, "", "", "")
+		t.Add(r.Model, "PyTorch", r.Threads, r.Rate, "", "", "", "")
 		for _, g := range goJSON {
 			if g["model"] == r.Model && g["threads"] == r.Threads {
 				ratio := g["samples_per_s"].(float64) / r.Rate

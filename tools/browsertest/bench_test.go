@@ -142,7 +142,7 @@ for (const [name, f, bytes, unit] of ops) for (const n of [64, 256, 1024]) {
   rows.push({op: name, n, unit, ms, rate: work / ms / 1e6});
   a.dispose(); b.dispose();
 }
-JSON.stringify({rows, kernel: tt.kernels.current(), ua: navigator.userAgent})`
+JSON.stringify({rows, kernel: tt.kernels.current(), ua: navigator.userAgent, roofs: tt.kernels.roofs()})`
 
 // nativeOp times the same op natively, in this process, with the same
 // procedure as opsBenchCode, and returns the milliseconds per call.

@@ -164,7 +164,7 @@ var ttNoOptions = []string{
 	"tt.cat", "tt.stack", "tt.where", "tt.oneHot", "tt.manualSeed", "tt.noGrad", "tt.einsum",
 	"tt.data.ConcatDataset", "tt.data.Subset", "tt.data.TensorDataset", "tt.data.clearCache", "tt.data.toTensor",
 	"tt.data.transforms.Compose", "tt.data.transforms.Normalize",
-	"tt.kernels.current", "tt.kernels.info", "tt.kernels.names", "tt.kernels.use", "tt.kernels.int8Bench",
+	"tt.kernels.current", "tt.kernels.info", "tt.kernels.names", "tt.kernels.use", "tt.kernels.int8Bench", "tt.kernels.roofs",
 	"tt.nn.Embedding", "tt.nn.Module", "tt.nn.Parameter", "tt.kernels.list", "tt.kernels.register", "tt.nn.GELU", "tt.nn.ReLU", "tt.nn.Sequential", "tt.nn.SiLU", "tt.nn.Sigmoid", "tt.nn.Tanh",
 	"tt.nn.functional.gelu", "tt.nn.functional.leakyRelu", "tt.nn.functional.linear",
 	"tt.nn.functional.logSoftmax", "tt.nn.functional.relu", "tt.nn.functional.sigmoid", "tt.nn.functional.silu",

@@ -329,7 +329,7 @@ func settings(o *profileOptions, res *profileResult) [][2]string {
 		{"Model", fmt.Sprintf("%s: %s, %d parameters", o.model, res.title, res.params)},
 		{"Training", fmt.Sprintf("%d profiled step(s) after %d warm-up, batch %d of random 28×28 images (seed %d), cross-entropy, SGD (lr 0.01, momentum 0.9)", o.steps, o.warmup, o.batch, o.seed)},
 		{"Kernel", fmt.Sprintf("%s, %d threads (SIMD: %s)", res.kernel, res.threads, kernels.SIMD())},
-		{"Machine", fmt.Sprintf("%s/%s, %d CPUs, %s; ceilings %.1f GFLOP/s, %.1f GB/s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), res.ceilings.GFLOPS, res.ceilings.GBs)},
+		{"Machine", fmt.Sprintf("%s/%s, %d CPUs, %s; ceilings %.1f GFLOP/s (%s; matmul 256: %.1f), %.1f GB/s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), res.ceilings.GFLOPS, res.ceilings.Roof, res.ceilings.MatmulGFLOPS, res.ceilings.GBs)},
 		{"Command", res.command},
 	}
 }
@@ -433,8 +433,10 @@ type runRecord struct {
 	Threads   int    `json:"threads"`
 
 	Ceilings struct {
-		GFLOPS float64 `json:"gflops"`
-		GBs    float64 `json:"gbs"`
+		GFLOPS       float64 `json:"gflops"`
+		Roof         string  `json:"roof"`
+		MatmulGFLOPS float64 `json:"matmul_gflops"`
+		GBs          float64 `json:"gbs"`
 	} `json:"ceilings"`
 	Durations struct {
 		Setup   float64 `json:"setup_s"`
@@ -507,6 +509,7 @@ func writeProfileRun(o *profileOptions, res *profileResult, start time.Time) (st
 		Files: append(files, "run.json"),
 	}
 	rec.Ceilings.GFLOPS, rec.Ceilings.GBs = res.ceilings.GFLOPS, res.ceilings.GBs
+	rec.Ceilings.Roof, rec.Ceilings.MatmulGFLOPS = res.ceilings.Roof, res.ceilings.MatmulGFLOPS
 	rec.Durations.Setup = res.setup.Seconds()
 	rec.Durations.Warmup = res.warmup.Seconds()
 	rec.Durations.Profile = r.Wall.Seconds()

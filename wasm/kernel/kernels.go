@@ -5,6 +5,7 @@ package kernel
 import (
 	"fmt"
 	"syscall/js"
+	"time"
 
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/kernels/int8mm"
@@ -19,6 +20,7 @@ import (
 //	tt.kernels.register("mine", (m, n, k, a, b, c) => { … })  // checked, then listed
 //	tt.kernels.current()   // "wasm-simd-fma" where the browser has relaxed SIMD
 //	tt.kernels.use("tiled")
+//	tt.kernels.roofs()     // [{isa, lanes, threads, gflops}]: the measured SIMD roof
 //	tt.kernels.info()      // {current, names, threads, and "ok" or why not for wasmSimd,
 //	                       // wasmSimdFma and vectorLoops (the optimizers' SIMD loops);
 //	                       // int8, int8Names and int8Simd for the int8 kernel (int8.go)}
@@ -31,6 +33,7 @@ func newKernels() js.Value {
 		"use":      kernelsUse,
 		"list":     kernelsList,
 		"register": kernelsRegister,
+		"roofs":    kernelsRoofs,
 		"info": func(js.Value, []js.Value) (any, error) {
 			return map[string]any{
 				"current":     kernels.Current(),
@@ -45,6 +48,22 @@ func newKernels() js.Value {
 			}, nil
 		},
 	}))
+}
+
+// kernelsRoofs is tt.kernels.roofs(): the measured roof of this tab, one
+// {isa, lanes, threads, gflops} per loop of kernels.MeasureRoofs (the
+// WebAssembly SIMD multiply-add loop of peak.wat, fused where relaxed SIMD
+// is), each the best of 10 runs of about 10 ms.
+func kernelsRoofs(_ js.Value, args []js.Value) (any, error) {
+	r := readArgs("tt.kernels.roofs", args)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, roof := range kernels.MeasureRoofs(1, 10*time.Millisecond) {
+		out = append(out, map[string]any{"isa": roof.ISA, "lanes": roof.Lanes, "threads": roof.Threads, "gflops": roof.GFLOPS})
+	}
+	return out, nil
 }
 
 // kernelsUse is tt.kernels.use(name): it returns the previous kernel's

@@ -52,11 +52,13 @@ func installSIMD() {
 	if err := installVec(); err != nil {
 		vecStatus = err.Error()
 	}
+	installRoof(wasmSIMDName, wasmsimd.Probe(), wasmsimd.PeakModule)
 	best := wasmSIMDName
 	if err := registerSIMD(wasmFusedName, wasmsimd.FusedProbe(), wasmsimd.FusedModule); err != nil {
 		fusedStatus = err.Error()
 	} else {
 		fusedStatus, best = "ok", wasmFusedName
+		installRoof(wasmFusedName, wasmsimd.FusedProbe(), wasmsimd.PeakFusedModule)
 	}
 	if err := kernels.Use(best); err != nil {
 		simdStatus = err.Error()
@@ -79,6 +81,26 @@ func registerSIMD(name string, probe []byte, build func() ([]byte, error)) error
 		runtime.KeepAlive(c)
 	}))
 	return kernels.Register(name, fn)
+}
+
+// installRoof registers peak.wat's loop of multiplies and adds (fused for
+// "wasm-simd-fma") with kernels.RegisterRoof, so that the roofline's
+// compute ceiling in the browser is measured, as natively, and not taken
+// from a matmul. A browser that cannot instantiate it keeps the matmul's
+// rate as the ceiling.
+func installRoof(name string, probe []byte, build func() ([]byte, error)) {
+	exports, err := instantiate(name+" roof", probe, build)
+	if err != nil {
+		return
+	}
+	peak := exports.Get("peak")
+	kernels.RegisterRoof(name, 4, wasmsimd.PeakFlopsPerRound, func(n int) {
+		for n > 0 { // an i32 argument: at most 2³⁰ rounds a call
+			k := min(n, 1<<30)
+			peak.Invoke(k)
+			n -= k
+		}
+	})
 }
 
 // vecStatus says whether the optimizers' WebAssembly SIMD loops are in

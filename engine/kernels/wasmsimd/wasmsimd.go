@@ -122,3 +122,21 @@ func mustAssemble(src string) []byte {
 func Blocks(block func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32)) kernels.BlockKernel {
 	return kernels.BlockKernel{MR: MR, NR: NR, MC: 64, KC: 256, NC: 256, Block: block}
 }
+
+//go:embed peak.wat
+var peakSource string
+
+// PeakFlopsPerRound is the floating-point operations of one round of
+// peak.wat's loop: 8 multiplies and 8 adds of 4 floats.
+const PeakFlopsPerRound = 8 * 4 * 2
+
+// PeakModule assembles peak.wat, the WebAssembly SIMD roof: its export
+// "peak"(n) runs n rounds of multiplies and adds and nothing else.
+func PeakModule() ([]byte, error) { return Assemble(peakSource) }
+
+// PeakFusedModule assembles peak.wat with its multiply-adds fused into
+// relaxed SIMD's f32x4.relaxed_madd (as FusedSource does for the matmul):
+// the roof of "wasm-simd-fma".
+func PeakFusedModule() ([]byte, error) {
+	return Assemble(multiplyThenAdd.ReplaceAllString(peakSource, "local.get $2\n${1}f32x4.relaxed_madd\n"))
+}
