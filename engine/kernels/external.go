@@ -74,6 +74,11 @@ type BlockKernel struct {
 	// zero-padded columns). c starts at the block's top-left element, rows
 	// ldc apart; only the mb×nb elements inside the block may be written.
 	Block func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32)
+	// BlockB, if not nil, is Block reading B in place: b is the block's
+	// first element of op(B), not transposed, rows ldb floats apart, and nb
+	// a multiple of NR. It must give Block's bits. Packed calls it for
+	// products with few rows of A (unpacked.go).
+	BlockB func(kb, mb, nb int, ap, b []float32, ldb int, c []float32, ldc int, alpha float32)
 }
 
 // Packed returns a variant that runs Goto's algorithm on one goroutine
@@ -93,14 +98,18 @@ func Packed(bk BlockKernel) Func {
 		if alpha == 0 || k == 0 {
 			return
 		}
+		done := unpackedB(bk, mk, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+		if done == n {
+			return
+		}
 		kc := mk.kBlock(k)
-		nc := min(mk.nc, roundUp(n, mk.nr))
+		nc := min(mk.nc, roundUp(n-done, mk.nr))
 		mc := min(mk.mc, roundUp(m, mk.mr))
 		bp := getBuf(kc * nc)
 		ap := getBuf(kc * mc)
 		defer putBuf(bp)
 		defer putBuf(ap)
-		for jc := 0; jc < n; jc += nc {
+		for jc := done; jc < n; jc += nc {
 			nb := min(nc, n-jc)
 			for pc := 0; pc < k; pc += kc {
 				kb := min(kc, k-pc)

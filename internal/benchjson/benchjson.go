@@ -62,6 +62,7 @@ type TFJS struct {
 	NoSIMD   Env         `json:"env_nosimd"`
 	Matmul   []MatmulRow `json:"matmul"`
 	MLP      []MLP       `json:"mlp"`
+	LeNet    []MLP       `json:"lenet,omitempty"` // the same fields, for the LeNet epoch
 	Seconds  float64     `json:"seconds"`
 	Warnings []string    `json:"warnings,omitempty"`
 }

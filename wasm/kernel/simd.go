@@ -70,15 +70,23 @@ func registerSIMD(name string, probe []byte, build func() ([]byte, error)) error
 	if err != nil {
 		return err
 	}
-	block := exports.Get("block")
+	block, blockB := exports.Get("block"), exports.Get("blockB")
 	tmp := make([]float32, wasmsimd.TmpFloats)
-	fn := kernels.Packed(wasmsimd.Blocks(func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32) {
+	bk := wasmsimd.Blocks(func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32) {
 		block.Invoke(kb, mb, nb, address(ap), address(bp), address(c), ldc, alpha, address(tmp))
 		runtime.KeepAlive(ap)
 		runtime.KeepAlive(bp)
 		runtime.KeepAlive(c)
-	}))
-	return kernels.Register(name, fn)
+	})
+	// Products with few rows (a convolution's forward pass) read B in
+	// place: the same bits, without Go copying B into panels first.
+	bk.BlockB = func(kb, mb, nb int, ap, b []float32, ldb int, c []float32, ldc int, alpha float32) {
+		blockB.Invoke(kb, mb, nb, address(ap), address(b), address(c), ldc, alpha, address(tmp), ldb)
+		runtime.KeepAlive(ap)
+		runtime.KeepAlive(b)
+		runtime.KeepAlive(c)
+	}
+	return kernels.Register(name, kernels.Packed(bk))
 }
 
 // vecStatus says whether the optimizers' WebAssembly SIMD loops are in

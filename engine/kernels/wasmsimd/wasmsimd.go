@@ -54,15 +54,24 @@ const TmpFloats = MR * NR
 
 // Module assembles matmul.wat. The module imports one memory as "go"
 // "mem" and exports the function "block" (see matmul.wat for its
-// arguments).
+// arguments) and "blockB", its variant that reads B unpacked
+// (unpacked.go).
 func Module() ([]byte, error) {
-	return Assemble(source)
+	src, err := withUnpackedB(source)
+	if err != nil {
+		return nil, err
+	}
+	return Assemble(src)
 }
 
 // FusedModule assembles FusedSource: the same kernel with fused
 // multiply-adds, for engines with relaxed SIMD.
 func FusedModule() ([]byte, error) {
-	return Assemble(FusedSource())
+	src, err := withUnpackedB(source)
+	if err != nil {
+		return nil, err
+	}
+	return Assemble(fuse(src))
 }
 
 // multiplyThenAdd matches a vector multiply whose product is added to a
@@ -80,8 +89,12 @@ var multiplyThenAdd = regexp.MustCompile(`f32x4\.mul\n(\s*)local\.get (\$\w+)\n\
 // machine. The k loop's eight multiply-adds per step are the ones
 // rewritten; the update of C (a multiply then an add of a loaded value)
 // keeps its two roundings.
-func FusedSource() string {
-	return multiplyThenAdd.ReplaceAllString(source, "local.get $2\n${1}f32x4.relaxed_madd\n")
+func FusedSource() string { return fuse(source) }
+
+// fuse rewrites the multiply-then-adds of accumulators in src, as
+// FusedSource describes.
+func fuse(src string) string {
+	return multiplyThenAdd.ReplaceAllString(src, "local.get $2\n${1}f32x4.relaxed_madd\n")
 }
 
 // probeSource is the smallest module that uses a SIMD instruction: engines
