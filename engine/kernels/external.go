@@ -79,6 +79,11 @@ type BlockKernel struct {
 	// a multiple of NR. It must give Block's bits. Packed calls it for
 	// products with few rows of A (unpacked.go).
 	BlockB func(kb, mb, nb int, ap, b []float32, ldb int, c []float32, ldc int, alpha float32)
+	// Dots, if not nil, writes out[i·ldo + j] = Σ_p A_i[p]·B_j[p] over
+	// p < k (a multiple of 4), in a fixed order of its own, for i < m and
+	// j < n, A and B stored row by row along k. Packed uses it for
+	// products C = A·Bᵀ with few rows and a long k (external_dots.go).
+	Dots func(m, n, k int, a []float32, lda int, b []float32, ldb int, out []float32, ldo int)
 }
 
 // Packed returns a variant that runs Goto's algorithm on one goroutine
@@ -92,6 +97,10 @@ func Packed(bk BlockKernel) Func {
 	mk := &microKernel{mr: bk.MR, nr: bk.NR, mc: bk.MC / bk.MR * bk.MR, kc: bk.KC, nc: bk.NC / bk.NR * bk.NR}
 	return func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		if m == 0 || n == 0 {
+			return
+		}
+		if bk.Dots != nil && useExternalDots(transA, transB, m, k, alpha) {
+			externalDots(bk.Dots, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			return
 		}
 		scaleC(m, n, beta, c, ldc)

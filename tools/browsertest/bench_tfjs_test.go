@@ -250,7 +250,7 @@ func TestBenchTFJS(t *testing.T) {
 
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
-	run(ctx, "loading TensorFlow.js", tfjsSetup(true), 30*time.Second, &res.SIMD)
+	run(ctx, "loading TensorFlow.js", tfjsSetup(true), 60*time.Second, &res.SIMD)
 	var rows []benchjson.MatmulRow
 	run(ctx, "matmul, TF.js wasm with SIMD", tfjsMatmulCode("tf.js wasm", "[128, 256, 512]", true, "n === 512 ? 12 : 40"), 85*time.Second, &rows)
 	for i := range rows {

@@ -86,6 +86,23 @@ func registerSIMD(name string, probe []byte, build func() ([]byte, error)) error
 		runtime.KeepAlive(b)
 		runtime.KeepAlive(c)
 	}
+	// A convolution's weight gradient (dY·Xᵀ, few rows, a long k) is dot
+	// products of rows read in place, not packed.
+	dots := exports.Get("dots")
+	var out []float32 // dots.wat writes whole tiles: room for the edges
+	bk.Dots = func(m, n, k int, a []float32, lda int, b []float32, ldb int, dst []float32, ldo int) {
+		size, stride := wasmsimd.DotsFloats(m, n)
+		if cap(out) < size {
+			out = make([]float32, size)
+		}
+		out = out[:size]
+		dots.Invoke(m, n, k, address(a), lda, address(b), ldb, address(out))
+		runtime.KeepAlive(a)
+		runtime.KeepAlive(b)
+		for i := range m {
+			copy(dst[i*ldo:i*ldo+n], out[i*stride:])
+		}
+	}
 	return kernels.Register(name, kernels.Packed(bk))
 }
 

@@ -54,10 +54,10 @@ const TmpFloats = MR * NR
 
 // Module assembles matmul.wat. The module imports one memory as "go"
 // "mem" and exports the function "block" (see matmul.wat for its
-// arguments) and "blockB", its variant that reads B unpacked
-// (unpacked.go).
+// arguments), "blockB", its variant that reads B unpacked
+// (unpacked.go), and "dots", the dot products of dots.wat.
 func Module() ([]byte, error) {
-	src, err := withUnpackedB(source)
+	src, err := moduleSource()
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func Module() ([]byte, error) {
 // FusedModule assembles FusedSource: the same kernel with fused
 // multiply-adds, for engines with relaxed SIMD.
 func FusedModule() ([]byte, error) {
-	src, err := withUnpackedB(source)
+	src, err := moduleSource()
 	if err != nil {
 		return nil, err
 	}
