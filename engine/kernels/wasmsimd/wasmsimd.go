@@ -10,9 +10,13 @@
 // "wasm-simd" through [kernels.Packed]: Go packs the panels of A and B and
 // the module multiplies a whole packed block per call. Where the browser
 // has relaxed SIMD it also registers "wasm-simd-fma", the same text with
-// its multiply-adds fused (FusedModule), and makes it the default. A
-// second module, vec.wat (VecModule), holds the optimizers' update loops,
-// which the kernel installs into engine/vec. No binary is committed: the
+// its multiply-adds fused (FusedModule), and makes it the default. The
+// same module holds blockB, block reading B in place for products with
+// few rows (unpacked.go), and dots.wat's dot products of rows read in
+// place for C = A·Bᵀ with a long k (dots.go): a convolution's forward pass
+// and weight gradient, which packing would otherwise copy in Go. A second
+// module, vec.wat (VecModule), holds the optimizers' update loops and
+// ReLU forward and backward, which the kernel installs into engine/vec. No binary is committed: the
 // text is the source, and the modules are built from it on every start.
 //
 // This package is pure Go and does not run the module itself; the browser
