@@ -83,12 +83,15 @@ func serveTFJS(t *testing.T) {
 
 // tfjsSetup loads TensorFlow.js into the notebook's worker and picks its
 // wasm backend; with simd false it first turns off TF.js's SIMD feature
-// test, so that the backend loads its binary without SIMD. The cell's
-// value says what TF.js actually uses.
+// test, so that the backend loads its binary without SIMD. It always turns
+// off TF.js's threads: its threaded binary's tf.setBackend("wasm") never
+// settled here (25 s, Chromium 156, the page cross-origin isolated), and
+// TinyTorch runs on one thread (TF.js would also use one of two cores).
+// The cell's value says what TF.js actually uses.
 func tfjsSetup(simd bool) string {
-	off := ""
+	off := `tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);` + "\n"
 	if !simd {
-		off = `tf.env().set("WASM_HAS_SIMD_SUPPORT", false);` + "\n"
+		off += `tf.env().set("WASM_HAS_SIMD_SUPPORT", false);` + "\n"
 	}
 	return `importScripts("/tfjs-bench/tfjs.js");
 tfWasm.setWasmPaths("/tfjs-bench/");
