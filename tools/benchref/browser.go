@@ -217,7 +217,13 @@ func browserLeNetTable(tf benchjson.TFJS) {
 	if len(tf.LeNet) == 0 {
 		return
 	}
-	browserEpochTable(tf, tf.LeNet, "LeNet (conv 6@5×5, pool, conv 16@5×5, pool, 256-120-84-10)", "Chromium LeNet epoch on MNIST")
+	for _, m := range tf.LeNet {
+		if m.Forward { // TF.js's wasm backend cannot train a CNN (no convolution gradient kernels)
+			browserEpochTable(tf, []benchjson.MLP{m}, "LeNet inference (forward passes only)", "Chromium LeNet inference on MNIST")
+		} else {
+			browserEpochTable(tf, []benchjson.MLP{m}, "LeNet training", "Chromium LeNet training epoch on MNIST")
+		}
+	}
 }
 
 // browserEpochTable: one model's epochs on MNIST in Chromium, TinyTorch

@@ -172,16 +172,19 @@ JSON.stringify({train: n, test: XT.shape[0], batch: bs, steps, epochs: 1 + c.res
 
 // lenetMNISTCode is one epoch of the LeNet-style CNN of TestBenchTraining
 // (conv 6@5×5, ReLU, 2×2 max pool, conv 16@5×5, ReLU, 2×2 max pool,
-// 256-120-84-10 with ReLUs) on the first 2,048 training digits of
-// tt.data.mnist() in batches of 64 (32 steps), SGD with momentum 0.9
-// (lr 0.01), softmax cross-entropy, for TinyTorch and TF.js on the same
-// normalized pixels and labels in the same order, timed interleaved by
+// 256-120-84-10 with ReLUs) on the first ${TRAIN} training digits of
+// tt.data.mnist() in batches of 64, SGD with momentum 0.9 (lr 0.01),
+// softmax cross-entropy, for TinyTorch and TF.js on the same normalized
+// pixels and labels in the same order, timed interleaved by
 // tt.bench.compare with TF.js as the baseline, as mlpMNISTCode does.
 // TF.js takes its images channels-last ([n, 28, 28, 1], its layout for
-// conv2d), made once from the same pixels. Both models are then tested on
-// the 2,000 test digits.
+// conv2d), made once from the same pixels. With ${FORWARD} true an epoch
+// is the forward passes only (inference, no gradient): TF.js's wasm
+// backend has no Conv2DBackpropFilter kernel, so it cannot train a CNN,
+// and the CNN's training is compared with its cpu backend. Both models
+// are then tested on the 2,000 test digits.
 const lenetMNISTCode = `const mnist = await tt.data.mnist();
-const bs = 64, lr = 0.01, momentum = 0.9, train = 2048;
+const bs = 64, lr = 0.01, momentum = 0.9, train = ${TRAIN}, forwardOnly = ${FORWARD};
 const norm = (set, n) => { const [x, y] = set.tensors;
   return [x.narrow(0, 0, n).reshape([n, 1, 28, 28]).sub(0.1307).div(0.3081).contiguous(), y.narrow(0, 0, n).contiguous()]; };
 const [X, Y] = norm(mnist.train, train), [XT, YT] = norm(mnist.test, mnist.test.tensors[0].shape[0]);
@@ -199,7 +202,9 @@ const model = tt.nn.Sequential(tt.nn.Conv2d(1, 6, 5), tt.nn.ReLU(), tt.nn.MaxPoo
   tt.nn.Linear(256, 120), tt.nn.ReLU(), tt.nn.Linear(120, 84), tt.nn.ReLU(), tt.nn.Linear(84, 10));
 const sgd = tt.optim.SGD(model.parameters(), {lr, momentum});
 const lossFn = tt.nn.CrossEntropyLoss();
-const ttEpoch = () => { for (let i = 0; i < steps; i++) tt.tidy(() => { sgd.zeroGrad(); lossFn.call(model.call(xs[i]), ys[i]).backward(); sgd.step(); }); };
+const ttEpoch = forwardOnly
+  ? () => { for (let i = 0; i < steps; i++) tt.tidy(() => tt.noGrad(() => model.call(xs[i]))); }
+  : () => { for (let i = 0; i < steps; i++) tt.tidy(() => { sgd.zeroGrad(); lossFn.call(model.call(xs[i]), ys[i]).backward(); sgd.step(); }); };
 const u = (shape, fanIn) => tf.variable(tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
 const K1 = u([5, 5, 1, 6], 25), c1 = u([6], 25), K2 = u([5, 5, 6, 16], 150), c2 = u([16], 150);
 const W1 = u([256, 120], 256), b1 = u([120], 256), W2 = u([120, 84], 120), b2 = u([84], 120), W3 = u([84, 10], 84), b3 = u([10], 84);
@@ -210,16 +215,24 @@ const tfForward = (x) => {
   const h = tf.relu(b.reshape([x.shape[0], 256]).matMul(W1).add(b1));
   return tf.relu(h.matMul(W2).add(b2)).matMul(W3).add(b3);
 };
-const tfEpoch = () => { for (let i = 0; i < steps; i++) tf.tidy(() => { opt.minimize(() => tf.losses.softmaxCrossEntropy(tys[i], tfForward(txs[i]))); }); };
+const tfEpoch = forwardOnly
+  ? () => { for (let i = 0; i < steps; i++) tf.tidy(() => { tfForward(txs[i]); }); }
+  : () => { for (let i = 0; i < steps; i++) tf.tidy(() => { opt.minimize(() => tf.losses.softmaxCrossEntropy(tys[i], tfForward(txs[i]))); }); };
 const tfName = "tf.js " + tf.getBackend();
 const c = tt.bench.compare({[tfName]: tfEpoch, "tt wasm": ttEpoch}, {warmup: 1, iterations: ` + "${ITERS}" + `, batch: 1, items: steps * bs});
 const ttAcc = tt.noGrad(() => model.eval().call(XT).argmax(1).eq(YT).mean().item());
+model.train();
 const tXT = tf.tensor4d(XT.dataSync(), [XT.shape[0], 28, 28, 1]);
 const tfAcc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(tfForward(tXT), 1), tf.tensor1d(Int32Array.from(YT.dataSync()), "int32")), "float32")).dataSync()[0]);
 const fig = (k) => ({samples_per_s: c.results[k].throughput, ms: c.results[k].median, ratio: c.ratios[k].median,
   p10: c.ratios[k].p10, p90: c.ratios[k].p90, iterations: c.results[k].iterations});
 JSON.stringify({train: n, test: XT.shape[0], batch: bs, steps, epochs: 1 + c.results[tfName].iterations, source: mnist.source,
-  tfjs_backend: tf.getBackend(), candidates: {[tfName]: fig(tfName), "tt wasm": fig("tt wasm")}, tfjs_accuracy: tfAcc, tt_accuracy: ttAcc})`
+  tfjs_backend: tf.getBackend(), forward_only: forwardOnly, candidates: {[tfName]: fig(tfName), "tt wasm": fig("tt wasm")}, tfjs_accuracy: tfAcc, tt_accuracy: ttAcc})`
+
+// lenetCode fills in lenetMNISTCode's placeholders.
+func lenetCode(train int, forward bool, iters int) string {
+	return strings.NewReplacer("${TRAIN}", fmt.Sprint(train), "${FORWARD}", fmt.Sprint(forward), "${ITERS}", fmt.Sprint(iters)).Replace(lenetMNISTCode)
+}
 
 // TestBenchTFJS is the second half of `make bench-browser`, and the
 // Chromium half of `make bench`: TinyTorch against TensorFlow.js in the
@@ -228,9 +241,10 @@ JSON.stringify({train: n, test: XT.shape[0], batch: bs, steps, epochs: 1 + c.res
 // TF.js as the baseline. In a first tab, TF.js's wasm backend with SIMD:
 // matmul at n = 128, 256, 512 against TinyTorch's default wasm kernel and Go
 // kernels, one epoch of the MLP 784-128-10 on the 8,000 MNIST training
-// digits, and one epoch of LeNet on 2,048 of them. In a second tab (a fresh worker, so a fresh TF.js),
+// digits, and LeNet's inference on 2,048 of them. In a second tab (a fresh worker, so a fresh TF.js),
 // the wasm backend without SIMD, then TF.js's plain JavaScript backend
-// ("cpu"), each against TinyTorch's default wasm kernel. It prints the figures,
+// ("cpu"), each against TinyTorch's default wasm kernel, and LeNet's
+// training on 512 digits against the cpu backend. It prints the figures,
 // writes them as JSON when TT_BENCH_JSON names a folder, and asserts
 // nothing about speed.
 func TestBenchTFJS(t *testing.T) {
@@ -264,7 +278,7 @@ func TestBenchTFJS(t *testing.T) {
 	run(ctx, "MLP on MNIST, TF.js wasm with SIMD", strings.ReplaceAll(mlpMNISTCode, "${ITERS}", "5"), 120*time.Second, &mlp)
 	res.MLP = append(res.MLP, mlp)
 	var lenet benchjson.MLP
-	run(ctx, "LeNet on MNIST, TF.js wasm with SIMD", strings.ReplaceAll(lenetMNISTCode, "${ITERS}", "5"), 150*time.Second, &lenet)
+	run(ctx, "LeNet inference on MNIST, TF.js wasm with SIMD", lenetCode(2048, true, 5), 150*time.Second, &lenet)
 	res.LeNet = append(res.LeNet, lenet)
 	if !res.SIMD.SIMD {
 		res.Warnings = append(res.Warnings, "TF.js reports no WebAssembly SIMD support in this Chromium: its wasm figures are without SIMD")
@@ -283,6 +297,11 @@ func TestBenchTFJS(t *testing.T) {
 	run(ctx, "matmul, TF.js cpu", `await tf.setBackend("cpu");
 `+tfjsMatmulCode("tf.js cpu", "[256, 512]", false, "5"), 85*time.Second, &rows)
 	res.Matmul = append(res.Matmul, rows...)
+	// The CNN's training against the one TF.js backend here that can train
+	// it (the wasm backend lacks the convolution's gradient kernels).
+	var lenetCPU benchjson.MLP
+	run(ctx, "LeNet training on MNIST, TF.js cpu", lenetCode(512, false, 3), 150*time.Second, &lenetCPU)
+	res.LeNet = append(res.LeNet, lenetCPU)
 	res.Seconds = time.Since(start).Seconds()
 
 	// The tables.
@@ -318,8 +337,12 @@ func TestBenchTFJS(t *testing.T) {
 	for _, m := range res.LeNet {
 		tfName := "tf.js " + m.Backend
 		tf, tt := m.Figs[tfName], m.Figs["tt wasm"]
-		fmt.Printf("\nLeNet (conv 6@5×5, pool, conv 16@5×5, pool, 256-120-84-10) on %d MNIST digits (from the %s), batch %d, SGD momentum 0.9, one epoch = %d steps; %d interleaved epochs each after a warm-up\n",
-			m.Train, m.Source, m.Batch, m.Steps, tf.Iterations)
+		what := "training, SGD momentum 0.9"
+		if m.Forward {
+			what = "inference (forward passes only)"
+		}
+		fmt.Printf("\nLeNet (conv 6@5×5, pool, conv 16@5×5, pool, 256-120-84-10) %s on %d MNIST digits (from the %s), batch %d, one epoch = %d steps; %d interleaved epochs each after a warm-up\n",
+			what, m.Train, m.Source, m.Batch, m.Steps, tf.Iterations)
 		fmt.Printf("%s %.0f samples/s · tt wasm %.0f samples/s, %.2f× (%.2f–%.2f)\n", tfName, tf.SamplesPS, tt.SamplesPS, tt.Ratio, tt.P10, tt.P90)
 		fmt.Printf("test accuracy on %d digits after %d epochs: TF.js %.4f, TinyTorch %.4f\n", m.Test, m.Epochs, m.TFAccuracy, m.TTAccuracy)
 	}
