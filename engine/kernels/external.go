@@ -74,6 +74,16 @@ type BlockKernel struct {
 	// zero-padded columns). c starts at the block's top-left element, rows
 	// ldc apart; only the mb×nb elements inside the block may be written.
 	Block func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32)
+	// BlockB, if not nil, is Block reading B in place: b is the block's
+	// first element of op(B), not transposed, rows ldb floats apart, and nb
+	// a multiple of NR. It must give Block's bits. Packed calls it for
+	// products with few rows of A (unpacked.go).
+	BlockB func(kb, mb, nb int, ap, b []float32, ldb int, c []float32, ldc int, alpha float32)
+	// Dots, if not nil, writes out[i·ldo + j] = Σ_p A_i[p]·B_j[p] over
+	// p < k (a multiple of 4), in a fixed order of its own, for i < m and
+	// j < n, A and B stored row by row along k. Packed uses it for
+	// products C = A·Bᵀ with few rows and a long k (external_dots.go).
+	Dots func(m, n, k int, a []float32, lda int, b []float32, ldb int, out []float32, ldo int)
 }
 
 // Packed returns a variant that runs Goto's algorithm on one goroutine
@@ -89,18 +99,26 @@ func Packed(bk BlockKernel) Func {
 		if m == 0 || n == 0 {
 			return
 		}
+		if bk.Dots != nil && useExternalDots(transA, transB, m, k, alpha) {
+			externalDots(bk.Dots, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			return
+		}
 		scaleC(m, n, beta, c, ldc)
 		if alpha == 0 || k == 0 {
 			return
 		}
+		done := unpackedB(bk, mk, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+		if done == n {
+			return
+		}
 		kc := mk.kBlock(k)
-		nc := min(mk.nc, roundUp(n, mk.nr))
+		nc := min(mk.nc, roundUp(n-done, mk.nr))
 		mc := min(mk.mc, roundUp(m, mk.mr))
 		bp := getBuf(kc * nc)
 		ap := getBuf(kc * mc)
 		defer putBuf(bp)
 		defer putBuf(ap)
-		for jc := 0; jc < n; jc += nc {
+		for jc := done; jc < n; jc += nc {
 			nb := min(nc, n-jc)
 			for pc := 0; pc < k; pc += kc {
 				kb := min(kc, k-pc)

@@ -7,45 +7,23 @@ import (
 )
 
 // fastUnary returns float32 loops for relu, the activation of every
-// layer of the benchmark models, or nils: engine/vec's ReLU and ReLUGrad
-// (AVX on amd64). They give the same bits as the reference loops through
-// op.f and op.df, without a function call and two conversions per
-// element: relu passes NaN and -0 through as relu64 does. Its gradient
-// is then set to +0 where y ≤ 0 (zeroMasked), as the reference loop does
-// for a masking op, and PyTorch too, where g·0 would be -0 for a negative
-// g and NaN for an infinite one. Other ops get their direct forward loop,
-// if any, and the reference gradient.
+// layer of the benchmark models, or nils: engine/vec's ReLU and
+// ReLUBackward (AVX on amd64, WebAssembly SIMD in the browser). They give
+// the same bits as the reference loops through op.f and op.df, without a
+// function call and two conversions per element: relu passes NaN and -0
+// through as relu64 does, and its gradient is +0 where y ≤ 0, as the
+// reference loop does for a masking op, and PyTorch's threshold_backward
+// too (g·0 would be -0 for a negative g and NaN for an infinite one).
+// Other ops get their direct forward loop, if any, and the reference
+// gradient.
 func fastUnary(name string) (fwd func(y, x []float32), bwd func(dx, g, y []float32)) {
 	if genericOnly {
 		return nil, nil
 	}
 	if name == "relu" {
-		return vec.ReLU, reluGrad
+		return vec.ReLU, vec.ReLUBackward
 	}
 	return directForward[name], nil
-}
-
-// reluGrad is engine/vec's ReLUGrad, g·step(y > 0), fixed up by
-// zeroMasked.
-func reluGrad(dx, g, y []float32) {
-	vec.ReLUGrad(dx, g, y)
-	zeroMasked(dx, g, y)
-}
-
-// zeroMasked fixes up relu's fast gradient, g·step(y > 0), where it masks:
-// PyTorch's threshold_backward gives 0 there, not g·0, which is NaN for an
-// infinite g and -0 for a negative one.
-// Where y is NaN (a NaN input), threshold_backward's test y ≤ 0 is false,
-// so g passes there, while the fast g·step(y > 0) gave 0.
-func zeroMasked(dx, g, y []float32) {
-	for i, v := range y {
-		switch {
-		case v <= 0:
-			dx[i] = 0
-		case v != v:
-			dx[i] = g[i]
-		}
-	}
 }
 
 // directForward holds forward loops of ops from the table above that

@@ -2,8 +2,8 @@ package vec
 
 // Loops that a platform without assembly here can supply: the browser's
 // kernel (wasm/kernel) installs WebAssembly SIMD versions of the
-// optimizers' updates (engine/kernels/wasmsimd's vec.wat), which Go's
-// compiler cannot emit. An installed loop must give the same bits as the
+// optimizers' updates and of ReLU forward and backward
+// (engine/kernels/wasmsimd's vec.wat), which Go's compiler cannot emit. An installed loop must give the same bits as the
 // Go loop; it is handed the leading multiple of 4 elements. On amd64 the
 // AVX loops take precedence where the CPU has AVX.
 
@@ -43,5 +43,46 @@ func installedAdamLoop(w, g, m, v []float32, c *AdamConsts) int {
 		return 0
 	}
 	installedAdam(w[:n], g[:n], m[:n], v[:n], c)
+	return n
+}
+
+// ReLUFunc is a vector ReLU (same arguments).
+type ReLUFunc func(y, x []float32)
+
+// ReLUBackwardFunc is a vector ReLUBackward (same arguments).
+type ReLUBackwardFunc func(dx, g, y []float32)
+
+var (
+	installedReLU         ReLUFunc
+	installedReLUBackward ReLUBackwardFunc
+)
+
+// InstallActivations sets ReLU's forward and backward loops, as Install
+// sets the optimizers'; nil leaves the Go loop in place. Call it once at
+// start-up, before training. On amd64 the AVX loops take precedence
+// where the CPU has AVX, as for Install; ReLUBackward uses its installed
+// loop everywhere (it has no assembly of its own).
+func InstallActivations(relu ReLUFunc, reluBackward ReLUBackwardFunc) {
+	installedReLU, installedReLUBackward = relu, reluBackward
+}
+
+// installedReLULoop runs the installed ReLU on the leading multiple of 4
+// elements and returns how many it did: none when no loop is installed.
+func installedReLULoop(y, x []float32) int {
+	n := len(x) &^ 3
+	if installedReLU == nil || n == 0 {
+		return 0
+	}
+	installedReLU(y[:n], x[:n])
+	return n
+}
+
+// installedReLUBackwardLoop is installedReLULoop for ReLUBackward.
+func installedReLUBackwardLoop(dx, g, y []float32) int {
+	n := len(dx) &^ 3
+	if installedReLUBackward == nil || n == 0 {
+		return 0
+	}
+	installedReLUBackward(dx[:n], g[:n], y[:n])
 	return n
 }

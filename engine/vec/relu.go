@@ -43,3 +43,24 @@ func reluGradGo(dx, g, y []float32) {
 		}
 	}
 }
+
+// ReLUBackward sets dx[i] = g[i] where y[i] > 0 or y[i] is NaN, and +0
+// where y[i] ≤ 0: PyTorch's threshold_backward, the gradient of ReLU from
+// its output y. Unlike ReLUGrad's g·0, a masked element is +0 whatever g
+// is (g·0 is −0 for a negative g and NaN for an infinite one), and a NaN
+// y passes g (the test y ≤ 0 is false for NaN). g and y must be at least
+// as long as dx.
+func ReLUBackward(dx, g, y []float32) {
+	g, y = g[:len(dx)], y[:len(dx)]
+	done := installedReLUBackwardLoop(dx, g, y)
+	dx, g, y = dx[done:], g[done:], y[done:]
+	ReLUGrad(dx, g, y) // AVX on amd64, fixed up below
+	for i, v := range y {
+		switch {
+		case v <= 0:
+			dx[i] = 0
+		case v != v:
+			dx[i] = g[i]
+		}
+	}
+}

@@ -1,7 +1,8 @@
 // Package vec holds the few long vector loops of a training step that are
 // not matrix products: the optimizers' updates (SGD with momentum, Adam
 // and AdamW), the sum of squares behind a gradient norm, and ReLU forward
-// and backward. Each is written once in plain Go, which is the
+// and backward (ReLUGrad, g·step(y > 0), and ReLUBackward, PyTorch's
+// threshold_backward). Each is written once in plain Go, which is the
 // reference and runs everywhere (js/wasm included), and once in AVX
 // assembly for amd64 (vec_amd64.s), which does the same arithmetic eight
 // elements at a time.
@@ -13,8 +14,8 @@
 //
 // In the browser, where Go's compiler emits no SIMD, the notebook kernel
 // installs WebAssembly SIMD versions of the optimizers' updates (Install,
-// install.go), held to the same bits; ReLU and the sum of squares run the
-// Go loops there.
+// install.go) and of ReLU forward and backward (InstallActivations), held
+// to the same bits; the sum of squares runs the Go loop there.
 package vec
 
 import "math"

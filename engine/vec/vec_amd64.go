@@ -46,7 +46,10 @@ func reluGradAVX(dx, grad, y *float32, n int)
 // how many it did.
 func reluSIMD(y, x []float32) int {
 	n := len(x) &^ 7
-	if !useAVX || n == 0 {
+	if !useAVX {
+		return installedReLULoop(y, x)
+	}
+	if n == 0 {
 		return 0
 	}
 	reluAVX(&y[0], &x[0], n)

