@@ -38,7 +38,7 @@ const (
 	targetWasmBytes = 1_500_000
 )
 
-// visitBrotli is make build's brotli level, what a visitor downloads;
+// visitBrotli is the brotli level of make deploy, what a visitor downloads;
 // TT_BENCH_BROTLI sets another (5, the suite's own, skips the minutes
 // level 11 takes when the wasm changed).
 func visitBrotli(t *testing.T) int {
@@ -57,7 +57,7 @@ func visitBrotli(t *testing.T) int {
 // served over an emulated 10 Mbit/s, 40 ms link (slowLink, which slows
 // the workers' and the service worker's requests too, unlike DevTools'
 // emulation of the page's target), with the wasm and scripts compressed
-// at make build's brotli level. It times, each in a fresh profile (a
+// at make deploy's brotli level. It times, each in a fresh profile (a
 // cold cache): the index to its load event, a chapter to its first
 // runnable cell, and the first Run to the cell's output; then the same
 // chapter and index again in that profile (warm: the service worker and
@@ -237,7 +237,7 @@ func (w *countingWriter) Write(b []byte) (int, error) {
 
 // siteAtLevel returns a copy of the suite's build whose compressed
 // scripts and wasm are at the given brotli level (the suite builds at 5
-// to save time; make build uses 11). The copy is of hard links where it
+// to save time; make deploy uses 11). The copy is of hard links where it
 // can be, and only the .br files it rewrites are new.
 func siteAtLevel(t *testing.T, level int) string {
 	t.Helper()
