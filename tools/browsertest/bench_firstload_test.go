@@ -104,6 +104,7 @@ func TestBenchFirstVisit(t *testing.T) {
 	mark = counter.mark()
 	ms = navigateTimed(t, ctx, base+"/01-system.html", `html[data-kernel="ready"]`)
 	visit("chapter, cold: first cell runnable", ms, mark)
+	printStartTimes(t, ctx, "cold")
 	res.UA = eval[string](t, ctx, `navigator.userAgent`)
 	mark = counter.mark()
 	start := time.Now()
@@ -117,6 +118,7 @@ func TestBenchFirstVisit(t *testing.T) {
 	mark = counter.mark()
 	ms = navigateTimed(t, ctx, base+"/01-system.html", `html[data-kernel="ready"]`)
 	visit("chapter, warm: first cell runnable", ms, mark)
+	printStartTimes(t, ctx, "warm")
 	mark = counter.mark()
 	start = time.Now()
 	if state, out := runCell(t, ctx, 1); state != "done" {
@@ -154,6 +156,18 @@ func navigateTimed(t *testing.T, ctx context.Context, url, sel string) float64 {
 		};
 		read();
 	})`)
+}
+
+// printStartTimes prints where a chapter's start-up went, in ms since
+// navigation: the kernel worker's script, its wasm downloaded and
+// compiled, Go started, and the kernel ready.
+func printStartTimes(t *testing.T, ctx context.Context, which string) {
+	t.Helper()
+	fmt.Printf("chapter, %s, ms since navigation: %s\n", which, eval[string](t, ctx, `(() => {
+		const k = window.__ttKernelTimes || {}, o = performance.timeOrigin;
+		return "worker script " + Math.round(k.script - o) + ", kernel wasm compiled " + Math.round(k.compiled - o) +
+			", Go started " + Math.round(k.goStarted - o) + ", ready " + Math.round(window.__ttReadyMs);
+	})()`))
 }
 
 // printFirstVisit prints the visits' times and bytes and the targets.
