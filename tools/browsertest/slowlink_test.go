@@ -43,6 +43,15 @@ func (p *pacer) slot(ready time.Time, n int) time.Time {
 	return p.free
 }
 
+// linkWindow is the most bytes one connection may have queued on the
+// link, about what a TCP connection keeps in flight.
+const linkWindow = 64 << 10
+
+// window is the time the link takes to send linkWindow bytes.
+func (p *pacer) window() time.Duration {
+	return time.Duration(linkWindow / p.bytesPerSec * float64(time.Second))
+}
+
 // newSlowLink makes a link of the given bandwidth (bits per second, each
 // way) and round-trip time.
 func newSlowLink(bitsPerSec float64, rtt time.Duration) *slowLink {
@@ -89,7 +98,8 @@ const linkChunk = 16 << 10
 // stamps each chunk with the time it may leave (now plus the one-way
 // delay, then its turn on the shared bandwidth) and a writer delivers it
 // then, so latency and bandwidth apply as on a real link and reading
-// goes on while earlier chunks are in flight.
+// goes on while earlier chunks are in flight, up to linkWindow bytes
+// ahead.
 func (l *slowLink) pipe(dst io.WriteCloser, src io.Reader, p *pacer) {
 	type chunk struct {
 		data []byte
@@ -102,7 +112,13 @@ func (l *slowLink) pipe(dst io.WriteCloser, src io.Reader, p *pacer) {
 			buf := make([]byte, linkChunk)
 			n, err := src.Read(buf)
 			if n > 0 {
-				queue <- chunk{buf[:n], p.slot(time.Now().Add(l.oneWay), n)}
+				at := p.slot(time.Now().Add(l.oneWay), n)
+				queue <- chunk{buf[:n], at}
+				// Hold back this connection's next bytes while it has a
+				// window's worth queued on the link, as TCP's flow control
+				// does: concurrent transfers then share the bandwidth
+				// instead of the first large one taking all of it.
+				time.Sleep(time.Until(at) - p.window())
 			}
 			if err != nil {
 				return
