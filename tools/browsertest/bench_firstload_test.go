@@ -87,8 +87,12 @@ func TestBenchFirstVisit(t *testing.T) {
 
 	res := benchjson.FirstVisit{MbitPerSec: visitMbit, RTTMs: float64(visitRTT.Milliseconds()), BrotliLevel: level,
 		TargetColdMs: targetColdMs, TargetWarmMs: targetWarmMs, TargetWasm: targetWasmBytes}
-	visit := func(name string, ms float64, since int) {
-		v := counter.since(since)
+	// A visit's bytes are the responses finished between its start and
+	// its mark (until), as the server's clock, which is the browser's,
+	// saw them: what the service worker fetches once the kernel is ready
+	// is not part of the first cell's bytes.
+	visit := func(name string, ms float64, since int, until time.Time) {
+		v := counter.since(since, until)
 		v.Name, v.Ms = name, ms
 		res.Visits = append(res.Visits, v)
 	}
@@ -96,14 +100,14 @@ func TestBenchFirstVisit(t *testing.T) {
 	// The index, cold.
 	ctx := newTab(t)
 	mark := counter.mark()
-	ms := navigateTimed(t, ctx, base+"/", "")
-	visit("index, cold", ms, mark)
+	ms, at := navigateTimed(t, ctx, base+"/", "")
+	visit("index, cold", ms, mark, at)
 
 	// A chapter, cold, in a fresh profile of its own, then its first Run.
 	ctx = newTab(t)
 	mark = counter.mark()
-	ms = navigateTimed(t, ctx, base+"/01-system.html", `html[data-kernel="ready"]`)
-	visit("chapter, cold: first cell runnable", ms, mark)
+	ms, at = navigateTimed(t, ctx, base+"/01-system.html", `html[data-kernel="ready"]`)
+	visit("chapter, cold: first cell runnable", ms, mark, at)
 	printStartTimes(t, ctx, "cold")
 	res.UA = eval[string](t, ctx, `navigator.userAgent`)
 	mark = counter.mark()
@@ -111,23 +115,23 @@ func TestBenchFirstVisit(t *testing.T) {
 	if state, out := runCell(t, ctx, 1); state != "done" {
 		t.Fatalf("cell 1 after a cold load: %s %q", state, out)
 	}
-	visit("first Run, cold: click to output", float64(time.Since(start).Microseconds())/1000, mark)
+	visit("first Run, cold: click to output", float64(time.Since(start).Microseconds())/1000, mark, time.Now())
 
 	// The same profile again: the service worker controls the pages.
 	eval[bool](t, ctx, `navigator.serviceWorker.ready.then(() => true)`)
 	mark = counter.mark()
-	ms = navigateTimed(t, ctx, base+"/01-system.html", `html[data-kernel="ready"]`)
-	visit("chapter, warm: first cell runnable", ms, mark)
+	ms, at = navigateTimed(t, ctx, base+"/01-system.html", `html[data-kernel="ready"]`)
+	visit("chapter, warm: first cell runnable", ms, mark, at)
 	printStartTimes(t, ctx, "warm")
 	mark = counter.mark()
 	start = time.Now()
 	if state, out := runCell(t, ctx, 1); state != "done" {
 		t.Fatalf("cell 1 after a warm load: %s %q", state, out)
 	}
-	visit("first Run, warm: click to output", float64(time.Since(start).Microseconds())/1000, mark)
+	visit("first Run, warm: click to output", float64(time.Since(start).Microseconds())/1000, mark, time.Now())
 	mark = counter.mark()
-	ms = navigateTimed(t, ctx, base+"/", "")
-	visit("index, warm", ms, mark)
+	ms, at = navigateTimed(t, ctx, base+"/", "")
+	visit("index, warm", ms, mark, at)
 
 	printFirstVisit(res)
 	benchJSON(t, "firstvisit", res)
@@ -135,8 +139,8 @@ func TestBenchFirstVisit(t *testing.T) {
 
 // navigateTimed opens url and waits for its load event, and for sel when
 // one is given; it returns the milliseconds from navigation to the later
-// of the two, read from the page's own clock.
-func navigateTimed(t *testing.T, ctx context.Context, url, sel string) float64 {
+// of the two, read from the page's own clock, and that moment as a time.
+func navigateTimed(t *testing.T, ctx context.Context, url, sel string) (float64, time.Time) {
 	t.Helper()
 	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(url)}
 	if sel != "" {
@@ -148,14 +152,16 @@ func navigateTimed(t *testing.T, ctx context.Context, url, sel string) float64 {
 	// The ready mark is the page's clock when the kernel said ready
 	// (wasm/page/kernel.go); the load event's end comes from Navigation
 	// Timing, which fills it in just after the event.
-	return eval[float64](t, ctx, `new Promise((resolve) => {
+	mark := eval[[]float64](t, ctx, `new Promise((resolve) => {
 		const read = () => {
 			const nav = performance.getEntriesByType("navigation")[0];
 			if (!nav || nav.loadEventEnd === 0) return setTimeout(read, 10);
-			resolve(Math.max(nav.loadEventEnd, window.__ttReadyMs || 0));
+			const ms = Math.max(nav.loadEventEnd, window.__ttReadyMs || 0);
+			resolve([ms, performance.timeOrigin + ms]);
 		};
 		read();
 	})`)
+	return mark[0], time.UnixMicro(int64(mark[1] * 1000))
 }
 
 // printStartTimes prints where a chapter's start-up went, in ms since
@@ -205,13 +211,14 @@ type byteCounter struct {
 type sentFile struct {
 	path  string
 	bytes int
+	done  time.Time // when the server finished the response
 }
 
 func (c *byteCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cw := &countingWriter{ResponseWriter: w}
 	c.next.ServeHTTP(cw, r)
 	c.mu.Lock()
-	c.sent = append(c.sent, sentFile{r.URL.Path, cw.n})
+	c.sent = append(c.sent, sentFile{r.URL.Path, cw.n, time.Now()})
 	c.mu.Unlock()
 }
 
@@ -222,13 +229,16 @@ func (c *byteCounter) mark() int {
 	return len(c.sent)
 }
 
-// since sums the responses sent after mark: all bytes, the wasm's, and
-// the bytes per path.
-func (c *byteCounter) since(mark int) benchjson.Visit {
+// since sums the responses sent after mark and finished by until: all
+// bytes, the wasm's, and the bytes per path.
+func (c *byteCounter) since(mark int, until time.Time) benchjson.Visit {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v := benchjson.Visit{Files: map[string]int{}}
 	for _, s := range c.sent[mark:] {
+		if s.done.After(until) {
+			continue
+		}
 		v.Bytes += s.bytes
 		v.Files[s.path] += s.bytes
 		if path.Ext(s.path) == ".wasm" {
