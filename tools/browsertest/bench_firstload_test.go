@@ -108,6 +108,13 @@ func TestBenchFirstVisit(t *testing.T) {
 	mark = counter.mark()
 	ms, at = navigateTimed(t, ctx, base+"/01-system.html", `html[data-kernel="ready"]`)
 	visit("chapter, cold: first cell runnable", ms, mark, at)
+	// The service worker's install fetches the whole app: it must wait
+	// until the first cell can run, not share the link with the wasm.
+	for name := range res.Visits[len(res.Visits)-1].Files {
+		if name == "/sw.js" || strings.Contains(name, "/docs.") {
+			t.Errorf("the cold chapter fetched %s before its first cell could run", name)
+		}
+	}
 	printStartTimes(t, ctx, "cold")
 	res.UA = eval[string](t, ctx, `navigator.userAgent`)
 	mark = counter.mark()
