@@ -173,3 +173,30 @@ type CellParts struct {
 	Builtin string        `json:"builtin"` // the built-in matmul kernel the kernel rows compare with
 	Rows    []CellPartRow `json:"rows"`
 }
+
+// Visit is one page visit over the emulated link of TestBenchFirstVisit:
+// the time from navigation to its mark (the index's load event, a
+// chapter's first runnable cell, a Run's output) and the bytes the server
+// sent for it, all of them and its wasm alone, as they crossed the link
+// (compressed).
+type Visit struct {
+	Name      string         `json:"name"`
+	Ms        float64        `json:"ms"`
+	Bytes     int            `json:"bytes"`
+	WasmBytes int            `json:"wasm_bytes"`
+	Files     map[string]int `json:"files,omitempty"` // bytes sent per path
+}
+
+// FirstVisit is what TestBenchFirstVisit writes (firstvisit.json): the
+// link it emulated and its visits, cold (a fresh profile) and warm (the
+// same profile again, its service worker in control).
+type FirstVisit struct {
+	MbitPerSec   float64 `json:"mbit_per_sec"`
+	RTTMs        float64 `json:"rtt_ms"`
+	BrotliLevel  int     `json:"brotli_level"`
+	UA           string  `json:"ua"`
+	Visits       []Visit `json:"visits"`
+	TargetColdMs float64 `json:"target_cold_ms"`
+	TargetWarmMs float64 `json:"target_warm_ms"`
+	TargetWasm   int     `json:"target_wasm_bytes"`
+}

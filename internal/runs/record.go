@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -104,12 +103,7 @@ func gitCommit(root string) (string, bool) {
 	if root == "" {
 		return "", false
 	}
-	out, err := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
-	if err != nil {
-		return "", false
-	}
-	status, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output()
-	return strings.TrimSpace(string(out)), err == nil && len(status) > 0
+	return gitHead(root)
 }
 
 // ReadRecord reads a run folder's run.json; os.ErrNotExist when the run

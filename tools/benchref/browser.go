@@ -21,7 +21,7 @@ import (
 
 // browserTests are the browser benchmarks make bench runs, with the two
 // tests that write the data pipeline's figures (data.go).
-const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel|CellParts|Sparse|Quant)|TestDataMNIST|TestMilestoneLeNetChromium)$"
+const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel|CellParts|Sparse|Quant|FirstVisit)|TestDataMNIST|TestMilestoneLeNetChromium)$"
 
 // browserBench runs the browser benchmarks and adds their tables; on a
 // failure it says why the figures are missing and carries on.
@@ -105,6 +105,11 @@ func browserBench(native map[string]float64) {
 	if readJSON(filepath.Join(dir, "ops.json"), &ops) {
 		out["ops"] = ops
 		browserOpsTable(ops)
+	}
+	var visit benchjson.FirstVisit
+	if readJSON(filepath.Join(dir, "firstvisit.json"), &visit) {
+		out["first_visit"] = visit
+		firstVisitTable(visit)
 	}
 	var cell benchjson.CellKernel
 	if readJSON(filepath.Join(dir, "cell-kernel.json"), &cell) {

@@ -39,17 +39,28 @@ globalThis.tinytorch = {
       first = startWorker();
     }
     const { worker, queued } = first;
-    worker.onmessage = (event) => onMessage(event.data);
+    const deliver = (msg) => {
+      if (msg?.type === "ready") registerServiceWorker();
+      onMessage(msg);
+    };
+    worker.onmessage = (event) => deliver(event.data);
     worker.onerror = (event) => onMessage({ type: "fatal", message: event.message || "the kernel failed" });
-    queued.splice(0).forEach(onMessage);
+    queued.splice(0).forEach(deliver);
     return worker;
   },
 };
 
 typesetMath(document);
 
-// After the first visit the site works offline (web/src/sw.js).
-if ("serviceWorker" in navigator) {
+// After the first visit the site works offline (web/src/sw.js). Its
+// install downloads the whole app, so the page registers it only once the
+// kernel is ready: on a slow connection those downloads would otherwise
+// share the bandwidth with the kernel's and the page's wasm and delay the
+// first runnable cell (tools/browsertest/bench_firstload_test.go).
+let swRegistered = false;
+function registerServiceWorker() {
+  if (swRegistered || !("serviceWorker" in navigator)) return;
+  swRegistered = true;
   navigator.serviceWorker.register("/sw.js").catch((err) => console.warn("offline support is off:", err));
 }
 

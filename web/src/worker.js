@@ -13,6 +13,9 @@ self.__ttTimes = { script: since() };
 // kernel then resolves the site's files (datasets) against __ttStart.base,
 // since a blob's own URL has no folder.
 const params = self.__ttStart ? new URLSearchParams(self.__ttStart) : new URL(self.location.href).searchParams;
+// The kernel's wasm is most of a first visit's bytes: its download starts
+// before wasm_exec.js is fetched, which would otherwise cost a round trip.
+const kernelResponse = fetch(params.get("wasm"));
 importScripts(params.get("exec"));
 
 // Go functions cannot throw JavaScript exceptions, so a binding returns an
@@ -43,7 +46,7 @@ self.onmessage = (event) => self.__ttEarly.push(event);
 
 const go = new Go();
 go.argv = ["tinytorch", "kernel"];
-WebAssembly.instantiateStreaming(fetch(params.get("wasm")), go.importObject)
+WebAssembly.instantiateStreaming(kernelResponse, go.importObject)
   .then((result) => {
     self.__ttTimes.compiled = since();
     // The kernel's WebAssembly SIMD matmul (wasm/kernel/simd.go) runs on
