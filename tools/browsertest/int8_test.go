@@ -17,6 +17,7 @@ import (
 // pages). int8Bench does the comparison in the worker; ms = 0.1 keeps the
 // timing part short.
 func TestInt8KernelInBrowser(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `const shapes = [[1, 1, 1], [3, 5, 17], [2, 7, 33], [1, 10, 128], [4, 128, 784], [5, 3, 8]];
