@@ -86,7 +86,8 @@ func (tm *team) run(n int, f func(t int)) bool {
 	}
 	tm.pending.Store(int32(n - 1))
 	tm.mu.Lock()
-	tm.current.Store(&job{n: n, f: f})
+	j := &job{n: n, f: f}
+	tm.current.Store(j)
 	tm.work.Broadcast()
 	tm.mu.Unlock()
 
@@ -97,6 +98,11 @@ func (tm *team) run(n int, f func(t int)) bool {
 		tm.done.Wait()
 	}
 	tm.mu.Unlock()
+	// The job stays published until the next one, and every helper keeps
+	// a pointer to it: drop its closure, or whatever f captured (an op's
+	// output tensor, say) would stay alive. No helper reads f once pending
+	// is 0.
+	j.f = nil
 	return true
 }
 
