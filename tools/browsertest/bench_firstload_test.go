@@ -98,13 +98,13 @@ func TestBenchFirstVisit(t *testing.T) {
 	}
 
 	// The index, cold.
-	ctx := newTab(t)
+	ctx := newOfflineTab(t)
 	mark := counter.mark()
 	ms, at := navigateTimed(t, ctx, base+"/", "")
 	visit("index, cold", ms, mark, at)
 
 	// A chapter, cold, in a fresh profile of its own, then its first Run.
-	ctx = newTab(t)
+	ctx = newOfflineTab(t)
 	mark = counter.mark()
 	ms, at = navigateTimed(t, ctx, base+"/01-system.html", `html[data-kernel="ready"]`)
 	visit("chapter, cold: first cell runnable", ms, mark, at)

@@ -100,7 +100,7 @@ func TestNewDeployIsPickedUp(t *testing.T) {
 	oldSite, newSite := static.Handler(distDir), static.Handler(newDir)
 	current.Store(&oldSite)
 	url, stop := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*current.Load()).ServeHTTP(w, r) }))
-	ctx := newTab(t)
+	ctx := newOfflineTab(t)
 	page := url + "/01-system.html"
 	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"]`))); err != nil {
 		t.Fatal(err)

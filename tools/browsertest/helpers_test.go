@@ -36,7 +36,31 @@ func newTab(t *testing.T) context.Context {
 
 // newTabWithin is newTab with a time limit of its own, for a test that
 // runs a long notebook.
+//
+// Its pages register no service worker: the worker's install downloads
+// and stores the whole app (some 25 MB of wasm, scripts and chapters) in
+// every fresh browser context, the largest share of what a tab cost the
+// browser, and only the offline and deploy tests need it
+// (newOfflineTab).
 func newTabWithin(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
+	ctx := openTab(t, limit)
+	// Navigator's serviceWorker is a configurable accessor (WebIDL): with
+	// it gone, the page's `"serviceWorker" in navigator` is false, as in
+	// a browser without service workers, and it goes on without one.
+	onNewDocument(t, ctx, `delete Navigator.prototype.serviceWorker`)
+	return ctx
+}
+
+// newOfflineTab is newTab for a test of what the service worker does
+// (offline reloads, deploys, the first visit): its pages register it.
+func newOfflineTab(t *testing.T) context.Context {
+	t.Helper()
+	return openTab(t, 90*time.Second)
+}
+
+// openTab opens a tab in a browser context of its own with a time limit.
+func openTab(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	// Tests run in parallel, each in a window of its own, and only one

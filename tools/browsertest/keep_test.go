@@ -150,7 +150,7 @@ func TestOfflineReload(t *testing.T) {
 	srv := &http.Server{Handler: static.Handler(filepath.Join(distDir))}
 	go srv.Serve(ln)
 	url := "http://" + ln.Addr().String() + "/01-system.html"
-	ctx := newTab(t)
+	ctx := newOfflineTab(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"]`))); err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func TestOfflineDataFromCache(t *testing.T) {
 	go srv.Serve(ln)
 	defer srv.Close()
 	url := "http://" + ln.Addr().String() + "/06-data.html"
-	ctx := newTab(t)
+	ctx := newOfflineTab(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"][data-edits]`))); err != nil {
 		t.Fatal(err)
 	}

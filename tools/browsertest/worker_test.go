@@ -153,7 +153,7 @@ func TestWorkerStopAndShare(t *testing.T) {
 // new instance.
 func TestWorkerOfflineMNIST(t *testing.T) {
 	url := sharedWorker(t)
-	ctx := newTab(t)
+	ctx := newOfflineTab(t)
 	navigateReady(t, ctx, url+"/06-data.html")
 	load := "const m = await tt.data.mnist();\nJSON.stringify([m.source, m.train.length, m.test.length, m.train.get(0).y.item()])"
 	state, online := lastOutput(t, ctx, 1, load)
