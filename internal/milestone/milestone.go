@@ -61,6 +61,11 @@ type Result struct {
 	StepLoss      []float64 // the training loss of every step
 	Wall          time.Duration
 	SamplesPerSec float64 // training throughput (forward, backward, step), mean over epochs
+	// OnTrainSet says the accuracies are measured on the set the model
+	// learns from (the perceptron and XOR milestones ask whether a model
+	// can separate its points at all), not on held-out images.
+	OnTrainSet bool
+	Detail     string // a milestone's own figures, printed last
 }
 
 func (r *Result) String() string {
@@ -71,15 +76,31 @@ func (r *Result) String() string {
 		}
 		curve += fmt.Sprintf("%.4f", a)
 	}
-	return fmt.Sprintf("   %s, %d parameters; %d epochs on %d images, tested on %d\n"+
+	if r.OnTrainSet {
+		s := fmt.Sprintf("   %s, %d parameters; %d epochs on %d points\n"+
+			"   accuracy on those points %.2f%%; per epoch: %s\n"+
+			"   wall time %.3f s, GOMAXPROCS %d, %s/%s",
+			r.Model, r.Params, r.Epochs, r.TrainN, 100*r.TestAccuracy, curve, r.Wall.Seconds(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
+		if r.Detail != "" {
+			s += "\n   " + r.Detail
+		}
+		return s
+	}
+	s := fmt.Sprintf("   %s, %d parameters; %d epochs on %d images, tested on %d\n"+
 		"   test accuracy %.2f%% (loss %.4f); per epoch: %s\n"+
 		"   wall time %.1f s (training and evaluation), training %.0f samples/s, GOMAXPROCS %d, %s/%s",
 		r.Model, r.Params, r.Epochs, r.TrainN, r.TestN, 100*r.TestAccuracy, r.TestLoss, curve,
 		r.Wall.Seconds(), r.SamplesPerSec, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
+	if r.Detail != "" {
+		s += "\n   " + r.Detail
+	}
+	return s
 }
 
-// Milestones lists the runs, fastest first.
+// Milestones lists the runs in historical order.
 var Milestones = []Milestone{
+	{"perceptron", "Rosenblatt's perceptron on two separable clouds (1958)", 1, Perceptron1958},
+	{"xor", "XOR: the perceptron fails, a two-layer network learns it (1969)", 1, XOR1969},
 	{"mlp-digits", "MLP 784-128-10 on the MNIST digits (1986)", 0.95, MLPDigits},
 	{"lenet-fashion", "LeNet-style CNN on Fashion-MNIST (1998)", 0.90, LeNetFashion},
 }
