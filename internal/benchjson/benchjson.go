@@ -160,3 +160,18 @@ type CellParts struct {
 	Builtin string        `json:"builtin"` // the built-in matmul kernel the kernel rows compare with
 	Rows    []CellPartRow `json:"rows"`
 }
+
+// Milestones is what the browser suite's TestBenchMilestones writes
+// (milestones.json): the wall time of each milestone notebook's Run all
+// in Chromium, full settings, and its verdict.
+type Milestones struct {
+	Runs []MilestoneRun `json:"runs"`
+}
+
+// MilestoneRun is one milestone notebook run from top to bottom.
+type MilestoneRun struct {
+	Notebook string  `json:"notebook"` // its slug, e.g. "m2-lenet-fashion"
+	Ms       float64 `json:"ms"`       // Run all, from the click to the last cell's end
+	Verdict  string  `json:"verdict"`  // the verdict cell's state and output
+	UA       string  `json:"ua"`
+}

@@ -35,6 +35,7 @@ import (
 type Config struct {
 	Epochs     int // 0: the milestone's default
 	Train      int // use only the first N training images; 0: all
+	Test       int // test on only the first N test images; 0: all
 	MNISTDir   string
 	FashionDir string
 	Log        io.Writer // progress bar; nil for none
@@ -307,6 +308,12 @@ func fit(cfg Config, name string, model nn.Module, opt optim.Optimizer, trainSet
 	if cfg.Train > 0 && cfg.Train < trainSet.Len() {
 		var err error
 		if trainSet, err = trainSet.Slice(0, cfg.Train); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Test > 0 && cfg.Test < testSet.Len() {
+		var err error
+		if testSet, err = testSet.Slice(0, cfg.Test); err != nil {
 			return nil, err
 		}
 	}

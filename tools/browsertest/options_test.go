@@ -165,7 +165,7 @@ var ttNoOptions = []string{
 	"tt.autograd.Function", "tt.autograd.Function.apply", "tt.gradCheck",
 	// The exercises' placeholder, a plain assertion, and the class of a
 	// check's failure (check.go).
-	"tt.todo", "tt.check.that", "tt.check.Failure",
+	"tt.todo", "tt.check.that", "tt.check.Failure", "tt.exercises.load",
 }
 
 // tensorMethodsWithoutOptions are the tensor methods (tt.abs(x) is
