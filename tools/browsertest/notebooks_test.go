@@ -128,7 +128,7 @@ var chapters = []struct {
 	// The full LeNet run takes minutes: the suite runs the notebook's
 	// documented short setting, and make bench the full run.
 	{slug: lenetSlug, query: "?quick=1", limit: 4 * time.Minute, needs: needFashion,
-		want: []string{"✓ reproduced: LeNet reaches", "the browser suite's short setting (?quick=1)", "nothing to continue"},
+		want:  []string{"✓ reproduced: LeNet reaches", "the browser suite's short setting (?quick=1)", "nothing to continue"},
 		check: checkMilestoneLeNetQuick},
 }
 
