@@ -4,6 +4,7 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -171,14 +172,42 @@ func checkMilestoneLeNetQuick(t *testing.T, ctx context.Context) {
 // TestMilestoneLeNetStopResume stops the LeNet notebook's training (its
 // short setting) after a few steps with ■ Stop, continues it with the
 // notebook's next cell, and checks that the two stretches make the run
-// the native one, step for step, and that the verdict passes.
+// the native one, step for step, and that the verdict passes. A step that
+// takes over a second on a loaded machine makes Stop restart the kernel
+// (the page's stopGrace): then the test tries again, up to three times.
 func TestMilestoneLeNetStopResume(t *testing.T) {
 	if fashionDir() == "" {
 		t.Skip("Fashion-MNIST is not installed")
 	}
 	t.Parallel()
-	ctx := newTabWithin(t, 3*time.Minute)
-	openNotebookQuery(t, ctx, lenetSlug, "?quick=1")
+	for try := 1; try <= 3; try++ {
+		ctx := newTabWithin(t, 3*time.Minute)
+		openNotebookQuery(t, ctx, lenetSlug, "?quick=1")
+		if stopLeNet(t, ctx) {
+			fmt.Printf("%s: Stop restarted the kernel (a step took over a second); try %d of 3\n", lenetSlug, try)
+			continue
+		}
+		for n := 5; n <= 7; n++ { // continue, result, verdict
+			if state, out := runCellWithin(t, ctx, n, time.Minute); state != "done" {
+				t.Fatalf("cell %d: %s %.300q", n, state, out)
+			}
+		}
+		var b lenetRun
+		readScope(t, ctx, lenetRunExpr, &b)
+		if b.Stretches != 2 {
+			t.Errorf("%d stretches of training, want 2 (stopped, then continued)", b.Stretches)
+		}
+		compareLeNet(t, b, nativeLeNetQuick(t))
+		return
+	}
+	t.Fatal("Stop restarted the kernel three times: no step ended within a second")
+}
+
+// stopLeNet runs the LeNet notebook's cells up to its training and stops
+// the training a few steps in; it reports whether the kernel was
+// restarted rather than the cell stopped.
+func stopLeNet(t *testing.T, ctx context.Context) (restarted bool) {
+	t.Helper()
 	for n := 1; n <= 3; n++ { // settings, data, model
 		if state, out := runCellWithin(t, ctx, n, time.Minute); state != "done" {
 			t.Fatalf("cell %d: %s %.300q", n, state, out)
@@ -195,17 +224,7 @@ func TestMilestoneLeNetStopResume(t *testing.T) {
 	}
 	clickAction(t, ctx, "■ Stop")
 	waitFor(t, ctx, fmt.Sprintf(`#cell-4[data-count="%d"][data-state="error"]`, next), 30*time.Second)
-	for n := 5; n <= 7; n++ { // continue, result, verdict
-		if state, out := runCellWithin(t, ctx, n, time.Minute); state != "done" {
-			t.Fatalf("cell %d: %s %.300q", n, state, out)
-		}
-	}
-	var b lenetRun
-	readScope(t, ctx, lenetRunExpr, &b)
-	if b.Stretches != 2 {
-		t.Errorf("%d stretches of training, want 2 (stopped, then continued)", b.Stretches)
-	}
-	compareLeNet(t, b, nativeLeNetQuick(t))
+	return strings.Contains(eval[string](t, ctx, "document.body.innerText"), "the kernel was restarted")
 }
 
 // runCellWithin is runCell with a time limit of its own.
@@ -303,4 +322,83 @@ func TestBenchMilestones(t *testing.T) {
 			UA: eval[string](t, ctx, "navigator.userAgent")})
 	}
 	benchJSON(t, "milestones", out)
+}
+
+// TestExercisePassKeepsCode: a passing check keeps the student's code in
+// the notebook's record, a failing one drops it, and another notebook
+// runs the kept code with tt.exercises.load.
+func TestExercisePassKeepsCode(t *testing.T) {
+	t.Parallel()
+	ctx := newTab(t)
+	openNotebook(t, ctx, fixtureSlug)
+	solution := "function double(x) {\n  return x + x;\n}"
+	typeIntoCell(t, ctx, 2, solution)
+	pressExercise(t, ctx, "double", "check")
+	if s := waitCheck(t, ctx, "double"); s != "passed" {
+		t.Fatalf("double with a correct solution: %s, want passed", s)
+	}
+	kept := func() string {
+		t.Helper()
+		waitFor(t, ctx, `html[data-saved="true"]`, 10*time.Second)
+		time.Sleep(500 * time.Millisecond) // the save after the check's (300 ms)
+		return eval[string](t, ctx, fmt.Sprintf(`tinytorch.storage.load("notebook:%s").then((r) => r.exercises.double.code ?? "")`, fixtureSlug))
+	}
+	if got := kept(); got != solution {
+		t.Errorf("the record keeps %q for double, want the code that passed, %q", got, solution)
+	}
+	openNotebook(t, ctx, "01-system") // the same browser context: the same storage
+	state, out := lastOutput(t, ctx, 1, fmt.Sprintf(`const note = await tt.exercises.load(%q, "double");
+note + "; double(21) = " + double(21)`, fixtureSlug))
+	if want := `your code of exercise "double" (exercises-fixture), which passed its check, is defined here; double(21) = 42`; state != "done" || out != want {
+		t.Errorf("tt.exercises.load in another notebook: state %q, %q; want %q", state, out, want)
+	}
+	openNotebook(t, ctx, fixtureSlug)
+	typeIntoCell(t, ctx, 2, "function double(x) {\n  return x;\n}")
+	pressExercise(t, ctx, "double", "check")
+	if s := waitCheck(t, ctx, "double"); s != "failed" {
+		t.Fatalf("double with a wrong solution: %s, want failed", s)
+	}
+	if got := kept(); got != "" {
+		t.Errorf("after a failed check the record still keeps %q", got)
+	}
+}
+
+// solutionOf is the published solution of exercise id of a notebook.
+func solutionOf(t *testing.T, slug, id string) string {
+	t.Helper()
+	for _, nb := range built.Notebooks {
+		if nb.Slug != slug {
+			continue
+		}
+		for _, b := range nb.Blocks {
+			if b.Exercise != nil && b.Exercise.ID == id {
+				return b.Exercise.Solution
+			}
+		}
+	}
+	t.Fatalf("%s has no exercise %s", slug, id)
+	return ""
+}
+
+// TestMilestoneXORStudentComponents: with chapter 3's LinearFn and
+// chapter 8's Momentum passed (their records written here with the
+// published solutions, as the page keeps them), the XOR milestone's last
+// cell trains on them and gets the four points right.
+func TestMilestoneXORStudentComponents(t *testing.T) {
+	t.Parallel()
+	ctx := newTabWithin(t, 2*time.Minute)
+	openNotebook(t, ctx, xorSlug)
+	for _, ex := range [][2]string{{"03-mlp", "linear-fn"}, {"08-training", "momentum"}} {
+		code, _ := json.Marshal(solutionOf(t, ex[0], ex[1]))
+		eval[bool](t, ctx, fmt.Sprintf(`tinytorch.storage.save("notebook:%s", {savedAt: Date.now(), exercises: {%q: {passed: true, code: %s}}}).then(() => true)`,
+			ex[0], ex[1], code))
+	}
+	runAllToTheEnd(t, ctx)
+	_, out := cellResult(t, ctx, lastCell(t, ctx))
+	for _, want := range []string{`your code of exercise "linear-fn" (03-mlp)`, `your code of exercise "momentum" (08-training)`,
+		"4 of 4 right", "with your LinearFn and your Momentum"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the Build it yourself cell's output lacks %q:\n%s", want, out)
+		}
+	}
 }
