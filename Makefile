@@ -205,9 +205,10 @@ bench-go:
 ## a module, an optimizer and a kernel written in a cell against the engine's own, per call and per MLP step;
 ## the int8 kernel's GOP/s at the MLP's products against its measured peak and the float32 product;
 ## the density below which the sparse (CSR) Linear kernel beats the dense one; the quantized MLP against float32;
-## the first visit over an emulated 10 Mbit/s, 40 ms link: index, chapter and first Run, cold and warm, with bytes
+## the first visit over an emulated 10 Mbit/s, 40 ms link: index, chapter and first Run, cold and warm, with bytes;
+## every milestone notebook run in full (Run all's wall time and its verdict)
 bench-browser: deps chromium
-	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|Int8|Sparse|Quant|FirstVisit)$$' -v ./tools/browsertest
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|Int8|Sparse|Quant|FirstVisit|Milestones)$$' -v ./tools/browsertest
 
 ## difftest: N random programs (seeds SEED, SEED+1, …) through the engine and through Debian's
 ## python3-torch; prints a short reproducer per mismatch outside the exclusion list (deliberate
@@ -221,8 +222,9 @@ difftest:
 	$(GO) run ./tools/difftest -n $(N) -seed $(SEED) $(if $(FINDINGS),-findings $(FINDINGS))
 
 ## milestones: the historical milestones in full, natively, each against its target
-## accuracy: the MLP on the MNIST digits (≥ 95%) and LeNet on Fashion-MNIST, 10 epochs on
-## 60,000 images (≥ 90%, about 80 s on two cores); make test runs shortened versions
+## accuracy: the perceptron (1958) and XOR (1969) on their points (100%), the MLP on the MNIST
+## digits (≥ 95%) and LeNet on Fashion-MNIST, 10 epochs on 60,000 images (≥ 90%, about 80 s on
+## two cores); make test runs shortened versions
 milestones: deps data
 	$(GO) run ./tools/tinytorch milestone -run all
 

@@ -18,6 +18,9 @@ type Series struct {
 	// validation loss measured once per epoch beside a training loss
 	// measured every few steps.
 	Markers bool
+	// Points draws the series as a scatter: a dot at every point and no
+	// line between them, such as a cloud of samples beside a fitted line.
+	Points bool
 }
 
 // Line is a line chart of one or more series, such as loss and accuracy
@@ -281,12 +284,14 @@ func drawSeries(c *canvas, f *frame, s *Series, si int, markers bool) {
 	c.raw(`<g class="tt-series"`)
 	c.attr("data-series", s.Name)
 	c.raw(` data-index="`, strconv.Itoa(si), `" data-x="`, dx.String(), `" data-y="`, dy.String(), `">`, "\n")
-	c.raw(`<path d="`, path.String(), `" fill="none" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"`)
-	c.classStroke(seriesClass("s", si))
-	c.raw("/>\n")
+	if !s.Points {
+		c.raw(`<path d="`, path.String(), `" fill="none" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"`)
+		c.classStroke(seriesClass("s", si))
+		c.raw("/>\n")
+	}
 	// A lone point between gaps has no line: it always gets a marker.
 	for _, seg := range segs {
-		if !markers && len(seg) > 1 {
+		if !markers && !s.Points && len(seg) > 1 {
 			continue
 		}
 		for _, p := range seg {

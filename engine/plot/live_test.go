@@ -133,3 +133,29 @@ func BenchmarkLiveTrainChart(b *testing.B) {
 		}
 	}
 }
+
+// A series with Points is a scatter: a dot per point and no path, while
+// the line beside it keeps its path and has no dots.
+func TestSeriesPoints(t *testing.T) {
+	l := Line{Series: []Series{
+		{Name: "cloud", X: []float64{0, 1, 2, 3}, Y: []float64{3, 1, 2, 0}, Points: true},
+		{Name: "fit", X: []float64{0, 3}, Y: []float64{3, 0}},
+	}}
+	svg, err := l.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	group := func(series string) string {
+		i := strings.Index(svg, `data-series="`+series+`"`)
+		if i < 0 {
+			t.Fatalf("no series %q", series)
+		}
+		return svg[i : i+strings.Index(svg[i:], "</g>")]
+	}
+	if g := group("cloud"); strings.Count(g, "<circle") != 4 || strings.Contains(g, "<path") {
+		t.Errorf("the scatter has %d dots and a path: %v; want 4 dots and no path", strings.Count(g, "<circle"), strings.Contains(g, "<path"))
+	}
+	if g := group("fit"); strings.Count(g, "<circle") != 0 || !strings.Contains(g, "<path") {
+		t.Errorf("the line has %d dots and a path: %v; want a path and no dots", strings.Count(g, "<circle"), strings.Contains(g, "<path"))
+	}
+}

@@ -200,3 +200,18 @@ type FirstVisit struct {
 	TargetWarmMs float64 `json:"target_warm_ms"`
 	TargetWasm   int     `json:"target_wasm_bytes"`
 }
+
+// Milestones is what the browser suite's TestBenchMilestones writes
+// (milestones.json): the wall time of each milestone notebook's Run all
+// in Chromium, full settings, and its verdict.
+type Milestones struct {
+	Runs []MilestoneRun `json:"runs"`
+}
+
+// MilestoneRun is one milestone notebook run from top to bottom.
+type MilestoneRun struct {
+	Notebook string  `json:"notebook"` // its slug, e.g. "m2-lenet-fashion"
+	Ms       float64 `json:"ms"`       // Run all, from the click to the last cell's end
+	Verdict  string  `json:"verdict"`  // the verdict cell's state and output
+	UA       string  `json:"ua"`
+}

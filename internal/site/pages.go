@@ -24,7 +24,7 @@ type pageConfig struct {
 // writePages renders index.html and one page per notebook from the
 // templates in web/templates.
 func writePages(root, out string, res *Result) error {
-	funcs := template.FuncMap{"chapter": chapterLabel}
+	funcs := template.FuncMap{"chapter": chapterLabel, "milestone": isMilestone}
 	tmpl, err := template.New("pages").Funcs(funcs).ParseGlob(filepath.Join(root, "web", "templates", "*.html"))
 	if err != nil {
 		return err
@@ -63,6 +63,18 @@ func writePages(root, out string, res *Result) error {
 		}
 	}
 	return nil
+}
+
+// isMilestone reports whether a notebook is a milestone: it has a
+// "Verdict" heading, whose next cell asserts the result (the page marks
+// the milestone reproduced when that cell passes: wasm/page/milestone.go).
+func isMilestone(nb *notebook.Notebook) bool {
+	for _, h := range nb.TOC() {
+		if h.ID == "verdict" {
+			return true
+		}
+	}
+	return false
 }
 
 // chapterLabel writes a chapter for people: "Ch. 3" for a number or range,

@@ -21,7 +21,7 @@ import (
 
 // browserTests are the browser benchmarks make bench runs, with the two
 // tests that write the data pipeline's figures (data.go).
-const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel|CellParts|Sparse|Quant|FirstVisit)|TestDataMNIST|TestMilestoneLeNetChromium)$"
+const browserTests = "^(TestBench(TFJS|Training|Ops|CellKernel|CellParts|Sparse|Quant|FirstVisit|Milestones)|TestDataMNIST|TestMilestoneLeNetChromium)$"
 
 // browserBench runs the browser benchmarks and adds their tables; on a
 // failure it says why the figures are missing and carries on.
@@ -51,7 +51,7 @@ func browserBench(native map[string]float64) {
 		goCmd = "go"
 	}
 	fmt.Printf("\nrunning the browser benchmarks in headless %s (go test -tags browser -run '%s' ./tools/browsertest)…\n", version, browserTests)
-	cmd := exec.Command(goCmd, "test", "-tags", "browser", "-count=1", "-timeout", "20m", "-run", browserTests, "-v", "./tools/browsertest")
+	cmd := exec.Command(goCmd, "test", "-tags", "browser", "-count=1", "-timeout", "45m", "-run", browserTests, "-v", "./tools/browsertest")
 	cmd.Env = append(os.Environ(), "TT_BENCH_BROWSER=1", "TT_BENCH_JSON="+dir)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -80,6 +80,12 @@ func browserBench(native map[string]float64) {
 		sparseTable(&sparseFigs)
 	} else {
 		sparseTable(nil)
+	}
+	var ms benchjson.Milestones
+	if readJSON(filepath.Join(dir, "milestones.json"), &ms) {
+		milestonesTable(nativeMilestones, &ms)
+	} else {
+		milestonesTable(nativeMilestones, nil)
 	}
 	if !haveTF && !haveTr {
 		skip("the browser benchmarks wrote no figures (see their output above)")

@@ -71,12 +71,14 @@ func main() {
 	loaderTable()
 	lenetNativeSteps()
 	pruneBench() // prune.go
+	nativeMilestones = milestonesNative()
 	if *browser {
 		browserBench(nativeTraining)
 	} else {
 		jsonData["browser"] = map[string]any{"skipped": "run with -browser=false"}
 		lenetTable(nil)
 		sparseTable(nil)
+		milestonesTable(nativeMilestones, nil)
 	}
 	targetTable()
 	took := time.Since(start).Round(time.Second)

@@ -82,8 +82,15 @@ func openTab(t *testing.T, limit time.Duration) context.Context {
 // is ready; it returns the time from navigation to ready, in milliseconds.
 func openNotebook(t *testing.T, ctx context.Context, slug string) float64 {
 	t.Helper()
+	return openNotebookQuery(t, ctx, slug, "")
+}
+
+// openNotebookQuery is openNotebook with a query string, such as
+// "?quick=1" for a milestone's short setting.
+func openNotebookQuery(t *testing.T, ctx context.Context, slug, query string) float64 {
+	t.Helper()
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(baseURL+"/"+slug+".html"),
+		chromedp.Navigate(baseURL+"/"+slug+".html"+query),
 		chromedp.WaitReady(chromedp.CSS(`html[data-kernel="ready"][data-edits]`)),
 	); err != nil {
 		// A boot script or wasm refused by the Content-Security-Policy

@@ -28,6 +28,8 @@ import (
 // fails the test.
 var chapters = []struct {
 	slug       string
+	query      string        // added to the page's URL, such as "?quick=1" (a milestone's short setting)
+	needs      func() string // what the notebook needs that is missing, "" when nothing: the subtest is skipped
 	limit      time.Duration // for opening the page and running all (default 3 minutes)
 	errorCells []int         // cells that show an error on purpose
 	want       []string      // text some cell's output must contain
@@ -125,7 +127,30 @@ var chapters = []struct {
 		"metadata keys: ",
 		`"1.weight": the checkpoint has [128, 784], the model has [64, 784]`,
 	}, check: checkNotebook13},
+	// The milestones, in historical order; each ends with its verdict
+	// cell, which must pass (milestones_history_test.go compares their
+	// runs with the native ones).
+	{slug: perceptronSlug, want: []string{"✓ reproduced: the perceptron separates all 100 points after 6 epochs"}, check: checkMilestonePerceptron},
+	{slug: xorSlug, want: []string{
+		"the weights after epoch 2 are those after epoch 1: a cycle",
+		"✓ reproduced: the perceptron cycles with 4 mistakes an epoch; the 2-2-2 network gets all 4",
+		"4 of 4 right", // the Build it yourself cell, with the engine's components here
+	}, check: checkMilestoneXOR},
 	{slug: milestoneSlug, limit: 6 * time.Minute, check: checkMilestoneMLPDigits},
+	// The full LeNet run takes minutes: the suite runs the notebook's
+	// documented short setting, and make bench the full run.
+	{slug: lenetSlug, query: "?quick=1", limit: 4 * time.Minute, needs: needFashion,
+		want:  []string{"✓ reproduced: LeNet reaches", "the browser suite's short setting (?quick=1)", "nothing to continue"},
+		check: checkMilestoneLeNetQuick},
+}
+
+// needFashion says when Debian's Fashion-MNIST, which the site's
+// fashionMNIST shards are made from, is not installed.
+func needFashion() string {
+	if fashionDir() == "" {
+		return "Fashion-MNIST is not installed"
+	}
+	return ""
 }
 
 // TestNotebooks runs every chapter notebook from top to bottom (the table
@@ -160,6 +185,11 @@ func TestNotebooks(t *testing.T) {
 	}
 	for _, c := range chapters {
 		t.Run(c.slug, func(t *testing.T) {
+			if c.needs != nil {
+				if missing := c.needs(); missing != "" {
+					t.Skip(missing)
+				}
+			}
 			t.Parallel()
 			limit := c.limit
 			if limit == 0 {
@@ -167,7 +197,7 @@ func TestNotebooks(t *testing.T) {
 			}
 			ctx := newTabWithin(t, limit)
 			policy := watchPolicy(t, ctx)
-			openNotebook(t, ctx, c.slug)
+			openNotebookQuery(t, ctx, c.slug, c.query)
 			start := time.Now()
 			runAllToTheEnd(t, ctx)
 			fmt.Printf("%s: ran in %v\n  %s\n", c.slug, time.Since(start).Round(time.Millisecond),

@@ -179,7 +179,7 @@ var ttNoOptions = []string{
 	"tt.autograd.Function", "tt.autograd.Function.apply", "tt.gradCheck",
 	// The exercises' placeholder, a plain assertion, and the class of a
 	// check's failure (check.go).
-	"tt.todo", "tt.check.that", "tt.check.Failure",
+	"tt.todo", "tt.check.that", "tt.check.Failure", "tt.exercises.load",
 	// quant.go: PyTorch's signatures, all positional.
 	"tt.quant.dequantize", "tt.quant.fakeQuantizePerTensorAffine", "tt.quant.fakeQuantizePerChannelAffine",
 	"tt.quant.convert", "tt.quant.save", "tt.quant.load", "tt.quant.modelBytes",

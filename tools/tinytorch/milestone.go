@@ -102,7 +102,9 @@ func runMilestone(args []string, stdout, stderr io.Writer) error {
 // chromiumFigures says where each milestone's Chromium figures are
 // measured, since this command runs natively only.
 var chromiumFigures = map[string]string{
+	"perceptron": "in Chromium: the browser suite runs the notebook m0-1958-perceptron and checks the same mistakes and weights, epoch by epoch; make bench times it",
+	"xor":        "in Chromium: the browser suite runs the notebook m0-1969-xor and checks the same perceptron epochs and network losses; make bench times it",
 	"mlp-digits": "in Chromium: the browser suite's TestMilestoneMLPDigits runs the notebook m1-mlp-digits and prints its wall time and samples/s beside these",
-	"lenet-fashion": "in Chromium: the browser suite's TestMilestoneLeNetChromium and make bench time 40 of these training steps there and print the samples/s " +
-		"and the projected training time of this full run beside the native ones",
+	"lenet-fashion": "in Chromium: the notebook m2-lenet-fashion trains this run in the tab (make bench times it in full: TestBenchMilestones); " +
+		"TestMilestoneLeNetChromium and make bench also time 40 of its training steps there beside the native ones",
 }

@@ -51,7 +51,8 @@ func newPlot() js.Value {
 var lineCharts = newKind("LineChart")
 
 // plotLine is tt.plot.line(data, options): data is an array of y values,
-// a 1-D tensor, an object {name: values} or an array of {name, x, y}.
+// a 1-D tensor, an object {name: values} or an array of {name, x, y},
+// where {points: true} draws a series as a scatter (dots, no line).
 func plotLine(_ js.Value, args []js.Value) (any, error) {
 	r := readArgs("tt.plot.line", args)
 	series, o := lineSeries(r, r.Value(0)), r.Options(1)
@@ -84,8 +85,9 @@ func lineSeries(r *argReader, v js.Value) []plot.Series {
 		out := make([]plot.Series, len(list))
 		for i, s := range list {
 			out[i] = plot.Series{Name: optString(getProp(s, "name")),
-				Y: readValue(r, getProp(s, "y"), fmt.Sprintf("series %d y", i), floats),
-				X: read(r, getProp(s, "x"), fmt.Sprintf("series %d x", i), nil, floats)}
+				Y:      readValue(r, getProp(s, "y"), fmt.Sprintf("series %d y", i), floats),
+				X:      read(r, getProp(s, "x"), fmt.Sprintf("series %d x", i), nil, floats),
+				Points: getProp(s, "points").Truthy()}
 		}
 		return out
 	case kindOf(v) == kindObject:

@@ -60,6 +60,7 @@ func newTT() js.Value {
 	tt.Set("gradCheck", function("tt.gradCheck", gradCheckBinding))
 	tt.Set("check", newCheck()) // check*.go: the exercises' checks
 	tt.Set("todo", function("tt.todo", todo))
+	tt.Set("exercises", newExercises()) // exercises.go: the student's code from other notebooks
 	for _, name := range tensors.methodNames {
 		if _, taken := fns[name]; taken || name == "toString" || name == "toJSON" {
 			continue

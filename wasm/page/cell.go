@@ -226,6 +226,7 @@ func (c *cell) finish(ok, interrupted bool, ms float64) {
 	case ok:
 		c.setState(stateDone, "done · "+took)
 		c.nb.announce(c.describe() + " done in " + took)
+		c.nb.verdictPassed(c)
 	case interrupted:
 		c.setState(stateError, "stopped")
 		c.nb.announce(c.describe() + " stopped")

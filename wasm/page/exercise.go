@@ -59,6 +59,9 @@ type exercise struct {
 	// pending is set while the cell is queued or running for a check:
 	// when its run ends, the check runs (queue.go).
 	pending bool
+	// checkedCode is the cell's code when the pending check started: the
+	// code that passes or fails it.
+	checkedCode string
 	// undoCode is the code "Use this solution" or "Reset to starter"
 	// replaced, for Undo.
 	undoCode string
@@ -189,7 +192,7 @@ func (ex *exercise) setState(state, text string) {
 
 // startCheck marks the exercise as waiting for its check.
 func (ex *exercise) startCheck() {
-	ex.pending = true
+	ex.pending, ex.checkedCode = true, ex.c.code()
 	ex.setState(checkRunning, "checking…")
 	ex.c.root.SetAttribute("aria-busy", "true")
 }
@@ -234,7 +237,10 @@ func (ex *exercise) finish(state, text string) {
 	setHidden(ex.result, false)
 	ex.setState(state, text)
 	p := ex.progress()
-	p.Passed, p.Checked = state == checkPassed, true
+	p.Passed, p.Checked, p.Code = state == checkPassed, true, ""
+	if p.Passed {
+		p.Code = ex.checkedCode
+	}
 	ex.c.nb.saved.schedule()
 }
 

@@ -44,6 +44,9 @@ type notebook struct {
 	// exercise, by id (exercise.go, progress.go).
 	exData   map[int]*exerciseData
 	progress map[string]*exerciseProgress
+	// milestone is the verdict cell of a milestone notebook and whether
+	// it has passed (milestone.go).
+	milestone milestoneState
 	// documentSource is the Markdown of the notebook shown when it is not
 	// the published one (a file opened or a shared link), else "".
 	documentSource string
@@ -136,7 +139,9 @@ func (nb *notebook) mountCells() {
 	}
 	nb.blocks, nb.cells, nb.deleted = nil, nil, nil
 	nb.exData, nb.progress = map[int]*exerciseData{}, nil
+	nb.milestone = milestoneState{verdictPub: -1}
 	prose := &block{slot: 0}
+	afterVerdict := false // the verdict heading was seen, its cell not yet
 	for _, n := range nb.article.ChildNodes() {
 		if el, ok := n.(dom.Element); ok && el.TagName() == "SECTION" && el.Class().Contains("cell") {
 			source := el.QuerySelector(".cell-source")
@@ -145,9 +150,15 @@ func (nb *notebook) mountCells() {
 			if d := readExerciseData(el); d != nil {
 				nb.exData[pub] = d
 			}
+			if afterVerdict {
+				nb.milestone.verdictPub, afterVerdict = pub, false
+			}
 			nb.blocks = append(nb.blocks, prose, &block{c: newCell(nb, el, kindCode, pub, published)})
 			prose = &block{slot: prose.slot + 1}
 			continue
+		}
+		if isVerdictHeading(n) {
+			afterVerdict = true
 		}
 		prose.nodes = append(prose.nodes, n)
 	}

@@ -48,7 +48,7 @@ func newSaver(nb *notebook) *saver {
 // layout (layout.go: the prose slots and the cells in order, each cell
 // with its text and the published cell it was, if any), how many code
 // cells the published notebook had, a checksum of the published code
-// and the time, and the progress on each exercise (progress.go; older
+// and the time, the milestone's mark (milestone.go), and the progress on each exercise (progress.go; older
 // records have none, and start every exercise afresh). Version 1
 // records, from before cells could be added, held only "cells", each
 // published cell's code; restore reads both.
@@ -67,9 +67,13 @@ func (s *saver) record() map[string]any {
 			published++
 		}
 	}
-	return map[string]any{"v": 2, "items": items, "publishedCells": published,
+	rec := map[string]any{"v": 2, "items": items, "publishedCells": published,
 		"published": s.nb.pubHash, "savedAt": js.Global().Get("Date").Call("now"),
 		"exercises": s.nb.progressRecord()}
+	if m := s.nb.milestoneRecord(); m != nil {
+		rec["milestone"] = m
+	}
+	return rec
 }
 
 // schedule saves after saveDelay, restarting the delay on each change.
@@ -132,6 +136,7 @@ func (s *saver) restore() {
 		return
 	}
 	s.nb.restoreProgress(rec) // before the layout: a record may hold only progress
+	s.nb.restoreMilestone(rec)
 	saved, savedCells := savedLayout(rec, s.nb.pubLayout)
 	layout := arrange(saved, savedCells, s.nb.pubLayout)
 	if sameLayout(layout, s.nb.pubLayout) {

@@ -13,10 +13,13 @@ import (
 // afresh (turned into Markdown and back, restored from a saved layout)
 // shows it too. It is saved in the notebook's record (persist.go) as
 //
-//	"exercises": {"relu-backward": {"passed": true, "checked": true, "hints": 1, "seen": false}}
+//	"exercises": {"relu-backward": {"passed": true, "checked": true, "hints": 1, "seen": false, "code": "…"}}
 //
 // read back on the next visit, counted in the chapter list of the index
-// page (web/src/progress.js) and exported in the .ipynb metadata.
+// page (web/src/progress.js) and exported in the .ipynb metadata. "code"
+// is the student's code that passed the last check (absent otherwise):
+// a later notebook runs it with tt.exercises.load (wasm/kernel/exercises.go),
+// so a milestone can train with the student's own components.
 
 // exerciseProgress is the progress on one exercise.
 type exerciseProgress struct {
@@ -24,6 +27,7 @@ type exerciseProgress struct {
 	Checked      bool // a check has run (a failure is shown as failed)
 	Hints        int  // hints revealed
 	SolutionSeen bool
+	Code         string // the code that passed the last check, "" when it failed
 }
 
 // progressOf is the progress on exercise id, made on first use.
@@ -57,7 +61,11 @@ func (nb *notebook) progressRecord() map[string]any {
 	items := map[string]any{}
 	for _, d := range nb.exData {
 		p := nb.progressOf(d.ID)
-		items[d.ID] = map[string]any{"passed": p.Passed, "checked": p.Checked, "hints": p.Hints, "seen": p.SolutionSeen}
+		item := map[string]any{"passed": p.Passed, "checked": p.Checked, "hints": p.Hints, "seen": p.SolutionSeen}
+		if p.Passed && p.Code != "" {
+			item["code"] = p.Code
+		}
+		items[d.ID] = item
 	}
 	return items
 }
@@ -77,6 +85,9 @@ func (nb *notebook) restoreProgress(rec js.Value) {
 		p.Passed = item.Get("passed").Truthy()
 		p.Checked = item.Get("checked").Truthy() || p.Passed
 		p.SolutionSeen = item.Get("seen").Truthy()
+		if code := item.Get("code"); p.Passed && code.Type() == js.TypeString {
+			p.Code = code.String()
+		}
 		if h := item.Get("hints"); h.Type() == js.TypeNumber {
 			p.Hints = min(max(h.Int(), 0), len(d.Hints))
 		}

@@ -12,7 +12,11 @@ const config = JSON.parse(document.getElementById("tt-config").textContent);
 // startWorker makes a kernel worker. Its messages are queued until the Go
 // page role takes them with attach.
 function startWorker() {
-  const url = `${config.worker}?wasm=${encodeURIComponent(config.kernel)}&exec=${encodeURIComponent(config.wasmExec)}`;
+  // ?quick=1 on the page (the browser suite's hook) reaches the kernel's
+  // location, where a milestone notebook reads it to run its documented
+  // short setting.
+  const quick = new URLSearchParams(location.search).get("quick") === "1" ? "&quick=1" : "";
+  const url = `${config.worker}?wasm=${encodeURIComponent(config.kernel)}&exec=${encodeURIComponent(config.wasmExec)}${quick}`;
   const worker = new Worker(url);
   const queued = [];
   worker.onmessage = (event) => queued.push(event.data);

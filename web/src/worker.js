@@ -1,6 +1,7 @@
 // The kernel worker's bootstrap. It loads Go's wasm_exec.js and the
 // TinyTorch wasm in kernel role; from then on Go handles every message.
 import { compileCell } from "./kernel/compile.js";
+import { storage } from "./storage.js";
 
 // Start-up times on the page's clock (ms since the page's navigation), for
 // the start-up budget that the browser suite prints.
@@ -38,6 +39,10 @@ self.__ttWrap = (fn) =>
 
 // The Go kernel compiles each cell with this before evaluating it.
 self.__ttCompile = compileCell;
+
+// tt.exercises.load (wasm/kernel/exercises.go) reads a notebook's saved
+// record, where the page keeps the code that passed each exercise.
+self.__ttLoadRecord = (key) => storage.load(key);
 
 // Messages that arrive before Go has started (the interrupt buffer, an
 // early run) wait here; Go takes them when it installs its handler.
