@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"errors"
 	"fmt"
 
 	"tinytorch/engine/tensor"
@@ -211,3 +212,25 @@ func (m *MultiheadAttention) restore(out, weights *tensor.Tensor, unbatched bool
 
 // ExtraRepr is empty, as in PyTorch, which shows only out_proj.
 func (m *MultiheadAttention) ExtraRepr() string { return "" }
+
+// CallAttention runs m.ForwardAttention the way Call runs Forward: the
+// profiler learns that m is running, an error names m's path, and
+// Summary sees the output.
+func CallAttention(m *MultiheadAttention, query, key, value *tensor.Tensor, opt AttentionOptions) (out, weights *tensor.Tensor, err error) {
+	if callObserver != nil {
+		callObserver.Enter(m)
+		defer callObserver.Exit(m)
+	}
+	out, weights, err = m.ForwardAttention(query, key, value, opt)
+	if err != nil {
+		var le *LayerError
+		if !errors.As(err, &le) {
+			err = &LayerError{Path: m.Path(), Type: m.typeName, Err: err}
+		}
+		return nil, nil, err
+	}
+	if observer != nil {
+		observer(m, out)
+	}
+	return out, weights, nil
+}
