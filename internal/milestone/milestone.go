@@ -61,6 +61,7 @@ type Result struct {
 	StepLoss      []float64 // the training loss of every step
 	Wall          time.Duration
 	SamplesPerSec float64 // training throughput (forward, backward, step), mean over epochs
+	Unit          string  // what TrainN and TestN count: "" for images, or "characters"
 }
 
 func (r *Result) String() string {
@@ -71,10 +72,14 @@ func (r *Result) String() string {
 		}
 		curve += fmt.Sprintf("%.4f", a)
 	}
-	return fmt.Sprintf("   %s, %d parameters; %d epochs on %d images, tested on %d\n"+
+	unit := r.Unit
+	if unit == "" {
+		unit = "images"
+	}
+	return fmt.Sprintf("   %s, %d parameters; %d epochs on %d %s, tested on %d\n"+
 		"   test accuracy %.2f%% (loss %.4f); per epoch: %s\n"+
 		"   wall time %.1f s (training and evaluation), training %.0f samples/s, GOMAXPROCS %d, %s/%s",
-		r.Model, r.Params, r.Epochs, r.TrainN, r.TestN, 100*r.TestAccuracy, r.TestLoss, curve,
+		r.Model, r.Params, r.Epochs, r.TrainN, unit, r.TestN, 100*r.TestAccuracy, r.TestLoss, curve,
 		r.Wall.Seconds(), r.SamplesPerSec, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
 }
 
@@ -82,6 +87,7 @@ func (r *Result) String() string {
 var Milestones = []Milestone{
 	{"mlp-digits", "MLP 784-128-10 on the MNIST digits (1986)", 0.95, MLPDigits},
 	{"lenet-fashion", "LeNet-style CNN on Fashion-MNIST (1998)", 0.90, LeNetFashion},
+	{"attention-shakespeare", "Transformer language model on Shakespeare's characters (2017)", AttentionAccuracyTarget, AttentionShakespeare},
 }
 
 // mnistNorm is MNIST's pixel mean and standard deviation, torchvision's

@@ -157,7 +157,7 @@ var ttNoOptions = []string{
 	"tt.nn.Embedding", "tt.nn.Module", "tt.nn.Parameter", "tt.kernels.list", "tt.kernels.register", "tt.nn.GELU", "tt.nn.ReLU", "tt.nn.Sequential", "tt.nn.SiLU", "tt.nn.Sigmoid", "tt.nn.Tanh",
 	"tt.nn.functional.gelu", "tt.nn.functional.leakyRelu", "tt.nn.functional.linear",
 	"tt.nn.functional.logSoftmax", "tt.nn.functional.relu", "tt.nn.functional.sigmoid", "tt.nn.functional.silu",
-	"tt.nn.functional.softmax", "tt.nn.functional.tanh", "tt.nn.causalMask",
+	"tt.nn.functional.softmax", "tt.nn.functional.tanh", "tt.nn.causalMask", "tt.data.shakespeare",
 	"tt.nn.init.calculateGain", "tt.nn.utils.clipGradNorm", "tt.nn.utils.clipGradNorm_", "tt.optim.clipGradNorm",
 	"tt.profile.phase",
 	// Base classes for a cell's optimizers and schedulers: the defaults of

@@ -105,4 +105,5 @@ var chromiumFigures = map[string]string{
 	"mlp-digits": "in Chromium: the browser suite's TestMilestoneMLPDigits runs the notebook m1-mlp-digits and prints its wall time and samples/s beside these",
 	"lenet-fashion": "in Chromium: the browser suite's TestMilestoneLeNetChromium and make bench time 40 of these training steps there and print the samples/s " +
 		"and the projected training time of this full run beside the native ones",
+	"attention-shakespeare": "in Chromium: make bench (TestBenchMilestoneAttention) runs the notebook m4-attention-2017 in full and prints its wall time beside this one's",
 }
