@@ -201,9 +201,10 @@ bench-go:
 ## TinyTorch vs TensorFlow.js (benchmark-only npm dev dependency): matmul with its wasm
 ## backend with and without SIMD and its cpu backend, and the MLP epoch on the MNIST digits;
 ## a matmul kernel written in a cell against the built-in, per call and per MLP training step; an op,
-## a module, an optimizer and a kernel written in a cell against the engine's own, per call and per MLP step
+## a module, an optimizer and a kernel written in a cell against the engine's own, per call and per MLP step; the 2017 attention
+## milestone (notebook m4-attention-2017) in full in Chromium beside the same run natively
 bench-browser: deps chromium
-	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts)$$' -v ./tools/browsertest
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|MilestoneAttention)$$' -v ./tools/browsertest
 
 ## difftest: N random programs (seeds SEED, SEED+1, …) through the engine and through Debian's
 ## python3-torch; prints a short reproducer per mismatch outside the exclusion list (deliberate

@@ -28,9 +28,10 @@ import (
 // fails the test.
 var chapters = []struct {
 	slug       string
-	limit      time.Duration // for opening the page and running all (default 3 minutes)
-	errorCells []int         // cells that show an error on purpose
-	want       []string      // text some cell's output must contain
+	limit      time.Duration                           // for opening the page and running all (default 3 minutes)
+	errorCells []int                                   // cells that show an error on purpose
+	want       []string                                // text some cell's output must contain
+	prepare    func(t *testing.T, ctx context.Context) // edits cells before Run all (a shorter run)
 	check      func(t *testing.T, ctx context.Context)
 }{
 	{slug: "01-system", errorCells: []int{2}, want: []string{
@@ -114,6 +115,7 @@ var chapters = []struct {
 		`"1.weight": the checkpoint has [128, 784], the model has [64, 784]`,
 	}, check: checkNotebook13},
 	{slug: milestoneSlug, limit: 6 * time.Minute, check: checkMilestoneMLPDigits},
+	{slug: attentionSlug, limit: 5 * time.Minute, prepare: attentionShort, check: checkMilestoneAttention},
 }
 
 // TestNotebooks runs every chapter notebook from top to bottom (the table
@@ -156,6 +158,9 @@ func TestNotebooks(t *testing.T) {
 			ctx := newTabWithin(t, limit)
 			policy := watchPolicy(t, ctx)
 			openNotebook(t, ctx, c.slug)
+			if c.prepare != nil {
+				c.prepare(t, ctx)
+			}
 			start := time.Now()
 			runAllToTheEnd(t, ctx)
 			fmt.Printf("%s: ran in %v\n  %s\n", c.slug, time.Since(start).Round(time.Millisecond),
