@@ -48,11 +48,14 @@ const (
 )
 
 // The short run of the browser suite's TestNotebooks, which must stay
-// short: AttentionShortSteps steps, judged against AttentionShortTarget.
-// make bench runs the full recipe in Chromium.
+// short: AttentionShortSteps steps, judged against AttentionShortTarget
+// (measured: 2.3519, with a next-character accuracy of 31.6%; a model of
+// which character follows which scores about 2.5). make bench runs the
+// full recipe in Chromium; natively it measured a validation loss of
+// 1.7796 and an accuracy of 47.4% after 1,500 steps.
 const (
 	AttentionShortSteps  = 200
-	AttentionShortTarget = 2.60
+	AttentionShortTarget = 2.45
 )
 
 // Vocab is a character-level tokenizer: token i is the i-th of the
