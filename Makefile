@@ -206,9 +206,10 @@ bench-go:
 ## the int8 kernel's GOP/s at the MLP's products against its measured peak and the float32 product;
 ## the density below which the sparse (CSR) Linear kernel beats the dense one; the quantized MLP against float32;
 ## the first visit over an emulated 10 Mbit/s, 40 ms link: index, chapter and first Run, cold and warm, with bytes;
-## every milestone notebook run in full (Run all's wall time and its verdict)
+## every milestone notebook run in full (Run all's wall time and its verdict); the 2017 attention
+## milestone (notebook m4-attention-2017) in full in Chromium beside the same run natively
 bench-browser: deps chromium
-	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|Int8|Sparse|Quant|FirstVisit|Milestones)$$' -v ./tools/browsertest
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|Int8|Sparse|Quant|FirstVisit|Milestones|MilestoneAttention)$$' -v ./tools/browsertest
 
 ## difftest: N random programs (seeds SEED, SEED+1, …) through the engine and through Debian's
 ## python3-torch; prints a short reproducer per mismatch outside the exclusion list (deliberate

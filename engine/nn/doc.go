@@ -47,6 +47,8 @@
 //	layernorm.go   LayerNorm
 //	groupnorm.go   GroupNorm and its functional form GroupNormOf
 //	embedding.go   Embedding (a lookup table of rows)
+//	attention.go   ScaledDotProductAttention, CausalMask, AttentionOptions (masks)
+//	multihead.go   MultiheadAttention (PyTorch's packed in_proj_weight, heads)
 //	dropout.go     Dropout (seeded)
 //	activation.go  ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax
 //	activation_more.go  SiLU, ELU, Softplus

@@ -75,6 +75,7 @@ type Result struct {
 	// can separate its points at all), not on held-out images.
 	OnTrainSet bool
 	Detail     string // a milestone's own figures, printed last
+	Unit       string // what TrainN and TestN count: "" for images, or "characters"
 }
 
 func (r *Result) String() string {
@@ -95,10 +96,14 @@ func (r *Result) String() string {
 		}
 		return s
 	}
-	s := fmt.Sprintf("   %s, %d parameters; %d epochs on %d images, tested on %d\n"+
+	unit := r.Unit
+	if unit == "" {
+		unit = "images"
+	}
+	s := fmt.Sprintf("   %s, %d parameters; %d epochs on %d %s, tested on %d\n"+
 		"   test accuracy %.2f%% (loss %.4f); per epoch: %s\n"+
 		"   wall time %.1f s (training and evaluation), training %.0f samples/s, GOMAXPROCS %d, %s/%s",
-		r.Model, r.Params, r.Epochs, r.TrainN, r.TestN, 100*r.TestAccuracy, r.TestLoss, curve,
+		r.Model, r.Params, r.Epochs, r.TrainN, unit, r.TestN, 100*r.TestAccuracy, r.TestLoss, curve,
 		r.Wall.Seconds(), r.SamplesPerSec, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
 	if r.Detail != "" {
 		s += "\n   " + r.Detail
@@ -112,6 +117,7 @@ var Milestones = []Milestone{
 	{"xor", "XOR: the perceptron fails, a two-layer network learns it (1969)", 1, XOR1969},
 	{"mlp-digits", "MLP 784-128-10 on the MNIST digits (1986)", 0.95, MLPDigits},
 	{"lenet-fashion", "LeNet-style CNN on Fashion-MNIST (1998)", 0.90, LeNetFashion},
+	{"attention-shakespeare", "Transformer language model on Shakespeare's characters (2017)", AttentionAccuracyTarget, AttentionShakespeare},
 }
 
 // mnistNorm is MNIST's pixel mean and standard deviation, torchvision's

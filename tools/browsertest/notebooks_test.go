@@ -28,11 +28,12 @@ import (
 // fails the test.
 var chapters = []struct {
 	slug       string
-	query      string        // added to the page's URL, such as "?quick=1" (a milestone's short setting)
-	needs      func() string // what the notebook needs that is missing, "" when nothing: the subtest is skipped
-	limit      time.Duration // for opening the page and running all (default 3 minutes)
-	errorCells []int         // cells that show an error on purpose
-	want       []string      // text some cell's output must contain
+	query      string                                  // added to the page's URL, such as "?quick=1" (a milestone's short setting)
+	needs      func() string                           // what the notebook needs that is missing, "" when nothing: the subtest is skipped
+	limit      time.Duration                           // for opening the page and running all (default 3 minutes)
+	errorCells []int                                   // cells that show an error on purpose
+	want       []string                                // text some cell's output must contain
+	prepare    func(t *testing.T, ctx context.Context) // edits cells before Run all (a shorter run)
 	check      func(t *testing.T, ctx context.Context)
 }{
 	{slug: "01-system", errorCells: []int{2}, want: []string{
@@ -142,6 +143,7 @@ var chapters = []struct {
 	{slug: lenetSlug, query: "?quick=1", limit: 4 * time.Minute, needs: needFashion,
 		want:  []string{"✓ reproduced: LeNet reaches", "the browser suite's short setting (?quick=1)", "nothing to continue"},
 		check: checkMilestoneLeNetQuick},
+	{slug: attentionSlug, limit: 5 * time.Minute, prepare: attentionShort, check: checkMilestoneAttention},
 }
 
 // needFashion says when Debian's Fashion-MNIST, which the site's
@@ -198,6 +200,9 @@ func TestNotebooks(t *testing.T) {
 			ctx := newTabWithin(t, limit)
 			policy := watchPolicy(t, ctx)
 			openNotebookQuery(t, ctx, c.slug, c.query)
+			if c.prepare != nil {
+				c.prepare(t, ctx)
+			}
 			start := time.Now()
 			runAllToTheEnd(t, ctx)
 			fmt.Printf("%s: ran in %v\n  %s\n", c.slug, time.Since(start).Round(time.Millisecond),

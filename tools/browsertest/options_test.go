@@ -50,6 +50,9 @@ const calls = {
   "tt.nn.LayerNorm": (O) => tt.nn.LayerNorm([2], O), "tt.nn.LeakyReLU": (O) => tt.nn.LeakyReLU(O),
   "tt.nn.Softmax": (O) => tt.nn.Softmax(O), "tt.nn.GroupNorm": (O) => tt.nn.GroupNorm(1, 2, O),
   "tt.nn.ELU": (O) => tt.nn.ELU(O), "tt.nn.Softplus": (O) => tt.nn.Softplus(O),
+  "tt.nn.MultiheadAttention": (O) => tt.nn.MultiheadAttention(4, 2, O),
+  "mha.call": (O) => tt.nn.MultiheadAttention(2, 1).call(X().reshape(4, 1, 2), O),
+  "tt.nn.functional.scaledDotProductAttention": (O) => tt.nn.functional.scaledDotProductAttention(X(), X(), X(), O),
   "tt.nn.MSELoss": (O) => tt.nn.MSELoss(O), "tt.nn.CrossEntropyLoss": (O) => tt.nn.CrossEntropyLoss(O),
   "tt.nn.NLLLoss": (O) => tt.nn.NLLLoss(O), "tt.nn.BCELoss": (O) => tt.nn.BCELoss(O),
   "tt.nn.BCEWithLogitsLoss": (O) => tt.nn.BCEWithLogitsLoss(O), "tt.nn.L1Loss": (O) => tt.nn.L1Loss(O),
@@ -168,7 +171,7 @@ var ttNoOptions = []string{
 	"tt.nn.Embedding", "tt.nn.Module", "tt.nn.Parameter", "tt.kernels.list", "tt.kernels.register", "tt.nn.GELU", "tt.nn.ReLU", "tt.nn.Sequential", "tt.nn.SiLU", "tt.nn.Sigmoid", "tt.nn.Tanh",
 	"tt.nn.functional.gelu", "tt.nn.functional.leakyRelu", "tt.nn.functional.linear",
 	"tt.nn.functional.logSoftmax", "tt.nn.functional.relu", "tt.nn.functional.sigmoid", "tt.nn.functional.silu",
-	"tt.nn.functional.softmax", "tt.nn.functional.tanh",
+	"tt.nn.functional.softmax", "tt.nn.functional.tanh", "tt.nn.causalMask", "tt.data.shakespeare",
 	"tt.nn.init.calculateGain", "tt.nn.utils.clipGradNorm", "tt.nn.utils.clipGradNorm_", "tt.optim.clipGradNorm",
 	"tt.profile.phase",
 	// Base classes for a cell's optimizers and schedulers: the defaults of

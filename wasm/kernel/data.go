@@ -71,6 +71,7 @@ func newData() js.Value {
 		"fashionMNIST":     d.imageSets("tt.data.fashionMNIST", "fashion-mnist", "Fashion-MNIST", 10000, 10000),
 		"clearCache":       clearDataCache,
 		"showBatch":        showBatchFunc,
+		"shakespeare":      shakespeareFunc, // data_text.go
 	})
 	obj.Set("transforms", object(map[string]binding{
 		"Compose":              d.compose,

@@ -258,6 +258,9 @@ func moduleMethods() map[string]binding {
 	}
 	forward := func(name string) binding {
 		return k(name, func(m nn.Module, this js.Value, r *argReader) (any, error) {
+			if a, ok := m.(*nn.MultiheadAttention); ok {
+				return attentionCall(a, this, r) // nn_attention.go: (query, key, value, masks)
+			}
 			x := r.Tensor(0, "an input tensor")
 			if err := r.Err(); err != nil {
 				return nil, err

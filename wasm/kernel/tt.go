@@ -40,7 +40,8 @@ func newTT() js.Value {
 	objects = newObjectTable()
 	nnNS := newNN()
 	addLosses(nnNS)
-	addMoreNN(nnNS) // nn_more.go
+	addMoreNN(nnNS)    // nn_more.go
+	addAttention(nnNS) // nn_attention.go
 	tt.Set("nn", nnNS)
 	tt.Set("optim", newOptim())
 	trainNS := newTrain()
