@@ -40,6 +40,7 @@ var engineOrder = []struct {
 	{"engine/nn", "3–4", []string{"engine/tensor"}},
 	{"engine/loss", "3", []string{"engine/tensor"}},
 	{"engine/data", "6", []string{"engine/tensor"}},
+	{"engine/data/corpus", "6", nil},
 	{"engine/optim", "8", []string{"engine/tensor", "engine/vec"}},
 	{"engine/train", "8", []string{"engine/atomicfile", "engine/tensor", "engine/vec", "engine/nn", "engine/loss", "engine/data", "engine/optim"}},
 	{"engine/plot", "8–9", nil},

@@ -17,6 +17,7 @@ import (
 // the baseline's ratio 1), never how fast anything is.
 
 func TestBench2Result(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `tt.manualSeed(0);
@@ -64,6 +65,7 @@ const r = tt.bench(() => a.matmul(b), {warmup: 2, iterations: 25, flops: 2 * 64 
 }
 
 func TestBench2Compare(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `tt.manualSeed(0);
@@ -92,6 +94,7 @@ const r = cmp.ratios;
 // when the function makes no tt call, without restarting the kernel, and
 // a benchmark that runs for more than half a second shows its progress.
 func TestBench2Stop(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	runCode(t, ctx, 1, "const kept = 6;")
@@ -124,6 +127,7 @@ func TestBench2Stop(t *testing.T) {
 // as [name, intensity, gflops] and as tt.bench results with flops and
 // bytes, and names what is wrong with a bad call.
 func TestBench2Roofline(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	code := `const u = tt.rand([4096]), v = tt.rand([4096]);

@@ -87,7 +87,7 @@ func commands() []command {
 		{"bench", "time a training step of a model with each kernel (the chapter 12 harness)", runBench, benchFlags,
 			"bench [--model mlp|lenet] [--batch 64] [--kernels all] [--iterations 20]"},
 		{"milestone", "train the historical milestone models on real data", runMilestone, milestoneFlags,
-			"milestone [-run mlp-digits|lenet-fashion|all] [-epochs N] [-train N]"},
+			"milestone [-run perceptron|xor|mlp-digits|lenet-fashion|attention-shakespeare|all] [-epochs N] [-train N]"},
 	}
 }
 

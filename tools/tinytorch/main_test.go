@@ -51,7 +51,7 @@ func TestRun(t *testing.T) {
 		{"profile empty out", []string{"profile", "--out", ""}, 2, nil, []string{"--out is empty"}, true},
 		{"profile argument", []string{"profile", "lenet"}, 2, nil, []string{`unexpected argument "lenet"`}, true},
 		{"milestone -h", []string{"milestone", "-h"}, 0, []string{"Usage: tinytorch milestone", "-epochs"}, nil, false},
-		{"milestone unknown", []string{"milestone", "-run", "alexnet"}, 2, nil, []string{`unknown milestone "alexnet": choose mlp-digits, lenet-fashion, attention-shakespeare or all`}, true},
+		{"milestone unknown", []string{"milestone", "-run", "alexnet"}, 2, nil, []string{`unknown milestone "alexnet": choose perceptron, xor, mlp-digits, lenet-fashion, attention-shakespeare or all`}, true},
 		{"milestone epochs -1", []string{"milestone", "-epochs", "-1"}, 2, nil, []string{"-epochs and -train must be 0 or more"}, true},
 	}
 	for _, tc := range tests {
