@@ -203,7 +203,9 @@ func TestMilestoneLeNetChromium(t *testing.T) {
 	if os.Getenv("TT_BENCH_BROWSER") == "" {
 		steps, repeats = lenetCheckSteps, 2
 	}
+	nativeTraining.Lock() // runs_test.go: one native run at a time
 	native, err := milestone.LeNetSteps(milestone.Config{FashionDir: dir}, steps)
+	nativeTraining.Unlock()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,9 @@ func checkMilestonePerceptron(t *testing.T, ctx context.Context) {
 		Weights  [][3]float64 `json:"weights"`
 	}
 	readScope(t, ctx, "{mistakes, weights}", &b)
+	nativeTraining.Lock() // runs_test.go: one native run at a time
 	native, _, _, err := milestone.PerceptronSteps()
+	nativeTraining.Unlock()
 	if err != nil {
 		t.Fatal(err)
 	}
