@@ -178,7 +178,6 @@ func checkMilestoneLeNetQuick(t *testing.T, ctx context.Context) {
 // takes over a second on a loaded machine makes Stop restart the kernel
 // (the page's stopGrace): then the test tries again, up to three times.
 func TestMilestoneLeNetStopResume(t *testing.T) {
-	t.Parallel()
 	if fashionDir() == "" {
 		t.Skip("Fashion-MNIST is not installed")
 	}
