@@ -29,8 +29,10 @@ import (
 )
 
 // nativeTraining serializes the native training runs of the notebook
-// checks, which run side by side: a model's initial weights come from the
-// tensor package's one generator, which two runs must not share.
+// checks, which run side by side: a model's initial weights, and the
+// batches some runs sample, come from the tensor package's one generator,
+// which two runs must not share. Anything in the suite that builds a model
+// or draws random numbers natively takes it.
 var nativeTraining sync.Mutex
 
 // readStored reads a file of the browser's storage (OPFS, shared by the
@@ -209,6 +211,8 @@ func checkNotebook13(t *testing.T, ctx context.Context) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	nativeTraining.Lock() // NewMLP draws its initial weights from the generator
+	defer nativeTraining.Unlock()
 	if err := checkpoint.LoadModelFile(f, milestone.NewMLP()); err != nil {
 		t.Errorf("the browser's weights do not load natively: %v", err)
 	}
