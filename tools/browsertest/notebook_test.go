@@ -89,7 +89,16 @@ func TestErrorShowsLineAndKernelSurvives(t *testing.T) {
 	if state != "error" || !strings.HasPrefix(out, "TypeError: Cannot read properties of null") || !strings.Contains(out, "at line 3 of cell 1") {
 		t.Fatalf("runtime error: state %q, output %q", state, out)
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll("#cell-1 .tt-error-line").length`); n != 1 {
+	// The editor draws the highlight a frame or two after the output.
+	n, deadline := 0, time.Now().Add(3*time.Second)
+	for {
+		n = eval[int](t, ctx, `document.querySelectorAll("#cell-1 .tt-error-line").length`)
+		if n != 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n != 1 {
 		t.Errorf("%d highlighted error lines, want 1", n)
 	}
 	if strings.Contains(out, "wasm") || strings.Contains(out, "worker") {
