@@ -116,14 +116,16 @@ JSON.stringify({calls: made, functions: functions.length, methods: methods.lengt
 // distinct error messages. The seed is fixed, so a failure is reproduced
 // by running the test again.
 func TestFuzzTTBadArguments(t *testing.T) {
-	ctx := newTab(t)
+	// 15,000 calls take some 45 s on an idle machine and up to 90 s on a
+	// busy one: the tab gets 3 minutes.
+	ctx := newTabWithin(t, 3*time.Minute)
 	openNotebook(t, ctx, "01-system")
 	const seed, calls = 20261206, 15000
 	// Each call is posted to the page before it is made, so that if one
 	// stops the kernel, the failure names it.
 	eval[bool](t, ctx, `(window.ttFuzz = new BroadcastChannel("tt-fuzz"), window.ttFuzzGo = "",
   window.ttFuzzLast = [], window.ttFuzz.onmessage = (e) => e.data.startsWith("go: ") ? window.ttFuzzGo += e.data.slice(4) : window.ttFuzzLast = [...window.ttFuzzLast.slice(-19), e.data], true)`)
-	state, out := runCodeWithin(t, ctx, 1, fmt.Sprintf(fuzzTTCode, seed, calls), 90*time.Second)
+	state, out := runCodeWithin(t, ctx, 1, fmt.Sprintf(fuzzTTCode, seed, calls), 160*time.Second)
 	if state != "done" {
 		t.Fatalf("state %q, output %q; the last calls were:\n%s\nGo wrote:\n%s", state, out,
 			eval[string](t, ctx, `window.ttFuzzLast.join("\n")`), eval[string](t, ctx, `window.ttFuzzGo.slice(0, 3000)`))
