@@ -80,17 +80,7 @@ func TestFunction(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := Function(c.fn, leaf(t, 5, c.in), leaf(t, c.out, c.in), leaf(t, c.out))
-			switch {
-			case c.errContains == "" && err != nil:
-				t.Fatalf("a correct function fails: %v", err)
-			case c.errContains == "":
-			case err == nil:
-				t.Fatal("a wrong function passes")
-			case !strings.Contains(err.Error(), c.errContains):
-				t.Errorf("error %q, want it to contain %q", err, c.errContains)
-			default:
-				t.Log(err)
-			}
+			checkVerdict(t, err, c.errContains, "a wrong function passes")
 			if strings.Contains(c.name, "square") && c.errContains != "" && !strings.Contains(err.Error(), "transpose of the right one") {
 				t.Errorf("error %q does not name the transposed gradient", err)
 			}
@@ -138,15 +128,25 @@ func TestFunc(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := Func(c.name, c.f, leaf(t, 2, 3), leaf(t, 2, 3))
-			switch {
-			case c.errContains == "" && err != nil:
-				t.Fatalf("a correct function fails: %v", err)
-			case c.errContains == "":
-			case err == nil:
-				t.Fatal("a function whose autograd gradient is wrong passes")
-			case !strings.Contains(err.Error(), c.errContains):
-				t.Errorf("error %q, want it to contain %q", err, c.errContains)
-			}
+			checkVerdict(t, err, c.errContains, "a function whose autograd gradient is wrong passes")
 		})
+	}
+}
+
+// checkVerdict checks a gradient check's result: no error when
+// errContains is empty, else an error containing it (wrongPasses is the
+// failure when there is none).
+func checkVerdict(t *testing.T, err error, errContains, wrongPasses string) {
+	t.Helper()
+	switch {
+	case errContains == "" && err != nil:
+		t.Fatalf("a correct function fails: %v", err)
+	case errContains == "":
+	case err == nil:
+		t.Fatal(wrongPasses)
+	case !strings.Contains(err.Error(), errContains):
+		t.Errorf("error %q, want it to contain %q", err, errContains)
+	default:
+		t.Log(err)
 	}
 }
