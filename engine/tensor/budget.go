@@ -92,17 +92,19 @@ func (e *SizeError) Error() string {
 // a dimension is negative or the storage would exceed the budget. It
 // never overflows: it stops multiplying as soon as the budget is passed.
 func checkedNumel(op string, shape []int) (int, error) {
+	empty := false
 	for i, d := range shape {
 		if d < 0 {
 			return 0, fmt.Errorf("%s: dimension %d of shape %s is negative", op, i, FormatShape(shape))
 		}
+		empty = empty || d == 0
+	}
+	if empty { // a zero anywhere, even after huge sizes, holds nothing
+		return 0, nil
 	}
 	limit := MaxTensorBytes() / bytesPerElement
 	n := int64(1)
 	for _, d := range shape {
-		if d == 0 {
-			return 0, nil
-		}
 		if int64(d) > limit/n {
 			bytes := float64(bytesPerElement)
 			for _, d := range shape {

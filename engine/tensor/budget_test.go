@@ -26,6 +26,7 @@ func TestCheckedNumelBudget(t *testing.T) {
 		{nil, 1, ""},
 		{[]int{2, 3}, 6, ""},
 		{[]int{0, 1 << 62}, 0, ""},
+		{[]int{1 << 62, 1 << 62, 0}, 0, ""}, // the zero comes last: still empty, as in PyTorch
 		{[]int{250}, 250, ""},
 		{[]int{251}, 0, "shape [251] needs 1 kB (1004 bytes), more than the 1 kB (1000 bytes) a tensor may use"},
 		{[]int{2, -1}, 0, "dimension 1 of shape [2, -1] is negative"},

@@ -27,9 +27,14 @@ func (t *Tensor) String() string {
 	f := newNumberFormat(data)
 	var sb strings.Builder
 	sb.WriteString("tensor(")
-	if len(t.shape) == 0 {
+	switch {
+	case len(t.shape) == 0:
 		sb.WriteString(strings.TrimSpace(f.format(data[0])))
-	} else {
+	case len(data) == 0 && len(t.shape) > 1:
+		// Like PyTorch: tensor([], size=(1000000000, 0)), not a billion
+		// empty rows.
+		sb.WriteString("[], size=(" + joinSizes(t.shape) + ")")
+	default:
 		t.writeDim(&sb, data, f, 0, 0, len(data) > summarizeAbove)
 	}
 	// Like PyTorch, say how the tensor takes part in autograd.
@@ -41,6 +46,16 @@ func (t *Tensor) String() string {
 	}
 	sb.WriteString(")")
 	return sb.String()
+}
+
+// joinSizes writes a shape as PyTorch's size tuple does: "3, 0", or "3,"
+// for one dimension.
+func joinSizes(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, s := range shape {
+		parts[i] = strconv.Itoa(s)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // writeDim writes dimension dim of the block of row-major data starting at

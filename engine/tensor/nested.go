@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -111,6 +112,29 @@ func (t *Tensor) ToNested() any {
 	}
 	v, _ := nest(data, t.shape, 0, 0)
 	return v
+}
+
+// NestedArrays is how many arrays ToNested builds: the outer one and one
+// per index of every dimension but the last. It can far exceed the element
+// count: shape [1e9, 0] holds no value but nests a billion empty arrays, so
+// a caller that hands the result to JavaScript checks it first. The count
+// saturates at math.MaxInt instead of overflowing.
+func (t *Tensor) NestedArrays() int {
+	if len(t.shape) == 0 {
+		return 0
+	}
+	total, level := 1, 1
+	for _, size := range t.shape[:len(t.shape)-1] {
+		if size != 0 && level > math.MaxInt/size {
+			return math.MaxInt
+		}
+		level *= size
+		if total > math.MaxInt-level {
+			return math.MaxInt
+		}
+		total += level
+	}
+	return total
 }
 
 // nest builds dimension dim of row-major data starting at offset off and returns the

@@ -1,10 +1,20 @@
 package tensor
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
 )
+
+func mustZeros(t *testing.T, shape ...int) *Tensor {
+	t.Helper()
+	x, err := Zeros(shape...)
+	if err != nil {
+		t.Fatalf("Zeros(%v): %v", shape, err)
+	}
+	return x
+}
 
 func mustNested(t *testing.T, v any) *Tensor {
 	t.Helper()
@@ -64,6 +74,45 @@ func TestFromNestedErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestNestedArrays(t *testing.T) {
+	tests := []struct {
+		shape []int
+		want  int
+	}{
+		{nil, 0},
+		{[]int{0}, 1},
+		{[]int{5}, 1},
+		{[]int{3, 0}, 4},
+		{[]int{2, 3, 4}, 1 + 2 + 6},
+		{[]int{1_000_000_000, 0}, 1_000_000_001},
+		{[]int{1 << 40, 1 << 40, 0}, math.MaxInt}, // saturates, not overflows
+	}
+	for _, tc := range tests {
+		x := mustZeros(t, tc.shape...)
+		if got := x.NestedArrays(); got != tc.want {
+			t.Errorf("%v: NestedArrays() = %d, want %d", tc.shape, got, tc.want)
+		}
+		if tc.want > 0 && tc.want < 100 {
+			if n := countArrays(x.ToNested()); n != tc.want {
+				t.Errorf("%v: ToNested built %d arrays, NestedArrays said %d", tc.shape, n, tc.want)
+			}
+		}
+	}
+}
+
+// countArrays counts the []any values in a nested result of ToNested.
+func countArrays(v any) int {
+	list, ok := v.([]any)
+	if !ok {
+		return 0
+	}
+	n := 1
+	for _, x := range list {
+		n += countArrays(x)
+	}
+	return n
 }
 
 func TestNewChecksLength(t *testing.T) {
@@ -139,6 +188,12 @@ func TestString(t *testing.T) {
 		{"scalar", mustNested(t, 3.0), "tensor(3.)"},
 		{"wide range", mustNested(t, []any{1e-5, 1.0}), "tensor([1.0000e-05, 1.0000e+00])"},
 		{"3-D", mustNested(t, []any{[]any{[]any{1.0}}, []any{[]any{2.0}}}), "tensor([[[1.]],\n\n        [[2.]]])"},
+		// Empty tensors print as PyTorch 1.13 prints them (checked with it);
+		// a billion empty rows must not be written out.
+		{"empty vector", mustZeros(t, 0), "tensor([])"},
+		{"empty rows", mustZeros(t, 3, 0), "tensor([], size=(3, 0))"},
+		{"no rows", mustZeros(t, 0, 5), "tensor([], size=(0, 5))"},
+		{"a billion empty rows", mustZeros(t, 1_000_000_000, 0), "tensor([], size=(1000000000, 0))"},
 		{"elided", bigT, "tensor([[   0.,    1.,    2.,  ...,  997.,  998.,  999.],\n        [1000., 1001., 1002.,  ..., 1997., 1998., 1999.]])"},
 	}
 	for _, tc := range tests {

@@ -186,6 +186,8 @@ r.detach = msg(() => leaf.mul(2).requiresGrad_(false));
 r.retain = msg(() => { const y = leaf.mul(leaf).sum(); y.backward(); y.backward(); });
 r.clone = msg(() => tt.ones(1).expand(3).add_(1));
 r.init = msg(() => tt.nn.init.xavierUniform_(tt.ones(3)));
+r.emptyRows = String(tt.repeat(tt.zeros(0), [1e9, 1e9]));
+r.emptyNest = msg(() => tt.zeros(1e9, 0).toArray());
 JSON.stringify(r)`
 	state, out := runCode(t, ctx, 1, code)
 	var got map[string]any
@@ -195,6 +197,9 @@ JSON.stringify(r)`
 	values := map[string]any{
 		"oneHot": []any{[]any{0.0, 1.0, 0.0}, []any{1.0, 0.0, 0.0}}, "zeros": []any{2.0, 3.0}, "reshape": []any{3.0, 2.0},
 		"loaded": []any{[]any{[]any{1.0, 2.0}, []any{3.0, 4.0}}, []any{5.0, -6.0}},
+		// The fuzzer's repeat of an empty tensor: printed as PyTorch does,
+		// not as a billion empty rows (that ran the kernel out of memory).
+		"emptyRows": "tensor([], size=(1000000000, 0))",
 	}
 	for key, want := range values {
 		if !reflect.DeepEqual(got[key], want) {
@@ -218,6 +223,7 @@ JSON.stringify(r)`
 		"retain":          {[]string{"{retainGraph: true}"}, []string{"RetainGraph"}},
 		"clone":           {[]string{"clone() it first"}, []string{"Clone"}},
 		"init":            {[]string{"tt.nn.init.xavierUniform_: fan in and fan out"}, []string{"init: fan"}},
+		"emptyNest":       {[]string{"tensor.toArray: shape [1000000000, 0] nests 1000000001 arrays, more than the 4194304", "dataSync()"}, nil},
 	}
 	for key, m := range messages {
 		msg, _ := got[key].(string)

@@ -4,6 +4,8 @@ package kernel
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"syscall/js"
 
 	"tinytorch/engine/tensor"
@@ -153,9 +155,9 @@ func reductionArgs(r *argReader) ([]int, bool) {
 // access and the ops that take numbers.
 func (b *tensorBindings) otherMethods() map[string]tensorMethod {
 	return map[string]tensorMethod{
-		"toArray":  func(t *tensor.Tensor, _ *argReader) (any, error) { return fromGo(t.ToNested()), nil },
-		"tolist":   func(t *tensor.Tensor, _ *argReader) (any, error) { return fromGo(t.ToNested()), nil },
-		"toJSON":   func(t *tensor.Tensor, _ *argReader) (any, error) { return fromGo(t.ToNested()), nil },
+		"toArray":  func(t *tensor.Tensor, _ *argReader) (any, error) { return nestedToJS("toArray", t) },
+		"tolist":   func(t *tensor.Tensor, _ *argReader) (any, error) { return nestedToJS("tolist", t) },
+		"toJSON":   func(t *tensor.Tensor, _ *argReader) (any, error) { return nestedToJS("toJSON", t) },
 		"toString": func(t *tensor.Tensor, _ *argReader) (any, error) { return t.String(), nil },
 		"item": func(t *tensor.Tensor, _ *argReader) (any, error) {
 			x, err := t.Item()
@@ -371,6 +373,29 @@ func (b *tensorBindings) properties() map[string]func(*tensor.Tensor) any {
 			return b.wrap(u)
 		},
 	}
+}
+
+// maxNestedArrays bounds the arrays that toArray may build. A shape can
+// ask for far more arrays than values: [1e9, 0] holds nothing but nests a
+// billion empty arrays, which ran the kernel out of memory.
+const maxNestedArrays = 1 << 22
+
+// nestedToJS is toArray, tolist and toJSON: the values as nested
+// JavaScript arrays, refused when the nesting alone would be too large.
+func nestedToJS(method string, t *tensor.Tensor) (any, error) {
+	if n := t.NestedArrays(); n > maxNestedArrays {
+		return nil, fmt.Errorf("tensor.%s: shape %s nests %s arrays, more than the %d a cell may build; "+
+			"dataSync() gives the values as one flat Float32Array", method, tensor.FormatShape(t.Shape()), countText(n), maxNestedArrays)
+	}
+	return fromGo(t.ToNested()), nil
+}
+
+// countText writes a count, saturated counts as "more than 2^63".
+func countText(n int) string {
+	if n == math.MaxInt {
+		return "more than 2^63"
+	}
+	return strconv.Itoa(n)
 }
 
 // float32Array copies values into a new JavaScript Float32Array.
