@@ -101,6 +101,8 @@ func TestErrorShowsLineAndKernelSurvives(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d highlighted error lines, want 1", n)
 	}
+	scrollTo(t, ctx, "#cell-1")
+	saveScreenshot(t, ctx, "error-line.png")
 	if strings.Contains(out, "wasm") || strings.Contains(out, "worker") {
 		t.Errorf("the stack shows the kernel's frames: %q", out)
 	}

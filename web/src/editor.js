@@ -3,8 +3,8 @@
 // keys: Shift+Enter runs the cell and moves on, Ctrl/Cmd+Enter runs it in
 // place.
 import { EditorView, basicSetup } from "codemirror";
-import { keymap } from "@codemirror/view";
-import { Compartment, Prec } from "@codemirror/state";
+import { Decoration, keymap } from "@codemirror/view";
+import { Compartment, Prec, StateEffect, StateField } from "@codemirror/state";
 import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { tags as t } from "@lezer/highlight";
 import { javascript } from "@codemirror/lang-javascript";
@@ -52,6 +52,29 @@ const highlight = HighlightStyle.define([
   { tag: t.link, textDecoration: "underline" },
 ]);
 
+// The error line is a line decoration held in the editor's state. A class
+// added to the line's element by hand lasted only until CodeMirror next
+// redrew the line (a measure, a scroll, a focus change), which on a busy
+// machine came before anyone saw it.
+const setErrorLine = StateEffect.define();
+const errorLineMark = Decoration.line({ class: "tt-error-line" });
+const errorLine = StateField.define({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    // An edit moves the mark with its line; a new run sets or clears it.
+    marks = marks.map(tr.changes);
+    for (const e of tr.effects) {
+      if (e.is(setErrorLine)) {
+        marks = e.value > 0 && e.value <= tr.state.doc.lines
+          ? Decoration.set([errorLineMark.range(tr.state.doc.line(e.value).from)])
+          : Decoration.none;
+      }
+    }
+    return marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
 // createEditor puts an editor holding doc into parent. hooks.run(advance)
 // is called by the run keys, hooks.change() after each edit, hooks.focus()
 // when the editor gains focus, hooks.escape() on Esc when the editor has
@@ -81,6 +104,7 @@ export function createEditor(parent, doc, hooks) {
       theme,
       syntaxHighlighting(highlight),
       listener,
+      errorLine,
       label.of(EditorView.contentAttributes.of({ "aria-label": parent.getAttribute("aria-label") || "Code" })),
     ],
   });
@@ -96,15 +120,7 @@ export function createEditor(parent, doc, hooks) {
     },
     destroy: () => view.destroy(),
     // highlightLine marks the line where an error happened (0 clears it).
-    highlightLine: (line) => {
-      parent.querySelectorAll(".cm-line.tt-error-line").forEach((el) => el.classList.remove("tt-error-line"));
-      if (line > 0 && line <= view.state.doc.lines) {
-        const pos = view.state.doc.line(line).from;
-        const { node } = view.domAtPos(pos);
-        const el = node.nodeType === 1 ? node : node.parentElement;
-        el?.closest(".cm-line")?.classList.add("tt-error-line");
-      }
-    },
+    highlightLine: (line) => view.dispatch({ effects: setErrorLine.of(line) }),
   };
   parent.ttEditor = handle; // for the browser suite, which reads the code
   return handle;
