@@ -196,6 +196,18 @@ func TestLinearPathsExact(t *testing.T) {
 			f, _ := nn.NewLinear(c.k, c.n, true)
 			x := randomTensor(t, uint64(6+i), []int{c.m, c.k}, 0.3, 1)
 			in, _ := WeightParams(x, Scheme{})
+			if c.k > int8mm.DequantizeMaxK {
+				// The largest centred sum there is: inputs and weights all
+				// 1, quantized to 127 with zero point -128, so every term
+				// is 255·255 and the sum, k·65025, is past int32.
+				x, _ = tensor.Full(1, c.m, c.k)
+				w := make([]float32, c.n*c.k)
+				for j := 1; j < len(w); j++ {
+					w[j] = 1 // and w[0] = 0, which puts 0 in the range
+				}
+				f.Weight, _ = tensor.New(w, c.n, c.k)
+				in = PerTensor(1.0/255, -128)
+			}
 			l, err := NewLinear(f, c.weight, in)
 			if err != nil {
 				t.Fatal(err)
