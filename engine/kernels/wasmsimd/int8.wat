@@ -1025,4 +1025,295 @@
     local.get $a7
     i32x4.add
     i32x4.extract_lane 0)
+
+  ;; The edges of a quantized layer (engine/kernels/int8mm's edges.go),
+  ;; with the bytes of its Go loops.
+  ;;
+  ;; quantize(q, x, n, inv, lo, hi, z): for i < n (a multiple of 16),
+  ;;
+  ;;     q[i] = int8(nearest(clamp(x[i]·inv, lo, hi)) + z)
+  ;;
+  ;; with a NaN product taken as 0. f32x4.eq(v, v) is false only for NaN,
+  ;; so v128.and with it turns NaN lanes into +0 before the clamp
+  ;; (f32x4.max and min would carry a NaN through). f32x4.nearest rounds
+  ;; half to even, as the Go loop's magic-number addition does, and
+  ;; i32x4.trunc_sat_f32x4_s then converts an integer exactly (|v| ≤ 255).
+  ;; The narrowing instructions pack 4+4 int32 to int16 and 8+8 int16 to
+  ;; int8 in order, with signed saturation that never saturates here
+  ;; (lo+z and hi+z are int8).
+  (func (export "quantize")
+    (param $q i32) (param $x i32) (param $n i32)
+    (param $inv f32) (param $lo f32) (param $hi f32) (param $z i32)
+    (local $i i32) (local $o i32) (local $end i32)
+    (local $vinv v128) (local $vlo v128) (local $vhi v128) (local $vz v128) (local $t v128)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    local.get $inv
+    f32x4.splat
+    local.set $vinv
+    local.get $lo
+    f32x4.splat
+    local.set $vlo
+    local.get $hi
+    f32x4.splat
+    local.set $vhi
+    local.get $z
+    i32x4.splat
+    local.set $vz
+    ;; i walks x in bytes (4 a value), o walks q (1 a value)
+    local.get $n
+    i32.const 2
+    i32.shl
+    local.set $end
+    i32.const 0
+    local.set $i
+    i32.const 0
+    local.set $o
+    block $done
+    loop $next
+      local.get $i
+      local.get $end
+      i32.ge_u
+      br_if $done
+      local.get $x
+      local.get $i
+      i32.add
+      v128.load offset=0
+      local.get $vinv
+      f32x4.mul
+      local.tee $t
+      local.get $t
+      local.get $t
+      f32x4.eq
+      v128.and
+      local.get $vlo
+      f32x4.max
+      local.get $vhi
+      f32x4.min
+      f32x4.nearest
+      i32x4.trunc_sat_f32x4_s
+      local.get $vz
+      i32x4.add
+      local.set $a
+      local.get $x
+      local.get $i
+      i32.add
+      v128.load offset=16
+      local.get $vinv
+      f32x4.mul
+      local.tee $t
+      local.get $t
+      local.get $t
+      f32x4.eq
+      v128.and
+      local.get $vlo
+      f32x4.max
+      local.get $vhi
+      f32x4.min
+      f32x4.nearest
+      i32x4.trunc_sat_f32x4_s
+      local.get $vz
+      i32x4.add
+      local.set $b
+      local.get $x
+      local.get $i
+      i32.add
+      v128.load offset=32
+      local.get $vinv
+      f32x4.mul
+      local.tee $t
+      local.get $t
+      local.get $t
+      f32x4.eq
+      v128.and
+      local.get $vlo
+      f32x4.max
+      local.get $vhi
+      f32x4.min
+      f32x4.nearest
+      i32x4.trunc_sat_f32x4_s
+      local.get $vz
+      i32x4.add
+      local.set $c
+      local.get $x
+      local.get $i
+      i32.add
+      v128.load offset=48
+      local.get $vinv
+      f32x4.mul
+      local.tee $t
+      local.get $t
+      local.get $t
+      f32x4.eq
+      v128.and
+      local.get $vlo
+      f32x4.max
+      local.get $vhi
+      f32x4.min
+      f32x4.nearest
+      i32x4.trunc_sat_f32x4_s
+      local.get $vz
+      i32x4.add
+      local.set $d
+      local.get $q
+      local.get $o
+      i32.add
+      local.get $a
+      local.get $b
+      i16x8.narrow_i32x4_s
+      local.get $c
+      local.get $d
+      i16x8.narrow_i32x4_s
+      i8x16.narrow_i16x8_s
+      v128.store
+      local.get $i
+      i32.const 64
+      i32.add
+      local.set $i
+      local.get $o
+      i32.const 16
+      i32.add
+      local.set $o
+      br $next
+    end
+    end)
+
+  ;; dequantize(y, acc, off, scale, bias, m, n, hasBias): for i < m, j < n,
+  ;;
+  ;;     y[i*n+j] = f32(acc[i*n+j] - off[j]) · scale[j] (+ bias[j] if hasBias)
+  ;;
+  ;; all row-major at byte addresses: the int32 subtraction wraps, the
+  ;; conversion rounds to nearest even, and the product and the sum round
+  ;; each, as in the Go loop. Each row takes 4 columns a step, then its
+  ;; last n mod 4 one at a time with the scalar instructions of the same
+  ;; rounding.
+  (func (export "dequantize")
+    (param $y i32) (param $acc i32) (param $off i32) (param $scale i32) (param $bias i32)
+    (param $m i32) (param $n i32) (param $hasBias i32)
+    (local $i i32) (local $j i32) (local $yrow i32) (local $arow i32)
+    (local $n4 i32) (local $nb i32) (local $v v128) (local $f f32)
+    ;; n4, nb = the row's bytes in whole steps of 4 columns, and in all
+    local.get $n
+    i32.const 2
+    i32.shl
+    local.tee $nb
+    i32.const -16
+    i32.and
+    local.set $n4
+    local.get $y
+    local.set $yrow
+    local.get $acc
+    local.set $arow
+    i32.const 0
+    local.set $i
+    block $rows
+    loop $row
+      local.get $i
+      local.get $m
+      i32.ge_u
+      br_if $rows
+      i32.const 0
+      local.set $j
+      block $vdone
+      loop $vnext
+        local.get $j
+        local.get $n4
+        i32.ge_u
+        br_if $vdone
+        local.get $arow
+        local.get $j
+        i32.add
+        v128.load
+        local.get $off
+        local.get $j
+        i32.add
+        v128.load
+        i32x4.sub
+        f32x4.convert_i32x4_s
+        local.get $scale
+        local.get $j
+        i32.add
+        v128.load
+        f32x4.mul
+        local.set $v
+        local.get $hasBias
+        if
+          local.get $v
+          local.get $bias
+          local.get $j
+          i32.add
+          v128.load
+          f32x4.add
+          local.set $v
+        end
+        local.get $yrow
+        local.get $j
+        i32.add
+        local.get $v
+        v128.store
+        local.get $j
+        i32.const 16
+        i32.add
+        local.set $j
+        br $vnext
+      end
+      end
+      block $sdone
+      loop $snext
+        local.get $j
+        local.get $nb
+        i32.ge_u
+        br_if $sdone
+        local.get $arow
+        local.get $j
+        i32.add
+        i32.load
+        local.get $off
+        local.get $j
+        i32.add
+        i32.load
+        i32.sub
+        f32.convert_i32_s
+        local.get $scale
+        local.get $j
+        i32.add
+        f32.load
+        f32.mul
+        local.set $f
+        local.get $hasBias
+        if
+          local.get $f
+          local.get $bias
+          local.get $j
+          i32.add
+          f32.load
+          f32.add
+          local.set $f
+        end
+        local.get $yrow
+        local.get $j
+        i32.add
+        local.get $f
+        f32.store
+        local.get $j
+        i32.const 4
+        i32.add
+        local.set $j
+        br $snext
+      end
+      end
+      local.get $yrow
+      local.get $nb
+      i32.add
+      local.set $yrow
+      local.get $arow
+      local.get $nb
+      i32.add
+      local.set $arow
+      local.get $i
+      i32.const 1
+      i32.add
+      local.set $i
+      br $row
+    end
+    end)
 )
