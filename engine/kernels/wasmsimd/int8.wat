@@ -37,6 +37,7 @@
     (local $last i32) (local $o i32) (local $x0 i32) (local $x1 i32) (local $y i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
     (local $s4 i32) (local $s5 i32) (local $s6 i32) (local $s7 i32)
+    (local $pa0 i32) (local $pa1 i32) (local $pb0 i32) (local $pb1 i32) (local $pb2 i32) (local $pb3 i32) (local $pend i32)
     (local $va0 v128) (local $va1 v128) (local $vb v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
@@ -139,29 +140,39 @@
           local.tee $acc5
           local.tee $acc6
           local.set $acc7
-          ;; for p = 0; p < k16; p += 16
-          i32.const 0
-          local.set $p
+          ;; for p = 0; p < k16; p += 16, with a pointer into each row
+          ;; (pa0, pa1 of A, pb0 … pb3 of B) stepped 16 bytes at a time:
+          ;; fewer instructions than adding p to each row's start for
+          ;; every load, and this loop is most of a quantized layer's time
+          local.get $ar0
+          local.tee $pa0
+          local.get $k16
+          i32.add
+          local.set $pend
+          local.get $ar1
+          local.set $pa1
+          local.get $b0
+          local.set $pb0
+          local.get $b1
+          local.set $pb1
+          local.get $b2
+          local.set $pb2
+          local.get $b3
+          local.set $pb3
           block $pdone
           loop $ploop
-            local.get $p
-            local.get $k16
+            local.get $pa0
+            local.get $pend
             i32.ge_u
             br_if $pdone
             ;; bytes p+0 … p+7
-            local.get $ar0
-            local.get $p
-            i32.add
+            local.get $pa0
             v128.load8x8_s
             local.set $va0
-            local.get $ar1
-            local.get $p
-            i32.add
+            local.get $pa1
             v128.load8x8_s
             local.set $va1
-            local.get $b0
-            local.get $p
-            i32.add
+            local.get $pb0
             v128.load8x8_s
             local.set $vb
             local.get $acc0
@@ -176,9 +187,7 @@
             i32x4.dot_i16x8_s
             i32x4.add
             local.set $acc4
-            local.get $b1
-            local.get $p
-            i32.add
+            local.get $pb1
             v128.load8x8_s
             local.set $vb
             local.get $acc1
@@ -193,9 +202,7 @@
             i32x4.dot_i16x8_s
             i32x4.add
             local.set $acc5
-            local.get $b2
-            local.get $p
-            i32.add
+            local.get $pb2
             v128.load8x8_s
             local.set $vb
             local.get $acc2
@@ -210,9 +217,7 @@
             i32x4.dot_i16x8_s
             i32x4.add
             local.set $acc6
-            local.get $b3
-            local.get $p
-            i32.add
+            local.get $pb3
             v128.load8x8_s
             local.set $vb
             local.get $acc3
@@ -228,19 +233,13 @@
             i32x4.add
             local.set $acc7
             ;; bytes p+8 … p+15
-            local.get $ar0
-            local.get $p
-            i32.add
+            local.get $pa0
             v128.load8x8_s offset=8
             local.set $va0
-            local.get $ar1
-            local.get $p
-            i32.add
+            local.get $pa1
             v128.load8x8_s offset=8
             local.set $va1
-            local.get $b0
-            local.get $p
-            i32.add
+            local.get $pb0
             v128.load8x8_s offset=8
             local.set $vb
             local.get $acc0
@@ -255,9 +254,7 @@
             i32x4.dot_i16x8_s
             i32x4.add
             local.set $acc4
-            local.get $b1
-            local.get $p
-            i32.add
+            local.get $pb1
             v128.load8x8_s offset=8
             local.set $vb
             local.get $acc1
@@ -272,9 +269,7 @@
             i32x4.dot_i16x8_s
             i32x4.add
             local.set $acc5
-            local.get $b2
-            local.get $p
-            i32.add
+            local.get $pb2
             v128.load8x8_s offset=8
             local.set $vb
             local.get $acc2
@@ -289,9 +284,7 @@
             i32x4.dot_i16x8_s
             i32x4.add
             local.set $acc6
-            local.get $b3
-            local.get $p
-            i32.add
+            local.get $pb3
             v128.load8x8_s offset=8
             local.set $vb
             local.get $acc3
@@ -306,13 +299,35 @@
             i32x4.dot_i16x8_s
             i32x4.add
             local.set $acc7
-            local.get $p
+            local.get $pa0
             i32.const 16
             i32.add
-            local.set $p
+            local.set $pa0
+            local.get $pa1
+            i32.const 16
+            i32.add
+            local.set $pa1
+            local.get $pb0
+            i32.const 16
+            i32.add
+            local.set $pb0
+            local.get $pb1
+            i32.const 16
+            i32.add
+            local.set $pb1
+            local.get $pb2
+            i32.const 16
+            i32.add
+            local.set $pb2
+            local.get $pb3
+            i32.const 16
+            i32.add
+            local.set $pb3
             br $ploop
           end
           end
+          local.get $k16
+          local.set $p
           ;; s = the four lanes of each accumulator added
           local.get $acc0
           i32x4.extract_lane 0
