@@ -14,16 +14,22 @@
 ;; i32x4.dot_i16x8_s multiplies two such vectors lane by lane and adds
 ;; adjacent pairs into four int32s, exactly (|a·b + a'·b'| ≤ 2^15).
 ;; The kernel takes two rows of A against four rows of B at a time: eight
-;; accumulators of four int32 partial sums, and each step of 16 bytes loads
-;; 4 vectors of A and 8 of B for 16 dot products, so every vector of B
-;; serves two rows. A last odd row of A goes alone, 8 bytes a step. The
-;; end of a block adds each accumulator's lanes, then the last bytes (k mod
-;; 16, or mod 8) one at a time.
+;; accumulators of four int32 partial sums, and each step of 8 bytes loads
+;; 2 vectors of A and 4 of B for 8 dot products, so every vector of B
+;; serves two rows. A last odd row of A goes alone. The end of a block adds
+;; each accumulator's lanes, then the last bytes (k mod 8) one at a time.
+;; Steps of 8 bytes, not 16: with two steps' loads in flight V8's
+;; optimizing compiler ran out of vector registers and kept four
+;; accumulators on the stack, about a tenth slower (measured under node on
+;; the MLP's 64×128×784 product).
 ;;
 ;; Relaxed SIMD's i32x4.relaxed_dot_i8x16_i7x16_add_s would take 16 bytes
 ;; per instruction, but its second operand must be a 7-bit value: for a
 ;; byte of -128..-65 or 64..127 the result is implementation-defined, so it
-;; is not exact on int8 weights and is not used.
+;; is not exact on int8 weights and is not used. Splitting each weight into
+;; a 7-bit and a 1-bit plane would make it exact with two instructions per
+;; 16 bytes, but its register-only loop ran at 312 GOP/s under node 20
+;; against 209 for i32x4.dot_i16x8_s's: 156 for the pair, no gain.
 ;;
 ;; The last block of columns, when n is not a multiple of 4, reads B's last
 ;; row in place of the missing ones and does not store those sums.
@@ -32,7 +38,7 @@
   (func (export "matmul")
     (param $c i32) (param $a i32) (param $b i32)
     (param $m i32) (param $n i32) (param $k i32)
-    (local $i i32) (local $j i32) (local $p i32) (local $k8 i32) (local $k16 i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $k8 i32)
     (local $ar0 i32) (local $ar1 i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32)
     (local $last i32) (local $o i32) (local $x0 i32) (local $x1 i32) (local $y i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
@@ -42,15 +48,11 @@
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $acc4 v128) (local $acc5 v128) (local $acc6 v128) (local $acc7 v128)
 
-    ;; k8, k16 = k rounded down to a multiple of 8, of 16: the vector steps
+    ;; k8 = k rounded down to a multiple of 8: the vector steps
     local.get $k
     i32.const -8
     i32.and
     local.set $k8
-    local.get $k
-    i32.const -16
-    i32.and
-    local.set $k16
     ;; last = b + (n-1)·k, B's last row
     local.get $b
     local.get $n
@@ -140,13 +142,13 @@
           local.tee $acc5
           local.tee $acc6
           local.set $acc7
-          ;; for p = 0; p < k16; p += 16, with a pointer into each row
-          ;; (pa0, pa1 of A, pb0 … pb3 of B) stepped 16 bytes at a time:
+          ;; for p = 0; p < k8; p += 8, with a pointer into each row
+          ;; (pa0, pa1 of A, pb0 … pb3 of B) stepped 8 bytes at a time:
           ;; fewer instructions than adding p to each row's start for
           ;; every load, and this loop is most of a quantized layer's time
           local.get $ar0
           local.tee $pa0
-          local.get $k16
+          local.get $k8
           i32.add
           local.set $pend
           local.get $ar1
@@ -232,101 +234,34 @@
             i32x4.dot_i16x8_s
             i32x4.add
             local.set $acc7
-            ;; bytes p+8 … p+15
             local.get $pa0
-            v128.load8x8_s offset=8
-            local.set $va0
-            local.get $pa1
-            v128.load8x8_s offset=8
-            local.set $va1
-            local.get $pb0
-            v128.load8x8_s offset=8
-            local.set $vb
-            local.get $acc0
-            local.get $va0
-            local.get $vb
-            i32x4.dot_i16x8_s
-            i32x4.add
-            local.set $acc0
-            local.get $acc4
-            local.get $va1
-            local.get $vb
-            i32x4.dot_i16x8_s
-            i32x4.add
-            local.set $acc4
-            local.get $pb1
-            v128.load8x8_s offset=8
-            local.set $vb
-            local.get $acc1
-            local.get $va0
-            local.get $vb
-            i32x4.dot_i16x8_s
-            i32x4.add
-            local.set $acc1
-            local.get $acc5
-            local.get $va1
-            local.get $vb
-            i32x4.dot_i16x8_s
-            i32x4.add
-            local.set $acc5
-            local.get $pb2
-            v128.load8x8_s offset=8
-            local.set $vb
-            local.get $acc2
-            local.get $va0
-            local.get $vb
-            i32x4.dot_i16x8_s
-            i32x4.add
-            local.set $acc2
-            local.get $acc6
-            local.get $va1
-            local.get $vb
-            i32x4.dot_i16x8_s
-            i32x4.add
-            local.set $acc6
-            local.get $pb3
-            v128.load8x8_s offset=8
-            local.set $vb
-            local.get $acc3
-            local.get $va0
-            local.get $vb
-            i32x4.dot_i16x8_s
-            i32x4.add
-            local.set $acc3
-            local.get $acc7
-            local.get $va1
-            local.get $vb
-            i32x4.dot_i16x8_s
-            i32x4.add
-            local.set $acc7
-            local.get $pa0
-            i32.const 16
+            i32.const 8
             i32.add
             local.set $pa0
             local.get $pa1
-            i32.const 16
+            i32.const 8
             i32.add
             local.set $pa1
             local.get $pb0
-            i32.const 16
+            i32.const 8
             i32.add
             local.set $pb0
             local.get $pb1
-            i32.const 16
+            i32.const 8
             i32.add
             local.set $pb1
             local.get $pb2
-            i32.const 16
+            i32.const 8
             i32.add
             local.set $pb2
             local.get $pb3
-            i32.const 16
+            i32.const 8
             i32.add
             local.set $pb3
             br $ploop
           end
           end
-          local.get $k16
+          local.get $k8
           local.set $p
           ;; s = the four lanes of each accumulator added
           local.get $acc0
@@ -425,7 +360,7 @@
           i32x4.extract_lane 3
           i32.add
           local.set $s7
-          ;; the last bytes, one at a time (p = k16 here)
+          ;; the last bytes, one at a time (p = k8 here)
           block $tdone
           loop $tloop
             local.get $p
