@@ -95,16 +95,16 @@ func (c *Conv2d) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 }
 
 // windowRows quantizes the columns [N, R, L] of Unfold into the rows
-// [N·L, R] the kernel multiplies: one row per window position.
+// [N·L, R] the kernel multiplies: one row per window position. It
+// quantizes in Unfold's order first, on the SIMD loop (quantizeInto),
+// then moves the bytes, a quarter of the floats' size.
 func windowRows(cols []float32, n, r, l int, p Params) []int8 {
+	q := quantizeInto(nil, cols[:n*r*l], p)
 	a := make([]int8, n*l*r)
-	inv, z := 1/p.Scale[0], p.ZeroPoint[0]
-	qmin, qmax := p.Range()
 	for b := range n {
 		for ri := range r {
-			src := cols[(b*r+ri)*l : (b*r+ri+1)*l]
-			for li, v := range src {
-				a[(b*l+li)*r+ri] = quantizeValue(v, inv, z, qmin, qmax)
+			for li, v := range q[(b*r+ri)*l : (b*r+ri+1)*l] {
+				a[(b*l+li)*r+ri] = v
 			}
 		}
 	}

@@ -47,9 +47,13 @@
 //
 //	y[i,j] = sa·sw[j]·(Σ_p qa[i,p]·qw[j,p] - za·Σ_p qw[j,p]) + b[j]
 //
-// The zero-point term is a per-row constant computed once. [Requantize]
-// maps int32 accumulators to int8 with an output scale, for chaining
-// integer layers.
+// The zero-point term is a per-row constant computed once. The two
+// edges, quantizing the input and scaling the accumulators back to
+// float32, run on int8mm.Quantize and int8mm.Dequantize: SIMD loops
+// (AVX2, or WebAssembly SIMD in the browser) with the bytes of the scalar
+// definition, which matter at batch 64, where a scalar pass over the
+// input cost more than the int8 product. [Linear.ForwardQ] maps the
+// accumulators to int8 with an output scale, for chaining integer layers.
 //
 // # Checkpoints
 //

@@ -29,6 +29,8 @@ type gemm struct {
 	lastZa int64
 	scale  []float32
 	off    []int64
+	off32  []int32 // off wrapped to int32, for int8mm.Dequantize
+	rowOff []int32 // off32 plus one row's zero-point term (asym weights)
 	row    []int64
 }
 
@@ -97,6 +99,10 @@ func (g *gemm) prepare(in Params) {
 	}
 	g.lastSa, g.lastZa = sa, za
 	g.scale, g.off, g.row = g.outScales(sa), g.offsets(za), make([]int64, g.n)
+	g.off32, g.rowOff = make([]int32, g.n), make([]int32, g.n)
+	for j, o := range g.off {
+		g.off32[j] = int32(o) // wraps: see dequantize
+	}
 }
 
 // offsets returns, per column j, the constant part of the zero-point
@@ -132,12 +138,46 @@ func (g *gemm) run(a []int8, m int, in Params) []float32 {
 	acc := g.accumulate(a, m)
 	y := make([]float32, m*g.n)
 	g.prepare(in)
-	scale, off, row := g.scale, g.off, g.row
+	if g.k > int8mm.DequantizeMaxK {
+		g.dequantizeWide(y, acc, a, m)
+		return y
+	}
+	g.dequantize(y, acc, a, m)
+	return y
+}
+
+// dequantize is run's edge on int8mm.Dequantize's SIMD loop: in int32,
+// acc - off[j] - zw[j]·Σ_p qa[i,p] wraps around, but it equals the
+// centred sum modulo 2³², and the centred sum fits in int32 for
+// k ≤ int8mm.DequantizeMaxK, so it comes out exact: the integers of
+// centred, converted and scaled with the same roundings.
+func (g *gemm) dequantize(y []float32, acc []int32, a []int8, m int) {
+	if !g.asym { // symmetric weights: no per-row term, one call
+		int8mm.Dequantize(y, acc, g.off32, g.scale, g.bias, m, g.n)
+		return
+	}
+	n, k := g.n, g.k
 	for i := range m {
-		g.centred(row, acc, a, off, i)
+		var asum int32
+		for _, q := range a[i*k : (i+1)*k] {
+			asum += int32(q)
+		}
+		for j, o := range g.off32 {
+			g.rowOff[j] = o + int32(g.wzero[j])*asum
+		}
+		int8mm.Dequantize(y[i*n:(i+1)*n], acc[i*n:(i+1)*n], g.rowOff, g.scale, g.bias, 1, n)
+	}
+}
+
+// dequantizeWide is dequantize for rows longer than
+// int8mm.DequantizeMaxK, whose centred sums may not fit in int32: exact
+// in int64 (centred), converted and scaled with the same roundings.
+func (g *gemm) dequantizeWide(y []float32, acc []int32, a []int8, m int) {
+	for i := range m {
+		g.centred(g.row, acc, a, g.off, i)
 		out := y[i*g.n : (i+1)*g.n]
-		for j, v := range row {
-			out[j] = float32(v) * scale[j]
+		for j, v := range g.row {
+			out[j] = float32(v) * g.scale[j]
 		}
 		if g.bias != nil {
 			for j, b := range g.bias {
@@ -145,7 +185,6 @@ func (g *gemm) run(a []int8, m int, in Params) []float32 {
 			}
 		}
 	}
-	return y
 }
 
 // outScales returns sa·sw[j] for every column.
@@ -159,25 +198,10 @@ func (g *gemm) outScales(sa float32) []float32 {
 
 // requantize computes the int8 output [m, n] for inputs a quantized with
 // in, quantized with the per-tensor params out: each centred accumulator
-// is scaled to a real value (times sa·sw[j], plus the bias) and mapped
-// onto out's integers, so that integer layers chain without a float
-// tensor between them.
+// is scaled to a real value (times sa·sw[j], plus the bias, as run does)
+// and mapped onto out's integers (quantizeValue, on the SIMD loop), so
+// that integer layers chain without a float tensor between them.
 func (g *gemm) requantize(a []int8, m int, in, out Params) []int8 {
-	acc := g.accumulate(a, m)
-	q := make([]int8, m*g.n)
-	g.prepare(in)
-	scale, off, row := g.scale, g.off, g.row
-	inv, zo := 1/out.Scale[0], out.ZeroPoint[0]
-	qmin, qmax := out.Range()
-	for i := range m {
-		g.centred(row, acc, a, off, i)
-		for j, v := range row {
-			f := float32(v) * scale[j]
-			if g.bias != nil {
-				f += g.bias[j]
-			}
-			q[i*g.n+j] = quantizeValue(f, inv, zo, qmin, qmax)
-		}
-	}
-	return q
+	y := g.run(a, m, in)
+	return quantizeInto(nil, y, out)
 }

@@ -174,35 +174,81 @@ func TestKernelsAgree(t *testing.T) {
 	}
 }
 
-// TestParallelPathsExact: a product large enough to be split across
-// goroutines (rows of A, and the input's quantization) gives the bits of
-// the one-thread path.
-func TestParallelPathsExact(t *testing.T) {
-	tensor.ManualSeed(8)
-	f, _ := nn.NewLinear(600, 32, true)
-	x := randomTensor(t, 6, []int{64, 600}, 0.3, 1)
-	in, _ := WeightParams(x, Scheme{})
-	l, _ := NewLinear(f, DefaultConfig().Weight, in)
-	if 64*32*600 < parallelMACs || x.Numel() < parallelFrom {
-		t.Fatal("the case is too small to take the parallel paths")
+// TestLinearPathsExact: every path of a Linear's forward pass gives the
+// bits of the int64 reference below: the product split across goroutines
+// (rows of A), the one-call int32 dequantization of symmetric weights, its
+// per-row variant for weights with zero points, and the int64 path for
+// rows too long for int32 (k > int8mm.DequantizeMaxK).
+func TestLinearPathsExact(t *testing.T) {
+	cases := []struct {
+		name    string
+		m, n, k int
+		weight  Scheme
+	}{
+		{"parallel, symmetric per channel", 64, 32, 600, DefaultConfig().Weight},
+		{"affine per-channel weights", 5, 19, 70, Scheme{PerChannel: true}},
+		{"affine per-tensor weights, 4 bits", 3, 9, 33, Scheme{Bits: 4}},
+		{"k past DequantizeMaxK", 2, 3, int8mm.DequantizeMaxK + 5, Scheme{}},
 	}
-	got, err := l.Forward(x)
-	if err != nil {
-		t.Fatal(err)
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tensor.ManualSeed(uint64(8 + i))
+			f, _ := nn.NewLinear(c.k, c.n, true)
+			x := randomTensor(t, uint64(6+i), []int{c.m, c.k}, 0.3, 1)
+			in, _ := WeightParams(x, Scheme{})
+			if c.k > int8mm.DequantizeMaxK {
+				// The largest centred sum there is: inputs and weights all
+				// 1, quantized to 127 with zero point -128, so every term
+				// is 255·255 and the sum, k·65025, is past int32.
+				x, _ = tensor.Full(1, c.m, c.k)
+				w := make([]float32, c.n*c.k)
+				for j := 1; j < len(w); j++ {
+					w[j] = 1 // and w[0] = 0, which puts 0 in the range
+				}
+				f.Weight, _ = tensor.New(w, c.n, c.k)
+				in = PerTensor(1.0/255, -128)
+			}
+			l, err := NewLinear(f, c.weight, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.m == 64 && c.m*c.n*c.k < parallelMACs {
+				t.Fatal("the case is too small to take the parallel path")
+			}
+			got, err := l.Forward(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(t, c.name, got.Data(), linearReference(l, x, in, f.Bias.Data()))
+		})
 	}
-	a := quantizeInto(nil, x.Data(), in)
-	acc := make([]int32, 64*32)
-	int8mm.MatMulNT(acc, a, l.Weight.Data, 64, 32, 600)
-	want := make([]float32, len(acc))
-	for i := range 64 {
-		var asum int64
-		for _, q := range a[i*600 : (i+1)*600] {
-			asum += int64(q)
+}
+
+// linearReference computes a quantized Linear's output in int64 from the
+// definition (the package doc): quantize, multiply, centre, scale, add
+// the bias.
+func linearReference(l *Linear, x *tensor.Tensor, in Params, bias []float32) []float32 {
+	m, n, k := x.Shape()[0], l.Out, l.In
+	a := make([]int8, m*k)
+	qmin, qmax := in.Range()
+	for i, v := range x.Data() {
+		a[i] = quantizeValue(v, 1/in.Scale[0], in.ZeroPoint[0], qmin, qmax)
+	}
+	w, za := l.Weight, int64(in.ZeroPoint[0])
+	want := make([]float32, m*n)
+	for i := range m {
+		for j := range n {
+			ch := 0
+			if w.Params.Axis == 0 {
+				ch = j
+			}
+			zw := int64(w.Params.ZeroPoint[ch])
+			var c int64
+			for p := range k {
+				c += (int64(a[i*k+p]) - za) * (int64(w.Data[j*k+p]) - zw)
+			}
+			want[i*n+j] = float32(c)*(in.Scale[0]*w.Params.Scale[ch]) + bias[j]
 		}
-		for j := range 32 {
-			c := int64(acc[i*32+j]) - l.g.offsets(int64(in.ZeroPoint[0]))[j] - l.g.wzero[j]*asum
-			want[i*32+j] = float32(c)*(in.Scale[0]*l.g.wscale[j]) + f.Bias.Data()[j]
-		}
 	}
-	same(t, "parallel Linear", got.Data(), want)
+	return want
 }

@@ -2,9 +2,8 @@ package quant
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
 
+	"tinytorch/engine/kernels/int8mm"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
 )
@@ -91,7 +90,7 @@ func (l *Linear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 		return nil, l.Errorf("expected input [*, %d] (last dimension %d features), got %s", l.In, l.In, shapeString(shape))
 	}
 	m := rows(shape[:len(shape)-1])
-	l.a = quantizeParallel(l.a, x.Values(), l.Input)
+	l.a = quantizeInto(l.a, x.Values(), l.Input)
 	y := l.g.run(l.a, m, l.Input)
 	return tensor.New(y, append(shape[:len(shape)-1:len(shape)-1], l.Out)...)
 }
@@ -121,71 +120,20 @@ func rows(lead []int) int {
 }
 
 // quantizeInto quantizes values with per-tensor params into buf, grown
-// as needed, and returns it. It is quantizeValue for a whole slice, in an
-// order that keeps the loop short: clamp x·(1/scale) to the
-// range shifted by the zero point, then round (rounding is monotonic and
-// the bounds are integers, so clamping first gives the same integers),
-// which also keeps every value within the magic-number rounding's reach.
-// This loop, not the int8 product, is most of a quantized layer's time at
-// batch 64 (one scalar pass over the input against a product that does
-// 64 multiply-adds per instruction).
+// as needed, and returns it: quantizeValue for a whole slice, on
+// int8mm.Quantize's SIMD loop (AVX2 natively, WebAssembly SIMD in the
+// browser). That loop clamps before it rounds, to the range shifted by
+// the zero point; rounding is monotonic and the bounds are integers, so
+// the integers are quantizeValue's. At batch 64 this pass was once most
+// of a quantized layer's time (a scalar pass over the input against a
+// product that does 64 multiply-adds per instruction).
 func quantizeInto(buf []int8, v []float32, p Params) []int8 {
 	if cap(buf) < len(v) {
 		buf = make([]int8, len(v))
 	}
 	q := buf[:len(v)]
-	const magic = 1.5 * (1 << 23)
-	inv, z := 1/p.Scale[0], p.ZeroPoint[0]
+	z := p.ZeroPoint[0]
 	qmin, qmax := p.Range()
-	lo, hi := float32(qmin-z), float32(qmax-z)
-	for i, f := range v {
-		r := float32(f * inv)
-		// Plain comparisons, not min and max (whose NaN and signed-zero
-		// rules cost several instructions); NaN fails both and is caught
-		// after rounding (magic arithmetic keeps it NaN).
-		if r < lo {
-			r = lo
-		}
-		if r > hi {
-			r = hi
-		}
-		r = float32(r+magic) - magic
-		if r != r { // NaN quantizes to the zero point, as in quantizeValue
-			r = 0
-		}
-		q[i] = int8(int32(r) + z)
-	}
-	return q
-}
-
-// parallelFrom is the input size from which quantizeParallel splits the
-// work across GOMAXPROCS goroutines (a batch of 64 digits is 50,176
-// values); below it, starting them costs more than they save.
-const parallelFrom = 1 << 14
-
-// quantizeParallel is quantizeInto on up to GOMAXPROCS goroutines, each
-// on its own stretch of the input (under js/wasm, one thread, they run in
-// turn). The float32 matmul it is compared with uses the engine's kernel
-// threads too.
-func quantizeParallel(buf []int8, v []float32, p Params) []int8 {
-	workers := runtime.GOMAXPROCS(0)
-	if len(v) < parallelFrom || workers < 2 {
-		return quantizeInto(buf, v, p)
-	}
-	if cap(buf) < len(v) {
-		buf = make([]int8, len(v))
-	}
-	q := buf[:len(v)]
-	chunk := (len(v) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := 0; lo < len(v); lo += chunk {
-		hi := min(lo+chunk, len(v))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			quantizeInto(q[lo:hi], v[lo:hi], p)
-		}()
-	}
-	wg.Wait()
+	int8mm.Quantize(q, v, 1/p.Scale[0], float32(qmin-z), float32(qmax-z), z)
 	return q
 }

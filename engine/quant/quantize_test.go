@@ -177,23 +177,35 @@ func TestPercentileIgnoresOutlier(t *testing.T) {
 	}
 }
 
-// TestQuantizeIntoMatchesQuantizeValue: the layers' branch-free loop gives
-// the integers of the reference rounding, for ties, values far outside the
-// range, infinities, NaN and every bit width.
+// TestQuantizeIntoMatchesQuantizeValue: the layers' SIMD loop
+// (int8mm.Quantize, AVX2 natively) gives the integers of the reference
+// rounding, for ties, values far outside the range, infinities, NaN and
+// every bit width, at every position of a vector and in the scalar tail.
 func TestQuantizeIntoMatchesQuantizeValue(t *testing.T) {
-	v := []float32{0, 0.5, -0.5, 1.5, 2.5, -2.5, 126.5, 127.5, -128.5, 1e9, -1e9, 1e30,
-		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 3.7, -3.7}
+	v := []float32{0, float32(math.Copysign(0, -1)), 0.5, -0.5, 1.5, 2.5, -2.5, 126.5, 127.5, -128.5, 1e9, -1e9, 1e30,
+		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 3.7, -3.7, 1e-45, -1e-45}
 	x := randomTensor(t, 3, []int{200}, 0, 40)
 	v = append(v, x.Data()...)
-	for _, bits := range []int{8, 4, 2} {
-		for _, z := range []int32{0, -1, 1} { // valid for every width
-			p := PerTensor(1, z)
-			p.Bits = bits
-			qmin, qmax := p.Range()
-			got := quantizeInto(nil, v, p)
-			for i, f := range v {
-				if want := quantizeValue(f, 1, z, qmin, qmax); got[i] != want {
-					t.Fatalf("%d bits, zero point %d: %v → %d; expected %d", bits, z, f, got[i], want)
+	for i := range 64 { // ties at every half step, in every lane
+		v = append(v, float32(i-32)+0.5, -float32(i*4)-0.5)
+	}
+	for _, bits := range []int{8, 7, 6, 5, 4, 3, 2} {
+		for _, scale := range []float32{1, 0.25, 0.1, 3} {
+			qmin, qmax := qrange(bits)
+			for _, z := range []int32{0, -1, 1, qmin, qmax} {
+				p := PerTensor(scale, z)
+				p.Bits = bits
+				tied := make([]float32, len(v))
+				for i, f := range v {
+					tied[i] = f * scale // x·(1/scale) lands on the ties above when scale is a power of two
+				}
+				for _, n := range []int{len(tied), 33, 31, 1} {
+					got := quantizeInto(nil, tied[:n], p)
+					for i, f := range tied[:n] {
+						if want := quantizeValue(f, 1/scale, z, qmin, qmax); got[i] != want {
+							t.Fatalf("%d bits, scale %v, zero point %d: x[%d] = %v → %d; expected %d", bits, scale, z, i, f, got[i], want)
+						}
+					}
 				}
 			}
 		}

@@ -20,7 +20,9 @@ import (
 // instantiated on the Go instance's memory like the float kernel
 // (simd.go) and registered as engine/kernels/int8mm's variant
 // "wasm-simd", the default for quantized layers where the browser has
-// WebAssembly SIMD. Each MatMulNT is one call into the module.
+// WebAssembly SIMD. Each MatMulNT is one call into the module. The same
+// module holds the layers' quantize and dequantize loops, installed with
+// int8mm.InstallEdges.
 //
 //	tt.kernels.info().int8                  // "wasm-simd", or "reference" without SIMD
 //	tt.kernels.int8Bench(m, n, k, ms)       // {kernel, exact, gops, peakGops, floatGflops}
@@ -55,7 +57,32 @@ func installInt8() {
 		runtime.KeepAlive(a)
 		runtime.KeepAlive(b)
 	})
+	installEdges(exports)
 	int8Status = "ok"
+}
+
+// installEdges hands int8mm the quantized layers' edge loops of int8.wat:
+// the input's quantization (16 floats a step instead of Go's one) and the
+// accumulators' dequantization (the whole matrix in one call: a call
+// from Go into the module costs about a microsecond, too much per row).
+func installEdges(exports js.Value) {
+	quantize, dequantize := exports.Get("quantize"), exports.Get("dequantize")
+	int8mm.InstallEdges(func(q []int8, x []float32, inv, lo, hi float32, z int32) {
+		quantize.Invoke(addressOf(q), addressOf(x), len(x), inv, lo, hi, z)
+		runtime.KeepAlive(q)
+		runtime.KeepAlive(x)
+	}, func(y []float32, acc, off []int32, scale, bias []float32, m, n int) {
+		hasBias := 0
+		if bias != nil {
+			hasBias = 1
+		}
+		dequantize.Invoke(addressOf(y), addressOf(acc), addressOf(off), addressOf(scale), addressOf(bias), m, n, hasBias)
+		runtime.KeepAlive(y)
+		runtime.KeepAlive(acc)
+		runtime.KeepAlive(off)
+		runtime.KeepAlive(scale)
+		runtime.KeepAlive(bias)
+	})
 }
 
 // addressOf returns the byte address of x's first element in the Go

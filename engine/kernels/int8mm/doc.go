@@ -37,4 +37,15 @@
 //
 // [Name] says which variant [MatMulNT] uses; [Use] changes it, for tests
 // and comparisons.
+//
+// # The edges
+//
+// A quantized layer quantizes its float32 input before the product and
+// scales the int32 accumulators back to float32 after it. [Quantize] and
+// [Dequantize] are those two loops, each written once in plain Go (the
+// reference) and again with SIMD: AVX2 assembly on amd64 (edges_amd64.s)
+// and, in the browser, WebAssembly SIMD that the kernel program installs
+// with [InstallEdges]. Their rounding is fixed (half to even, no fused
+// multiply-add), so every version gives the same bytes, and the tests
+// compare them on ties, ±Inf, NaN and values out of range.
 package int8mm

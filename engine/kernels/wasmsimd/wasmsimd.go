@@ -18,8 +18,9 @@
 // module, vec.wat (VecModule), holds the optimizers' update loops and
 // ReLU forward and backward, which the kernel installs into engine/vec; a
 // third, int8.wat (Int8Module, int8.go), the exact int8 matmul that the
-// kernel registers as engine/kernels/int8mm's "wasm-simd". No binary is
-// committed: the
+// kernel registers as engine/kernels/int8mm's "wasm-simd", and the
+// quantized layers' quantize and dequantize loops, which it installs with
+// int8mm.InstallEdges. No binary is committed: the
 // text is the source, and the modules are built from it on every start.
 //
 // This package is pure Go and does not run the module itself; the browser
