@@ -35,19 +35,13 @@ type PruneResult struct {
 // prune.Pruning.Wrap, so the pruned weights stay zero. The sparse copy's
 // speed is the median of iterations interleaved rounds.
 func PruneMLPDigits(cfg Config, sparsity float64, fineTune, iterations int) (*PruneResult, error) {
-	trainSet, testSet, err := data.LoadMNISTDigits(cfg.MNISTDir)
+	run, err := newMLPDigitsRun(cfg)
 	if err != nil {
 		return nil, err
 	}
-	tensor.ManualSeed(MLPSeed)
-	model := NewMLP()
-	opt, err := optim.NewAdam(model.ParamTensors(), optim.AdamOptions{LR: MLPLR})
-	if err != nil {
-		return nil, err
-	}
-	trainSet.Transform = data.Compose{data.RandomCrop{Size: 28, Padding: 2}, mnistNorm}
+	model, trainSet, testSet := run.model, run.trainSet, run.testSet
 	res := &PruneResult{}
-	if res.Dense, err = fit(cfg, "MLP 784-128-10", model, opt, trainSet, testSet, MLPEpochs, MLPBatch, false); err != nil {
+	if res.Dense, err = fit(cfg, "MLP 784-128-10", model, run.opt, trainSet, testSet, MLPEpochs, MLPBatch, false); err != nil {
 		return nil, err
 	}
 	p := prune.New(model)

@@ -143,6 +143,24 @@ const (
 // MLPDigits is the 1986 milestone: an MLP 784-128-10 trained with Adam on
 // the MNIST digits, each training digit shifted by up to 2 pixels.
 func MLPDigits(cfg Config) (*Result, error) {
+	run, err := newMLPDigitsRun(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return fit(cfg, "MLP 784-128-10", run.model, run.opt, run.trainSet, run.testSet, MLPEpochs, MLPBatch, false)
+}
+
+// mlpDigitsRun is the 1986 milestone before training: its model, seeded,
+// its optimizer and its data, shared by MLPDigits and the compression
+// runs that start from it (compress.go).
+type mlpDigitsRun struct {
+	model             nn.Module
+	opt               optim.Optimizer
+	trainSet, testSet *data.ImageSet
+}
+
+// newMLPDigitsRun loads the digits and builds the model and its Adam.
+func newMLPDigitsRun(cfg Config) (*mlpDigitsRun, error) {
 	trainSet, testSet, err := data.LoadMNISTDigits(cfg.MNISTDir)
 	if err != nil {
 		return nil, err
@@ -156,7 +174,7 @@ func MLPDigits(cfg Config) (*Result, error) {
 	// Shifting each training digit by up to 2 pixels (a random crop of
 	// the padded image) is worth about a point of test accuracy here.
 	trainSet.Transform = data.Compose{data.RandomCrop{Size: 28, Padding: 2}, mnistNorm}
-	return fit(cfg, "MLP 784-128-10", model, opt, trainSet, testSet, MLPEpochs, MLPBatch, false)
+	return &mlpDigitsRun{model: model, opt: opt, trainSet: trainSet, testSet: testSet}, nil
 }
 
 // NewMLP builds the 1986 milestone's network, an MLP 784-128-10 taking
