@@ -25,6 +25,9 @@ var milestoneNotebooks = map[string]string{
 	"xor":           "m0-1969-xor",
 	"mlp-digits":    "m1-mlp-digits",
 	"lenet-fashion": "m2-lenet-fashion",
+	// attention-shakespeare's Chromium verdict is its validation loss;
+	// natively the accuracy that goes with it is judged.
+	"attention-shakespeare": "m4-attention-2017",
 }
 
 // nativeMilestones are the native runs, made before the browser's.

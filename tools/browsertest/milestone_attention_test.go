@@ -5,11 +5,9 @@ package browsertest
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"tinytorch/internal/milestone"
 )
@@ -22,9 +20,9 @@ import (
 // milestone.AttentionShortSteps steps judged against
 // milestone.AttentionShortTarget, so the verdict cell still asserts a
 // target, and checkMilestoneAttention compares every step's loss with the
-// same short run natively. make bench (TestBenchMilestoneAttention) runs
-// the notebook as it is, in full, and prints its time in Chromium beside
-// the native one.
+// same short run natively. make bench (TestBenchMilestones) runs the
+// notebook as it is, in full, and prints its time in Chromium beside the
+// native one.
 
 const attentionSlug = "m4-attention-2017"
 
@@ -94,27 +92,4 @@ func nativeAttention(t *testing.T, steps int) *milestone.Result {
 	}
 	fmt.Printf("%s natively, %d steps:\n%s\n", attentionSlug, steps, r)
 	return r
-}
-
-// TestBenchMilestoneAttention is the 2017 milestone's full run in
-// Chromium for make bench: the notebook as it ships (1,500 steps), its
-// wall time and training speed beside the same run natively, the same
-// curve, and the milestone's target.
-func TestBenchMilestoneAttention(t *testing.T) {
-	if os.Getenv("TT_BENCH_BROWSER") == "" {
-		t.Skip("a full training run: set TT_BENCH_BROWSER=1 (make bench-browser)")
-	}
-	ctx := newTabWithin(t, 40*time.Minute)
-	openNotebook(t, ctx, attentionSlug)
-	start := time.Now()
-	runAllToTheEnd(t, ctx)
-	fmt.Printf("%s: ran in %v\n", attentionSlug, time.Since(start).Round(time.Millisecond))
-	states := eval[[]string](t, ctx, `[...document.querySelectorAll(".cell")].map((c) => c.dataset.state)`)
-	for i, s := range states {
-		if s != "done" {
-			_, out := cellResult(t, ctx, i+1)
-			t.Errorf("cell %d: state %q, want done; output %.300q", i+1, s, out)
-		}
-	}
-	checkAttentionRun(t, ctx, milestone.AttentionSteps, milestone.AttentionTarget)
 }

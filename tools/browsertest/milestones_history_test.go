@@ -260,7 +260,7 @@ func TestMilestoneReproducedInChapterList(t *testing.T) {
 	}
 	// Every milestone notebook is listed as one; a chapter is not.
 	milestones := eval[[]string](t, ctx, `[...document.querySelectorAll("li[data-milestone]")].map((li) => li.dataset.notebook)`)
-	for _, slug := range []string{perceptronSlug, xorSlug, milestoneSlug, lenetSlug} {
+	for _, slug := range []string{perceptronSlug, xorSlug, milestoneSlug, lenetSlug, attentionSlug} {
 		if !slices.Contains(milestones, slug) {
 			t.Errorf("the chapter list does not mark %s as a milestone (it marks %v)", slug, milestones)
 		}
@@ -298,13 +298,15 @@ JSON.stringify([a, b, c, Zed.answer(), typeof Nope])`, key, key))
 // TestBenchMilestones (make bench, TT_BENCH_BROWSER set) runs every
 // milestone notebook in full in Chromium, one after the other, and writes
 // the wall time of each Run all and its final line to milestones.json;
-// tools/benchref runs the same milestones natively and prints both.
+// tools/benchref runs the same milestones natively and prints both. The
+// attention run is also compared with the same run natively, step for
+// step (checkAttentionRun), as the suite does for its short run.
 func TestBenchMilestones(t *testing.T) {
 	if os.Getenv("TT_BENCH_BROWSER") == "" {
 		t.Skip("a benchmark: set TT_BENCH_BROWSER=1 (make bench)")
 	}
 	var out benchjson.Milestones
-	for _, slug := range []string{perceptronSlug, xorSlug, milestoneSlug, lenetSlug} {
+	for _, slug := range []string{perceptronSlug, xorSlug, milestoneSlug, lenetSlug, attentionSlug} {
 		if slug == lenetSlug && fashionDir() == "" {
 			continue
 		}
@@ -317,6 +319,9 @@ func TestBenchMilestones(t *testing.T) {
 			while (s && !s.matches("section.cell")) s = s.nextElementSibling;
 			return s ? s.dataset.state + ": " + s.querySelector(".cell-output").innerText.trim() : "no verdict"; })()`)
 		fmt.Printf("%s in Chromium: Run all took %.1f s; verdict %s\n", slug, wall.Seconds(), verdict)
+		if slug == attentionSlug {
+			checkAttentionRun(t, ctx, milestone.AttentionSteps, milestone.AttentionTarget)
+		}
 		if !strings.HasPrefix(verdict, "done") {
 			t.Errorf("%s: the verdict cell did not pass: %s", slug, verdict)
 		}

@@ -107,5 +107,5 @@ var chromiumFigures = map[string]string{
 	"mlp-digits": "in Chromium: the browser suite's TestMilestoneMLPDigits runs the notebook m1-mlp-digits and prints its wall time and samples/s beside these",
 	"lenet-fashion": "in Chromium: the notebook m2-lenet-fashion trains this run in the tab (make bench times it in full: TestBenchMilestones); " +
 		"TestMilestoneLeNetChromium and make bench also time 40 of its training steps there beside the native ones",
-	"attention-shakespeare": "in Chromium: make bench (TestBenchMilestoneAttention) runs the notebook m4-attention-2017 in full and prints its wall time beside this one's",
+	"attention-shakespeare": "in Chromium: make bench (TestBenchMilestones) runs the notebook m4-attention-2017 in full and prints its wall time beside this one's",
 }
