@@ -10,6 +10,7 @@ import (
 
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/kernels/wasmsimd"
+	"tinytorch/engine/tensor"
 	"tinytorch/engine/vec"
 )
 
@@ -133,8 +134,9 @@ func installRoof(name string, probe []byte, build func() ([]byte, error)) {
 var vecStatus = "not started"
 
 // installVec hands engine/vec the optimizers' update loops of vec.wat
-// (momentum SGD, Adam and AdamW) and its ReLU loops, which give the same
-// bits as its Go loops four floats per instruction.
+// (momentum SGD, Adam and AdamW) and its ReLU loops, and engine/tensor
+// the max pooling of pool.wat, which give the same bits as their Go loops
+// four floats per instruction.
 func installVec() error {
 	exports, err := instantiate("vector loops", wasmsimd.Probe(), wasmsimd.VecModule)
 	if err != nil {
@@ -155,6 +157,30 @@ func installVec() error {
 		runtime.KeepAlive(v)
 	})
 	installActivations(exports)
+	return installPooling()
+}
+
+// installPooling hands engine/tensor pool.wat's 2×2, stride-2 max pooling,
+// forward and backward: four windows per step, compared and selected by
+// masks, where Go compares and branches per element (max pooling was
+// about a tenth of a LeNet training step in Chromium).
+func installPooling() error {
+	exports, err := instantiate("pooling loops", wasmsimd.Probe(), wasmsimd.PoolModule)
+	if err != nil {
+		return err
+	}
+	forward, backward := exports.Get("maxPool2x2"), exports.Get("maxPool2x2Backward")
+	tensor.InstallMaxPool2x2(func(x, y []float32, argmax []int32, planes, h, wd, ho, wo int) {
+		forward.Invoke(address(x), address(y), address(argmax), planes, h, wd, ho, wo)
+		runtime.KeepAlive(x)
+		runtime.KeepAlive(y)
+		runtime.KeepAlive(argmax)
+	}, func(dx, g []float32, argmax []int32, planes, h, wd, ho, wo, base int) {
+		backward.Invoke(address(dx), address(g), address(argmax), planes, h, wd, ho, wo, base)
+		runtime.KeepAlive(dx)
+		runtime.KeepAlive(g)
+		runtime.KeepAlive(argmax)
+	})
 	return nil
 }
 
@@ -204,7 +230,7 @@ func instantiate(name string, probe []byte, build func() ([]byte, error)) (expor
 
 // address returns the byte address of x's first element in the Go
 // instance's linear memory: under js/wasm a Go pointer is that address.
-func address(x []float32) int {
+func address[T float32 | int32](x []T) int {
 	return int(uintptr(unsafe.Pointer(unsafe.SliceData(x))))
 }
 
