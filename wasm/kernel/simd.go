@@ -135,8 +135,8 @@ var vecStatus = "not started"
 
 // installVec hands engine/vec the optimizers' update loops of vec.wat
 // (momentum SGD, Adam and AdamW) and its ReLU loops, and engine/tensor
-// the max pooling of pool.wat, which give the same bits as their Go loops
-// four floats per instruction.
+// the max pooling of pool.wat and the column moves of unfold.wat, which
+// give the same bits as their Go loops four floats per instruction.
 func installVec() error {
 	exports, err := instantiate("vector loops", wasmsimd.Probe(), wasmsimd.VecModule)
 	if err != nil {
@@ -157,7 +157,34 @@ func installVec() error {
 		runtime.KeepAlive(v)
 	})
 	installActivations(exports)
-	return installPooling()
+	if err := installPooling(); err != nil {
+		return err
+	}
+	return installMoveBlocks()
+}
+
+// installMoveBlocks hands engine/tensor unfold.wat's mover of a
+// convolution's columns (im2col forward, col2im backward): one call per
+// chunk of samples, where Go copies each run of 8 or 24 floats with a
+// call to runtime.memmove (about a quarter of a LeNet training step under
+// V8).
+func installMoveBlocks() error {
+	exports, err := instantiate("column moves", wasmsimd.Probe(), wasmsimd.UnfoldModule)
+	if err != nil {
+		return err
+	}
+	move := exports.Get("moveBlocks")
+	tensor.InstallMoveBlocks(func(add bool, cols, img []float32, blocks []int32) {
+		dir := 0
+		if add {
+			dir = 1
+		}
+		move.Invoke(dir, address(cols), address(img), address(blocks), len(blocks)/wasmsimd.BlockFields)
+		runtime.KeepAlive(cols)
+		runtime.KeepAlive(img)
+		runtime.KeepAlive(blocks)
+	})
+	return nil
 }
 
 // installPooling hands engine/tensor pool.wat's 2×2, stride-2 max pooling,

@@ -34,6 +34,13 @@ func runPoolInNode(t *testing.T, node, fn string, arrays [][]uint32, args []map[
 	if err != nil {
 		t.Fatal(err)
 	}
+	return runModuleInNode(t, node, mod, fn, arrays, args)
+}
+
+// runModuleInNode runs fn of the module mod under node (poolNodeScript)
+// on arrays of uint32 bits and returns them as it left them.
+func runModuleInNode(t *testing.T, node string, mod []byte, fn string, arrays [][]uint32, args []map[string]int) [][]uint32 {
+	t.Helper()
 	dir := t.TempDir()
 	script, in := filepath.Join(dir, "run.js"), filepath.Join(dir, "in.json")
 	b, err := json.Marshal(map[string]any{"wasm": mod, "fn": fn, "arrays": arrays, "args": args})
