@@ -25,7 +25,7 @@ func InstallMoveBlocks(f MoveBlocksFunc) { installedMoveBlocks = f }
 // moveBlocksInstalled lists the blocks of rows and hands them to the
 // installed loop in one call.
 func (g unfoldGeom) moveBlocksInstalled(dir direction, cols, img []float32) {
-	var list []int32
+	list := make([]int32, 0, 10*g.c*g.kh*g.kw) // room for every row's block
 	g.eachBlock(func(b block) {
 		list = append(list, int32(b.col), int32(b.colStep), int32(b.colSample), int32(b.in), int32(b.inStep), int32(b.inSample),
 			int32(b.width), int32(b.count), int32(b.samples), int32(b.step))
