@@ -150,7 +150,10 @@ func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 		// cleared by the same goroutine.
 		parallelSamples(g.n, in, func(lo, hi int) {
 			clear(dx.st.data[lo*in : hi*in])
-			maxPoolReferenceGrad(argmax[lo*per:hi*per], gv[lo*per:hi*per], dx.st.data)
+			as, gs := argmax[lo*per:hi*per], gv[lo*per:hi*per]
+			if genericOnly || !maxPoolGradFast(g, lo, hi, as, gs, dx.st.data) {
+				maxPoolReferenceGrad(as, gs, dx.st.data)
+			}
 		})
 		return []*Tensor{dx}
 	})

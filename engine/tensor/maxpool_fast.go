@@ -2,18 +2,24 @@ package tensor
 
 // maxPoolFast fills y and argmax as maxPoolReference does, for the windows
 // it has a fast path for, and reports whether it did: windows without
-// padding, the 2×2 windows of stride 2 unrolled.
+// padding, the 2×2 windows of stride 2 unrolled (or handed to an
+// installed loop, maxpool_install.go).
 func maxPoolFast(g unfoldGeom, x, y []float32, argmax []int32) bool {
-	w := g.w
 	switch {
-	case w.Padding != [2]int{}:
+	case g.w.Padding != [2]int{}:
 		return false
-	case w.Kernel == [2]int{2, 2} && w.Stride == [2]int{2, 2} && w.Dilation == [2]int{1, 1}:
-		maxPool2x2(g, x, y, argmax)
+	case is2x2(g.w):
+		maxPool2x2(g, x, y, argmax, installedMaxPool2x2Loop(g, x, y, argmax))
 	default:
 		maxPoolInside(g, x, y, argmax)
 	}
 	return true
+}
+
+// is2x2 reports whether w is the most common pooling window, 2×2 with
+// stride 2 (LeNet's, VGG's), without dilation. Padding is checked apart.
+func is2x2(w Window) bool {
+	return w.Kernel == [2]int{2, 2} && w.Stride == [2]int{2, 2} && w.Dilation == [2]int{1, 1}
 }
 
 // maxPoolInside is maxPoolReference without padding: every window lies
@@ -43,18 +49,20 @@ func maxPoolInside(g unfoldGeom, x, y []float32, argmax []int32) {
 }
 
 // maxPool2x2 is maxPoolInside for the most common pooling, 2×2 windows
-// with stride 2 (LeNet's, VGG's), unrolled. On random data a branch on
-// each comparison would be mispredicted about half the time, so it is
-// written without one: it tracks only the index of the maximum, moved by
-// greater(…)·(distance), and rereads the value from there.
-func maxPool2x2(g unfoldGeom, x, y []float32, argmax []int32) {
+// with stride 2 (LeNet's, VGG's), unrolled, for the outputs of each row
+// from column from on (the columns before it are done by an installed
+// loop). On random data a branch on each comparison would be
+// mispredicted about half the time, so it is written without one: it
+// tracks only the index of the maximum, moved by greater(…)·(distance),
+// and rereads the value from there.
+func maxPool2x2(g unfoldGeom, x, y []float32, argmax []int32, from int) {
 	plane := g.h * g.wd
 	p := 0
 	for nc := range g.n * g.c {
 		for oi := range g.ho {
 			top := nc*plane + 2*oi*g.wd
 			out, idx := y[p:p+g.wo], argmax[p:p+g.wo]
-			for oj := range out {
+			for oj := from; oj < g.wo; oj++ {
 				i0 := top + 2*oj
 				i2 := i0 + g.wd
 				at := i0

@@ -15,9 +15,20 @@ const (
 // every element. Each of its rows is a contiguous run of the column,
 // read from (or added to) an input row at a stride, and the rectangles
 // of all samples sit at fixed distances from each other; moveBlock moves
-// them all in tight loops. This is the fast path of Unfold, its gradient
-// and the convolution. Entries over the padding are not touched.
+// them all in tight loops (or an installed loop moves the whole list,
+// unfold_install.go). This is the fast path of Unfold, its gradient and
+// the convolution. Entries over the padding are not touched.
 func (g unfoldGeom) rows(dir direction, cols, img []float32) {
+	if installedMoveBlocks != nil {
+		g.moveBlocksInstalled(dir, cols, img)
+		return
+	}
+	g.eachBlock(func(b block) { moveBlock(dir, cols, img, b) })
+}
+
+// eachBlock calls f with the block of each column row, in order of the
+// rows, skipping the rows whose rectangle is empty.
+func (g unfoldGeom) eachBlock(f func(b block)) {
 	rows := g.c * g.kh * g.kw
 	sh, sw := g.w.Stride[0], g.w.Stride[1]
 	for r := range rows {
@@ -27,7 +38,7 @@ func (g unfoldGeom) rows(dir direction, cols, img []float32) {
 		if loI >= hiI || loJ >= hiJ || g.n == 0 {
 			continue
 		}
-		moveBlock(dir, cols, img, block{
+		f(block{
 			col: r*g.rStep + loI*g.wo + loJ, colStep: g.wo, colSample: g.nStep,
 			in: c*g.h*g.wd + (loI*sh+shiftI)*g.wd + loJ*sw + shiftJ, inStep: sh * g.wd, inSample: g.c * g.h * g.wd,
 			width: hiJ - loJ, count: hiI - loI, samples: g.n, step: sw,

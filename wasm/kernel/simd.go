@@ -10,6 +10,7 @@ import (
 
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/kernels/wasmsimd"
+	"tinytorch/engine/tensor"
 	"tinytorch/engine/vec"
 )
 
@@ -133,8 +134,9 @@ func installRoof(name string, probe []byte, build func() ([]byte, error)) {
 var vecStatus = "not started"
 
 // installVec hands engine/vec the optimizers' update loops of vec.wat
-// (momentum SGD, Adam and AdamW) and its ReLU loops, which give the same
-// bits as its Go loops four floats per instruction.
+// (momentum SGD, Adam and AdamW) and its ReLU loops, and engine/tensor
+// the max pooling of pool.wat and the column moves of unfold.wat, which
+// give the same bits as their Go loops four floats per instruction.
 func installVec() error {
 	exports, err := instantiate("vector loops", wasmsimd.Probe(), wasmsimd.VecModule)
 	if err != nil {
@@ -155,6 +157,57 @@ func installVec() error {
 		runtime.KeepAlive(v)
 	})
 	installActivations(exports)
+	if err := installPooling(); err != nil {
+		return err
+	}
+	return installMoveBlocks()
+}
+
+// installMoveBlocks hands engine/tensor unfold.wat's mover of a
+// convolution's columns (im2col forward, col2im backward): one call per
+// chunk of samples, where Go copies each run of 8 or 24 floats with a
+// call to runtime.memmove (about a quarter of a LeNet training step under
+// V8).
+func installMoveBlocks() error {
+	exports, err := instantiate("column moves", wasmsimd.Probe(), wasmsimd.UnfoldModule)
+	if err != nil {
+		return err
+	}
+	move := exports.Get("moveBlocks")
+	tensor.InstallMoveBlocks(func(add bool, cols, img []float32, blocks []int32) {
+		dir := 0
+		if add {
+			dir = 1
+		}
+		move.Invoke(dir, address(cols), address(img), address(blocks), len(blocks)/wasmsimd.BlockFields)
+		runtime.KeepAlive(cols)
+		runtime.KeepAlive(img)
+		runtime.KeepAlive(blocks)
+	})
+	return nil
+}
+
+// installPooling hands engine/tensor pool.wat's 2×2, stride-2 max pooling,
+// forward and backward: four windows per step, compared and selected by
+// masks, where Go compares and branches per element (max pooling was
+// about a tenth of a LeNet training step in Chromium).
+func installPooling() error {
+	exports, err := instantiate("pooling loops", wasmsimd.Probe(), wasmsimd.PoolModule)
+	if err != nil {
+		return err
+	}
+	forward, backward := exports.Get("maxPool2x2"), exports.Get("maxPool2x2Backward")
+	tensor.InstallMaxPool2x2(func(x, y []float32, argmax []int32, planes, h, wd, ho, wo int) {
+		forward.Invoke(address(x), address(y), address(argmax), planes, h, wd, ho, wo)
+		runtime.KeepAlive(x)
+		runtime.KeepAlive(y)
+		runtime.KeepAlive(argmax)
+	}, func(dx, g []float32, argmax []int32, planes, h, wd, ho, wo, base int) {
+		backward.Invoke(address(dx), address(g), address(argmax), planes, h, wd, ho, wo, base)
+		runtime.KeepAlive(dx)
+		runtime.KeepAlive(g)
+		runtime.KeepAlive(argmax)
+	})
 	return nil
 }
 
@@ -204,7 +257,7 @@ func instantiate(name string, probe []byte, build func() ([]byte, error)) (expor
 
 // address returns the byte address of x's first element in the Go
 // instance's linear memory: under js/wasm a Go pointer is that address.
-func address(x []float32) int {
+func address[T float32 | int32](x []T) int {
 	return int(uintptr(unsafe.Pointer(unsafe.SliceData(x))))
 }
 

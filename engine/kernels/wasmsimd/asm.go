@@ -21,16 +21,17 @@ var valTypes = map[string]byte{"i32": 0x7f, "i64": 0x7e, "f32": 0x7d, "f64": 0x7
 
 // Instruction classes, by the immediates that follow the opcode.
 const (
-	immNone   = iota
-	immLocal  // a local's index or $name
-	immLabel  // a label's depth or $name
-	immBlock  // block, loop, if: an optional $label, empty block type
-	immMem    // memarg: offset=N align=N, with a natural alignment
-	immI32    // a signed 32-bit constant
-	immF32    // a float32 constant
-	immLane   // a lane index byte
-	immEnd    // end: closes a block
-	immV128I4 // v128.const i32x4 a b c d
+	immNone    = iota
+	immLocal   // a local's index or $name
+	immLabel   // a label's depth or $name
+	immBlock   // block, loop, if: an optional $label, empty block type
+	immMem     // memarg: offset=N align=N, with a natural alignment
+	immI32     // a signed 32-bit constant
+	immF32     // a float32 constant
+	immLane    // a lane index byte
+	immEnd     // end: closes a block
+	immV128I4  // v128.const i32x4 a b c d
+	immShuffle // i8x16.shuffle: 16 byte indices into the two vectors, each < 32
 )
 
 // op is one instruction: its opcode bytes, immediate class and, for memory
@@ -456,6 +457,15 @@ func (p *parser) parseBody(f *function) error {
 					return p.errorf(arg, "bad i32 lane %q", arg.text)
 				}
 				out = le32(out, uint32(n))
+			}
+		case immShuffle:
+			for range 16 {
+				arg := p.next()
+				n, err := strconv.ParseUint(arg.text, 10, 8)
+				if err != nil || n > 31 {
+					return p.errorf(arg, "bad shuffle lane %q, want 0 to 31", arg.text)
+				}
+				out = append(out, byte(n))
 			}
 		}
 	}

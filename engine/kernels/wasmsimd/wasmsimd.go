@@ -20,8 +20,10 @@
 // third, int8.wat (Int8Module, int8.go), the exact int8 matmul that the
 // kernel registers as engine/kernels/int8mm's "wasm-simd", and the
 // quantized layers' quantize and dequantize loops, which it installs with
-// int8mm.InstallEdges. No binary is committed: the
-// text is the source, and the modules are built from it on every start.
+// int8mm.InstallEdges; a fourth, pool.wat (PoolModule, pool.go), max
+// pooling over 2×2 windows of stride 2, forward and backward, which the
+// kernel installs into engine/tensor. No binary is committed: the text is
+// the source, and the modules are built from it on every start.
 //
 // This package is pure Go and does not run the module itself; the browser
 // suite checks the kernel's results against the Go kernels, and

@@ -23,6 +23,22 @@ func TestAssembleMatmul(t *testing.T) {
 	t.Logf("matmul.wat: %d bytes of text, %d bytes of module", len(source), len(b))
 }
 
+// TestAssembleModules assembles every module of the package (the ones
+// with a node test of their own are also run there, where node is
+// installed).
+func TestAssembleModules(t *testing.T) {
+	for name, build := range map[string]func() ([]byte, error){
+		"vec.wat": VecModule, "pool.wat": PoolModule, "unfold.wat": UnfoldModule, "int8.wat": Int8Module, "peak.wat": PeakModule,
+	} {
+		b, err := build()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if !bytes.HasPrefix(b, []byte("\x00asm\x01\x00\x00\x00")) {
+			t.Errorf("%s: module starts % x", name, b[:8])
+		}
+	}
+}
+
 // TestAssembleProbe checks the encoding of a tiny module byte by byte
 // against the binary format (what wabt's wat2wasm writes for it).
 func TestAssembleProbe(t *testing.T) {
@@ -53,6 +69,8 @@ func TestAssembleEncodings(t *testing.T) {
 		"f32x4.add":                      "fd e4 01",
 		"f32x4.mul":                      "fd e6 01",
 		"block $a loop $b br $a end end": "02 40 03 40 0c 01 0b 0b",
+		"i32x4.eq":                       "fd 37",
+		"i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27": "fd 0d 00 01 02 03 08 09 0a 0b 10 11 12 13 18 19 1a 1b",
 	}
 	for text, want := range cases {
 		b, err := Assemble("(module (func " + text + "))")
@@ -104,6 +122,8 @@ func TestAssembleErrors(t *testing.T) {
 		"(module (func (i32.const 1)))",
 		"(module (table 1 funcref))",
 		"(module (func)",
+		"(module (func i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 32))",
+		"(module (func i8x16.shuffle 0 1 2))",
 	} {
 		if _, err := Assemble(src); err == nil || !strings.Contains(err.Error(), "line 1") {
 			t.Errorf("Assemble(%q) = %v, want an error naming the line", src, err)
