@@ -72,7 +72,7 @@ func (b *tensorBindings) unwrap(v js.Value) (*tensor.Tensor, bool) {
 // isTensorObject reports whether v is a JavaScript tensor, live or disposed.
 func (b *tensorBindings) isTensorObject(v js.Value) bool {
 	t, _ := jsType(v)
-	return b != nil && t == js.TypeObject && b.proto.Call("isPrototypeOf", v).Bool()
+	return b != nil && t == js.TypeObject && hasPrototype(b.proto, v)
 }
 
 // self returns the receiver of a method call as a tensor.

@@ -1,0 +1,36 @@
+//go:build js && wasm
+
+package kernel
+
+import "syscall/js"
+
+// Every tt call reads its receiver and arguments and wraps its result,
+// each a few calls from Go into JavaScript. Such a call is dear when made
+// by name: v.Call("isArray", x) or js.Global().Get("Array") copies the
+// name out of Go's memory into a new JavaScript string (a TextDecoder)
+// each time, and each object Go receives gets a finalizer. The hot paths
+// therefore call the JavaScript functions below, looked up once, and each
+// does in one call what took several.
+var (
+	// arrayIsArray is Array.isArray.
+	arrayIsArray = js.Global().Get("Array").Get("isArray")
+	// arrayBufferIsView is ArrayBuffer.isView: true for typed arrays and
+	// DataViews.
+	arrayBufferIsView = js.Global().Get("ArrayBuffer").Get("isView")
+	// dataViewClass is DataView.
+	dataViewClass = js.Global().Get("DataView")
+	// isPrototypeOf is proto.isPrototypeOf(v).
+	isPrototypeOf = js.Global().Get("Function").New("proto", "v", "return proto.isPrototypeOf(v);")
+	// newHandleObject makes the JavaScript face of a value of a handle
+	// table (handles.go): an object of prototype proto whose field holds
+	// the handle id, registered so the table hears when it is collected.
+	newHandleObject = js.Global().Get("Function").New("proto", "field", "id", "registry", `
+const obj = Object.create(proto);
+obj[field] = id;
+registry.register(obj, id);
+return obj;`)
+)
+
+// hasPrototype reports whether proto is in v's prototype chain (v an
+// object).
+func hasPrototype(proto, v js.Value) bool { return isPrototypeOf.Invoke(proto, v).Bool() }
