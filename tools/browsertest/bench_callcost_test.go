@@ -43,14 +43,14 @@ const lines = [];
 for (const pass of [1, 2]) for (const [name, fn] of cases) {
   for (let i = 0; i < 200; i++) fn();
   const rounds = [];
-  for (let k = 0; k < 7; k++) {
+  for (let k = 0; k < 9; k++) {
     const m = name.startsWith("train") || name.startsWith("relu") ? n / 10 : n;
     const t0 = performance.now();
     for (let i = 0; i < m; i++) fn();
     rounds.push((performance.now() - t0) * 1000 / m);
   }
   rounds.sort((a, b) => a - b);
-  if (pass === 2) lines.push(name.padEnd(26) + rounds[3].toFixed(2).padStart(9) + " µs/call");
+  if (pass === 2) lines.push(name.padEnd(26) + rounds[0].toFixed(2).padStart(9) + " µs/call (median " + rounds[4].toFixed(2) + ")");
 }
 console.log(lines.join("\n"));`
 

@@ -21,6 +21,9 @@ var (
 	dataViewClass = js.Global().Get("DataView")
 	// isPrototypeOf is proto.isPrototypeOf(v).
 	isPrototypeOf = js.Global().Get("Function").New("proto", "v", "return proto.isPrototypeOf(v);")
+	// setShape is obj._inputShape = [...dims], the input shape a module
+	// was last called with (for its summary).
+	setShape = js.Global().Get("Function").New("obj", "...dims", "obj._inputShape = dims;")
 	// newHandleObject makes the JavaScript face of a value of a handle
 	// table (handles.go): an object of prototype proto whose field holds
 	// the handle id, registered so the table hears when it is collected.
@@ -34,3 +37,14 @@ return obj;`)
 // hasPrototype reports whether proto is in v's prototype chain (v an
 // object).
 func hasPrototype(proto, v js.Value) bool { return isPrototypeOf.Invoke(proto, v).Bool() }
+
+// setInputShape records on a module's object the shape of the input it
+// was called with, which model.summary() reads: one call into JavaScript
+// where building the array from Go took one per dimension.
+func setInputShape(module js.Value, shape []int) {
+	dims := make([]any, len(shape))
+	for i, d := range shape {
+		dims[i] = d
+	}
+	setShape.Invoke(append([]any{module}, dims...)...)
+}
