@@ -24,6 +24,13 @@ var (
 	// setShape is obj._inputShape = [...dims], the input shape a module
 	// was last called with (for its summary).
 	setShape = js.Global().Get("Function").New("obj", "...dims", "obj._inputShape = dims;")
+	// handleIfInstance reads the handle of v, an object, when proto is in
+	// its prototype chain: -1 when it is not, 0 when its field holds no
+	// integer (a cell overwrote it), as handleOf reads it.
+	handleIfInstance = js.Global().Get("Function").New("proto", "field", "v", `
+if (!proto.isPrototypeOf(v)) return -1;
+const h = Reflect.get(v, field);
+return typeof h === "number" && Number.isInteger(h) ? h : 0;`)
 	// newHandleObject makes the JavaScript face of a value of a handle
 	// table (handles.go): an object of prototype proto whose field holds
 	// the handle id, registered so the table hears when it is collected.

@@ -90,12 +90,15 @@ func (h *handleTable[T]) get(v js.Value) (T, bool) {
 }
 
 // getOf is get for an object whose prototype is proto (or inherits it).
+// It asks JavaScript once (handleIfInstance, crossing.go): every method
+// call reads its receiver, and most their arguments, this way.
 func (h *handleTable[T]) getOf(proto, v js.Value) (T, bool) {
-	if typeOf(v) != js.TypeObject || !hasPrototype(proto, v) {
+	if h == nil || typeOf(v) != js.TypeObject {
 		var zero T
 		return zero, false
 	}
-	return h.get(v)
+	x, ok := h.table[handleIfInstance.Invoke(proto, h.key, v).Int()] // -1 and 0 are no handle
+	return x, ok
 }
 
 // drop removes a handle from the table; the object's methods then fail.

@@ -63,10 +63,10 @@ func (b *tensorBindings) wrapResult(t *tensor.Tensor, err error) (any, error) {
 
 // unwrap returns the Go tensor behind a JavaScript tensor object.
 func (b *tensorBindings) unwrap(v js.Value) (*tensor.Tensor, bool) {
-	if !b.isTensorObject(v) {
+	if b == nil {
 		return nil, false
 	}
-	return b.table.get(v)
+	return b.table.getOf(b.proto, v)
 }
 
 // isTensorObject reports whether v is a JavaScript tensor, live or disposed.
