@@ -203,13 +203,14 @@ bench-go:
 ## backend with and without SIMD and its cpu backend, and the MLP epoch on the MNIST digits;
 ## a matmul kernel written in a cell against the built-in, per call and per MLP training step; an op,
 ## a module, an optimizer and a kernel written in a cell against the engine's own, per call and per MLP step;
+## the fixed cost of one tt call from a cell (µs per call: tt.version, tt.ones, add, tidy, noGrad, a Linear, a tiny training step);
 ## the int8 kernel's GOP/s at the MLP's products against its measured peak and the float32 product;
 ## the density below which the sparse (CSR) Linear kernel beats the dense one; the quantized MLP against float32;
 ## the first visit over an emulated 10 Mbit/s, 40 ms link: index, chapter and first Run, cold and warm, with bytes;
 ## every milestone notebook run in full (Run all's wall time and its verdict); the 2017 attention
 ## milestone (notebook m4-attention-2017) in full in Chromium beside the same run natively
 bench-browser: deps chromium
-	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|Int8|Sparse|Quant|FirstVisit|Milestones|MilestoneAttention)$$' -v ./tools/browsertest
+	TT_BENCH_BROWSER=1 $(GO) test -tags browser -count=1 -run '^TestBench(Matmul|Ops|TFJS|Training|CellKernel|CellParts|CallCost|Int8|Sparse|Quant|FirstVisit|Milestones|MilestoneAttention)$$' -v ./tools/browsertest
 
 ## difftest: N random programs (seeds SEED, SEED+1, …) through the engine and through Debian's
 ## python3-torch; prints a short reproducer per mismatch outside the exclusion list (deliberate

@@ -44,7 +44,7 @@ func prefix(name string, err error) error {
 
 func isArray(v js.Value) bool {
 	t, _ := jsType(v)
-	return t == js.TypeObject && js.Global().Get("Array").Call("isArray", v).Bool()
+	return t == js.TypeObject && arrayIsArray.Invoke(v).Bool()
 }
 
 // optionKeys lists the own enumerable keys of an options object (none

@@ -98,7 +98,7 @@ func toGo(v js.Value) any {
 
 // isTypedArray reports whether v is a Float32Array, Int32Array or similar.
 func isTypedArray(v js.Value) bool {
-	return js.Global().Get("ArrayBuffer").Call("isView", v).Bool() && !v.InstanceOf(js.Global().Get("DataView"))
+	return arrayBufferIsView.Invoke(v).Bool() && !v.InstanceOf(dataViewClass)
 }
 
 // fromGo converts nested []any of float64 into JavaScript arrays.

@@ -114,7 +114,7 @@ func sampleFromJS(what string, v js.Value) (data.Sample, error) {
 		if v.Length() == 2 {
 			y = v.Index(1)
 		}
-	case typeOf(v) == js.TypeObject && !isArray(v) && !tensors.proto.Call("isPrototypeOf", v).Bool():
+	case typeOf(v) == js.TypeObject && !isArray(v) && !hasPrototype(tensors.proto, v):
 		x, y = getProp(v, "x"), getProp(v, "y")
 	default:
 		return data.Sample{}, fmt.Errorf("%s returned %s, expected %s", what, describeJS(v), want)

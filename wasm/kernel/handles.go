@@ -20,6 +20,7 @@ import (
 // optimizers, datasets, loaders, charts, reports.
 type handleTable[T any] struct {
 	field    string
+	key      js.Value // field as a JavaScript string, made once
 	table    map[int]T
 	next     int // the last handle given; 0 is never one
 	registry js.Value
@@ -32,7 +33,7 @@ type handleTable[T any] struct {
 }
 
 func newHandleTable[T any](field string, onDrop func(T)) *handleTable[T] {
-	h := &handleTable[T]{field: field, table: map[int]T{}, onDrop: onDrop}
+	h := &handleTable[T]{field: field, key: js.ValueOf(field), table: map[int]T{}, onDrop: onDrop}
 	h.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
 		h.drop(args[0].Int())
 		return nil
@@ -48,10 +49,7 @@ func (h *handleTable[T]) wrap(proto js.Value, v T) js.Value {
 	if n := len(h.scopes); n > 0 {
 		h.scopes[n-1] = append(h.scopes[n-1], h.next)
 	}
-	obj := js.Global().Get("Object").Call("create", proto)
-	obj.Set(h.field, h.next)
-	h.registry.Call("register", obj, h.next)
-	return obj
+	return newHandleObject.Invoke(proto, h.key, h.next, h.registry) // crossing.go
 }
 
 // adopt gives obj, an object made elsewhere (the instance a cell's class
@@ -77,7 +75,7 @@ func (h *handleTable[T]) handle(v js.Value) int {
 	if h == nil || typeOf(v) != js.TypeObject {
 		return 0
 	}
-	return handleOf(v, h.field)
+	return handleOf(v, h.key)
 }
 
 // get returns the Go value behind a JavaScript object made by wrap, of
@@ -92,12 +90,15 @@ func (h *handleTable[T]) get(v js.Value) (T, bool) {
 }
 
 // getOf is get for an object whose prototype is proto (or inherits it).
+// It asks JavaScript once (handleIfInstance, crossing.go): every method
+// call reads its receiver, and most their arguments, this way.
 func (h *handleTable[T]) getOf(proto, v js.Value) (T, bool) {
-	if typeOf(v) != js.TypeObject || !proto.Call("isPrototypeOf", v).Bool() {
+	if h == nil || typeOf(v) != js.TypeObject {
 		var zero T
 		return zero, false
 	}
-	return h.get(v)
+	x, ok := h.table[handleIfInstance.Invoke(proto, h.key, v).Int()] // -1 and 0 are no handle
+	return x, ok
 }
 
 // drop removes a handle from the table; the object's methods then fail.
@@ -155,8 +156,8 @@ func (h *handleTable[T]) leaveScope() { h.scopes = h.scopes[:len(h.scopes)-1] }
 
 // handleOf reads an object's handle field, or 0, which no table uses,
 // when a cell overwrote it with something that is not an integer.
-func handleOf(v js.Value, field string) int {
-	h := getProp(v, field)
+func handleOf(v js.Value, field js.Value) int {
+	h := reflectGet.Invoke(v, field) // v is an object: getProp without its check
 	if t, _ := jsType(h); t != js.TypeNumber || h.Float() != float64(h.Int()) {
 		return 0
 	}

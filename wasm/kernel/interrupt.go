@@ -18,6 +18,9 @@ var errInterrupted = errors.New("KeyboardInterrupt: the cell was stopped")
 type interruptFlag struct {
 	shared  js.Value // Int32Array over the SharedArrayBuffer, or undefined
 	atomics js.Value
+	// load is Atomics.load bound to (shared, 0): the check every tt call
+	// makes is then one call into JavaScript, with no name to decode.
+	load    js.Value
 	waiting chan struct{} // closed by an interrupt message during an await
 }
 
@@ -29,12 +32,13 @@ func (f *interruptFlag) attach(buffer js.Value) {
 	if buffer.Truthy() {
 		f.shared = js.Global().Get("Int32Array").New(buffer)
 		f.atomics = js.Global().Get("Atomics")
+		f.load = f.atomics.Get("load").Call("bind", nil, f.shared, 0)
 	}
 }
 
 // requested reports whether the page asked to stop the running cell.
 func (f *interruptFlag) requested() bool {
-	return f.shared.Truthy() && f.atomics.Call("load", f.shared, 0).Int() != 0
+	return f.shared.Truthy() && f.load.Invoke().Int() != 0
 }
 
 // check returns errInterrupted when a stop was requested; tt calls use it.

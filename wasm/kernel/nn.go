@@ -265,7 +265,7 @@ func moduleMethods() map[string]binding {
 			if err := r.Err(); err != nil {
 				return nil, err
 			}
-			this.Set("_inputShape", intsToJS(x.Shape()))
+			setInputShape(this, x.Shape())
 			return tensors.wrapResult(nn.Call(m, x))
 		})
 	}

@@ -69,7 +69,7 @@ func attentionCall(m *nn.MultiheadAttention, this js.Value, r *argReader) (any, 
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	this.Set("_inputShape", intsToJS(q.Shape()))
+	setInputShape(this, q.Shape())
 	out, weights, err := nn.CallAttention(m, q, k, v, opt)
 	if err != nil {
 		return nil, err

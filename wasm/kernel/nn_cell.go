@@ -157,7 +157,7 @@ var cellHandler js.Value
 // cellModuleConstructor is tt.nn.Module's constructor, run by super() in
 // a subclass's constructor, with this the new object.
 func cellModuleConstructor(this js.Value, _ []js.Value) (any, error) {
-	if typeOf(this) != js.TypeObject || !moduleKind.proto.Call("isPrototypeOf", this).Bool() {
+	if typeOf(this) != js.TypeObject || !hasPrototype(moduleKind.proto, this) {
 		return nil, errors.New("tt.nn.Module is a base class: write class MyNet extends tt.nn.Module { constructor() { super(); … } forward(x) { … } } and make one with new MyNet()")
 	}
 	if _, ok := objects.get(this); ok {

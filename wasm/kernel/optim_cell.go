@@ -222,7 +222,7 @@ func class(name string, k *kind, construct binding) js.Value {
 // instanceOf checks that a base constructor was reached through new (or
 // super) on a class extending k, and returns the class's name.
 func instanceOf(name, example string, k *kind, this js.Value) (string, error) {
-	if typeOf(this) != js.TypeObject || !k.proto.Call("isPrototypeOf", this).Bool() {
+	if typeOf(this) != js.TypeObject || !hasPrototype(k.proto, this) {
 		return "", fmt.Errorf("%s is a base class: write %s and make one with new", name, example)
 	}
 	return classNameOf(getProp(this, "constructor"), strings.TrimPrefix(name, "tt.optim.")), nil

@@ -63,16 +63,16 @@ func (b *tensorBindings) wrapResult(t *tensor.Tensor, err error) (any, error) {
 
 // unwrap returns the Go tensor behind a JavaScript tensor object.
 func (b *tensorBindings) unwrap(v js.Value) (*tensor.Tensor, bool) {
-	if !b.isTensorObject(v) {
+	if b == nil {
 		return nil, false
 	}
-	return b.table.get(v)
+	return b.table.getOf(b.proto, v)
 }
 
 // isTensorObject reports whether v is a JavaScript tensor, live or disposed.
 func (b *tensorBindings) isTensorObject(v js.Value) bool {
 	t, _ := jsType(v)
-	return b != nil && t == js.TypeObject && b.proto.Call("isPrototypeOf", v).Bool()
+	return b != nil && t == js.TypeObject && hasPrototype(b.proto, v)
 }
 
 // self returns the receiver of a method call as a tensor.

@@ -71,7 +71,7 @@ func kindOf(v js.Value) jsKind {
 		return kindArray
 	case isTypedArray(v):
 		return kindTypedArray
-	case tensors != nil && tensors.proto.Call("isPrototypeOf", v).Bool():
+	case tensors != nil && hasPrototype(tensors.proto, v):
 		if _, live := tensors.unwrap(v); live {
 			return kindTensor
 		}
@@ -94,8 +94,9 @@ func jsType(v js.Value) (t js.Type, ok bool) {
 // missing reports whether an optional value was left out (undefined or
 // null, as JavaScript's ?? operator treats them).
 func missing(v js.Value) bool {
-	k := kindOf(v)
-	return k == kindUndefined || k == kindNull
+	// typeOf, not kindOf: kindOf asks JavaScript what kind of object v is.
+	t := typeOf(v)
+	return t == js.TypeUndefined || t == js.TypeNull
 }
 
 // describeJS names a JavaScript value for an error message.
@@ -234,7 +235,7 @@ func toInts(what string, list []js.Value) ([]int, error) {
 // otherwise, or a message when a BigInt is too large to be exact.
 // The walk copies an array or object only when something in it changed,
 // and stops at class instances (tensors, layers) and at depth 32.
-var normalizeBigInts = js.Global().Get("Function").New("args", `
+var normalizeBigInts = js.Global().Get("Function").New("...args", `
 const safe = 2n ** 53n;
 const fix = (v, depth, path) => {
   if (typeof v === "bigint") {
@@ -288,11 +289,13 @@ func withoutBigInts(args []js.Value) ([]js.Value, error) {
 	if !need {
 		return args, nil
 	}
+	// The arguments go as they are: a JavaScript array of them would cost
+	// a call into JavaScript per argument.
 	list := make([]any, len(args))
 	for i, a := range args {
 		list[i] = a
 	}
-	out := normalizeBigInts.Invoke(list)
+	out := normalizeBigInts.Invoke(list...)
 	switch t, _ := jsType(out); t {
 	case js.TypeUndefined:
 		return args, nil

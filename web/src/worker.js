@@ -17,7 +17,30 @@ const params = self.__ttStart ? new URLSearchParams(self.__ttStart) : new URL(se
 // The kernel's wasm is most of a first visit's bytes: its download starts
 // before wasm_exec.js is fetched, which would otherwise cost a round trip.
 const kernelResponse = fetch(params.get("wasm"));
+// Go's wasm_exec.js decodes with a TextDecoder every name Go hands to
+// JavaScript: each property read or method called by name, of which
+// syscall/js makes about eight per call from a cell into Go. A TextDecoder
+// call costs far more than the few ASCII letters of a name, so the decoder
+// wasm_exec.js takes when it loads reads short ASCII strings itself and
+// passes anything else on. The result is the same string.
+class NameDecoder extends TextDecoder {
+  decode(input, options) {
+    if (input instanceof DataView && input.byteLength <= 64) {
+      let s = "";
+      for (let i = 0; i < input.byteLength; i++) {
+        const c = input.getUint8(i);
+        if (c >= 0x80) return super.decode(input, options);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return super.decode(input, options);
+  }
+}
+const textDecoder = self.TextDecoder;
+self.TextDecoder = NameDecoder;
 importScripts(params.get("exec"));
+self.TextDecoder = textDecoder;
 
 // Go functions cannot throw JavaScript exceptions, so a binding returns an
 // Error object and this wrapper throws it. An error made by Go gets its
