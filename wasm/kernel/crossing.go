@@ -31,14 +31,6 @@ var (
 if (!proto.isPrototypeOf(v)) return -1;
 const h = Reflect.get(v, field);
 return typeof h === "number" && Number.isInteger(h) ? h : 0;`)
-	// newHandleObject makes the JavaScript face of a value of a handle
-	// table (handles.go): an object of prototype proto whose field holds
-	// the handle id, registered so the table hears when it is collected.
-	newHandleObject = js.Global().Get("Function").New("proto", "field", "id", "registry", `
-const obj = Object.create(proto);
-obj[field] = id;
-registry.register(obj, id);
-return obj;`)
 )
 
 // hasPrototype reports whether proto is in v's prototype chain (v an
