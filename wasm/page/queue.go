@@ -150,7 +150,10 @@ func (nb *notebook) runAll() {
 	nb.enqueue(nb.cells...)
 	msg := fmt.Sprintf("Running all %d cells", n)
 	if checks > 0 {
-		msg += fmt.Sprintf(" and checking %d exercises", checks)
+		msg += fmt.Sprintf(" and checking %d exercise", checks)
+		if checks != 1 {
+			msg += "s"
+		}
 	}
 	nb.announce(msg)
 }

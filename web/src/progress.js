@@ -30,8 +30,9 @@ async function showProgress() {
     if (!total || !label) continue;
     const items = record && typeof record.exercises === "object" ? Object.values(record.exercises) : [];
     const passed = Math.min(total, items.filter((p) => p && p.passed === true).length);
-    label.textContent = `${passed}/${total} exercises`;
-    label.setAttribute("aria-label", `${passed} of ${total} exercises passed`);
+    const noun = total === 1 ? "exercise" : "exercises";
+    label.textContent = `${passed}/${total} ${noun}`;
+    label.setAttribute("aria-label", `${passed} of ${total} ${noun} passed`);
     label.classList.toggle("all-passed", passed === total);
   }
   document.documentElement.setAttribute("data-progress", "shown");
