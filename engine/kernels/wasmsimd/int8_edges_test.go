@@ -1,12 +1,9 @@
 package wasmsimd
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"tinytorch/engine/kernels/int8mm"
@@ -154,29 +151,5 @@ func TestInt8EdgesInNode(t *testing.T) {
 // output.
 func runEdgesInNode(t *testing.T, node string, mod []byte, cases []map[string]any) [][]int64 {
 	t.Helper()
-	dir := t.TempDir()
-	script, file := filepath.Join(dir, "run.js"), filepath.Join(dir, "in.json")
-	data, err := json.Marshal(map[string]any{"wasm": mod, "cases": cases})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(script, []byte(edgesNodeScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(node, script, file).Output()
-	if err != nil {
-		stderr := ""
-		if e, ok := err.(*exec.ExitError); ok {
-			stderr = string(e.Stderr)
-		}
-		t.Fatalf("node: %v\n%s", err, stderr)
-	}
-	var got [][]int64
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("node's output: %v", err)
-	}
-	return got
+	return runNodeJSON[[][]int64](t, node, edgesNodeScript, map[string]any{"wasm": mod, "cases": cases})
 }

@@ -1,11 +1,8 @@
 package wasmsimd
 
 import (
-	"encoding/json"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"tinytorch/engine/kernels/int8mm"
@@ -79,23 +76,7 @@ func TestInt8InNode(t *testing.T) {
 	for _, q := range problems {
 		in["problems"] = append(in["problems"].([]map[string]any), map[string]any{"m": q.M, "n": q.N, "k": q.K, "a": q.A, "b": q.B})
 	}
-	dir := t.TempDir()
-	script, file := filepath.Join(dir, "run.js"), filepath.Join(dir, "in.json")
-	data, _ := json.Marshal(in)
-	if err := os.WriteFile(script, []byte(int8NodeScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(node, script, file).Output()
-	if err != nil {
-		t.Fatalf("node: %v", err)
-	}
-	var got [][]int32
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("node's output: %v", err)
-	}
+	got := runNodeJSON[[][]int32](t, node, int8NodeScript, in)
 	for i, q := range problems {
 		c := got[i]
 		if c[len(c)-1] != -7 {

@@ -1,12 +1,9 @@
 package wasmsimd
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
@@ -41,31 +38,7 @@ func runPoolInNode(t *testing.T, node, fn string, arrays [][]uint32, args []map[
 // on arrays of uint32 bits and returns them as it left them.
 func runModuleInNode(t *testing.T, node string, mod []byte, fn string, arrays [][]uint32, args []map[string]int) [][]uint32 {
 	t.Helper()
-	dir := t.TempDir()
-	script, in := filepath.Join(dir, "run.js"), filepath.Join(dir, "in.json")
-	b, err := json.Marshal(map[string]any{"wasm": mod, "fn": fn, "arrays": arrays, "args": args})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(script, []byte(poolNodeScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(in, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(node, script, in).Output()
-	if err != nil {
-		stderr := ""
-		if e, ok := err.(*exec.ExitError); ok {
-			stderr = string(e.Stderr)
-		}
-		t.Fatalf("node: %v\n%s", err, stderr)
-	}
-	var got [][]uint32
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("node's output: %v", err)
-	}
-	return got
+	return runNodeJSON[[][]uint32](t, node, poolNodeScript, map[string]any{"wasm": mod, "fn": fn, "arrays": arrays, "args": args})
 }
 
 // poolValues returns n floats drawn from a few values, so that windows

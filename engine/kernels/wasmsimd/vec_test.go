@@ -1,12 +1,9 @@
 package wasmsimd
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -35,36 +32,13 @@ func runVecInNode(t *testing.T, node, fn string, arrays [][]float32, consts []fl
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	script, in := filepath.Join(dir, "run.js"), filepath.Join(dir, "in.json")
 	bits := make([][]uint32, len(arrays))
 	for k, a := range arrays {
 		for _, v := range a {
 			bits[k] = append(bits[k], math.Float32bits(v))
 		}
 	}
-	b, err := json.Marshal(map[string]any{"wasm": mod, "fn": fn, "arrays": bits, "consts": consts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(script, []byte(vecNodeScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(in, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(node, script, in).Output()
-	if err != nil {
-		stderr := ""
-		if e, ok := err.(*exec.ExitError); ok {
-			stderr = string(e.Stderr)
-		}
-		t.Fatalf("node: %v\n%s", err, stderr)
-	}
-	var gotBits [][]uint32
-	if err := json.Unmarshal(out, &gotBits); err != nil {
-		t.Fatalf("node's output: %v", err)
-	}
+	gotBits := runNodeJSON[[][]uint32](t, node, vecNodeScript, map[string]any{"wasm": mod, "fn": fn, "arrays": bits, "consts": consts})
 	got := make([][]float32, len(gotBits))
 	for k, a := range gotBits {
 		for _, u := range a {

@@ -1,0 +1,42 @@
+package wasmsimd
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// runNodeJSON runs script under node with one argument, a file holding
+// input as JSON, and decodes what the script prints as JSON into a T. The
+// tests that run a module under node share it: they differ only in their
+// script and in what they send and read back.
+func runNodeJSON[T any](t *testing.T, node, script string, input any) T {
+	t.Helper()
+	dir := t.TempDir()
+	scriptFile, inFile := filepath.Join(dir, "run.js"), filepath.Join(dir, "in.json")
+	b, err := json.Marshal(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(scriptFile, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(inFile, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(node, scriptFile, inFile).Output()
+	if err != nil {
+		stderr := ""
+		if e, ok := err.(*exec.ExitError); ok {
+			stderr = string(e.Stderr)
+		}
+		t.Fatalf("node: %v\n%s", err, stderr)
+	}
+	var got T
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("node's output: %v", err)
+	}
+	return got
+}
