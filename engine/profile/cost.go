@@ -73,6 +73,8 @@ func forwardCost(name string, inputs []*tensor.Tensor, out *tensor.Tensor) (flop
 		if len(inputs) > 2 {
 			flops += int64(out.Numel())
 		}
+	case name == "quantizedLinear" || name == "quantizedConv2d":
+		flops, read = quantizedCost(name, inputs, out)
 	case elementwise[name]:
 		flops = int64(out.Numel())
 	case reductions[name] && len(inputs) > 0:
@@ -148,6 +150,25 @@ func convFlops(weight []int, outputs int64) int64 {
 		window *= int64(d)
 	}
 	return 2 * window * outputs
+}
+
+// quantizedCost returns the operations and bytes read of a quantized
+// layer of engine/quant: its input (a Linear's [*, k], a convolution's
+// columns [N, k, L]) holds k values per output position, each output
+// value sums k int8 products (2k operations, counted as FLOPs), and the
+// int8 weight, k bytes per output channel, is read besides the float
+// input.
+func quantizedCost(name string, inputs []*tensor.Tensor, out *tensor.Tensor) (ops, read int64) {
+	if len(inputs) != 1 || inputs[0].Dim() < 2 || out.Dim() < 2 {
+		return 0, 0
+	}
+	in, outShape := inputs[0].Shape(), out.Shape()
+	k, channels := in[len(in)-1], outShape[len(outShape)-1]
+	if name == "quantizedConv2d" {
+		k, channels = in[1], outShape[1]
+	}
+	read = int64(inputs[0].Numel())*bytesPerElem + int64(k)*int64(channels)
+	return 2 * int64(k) * int64(out.Numel()), read
 }
 
 // isView reports whether an op made a view of its input, sharing its

@@ -48,6 +48,9 @@
 //     2·n·k·m for a matmul, one per element for elementwise ops, one per
 //     input element for reductions, none for views and copies. A
 //     convolution (one conv2d op) counts as its unfold and matmul would.
+//     A quantized layer of engine/quant (quantizedLinear,
+//     quantizedConv2d) counts its int8 multiply-adds as two FLOPs each,
+//     and its int8 weight's bytes as read.
 //     An op the model does not know, such as a user's tensor.Function,
 //     has no FLOPs of its own in the forward pass (the ops its forward
 //     runs are events of their own), and its backward node counts the

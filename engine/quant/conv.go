@@ -91,7 +91,13 @@ func (c *Conv2d) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	n, r, l := s[0], c.g.k, ho*wo
 	a := windowRows(cols.Values(), n, r, l, c.Input)
 	y := c.g.run(a, n*l, c.Input) // [N·L, Out]
-	return tensor.New(channelsFirst(y, n, l, c.Out), n, c.Out, ho, wo)
+	out, err := tensor.New(channelsFirst(y, n, l, c.Out), n, c.Out, ho, wo)
+	if err == nil {
+		// The columns, not x, are the product's input: their rows are the
+		// k = In·Kernel² values each output sums over (profile's cost).
+		tensor.ObserveOp(OpConv2d, []*tensor.Tensor{cols}, out)
+	}
+	return out, err
 }
 
 // windowRows quantizes the columns [N, R, L] of Unfold into the rows

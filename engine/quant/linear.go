@@ -25,6 +25,14 @@ type Linear struct {
 	a []int8 // the quantized input, kept between calls (see gemm)
 }
 
+// OpLinear and OpConv2d name the layers' integer forward passes where a
+// profiler sees them (tensor.ObserveOp): engine/profile counts their
+// work from these names.
+const (
+	OpLinear = "quantizedLinear"
+	OpConv2d = "quantizedConv2d"
+)
+
 // NewLinear quantizes a trained nn.Linear: its weight with the weight
 // scheme (per channel means one scale per output row, axis 0) and its
 // input with the calibrated input params.
@@ -92,7 +100,11 @@ func (l *Linear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	m := rows(shape[:len(shape)-1])
 	l.a = quantizeInto(l.a, x.Values(), l.Input)
 	y := l.g.run(l.a, m, l.Input)
-	return tensor.New(y, append(shape[:len(shape)-1:len(shape)-1], l.Out)...)
+	out, err := tensor.New(y, append(shape[:len(shape)-1:len(shape)-1], l.Out)...)
+	if err == nil {
+		tensor.ObserveOp(OpLinear, []*tensor.Tensor{x}, out)
+	}
+	return out, err
 }
 
 // ExtraRepr shows the sizes and the schemes.

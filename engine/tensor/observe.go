@@ -16,7 +16,9 @@ package tensor
 //     without a gradient (comparisons, argmax, oneHot), in-place ops and
 //     gradient accumulation: Op;
 //   - Backward, around the whole pass and around each node's backward
-//     function: BackwardStart/BackwardEnd and NodeStart/NodeEnd.
+//     function: BackwardStart/BackwardEnd and NodeStart/NodeEnd;
+//   - ObserveOp, for the few ops computed outside this package (a
+//     quantized layer's integer forward pass): Op.
 //
 // Ops nest: a composite op (Softmax, Matmul) is a sequence of primitive
 // ops, each reported; a backward function runs ops of its own, which are
@@ -64,4 +66,13 @@ func observe(name string, inputs, saved []*Tensor, out *Tensor) any {
 		return nil
 	}
 	return observer.Op(name, inputs, saved, out)
+}
+
+// ObserveOp reports an op computed outside this package, without a
+// gradient, to the observer: out was just computed from inputs by the op
+// called name. A quantized layer's integer forward pass (engine/quant)
+// calls it, so that its time and its work appear in a profile like any
+// tensor op's instead of vanishing between two ops.
+func ObserveOp(name string, inputs []*Tensor, out *Tensor) {
+	observe(name, inputs, nil, out)
 }
