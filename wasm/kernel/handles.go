@@ -3,6 +3,8 @@
 package kernel
 
 import (
+	"encoding/binary"
+	"math"
 	"slices"
 	"syscall/js"
 )
@@ -12,18 +14,24 @@ import (
 // (field, such as "_h") holding a handle, an integer key into the table.
 // The Go value leaves the table when the cell disposes it (drop), when the
 // tidy scope that made it ends, or, as a safety net, when JavaScript
-// garbage-collects the object (a FinalizationRegistry). Once out of the
+// garbage-collects the object (a FinalizationRegistry, whose handles reach
+// Go in batches: queueingRegistry). Once out of the
 // table, the Go garbage collector frees it.
 //
 // The kernel has two tables: tensors (tensor.go), whose scopes implement
 // tt.tidy, and objects (objects.go) for everything else — modules,
 // optimizers, datasets, loaders, charts, reports.
 type handleTable[T any] struct {
-	field    string
-	key      js.Value // field as a JavaScript string, made once
-	table    map[int]T
-	next     int // the last handle given; 0 is never one
-	registry js.Value
+	field string
+	key   js.Value // field as a JavaScript string, made once
+	table map[int]T
+	next  int // the last handle given; 0 is never one
+	// register is register of the table's FinalizationRegistry, bound to
+	// it.
+	register js.Value
+	// enqueue is the registry's callback (queueingRegistry), kept for
+	// tests.
+	enqueue js.Value
 	// scopes holds the handles made inside each open tidy scope,
 	// innermost last.
 	scopes [][]int
@@ -34,11 +42,24 @@ type handleTable[T any] struct {
 
 func newHandleTable[T any](field string, onDrop func(T)) *handleTable[T] {
 	h := &handleTable[T]{field: field, key: js.ValueOf(field), table: map[int]T{}, onDrop: onDrop}
-	h.registry = js.Global().Get("FinalizationRegistry").New(js.FuncOf(func(_ js.Value, args []js.Value) any {
-		h.drop(args[0].Int())
+	queue := queueingRegistry.Invoke(js.FuncOf(func(_ js.Value, args []js.Value) any {
+		h.dropQueued(args[0])
 		return nil
 	}))
+	registry := queue.Get("registry")
+	h.register, h.enqueue = registry.Get("register").Call("bind", registry), queue.Get("enqueue")
 	return h
+}
+
+// dropQueued drops the handles of collected objects that the registry
+// queued: bytes is a Uint8Array over their float64s (handles are
+// integers below 2⁵³).
+func (h *handleTable[T]) dropQueued(bytes js.Value) {
+	b := make([]byte, bytes.Length())
+	js.CopyBytesToGo(b, bytes)
+	for i := 0; i+8 <= len(b); i += 8 {
+		h.drop(int(math.Float64frombits(binary.LittleEndian.Uint64(b[i:]))))
+	}
 }
 
 // wrap gives v a new JavaScript object whose prototype is proto. Inside
@@ -53,9 +74,11 @@ func (h *handleTable[T]) wrap(proto js.Value, v T) js.Value {
 	// these objects as long-lived, so only its rare full collections freed
 	// them, and a loop of untidied tensors kept most of them alive
 	// (TestMemoryStaysBounded counted 58,828 of 100,000).
+	// (Object.create looked up once and invoked did the same, in a fresh
+	// clone, with 65,933.)
 	obj := js.Global().Get("Object").Call("create", proto)
 	obj.Set(h.field, h.next)
-	h.registry.Call("register", obj, h.next)
+	h.register.Invoke(obj, h.next) // bound once: no lookup by name
 	return obj
 }
 
@@ -71,7 +94,7 @@ func (h *handleTable[T]) adopt(obj js.Value, v T, collect bool) {
 	h.table[h.next] = v
 	js.Global().Get("Object").Call("defineProperty", obj, h.field, map[string]any{"value": h.next, "writable": true, "configurable": true})
 	if collect {
-		h.registry.Call("register", obj, h.next)
+		h.register.Invoke(obj, h.next)
 	}
 }
 
