@@ -188,6 +188,14 @@ r.clone = msg(() => tt.ones(1).expand(3).add_(1));
 r.init = msg(() => tt.nn.init.xavierUniform_(tt.ones(3)));
 r.emptyRows = String(tt.repeat(tt.zeros(0), [1e9, 1e9]));
 r.emptyNest = msg(() => tt.zeros(1e9, 0).toArray());
+// Calls enter Go through the export ttEnter (wasm/kernel/bind.go), nested
+// four deep here, with an exception thrown from the innermost callback
+// passing out through all of them.
+r.entry = self.__ttEntry;
+r.nested = tt.tidy(() => tt.noGrad(() => tt.tidy(() => tt.ones(2).add(1).sum().item())));
+r.nestedThrow = msg(() => tt.tidy(() => tt.noGrad(() => tt.tidy(() => { throw new Error("thrown in the cell"); }))));
+r.nestedError = msg(() => tt.tidy(() => tt.noGrad(() => tt.ones(2).add(tt.ones(3)))));
+r.async = msg(() => tt.tidy(() => new Promise((done) => setTimeout(done, 0))));
 JSON.stringify(r)`
 	state, out := runCode(t, ctx, 1, code)
 	var got map[string]any
@@ -200,6 +208,7 @@ JSON.stringify(r)`
 		// The fuzzer's repeat of an empty tensor: printed as PyTorch does,
 		// not as a billion empty rows (that ran the kernel out of memory).
 		"emptyRows": "tensor([], size=(1000000000, 0))",
+		"entry":     "ttEnter", "nested": 4.0, "nestedThrow": "thrown in the cell",
 	}
 	for key, want := range values {
 		if !reflect.DeepEqual(got[key], want) {
@@ -223,6 +232,8 @@ JSON.stringify(r)`
 		"retain":          {[]string{"{retainGraph: true}"}, []string{"RetainGraph"}},
 		"clone":           {[]string{"clone() it first"}, []string{"Clone"}},
 		"init":            {[]string{"tt.nn.init.xavierUniform_: fan in and fan out"}, []string{"init: fan"}},
+		"nestedError":     {[]string{"add: shapes [2] and [3] do not broadcast"}, nil},
+		"async":           {[]string{"tt.tidy: the function must not be async"}, nil},
 		"emptyNest":       {[]string{"tensor.toArray: shape [1000000000, 0] nests 1000000001 arrays, more than the 4194304", "dataSync()"}, nil},
 	}
 	for key, m := range messages {

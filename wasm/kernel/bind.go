@@ -4,6 +4,7 @@ package kernel
 
 import (
 	"fmt"
+	"runtime"
 	"syscall/js"
 )
 
@@ -17,7 +18,7 @@ type binding func(this js.Value, args []js.Value) (any, error)
 // become a thrown Error in the caller; they never stop the kernel. The js.Func is created once per binding and kept
 // for the life of the kernel.
 func function(name string, fn binding) js.Value {
-	goFunc := js.FuncOf(func(this js.Value, args []js.Value) (result any) {
+	body := func(this js.Value, args []js.Value) (result any) {
 		defer func() {
 			if r := recover(); r != nil {
 				result = jsError(recovered(name, r))
@@ -39,11 +40,68 @@ func function(name string, fn binding) js.Value {
 			return js.Undefined() // a Go nil would reach JavaScript as null
 		}
 		return value
-	})
+	}
+	entries = append(entries, body)
 	// __ttWrap (worker.js) throws an Error value returned by Go, since Go
-	// cannot throw a JavaScript exception itself.
-	return js.Global().Call("__ttWrap", goFunc)
+	// cannot throw a JavaScript exception itself. Where it can, it enters
+	// Go through ttEnter with the binding's index rather than through the
+	// js.Func.
+	return js.Global().Call("__ttWrap", js.FuncOf(body), len(entries)-1, entryFrame)
 }
+
+// The fast way into Go. A call of a js.Func from JavaScript goes through
+// syscall/js's event dispatch: Go's scheduler switches to a goroutine for
+// the event, which reads the call's id, receiver and arguments from an
+// event object, one lookup by name each, then waits for every other
+// goroutine to be idle before returning. That costs about 10 µs, more than
+// most tensor ops. ttEnter is a WebAssembly export (go:wasmexport), which
+// JavaScript calls directly: __ttWrap puts the receiver and the arguments
+// in entryFrame, calls ttEnter with the binding's index, and takes the
+// result from the frame's first element.
+//
+// One difference matters: goroutines that a binding starts, or wakes,
+// run while it runs and waits for them, but after ttEnter returns only
+// when Go is next entered and yields (ttEnter yields every yieldEvery
+// calls). No binding relies on them: tt's promises
+// (promise in data_fetch.go) start their goroutine inside a js.Func, the
+// Promise's executor, which still runs them until they wait.
+var (
+	// entries holds each binding made by function, by its index.
+	entries []func(this js.Value, args []js.Value) any
+	// entryFrame carries [this, ...args] in and the result out.
+	entryFrame = js.Global().Get("Array").New()
+)
+
+// ttEnter runs binding id on the receiver and the n arguments in
+// entryFrame and leaves its result in entryFrame[0]. The frame is read
+// before the binding runs, so calls it makes to other bindings may reuse
+// it.
+//
+//go:wasmexport ttEnter
+func ttEnter(id, n int32) {
+	this := entryFrame.Index(0)
+	args := make([]js.Value, n)
+	for i := range args {
+		args[i] = entryFrame.Index(i + 1)
+	}
+	entryFrame.SetIndex(0, entries[id](this, args))
+	// Let the other goroutines run now and then: the garbage collector's
+	// mark workers are goroutines too, and when only exports entered Go
+	// they never ran, so a collection could not finish and allocations
+	// slowed down tenfold (relu of 64×128 took 245 µs instead of 18).
+	// Every call would cost a scheduler round each; every yieldEvery is
+	// enough for the collector.
+	if entered++; entered%yieldEvery == 0 {
+		runtime.Gosched()
+	}
+}
+
+// entered counts the calls through ttEnter.
+var entered int
+
+// yieldEvery is how many calls through ttEnter pass between two yields
+// to the other goroutines.
+const yieldEvery = 32
 
 // jsError makes a JavaScript Error carrying err's message; a stop becomes
 // an error named KeyboardInterrupt, as in Python.

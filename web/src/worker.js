@@ -47,9 +47,20 @@ self.TextDecoder = textDecoder;
 // stack taken again from the wrapper's caller, so the stack starts in the
 // user's cell rather than in the kernel's own frames.
 Error.stackTraceLimit = 50;
-self.__ttWrap = (fn) =>
+// It enters Go through the export ttEnter where the kernel has it (see
+// wasm/kernel/bind.go): a call that way costs a fraction of a js.Func's.
+let enter = null;
+self.__ttWrap = (fn, id, frame) =>
   function wrapped(...args) {
-    const result = fn.apply(this, args);
+    let result;
+    if (enter !== null) {
+      frame.length = 0;
+      frame.push(this, ...args);
+      enter(id, args.length);
+      result = frame[0];
+    } else {
+      result = fn.apply(this, args);
+    }
     if (result instanceof Error) {
       if (result.ttFresh) {
         delete result.ttFresh;
@@ -80,6 +91,8 @@ WebAssembly.instantiateStreaming(kernelResponse, go.importObject)
     // The kernel's WebAssembly SIMD matmul (wasm/kernel/simd.go) runs on
     // Go's own memory: it needs the Memory object, which Go cannot reach.
     self.__ttGoMemory = result.instance.exports.mem;
+    enter = result.instance.exports.ttEnter ?? null;
+    self.__ttEntry = enter === null ? "js.Func" : "ttEnter"; // for the tests
     return go.run(result.instance);
   })
   .then(() => self.postMessage({ type: "fatal", message: "The kernel stopped." }))
