@@ -1,6 +1,13 @@
 package wasmsimd
 
-import _ "embed"
+import (
+	_ "embed"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+
+	"tinytorch/engine/kernels/int8mm"
+)
 
 // The browser's int8 kernel for 7-bit activations, int8relaxed.wat: C =
 // A·Bᵀ with every a in [-64, 63], exactly, on relaxed SIMD's
@@ -48,4 +55,61 @@ func init() {
 	ops["v128.or"] = op{simd(80), immNone, 0}
 	// Relaxed SIMD: Σ of four byte products into each int32 lane, plus c.
 	ops["i32x4.relaxed_dot_i8x16_i7x16_add_s"] = op{simd(275), immNone, 0}
+}
+
+// Int8RelaxedKernel is matmul7 as Go calls it: C = A·Bᵀ for A with values
+// in [-64, 63], sums[j] = Σ_p b[j*k+p]; it returns matmul7's 0, or 1 for
+// an A it refused.
+type Int8RelaxedKernel func(c []int32, a, b []int8, sums []int32, m, n, k int) int
+
+// CheckInt8Relaxed runs kernel on edge values and random ones and
+// returns an error unless it gives int8mm.Reference's integers on each
+// and refuses an A with a value outside [-64, 63]: the check the browser
+// runs before registering the relaxed kernel, since relaxed SIMD leaves
+// the engine freedoms that only the shifted operand makes harmless (and
+// node 20's baseline compiler got the instruction wrong; see
+// int8relaxed_test.go). The shapes take both the two-row and the one-row
+// paths, every column of a block of four, a partial last block and the
+// last bytes of k; the values are A's ends -64 and 63 and B's -128 and
+// 127.
+func CheckInt8Relaxed(kernel Int8RelaxedKernel) error {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, s := range [][3]int{{2, 4, 16}, {3, 7, 35}, {5, 9, 64}, {1, 3, 17}} {
+		m, n, k := s[0], s[1], s[2]
+		for _, ends := range [][2]int8{{-64, -128}, {63, 127}, {63, -128}, {-64, 127}, {0, 0}} {
+			a, b := make([]int8, m*k), make([]int8, n*k)
+			for i := range a {
+				a[i] = pick(r, ends[0], -64, 63)
+			}
+			for i := range b {
+				b[i] = pick(r, ends[1], -128, 127)
+			}
+			sums := make([]int32, n)
+			for j := range n {
+				for _, x := range b[j*k : (j+1)*k] {
+					sums[j] += int32(x)
+				}
+			}
+			got, want := make([]int32, m*n), make([]int32, m*n)
+			int8mm.Reference(want, a, b, m, n, k)
+			if ret := kernel(got, a, b, sums, m, n, k); ret != 0 || !slices.Equal(got, want) {
+				return fmt.Errorf("relaxed int8 kernel: %d×%d×%d product with A around %d, B around %d differs from the integer reference (returned %d)",
+					m, n, k, ends[0], ends[1], ret)
+			}
+			a[len(a)-1] = 64
+			if ret := kernel(got, a, b, sums, m, n, k); ret != 1 {
+				return fmt.Errorf("relaxed int8 kernel: returned %d for an A holding 64; expected 1 (refused)", ret)
+			}
+		}
+	}
+	return nil
+}
+
+// pick returns end or, half the time, a random value of [lo, hi]; an end
+// of 0 means random always.
+func pick(r *rand.Rand, end, lo, hi int8) int8 {
+	if end != 0 && r.IntN(2) == 0 {
+		return end
+	}
+	return int8(int(lo) + r.IntN(int(hi)-int(lo)+1))
 }

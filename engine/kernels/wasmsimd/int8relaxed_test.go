@@ -140,3 +140,50 @@ func TestInt8RelaxedInNode(t *testing.T) {
 		}
 	}
 }
+
+// emulateRelaxed is matmul7 in Go: the shift pass's refusal, then
+// Σ (a+64)·b wrapped in int32 minus 64·sums[j]; broken, if not "", breaks
+// it the way a faulty engine or kernel would.
+func emulateRelaxed(broken string) Int8RelaxedKernel {
+	return func(c []int32, a, b []int8, sums []int32, m, n, k int) int {
+		if broken != "no range check" {
+			for _, x := range a[:m*k] {
+				if x < -64 || x > 63 {
+					return 1
+				}
+			}
+		}
+		for i := range m {
+			for j := range n {
+				var s int32
+				for p := range k {
+					s += (int32(a[i*k+p]) + 64) * int32(b[j*k+p])
+				}
+				switch {
+				case broken == "correction by 32":
+					s -= 32 * sums[j]
+				case broken == "second pair of columns" && m > 1 && j%4 >= 2:
+					// node 20's Liftoff: wrong sums there
+				default:
+					s -= 64 * sums[j]
+				}
+				c[i*n+j] = s
+			}
+		}
+		return 0
+	}
+}
+
+// TestCheckInt8Relaxed: the browser's check passes a kernel with
+// matmul7's semantics and fails one whose correction is wrong, one that
+// accepts an 8-bit A, and one wrong as node 20's baseline compiler was.
+func TestCheckInt8Relaxed(t *testing.T) {
+	if err := CheckInt8Relaxed(emulateRelaxed("")); err != nil {
+		t.Fatalf("a correct kernel: %v", err)
+	}
+	for _, broken := range []string{"correction by 32", "no range check", "second pair of columns"} {
+		if err := CheckInt8Relaxed(emulateRelaxed(broken)); err == nil {
+			t.Errorf("a kernel with %s passed the check", broken)
+		}
+	}
+}
