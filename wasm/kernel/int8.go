@@ -96,7 +96,7 @@ func installInt8Relaxed(kernel int8mm.Kernel) string {
 		runtime.KeepAlive(sums)
 		return ret
 	}
-	if err := wasmsimd.CheckInt8Relaxed(run); err != nil {
+	if err := wasmsimd.CheckInt8Relaxed(run, int8mm.Reference); err != nil {
 		return err.Error()
 	}
 	int8RelaxedPeak = exports.Get("peak")

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-
-	"tinytorch/engine/kernels/int8mm"
 )
 
 // The browser's int8 kernel for 7-bit activations, int8relaxed.wat: C =
@@ -63,8 +61,9 @@ func init() {
 type Int8RelaxedKernel func(c []int32, a, b []int8, sums []int32, m, n, k int) int
 
 // CheckInt8Relaxed runs kernel on edge values and random ones and
-// returns an error unless it gives int8mm.Reference's integers on each
-// and refuses an A with a value outside [-64, 63]: the check the browser
+// returns an error unless it gives reference's integers on each (the
+// caller passes int8mm.Reference, a package this one may not import) and
+// refuses an A with a value outside [-64, 63]: the check the browser
 // runs before registering the relaxed kernel, since relaxed SIMD leaves
 // the engine freedoms that only the shifted operand makes harmless (and
 // node 20's baseline compiler got the instruction wrong; see
@@ -72,7 +71,7 @@ type Int8RelaxedKernel func(c []int32, a, b []int8, sums []int32, m, n, k int) i
 // paths, every column of a block of four, a partial last block and the
 // last bytes of k; the values are A's ends -64 and 63 and B's -128 and
 // 127.
-func CheckInt8Relaxed(kernel Int8RelaxedKernel) error {
+func CheckInt8Relaxed(kernel Int8RelaxedKernel, reference func(c []int32, a, b []int8, m, n, k int)) error {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, s := range [][3]int{{2, 4, 16}, {3, 7, 35}, {5, 9, 64}, {1, 3, 17}} {
 		m, n, k := s[0], s[1], s[2]
@@ -91,7 +90,7 @@ func CheckInt8Relaxed(kernel Int8RelaxedKernel) error {
 				}
 			}
 			got, want := make([]int32, m*n), make([]int32, m*n)
-			int8mm.Reference(want, a, b, m, n, k)
+			reference(want, a, b, m, n, k)
 			if ret := kernel(got, a, b, sums, m, n, k); ret != 0 || !slices.Equal(got, want) {
 				return fmt.Errorf("relaxed int8 kernel: %d×%d×%d product with A around %d, B around %d differs from the integer reference (returned %d)",
 					m, n, k, ends[0], ends[1], ret)

@@ -178,11 +178,11 @@ func emulateRelaxed(broken string) Int8RelaxedKernel {
 // matmul7's semantics and fails one whose correction is wrong, one that
 // accepts an 8-bit A, and one wrong as node 20's baseline compiler was.
 func TestCheckInt8Relaxed(t *testing.T) {
-	if err := CheckInt8Relaxed(emulateRelaxed("")); err != nil {
+	if err := CheckInt8Relaxed(emulateRelaxed(""), int8mm.Reference); err != nil {
 		t.Fatalf("a correct kernel: %v", err)
 	}
 	for _, broken := range []string{"correction by 32", "no range check", "second pair of columns"} {
-		if err := CheckInt8Relaxed(emulateRelaxed(broken)); err == nil {
+		if err := CheckInt8Relaxed(emulateRelaxed(broken), int8mm.Reference); err == nil {
 			t.Errorf("a kernel with %s passed the check", broken)
 		}
 	}
