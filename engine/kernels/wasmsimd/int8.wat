@@ -26,10 +26,13 @@
 ;; Relaxed SIMD's i32x4.relaxed_dot_i8x16_i7x16_add_s would take 16 bytes
 ;; per instruction, but its second operand must be a 7-bit value: for a
 ;; byte of -128..-65 or 64..127 the result is implementation-defined, so it
-;; is not exact on int8 weights and is not used. Splitting each weight into
-;; a 7-bit and a 1-bit plane would make it exact with two instructions per
-;; 16 bytes, but its register-only loop ran at 312 GOP/s under node 20
-;; against 209 for i32x4.dot_i16x8_s's: 156 for the pair, no gain.
+;; is not exact on int8 weights, nor on 8-bit activations. Splitting each
+;; weight into a 7-bit and a 1-bit plane would make it exact with two
+;; instructions per 16 bytes, but its register-only loop ran at 312 GOP/s
+;; under node 20 against 209 for i32x4.dot_i16x8_s's: 156 for the pair,
+;; no gain. On 7-bit activations (quantized layers' default) it is exact
+;; with the activations as that operand, shifted by 64 into [0, 127]:
+;; int8relaxed.wat, which the kernel prefers where the browser has it.
 ;;
 ;; The last block of columns, when n is not a multiple of 4, reads B's last
 ;; row in place of the missing ones and does not store those sums.
