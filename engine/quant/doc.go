@@ -47,7 +47,12 @@
 //
 //	y[i,j] = sa·sw[j]·(Σ_p qa[i,p]·qw[j,p] - za·Σ_p qw[j,p]) + b[j]
 //
-// The zero-point term is a per-row constant computed once. The two
+// The zero-point term is a per-row constant computed once. By default
+// ([DefaultConfig], PyTorch's x86 qconfig with reduce_range) the input is
+// quantized to 7 bits, [-64, 63], so that the product may run on
+// int8mm.Packed.MatMulNarrow: in the browser, relaxed SIMD's byte dot
+// product, exact only on such an operand and twice as fast as the 16-bit
+// one that 8-bit inputs take. The integers are exact either way. The two
 // edges, quantizing the input and scaling the accumulators back to
 // float32, run on int8mm.Quantize and int8mm.Dequantize: SIMD loops
 // (AVX2, or WebAssembly SIMD in the browser) with the bytes of the scalar

@@ -57,15 +57,22 @@ func newGemm(w *QTensor, bias []float32) gemm {
 	return g
 }
 
-// accumulate multiplies the m×k int8 rows a by the weight into int32.
-func (g *gemm) accumulate(a []int8, m int) []int32 {
+// accumulate multiplies the m×k int8 rows a by the weight into int32; a
+// narrow a (every value in [int8mm.NarrowMin, int8mm.NarrowMax], a 7-bit
+// input) goes to the kernel for that range, which may be faster (see
+// narrowInput).
+func (g *gemm) accumulate(a []int8, m int, narrow bool) []int32 {
+	matmul := g.packed.MatMul
+	if narrow {
+		matmul = g.packed.MatMulNarrow
+	}
 	if cap(g.acc) < m*g.n {
 		g.acc = make([]int32, m*g.n)
 	}
 	acc := g.acc[:m*g.n]
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 || m < 2 || m*g.n*g.k < parallelMACs {
-		g.packed.MatMul(acc, a, m)
+		matmul(acc, a, m)
 		return acc
 	}
 	// The int8 kernel runs on one thread; a large product is split by
@@ -78,11 +85,22 @@ func (g *gemm) accumulate(a []int8, m int) []int32 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g.packed.MatMul(acc[lo*g.n:hi*g.n], a[lo*g.k:hi*g.k], hi-lo)
+			matmul(acc[lo*g.n:hi*g.n], a[lo*g.k:hi*g.k], hi-lo)
 		}()
 	}
 	wg.Wait()
 	return acc
+}
+
+// narrowInput says whether inputs quantized with in lie in
+// [int8mm.NarrowMin, int8mm.NarrowMax] = [-64, 63]: their range, which
+// quantizeInto clamps to, is that of 7 bits or fewer. Such inputs may go
+// to int8mm.Packed.MatMulNarrow, which in the browser runs relaxed SIMD's
+// byte dot product, twice as many multiply-adds per instruction as the
+// exact 16-bit one that 8-bit inputs need (see DefaultConfig).
+func narrowInput(in Params) bool {
+	qmin, qmax := in.Range()
+	return qmin >= int8mm.NarrowMin && qmax <= int8mm.NarrowMax
 }
 
 // parallelMACs is the product size (m·n·k multiply-adds) from which
@@ -135,7 +153,7 @@ func (g *gemm) centred(out []int64, acc []int32, a []int8, off []int64, i int) {
 // per-tensor params in: the centred accumulators times the output scale
 // sa·sw[j], plus the bias (dequantization at the layer's edge).
 func (g *gemm) run(a []int8, m int, in Params) []float32 {
-	acc := g.accumulate(a, m)
+	acc := g.accumulate(a, m, narrowInput(in))
 	y := make([]float32, m*g.n)
 	g.prepare(in)
 	if g.k > int8mm.DequantizeMaxK {

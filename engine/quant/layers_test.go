@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -251,4 +252,51 @@ func linearReference(l *Linear, x *tensor.Tensor, in Params, bias []float32) []f
 		}
 	}
 	return want
+}
+
+// TestLinearNarrowInputs: a Linear whose input is quantized to 7 bits or
+// fewer multiplies on int8mm's 7-bit path (Packed.MatMulNarrow), one of 8
+// bits on the full-range one, and both give the int64 reference's bits,
+// with every int8 kernel of this machine. The reference kernel panics
+// when a value outside [-64, 63] reaches the 7-bit path, so an 8-bit input
+// sent there, or a 7-bit one not clamped to its range, fails here. The
+// inputs reach past the calibrated range, so the extremes of each range
+// occur.
+func TestLinearNarrowInputs(t *testing.T) {
+	defer int8mm.Use(int8mm.Name())
+	for i, bits := range []int{8, 7, 4} {
+		for _, shape := range [][3]int{{3, 9, 37}, {64, 32, 600}} {
+			m, n, k := shape[0], shape[1], shape[2]
+			tensor.ManualSeed(uint64(30 + i))
+			f, _ := nn.NewLinear(k, n, true)
+			calib := randomTensor(t, uint64(31+i), []int{m, k}, 0.3, 1)
+			in, _ := WeightParams(calib, Scheme{Bits: bits})
+			x := randomTensor(t, uint64(41+i), []int{m, k}, 0.5, 1) // past calib's range
+			l, err := NewLinear(f, DefaultConfig().Weight, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := linearReference(l, x, in, f.Bias.Data())
+			for _, kernel := range int8mm.Names() {
+				if err := int8mm.Use(kernel); err != nil {
+					t.Fatal(err)
+				}
+				got, err := l.Forward(x)
+				if err != nil {
+					t.Fatal(err)
+				}
+				same(t, fmt.Sprintf("%d-bit input, %d×%d×%d, %s", bits, m, n, k, kernel), got.Data(), want)
+			}
+		}
+	}
+}
+
+// TestNarrowInput: inputs of 7 bits or fewer take the 7-bit path, of 8 bits
+// (0 means 8) the full-range one.
+func TestNarrowInput(t *testing.T) {
+	for bits, want := range map[int]bool{0: false, 8: false, 7: true, 6: true, 2: true} {
+		if got := narrowInput(Params{Scale: []float32{1}, ZeroPoint: []int32{0}, Axis: -1, Bits: bits}); got != want {
+			t.Errorf("narrowInput(%d bits) = %v, want %v", bits, got, want)
+		}
+	}
 }

@@ -42,11 +42,14 @@ func quantVariants() []quantVariant {
 	pct.Observer, pct.Percentile = "percentile", 99.99
 	w4 := quant.DefaultConfig()
 	w4.Weight.Bits = 4
+	a8 := quant.DefaultConfig()
+	a8.Activation.Bits = 8
 	return []quantVariant{
-		{"int8 (per-channel weights, min-max)", quant.DefaultConfig()},
+		{"int8 (per-channel weights, min-max, 7-bit activations)", quant.DefaultConfig()},
+		{"int8 (8-bit activations)", a8},
 		{"int8 (per-tensor weights)", perTensor},
 		{"int8 (percentile 99.99 activations)", pct},
-		{"4-bit weights, int8 activations", w4},
+		{"4-bit weights, 7-bit activations", w4},
 	}
 }
 

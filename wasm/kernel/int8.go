@@ -19,19 +19,25 @@ import (
 // The browser's int8 kernel: int8.wat of engine/kernels/wasmsimd,
 // instantiated on the Go instance's memory like the float kernel
 // (simd.go) and registered as engine/kernels/int8mm's variant
-// "wasm-simd", the default for quantized layers where the browser has
-// WebAssembly SIMD. Each MatMulNT is one call into the module. The same
-// module holds the layers' quantize and dequantize loops, installed with
-// int8mm.InstallEdges.
+// "wasm-simd" where the browser has WebAssembly SIMD. Each MatMulNT is
+// one call into the module. The same module holds the layers' quantize
+// and dequantize loops, installed with int8mm.InstallEdges. Where the
+// browser also has relaxed SIMD, int8relaxed.wat's product for 7-bit
+// activations (quantized layers' default) makes "wasm-relaxed" the
+// default.
 //
-//	tt.kernels.info().int8                  // "wasm-simd", or "reference" without SIMD
-//	tt.kernels.int8Bench(m, n, k, ms)       // {kernel, exact, gops, peakGops, floatGflops}
+//	tt.kernels.info().int8                  // "wasm-relaxed", "wasm-simd", or "reference" without SIMD
+//	tt.kernels.int8Bench(m, n, k, ms)       // {kernel, exact, gops, gops8, peakGops, floatGflops}
 
 // int8Status says why the int8 "wasm-simd" is missing, for
-// tt.kernels.info(); int8Peak is the module's peak loop, once it is in.
+// tt.kernels.info(), and int8RelaxedStatus why "wasm-relaxed" is;
+// int8Peak and int8RelaxedPeak are the modules' peak loops, once they
+// are in.
 var (
-	int8Status = "not started"
-	int8Peak   js.Value
+	int8Status        = "not started"
+	int8RelaxedStatus = "not started"
+	int8Peak          js.Value
+	int8RelaxedPeak   js.Value
 )
 
 // installInt8 registers int8.wat as int8mm's "wasm-simd" where this
@@ -48,7 +54,7 @@ func installInt8() {
 	}
 	matmul := exports.Get("matmul")
 	int8Peak = exports.Get("peak")
-	int8mm.Register("wasm-simd", func(c []int32, a, b []int8, m, n, k int) {
+	kernel := func(c []int32, a, b []int8, m, n, k int) {
 		if m == 0 || n == 0 {
 			return
 		}
@@ -56,9 +62,48 @@ func installInt8() {
 		runtime.KeepAlive(c)
 		runtime.KeepAlive(a)
 		runtime.KeepAlive(b)
-	})
+	}
+	int8mm.Register("wasm-simd", kernel)
 	installEdges(exports)
 	int8Status = "ok"
+	int8RelaxedStatus = installInt8Relaxed(kernel)
+}
+
+// installInt8Relaxed registers int8mm's "wasm-relaxed": kernel (int8.wat)
+// for 8-bit products and, for 7-bit activations (Packed.MatMulNarrow),
+// int8relaxed.wat on relaxed SIMD's byte dot product, where this browser
+// validates the instruction and the module gives the integer reference's
+// result on wasmsimd.CheckInt8Relaxed's edge values. It returns "ok" or
+// why not.
+func installInt8Relaxed(kernel int8mm.Kernel) string {
+	exports, err := instantiate("int8 relaxed kernel", wasmsimd.Int8RelaxedProbe(), wasmsimd.Int8RelaxedModule)
+	if err != nil {
+		return err.Error()
+	}
+	matmul7 := exports.Get("matmul7")
+	var tmp []int8 // the shifted A; one call at a time (js/wasm runs one thread)
+	run := func(c []int32, a, b []int8, sums []int32, m, n, k int) int {
+		if m == 0 || n == 0 {
+			return 0
+		}
+		if cap(tmp) < m*k {
+			tmp = make([]int8, m*k)
+		}
+		ret := matmul7.Invoke(addressOf(c), addressOf(a), addressOf(b), m, n, k, addressOf(sums), addressOf(tmp[:m*k])).Int()
+		runtime.KeepAlive(c)
+		runtime.KeepAlive(a)
+		runtime.KeepAlive(b)
+		runtime.KeepAlive(sums)
+		return ret
+	}
+	if err := wasmsimd.CheckInt8Relaxed(run, int8mm.Reference); err != nil {
+		return err.Error()
+	}
+	int8RelaxedPeak = exports.Get("peak")
+	int8mm.RegisterNarrow("wasm-relaxed", kernel, func(c []int32, a, b []int8, sums []int32, m, n, k int) bool {
+		return run(c, a, b, sums, m, n, k) == 0
+	})
+	return "ok"
 }
 
 // installEdges hands int8mm the quantized layers' edge loops of int8.wat:
@@ -96,12 +141,15 @@ func addressOf[T any](x []T) int {
 // int8 matrices, A m×k by Bᵀ with B n×k (a quantized Linear layer's
 // product at batch m), with the current int8 kernel, checks the result
 // against int8mm.Reference, then times it for about ms milliseconds
-// (default 200) and returns {kernel, exact, gops, peakGops, floatGflops}:
-// GOP/s of the kernel (2mnk int8 operations per call, the median call),
-// of the peak loop of its instruction (its fastest sample; null without
-// the module), and
-// GFLOP/s of the float32 product of the same shape with the current
-// float kernel (what an unquantized Linear layer does).
+// (default 200) and returns {kernel, exact, gops, gops8, peakGops,
+// floatGflops}: GOP/s (2mnk int8 operations per call, the median call)
+// of the product a quantized layer runs by default, on 7-bit activations
+// (Packed.MatMulNarrow), and of the 8-bit product (MatMulNT); the peak
+// loop of the 7-bit product's instruction (its fastest sample; null
+// without the module); and GFLOP/s of the float32 product of the same
+// shape with the current float kernel (what an unquantized Linear layer
+// does). exact holds if both products equal the reference's, before and
+// after the timing (once V8 has optimized the code).
 func int8Bench(_ js.Value, args []js.Value) (any, error) {
 	r := readArgs("tt.kernels.int8Bench", args)
 	m, n, k := r.Size(0, "m", 1), r.Size(1, "n", 128), r.Size(2, "k", 784)
@@ -117,19 +165,35 @@ func int8Bench(_ js.Value, args []js.Value) (any, error) {
 		return nil, fmt.Errorf("%s: expected 1 ≤ k ≤ %d, m·n·k between 1 and 2^28 and m·k, n·k, m·n at most 2^24, got m=%d n=%d k=%d", r.name, int8mm.MaxK, m, n, k)
 	}
 	rng := rand.New(rand.NewPCG(uint64(m), uint64(n*k)))
-	a, b := make([]int8, m*k), make([]int8, n*k)
+	a, a7, b := make([]int8, m*k), make([]int8, m*k), make([]int8, n*k)
 	for i := range a {
 		a[i] = int8(rng.IntN(256) - 128)
+		a7[i] = int8(int8mm.NarrowMin + rng.IntN(int8mm.NarrowMax-int8mm.NarrowMin+1))
 	}
 	for i := range b {
 		b[i] = int8(rng.IntN(256) - 128)
 	}
-	c, want := make([]int32, m*n), make([]int32, m*n)
-	int8mm.MatMulNT(c, a, b, m, n, k)
+	packed := int8mm.Pack(b, n, k)
+	// One result buffer serves both products (each operand is bounded,
+	// but three m×n int32 buffers and the float one are already 256 MiB
+	// at the bound).
+	c, want, want7 := make([]int32, m*n), make([]int32, m*n), make([]int32, m*n)
 	int8mm.Reference(want, a, b, m, n, k)
+	int8mm.Reference(want7, a7, b, m, n, k)
+	exact := func() bool {
+		clear(c)
+		int8mm.MatMulNT(c, a, b, m, n, k)
+		ok := slices.Equal(c, want)
+		clear(c)
+		packed.MatMulNarrow(c, a7, m)
+		return ok && slices.Equal(c, want7)
+	}
+	ok := exact()
 	ops := 2 * float64(m*n*k)
-	res := map[string]any{"kernel": int8mm.Name(), "exact": slices.Equal(c, want), "peakGops": nil}
-	res["gops"] = ops / medianSeconds(ms, func() { int8mm.MatMulNT(c, a, b, m, n, k) }) / 1e9
+	res := map[string]any{"kernel": int8mm.Name(), "peakGops": nil}
+	res["gops"] = ops / medianSeconds(ms, func() { packed.MatMulNarrow(c, a7, m) }) / 1e9
+	res["gops8"] = ops / medianSeconds(ms, func() { int8mm.MatMulNT(c, a, b, m, n, k) }) / 1e9
+	res["exact"] = ok && exact()
 	x, w, y := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
 	for i := range x {
 		x[i] = float32(a[i])
@@ -140,13 +204,25 @@ func int8Bench(_ js.Value, args []js.Value) (any, error) {
 	res["floatGflops"] = ops / medianSeconds(ms, func() {
 		kernels.Matmul(false, true, m, n, k, 1, x, k, w, k, 0, y, n)
 	}) / 1e9
-	if !int8Peak.IsUndefined() && int8mm.Name() == "wasm-simd" {
+	if peak, opsPerIter := int8PeakOf(int8mm.Name()); !peak.IsUndefined() {
 		const iters = 1 << 14
-		samples := sampleSeconds(ms/4, func() { int8Peak.Invoke(iters) })
-		res["peakGops"] = iters * wasmsimd.Int8PeakOps / samples[0] / 1e9 // the fastest sample: the peak
-
+		samples := sampleSeconds(ms/4, func() { peak.Invoke(iters) })
+		res["peakGops"] = iters * opsPerIter / samples[0] / 1e9 // the fastest sample: the peak
 	}
 	return res, nil
+}
+
+// int8PeakOf returns the peak loop of the instruction that variant's
+// 7-bit product uses, and its int8 operations per iteration: undefined
+// for a variant with no loop here.
+func int8PeakOf(variant string) (js.Value, float64) {
+	switch variant {
+	case "wasm-relaxed":
+		return int8RelaxedPeak, wasmsimd.Int8RelaxedPeakOps
+	case "wasm-simd":
+		return int8Peak, wasmsimd.Int8PeakOps
+	}
+	return js.Undefined(), 0
 }
 
 // medianSeconds returns the median seconds per call of fn's samples.

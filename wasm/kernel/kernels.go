@@ -23,7 +23,7 @@ import (
 //	tt.kernels.roofs()     // [{isa, lanes, threads, gflops}]: the measured SIMD roof
 //	tt.kernels.info()      // {current, names, threads, and "ok" or why not for wasmSimd,
 //	                       // wasmSimdFma and vectorLoops (the optimizers' SIMD loops);
-//	                       // int8, int8Names and int8Simd for the int8 kernel (int8.go)}
+//	                       // int8, int8Names, int8Simd and int8Relaxed for the int8 kernels (int8.go)}
 func newKernels() js.Value {
 	installSIMD()
 	installInt8()
@@ -45,6 +45,7 @@ func newKernels() js.Value {
 				"int8":        int8mm.Name(),
 				"int8Names":   stringsToJS(int8mm.Names()),
 				"int8Simd":    int8Status,
+				"int8Relaxed": int8RelaxedStatus,
 			}, nil
 		},
 	}))

@@ -25,7 +25,7 @@ import (
 //	tt.quant.fakeQuantizePerTensorAffine(x, 0.1, 0, -128, 127)   // differentiable (STE)
 //	const p = tt.quant.prepare(model, {observer: "percentile"})
 //	tt.quant.calibrate(p, loader, {batches: 10}); const q8 = tt.quant.convert(p)
-//	tt.quant.quantize(model, loader, {bits: 8})            // the three in one call
+//	tt.quant.quantize(model, loader, {batches: 8})         // the three in one call (7-bit activations)
 //	tt.quant.prepareQat(model, {weightBits: 4})            // fake-quantized training, then convert
 //	await tt.quant.save(q8, "mlp-int8"); await tt.quant.load("mlp-int8", floatModel)
 //	tt.quant.modelBytes(model)                             // the checkpoint's size, float or int8
@@ -279,15 +279,18 @@ func fakeQuantizePerChannel(_ js.Value, args []js.Value) (any, error) {
 }
 
 // readConfig reads a quant.Config from options: PyTorch's defaults
-// (DefaultConfig) changed by observer ("minmax" or "percentile"),
-// percentile, bits (both), weightBits, activationBits, perChannel,
-// symmetricWeights and symmetricActivations.
+// (DefaultConfig: 8-bit weights, 7-bit activations) changed by observer
+// ("minmax" or "percentile"), percentile, bits (both), weightBits,
+// activationBits, perChannel, symmetricWeights and symmetricActivations.
 func readConfig(o *optReader) quant.Config {
 	c := quant.DefaultConfig()
 	c.Observer = o.String("observer", "minmax")
 	c.Percentile = o.Float("percentile", 99.99)
-	bits := o.Int("bits", 8)
-	c.Weight.Bits, c.Activation.Bits = o.Int("weightBits", bits), o.Int("activationBits", bits)
+	if o.Has("bits") {
+		c.Weight.Bits = o.Int("bits", 8)
+		c.Activation.Bits = c.Weight.Bits
+	}
+	c.Weight.Bits, c.Activation.Bits = o.Int("weightBits", c.Weight.Bits), o.Int("activationBits", c.Activation.Bits)
 	c.Weight.PerChannel = o.Bool("perChannel", true)
 	c.Weight.Symmetric = o.Bool("symmetricWeights", true)
 	c.Activation.Symmetric = o.Bool("symmetricActivations", false)

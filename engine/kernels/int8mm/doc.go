@@ -34,6 +34,21 @@
 //     column afterwards, which is exact in int32.
 //   - "wasm-simd" (js/wasm, package wasmsimd): i32x4.dot_i16x8_s on
 //     sign-extended bytes, the browser's counterpart of "avx2".
+//   - "wasm-relaxed" (js/wasm, where the browser has relaxed SIMD and its
+//     byte dot product passes a check on edge values): "wasm-simd" for
+//     [MatMulNT] and [Packed.MatMul], and for [Packed.MatMulNarrow] relaxed
+//     SIMD's i32x4.relaxed_dot_i8x16_i7x16_add_s, 16 bytes per instruction.
+//
+// # 7-bit activations
+//
+// [Packed.MatMulNarrow] is [Packed.MatMul] for an A whose values lie in
+// [NarrowMin, NarrowMax] = [-64, 63], as engine/quant's default 7-bit
+// activations do. Its result is the same exact integers; the gain is that
+// instructions exact only on a 7-bit operand may then be used (see
+// narrow.go). A variant without such a kernel runs its ordinary one; the
+// reference checks the range and panics outside it, as "wasm-relaxed"
+// does, so a caller that hands it 8-bit values fails its tests on any
+// machine.
 //
 // [Name] says which variant [MatMulNT] uses; [Use] changes it, for tests
 // and comparisons.

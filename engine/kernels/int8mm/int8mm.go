@@ -12,14 +12,16 @@ type Kernel func(c []int32, a, b []int8, m, n, k int)
 
 // variant is a named kernel. Its fn also receives sums, the row sums of b
 // from a Packed (nil when the caller has none), for kernels that need them.
+// narrow, when not nil, is its kernel for a 7-bit A (see narrow.go).
 type variant struct {
-	name string
-	fn   func(c []int32, a, b []int8, sums []int32, m, n, k int)
+	name   string
+	fn     func(c []int32, a, b []int8, sums []int32, m, n, k int)
+	narrow NarrowKernel
 }
 
 var (
 	// variants lists the kernels this machine can run, slowest first.
-	variants = []*variant{{"reference", ignoreSums(reference)}}
+	variants = []*variant{{"reference", ignoreSums(reference), referenceNarrow}}
 	// current is the variant behind MatMulNT.
 	current atomic.Pointer[variant]
 )
@@ -75,12 +77,16 @@ func Use(name string) error {
 // in package wasmsimd). Call it at start-up, before any MatMulNT. It
 // panics if the name is taken.
 func Register(name string, fn Kernel) {
-	for _, v := range variants {
-		if v.name == name {
-			panic(fmt.Sprintf("int8mm.Register: a kernel named %q exists", name))
+	register(&variant{name: name, fn: ignoreSums(fn)})
+}
+
+// register adds v and makes it the current variant.
+func register(v *variant) {
+	for _, w := range variants {
+		if w.name == v.name {
+			panic(fmt.Sprintf("int8mm.Register: a kernel named %q exists", v.name))
 		}
 	}
-	v := &variant{name, ignoreSums(fn)}
 	variants = append(variants, v)
 	current.Store(v)
 }

@@ -7,10 +7,10 @@ import "tinytorch/engine/internal/cpu"
 func nativeVariants() []*variant {
 	var vs []*variant
 	if cpu.HasAVX2FMA() {
-		vs = append(vs, &variant{"avx2", avx2Kernel})
+		vs = append(vs, &variant{name: "avx2", fn: avx2Kernel})
 	}
 	if cpu.HasAVX512VNNI() {
-		vs = append(vs, &variant{"avx512vnni", vnniKernel})
+		vs = append(vs, &variant{name: "avx512vnni", fn: vnniKernel})
 	}
 	return vs
 }

@@ -41,6 +41,8 @@ func init() {
 	ops["i32x4.sub"] = op{simd(177), immNone, 0}
 	ops["f32x4.min"] = op{simd(232), immNone, 0}
 	ops["f32x4.max"] = op{simd(233), immNone, 0}
+	ops["f32x4.pmin"] = op{simd(234), immNone, 0}
+	ops["f32x4.pmax"] = op{simd(235), immNone, 0}
 	ops["i32x4.trunc_sat_f32x4_s"] = op{simd(248), immNone, 0}
 	ops["f32x4.convert_i32x4_s"] = op{simd(250), immNone, 0}
 }

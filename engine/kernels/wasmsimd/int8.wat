@@ -26,10 +26,13 @@
 ;; Relaxed SIMD's i32x4.relaxed_dot_i8x16_i7x16_add_s would take 16 bytes
 ;; per instruction, but its second operand must be a 7-bit value: for a
 ;; byte of -128..-65 or 64..127 the result is implementation-defined, so it
-;; is not exact on int8 weights and is not used. Splitting each weight into
-;; a 7-bit and a 1-bit plane would make it exact with two instructions per
-;; 16 bytes, but its register-only loop ran at 312 GOP/s under node 20
-;; against 209 for i32x4.dot_i16x8_s's: 156 for the pair, no gain.
+;; is not exact on int8 weights, nor on 8-bit activations. Splitting each
+;; weight into a 7-bit and a 1-bit plane would make it exact with two
+;; instructions per 16 bytes, but its register-only loop ran at 312 GOP/s
+;; under node 20 against 209 for i32x4.dot_i16x8_s's: 156 for the pair,
+;; no gain. On 7-bit activations (quantized layers' default) it is exact
+;; with the activations as that operand, shifted by 64 into [0, 127]:
+;; int8relaxed.wat, which the kernel prefers where the browser has it.
 ;;
 ;; The last block of columns, when n is not a multiple of 4, reads B's last
 ;; row in place of the missing ones and does not store those sums.
@@ -984,10 +987,17 @@
   ;;     q[i] = int8(nearest(clamp(x[i]·inv, lo, hi)) + z)
   ;;
   ;; with a NaN product taken as 0. f32x4.eq(v, v) is false only for NaN,
-  ;; so v128.and with it turns NaN lanes into +0 before the clamp
-  ;; (f32x4.max and min would carry a NaN through). f32x4.nearest rounds
-  ;; half to even, as the Go loop's magic-number addition does, and
-  ;; i32x4.trunc_sat_f32x4_s then converts an integer exactly (|v| ≤ 255).
+  ;; so v128.and with it turns NaN lanes into +0 before the clamp. With no
+  ;; NaN left, the clamp is f32x4.pmax and f32x4.pmin (b < a ? b : a: one
+  ;; x86 instruction each, where f32x4.max and min, which must carry NaNs
+  ;; and order -0 below +0, take several; a -0 they may keep rounds to the
+  ;; integer 0 all the same). Rounding is the Go loop's: adding
+  ;; magic = 1.5·2^23 rounds v (|v| ≤ 255) to an integer, half to even,
+  ;; held in the low bits of the sum's float32, so its bits minus magic's,
+  ;; 0x4B400000, are that integer; subtracting 0x4B400000 - z adds the
+  ;; zero point too. (f32x4.nearest and i32x4.trunc_sat_f32x4_s gave the
+  ;; same integers in about three times the instructions: trunc_sat's
+  ;; saturation and NaN rules cost V8 a long sequence on x86.)
   ;; The narrowing instructions pack 4+4 int32 to int16 and 8+8 int16 to
   ;; int8 in order, with signed saturation that never saturates here
   ;; (lo+z and hi+z are int8).
@@ -995,7 +1005,7 @@
     (param $q i32) (param $x i32) (param $n i32)
     (param $inv f32) (param $lo f32) (param $hi f32) (param $z i32)
     (local $i i32) (local $o i32) (local $end i32)
-    (local $vinv v128) (local $vlo v128) (local $vhi v128) (local $vz v128) (local $t v128)
+    (local $vinv v128) (local $vlo v128) (local $vhi v128) (local $vz v128) (local $vmagic v128) (local $t v128)
     (local $a v128) (local $b v128) (local $c v128) (local $d v128)
     local.get $inv
     f32x4.splat
@@ -1006,7 +1016,11 @@
     local.get $hi
     f32x4.splat
     local.set $vhi
+    v128.const i32x4 0x4B400000 0x4B400000 0x4B400000 0x4B400000
+    local.set $vmagic
+    i32.const 0x4B400000
     local.get $z
+    i32.sub
     i32x4.splat
     local.set $vz
     ;; i walks x in bytes (4 a value), o walks q (1 a value)
@@ -1036,13 +1050,13 @@
       f32x4.eq
       v128.and
       local.get $vlo
-      f32x4.max
+      f32x4.pmax
       local.get $vhi
-      f32x4.min
-      f32x4.nearest
-      i32x4.trunc_sat_f32x4_s
+      f32x4.pmin
+      local.get $vmagic
+      f32x4.add
       local.get $vz
-      i32x4.add
+      i32x4.sub
       local.set $a
       local.get $x
       local.get $i
@@ -1056,13 +1070,13 @@
       f32x4.eq
       v128.and
       local.get $vlo
-      f32x4.max
+      f32x4.pmax
       local.get $vhi
-      f32x4.min
-      f32x4.nearest
-      i32x4.trunc_sat_f32x4_s
+      f32x4.pmin
+      local.get $vmagic
+      f32x4.add
       local.get $vz
-      i32x4.add
+      i32x4.sub
       local.set $b
       local.get $x
       local.get $i
@@ -1076,13 +1090,13 @@
       f32x4.eq
       v128.and
       local.get $vlo
-      f32x4.max
+      f32x4.pmax
       local.get $vhi
-      f32x4.min
-      f32x4.nearest
-      i32x4.trunc_sat_f32x4_s
+      f32x4.pmin
+      local.get $vmagic
+      f32x4.add
       local.get $vz
-      i32x4.add
+      i32x4.sub
       local.set $c
       local.get $x
       local.get $i
@@ -1096,13 +1110,13 @@
       f32x4.eq
       v128.and
       local.get $vlo
-      f32x4.max
+      f32x4.pmax
       local.get $vhi
-      f32x4.min
-      f32x4.nearest
-      i32x4.trunc_sat_f32x4_s
+      f32x4.pmin
+      local.get $vmagic
+      f32x4.add
       local.get $vz
-      i32x4.add
+      i32x4.sub
       local.set $d
       local.get $q
       local.get $o

@@ -14,6 +14,13 @@ import (
 // script and in what they send and read back.
 func runNodeJSON[T any](t *testing.T, node, script string, input any) T {
 	t.Helper()
+	return runNodeJSONWith[T](t, node, nil, script, input)
+}
+
+// runNodeJSONWith is runNodeJSON with flags for node before the script
+// (relaxed SIMD is behind --experimental-wasm-relaxed-simd in node 20).
+func runNodeJSONWith[T any](t *testing.T, node string, flags []string, script string, input any) T {
+	t.Helper()
 	dir := t.TempDir()
 	scriptFile, inFile := filepath.Join(dir, "run.js"), filepath.Join(dir, "in.json")
 	b, err := json.Marshal(input)
@@ -26,7 +33,7 @@ func runNodeJSON[T any](t *testing.T, node, script string, input any) T {
 	if err := os.WriteFile(inFile, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(node, scriptFile, inFile).Output()
+	out, err := exec.Command(node, append(append(flags[:len(flags):len(flags)], scriptFile), inFile)...).Output()
 	if err != nil {
 		stderr := ""
 		if e, ok := err.(*exec.ExitError); ok {

@@ -20,7 +20,10 @@
 // third, int8.wat (Int8Module, int8.go), the exact int8 matmul that the
 // kernel registers as engine/kernels/int8mm's "wasm-simd", and the
 // quantized layers' quantize and dequantize loops, which it installs with
-// int8mm.InstallEdges; a fourth, pool.wat (PoolModule, pool.go), max
+// int8mm.InstallEdges, with int8relaxed.wat (Int8RelaxedModule,
+// int8relaxed.go) beside it: the product for 7-bit activations on relaxed
+// SIMD's byte dot product, registered as "wasm-relaxed" where the browser
+// validates it and CheckInt8Relaxed finds it exact; a fourth, pool.wat (PoolModule, pool.go), max
 // pooling over 2×2 windows of stride 2, forward and backward, which the
 // kernel installs into engine/tensor. No binary is committed: the text is
 // the source, and the modules are built from it on every start.
