@@ -21,7 +21,9 @@ import (
 // sample times 20 forward passes at batch 1 (2 at batch 64), so that a
 // sample lasts about a millisecond: a single batch-1 pass, about 0.1 ms,
 // is within a few steps of a worker's timer resolution, and the ratios'
-// spread on a busy machine was mostly that.
+// spread on a busy machine was mostly that. The ratio is the median of
+// 200 rounds at batch 1 (100 at batch 64): with 40, a collection or two
+// moved it by a tenth.
 const quantBenchCode = `const mnist = await tt.data.mnist();
 const T = tt.data.transforms, normalize = T.Normalize([0.1307], [0.3081]);
 const trainLoader = tt.data.DataLoader(mnist.train.withTransform(normalize, {seed: 1}), {batchSize: 64, shuffle: true, seed: 1});
@@ -38,10 +40,10 @@ const accuracy = (m) => tt.noGrad(() => {
 });
 model.eval();
 const rows = [];
-for (const [batch, calls] of [[1, 20], [64, 2]]) {
+for (const [batch, calls, rounds] of [[1, 20, 200], [64, 2, 100]]) {
   const x = tt.keep(tt.stack([...Array(batch).keys()].map((i) => mnist.test.get(i).x)));
   const run = (m) => () => { for (let i = 0; i < calls; i++) tt.tidy(() => tt.noGrad(() => { m.call(x); })); };
-  const cmp = tt.bench.compare({float32: run(model), int8: run(q)}, {warmup: 3, iterations: 40});
+  const cmp = tt.bench.compare({float32: run(model), int8: run(q)}, {warmup: 3, iterations: rounds});
   const r = cmp.ratios.int8;
   rows.push({batch, float_ms: cmp.results.float32.median / calls, int8_ms: cmp.results.int8.median / calls, ratio: r.median, p10: r.p10, p90: r.p90});
 }

@@ -198,8 +198,11 @@ func TestMemoryStaysBounded(t *testing.T) {
 	fmt.Printf("live tensors after 10, 20, … 50 runs of 2,000 untidied tensors each: %v\n", counts)
 	// 100,000 tensors are made in all; the FinalizationRegistry releases
 	// them as JavaScript collects their objects, so the count stays far
-	// below that, whenever the collector happens to run.
-	if last := counts[len(counts)-1]; last > 50000 {
+	// below that, whenever the collector happens to run. Since the
+	// objects of results are made by JavaScript (madeInJS), which Go never
+	// holds, the counts have been 400 to 15,000; when Go held them until
+	// its own collection, 10,000 to 66,000.
+	if last := counts[len(counts)-1]; last > 30000 {
 		t.Errorf("%d live tensors after 50 runs: memory is not released", last)
 	}
 

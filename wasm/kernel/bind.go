@@ -34,6 +34,7 @@ func function(name string, fn binding) js.Value {
 		}
 		value, err := fn(this, args)
 		if err != nil {
+			discard(value)
 			return jsError(err)
 		}
 		if value == nil {
@@ -42,11 +43,18 @@ func function(name string, fn binding) js.Value {
 		return value
 	}
 	entries = append(entries, body)
+	goFunc := js.FuncOf(func(this js.Value, args []js.Value) any {
+		v := body(this, args)
+		if m, ok := v.(madeInJS); ok {
+			return makers[m.maker].object(m.handle) // made by Go on this path
+		}
+		return v
+	})
 	// __ttWrap (worker.js) throws an Error value returned by Go, since Go
 	// cannot throw a JavaScript exception itself. Where it can, it enters
 	// Go through ttEnter with the binding's index rather than through the
 	// js.Func.
-	return js.Global().Call("__ttWrap", js.FuncOf(body), len(entries)-1, entryFrame)
+	return js.Global().Call("__ttWrap", goFunc, len(entries)-1, entryFrame, entryMade, makersJS)
 }
 
 // The fast way into Go. A call of a js.Func from JavaScript goes through
@@ -66,6 +74,10 @@ func function(name string, fn binding) js.Value {
 // (promise in data_fetch.go) start their goroutine inside a js.Func, the
 // Promise's executor, which still runs them until they wait.
 var (
+	// entryMade, in entryFrame[0], says that the result is an object for
+	// JavaScript to make (madeInJS): its handle is in entryFrame[1], the
+	// index of its maker in entryFrame[2].
+	entryMade = js.Global().Get("Object").New()
 	// entries holds each binding made by function, by its index.
 	entries []func(this js.Value, args []js.Value) any
 	// entryFrame carries [this, ...args] in and the result out.
@@ -84,7 +96,14 @@ func ttEnter(id, n int32) {
 	for i := range args {
 		args[i] = entryFrame.Index(i + 1)
 	}
-	entryFrame.SetIndex(0, entries[id](this, args))
+	if result := entries[id](this, args); isMadeInJS(result) {
+		m := result.(madeInJS)
+		entryFrame.SetIndex(0, entryMade)
+		entryFrame.SetIndex(1, m.handle)
+		entryFrame.SetIndex(2, m.maker)
+	} else {
+		entryFrame.SetIndex(0, result)
+	}
 	// Let the other goroutines run now and then: the garbage collector's
 	// mark workers are goroutines too, and when only exports entered Go
 	// they never ran, so a collection could not finish and allocations
@@ -186,4 +205,51 @@ func stringsToJS(s []string) []any {
 		out[i] = v
 	}
 	return out
+}
+
+// madeInJS is a binding's result whose JavaScript object is made by
+// __ttWrap (worker.js) rather than by Go: the value behind it is already
+// in a handle table under handle, and makers[maker] says how to make
+// its object. Go thus never holds a reference to the object (see
+// handleTable.object), and the call saves the three calls into
+// JavaScript that making it from Go takes. Only a binding's own result
+// may be one; inside an array or an object, use handleTable.wrap.
+type madeInJS struct{ maker, handle int }
+
+// isMadeInJS reports whether a binding's result is a madeInJS.
+func isMadeInJS(v any) bool {
+	_, ok := v.(madeInJS)
+	return ok
+}
+
+// objectMaker makes the objects of one handle table with one prototype,
+// or drops a handle whose object will not be made.
+type objectMaker interface {
+	object(handle int) js.Value
+	drop(handle int)
+}
+
+// discard drops the handle of v, when it is a madeInJS that will never
+// reach JavaScript (an error came after it was made).
+func discard(v any) {
+	if m, ok := v.(madeInJS); ok {
+		makers[m.maker].drop(m.handle)
+	}
+}
+
+var (
+	// makers are the ways to make a madeInJS's object in Go (the js.Func
+	// path), by index.
+	makers []objectMaker
+	// makersJS holds the same for JavaScript: {proto, field, register}.
+	makersJS = js.Global().Get("Array").New()
+)
+
+// addMaker registers a way to make objects of prototype proto, with the
+// handle in field and registered with register, and returns its index
+// for madeInJS.
+func addMaker(m objectMaker, proto js.Value, field string, register js.Value) int {
+	makers = append(makers, m)
+	makersJS.Call("push", map[string]any{"proto": proto, "field": field, "register": register})
+	return len(makers) - 1
 }

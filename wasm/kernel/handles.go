@@ -65,20 +65,34 @@ func (h *handleTable[T]) dropQueued(bytes js.Value) {
 // wrap gives v a new JavaScript object whose prototype is proto. Inside
 // a tidy scope, the handle is recorded in it.
 func (h *handleTable[T]) wrap(proto js.Value, v T) js.Value {
+	return h.object(proto, h.record(v))
+}
+
+// record puts v in the table, and in the innermost tidy scope, and returns
+// its new handle, whose object is still to be made (object, or in
+// JavaScript: madeInJS).
+func (h *handleTable[T]) record(v T) int {
 	h.next++
 	h.table[h.next] = v
 	if n := len(h.scopes); n > 0 {
 		h.scopes[n-1] = append(h.scopes[n-1], h.next)
 	}
-	// Made by Go, not by one function of crossing.go: V8 then allocated
-	// these objects as long-lived, so only its rare full collections freed
-	// them, and a loop of untidied tensors kept most of them alive
-	// (TestMemoryStaysBounded counted 58,828 of 100,000).
-	// (Object.create looked up once and invoked did the same, in a fresh
-	// clone, with 65,933.)
+	return h.next
+}
+
+// object makes the JavaScript object of a handle from record.
+func (h *handleTable[T]) object(proto js.Value, id int) js.Value {
+	// The js.Value Go gets back keeps the object alive until Go's own
+	// collector finalizes the js.Value, so an object made here outlives
+	// its last use in JavaScript by a Go collection. How long that is
+	// depends on how much Go allocates: with fewer allocations per call
+	// (Object and create looked up once), a loop of untidied tensors kept
+	// 65,933 of 100,000 alive (TestMemoryStaysBounded). A binding's
+	// result tensor is therefore made by JavaScript (madeInJS, bind.go),
+	// which Go never holds; this path serves the other objects.
 	obj := js.Global().Get("Object").Call("create", proto)
-	obj.Set(h.field, h.next)
-	h.register.Invoke(obj, h.next) // bound once: no lookup by name
+	obj.Set(h.field, id)
+	h.register.Invoke(obj, id) // bound once: no lookup by name
 	return obj
 }
 

@@ -74,6 +74,7 @@ func (r *argReader) Err() error {
 // a tensor, which is nil after a failed read.
 func (r *argReader) Done(v any, err error) (any, error) {
 	if e := r.Err(); e != nil {
+		discard(v)
 		return nil, e
 	}
 	return v, err

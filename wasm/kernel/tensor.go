@@ -23,6 +23,7 @@ type tensorBindings struct {
 	// methodNames lists the prototype's methods, sorted, for tt's
 	// functional forms.
 	methodNames []string
+	maker       int // the index of b in makers
 }
 
 // tensors is the kernel's one tensor table, made by Start: the bindings
@@ -37,6 +38,7 @@ func newTensorBindings() *tensorBindings {
 		b.methodNames = append(b.methodNames, name)
 	}
 	sort.Strings(b.methodNames)
+	b.maker = addMaker(b, b.proto, b.table.field, b.table.register)
 	for name, get := range b.properties() {
 		getter := function(name, func(this js.Value, _ []js.Value) (any, error) {
 			t, err := b.self(name, this)
@@ -53,12 +55,26 @@ func newTensorBindings() *tensorBindings {
 // wrap gives a Go tensor a JavaScript object.
 func (b *tensorBindings) wrap(t *tensor.Tensor) js.Value { return b.table.wrap(b.proto, t) }
 
-// wrapResult wraps the result of an engine call that may fail.
+// object makes the JavaScript object of a handle of the table
+// (objectMaker, for madeInJS).
+func (b *tensorBindings) object(handle int) js.Value { return b.table.object(b.proto, handle) }
+
+// drop takes a handle out of the table (objectMaker, for madeInJS).
+func (b *tensorBindings) drop(handle int) { b.table.drop(handle) }
+
+// result gives t, a binding's own result, an object that JavaScript makes
+// (madeInJS).
+func (b *tensorBindings) result(t *tensor.Tensor) madeInJS {
+	return madeInJS{maker: b.maker, handle: b.table.record(t)}
+}
+
+// wrapResult gives the result of an engine call that may fail, a
+// binding's own result, its object (result).
 func (b *tensorBindings) wrapResult(t *tensor.Tensor, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.wrap(t), nil
+	return b.result(t), nil
 }
 
 // unwrap returns the Go tensor behind a JavaScript tensor object.

@@ -68,7 +68,7 @@ type tensorMethod func(t *tensor.Tensor, r *argReader) (any, error)
 func (b *tensorBindings) methods() map[string]binding {
 	m := map[string]binding{}
 	for name, op := range unaryOps {
-		m[name] = b.method(name, func(t *tensor.Tensor, _ *argReader) (any, error) { return b.wrap(op(t)), nil })
+		m[name] = b.method(name, func(t *tensor.Tensor, _ *argReader) (any, error) { return b.result(op(t)), nil })
 	}
 	for name, op := range binaryOps {
 		m[name] = b.method(name, func(t *tensor.Tensor, r *argReader) (any, error) {

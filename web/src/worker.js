@@ -50,7 +50,10 @@ Error.stackTraceLimit = 50;
 // It enters Go through the export ttEnter where the kernel has it (see
 // wasm/kernel/bind.go): a call that way costs a fraction of a js.Func's.
 let enter = null;
-self.__ttWrap = (fn, id, frame) =>
+// A result Go marks with `made` is an object for the wrapper to make, with
+// the prototype, handle field and registry of makers[frame[2]] and the
+// handle frame[1], so that Go never holds it (bind.go's madeInJS).
+self.__ttWrap = (fn, id, frame, made, makers) =>
   function wrapped(...args) {
     let result;
     if (enter !== null) {
@@ -58,6 +61,12 @@ self.__ttWrap = (fn, id, frame) =>
       frame.push(this, ...args);
       enter(id, args.length);
       result = frame[0];
+      if (result === made) {
+        const maker = makers[frame[2]], handle = frame[1];
+        result = Object.create(maker.proto);
+        result[maker.field] = handle;
+        maker.register(result, handle);
+      }
     } else {
       result = fn.apply(this, args);
     }
