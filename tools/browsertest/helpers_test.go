@@ -164,7 +164,12 @@ func typeIntoCell(t *testing.T, ctx context.Context, n int, code string) {
 			}
 		}
 	}
-	t.Fatalf("typing into cell %d: its editor holds %.100q, not the code typed (%.100q)", n, got, code)
+	i := 0
+	for i < len(got) && i < len(code) && got[i] == code[i] {
+		i++
+	}
+	t.Fatalf("typing into cell %d: its editor holds %.100q, not the code typed (%.100q); they differ from byte %d: %q against %q",
+		n, got, code, i, got[i:min(len(got), i+60)], code[i:min(len(code), i+60)])
 }
 
 // clickIntoEditor clicks into cell n's editor where a reader sees it: in
@@ -184,11 +189,19 @@ func clickIntoEditor(t *testing.T, ctx context.Context, n int) {
 		const r = ed.getBoundingClientRect();
 		const top = Math.max(r.top, document.querySelector("header.site")?.getBoundingClientRect().bottom ?? 0);
 		const bottom = Math.min(r.bottom, innerHeight);
-		return [r.left + Math.min(40, r.width / 2), (top + bottom) / 2]; })()`, n))
+		// Right of the gutters: after typing a long line the editor
+		// scrolls sideways, the line numbers and fold markers stay in
+		// place over the start of the lines, and a click 40 px into the
+		// content landed on a fold marker (it folded the code, and the
+		// focus went to CodeMirror's scroller, where typing does nothing).
+		const scroller = ed.closest(".cm-scroller").getBoundingClientRect();
+		const left = Math.max(r.left, ed.closest(".cm-editor").querySelector(".cm-gutters")?.getBoundingClientRect().right ?? r.left);
+		const right = Math.min(r.right, scroller.right);
+		return [left + Math.min(40, (right - left) / 2), (top + bottom) / 2]; })()`, n))
 	if err := chromedp.Do(ctx, chromedp.MouseClickXY(pt[0], pt[1])); err != nil {
 		t.Fatal(err)
 	}
-	focused := fmt.Sprintf(`!!document.activeElement.closest("#cell-%d .cm-editor")`, n)
+	focused := fmt.Sprintf(`document.activeElement.matches("#cell-%d .cm-content")`, n)
 	if !eval[bool](t, ctx, focused) {
 		t.Fatalf("clicking into cell %d's editor at (%.0f, %.0f) focused %s", n, pt[0], pt[1],
 			eval[string](t, ctx, `document.activeElement.outerHTML.slice(0, 120)`))
