@@ -15,8 +15,8 @@ type binding func(this js.Value, args []js.Value) (any, error)
 // function turns a binding into a JavaScript function named name (for
 // messages). Its arguments reach the binding with every BigInt made a
 // number (value.go), since syscall/js cannot read one. Errors and panics
-// become a thrown Error in the caller; they never stop the kernel. The js.Func is created once per binding and kept
-// for the life of the kernel.
+// become a thrown Error in the caller; they never stop the kernel. The
+// function is made once per binding and kept for the life of the kernel.
 func function(name string, fn binding) js.Value {
 	body := func(this js.Value, args []js.Value) (result any) {
 		defer func() {
@@ -96,8 +96,8 @@ func ttEnter(id, n int32) {
 	for i := range args {
 		args[i] = entryFrame.Index(i + 1)
 	}
-	if result := entries[id](this, args); isMadeInJS(result) {
-		m := result.(madeInJS)
+	result := entries[id](this, args)
+	if m, ok := result.(madeInJS); ok {
 		entryFrame.SetIndex(0, entryMade)
 		entryFrame.SetIndex(1, m.handle)
 		entryFrame.SetIndex(2, m.maker)
@@ -215,12 +215,6 @@ func stringsToJS(s []string) []any {
 // JavaScript that making it from Go takes. Only a binding's own result
 // may be one; inside an array or an object, use handleTable.wrap.
 type madeInJS struct{ maker, handle int }
-
-// isMadeInJS reports whether a binding's result is a madeInJS.
-func isMadeInJS(v any) bool {
-	_, ok := v.(madeInJS)
-	return ok
-}
 
 // objectMaker makes the objects of one handle table with one prototype,
 // or drops a handle whose object will not be made.
