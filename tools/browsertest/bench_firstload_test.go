@@ -173,13 +173,15 @@ func navigateTimed(t *testing.T, ctx context.Context, url, sel string) (float64,
 
 // printStartTimes prints where a chapter's start-up went, in ms since
 // navigation: the kernel worker's script, its wasm downloaded and
-// compiled, Go started, and the kernel ready.
+// compiled, Go started in the kernel, the page role started, and the
+// kernel ready.
 func printStartTimes(t *testing.T, ctx context.Context, which string) {
 	t.Helper()
 	fmt.Printf("chapter, %s, ms since navigation: %s\n", which, eval[string](t, ctx, `(() => {
 		const k = window.__ttKernelTimes || {}, o = performance.timeOrigin;
 		return "worker script " + Math.round(k.script - o) + ", kernel wasm compiled " + Math.round(k.compiled - o) +
-			", Go started " + Math.round(k.goStarted - o) + ", ready " + Math.round(window.__ttReadyMs);
+			", Go started " + Math.round(k.goStarted - o) + ", page role started " + Math.round(window.__ttPageStartedMs) +
+			", ready " + Math.round(window.__ttReadyMs);
 	})()`))
 }
 
