@@ -68,6 +68,23 @@ func reluGradSIMD(dx, g, y []float32) int {
 }
 
 //go:noescape
+func reluBackwardAVX(dx, grad, y *float32, n int)
+
+// reluBackwardSIMD does the leading multiple of 8 elements with AVX and
+// returns how many it did.
+func reluBackwardSIMD(dx, g, y []float32) int {
+	n := len(dx) &^ 7
+	if !useAVX {
+		return installedReLUBackwardLoop(dx, g, y)
+	}
+	if n == 0 {
+		return 0
+	}
+	reluBackwardAVX(&dx[0], &g[0], &y[0], n)
+	return n
+}
+
+//go:noescape
 func adamAVX(w, grad, m, v *float32, n int, c *AdamConsts)
 
 // adamSIMD updates the leading multiple of 8 elements with AVX and

@@ -111,6 +111,29 @@ reluGradLoop:
 	VZEROUPPER
 	RET
 
+// func reluBackwardAVX(dx, grad, y *float32, n int)
+// n is a multiple of 8. mask = !(y <= 0) (predicate 6, NLE_UQ: true for
+// y > 0 and for NaN); dx = grad AND mask, which is grad or +0.
+TEXT ·reluBackwardAVX(SB), NOSPLIT, $0-32
+	MOVQ dx+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	VXORPS Y0, Y0, Y0 // zeros
+
+reluBackwardLoop:
+	VMOVUPS (DX), Y4        // y
+	VCMPPS  $6, Y0, Y4, Y2  // mask = !(y <= 0)
+	VANDPS  (SI), Y2, Y2    // grad or +0
+	VMOVUPS Y2, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JNZ     reluBackwardLoop
+	VZEROUPPER
+	RET
+
 // func adamAVX(w, grad, m, v *float32, n int, c *AdamConsts)
 // n is a multiple of 8. The constants, in AdamConsts' order, stay in
 // Y0-Y7; each group of 8 elements does the Go loop's operations in its

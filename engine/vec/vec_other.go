@@ -16,6 +16,8 @@ func reluSIMD(y, x []float32) int { return installedReLULoop(y, x) }
 
 func reluGradSIMD(dx, g, y []float32) int { return 0 }
 
+func reluBackwardSIMD(dx, g, y []float32) int { return installedReLUBackwardLoop(dx, g, y) }
+
 func adamSIMD(w, g, m, v []float32, c *AdamConsts) int {
 	return installedAdamLoop(w, g, m, v, c)
 }

@@ -192,6 +192,29 @@ func BenchmarkAdamUpdate(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(w)), "ns/element")
 }
 
+// TestReLUBackwardMatchesGoLoop: the vector loop and the Go loop give the
+// same bits on every length, NaN, ±Inf and −0 among y and g.
+func TestReLUBackwardMatchesGoLoop(t *testing.T) {
+	for _, n := range lengths {
+		y, g := withEdgeCases(n, 6), withEdgeCases(n, 7)
+		dx, want := make([]float32, n), make([]float32, n)
+		ReLUBackward(dx, g, y)
+		reluBackwardGo(want, g, y)
+		if i, ok := sameBits(dx, want); !ok {
+			t.Fatalf("n=%d: relu backward with g=%v, y=%v is %v, the Go loop gives %v", n, g[i], y[i], dx[i], want[i])
+		}
+	}
+}
+
+func BenchmarkReLUBackward(b *testing.B) {
+	y, g := randomVector(256*128, 1), randomVector(256*128, 2)
+	dx := make([]float32, len(y))
+	for b.Loop() {
+		ReLUBackward(dx, g, y)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(y)), "ns/element")
+}
+
 // TestReLUBackwardValues: +0 wherever y ≤ 0 (whatever g, even −2 or
 // −Inf, where g·0 would be −0 or NaN), g where y > 0 or y is NaN. Nine
 // elements: a group of a vector loop and a tail.
