@@ -87,10 +87,20 @@ func transposeInto(panel []float32, width, count int, row func(r int) []float32)
 	}
 }
 
-// scatter4 does dst[p*stride+i] = ri[p] for i = 0…3. The loops are in
-// small functions of their own so that they compile to a few instructions,
-// without spilling variables to the stack.
+// scatter4 does dst[p*stride+i] = ri[p] for i = 0…3: on amd64 the
+// leading multiple of 4 steps with a 4×4 transpose in registers
+// (transpose_amd64.s), the rest with scatter4Go.
 func scatter4(dst []float32, stride int, r0, r1, r2, r3 []float32) {
+	done := transpose4(dst, stride, r0, r1, r2, r3)
+	if done < len(r0) {
+		scatter4Go(dst[done*stride:], stride, r0[done:], r1[done:], r2[done:], r3[done:])
+	}
+}
+
+// scatter4Go is scatter4 in Go. The loops are in small functions of their
+// own so that they compile to a few instructions, without spilling
+// variables to the stack.
+func scatter4Go(dst []float32, stride int, r0, r1, r2, r3 []float32) {
 	r1, r2, r3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)] // drop bounds checks
 	i := 0
 	for p := range r0 {

@@ -71,3 +71,20 @@ func simdKernels() []*microKernel {
 	}
 	return ks
 }
+
+//go:noescape
+func transpose4AVX(dst *float32, stride int, r0, r1, r2, r3 *float32, n int)
+
+// transpose4 does scatter4's leading multiple of 4 steps with
+// transpose4AVX where the CPU has AVX, and returns how many it did. A
+// packed panel's rows are at least 4 floats apart (stride ≥ 4), so the
+// 16-byte stores never overlap.
+func transpose4(dst []float32, stride int, r0, r1, r2, r3 []float32) int {
+	n := len(r0) &^ 3
+	if !hasAVX2FMA || n == 0 || stride < 4 {
+		return 0
+	}
+	_, _, _, _ = dst[(n-1)*stride+3], r1[n-1], r2[n-1], r3[n-1] // bounds checks
+	transpose4AVX(&dst[0], stride, &r0[0], &r1[0], &r2[0], &r3[0], n)
+	return n
+}
