@@ -87,6 +87,9 @@ func setUp(m *testing.M) (int, error) {
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// gc() in every page and worker: TestMemoryStaysBounded collects
+		// before it counts, rather than depend on when V8 collects.
+		chromedp.Flag("js-flags", "--expose-gc"),
 		chromedp.UserDataDir(filepath.Join(tmp, "profile")),
 		chromedp.Env("XDG_CONFIG_HOME="+filepath.Join(tmp, "config")),
 		chromedp.WindowSize(1280, 900),
