@@ -175,7 +175,7 @@ func checkMilestoneLeNetQuick(t *testing.T, ctx context.Context) {
 // short setting) after a few steps with ■ Stop, continues it with the
 // notebook's next cell, and checks that the two stretches make the run
 // the native one, step for step, and that the verdict passes. A step that
-// takes over a second on a loaded machine makes Stop restart the kernel
+// takes over two seconds on a loaded machine makes Stop restart the kernel
 // (the page's stopGrace): then the test tries again, up to three times.
 func TestMilestoneLeNetStopResume(t *testing.T) {
 	if fashionDir() == "" {
@@ -186,7 +186,7 @@ func TestMilestoneLeNetStopResume(t *testing.T) {
 		ctx := newTabWithin(t, 3*time.Minute)
 		openNotebookQuery(t, ctx, lenetSlug, "?quick=1")
 		if stopLeNet(t, ctx) {
-			fmt.Printf("%s: Stop restarted the kernel (a step took over a second); try %d of 3\n", lenetSlug, try)
+			fmt.Printf("%s: Stop restarted the kernel (a step took over two seconds); try %d of 3\n", lenetSlug, try)
 			continue
 		}
 		for n := 5; n <= 7; n++ { // continue, result, verdict

@@ -19,8 +19,13 @@ type kernelConn struct {
 }
 
 // stopGrace is how long a stopped cell has to obey before the kernel is
-// restarted.
-const stopGrace = time.Second
+// restarted. A cell obeys at its next tt call, within milliseconds, but
+// the message saying so can wait behind other work on a busy machine: a
+// Stop there took 1.6 s from the click to the cell's stopped state, and
+// with one second a loaded machine sometimes restarted a kernel that was
+// obeying, losing the student's variables. Two seconds is still quick
+// for a loop with no tt call, which only a restart ends.
+const stopGrace = 2 * time.Second
 
 func newKernelConn(nb *notebook) *kernelConn {
 	k := &kernelConn{nb: nb}
@@ -118,7 +123,7 @@ func (k *kernelConn) stop() {
 	running := k.nb.running
 	k.stopping = time.AfterFunc(stopGrace, func() {
 		if k.nb.running == running && running != nil {
-			k.nb.restart("The cell did not stop within 1 s, so the kernel was restarted: variables from earlier cells are lost.")
+			k.nb.restart(fmt.Sprintf("The cell did not stop within %v, so the kernel was restarted: variables from earlier cells are lost.", stopGrace))
 		}
 	})
 }
