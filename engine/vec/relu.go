@@ -21,32 +21,9 @@ func reluGo(y, x []float32) {
 	}
 }
 
-// ReLUGrad sets dx[i] = g[i] where y[i] > 0 and g[i]·0 elsewhere: the
-// gradient of ReLU from its output y. Multiplying by zero rather than
-// writing zero keeps the sign of a zero and turns an infinite g into NaN,
-// as the generic rule g·step(y > 0) does. g and y must be at least as
-// long as dx.
-func ReLUGrad(dx, g, y []float32) {
-	g, y = g[:len(dx)], y[:len(dx)]
-	done := reluGradSIMD(dx, g, y)
-	reluGradGo(dx[done:], g[done:], y[done:])
-}
-
-// reluGradGo is the reference loop.
-func reluGradGo(dx, g, y []float32) {
-	g, y = g[:len(dx)], y[:len(dx)]
-	for i := range dx {
-		if y[i] > 0 {
-			dx[i] = g[i]
-		} else {
-			dx[i] = g[i] * 0
-		}
-	}
-}
-
 // ReLUBackward sets dx[i] = g[i] where y[i] > 0 or y[i] is NaN, and +0
 // where y[i] ≤ 0: PyTorch's threshold_backward, the gradient of ReLU from
-// its output y. Unlike ReLUGrad's g·0, a masked element is +0 whatever g
+// its output y. Unlike g·step(y > 0), a masked element is +0 whatever g
 // is (g·0 is −0 for a negative g and NaN for an infinite one), and a NaN
 // y passes g (the test y ≤ 0 is false for NaN). g and y must be at least
 // as long as dx.

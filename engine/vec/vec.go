@@ -1,11 +1,10 @@
 // Package vec holds the few long vector loops of a training step that are
 // not matrix products: the optimizers' updates (SGD with momentum, Adam
 // and AdamW), the sum of squares behind a gradient norm, and ReLU forward
-// and backward (ReLUGrad, g·step(y > 0), and ReLUBackward, PyTorch's
-// threshold_backward). Each is written once in plain Go, which is the
-// reference and runs everywhere (js/wasm included), and once in AVX
-// assembly for amd64 (vec_amd64.s), which does the same arithmetic eight
-// elements at a time.
+// and backward (ReLUBackward, PyTorch's threshold_backward). Each is
+// written once in plain Go, which is the reference and runs everywhere
+// (js/wasm included), and once in AVX assembly for amd64 (vec_amd64.s),
+// which does the same arithmetic eight elements at a time.
 //
 // The two versions give bit-identical results: the assembly uses the same
 // operations in the same order as the Go loop (no fused multiply-add where

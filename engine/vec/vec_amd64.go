@@ -39,9 +39,6 @@ func sumSquaresSIMD(v []float32, part *[lanes]float64) int {
 //go:noescape
 func reluAVX(y, x *float32, n int)
 
-//go:noescape
-func reluGradAVX(dx, grad, y *float32, n int)
-
 // reluSIMD does the leading multiple of 8 elements with AVX and returns
 // how many it did.
 func reluSIMD(y, x []float32) int {
@@ -53,17 +50,6 @@ func reluSIMD(y, x []float32) int {
 		return 0
 	}
 	reluAVX(&y[0], &x[0], n)
-	return n
-}
-
-// reluGradSIMD does the leading multiple of 8 elements with AVX and
-// returns how many it did.
-func reluGradSIMD(dx, g, y []float32) int {
-	n := len(dx) &^ 7
-	if !useAVX || n == 0 {
-		return 0
-	}
-	reluGradAVX(&dx[0], &g[0], &y[0], n)
 	return n
 }
 

@@ -86,31 +86,6 @@ reluLoop:
 	VZEROUPPER
 	RET
 
-// func reluGradAVX(dx, grad, y *float32, n int)
-// n is a multiple of 8. mask = y > 0 (predicate 30, GT_OQ: false for
-// NaN); dx = mask ? grad : grad*0.
-TEXT ·reluGradAVX(SB), NOSPLIT, $0-32
-	MOVQ dx+0(FP), DI
-	MOVQ grad+8(FP), SI
-	MOVQ y+16(FP), DX
-	MOVQ n+24(FP), CX
-	VXORPS Y0, Y0, Y0 // zeros
-
-reluGradLoop:
-	VMOVUPS   (SI), Y1           // grad
-	VMOVUPS   (DX), Y4           // y
-	VCMPPS    $30, Y0, Y4, Y2    // mask = y > 0
-	VMULPS    Y0, Y1, Y3         // grad*0
-	VBLENDVPS Y2, Y1, Y3, Y3     // mask ? grad : grad*0
-	VMOVUPS   Y3, (DI)
-	ADDQ      $32, SI
-	ADDQ      $32, DX
-	ADDQ      $32, DI
-	SUBQ      $8, CX
-	JNZ       reluGradLoop
-	VZEROUPPER
-	RET
-
 // func reluBackwardAVX(dx, grad, y *float32, n int)
 // n is a multiple of 8. mask = !(y <= 0) (predicate 6, NLE_UQ: true for
 // y > 0 and for NaN); dx = grad AND mask, which is grad or +0.

@@ -14,8 +14,6 @@ func sumSquaresSIMD(v []float32, part *[lanes]float64) int { return 0 }
 
 func reluSIMD(y, x []float32) int { return installedReLULoop(y, x) }
 
-func reluGradSIMD(dx, g, y []float32) int { return 0 }
-
 func reluBackwardSIMD(dx, g, y []float32) int { return installedReLUBackwardLoop(dx, g, y) }
 
 func adamSIMD(w, g, m, v []float32, c *AdamConsts) int {

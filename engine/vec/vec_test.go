@@ -129,13 +129,6 @@ func TestReLUMatchesGoLoop(t *testing.T) {
 		if i, ok := sameBits(y, want); !ok {
 			t.Fatalf("n=%d: relu(%v) = %v, the Go loop gives %v", n, x[i], y[i], want[i])
 		}
-		g := withEdgeCases(n, 5)
-		dx, wantDx := make([]float32, n), make([]float32, n)
-		ReLUGrad(dx, g, x)
-		reluGradGo(wantDx, g, x)
-		if i, ok := sameBits(dx, wantDx); !ok {
-			t.Fatalf("n=%d: relu grad with g=%v, y=%v is %v, the Go loop gives %v", n, g[i], x[i], dx[i], wantDx[i])
-		}
 	}
 }
 
