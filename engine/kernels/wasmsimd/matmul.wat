@@ -91,115 +91,6 @@
         i32.add
         local.set $b
 
-        f32.const 0
-        f32x4.splat
-        local.tee $c00
-        local.tee $c01
-        local.tee $c10
-        local.tee $c11
-        local.tee $c20
-        local.tee $c21
-        local.tee $c30
-        local.set $c31
-
-        ;; the k loop: kb ≥ 1 steps
-        local.get $kb
-        local.set $p
-        loop $kloop
-          local.get $b
-          v128.load
-          local.set $b0
-          local.get $b
-          v128.load offset=16
-          local.set $b1
-
-          ;; row 0
-          local.get $a
-          v128.load32_splat
-          local.tee $x
-          local.get $b0
-          f32x4.mul
-          local.get $c00
-          f32x4.add
-          local.set $c00
-          local.get $x
-          local.get $b1
-          f32x4.mul
-          local.get $c01
-          f32x4.add
-          local.set $c01
-          ;; row 1
-          local.get $a
-          v128.load32_splat offset=4
-          local.tee $x
-          local.get $b0
-          f32x4.mul
-          local.get $c10
-          f32x4.add
-          local.set $c10
-          local.get $x
-          local.get $b1
-          f32x4.mul
-          local.get $c11
-          f32x4.add
-          local.set $c11
-          ;; row 2
-          local.get $a
-          v128.load32_splat offset=8
-          local.tee $x
-          local.get $b0
-          f32x4.mul
-          local.get $c20
-          f32x4.add
-          local.set $c20
-          local.get $x
-          local.get $b1
-          f32x4.mul
-          local.get $c21
-          f32x4.add
-          local.set $c21
-          ;; row 3
-          local.get $a
-          v128.load32_splat offset=12
-          local.tee $x
-          local.get $b0
-          f32x4.mul
-          local.get $c30
-          f32x4.add
-          local.set $c30
-          local.get $x
-          local.get $b1
-          f32x4.mul
-          local.get $c31
-          f32x4.add
-          local.set $c31
-
-          local.get $a
-          i32.const 16
-          i32.add
-          local.set $a
-          local.get $b
-          i32.const 32
-          i32.add
-          local.set $b
-          local.get $p
-          i32.const 1
-          i32.sub
-          local.tee $p
-          br_if $kloop
-        end
-
-        ;; ct = c + (ir·ldc + jr)·4: the tile's top-left element
-        local.get $c
-        local.get $ir
-        local.get $ldc
-        i32.mul
-        local.get $jr
-        i32.add
-        i32.const 2
-        i32.shl
-        i32.add
-        local.set $ct
         ;; rows = min(4, mb-ir), cols = min(8, nb-jr)
         local.get $mb
         local.get $ir
@@ -222,15 +113,183 @@
         select
         local.set $cols
 
+        f32.const 0
+        f32x4.splat
+        local.tee $c00
+        local.tee $c01
+        local.tee $c10
+        local.tee $c11
+        local.tee $c20
+        local.tee $c21
+        local.tee $c30
+        local.set $c31
+
         local.get $rows
-        i32.const 4
-        i32.eq
+        i32.const 2
+        i32.le_s
+        if
+          ;; the k loop for a panel with one or two rows inside A (the rest
+          ;; padding, as in a layer of 6 output channels): the 2×8 tile only
+          local.get $kb
+          local.set $p
+          loop $kloop2
+            local.get $b
+            v128.load
+            local.set $b0
+            local.get $b
+            v128.load offset=16
+            local.set $b1
+
+            ;; row 0
+            local.get $a
+            v128.load32_splat
+            local.tee $x
+            local.get $b0
+            f32x4.mul
+            local.get $c00
+            f32x4.add
+            local.set $c00
+            local.get $x
+            local.get $b1
+            f32x4.mul
+            local.get $c01
+            f32x4.add
+            local.set $c01
+            ;; row 1
+            local.get $a
+            v128.load32_splat offset=4
+            local.tee $x
+            local.get $b0
+            f32x4.mul
+            local.get $c10
+            f32x4.add
+            local.set $c10
+            local.get $x
+            local.get $b1
+            f32x4.mul
+            local.get $c11
+            f32x4.add
+            local.set $c11
+            local.get $a
+            i32.const 16
+            i32.add
+            local.set $a
+            local.get $b
+            i32.const 32
+            i32.add
+            local.set $b
+            local.get $p
+            i32.const 1
+            i32.sub
+            local.tee $p
+            br_if $kloop2
+          end
+        else
+          ;; the k loop: kb ≥ 1 steps
+          local.get $kb
+          local.set $p
+          loop $kloop
+            local.get $b
+            v128.load
+            local.set $b0
+            local.get $b
+            v128.load offset=16
+            local.set $b1
+
+            ;; row 0
+            local.get $a
+            v128.load32_splat
+            local.tee $x
+            local.get $b0
+            f32x4.mul
+            local.get $c00
+            f32x4.add
+            local.set $c00
+            local.get $x
+            local.get $b1
+            f32x4.mul
+            local.get $c01
+            f32x4.add
+            local.set $c01
+            ;; row 1
+            local.get $a
+            v128.load32_splat offset=4
+            local.tee $x
+            local.get $b0
+            f32x4.mul
+            local.get $c10
+            f32x4.add
+            local.set $c10
+            local.get $x
+            local.get $b1
+            f32x4.mul
+            local.get $c11
+            f32x4.add
+            local.set $c11
+            ;; row 2
+            local.get $a
+            v128.load32_splat offset=8
+            local.tee $x
+            local.get $b0
+            f32x4.mul
+            local.get $c20
+            f32x4.add
+            local.set $c20
+            local.get $x
+            local.get $b1
+            f32x4.mul
+            local.get $c21
+            f32x4.add
+            local.set $c21
+            ;; row 3
+            local.get $a
+            v128.load32_splat offset=12
+            local.tee $x
+            local.get $b0
+            f32x4.mul
+            local.get $c30
+            f32x4.add
+            local.set $c30
+            local.get $x
+            local.get $b1
+            f32x4.mul
+            local.get $c31
+            f32x4.add
+            local.set $c31
+
+            local.get $a
+            i32.const 16
+            i32.add
+            local.set $a
+            local.get $b
+            i32.const 32
+            i32.add
+            local.set $b
+            local.get $p
+            i32.const 1
+            i32.sub
+            local.tee $p
+            br_if $kloop
+          end
+        end
+
+        ;; ct = c + (ir·ldc + jr)·4: the tile's top-left element
+        local.get $c
+        local.get $ir
+        local.get $ldc
+        i32.mul
+        local.get $jr
+        i32.add
+        i32.const 2
+        i32.shl
+        i32.add
+        local.set $ct
         local.get $cols
         i32.const 8
         i32.eq
-        i32.and
         if
-          ;; a full tile: C row r += alpha·acc, four floats at a time
+          ;; a tile of full rows: C row r += alpha·acc, four floats at a
+          ;; time, for the rows inside C
           local.get $ct
           local.get $ct
           v128.load
@@ -247,63 +306,78 @@
           f32x4.mul
           f32x4.add
           v128.store offset=16
-          local.get $ct
-          local.get $ldcb
-          i32.add
-          local.tee $ct
-          local.get $ct
-          v128.load
-          local.get $va
-          local.get $c10
-          f32x4.mul
-          f32x4.add
-          v128.store
-          local.get $ct
-          local.get $ct
-          v128.load offset=16
-          local.get $va
-          local.get $c11
-          f32x4.mul
-          f32x4.add
-          v128.store offset=16
-          local.get $ct
-          local.get $ldcb
-          i32.add
-          local.tee $ct
-          local.get $ct
-          v128.load
-          local.get $va
-          local.get $c20
-          f32x4.mul
-          f32x4.add
-          v128.store
-          local.get $ct
-          local.get $ct
-          v128.load offset=16
-          local.get $va
-          local.get $c21
-          f32x4.mul
-          f32x4.add
-          v128.store offset=16
-          local.get $ct
-          local.get $ldcb
-          i32.add
-          local.tee $ct
-          local.get $ct
-          v128.load
-          local.get $va
-          local.get $c30
-          f32x4.mul
-          f32x4.add
-          v128.store
-          local.get $ct
-          local.get $ct
-          v128.load offset=16
-          local.get $va
-          local.get $c31
-          f32x4.mul
-          f32x4.add
-          v128.store offset=16
+          local.get $rows
+          i32.const 1
+          i32.gt_s
+          if
+            local.get $ct
+            local.get $ldcb
+            i32.add
+            local.tee $ct
+            local.get $ct
+            v128.load
+            local.get $va
+            local.get $c10
+            f32x4.mul
+            f32x4.add
+            v128.store
+            local.get $ct
+            local.get $ct
+            v128.load offset=16
+            local.get $va
+            local.get $c11
+            f32x4.mul
+            f32x4.add
+            v128.store offset=16
+          end
+          local.get $rows
+          i32.const 2
+          i32.gt_s
+          if
+            local.get $ct
+            local.get $ldcb
+            i32.add
+            local.tee $ct
+            local.get $ct
+            v128.load
+            local.get $va
+            local.get $c20
+            f32x4.mul
+            f32x4.add
+            v128.store
+            local.get $ct
+            local.get $ct
+            v128.load offset=16
+            local.get $va
+            local.get $c21
+            f32x4.mul
+            f32x4.add
+            v128.store offset=16
+          end
+          local.get $rows
+          i32.const 3
+          i32.gt_s
+          if
+            local.get $ct
+            local.get $ldcb
+            i32.add
+            local.tee $ct
+            local.get $ct
+            v128.load
+            local.get $va
+            local.get $c30
+            f32x4.mul
+            f32x4.add
+            v128.store
+            local.get $ct
+            local.get $ct
+            v128.load offset=16
+            local.get $va
+            local.get $c31
+            f32x4.mul
+            f32x4.add
+            v128.store offset=16
+          end
         else
           ;; an edge tile: store alpha·acc in tmp (row r at tmp + 32r),
           ;; then add the rows×cols that lie inside C, one float at a time
