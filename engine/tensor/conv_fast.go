@@ -23,7 +23,11 @@ func (t *Tensor) conv2dFast(weight, bias *Tensor, g unfoldGeom) *Tensor {
 	if GradEnabled() && (weight.requiresGrad || bias != nil && bias.requiresGrad) {
 		kept = getScratch(c.k * g.n * g.ho * g.wo)
 	}
-	c.forward(t.values(), out.st.data, kept)
+	// Without columns to keep, the installed forward pass may read the
+	// input in place (conv_install.go).
+	if kept != nil || !c.direct(t.values(), out.st.data) {
+		c.forward(t.values(), out.st.data, kept)
+	}
 	inputs := []*Tensor{t, weight}
 	if bias != nil {
 		inputs = append(inputs, bias)

@@ -59,9 +59,8 @@ var (
 
 // InstallActivations sets ReLU's forward and backward loops, as Install
 // sets the optimizers'; nil leaves the Go loop in place. Call it once at
-// start-up, before training. On amd64 the AVX loops take precedence
-// where the CPU has AVX, as for Install; ReLUBackward uses its installed
-// loop everywhere (it has no assembly of its own).
+// start-up, before training. On amd64 the AVX loops of both take
+// precedence where the CPU has AVX, as for Install.
 func InstallActivations(relu ReLUFunc, reluBackward ReLUBackwardFunc) {
 	installedReLU, installedReLUBackward = relu, reluBackward
 }

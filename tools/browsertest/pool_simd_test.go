@@ -79,14 +79,47 @@ for (const [k, o] of [[[3, 2], {}], [[3, 3], {stride: 2, padding: 1}], [[2, 2], 
 return bad.length ? bad.join("; ") : "ok " + tt.kernels.info().vectorLoops;
 })()`
 
+// directConvCode runs convolutions under tt.noGrad, which in Chromium the
+// kernel computes without columns (wasm/kernel/simd_conv.go), and with
+// gradients on, which unfolds the columns and multiplies: the outputs
+// must have the same bits, NaN and ±Inf among the inputs. The shapes are
+// LeNet's two convolutions, one with 17 filters and no bias, one with a
+// k of 289 (two slices of k, added in turn), and one whose output rows
+// (7 wide) the kernel refuses. tt.kernels.info().directConvs counts the
+// convolutions computed without columns: the refused one must not count.
+// It prints "ok" and the count, or the first difference.
+const directConvCode = `(() => {
+let s = 11;
+const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
+const bits = (t) => new Uint32Array(Float32Array.from(t.dataSync()).buffer);
+tt.manualSeed(3);
+const runs = () => tt.kernels.info().directConvs;
+const before = runs();
+const bad = [];
+for (const [n, c, h, w, o, k, bias] of [[3, 1, 28, 28, 6, 5, true], [2, 6, 12, 12, 16, 5, true], [2, 2, 9, 10, 17, 3, false], [2, 32, 10, 10, 5, 3, true], [1, 3, 9, 9, 4, 3, true]]) {
+  const v = Array.from({length: n * c * h * w}, () => rnd() < 0.01 ? [NaN, Infinity, -Infinity][Math.floor(rnd() * 3)] : rnd() * 4 - 2);
+  const x = tt.tensor(v).reshape(n, c, h, w), conv = tt.nn.Conv2d(c, o, k, {bias});
+  const direct = bits(tt.noGrad(() => conv.call(x))), columns = bits(conv.call(x));
+  const at = direct.findIndex((b, i) => b !== columns[i]);
+  if (direct.length !== columns.length || at >= 0) bad.push([n, c, h, w, o, k, bias] + ": element " + at + " differs");
+}
+const counted = runs() - before;
+if (counted !== 4) bad.push(counted + " convolutions computed without columns, want 4");
+return bad.length ? bad.join("; ") : "ok " + counted;
+})()`
+
 // TestPoolingAndUnfoldSIMDInChromium runs poolSIMDCode: max pooling and
 // unfolding, forward and backward, element for element against their
-// rules, through the kernel's WebAssembly SIMD loops.
+// rules, through the kernel's WebAssembly SIMD loops; then, in the same
+// tab, directConvCode.
 func TestPoolingAndUnfoldSIMDInChromium(t *testing.T) {
 	t.Parallel()
 	ctx := newTab(t)
 	openNotebook(t, ctx, "01-system")
 	if state, out := runCode(t, ctx, 1, poolSIMDCode); state != "done" || lastLine(out) != "ok ok" {
 		t.Fatalf("state %q, output %q", state, out)
+	}
+	if state, out := runCode(t, ctx, 1, directConvCode); state != "done" || lastLine(out) != "ok 4" {
+		t.Fatalf("convolutions without columns: state %q, output %q", state, out)
 	}
 }

@@ -23,6 +23,7 @@ import (
 //	tt.kernels.roofs()     // [{isa, lanes, threads, gflops}]: the measured SIMD roof
 //	tt.kernels.info()      // {current, names, threads, and "ok" or why not for wasmSimd,
 //	                       // wasmSimdFma and vectorLoops (the optimizers' SIMD loops);
+//	                       // directConvs, the convolutions computed without columns (simd_conv.go);
 //	                       // int8, int8Names, int8Simd and int8Relaxed for the int8 kernels (int8.go)}
 func newKernels() js.Value {
 	installSIMD()
@@ -42,6 +43,7 @@ func newKernels() js.Value {
 				"wasmSimd":    simdStatus,
 				"wasmSimdFma": fusedStatus,
 				"vectorLoops": vecStatus,
+				"directConvs": directConvRuns,
 				"int8":        int8mm.Name(),
 				"int8Names":   stringsToJS(int8mm.Names()),
 				"int8Simd":    int8Status,

@@ -106,7 +106,11 @@ func registerSIMD(name string, probe []byte, build func() ([]byte, error)) error
 			copy(dst[i*ldo:i*ldo+n], out[i*stride:])
 		}
 	}
-	return kernels.Register(name, kernels.Packed(bk))
+	if err := kernels.Register(name, kernels.Packed(bk)); err != nil {
+		return err
+	}
+	registerDirectConv(name, exports, tmp) // simd_conv.go
+	return nil
 }
 
 // installRoof registers peak.wat's loop of multiplies and adds (fused for

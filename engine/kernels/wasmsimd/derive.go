@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// block's variants (blockB, unpacked.go) are made from
+// block's variants (blockB, unpacked.go; conv, conv.go) are made from
 // its text when the module is assembled: the same instructions but the
 // few that read B or address C, so that the register tile, the order of
 // the multiply-adds and the update of C cannot drift apart, and every

@@ -43,10 +43,13 @@ func DotsReference(m, n, k int, a []float32, lda int, b []float32, ldb int, out 
 }
 
 // moduleSource returns the text of the matmul module: matmul.wat, with
-// block's unpacked-B variant (unpacked.go) and the dot products of
+// block's unpacked-B and convolution variants (unpacked.go, conv.go) and the dot products of
 // dots.wat added.
 func moduleSource() (string, error) {
 	src, err := withUnpackedB(source)
+	if err == nil {
+		src, err = withConv(src)
+	}
 	if err != nil {
 		return "", err
 	}

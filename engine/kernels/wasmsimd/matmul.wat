@@ -26,7 +26,10 @@
 ;; one of A that makes 11 live vectors, within the 16 registers that V8 uses
 ;; on x86-64. Baseline WebAssembly SIMD has no fused multiply-add, so a
 ;; multiply and an add it is; the result is rounded the same way on every
-;; machine.
+;; machine. A panel with only one or two rows inside A (the second panel of
+;; a layer of 6 output channels) runs a k loop of the first two rows only,
+;; the 2×8 tile in four accumulators: the same sums for those rows, without
+;; the multiply-adds of the padding.
 ;;
 ;; The instructions are written flat (one per line, operands on the stack),
 ;; the form that the small assembler of this package (asm.go) reads;

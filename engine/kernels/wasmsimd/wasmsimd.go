@@ -144,8 +144,13 @@ func mustAssemble(src string) []byte {
 // matrices are that large, so the cost of a call from Go to the module
 // (about a microsecond) is lost in the work.
 func Blocks(block func(kb, mb, nb int, ap, bp, c []float32, ldc int, alpha float32)) kernels.BlockKernel {
-	return kernels.BlockKernel{MR: MR, NR: NR, MC: 64, KC: 256, NC: 256, Block: block}
+	return kernels.BlockKernel{MR: MR, NR: NR, MC: 64, KC: KC, NC: 256, Block: block}
 }
+
+// KC is the most steps of k in one call of block: kernels.Packed splits a
+// longer k into near-equal slices of at most KC steps, and adds each
+// slice's product to C in turn.
+const KC = 256
 
 //go:embed peak.wat
 var peakSource string
