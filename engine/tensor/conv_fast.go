@@ -17,15 +17,15 @@ import "tinytorch/engine/kernels"
 func (t *Tensor) conv2dFast(weight, bias *Tensor, g unfoldGeom) *Tensor {
 	c := newConvCall(g, weight, bias)
 	out := empty([]int{g.n, c.o, g.ho, g.wo})
-	// The backward pass needs the columns for the weight's and the bias's
-	// gradients only.
+	// An installed forward pass (conv_install.go) reads the input in place
+	// and keeps no columns: the backward pass unfolds them again, chunk
+	// by chunk. Otherwise the columns are unfolded here, and kept for the
+	// backward pass when the weight's or the bias's gradient needs them.
 	var kept []float32
-	if GradEnabled() && (weight.requiresGrad || bias != nil && bias.requiresGrad) {
-		kept = getScratch(c.k * g.n * g.ho * g.wo)
-	}
-	// Without columns to keep, the installed forward pass may read the
-	// input in place (conv_install.go).
-	if kept != nil || !c.direct(t.values(), out.st.data) {
+	if !c.direct(t.values(), out.st.data) {
+		if GradEnabled() && (weight.requiresGrad || bias != nil && bias.requiresGrad) {
+			kept = getScratch(c.k * g.n * g.ho * g.wo)
+		}
 		c.forward(t.values(), out.st.data, kept)
 	}
 	inputs := []*Tensor{t, weight}

@@ -4,9 +4,12 @@ package tensor
 // kernel (wasm/kernel) installs engine/kernels/wasmsimd's "conv", which
 // reads the input where it lies instead of copying it into columns
 // first (a third of Conv2d's time in the browser went to the copies). It
-// runs only where no gradient needs the columns (inference, under NoGrad
-// or with frozen parameters), and must give the bits of the columns'
-// path with the matmul kernel in use.
+// must give the bits of the columns' path with the matmul kernel in use.
+// When it computes the output, the backward pass unfolds the columns it
+// needs for the weight's gradient chunk by chunk, as for a second
+// backward pass: in the browser that costs less than keeping a whole
+// batch's columns between the passes, megabytes written to memory and
+// read back.
 
 // ConvShape is a convolution with stride 1, no padding and no dilation:
 // a batch of N inputs [C, H, W] and O filters [C, KH, KW], with a bias

@@ -5,14 +5,12 @@ import (
 	"testing"
 )
 
-// TestDirectConvIsCalledWhereNoColumnsAreNeeded installs a forward pass
-// that records its calls and fills the output with 7s, and checks when
-// Conv2d hands it the convolution: with stride 1, no padding and no
-// dilation, when no gradient needs the columns (under NoGrad, or with
-// frozen filters and bias); never otherwise. When it declines, Conv2d
-// computes the output itself, and the input's gradient is right either
-// way.
-func TestDirectConvIsCalledWhereNoColumnsAreNeeded(t *testing.T) {
+// TestDirectConvIsCalledForPlainWindows installs a forward pass that
+// records its calls and fills the output with 7s, and checks when Conv2d
+// hands it the convolution: with stride 1, no padding and no dilation,
+// with or without gradients; never otherwise. When it declines, Conv2d
+// computes the output itself.
+func TestDirectConvIsCalledForPlainWindows(t *testing.T) {
 	var calls []ConvShape
 	accept := true
 	InstallDirectConv(func(s ConvShape, x, filters, out []float32) bool {
@@ -31,30 +29,29 @@ func TestDirectConvIsCalledWhereNoColumnsAreNeeded(t *testing.T) {
 
 	x := must(Randn(2, 3, 10, 12))
 	w, b := must(Randn(4, 3, 3, 5)), must(Randn(4))
-	lenet := ConvShape{N: 2, C: 3, H: 10, W: 12, O: 4, KH: 3, KW: 5, Bias: true}
+	noErr(t, w.SetRequiresGrad(true))
+	noErr(t, b.SetRequiresGrad(true))
+	shape := ConvShape{N: 2, C: 3, H: 10, W: 12, O: 4, KH: 3, KW: 5, Bias: true}
+	noBias := shape
+	noBias.Bias = false
 	cases := []struct {
 		name    string
 		window  Window
 		noGrad  bool
 		bias    bool
-		grads   bool // the filters and bias require gradients
 		want    []ConvShape
-		sevens  bool
 		decline bool
 	}{
-		{"NoGrad", Window{}, true, true, true, []ConvShape{lenet}, true, false},
-		{"NoGrad, no bias", Window{}, true, false, true, []ConvShape{{N: 2, C: 3, H: 10, W: 12, O: 4, KH: 3, KW: 5}}, true, false},
-		{"frozen filters", Window{}, false, true, false, []ConvShape{lenet}, true, false},
-		{"declined", Window{}, true, true, true, []ConvShape{lenet}, false, true},
-		{"filters need their gradient", Window{}, false, true, true, nil, false, false},
-		{"stride 2", Window{Stride: [2]int{2, 1}}, true, true, true, nil, false, false},
-		{"padding", Window{Padding: [2]int{0, 1}}, true, true, true, nil, false, false},
-		{"dilation", Window{Dilation: [2]int{1, 2}}, true, true, true, nil, false, false},
+		{"gradients", Window{}, false, true, []ConvShape{shape}, false},
+		{"NoGrad", Window{}, true, true, []ConvShape{shape}, false},
+		{"no bias", Window{}, false, false, []ConvShape{noBias}, false},
+		{"declined", Window{}, false, true, []ConvShape{shape}, true},
+		{"stride 2", Window{Stride: [2]int{2, 1}}, false, true, nil, false},
+		{"padding", Window{Padding: [2]int{0, 1}}, false, true, nil, false},
+		{"dilation", Window{Dilation: [2]int{1, 2}}, false, true, nil, false},
 	}
 	for _, c := range cases {
 		calls, accept = nil, !c.decline
-		noErr(t, w.SetRequiresGrad(c.grads))
-		noErr(t, b.SetRequiresGrad(c.grads))
 		bias := b
 		if !c.bias {
 			bias = nil
@@ -70,34 +67,62 @@ func TestDirectConvIsCalledWhereNoColumnsAreNeeded(t *testing.T) {
 			t.Errorf("%s: calls %+v, want %+v", c.name, calls, c.want)
 		}
 		sevens := !slices.ContainsFunc(y.Data(), func(v float32) bool { return v != 7 })
-		if sevens != c.sevens {
-			t.Errorf("%s: the output is the installed pass's: %v, want %v", c.name, sevens, c.sevens)
+		if want := len(c.want) > 0 && !c.decline; sevens != want {
+			t.Errorf("%s: the output is the installed pass's: %v, want %v", c.name, sevens, want)
 		}
 	}
 }
 
-// TestDirectConvKeepsTheInputGradient: with frozen filters the installed
-// forward pass computes the output, and the input's gradient (which needs
-// the filters only, not the columns) is the one the columns' path gives.
-func TestDirectConvKeepsTheInputGradient(t *testing.T) {
-	x := must(Randn(2, 2, 9, 11))
-	w, b := must(Randn(3, 2, 2, 4)), must(Randn(3))
-	inputGrad := func() []float32 {
-		xg := x.Detach()
-		noErr(t, xg.SetRequiresGrad(true))
-		y := must(xg.Conv2d(w, b, Window{}))
-		noErr(t, must(y.Sum(nil, false)).Backward())
-		return xg.Grad().Data()
-	}
-	want := inputGrad()
-	called := 0
-	InstallDirectConv(func(s ConvShape, x, filters, out []float32) bool {
-		called++
-		return true // the output (zeros) is not the convolution's: its gradient does not depend on it
-	})
-	t.Cleanup(func() { InstallDirectConv(nil) })
-	if got := inputGrad(); called != 1 || !slices.Equal(got, want) {
-		t.Errorf("called %d times (want 1); the input's gradient %v, want %v", called, got, want)
+// TestDirectConvKeepsTheGradients: when the installed forward pass
+// computes the output, the backward pass unfolds the columns again, and
+// the gradients of the input, the filters and the bias are the bits the
+// columns' path gives, for a first and a second backward pass (the loss
+// is the output times fixed weights, so its gradients do not depend on the
+// output's values: the installed pass writes none). Also with a batch
+// larger than one chunk of columns.
+func TestDirectConvKeepsTheGradients(t *testing.T) {
+	for _, shape := range [][2][]int{{{2, 2, 9, 11}, {3, 2, 2, 4}}, {{9, 2, 34, 34}, {3, 2, 3, 3}}} {
+		x := must(Randn(shape[0]...))
+		w, b := must(Randn(shape[1]...)), must(Randn(shape[1][0]))
+		var seen *Tensor
+		grads := func() [][]float32 {
+			var out [][]float32
+			xs, ws, bs := x.Detach(), w.Detach(), b.Detach()
+			for _, p := range []*Tensor{xs, ws, bs} {
+				noErr(t, p.SetRequiresGrad(true))
+			}
+			y := must(xs.Conv2d(ws, bs, Window{}))
+			if seen == nil {
+				seen = must(Randn(y.shape...))
+			}
+			loss := must(must(y.Mul(seen)).Sum(nil, false))
+			noErr(t, loss.BackwardWith(BackwardOptions{RetainGraph: true}))
+			for _, p := range []*Tensor{xs, ws, bs} {
+				out = append(out, slices.Clone(p.Grad().Data()))
+			}
+			noErr(t, loss.Backward()) // the second pass adds the same gradients again
+			for _, p := range []*Tensor{xs, ws, bs} {
+				out = append(out, slices.Clone(p.Grad().Data()))
+			}
+			return out
+		}
+		want := grads()
+		called := 0
+		InstallDirectConv(func(s ConvShape, x, filters, out []float32) bool {
+			called++
+			return true
+		})
+		got := grads()
+		InstallDirectConv(nil)
+		names := []string{"input", "filters", "bias", "input (2nd)", "filters (2nd)", "bias (2nd)"}
+		if called != 1 {
+			t.Errorf("%v: the installed pass was called %d times, want 1", shape, called)
+		}
+		for i := range want {
+			if !slices.Equal(got[i], want[i]) {
+				t.Errorf("%v: the %s gradient differs from the columns' path", shape, names[i])
+			}
+		}
 	}
 }
 

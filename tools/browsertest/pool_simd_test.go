@@ -79,31 +79,57 @@ for (const [k, o] of [[[3, 2], {}], [[3, 3], {stride: 2, padding: 1}], [[2, 2], 
 return bad.length ? bad.join("; ") : "ok " + tt.kernels.info().vectorLoops;
 })()`
 
-// directConvCode runs convolutions under tt.noGrad, which in Chromium the
-// kernel computes without columns (wasm/kernel/simd_conv.go), and with
-// gradients on, which unfolds the columns and multiplies: the outputs
-// must have the same bits, NaN and ±Inf among the inputs. The shapes are
-// LeNet's two convolutions, one with 17 filters and no bias, one with a
-// k of 289 (two slices of k, added in turn), and one whose output rows
-// (7 wide) the kernel refuses. tt.kernels.info().directConvs counts the
-// convolutions computed without columns: the refused one must not count.
-// It prints "ok" and the count, or the first difference.
+// directConvCode runs convolutions, which in Chromium the kernel computes
+// without columns (wasm/kernel/simd_conv.go), under the plain "wasm-simd"
+// variant (a multiply and an add per step, each rounded to float32), and
+// checks every output's bits against the sums written out in JavaScript:
+// in order of the window entries (c, i, j), the bias last, k split into
+// the matmul driver's near-equal slices of at most 256 steps, each
+// slice's sum added to the output in turn. NaN and ±Inf are among the
+// inputs (any NaN matches any NaN). The shapes are LeNet's two
+// convolutions, one with 17 filters and no bias, one with a k of 289 (two
+// slices), and one whose output rows (7 wide) the kernel refuses:
+// tt.kernels.info().directConvs, which counts the convolutions computed
+// without columns, must count the first four only. The fused variant's
+// conv is held to the fused block under node (TestConvInNode). It prints
+// "ok" and the count, or the first difference.
 const directConvCode = `(() => {
 let s = 11;
 const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
-const bits = (t) => new Uint32Array(Float32Array.from(t.dataSync()).buffer);
+const f = Math.fround, bits = new Uint32Array(1), bitsOf = (v) => { new Float32Array(bits.buffer)[0] = v; return bits[0]; };
+const kernel = tt.kernels.current();
+tt.kernels.use("wasm-simd");
 tt.manualSeed(3);
 const runs = () => tt.kernels.info().directConvs;
 const before = runs();
 const bad = [];
-for (const [n, c, h, w, o, k, bias] of [[3, 1, 28, 28, 6, 5, true], [2, 6, 12, 12, 16, 5, true], [2, 2, 9, 10, 17, 3, false], [2, 32, 10, 10, 5, 3, true], [1, 3, 9, 9, 4, 3, true]]) {
-  const v = Array.from({length: n * c * h * w}, () => rnd() < 0.01 ? [NaN, Infinity, -Infinity][Math.floor(rnd() * 3)] : rnd() * 4 - 2);
-  const x = tt.tensor(v).reshape(n, c, h, w), conv = tt.nn.Conv2d(c, o, k, {bias});
-  const direct = bits(tt.noGrad(() => conv.call(x))), columns = bits(conv.call(x));
-  const at = direct.findIndex((b, i) => b !== columns[i]);
-  if (direct.length !== columns.length || at >= 0) bad.push([n, c, h, w, o, k, bias] + ": element " + at + " differs");
+for (const [N, C, H, W, O, K, bias] of [[3, 1, 28, 28, 6, 5, true], [2, 6, 12, 12, 16, 5, true], [2, 2, 9, 10, 17, 3, false], [2, 32, 10, 10, 5, 3, true], [1, 3, 9, 9, 4, 3, true]]) {
+  const xv = Float32Array.from({length: N * C * H * W}, () => rnd() < 0.01 ? [NaN, Infinity, -Infinity][Math.floor(rnd() * 3)] : rnd() * 4 - 2);
+  const conv = tt.nn.Conv2d(C, O, K, {bias});
+  const y = conv.call(tt.tensor(Array.from(xv)).reshape(N, C, H, W)).dataSync();
+  const wv = conv.weight.dataSync(), bv = bias ? conv.bias.dataSync() : null;
+  const Ho = H - K + 1, Wo = W - K + 1, k = C * K * K + (bias ? 1 : 0);
+  const slices = Math.ceil(k / 256), step = Math.ceil(k / slices);
+  let first = -1;
+  for (let n = 0; n < N && first < 0; n++) for (let o = 0; o < O && first < 0; o++) for (let oy = 0; oy < Ho && first < 0; oy++) for (let ox = 0; ox < Wo; ox++) {
+    let out = 0;
+    for (let p0 = 0; p0 < k; p0 += step) {
+      let acc = 0;
+      for (let p = p0; p < Math.min(k, p0 + step); p++) {
+        if (p === C * K * K) { acc = f(acc + bv[o]); continue; } // the bias's row of ones
+        const c = Math.floor(p / (K * K)), i = Math.floor(p / K) % K, j = p % K;
+        acc = f(acc + f(wv[o * C * K * K + p] * xv[((n * C + c) * H + oy + i) * W + ox + j]));
+      }
+      out = f(out + acc);
+    }
+    const at = ((n * O + o) * Ho + oy) * Wo + ox;
+    if (!(Number.isNaN(out) && Number.isNaN(y[at])) && bitsOf(out) !== bitsOf(y[at])) {
+      first = at; bad.push([N, C, H, W, O, K, bias] + ": element " + at + " = " + y[at] + ", want " + out); break;
+    }
+  }
 }
 const counted = runs() - before;
+tt.kernels.use(kernel);
 if (counted !== 4) bad.push(counted + " convolutions computed without columns, want 4");
 return bad.length ? bad.join("; ") : "ok " + counted;
 })()`
