@@ -99,7 +99,7 @@ func Packed(bk BlockKernel) Func {
 		if m == 0 || n == 0 {
 			return
 		}
-		if bk.Dots != nil && useExternalDots(transA, transB, m, k, alpha) {
+		if bk.Dots != nil && UseExternalDots(transA, transB, m, k, alpha) {
 			externalDots(bk.Dots, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			return
 		}

@@ -6,9 +6,12 @@ package kernels
 // gradient), each output is a dot product of two rows read in place, where
 // packing would first transpose nearly all of the data in Go.
 
-// useExternalDots is useDots's test for a BlockKernel's Dots: A not
-// transposed, B transposed, k at least 64 and at least 16 times A's rows.
-func useExternalDots(transA, transB bool, m, k int, alpha float32) bool {
+// UseExternalDots reports whether Packed computes a product with its
+// BlockKernel's Dots (when it has them): A not transposed, B transposed,
+// alpha not 0, k at least 64 and at least 16 times A's rows. It is
+// useDots's test; a pass that must give Packed's bits (the browser's
+// convolution gradient without columns) asks it too.
+func UseExternalDots(transA, transB bool, m, k int, alpha float32) bool {
 	return !transA && transB && alpha != 0 && k >= 64 && k >= 16*m
 }
 

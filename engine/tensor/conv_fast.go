@@ -195,8 +195,9 @@ func (g unfoldGeom) toBatchFirst(o int, prod, out []float32) {
 //	[dWeight | dBias] += dY · Xᵀ  (dBias: the row sums of dY)
 //	dX                 = col2im(Weightᵀ · dY)
 //
-// kept holds the forward pass's columns, or is nil: then each chunk is
-// unfolded again. The chunks are split between goroutines: each chunk's
+// kept holds the forward pass's columns, or is nil: then an installed
+// pass computes the chunk's dY·Xᵀ from the input in place
+// (conv_install.go), or the chunk is unfolded again. The chunks are split between goroutines: each chunk's
 // dY·Xᵀ goes into a partial sum of its own, and the partial sums are then
 // added in chunk order, so the result does not depend on the split.
 func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Tensor {
@@ -225,7 +226,7 @@ func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Ten
 			s := g.sub(min(chunk, g.n-n0))
 			width := s.n * L
 			s.toChannelFirst(c.o, gv[n0*c.o*L:], dy)
-			if partial != nil {
+			if partial != nil && (kept != nil || !c.directGrad(s, x[n0*in:], dy, partial[i*ok:])) {
 				cs := cols[:c.k*width]
 				if kept != nil {
 					cs = kept[n0*c.k*L : n0*c.k*L+c.k*width]

@@ -1,15 +1,14 @@
 package tensor
 
-// A convolution's forward pass that a platform can supply: the browser's
-// kernel (wasm/kernel) installs engine/kernels/wasmsimd's "conv", which
-// reads the input where it lies instead of copying it into columns
-// first (a third of Conv2d's time in the browser went to the copies). It
-// must give the bits of the columns' path with the matmul kernel in use.
-// When it computes the output, the backward pass unfolds the columns it
-// needs for the weight's gradient chunk by chunk, as for a second
-// backward pass: in the browser that costs less than keeping a whole
-// batch's columns between the passes, megabytes written to memory and
-// read back.
+// A convolution's forward pass and filters' gradient that a platform can
+// supply: the browser's kernel (wasm/kernel) installs
+// engine/kernels/wasmsimd's "conv" and "dotsConv", which read the input
+// where it lies instead of copying it into columns first (a third of
+// Conv2d's time in the browser went to the copies). They must give the
+// bits of the columns' path with the matmul kernel in use. When the
+// forward pass computes the output, no columns are kept for the backward
+// pass: the filters' gradient is computed without them too, or they are
+// unfolded again chunk by chunk, as for a second backward pass.
 
 // ConvShape is a convolution with stride 1, no padding and no dilation:
 // a batch of N inputs [C, H, W] and O filters [C, KH, KW], with a bias
@@ -26,22 +25,48 @@ type ConvShape struct {
 // Conv2d unfolds the columns as usual).
 type DirectConvFunc func(s ConvShape, x, filters, out []float32) bool
 
-var installedDirectConv DirectConvFunc
+// DirectConvGradFunc computes out [O, k] = dY·Xᵀ, the gradient of the
+// filters [O, k] (and of the bias, their last column when there is one),
+// from the output gradient dy [O, N·Ho·Wo] (channel first) and the input
+// x [N, C, H, W], where X [k, N·Ho·Wo] would be the columns (with a row of
+// ones for the bias), and returns true; or returns false, having written
+// nothing, when it cannot compute this shape. It must give the bits of
+// kernels.Matmul(false, true, O, k, N·Ho·Wo, 1, dy, …, X, …, 0, out, k)
+// with the kernel in use.
+type DirectConvGradFunc func(s ConvShape, x, dy, out []float32) bool
 
-// InstallDirectConv sets the forward pass Conv2d uses when no gradient
-// needs its columns; nil leaves the columns' path in place. Call it once
-// at start-up, before any convolution.
-func InstallDirectConv(f DirectConvFunc) { installedDirectConv = f }
+var (
+	installedDirectConv     DirectConvFunc
+	installedDirectConvGrad DirectConvGradFunc
+)
+
+// InstallDirectConv sets the passes Conv2d uses without columns: the
+// forward pass, and the filters' gradient; nil leaves the columns' path
+// in place. Call it once at start-up, before any convolution.
+func InstallDirectConv(forward DirectConvFunc, weightGrad DirectConvGradFunc) {
+	installedDirectConv, installedDirectConvGrad = forward, weightGrad
+}
 
 // direct computes the convolution of x into out (cleared) with the
 // installed forward pass, when there is one and the window suits it, and
 // says whether it did.
 func (c convCall) direct(x, out []float32) bool {
-	g := c.g
+	s, ok := c.shape(c.g)
+	return ok && installedDirectConv != nil && installedDirectConv(s, x, c.filters, out)
+}
+
+// directGrad computes the filters' (and bias's) gradient of the chunk of
+// samples g, [O, k] into out, from its input x and its output gradient
+// dy [O, nb·L], with the installed pass, when there is one and the window
+// suits it, and says whether it did.
+func (c convCall) directGrad(g unfoldGeom, x, dy, out []float32) bool {
+	s, ok := c.shape(g)
+	return ok && installedDirectConvGrad != nil && installedDirectConvGrad(s, x, dy, out)
+}
+
+// shape returns the ConvShape of the samples g, and whether the window is
+// one the installed passes take: stride 1, no padding, no dilation.
+func (c convCall) shape(g unfoldGeom) (ConvShape, bool) {
 	plain := g.w.Stride == [2]int{1, 1} && g.w.Padding == [2]int{} && g.w.Dilation == [2]int{1, 1}
-	if installedDirectConv == nil || !plain {
-		return false
-	}
-	s := ConvShape{N: g.n, C: g.c, H: g.h, W: g.wd, O: c.o, KH: g.kh, KW: g.kw, Bias: c.k > c.rows}
-	return installedDirectConv(s, x, c.filters, out)
+	return ConvShape{N: g.n, C: g.c, H: g.h, W: g.wd, O: c.o, KH: g.kh, KW: g.kw, Bias: c.k > c.rows}, plain
 }

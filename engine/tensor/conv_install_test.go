@@ -24,8 +24,8 @@ func TestDirectConvIsCalledForPlainWindows(t *testing.T) {
 			}
 		}
 		return accept
-	})
-	t.Cleanup(func() { InstallDirectConv(nil) })
+	}, nil)
+	t.Cleanup(func() { InstallDirectConv(nil, nil) })
 
 	x := must(Randn(2, 3, 10, 12))
 	w, b := must(Randn(4, 3, 3, 5)), must(Randn(4))
@@ -74,7 +74,8 @@ func TestDirectConvIsCalledForPlainWindows(t *testing.T) {
 }
 
 // TestDirectConvKeepsTheGradients: when the installed forward pass
-// computes the output, the backward pass unfolds the columns again, and
+// computes the output and the installed filters' gradient declines, the
+// backward pass unfolds the columns again, and
 // the gradients of the input, the filters and the bias are the bits the
 // columns' path gives, for a first and a second backward pass (the loss
 // is the output times fixed weights, so its gradients do not depend on the
@@ -108,19 +109,81 @@ func TestDirectConvKeepsTheGradients(t *testing.T) {
 		}
 		want := grads()
 		called := 0
+		declined := 0
 		InstallDirectConv(func(s ConvShape, x, filters, out []float32) bool {
 			called++
 			return true
+		}, func(s ConvShape, x, dy, out []float32) bool {
+			declined++
+			return false
 		})
 		got := grads()
-		InstallDirectConv(nil)
+		InstallDirectConv(nil, nil)
 		names := []string{"input", "filters", "bias", "input (2nd)", "filters (2nd)", "bias (2nd)"}
-		if called != 1 {
-			t.Errorf("%v: the installed pass was called %d times, want 1", shape, called)
+		if called != 1 || declined == 0 {
+			t.Errorf("%v: the installed forward pass was called %d times (want 1), the filters' gradient %d (want at least 1)", shape, called, declined)
 		}
 		for i := range want {
 			if !slices.Equal(got[i], want[i]) {
 				t.Errorf("%v: the %s gradient differs from the columns' path", shape, names[i])
+			}
+		}
+	}
+}
+
+// TestDirectConvGradIsCalledPerChunk installs a filters' gradient that
+// records its calls and writes 7s: it is called once per chunk of
+// samples, with the chunk's shape, input and output gradient, and the
+// filters' and bias's gradients are the chunks' sum (7 times the number
+// of chunks). Without the forward pass installed, the kept columns are
+// used and it is not called.
+func TestDirectConvGradIsCalledPerChunk(t *testing.T) {
+	x := must(Randn(9, 2, 34, 34)) // more samples than one chunk of columns
+	w, b := must(Randn(3, 2, 3, 3)), must(Randn(3))
+	noErr(t, w.SetRequiresGrad(true))
+	noErr(t, b.SetRequiresGrad(true))
+	for _, forward := range []bool{true, false} {
+		var calls []ConvShape
+		var fwd DirectConvFunc
+		if forward {
+			fwd = func(ConvShape, []float32, []float32, []float32) bool { return true } // output left at 0
+		}
+		InstallDirectConv(fwd, func(s ConvShape, xs, dy, out []float32) bool {
+			calls = append(calls, s)
+			if len(xs) < s.N*s.C*s.H*s.W || len(dy) != s.O*s.N*32*32 || len(out) < s.O*(s.C*s.KH*s.KW+1) {
+				t.Errorf("%+v: lengths x %d, dy %d, out %d", s, len(xs), len(dy), len(out))
+			}
+			for i := range s.O * (s.C*s.KH*s.KW + 1) {
+				out[i] = 7
+			}
+			return true
+		})
+		w.ZeroGrad()
+		b.ZeroGrad()
+		y := must(x.Conv2d(w, b, Window{}))
+		noErr(t, must(y.Sum(nil, false)).Backward())
+		InstallDirectConv(nil, nil)
+		if !forward {
+			// No forward pass installed: the columns were kept.
+			if len(calls) != 0 {
+				t.Errorf("with kept columns: called %d times, want 0", len(calls))
+			}
+			continue
+		}
+		samples := 0
+		for _, s := range calls {
+			samples += s.N
+			if s.C != 2 || s.H != 34 || s.W != 34 || s.O != 3 || s.KH != 3 || s.KW != 3 || !s.Bias {
+				t.Errorf("a call's shape %+v", s)
+			}
+		}
+		if len(calls) < 2 || samples != 9 {
+			t.Fatalf("%d calls for %d samples, want one per chunk (at least 2) for 9", len(calls), samples)
+		}
+		want := float32(7 * len(calls))
+		for _, g := range [][]float32{w.Grad().Data(), b.Grad().Data()} {
+			if slices.ContainsFunc(g, func(v float32) bool { return v != want }) {
+				t.Errorf("gradient %v, want all %v", g, want)
 			}
 		}
 	}

@@ -79,58 +79,85 @@ for (const [k, o] of [[[3, 2], {}], [[3, 3], {stride: 2, padding: 1}], [[2, 2], 
 return bad.length ? bad.join("; ") : "ok " + tt.kernels.info().vectorLoops;
 })()`
 
-// directConvCode runs convolutions, which in Chromium the kernel computes
-// without columns (wasm/kernel/simd_conv.go), under the plain "wasm-simd"
-// variant (a multiply and an add per step, each rounded to float32), and
-// checks every output's bits against the sums written out in JavaScript:
-// in order of the window entries (c, i, j), the bias last, k split into
-// the matmul driver's near-equal slices of at most 256 steps, each
-// slice's sum added to the output in turn. NaN and ±Inf are among the
-// inputs (any NaN matches any NaN). The shapes are LeNet's two
-// convolutions, one with 17 filters and no bias, one with a k of 289 (two
-// slices), and one whose output rows (7 wide) the kernel refuses:
-// tt.kernels.info().directConvs, which counts the convolutions computed
-// without columns, must count the first four only. The fused variant's
-// conv is held to the fused block under node (TestConvInNode). It prints
-// "ok" and the count, or the first difference.
+// directConvCode runs convolutions forward and backward, which in
+// Chromium the kernel computes without columns (wasm/kernel/simd_conv.go),
+// under the plain "wasm-simd" variant (a multiply and an add per step,
+// each rounded to float32), and checks the bits against the sums written
+// out in JavaScript.
+//
+// The output: in order of the window entries (c, i, j), the bias last, k
+// split into the matmul driver's near-equal slices of at most 256 steps,
+// each slice's sum added to the output in turn. The filters' and bias's
+// gradient: for each chunk of samples (Conv2d's chunk, conv_fast.go), the
+// dot products of dots.wat (four sums by position mod 4, in order, then
+// (s0 + s1) + (s2 + s3)), the chunks' sums added in order. NaN and ±Inf
+// are among the inputs (any NaN matches any NaN).
+//
+// The shapes are LeNet's two convolutions (4 samples for the second: with
+// fewer than 16 positions per filter, Packed multiplies the gradient as a
+// packed product, and so does the kernel, which is not checked here), one
+// with 17 filters and no bias (such a packed one), one with a k of 289
+// (two slices), one
+// with 9 samples (three chunks), and one whose output rows (7 wide) the
+// kernel refuses. tt.kernels.info() counts the forward passes and the
+// gradient chunks computed without columns: 5 and 6. The fused variant's
+// passes are held to the fused block and dots under node (TestConvInNode,
+// TestConvGradInNode). It prints "ok" and the counts, or the first
+// difference.
 const directConvCode = `(() => {
 let s = 11;
 const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
 const f = Math.fround, bits = new Uint32Array(1), bitsOf = (v) => { new Float32Array(bits.buffer)[0] = v; return bits[0]; };
+const same = (a, b) => (Number.isNaN(a) && Number.isNaN(b)) || bitsOf(a) === bitsOf(b);
 const kernel = tt.kernels.current();
 tt.kernels.use("wasm-simd");
 tt.manualSeed(3);
-const runs = () => tt.kernels.info().directConvs;
-const before = runs();
+const info = tt.kernels.info(), before = [info.directConvs, info.directConvGrads];
 const bad = [];
-for (const [N, C, H, W, O, K, bias] of [[3, 1, 28, 28, 6, 5, true], [2, 6, 12, 12, 16, 5, true], [2, 2, 9, 10, 17, 3, false], [2, 32, 10, 10, 5, 3, true], [1, 3, 9, 9, 4, 3, true]]) {
+for (const [N, C, H, W, O, K, bias, checkGrad] of [[3, 1, 28, 28, 6, 5, true, true], [4, 6, 12, 12, 16, 5, true, true],
+    [2, 2, 9, 10, 17, 3, false, false], [2, 32, 10, 10, 5, 3, true, true], [9, 2, 34, 34, 3, 3, true, true], [1, 3, 9, 9, 4, 3, true, false]]) {
+  const what = [N, C, H, W, O, K, bias] + ": ";
   const xv = Float32Array.from({length: N * C * H * W}, () => rnd() < 0.01 ? [NaN, Infinity, -Infinity][Math.floor(rnd() * 3)] : rnd() * 4 - 2);
   const conv = tt.nn.Conv2d(C, O, K, {bias});
-  const y = conv.call(tt.tensor(Array.from(xv)).reshape(N, C, H, W)).dataSync();
-  const wv = conv.weight.dataSync(), bv = bias ? conv.bias.dataSync() : null;
-  const Ho = H - K + 1, Wo = W - K + 1, k = C * K * K + (bias ? 1 : 0);
+  const out = conv.call(tt.tensor(Array.from(xv)).reshape(N, C, H, W));
+  const y = out.dataSync(), wv = conv.weight.dataSync(), bv = bias ? conv.bias.dataSync() : null;
+  const Ho = H - K + 1, Wo = W - K + 1, L = Ho * Wo, rows = C * K * K, k = rows + (bias ? 1 : 0);
+  const B = (n, p, pos) => p === rows ? 1 : xv[((n * C + Math.floor(p / (K * K))) * H + Math.floor(pos / Wo) + Math.floor(p / K) % K) * W + pos % Wo + p % K];
   const slices = Math.ceil(k / 256), step = Math.ceil(k / slices);
   let first = -1;
-  for (let n = 0; n < N && first < 0; n++) for (let o = 0; o < O && first < 0; o++) for (let oy = 0; oy < Ho && first < 0; oy++) for (let ox = 0; ox < Wo; ox++) {
-    let out = 0;
+  for (let n = 0; n < N && first < 0; n++) for (let o = 0; o < O && first < 0; o++) for (let pos = 0; pos < L; pos++) {
+    let sum = 0;
     for (let p0 = 0; p0 < k; p0 += step) {
       let acc = 0;
-      for (let p = p0; p < Math.min(k, p0 + step); p++) {
-        if (p === C * K * K) { acc = f(acc + bv[o]); continue; } // the bias's row of ones
-        const c = Math.floor(p / (K * K)), i = Math.floor(p / K) % K, j = p % K;
-        acc = f(acc + f(wv[o * C * K * K + p] * xv[((n * C + c) * H + oy + i) * W + ox + j]));
-      }
-      out = f(out + acc);
+      for (let p = p0; p < Math.min(k, p0 + step); p++) acc = f(acc + f((p === rows ? bv[o] : wv[o * rows + p]) * B(n, p, pos)));
+      sum = f(sum + acc);
     }
-    const at = ((n * O + o) * Ho + oy) * Wo + ox;
-    if (!(Number.isNaN(out) && Number.isNaN(y[at])) && bitsOf(out) !== bitsOf(y[at])) {
-      first = at; bad.push([N, C, H, W, O, K, bias] + ": element " + at + " = " + y[at] + ", want " + out); break;
+    const at = (n * O + o) * L + pos;
+    if (!same(sum, y[at])) { first = at; bad.push(what + "output " + at + " = " + y[at] + ", want " + sum); break; }
+  }
+  const gv = Float32Array.from({length: N * O * L}, () => rnd() * 2 - 1);
+  out.backward(tt.tensor(Array.from(gv)).reshape(N, O, Ho, Wo));
+  if (!checkGrad) continue;
+  const dw = conv.weight.grad.dataSync(), db = bias ? conv.bias.grad.dataSync() : null;
+  const most = Math.max(1, Math.min(N, Math.floor(131072 / (rows * L))));
+  let chunks = Math.ceil(N / most);
+  if (chunks > 1) chunks = Math.min(N, Math.ceil(chunks / 4) * 4);
+  const chunk = Math.max(1, Math.ceil(N / chunks));
+  for (let o = 0; o < O; o++) for (let p = 0; p < k; p++) {
+    let total = 0;
+    for (let n0 = 0; n0 < N; n0 += chunk) {
+      const lanes = [0, 0, 0, 0];
+      for (let n = n0, q = 0; n < Math.min(N, n0 + chunk); n++) for (let pos = 0; pos < L; pos++, q++) lanes[q % 4] = f(lanes[q % 4] + f(gv[(n * O + o) * L + pos] * B(n, p, pos)));
+      const dot = f(f(lanes[0] + lanes[1]) + f(lanes[2] + lanes[3]));
+      total = n0 === 0 ? dot : f(total + dot);
     }
+    const got = p === rows ? db[o] : dw[o * rows + p];
+    if (!same(total, got)) { bad.push(what + "gradient [" + o + ", " + p + "] = " + got + ", want " + total); break; }
   }
 }
-const counted = runs() - before;
+const after = tt.kernels.info(), counted = [after.directConvs - before[0], after.directConvGrads - before[1]];
 tt.kernels.use(kernel);
-if (counted !== 4) bad.push(counted + " convolutions computed without columns, want 4");
+if (counted + "" !== "5,6") bad.push(counted + " forward passes and gradient chunks computed without columns, want 5,6");
 return bad.length ? bad.join("; ") : "ok " + counted;
 })()`
 
@@ -145,7 +172,7 @@ func TestPoolingAndUnfoldSIMDInChromium(t *testing.T) {
 	if state, out := runCode(t, ctx, 1, poolSIMDCode); state != "done" || lastLine(out) != "ok ok" {
 		t.Fatalf("state %q, output %q", state, out)
 	}
-	if state, out := runCode(t, ctx, 1, directConvCode); state != "done" || lastLine(out) != "ok 4" {
+	if state, out := runCode(t, ctx, 1, directConvCode); state != "done" || lastLine(out) != "ok 5,6" {
 		t.Fatalf("convolutions without columns: state %q, output %q", state, out)
 	}
 }

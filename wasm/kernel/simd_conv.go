@@ -21,53 +21,65 @@ import (
 // directConvs holds each SIMD variant's convolution by the variant's name.
 var directConvs = map[string]*directConv{}
 
-// directConvRuns counts the convolutions computed without columns, for
-// tt.kernels.info().directConvs.
-var directConvRuns int
+// directConvRuns and directConvGradRuns count the convolutions' forward
+// passes, and the chunks of their filters' gradients, computed without
+// columns, for tt.kernels.info().directConvs and directConvGrads.
+var directConvRuns, directConvGradRuns int
 
-// directConv calls one module's conv. Its buffers are reused from call to
-// call: the kernel runs one cell at a time, on one thread.
+// directConv calls one module's conv and dotsConv. Its buffers are
+// reused from call to call: the kernel runs one cell at a time, on one
+// thread.
 type directConv struct {
-	conv     js.Value
-	tmp      []float32 // the edge tiles' scratch, as block's
-	ones     []float32 // the bias's row of B
-	ap       []float32 // the filters, packed
-	geometry wasmsimd.ConvGeometry
-	taps     []int32 // the last geometry's offsets (wasmsimd.ConvTables)
-	bases    []int32
-	cbases   []int32
+	conv, dotsConv js.Value
+	tmp            []float32 // the edge tiles' scratch, as block's
+	ones           []float32 // the bias's row of B
+	ap             []float32 // the filters, packed
+	dots           []float32 // dotsConv's output, its rows padded
+	tables         map[wasmsimd.ConvGeometry]*convTables
 }
 
-// registerDirectConv makes the module's conv the convolution of the
-// variant name, and installs runDirectConv in engine/tensor.
+// convTables are wasmsimd.ConvTables's offsets for one geometry.
+type convTables struct{ taps, bases, cbases []int32 }
+
+// registerDirectConv makes the module's conv and dotsConv the convolution
+// passes of the variant name, and installs runDirectConv and
+// runDirectConvGrad in engine/tensor.
 func registerDirectConv(name string, exports js.Value, tmp []float32) {
-	directConvs[name] = &directConv{conv: exports.Get("conv"), tmp: tmp,
-		ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}}
-	tensor.InstallDirectConv(runDirectConv)
+	directConvs[name] = &directConv{conv: exports.Get("conv"), dotsConv: exports.Get("dotsConv"), tmp: tmp,
+		ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}, tables: map[wasmsimd.ConvGeometry]*convTables{}}
+	tensor.InstallDirectConv(runDirectConv, runDirectConvGrad)
 }
 
 // runDirectConv is tensor.DirectConvFunc with the current kernel's conv.
 func runDirectConv(s tensor.ConvShape, x, filters, out []float32) bool {
 	d := directConvs[kernels.Current()]
-	return d != nil && d.run(wasmsimd.ConvGeometry(s), x, filters, out)
+	return d != nil && d.forward(wasmsimd.ConvGeometry(s), x, filters, out)
 }
 
-// run computes the convolution as kernels.Packed would order the
+// runDirectConvGrad is tensor.DirectConvGradFunc with the current kernel's
+// dotsConv.
+func runDirectConvGrad(s tensor.ConvShape, x, dy, out []float32) bool {
+	d := directConvs[kernels.Current()]
+	return d != nil && d.weightGrad(wasmsimd.ConvGeometry(s), x, dy, out)
+}
+
+// forward computes the convolution as kernels.Packed would order the
 // product: k in near-equal slices of at most wasmsimd.KC steps, each
 // slice's product added to the output in turn.
-func (d *directConv) run(g wasmsimd.ConvGeometry, x, filters, out []float32) bool {
-	if !d.tables(g) || len(filters) != g.O*len(d.taps) {
+func (d *directConv) forward(g wasmsimd.ConvGeometry, x, filters, out []float32) bool {
+	t := d.tablesFor(g)
+	if t == nil || len(filters) != g.O*len(t.taps) {
 		return false
 	}
-	k := len(d.taps)
+	k := len(t.taps)
 	ho, wo := g.Out()
 	slices := (k + wasmsimd.KC - 1) / wasmsimd.KC
 	step := (k + slices - 1) / slices
 	for pc := 0; pc < k; pc += step {
 		kb := min(step, k-pc)
 		ap := d.pack(filters, g.O, k, pc, kb)
-		d.conv.Invoke(kb, g.O, len(d.bases)*wasmsimd.NR, address(ap), address(x), address(out), ho*wo, float32(1),
-			address(d.tmp), address(d.taps[pc:]), address(d.bases), address(d.cbases), address(d.ones))
+		d.conv.Invoke(kb, g.O, len(t.cbases)*wasmsimd.NR, address(ap), address(x), address(out), ho*wo, float32(1),
+			address(d.tmp), address(t.taps[pc:]), address(t.bases), address(t.cbases), address(d.ones))
 	}
 	runtime.KeepAlive(x)
 	runtime.KeepAlive(out)
@@ -75,18 +87,49 @@ func (d *directConv) run(g wasmsimd.ConvGeometry, x, filters, out []float32) boo
 	return true
 }
 
-// tables sets d's offsets for g, unless they are g's already, and says
-// whether conv can compute g.
-func (d *directConv) tables(g wasmsimd.ConvGeometry) bool {
-	if d.taps != nil && d.geometry == g {
-		return true
+// weightGrad computes out [O, k] = dY·Xᵀ with dotsConv, where
+// kernels.Packed would use the module's dots (kernels.UseExternalDots):
+// the same sums, and the same bits.
+func (d *directConv) weightGrad(g wasmsimd.ConvGeometry, x, dy, out []float32) bool {
+	t := d.tablesFor(g)
+	ho, wo := g.Out()
+	positions := g.N * ho * wo
+	if t == nil || positions%4 != 0 || !kernels.UseExternalDots(false, true, g.O, positions, 1) {
+		return false
+	}
+	n := len(t.taps)
+	size, stride := wasmsimd.DotsFloats(g.O, n)
+	if cap(d.dots) < size {
+		d.dots = make([]float32, size)
+	}
+	d.dots = d.dots[:size]
+	d.dotsConv.Invoke(g.O, n, positions, address(dy), positions, address(x), address(t.taps), address(d.dots),
+		address(t.bases), address(d.ones))
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(dy)
+	for i := range g.O {
+		copy(out[i*n:(i+1)*n], d.dots[i*stride:])
+	}
+	directConvGradRuns++
+	return true
+}
+
+// tablesFor returns the offsets for g, made once per geometry, or nil
+// when conv cannot compute g.
+func (d *directConv) tablesFor(g wasmsimd.ConvGeometry) *convTables {
+	if t, ok := d.tables[g]; ok {
+		return t
 	}
 	taps, bases, cbases, ok := wasmsimd.ConvTables(g)
 	if !ok {
-		return false
+		return nil
 	}
-	d.geometry, d.taps, d.bases, d.cbases = g, taps, bases, cbases
-	return true
+	if len(d.tables) >= 16 { // a model has few shapes; a cell trying many should not grow this
+		clear(d.tables)
+	}
+	t := &convTables{taps, bases, cbases}
+	d.tables[g] = t
+	return t
 }
 
 // pack lays out columns [pc, pc+kb) of the filters [o, k] as block's A:

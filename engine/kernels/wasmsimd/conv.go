@@ -16,7 +16,8 @@ package wasmsimd
 //
 //   - ap, mb, kb: the packed filters (one packed block of A, as for block);
 //   - x: the input's first element; nb output positions (a multiple of 8),
-//     panel q of 8 of them reading row p of B at x + bases[q] + taps[p];
+//     panel q of 8 of them reading row p of B at x + bases[2q] + taps[p]
+//     (bases has an entry per 4 positions, for dotsConv too);
 //   - taps: kb int32 byte offsets, one per window entry (c, i, j), from the
 //     panel's input position; an odd entry stands for a row of ones (the
 //     bias's), read from ones, 8 floats of 1;
@@ -33,7 +34,7 @@ var convEdits = []edit{
 		`(param $alpha f32) (param $tmp i32) (param $taps i32) (param $bases i32) (param $cbases i32) (param $ones i32)`, 1},
 	{`(local $ldcb i32) (local $t i32)`, `(local $ldcb i32) (local $t i32) (local $o i32) (local $bb i32)`, 1},
 	{"local.get $bp\n        local.get $jr\n        local.get $kb\n        i32.mul\n        i32.const 2\n        i32.shl\n        i32.add\n        local.set $b\n",
-		"local.get $bp\n        local.get $bases\n        local.get $jr\n        i32.const 1\n        i32.shr_u\n        i32.add\n        i32.load\n        i32.add\n        local.set $bb\n" +
+		"local.get $bp\n        local.get $bases\n        local.get $jr\n        i32.add\n        i32.load\n        i32.add\n        local.set $bb\n" +
 			"        local.get $taps\n        local.set $o\n", 1},
 	{"            local.get $b\n            v128.load\n            local.set $b0\n",
 		"            local.get $ones\n            local.get $bb\n            local.get $o\n            i32.load\n            local.tee $t\n            i32.add\n" +
@@ -46,26 +47,26 @@ var convEdits = []edit{
 }
 
 // withConv returns the module text src (matmul.wat) with conv added.
-func withConv(src string) (string, error) { return withDerived(src, "conv", convEdits) }
+func withConv(src string) (string, error) { return withDerived(src, "block", "conv", convEdits) }
 
 // ConvOnesTap is the taps entry that stands for the row of ones.
 const ConvOnesTap = 1
 
 // ConvReference is conv in Go, the rule the tests hold the module to:
-// for panel q and its 8 positions j, row p of B is x[bases[q]/4 + taps[p]/4 + j]
+// for panel q and its 8 positions j, row p of B is x[bases[2q]/4 + taps[p]/4 + j]
 // (1 where taps[p] is ConvOnesTap), and the tile's row r goes to
 // out[cbases[q]/4 + r·ldc + j] += alpha·Σ_p A[r][p]·B[p][j], the sum in
 // order of p, each product rounded, as block's plain variant rounds them.
 // a is [m, kb] row by row.
 func ConvReference(m, kb int, a, x []float32, taps, bases, cbases []int32, out []float32, ldc int, alpha float32) {
-	for q := range bases {
+	for q := range cbases {
 		for r := range m {
 			for j := range NR {
 				var acc float32
 				for p := range kb {
 					b := float32(1)
 					if taps[p] != ConvOnesTap {
-						b = x[int(bases[q]+taps[p])/4+j]
+						b = x[int(bases[2*q]+taps[p])/4+j]
 					}
 					acc += float32(a[r*kb+p] * b)
 				}
@@ -86,9 +87,10 @@ type ConvGeometry struct {
 // Out returns the output's height and width.
 func (g ConvGeometry) Out() (ho, wo int) { return g.H - g.KH + 1, g.W - g.KW + 1 }
 
-// ConvTables returns conv's offsets for g: taps (one per window entry,
-// then ConvOnesTap for the bias), and the panels' input and output
-// positions, all in bytes, the output laid out [N, O, Ho·Wo]. ok is false
+// ConvTables returns conv's and dotsConv's offsets for g: taps (one per
+// window entry, then ConvOnesTap for the bias), the input position of
+// every 4 output positions, and the output position of every 8 (a
+// panel), all in bytes, the output laid out [N, O, Ho·Wo]. ok is false
 // when conv cannot compute g: output rows not a multiple of 8 wide, an
 // empty output, or offsets past the int32 range.
 func ConvTables(g ConvGeometry) (taps, bases, cbases []int32, ok bool) {
@@ -111,9 +113,11 @@ func ConvTables(g ConvGeometry) (taps, bases, cbases []int32, ok bool) {
 	}
 	for n := range g.N {
 		for y := range ho {
-			for x := 0; x < wo; x += NR {
+			for x := 0; x < wo; x += 4 {
 				bases = append(bases, int32(4*(n*g.C*g.H*g.W+y*g.W+x)))
-				cbases = append(cbases, int32(4*(n*g.O*ho*wo+y*wo+x)))
+				if x%NR == 0 {
+					cbases = append(cbases, int32(4*(n*g.O*ho*wo+y*wo+x)))
+				}
 			}
 		}
 	}

@@ -175,8 +175,8 @@ func TestConvTables(t *testing.T) {
 		t.Fatal("refused")
 	}
 	wantTaps := []int32{0, 4, 8, 40, 44, 48, 120, 124, 128, 160, 164, 168, ConvOnesTap}
-	wantBases := []int32{0, 40, 240, 280}  // (n·60 + y·10)·4
-	wantCBases := []int32{0, 32, 192, 224} // (n·3·16 + y·8)·4
+	wantBases := []int32{0, 16, 40, 56, 240, 256, 280, 296} // (n·60 + y·10 + x)·4, x = 0, 4
+	wantCBases := []int32{0, 32, 192, 224}                  // (n·3·16 + y·8)·4
 	for _, c := range []struct {
 		name      string
 		got, want []int32
@@ -193,6 +193,110 @@ func TestConvTables(t *testing.T) {
 	} {
 		if _, _, _, ok := ConvTables(g); ok {
 			t.Errorf("%+v: accepted", g)
+		}
+	}
+}
+
+// convGradScript runs dots on a convolution's columns and dotsConv on its
+// input, the same output gradient for both, and prints both results as
+// bits.
+const convGradScript = `
+const fs = require("fs");
+const p = JSON.parse(fs.readFileSync(process.argv[2]));
+const mem = new WebAssembly.Memory({ initial: 1 });
+const inst = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(p.wasm, "base64")), { go: { mem } });
+mem.grow(512);
+const u32 = () => new Uint32Array(mem.buffer);
+let at = 16 << 20;
+const put = (a) => { const addr = at; u32().set(a, addr / 4); at += 4 * a.length + 64; return addr; };
+const a = put(p.a), cols = put(p.cols), x = put(p.x), taps = put(p.taps), bases = put(p.bases);
+const ones = put([0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000]);
+const o1 = put(new Array(p.size).fill(0)), o2 = put(new Array(p.size).fill(0));
+inst.exports.dots(p.m, p.n, p.k, a, p.k, cols, p.k, o1);
+inst.exports.dotsConv(p.m, p.n, p.k, a, p.k, x, taps, o2, bases, ones);
+const out = (o) => Array.from(u32().subarray(o / 4, o / 4 + p.size));
+process.stdout.write(JSON.stringify([out(o1), out(o2)]));
+`
+
+// TestConvGradInNode runs dotsConv under node against dots on the same
+// convolutions' columns (unpacked, [k, N·L]), with a random output
+// gradient, in the plain and the fused module: the same bits. The plain
+// module's dotsConv also matches ConvGradReference.
+func TestConvGradInNode(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	script := filepath.Join(t.TempDir(), "run.js")
+	if err := os.WriteFile(script, []byte(convGradScript), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	relaxed := []string{"--experimental-wasm-relaxed-simd"}
+	if exec.Command(node, relaxed[0], "-e", "0").Run() != nil {
+		relaxed = nil
+	}
+	plain, err := Module()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fused, err := FusedModule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, mod := range []struct {
+		name  string
+		code  []byte
+		flags []string
+	}{{"plain", plain, nil}, {"fused", fused, relaxed}} {
+		for _, g := range convGeometries {
+			cc := newConvCase(t, g, rng)
+			m, n, k := g.O, cc.kb, cc.nb // filters × window entries, along the positions
+			dy := make([]float32, m*k)
+			for i := range dy {
+				dy[i] = rng.Float32()*2 - 1
+			}
+			// The columns unpacked, [n, k]: entry p of position col.
+			cols := make([]float32, n*k)
+			for col := range k {
+				for p := range n {
+					cols[p*k+col] = cc.bp[col/NR*NR*n+p*NR+col%NR]
+				}
+			}
+			size, _ := DotsFloats(m, n)
+			in, _ := json.Marshal(map[string]any{"wasm": mod.code, "m": m, "n": n, "k": k, "size": size,
+				"a": bitsOf(dy), "cols": bitsOf(cols), "x": bitsOf(cc.x), "taps": cc.taps, "bases": cc.bases})
+			file := filepath.Join(t.TempDir(), "in.json")
+			if err := os.WriteFile(file, in, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Command(node, append(append(mod.flags, script), file)...).Output()
+			if err != nil {
+				t.Fatalf("node: %v", err)
+			}
+			var got [2][]uint32
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatalf("node's output: %v", err)
+			}
+			var ref []float32
+			if mod.name == "plain" {
+				ref = make([]float32, size)
+				ConvGradReference(m, n, k, dy, k, cc.x, cc.taps, cc.bases, ref)
+			}
+			_, stride := DotsFloats(m, n)
+			for i := range m {
+				for j := range n {
+					dots, conv := got[0][i*stride+j], got[1][i*stride+j]
+					if dots != conv || dots == 0 {
+						t.Fatalf("%s %+v: filter %d, entry %d: dotsConv %v, dots %v", mod.name, g, i, j,
+							math.Float32frombits(conv), math.Float32frombits(dots))
+					}
+					if ref != nil && math.Float32bits(ref[i*stride+j]) != conv {
+						t.Fatalf("%s %+v: filter %d, entry %d: dotsConv %v, ConvGradReference %v", mod.name, g, i, j,
+							math.Float32frombits(conv), ref[i*stride+j])
+					}
+				}
+			}
 		}
 	}
 }

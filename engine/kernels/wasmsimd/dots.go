@@ -43,8 +43,9 @@ func DotsReference(m, n, k int, a []float32, lda int, b []float32, ldb int, out 
 }
 
 // moduleSource returns the text of the matmul module: matmul.wat, with
-// block's unpacked-B and convolution variants (unpacked.go, conv.go) and the dot products of
-// dots.wat added.
+// block's unpacked-B and convolution variants (unpacked.go, conv.go), the
+// dot products of dots.wat and their convolution variant (conv_grad.go)
+// added.
 func moduleSource() (string, error) {
 	src, err := withUnpackedB(source)
 	if err == nil {
@@ -59,5 +60,5 @@ func moduleSource() (string, error) {
 		return "", fmt.Errorf("wasmsimd: dots.wat has no dots function")
 	}
 	last := strings.LastIndex(src, ")")
-	return src[:last] + dotsSource[start:end] + src[last:], nil
+	return withConvGrad(src[:last] + dotsSource[start:end] + src[last:])
 }

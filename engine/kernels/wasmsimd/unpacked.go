@@ -29,4 +29,6 @@ var unpackedEdits = []edit{
 
 // withUnpackedB returns the module text src (matmul.wat) with blockB added
 // after block.
-func withUnpackedB(src string) (string, error) { return withDerived(src, "blockB", unpackedEdits) }
+func withUnpackedB(src string) (string, error) {
+	return withDerived(src, "block", "blockB", unpackedEdits)
+}
