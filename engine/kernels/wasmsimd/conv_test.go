@@ -1,12 +1,8 @@
 package wasmsimd
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -98,51 +94,17 @@ var convGeometries = []ConvGeometry{
 // bits, the output rearranged from [O, N·L] to [N, O, L]. The plain
 // module's conv also matches ConvReference.
 func TestConvInNode(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	script := filepath.Join(t.TempDir(), "run.js")
-	if err := os.WriteFile(script, []byte(convScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	relaxed := []string{"--experimental-wasm-relaxed-simd"}
-	if exec.Command(node, relaxed[0], "-e", "0").Run() != nil {
-		relaxed = nil
-	}
-	plain, err := Module()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fused, err := FusedModule()
-	if err != nil {
-		t.Fatal(err)
-	}
+	node, mods := matmulModules(t)
 	rng := rand.New(rand.NewPCG(9, 10))
-	for _, mod := range []struct {
-		name  string
-		code  []byte
-		flags []string
-	}{{"plain", plain, nil}, {"fused", fused, relaxed}} {
+	for _, mod := range mods {
 		for _, g := range convGeometries {
 			cc := newConvCase(t, g, rng)
 			ho, wo := g.Out()
 			L := ho * wo
 			alpha := float32(0.75)
-			in, _ := json.Marshal(map[string]any{"wasm": mod.code, "kb": cc.kb, "mb": g.O, "nb": cc.nb, "ldc": L, "alpha": alpha,
+			got := runNodeJSONWith[[2][]uint32](t, node, mod.flags, convScript, map[string]any{"wasm": mod.code,
+				"kb": cc.kb, "mb": g.O, "nb": cc.nb, "ldc": L, "alpha": alpha,
 				"ap": bitsOf(cc.ap), "bp": bitsOf(cc.bp), "x": bitsOf(cc.x), "taps": cc.taps, "bases": cc.bases, "cbases": cc.cbs})
-			file := filepath.Join(t.TempDir(), "in.json")
-			if err := os.WriteFile(file, in, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out, err := exec.Command(node, append(append(mod.flags, script), file)...).Output()
-			if err != nil {
-				t.Fatalf("node: %v", err)
-			}
-			var got [2][]uint32
-			if err := json.Unmarshal(out, &got); err != nil {
-				t.Fatalf("node's output: %v", err)
-			}
 			var ref []float32
 			if mod.name == "plain" {
 				ref = make([]float32, g.O*cc.nb)
@@ -223,32 +185,9 @@ process.stdout.write(JSON.stringify([out(o1), out(o2)]));
 // gradient, in the plain and the fused module: the same bits. The plain
 // module's dotsConv also matches ConvGradReference.
 func TestConvGradInNode(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	script := filepath.Join(t.TempDir(), "run.js")
-	if err := os.WriteFile(script, []byte(convGradScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	relaxed := []string{"--experimental-wasm-relaxed-simd"}
-	if exec.Command(node, relaxed[0], "-e", "0").Run() != nil {
-		relaxed = nil
-	}
-	plain, err := Module()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fused, err := FusedModule()
-	if err != nil {
-		t.Fatal(err)
-	}
+	node, mods := matmulModules(t)
 	rng := rand.New(rand.NewPCG(11, 12))
-	for _, mod := range []struct {
-		name  string
-		code  []byte
-		flags []string
-	}{{"plain", plain, nil}, {"fused", fused, relaxed}} {
+	for _, mod := range mods {
 		for _, g := range convGeometries {
 			cc := newConvCase(t, g, rng)
 			m, n, k := g.O, cc.kb, cc.nb // filters × window entries, along the positions
@@ -264,20 +203,9 @@ func TestConvGradInNode(t *testing.T) {
 				}
 			}
 			size, _ := DotsFloats(m, n)
-			in, _ := json.Marshal(map[string]any{"wasm": mod.code, "m": m, "n": n, "k": k, "size": size,
+			got := runNodeJSONWith[[2][]uint32](t, node, mod.flags, convGradScript, map[string]any{"wasm": mod.code,
+				"m": m, "n": n, "k": k, "size": size,
 				"a": bitsOf(dy), "cols": bitsOf(cols), "x": bitsOf(cc.x), "taps": cc.taps, "bases": cc.bases})
-			file := filepath.Join(t.TempDir(), "in.json")
-			if err := os.WriteFile(file, in, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out, err := exec.Command(node, append(append(mod.flags, script), file)...).Output()
-			if err != nil {
-				t.Fatalf("node: %v", err)
-			}
-			var got [2][]uint32
-			if err := json.Unmarshal(out, &got); err != nil {
-				t.Fatalf("node's output: %v", err)
-			}
 			var ref []float32
 			if mod.name == "plain" {
 				ref = make([]float32, size)

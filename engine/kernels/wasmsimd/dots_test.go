@@ -1,12 +1,8 @@
 package wasmsimd
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -31,33 +27,10 @@ process.stdout.write(JSON.stringify(Array.from(u32().subarray(out / 4, out / 4 +
 // DotsReference: bit for bit in the plain module, within rounding in the
 // fused one.
 func TestDotsInNode(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	script := filepath.Join(t.TempDir(), "run.js")
-	if err := os.WriteFile(script, []byte(dotsScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	relaxed := []string{"--experimental-wasm-relaxed-simd"}
-	if exec.Command(node, relaxed[0], "-e", "0").Run() != nil {
-		relaxed = nil
-	}
-	plain, err := Module()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fused, err := FusedModule()
-	if err != nil {
-		t.Fatal(err)
-	}
+	node, mods := matmulModules(t)
 	rng := rand.New(rand.NewPCG(9, 10))
-	for _, mod := range []struct {
-		name  string
-		code  []byte
-		flags []string
-		tol   float64
-	}{{"plain", plain, nil, 0}, {"fused", fused, relaxed, 1e-5}} {
+	for _, mod := range mods {
+		tol := map[string]float64{"plain": 0, "fused": 1e-5}[mod.name]
 		for _, sz := range [][3]int{{1, 1, 4}, {6, 26, 576}, {16, 151, 832}, {5, 3, 64}} {
 			m, n, k := sz[0], sz[1], sz[2]
 			lda, ldb := k+1, k+3
@@ -71,24 +44,12 @@ func TestDotsInNode(t *testing.T) {
 			size, stride := DotsFloats(m, n)
 			want := make([]float32, size)
 			DotsReference(m, n, k, a, lda, b, ldb, want)
-			in, _ := json.Marshal(map[string]any{"wasm": mod.code, "m": m, "n": n, "k": k, "lda": lda, "ldb": ldb,
-				"size": size, "a": bitsOf(a), "b": bitsOf(b)})
-			file := filepath.Join(t.TempDir(), "in.json")
-			if err := os.WriteFile(file, in, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out, err := exec.Command(node, append(append(mod.flags, script), file)...).Output()
-			if err != nil {
-				t.Fatalf("node: %v", err)
-			}
-			var got []uint32
-			if err := json.Unmarshal(out, &got); err != nil {
-				t.Fatalf("node's output: %v", err)
-			}
+			got := runNodeJSONWith[[]uint32](t, node, mod.flags, dotsScript, map[string]any{"wasm": mod.code,
+				"m": m, "n": n, "k": k, "lda": lda, "ldb": ldb, "size": size, "a": bitsOf(a), "b": bitsOf(b)})
 			for i := range m {
 				for j := range n {
 					g, w := math.Float32frombits(got[i*stride+j]), want[i*stride+j]
-					if math.Float32bits(g) != math.Float32bits(w) && (mod.tol == 0 || math.Abs(float64(g-w)) > mod.tol*float64(k)) {
+					if math.Float32bits(g) != math.Float32bits(w) && (tol == 0 || math.Abs(float64(g-w)) > tol*float64(k)) {
 						t.Fatalf("%s, m=%d n=%d k=%d: out[%d][%d] = %v, want %v", mod.name, m, n, k, i, j, g, w)
 					}
 				}
@@ -97,13 +58,14 @@ func TestDotsInNode(t *testing.T) {
 	}
 }
 
-// TestModuleSource: the module holds block, blockB and dots once each.
+// TestModuleSource: the module holds block, its variants, dots and its
+// variant once each.
 func TestModuleSource(t *testing.T) {
 	src, err := moduleSource()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, fn := range []string{"block", "blockB", "dots"} {
+	for _, fn := range []string{"block", "blockB", "conv", "dots", "dotsConv"} {
 		if n := strings.Count(src, `(export "`+fn+`")`); n != 1 {
 			t.Errorf("%s is exported %d times, want once", fn, n)
 		}

@@ -47,3 +47,34 @@ func runNodeJSONWith[T any](t *testing.T, node string, flags []string, script st
 	}
 	return got
 }
+
+// matmulModule is the matmul module (Module, or FusedModule) with the
+// flags node needs to run it.
+type matmulModule struct {
+	name  string // "plain" or "fused"
+	code  []byte
+	flags []string
+}
+
+// matmulModules returns node and the plain and the fused module, or skips
+// the test when node is not installed.
+func matmulModules(t *testing.T) (node string, mods []matmulModule) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	relaxed := []string{"--experimental-wasm-relaxed-simd"}
+	if exec.Command(node, relaxed[0], "-e", "0").Run() != nil {
+		relaxed = nil // a newer node: relaxed SIMD is on, the flag unknown
+	}
+	plain, err := Module()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fused, err := FusedModule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return node, []matmulModule{{"plain", plain, nil}, {"fused", fused, relaxed}}
+}

@@ -1,12 +1,8 @@
 package wasmsimd
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -44,32 +40,9 @@ func bitsOf(v []float32) []uint32 {
 // and C not aligned, edge rows of A, one and many k steps), in the plain
 // and the fused module: the same bits, as the derivation promises.
 func TestUnpackedBInNode(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	script := filepath.Join(t.TempDir(), "run.js")
-	if err := os.WriteFile(script, []byte(unpackedScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	relaxed := []string{"--experimental-wasm-relaxed-simd"}
-	if exec.Command(node, relaxed[0], "-e", "0").Run() != nil {
-		relaxed = nil
-	}
-	plain, err := Module()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fused, err := FusedModule()
-	if err != nil {
-		t.Fatal(err)
-	}
+	node, mods := matmulModules(t)
 	rng := rand.New(rand.NewPCG(7, 8))
-	for _, mod := range []struct {
-		name  string
-		code  []byte
-		flags []string
-	}{{"plain", plain, nil}, {"fused", fused, relaxed}} {
+	for _, mod := range mods {
 		for _, sz := range [][3]int{{1, 8, 1}, {6, 16, 26}, {16, 40, 151}, {13, 8, 300}} {
 			mb, nb, kb := sz[0], sz[1], sz[2]
 			ldb, ldc := nb+5, nb+3
@@ -92,21 +65,9 @@ func TestUnpackedBInNode(t *testing.T) {
 			for i := range c {
 				c[i] = rng.Float32()
 			}
-			in, _ := json.Marshal(map[string]any{"wasm": mod.code, "kb": kb, "mb": mb, "nb": nb, "ldb": ldb, "ldc": ldc,
+			got := runNodeJSONWith[[2][]uint32](t, node, mod.flags, unpackedScript, map[string]any{"wasm": mod.code,
+				"kb": kb, "mb": mb, "nb": nb, "ldb": ldb, "ldc": ldc,
 				"alpha": 0.75, "ap": bitsOf(ap), "bp": bitsOf(bp), "b": bitsOf(b), "c": bitsOf(c)})
-			file := filepath.Join(t.TempDir(), "in.json")
-			if err := os.WriteFile(file, in, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			args := append(append(mod.flags, script), file)
-			out, err := exec.Command(node, args...).Output()
-			if err != nil {
-				t.Fatalf("node: %v", err)
-			}
-			var got [2][]uint32
-			if err := json.Unmarshal(out, &got); err != nil {
-				t.Fatalf("node's output: %v", err)
-			}
 			changed := false
 			for i := range got[0] {
 				if got[0][i] != got[1][i] {
