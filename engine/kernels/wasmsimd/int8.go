@@ -15,14 +15,14 @@ var int8Source string
 // multiply-adds each.
 const Int8PeakOps = 16 * 8 * 2
 
-// Int8Module assembles int8.wat. The module imports one memory as "go"
+// Int8Module returns int8.wat's module (assembled.go). The module imports one memory as "go"
 // "mem" and exports "matmul" (c, a, b, m, n, k: byte addresses and
 // shapes, see int8.wat), "peak" (iters), the loop of the kernel's
 // instruction that measures the browser's int8 peak, and the quantized
 // layers' edges, "quantize" (q, x, n, inv, lo, hi, z) and "dequantize"
 // (y, acc, off, scale, bias, m, n, hasBias), int8mm.Quantize's and
 // int8mm.Dequantize's loops.
-func Int8Module() ([]byte, error) { return Assemble(int8Source) }
+func Int8Module() ([]byte, error) { return assembled("int8.wasm") }
 
 // The instructions int8.wat needs beyond matmul.wat's, added to the
 // assembler's table here so the int8 kernel stays in its own files.

@@ -27,12 +27,12 @@ var int8RelaxedSource string
 // i32x4.relaxed_dot_i8x16_i7x16_add_s of 16 multiply-adds each.
 const Int8RelaxedPeakOps = 16 * 16 * 2
 
-// Int8RelaxedModule assembles int8relaxed.wat. The module imports one
+// Int8RelaxedModule returns int8relaxed.wat's module (assembled.go). The module imports one
 // memory as "go" "mem" and exports "matmul7" (c, a, b, m, n, k, sums,
 // tmp: byte addresses and shapes; it returns 1, writing nothing to C, if
 // some a lies outside [-64, 63], else 0) and "peak" (iters), its
 // instruction's register-only loop.
-func Int8RelaxedModule() ([]byte, error) { return Assemble(int8RelaxedSource) }
+func Int8RelaxedModule() ([]byte, error) { return assembled("int8relaxed.wasm") }
 
 // int8RelaxedProbeSource uses the relaxed byte dot product once: it
 // validates only where the engine has relaxed SIMD.
@@ -41,7 +41,7 @@ const int8RelaxedProbeSource = `(module (func (local v128) i32.const 0 i32x4.spl
 // Int8RelaxedProbe returns the binary of a tiny module that validates
 // only where relaxed SIMD's byte dot product, which Int8RelaxedModule
 // needs, is supported.
-func Int8RelaxedProbe() []byte { return mustAssemble(int8RelaxedProbeSource) }
+func Int8RelaxedProbe() []byte { return mustAssembled("int8relaxed-probe.wasm") }
 
 // The instructions int8relaxed.wat needs beyond int8.wat's.
 func init() {

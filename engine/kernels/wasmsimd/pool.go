@@ -5,12 +5,12 @@ import _ "embed"
 //go:embed pool.wat
 var poolSource string
 
-// PoolModule assembles pool.wat: max pooling over 2×2 windows with
+// PoolModule returns pool.wat's module (assembled.go): max pooling over 2×2 windows with
 // stride 2, forward ("maxPool2x2") and backward ("maxPool2x2Backward"),
 // which the browser's kernel installs into engine/tensor. The functions
 // take the arguments of MaxPool2x2Reference and MaxPool2x2BackwardReference
 // as byte addresses and integers.
-func PoolModule() ([]byte, error) { return Assemble(poolSource) }
+func PoolModule() ([]byte, error) { return assembled("pool.wasm") }
 
 // MaxPool2x2Reference is pool.wat's "maxPool2x2" in Go, the rule the tests
 // hold the module to: x holds planes of [h, wd] floats, y and argmax

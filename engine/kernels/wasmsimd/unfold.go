@@ -5,10 +5,10 @@ import _ "embed"
 //go:embed unfold.wat
 var unfoldSource string
 
-// UnfoldModule assembles unfold.wat: "moveBlocks", a convolution's im2col
+// UnfoldModule returns unfold.wat's module (assembled.go): "moveBlocks", a convolution's im2col
 // and col2im moves (engine/tensor's moveBlock) for a whole list of blocks
 // in one call, which the browser's kernel installs into engine/tensor.
-func UnfoldModule() ([]byte, error) { return Assemble(unfoldSource) }
+func UnfoldModule() ([]byte, error) { return assembled("unfold.wasm") }
 
 // BlockFields is the number of int32 that describe one block for
 // "moveBlocks": col, colStep, colSample, in, inStep, inSample, width,

@@ -4,8 +4,7 @@
 // module. Go's compiler emits no WebAssembly SIMD, so this is how
 // TinyTorch's matmul uses the browser's vector unit.
 //
-// The kernel program (wasm/kernel/simd.go) assembles the module when the
-// kernel starts (it takes well under a millisecond), instantiates it with
+// The kernel program (wasm/kernel/simd.go) instantiates the module with
 // the Go instance's own memory, and registers it as the kernels variant
 // "wasm-simd" through [kernels.Packed]: Go packs the panels of A and B and
 // the module multiplies a whole packed block per call. Where the browser
@@ -25,8 +24,9 @@
 // SIMD's byte dot product, registered as "wasm-relaxed" where the browser
 // validates it and CheckInt8Relaxed finds it exact; a fourth, pool.wat (PoolModule, pool.go), max
 // pooling over 2×2 windows of stride 2, forward and backward, which the
-// kernel installs into engine/tensor. No binary is committed: the text is
-// the source, and the modules are built from it on every start.
+// kernel installs into engine/tensor. The text is the source: the
+// binaries the kernel loads are assembled from it ahead of time
+// (assembled.go), and a test fails when one is not what its text gives.
 //
 // This package is pure Go and does not run the module itself; the browser
 // suite checks the kernel's results against the Go kernels, and
@@ -46,10 +46,10 @@ var source string
 //go:embed vec.wat
 var vecSource string
 
-// VecModule assembles vec.wat, the optimizers' update loops ("momentum"
-// and "adam", see there for their arguments), for the browser's
-// engine/vec.
-func VecModule() ([]byte, error) { return Assemble(vecSource) }
+// VecModule returns vec.wat's module (assembled.go), the optimizers'
+// update loops ("momentum" and "adam", see there for their arguments),
+// for the browser's engine/vec.
+func VecModule() ([]byte, error) { return assembled("vec.wasm") }
 
 // Source returns the WebAssembly text of the macro-kernel.
 func Source() string { return source }
@@ -65,11 +65,19 @@ const (
 // tiles.
 const TmpFloats = MR * NR
 
-// Module assembles matmul.wat. The module imports one memory as "go"
-// "mem" and exports the function "block" (see matmul.wat for its
-// arguments), "blockB", its variant that reads B unpacked
-// (unpacked.go), and "dots", the dot products of dots.wat.
-func Module() ([]byte, error) {
+// Module returns matmul.wat's module (assembled.go). It imports one
+// memory as "go" "mem" and exports the function "block" (see matmul.wat
+// for its arguments), its variants "blockB", reading B unpacked
+// (unpacked.go), and "conv" (conv.go), and "dots", the dot products of
+// dots.wat, with its variant "dotsConv" (conv_grad.go).
+func Module() ([]byte, error) { return assembled("matmul.wasm") }
+
+// FusedModule returns the same module with fused multiply-adds
+// (FusedSource), for engines with relaxed SIMD.
+func FusedModule() ([]byte, error) { return assembled("matmul-fma.wasm") }
+
+// assembleMatmul assembles Module's text.
+func assembleMatmul() ([]byte, error) {
 	src, err := moduleSource()
 	if err != nil {
 		return nil, err
@@ -77,9 +85,8 @@ func Module() ([]byte, error) {
 	return Assemble(src)
 }
 
-// FusedModule assembles FusedSource: the same kernel with fused
-// multiply-adds, for engines with relaxed SIMD.
-func FusedModule() ([]byte, error) {
+// assembleMatmulFused assembles FusedModule's text.
+func assembleMatmulFused() ([]byte, error) {
 	src, err := moduleSource()
 	if err != nil {
 		return nil, err
@@ -116,7 +123,7 @@ const probeSource = `(module (func (local v128) f32.const 0 f32x4.splat local.se
 
 // Probe returns the binary of a tiny module that validates only where
 // WebAssembly SIMD is supported.
-func Probe() []byte { return mustAssemble(probeSource) }
+func Probe() []byte { return mustAssembled("probe.wasm") }
 
 // fusedProbeSource uses one relaxed multiply-add: it validates only where
 // relaxed SIMD is supported.
@@ -124,17 +131,8 @@ const fusedProbeSource = `(module (func (local v128) f32.const 0 f32x4.splat loc
 
 // FusedProbe returns the binary of a tiny module that validates only where
 // relaxed SIMD, which FusedModule needs, is supported.
-func FusedProbe() []byte { return mustAssemble(fusedProbeSource) }
+func FusedProbe() []byte { return mustAssembled("probe-fma.wasm") }
 
-// mustAssemble assembles a constant module of this package; an error is a
-// bug in the package, caught by its tests.
-func mustAssemble(src string) []byte {
-	b, err := Assemble(src)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
 
 // Blocks returns the block kernel that Packed needs, given the function
 // that calls the module's "block" on one packed block (the caller turns
@@ -159,13 +157,12 @@ var peakSource string
 // peak.wat's loop: 8 multiplies and 8 adds of 4 floats.
 const PeakFlopsPerRound = 8 * 4 * 2
 
-// PeakModule assembles peak.wat, the WebAssembly SIMD roof: its export
-// "peak"(n) runs n rounds of multiplies and adds and nothing else.
-func PeakModule() ([]byte, error) { return Assemble(peakSource) }
+// PeakModule returns peak.wat's module (assembled.go), the WebAssembly
+// SIMD roof: its export "peak"(n) runs n rounds of multiplies and adds
+// and nothing else.
+func PeakModule() ([]byte, error) { return assembled("peak.wasm") }
 
-// PeakFusedModule assembles peak.wat with its multiply-adds fused into
-// relaxed SIMD's f32x4.relaxed_madd (as FusedSource does for the matmul):
-// the roof of "wasm-simd-fma".
-func PeakFusedModule() ([]byte, error) {
-	return Assemble(multiplyThenAdd.ReplaceAllString(peakSource, "local.get $2\n${1}f32x4.relaxed_madd\n"))
-}
+// PeakFusedModule returns peak.wat's module with its multiply-adds fused
+// into relaxed SIMD's f32x4.relaxed_madd (as FusedSource does for the
+// matmul): the roof of "wasm-simd-fma".
+func PeakFusedModule() ([]byte, error) { return assembled("peak-fma.wasm") }
