@@ -15,8 +15,8 @@ import (
 )
 
 // The browser's fast matmul. Go's compiler emits no WebAssembly SIMD, so
-// the kernel assembles the hand-written SIMD macro-kernel of
-// engine/kernels/wasmsimd (matmul.wat) at start-up, instantiates it on the
+// the kernel instantiates the hand-written SIMD macro-kernel of
+// engine/kernels/wasmsimd (matmul.wat, assembled ahead of time) on the
 // Go instance's own memory, and registers it as the kernels variant
 // "wasm-simd" (and, where the browser has relaxed SIMD, "wasm-simd-fma",
 // which is then the default; "wasm-simd" is the default otherwise). Go still
@@ -67,7 +67,7 @@ func installSIMD() {
 }
 
 // registerSIMD registers one variant of the SIMD kernel under name if the
-// browser validates probe, assembling the module with build.
+// browser validates probe, with the module that build returns.
 func registerSIMD(name string, probe []byte, build func() ([]byte, error)) error {
 	exports, err := instantiate(name, probe, build)
 	if err != nil {
@@ -232,7 +232,7 @@ func installActivations(exports js.Value) {
 	})
 }
 
-// instantiate assembles a module of engine/kernels/wasmsimd with build and
+// instantiate gets a module of engine/kernels/wasmsimd from build and
 // instantiates it on the Go instance's own memory, if this browser
 // validates probe; it returns the module's exports.
 func instantiate(name string, probe []byte, build func() ([]byte, error)) (exports js.Value, err error) {
