@@ -1,6 +1,9 @@
 package quant
 
 import (
+	"runtime"
+	"sync"
+
 	"tinytorch/engine/kernels/int8mm"
 )
 
@@ -67,9 +70,25 @@ func (g *gemm) accumulate(a []int8, m int, narrow bool) []int32 {
 		g.acc = make([]int32, m*g.n)
 	}
 	acc := g.acc[:m*g.n]
-	// A large product is split by rows of A between the engine's threads
-	// inside int8mm (the float32 kernels it is compared with use them too).
-	matmul(acc, a, m)
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || m < 2 || m*g.n*g.k < parallelMACs {
+		matmul(acc, a, m)
+		return acc
+	}
+	// The int8 kernel runs on one thread; a large product is split by
+	// rows of A, one block per goroutine (the float32 kernels it is
+	// compared with use the engine's threads too).
+	rows := (m + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < m; lo += rows {
+		hi := min(lo+rows, m)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			matmul(acc[lo*g.n:hi*g.n], a[lo*g.k:hi*g.k], hi-lo)
+		}()
+	}
+	wg.Wait()
 	return acc
 }
 
@@ -83,6 +102,11 @@ func narrowInput(in Params) bool {
 	qmin, qmax := in.Range()
 	return qmin >= int8mm.NarrowMin && qmax <= int8mm.NarrowMax
 }
+
+// parallelMACs is the product size (m·n·k multiply-adds) from which
+// accumulate splits the rows across goroutines: about 100 µs of one
+// thread's work at the MLP's first layer and a batch of 16.
+const parallelMACs = 1 << 20
 
 // prepare computes (or reuses) the output scales and offsets for inputs
 // quantized with in.

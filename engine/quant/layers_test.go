@@ -5,7 +5,6 @@ import (
 	"math"
 	"testing"
 
-	"tinytorch/engine/kernels"
 	"tinytorch/engine/kernels/int8mm"
 	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
@@ -214,11 +213,8 @@ func TestLinearPathsExact(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.m == 64 {
-				defer kernels.SetThreads(kernels.SetThreads(2))
-				if !int8mm.SplitsRows(c.m, c.n, c.k) {
-					t.Fatal("the case is too small to take the parallel path")
-				}
+			if c.m == 64 && c.m*c.n*c.k < parallelMACs {
+				t.Fatal("the case is too small to take the parallel path")
 			}
 			got, err := l.Forward(x)
 			if err != nil {

@@ -68,9 +68,9 @@ func int8Bench() {
 // two layers together are the targets.
 func int8VersusFloat() {
 	check(int8mm.Use(int8mm.Names()[len(int8mm.Names())-1]))
-	t := &bench.Table{Title: fmt.Sprintf("int8 (%s) against float32 (kernels %q), %d threads, at the MLP's products, interleaved", int8mm.Name(), kernels.Current(), kernels.Threads()),
+	t := &bench.Table{Title: fmt.Sprintf("int8 (%s, one thread) against float32 (kernels %q, %d threads) at the MLP's products, interleaved", int8mm.Name(), kernels.Current(), kernels.Threads()),
 		Header: []string{"m×n×k", "float32 GFLOP/s", "int8 GOP/s", "int8 speed ÷ float32 (p10–p90)"}}
-	t.Notes = append(t.Notes, "a Linear layer's product x·Wᵀ: float32 through kernels.Matmul, int8 through int8mm.Packed.MatMul (split by rows of C between the threads from 2²⁰ multiply-adds); quantizing x and requantizing C are not in these times (engine/quant's benchmark has them)")
+	t.Notes = append(t.Notes, "a Linear layer's product x·Wᵀ: float32 through kernels.Matmul, int8 through int8mm.Packed.MatMul; quantizing x and requantizing C are not in these times (engine/quant's benchmark has them)")
 	var rows []map[string]any
 	layerTimes := map[int][2]time.Duration{} // batch → float, int8 time of both layers
 	for _, s := range int8Shapes[:4] {

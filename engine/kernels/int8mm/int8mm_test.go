@@ -3,11 +3,8 @@ package int8mm
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
-
-	"tinytorch/engine/kernels"
 )
 
 // shapes are the (m, n, k) the tests try on every variant: empty and unit
@@ -255,53 +252,5 @@ func TestLongestK(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-// TestSplitRowsMatchReference: a product large enough to split between
-// two goroutines by rows of C (rows.go), with an odd number of rows, gives
-// the reference's exact integers with every variant, through MatMul and
-// MatMulNarrow; and MatMulNarrow still refuses an 8-bit value in the last
-// row, which the second part holds.
-func TestSplitRowsMatchReference(t *testing.T) {
-	defer restore(t)
-	defer kernels.SetThreads(kernels.SetThreads(2))
-	r := rand.New(rand.NewPCG(11, 12))
-	m, n, k := 67, 128, 784
-	if _, split := rowGrain(m, n, k); !split {
-		t.Fatalf("%d×%d×%d does not split on 2 threads", m, n, k)
-	}
-	a, b := randomInt8(r, m*k), randomInt8(r, n*k)
-	for i := range a {
-		a[i] = max(NarrowMin, min(NarrowMax, a[i]))
-	}
-	want := make([]int32, m*n)
-	reference(want, a, b, m, n, k)
-	w := Pack(b, n, k)
-	for _, name := range Names() {
-		if err := Use(name); err != nil {
-			t.Fatal(err)
-		}
-		for _, narrow := range []bool{false, true} {
-			c := make([]int32, m*n)
-			if narrow {
-				w.MatMulNarrow(c, a, m)
-			} else {
-				w.MatMul(c, a, m)
-			}
-			if !slices.Equal(c, want) {
-				t.Errorf("%s (narrow %v): the split product differs from the reference", name, narrow)
-			}
-		}
-		wide := slices.Clone(a)
-		wide[len(wide)-1] = -128
-		func() {
-			defer func() {
-				if recover() == nil && name == "reference" {
-					t.Errorf("%s: MatMulNarrow took an 8-bit value in the last row", name)
-				}
-			}()
-			w.MatMulNarrow(make([]int32, m*n), wide, m)
-		}()
 	}
 }

@@ -40,10 +40,10 @@ func (p *Packed) MatMulNarrow(c []int32, a []int8, m int) {
 	check("Packed.MatMulNarrow", c, a, p.b, m, p.n, p.k)
 	v := current.Load()
 	if v.narrow == nil {
-		p.matMulRows(v.fn, c, a, m)
+		v.fn(c, a, p.b, p.sums, m, p.n, p.k)
 		return
 	}
-	if !p.narrowRows(v.narrow, c, a, m) {
+	if !v.narrow(c, a, p.b, p.sums, m, p.n, p.k) {
 		panic(fmt.Sprintf("int8mm.Packed.MatMulNarrow: a (%d×%d) holds a value outside [%d, %d]; expected 7-bit values (use MatMul for 8-bit ones)",
 			m, p.k, NarrowMin, NarrowMax))
 	}

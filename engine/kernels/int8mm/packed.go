@@ -34,13 +34,11 @@ func (p *Packed) N() int { return p.n }
 func (p *Packed) K() int { return p.k }
 
 // MatMul sets C = A·Bᵀ, as MatMulNT(c, a, b, m, p.N(), p.K()) would: a is
-// m×K, c is m×N. A product large enough is split by rows of C between the
-// goroutines of kernels.SetThreads (rows.go). It panics if a or c is
-// shorter than that.
+// m×K, c is m×N. It panics if a or c is shorter than that.
 func (p *Packed) MatMul(c []int32, a []int8, m int) {
 	if p == nil {
 		panic(fmt.Sprintf("int8mm.Packed.MatMul: nil Packed (m=%d)", m))
 	}
 	check("Packed.MatMul", c, a, p.b, m, p.n, p.k)
-	p.matMulRows(current.Load().fn, c, a, m)
+	current.Load().fn(c, a, p.b, p.sums, m, p.n, p.k)
 }
