@@ -133,7 +133,6 @@ const fusedProbeSource = `(module (func (local v128) f32.const 0 f32x4.splat loc
 // relaxed SIMD, which FusedModule needs, is supported.
 func FusedProbe() []byte { return mustAssembled("probe-fma.wasm") }
 
-
 // Blocks returns the block kernel that Packed needs, given the function
 // that calls the module's "block" on one packed block (the caller turns
 // the slices into addresses). The block sizes keep a kc×nc block of B
