@@ -11,10 +11,11 @@ import (
 	"tinytorch/engine/tensor"
 )
 
-// Conv2d's forward pass without columns (engine/kernels/wasmsimd's
-// conv.go): each SIMD variant's module has its "conv", which gives the
-// bits of the columns' path with that variant's block. The one that runs
-// is the current matmul kernel's; with any other kernel in use (the Go
+// Conv2d's forward pass and filters' gradient without columns
+// (engine/kernels/wasmsimd's conv.go and conv_grad.go): each SIMD
+// variant's module has its "conv" and "dotsConv", which give the bits of
+// the columns' path with that variant's block and dots. The ones that run
+// are the current matmul kernel's; with any other kernel in use (the Go
 // kernels, chosen with tt.kernels.use) Conv2d unfolds its columns and
 // multiplies as before.
 
