@@ -50,8 +50,13 @@ func (mk *microKernel) direct(transB bool, m int) bool {
 // amortise the cost of loading and storing C). It depends on k alone, never
 // on the thread count, so the order in which each element's products are
 // summed, and hence its rounding, is the same for any number of threads.
-func (mk *microKernel) kBlock(k int) int {
-	blocks := (k + mk.kc - 1) / mk.kc
+func (mk *microKernel) kBlock(k int) int { return KBlock(k, mk.kc) }
+
+// KBlock is kBlock for blocks of at most kc steps: the k-slices of
+// Packed with BlockKernel.KC = kc, for a pass outside this package that
+// must sum in Packed's order (the browser's convolution without columns).
+func KBlock(k, kc int) int {
+	blocks := (k + kc - 1) / kc
 	return (k + blocks - 1) / blocks
 }
 

@@ -45,6 +45,13 @@ func packA(dst []float32, a []float32, lda int, transA bool, i0, mb, p0, kb, mr 
 	}
 }
 
+// PackA packs columns [p0, p0+kb) of the rows×k matrix a (row-major, rows
+// lda floats apart) into dst as Packed's A: panels of mr rows, the last
+// padded with zero rows. dst holds rows rounded up to mr, times kb.
+func PackA(dst, a []float32, lda, rows, p0, kb, mr int) {
+	packA(dst, a, lda, false, 0, rows, p0, kb, mr)
+}
+
 // packB packs the kb×nb block of op(B) starting at (p0, j0) into dst, in
 // panels of nr columns, padding the last panel with zero columns. Only the
 // panels first, first+step, first+2·step, … are packed, so that several

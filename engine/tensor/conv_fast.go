@@ -197,9 +197,10 @@ func (g unfoldGeom) toBatchFirst(o int, prod, out []float32) {
 //
 // kept holds the forward pass's columns, or is nil: then an installed
 // pass computes the chunk's dY·Xᵀ from the input in place
-// (conv_install.go), or the chunk is unfolded again. The chunks are split between goroutines: each chunk's
-// dY·Xᵀ goes into a partial sum of its own, and the partial sums are then
-// added in chunk order, so the result does not depend on the split.
+// (conv_install.go), or the chunk is unfolded again. The chunks are split
+// between goroutines: each chunk's dY·Xᵀ goes into a partial sum of its
+// own, and the partial sums are then added in chunk order, so the result
+// does not depend on the split.
 func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Tensor {
 	g, L := c.g, c.g.ho*c.g.wo
 	in, chunk := g.c*g.h*g.wd, g.chunk()

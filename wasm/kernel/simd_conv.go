@@ -74,8 +74,7 @@ func (d *directConv) forward(g wasmsimd.ConvGeometry, x, filters, out []float32)
 	}
 	k := len(t.taps)
 	ho, wo := g.Out()
-	slices := (k + wasmsimd.KC - 1) / wasmsimd.KC
-	step := (k + slices - 1) / slices
+	step := kernels.KBlock(k, wasmsimd.KC)
 	for pc := 0; pc < k; pc += step {
 		kb := min(step, k-pc)
 		ap := d.pack(filters, g.O, k, pc, kb)
@@ -133,21 +132,14 @@ func (d *directConv) tablesFor(g wasmsimd.ConvGeometry) *convTables {
 	return t
 }
 
-// pack lays out columns [pc, pc+kb) of the filters [o, k] as block's A:
-// panels of wasmsimd.MR rows, step p holding the panel's rows' column p,
-// zero rows padding the last panel.
+// pack lays out columns [pc, pc+kb) of the filters [o, k] as block's A
+// (kernels.PackA), in a buffer reused from call to call.
 func (d *directConv) pack(filters []float32, o, k, pc, kb int) []float32 {
-	rows := (o + wasmsimd.MR - 1) / wasmsimd.MR * wasmsimd.MR
-	if cap(d.ap) < rows*kb {
-		d.ap = make([]float32, rows*kb)
+	size := (o + wasmsimd.MR - 1) / wasmsimd.MR * wasmsimd.MR * kb
+	if cap(d.ap) < size {
+		d.ap = make([]float32, size)
 	}
-	ap := d.ap[:rows*kb]
-	clear(ap)
-	for r := range o {
-		panel := ap[r/wasmsimd.MR*wasmsimd.MR*kb:]
-		for p := range kb {
-			panel[p*wasmsimd.MR+r%wasmsimd.MR] = filters[r*k+pc+p]
-		}
-	}
+	ap := d.ap[:size]
+	kernels.PackA(ap, filters, k, o, pc, kb, wasmsimd.MR)
 	return ap
 }

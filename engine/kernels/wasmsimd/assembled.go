@@ -18,27 +18,37 @@ import (
 //go:embed assembled
 var assembledFiles embed.FS
 
-// moduleBuild is one module of assembled/: its file and how its text is
-// assembled.
+// moduleBuild is one module of assembled/: its file and its text.
 type moduleBuild struct {
-	file     string
-	assemble func() ([]byte, error)
+	file string
+	text func() (string, error)
+}
+
+// fixed is the text of a module written in one .wat file or constant.
+func fixed(src string) func() (string, error) {
+	return func() (string, error) { return src, nil }
+}
+
+// fusedModuleSource is moduleSource with its multiply-adds fused.
+func fusedModuleSource() (string, error) {
+	src, err := moduleSource()
+	return fuse(src), err
 }
 
 // moduleBuilds lists every module of assembled/.
 var moduleBuilds = []moduleBuild{
-	{"matmul.wasm", assembleMatmul},
-	{"matmul-fma.wasm", assembleMatmulFused},
-	{"vec.wasm", func() ([]byte, error) { return Assemble(vecSource) }},
-	{"pool.wasm", func() ([]byte, error) { return Assemble(poolSource) }},
-	{"unfold.wasm", func() ([]byte, error) { return Assemble(unfoldSource) }},
-	{"peak.wasm", func() ([]byte, error) { return Assemble(peakSource) }},
-	{"peak-fma.wasm", func() ([]byte, error) { return Assemble(fuse(peakSource)) }},
-	{"int8.wasm", func() ([]byte, error) { return Assemble(int8Source) }},
-	{"int8relaxed.wasm", func() ([]byte, error) { return Assemble(int8RelaxedSource) }},
-	{"probe.wasm", func() ([]byte, error) { return Assemble(probeSource) }},
-	{"probe-fma.wasm", func() ([]byte, error) { return Assemble(fusedProbeSource) }},
-	{"int8relaxed-probe.wasm", func() ([]byte, error) { return Assemble(int8RelaxedProbeSource) }},
+	{"matmul.wasm", moduleSource},
+	{"matmul-fma.wasm", fusedModuleSource},
+	{"vec.wasm", fixed(vecSource)},
+	{"pool.wasm", fixed(poolSource)},
+	{"unfold.wasm", fixed(unfoldSource)},
+	{"peak.wasm", fixed(peakSource)},
+	{"peak-fma.wasm", func() (string, error) { return fuse(peakSource), nil }},
+	{"int8.wasm", fixed(int8Source)},
+	{"int8relaxed.wasm", fixed(int8RelaxedSource)},
+	{"probe.wasm", fixed(probeSource)},
+	{"probe-fma.wasm", fixed(fusedProbeSource)},
+	{"int8relaxed-probe.wasm", fixed(int8RelaxedProbeSource)},
 }
 
 // assembled returns the module in file of assembled/.

@@ -18,7 +18,11 @@ func TestAssembledModulesAreCurrent(t *testing.T) {
 	listed := map[string]bool{}
 	for _, m := range moduleBuilds {
 		listed[m.file] = true
-		want, err := m.assemble()
+		text, err := m.text()
+		if err != nil {
+			t.Fatalf("%s: %v", m.file, err)
+		}
+		want, err := Assemble(text)
 		if err != nil {
 			t.Fatalf("%s: %v", m.file, err)
 		}

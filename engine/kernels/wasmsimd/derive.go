@@ -12,7 +12,7 @@ import (
 // update of C cannot drift apart, and every variant gives its original's
 // bits.
 
-// edit is one change from block's text to a variant's: from must occur
+// edit is one change from a function's text to its variant's: from must occur
 // exactly times times, and each occurrence becomes to.
 type edit struct {
 	from, to string
@@ -28,8 +28,9 @@ func withDerived(src, base, name string, edits []edit) (string, error) {
 		return "", fmt.Errorf("wasmsimd: the module has no %s function to derive %s from", base, name)
 	}
 	// The function's text runs to the next function or to the module's
-	// closing parenthesis.
-	end := strings.LastIndex(src, ")")
+	// closing parenthesis, before which the variant goes.
+	last := strings.LastIndex(src, ")")
+	end := last
 	if next := strings.Index(src[start+1:], "\n  (func "); next >= 0 {
 		end = start + 1 + next + 1
 	}
@@ -40,6 +41,5 @@ func withDerived(src, base, name string, edits []edit) (string, error) {
 		}
 		fn = strings.ReplaceAll(fn, e.from, e.to)
 	}
-	last := strings.LastIndex(src, ")")
 	return src[:last] + fn + src[last:], nil
 }

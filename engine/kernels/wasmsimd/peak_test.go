@@ -31,7 +31,7 @@ process.stdout.write(JSON.stringify({ first, ms: best }));
 // Under node (V8, Chromium's engine), when installed, each module returns
 // 0 and runs at a positive rate, which the test prints.
 func TestPeakModules(t *testing.T) {
-	fused := multiplyThenAdd.ReplaceAllString(peakSource, "local.get $2\n${1}f32x4.relaxed_madd\n")
+	fused := fuse(peakSource)
 	count := func(src, instr string) (n int) {
 		for line := range strings.Lines(src) {
 			if strings.TrimSpace(line) == instr {

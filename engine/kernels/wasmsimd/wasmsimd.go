@@ -36,6 +36,7 @@ package wasmsimd
 import (
 	_ "embed"
 	"regexp"
+	"sync"
 
 	"tinytorch/engine/kernels"
 )
@@ -76,28 +77,14 @@ func Module() ([]byte, error) { return assembled("matmul.wasm") }
 // (FusedSource), for engines with relaxed SIMD.
 func FusedModule() ([]byte, error) { return assembled("matmul-fma.wasm") }
 
-// assembleMatmul assembles Module's text.
-func assembleMatmul() ([]byte, error) {
-	src, err := moduleSource()
-	if err != nil {
-		return nil, err
-	}
-	return Assemble(src)
-}
-
-// assembleMatmulFused assembles FusedModule's text.
-func assembleMatmulFused() ([]byte, error) {
-	src, err := moduleSource()
-	if err != nil {
-		return nil, err
-	}
-	return Assemble(fuse(src))
-}
-
 // multiplyThenAdd matches a vector multiply whose product is added to a
 // local (an accumulator), one instruction per line as matmul.wat is
 // written.
-var multiplyThenAdd = regexp.MustCompile(`f32x4\.mul\n(\s*)local\.get (\$\w+)\n\s*f32x4\.add\n`)
+// It is compiled when first used (by the tests and go generate), not when
+// the kernel starts.
+var multiplyThenAdd = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`f32x4\.mul\n(\s*)local\.get (\$\w+)\n\s*f32x4\.add\n`)
+})
 
 // FusedSource returns matmul.wat with each multiply-then-add of an
 // accumulator, a·b then + c, rewritten as one f32x4.relaxed_madd(a, b, c)
@@ -114,7 +101,7 @@ func FusedSource() string { return fuse(source) }
 // fuse rewrites the multiply-then-adds of accumulators in src, as
 // FusedSource describes.
 func fuse(src string) string {
-	return multiplyThenAdd.ReplaceAllString(src, "local.get $2\n${1}f32x4.relaxed_madd\n")
+	return multiplyThenAdd().ReplaceAllString(src, "local.get $2\n${1}f32x4.relaxed_madd\n")
 }
 
 // probeSource is the smallest module that uses a SIMD instruction: engines
