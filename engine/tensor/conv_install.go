@@ -10,11 +10,12 @@ package tensor
 // pass: the filters' gradient is computed without them too, or they are
 // unfolded again chunk by chunk, as for a second backward pass.
 
-// ConvShape is a convolution with stride 1, no padding and no dilation:
-// a batch of N inputs [C, H, W] and O filters [C, KH, KW], with a bias
-// when Bias.
+// ConvShape is a convolution with stride 1 and no dilation: a batch of N
+// inputs [C, H, W], PH rows and PW columns of zeros around each (the
+// padding), and O filters [C, KH, KW], with a bias when Bias.
 type ConvShape struct {
 	N, C, H, W, O, KH, KW int
+	PH, PW                int
 	Bias                  bool
 }
 
@@ -65,8 +66,9 @@ func (c convCall) directGrad(g unfoldGeom, x, dy, out []float32) bool {
 }
 
 // shape returns the ConvShape of the samples g, and whether the window is
-// one the installed passes take: stride 1, no padding, no dilation.
+// one the installed passes take: stride 1, no dilation.
 func (c convCall) shape(g unfoldGeom) (ConvShape, bool) {
-	plain := g.w.Stride == [2]int{1, 1} && g.w.Padding == [2]int{} && g.w.Dilation == [2]int{1, 1}
-	return ConvShape{N: g.n, C: g.c, H: g.h, W: g.wd, O: c.o, KH: g.kh, KW: g.kw, Bias: c.k > c.rows}, plain
+	plain := g.w.Stride == [2]int{1, 1} && g.w.Dilation == [2]int{1, 1}
+	return ConvShape{N: g.n, C: g.c, H: g.h, W: g.wd, O: c.o, KH: g.kh, KW: g.kw,
+		PH: g.w.Padding[0], PW: g.w.Padding[1], Bias: c.k > c.rows}, plain
 }

@@ -7,15 +7,15 @@ import (
 
 // TestDirectConvIsCalledForPlainWindows installs a forward pass that
 // records its calls and fills the output with 7s, and checks when Conv2d
-// hands it the convolution: with stride 1, no padding and no dilation,
-// with or without gradients; never otherwise. When it declines, Conv2d
+// hands it the convolution: with stride 1 and no dilation (with padding
+// or without), with or without gradients; never otherwise. When it declines, Conv2d
 // computes the output itself.
 func TestDirectConvIsCalledForPlainWindows(t *testing.T) {
 	var calls []ConvShape
 	accept := true
 	InstallDirectConv(func(s ConvShape, x, filters, out []float32) bool {
 		calls = append(calls, s)
-		if len(x) != s.N*s.C*s.H*s.W || len(filters) != s.O*(s.C*s.KH*s.KW+boolInt(s.Bias)) || len(out) != s.N*s.O*(s.H-s.KH+1)*(s.W-s.KW+1) {
+		if len(x) != s.N*s.C*s.H*s.W || len(filters) != s.O*(s.C*s.KH*s.KW+boolInt(s.Bias)) || len(out) != s.N*s.O*(s.H+2*s.PH-s.KH+1)*(s.W+2*s.PW-s.KW+1) {
 			t.Errorf("%+v: lengths x %d, filters %d, out %d", s, len(x), len(filters), len(out))
 		}
 		if accept {
@@ -32,8 +32,9 @@ func TestDirectConvIsCalledForPlainWindows(t *testing.T) {
 	noErr(t, w.SetRequiresGrad(true))
 	noErr(t, b.SetRequiresGrad(true))
 	shape := ConvShape{N: 2, C: 3, H: 10, W: 12, O: 4, KH: 3, KW: 5, Bias: true}
-	noBias := shape
+	noBias, padded := shape, shape
 	noBias.Bias = false
+	padded.PW = 1
 	cases := []struct {
 		name    string
 		window  Window
@@ -47,7 +48,7 @@ func TestDirectConvIsCalledForPlainWindows(t *testing.T) {
 		{"no bias", Window{}, false, false, []ConvShape{noBias}, false},
 		{"declined", Window{}, false, true, []ConvShape{shape}, true},
 		{"stride 2", Window{Stride: [2]int{2, 1}}, false, true, nil, false},
-		{"padding", Window{Padding: [2]int{0, 1}}, false, true, nil, false},
+		{"padding", Window{Padding: [2]int{0, 1}}, false, true, []ConvShape{padded}, false},
 		{"dilation", Window{Dilation: [2]int{1, 2}}, false, true, nil, false},
 	}
 	for _, c := range cases {
@@ -80,9 +81,17 @@ func TestDirectConvIsCalledForPlainWindows(t *testing.T) {
 // columns' path gives, for a first and a second backward pass (the loss
 // is the output times fixed weights, so its gradients do not depend on the
 // output's values: the installed pass writes none). Also with a batch
-// larger than one chunk of columns.
+// larger than one chunk of columns, and with padding.
 func TestDirectConvKeepsTheGradients(t *testing.T) {
-	for _, shape := range [][2][]int{{{2, 2, 9, 11}, {3, 2, 2, 4}}, {{9, 2, 34, 34}, {3, 2, 3, 3}}} {
+	for _, c := range []struct {
+		shape  [2][]int
+		window Window
+	}{
+		{[2][]int{{2, 2, 9, 11}, {3, 2, 2, 4}}, Window{}},
+		{[2][]int{{9, 2, 34, 34}, {3, 2, 3, 3}}, Window{}},
+		{[2][]int{{9, 2, 34, 34}, {3, 2, 3, 3}}, Window{Padding: [2]int{1, 2}}},
+	} {
+		shape := c.shape
 		x := must(Randn(shape[0]...))
 		w, b := must(Randn(shape[1]...)), must(Randn(shape[1][0]))
 		var seen *Tensor
@@ -92,7 +101,7 @@ func TestDirectConvKeepsTheGradients(t *testing.T) {
 			for _, p := range []*Tensor{xs, ws, bs} {
 				noErr(t, p.SetRequiresGrad(true))
 			}
-			y := must(xs.Conv2d(ws, bs, Window{}))
+			y := must(xs.Conv2d(ws, bs, c.window))
 			if seen == nil {
 				seen = must(Randn(y.shape...))
 			}
@@ -121,11 +130,11 @@ func TestDirectConvKeepsTheGradients(t *testing.T) {
 		InstallDirectConv(nil, nil)
 		names := []string{"input", "filters", "bias", "input (2nd)", "filters (2nd)", "bias (2nd)"}
 		if called != 1 || declined == 0 {
-			t.Errorf("%v: the installed forward pass was called %d times (want 1), the filters' gradient %d (want at least 1)", shape, called, declined)
+			t.Errorf("%v %+v: the installed forward pass was called %d times (want 1), the filters' gradient %d (want at least 1)", shape, c.window, called, declined)
 		}
 		for i := range want {
 			if !slices.Equal(got[i], want[i]) {
-				t.Errorf("%v: the %s gradient differs from the columns' path", shape, names[i])
+				t.Errorf("%v %+v: the %s gradient differs from the columns' path", shape, c.window, names[i])
 			}
 		}
 	}

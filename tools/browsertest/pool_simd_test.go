@@ -97,10 +97,15 @@ return bad.length ? bad.join("; ") : "ok " + tt.kernels.info().vectorLoops;
 // fewer than 16 positions per filter, Packed multiplies the gradient as a
 // packed product, and so does the kernel, which is not checked here), one
 // with 17 filters and no bias (such a packed one), one with a k of 289
-// (two slices), one
-// with 9 samples (three chunks), and one whose output rows (7 wide) the
-// kernel refuses. tt.kernels.info() counts the forward passes and the
-// gradient chunks computed without columns: 5 and 6. The fused variant's
+// (two slices), one with 9 samples (three chunks), one whose output rows
+// (7 wide on inputs 9 wide) the kernel refuses, the milestone's two (the
+// first with padding 2, its output rows 28 wide: the wide layout
+// forward, wasmsimd's ConvLayout, and the filters' gradient read from the
+// padded input; the second refused, its rows 10 wide on inputs 14 wide),
+// one with padding 2 and rows 8 wide (the exact layout on the padded
+// input), and one with rows 29 wide (the wide layout without padding).
+// tt.kernels.info() counts the forward passes and the
+// gradient chunks computed without columns: 8 and 8. The fused variant's
 // passes are held to the fused block and dots under node (TestConvInNode,
 // TestConvGradInNode). It prints "ok" and the counts, or the first
 // difference.
@@ -114,15 +119,20 @@ tt.kernels.use("wasm-simd");
 tt.manualSeed(3);
 const info = tt.kernels.info(), before = [info.directConvs, info.directConvGrads];
 const bad = [];
-for (const [N, C, H, W, O, K, bias, checkGrad] of [[3, 1, 28, 28, 6, 5, true, true], [4, 6, 12, 12, 16, 5, true, true],
-    [2, 2, 9, 10, 17, 3, false, false], [2, 32, 10, 10, 5, 3, true, true], [9, 2, 34, 34, 3, 3, true, true], [1, 3, 9, 9, 4, 3, true, false]]) {
-  const what = [N, C, H, W, O, K, bias] + ": ";
+for (const [N, C, H, W, O, K, bias, checkGrad, P = 0] of [[3, 1, 28, 28, 6, 5, true, true], [4, 6, 12, 12, 16, 5, true, true],
+    [2, 2, 9, 10, 17, 3, false, false], [2, 32, 10, 10, 5, 3, true, true], [9, 2, 34, 34, 3, 3, true, true], [1, 3, 9, 9, 4, 3, true, false],
+    [2, 1, 28, 28, 6, 5, true, true, 2], [3, 6, 14, 14, 16, 5, true, false], [2, 2, 6, 6, 3, 3, true, true, 2], [2, 2, 6, 31, 3, 3, true, false]]) {
+  const what = [N, C, H, W, O, K, bias, P] + ": ";
   const xv = Float32Array.from({length: N * C * H * W}, () => rnd() < 0.01 ? [NaN, Infinity, -Infinity][Math.floor(rnd() * 3)] : rnd() * 4 - 2);
-  const conv = tt.nn.Conv2d(C, O, K, {bias});
+  const conv = tt.nn.Conv2d(C, O, K, {bias, padding: P});
   const out = conv.call(tt.tensor(Array.from(xv)).reshape(N, C, H, W));
   const y = out.dataSync(), wv = conv.weight.dataSync(), bv = bias ? conv.bias.dataSync() : null;
-  const Ho = H - K + 1, Wo = W - K + 1, L = Ho * Wo, rows = C * K * K, k = rows + (bias ? 1 : 0);
-  const B = (n, p, pos) => p === rows ? 1 : xv[((n * C + Math.floor(p / (K * K))) * H + Math.floor(pos / Wo) + Math.floor(p / K) % K) * W + pos % Wo + p % K];
+  const Ho = H + 2 * P - K + 1, Wo = W + 2 * P - K + 1, L = Ho * Wo, rows = C * K * K, k = rows + (bias ? 1 : 0);
+  const B = (n, p, pos) => {
+    if (p === rows) return 1;
+    const i = Math.floor(pos / Wo) + Math.floor(p / K) % K - P, j = pos % Wo + p % K - P;
+    return i < 0 || i >= H || j < 0 || j >= W ? 0 : xv[((n * C + Math.floor(p / (K * K))) * H + i) * W + j];
+  };
   const slices = Math.ceil(k / 256), step = Math.ceil(k / slices);
   let first = -1;
   for (let n = 0; n < N && first < 0; n++) for (let o = 0; o < O && first < 0; o++) for (let pos = 0; pos < L; pos++) {
@@ -157,7 +167,7 @@ for (const [N, C, H, W, O, K, bias, checkGrad] of [[3, 1, 28, 28, 6, 5, true, tr
 }
 const after = tt.kernels.info(), counted = [after.directConvs - before[0], after.directConvGrads - before[1]];
 tt.kernels.use(kernel);
-if (counted + "" !== "5,6") bad.push(counted + " forward passes and gradient chunks computed without columns, want 5,6");
+if (counted + "" !== "8,8") bad.push(counted + " forward passes and gradient chunks computed without columns, want 8,8");
 return bad.length ? bad.join("; ") : "ok " + counted;
 })()`
 
@@ -172,7 +182,7 @@ func TestPoolingAndUnfoldSIMDInChromium(t *testing.T) {
 	if state, out := runCode(t, ctx, 1, poolSIMDCode); state != "done" || lastLine(out) != "ok ok" {
 		t.Fatalf("state %q, output %q", state, out)
 	}
-	if state, out := runCode(t, ctx, 1, directConvCode); state != "done" || lastLine(out) != "ok 5,6" {
+	if state, out := runCode(t, ctx, 1, directConvCode); state != "done" || lastLine(out) != "ok 8,8" {
 		t.Fatalf("convolutions without columns: state %q, output %q", state, out)
 	}
 }

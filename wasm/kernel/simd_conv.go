@@ -36,18 +36,31 @@ type directConv struct {
 	ones           []float32 // the bias's row of B
 	ap             []float32 // the filters, packed
 	dots           []float32 // dotsConv's output, its rows padded
-	tables         map[wasmsimd.ConvGeometry]*convTables
+	padded         []float32 // the input with its padding (ConvGeometry.PadInput)
+	wide           []float32 // conv's output in the wide layout
+	layouts        map[wasmsimd.ConvGeometry]*convLayouts
 }
 
-// convTables are wasmsimd.ConvTables's offsets for one geometry.
-type convTables struct{ taps, bases, cbases []int32 }
+// convLayouts are one geometry's layouts (nil where there is none): the
+// forward pass's, and the filters' gradient's.
+type convLayouts struct{ forward, weightGrad *wasmsimd.ConvLayout }
+
+// maxWideWork bounds the work of the wide layout: its positions per
+// sample over the outputs'. The milestone's LeNet pads its first
+// convolution by 2 (outputs 28 wide, 32 positions): 1.14 times the work,
+// and in Chromium 0.90–1.34 ms at batch 64 instead of the columns'
+// 1.22–1.68. Its second (outputs 10 wide on inputs 14 wide) would be
+// 1.44 times, and was no faster than the columns (1.17–1.62 against
+// 1.06–1.57 ms); in training it would also leave the backward pass to
+// unfold the columns again.
+const maxWideWork = 1.25
 
 // registerDirectConv makes the module's conv and dotsConv the convolution
 // passes of the variant name, and installs runDirectConv and
 // runDirectConvGrad in engine/tensor.
 func registerDirectConv(name string, exports js.Value, tmp []float32) {
 	directConvs[name] = &directConv{conv: exports.Get("conv"), dotsConv: exports.Get("dotsConv"), tmp: tmp,
-		ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}, tables: map[wasmsimd.ConvGeometry]*convTables{}}
+		ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}, layouts: map[wasmsimd.ConvGeometry]*convLayouts{}}
 	tensor.InstallDirectConv(runDirectConv, runDirectConvGrad)
 }
 
@@ -68,21 +81,30 @@ func runDirectConvGrad(s tensor.ConvShape, x, dy, out []float32) bool {
 // product: k in near-equal slices of at most wasmsimd.KC steps, each
 // slice's product added to the output in turn.
 func (d *directConv) forward(g wasmsimd.ConvGeometry, x, filters, out []float32) bool {
-	t := d.tablesFor(g)
-	if t == nil || len(filters) != g.O*len(t.taps) {
+	l := d.layoutsFor(g).forward
+	if l == nil || len(filters) != g.O*len(l.Taps) {
 		return false
 	}
-	k := len(t.taps)
-	ho, wo := g.Out()
+	in := d.input(g, l, x)
+	dst := out
+	if l.Wide {
+		d.wide = grow(d.wide, g.N*g.O*l.Positions)
+		dst = d.wide
+		clear(dst)
+	}
+	k := len(l.Taps)
 	step := kernels.KBlock(k, wasmsimd.KC)
 	for pc := 0; pc < k; pc += step {
 		kb := min(step, k-pc)
 		ap := d.pack(filters, g.O, k, pc, kb)
-		d.conv.Invoke(kb, g.O, len(t.cbases)*wasmsimd.NR, address(ap), address(x), address(out), ho*wo, float32(1),
-			address(d.tmp), address(t.taps[pc:]), address(t.bases), address(t.cbases), address(d.ones))
+		d.conv.Invoke(kb, g.O, len(l.CBases)*wasmsimd.NR, address(ap), address(in), address(dst), l.Positions, float32(1),
+			address(d.tmp), address(l.Taps[pc:]), address(l.Bases), address(l.CBases), address(d.ones))
 	}
-	runtime.KeepAlive(x)
-	runtime.KeepAlive(out)
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(dst)
+	if l.Wide {
+		g.FromWide(*l, dst, out)
+	}
 	directConvRuns++
 	return true
 }
@@ -91,21 +113,18 @@ func (d *directConv) forward(g wasmsimd.ConvGeometry, x, filters, out []float32)
 // kernels.Packed would use the module's dots (kernels.UseExternalDots):
 // the same sums, and the same bits.
 func (d *directConv) weightGrad(g wasmsimd.ConvGeometry, x, dy, out []float32) bool {
-	t := d.tablesFor(g)
-	ho, wo := g.Out()
-	positions := g.N * ho * wo
-	if t == nil || positions%4 != 0 || !kernels.UseExternalDots(false, true, g.O, positions, 1) {
+	l := d.layoutsFor(g).weightGrad
+	if l == nil || !kernels.UseExternalDots(false, true, g.O, g.N*l.Positions, 1) {
 		return false
 	}
-	n := len(t.taps)
+	positions := g.N * l.Positions
+	in := d.input(g, l, x)
+	n := len(l.Taps)
 	size, stride := wasmsimd.DotsFloats(g.O, n)
-	if cap(d.dots) < size {
-		d.dots = make([]float32, size)
-	}
-	d.dots = d.dots[:size]
-	d.dotsConv.Invoke(g.O, n, positions, address(dy), positions, address(x), address(t.taps), address(d.dots),
-		address(t.bases), address(d.ones))
-	runtime.KeepAlive(x)
+	d.dots = grow(d.dots, size)
+	d.dotsConv.Invoke(g.O, n, positions, address(dy), positions, address(in), address(l.Taps), address(d.dots),
+		address(l.Bases), address(d.ones))
+	runtime.KeepAlive(in)
 	runtime.KeepAlive(dy)
 	for i := range g.O {
 		copy(out[i*n:(i+1)*n], d.dots[i*stride:])
@@ -114,32 +133,57 @@ func (d *directConv) weightGrad(g wasmsimd.ConvGeometry, x, dy, out []float32) b
 	return true
 }
 
-// tablesFor returns the offsets for g, made once per geometry, or nil
-// when conv cannot compute g.
-func (d *directConv) tablesFor(g wasmsimd.ConvGeometry) *convTables {
-	if t, ok := d.tables[g]; ok {
-		return t
+// input returns what the module reads for x in the layout l: x itself,
+// or a copy with its padding (and, for the wide layout, the floats past
+// the last row that its last positions read).
+func (d *directConv) input(g wasmsimd.ConvGeometry, l *wasmsimd.ConvLayout, x []float32) []float32 {
+	if !l.Wide && g.PH == 0 && g.PW == 0 {
+		return x
 	}
-	taps, bases, cbases, ok := wasmsimd.ConvTables(g)
-	if !ok {
-		return nil
+	d.padded = grow(d.padded, l.InFloats)
+	g.PadInput(*l, x, d.padded)
+	return d.padded
+}
+
+// layoutsFor returns the layouts of g, made once per geometry. The
+// forward pass takes the exact layout when conv can use it, else the wide
+// one when it does at most maxWideWork times the outputs' work; the
+// filters' gradient takes the exact layout.
+func (d *directConv) layoutsFor(g wasmsimd.ConvGeometry) *convLayouts {
+	if ls, ok := d.layouts[g]; ok {
+		return ls
 	}
-	if len(d.tables) >= 16 { // a model has few shapes; a cell trying many should not grow this
-		clear(d.tables)
+	ls := &convLayouts{}
+	if l, ok := wasmsimd.ConvTables(g); ok {
+		ls.weightGrad = &l
+		if l.CBases != nil {
+			ls.forward = &l
+		}
 	}
-	t := &convTables{taps, bases, cbases}
-	d.tables[g] = t
-	return t
+	if ho, wo := g.Out(); ls.forward == nil {
+		if l, ok := wasmsimd.WideConvTables(g); ok && float64(l.Positions) <= maxWideWork*float64(ho*wo) {
+			ls.forward = &l
+		}
+	}
+	if len(d.layouts) >= 16 { // a model has few shapes; a cell trying many should not grow this
+		clear(d.layouts)
+	}
+	d.layouts[g] = ls
+	return ls
+}
+
+// grow returns buf with length n, reallocated only when too small.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
 }
 
 // pack lays out columns [pc, pc+kb) of the filters [o, k] as block's A
 // (kernels.PackA), in a buffer reused from call to call.
 func (d *directConv) pack(filters []float32, o, k, pc, kb int) []float32 {
-	size := (o + wasmsimd.MR - 1) / wasmsimd.MR * wasmsimd.MR * kb
-	if cap(d.ap) < size {
-		d.ap = make([]float32, size)
-	}
-	ap := d.ap[:size]
-	kernels.PackA(ap, filters, k, o, pc, kb, wasmsimd.MR)
-	return ap
+	d.ap = grow(d.ap, (o+wasmsimd.MR-1)/wasmsimd.MR*wasmsimd.MR*kb)
+	kernels.PackA(d.ap, filters, k, o, pc, kb, wasmsimd.MR)
+	return d.ap
 }
