@@ -1,5 +1,7 @@
 package tensor
 
+import "tinytorch/engine/vec"
+
 // maxPoolFast fills y and argmax as maxPoolReference does, for the windows
 // it has a fast path for, and reports whether it did: windows without
 // padding, the 2×2 windows of stride 2 unrolled (or handed to an
@@ -49,41 +51,18 @@ func maxPoolInside(g unfoldGeom, x, y []float32, argmax []int32) {
 }
 
 // maxPool2x2 is maxPoolInside for the most common pooling, 2×2 windows
-// with stride 2 (LeNet's, VGG's), unrolled, for the outputs of each row
+// with stride 2 (LeNet's, VGG's), a row of outputs at a time with
+// vec.MaxPool2x2Row (an AVX2 loop natively), for the outputs of each row
 // from column from on (the columns before it are done by an installed
-// loop). On random data a branch on each comparison would be
-// mispredicted about half the time, so it is written without one: it
-// tracks only the index of the maximum, moved by greater(…)·(distance),
-// and rereads the value from there.
+// loop, in the browser).
 func maxPool2x2(g unfoldGeom, x, y []float32, argmax []int32, from int) {
 	plane := g.h * g.wd
 	p := 0
 	for nc := range g.n * g.c {
 		for oi := range g.ho {
 			top := nc*plane + 2*oi*g.wd
-			out, idx := y[p:p+g.wo], argmax[p:p+g.wo]
-			for oj := from; oj < g.wo; oj++ {
-				i0 := top + 2*oj
-				i2 := i0 + g.wd
-				at := i0
-				at += greater(x[i0+1], x[at])
-				at += greater(x[i2], x[at]) * (i2 - at)
-				at += greater(x[i2+1], x[at]) * (i2 + 1 - at)
-				out[oj], idx[oj] = x[at], int32(at)
-			}
+			vec.MaxPool2x2Row(y[p+from:p+g.wo], argmax[p+from:p+g.wo], x, top+2*from, g.wd)
 			p += g.wo
 		}
 	}
-}
-
-// greater returns 1 if a > b or a is NaN, and 0 otherwise: a NaN in a
-// window replaces the running maximum, so the last NaN wins, as in
-// PyTorch's max_pool2d. The compiler turns it into flag copies, not a
-// branch.
-func greater(a, b float32) int {
-	gt := 0
-	if a > b || a != a {
-		gt = 1
-	}
-	return gt
 }

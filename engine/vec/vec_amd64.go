@@ -86,3 +86,32 @@ func adamSIMD(w, g, m, v []float32, c *AdamConsts) int {
 	adamAVX(&w[0], &g[0], &m[0], &v[0], n, c)
 	return n
 }
+
+//go:noescape
+func maxPool2x2AVX(y *float32, argmax *int32, top, bottom *float32, n int, base, wd int32)
+
+//go:noescape
+func maxPool2x2AVX4(y *float32, argmax *int32, top, bottom *float32, base, wd int32)
+
+// maxPool2x2SIMD pools the row's windows with AVX2, 8 at a time, and
+// returns how many it did: all of them when there are at least 4 (a last
+// step over the last 8, or 4, windows redoes a few, giving the same
+// results), else none. Indices past the int32 range are left to the Go
+// loop.
+func maxPool2x2SIMD(y []float32, argmax []int32, x []float32, top, wd int) int {
+	n := len(y)
+	if !useAVX || n < 4 || top+wd+2*n > 1<<31-1 {
+		return 0
+	}
+	if n < 8 {
+		for _, j := range [2]int{0, n - 4} {
+			maxPool2x2AVX4(&y[j], &argmax[j], &x[top+2*j], &x[top+wd+2*j], int32(top+2*j), int32(wd))
+		}
+		return n
+	}
+	maxPool2x2AVX(&y[0], &argmax[0], &x[top], &x[top+wd], n&^7, int32(top), int32(wd))
+	if j := n - 8; n%8 != 0 {
+		maxPool2x2AVX(&y[j], &argmax[j], &x[top+2*j], &x[top+wd+2*j], 8, int32(top+2*j), int32(wd))
+	}
+	return n
+}

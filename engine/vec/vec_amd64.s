@@ -156,3 +156,140 @@ adamLoop:
 	JNZ     adamLoop
 	VZEROUPPER
 	RET
+
+// func maxPool2x2AVX(y *float32, argmax *int32, top, bottom *float32, n int, base, wd int32)
+// n is a multiple of 8. Each step pools 8 windows: the 16 floats of the
+// top row and of the bottom row are split into their even and odd
+// elements (a, b: the windows' top-left and top-right; c, d: bottom-left
+// and bottom-right), then, as the Go loop, max = a and each of b, c, d
+// replaces it where it is greater or NaN (predicates GT_OQ and UNORD_Q),
+// the offset of the winner (0, 1, wd, wd+1) selected with the same masks.
+TEXT ·maxPool2x2AVX(SB), NOSPLIT, $0-48
+	MOVQ y+0(FP), DI
+	MOVQ argmax+8(FP), R8
+	MOVQ top+16(FP), SI
+	MOVQ bottom+24(FP), DX
+	MOVQ n+32(FP), CX
+	MOVL base+40(FP), AX
+	MOVL wd+44(FP), BX
+	MOVQ AX, X10
+	VPBROADCASTD X10, Y10
+	VPADDD poolEvens<>(SB), Y10, Y10 // the windows' first indices: base + 2j
+	MOVL $16, AX
+	MOVQ AX, X11
+	VPBROADCASTD X11, Y11            // 16: the next 8 windows
+	MOVL $1, AX
+	MOVQ AX, X12
+	VPBROADCASTD X12, Y12            // offset of b
+	MOVQ BX, X13
+	VPBROADCASTD X13, Y13            // offset of c: wd
+	VPADDD Y12, Y13, Y14             // offset of d: wd + 1
+
+poolLoop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2 // even elements, in lane order
+	VSHUFPS $0xDD, Y1, Y0, Y3 // odd elements
+	VPERMPD $0xD8, Y2, Y2     // a
+	VPERMPD $0xD8, Y3, Y3     // b
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VSHUFPS $0x88, Y1, Y0, Y4
+	VSHUFPS $0xDD, Y1, Y0, Y5
+	VPERMPD $0xD8, Y4, Y4     // c
+	VPERMPD $0xD8, Y5, Y5     // d
+	VPXOR   Y6, Y6, Y6        // offset 0: a
+
+	VCMPPS    $0x1E, Y2, Y3, Y7 // b > max
+	VCMPPS    $3, Y3, Y3, Y8    // b is NaN
+	VORPS     Y8, Y7, Y7
+	VBLENDVPS Y7, Y3, Y2, Y2
+	VBLENDVPS Y7, Y12, Y6, Y6
+
+	VCMPPS    $0x1E, Y2, Y4, Y7 // c > max
+	VCMPPS    $3, Y4, Y4, Y8
+	VORPS     Y8, Y7, Y7
+	VBLENDVPS Y7, Y4, Y2, Y2
+	VBLENDVPS Y7, Y13, Y6, Y6
+
+	VCMPPS    $0x1E, Y2, Y5, Y7 // d > max
+	VCMPPS    $3, Y5, Y5, Y8
+	VORPS     Y8, Y7, Y7
+	VBLENDVPS Y7, Y5, Y2, Y2
+	VBLENDVPS Y7, Y14, Y6, Y6
+
+	VMOVUPS Y2, (DI)
+	VPADDD  Y10, Y6, Y6
+	VMOVDQU Y6, (R8)
+	VPADDD  Y11, Y10, Y10
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	ADDQ    $32, DI
+	ADDQ    $32, R8
+	SUBQ    $8, CX
+	JNZ     poolLoop
+	VZEROUPPER
+	RET
+
+DATA poolEvens<>+0(SB)/4, $0
+DATA poolEvens<>+4(SB)/4, $2
+DATA poolEvens<>+8(SB)/4, $4
+DATA poolEvens<>+12(SB)/4, $6
+DATA poolEvens<>+16(SB)/4, $8
+DATA poolEvens<>+20(SB)/4, $10
+DATA poolEvens<>+24(SB)/4, $12
+DATA poolEvens<>+28(SB)/4, $14
+GLOBL poolEvens<>(SB), RODATA|NOPTR, $32
+
+// func maxPool2x2AVX4(y *float32, argmax *int32, top, bottom *float32, base, wd int32)
+// maxPool2x2AVX's step for 4 windows, in 128-bit registers: within one,
+// the even and odd elements of 8 floats come out of VSHUFPS in order.
+TEXT ·maxPool2x2AVX4(SB), NOSPLIT, $0-40
+	MOVQ y+0(FP), DI
+	MOVQ argmax+8(FP), R8
+	MOVQ top+16(FP), SI
+	MOVQ bottom+24(FP), DX
+	MOVL base+32(FP), AX
+	MOVL wd+36(FP), BX
+	MOVQ AX, X10
+	VPBROADCASTD X10, X10
+	VPADDD poolEvens<>(SB), X10, X10 // base + 0, 2, 4, 6
+	MOVL $1, AX
+	MOVQ AX, X12
+	VPBROADCASTD X12, X12
+	MOVQ BX, X13
+	VPBROADCASTD X13, X13
+	VPADDD X12, X13, X14
+
+	VMOVUPS (SI), X0
+	VMOVUPS 16(SI), X1
+	VSHUFPS $0x88, X1, X0, X2 // a
+	VSHUFPS $0xDD, X1, X0, X3 // b
+	VMOVUPS (DX), X0
+	VMOVUPS 16(DX), X1
+	VSHUFPS $0x88, X1, X0, X4 // c
+	VSHUFPS $0xDD, X1, X0, X5 // d
+	VPXOR   X6, X6, X6
+
+	VCMPPS    $0x1E, X2, X3, X7
+	VCMPPS    $3, X3, X3, X8
+	VORPS     X8, X7, X7
+	VBLENDVPS X7, X3, X2, X2
+	VBLENDVPS X7, X12, X6, X6
+
+	VCMPPS    $0x1E, X2, X4, X7
+	VCMPPS    $3, X4, X4, X8
+	VORPS     X8, X7, X7
+	VBLENDVPS X7, X4, X2, X2
+	VBLENDVPS X7, X13, X6, X6
+
+	VCMPPS    $0x1E, X2, X5, X7
+	VCMPPS    $3, X5, X5, X8
+	VORPS     X8, X7, X7
+	VBLENDVPS X7, X5, X2, X2
+	VBLENDVPS X7, X14, X6, X6
+
+	VMOVUPS X2, (DI)
+	VPADDD  X10, X6, X6
+	VMOVDQU X6, (R8)
+	RET
