@@ -66,7 +66,10 @@
 // up to half a millisecond before they sleep, as OpenBLAS's threads do,
 // because waking a sleeping core costs about as much as a small matmul.
 // Small products (under about 2 million floating-point operations per
-// goroutine) run on the calling goroutine alone.
+// goroutine) run on the calling goroutine alone. Each goroutine packs the
+// panels of B it multiplies into a buffer of its own and never waits for
+// the others, except with many rows each, where they share one packed
+// block of B between barriers (sharesB in driver.go).
 //
 // # Speed
 //

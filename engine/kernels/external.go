@@ -122,7 +122,7 @@ func Packed(bk BlockKernel) Func {
 			nb := min(nc, n-jc)
 			for pc := 0; pc < k; pc += kc {
 				kb := min(kc, k-pc)
-				packB(bp, b, ldb, transB, pc, kb, jc, nb, mk.nr, 0, 1)
+				packB(bp, b, ldb, transB, pc, kb, jc, nb, mk.nr, 0, ceilDiv(nb, mk.nr))
 				for ic := 0; ic < m; ic += mc {
 					mb := min(mc, m-ic)
 					packA(ap, a, lda, transA, ic, mb, pc, kb, mk.mr)

@@ -235,6 +235,9 @@ func TestDeterminism(t *testing.T) {
 	probs := []*problem{
 		newProblem(rng, false, false, 129, 131, 300, 1, 1, 0, true),
 		newProblem(rng, true, true, 3, 700, 270, 0, -1, 0.5, false), // too short to split by rows
+		// Over 192 rows per goroutine on two (sharesB): they share B's
+		// packed block; on more, each packs its own.
+		newProblem(rng, false, true, 450, 70, 300, 1, 1, 0.5, false),
 	}
 	if wasm {
 		probs[0] = newProblem(rng, false, false, 70, 67, 260, 1, 1, 0, true)

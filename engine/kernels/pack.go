@@ -53,11 +53,11 @@ func PackA(dst, a []float32, lda, rows, p0, kb, mr int) {
 }
 
 // packB packs the kb×nb block of op(B) starting at (p0, j0) into dst, in
-// panels of nr columns, padding the last panel with zero columns. Only the
-// panels first, first+step, first+2·step, … are packed, so that several
-// goroutines can share the work.
-func packB(dst []float32, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr, first, step int) {
-	for jr := first * nr; jr < nb; jr += step * nr {
+// panels of nr columns, padding the last panel with zero columns. Only
+// the panels lo to hi−1 are packed (at their places in dst): a goroutine
+// packs those it multiplies.
+func packB(dst []float32, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr, lo, hi int) {
+	for jr := lo * nr; jr < min(nb, hi*nr); jr += nr {
 		panel := dst[jr*kb : (jr+nr)*kb]
 		cols := min(nr, nb-jr)
 		if cols < nr {
