@@ -157,6 +157,16 @@ adamLoop:
 	VZEROUPPER
 	RET
 
+// POOL_STEP(v, off, max, at, m, nan): where v > max or v is NaN
+// (predicates GT_OQ and UNORD_Q), max = v and at = off: the Go loop's
+// greater(v, max), eight (or four) windows at once.
+#define POOL_STEP(v, off, max, at, m, nan) \
+	VCMPPS    $0x1E, max, v, m \
+	VCMPPS    $3, v, v, nan \
+	VORPS     nan, m, m \
+	VBLENDVPS m, v, max, max \
+	VBLENDVPS m, off, at, at
+
 // func maxPool2x2AVX(y *float32, argmax *int32, top, bottom *float32, n int, base, wd int32)
 // n is a multiple of 8. Each step pools 8 windows: the 16 floats of the
 // top row and of the bottom row are split into their even and odd
@@ -200,23 +210,11 @@ poolLoop:
 	VPERMPD $0xD8, Y5, Y5     // d
 	VPXOR   Y6, Y6, Y6        // offset 0: a
 
-	VCMPPS    $0x1E, Y2, Y3, Y7 // b > max
-	VCMPPS    $3, Y3, Y3, Y8    // b is NaN
-	VORPS     Y8, Y7, Y7
-	VBLENDVPS Y7, Y3, Y2, Y2
-	VBLENDVPS Y7, Y12, Y6, Y6
+	POOL_STEP(Y3, Y12, Y2, Y6, Y7, Y8)
 
-	VCMPPS    $0x1E, Y2, Y4, Y7 // c > max
-	VCMPPS    $3, Y4, Y4, Y8
-	VORPS     Y8, Y7, Y7
-	VBLENDVPS Y7, Y4, Y2, Y2
-	VBLENDVPS Y7, Y13, Y6, Y6
+	POOL_STEP(Y4, Y13, Y2, Y6, Y7, Y8)
 
-	VCMPPS    $0x1E, Y2, Y5, Y7 // d > max
-	VCMPPS    $3, Y5, Y5, Y8
-	VORPS     Y8, Y7, Y7
-	VBLENDVPS Y7, Y5, Y2, Y2
-	VBLENDVPS Y7, Y14, Y6, Y6
+	POOL_STEP(Y5, Y14, Y2, Y6, Y7, Y8)
 
 	VMOVUPS Y2, (DI)
 	VPADDD  Y10, Y6, Y6
@@ -271,23 +269,11 @@ TEXT ·maxPool2x2AVX4(SB), NOSPLIT, $0-40
 	VSHUFPS $0xDD, X1, X0, X5 // d
 	VPXOR   X6, X6, X6
 
-	VCMPPS    $0x1E, X2, X3, X7
-	VCMPPS    $3, X3, X3, X8
-	VORPS     X8, X7, X7
-	VBLENDVPS X7, X3, X2, X2
-	VBLENDVPS X7, X12, X6, X6
+	POOL_STEP(X3, X12, X2, X6, X7, X8)
 
-	VCMPPS    $0x1E, X2, X4, X7
-	VCMPPS    $3, X4, X4, X8
-	VORPS     X8, X7, X7
-	VBLENDVPS X7, X4, X2, X2
-	VBLENDVPS X7, X13, X6, X6
+	POOL_STEP(X4, X13, X2, X6, X7, X8)
 
-	VCMPPS    $0x1E, X2, X5, X7
-	VCMPPS    $3, X5, X5, X8
-	VORPS     X8, X7, X7
-	VBLENDVPS X7, X5, X2, X2
-	VBLENDVPS X7, X14, X6, X6
+	POOL_STEP(X5, X14, X2, X6, X7, X8)
 
 	VMOVUPS X2, (DI)
 	VPADDD  X10, X6, X6
