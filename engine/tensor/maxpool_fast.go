@@ -4,8 +4,8 @@ import "tinytorch/engine/vec"
 
 // maxPoolFast fills y and argmax as maxPoolReference does, for the windows
 // it has a fast path for, and reports whether it did: windows without
-// padding, the 2×2 windows of stride 2 unrolled (or handed to an
-// installed loop, maxpool_install.go).
+// padding, the 2×2 windows of stride 2 a row at a time with
+// vec.MaxPool2x2Row (after an installed loop, maxpool_install.go).
 func maxPoolFast(g unfoldGeom, x, y []float32, argmax []int32) bool {
 	switch {
 	case g.w.Padding != [2]int{}:

@@ -4,7 +4,7 @@ package tensor
 // (wasm/kernel) installs WebAssembly SIMD versions of the 2×2, stride-2
 // pooling forward and backward (engine/kernels/wasmsimd's pool.wat),
 // which Go's compiler cannot emit. They must give the same bits as the Go
-// loops (maxPool2x2 and maxPoolReferenceGrad).
+// loops (vec.MaxPool2x2Row and maxPoolReferenceGrad).
 
 // MaxPool2x2Func pools planes of [h, wd] floats in x over 2×2 windows of
 // stride 2 into planes of [ho, wo] in y, and sets argmax to each

@@ -86,10 +86,8 @@ func installInt8Relaxed(kernel int8mm.Kernel) string {
 		if m == 0 || n == 0 {
 			return 0
 		}
-		if cap(tmp) < m*k {
-			tmp = make([]int8, m*k)
-		}
-		ret := matmul7.Invoke(addressOf(c), addressOf(a), addressOf(b), m, n, k, addressOf(sums), addressOf(tmp[:m*k])).Int()
+		tmp = grow(tmp, m*k)
+		ret := matmul7.Invoke(addressOf(c), addressOf(a), addressOf(b), m, n, k, addressOf(sums), addressOf(tmp)).Int()
 		runtime.KeepAlive(c)
 		runtime.KeepAlive(a)
 		runtime.KeepAlive(b)

@@ -95,10 +95,7 @@ func registerSIMD(name string, probe []byte, build func() ([]byte, error)) error
 	var out []float32 // dots.wat writes whole tiles: room for the edges
 	bk.Dots = func(m, n, k int, a []float32, lda int, b []float32, ldb int, dst []float32, ldo int) {
 		size, stride := wasmsimd.DotsFloats(m, n)
-		if cap(out) < size {
-			out = make([]float32, size)
-		}
-		out = out[:size]
+		out = grow(out, size)
 		dots.Invoke(m, n, k, address(a), lda, address(b), ldb, address(out))
 		runtime.KeepAlive(a)
 		runtime.KeepAlive(b)
@@ -257,6 +254,16 @@ func instantiate(name string, probe []byte, build func() ([]byte, error)) (expor
 	module := wa.Get("Module").New(bytesToJS(code)) // synchronous: allowed in a worker
 	imports := map[string]any{"go": map[string]any{"mem": mem}}
 	return wa.Get("Instance").New(module, imports).Get("exports"), nil
+}
+
+// grow returns buf with length n, reallocated only when too small: the
+// kernel's scratch buffers, reused from call to call (js/wasm runs one
+// call at a time).
+func grow[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	return buf[:n]
 }
 
 // address returns the byte address of x's first element in the Go

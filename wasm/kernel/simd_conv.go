@@ -114,10 +114,13 @@ func (d *directConv) forward(g wasmsimd.ConvGeometry, x, filters, out []float32)
 // the same sums, and the same bits.
 func (d *directConv) weightGrad(g wasmsimd.ConvGeometry, x, dy, out []float32) bool {
 	l := d.layoutsFor(g).weightGrad
-	if l == nil || !kernels.UseExternalDots(false, true, g.O, g.N*l.Positions, 1) {
+	if l == nil {
 		return false
 	}
 	positions := g.N * l.Positions
+	if !kernels.UseExternalDots(false, true, g.O, positions, 1) {
+		return false
+	}
 	in := d.input(g, l, x)
 	n := len(l.Taps)
 	size, stride := wasmsimd.DotsFloats(g.O, n)
@@ -170,14 +173,6 @@ func (d *directConv) layoutsFor(g wasmsimd.ConvGeometry) *convLayouts {
 	}
 	d.layouts[g] = ls
 	return ls
-}
-
-// grow returns buf with length n, reallocated only when too small.
-func grow(buf []float32, n int) []float32 {
-	if cap(buf) < n {
-		return make([]float32, n)
-	}
-	return buf[:n]
 }
 
 // pack lays out columns [pc, pc+kb) of the filters [o, k] as block's A
