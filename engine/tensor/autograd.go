@@ -303,12 +303,14 @@ func propagate(order []input, g *Tensor, made uint64) error {
 // caller's gradient nor a tensor of the forward pass), its buffer came from
 // the pool for its storage alone, and no pending gradient shares its
 // storage (a view of it passed on to an input, or the same gradient
-// handed to two inputs by an add). The storage's data is dropped, so that
-// a use of it after all would fail loudly instead of reading reused
-// memory. Under an Observer (the profiler) nothing is released: the
-// profile counts the memory a step needs without reuse.
+// handed to two inputs by an add), and no user code may hold it (a custom
+// Function's Backward returned it: the user's code may have kept it). The
+// storage's data is dropped, so that a use of it after all would fail
+// loudly instead of reading reused memory. Under an Observer (the
+// profiler) nothing is released: the profile counts the memory a step
+// needs without reuse.
 func releaseGradient(g *Tensor, made uint64, pending map[vertex]*Tensor) {
-	if observer != nil || !g.st.pooled || g.st.serial <= made || sharedByPending(g.st, pending) {
+	if observer != nil || !g.st.pooled || g.st.seenByUser || g.st.serial <= made || sharedByPending(g.st, pending) {
 		return
 	}
 	putScratch(g.st.data)

@@ -186,6 +186,13 @@ func (f *Function) backward(ctx *Context, shapes [][]int, g []*Tensor) (grads []
 	if err != nil {
 		return nil, fmt.Errorf("backward: %s: %w", f.label(), err)
 	}
+	// The user's code may keep what it returns: its buffer must not go
+	// back to the pool once the next node has used it (releaseGradient).
+	for _, gr := range grads {
+		if gr != nil {
+			gr.st.seenByUser = true
+		}
+	}
 	return f.checkGrads(grads, shapes, ctx.needs)
 }
 

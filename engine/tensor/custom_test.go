@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -406,6 +407,46 @@ func TestFunctionRandomBroadcasts(t *testing.T) {
 		}
 		if !slices.Equal(gotY, wantY) || !slices.Equal(gotG[0], wantG[0]) || !slices.Equal(gotG[1], wantG[1]) {
 			t.Fatalf("program %d, shapes %v and %v (requiresGrad %v): output %v grads %v; engine %v %v", prog, sa, sb, grads, gotY, gotG, wantY, wantG)
+		}
+	}
+}
+
+// A gradient that a custom Backward returns may be kept by the user's
+// code, as a cell may keep it to plot it: backward passes it on to the
+// ops below but never gives its buffer back to the pool, so it keeps its
+// values after backward (it is pooled: large enough for the pool).
+func TestCustomBackwardGradientStaysReadable(t *testing.T) {
+	n := 2 * poolMinFloats
+	xs, ws := make([]float32, n), make([]float32, n)
+	for i := range xs {
+		xs[i] = float32(i%9) - 4
+		ws[i] = float32(i%5) + 0.5
+	}
+	var kept *Tensor
+	keep := &Function{Name: "keep",
+		Forward: func(ctx *Context, in ...*Tensor) ([]*Tensor, error) { return []*Tensor{in[0].Detach().Clone()}, nil },
+		Backward: func(ctx *Context, g ...*Tensor) ([]*Tensor, error) {
+			kept = g[0].MulScalar(1)
+			return []*Tensor{kept}, nil
+		}}
+	x := param(t, xs, n)
+	w := must(New(ws, n))
+	out := must(keep.Apply1(x.Relu().Exp()))
+	if err := must(out.Mul(w)).SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range kept.Data() {
+		if v != ws[i] {
+			t.Fatalf("the kept gradient[%d] = %v after backward, want %v", i, v, ws[i])
+		}
+	}
+	for i, v := range x.Grad().Data() {
+		want := float32(0)
+		if xs[i] > 0 {
+			want = float32(float64(ws[i]) * float64(float32(math.Exp(float64(xs[i])))))
+		}
+		if !close32(float64(v), float64(want)) {
+			t.Fatalf("x.grad[%d] = %v, want %v", i, v, want)
 		}
 	}
 }

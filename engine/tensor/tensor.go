@@ -41,6 +41,11 @@ type storage struct {
 	// pooled marks data as taken from the buffer pool (pool.go) for this
 	// storage alone, so that it may go back once the storage is dead.
 	pooled bool
+	// seenByUser marks a gradient that a custom Function's Backward
+	// returned (custom.go): user code may still hold it, so backward
+	// never gives its buffer back to the pool (autograd.go's
+	// releaseGradient).
+	seenByUser bool
 }
 
 // storagesMade counts the storages made so far (fromData); atomic because

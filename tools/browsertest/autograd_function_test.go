@@ -24,7 +24,8 @@ const myMul = `class MyMul extends tt.autograd.Function {
 // TestAutogradFunctionMul checks MyMul against the engine's mul: the same
 // output and the same gradients, bit for bit (both compute g·b and g·a),
 // the gradFn, needsInputGrad for a tensor that needs none and an argument
-// that is a number, and the profiler's and the trace's names.
+// that is a number, the profiler's and the trace's names, and that a
+// gradient the user's backward kept is still readable after backward.
 func TestAutogradFunctionMul(t *testing.T) {
 	t.Parallel()
 	ctx := newTab(t)
@@ -45,8 +46,16 @@ class Scale extends tt.autograd.Function {
 }
 const s = Scale.apply(x, tt.ones(3, 4), 2.5);
 const report = tt.profile(() => MyMul.apply(x, w).sum().backward());
+// A backward that keeps the gradient it returns (large enough for the
+// engine's buffer pool): it must stay readable after the ops below used it.
+let kept = null;
+class Keep extends tt.autograd.Function {
+  static forward(ctx, a) { return a.mul(1); }
+  static backward(ctx, g) { kept = g.mul(2); return kept; }
+}
+Keep.apply(tt.randn(64, 128, {requiresGrad: true}).relu()).sum().backward();
 return JSON.stringify({gradFn: y.gradFn, y: y.toArray(), ref: x.mul(w).toArray(),
-  ...grads,
+  ...grads, keptSum: kept.sum().item(),
   needs, k, scaleFn: s.gradFn, ops: report.byOp().map((o) => o.name), trace: report.traceJSON().includes('"MyMul"')});
 })()`
 	state, out := runCode(t, ctx, 1, code)
@@ -54,7 +63,7 @@ return JSON.stringify({gradFn: y.gradFn, y: y.toArray(), ref: x.mul(w).toArray()
 		GradFn, ScaleFn          string
 		Y, Ref, Gx, Gw, Gx2, Gw2 [][]float64
 		Needs                    []bool
-		K                        float64
+		K, KeptSum               float64
 		Ops                      []string
 		Trace                    bool
 	}
@@ -80,6 +89,9 @@ return JSON.stringify({gradFn: y.gradFn, y: y.toArray(), ref: x.mul(w).toArray()
 	}
 	if !got.Trace {
 		t.Error("the trace has no event named MyMul")
+	}
+	if got.KeptSum != 2*64*128 {
+		t.Errorf("the gradient a backward kept sums to %v after backward, want %d (all 2)", got.KeptSum, 2*64*128)
 	}
 }
 
