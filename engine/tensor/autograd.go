@@ -304,7 +304,7 @@ func propagate(order []input, g *Tensor, made uint64) error {
 // the pool for its storage alone, and no pending gradient shares its
 // storage (a view of it passed on to an input, or the same gradient
 // handed to two inputs by an add), and no user code may hold it (a custom
-// Function's Backward returned it: the user's code may have kept it). The
+// Function's Backward received or returned it, and may have kept it). The
 // storage's data is dropped, so that a use of it after all would fail
 // loudly instead of reading reused memory. Under an Observer (the
 // profiler) nothing is released: the profile counts the memory a step

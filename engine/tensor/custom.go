@@ -186,9 +186,10 @@ func (f *Function) backward(ctx *Context, shapes [][]int, g []*Tensor) (grads []
 	if err != nil {
 		return nil, fmt.Errorf("backward: %s: %w", f.label(), err)
 	}
-	// The user's code may keep what it returns: its buffer must not go
-	// back to the pool once the next node has used it (releaseGradient).
-	for _, gr := range grads {
+	// The user's code may keep the gradients it received and those it
+	// returns: their buffers must not go back to the pool once backward
+	// has used them (releaseGradient).
+	for _, gr := range append(slices.Clone(g), grads...) {
 		if gr != nil {
 			gr.st.seenByUser = true
 		}

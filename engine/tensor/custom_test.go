@@ -411,10 +411,10 @@ func TestFunctionRandomBroadcasts(t *testing.T) {
 	}
 }
 
-// A gradient that a custom Backward returns may be kept by the user's
-// code, as a cell may keep it to plot it: backward passes it on to the
-// ops below but never gives its buffer back to the pool, so it keeps its
-// values after backward (it is pooled: large enough for the pool).
+// A gradient that a custom Backward receives or returns may be kept by
+// the user's code, as a cell may keep it to plot it: backward never gives
+// its buffer back to the pool, so it keeps its values after backward
+// (both are large enough for the pool).
 func TestCustomBackwardGradientStaysReadable(t *testing.T) {
 	n := 2 * poolMinFloats
 	xs, ws := make([]float32, n), make([]float32, n)
@@ -422,22 +422,26 @@ func TestCustomBackwardGradientStaysReadable(t *testing.T) {
 		xs[i] = float32(i%9) - 4
 		ws[i] = float32(i%5) + 0.5
 	}
-	var kept *Tensor
+	var received, kept *Tensor
 	keep := &Function{Name: "keep",
 		Forward: func(ctx *Context, in ...*Tensor) ([]*Tensor, error) { return []*Tensor{in[0].Detach().Clone()}, nil },
 		Backward: func(ctx *Context, g ...*Tensor) ([]*Tensor, error) {
-			kept = g[0].MulScalar(1)
+			received, kept = g[0], g[0].MulScalar(1)
 			return []*Tensor{kept}, nil
 		}}
 	x := param(t, xs, n)
 	w := must(New(ws, n))
-	out := must(keep.Apply1(x.Relu().Exp()))
-	if err := must(out.Mul(w)).SumAll().Backward(); err != nil {
+	// The product's backward makes the gradient keep receives, a pooled
+	// buffer of its own.
+	out := must(must(keep.Apply1(x.Relu().Exp())).Mul(w))
+	if err := out.SumAll().Backward(); err != nil {
 		t.Fatal(err)
 	}
-	for i, v := range kept.Data() {
-		if v != ws[i] {
-			t.Fatalf("the kept gradient[%d] = %v after backward, want %v", i, v, ws[i])
+	for _, g := range []*Tensor{received, kept} {
+		for i, v := range g.Data() {
+			if v != ws[i] {
+				t.Fatalf("a kept gradient[%d] = %v after backward, want %v", i, v, ws[i])
+			}
 		}
 	}
 	for i, v := range x.Grad().Data() {

@@ -42,8 +42,8 @@ type storage struct {
 	// storage alone, so that it may go back once the storage is dead.
 	pooled bool
 	// seenByUser marks a gradient that a custom Function's Backward
-	// returned (custom.go): user code may still hold it, so backward
-	// never gives its buffer back to the pool (autograd.go's
+	// received or returned (custom.go): user code may still hold it, so
+	// backward never gives its buffer back to the pool (autograd.go's
 	// releaseGradient).
 	seenByUser bool
 }

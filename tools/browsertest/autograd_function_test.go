@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,8 +25,8 @@ const myMul = `class MyMul extends tt.autograd.Function {
 // TestAutogradFunctionMul checks MyMul against the engine's mul: the same
 // output and the same gradients, bit for bit (both compute g·b and g·a),
 // the gradFn, needsInputGrad for a tensor that needs none and an argument
-// that is a number, the profiler's and the trace's names, and that a
-// gradient the user's backward kept is still readable after backward.
+// that is a number, the profiler's and the trace's names, and that the
+// gradients the user's backward kept are still readable after backward.
 func TestAutogradFunctionMul(t *testing.T) {
 	t.Parallel()
 	ctx := newTab(t)
@@ -46,16 +47,17 @@ class Scale extends tt.autograd.Function {
 }
 const s = Scale.apply(x, tt.ones(3, 4), 2.5);
 const report = tt.profile(() => MyMul.apply(x, w).sum().backward());
-// A backward that keeps the gradient it returns (large enough for the
-// engine's buffer pool): it must stay readable after the ops below used it.
-let kept = null;
+// A backward that keeps the gradient it receives and the one it returns
+// (large enough for the engine's buffer pool): both must stay readable
+// after backward used them.
+let received = null, kept = null;
 class Keep extends tt.autograd.Function {
   static forward(ctx, a) { return a.mul(1); }
-  static backward(ctx, g) { kept = g.mul(2); return kept; }
+  static backward(ctx, g) { received = g; kept = g.mul(2); return kept; }
 }
-Keep.apply(tt.randn(64, 128, {requiresGrad: true}).relu()).sum().backward();
+Keep.apply(tt.randn(64, 128, {requiresGrad: true}).relu()).mul(tt.ones(64, 128)).sum().backward();
 return JSON.stringify({gradFn: y.gradFn, y: y.toArray(), ref: x.mul(w).toArray(),
-  ...grads, keptSum: kept.sum().item(),
+  ...grads, keptSums: [received.sum().item(), kept.sum().item()],
   needs, k, scaleFn: s.gradFn, ops: report.byOp().map((o) => o.name), trace: report.traceJSON().includes('"MyMul"')});
 })()`
 	state, out := runCode(t, ctx, 1, code)
@@ -63,7 +65,8 @@ return JSON.stringify({gradFn: y.gradFn, y: y.toArray(), ref: x.mul(w).toArray()
 		GradFn, ScaleFn          string
 		Y, Ref, Gx, Gw, Gx2, Gw2 [][]float64
 		Needs                    []bool
-		K, KeptSum               float64
+		K                        float64
+		KeptSums                 []float64
 		Ops                      []string
 		Trace                    bool
 	}
@@ -90,8 +93,8 @@ return JSON.stringify({gradFn: y.gradFn, y: y.toArray(), ref: x.mul(w).toArray()
 	if !got.Trace {
 		t.Error("the trace has no event named MyMul")
 	}
-	if got.KeptSum != 2*64*128 {
-		t.Errorf("the gradient a backward kept sums to %v after backward, want %d (all 2)", got.KeptSum, 2*64*128)
+	if want := []float64{64 * 128, 2 * 64 * 128}; !slices.Equal(got.KeptSums, want) {
+		t.Errorf("the gradients a backward received and returned, kept, sum to %v after backward, want %v (all 1, all 2)", got.KeptSums, want)
 	}
 }
 
