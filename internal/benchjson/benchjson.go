@@ -99,11 +99,14 @@ type Roof struct {
 	GFLOPS  float64 `json:"gflops"`
 }
 
-// TrainingRun is one model's training epoch in Chromium.
+// TrainingRun is one model's training epoch in Chromium: Ms is the
+// median of the timed epochs, WarmupMs the epochs before them, while V8
+// moved the hot functions to its optimizing compiler.
 type TrainingRun struct {
-	Model   string  `json:"model"`
-	Ms      float64 `json:"ms"`
-	Samples int     `json:"samples"`
+	Model    string    `json:"model"`
+	Ms       float64   `json:"ms"`
+	Samples  int       `json:"samples"`
+	WarmupMs []float64 `json:"warmup_ms,omitempty"`
 }
 
 // Training is what TestBenchTraining writes (training.json).

@@ -290,7 +290,12 @@ func browserTrainingTable(tr benchjson.Training, native map[string]float64) {
 			targets = append(targets, target{What: "Chromium LeNet training epoch: Chromium ÷ native one-thread samples/s", Measured: rate / n, Want: 0.5})
 		}
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("Chromium: kernel %s, one thread, median of 3 epochs after a warm-up epoch; native: the table above (not interleaved with the browser)", tr.Kernel))
+	t.Notes = append(t.Notes, fmt.Sprintf("Chromium: kernel %s, one thread, median of 7 epochs after 4 warm-up epochs (V8 moves the hot functions to its optimizing compiler during the first ones); native: the table above (not interleaved with the browser)", tr.Kernel))
+	for _, r := range tr.Runs {
+		if len(r.WarmupMs) > 0 {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s warm-up epochs in Chromium: %s ms", r.Model, formatMs(r.WarmupMs)))
+		}
+	}
 	show(t)
 }
 
@@ -341,4 +346,13 @@ func targetTable() {
 	}
 	show(t)
 	jsonData["targets"] = targets
+}
+
+// formatMs writes milliseconds rounded, separated by commas.
+func formatMs(ms []float64) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = fmt.Sprintf("%.0f", m)
+	}
+	return strings.Join(parts, ", ")
 }
