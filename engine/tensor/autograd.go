@@ -383,10 +383,12 @@ func (t *Tensor) accumulateGrad(g *Tensor, owned bool) {
 // ownedGradient reports whether the gradient g reaching a leaf may become
 // the leaf's Grad without a copy: its storage was made during this
 // backward (not the caller's gradient, not a tensor of the forward pass),
-// it is exactly g's elements in order, and no pending gradient of another
-// tensor shares it (an add passes one gradient to both of its inputs).
+// it is exactly g's elements in order, no pending gradient of another
+// tensor shares it (an add passes one gradient to both of its inputs),
+// and no user code may hold it (a custom Function's Backward received or
+// returned it): the next backward adds into the leaf's Grad in place.
 func ownedGradient(g *Tensor, made uint64, pending map[vertex]*Tensor) bool {
-	if g.st.serial <= made || g.offset != 0 || !g.IsContiguous() || len(g.st.data) != g.Numel() {
+	if g.st.serial <= made || g.st.seenByUser || g.offset != 0 || !g.IsContiguous() || len(g.st.data) != g.Numel() {
 		return false
 	}
 	return !sharedByPending(g.st, pending)

@@ -454,3 +454,24 @@ func TestCustomBackwardGradientStaysReadable(t *testing.T) {
 		}
 	}
 }
+
+// A gradient a custom Backward returned for a leaf becomes the leaf's
+// Grad as a copy, not by sharing its storage (PyTorch copies a gradient
+// that something else refers to): scaling Grad in place, as gradient
+// clipping does, must not change the tensor the user kept.
+func TestCustomBackwardGradientIsNotTheLeafsGrad(t *testing.T) {
+	var kept *Tensor
+	keep := &Function{Name: "keep",
+		Forward: func(ctx *Context, in ...*Tensor) ([]*Tensor, error) { return []*Tensor{in[0].Detach().Clone()}, nil },
+		Backward: func(ctx *Context, g ...*Tensor) ([]*Tensor, error) {
+			kept = g[0].MulScalar(3)
+			return []*Tensor{kept}, nil
+		}}
+	x := param(t, []float32{1, -2, 4}, 3)
+	if err := must(keep.Apply1(x)).SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	NoGrad(func() { must(x.Grad().MulScalarInPlace(0.5)) })
+	wantData(t, "the kept gradient", kept, []int{3}, []float32{3, 3, 3})
+	wantData(t, "x.grad, halved", x.Grad(), []int{3}, []float32{1.5, 1.5, 1.5})
+}
