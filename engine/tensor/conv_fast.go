@@ -211,12 +211,17 @@ func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Ten
 		dx = uninitialized(t.shape) // each chunk clears its samples
 	}
 	// partial[i] is chunk i's [dWeight | dBias], [O, k]; needed unless
-	// neither needs a gradient.
+	// neither needs a gradient. With an empty batch there is no chunk,
+	// and the gradients are zeros, as in PyTorch.
 	ok := c.o * c.k
+	needWB := weight.requiresGrad || bias != nil && bias.requiresGrad
 	var partial []float32
-	if weight.requiresGrad || bias != nil && bias.requiresGrad {
-		partial = getScratch(chunks * ok)
+	if needWB {
+		partial = getScratch(max(1, chunks) * ok)
 		defer putScratch(partial)
+		if chunks == 0 {
+			clear(partial)
+		}
 	}
 	kernels.Parallel(chunks, 1, func(lo, hi int) {
 		dy, cols := getScratch(c.o*chunk*L), getScratch(c.k*chunk*L)
@@ -245,7 +250,7 @@ func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Ten
 		}
 	})
 	grads := []*Tensor{dx, nil}
-	if partial == nil {
+	if !needWB {
 		if bias != nil {
 			grads = append(grads, nil)
 		}

@@ -44,3 +44,27 @@ func TestMatmulEmptyInnerIsZeroFromPool(t *testing.T) {
 		}
 	}
 }
+
+// A convolution of an empty batch gives its filters and bias gradients of
+// zeros, as in PyTorch (difftest seed 1906124), not none: with no sample
+// there is no chunk to sum, and the sum of nothing is zero. The filters
+// are large enough for the buffer pool, which gives back junk.
+func TestConv2dEmptyBatchGradientsAreZeros(t *testing.T) {
+	junk := getScratch(2 * 16 * 16 * 16)
+	for i := range junk {
+		junk[i] = float32(math.NaN())
+	}
+	putScratch(junk)
+	for _, pad := range []int{0, 2} {
+		x := param(t, nil, 0, 16, 6, 6)
+		w := param(t, make([]float32, 2*16*4*4), 2, 16, 4, 4)
+		b := param(t, []float32{1, 2}, 2)
+		y := must(x.Conv2d(w, b, Window{Padding: [2]int{pad, pad}}))
+		if err := y.BackwardWith(BackwardOptions{Gradient: must(Zeros(y.Shape()...))}); err != nil {
+			t.Fatal(err)
+		}
+		wantData(t, "the input's gradient", x.Grad(), []int{0, 16, 6, 6}, nil)
+		wantData(t, "the filters' gradient", w.Grad(), []int{2, 16, 4, 4}, make([]float32, 2*16*4*4))
+		wantData(t, "the bias's gradient", b.Grad(), []int{2}, []float32{0, 0})
+	}
+}
