@@ -54,6 +54,8 @@ var KnownOpen = []Exclusion{
 	{Kind: "value", Ops: []string{"powScalar"}, Feature: "nonfinite", Text: "** 0.5", Why: "quirk: torch computes x ** 0.5 as sqrt, so (-inf) ** 0.5 is NaN, not IEEE's +Inf"},
 	{Kind: "engine accepts", Ops: []string{"pad"}, Feature: "empty", Why: "quirk: torch refuses to pad a tensor with an empty dim"},
 	{Kind: "engine accepts", Ops: []string{"view"}, Text: "view size is not compatible", Why: "quirk: torch's elementwise results keep a permuted input's strides, so its view refuses where the engine's contiguous result is viewable"},
+	{Kind: "engine accepts", Text: "This view is the output of a function that returns multiple views", Why: "quirk: torch refuses in-place ops on the outputs of split and chunk (and on views made in no-grad mode), and any use of them after their base changed in place; the engine's views read their base's new values and refuse only a backward through a stale view (seeds 1920823, 5248702)"},
+	{Kind: "engine accepts", Ops: []string{"backward"}, Text: "grad_input must be contiguous", Why: "quirk: torch 1.13's nll_loss backward refuses a permuted (non-contiguous) input (seed 1926084)"},
 }
 
 // Excluded returns the exclusion a mismatch falls under, if any.
