@@ -132,6 +132,13 @@ func TestSoftplusLog1pStability(t *testing.T) {
 	wantData(t, "softplus", x.Softplus(1, 20), []int{3}, []float32{100, float32(math.Exp(-100)), float32(math.Log1p(math.Exp(1e-10)))})
 	wantData(t, "log1p", x.Log1p(), []int{3}, []float32{float32(math.Log(101)), float32(math.NaN()), 1e-10})
 	wantData(t, "elu of a large input", x.Elu(1), []int{3}, []float32{100, float32(math.Expm1(-100)), 1e-10})
+	// Both zeros give +0, as PyTorch's e^t - 1: 1/elu(-0) is +Inf.
+	zeros := must(New([]float32{float32(math.Copysign(0, -1)), 0}, 2))
+	for i, v := range zeros.Elu(1).Data() {
+		if v != 0 || math.Signbit(float64(v)) {
+			t.Errorf("elu of zero %d is %v (sign bit %v), want +0", i, v, math.Signbit(float64(v)))
+		}
+	}
 }
 
 // Empty dimensions give empty (or identity-valued) results, never a

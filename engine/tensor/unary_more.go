@@ -82,13 +82,18 @@ func (t *Tensor) Softplus(beta, threshold float32) *Tensor {
 // not taken is never evaluated, so a large t cannot make e^t overflow
 // into a NaN gradient. The derivative is alpha·e^t for t ≤ 0 and 1
 // elsewhere, NaN included: PyTorch's elu_backward tests t ≤ 0, so a NaN
-// input passes the incoming gradient as it is, not g·NaN.
+// input passes the incoming gradient as it is, not g·NaN. A zero of
+// either sign gives +0, as PyTorch's e^t - 1 does, where expm1(-0) would
+// keep the sign (difftest seed 5253118).
 func (t *Tensor) Elu(alpha float32) *Tensor {
 	a := float64(alpha)
 	return t.unary(unaryOp{"elu",
 		func(x float64) float64 {
-			if x > 0 {
+			switch {
+			case x > 0:
 				return x
+			case x == 0:
+				return 0
 			}
 			return a * math.Expm1(x)
 		},
