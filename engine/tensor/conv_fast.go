@@ -211,17 +211,13 @@ func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Ten
 		dx = uninitialized(t.shape) // each chunk clears its samples
 	}
 	// partial[i] is chunk i's [dWeight | dBias], [O, k]; needed unless
-	// neither needs a gradient. With an empty batch there is no chunk,
-	// and the gradients are zeros, as in PyTorch.
+	// neither needs a gradient.
 	ok := c.o * c.k
 	needWB := weight.requiresGrad || bias != nil && bias.requiresGrad
 	var partial []float32
 	if needWB {
-		partial = getScratch(max(1, chunks) * ok)
+		partial = getScratch(chunks * ok)
 		defer putScratch(partial)
-		if chunks == 0 {
-			clear(partial)
-		}
 	}
 	kernels.Parallel(chunks, 1, func(lo, hi int) {
 		dy, cols := getScratch(c.o*chunk*L), getScratch(c.k*chunk*L)
@@ -256,9 +252,16 @@ func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Ten
 		}
 		return grads
 	}
-	dwb := partial[:ok]
-	for i := 1; i < chunks; i++ {
-		addRun(dwb, partial[i*ok:(i+1)*ok])
+	var dwb []float32
+	if chunks == 0 {
+		// An empty batch has no chunk: the sum of nothing, zeros, as in
+		// PyTorch.
+		dwb = make([]float32, ok)
+	} else {
+		dwb = partial[:ok]
+		for i := 1; i < chunks; i++ {
+			addRun(dwb, partial[i*ok:(i+1)*ok])
+		}
 	}
 	if weight.requiresGrad {
 		dw := empty(weight.shape)

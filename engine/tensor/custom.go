@@ -189,7 +189,7 @@ func (f *Function) backward(ctx *Context, shapes [][]int, g []*Tensor) (grads []
 	// The user's code may keep the gradients it received and those it
 	// returns: their buffers must not go back to the pool once backward
 	// has used them (releaseGradient).
-	for _, gr := range append(slices.Clone(g), grads...) {
+	for _, gr := range slices.Concat(g, grads) {
 		if gr != nil {
 			gr.st.seenByUser = true
 		}

@@ -18,9 +18,9 @@ import (
 // epochs warm up, the median of seven timed epochs is reported: V8 runs
 // the kernel's wasm on its baseline compiler (Liftoff) first and moves
 // the hot functions to its optimizing one (TurboFan) while they run, so
-// the first epochs are slower (LeNet's first four took about 600, 250,
-// 190 and 140 ms, the next ones about 100) and the steady state, what a
-// student's training of hundreds of steps sees, is the other figure
+// the first epochs are slower (LeNet's first four took 1015, 339, 264
+// and 234 ms in one tab, the next ones 135–160 ms) and the steady state,
+// what a student's training of hundreds of steps sees, is the figure
 // native code is set beside. The warm-up epochs are reported too.
 const trainBenchCode = `const batches = 16, bs = 64;
 tt.manualSeed(1);
