@@ -3,6 +3,7 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"reflect"
 
 	"tinytorch/engine/tensor"
 )
@@ -39,13 +40,14 @@ func (b *ModuleBase) Errorf(format string, args ...any) error {
 // Summary runs, Call records each module's output shape.
 //
 // Call is also where a CallObserver (the profiler) learns which module
-// is running.
+// is running, and where a module written outside this package (a
+// student's, a cell's) is run as user code (forward).
 func Call(m Module, x *tensor.Tensor) (*tensor.Tensor, error) {
 	if callObserver != nil {
 		callObserver.Enter(m)
 		defer callObserver.Exit(m)
 	}
-	y, err := m.Forward(x)
+	y, err := forward(m, x)
 	if err != nil {
 		var le *LayerError
 		if !errors.As(err, &le) {
@@ -88,3 +90,31 @@ func SetCallObserver(o CallObserver) (previous CallObserver) {
 // ShapeString formats a shape the way error messages and summaries show
 // it: [64, 1, 28, 28].
 func ShapeString(shape []int) string { return tensor.FormatShape(shape) }
+
+// forward runs m.Forward(x). A module written outside this package may
+// keep its input, its output or anything it computes, as PyTorch lets it:
+// it runs as user code, and its input and output are marked as held, so
+// that the trainer's step scope gives none of their buffers back to the
+// pool at the end of the step (tensor.BeginStep). The modules of this
+// package keep no tensor they compute.
+func forward(m Module, x *tensor.Tensor) (y *tensor.Tensor, err error) {
+	if builtIn(m) {
+		return m.Forward(x)
+	}
+	x.MarkHeld()
+	tensor.UserCode(func() { y, err = m.Forward(x) })
+	y.MarkHeld()
+	return y, err
+}
+
+// builtIn reports whether m is one of this package's modules.
+func builtIn(m Module) bool {
+	t := reflect.TypeOf(m)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath() == thisPackage
+}
+
+// thisPackage is this package's import path.
+var thisPackage = reflect.TypeFor[ModuleBase]().PkgPath()

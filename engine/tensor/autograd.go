@@ -123,6 +123,7 @@ func newNode(op string, tag any, out *Tensor, inputs, saved []*Tensor) *node {
 	for _, s := range saved {
 		n.saved = append(n.saved, savedTensor{s, s.st.version})
 	}
+	noteNode(n) // step.go: its output may go back to the pool after the step
 	return n
 }
 
@@ -310,7 +311,7 @@ func propagate(order []input, g *Tensor, made uint64) error {
 // profiler) nothing is released: the profile counts the memory a step
 // needs without reuse.
 func releaseGradient(g *Tensor, made uint64, pending map[vertex]*Tensor) {
-	if observer != nil || !g.st.pooled || g.st.seenByUser || g.st.serial <= made || sharedByPending(g.st, pending) {
+	if observer != nil || !g.st.pooled || g.st.heldByUser || g.st.serial <= made || sharedByPending(g.st, pending) {
 		return
 	}
 	putScratch(g.st.data)
@@ -388,7 +389,7 @@ func (t *Tensor) accumulateGrad(g *Tensor, owned bool) {
 // and no user code may hold it (a custom Function's Backward received or
 // returned it): the next backward adds into the leaf's Grad in place.
 func ownedGradient(g *Tensor, made uint64, pending map[vertex]*Tensor) bool {
-	if g.st.serial <= made || g.st.seenByUser || g.offset != 0 || !g.IsContiguous() || len(g.st.data) != g.Numel() {
+	if g.st.serial <= made || g.st.heldByUser || g.offset != 0 || !g.IsContiguous() || len(g.st.data) != g.Numel() {
 		return false
 	}
 	return !sharedByPending(g.st, pending)

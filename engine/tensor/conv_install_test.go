@@ -2,6 +2,8 @@ package tensor
 
 import (
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -118,19 +120,19 @@ func TestDirectConvKeepsTheGradients(t *testing.T) {
 		}
 		want := grads()
 		called := 0
-		declined := 0
+		var declined atomic.Int32 // the chunks run on several goroutines
 		InstallDirectConv(func(s ConvShape, x, filters, out []float32) bool {
 			called++
 			return true
 		}, func(s ConvShape, x, dy, out []float32) bool {
-			declined++
+			declined.Add(1)
 			return false
 		})
 		got := grads()
 		InstallDirectConv(nil, nil)
 		names := []string{"input", "filters", "bias", "input (2nd)", "filters (2nd)", "bias (2nd)"}
-		if called != 1 || declined == 0 {
-			t.Errorf("%v %+v: the installed forward pass was called %d times (want 1), the filters' gradient %d (want at least 1)", shape, c.window, called, declined)
+		if called != 1 || declined.Load() == 0 {
+			t.Errorf("%v %+v: the installed forward pass was called %d times (want 1), the filters' gradient %d (want at least 1)", shape, c.window, called, declined.Load())
 		}
 		for i := range want {
 			if !slices.Equal(got[i], want[i]) {
@@ -157,8 +159,11 @@ func TestDirectConvGradIsCalledPerChunk(t *testing.T) {
 		if forward {
 			fwd = func(ConvShape, []float32, []float32, []float32) bool { return true } // output left at 0
 		}
+		var mu sync.Mutex // the chunks run on several goroutines
 		InstallDirectConv(fwd, func(s ConvShape, xs, dy, out []float32) bool {
+			mu.Lock()
 			calls = append(calls, s)
+			mu.Unlock()
 			if len(xs) < s.N*s.C*s.H*s.W || len(dy) != s.O*s.N*32*32 || len(out) < s.O*(s.C*s.KH*s.KW+1) {
 				t.Errorf("%+v: lengths x %d, dy %d, out %d", s, len(xs), len(dy), len(out))
 			}

@@ -154,6 +154,11 @@ func (f *Function) forward(ctx *Context, inputs []*Tensor) (outs []*Tensor, err 
 		return nil, fmt.Errorf("%s: forward returned no outputs; expected at least one tensor", f.label())
 	}
 	outs = slices.Clone(outs)
+	// The user's code may keep its inputs and outputs: a step scope must
+	// not give their buffers back (step.go).
+	for _, t := range slices.Concat(inputs, outs) {
+		t.MarkHeld()
+	}
 	for i, o := range outs {
 		if o == nil {
 			return nil, fmt.Errorf("%s: forward returned nil as output %d of %d; expected a tensor", f.label(), i, len(outs))
@@ -191,7 +196,7 @@ func (f *Function) backward(ctx *Context, shapes [][]int, g []*Tensor) (grads []
 	// has used them (releaseGradient).
 	for _, gr := range slices.Concat(g, grads) {
 		if gr != nil {
-			gr.st.seenByUser = true
+			gr.st.heldByUser = true
 		}
 	}
 	return f.checkGrads(grads, shapes, ctx.needs)

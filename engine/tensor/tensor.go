@@ -41,11 +41,13 @@ type storage struct {
 	// pooled marks data as taken from the buffer pool (pool.go) for this
 	// storage alone, so that it may go back once the storage is dead.
 	pooled bool
-	// seenByUser marks a gradient that a custom Function's Backward
-	// received or returned (custom.go): user code may still hold it, so
-	// backward never gives its buffer back to the pool (autograd.go's
-	// releaseGradient).
-	seenByUser bool
+	// heldByUser marks a storage that user code may still hold: a
+	// gradient that a custom Function's Backward received or returned
+	// (custom.go), a tensor handed to a cell's JavaScript or to a user's
+	// module (MarkHeld, step.go). Neither backward (autograd.go's
+	// releaseGradient) nor a step scope (step.go) gives its buffer back to
+	// the pool.
+	heldByUser bool
 }
 
 // storagesMade counts the storages made so far (fromData); atomic because

@@ -27,6 +27,9 @@ func (a *accumulator) add(lossValue float64, out, target *tensor.Tensor) error {
 	a.samples += n
 	a.loss += lossValue * float64(n)
 	for i, m := range a.metrics {
+		if !builtIn(m, trainPackage) {
+			out.MarkHeld() // a metric written elsewhere may keep it
+		}
 		sum, count, err := m.Batch(out.Detach(), target)
 		if err != nil {
 			return err

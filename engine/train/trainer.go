@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 
 	"tinytorch/engine/data"
@@ -209,12 +210,16 @@ func (r *run) interrupted() error {
 func (r *run) trainStep(b data.Batch, acc *accumulator, p *Progress) (float64, error) {
 	t := r.t
 	r.guard.save()
+	// The step's activations go back to the buffer pool once it is done
+	// (tensor.BeginStep): the next step's land in warm memory, and Go need
+	// not clear fresh buffers for them.
+	defer tensor.BeginStep()()
 	t.Optimizer.ZeroGrad()
 	out, err := nn.Call(t.Model, b.X)
 	if err != nil {
 		return 0, err
 	}
-	l, err := t.Loss.Forward(out, b.Y)
+	l, err := t.lossOf(out, b.Y)
 	if err != nil {
 		return 0, err
 	}
@@ -247,6 +252,34 @@ func (r *run) trainStep(b data.Batch, acc *accumulator, p *Progress) (float64, e
 	}
 	return value, acc.add(value, out, b.Y)
 }
+
+// lossOf computes the loss of out against target. A loss written
+// outside package loss runs as user code, which may keep what it is
+// given and computes (tensor.UserCode).
+func (t *Trainer) lossOf(out, target *tensor.Tensor) (l *tensor.Tensor, err error) {
+	if builtIn(t.Loss, lossPackage) {
+		return t.Loss.Forward(out, target)
+	}
+	out.MarkHeld()
+	tensor.UserCode(func() { l, err = t.Loss.Forward(out, target) })
+	return l, err
+}
+
+// builtIn reports whether v's type is declared in the package pkg.
+func builtIn(v any, pkg string) bool {
+	ty := reflect.TypeOf(v)
+	if ty.Kind() == reflect.Pointer {
+		ty = ty.Elem()
+	}
+	return ty.PkgPath() == pkg
+}
+
+// lossPackage and trainPackage are the import paths of engine/loss and
+// of this package, whose losses and metrics keep no tensor.
+var (
+	lossPackage  = reflect.TypeFor[loss.MSE]().PkgPath()
+	trainPackage = reflect.TypeFor[Accuracy]().PkgPath()
+)
 
 // clipOrCheckGrads clips the gradient norm if asked, and in any case
 // refuses a non-finite gradient.

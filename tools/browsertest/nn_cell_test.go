@@ -47,6 +47,24 @@ const ckptSame = Object.keys(se).every((k) => se[k].toArray().flat().every((v, i
 	if state != "done" || out != want {
 		t.Fatalf("fit of MyLinear against tt.nn.Linear: state %q, output %q, want %q (steps, same losses, loss fell, checkpoint keys, same checkpoint, model[0] is the cell's object, parameters)", state, out, want)
 	}
+	// A training step gives the engine's activations back to the buffer
+	// pool (tensor.BeginStep), but never what a cell module keeps: its
+	// input (an engine Linear's output, large enough for the pool) and its
+	// output keep their values after fit.
+	code = `class Keep extends tt.nn.Module {
+  constructor() { super(); this.kept = []; }
+  forward(x) { const y = x.relu(); this.kept.push([x, y, x.sum().item(), y.sum().item()]); return y; }
+}
+tt.manualSeed(6);
+const keep = new Keep(), kx = tt.randn(64, 32), ky = tt.randint(0, 10, [64]);
+const keepNet = tt.nn.Sequential(tt.nn.Linear(32, 128), keep, tt.nn.Linear(128, 10));
+tt.train.fit(keepNet, tt.train.batches(kx, ky, {batchSize: 64}), {epochs: 3, optimizer: tt.optim.SGD(keepNet.parameters(), {lr: 0.1}),
+  loss: tt.nn.CrossEntropyLoss(), progress: false, chart: false});
+[keep.kept.length, keep.kept.every(([x, y, sx, sy]) => x.sum().item() === sx && y.sum().item() === sy)].join(" ")`
+	state, out = runCode(t, ctx, 2, code)
+	if want := "3 true"; state != "done" || out != want {
+		t.Fatalf("a cell module's kept tensors after fit: state %q, output %q, want %q (steps kept, values unchanged)", state, out, want)
+	}
 }
 
 // netCell nests both ways: engine modules (a Sequential, Dropout) inside

@@ -52,8 +52,13 @@ func newTensorBindings() *tensorBindings {
 	return b
 }
 
-// wrap gives a Go tensor a JavaScript object.
-func (b *tensorBindings) wrap(t *tensor.Tensor) js.Value { return b.table.wrap(b.proto, t) }
+// wrap gives a Go tensor a JavaScript object. The cell may keep it as
+// long as it likes, so no training step gives its buffer back to the pool
+// (tensor.MarkHeld).
+func (b *tensorBindings) wrap(t *tensor.Tensor) js.Value {
+	t.MarkHeld()
+	return b.table.wrap(b.proto, t)
+}
 
 // object makes the JavaScript object of a handle of the table
 // (objectMaker, for madeInJS).
@@ -65,6 +70,7 @@ func (b *tensorBindings) drop(handle int) { b.table.drop(handle) }
 // result gives t, a binding's own result, an object that JavaScript makes
 // (madeInJS).
 func (b *tensorBindings) result(t *tensor.Tensor) madeInJS {
+	t.MarkHeld() // as in wrap
 	return madeInJS{maker: b.maker, handle: b.table.record(t)}
 }
 
