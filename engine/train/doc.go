@@ -29,6 +29,14 @@
 // Trainer.Step runs one such step on one batch, with the same guard, for
 // a caller that drives its own loop (`tinytorch profile` times it).
 //
+// Memory: each step gives its activations back to the tensor package's
+// buffer pool when it ends (tensor.BeginStep), so the next step reuses
+// them instead of taking fresh memory. Only the intermediate values of
+// the engine's own layers and losses go back: a module written outside
+// engine/nn (a student's, a cell's) may keep its input, its output and
+// what it computes, as in PyTorch; so may a loss or metric written
+// outside the engine.
+//
 // Resuming (position.go): Trainer.Position says where a run stands (the
 // epoch, the batches done in it, the steps, the epoch's running sums of
 // loss and metrics), and after Trainer.ResumeAt the next Fit continues
