@@ -43,11 +43,20 @@ func (s *Sequential) At(i int) Module { return s.layers[i] }
 
 // Forward runs the modules in order.
 func (s *Sequential) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
-	for _, m := range s.layers {
-		var err error
-		if x, err = Call(m, x); err != nil {
+	mark := tensor.Mark()
+	for i, m := range s.layers {
+		y, err := Call(m, x)
+		if err != nil {
 			return nil, err
 		}
+		if i > 0 {
+			// x, the previous layer's output, is dead once this layer has
+			// run: without gradients its buffer goes back to the pool
+			// (tensor.Recycle), unless y is a view of it or a module
+			// written outside this package was handed it.
+			tensor.Recycle(x, mark, y)
+		}
+		x = y
 	}
 	return x, nil
 }

@@ -116,3 +116,41 @@ func (t *Tensor) MarkHeld() {
 		t.st.heldByUser = true
 	}
 }
+
+// Inference has no graph to tell when a value dies, but a container that
+// runs its layers one after another knows: once a layer has run, its input
+// (the previous layer's output) is dead unless the output shares its
+// storage. nn.Sequential gives such values back to the pool with Recycle,
+// so a forward pass without gradients (evaluation, inference in a cell)
+// reuses the buffers of its earlier layers, and of the batch before.
+
+// StorageMark marks a point in the sequence of storages made (Mark).
+type StorageMark uint64
+
+// Mark returns the mark of the storages made from now on.
+func Mark() StorageMark { return StorageMark(storagesMade.Load() + 1) }
+
+// Recycle gives the buffer of t, a value its caller has finished with,
+// back to the pool when nothing else can refer to it: gradients are off
+// (no graph saved t), no Observer is set, t's storage was made since mark
+// from the pool for it alone, no user code was handed it (MarkHeld), and
+// it is not the storage of a tensor in keep (a view of t passed on). The
+// caller promises that it made t through the engine's own code since the
+// mark and kept no other reference. It reports whether it gave t back.
+func Recycle(t *Tensor, mark StorageMark, keep ...*Tensor) bool {
+	if GradEnabled() || observer != nil || t == nil {
+		return false
+	}
+	st := t.st
+	if !st.pooled || st.heldByUser || st.data == nil || st.serial < uint64(mark) {
+		return false
+	}
+	for _, k := range keep {
+		if k != nil && k.st == st {
+			return false
+		}
+	}
+	putScratch(st.data)
+	st.data = nil
+	return true
+}

@@ -150,3 +150,51 @@ func TestStepScopeNests(t *testing.T) {
 		t.Error("the outer scope did not give the activation back")
 	}
 }
+
+// TestRecycle checks each condition under which Recycle gives a value's
+// buffer back, and that it gives nothing else back.
+func TestRecycle(t *testing.T) {
+	big := func() *Tensor { return must(Randn(128, 64)).Relu() } // pooled
+	cases := []struct {
+		name string
+		// setup returns the value, the mark to recycle it against and the
+		// tensors to keep.
+		setup   func() (v *Tensor, mark StorageMark, keep []*Tensor)
+		noGrad  bool
+		recycle bool
+	}{
+		{"dead value", func() (*Tensor, StorageMark, []*Tensor) { m := Mark(); return big(), m, nil }, true, true},
+		{"gradients on", func() (*Tensor, StorageMark, []*Tensor) { m := Mark(); return big(), m, nil }, false, false},
+		{"made before the mark", func() (*Tensor, StorageMark, []*Tensor) { v := big(); return v, Mark(), nil }, true, false},
+		{"a view of it kept", func() (*Tensor, StorageMark, []*Tensor) {
+			m := Mark()
+			v := big()
+			return v, m, []*Tensor{must(v.Reshape(-1))}
+		}, true, false},
+		{"held by user code", func() (*Tensor, StorageMark, []*Tensor) {
+			m := Mark()
+			v := big()
+			v.MarkHeld()
+			return v, m, nil
+		}, true, false},
+		{"not from the pool", func() (*Tensor, StorageMark, []*Tensor) { m := Mark(); return must(Randn(4)).Relu(), m, nil }, true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			run := func() {
+				v, mark, keep := c.setup()
+				if got := Recycle(v, mark, keep...); got != c.recycle {
+					t.Errorf("Recycle = %v, want %v", got, c.recycle)
+				}
+				if given := v.st.data == nil; given != c.recycle {
+					t.Errorf("buffer given back %v, want %v", given, c.recycle)
+				}
+			}
+			if c.noGrad {
+				NoGrad(run)
+			} else {
+				run()
+			}
+		})
+	}
+}
