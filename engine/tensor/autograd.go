@@ -305,17 +305,15 @@ func propagate(order []input, g *Tensor, made uint64) error {
 // the pool for its storage alone, and no pending gradient shares its
 // storage (a view of it passed on to an input, or the same gradient
 // handed to two inputs by an add), and no user code may hold it (a custom
-// Function's Backward received or returned it, and may have kept it). The
-// storage's data is dropped, so that a use of it after all would fail
-// loudly instead of reading reused memory. Under an Observer (the
-// profiler) nothing is released: the profile counts the memory a step
-// needs without reuse.
+// Function's Backward received or returned it, and may have kept it):
+// giveBack (step.go) checks the buffer and the storage. Under an Observer
+// (the profiler) nothing is released: the profile counts the memory a
+// step needs without reuse.
 func releaseGradient(g *Tensor, made uint64, pending map[vertex]*Tensor) {
-	if observer != nil || !g.st.pooled || g.st.heldByUser || g.st.serial <= made || sharedByPending(g.st, pending) {
+	if observer != nil || sharedByPending(g.st, pending) {
 		return
 	}
-	putScratch(g.st.data)
-	g.st.data = nil
+	giveBack(g.st, made+1) // storages numbered after made are backward's own
 }
 
 // runBackward calls the node's backward function, telling the Observer,

@@ -195,9 +195,7 @@ func (f *Function) backward(ctx *Context, shapes [][]int, g []*Tensor) (grads []
 	// returns: their buffers must not go back to the pool once backward
 	// has used them (releaseGradient).
 	for _, gr := range slices.Concat(g, grads) {
-		if gr != nil {
-			gr.st.heldByUser = true
-		}
+		gr.MarkHeld()
 	}
 	return f.checkGrads(grads, shapes, ctx.needs)
 }

@@ -57,30 +57,33 @@ func BeginStep() (end func()) {
 }
 
 // endStep closes the step scope and gives back the buffers of the
-// activations it recorded.
+// activations it recorded. A view shares its base's storage, so the same
+// storage may come twice: giveBack finds its data gone the second time.
 func endStep() {
 	stepScope.Lock()
 	defer stepScope.Unlock()
-	for i, n := range stepScope.outputs {
+	for _, n := range stepScope.outputs {
 		if n.released && observer == nil {
-			releaseActivation(n.out.st, stepScope.firstMade)
+			giveBack(n.out.st, stepScope.firstMade)
 		}
-		stepScope.outputs[i] = nil // let the collector have the node
 	}
+	clear(stepScope.outputs) // let the collector have the nodes
 	stepScope.outputs = stepScope.outputs[:0]
 	stepScope.open = false
 }
 
-// releaseActivation gives the buffer of st back to the pool if it was
-// taken from the pool for st alone during this step and no user code was
-// handed a tensor of it. A view shares its base's storage, so the same
-// storage may come twice: its data is nil the second time.
-func releaseActivation(st *storage, firstMade uint64) {
+// giveBack gives the buffer of st back to the pool if it was taken from
+// the pool for st alone, st was made at or after the storage numbered
+// firstMade, and no user code was handed a tensor of it. The storage's
+// data is dropped, so that a use of it after all fails loudly instead of
+// reading reused memory. It reports whether it gave the buffer back.
+func giveBack(st *storage, firstMade uint64) bool {
 	if !st.pooled || st.heldByUser || st.data == nil || st.serial < firstMade {
-		return
+		return false
 	}
 	putScratch(st.data)
 	st.data = nil
+	return true
 }
 
 // noteNode records n in the open step scope, unless user code is running.
@@ -141,16 +144,10 @@ func Recycle(t *Tensor, mark StorageMark, keep ...*Tensor) bool {
 	if GradEnabled() || observer != nil || t == nil {
 		return false
 	}
-	st := t.st
-	if !st.pooled || st.heldByUser || st.data == nil || st.serial < uint64(mark) {
-		return false
-	}
 	for _, k := range keep {
-		if k != nil && k.st == st {
+		if k != nil && k.st == t.st {
 			return false
 		}
 	}
-	putScratch(st.data)
-	st.data = nil
-	return true
+	return giveBack(t.st, uint64(mark))
 }
