@@ -71,3 +71,24 @@ func TestChapterLabel(t *testing.T) {
 		}
 	}
 }
+
+// The notebook page's boot script starts the kernel worker above the
+// stylesheet and the notebook's source: a script waits for the
+// stylesheets above it, and the worker's download should not wait for
+// the CSS.
+func TestKernelBootComesFirst(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "web", "templates", "notebook.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	boot := strings.Index(page, "new Worker(")
+	if boot < 0 {
+		t.Fatal("notebook.html has no boot script that starts the kernel worker")
+	}
+	for _, later := range []string{`rel="stylesheet"`, `id="tt-source"`, `rel="modulepreload"`, `rel="preload"`} {
+		if i := strings.Index(page, later); i < 0 || i < boot {
+			t.Errorf("%s comes before the boot script (at %d, boot at %d)", later, i, boot)
+		}
+	}
+}
