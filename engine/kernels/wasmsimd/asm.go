@@ -3,9 +3,11 @@ package wasmsimd
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // A small assembler for the subset of the WebAssembly text format that
@@ -46,63 +48,79 @@ type op struct {
 // LEB128 sub-opcode.
 func simd(sub uint32) []byte { return append([]byte{0xfd}, uleb(nil, sub)...) }
 
-var ops = map[string]op{
-	"unreachable": {[]byte{0x00}, immNone, 0},
-	"nop":         {[]byte{0x01}, immNone, 0},
-	"block":       {[]byte{0x02}, immBlock, 0},
-	"loop":        {[]byte{0x03}, immBlock, 0},
-	"if":          {[]byte{0x04}, immBlock, 0},
-	"else":        {[]byte{0x05}, immNone, 0},
-	"end":         {[]byte{0x0b}, immEnd, 0},
-	"br":          {[]byte{0x0c}, immLabel, 0},
-	"br_if":       {[]byte{0x0d}, immLabel, 0},
-	"return":      {[]byte{0x0f}, immNone, 0},
-	"drop":        {[]byte{0x1a}, immNone, 0},
-	"select":      {[]byte{0x1b}, immNone, 0},
-	"local.get":   {[]byte{0x20}, immLocal, 0},
-	"local.set":   {[]byte{0x21}, immLocal, 0},
-	"local.tee":   {[]byte{0x22}, immLocal, 0},
-	"i32.load":    {[]byte{0x28}, immMem, 2},
-	"f32.load":    {[]byte{0x2a}, immMem, 2},
-	"i32.store":   {[]byte{0x36}, immMem, 2},
-	"f32.store":   {[]byte{0x38}, immMem, 2},
-	"i32.const":   {[]byte{0x41}, immI32, 0},
-	"f32.const":   {[]byte{0x43}, immF32, 0},
-	"i32.eqz":     {[]byte{0x45}, immNone, 0},
-	"i32.eq":      {[]byte{0x46}, immNone, 0},
-	"i32.ne":      {[]byte{0x47}, immNone, 0},
-	"i32.lt_s":    {[]byte{0x48}, immNone, 0},
-	"i32.lt_u":    {[]byte{0x49}, immNone, 0},
-	"i32.gt_s":    {[]byte{0x4a}, immNone, 0},
-	"i32.gt_u":    {[]byte{0x4b}, immNone, 0},
-	"i32.le_s":    {[]byte{0x4c}, immNone, 0},
-	"i32.le_u":    {[]byte{0x4d}, immNone, 0},
-	"i32.ge_s":    {[]byte{0x4e}, immNone, 0},
-	"i32.ge_u":    {[]byte{0x4f}, immNone, 0},
-	"i32.add":     {[]byte{0x6a}, immNone, 0},
-	"i32.sub":     {[]byte{0x6b}, immNone, 0},
-	"i32.mul":     {[]byte{0x6c}, immNone, 0},
-	"i32.and":     {[]byte{0x71}, immNone, 0},
-	"i32.or":      {[]byte{0x72}, immNone, 0},
-	"i32.shl":     {[]byte{0x74}, immNone, 0},
-	"i32.shr_u":   {[]byte{0x76}, immNone, 0},
-	"f32.add":     {[]byte{0x92}, immNone, 0},
-	"f32.sub":     {[]byte{0x93}, immNone, 0},
-	"f32.mul":     {[]byte{0x94}, immNone, 0},
+// opTable returns the assembler's table of instructions, built on first
+// use. The kernel in the browser loads the modules assembled in advance
+// (assembled.go) and never assembles, so its start-up, on every page a
+// student opens, does not build the table: about 13 ms of package
+// initialization under node, before any cell can run.
+var opTable = sync.OnceValue(func() map[string]op {
+	table := coreOps()
+	for _, more := range []map[string]op{selectOps(), int8Ops(), int8RelaxedOps()} {
+		maps.Copy(table, more)
+	}
+	return table
+})
 
-	"v128.load":          {simd(0), immMem, 4},
-	"v128.load32_splat":  {simd(9), immMem, 2},
-	"v128.store":         {simd(11), immMem, 4},
-	"v128.const":         {simd(12), immV128I4, 0},
-	"f32x4.splat":        {simd(19), immNone, 0},
-	"f32x4.extract_lane": {simd(31), immLane, 0},
-	"f32x4.add":          {simd(228), immNone, 0},
-	"f32x4.sub":          {simd(229), immNone, 0},
-	"f32x4.mul":          {simd(230), immNone, 0},
-	"f32x4.sqrt":         {simd(227), immNone, 0},
-	"f32x4.div":          {simd(231), immNone, 0},
-	// Relaxed SIMD: a·b + c, fused or not as the hardware prefers.
-	"f32x4.relaxed_madd": {simd(261), immNone, 0},
+// coreOps are the instructions of matmul.wat and the modules like it.
+func coreOps() map[string]op {
+	return map[string]op{
+		"unreachable": {[]byte{0x00}, immNone, 0},
+		"nop":         {[]byte{0x01}, immNone, 0},
+		"block":       {[]byte{0x02}, immBlock, 0},
+		"loop":        {[]byte{0x03}, immBlock, 0},
+		"if":          {[]byte{0x04}, immBlock, 0},
+		"else":        {[]byte{0x05}, immNone, 0},
+		"end":         {[]byte{0x0b}, immEnd, 0},
+		"br":          {[]byte{0x0c}, immLabel, 0},
+		"br_if":       {[]byte{0x0d}, immLabel, 0},
+		"return":      {[]byte{0x0f}, immNone, 0},
+		"drop":        {[]byte{0x1a}, immNone, 0},
+		"select":      {[]byte{0x1b}, immNone, 0},
+		"local.get":   {[]byte{0x20}, immLocal, 0},
+		"local.set":   {[]byte{0x21}, immLocal, 0},
+		"local.tee":   {[]byte{0x22}, immLocal, 0},
+		"i32.load":    {[]byte{0x28}, immMem, 2},
+		"f32.load":    {[]byte{0x2a}, immMem, 2},
+		"i32.store":   {[]byte{0x36}, immMem, 2},
+		"f32.store":   {[]byte{0x38}, immMem, 2},
+		"i32.const":   {[]byte{0x41}, immI32, 0},
+		"f32.const":   {[]byte{0x43}, immF32, 0},
+		"i32.eqz":     {[]byte{0x45}, immNone, 0},
+		"i32.eq":      {[]byte{0x46}, immNone, 0},
+		"i32.ne":      {[]byte{0x47}, immNone, 0},
+		"i32.lt_s":    {[]byte{0x48}, immNone, 0},
+		"i32.lt_u":    {[]byte{0x49}, immNone, 0},
+		"i32.gt_s":    {[]byte{0x4a}, immNone, 0},
+		"i32.gt_u":    {[]byte{0x4b}, immNone, 0},
+		"i32.le_s":    {[]byte{0x4c}, immNone, 0},
+		"i32.le_u":    {[]byte{0x4d}, immNone, 0},
+		"i32.ge_s":    {[]byte{0x4e}, immNone, 0},
+		"i32.ge_u":    {[]byte{0x4f}, immNone, 0},
+		"i32.add":     {[]byte{0x6a}, immNone, 0},
+		"i32.sub":     {[]byte{0x6b}, immNone, 0},
+		"i32.mul":     {[]byte{0x6c}, immNone, 0},
+		"i32.and":     {[]byte{0x71}, immNone, 0},
+		"i32.or":      {[]byte{0x72}, immNone, 0},
+		"i32.shl":     {[]byte{0x74}, immNone, 0},
+		"i32.shr_u":   {[]byte{0x76}, immNone, 0},
+		"f32.add":     {[]byte{0x92}, immNone, 0},
+		"f32.sub":     {[]byte{0x93}, immNone, 0},
+		"f32.mul":     {[]byte{0x94}, immNone, 0},
+
+		"v128.load":          {simd(0), immMem, 4},
+		"v128.load32_splat":  {simd(9), immMem, 2},
+		"v128.store":         {simd(11), immMem, 4},
+		"v128.const":         {simd(12), immV128I4, 0},
+		"f32x4.splat":        {simd(19), immNone, 0},
+		"f32x4.extract_lane": {simd(31), immLane, 0},
+		"f32x4.add":          {simd(228), immNone, 0},
+		"f32x4.sub":          {simd(229), immNone, 0},
+		"f32x4.mul":          {simd(230), immNone, 0},
+		"f32x4.sqrt":         {simd(227), immNone, 0},
+		"f32x4.div":          {simd(231), immNone, 0},
+		// Relaxed SIMD: a·b + c, fused or not as the hardware prefers.
+		"f32x4.relaxed_madd": {simd(261), immNone, 0},
+	}
 }
 
 // token is one atom or parenthesis of the text, with its line.
@@ -370,7 +388,7 @@ func (p *parser) parseBody(f *function) error {
 		case "", "(":
 			return p.errorf(t, "expected an instruction, got %q (folded instructions are not supported)", t.text)
 		}
-		o, ok := ops[t.text]
+		o, ok := opTable()[t.text]
 		if !ok {
 			return p.errorf(t, "unknown instruction %q", t.text)
 		}

@@ -24,25 +24,27 @@ const Int8PeakOps = 16 * 8 * 2
 // int8mm.Dequantize's loops.
 func Int8Module() ([]byte, error) { return assembled("int8.wasm") }
 
-// The instructions int8.wat needs beyond matmul.wat's, added to the
-// assembler's table here so the int8 kernel stays in its own files.
-func init() {
-	ops["i32.load8_s"] = op{[]byte{0x2c}, immMem, 0}
-	ops["v128.load8x8_s"] = op{simd(1), immMem, 3}
-	ops["i32x4.splat"] = op{simd(17), immNone, 0}
-	ops["i32x4.extract_lane"] = op{simd(27), immLane, 0}
-	ops["i32x4.add"] = op{simd(174), immNone, 0}
-	ops["i32x4.dot_i16x8_s"] = op{simd(186), immNone, 0}
-	// The edges: quantize and dequantize.
-	ops["f32.convert_i32_s"] = op{[]byte{0xb2}, immNone, 0}
-	ops["i8x16.narrow_i16x8_s"] = op{simd(101), immNone, 0}
-	ops["f32x4.nearest"] = op{simd(106), immNone, 0}
-	ops["i16x8.narrow_i32x4_s"] = op{simd(133), immNone, 0}
-	ops["i32x4.sub"] = op{simd(177), immNone, 0}
-	ops["f32x4.min"] = op{simd(232), immNone, 0}
-	ops["f32x4.max"] = op{simd(233), immNone, 0}
-	ops["f32x4.pmin"] = op{simd(234), immNone, 0}
-	ops["f32x4.pmax"] = op{simd(235), immNone, 0}
-	ops["i32x4.trunc_sat_f32x4_s"] = op{simd(248), immNone, 0}
-	ops["f32x4.convert_i32x4_s"] = op{simd(250), immNone, 0}
+// int8Ops are the instructions int8.wat needs beyond matmul.wat's, added
+// to the assembler's table here so the int8 kernel stays in its own files.
+func int8Ops() map[string]op {
+	return map[string]op{
+		"i32.load8_s":        {[]byte{0x2c}, immMem, 0},
+		"v128.load8x8_s":     {simd(1), immMem, 3},
+		"i32x4.splat":        {simd(17), immNone, 0},
+		"i32x4.extract_lane": {simd(27), immLane, 0},
+		"i32x4.add":          {simd(174), immNone, 0},
+		"i32x4.dot_i16x8_s":  {simd(186), immNone, 0},
+		// The edges: quantize and dequantize.
+		"f32.convert_i32_s":       {[]byte{0xb2}, immNone, 0},
+		"i8x16.narrow_i16x8_s":    {simd(101), immNone, 0},
+		"f32x4.nearest":           {simd(106), immNone, 0},
+		"i16x8.narrow_i32x4_s":    {simd(133), immNone, 0},
+		"i32x4.sub":               {simd(177), immNone, 0},
+		"f32x4.min":               {simd(232), immNone, 0},
+		"f32x4.max":               {simd(233), immNone, 0},
+		"f32x4.pmin":              {simd(234), immNone, 0},
+		"f32x4.pmax":              {simd(235), immNone, 0},
+		"i32x4.trunc_sat_f32x4_s": {simd(248), immNone, 0},
+		"f32x4.convert_i32x4_s":   {simd(250), immNone, 0},
+	}
 }

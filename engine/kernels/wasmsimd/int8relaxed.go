@@ -43,16 +43,19 @@ const int8RelaxedProbeSource = `(module (func (local v128) i32.const 0 i32x4.spl
 // needs, is supported.
 func Int8RelaxedProbe() []byte { return mustAssembled("int8relaxed-probe.wasm") }
 
-// The instructions int8relaxed.wat needs beyond int8.wat's.
-func init() {
-	ops["i32.load8_u"] = op{[]byte{0x2d}, immMem, 0}
-	ops["i32.store8"] = op{[]byte{0x3a}, immMem, 0}
-	ops["i8x16.splat"] = op{simd(15), immNone, 0}
-	ops["i8x16.bitmask"] = op{simd(100), immNone, 0}
-	ops["i8x16.add"] = op{simd(110), immNone, 0}
-	ops["v128.or"] = op{simd(80), immNone, 0}
-	// Relaxed SIMD: Σ of four byte products into each int32 lane, plus c.
-	ops["i32x4.relaxed_dot_i8x16_i7x16_add_s"] = op{simd(275), immNone, 0}
+// int8RelaxedOps are the instructions int8relaxed.wat needs beyond
+// int8.wat's.
+func int8RelaxedOps() map[string]op {
+	return map[string]op{
+		"i32.load8_u":   {[]byte{0x2d}, immMem, 0},
+		"i32.store8":    {[]byte{0x3a}, immMem, 0},
+		"i8x16.splat":   {simd(15), immNone, 0},
+		"i8x16.bitmask": {simd(100), immNone, 0},
+		"i8x16.add":     {simd(110), immNone, 0},
+		"v128.or":       {simd(80), immNone, 0},
+		// Relaxed SIMD: Σ of four byte products into each int32 lane, plus c.
+		"i32x4.relaxed_dot_i8x16_i7x16_add_s": {simd(275), immNone, 0},
+	}
 }
 
 // Int8RelaxedKernel is matmul7 as Go calls it: C = A·Bᵀ for A with values
