@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"tinytorch/internal/repo"
 	"tinytorch/internal/static"
 )
 
@@ -77,7 +78,11 @@ func TestChapterLabel(t *testing.T) {
 // stylesheets above it, and the worker's download should not wait for
 // the CSS.
 func TestKernelBootComesFirst(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "web", "templates", "notebook.html"))
+	root, err := repo.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "web", "templates", "notebook.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
