@@ -30,7 +30,7 @@ func ClipGradNorm(params []*tensor.Tensor, maxNorm float64) (float64, error) {
 	var err error
 	tensor.NoGrad(func() {
 		for _, p := range params {
-			if g := p.Grad(); g != nil && err == nil {
+			if g := p.PeekGrad(); g != nil && err == nil {
 				_, err = g.MulScalarInPlace(float32(coef))
 			}
 		}
@@ -43,7 +43,7 @@ func ClipGradNorm(params []*tensor.Tensor, maxNorm float64) (float64, error) {
 func GradNorm(params []*tensor.Tensor) float64 {
 	sum := 0.0
 	for _, p := range params {
-		if g := p.Grad(); g != nil {
+		if g := p.PeekGrad(); g != nil {
 			sum += vec.SumSquares(g.Values()) // read in place, no copy
 		}
 	}

@@ -86,10 +86,10 @@ func (g *groups) forEach(update func(grp *Group, p *tensor.Tensor, w, grad []flo
 	tensor.NoGrad(func() {
 		for _, grp := range g.list {
 			for _, p := range grp.Params {
-				if p.Grad() == nil {
+				if p.PeekGrad() == nil {
 					continue // like PyTorch, skip parameters that got no gradient
 				}
-				grad := p.Grad().Values()
+				grad := p.PeekGrad().Values()
 				var updateErr error
 				err = p.UpdateInPlace(func(w []float32) { updateErr = update(grp, p, w, grad) })
 				if err == nil {

@@ -144,13 +144,33 @@ func (t *Tensor) SetRequiresGrad(on bool) error {
 // tensors and parameters are leaves. Only leaves receive Grad.
 func (t *Tensor) IsLeaf() bool { return t.node == nil }
 
-// Grad returns the gradient accumulated by Backward, or nil.
-func (t *Tensor) Grad() *Tensor { return t.grad }
+// Grad returns the gradient accumulated by Backward, or nil. The caller
+// may keep it: ZeroGrad then leaves its buffer alone, as PyTorch keeps a
+// gradient alive while anything refers to it.
+func (t *Tensor) Grad() *Tensor {
+	t.grad.MarkHeld()
+	return t.grad
+}
+
+// PeekGrad is Grad for code that keeps no reference to the gradient once
+// it returns, such as an optimizer's update or gradient clipping. Unlike
+// Grad, it leaves ZeroGrad free to give the gradient's buffer back to the
+// pool (pool.go), where the next backward pass finds it: a weight's
+// gradient is then not allocated and cleared afresh at every step.
+func (t *Tensor) PeekGrad() *Tensor { return t.grad }
 
 // ZeroGrad clears the accumulated gradient (it becomes nil, like PyTorch's
 // zero_grad(set_to_none=True)). Gradients add up across Backward calls
-// until ZeroGrad is called.
-func (t *Tensor) ZeroGrad() { t.grad = nil }
+// until ZeroGrad is called. A gradient that backward made for t alone
+// (accumulateGrad's owned case) and that no caller of Grad was handed goes
+// back to the buffer pool; its storage loses its data, so that a use of
+// it after all fails loudly instead of reading reused memory.
+func (t *Tensor) ZeroGrad() {
+	if t.grad != nil && t.gradOwned && observer == nil {
+		giveBack(t.grad.st, 0)
+	}
+	t.grad, t.gradOwned = nil, false
+}
 
 // Detach returns a tensor that shares t's storage but is outside the graph:
 // it does not require grad and nothing flows back through it.
@@ -370,9 +390,10 @@ func release(order []input) {
 func (t *Tensor) accumulateGrad(g *Tensor, owned bool) {
 	switch {
 	case t.grad != nil:
-		t.grad = must(t.grad.Add(g))
+		t.grad, t.gradOwned = must(t.grad.Add(g)), false
 	case owned:
 		t.grad = &Tensor{st: g.st, shape: slices.Clone(t.shape), strides: contiguousStrides(t.shape)}
+		t.gradOwned = observer == nil // an Observer may keep what it is shown
 	default:
 		t.grad = fromData(g.Data(), t.shape)
 	}

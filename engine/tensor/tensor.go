@@ -27,6 +27,7 @@ type Tensor struct {
 	// Autograd state, see autograd.go.
 	requiresGrad bool
 	grad         *Tensor
+	gradOwned    bool // grad's storage is backward's, for grad alone (ZeroGrad)
 	node         *node
 }
 

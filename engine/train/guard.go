@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"sync/atomic"
 
 	"tinytorch/engine/nn"
 	"tinytorch/engine/tensor"
@@ -55,10 +56,15 @@ func guardFor(g *guard, m nn.Module) *guard {
 }
 
 // save copies the current values; Values reads contiguous tensors
-// without copying them first.
+// without copying them first. The copy is split between the goroutines
+// as the optimizer's update is (tensor.Parallel): on two cores each then
+// reads the part of a weight that it updated, which its own cache holds,
+// where one goroutine alone fetched the other's half of every weight from
+// the other core at every step.
 func (g *guard) save() {
 	for i, p := range g.tensors {
-		copy(g.saved[i], p.Tensor.Values())
+		src, dst := p.Tensor.Values(), g.saved[i]
+		tensor.Parallel(len(src), func(lo, hi int) { copy(dst[lo:hi], src[lo:hi]) })
 	}
 }
 
@@ -82,7 +88,7 @@ func (g *guard) restore() {
 func (g *guard) firstNonFinite() (string, float64, bool) {
 	for i, p := range g.tensors {
 		v := p.Tensor.Values()
-		if s := vec.SumSquares(v); !math.IsNaN(s) && !math.IsInf(s, 0) {
+		if allFinite(v) {
 			continue
 		}
 		for _, x := range v {
@@ -96,4 +102,16 @@ func (g *guard) firstNonFinite() (string, float64, bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// allFinite reports whether every element of v is finite, checking parts
+// of v on the goroutines that updated them (see save).
+func allFinite(v []float32) bool {
+	var bad atomic.Bool
+	tensor.Parallel(len(v), func(lo, hi int) {
+		if s := vec.SumSquares(v[lo:hi]); math.IsNaN(s) || math.IsInf(s, 0) {
+			bad.Store(true)
+		}
+	})
+	return !bad.Load()
 }
