@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"tinytorch/engine/kernels"
 )
 
 // Tests of the fast paths against the generic code they shortcut. Each
@@ -172,6 +174,7 @@ func TestElementwiseAndSumMatchGeneric(t *testing.T) {
 	}{
 		{"last dim", op{shape: []int{4, 7}}, []int{-1}},
 		{"first dim (bias gradient)", op{shape: []int{5, 6}}, []int{0}},
+		{"two leading dims", op{shape: []int{2, 3, 4}}, []int{0, 1}},
 		{"middle dim", op{shape: []int{2, 3, 4}, trans: true}, []int{1}},
 		{"all of a narrowed view", op{shape: []int{3, 4}, wide: 3}, nil},
 		{"first and last", op{shape: []int{2, 3, 4}, wide: 1}, []int{0, 2}},
@@ -181,6 +184,43 @@ func TestElementwiseAndSumMatchGeneric(t *testing.T) {
 	for _, c := range singles {
 		compareWithCopies(t, "sum "+c.name, []operand{c.x}, func(x []*Tensor, _ bool) (*Tensor, error) { return x[0].Sum(c.dims, false) })
 		compareWithCopies(t, "relu "+c.name, []operand{c.x}, func(x []*Tensor, _ bool) (*Tensor, error) { return x[0].Relu(), nil })
+	}
+}
+
+// TestLeadingSumSameBits holds the sum over leading dimensions of a
+// contiguous tensor (sumLeading: a bias's gradient), on one goroutine and
+// on two, to the bits of the generic walk.
+func TestLeadingSumSameBits(t *testing.T) {
+	defer kernels.SetThreads(kernels.SetThreads(0))
+	cases := []struct {
+		shape []int
+		dims  []int
+	}{
+		{[]int{256, 128}, []int{0}}, // the MLP's first bias: split over two goroutines
+		{[]int{64, 2, 300}, []int{0, 1}},
+		{[]int{7, 1}, []int{0}},
+		{[]int{0, 5}, []int{0}},
+		{[]int{3, 0}, []int{0}},
+	}
+	g := NewGenerator(11)
+	for _, c := range cases {
+		data := make([]float32, product(c.shape))
+		for i := range data {
+			data[i] = (g.Float32()*2 - 1) * float32(1+i%1000) // magnitudes that round
+		}
+		x := must(New(data, c.shape...))
+		genericOnly = true
+		want := must(x.Sum(c.dims, false)).Data()
+		genericOnly = false
+		for _, threads := range []int{1, 2} {
+			kernels.SetThreads(threads)
+			got := must(x.Sum(c.dims, false)).Data()
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("sum of %v over %v, %d threads: element %d is %v, the generic walk gives %v", c.shape, c.dims, threads, i, got[i], want[i])
+				}
+			}
+		}
 	}
 }
 

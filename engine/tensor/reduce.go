@@ -363,7 +363,9 @@ func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc
 	// Walk the input; the keepdim-shaped output broadcasts to it, so its
 	// offset follows the kept dimensions and stays put along reduced ones.
 	k := &Tensor{shape: kshape, strides: contiguousStrides(kshape)}
-	if n := t.Numel(); n > 0 && len(t.shape) > 0 {
+	if rows, cols, ok := t.leadingSum(reduce, sum); ok {
+		sumLeading(acc, t.st.data[t.offset:t.offset+rows*cols], rows, cols)
+	} else if n := t.Numel(); n > 0 && len(t.shape) > 0 {
 		// One innermost row at a time (see binaryRows). Each accumulator
 		// still receives its elements in the same order as an element by
 		// element walk, so the result is the same to the bit.
@@ -407,6 +409,42 @@ func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc
 		data[i] = float32(v)
 	}
 	return fromData(data, reducedShape(t.shape, reduce, keepdim))
+}
+
+// leadingSum reports whether a reduction is a sum of a contiguous t over
+// its leading dimensions only (a bias's gradient: [batch, features] summed
+// over the batch), and if so how many rows of how many columns it sums.
+func (t *Tensor) leadingSum(reduce []bool, sum bool) (rows, cols int, ok bool) {
+	if !sum || genericOnly || len(reduce) < 2 || !reduce[0] || reduce[len(reduce)-1] || !t.IsContiguous() {
+		return 0, 0, false
+	}
+	lead := 0
+	for lead < len(reduce) && reduce[lead] {
+		lead++
+	}
+	for _, r := range reduce[lead:] {
+		if r {
+			return 0, 0, false // reduced dimensions after a kept one
+		}
+	}
+	return product(t.shape[:lead]), product(t.shape[lead:]), true
+}
+
+// sumLeading adds the rows of x (rows×cols, row-major) into acc (cols),
+// row after row, as the walk in reduce does: each column's sum adds its
+// elements in the same order, so the bits are the same. The columns are
+// split between goroutines, never a column's rows.
+func sumLeading(acc []float64, x []float32, rows, cols int) {
+	parallelSamples(cols, rows, func(lo, hi int) {
+		part := acc[lo:hi]
+		for i := range rows {
+			row := x[i*cols+lo : i*cols+hi]
+			row = row[:len(part)] // drop the bounds checks
+			for j, v := range row {
+				part[j] += float64(v)
+			}
+		}
+	})
 }
 
 // reducedCount is the number of input elements folded into each output

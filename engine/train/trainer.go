@@ -291,10 +291,25 @@ func (r *run) clipOrCheckGrads(p *Progress) error {
 		if norm, err = optim.ClipGradNorm(params, r.t.ClipGradNorm); err != nil {
 			return err
 		}
+	} else if gradsFinite(params) {
+		return nil
 	} else {
-		norm = optim.GradNorm(params)
+		norm = optim.GradNorm(params) // for the error: NaN or infinite
 	}
 	return r.checkFinite("gradient norm", norm, p)
+}
+
+// gradsFinite reports whether every gradient of params is finite, which
+// is when their norm is (see guard.firstNonFinite): without clipping, the
+// norm is needed only for the error, and each gradient is checked in parts
+// on the goroutines that computed it (allFinite) instead of summed on one.
+func gradsFinite(params []*tensor.Tensor) bool {
+	for _, p := range params {
+		if g := p.PeekGrad(); g != nil && !allFinite(g.Values()) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkFinite returns a DivergedError for a NaN or infinite value, after

@@ -254,3 +254,37 @@ func TestTrainerOnDataLoader(t *testing.T) {
 		t.Errorf("validation accuracy %.3f, want ≥ 0.95", acc)
 	}
 }
+
+// sqrtOfSquare is a loss that is finite at an output of 0 while its
+// gradient there is not: the derivative of √(y²) at 0 is ∞·0 = NaN.
+type sqrtOfSquare struct{}
+
+func (sqrtOfSquare) Forward(y, _ *tensor.Tensor) (*tensor.Tensor, error) {
+	sq, err := y.Mul(y)
+	if err != nil {
+		return nil, err
+	}
+	return sq.Sqrt().SumAll(), nil
+}
+
+// A finite loss with a NaN gradient is refused before the optimizer
+// steps: the weights stay those before the step.
+func TestNaNGradientIsRefused(t *testing.T) {
+	tr, batches := regression(0.1)
+	tr.Model = nn.NewSequential(must(nn.NewLinear(1, 1, false)))
+	tr.Optimizer = must(optim.NewSGD(tr.Model.ParamTensors(), optim.SGDOptions{LR: 0.1}))
+	var err error
+	tensor.NoGrad(func() { err = tr.Model.ParamTensors()[0].UpdateInPlace(func(w []float32) { w[0] = 0 }) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Loss = sqrtOfSquare{}
+	_, err = tr.Fit(context.Background(), batches, nil, 1)
+	var div *DivergedError
+	if !errors.As(err, &div) || div.What != "gradient norm" || !math.IsNaN(div.Value) || div.Step != 1 {
+		t.Fatalf("error %v, want a NaN gradient norm at step 1", err)
+	}
+	if w := values(tr.Model.Parameters()); len(w) != 1 || w[0] != 0 {
+		t.Fatalf("weights %v after the refused step, want [0]", w)
+	}
+}
