@@ -57,10 +57,9 @@ func guardFor(g *guard, m nn.Module) *guard {
 
 // save copies the current values; Values reads contiguous tensors
 // without copying them first. The copy is split between the goroutines
-// as the optimizer's update is (tensor.Parallel): on two cores each then
-// reads the part of a weight that it updated, which its own cache holds,
-// where one goroutine alone fetched the other's half of every weight from
-// the other core at every step.
+// as the optimizer's update is (tensor.Parallel): on one goroutine it was
+// serial time in every step, about 20 µs of the MLP's step at batch 256
+// (784-128-10), a fortieth of it.
 func (g *guard) save() {
 	for i, p := range g.tensors {
 		src, dst := p.Tensor.Values(), g.saved[i]
