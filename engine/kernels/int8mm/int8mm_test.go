@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"tinytorch/engine/kernels"
 )
 
 // shapes are the (m, n, k) the tests try on every variant: empty and unit
@@ -249,6 +251,37 @@ func TestLongestK(t *testing.T) {
 			for i, v := range c {
 				if v != want {
 					t.Fatalf("%s, a=%d b=%d k=%d: c[%d] = %d, want %d", name, f[0], f[1], k, i, v, want)
+				}
+			}
+		}
+	}
+}
+
+// TestSplitColumnsMatchReference runs products large enough to split
+// their columns between goroutines (tiles) on 1 to 4 of them, n not a
+// multiple of 4, against the reference: the same exact integers.
+func TestSplitColumnsMatchReference(t *testing.T) {
+	defer restore(t)
+	defer kernels.SetThreads(kernels.SetThreads(0))
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, s := range [][3]int{{64, 130, 784}, {100, 37, 2000}, {3, 501, 4000}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b := randomInt8(r, m*k), randomInt8(r, n*k)
+		want := make([]int32, m*n)
+		reference(want, a, b, m, n, k)
+		w := Pack(b, n, k)
+		for _, name := range Names() {
+			if err := Use(name); err != nil {
+				t.Fatal(err)
+			}
+			for threads := 1; threads <= 4; threads++ {
+				kernels.SetThreads(threads)
+				c := make([]int32, m*n)
+				w.MatMul(c, a, m)
+				for i := range want {
+					if c[i] != want[i] {
+						t.Fatalf("%s on %d goroutines, m=%d n=%d k=%d: c[%d] = %d, want %d", name, threads, m, n, k, i, c[i], want[i])
+					}
 				}
 			}
 		}
