@@ -465,6 +465,7 @@ func training() map[string]float64 {
 		iters = 2
 	}
 	var goJSON []map[string]any
+	roundTrips := map[string]any{}
 	for _, name := range []string{"mlp", "mlp256", "lenet"} {
 		size := batchSize
 		if name == "mlp256" {
@@ -482,7 +483,13 @@ func training() map[string]float64 {
 			}})
 		}
 		fmt.Printf("training %s with %v threads, interleaved…\n", name, threadCounts())
-		cmp := bench.Compare(cands, bench.Options{Warmup: 1, Iterations: iters, Batch: 1, Items: float64(batches * size)})
+		var trips []time.Duration // the cores' round trip after each round
+		cmp := bench.Compare(cands, bench.Options{Warmup: 1, Iterations: iters, Batch: 1, Items: float64(batches * size),
+			OnSample: func(int, int) { trips = append(trips, kernels.CoreRoundTrip(coreTrips)) }})
+		if note, near, far := byRoundTrip(name, cmp, trips); note != "" {
+			t.Notes = append(t.Notes, note)
+			roundTrips[name] = map[string]any{"round_trip_ns": durationsNs(trips), "near_ratio": near, "far_ratio": far}
+		}
 		for i, threads := range threadCounts() {
 			r, ratio := cmp.Results[i], cmp.Ratios[i]
 			r.Options.Energy = bench.DefaultEnergy.WithCores(threads)
@@ -522,7 +529,7 @@ func training() map[string]float64 {
 	t.Notes = append(t.Notes, notes...)
 	t.Notes = append(t.Notes, "energy: "+bench.DefaultEnergy.Source+" (estimates; engine/bench/energy.go)")
 	show(t)
-	jsonData["training"] = map[string]any{"go": goJSON, "reference": refs, "notes": notes}
+	jsonData["training"] = map[string]any{"go": goJSON, "reference": refs, "notes": notes, "core_round_trips": roundTrips}
 	oneThread := map[string]float64{}
 	for _, g := range goJSON {
 		if g["threads"] == 1 {
