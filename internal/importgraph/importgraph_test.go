@@ -32,7 +32,7 @@ var engineOrder = []struct {
 	{"engine/internal/cpu", "11", nil},
 	{"engine/kernels", "11", []string{"engine/internal/cpu"}},
 	{"engine/kernels/wasmsimd", "11", []string{"engine/kernels"}},
-	{"engine/kernels/int8mm", "10", []string{"engine/internal/cpu"}},
+	{"engine/kernels/int8mm", "10", []string{"engine/internal/cpu", "engine/kernels"}},
 	{"engine/vec", "8, 11", []string{"engine/internal/cpu"}},
 	{"engine/tensor", "1–2, 7", []string{"engine/kernels", "engine/vec"}},
 	{"engine/gradcheck", "7", []string{"engine/tensor"}},
