@@ -23,11 +23,11 @@ import (
 // take turns writing one atomic counter, each waiting (spinning) for the
 // other's write, trips times. It returns the median over batches of
 // tripsPerBatch round trips, so that the odd batch in which the host
-// paused a core does not count. It returns
-// 0 when Go runs on a single thread (GOMAXPROCS 1, the browser), where
-// there is no second core to reach. It first sleeps long enough for the
-// matmul's team to stop spinning after its last job (spinTime): a helper
-// still spinning would hold the core the echo needs.
+// paused a core does not count. It returns 0 when Go runs on a single
+// thread (GOMAXPROCS 1, the browser), where there is no second core to
+// reach. It first sleeps long enough for the matmul's team to stop
+// spinning after its last job (spinTime): a helper still spinning would
+// hold the core the echo needs.
 func CoreRoundTrip(trips int) time.Duration {
 	if runtime.GOMAXPROCS(0) < 2 || trips <= 0 {
 		return 0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -10,7 +11,8 @@ import (
 
 // coreTrips is how many round trips between two cores make one probe of
 // their distance after each round of the training comparison: about
-// 0.1 ms, against an epoch's 10 to 60 ms.
+// 0.1 ms of bouncing, after CoreRoundTrip's 2 ms of waiting and warming
+// up, all outside the timed epochs.
 const coreTrips = 200
 
 // byRoundTrip splits the rounds of a 1-against-2-thread comparison by the
@@ -20,17 +22,17 @@ const coreTrips = 200
 // further apart while it runs, and the two-thread figures move with them;
 // the note says by how much in this run. It returns "" when there is no
 // two-thread candidate or no round trip (one core).
-func byRoundTrip(name string, cmp bench.Comparison, trips []time.Duration) (note string, near, far float64) {
-	if len(cmp.Results) < 2 || len(trips) < 2 || trips[0] == 0 {
+func byRoundTrip(name string, comparison bench.Comparison, trips []time.Duration) (note string, near, far float64) {
+	if len(comparison.Results) < 2 || len(trips) < 2 || trips[0] == 0 {
 		return "", 0, 0
 	}
-	one, two := cmp.Results[0].Samples, cmp.Results[1].Samples
+	one, two := comparison.Results[0].Samples, comparison.Results[1].Samples
 	rounds := min(len(one), len(two), len(trips))
 	order := make([]int, rounds)
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return int(trips[a] - trips[b]) })
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(trips[a], trips[b]) })
 	half := rounds / 2
 	ratios := func(idx []int) (float64, time.Duration) {
 		var r []float64

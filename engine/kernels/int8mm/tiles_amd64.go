@@ -28,6 +28,9 @@ const (
 func tiles(c []int32, a, b []int8, sums []int32, m, n, k int, set isa) {
 	blocks := (n + 3) / 4
 	grain := max(1, minOpsPerGoroutine/(2*m*k*4)) // blocks of 4 columns
+	// Parallel would run a product this small on one goroutine anyway;
+	// deciding here keeps the closure below, which escapes to the heap,
+	// out of the small products (TestPackedMatMulDoesNotAllocate).
 	if blocks < 2*grain || kernels.Threads() < 2 {
 		tileColumns(c, a, b, sums, m, n, k, set, 0, n)
 		return
