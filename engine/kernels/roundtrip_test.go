@@ -7,12 +7,13 @@ import (
 )
 
 // TestCoreRoundTrip checks that the round trip between two goroutines is
-// measured (positive and below a millisecond, far above any core-to-core
-// time) with two threads, and reported as 0 with one.
+// measured (positive, and below 100 ms: far above any core-to-core time,
+// even when other test binaries share the cores and a round trip waits for
+// the scheduler) with two threads, and reported as 0 with one.
 func TestCoreRoundTrip(t *testing.T) {
 	if runtime.GOMAXPROCS(0) >= 2 {
-		if d := CoreRoundTrip(2000); d <= 0 || d > time.Millisecond {
-			t.Errorf("CoreRoundTrip(2000) = %v, want between 0 and 1 ms", d)
+		if d := CoreRoundTrip(200); d <= 0 || d > 100*time.Millisecond {
+			t.Errorf("CoreRoundTrip(200) = %v, want between 0 and 100 ms", d)
 		}
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
