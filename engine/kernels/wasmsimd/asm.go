@@ -2,6 +2,7 @@ package wasmsimd
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -218,6 +219,7 @@ func (p *parser) opens(keyword string) bool {
 
 // function is one parsed func.
 type function struct {
+	name    string // the $name after func, without the $ ("" when none)
 	export  string
 	params  []byte
 	results []byte
@@ -294,7 +296,7 @@ func (p *parser) parseImport(m *module) error {
 func (p *parser) parseFunc() (*function, error) {
 	f := &function{names: map[string]uint32{}}
 	if strings.HasPrefix(p.peek().text, "$") {
-		p.next() // the function's own name is not needed
+		f.name = p.next().text[1:]
 	}
 	var index uint32
 	declare := func(kind string) error {
@@ -508,7 +510,8 @@ func labelDepth(labels []string, arg string) (uint32, error) {
 }
 
 // encode writes the binary module: type, import, function, export and code
-// sections, in that order (one type per function).
+// sections, in that order (one type per function), then the functions'
+// names.
 func (m *module) encode() []byte {
 	out := []byte{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00}
 	section := func(id byte, count int, body []byte) {
@@ -566,7 +569,31 @@ func (m *module) encode() []byte {
 	section(3, len(m.funcs), funcs)
 	section(7, nexports, exports)
 	section(10, len(m.funcs), code)
-	return out
+	return append(out, m.nameSection()...)
+}
+
+// nameSection returns the custom "name" section that names each function
+// (its $name, else its export name), so that a profiler (DevTools, V8's
+// --prof) shows "block" rather than "wasm-function[0]"; nil when no
+// function has a name. It does not change what the module computes.
+func (m *module) nameSection() []byte {
+	var names []byte
+	count := 0
+	for i, f := range m.funcs {
+		n := cmp.Or(f.name, f.export)
+		if n == "" {
+			continue
+		}
+		names = uleb(names, uint32(i))
+		names = name(names, n)
+		count++
+	}
+	if count == 0 {
+		return nil
+	}
+	sub := append([]byte{1}, vec(nil, append(uleb(nil, uint32(count)), names...))...) // 1: function names
+	body := append(name(nil, "name"), sub...)
+	return append([]byte{0}, vec(nil, body)...) // 0: a custom section
 }
 
 // uleb appends n in unsigned LEB128.

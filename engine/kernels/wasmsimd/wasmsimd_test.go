@@ -260,3 +260,27 @@ func TestFusedSource(t *testing.T) {
 		t.Errorf("FusedProbe is not a module")
 	}
 }
+
+// TestAssembleNames checks the custom "name" section that names functions
+// for profilers: the $name when there is one, else the export name, and no
+// section at all when no function has a name.
+func TestAssembleNames(t *testing.T) {
+	b, err := Assemble(`(module (func $first (export "f")) (func (export "second")) (func))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Function 0 is "first", function 1 "second": 16 bytes with the count.
+	names := "02 00 05 " + fmtHex([]byte("first")) + " 01 06 " + fmtHex([]byte("second"))
+	// A custom section of 23 bytes: "name", then subsection 1 of 16 bytes.
+	want := "00 17 04 " + fmtHex([]byte("name")) + " 01 10 " + names
+	if got := fmtHex(b); !strings.HasSuffix(got, want) {
+		t.Errorf("module ends\n%s\nwant it to end with the name section\n%s", got, want)
+	}
+	plain, err := Assemble(`(module (func))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(plain, []byte("name")) {
+		t.Errorf("a module without names has a name section: % x", plain)
+	}
+}
