@@ -137,7 +137,7 @@ func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 		return nil, fmt.Errorf("maxPool2d: input of shape %s is too small for a %dx%d window with dilation %s and padding %s (output would be %dx%d)",
 			FormatShape(t.shape), w.Kernel[0], w.Kernel[1], FormatShape(w.Dilation[:]), FormatShape(w.Padding[:]), g.ho, g.wo)
 	}
-	out := empty([]int{g.n, g.c, g.ho, g.wo})
+	out := uninitialized([]int{g.n, g.c, g.ho, g.wo}) // every output is written
 	// argmax[p] is the offset in the contiguous input of output p's
 	// maximum, -1 only for a window with no element inside the input
 	// (then its -∞ gets no gradient).
@@ -149,9 +149,9 @@ func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 		// Each sample's outputs send their gradients into its own input,
 		// cleared by the same goroutine.
 		parallelSamples(g.n, in, func(lo, hi int) {
-			clear(dx.st.data[lo*in : hi*in])
 			as, gs := argmax[lo*per:hi*per], gv[lo*per:hi*per]
 			if genericOnly || !maxPoolGradFast(g, lo, hi, as, gs, dx.st.data) {
+				clear(dx.st.data[lo*in : hi*in])
 				maxPoolReferenceGrad(as, gs, dx.st.data)
 			}
 		})

@@ -8,8 +8,8 @@ package tensor
 
 // MaxPool2x2Func pools planes of [h, wd] floats in x over 2×2 windows of
 // stride 2 into planes of [ho, wo] in y, and sets argmax to each
-// maximum's index in x, for the first wo &^ 3 outputs of each output row
-// (wo ≥ 4); the rest of each row is left to Go. Ties and NaN as in
+// maximum's index in x, for every output when the rows have at least 4
+// outputs (wo ≥ 4); shorter rows are left to Go. Ties and NaN as in
 // MaxPool2d: the first maximum in row-major window order, the last NaN.
 // wasmsimd.MaxPool2x2Reference is this contract in Go.
 type MaxPool2x2Func func(x, y []float32, argmax []int32, planes, h, wd, ho, wo int)
@@ -34,32 +34,33 @@ func InstallMaxPool2x2(forward MaxPool2x2Func, backward MaxPool2x2BackwardFunc) 
 }
 
 // installedMaxPool2x2Loop runs the installed forward loop on the samples
-// of g and returns the output column the Go loop continues from: wo &^ 3,
-// or 0 when no loop is installed or the rows are shorter than 4 outputs.
+// of g and returns the output column the Go loop continues from: wo (the
+// loop did every output), or 0 when no loop is installed or the rows are
+// shorter than 4 outputs.
 func installedMaxPool2x2Loop(g unfoldGeom, x, y []float32, argmax []int32) int {
 	if installedMaxPool2x2 == nil || g.wo < 4 || g.n*g.c == 0 {
 		return 0
 	}
 	installedMaxPool2x2(x, y, argmax, g.n*g.c, g.h, g.wd, g.ho, g.wo)
-	return g.wo &^ 3
+	return g.wo
 }
 
-// maxPoolGradFast adds the output gradients gs of samples [lo, hi) to dx
-// (cleared for those samples) as maxPoolReferenceGrad does, with the
-// installed loop for the 2×2 windows of stride 2 without padding, and
-// reports whether it did. as are the samples' argmax offsets, in the
-// whole input's numbering.
+// maxPoolGradFast sets dx for samples [lo, hi) to the gradient that
+// maxPoolReferenceGrad adds to a cleared dx from the output gradients gs,
+// with the installed loop for the 2×2 windows of stride 2 without
+// padding, and reports whether it did. as are the samples' argmax
+// offsets, in the whole input's numbering. The loop writes every element
+// of every window, so dx needs clearing first only where the windows
+// leave a last row or column out (an odd height or width).
 func maxPoolGradFast(g unfoldGeom, lo, hi int, as []int32, gs, dx []float32) bool {
 	if installedMaxPool2x2Backward == nil || g.w.Padding != [2]int{} || !is2x2(g.w) || g.wo < 4 || hi <= lo || g.c == 0 {
 		return false
 	}
 	in := g.c * g.h * g.wd
-	installedMaxPool2x2Backward(dx[lo*in:hi*in], gs, as, (hi-lo)*g.c, g.h, g.wd, g.ho, g.wo, lo*in)
-	// The columns past wo &^ 3, one output at a time.
-	for row := range (hi - lo) * g.c * g.ho {
-		for p := row*g.wo + g.wo&^3; p < (row+1)*g.wo; p++ {
-			dx[as[p]] += gs[p]
-		}
+	part := dx[lo*in : hi*in]
+	if g.h != 2*g.ho || g.wd != 2*g.wo {
+		clear(part)
 	}
+	installedMaxPool2x2Backward(part, gs, as, (hi-lo)*g.c, g.h, g.wd, g.ho, g.wo, lo*in)
 	return true
 }

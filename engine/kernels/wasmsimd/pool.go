@@ -14,16 +14,19 @@ func PoolModule() ([]byte, error) { return assembled("pool.wasm") }
 
 // MaxPool2x2Reference is pool.wat's "maxPool2x2" in Go, the rule the tests
 // hold the module to: x holds planes of [h, wd] floats, y and argmax
-// planes of [ho, wo] outputs, and for the first wo &^ 3 outputs of each
-// row it keeps the largest element of the output's 2×2 window and its
-// index in x. The elements are visited top-left, top-right, bottom-left,
-// bottom-right; each replaces the running maximum if greater or NaN, so a
-// tie keeps the first and the last NaN wins (engine/tensor's max_pool2d
-// rule). Outputs past wo &^ 3 in a row are left alone.
+// planes of [ho, wo] outputs, and for every output it keeps the largest
+// element of the output's 2×2 window and its index in x. The elements are
+// visited top-left, top-right, bottom-left, bottom-right; each replaces
+// the running maximum if greater or NaN, so a tie keeps the first and the
+// last NaN wins (engine/tensor's max_pool2d rule). Rows of fewer than 4
+// outputs (wo < 4) are left alone.
 func MaxPool2x2Reference(x, y []float32, argmax []int32, planes, h, wd, ho, wo int) {
+	if wo < 4 {
+		return
+	}
 	for nc := range planes {
 		for oi := range ho {
-			for oj := range wo &^ 3 {
+			for oj := range wo {
 				i0 := nc*h*wd + 2*oi*wd + 2*oj
 				at := i0
 				for _, i := range [3]int{i0 + 1, i0 + wd, i0 + wd + 1} {
@@ -39,15 +42,18 @@ func MaxPool2x2Reference(x, y []float32, argmax []int32, planes, h, wd, ho, wo i
 }
 
 // MaxPool2x2BackwardReference is pool.wat's "maxPool2x2Backward" in Go:
-// for the first wo &^ 3 outputs p of each row it writes the four elements
-// of p's window in dx, +0 + g[p] at the one whose index (plus base) is
-// argmax[p] and +0 at the others. It is dx[argmax[p]] += g[p] on a
-// cleared dx, for windows that do not overlap; elements outside these
-// windows are left alone.
+// for every output p it writes the four elements of p's window in dx,
+// +0 + g[p] at the one whose index (plus base) is argmax[p] and +0 at the
+// others. It is dx[argmax[p]] += g[p] on a cleared dx, for windows that
+// do not overlap; elements outside these windows, and everything when
+// wo < 4, are left alone.
 func MaxPool2x2BackwardReference(dx, g []float32, argmax []int32, planes, h, wd, ho, wo, base int) {
+	if wo < 4 {
+		return
+	}
 	for nc := range planes {
 		for oi := range ho {
-			for oj := range wo &^ 3 {
+			for oj := range wo {
 				i0 := nc*h*wd + 2*oi*wd + 2*oj
 				p := (nc*ho+oi)*wo + oj
 				for _, i := range [4]int{i0, i0 + 1, i0 + wd, i0 + wd + 1} {

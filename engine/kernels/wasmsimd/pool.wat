@@ -3,8 +3,10 @@
 ;; branch per element. Like vec.wat it works on the Go program's memory
 ;; (imported as "go" "mem"); pointer arguments are byte addresses in it.
 ;; Both functions see x (or dx) as planes [h, wd] one after another and
-;; the outputs as planes [ho, wo], and do the first wo &^ 3 outputs of
-;; every output row (Go does the rest, pool.go).
+;; the outputs as planes [ho, wo], and do every output of rows of at
+;; least 4 outputs (engine/tensor does shorter rows in Go). A row whose outputs
+;; are not a multiple of 4 ends with a step of 4 that overlaps the one
+;; before: it writes the same values again.
 ;;
 ;; The rule is engine/tensor's maxPool2x2 (maxpool_fast.go): a window's
 ;; elements are visited top-left, top-right, bottom-left, bottom-right,
@@ -21,10 +23,17 @@
     (param $x i32) (param $y i32) (param $arg i32) (param $planes i32)
     (param $h i32) (param $wd i32) (param $ho i32) (param $wo i32)
     (local $nc i32) (local $oi i32) (local $in i32) (local $out i32) (local $end i32)
-    (local $rowIdx i32) (local $below i32) (local $bot i32)
+    (local $rowIdx i32) (local $below i32) (local $bot i32) (local $back i32)
     (local $t0 v128) (local $t1 v128) (local $v v128) (local $m v128)
     (local $best v128) (local $at v128) (local $idx v128)
     (local $one v128) (local $down v128) (local $downOne v128) (local $eight v128)
+    ;; a row of fewer than 4 outputs is left to Go
+    local.get $wo
+    i32.const 4
+    i32.lt_u
+    if
+      return
+    end
     i32.const 1
     i32x4.splat
     local.set $one
@@ -88,11 +97,9 @@
         i32.const 2
         i32.shl
         local.set $out
-        ;; end = out + (wo &^ 3)·4
+        ;; end = out + wo·4: the output row's end
         local.get $out
         local.get $wo
-        i32.const -4
-        i32.and
         i32.const 2
         i32.shl
         i32.add
@@ -110,6 +117,38 @@
           local.get $end
           i32.ge_u
           br_if $colsDone
+          ;; fewer than 4 outputs left: step back so that these 4 end at
+          ;; the row's end. The outputs done twice get the same values.
+          local.get $out
+          i32.const 16
+          i32.add
+          local.get $end
+          i32.sub
+          local.tee $back
+          i32.const 0
+          i32.gt_s
+          if
+            local.get $out
+            local.get $back
+            i32.sub
+            local.set $out
+            local.get $in
+            local.get $back
+            i32.const 1
+            i32.shl
+            i32.sub
+            local.set $in
+            ;; idx -= back/2: an output's window starts 2 elements on
+            local.get $idx
+            i32.const 0
+            local.get $back
+            i32.const 1
+            i32.shr_u
+            i32.sub
+            i32x4.splat
+            i32x4.add
+            local.set $idx
+          end
           ;; the top row's 8 elements, split into even (left) and odd
           ;; (right) ones
           local.get $in
@@ -248,7 +287,7 @@
   )
 
   ;; maxPool2x2Backward(dx, g, argmax, planes, h, wd, ho, wo, base): for
-  ;; the first wo &^ 3 outputs p of each row, writes the four elements of
+  ;; every output p (rows of at least 4 outputs), writes the four elements of
   ;; p's window in dx: +0 + g[p] where argmax[p] - base is the element's
   ;; index from dx, +0 elsewhere. That is Go's dx[argmax[p]] += g[p] on a
   ;; cleared dx (+0 + g, so a -0 gradient arrives as +0, as in Go), for
@@ -258,9 +297,16 @@
     (param $dx i32) (param $g i32) (param $arg i32) (param $planes i32)
     (param $h i32) (param $wd i32) (param $ho i32) (param $wo i32) (param $base i32)
     (local $nc i32) (local $oi i32) (local $in i32) (local $out i32) (local $end i32)
-    (local $rowIdx i32) (local $below i32) (local $bot i32)
+    (local $rowIdx i32) (local $below i32) (local $bot i32) (local $back i32)
     (local $gv v128) (local $a v128) (local $idx v128) (local $left v128) (local $right v128)
     (local $one v128) (local $down v128) (local $downOne v128) (local $eight v128)
+    ;; a row of fewer than 4 outputs is left to Go
+    local.get $wo
+    i32.const 4
+    i32.lt_u
+    if
+      return
+    end
     i32.const 1
     i32x4.splat
     local.set $one
@@ -324,8 +370,6 @@
         local.set $out
         local.get $out
         local.get $wo
-        i32.const -4
-        i32.and
         i32.const 2
         i32.shl
         i32.add
@@ -345,6 +389,38 @@
           local.get $end
           i32.ge_u
           br_if $colsDone
+          ;; fewer than 4 outputs left: step back so that these 4 end at
+          ;; the row's end. The outputs done twice get the same values.
+          local.get $out
+          i32.const 16
+          i32.add
+          local.get $end
+          i32.sub
+          local.tee $back
+          i32.const 0
+          i32.gt_s
+          if
+            local.get $out
+            local.get $back
+            i32.sub
+            local.set $out
+            local.get $in
+            local.get $back
+            i32.const 1
+            i32.shl
+            i32.sub
+            local.set $in
+            ;; idx -= back/2: an output's window starts 2 elements on
+            local.get $idx
+            i32.const 0
+            local.get $back
+            i32.const 1
+            i32.shr_u
+            i32.sub
+            i32x4.splat
+            i32x4.add
+            local.set $idx
+          end
           ;; gv = +0 + g
           v128.const i32x4 0 0 0 0
           local.get $g
