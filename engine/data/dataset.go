@@ -117,17 +117,26 @@ func (d *TensorDataset) Items(idx []int) (Sample, error) {
 	return s, nil
 }
 
-// gatherRows copies rows idx of t (along dimension 0) into a new tensor.
+// gatherRows copies rows idx of t (along dimension 0) into a new tensor:
+// straight from t's storage when t is contiguous (a dataset's tensors
+// are), else through a view of each row.
 func gatherRows(t *tensor.Tensor, idx []int) (*tensor.Tensor, error) {
 	shape := t.Shape()
 	row := t.Numel() / max(shape[0], 1)
-	out := make([]float32, 0, len(idx)*row)
-	for _, i := range idx {
-		r, err := t.Select(0, i)
-		if err != nil {
-			return nil, err
+	out := make([]float32, len(idx)*row)
+	if t.IsContiguous() {
+		all := t.Values() // t's storage: read only
+		for j, i := range idx {
+			copy(out[j*row:(j+1)*row], all[i*row:(i+1)*row])
 		}
-		out = append(out, r.Data()...)
+	} else {
+		for j, i := range idx {
+			r, err := t.Select(0, i)
+			if err != nil {
+				return nil, err
+			}
+			copy(out[j*row:(j+1)*row], r.Values())
+		}
 	}
 	shape[0] = len(idx)
 	return tensor.New(out, shape...)

@@ -128,3 +128,31 @@ func TestConcatDataset(t *testing.T) {
 		}
 	}
 }
+
+// TestItemsOfViews gathers rows of tensors that are views: one contiguous
+// but starting inside its storage, one strided, one with no rows' worth
+// of elements per row. Each must give the rows' values in order.
+func TestItemsOfViews(t *testing.T) {
+	base := arange(6, 2) // rows [0 1] [2 3] … [10 11]
+	tests := []struct {
+		name string
+		x    *tensor.Tensor
+		idx  []int
+		want []float32
+	}{
+		{"contiguous, offset", must(base.Narrow(0, 2, 3)), []int{2, 0}, []float32{8, 9, 4, 5}},
+		{"strided", must(base.Transpose(0, 1)), []int{1, 0, 1}, []float32{1, 3, 5, 7, 9, 11, 0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11}},
+		{"empty rows", must(tensor.Zeros(3, 0)), []int{2, 1}, []float32{}},
+		{"no indices", base, nil, []float32{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := must(NewTensorDataset(tt.x, nil))
+			b := must(ds.Items(tt.idx))
+			wantShape := append([]int{len(tt.idx)}, tt.x.Shape()[1:]...)
+			if !slices.Equal(b.X.Shape(), wantShape) || !slices.Equal(b.X.Data(), tt.want) {
+				t.Errorf("rows %v: %v of shape %v, want %v of shape %v", tt.idx, b.X.Data(), b.X.Shape(), tt.want, wantShape)
+			}
+		})
+	}
+}
