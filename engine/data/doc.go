@@ -39,13 +39,16 @@
 // seeded by the dataset's Seed, the epoch and the sample's index, so a
 // sample's augmentation does not depend on batch size or visiting order;
 // the loader tells the dataset the epoch (the EpochSetter interface).
+// A deterministic transform that gives each sample the same bits applied
+// to a whole batch (a BatchTransform: Normalize, a Compose of them) is
+// applied once per batch, not once per sample.
 //
 // # Files
 //
 //	batch.go      Batch, Loader (what a training loop consumes), Batches (fixed batches)
 //	dataset.go    Sample, Dataset, BatchDataset, TensorDataset, Subset, RandomSplit, ConcatDataset
 //	loader.go     DataLoader, DefaultCollate
-//	transform.go  Transform, Compose, Normalize, RandomCrop, RandomHorizontalFlip, ToTensor, Transformed
+//	transform.go  Transform, BatchTransform, Compose, Normalize, RandomCrop, RandomHorizontalFlip, ToTensor, Transformed
 //	images.go     ImageSet, uint8 images with labels; ConcatImageSets
 //	synthetic.go  XOR, Spirals, Moons, Circles, Blobs, LinearRegression
 //	idx.go        the IDX file format of MNIST and Fashion-MNIST (raw or gzip)

@@ -81,8 +81,13 @@ func (s *ImageSet) Item(i int) (Sample, error) {
 // transform.
 func (s *ImageSet) Items(idx []int) (Sample, error) {
 	if s.Transform != nil {
-		return fetch(s, idx, nil)
+		return applyToBatch(s.Transform, func() (Sample, error) { return s.plainItems(idx) }, func() (Sample, error) { return fetch(s, idx, nil) })
 	}
+	return s.plainItems(idx)
+}
+
+// plainItems gathers the items idx without the transform.
+func (s *ImageSet) plainItems(idx []int) (Sample, error) {
 	n := s.size()
 	x := make([]float32, len(idx)*n)
 	y := make([]float32, len(idx))

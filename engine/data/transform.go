@@ -22,6 +22,47 @@ func (f TransformFunc) Apply(x *tensor.Tensor, rng *tensor.Generator) (*tensor.T
 	return f(x, rng)
 }
 
+// BatchTransform is a Transform that a dataset may apply to a whole batch
+// [N, …] at once instead of to each sample: it is deterministic, and
+// ApplyBatch gives every sample the bits Apply would give it alone.
+// Normalize is one; the random transforms are not. Applying it once per
+// batch saves a tensor and two copies per sample.
+type BatchTransform interface {
+	Transform
+	ApplyBatch(x *tensor.Tensor) (*tensor.Tensor, error)
+}
+
+// batchTransform returns t as a BatchTransform when it is one: a Compose
+// only when every transform in it is.
+func batchTransform(t Transform) (BatchTransform, bool) {
+	if c, ok := t.(Compose); ok {
+		for _, m := range c {
+			if _, ok := batchTransform(m); !ok {
+				return nil, false
+			}
+		}
+		return c, true
+	}
+	b, ok := t.(BatchTransform)
+	return b, ok
+}
+
+// applyToBatch returns a batch's items with the transform t applied: to
+// the whole batch at once, from plain (the items untransformed), when t is
+// a BatchTransform; else, or when that fails, item by item through
+// oneByOne, whose errors name the item.
+func applyToBatch(t Transform, plain, oneByOne func() (Sample, error)) (Sample, error) {
+	if b, ok := batchTransform(t); ok {
+		s, err := plain()
+		if err == nil {
+			if s.X, err = b.ApplyBatch(s.X); err == nil {
+				return s, nil
+			}
+		}
+	}
+	return oneByOne()
+}
+
 // Compose applies transforms in order.
 type Compose []Transform
 
@@ -30,6 +71,22 @@ func (c Compose) Apply(x *tensor.Tensor, rng *tensor.Generator) (*tensor.Tensor,
 	var err error
 	for _, t := range c {
 		if x, err = t.Apply(x, rng); err != nil {
+			return nil, err
+		}
+	}
+	return x, nil
+}
+
+// ApplyBatch runs each transform on a batch; each must be a
+// BatchTransform (batchTransform checks that before).
+func (c Compose) ApplyBatch(x *tensor.Tensor) (*tensor.Tensor, error) {
+	var err error
+	for _, t := range c {
+		b, ok := batchTransform(t)
+		if !ok {
+			return nil, fmt.Errorf("Compose: %T cannot be applied to a batch at once", t)
+		}
+		if x, err = b.ApplyBatch(x); err != nil {
 			return nil, err
 		}
 	}
@@ -79,6 +136,17 @@ func (n Normalize) Apply(x *tensor.Tensor, _ *tensor.Generator) (*tensor.Tensor,
 		}
 	}
 	return tensor.New(v, shape...)
+}
+
+// ApplyBatch normalizes a batch [N, C, H, W], or [N, …] with one mean: the
+// channel is dimension -3 there too, so each sample gets the bits of
+// Apply. Means per channel need samples of at least 3 dimensions, else
+// the batch's first dimension would pass for the channels.
+func (n Normalize) ApplyBatch(x *tensor.Tensor) (*tensor.Tensor, error) {
+	if len(n.Mean) > 1 && x.Dim() < 4 {
+		return nil, fmt.Errorf("Normalize: %d channel means need a batch of images [N, C, H, W], got %s", len(n.Mean), tensor.FormatShape(x.Shape()))
+	}
+	return n.Apply(x, nil)
 }
 
 // image checks that x is [C, H, W] and returns its sizes and values.
@@ -228,6 +296,17 @@ func (t *Transformed) Item(i int) (Sample, error) {
 		return Sample{}, fmt.Errorf("item %d: %w", i, err)
 	}
 	return s, nil
+}
+
+// Items fetches the items idx: as one batch, transformed at once, when the
+// underlying dataset fetches batches and the transform is a
+// BatchTransform; else item by item.
+func (t *Transformed) Items(idx []int) (Sample, error) {
+	oneByOne := func() (Sample, error) { return fetch(t, idx, nil) }
+	if bd, ok := t.Dataset.(BatchDataset); ok {
+		return applyToBatch(t.Transform, func() (Sample, error) { return bd.Items(idx) }, oneByOne)
+	}
+	return oneByOne()
 }
 
 // SetEpoch records the epoch and passes it on.

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -235,4 +236,81 @@ func TestRandomCropMatchesPixelByPixel(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBatchTransformsMatchItemByItem fetches batches whose transform is
+// applied to the whole batch at once (a BatchTransform) and compares every
+// bit with the same items fetched and transformed one by one, for image
+// sets and transformed tensor datasets; a transform that cannot apply to a
+// batch, and one that fails, go item by item with the item's error.
+func TestBatchTransformsMatchItemByItem(t *testing.T) {
+	pix := make([]uint8, 5*3*2*2)
+	for i := range pix {
+		pix[i] = uint8(i * 37)
+	}
+	images := func(tr Transform) Dataset {
+		s := must(NewImageSet("toy", pix, []uint8{0, 1, 0, 1, 1}, []string{"a", "b"}, 3, 2, 2))
+		s.Transform = tr
+		return s
+	}
+	rows := func(shape ...int) func(tr Transform) Dataset {
+		return func(tr Transform) Dataset {
+			x := must(arange(shape...).Mul(tensor.Scalar(0.37)))
+			return &Transformed{Dataset: must(NewTensorDataset(x, arange(shape[0]))), Transform: tr}
+		}
+	}
+	perChannel := Normalize{Mean: []float32{0.1, 0.5, 0.9}, Std: []float32{0.3, 0.7, 0.11}}
+	one := Normalize{Mean: []float32{0.1307}, Std: []float32{0.3081}}
+	tests := []struct {
+		name    string
+		set     func(Transform) Dataset
+		tr      Transform
+		batched bool   // whether the batch goes through ApplyBatch
+		err     string // the error of the batch, "" for none
+	}{
+		{"images, a mean per channel", images, perChannel, true, ""},
+		{"images, one mean", images, one, true, ""},
+		{"images, normalized twice", images, Compose{one, perChannel}, true, ""},
+		{"images, a random crop first", images, Compose{RandomCrop{Size: 2, Padding: 1}, one}, false, ""},
+		{"images, two means for three channels", images, Normalize{Mean: []float32{0, 1}, Std: []float32{1, 1}}, false, "item 3: Normalize: 2 means for an image of shape [3, 2, 2] with 3 channels"},
+		{"rows of 7, one mean", rows(5, 7), one, true, ""},
+		{"planes [2, 3], means per channel", rows(5, 2, 3), Normalize{Mean: []float32{0, 1, 2, 3, 4}, Std: []float32{1, 1, 1, 1, 1}}, false, "item 3: Normalize: 5 channel means need an image of shape [C, H, W], got [2, 3]"},
+		{"images [3, 2, 2] as tensors", rows(5, 3, 2, 2), perChannel, true, ""},
+	}
+	idx := []int{3, 0, 4}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, ok := batchTransform(tt.tr); ok != tt.batched && tt.err == "" {
+				t.Errorf("batchTransform: %v, want %v", ok, tt.batched)
+			}
+			ds := tt.set(tt.tr)
+			got, err := ds.(BatchDataset).Items(idx)
+			want, wantErr := fetch(ds, idx, nil)
+			if tt.err != "" {
+				errContains(t, err, tt.err)
+				if wantErr == nil || err.Error() != wantErr.Error() {
+					t.Errorf("batch error %v, item by item %v", err, wantErr)
+				}
+				return
+			}
+			if err != nil || wantErr != nil {
+				t.Fatalf("errors: batch %v, item by item %v", err, wantErr)
+			}
+			if !slices.Equal(got.X.Shape(), want.X.Shape()) || !slices.Equal(bitsOf(got.X.Data()), bitsOf(want.X.Data())) {
+				t.Errorf("batch x %v %v, item by item %v %v", got.X.Shape(), got.X.Data(), want.X.Shape(), want.X.Data())
+			}
+			if !slices.Equal(got.Y.Data(), want.Y.Data()) {
+				t.Errorf("batch y %v, item by item %v", got.Y.Data(), want.Y.Data())
+			}
+		})
+	}
+}
+
+// bitsOf returns the bits of each float.
+func bitsOf(v []float32) []uint32 {
+	out := make([]uint32, len(v))
+	for i, x := range v {
+		out[i] = math.Float32bits(x)
+	}
+	return out
 }
