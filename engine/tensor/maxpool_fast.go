@@ -56,6 +56,9 @@ func maxPoolInside(g unfoldGeom, x, y []float32, argmax []int32) {
 // from column from on (the columns before it are done by an installed
 // loop, in the browser).
 func maxPool2x2(g unfoldGeom, x, y []float32, argmax []int32, from int) {
+	if from >= g.wo {
+		return // the installed loop did every output
+	}
 	plane := g.h * g.wd
 	p := 0
 	for nc := range g.n * g.c {
