@@ -108,7 +108,7 @@ func (g *guard) firstNonFinite() (string, float64, bool) {
 func allFinite(v []float32) bool {
 	var bad atomic.Bool
 	tensor.Parallel(len(v), func(lo, hi int) {
-		if s := vec.SumSquares(v[lo:hi]); math.IsNaN(s) || math.IsInf(s, 0) {
+		if !vec.AllFinite(v[lo:hi]) {
 			bad.Store(true)
 		}
 	})

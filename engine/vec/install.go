@@ -2,10 +2,11 @@ package vec
 
 // Loops that a platform without assembly here can supply: the browser's
 // kernel (wasm/kernel) installs WebAssembly SIMD versions of the
-// optimizers' updates and of ReLU forward and backward
-// (engine/kernels/wasmsimd's vec.wat), which Go's compiler cannot emit. An installed loop must give the same bits as the
-// Go loop; it is handed the leading multiple of 4 elements. On amd64 the
-// AVX loops take precedence where the CPU has AVX.
+// optimizers' updates, of ReLU forward and backward and of AllFinite
+// (engine/kernels/wasmsimd's vec.wat), which Go's compiler cannot emit.
+// An installed loop must give the same bits (or answer) as the Go loop;
+// it is handed the leading multiple of 4 elements. On amd64 the AVX loops
+// take precedence where the CPU has AVX.
 
 // MomentumFunc is a vector MomentumUpdate (same arguments).
 type MomentumFunc func(w, g, buf []float32, lr, mu, damp float32)
@@ -84,4 +85,25 @@ func installedReLUBackwardLoop(dx, g, y []float32) int {
 	}
 	installedReLUBackward(dx[:n], g[:n], y[:n])
 	return n
+}
+
+// AllFiniteFunc is a vector AllFinite for a length that is a multiple of 4.
+type AllFiniteFunc func(v []float32) bool
+
+var installedAllFinite AllFiniteFunc
+
+// InstallAllFinite sets AllFinite's loop, as Install sets the optimizers';
+// nil leaves the Go loop in place. Call it once at start-up, before
+// training.
+func InstallAllFinite(f AllFiniteFunc) { installedAllFinite = f }
+
+// installedAllFiniteLoop checks the leading multiple of 4 elements with
+// the installed loop and returns how many it checked and whether they
+// were all finite: none, and true, when no loop is installed.
+func installedAllFiniteLoop(v []float32) (done int, ok bool) {
+	n := len(v) &^ 3
+	if installedAllFinite == nil || n == 0 {
+		return 0, true
+	}
+	return n, installedAllFinite(v[:n])
 }

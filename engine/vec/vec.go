@@ -67,6 +67,20 @@ func SumSquares(v []float32) float64 {
 	return total
 }
 
+// AllFinite reports whether no element of v is NaN or ±Inf: the check of
+// a training step's gradients and weights. An installed loop (the
+// browser's) checks the leading multiple of 4 elements; Σ v[i]², which is
+// finite exactly when every element is (a float32's square cannot
+// overflow a float64), checks the rest, with AVX natively.
+func AllFinite(v []float32) bool {
+	done, ok := installedAllFiniteLoop(v)
+	if !ok {
+		return false
+	}
+	s := SumSquares(v[done:])
+	return !math.IsNaN(s) && !math.IsInf(s, 0)
+}
+
 // sumSquaresGo adds the squares of v (whose length is a multiple of lanes)
 // into part: the reference for the assembly.
 func sumSquaresGo(v []float32, part *[lanes]float64) {

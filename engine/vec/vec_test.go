@@ -261,3 +261,55 @@ func TestInstalledActivations(t *testing.T) {
 		t.Errorf("the installed loops were handed %v elements, want [12 12]", got)
 	}
 }
+
+// TestAllFinite checks AllFinite with and without an installed loop: each
+// non-finite value at the first element, in the part the loop checks, in
+// the tail it leaves to Go and at the last; the loop is handed exactly the
+// leading multiple of 4 elements.
+func TestAllFinite(t *testing.T) {
+	bad := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	var handed []int
+	loop := func(v []float32) bool {
+		handed = append(handed, len(v))
+		for _, x := range v {
+			if x != x || x-x != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	for _, installed := range []bool{false, true} {
+		if installed {
+			InstallAllFinite(loop)
+		}
+		for _, n := range []int{0, 1, 3, 4, 7, 64, 67} {
+			v := make([]float32, n)
+			for i := range v {
+				v[i] = float32(i) - 30
+			}
+			if n > 2 {
+				v[1] = math.MaxFloat32
+			}
+			handed = nil
+			if !AllFinite(v) {
+				t.Errorf("installed %v, n %d: finite values reported as not finite", installed, n)
+			}
+			if want := n &^ 3; installed && want > 0 && (len(handed) != 1 || handed[0] != want) {
+				t.Errorf("installed, n %d: the loop was handed %v elements, want %d", n, handed, want)
+			}
+			for _, at := range []int{0, n / 2, n - 1} {
+				for _, b := range bad {
+					if n == 0 {
+						continue
+					}
+					w := slices.Clone(v)
+					w[at] = b
+					if AllFinite(w) {
+						t.Errorf("installed %v, n %d: %v at %d not found", installed, n, b, at)
+					}
+				}
+			}
+		}
+	}
+	InstallAllFinite(nil)
+}

@@ -135,9 +135,11 @@ func installRoof(name string, probe []byte, build func() ([]byte, error)) {
 var vecStatus = "not started"
 
 // installVec hands engine/vec the optimizers' update loops of vec.wat
-// (momentum SGD, Adam and AdamW) and its ReLU loops, and engine/tensor
-// the max pooling of pool.wat and the column moves of unfold.wat, which
-// give the same bits as their Go loops four floats per instruction.
+// (momentum SGD, Adam and AdamW), its ReLU loops and its check for NaN
+// and ±Inf (a training step checks every gradient and weight), and
+// engine/tensor the max pooling of pool.wat and the column moves of
+// unfold.wat, which give the same bits as their Go loops four floats per
+// instruction.
 func installVec() error {
 	exports, err := instantiate("vector loops", wasmsimd.Probe(), wasmsimd.VecModule)
 	if err != nil {
@@ -158,6 +160,12 @@ func installVec() error {
 		runtime.KeepAlive(v)
 	})
 	installActivations(exports)
+	finite := exports.Get("allFinite")
+	vec.InstallAllFinite(func(v []float32) bool {
+		ok := finite.Invoke(address(v), len(v)).Int() == 1
+		runtime.KeepAlive(v)
+		return ok
+	})
 	if err := installPooling(); err != nil {
 		return err
 	}

@@ -278,4 +278,49 @@
     end
     end
   )
+;; allFinite(x, n): 1 when none of the n floats at x is NaN or ±Inf,
+  ;; else 0, as engine/vec's AllFinite: x - x is +0 for a finite x and
+  ;; NaN for the others, and a NaN stays in the sum.
+  (func (export "allFinite")
+    (param $x i32) (param $n i32) (result i32)
+    (local $i i32) (local $bytes i32) (local $v v128) (local $acc v128)
+    local.get $n
+    i32.const 2
+    i32.shl
+    local.set $bytes
+    i32.const 0
+    local.set $i
+    block $done
+    loop $next
+      local.get $i
+      local.get $bytes
+      i32.ge_u
+      br_if $done
+
+      local.get $x
+      local.get $i
+      i32.add
+      v128.load
+      local.tee $v
+      local.get $v
+      f32x4.sub
+      local.get $acc
+      f32x4.add
+      local.set $acc
+
+      local.get $i
+      i32.const 16
+      i32.add
+      local.set $i
+      br $next
+    end
+    end
+    ;; every lane of acc is +0 (equal to itself) unless a NaN came in
+    local.get $acc
+    local.get $acc
+    f32x4.eq
+    i8x16.bitmask
+    i32.const 0xffff
+    i32.eq
+  )
 )

@@ -1,6 +1,7 @@
 package wasmsimd
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os/exec"
@@ -11,7 +12,8 @@ import (
 )
 
 // vecNodeScript runs one function of vec.wat on arrays it reads from a
-// JSON file, in a fresh memory, and prints the arrays afterwards. The
+// JSON file, in a fresh memory, and prints the arrays afterwards, then the
+// function's result (0 when it returns none) as an array of its own. The
 // arrays travel as the bits of their floats (JSON has no NaN or Inf).
 const vecNodeScript = `
 const fs = require("fs");
@@ -20,8 +22,8 @@ const mem = new WebAssembly.Memory({ initial: 16 });
 const inst = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(p.wasm, "base64")), { go: { mem } });
 const u32 = new Uint32Array(mem.buffer), n = p.arrays[0].length, addr = [];
 p.arrays.forEach((a, k) => { addr.push(4096 + k * 4 * (n + 8)); u32.set(a, addr[k] / 4); });
-inst.exports[p.fn](...addr, n, ...p.consts);
-process.stdout.write(JSON.stringify(addr.map((a) => Array.from(u32.subarray(a / 4, a / 4 + n)))));
+const result = inst.exports[p.fn](...addr, n, ...p.consts) ?? 0;
+process.stdout.write(JSON.stringify([...addr.map((a) => Array.from(u32.subarray(a / 4, a / 4 + n))), [result]]));
 `
 
 // runVecInNode calls fn of the assembled vec.wat under node on copies of
@@ -101,6 +103,26 @@ func TestVecInNode(t *testing.T) {
 	wantDx := make([]float32, n)
 	enginevec.ReLUBackward(wantDx, g2, x)
 	sameBits(t, "reluBackward", got[0], wantDx)
+
+	// allFinite: each non-finite value alone, at the first element, in the
+	// middle and at the last, and finite values up to float32's largest.
+	finite := random(n, false)
+	finite[3], finite[n/2] = math.MaxFloat32, -math.MaxFloat32
+	check := func(what string, v []float32) {
+		t.Helper()
+		got := runVecInNode(t, node, "allFinite", [][]float32{v}, []float32{})
+		if result, want := math.Float32bits(got[len(got)-1][0]) == 1, enginevec.AllFinite(v); result != want {
+			t.Errorf("allFinite with %s: %v, engine/vec says %v", what, result, want)
+		}
+	}
+	check("finite values", finite)
+	for _, e := range edges[2:] {
+		for _, at := range []int{0, n / 2, n - 1} {
+			v := slices.Clone(finite)
+			v[at] = e
+			check(fmt.Sprintf("%v at %d", e, at), v)
+		}
+	}
 }
 
 // sameBits fails the test at the first element whose bits differ.
