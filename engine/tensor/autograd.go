@@ -21,6 +21,10 @@ type node struct {
 	// fail: a user's Function (custom.go). Backward returns its error.
 	fallible func(g *Tensor) ([]*Tensor, error)
 	released bool
+	// free, when set, gives back a buffer that only backward reads (max
+	// pooling's argmax) once the graph is released and backward cannot
+	// run again.
+	free func()
 	// stale, when set, is why this node's gradient would be wrong: an
 	// input was a view whose base has since been modified in place under
 	// autograd (see staleView). Backward reports it.
@@ -379,6 +383,10 @@ func release(order []input) {
 	for _, v := range order {
 		if n := v.node; n != nil {
 			n.backward, n.fallible, n.saved, n.released = nil, nil, nil, true
+			if n.free != nil {
+				n.free()
+				n.free = nil
+			}
 		}
 	}
 }

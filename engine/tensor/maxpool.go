@@ -141,7 +141,7 @@ func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 	// argmax[p] is the offset in the contiguous input of output p's
 	// maximum, -1 only for a window with no element inside the input
 	// (then its -∞ gets no gradient).
-	argmax := make([]int32, len(out.st.data))
+	argmax := indexPool.get(len(out.st.data)) // every entry is written
 	maxPoolSamples(g, t.values(), out.st.data, argmax)
 	record(out, "maxPool2d", []*Tensor{t}, nil, func(grad *Tensor) []*Tensor {
 		dx := uninitialized(t.shape)
@@ -157,5 +157,12 @@ func (t *Tensor) MaxPool2d(w Window) (*Tensor, error) {
 		})
 		return []*Tensor{dx}
 	})
+	// argmax goes back to its pool when backward can no longer read it:
+	// at once without a graph, else when backward releases the graph.
+	if out.node == nil {
+		indexPool.put(argmax)
+	} else {
+		out.node.free = func() { indexPool.put(argmax) }
+	}
 	return out, nil
 }

@@ -236,3 +236,56 @@ func TestMaxPool2dPaddedInfGradient(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPool2dGivesArgmaxBack follows max pooling's argmax buffer: it
+// goes back to its pool when backward releases the graph, not before (a
+// retained graph's second backward still reads it and gives the same
+// gradient), at once when no graph is recorded, and the next pooling of
+// the same size takes it again.
+func TestMaxPool2dGivesArgmaxBack(t *testing.T) {
+	resetIndexPool := func() {
+		indexPool.Lock()
+		indexPool.free, indexPool.bytes = nil, 0
+		indexPool.Unlock()
+	}
+	held := func() int {
+		indexPool.Lock()
+		defer indexPool.Unlock()
+		return indexPool.bytes
+	}
+	defer resetIndexPool()
+	shape := []int{2, 3, 8, 10}
+	x := must(New(poolInput(shape, 5, 3), shape...))
+	if err := x.SetRequiresGrad(true); err != nil {
+		t.Fatal(err)
+	}
+	w := Window{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}
+	const argmaxBytes = 4 * 2 * 3 * 4 * 5
+
+	resetIndexPool()
+	y := must(x.MaxPool2d(w))
+	if err := y.SumAll().BackwardWith(BackwardOptions{RetainGraph: true}); err != nil {
+		t.Fatal(err)
+	}
+	first := x.Grad().Data()
+	if got := held(); got != 0 {
+		t.Fatalf("after a backward that retains the graph the pool holds %d bytes, want 0", got)
+	}
+	x.ZeroGrad()
+	if err := y.SumAll().Backward(); err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "the second backward's gradient", x.Grad(), shape, first)
+	if got := held(); got != argmaxBytes {
+		t.Fatalf("after the graph's release the pool holds %d bytes, want %d", got, argmaxBytes)
+	}
+
+	must(x.MaxPool2d(w)) // takes the buffer; its graph is never released
+	if got := held(); got != 0 {
+		t.Fatalf("a second pooling left %d bytes in the pool, want 0 (the buffer taken again)", got)
+	}
+	NoGrad(func() { must(x.MaxPool2d(w)) })
+	if got := held(); got != argmaxBytes {
+		t.Fatalf("after pooling without a graph the pool holds %d bytes, want %d", got, argmaxBytes)
+	}
+}

@@ -29,44 +29,58 @@ const poolMinFloats = 4096
 // poolMaxBytes bounds the memory the pool holds.
 const poolMaxBytes = 64 << 20
 
-// pool holds the buffers given back, by length.
-var pool struct {
+// bufferPool holds the buffers given back, by length. Both kinds of
+// element it is used for take 4 bytes.
+type bufferPool[T float32 | int32] struct {
 	sync.Mutex
-	free  map[int][][]float32
+	free  map[int][][]T
 	bytes int
 }
 
-// getScratch returns a buffer of n floats with undefined contents; give it
-// back with putScratch once nothing refers to it.
-func getScratch(n int) []float32 {
+// pool holds float buffers; indexPool the int32 buffers of max pooling's
+// argmax (maxpool.go), which live until backward has run.
+var (
+	pool      bufferPool[float32]
+	indexPool bufferPool[int32]
+)
+
+// get returns a buffer of n elements with undefined contents.
+func (p *bufferPool[T]) get(n int) []T {
 	if n == 0 {
 		return nil
 	}
-	pool.Lock()
-	defer pool.Unlock()
-	if list := pool.free[n]; len(list) > 0 {
+	p.Lock()
+	defer p.Unlock()
+	if list := p.free[n]; len(list) > 0 {
 		buf := list[len(list)-1]
-		pool.free[n] = list[:len(list)-1]
-		pool.bytes -= 4 * n
+		p.free[n] = list[:len(list)-1]
+		p.bytes -= 4 * n
 		return buf
 	}
-	return make([]float32, n)
+	return make([]T, n)
 }
 
-// putScratch gives a buffer from getScratch back to the pool.
-func putScratch(buf []float32) {
+// put gives a buffer from get back, unless the pool is full.
+func (p *bufferPool[T]) put(buf []T) {
 	n := cap(buf)
 	if n == 0 {
 		return
 	}
-	pool.Lock()
-	defer pool.Unlock()
-	if pool.bytes+4*n > poolMaxBytes {
+	p.Lock()
+	defer p.Unlock()
+	if p.bytes+4*n > poolMaxBytes {
 		return
 	}
-	if pool.free == nil {
-		pool.free = map[int][][]float32{}
+	if p.free == nil {
+		p.free = map[int][][]T{}
 	}
-	pool.free[n] = append(pool.free[n], buf[:n])
-	pool.bytes += 4 * n
+	p.free[n] = append(p.free[n], buf[:n])
+	p.bytes += 4 * n
 }
+
+// getScratch returns a buffer of n floats with undefined contents; give it
+// back with putScratch once nothing refers to it.
+func getScratch(n int) []float32 { return pool.get(n) }
+
+// putScratch gives a buffer from getScratch back to the pool.
+func putScratch(buf []float32) { pool.put(buf) }
