@@ -18,11 +18,17 @@ import (
 const assetDir = "assets"
 
 // compileWasm builds the Go program in ./wasm/cmd/<name> for GOOS=js
-// GOARCH=wasm and stores it under a hashed name.
-func compileWasm(ctx context.Context, root, out, name string) (string, error) {
+// GOARCH=wasm and stores it under a hashed name; keepNames keeps its
+// function names for profilers.
+func compileWasm(ctx context.Context, root, out, name string, keepNames bool) (string, error) {
 	raw := filepath.Join(out, name+".wasm")
-	// -s -w drops the symbol table and DWARF, which the browser never reads.
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", raw, "./wasm/cmd/"+name)
+	// -s -w drops the symbol table (in wasm, the name section) and DWARF,
+	// which the browser never reads; only a profiler reads the names.
+	ldflags := "-ldflags=-s -w"
+	if keepNames {
+		ldflags = "-ldflags=-w"
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", ldflags, "-o", raw, "./wasm/cmd/"+name)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {

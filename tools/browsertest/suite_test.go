@@ -57,7 +57,12 @@ func setUp(m *testing.M) (int, error) {
 	start := time.Now()
 	// A low brotli level keeps the build quick; sizes are reported at the
 	// level `make build` uses by tools/build.
-	built, err = site.Build(site.Options{Root: root, Out: filepath.Join(tmp, "dist"), BrotliLevel: 5,
+	// TT_V8_PROF=1 profiles the suite's tabs with V8's sampling profiler:
+	// the wasm keeps its function names, and every page and worker writes
+	// tools/browsertest/isolate-*-v8.log (node --prof-process reads one;
+	// the kernel worker's is the largest).
+	v8prof := os.Getenv("TT_V8_PROF") != ""
+	built, err = site.Build(site.Options{Root: root, Out: filepath.Join(tmp, "dist"), BrotliLevel: 5, KeepNames: v8prof,
 		// The suite's own notebooks, built beside the chapters
 		// (exercises_test.go).
 		Extra: []string{filepath.Join(root, "tools", "browsertest", "testdata", fixtureFile)}})
@@ -89,7 +94,7 @@ func setUp(m *testing.M) (int, error) {
 		chromedp.Flag("disable-sync", true),
 		// gc() in every page and worker: TestMemoryStaysBounded collects
 		// before it counts, rather than depend on when V8 collects.
-		chromedp.Flag("js-flags", "--expose-gc"),
+		chromedp.Flag("js-flags", jsFlags(v8prof)),
 		chromedp.UserDataDir(filepath.Join(tmp, "profile")),
 		chromedp.Env("XDG_CONFIG_HOME="+filepath.Join(tmp, "config")),
 		chromedp.WindowSize(1280, 900),
@@ -107,3 +112,13 @@ func setUp(m *testing.M) (int, error) {
 }
 
 func mb(n int) float64 { return float64(n) / 1e6 }
+
+// jsFlags are V8's flags for the suite's Chromium: gc() in every page and
+// worker, and with v8prof its sampling profiler (--prof), which writes a
+// log per isolate into the working directory.
+func jsFlags(v8prof bool) string {
+	if v8prof {
+		return "--expose-gc --prof"
+	}
+	return "--expose-gc"
+}
