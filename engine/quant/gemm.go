@@ -1,9 +1,7 @@
 package quant
 
 import (
-	"runtime"
-	"sync"
-
+	"tinytorch/engine/kernels"
 	"tinytorch/engine/kernels/int8mm"
 )
 
@@ -70,25 +68,17 @@ func (g *gemm) accumulate(a []int8, m int, narrow bool) []int32 {
 		g.acc = make([]int32, m*g.n)
 	}
 	acc := g.acc[:m*g.n]
-	workers := runtime.GOMAXPROCS(0)
-	if workers < 2 || m < 2 || m*g.n*g.k < parallelMACs {
+	if m < 2 || m*g.n*g.k < parallelMACs {
 		matmul(acc, a, m)
 		return acc
 	}
-	// The int8 kernel runs on one thread; a large product is split by
-	// rows of A, one block per goroutine (the float32 kernels it is
-	// compared with use the engine's threads too).
-	rows := (m + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := 0; lo < m; lo += rows {
-		hi := min(lo+rows, m)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			matmul(acc[lo*g.n:hi*g.n], a[lo*g.k:hi*g.k], hi-lo)
-		}()
-	}
-	wg.Wait()
+	// A large product is split by rows of A between the float32 kernels'
+	// goroutines (kernels.Parallel, whose team waits for work, where a
+	// goroutine started per call took a wake-up each). The sums are exact
+	// integers, so the split changes no bit.
+	kernels.Parallel(m, 1, func(lo, hi int) {
+		matmul(acc[lo*g.n:hi*g.n], a[lo*g.k:hi*g.k], hi-lo)
+	})
 	return acc
 }
 

@@ -51,7 +51,7 @@ var engineOrder = []struct {
 	{"engine/bench", "12", nil},
 	{"engine/checkpoint", "13", []string{"engine/atomicfile", "engine/tensor", "engine/nn", "engine/data", "engine/optim", "engine/train"}},
 	// Taught in chapter 10, but its int8 checkpoints are chapter 13's format.
-	{"engine/quant", "10", []string{"engine/atomicfile", "engine/tensor", "engine/nn", "engine/data", "engine/kernels/int8mm", "engine/checkpoint"}},
+	{"engine/quant", "10", []string{"engine/atomicfile", "engine/tensor", "engine/nn", "engine/data", "engine/kernels", "engine/kernels/int8mm", "engine/checkpoint"}},
 }
 
 // thirdParty lists the one exception to "the engine uses the standard
