@@ -91,14 +91,28 @@ func SetCallObserver(o CallObserver) (previous CallObserver) {
 // it: [64, 1, 28, 28].
 func ShapeString(shape []int) string { return tensor.FormatShape(shape) }
 
+// KeepsNoTensors is implemented by a module written outside this package
+// that follows its modules' ownership rule, as engine/quant's and
+// engine/prune's inference layers do: Forward keeps no reference to its
+// input, to its output or to anything it computes once it returns, and
+// its output is no view of its input. Call then runs it as one of this
+// package's modules, without marking its input and output held, so that
+// Sequential may give their buffers back to the pool. A module that does
+// keep a tensor must not implement it.
+type KeepsNoTensors interface {
+	Module
+	KeepsNoTensors()
+}
+
 // forward runs m.Forward(x). A module written outside this package may
 // keep its input, its output or anything it computes, as PyTorch lets it:
 // it runs as user code, and its input and output are marked as held, so
 // that the trainer's step scope gives none of their buffers back to the
 // pool at the end of the step (tensor.BeginStep). The modules of this
-// package keep no tensor they compute.
+// package keep no tensor they compute, nor do those that say so
+// (KeepsNoTensors).
 func forward(m Module, x *tensor.Tensor) (y *tensor.Tensor, err error) {
-	if builtIn(m) {
+	if _, keepsNone := m.(KeepsNoTensors); keepsNone || builtIn(m) {
 		return m.Forward(x)
 	}
 	x.MarkHeld()

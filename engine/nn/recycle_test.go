@@ -126,3 +126,56 @@ func TestSequentialWithGradientsRecyclesNothing(t *testing.T) {
 		t.Error("the first filter's gradient through Sequential differs from its layers one by one")
 	}
 }
+
+// tanhLayer is a module written outside package nn that keeps nothing;
+// declared says so (nn.KeepsNoTensors).
+type tanhLayer struct{ nn.ModuleBase }
+
+func (l *tanhLayer) Forward(x *tensor.Tensor) (*tensor.Tensor, error) { return x.Tanh(), nil }
+
+type declaredTanh struct{ tanhLayer }
+
+func (*declaredTanh) KeepsNoTensors() {}
+
+// TestSequentialRecyclesAroundAModuleThatKeepsNothing runs inference
+// through a model with a module from outside package nn after the first
+// ReLU: when the module declares that it keeps no tensor, Sequential
+// recycles its input and output as a built-in layer's, with the same
+// values; when it does not, its input and output are held and a pass
+// allocates them afresh.
+func TestSequentialRecyclesAroundAModuleThatKeepsNothing(t *testing.T) {
+	perForward := func(layer nn.Module) uint64 {
+		tensor.ManualSeed(21)
+		m := nn.NewSequential(must(nn.NewConv2d(1, 8, 3, nn.ConvOptions{Padding: 1})), nn.NewReLU(), layer,
+			must(nn.NewMaxPool2d(2, nn.PoolOptions{})), nn.NewFlatten(), must(nn.NewLinear(8*16*16, 10, true)))
+		batches := make([]*tensor.Tensor, 3)
+		for i := range batches {
+			batches[i] = must(tensor.Randn(16, 1, 32, 32))
+		}
+		var before, after runtime.MemStats
+		tensor.NoGrad(func() {
+			for _, x := range batches {
+				want := layerByLayer(m, x)
+				if got := must(nn.Call(m, x)).Data(); !slices.Equal(got, want) {
+					t.Fatal("Sequential's output differs from its layers run one by one")
+				}
+			}
+			runtime.ReadMemStats(&before)
+			for _, x := range batches {
+				must(nn.Call(m, x))
+			}
+			runtime.ReadMemStats(&after)
+		})
+		return (after.TotalAlloc - before.TotalAlloc) / uint64(len(batches))
+	}
+	declared, plain := &declaredTanh{}, &tanhLayer{}
+	declared.Init(declared, "DeclaredTanh")
+	plain.Init(plain, "Tanh")
+	activation := uint64(4 * 16 * 8 * 32 * 32)
+	if got := perForward(declared); got >= activation {
+		t.Errorf("with a module that keeps nothing, a forward pass allocated %d bytes, want less than one activation (%d bytes)", got, activation)
+	}
+	if got := perForward(plain); got < activation {
+		t.Errorf("with a user's module that may keep its tensors, a forward pass allocated %d bytes, want at least one activation (%d bytes): its input or output was recycled", got, activation)
+	}
+}

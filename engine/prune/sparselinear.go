@@ -34,6 +34,10 @@ func NewSparseLinear(l *nn.Linear) (*SparseLinear, error) {
 	return s, nil
 }
 
+// KeepsNoTensors tells nn.Call that Forward keeps neither its input nor
+// its output (nn.KeepsNoTensors), so that Sequential recycles them.
+func (s *SparseLinear) KeepsNoTensors() {}
+
 // Forward computes x·Wᵀ + b over the nonzero weights. It is outside
 // autograd: a SparseLinear is for inference.
 func (s *SparseLinear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {

@@ -72,6 +72,10 @@ func (c *Conv2d) window() tensor.Window {
 	return tensor.Window{Kernel: sq(c.Kernel), Stride: sq(c.Opts.Stride), Padding: sq(c.Opts.Padding), Dilation: sq(c.Opts.Dilation)}
 }
 
+// KeepsNoTensors tells nn.Call that Forward keeps neither its input nor
+// its output (nn.KeepsNoTensors), so that Sequential recycles them.
+func (c *Conv2d) KeepsNoTensors() {}
+
 // Forward convolves x [N, In, H, W] into [N, Out, Ho, Wo].
 func (c *Conv2d) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	s := x.Shape()

@@ -91,6 +91,10 @@ func checkLayerParams(op string, w *QTensor, bias []float32, input Params, out i
 	return input.check(op+" input", []int{1})
 }
 
+// KeepsNoTensors tells nn.Call that Forward keeps neither its input nor
+// its output (nn.KeepsNoTensors), so that Sequential recycles them.
+func (l *Linear) KeepsNoTensors() {}
+
 // Forward computes x·Wᵀ + b for x of shape [*, In].
 func (l *Linear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	shape := x.Shape()
