@@ -81,7 +81,9 @@ func (s *ImageSet) Item(i int) (Sample, error) {
 // transform.
 func (s *ImageSet) Items(idx []int) (Sample, error) {
 	if s.Transform != nil {
-		return applyToBatch(s.Transform, func() (Sample, error) { return s.plainItems(idx) }, func() (Sample, error) { return fetch(s, idx, nil) })
+		plain := func() (Sample, error) { return s.plainItems(idx) }
+		oneByOne := func() (Sample, error) { return fetch(s, idx, nil) }
+		return applyToBatch(s.Transform, plain, oneByOne)
 	}
 	return s.plainItems(idx)
 }
