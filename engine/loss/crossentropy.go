@@ -37,18 +37,23 @@ func (l CrossEntropy) Forward(input, target *tensor.Tensor) (*tensor.Tensor, err
 	if err != nil {
 		return nil, err
 	}
-	var per *tensor.Tensor
 	if sameShape("", input, target) == nil {
-		per, err = softTargetLoss(logp, target, l.LabelSmoothing)
-		if err == nil && l.Reduction != Sum && l.Reduction != None && input.Numel() == 0 {
+		sums, err := softTargetSums(logp, target, l.LabelSmoothing)
+		if err != nil {
+			return nil, err
+		}
+		if l.Reduction != Sum && l.Reduction != None && input.Numel() == 0 {
 			// PyTorch's mean over an empty input is NaN, the mean of
 			// nothing, also when only the class dimension is empty and
 			// each sample's loss is an empty sum, 0.
-			return per.SumAll().MulScalar(float32(math.NaN())), nil
+			return sums.SumAll().MulScalar(float32(math.NaN())), nil
 		}
-	} else {
-		per, err = indexTargetLoss("crossEntropyLoss", logp, target, l.LabelSmoothing)
+		// Negated after the reduction, as PyTorch does: the value is the
+		// same, but a loss of zero (one class, say) is -0 as in PyTorch,
+		// where a sum of per-sample losses -0 would give +0.
+		return l.Reduction.reduce(unbatch(sums, single)).Neg(), nil
 	}
+	per, err := indexTargetLoss("crossEntropyLoss", logp, target, l.LabelSmoothing)
 	if err != nil {
 		return nil, err
 	}
@@ -115,9 +120,9 @@ func indexTargetLoss(name string, logp, target *tensor.Tensor, smoothing float64
 	return nll.MulScalar(float32(1 - smoothing)).Sub(uniform.MulScalar(float32(smoothing)))
 }
 
-// softTargetLoss is -Σ_c target_c·logp_c per sample, for targets that are
-// probability distributions over the classes.
-func softTargetLoss(logp, target *tensor.Tensor, smoothing float64) (*tensor.Tensor, error) {
+// softTargetSums is Σ_c target_c·logp_c per sample, minus each sample's
+// loss, for targets that are probability distributions over the classes.
+func softTargetSums(logp, target *tensor.Tensor, smoothing float64) (*tensor.Tensor, error) {
 	if smoothing != 0 {
 		c := float32(logp.Shape()[1])
 		target = target.MulScalar(float32(1 - smoothing)).AddScalar(float32(smoothing) / c)
@@ -126,11 +131,7 @@ func softTargetLoss(logp, target *tensor.Tensor, smoothing float64) (*tensor.Ten
 	if err != nil {
 		return nil, err
 	}
-	s, err := prod.Sum([]int{1}, false)
-	if err != nil {
-		return nil, err
-	}
-	return s.Neg(), nil
+	return prod.Sum([]int{1}, false)
 }
 
 // checkIndices verifies that target has the input's shape without the

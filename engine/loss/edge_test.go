@@ -79,3 +79,35 @@ func TestLossErrorsUseTorchShapes(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// TestSoftTargetZeroLossIsNegativeZero: with class probabilities as the
+// target, PyTorch 1.13 negates after reducing, -(Σ target·logp), so a
+// loss that is exactly zero (a single class, where logp is 0) is -0 for
+// every reduction. Divided into a positive number, -0 gives -Inf where +0
+// gives +Inf, which is how the random programs (make difftest, seed
+// 50703) found the difference.
+func TestSoftTargetZeroLossIsNegativeZero(t *testing.T) {
+	probs := []float32{0.75, 0.625, 0.375, 0.5, 1, 0, 0.25, 0.875}
+	for _, shape := range [][]int{{2, 1}, {1, 1, 2, 4}} {
+		n := shape[0] * shape[1]
+		for _, d := range shape[2:] {
+			n *= d
+		}
+		input := must(tensor.Rand(shape...))
+		if err := input.SetRequiresGrad(true); err != nil {
+			t.Fatal(err)
+		}
+		target := must(tensor.New(probs[:n], shape...))
+		for _, r := range []Reduction{Sum, Mean, None} {
+			out, err := CrossEntropy{Reduction: r}.Forward(input, target)
+			if err != nil {
+				t.Fatalf("%v, reduction %v: %v", shape, r, err)
+			}
+			for i, v := range out.Data() {
+				if v != 0 || !math.Signbit(float64(v)) {
+					t.Errorf("%v, reduction %v: element %d is %v (sign bit %v), want -0 as PyTorch", shape, r, i, v, math.Signbit(float64(v)))
+				}
+			}
+		}
+	}
+}

@@ -74,16 +74,33 @@ func tieSplit(a, b float64) float64 {
 	return 1
 }
 
-// masksGradient reports whether op's derivative with respect to the first
-// operand is a 0/1 mask (maximum, minimum; pow's is 0 where the exponent
-// is 0): where it is 0 the gradient is 0, as PyTorch's where/masked_fill
-// make it, even where g is infinite (0·∞ would be NaN). sign, floor and
-// round, whose derivative is 0 everywhere, give zeros too, as PyTorch's
-// zeros_like(grad) does.
+// masksGradient reports whether the unary op's derivative is a 0/1 mask
+// (relu, clamp): where it is 0 the gradient is 0, as PyTorch's
+// where/masked_fill make it, even where g is infinite (0·∞ would be NaN).
+// sign, floor and round, whose derivative is 0 everywhere, give zeros
+// too, as PyTorch's zeros_like(grad) does.
 func masksGradient(name string) bool {
 	switch name {
-	case "maximum", "minimum", "pow", "relu", "clamp", "sign", "floor", "round":
+	case "relu", "clamp", "sign", "floor", "round":
 		return true
+	}
+	return false
+}
+
+// masked reports whether PyTorch sets this element of an operand's
+// gradient to 0 whatever the incoming gradient (with where or
+// masked_fill, so that an infinite g gives 0, not 0·∞ = NaN): for
+// maximum and minimum, where the operand lost (its derivative dv is 0);
+// for pow, the base's gradient where the exponent is 0. Any other zero
+// derivative multiplies g as usual: the base's gradient of x^0.5 at
+// x = +Inf is g·0, NaN for an infinite g, and so is the exponent's where
+// the base is 0, as in PyTorch 1.13.
+func (op binaryOp) masked(first bool, b, dv float64) bool {
+	switch op.name {
+	case "maximum", "minimum":
+		return dv == 0
+	case "pow":
+		return first && b == 0
 	}
 	return false
 }
@@ -263,11 +280,11 @@ func binaryGrad(op binaryOp, first bool, g, a, b, y *Tensor, needed bool) *Tenso
 		}
 	}
 	gd, ad, bd, yd := g.st.data, a.st.data, b.st.data, y.st.data
-	mask := masksGradient(op.name) && (first || op.name != "pow")
 	for i := 0; i < n; i += inner {
 		og, oa, ob, oy := w.off[0], w.off[1], w.off[2], w.off[3]
 		for j := range res.st.data[i : i+inner] {
-			if dv := d(float64(ad[oa]), float64(bd[ob]), float64(yd[oy])); dv != 0 || !mask {
+			bv := float64(bd[ob])
+			if dv := d(float64(ad[oa]), bv, float64(yd[oy])); !op.masked(first, bv, dv) {
 				res.st.data[i+j] = float32(float64(gd[og]) * dv)
 			} // else it stays 0
 			og, oa, ob, oy = og+s[0], oa+s[1], ob+s[2], oy+s[3]

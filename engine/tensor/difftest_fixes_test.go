@@ -243,6 +243,25 @@ func TestDifftestZeroDerivativeGivesZeros(t *testing.T) {
 	}
 }
 
+// TestDifftestPowGradsUnderInfiniteGradient has PyTorch 1.13's gradients
+// of a^b under an infinite incoming gradient (difftest seed 50058:
+// exp(x^0.5) at x = +Inf). Only where the exponent is 0 does PyTorch set
+// the base's gradient to 0 whatever comes in; elsewhere a zero derivative
+// multiplies the gradient, so Inf·0 is NaN, as it is for the exponent's
+// gradient where the base is 0.
+func TestDifftestPowGradsUnderInfiniteGradient(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	a := param(t, []float32{0, 0, inf, 2, 0}, 5)
+	b := param(t, []float32{2, 0, 0.5, 0, -1}, 5)
+	y := must(a.Pow(b))
+	wantData(t, "a^b", y, []int{5}, []float32{0, 1, inf, 1, inf})
+	if err := y.BackwardWith(BackwardOptions{Gradient: must(New([]float32{inf, inf, inf, inf, inf}, 5))}); err != nil {
+		t.Fatal(err)
+	}
+	wantData(t, "a.grad", a.Grad(), []int{5}, []float32{nan, 0, nan, 0, -inf})
+	wantData(t, "b.grad", b.Grad(), []int{5}, []float32{nan, nan, inf, inf, -inf})
+}
+
 // TestDifftestActivationGradsAtNonfinite has PyTorch 1.13's values and
 // gradients of silu and elu where the input or the incoming gradient is
 // infinite or NaN (difftest seeds 2151 and 1469). silu's gradient is

@@ -48,6 +48,11 @@ func features(p *Program, i int, last map[int]*Outcome, t *Outcome) []string {
 		if prev.Op == "std" || prev.Op == "var" {
 			add("std")
 		}
+		if prev.Op == "maxPool2d" && len(prev.In) > 0 {
+			if o := last[prev.In[0]]; o != nil && len(o.Shape) >= 2 && hasPaddingWindow(o.Shape[len(o.Shape)-2:], prev.Args) {
+				add("padding window")
+			}
+		}
 		for _, in := range prev.In {
 			if o := last[in]; o != nil && numel(o.Shape) == 0 {
 				add("empty before") // a gradient may flow back through it
@@ -55,6 +60,28 @@ func features(p *Program, i int, last map[int]*Outcome, t *Outcome) []string {
 		}
 	}
 	return f
+}
+
+// hasPaddingWindow says whether a pooling window over a plane of the
+// given height and width lies wholly in the padding: every one of its
+// dilated taps falls outside the plane.
+func hasPaddingWindow(plane []int, a Args) bool {
+	if a.Kernel < 1 || a.Stride < 1 || a.Dilation < 1 {
+		return false
+	}
+	for _, n := range plane {
+		span := a.Dilation*(a.Kernel-1) + 1
+		for start := -a.Padding; start+span <= n+a.Padding; start += a.Stride {
+			inside := false
+			for tap := start; tap < start+span; tap += a.Dilation {
+				inside = inside || (tap >= 0 && tap < n)
+			}
+			if !inside {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hasNonFinite says whether v holds a NaN or an infinity.

@@ -26,7 +26,8 @@ type Mismatch struct {
 	// "inplace" (an in-place op ran earlier in the program), "unbatched"
 	// (a [C, H, W] input to conv2d, maxPool2d or unfold), "std" (std or
 	// var ran earlier), "empty before" (an earlier step had an empty
-	// input).
+	// input), "padding window" (an earlier max_pool2d had a window that
+	// lies wholly in the padding).
 	Features []string
 	// Engine and Torch describe the two results.
 	Engine, Torch string
