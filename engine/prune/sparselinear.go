@@ -52,20 +52,24 @@ func (s *SparseLinear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	for _, d := range shape[:len(shape)-1] {
 		n *= d
 	}
-	y := make([]float32, n*s.Out)
-	if err := s.Weight.MulT(y, x.Contiguous().Values(), n); err != nil {
-		return nil, s.Errorf("%v", err)
-	}
-	if s.Bias != nil {
-		for i := range n {
-			row := y[i*s.Out : (i+1)*s.Out]
-			for j, b := range s.Bias {
-				row[j] += b
+	// The output comes from the engine's pool (tensor.Build), so that a
+	// Sequential gives it back once the next layer has read it. MulT
+	// writes every element.
+	var err error
+	out, buildErr := tensor.Build(append(shape[:len(shape)-1:len(shape)-1], s.Out), func(y []float32) {
+		if err = s.Weight.MulT(y, x.Contiguous().Values(), n); err == nil && s.Bias != nil {
+			for i := range n {
+				row := y[i*s.Out : (i+1)*s.Out]
+				for j, b := range s.Bias {
+					row[j] += b
+				}
 			}
 		}
+	})
+	if err != nil {
+		return nil, s.Errorf("%v", err)
 	}
-	out := append(shape[:len(shape)-1:len(shape)-1], s.Out)
-	return tensor.New(y, out...)
+	return out, buildErr
 }
 
 // ExtraRepr shows the sizes and the density.

@@ -94,8 +94,9 @@ func (c *Conv2d) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	}
 	n, r, l := s[0], c.g.k, ho*wo
 	a := windowRows(cols.Values(), n, r, l, c.Input)
-	y := c.g.run(a, n*l, c.Input) // [N·L, Out]
-	out, err := tensor.New(channelsFirst(y, n, l, c.Out), n, c.Out, ho, wo)
+	y := make([]float32, n*l*c.Out) // [N·L, Out]
+	c.g.run(y, a, n*l, c.Input)
+	out, err := tensor.Build([]int{n, c.Out, ho, wo}, func(t []float32) { channelsFirst(t, y, n, l, c.Out) })
 	if err == nil {
 		// The columns, not x, are the product's input: their rows are the
 		// k = In·Kernel² values each output sums over (profile's cost).
@@ -121,9 +122,8 @@ func windowRows(cols []float32, n, r, l int, p Params) []int8 {
 	return a
 }
 
-// channelsFirst turns [N·L, Out] into [N, Out, L].
-func channelsFirst(y []float32, n, l, out int) []float32 {
-	t := make([]float32, len(y))
+// channelsFirst writes y [N·L, Out] into t as [N, Out, L].
+func channelsFirst(t, y []float32, n, l, out int) {
 	for b := range n {
 		for li := range l {
 			row := y[(b*l+li)*out : (b*l+li+1)*out]
@@ -132,7 +132,6 @@ func channelsFirst(y []float32, n, l, out int) []float32 {
 			}
 		}
 	}
-	return t
 }
 
 // ExtraRepr shows the settings as nn.Conv2d does, with the input's scale.

@@ -139,19 +139,18 @@ func (g *gemm) centred(out []int64, acc []int32, a []int8, off []int64, i int) {
 	}
 }
 
-// run computes the float output [m, n] for inputs a quantized with the
-// per-tensor params in: the centred accumulators times the output scale
-// sa·sw[j], plus the bias (dequantization at the layer's edge).
-func (g *gemm) run(a []int8, m int, in Params) []float32 {
+// run writes into y the float output [m, n] for inputs a quantized with
+// the per-tensor params in: the centred accumulators times the output
+// scale sa·sw[j], plus the bias (dequantization at the layer's edge). It
+// sets every element of y, whatever y held.
+func (g *gemm) run(y []float32, a []int8, m int, in Params) {
 	acc := g.accumulate(a, m, narrowInput(in))
-	y := make([]float32, m*g.n)
 	g.prepare(in)
 	if g.k > int8mm.DequantizeMaxK {
 		g.dequantizeWide(y, acc, a, m)
-		return y
+		return
 	}
 	g.dequantize(y, acc, a, m)
-	return y
 }
 
 // dequantize is run's edge on int8mm.Dequantize's SIMD loop: in int32,
@@ -210,6 +209,7 @@ func (g *gemm) outScales(sa float32) []float32 {
 // and mapped onto out's integers (quantizeValue, on the SIMD loop), so
 // that integer layers chain without a float tensor between them.
 func (g *gemm) requantize(a []int8, m int, in, out Params) []int8 {
-	y := g.run(a, m, in)
+	y := make([]float32, m*g.n)
+	g.run(y, a, m, in)
 	return quantizeInto(nil, y, out)
 }

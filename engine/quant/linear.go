@@ -103,8 +103,11 @@ func (l *Linear) Forward(x *tensor.Tensor) (*tensor.Tensor, error) {
 	}
 	m := rows(shape[:len(shape)-1])
 	l.a = quantizeInto(l.a, x.Values(), l.Input)
-	y := l.g.run(l.a, m, l.Input)
-	out, err := tensor.New(y, append(shape[:len(shape)-1:len(shape)-1], l.Out)...)
+	// The output comes from the engine's pool (tensor.Build), so that a
+	// Sequential gives it back once the next layer has read it.
+	out, err := tensor.Build(append(shape[:len(shape)-1:len(shape)-1], l.Out), func(y []float32) {
+		l.g.run(y, l.a, m, l.Input)
+	})
 	if err == nil {
 		tensor.ObserveOp(OpLinear, []*tensor.Tensor{x}, out)
 	}

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -178,6 +179,14 @@ func TestRecycle(t *testing.T) {
 			return v, m, nil
 		}, true, false},
 		{"not from the pool", func() (*Tensor, StorageMark, []*Tensor) { m := Mark(); return must(Randn(4)).Relu(), m, nil }, true, false},
+		{"built outside the package", func() (*Tensor, StorageMark, []*Tensor) {
+			m := Mark()
+			return must(Build([]int{128, 64}, func(out []float32) { clear(out) })), m, nil
+		}, true, true},
+		{"made by New", func() (*Tensor, StorageMark, []*Tensor) {
+			m := Mark()
+			return must(New(make([]float32, 128*64), 128, 64)), m, nil
+		}, true, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -196,5 +205,35 @@ func TestRecycle(t *testing.T) {
 				run()
 			}
 		})
+	}
+}
+
+// TestBuild checks that Build hands write the whole storage, in row-major
+// order, and refuses a bad shape without calling write.
+func TestBuild(t *testing.T) {
+	for _, shape := range [][]int{{2, 3}, {}, {0, 5}, {128, 64}} {
+		calls := 0
+		x, err := Build(shape, func(out []float32) {
+			calls++
+			for i := range out {
+				out[i] = float32(i)
+			}
+		})
+		if err != nil || calls != 1 {
+			t.Fatalf("Build(%v): error %v, write called %d times", shape, err, calls)
+		}
+		want := make([]float32, x.Numel())
+		for i := range want {
+			want[i] = float32(i)
+		}
+		wantData(t, FormatShape(shape), x, shape, want)
+	}
+	previous := SetMaxTensorBytes(1 << 10)
+	defer SetMaxTensorBytes(previous)
+	for _, shape := range [][]int{{-1, 2}, {1 << 10}} {
+		_, err := Build(shape, func([]float32) { t.Errorf("Build(%v) called write", shape) })
+		if err == nil || !strings.Contains(err.Error(), "tensor.Build") {
+			t.Errorf("Build(%v): error %v, want one naming tensor.Build", shape, err)
+		}
 	}
 }

@@ -78,6 +78,25 @@ func Zeros(shape ...int) (*Tensor, error) {
 	return fromData(make([]float32, n), shape), nil
 }
 
+// Build makes a contiguous tensor of the given shape and has write set its
+// elements, in row-major order: PyTorch's torch.empty followed by an op
+// that writes its result into it. write must set every element, since a
+// large buffer comes from the pool of reused buffers (pool.go) and holds
+// an earlier tensor's values until then. It is how an op written outside
+// this package (engine/quant's layers) makes its output in a pooled
+// buffer, which nn.Sequential can give back (Recycle) once the next layer
+// has read it, as it does for the engine's own ops. It returns an error,
+// and does not call write, when a dimension is negative or the tensor
+// would exceed the memory budget.
+func Build(shape []int, write func(out []float32)) (*Tensor, error) {
+	if _, err := checkedNumel("tensor.Build", shape); err != nil {
+		return nil, err
+	}
+	t := uninitialized(shape)
+	write(t.st.data)
+	return t, nil
+}
+
 // Scalar makes a 0-dimensional tensor holding v.
 func Scalar(v float32) *Tensor { return fromData([]float32{v}, nil) }
 
