@@ -101,12 +101,19 @@ type Roof struct {
 
 // TrainingRun is one model's training epoch in Chromium: Ms is the
 // median of the timed epochs, WarmupMs the epochs before them, while V8
-// moved the hot functions to its optimizing compiler.
+// moved the hot functions to its optimizing compiler. NativeMs is the
+// median of the same epoch natively on one thread, each timed right after
+// one of Chromium's, and Ratio is Chromium's samples/s over native's, the
+// median (and P10, P90) of those rounds.
 type TrainingRun struct {
 	Model    string    `json:"model"`
 	Ms       float64   `json:"ms"`
 	Samples  int       `json:"samples"`
 	WarmupMs []float64 `json:"warmup_ms,omitempty"`
+	NativeMs float64   `json:"native_ms,omitempty"`
+	Ratio    float64   `json:"ratio,omitempty"`
+	RatioP10 float64   `json:"ratio_p10,omitempty"`
+	RatioP90 float64   `json:"ratio_p90,omitempty"`
 }
 
 // Training is what TestBenchTraining writes (training.json).
