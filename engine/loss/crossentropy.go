@@ -120,8 +120,9 @@ func indexTargetLoss(name string, logp, target *tensor.Tensor, smoothing float64
 	return nll.MulScalar(float32(1 - smoothing)).Sub(uniform.MulScalar(float32(smoothing)))
 }
 
-// softTargetSums is Σ_c target_c·logp_c per sample, minus each sample's
-// loss, for targets that are probability distributions over the classes.
+// softTargetSums is Σ_c target_c·logp_c per sample, the negative of each
+// sample's loss, for targets that are probability distributions over the
+// classes.
 func softTargetSums(logp, target *tensor.Tensor, smoothing float64) (*tensor.Tensor, error) {
 	if smoothing != 0 {
 		c := float32(logp.Shape()[1])

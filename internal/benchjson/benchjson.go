@@ -102,9 +102,9 @@ type Roof struct {
 // TrainingRun is one model's training epoch in Chromium: Ms is the
 // median of the timed epochs, WarmupMs the epochs before them, while V8
 // moved the hot functions to its optimizing compiler. NativeMs is the
-// median of the same epoch natively on one thread, each timed right after
-// one of Chromium's, and Ratio is Chromium's samples/s over native's, the
-// median (and P10, P90) of those rounds.
+// median of the same epoch natively on one thread, timed in rounds that
+// alternate with Chromium's, and Ratio is Chromium's samples/s over
+// native's, the median (and P10, P90) over the rounds.
 type TrainingRun struct {
 	Model    string    `json:"model"`
 	Ms       float64   `json:"ms"`

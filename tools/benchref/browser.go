@@ -306,7 +306,7 @@ func browserTrainingTable(tr benchjson.Training, native map[string]float64) {
 	}
 	how := "native: the table above (not interleaved with the browser)"
 	if interleaved {
-		how = "native: the same epochs in the browser test's process on one thread, in rounds of 3 after each round of 3 in the tab, the first epoch of each round not timed (it finds the other side's data in the caches); the ratio is the median over the rounds"
+		how = "native: the same epochs in the browser test's process on one thread, in rounds that alternate with the tab's, the first epoch of each round not timed (it finds the other side's data in the caches); the ratio is the median over the rounds"
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("Chromium: kernel %s, one thread, median of the timed epochs after 4 warm-up epochs (V8 moves the hot functions to its optimizing compiler during the first ones); %s", tr.Kernel, how))
 	for _, r := range tr.Runs {

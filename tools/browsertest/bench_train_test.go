@@ -55,18 +55,19 @@ globalThis.__trainEpochs = (name, n) => {
 JSON.stringify({kernel: tt.kernels.current(), ua: navigator.userAgent})`
 
 // Four epochs warm up, then trainRounds rounds each run trainPerRound
-// epochs in Chromium and then natively on one thread, and time all but
-// the first of each side: the first of a round finds the caches full of
-// the other side's data (one epoch at a time, the native MLP read a third
-// of its speed in a row). V8 runs the kernel's wasm on its baseline compiler (Liftoff) first and
-// moves the hot functions to its optimizing one (TurboFan) while they
-// run, so the first epochs are slower (LeNet's first four took 1015, 339,
-// 264 and 234 ms in one tab, the next ones 135–160 ms), and the steady
-// state, what a student's training of hundreds of steps sees, is the
-// figure native code is set beside. Timed apart, in two phases of a
-// `make bench` run, the two sides had drifted apart with the machine's
-// load: the tab's LeNet epoch read 7k to 14k samples/s across runs of the
-// same build, the native one 19k to 24k, and their ratio 0.43 to 0.75.
+// epochs in Chromium and then as many natively on one thread, timing all
+// but the first of each side: the first of a round finds the caches full
+// of the other side's data (timed one epoch at a time, the native MLP ran
+// at a third of its speed). V8 runs the kernel's wasm on its baseline
+// compiler (Liftoff) first and moves the hot functions to its optimizing
+// one (TurboFan) while they run, so the first epochs are slower (LeNet's
+// first four took 1015, 339, 264 and 234 ms in one tab, the next ones
+// 135–160 ms), and the steady state, what a student's training of
+// hundreds of steps sees, is the figure native code is set beside. Timed
+// apart, in two phases of a `make bench` run, the two sides had drifted
+// apart with the machine's load: the tab's LeNet epoch read 7k to 14k
+// samples/s across runs of the same build, the native one 19k to 24k,
+// and their ratio 0.43 to 0.75.
 const trainWarmup, trainRounds, trainPerRound = 4, 7, 3
 
 // TestBenchTraining is part of `make bench-browser`: samples per second
