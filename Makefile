@@ -35,6 +35,13 @@ DATA_DEBS := $(if $(filter $(DEBIAN_FASHION_DIR),$(FASHION_MNIST_DIR)),dataset-f
 # Chromium's, and one package with no dependency but Lua; without it the
 # filter would go untested in CI.
 TEST_DEBS := python3-nbformat pandoc chromium $(if $(WITH_TORCH),python3-torch python3-numpy)
+# make bench sets NumPy and PyTorch beside the engine. Both multiply with
+# whatever libblas.so.3 points to, and Debian's default is the reference
+# BLAS, 20-40 times slower than OpenBLAS: libopenblas0-pthread replaces it
+# (apt's alternatives), and threadpoolctl lets matmul.py set OpenBLAS's
+# thread count. Without them the report marks its comparisons with
+# PyTorch not comparable.
+BENCH_DEBS := python3-torch python3-numpy libopenblas0-pthread python3-threadpoolctl
 
 # AS_ROOT is "yes" when make runs as root (tests override it).
 AS_ROOT ?= $(shell [ "$$(id -u)" = 0 ] && echo yes)
@@ -63,7 +70,7 @@ SITE_SOURCES := go.mod go.sum web/package-lock.json \
 	$(shell find engine wasm web/src web/templates notebooks tools/build internal/site internal/notebook internal/static internal/repo -type f 2>/dev/null) \
 	$(wildcard $(FASHION_MNIST_DIR)/*)
 
-.PHONY: all serve build data deps test test-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser difftest milestones clean worker worker-dev deploy
+.PHONY: all serve build data deps test test-debs bench-debs lint test-native test-wasm test-js test-browser chromium bench bench-go bench-browser difftest milestones clean worker worker-dev deploy
 
 all: build
 
@@ -178,6 +185,10 @@ test-browser: deps chromium
 test-debs:
 	@$(call debs,$(TEST_DEBS))
 
+# bench-debs does the same for make bench's references.
+bench-debs:
+	@$(call debs,$(BENCH_DEBS))
+
 ## chromium: install Debian's Chromium for the browser suite when missing
 chromium:
 	@$(call debs,chromium)
@@ -189,7 +200,7 @@ chromium:
 ## TensorFlow.js: matmul kernels, int8 kernels against the int8 peak, training epochs, the MLP on MNIST, tensor ops, pruning (the MLP at 90%
 ## sparsity, the LeNet's channels halved, the sparse kernel's crossover), the quantized MLP (about 4 minutes);
 ## every figure in .bin/bench.json, the tables of ratios in .bin/bench.md
-bench: deps chromium
+bench: deps chromium bench-debs
 	@mkdir -p $(BIN)
 	GO=$(GO) $(GO) run ./tools/benchref -markdown $(BIN)/bench.md -json $(BIN)/bench.json
 

@@ -324,6 +324,9 @@ type target struct {
 	Spread   [2]float64 `json:"p10_p90,omitzero"`
 	Want     float64    `json:"at_least"`
 	Stretch  float64    `json:"stretch,omitempty"`
+	// Caveat, when set, says why the figure cannot be judged against
+	// the target (a reference that did not run as it should).
+	Caveat string `json:"caveat,omitempty"`
 }
 
 // targetTable lists the targets with what this run measured.
@@ -352,6 +355,8 @@ func targetTable() {
 		}
 		met := "no"
 		switch {
+		case g.Caveat != "":
+			met = "not comparable (see the notes)"
 		case g.Stretch > 0 && g.Measured >= g.Stretch:
 			met = "yes, stretch too"
 		case g.Measured >= g.Want:
@@ -361,6 +366,13 @@ func targetTable() {
 	}
 	if len(targets) == 0 {
 		t.Notes = append(t.Notes, "no target could be measured in this run")
+	}
+	var caveats []string
+	for _, g := range targets {
+		if g.Caveat != "" && !slices.Contains(caveats, g.Caveat) {
+			caveats = append(caveats, g.Caveat)
+			t.Notes = append(t.Notes, "not comparable: "+g.Caveat)
+		}
 	}
 	show(t)
 	jsonData["targets"] = targets

@@ -29,13 +29,11 @@ import (
 	"time"
 
 	"tinytorch/engine/bench"
-	"tinytorch/engine/data"
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/loss"
-	"tinytorch/engine/nn"
 	"tinytorch/engine/optim"
-	"tinytorch/engine/tensor"
 	"tinytorch/engine/train"
+	"tinytorch/internal/benchmodel"
 )
 
 const python = "/usr/bin/python3"
@@ -50,6 +48,9 @@ var (
 	jsonData    = map[string]any{}
 	targets     []target
 	machineInfo []string
+	// blasName and blasCaveat say which BLAS the NumPy/PyTorch references
+	// ran on (blas.go), once pythonJSON has run one.
+	blasName, blasCaveat string
 )
 
 func main() {
@@ -275,6 +276,9 @@ func pythonJSON(script string, args ...string) (json.RawMessage, []string) {
 	if err := exec.Command(python, "-c", "import numpy, torch").Run(); err != nil {
 		return nil, []string{python + " lacks numpy or torch (apt-get install python3-numpy python3-torch): no reference figures"}
 	}
+	if blasName == "" {
+		blasName, blasCaveat = blasInUse()
+	}
 	fmt.Printf("running tools/benchref/%s…\n", script)
 	cmd := exec.Command(python, append([]string{"tools/benchref/" + script}, args...)...)
 	cmd.Stderr = os.Stderr
@@ -290,7 +294,11 @@ func pythonJSON(script string, args ...string) (json.RawMessage, []string) {
 	if err := json.Unmarshal(out, &res); err != nil {
 		return nil, []string{fmt.Sprintf("%s: unreadable output: %v", script, err)}
 	}
-	return res.Rows, res.Notes
+	notes := append(res.Notes, "NumPy's and PyTorch's BLAS: "+blasName)
+	if blasCaveat != "" {
+		notes = append(notes, "not comparable: "+blasCaveat)
+	}
+	return res.Rows, notes
 }
 
 // openblasEnv is the environment of the reference process, as matmul.py
@@ -375,7 +383,7 @@ func matmulTable(goRows []*goRow, refJSON json.RawMessage, notes []string) {
 				if best > 0 {
 					line += fmt.Sprintf("; simd 1 thread / best reference 1 thread (%s) = %.2f", bestName, s1.gflops[n]/best)
 					targets = append(targets, target{What: fmt.Sprintf("native matmul n=%d, 1 thread: simd ÷ %s", n, bestName),
-						Measured: s1.gflops[n] / best, Want: 0.5, Stretch: 0.8})
+						Measured: s1.gflops[n] / best, Want: 0.5, Stretch: 0.8, Caveat: blasCaveat})
 				}
 				t.Notes = append(t.Notes, line)
 			}
@@ -397,46 +405,9 @@ func goRowsJSON(rows []*goRow) []map[string]any {
 	return out
 }
 
-// The training benchmark: one epoch of 16 batches of 64 random 28×28
-// images, as engine/train's BenchmarkEpochMLP/LeNet and train.py; the
-// MLP also with batches of 256 (BenchmarkEpochMLP256), which its products
-// are large enough to split between threads.
-const batches, batchSize = 16, 64
-
-func digits(flat bool, size int) data.Batches {
-	tensor.ManualSeed(1)
-	var out data.Batches
-	for range batches {
-		x := must(tensor.Rand(size, 1, 28, 28))
-		if flat {
-			x = must(x.Reshape(size, 784))
-		}
-		out = append(out, data.Batch{X: x, Y: must(tensor.Randint(0, 10, size))})
-	}
-	return out
-}
-
 func must[T any](v T, err error) T {
 	check(err)
 	return v
-}
-
-func models() map[string]func() nn.Module {
-	return map[string]func() nn.Module{
-		"mlp": func() nn.Module {
-			return nn.NewSequential(must(nn.NewLinear(784, 128, true)), nn.NewReLU(), must(nn.NewLinear(128, 10, true)))
-		},
-		"lenet": func() nn.Module {
-			return nn.NewSequential(
-				must(nn.NewConv2d(1, 6, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
-				must(nn.NewConv2d(6, 16, 5, nn.ConvOptions{})), nn.NewReLU(), must(nn.NewMaxPool2d(2, nn.PoolOptions{})),
-				nn.NewFlatten(),
-				must(nn.NewLinear(16*4*4, 120, true)), nn.NewReLU(),
-				must(nn.NewLinear(120, 84, true)), nn.NewReLU(),
-				must(nn.NewLinear(84, 10, true)),
-			)
-		},
-	}
 }
 
 // threadCounts are the thread counts the training is timed with: 1, 2
@@ -467,14 +438,14 @@ func training() map[string]float64 {
 	var goJSON []map[string]any
 	roundTrips := map[string]any{}
 	for _, name := range []string{"mlp", "mlp256", "lenet"} {
-		size := batchSize
+		size := benchmodel.BatchSize
 		if name == "mlp256" {
 			size = 256
 		}
-		set := digits(name != "lenet", size)
+		set := benchmodel.Digits(name != "lenet", size)
 		var cands []bench.Candidate
 		for _, threads := range threadCounts() {
-			model := models()[strings.TrimSuffix(name, "256")]()
+			model, _ := benchmodel.Model(strings.TrimSuffix(name, "256"))
 			opt := must(optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.01, Momentum: 0.9}))
 			tr := &train.Trainer{Model: model, Optimizer: opt, Loss: loss.CrossEntropy{}}
 			cands = append(cands, bench.Candidate{Name: fmt.Sprintf("%s/%d", name, threads), Fn: func() {
@@ -484,7 +455,7 @@ func training() map[string]float64 {
 		}
 		fmt.Printf("training %s with %v threads, interleaved…\n", name, threadCounts())
 		var trips []time.Duration // the cores' round trip after each round
-		cmp := bench.Compare(cands, bench.Options{Warmup: 1, Iterations: iters, Batch: 1, Items: float64(batches * size),
+		cmp := bench.Compare(cands, bench.Options{Warmup: 1, Iterations: iters, Batch: 1, Items: float64(benchmodel.Batches * size),
 			OnSample: func(int, int) { trips = append(trips, kernels.CoreRoundTrip(coreTrips)) }})
 		if note, near, far := byRoundTrip(name, cmp, trips); note != "" {
 			t.Notes = append(t.Notes, note)
@@ -522,7 +493,7 @@ func training() map[string]float64 {
 				ratio := g["samples_per_s"].(float64) / r.Rate
 				t.Notes = append(t.Notes, fmt.Sprintf("%s, %d thread: TinyTorch / PyTorch = %.2f", r.Model, r.Threads, ratio))
 				targets = append(targets, target{What: fmt.Sprintf("native training %s, %d thread: TinyTorch ÷ PyTorch samples/s", r.Model, r.Threads),
-					Measured: ratio, Want: 1})
+					Measured: ratio, Want: 1, Caveat: blasCaveat})
 			}
 		}
 	}

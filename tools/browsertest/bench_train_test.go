@@ -11,14 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"tinytorch/engine/data"
 	"tinytorch/engine/kernels"
 	"tinytorch/engine/loss"
-	"tinytorch/engine/nn"
 	"tinytorch/engine/optim"
-	"tinytorch/engine/tensor"
 	"tinytorch/engine/train"
 	"tinytorch/internal/benchjson"
+	"tinytorch/internal/benchmodel"
 )
 
 // trainBenchSetup prepares, in a cell, one training epoch of tt.train.fit
@@ -130,43 +128,13 @@ func TestBenchTraining(t *testing.T) {
 }
 
 // nativeTrainingEpoch returns a function that trains the named model
-// natively for one epoch of 16 batches of 64 random inputs, as the tab
-// does (engine/train's BenchmarkEpochMLP and BenchmarkEpochLeNet), and
-// returns its milliseconds.
+// natively for one epoch of the tab's batches (internal/benchmodel's, as
+// engine/train's BenchmarkEpochMLP and BenchmarkEpochLeNet), and returns
+// its milliseconds.
 func nativeTrainingEpoch(t *testing.T, name string) func() float64 {
 	t.Helper()
-	must := func(v *tensor.Tensor, err error) *tensor.Tensor {
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	layer := func(m nn.Module, err error) nn.Module {
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	tensor.ManualSeed(1)
-	var set data.Batches
-	for range 16 {
-		x := must(tensor.Rand(64, 1, 28, 28))
-		if name == "mlp" {
-			x = must(x.Reshape(64, 784))
-		}
-		set = append(set, data.Batch{X: x, Y: must(tensor.Randint(0, 10, 64))})
-	}
-	model := nn.NewSequential(layer(nn.NewLinear(784, 128, true)), nn.NewReLU(), layer(nn.NewLinear(128, 10, true)))
-	if name == "lenet" {
-		model = nn.NewSequential(
-			layer(nn.NewConv2d(1, 6, 5, nn.ConvOptions{})), nn.NewReLU(), layer(nn.NewMaxPool2d(2, nn.PoolOptions{})),
-			layer(nn.NewConv2d(6, 16, 5, nn.ConvOptions{})), nn.NewReLU(), layer(nn.NewMaxPool2d(2, nn.PoolOptions{})),
-			nn.NewFlatten(),
-			layer(nn.NewLinear(16*4*4, 120, true)), nn.NewReLU(),
-			layer(nn.NewLinear(120, 84, true)), nn.NewReLU(),
-			layer(nn.NewLinear(84, 10, true)),
-		)
-	}
+	model, flat := benchmodel.Model(name)
+	set := benchmodel.Digits(flat, benchmodel.BatchSize)
 	opt, err := optim.NewSGD(model.ParamTensors(), optim.SGDOptions{LR: 0.01, Momentum: 0.9})
 	if err != nil {
 		t.Fatal(err)
