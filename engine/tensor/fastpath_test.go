@@ -264,3 +264,54 @@ func TestUnfoldMatchesGeneric(t *testing.T) {
 		}
 	}
 }
+
+// TestExtremeRowsMatchGeneric holds the row loop of Amax, Amin and the
+// softmax's shift (extremeRow) to the element-by-element fold on the
+// values where built-in max and min could differ from maxNaN and minNaN:
+// NaN first, last and alone, ±Inf, +0 beside -0, a row of -Inf; on rows
+// that fold into one accumulator each and on reductions where several rows
+// share one (dims 0 and 2 of [2, 3, 4]).
+func TestExtremeRowsMatchGeneric(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	rows := [][]float32{
+		{1, 3, 2, -5},
+		{nan, 1, 2, 3},
+		{1, 2, 3, nan},
+		{inf, nan, -inf, 0},
+		{0, float32(math.Copysign(0, -1)), 0, float32(math.Copysign(0, -1))},
+		{float32(math.Copysign(0, -1)), 0, float32(math.Copysign(0, -1)), float32(math.Copysign(0, -1))},
+		{-inf, -inf, -inf, -inf},
+		{inf, inf, 2, -inf},
+	}
+	var data []float32
+	for _, r := range rows {
+		data = append(data, r...)
+	}
+	x := must(New(data, len(rows), 4))
+	cube := must(New(data[:24], 2, 3, 4))
+	cases := []struct {
+		name string
+		op   func() *Tensor
+	}{
+		{"amax rows", func() *Tensor { return must(x.Amax([]int{1}, false)) }},
+		{"amin rows", func() *Tensor { return must(x.Amin([]int{-1}, true)) }},
+		{"amax of dims 0 and 2", func() *Tensor { return must(cube.Amax([]int{0, 2}, false)) }},
+		{"amin of dims 0 and 2", func() *Tensor { return must(cube.Amin([]int{0, 2}, false)) }},
+		{"amax of all", func() *Tensor { return must(x.Amax(nil, false)) }},
+		{"shift", func() *Tensor { return x.shiftFor(dimMask(x.shape, 1)) }},
+		{"softmax", func() *Tensor { return must(x.Softmax(-1)) }},
+		{"log-softmax", func() *Tensor { return must(x.LogSoftmax(-1)) }},
+	}
+	for _, c := range cases {
+		genericOnly = true
+		want := c.op().Data()
+		genericOnly = false
+		got := c.op().Data()
+		for i := range want {
+			same := math.Float32bits(got[i]) == math.Float32bits(want[i]) || (got[i] != got[i] && want[i] != want[i])
+			if !same {
+				t.Errorf("%s: element %d is %v (bits %#x), the generic fold gives %v (%#x)", c.name, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+			}
+		}
+	}
+}

@@ -21,7 +21,7 @@ func (t *Tensor) Sum(dims []int, keepdim bool) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := t.reduce(reduce, keepdim, 0, func(acc, x float64) float64 { return acc + x }, true)
+	out := t.reduce(reduce, keepdim, 0, func(acc, x float64) float64 { return acc + x }, foldSum)
 	// Every input element contributed once, so it gets the output's
 	// gradient: broadcast g back over the reduced dimensions.
 	record(out, "sum", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
@@ -37,13 +37,13 @@ func (t *Tensor) SumAll() *Tensor { return must(t.Sum(nil, false)) }
 // only, over one or several dimensions (nil: all of them). On ties the
 // gradient is split evenly. MaxDim also gives the positions.
 func (t *Tensor) Amax(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("amax", math.Inf(-1), maxNaN, dims, keepdim)
+	return t.extreme("amax", math.Inf(-1), maxNaN, foldMax, dims, keepdim)
 }
 
 // Amin returns the smallest element over dims, PyTorch's amin. On ties
 // the gradient is split evenly.
 func (t *Tensor) Amin(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("amin", math.Inf(1), minNaN, dims, keepdim)
+	return t.extreme("amin", math.Inf(1), minNaN, foldMin, dims, keepdim)
 }
 
 // MaxDim is PyTorch's max(dim, keepdim): the largest element along one
@@ -84,7 +84,7 @@ func (t *Tensor) extremeDim(name string, dim int, keepdim bool, better func(a, b
 
 // extreme implements Amax and Amin. Backward sends g to the positions that
 // hold the extreme value: mask = (x == y), divided by how many there are.
-func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) float64, dims []int, keepdim bool) (*Tensor, error) {
+func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) float64, kind foldKind, dims []int, keepdim bool) (*Tensor, error) {
 	reduce, err := normDims(name, dims, t.shape)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) floa
 			return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %s: it is empty", name, d, FormatShape(t.shape))
 		}
 	}
-	out := t.reduce(reduce, keepdim, init, pick, false)
+	out := t.reduce(reduce, keepdim, init, pick, kind)
 	record(out, name, []*Tensor{t}, []*Tensor{t, out}, func(g *Tensor) []*Tensor {
 		y := expandBack(out, t.shape, reduce)
 		mask := must(t.Eq(y))
@@ -266,7 +266,7 @@ func (t *Tensor) shiftFor(reduce []bool) *Tensor {
 			return must(Zeros(reducedShape(t.shape, reduce, true)...))
 		}
 	}
-	m := t.reduce(reduce, true, math.Inf(-1), maxNaN, false) // records no graph
+	m := t.reduce(reduce, true, math.Inf(-1), maxNaN, foldMax) // records no graph
 	observe("amax", []*Tensor{t}, nil, m)
 	return m
 }
@@ -351,10 +351,22 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 	return out, nil
 }
 
+// foldKind says which fold a reduction uses, so that reduce can run the
+// common ones as plain loops instead of calling fold on every element.
+type foldKind int
+
+const (
+	foldOther foldKind = iota
+	foldSum            // acc + x
+	foldMax            // maxNaN
+	foldMin            // minNaN
+)
+
 // reduce folds the elements of t over the dimensions marked in reduce,
-// starting from init, accumulating in float64 for accuracy. sum says that
-// fold is addition, which has a fast path.
-func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc, x float64) float64, sum bool) *Tensor {
+// starting from init, accumulating in float64 for accuracy. kind names
+// fold when it is a sum, a maximum or a minimum, which have fast paths.
+func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc, x float64) float64, kind foldKind) *Tensor {
+	sum := kind == foldSum
 	kshape := reducedShape(t.shape, reduce, true)
 	acc := make([]float64, product(kshape))
 	for i := range acc {
@@ -392,6 +404,10 @@ func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc
 					acc[ok+j] += float64(x[ox])
 					ox += sx
 				}
+			case sk == 0 && sx == 1 && (kind == foldMax || kind == foldMin) && !genericOnly:
+				// A contiguous row folds into one accumulator (the
+				// softmax's shift): a plain loop, no call per element.
+				acc[ok] = extremeRow(acc[ok], x[ox:ox+inner], kind == foldMax)
 			default:
 				for range inner {
 					acc[ok] = fold(acc[ok], float64(x[ox]))
@@ -488,6 +504,25 @@ func greaterOrNaN(a, b float32) bool { return a > b || (a != a && b == b) }
 
 // lessOrNaN is greaterOrNaN's counterpart for min and argmin.
 func lessOrNaN(a, b float32) bool { return a < b || (a != a && b == b) }
+
+// extremeRow folds row into acc as maxNaN (isMax) or minNaN would, element
+// by element. Go's built-in max and min on float32 follow the same rules:
+// NaN wins, +0 is above -0. acc is ±Inf or an earlier float32 element, and
+// the extreme of float32 values is one of them, so working in float32
+// gives the same bits as folding in float64.
+func extremeRow(acc float64, row []float32, isMax bool) float64 {
+	m := float32(acc)
+	if isMax {
+		for _, v := range row {
+			m = max(m, v)
+		}
+	} else {
+		for _, v := range row {
+			m = min(m, v)
+		}
+	}
+	return float64(m)
+}
 
 // maxNaN is math.Max that always propagates NaN; math.Max(NaN, +Inf)
 // is +Inf, where PyTorch's max, amax and maximum give NaN.
