@@ -26,7 +26,7 @@ var bceWithLogitsOp = binaryOp{"bceWithLogits",
 		if -x > 20 {
 			rest = -x
 		} else {
-			rest = math.Log1p(math.Exp(-x))
+			rest = math.Log1p(exp(-x))
 		}
 		return float64(linear + float32(rest))
 	},

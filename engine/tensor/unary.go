@@ -53,7 +53,7 @@ func (op unaryOp) referenceGrad(dx, g, x, y []float32) {
 
 var (
 	negOp     = unaryOp{"neg", func(x float64) float64 { return -x }, func(x, y float64) float64 { return -1 }, false, false}
-	expOp     = unaryOp{"exp", math.Exp, func(x, y float64) float64 { return y }, false, true}
+	expOp     = unaryOp{"exp", exp, func(x, y float64) float64 { return y }, false, true}
 	logOp     = unaryOp{"log", math.Log, func(x, y float64) float64 { return 1 / x }, true, false}
 	sqrtOp    = unaryOp{"sqrt", math.Sqrt, func(x, y float64) float64 { return 0.5 / y }, false, true}
 	absOp     = unaryOp{"abs", math.Abs, func(x, y float64) float64 { return sign(x) }, true, false}
@@ -69,7 +69,7 @@ var (
 	// gelu is the exact form x·Φ(x), Φ the standard normal CDF (PyTorch's
 	// default, approximate='none'); its derivative is Φ(x) + x·φ(x).
 	geluOp = unaryOp{"gelu", gelu64,
-		func(x, y float64) float64 { return normalCDF(x) + x*math.Exp(-x*x/2)/math.Sqrt(2*math.Pi) }, true, false}
+		func(x, y float64) float64 { return normalCDF(x) + x*exp(-x*x/2)/math.Sqrt(2*math.Pi) }, true, false}
 )
 
 // Neg returns -t elementwise.
@@ -189,7 +189,7 @@ func step(c bool) float64 {
 }
 
 // sigmoid64 is 1 / (1 + e^-x).
-func sigmoid64(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+func sigmoid64(x float64) float64 { return 1 / (1 + exp(-x)) }
 
 // relu64 is 0 where x < 0 and x elsewhere: NaN and -0 pass unchanged, as
 // in PyTorch, where math.Max(x, 0) would turn -0 into +0.

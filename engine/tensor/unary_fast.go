@@ -43,7 +43,7 @@ var directForward = map[string]func(y, x []float32){
 	},
 	"exp": func(y, x []float32) {
 		for i, v := range x {
-			y[i] = float32(math.Exp(float64(v)))
+			y[i] = float32(exp(float64(v)))
 		}
 	},
 	"log": func(y, x []float32) {

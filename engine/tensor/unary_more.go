@@ -17,7 +17,7 @@ var (
 	roundOp = unaryOp{"round", math.RoundToEven, zeroDerivative, false, false}
 	// erf's derivative is the normal density's shape: 2/√π · e^(-x²).
 	erfOp = unaryOp{"erf", math.Erf,
-		func(x, y float64) float64 { return 2 / math.Sqrt(math.Pi) * math.Exp(-x*x) }, true, false}
+		func(x, y float64) float64 { return 2 / math.Sqrt(math.Pi) * exp(-x*x) }, true, false}
 )
 
 // zeroDerivative is the derivative of a piecewise constant function.
@@ -66,7 +66,7 @@ func (t *Tensor) Softplus(beta, threshold float32) *Tensor {
 			if x*b > th {
 				return x
 			}
-			return math.Log1p(math.Exp(x*b)) / b
+			return math.Log1p(exp(x*b)) / b
 		},
 		func(x, y float64) float64 {
 			if x*b > th {
@@ -99,7 +99,7 @@ func (t *Tensor) Elu(alpha float32) *Tensor {
 		},
 		func(x, y float64) float64 {
 			if x <= 0 {
-				return a * math.Exp(x)
+				return a * exp(x)
 			}
 			return 1 // also at NaN, as PyTorch's elu_backward tests x <= 0
 		}, true, false})
