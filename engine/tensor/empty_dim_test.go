@@ -68,3 +68,21 @@ func TestConv2dEmptyBatchGradientsAreZeros(t *testing.T) {
 		wantData(t, "the bias's gradient", b.Grad(), []int{2}, []float32{0, 0})
 	}
 }
+
+// A sum or mean over the leading dimensions of an empty view whose offset
+// lies past its storage's end (narrowed from an empty tensor) is 0 or NaN,
+// as in PyTorch, with a gradient of the view's empty shape: the bias
+// gradient's fast path (leadingSum) sliced the storage at the offset and
+// panicked (difftest seed 8117592).
+func TestLeadingSumOfAnEmptyView(t *testing.T) {
+	x := param(t, nil, 2, 0, 3)
+	v := must(x.Narrow(2, 1, 1)) // [2, 0, 1] at offset 1 of no storage
+	sum := must(v.Sum([]int{1, 0}, true))
+	wantData(t, "sum over dims 1 and 0", sum, []int{1, 1, 1}, []float32{0})
+	mean := must(v.Mean([]int{1, 0}, true))
+	if got := mean.Data(); len(got) != 1 || got[0] == got[0] {
+		t.Errorf("mean over dims 1 and 0 = %v, want [NaN]", got)
+	}
+	must(nil, sum.SumAll().Backward())
+	wantData(t, "the leaf's gradient", x.Grad(), []int{2, 0, 3}, nil)
+}

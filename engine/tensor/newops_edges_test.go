@@ -97,3 +97,40 @@ func TestPiecewiseConstantGradIsZero(t *testing.T) {
 		}
 	}
 }
+
+// TestInfNormGradientAsTorch holds the gradient of Norm(±Inf) to PyTorch
+// 1.13's values, signs of zero included: split over ties, and all zeros
+// (not NaN) for a slice holding a NaN, whose norm is NaN (difftest seeds
+// 8133059 and 8147933: the chain rule through Amax of Abs gave NaN to
+// every element).
+func TestInfNormGradientAsTorch(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	negZero := float32(math.Copysign(0, -1))
+	cases := []struct {
+		name  string
+		x     []float32
+		shape []int
+		p     float64
+		dims  []int
+		g     float32
+		want  []float32
+	}{
+		{"a tie", []float32{3, -3, 1}, []int{3}, math.Inf(1), nil, 1, []float32{0.5, -0.5, 0}},
+		{"p = -Inf, a tie", []float32{-2, 0.5, -0.5, 3}, []int{4}, math.Inf(-1), nil, 1, []float32{negZero, 0.5, -0.5, 0}},
+		{"a NaN", []float32{-1.5, 2, nan, 1, 1.5, -1.5}, []int{3, 2}, math.Inf(1), nil, -2,
+			[]float32{0, negZero, negZero, negZero, negZero, 0}},
+		{"a NaN and an Inf, keepdim", []float32{inf, nan, 1.27, -1.51, 0.63, -2.06, 0, -0.6}, []int{1, 4, 2, 1}, math.Inf(1), []int{-4, 2, 1}, -1,
+			[]float32{negZero, negZero, negZero, 0, negZero, 0, negZero, 0}},
+	}
+	for _, c := range cases {
+		x := param(t, c.x, c.shape...)
+		n := must(x.Norm(c.p, c.dims, c.dims != nil))
+		g := must(Full(c.g, n.Shape()...))
+		must(nil, n.BackwardWith(BackwardOptions{Gradient: g}))
+		for i, v := range x.Grad().Data() {
+			if math.Float32bits(v) != math.Float32bits(c.want[i]) {
+				t.Fatalf("%s: gradient %v, PyTorch gives %v", c.name, x.Grad().Data(), c.want)
+			}
+		}
+	}
+}

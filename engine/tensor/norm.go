@@ -13,8 +13,8 @@ import (
 // count of non-zero elements. Over an empty dimension p = ±Inf gives 0, as
 // torch.norm does (the sum over nothing, not the maximum of nothing).
 //
-// ±Inf are Amax and Amin of Abs, so their gradient is split over ties as
-// PyTorch does. Otherwise Norm is a primitive: its gradient is
+// ±Inf are Amax and Amin of Abs with PyTorch's gradient (infNorm).
+// Otherwise Norm is a primitive: its gradient is
 //
 //	g · sign(x)·|x|^(p-1) / norm^(p-1)
 //
@@ -33,16 +33,7 @@ func (t *Tensor) Norm(p float64, dims []int, keepdim bool) (*Tensor, error) {
 		if emptyAlong(t.shape, reduce) { // PyTorch: 0, for -Inf as well
 			return must(t.Abs().Sum(dims, keepdim)).MulScalar(0), nil
 		}
-		extreme := t.Abs().Amax
-		if p < 0 {
-			extreme = t.Abs().Amin
-		}
-		out, err := extreme(dims, keepdim)
-		if err != nil { // an empty dimension: say which op was called
-			_, detail, _ := strings.Cut(err.Error(), ": ")
-			return nil, fmt.Errorf("norm: p = %v: %s", p, detail)
-		}
-		return out, nil
+		return t.infNorm(p, dims, keepdim, reduce)
 	}
 	var kept *Tensor // the norm with reduced dimensions kept as size 1
 	NoGrad(func() {
@@ -74,6 +65,42 @@ func (t *Tensor) Norm(p float64, dims []int, keepdim bool) (*Tensor, error) {
 		}
 		zero := must(n.Eq(Scalar(0)))
 		return []*Tensor{must(must(dir.Mul(gk)).MaskedFill(zero, 0))}
+	})
+	return out, nil
+}
+
+// infNorm is Norm for p = ±Inf, the largest (smallest) magnitude over
+// dims of a tensor with no empty dimension among them. Its gradient is
+// PyTorch's (linalg_vector_norm_backward):
+//
+//	sign(x) · (g / count) · mask,  mask = (|x| == norm) or |x| is NaN
+//
+// split evenly over ties. A NaN makes its slice's norm NaN, and the mask
+// sends the gradient to the NaN elements, where sign(NaN) = 0 makes it 0:
+// the slice's gradient is all zeros, where the chain rule through Amax of
+// Abs would give 0/0 = NaN to every element (difftest seed 8133059).
+func (t *Tensor) infNorm(p float64, dims []int, keepdim bool, reduce []bool) (*Tensor, error) {
+	var out *Tensor
+	var err error
+	NoGrad(func() {
+		magnitudes := t.Detach().Abs()
+		if p > 0 {
+			out, err = magnitudes.Amax(dims, keepdim)
+		} else {
+			out, err = magnitudes.Amin(dims, keepdim)
+		}
+	})
+	if err != nil { // not expected: Norm has handled empty dimensions
+		_, detail, _ := strings.Cut(err.Error(), ": ")
+		return nil, fmt.Errorf("norm: p = %v: %s", p, detail)
+	}
+	record(out, "norm", []*Tensor{t}, []*Tensor{t, out}, func(g *Tensor) []*Tensor {
+		a := t.Abs()
+		isNorm := must(a.Eq(expandBack(out, t.shape, reduce)))
+		mask := must(isNorm.Add(must(a.Ne(a)))) // the two never overlap: NaN equals nothing
+		count := expandBack(must(mask.Sum(dims, true)), t.shape, reduce)
+		share := must(must(expandBack(g, t.shape, reduce).Div(count)).Mul(mask))
+		return []*Tensor{must(t.Sign().Mul(share))}
 	})
 	return out, nil
 }

@@ -431,7 +431,9 @@ func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc
 // its leading dimensions only (a bias's gradient: [batch, features] summed
 // over the batch), and if so how many rows of how many columns it sums.
 func (t *Tensor) leadingSum(reduce []bool, sum bool) (rows, cols int, ok bool) {
-	if !sum || genericOnly || len(reduce) < 2 || !reduce[0] || reduce[len(reduce)-1] || !t.IsContiguous() {
+	// An empty tensor sums to nothing, and an empty view's offset may lie
+	// past its storage's end, so it is not sliced here.
+	if !sum || genericOnly || len(reduce) < 2 || !reduce[0] || reduce[len(reduce)-1] || !t.IsContiguous() || t.Numel() == 0 {
 		return 0, 0, false
 	}
 	lead := 0
