@@ -48,6 +48,11 @@ func features(p *Program, i int, last map[int]*Outcome, t *Outcome) []string {
 		if prev.Op == "std" || prev.Op == "var" {
 			add("std")
 		}
+		if prev.Op == "groupNorm" && len(prev.In) > 0 {
+			if o := last[prev.In[0]]; o != nil && oneValueGroups(o.Shape, prev.Args.N) {
+				add("one-value groups")
+			}
+		}
 		if prev.Op == "maxPool2d" && len(prev.In) > 0 {
 			if o := last[prev.In[0]]; o != nil && len(o.Shape) >= 2 && hasPaddingWindow(o.Shape[len(o.Shape)-2:], prev.Args) {
 				add("padding window")
@@ -60,6 +65,18 @@ func features(p *Program, i int, last map[int]*Outcome, t *Outcome) []string {
 		}
 	}
 	return f
+}
+
+// oneValueGroups says whether group_norm over groups groups of an input
+// [N, C, *spatial] normalizes groups of one value each: C/groups channels
+// times the spatial size is 1. Such a group's normalized value is 0, so the
+// engine's output there is the bias exactly, where PyTorch's fused
+// x·s + (b − mean·s) rounds it (nn.GroupNormOf).
+func oneValueGroups(shape []int, groups int) bool {
+	if len(shape) < 2 || groups < 1 || shape[1]%groups != 0 {
+		return false
+	}
+	return shape[1]/groups*numel(shape[2:]) == 1
 }
 
 // hasPaddingWindow says whether a pooling window over a plane of the

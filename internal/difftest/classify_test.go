@@ -26,3 +26,27 @@ func TestHasPaddingWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestOneValueGroups(t *testing.T) {
+	cases := []struct {
+		shape  []int
+		groups int
+		want   bool
+	}{
+		{[]int{2, 2, 1}, 2, true}, // one channel a group, one value a channel (seed 8103526)
+		{[]int{2, 2}, 2, true},    // no spatial dimensions (seed 8114224)
+		{[]int{2, 1, 1}, 1, true},
+		{[]int{2, 2}, 1, false},       // two channels a group
+		{[]int{1, 1, 3, 2}, 1, false}, // six values a group
+		{[]int{2, 4, 1, 1}, 2, false}, // two channels a group
+		{[]int{3, 2, 0}, 2, false},    // empty groups: nothing normalized
+		{[]int{2, 3}, 2, false},       // channels not divisible: refused anyway
+		{[]int{2}, 1, false},          // no channel dimension
+		{[]int{2, 2, 1, 1}, 0, false}, // no group count
+	}
+	for _, c := range cases {
+		if got := oneValueGroups(c.shape, c.groups); got != c.want {
+			t.Errorf("shape %v, %d groups: %v, want %v", c.shape, c.groups, got, c.want)
+		}
+	}
+}
