@@ -1,6 +1,9 @@
 package difftest
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // TestHasPaddingWindow checks the "padding window" feature against
 // windows worked out by hand: a plane of width 1 pooled with kernel 2,
@@ -47,6 +50,27 @@ func TestOneValueGroups(t *testing.T) {
 	for _, c := range cases {
 		if got := oneValueGroups(c.shape, c.groups); got != c.want {
 			t.Errorf("shape %v, %d groups: %v, want %v", c.shape, c.groups, got, c.want)
+		}
+	}
+}
+
+func TestHasTie(t *testing.T) {
+	out := func(v ...float32) *Outcome { return &Outcome{Values: v} }
+	cases := []struct {
+		name string
+		a, b *Outcome
+		want bool
+	}{
+		{"one equal element", out(0.68, 1, 2), out(0.68, -1, 3), true},
+		{"zero against minus zero", out(0), out(float32(math.Copysign(0, -1))), true},
+		{"no equal element", out(1, 2), out(2, 1), false},
+		{"NaN equals nothing", out(float32(math.NaN())), out(float32(math.NaN())), false},
+		{"different lengths", out(1), out(1, 1), false},
+		{"a missing outcome", nil, out(1), false},
+	}
+	for _, c := range cases {
+		if got := hasTie(c.a, c.b); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
 }
