@@ -72,9 +72,8 @@ func features(p *Program, i int, last map[int]*Outcome, t *Outcome) []string {
 
 // hasTie says whether two outcomes of the same shape are equal somewhere:
 // smooth_l1 with beta 0 at input = target, where torch 1.13 gives the
-// target's gradient -1 like the input's (it runs the same backward kernel
-// with the arguments swapped, which tests x <= -beta first), and the
-// engine the input's negative, +1 (session 15, seed 5251504).
+// target's gradient -1 like the input's, and the engine the input's
+// negative, +1 (session 15, seed 5251504).
 func hasTie(a, b *Outcome) bool {
 	if a == nil || b == nil || len(a.Values) != len(b.Values) {
 		return false
