@@ -140,8 +140,16 @@ func (t *Tensor) MulScalar(s float32) *Tensor { return must(t.Mul(Scalar(s))) }
 // DivScalar returns t / s.
 func (t *Tensor) DivScalar(s float32) *Tensor { return must(t.Div(Scalar(s))) }
 
-// PowScalar returns t raised to the power s.
-func (t *Tensor) PowScalar(s float32) *Tensor { return must(t.Pow(Scalar(s))) }
+// PowScalar returns t raised to the power s, as PyTorch's t ** s: a
+// unary op (scalarPow) whose exponents 0.5 and -0.5 go through a square
+// root, forward and backward. s = 0 is Pow's rule, whose gradient is 0
+// whatever the incoming one.
+func (t *Tensor) PowScalar(s float32) *Tensor {
+	if s == 0 {
+		return must(t.Pow(Scalar(s)))
+	}
+	return t.unary(scalarPowOp(float64(s)))
+}
 
 // binary applies op with broadcasting and records its backward: each
 // operand's gradient is g times its partial derivative, in the broadcast

@@ -134,3 +134,35 @@ func TestInfNormGradientAsTorch(t *testing.T) {
 		}
 	}
 }
+
+// TestPowScalarEdgesAsTorch holds x ** s to PyTorch 1.13's values at -0,
+// ±0, ±Inf and a negative base, signs of zero included (read from
+// python3-torch): exponents 0.5 and -0.5 go through sqrt there, forward
+// and in the gradient s·x^(s-1) (so 1.5 too), where C's pow differs
+// (difftest seed 8127591). Other exponents keep C's pow.
+func TestPowScalarEdgesAsTorch(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	negZero := float32(math.Copysign(0, -1))
+	x := []float32{negZero, -inf, 4, 0, inf, -4}
+	cases := []struct {
+		s          float32
+		want, grad []float32
+	}{
+		{0.5, []float32{negZero, nan, 2, 0, inf, nan}, []float32{-inf, nan, 0.25, inf, 0, nan}},
+		{-0.5, []float32{-inf, nan, 0.5, inf, 0, nan}, []float32{-inf, negZero, -0.0625, -inf, negZero, nan}},
+		{1.5, []float32{0, inf, 8, 0, inf, nan}, []float32{negZero, nan, 3, 0, inf, nan}},
+		{2, []float32{0, inf, 16, 0, inf, 16}, []float32{negZero, -inf, 8, 0, inf, -8}},
+	}
+	same := func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b) }
+	for _, c := range cases {
+		leaf := param(t, x, len(x))
+		y := leaf.PowScalar(c.s)
+		must(nil, y.BackwardWith(BackwardOptions{Gradient: OnesLike(y)}))
+		for i := range x {
+			if !same(y.Data()[i], c.want[i]) || !same(leaf.Grad().Data()[i], c.grad[i]) {
+				t.Fatalf("x ** %v at %v: %v with gradient %v, PyTorch gives %v and %v",
+					c.s, x[i], y.Data()[i], leaf.Grad().Data()[i], c.want[i], c.grad[i])
+			}
+		}
+	}
+}

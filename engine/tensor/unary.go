@@ -72,6 +72,29 @@ var (
 		func(x, y float64) float64 { return normalCDF(x) + x*exp(-x*x/2)/math.Sqrt(2*math.Pi) }, true, false}
 )
 
+// scalarPowOp is x^s for a constant s ≠ 0, PyTorch's x ** s: its
+// derivative s·x^(s-1). Both powers are scalarPow's.
+func scalarPowOp(s float64) unaryOp {
+	return unaryOp{"pow", func(x float64) float64 { return scalarPow(x, s) },
+		func(x, y float64) float64 { return s * scalarPow(x, s-1) }, true, false}
+}
+
+// scalarPow is x^e as PyTorch's pow with a number for exponent computes
+// it: e = 0.5 and -0.5 as sqrt(x) and 1/sqrt(x), which differ from
+// math.Pow (C's pow) only at -0 and -Inf: (-0)^0.5 = -0 and (-Inf)^0.5 =
+// NaN, where math.Pow gives +0 and +Inf (difftest seed 8127591: the
+// gradient of x ** 0.5 at -0 is 0.5/sqrt(-0) = -Inf). A tensor exponent
+// (Pow) goes through C's pow in PyTorch, and math.Pow here.
+func scalarPow(x, e float64) float64 {
+	switch e {
+	case 0.5:
+		return math.Sqrt(x)
+	case -0.5:
+		return 1 / math.Sqrt(x)
+	}
+	return math.Pow(x, e)
+}
+
 // Neg returns -t elementwise.
 func (t *Tensor) Neg() *Tensor { return t.unary(negOp) }
 
