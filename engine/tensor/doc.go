@@ -122,7 +122,8 @@
 //
 //	unary.go     unaryOp rows, f(x) and f'(x) side by side (neg exp log
 //	             sqrt abs sin cos tanh sigmoid relu gelu; leakyRelu and
-//	             clamp in LeakyRelu, Clamp); unaryOp.reference and
+//	             clamp in LeakyRelu, Clamp; x ** s in scalarPowOp, with
+//	             PyTorch's sqrt for s = ±0.5); unaryOp.reference and
 //	             referenceGrad are the rule as loops, run by Tensor.unary
 //	unary_more.go  more rows of the same table: log1p (accurate near 0),
 //	             erf, softplus (x itself above a threshold, as PyTorch),
