@@ -21,7 +21,7 @@ func (t *Tensor) Sum(dims []int, keepdim bool) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := t.reduce(reduce, keepdim, 0, func(acc, x float64) float64 { return acc + x }, foldSum)
+	out := t.reduce(reduce, keepdim, foldSum)
 	// Every input element contributed once, so it gets the output's
 	// gradient: broadcast g back over the reduced dimensions.
 	record(out, "sum", []*Tensor{t}, nil, func(g *Tensor) []*Tensor {
@@ -37,13 +37,13 @@ func (t *Tensor) SumAll() *Tensor { return must(t.Sum(nil, false)) }
 // only, over one or several dimensions (nil: all of them). On ties the
 // gradient is split evenly. MaxDim also gives the positions.
 func (t *Tensor) Amax(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("amax", math.Inf(-1), maxNaN, foldMax, dims, keepdim)
+	return t.extreme("amax", foldMax, dims, keepdim)
 }
 
 // Amin returns the smallest element over dims, PyTorch's amin. On ties
 // the gradient is split evenly.
 func (t *Tensor) Amin(dims []int, keepdim bool) (*Tensor, error) {
-	return t.extreme("amin", math.Inf(1), minNaN, foldMin, dims, keepdim)
+	return t.extreme("amin", foldMin, dims, keepdim)
 }
 
 // MaxDim is PyTorch's max(dim, keepdim): the largest element along one
@@ -84,7 +84,7 @@ func (t *Tensor) extremeDim(name string, dim int, keepdim bool, better func(a, b
 
 // extreme implements Amax and Amin. Backward sends g to the positions that
 // hold the extreme value: mask = (x == y), divided by how many there are.
-func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) float64, kind foldKind, dims []int, keepdim bool) (*Tensor, error) {
+func (t *Tensor) extreme(name string, kind foldKind, dims []int, keepdim bool) (*Tensor, error) {
 	reduce, err := normDims(name, dims, t.shape)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (t *Tensor) extreme(name string, init float64, pick func(a, b float64) floa
 			return nil, fmt.Errorf("%s: cannot reduce dimension %d of shape %s: it is empty", name, d, FormatShape(t.shape))
 		}
 	}
-	out := t.reduce(reduce, keepdim, init, pick, kind)
+	out := t.reduce(reduce, keepdim, kind)
 	record(out, name, []*Tensor{t}, []*Tensor{t, out}, func(g *Tensor) []*Tensor {
 		y := expandBack(out, t.shape, reduce)
 		mask := must(t.Eq(y))
@@ -266,7 +266,7 @@ func (t *Tensor) shiftFor(reduce []bool) *Tensor {
 			return must(Zeros(reducedShape(t.shape, reduce, true)...))
 		}
 	}
-	m := t.reduce(reduce, true, math.Inf(-1), maxNaN, foldMax) // records no graph
+	m := t.reduce(reduce, true, foldMax) // records no graph
 	observe("amax", []*Tensor{t}, nil, m)
 	return m
 }
@@ -351,22 +351,44 @@ func (t *Tensor) argReduce(name string, dim int, keepdim bool, better func(a, b 
 	return out, nil
 }
 
-// foldKind says which fold a reduction uses, so that reduce can run the
-// common ones as plain loops instead of calling fold on every element.
+// foldKind is what a reduction folds its elements with: their sum, their
+// maximum or their minimum. Naming it, rather than passing a function,
+// lets reduce run each as a plain loop where the layout allows.
 type foldKind int
 
 const (
-	foldOther foldKind = iota
-	foldSum            // acc + x
-	foldMax            // maxNaN
-	foldMin            // minNaN
+	foldSum foldKind = iota // acc + x, from 0
+	foldMax                 // maxNaN, from -Inf
+	foldMin                 // minNaN, from +Inf
 )
 
-// reduce folds the elements of t over the dimensions marked in reduce,
-// starting from init, accumulating in float64 for accuracy. kind names
-// fold when it is a sum, a maximum or a minimum, which have fast paths.
-func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc, x float64) float64, kind foldKind) *Tensor {
-	sum := kind == foldSum
+// start is the value a reduction of this kind starts from.
+func (k foldKind) start() float64 {
+	switch k {
+	case foldMax:
+		return math.Inf(-1)
+	case foldMin:
+		return math.Inf(1)
+	}
+	return 0
+}
+
+// step is the fold itself, one element at a time: the rule every fast
+// path of reduce must give the same bits as.
+func (k foldKind) step() func(acc, x float64) float64 {
+	switch k {
+	case foldMax:
+		return maxNaN
+	case foldMin:
+		return minNaN
+	}
+	return func(acc, x float64) float64 { return acc + x }
+}
+
+// reduce folds the elements of t over the dimensions marked in reduce
+// with kind, accumulating in float64 for accuracy.
+func (t *Tensor) reduce(reduce []bool, keepdim bool, kind foldKind) *Tensor {
+	sum, init, fold := kind == foldSum, kind.start(), kind.step()
 	kshape := reducedShape(t.shape, reduce, true)
 	acc := make([]float64, product(kshape))
 	for i := range acc {
@@ -404,7 +426,7 @@ func (t *Tensor) reduce(reduce []bool, keepdim bool, init float64, fold func(acc
 					acc[ok+j] += float64(x[ox])
 					ox += sx
 				}
-			case sk == 0 && sx == 1 && (kind == foldMax || kind == foldMin) && !genericOnly:
+			case sk == 0 && sx == 1 && !sum && !genericOnly:
 				// A contiguous row folds into one accumulator (the
 				// softmax's shift): a plain loop, no call per element.
 				acc[ok] = extremeRow(acc[ok], x[ox:ox+inner], kind == foldMax)
