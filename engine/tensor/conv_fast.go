@@ -220,13 +220,16 @@ func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Ten
 		defer putScratch(partial)
 	}
 	kernels.Parallel(chunks, 1, func(lo, hi int) {
-		dy, cols := getScratch(c.o*chunk*L), getScratch(c.k*chunk*L)
-		defer putScratch(dy)
+		// dY's buffer has room after it for an installed input
+		// gradient's vector loop (directInputGrad).
+		dyBuf, cols := getScratch(c.o*chunk*L+DirectInputGradSlack), getScratch(c.k*chunk*L)
+		defer putScratch(dyBuf)
 		defer putScratch(cols)
 		for i := lo; i < hi; i++ {
 			n0 := i * chunk
 			s := g.sub(min(chunk, g.n-n0))
 			width := s.n * L
+			dy := dyBuf[:c.o*width]
 			s.toChannelFirst(c.o, gv[n0*c.o*L:], dy)
 			if partial != nil && (kept != nil || !c.directGrad(s, x[n0*in:], dy, partial[i*ok:])) {
 				cs := cols[:c.k*width]
@@ -238,10 +241,13 @@ func (c convCall) backward(t, weight, bias, grad *Tensor, kept []float32) []*Ten
 				kernels.Matmul(false, true, c.o, c.k, width, 1, dy, width, cs, width, 0, partial[i*ok:], c.k)
 			}
 			if dx != nil {
-				// Weightᵀ·dY: the filters without the bias column.
-				kernels.Matmul(true, false, c.rows, width, c.o, 1, c.filters, c.k, dy, width, 0, cols, width)
-				clear(dx.st.data[n0*in : (n0+s.n)*in])
-				s.rows(col2im, cols, dx.st.data[n0*in:])
+				img := dx.st.data[n0*in : (n0+s.n)*in]
+				clear(img)
+				if !c.directInputGrad(s, dy, img) {
+					// Weightᵀ·dY: the filters without the bias column.
+					kernels.Matmul(true, false, c.rows, width, c.o, 1, c.filters, c.k, dy, width, 0, cols, width)
+					s.rows(col2im, cols, img)
+				}
 			}
 		}
 	})

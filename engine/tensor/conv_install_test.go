@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -214,5 +215,93 @@ func noErr(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDirectInputGradIsCalledPerChunk installs an input gradient that
+// records its calls and computes twice the gradient from what it is
+// handed (the filters, dY with room after it, col2im's blocks), in Go: it
+// is called once per chunk of samples with stride 1 along the rows (the
+// default window's, and with stride 2 down the columns), and its result
+// is the input's gradient, twice the columns' path's within float32
+// rounding. Declining leaves the columns' path's bits; with stride 2
+// along the rows it is not called.
+func TestDirectInputGradIsCalledPerChunk(t *testing.T) {
+	x := must(Randn(9, 2, 34, 34)) // more samples than one chunk of columns
+	w, b := must(Randn(3, 2, 3, 3)), must(Randn(3))
+	noErr(t, x.SetRequiresGrad(true))
+	inputGrad := func(win Window) []float32 {
+		x.ZeroGrad()
+		y := must(x.Conv2d(w, b, win))
+		noErr(t, must(must(y.Mul(must(Randn(y.Shape()...)))).Sum(nil, false)).Backward())
+		return slices.Clone(x.Grad().Data())
+	}
+	t.Cleanup(func() { InstallDirectInputGrad(nil) })
+	for _, win := range []Window{{}, {Stride: [2]int{2, 1}, Padding: [2]int{1, 2}}, {Stride: [2]int{1, 2}}} {
+		ManualSeed(5)
+		want := inputGrad(win)
+		var mu sync.Mutex // the chunks run on several goroutines
+		samples, calls := 0, 0
+		accept := true
+		InstallDirectInputGrad(func(s ConvShape, filters, dy, img []float32, blocks []int32) bool {
+			mu.Lock()
+			calls++
+			samples += s.N
+			mu.Unlock()
+			ho, wo := (s.H+2*s.PH-s.KH)/max(1, win.Stride[0])+1, s.W+2*s.PW-s.KW+1
+			k, o, width := s.C*s.KH*s.KW+1, s.O, s.N*ho*wo
+			if s.C != 2 || s.H != 34 || s.W != 34 || s.O != 3 || s.KH != 3 || !s.Bias || len(img) != s.N*2*34*34 ||
+				len(filters) != o*k || len(dy) != o*width || cap(dy)-len(dy) < DirectInputGradSlack || len(blocks)%10 != 0 {
+				t.Errorf("%+v: shape %+v, filters %d, dy %d (capacity %d), img %d, blocks %d", win, s, len(filters), len(dy), cap(dy), len(img), len(blocks))
+			}
+			if !accept {
+				return false
+			}
+			for f := 0; f+10 <= len(blocks); f += 10 {
+				bl := blocks[f : f+10]
+				r, p := int(bl[0])/width, int(bl[0])%width
+				if bl[9] != 1 {
+					t.Errorf("%+v: a block with step %d", win, bl[9])
+				}
+				for n := range int(bl[8]) {
+					for run := range int(bl[7]) {
+						c, i := p+n*int(bl[2])+run*int(bl[1]), int(bl[3])+n*int(bl[5])+run*int(bl[4])
+						for j := range int(bl[6]) {
+							var acc float32
+							for q := range o {
+								acc += filters[q*k+r] * dy[q*width+c+j]
+							}
+							img[i+j] += 2 * acc // twice: the result shows it was used
+						}
+					}
+				}
+			}
+			return true
+		})
+		ManualSeed(5)
+		got := inputGrad(win)
+		accept = false
+		ManualSeed(5)
+		declined := inputGrad(win)
+		InstallDirectInputGrad(nil)
+		if win.Stride[1] == 2 {
+			if calls != 0 {
+				t.Errorf("%+v: called %d times, want 0", win, calls)
+			}
+		} else if calls < 2 || samples != 18 {
+			t.Errorf("%+v: %d calls for %d samples over two passes, want one per chunk for 9 a pass", win, calls, samples)
+		}
+		if !slices.Equal(declined, want) {
+			t.Errorf("%+v: declined, the input's gradient differs from the columns' path", win)
+		}
+		factor := float32(2)
+		if win.Stride[1] == 2 {
+			factor = 1
+		}
+		for i := range want {
+			if d := math.Abs(float64(got[i] - factor*want[i])); d > 1e-5*(1+math.Abs(float64(want[i]))) {
+				t.Fatalf("%+v: input gradient %d: %v installed, want %v times the columns' %v", win, i, got[i], factor, want[i])
+			}
+		}
 	}
 }

@@ -106,11 +106,16 @@ return bad.length ? bad.join("; ") : "ok " + tt.kernels.info().vectorLoops;
 // padded input; the second refused, its rows 10 wide on inputs 14 wide),
 // one with padding 2 and rows 8 wide (the exact layout on the padded
 // input), and one with rows 29 wide (the wide layout without padding).
-// tt.kernels.info() counts the forward passes and the
-// gradient chunks computed without columns: 8 and 8. The fused variant's
-// passes are held to the fused block and dots under node (TestConvInNode,
-// TestConvGradInNode). It prints "ok" and the counts, or the first
-// difference.
+// The input's gradient is checked too, for every shape: each window
+// entry's column, the products of the filters added in order from 0, is
+// added to the input element in the order of the entries, as block and
+// col2im give it; every chunk (stride 1, at most 256 filters) is computed
+// without columns by convInputGrad.
+// tt.kernels.info() counts the forward passes, the filters' gradient
+// chunks and the input's gradient chunks computed without columns: 8, 8
+// and 12. The fused variant's passes are held to the fused block and dots
+// under node (TestConvInNode, TestConvGradInNode, TestConvInputGradInNode).
+// It prints "ok" and the counts, or the first difference.
 const directConvCode = `(() => {
 let s = 11;
 const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
@@ -119,7 +124,8 @@ const same = (a, b) => (Number.isNaN(a) && Number.isNaN(b)) || bitsOf(a) === bit
 const kernel = tt.kernels.current();
 tt.kernels.use("wasm-simd");
 tt.manualSeed(3);
-const info = tt.kernels.info(), before = [info.directConvs, info.directConvGrads];
+const info = tt.kernels.info(), before = [info.directConvs, info.directConvGrads, info.directInputGrads];
+let inputChunks = 0;
 const bad = [];
 for (const [N, C, H, W, O, K, bias, checkGrad, P = 0] of [[3, 1, 28, 28, 6, 5, true, true], [4, 6, 12, 12, 16, 5, true, true],
     [2, 2, 9, 10, 17, 3, false, false], [2, 32, 10, 10, 5, 3, true, true], [9, 2, 34, 34, 3, 3, true, true], [1, 3, 9, 9, 4, 3, true, false],
@@ -127,7 +133,8 @@ for (const [N, C, H, W, O, K, bias, checkGrad, P = 0] of [[3, 1, 28, 28, 6, 5, t
   const what = [N, C, H, W, O, K, bias, P] + ": ";
   const xv = Float32Array.from({length: N * C * H * W}, () => rnd() < 0.01 ? [NaN, Infinity, -Infinity][Math.floor(rnd() * 3)] : rnd() * 4 - 2);
   const conv = tt.nn.Conv2d(C, O, K, {bias, padding: P});
-  const out = conv.call(tt.tensor(Array.from(xv)).reshape(N, C, H, W));
+  const xin = tt.tensor(Array.from(xv)).reshape(N, C, H, W).requiresGrad_(true);
+  const out = conv.call(xin);
   const y = out.dataSync(), wv = conv.weight.dataSync(), bv = bias ? conv.bias.dataSync() : null;
   const Ho = H + 2 * P - K + 1, Wo = W + 2 * P - K + 1, L = Ho * Wo, rows = C * K * K, k = rows + (bias ? 1 : 0);
   const B = (n, p, pos) => {
@@ -149,12 +156,28 @@ for (const [N, C, H, W, O, K, bias, checkGrad, P = 0] of [[3, 1, 28, 28, 6, 5, t
   }
   const gv = Float32Array.from({length: N * O * L}, () => rnd() * 2 - 1);
   out.backward(tt.tensor(Array.from(gv)).reshape(N, O, Ho, Wo));
-  if (!checkGrad) continue;
-  const dw = conv.weight.grad.dataSync(), db = bias ? conv.bias.grad.dataSync() : null;
   const most = Math.max(1, Math.min(N, Math.floor(131072 / (rows * L))));
   let chunks = Math.ceil(N / most);
   if (chunks > 1) chunks = Math.min(N, Math.ceil(chunks / 4) * 4);
   const chunk = Math.max(1, Math.ceil(N / chunks));
+  inputChunks += Math.ceil(N / chunk);
+  // The input's gradient: each window entry r's column, the sum over the
+  // filters o in order, added to the input element in order of r.
+  const dx = xin.grad.dataSync();
+  for (let e = 0; e < N * C * H * W; e++) {
+    const n = Math.floor(e / (C * H * W)), c = Math.floor(e / (H * W)) % C, i = Math.floor(e / W) % H, j = e % W;
+    let sum = 0;
+    for (let r = c * K * K; r < (c + 1) * K * K; r++) {
+      const y = i - Math.floor(r / K) % K + P, x = j - r % K + P;
+      if (y < 0 || y >= Ho || x < 0 || x >= Wo) continue;
+      let acc = 0;
+      for (let o = 0; o < O; o++) acc = f(acc + f(wv[o * rows + r] * gv[(n * O + o) * L + y * Wo + x]));
+      sum = f(sum + acc);
+    }
+    if (!same(sum, dx[e])) { bad.push(what + "input gradient " + e + " = " + dx[e] + ", want " + sum); break; }
+  }
+  if (!checkGrad) continue;
+  const dw = conv.weight.grad.dataSync(), db = bias ? conv.bias.grad.dataSync() : null;
   for (let o = 0; o < O; o++) for (let p = 0; p < k; p++) {
     let total = 0;
     for (let n0 = 0; n0 < N; n0 += chunk) {
@@ -167,9 +190,9 @@ for (const [N, C, H, W, O, K, bias, checkGrad, P = 0] of [[3, 1, 28, 28, 6, 5, t
     if (!same(total, got)) { bad.push(what + "gradient [" + o + ", " + p + "] = " + got + ", want " + total); break; }
   }
 }
-const after = tt.kernels.info(), counted = [after.directConvs - before[0], after.directConvGrads - before[1]];
+const after = tt.kernels.info(), counted = [after.directConvs - before[0], after.directConvGrads - before[1], after.directInputGrads - before[2]];
 tt.kernels.use(kernel);
-if (counted + "" !== "8,8") bad.push(counted + " forward passes and gradient chunks computed without columns, want 8,8");
+if (counted + "" !== "8,8," + inputChunks) bad.push(counted + " forward passes, filters' and input's gradient chunks computed without columns, want 8,8," + inputChunks);
 return bad.length ? bad.join("; ") : "ok " + counted;
 })()`
 
@@ -184,7 +207,7 @@ func TestPoolingAndUnfoldSIMDInChromium(t *testing.T) {
 	if state, out := runCode(t, ctx, 1, poolSIMDCode); state != "done" || lastLine(out) != "ok ok" {
 		t.Fatalf("state %q, output %q", state, out)
 	}
-	if state, out := runCode(t, ctx, 1, directConvCode); state != "done" || lastLine(out) != "ok 8,8" {
+	if state, out := runCode(t, ctx, 1, directConvCode); state != "done" || lastLine(out) != "ok 8,8,12" {
 		t.Fatalf("convolutions without columns: state %q, output %q", state, out)
 	}
 }

@@ -23,8 +23,9 @@ import (
 //	tt.kernels.roofs()     // [{isa, lanes, threads, gflops}]: the measured SIMD roof
 //	tt.kernels.info()      // {current, names, threads, and "ok" or why not for wasmSimd,
 //	                       // wasmSimdFma and vectorLoops (the optimizers' SIMD loops);
-//	                       // directConvs and directConvGrads, the convolutions' forward passes
-//	                       // and gradient chunks computed without columns (simd_conv.go);
+//	                       // directConvs, directConvGrads and directInputGrads, the convolutions'
+//	                       // forward passes, filters' and input's gradient chunks computed
+//	                       // without columns (simd_conv.go);
 //	                       // int8, int8Names, int8Simd and int8Relaxed for the int8 kernels (int8.go)}
 func newKernels() js.Value {
 	installSIMD()
@@ -38,18 +39,19 @@ func newKernels() js.Value {
 		"roofs":    kernelsRoofs,
 		"info": func(js.Value, []js.Value) (any, error) {
 			return map[string]any{
-				"current":         kernels.Current(),
-				"names":           stringsToJS(kernels.Names()),
-				"threads":         kernels.Threads(),
-				"wasmSimd":        simdStatus,
-				"wasmSimdFma":     fusedStatus,
-				"vectorLoops":     vecStatus,
-				"directConvs":     directConvRuns,
-				"directConvGrads": directConvGradRuns,
-				"int8":            int8mm.Name(),
-				"int8Names":       stringsToJS(int8mm.Names()),
-				"int8Simd":        int8Status,
-				"int8Relaxed":     int8RelaxedStatus,
+				"current":          kernels.Current(),
+				"names":            stringsToJS(kernels.Names()),
+				"threads":          kernels.Threads(),
+				"wasmSimd":         simdStatus,
+				"wasmSimdFma":      fusedStatus,
+				"vectorLoops":      vecStatus,
+				"directConvs":      directConvRuns,
+				"directConvGrads":  directConvGradRuns,
+				"directInputGrads": directInputGradRuns,
+				"int8":             int8mm.Name(),
+				"int8Names":        stringsToJS(int8mm.Names()),
+				"int8Simd":         int8Status,
+				"int8Relaxed":      int8RelaxedStatus,
 			}, nil
 		},
 	}))

@@ -25,20 +25,23 @@ var directConvs = map[string]*directConv{}
 // directConvRuns and directConvGradRuns count the convolutions' forward
 // passes, and the chunks of their filters' gradients, computed without
 // columns, for tt.kernels.info().directConvs and directConvGrads.
-var directConvRuns, directConvGradRuns int
+var directConvRuns, directConvGradRuns, directInputGradRuns int
 
-// directConv calls one module's conv and dotsConv. Its buffers are
-// reused from call to call: the kernel runs one cell at a time, on one
-// thread.
+// directConv calls one module's conv, dotsConv, convInputGrad and
+// convInputGrad2. Its buffers are reused from call to call: the kernel
+// runs one cell at a time, on one thread.
 type directConv struct {
-	conv, dotsConv js.Value
-	tmp            []float32 // the edge tiles' scratch, as block's
-	ones           []float32 // the bias's row of B
-	ap             []float32 // the filters, packed
-	dots           []float32 // dotsConv's output, its rows padded
-	padded         []float32 // the input with its padding (ConvGeometry.PadInput)
-	wide           []float32 // conv's output in the wide layout
-	layouts        map[wasmsimd.ConvGeometry]*convLayouts
+	conv, dotsConv                js.Value
+	convInputGrad, convInputGrad2 js.Value
+	pairWeights                   []float32 // convInputGrad2's weights (wasmsimd.ConvInputPairWeights)
+	pairTmp                       []float32 // its scratch
+	tmp                           []float32 // the edge tiles' scratch, as block's
+	ones                          []float32 // the bias's row of B
+	ap                            []float32 // the filters, packed
+	dots                          []float32 // dotsConv's output, its rows padded
+	padded                        []float32 // the input with its padding (ConvGeometry.PadInput)
+	wide                          []float32 // conv's output in the wide layout
+	layouts                       map[wasmsimd.ConvGeometry]*convLayouts
 }
 
 // convLayouts are one geometry's layouts (nil where there is none): the
@@ -59,9 +62,18 @@ const maxWideWork = 1.25
 // passes of the variant name, and installs runDirectConv and
 // runDirectConvGrad in engine/tensor.
 func registerDirectConv(name string, exports js.Value, tmp []float32) {
-	directConvs[name] = &directConv{conv: exports.Get("conv"), dotsConv: exports.Get("dotsConv"), tmp: tmp,
-		ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}, layouts: map[wasmsimd.ConvGeometry]*convLayouts{}}
+	directConvs[name] = &directConv{conv: exports.Get("conv"), dotsConv: exports.Get("dotsConv"), convInputGrad: exports.Get("convInputGrad"),
+		convInputGrad2: exports.Get("convInputGrad2"), pairTmp: make([]float32, wasmsimd.ConvInputPairTmpFloats),
+		tmp: tmp, ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}, layouts: map[wasmsimd.ConvGeometry]*convLayouts{}}
 	tensor.InstallDirectConv(runDirectConv, runDirectConvGrad)
+	tensor.InstallDirectInputGrad(runDirectInputGrad)
+}
+
+// runDirectInputGrad is tensor.DirectInputGradFunc with the current
+// kernel's convInputGrad and convInputGrad2.
+func runDirectInputGrad(s tensor.ConvShape, filters, dy, img []float32, blocks []int32) bool {
+	d := directConvs[kernels.Current()]
+	return d != nil && d.inputGrad(s, filters, dy, img, blocks)
 }
 
 // runDirectConv is tensor.DirectConvFunc with the current kernel's conv.
@@ -133,6 +145,39 @@ func (d *directConv) weightGrad(g wasmsimd.ConvGeometry, x, dy, out []float32) b
 		copy(out[i*n:(i+1)*n], d.dots[i*stride:])
 	}
 	directConvGradRuns++
+	return true
+}
+
+// inputGrad adds col2im(Wᵀ·dY) to img, where kernels.Packed would
+// multiply with block and unfold.wat would add the columns: the same sums
+// in the same order, and the same bits. Pairs of input channels go to
+// convInputGrad2, which loads each float of dY once for both; with an odd
+// number of channels the last goes to convInputGrad. The sums need the O
+// steps of the product in one slice of block's k loop, and the floats
+// after dy that the modules read.
+func (d *directConv) inputGrad(s tensor.ConvShape, filters, dy, img []float32, blocks []int32) bool {
+	rows := s.C * s.KH * s.KW
+	perChannel := len(blocks) / s.C // each channel has the same blocks
+	if s.O < 1 || s.O > wasmsimd.KC || cap(dy)-len(dy) < wasmsimd.ConvInputPairFloatsAfter ||
+		s.C == 0 || perChannel*s.C != len(blocks) || perChannel%wasmsimd.BlockFields != 0 {
+		return false
+	}
+	k, width := len(filters)/s.O, len(dy)/s.O
+	for c := 0; c < s.C; c += 2 {
+		bl := blocks[c*perChannel : (c+1)*perChannel]
+		n := len(bl) / wasmsimd.BlockFields
+		if c+1 == s.C {
+			d.convInputGrad.Invoke(address(filters), k, s.O, address(dy), width, address(img), address(bl), n)
+			break
+		}
+		d.pairWeights = wasmsimd.ConvInputPairWeights(d.pairWeights, filters, k, s.O, rows/s.C, width, bl)
+		d.convInputGrad2.Invoke(address(d.pairWeights), s.O, address(dy), width, address(img), address(bl), n, s.H*s.W, address(d.pairTmp))
+	}
+	runtime.KeepAlive(filters)
+	runtime.KeepAlive(dy)
+	runtime.KeepAlive(img)
+	runtime.KeepAlive(blocks)
+	directInputGradRuns++
 	return true
 }
 

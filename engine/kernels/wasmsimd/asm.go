@@ -100,6 +100,7 @@ func coreOps() map[string]op {
 		"i32.add":     {[]byte{0x6a}, immNone, 0},
 		"i32.sub":     {[]byte{0x6b}, immNone, 0},
 		"i32.mul":     {[]byte{0x6c}, immNone, 0},
+		"i32.div_u":   {[]byte{0x6e}, immNone, 0},
 		"i32.and":     {[]byte{0x71}, immNone, 0},
 		"i32.or":      {[]byte{0x72}, immNone, 0},
 		"i32.shl":     {[]byte{0x74}, immNone, 0},

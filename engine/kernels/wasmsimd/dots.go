@@ -45,7 +45,7 @@ func DotsReference(m, n, k int, a []float32, lda int, b []float32, ldb int, out 
 // moduleSource returns the text of the matmul module: matmul.wat, with
 // block's unpacked-B and convolution variants (unpacked.go, conv.go), the
 // dot products of dots.wat and their convolution variant (conv_grad.go)
-// added.
+// added, and a convolution's input gradient (conv_input.go).
 func moduleSource() (string, error) {
 	src, err := withUnpackedB(source)
 	if err == nil {
@@ -60,5 +60,6 @@ func moduleSource() (string, error) {
 		return "", fmt.Errorf("wasmsimd: dots.wat has no dots function")
 	}
 	last := strings.LastIndex(src, ")")
-	return withConvGrad(src[:last] + dotsSource[start:end] + src[last:])
+	src, err = withConvGrad(src[:last] + dotsSource[start:end] + src[last:])
+	return withConvInput(src), err
 }

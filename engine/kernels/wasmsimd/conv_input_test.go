@@ -1,0 +1,162 @@
+package wasmsimd
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// convInputScript runs block on the packed filters (transposed) and
+// output gradient into zeroed columns, as engine/tensor's columns path
+// does for a convolution's input gradient, and convInputGrad on the same
+// operands into a zeroed input gradient, and prints the columns and the
+// input gradient as bits.
+const convInputScript = `
+const fs = require("fs");
+const p = JSON.parse(fs.readFileSync(process.argv[2]));
+const mem = new WebAssembly.Memory({ initial: 1 });
+const inst = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(p.wasm, "base64")), { go: { mem } });
+mem.grow(512);
+const u32 = () => new Uint32Array(mem.buffer);
+let at = 16 << 20;
+const put = (a) => { const addr = at; u32().set(a, addr / 4); at += 4 * a.length + 64; return addr; };
+const ap = put(p.ap), bp = put(p.bp), w = put(p.w), dy = put(p.dy), blocks = put(p.blocks);
+const cols = put(new Array(p.rows * p.cols).fill(0)), img = put(new Array(p.img).fill(0)), tmp = put(new Array(32).fill(0));
+const img2 = put(new Array(p.img).fill(0)), tmp2 = put(new Array(24).fill(0));
+inst.exports.block(p.o, p.rows, p.width, ap, bp, cols, p.cols, 1, tmp);
+inst.exports.convInputGrad(w, p.k, p.o, dy, p.width, img, blocks, p.blocks.length / 10);
+for (const c of p.calls) {
+  const bl = put(c.blocks);
+  if (c.wp) inst.exports.convInputGrad2(put(c.wp), p.o, dy, p.width, img2, bl, c.blocks.length / 10, p.inPair, tmp2);
+  else inst.exports.convInputGrad(w, p.k, p.o, dy, p.width, img2, bl, c.blocks.length / 10);
+}
+const out = (a, n) => Array.from(u32().subarray(a / 4, a / 4 + n));
+process.stdout.write(JSON.stringify([out(cols, p.rows * p.cols), out(img, p.img), out(img2, p.img)]));
+`
+
+// convInputCall is one call of convInputScript's second pass: channel
+// pairs with convInputGrad2 (wp their interleaved weights), a channel
+// left alone with convInputGrad (wp nil).
+type convInputCall struct {
+	WP     []uint32 `json:"wp"`
+	Blocks []int32  `json:"blocks"`
+}
+
+// convInputCalls splits the blocks of g by channel, as the browser's
+// kernel does: pairs of channels for convInputGrad2, with their weights
+// interleaved, and the last channel alone when there is an odd number.
+func convInputCalls(g ConvGeometry, w []float32, k, width int, blocks []int32) []convInputCall {
+	per := len(blocks) / BlockFields / g.C * BlockFields // each channel's blocks
+	var calls []convInputCall
+	for c := 0; c < g.C; c += 2 {
+		bl := blocks[c*per : (c+1)*per]
+		if c+1 == g.C {
+			calls = append(calls, convInputCall{Blocks: bl})
+			break
+		}
+		wp := ConvInputPairWeights(nil, w, k, g.O, g.KH*g.KW, width, bl)
+		calls = append(calls, convInputCall{WP: bitsOf(wp), Blocks: bl})
+	}
+	return calls
+}
+
+// convInputBlocks lists the blocks of col2im for a chunk of g's samples
+// with stride 1, in the order and layout of engine/tensor's eachBlock:
+// the columns [C·KH·KW, N·Ho·Wo], the input gradient [N, C, H, W].
+func convInputBlocks(g ConvGeometry) []int32 {
+	ho, wo := g.Out()
+	width := g.N * ho * wo
+	valid := func(k, pad, size, out int) (lo, hi, shift int) {
+		shift = k - pad
+		lo, hi = max(0, -shift), min(out, size-shift)
+		return lo, hi, shift
+	}
+	var blocks []int32
+	for r := range g.C * g.KH * g.KW {
+		c, ki, kj := r/(g.KH*g.KW), r/g.KW%g.KH, r%g.KW
+		loI, hiI, shiftI := valid(ki, g.PH, g.H, ho)
+		loJ, hiJ, shiftJ := valid(kj, g.PW, g.W, wo)
+		if loI >= hiI || loJ >= hiJ {
+			continue
+		}
+		blocks = append(blocks, int32(r*width+loI*wo+loJ), int32(wo), int32(ho*wo),
+			int32(c*g.H*g.W+(loI+shiftI)*g.W+loJ+shiftJ), int32(g.W), int32(g.C*g.H*g.W),
+			int32(hiJ-loJ), int32(hiI-loI), int32(g.N), 1)
+	}
+	return blocks
+}
+
+// TestConvInputGradInNode runs convInputGrad under node against block and
+// moveBlocks' col2im (MoveBlocksReference) on the same convolutions, in
+// the plain and the fused module: the same bits, and again with
+// convInputGrad2 on pairs of channels (and convInputGrad on the last of
+// an odd number). The filters carry a
+// bias column (k = rows + 1), which must not be read; the plain module
+// also matches ConvInputGradReference.
+func TestConvInputGradInNode(t *testing.T) {
+	if n := strings.Count(fuse(convInputSource), "f32x4.relaxed_madd"); n != 7 {
+		t.Fatalf("the fused module's convInputGrad and convInputGrad2 have %d relaxed multiply-adds, want 7 (their q loops' 1 and 6)", n)
+	}
+	node, mods := matmulModules(t)
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, mod := range mods {
+		for _, g := range convGeometries {
+			ho, wo := g.Out()
+			rows, width := g.C*g.KH*g.KW, g.N*ho*wo
+			k := rows + 1
+			w, dy := make([]float32, g.O*k), make([]float32, g.O*width+ConvInputPairFloatsAfter)
+			for i := range w {
+				w[i] = rng.Float32()*2 - 1
+			}
+			for i := range dy {
+				dy[i] = rng.Float32()*2 - 1
+			}
+			// block's operands: A = Wᵀ [rows, o] in panels of MR rows, B =
+			// dY [o, width] in panels of NR columns.
+			cols := (width + NR - 1) / NR * NR
+			ap := make([]float32, (rows+MR-1)/MR*MR*g.O)
+			for r := range rows {
+				for q := range g.O {
+					ap[r/MR*MR*g.O+q*MR+r%MR] = w[q*k+r]
+				}
+			}
+			bp := make([]float32, cols*g.O)
+			for p := range width {
+				for q := range g.O {
+					bp[p/NR*NR*g.O+q*NR+p%NR] = dy[q*width+p]
+				}
+			}
+			blocks := convInputBlocks(g)
+			imgFloats := g.N * g.C * g.H * g.W
+			got := runNodeJSONWith[[3][]uint32](t, node, mod.flags, convInputScript, map[string]any{"wasm": mod.code,
+				"o": g.O, "k": k, "rows": rows, "width": width, "cols": cols, "img": imgFloats,
+				"ap": bitsOf(ap), "bp": bitsOf(bp), "w": bitsOf(w), "dy": bitsOf(dy), "blocks": blocks,
+				"calls": convInputCalls(g, w, k, width, blocks), "inPair": g.H * g.W})
+			colsOut := make([]float32, rows*width)
+			for r := range rows {
+				for p := range width {
+					colsOut[r*width+p] = math.Float32frombits(got[0][r*cols+p])
+				}
+			}
+			want := make([]float32, imgFloats)
+			MoveBlocksReference(true, colsOut, want, blocks)
+			var ref []float32
+			if mod.name == "plain" {
+				ref = make([]float32, imgFloats)
+				ConvInputGradReference(w, k, g.O, dy, width, ref, blocks)
+			}
+			for i, v := range want {
+				if got[1][i] != math.Float32bits(v) {
+					t.Fatalf("%s %+v: input gradient %d: convInputGrad %v, block and col2im %v", mod.name, g, i, math.Float32frombits(got[1][i]), v)
+				}
+				if got[2][i] != math.Float32bits(v) {
+					t.Fatalf("%s %+v: input gradient %d: convInputGrad2 in pairs of channels %v, block and col2im %v", mod.name, g, i, math.Float32frombits(got[2][i]), v)
+				}
+				if ref != nil && math.Float32bits(ref[i]) != got[1][i] {
+					t.Fatalf("%s %+v: input gradient %d: convInputGrad %v, ConvInputGradReference %v", mod.name, g, i, math.Float32frombits(got[1][i]), ref[i])
+				}
+			}
+		}
+	}
+}
