@@ -27,20 +27,20 @@ var directConvs = map[string]*directConv{}
 // columns, for tt.kernels.info().directConvs and directConvGrads.
 var directConvRuns, directConvGradRuns, directInputGradRuns int
 
-// directConv calls one module's conv, dotsConv, convInputGrad and
-// convInputGrad2. Its buffers are reused from call to call: the kernel
-// runs one cell at a time, on one thread.
+// directConv calls one module's conv, dotsConv, convInputGrad,
+// convInputGrad2 and convInputGrad3. Its buffers are reused from call to
+// call: the kernel runs one cell at a time, on one thread.
 type directConv struct {
-	conv, dotsConv                js.Value
-	convInputGrad, convInputGrad2 js.Value
-	pairWeights                   []float32 // convInputGrad2's weights (wasmsimd.ConvInputPairWeights)
-	pairTmp                       []float32 // its scratch
-	tmp                           []float32 // the edge tiles' scratch, as block's
-	ones                          []float32 // the bias's row of B
-	ap                            []float32 // the filters, packed
-	dots                          []float32 // dotsConv's output, its rows padded
-	padded                        []float32 // the input with its padding (ConvGeometry.PadInput)
-	wide                          []float32 // conv's output in the wide layout
+	conv, dotsConv, convInputGrad js.Value
+	convInputGroup                [4]js.Value // convInputGrad2 and convInputGrad3 at 2 and 3
+	groupWeights                  []float32   // their weights (wasmsimd.ConvInputGroupWeights)
+	groupTmp                      []float32   // their scratch
+	tmp                           []float32   // the edge tiles' scratch, as block's
+	ones                          []float32   // the bias's row of B
+	ap                            []float32   // the filters, packed
+	dots                          []float32   // dotsConv's output, its rows padded
+	padded                        []float32   // the input with its padding (ConvGeometry.PadInput)
+	wide                          []float32   // conv's output in the wide layout
 	layouts                       map[wasmsimd.ConvGeometry]*convLayouts
 }
 
@@ -63,8 +63,9 @@ const maxWideWork = 1.25
 // runDirectConvGrad in engine/tensor.
 func registerDirectConv(name string, exports js.Value, tmp []float32) {
 	directConvs[name] = &directConv{conv: exports.Get("conv"), dotsConv: exports.Get("dotsConv"), convInputGrad: exports.Get("convInputGrad"),
-		convInputGrad2: exports.Get("convInputGrad2"), pairTmp: make([]float32, wasmsimd.ConvInputPairTmpFloats),
-		tmp: tmp, ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}, layouts: map[wasmsimd.ConvGeometry]*convLayouts{}}
+		convInputGroup: [4]js.Value{2: exports.Get("convInputGrad2"), 3: exports.Get("convInputGrad3")},
+		groupTmp:       make([]float32, wasmsimd.ConvInputGroupTmpFloats),
+		tmp:            tmp, ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}, layouts: map[wasmsimd.ConvGeometry]*convLayouts{}}
 	tensor.InstallDirectConv(runDirectConv, runDirectConvGrad)
 	tensor.InstallDirectInputGrad(runDirectInputGrad)
 }
@@ -150,28 +151,29 @@ func (d *directConv) weightGrad(g wasmsimd.ConvGeometry, x, dy, out []float32) b
 
 // inputGrad adds col2im(Wᵀ·dY) to img, where kernels.Packed would
 // multiply with block and unfold.wat would add the columns: the same sums
-// in the same order, and the same bits. Pairs of input channels go to
-// convInputGrad2, which loads each float of dY once for both; with an odd
-// number of channels the last goes to convInputGrad. The sums need the O
-// steps of the product in one slice of block's k loop, and the floats
-// after dy that the modules read.
+// in the same order, and the same bits. The input channels go in groups
+// (wasmsimd.ConvInputGroups) to convInputGrad3 and convInputGrad2, which
+// load each float of dY once for the group, or alone to convInputGrad.
+// The sums need the O steps of the product in one slice of block's k
+// loop, and the floats after dy that the modules read.
 func (d *directConv) inputGrad(s tensor.ConvShape, filters, dy, img []float32, blocks []int32) bool {
-	rows := s.C * s.KH * s.KW
-	perChannel := len(blocks) / s.C // each channel has the same blocks
-	if s.O < 1 || s.O > wasmsimd.KC || cap(dy)-len(dy) < wasmsimd.ConvInputPairFloatsAfter ||
+	perChannel := len(blocks) / max(1, s.C) // each channel has the same blocks
+	if s.O < 1 || s.O > wasmsimd.KC || cap(dy)-len(dy) < wasmsimd.ConvInputGroupFloatsAfter ||
 		s.C == 0 || perChannel*s.C != len(blocks) || perChannel%wasmsimd.BlockFields != 0 {
 		return false
 	}
-	k, width := len(filters)/s.O, len(dy)/s.O
-	for c := 0; c < s.C; c += 2 {
+	k, width, area := len(filters)/s.O, len(dy)/s.O, s.KH*s.KW
+	c := 0
+	for _, group := range wasmsimd.ConvInputGroups(s.C) {
 		bl := blocks[c*perChannel : (c+1)*perChannel]
 		n := len(bl) / wasmsimd.BlockFields
-		if c+1 == s.C {
+		if group == 1 {
 			d.convInputGrad.Invoke(address(filters), k, s.O, address(dy), width, address(img), address(bl), n)
-			break
+		} else {
+			d.groupWeights = wasmsimd.ConvInputGroupWeights(d.groupWeights, filters, k, s.O, area, width, group, bl)
+			d.convInputGroup[group].Invoke(address(d.groupWeights), s.O, address(dy), width, address(img), address(bl), n, s.H*s.W, address(d.groupTmp))
 		}
-		d.pairWeights = wasmsimd.ConvInputPairWeights(d.pairWeights, filters, k, s.O, rows/s.C, width, bl)
-		d.convInputGrad2.Invoke(address(d.pairWeights), s.O, address(dy), width, address(img), address(bl), n, s.H*s.W, address(d.pairTmp))
+		c += group
 	}
 	runtime.KeepAlive(filters)
 	runtime.KeepAlive(dy)

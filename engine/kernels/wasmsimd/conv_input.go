@@ -15,24 +15,33 @@ import (
 //go:embed conv_input.wat
 var convInputSource string
 
-// ConvInputFloatsAfter and ConvInputPairFloatsAfter are how many floats
-// after dY's last row convInputGrad and convInputGrad2 read (and ignore)
-// at the end of a run.
+// ConvInputFloatsAfter and ConvInputGroupFloatsAfter are how many floats
+// after dY's last row convInputGrad, and convInputGrad2 and
+// convInputGrad3, read (and ignore) at the end of a run.
 const (
-	ConvInputFloatsAfter     = 3
-	ConvInputPairFloatsAfter = 11
+	ConvInputFloatsAfter      = 3
+	ConvInputGroupFloatsAfter = 11
 )
 
-// ConvInputPairTmpFloats is the length of convInputGrad2's scratch.
-const ConvInputPairTmpFloats = 24
+// ConvInputGroupTmpFloats is the length of the scratch of convInputGrad2
+// and convInputGrad3: 12 floats per channel.
+const ConvInputGroupTmpFloats = 36
 
-// ConvInputPairWeights lays out the weights convInputGrad2 reads for the
-// channel pair whose first channel's blocks are blocks: for block number
-// b, of row r = col / width, and q < o, w[q·k + r] and w[q·k + r + area]
-// side by side (area = KH·KW, the rows between two channels). It reuses
-// dst's storage when it is large enough.
-func ConvInputPairWeights(dst, w []float32, k, o, area, width int, blocks []int32) []float32 {
-	n := len(blocks) / BlockFields * o * 2
+// withConvInput returns the module text src with conv_input.wat's
+// functions added before the module's closing parenthesis.
+func withConvInput(src string) string {
+	last := strings.LastIndex(src, ")")
+	return src[:last] + convInputSource + src[last:]
+}
+
+// ConvInputGroupWeights lays out the weights convInputGrad2 (group 2) or
+// convInputGrad3 (group 3) reads for the channels whose first channel's
+// blocks are blocks: for block number b, of row r = col / width, q < o
+// and g < group, w[q·k + r + g·area] at (b·o + q)·group + g (area =
+// KH·KW, the rows between two channels). It reuses dst's storage when it
+// is large enough.
+func ConvInputGroupWeights(dst, w []float32, k, o, area, width, group int, blocks []int32) []float32 {
+	n := len(blocks) / BlockFields * o * group
 	if cap(dst) < n {
 		dst = make([]float32, n)
 	}
@@ -40,18 +49,29 @@ func ConvInputPairWeights(dst, w []float32, k, o, area, width int, blocks []int3
 	for b := range len(blocks) / BlockFields {
 		r := int(blocks[b*BlockFields]) / width
 		for q := range o {
-			dst[(b*o+q)*2] = w[q*k+r]
-			dst[(b*o+q)*2+1] = w[q*k+r+area]
+			for g := range group {
+				dst[(b*o+q)*group+g] = w[q*k+r+g*area]
+			}
 		}
 	}
 	return dst
 }
 
-// withConvInput returns the module text src with conv_input.wat's
-// function added before the module's closing parenthesis.
-func withConvInput(src string) string {
-	last := strings.LastIndex(src, ")")
-	return src[:last] + convInputSource + src[last:]
+// ConvInputGroups splits c input channels into the groups the kernel
+// computes together: threes, then a pair or a single channel for the
+// rest (a pair and a pair for 4, which would leave a single channel
+// after a three).
+func ConvInputGroups(c int) []int {
+	var groups []int
+	for c > 0 {
+		g := min(3, c)
+		if c == 4 {
+			g = 2
+		}
+		groups = append(groups, g)
+		c -= g
+	}
+	return groups
 }
 
 // ConvInputGradReference is what "convInputGrad" computes, in Go, with a

@@ -276,22 +276,25 @@
     end
   )
 
-;; convInputGrad2(wp, o, dy, width, img, blocks, nblocks, inPair, tmp) is
-;; convInputGrad for two input channels at once, c and c + 1: blocks are
-;; channel c's, and channel c + 1's blocks are the same but for their row
-;; (r + KH·KW) and their input elements (inPair floats further). Their
+;; convInputGrad2 and convInputGrad3(wg, o, dy, width, img, blocks,
+;; nblocks, inNext, tmp) are convInputGrad for 2 or 3 consecutive input
+;; channels at once, c, c + 1 (and c + 2): blocks are channel c's, and
+;; the next channels' blocks are the same but for their rows (r + KH·KW
+;; each) and their input elements (inNext floats further each). Their
 ;; entries are added to different input elements, so computing them
 ;; together keeps each element's additions in order, and each step of the
-;; sum loads its 12 floats of dY once for both channels: 6 multiply-adds
-;; per 2 splats and 3 loads, where convInputGrad does 1 per 2 loads.
-;; wp holds the two channels' weights of each block, interleaved: for
-;; block number b and q < o, wp[(b·o + q)·2] = w[q·k + r] and
-;; wp[(b·o + q)·2 + 1] = w[q·k + r + KH·KW]. A run is computed 12
-;; positions at a time, into tmp (24 floats of scratch) before being
-;; added; dy must have 11 readable floats after its last row.
+;; sums loads its 12 floats of dY once for all the channels: 6 or 9
+;; multiply-adds per 3 loads and 2 or 3 splats, where convInputGrad does
+;; 1 per load and splat (and 9 accumulators hide the latency of the
+;; multiply-adds, which 6 do not quite). wg holds the channels' weights of
+;; each block side by side: for block number b, q < o and channel g,
+;; wg[(b·o + q)·G + g] = w[q·k + r + g·KH·KW] (ConvInputGroupWeights). A
+;; run is computed 12 positions at a time, into tmp (12 floats per
+;; channel) before being added; dy must have 11 readable floats after its
+;; last row.
   (func (export "convInputGrad2")
-    (param $wp i32) (param $o i32) (param $dy i32) (param $width i32)
-    (param $img i32) (param $blocks i32) (param $nblocks i32) (param $inPair i32) (param $tmp i32)
+    (param $wg i32) (param $o i32) (param $dy i32) (param $width i32)
+    (param $img i32) (param $blocks i32) (param $nblocks i32) (param $inNext i32) (param $tmp i32)
     (local $end i32) (local $wb i32) (local $p i32)
     (local $colStep i32) (local $colSample i32)
     (local $in i32) (local $inStep i32) (local $inSample i32)
@@ -299,24 +302,24 @@
     (local $s i32) (local $t i32) (local $c i32) (local $i i32) (local $j i32)
     (local $a i32) (local $b i32) (local $q i32) (local $ip i32) (local $n i32) (local $e i32) (local $src i32) (local $ch i32)
     (local $wb4 i32) (local $wstep i32)
-    (local $x0 v128) (local $x1 v128) (local $v0 v128) (local $v1 v128) (local $v2 v128)
+    (local $x v128) (local $v0 v128) (local $v1 v128) (local $v2 v128)
     (local $acc00 v128) (local $acc01 v128) (local $acc02 v128)
     (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)
-    ;; wb4: the distance between rows of dy; wstep: a block's weights, o·8
-    ;; bytes; inPair in bytes
+    ;; wb4: the distance between rows of dy; wstep: a block's weights,
+    ;; o·2·4 bytes; inNext in bytes
     local.get $width
     i32.const 2
     i32.shl
     local.set $wb4
     local.get $o
-    i32.const 3
-    i32.shl
+    i32.const 8
+    i32.mul
     local.set $wstep
-    local.get $inPair
+    local.get $inNext
     i32.const 2
     i32.shl
-    local.set $inPair
-    local.get $wp
+    local.set $inNext
+    local.get $wg
     local.set $wb
     local.get $nblocks
     i32.const 40
@@ -402,7 +405,7 @@
             local.get $runw
             i32.ge_u
             br_if $passDone
-            ;; 12 positions of both channels: acc[ch][v] = Σq wp·dy, q in order
+            ;; 12 positions of the 2 channels: acc[g][v] = Σq wg·dy, q in order
             f32.const 0
             f32x4.splat
             local.tee $acc00
@@ -424,12 +427,6 @@
             local.get $o
             local.set $q
             loop $qLoop
-              local.get $a
-              v128.load32_splat
-              local.set $x0
-              local.get $a
-              v128.load32_splat offset=4
-              local.set $x1
               local.get $b
               v128.load align=4
               local.set $v0
@@ -439,37 +436,43 @@
               local.get $b
               v128.load offset=32 align=4
               local.set $v2
-              local.get $x0
+              local.get $a
+              v128.load32_splat
+              local.set $x
+              local.get $x
               local.get $v0
               f32x4.mul
               local.get $acc00
               f32x4.add
               local.set $acc00
-              local.get $x0
+              local.get $x
               local.get $v1
               f32x4.mul
               local.get $acc01
               f32x4.add
               local.set $acc01
-              local.get $x0
+              local.get $x
               local.get $v2
               f32x4.mul
               local.get $acc02
               f32x4.add
               local.set $acc02
-              local.get $x1
+              local.get $a
+              v128.load32_splat offset=4
+              local.set $x
+              local.get $x
               local.get $v0
               f32x4.mul
               local.get $acc10
               f32x4.add
               local.set $acc10
-              local.get $x1
+              local.get $x
               local.get $v1
               f32x4.mul
               local.get $acc11
               f32x4.add
               local.set $acc11
-              local.get $x1
+              local.get $x
               local.get $v2
               f32x4.mul
               local.get $acc12
@@ -531,7 +534,7 @@
               local.get $img
               i32.add
               local.get $ch
-              local.get $inPair
+              local.get $inNext
               i32.mul
               i32.add
               local.set $ip
@@ -606,6 +609,402 @@
               i32.add
               local.tee $ch
               i32.const 2
+              i32.lt_u
+              br_if $chLoop
+            end
+            local.get $j
+            i32.const 12
+            i32.add
+            local.set $j
+            br $passLoop
+          end
+          end
+          local.get $c
+          local.get $colStep
+          i32.add
+          local.set $c
+          local.get $i
+          local.get $inStep
+          i32.add
+          local.set $i
+          local.get $t
+          i32.const 1
+          i32.add
+          local.set $t
+          br $runLoop
+        end
+        end
+        local.get $s
+        i32.const 1
+        i32.add
+        local.set $s
+        br $sampleLoop
+      end
+      end
+      local.get $wb
+      local.get $wstep
+      i32.add
+      local.set $wb
+      local.get $blocks
+      i32.const 40
+      i32.add
+      local.set $blocks
+      br $blockLoop
+    end
+    end
+  )
+
+  (func (export "convInputGrad3")
+    (param $wg i32) (param $o i32) (param $dy i32) (param $width i32)
+    (param $img i32) (param $blocks i32) (param $nblocks i32) (param $inNext i32) (param $tmp i32)
+    (local $end i32) (local $wb i32) (local $p i32)
+    (local $colStep i32) (local $colSample i32)
+    (local $in i32) (local $inStep i32) (local $inSample i32)
+    (local $runw i32) (local $count i32) (local $samples i32)
+    (local $s i32) (local $t i32) (local $c i32) (local $i i32) (local $j i32)
+    (local $a i32) (local $b i32) (local $q i32) (local $ip i32) (local $n i32) (local $e i32) (local $src i32) (local $ch i32)
+    (local $wb4 i32) (local $wstep i32)
+    (local $x v128) (local $v0 v128) (local $v1 v128) (local $v2 v128)
+    (local $acc00 v128) (local $acc01 v128) (local $acc02 v128)
+    (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)
+    (local $acc20 v128) (local $acc21 v128) (local $acc22 v128)
+    ;; wb4: the distance between rows of dy; wstep: a block's weights,
+    ;; o·3·4 bytes; inNext in bytes
+    local.get $width
+    i32.const 2
+    i32.shl
+    local.set $wb4
+    local.get $o
+    i32.const 12
+    i32.mul
+    local.set $wstep
+    local.get $inNext
+    i32.const 2
+    i32.shl
+    local.set $inNext
+    local.get $wg
+    local.set $wb
+    local.get $nblocks
+    i32.const 40
+    i32.mul
+    local.get $blocks
+    i32.add
+    local.set $end
+    block $blocksDone
+    loop $blockLoop
+      local.get $blocks
+      local.get $end
+      i32.ge_u
+      br_if $blocksDone
+      ;; p = col mod width
+      local.get $blocks
+      i32.load
+      local.tee $p
+      local.get $p
+      local.get $width
+      i32.div_u
+      local.get $width
+      i32.mul
+      i32.sub
+      local.set $p
+      local.get $blocks
+      i32.load offset=4
+      local.set $colStep
+      local.get $blocks
+      i32.load offset=8
+      local.set $colSample
+      local.get $blocks
+      i32.load offset=12
+      local.set $in
+      local.get $blocks
+      i32.load offset=16
+      local.set $inStep
+      local.get $blocks
+      i32.load offset=20
+      local.set $inSample
+      local.get $blocks
+      i32.load offset=24
+      local.set $runw
+      local.get $blocks
+      i32.load offset=28
+      local.set $count
+      local.get $blocks
+      i32.load offset=32
+      local.set $samples
+
+      i32.const 0
+      local.set $s
+      block $samplesDone
+      loop $sampleLoop
+        local.get $s
+        local.get $samples
+        i32.ge_u
+        br_if $samplesDone
+        local.get $p
+        local.get $s
+        local.get $colSample
+        i32.mul
+        i32.add
+        local.set $c
+        local.get $in
+        local.get $s
+        local.get $inSample
+        i32.mul
+        i32.add
+        local.set $i
+        i32.const 0
+        local.set $t
+        block $runsDone
+        loop $runLoop
+          local.get $t
+          local.get $count
+          i32.ge_u
+          br_if $runsDone
+          i32.const 0
+          local.set $j
+          block $passDone
+          loop $passLoop
+            local.get $j
+            local.get $runw
+            i32.ge_u
+            br_if $passDone
+            ;; 12 positions of the 3 channels: acc[g][v] = Σq wg·dy, q in order
+            f32.const 0
+            f32x4.splat
+            local.tee $acc00
+            local.tee $acc01
+            local.tee $acc02
+            local.tee $acc10
+            local.tee $acc11
+            local.tee $acc12
+            local.tee $acc20
+            local.tee $acc21
+            local.set $acc22
+            local.get $wb
+            local.set $a
+            local.get $c
+            local.get $j
+            i32.add
+            i32.const 2
+            i32.shl
+            local.get $dy
+            i32.add
+            local.set $b
+            local.get $o
+            local.set $q
+            loop $qLoop
+              local.get $b
+              v128.load align=4
+              local.set $v0
+              local.get $b
+              v128.load offset=16 align=4
+              local.set $v1
+              local.get $b
+              v128.load offset=32 align=4
+              local.set $v2
+              local.get $a
+              v128.load32_splat
+              local.set $x
+              local.get $x
+              local.get $v0
+              f32x4.mul
+              local.get $acc00
+              f32x4.add
+              local.set $acc00
+              local.get $x
+              local.get $v1
+              f32x4.mul
+              local.get $acc01
+              f32x4.add
+              local.set $acc01
+              local.get $x
+              local.get $v2
+              f32x4.mul
+              local.get $acc02
+              f32x4.add
+              local.set $acc02
+              local.get $a
+              v128.load32_splat offset=4
+              local.set $x
+              local.get $x
+              local.get $v0
+              f32x4.mul
+              local.get $acc10
+              f32x4.add
+              local.set $acc10
+              local.get $x
+              local.get $v1
+              f32x4.mul
+              local.get $acc11
+              f32x4.add
+              local.set $acc11
+              local.get $x
+              local.get $v2
+              f32x4.mul
+              local.get $acc12
+              f32x4.add
+              local.set $acc12
+              local.get $a
+              v128.load32_splat offset=8
+              local.set $x
+              local.get $x
+              local.get $v0
+              f32x4.mul
+              local.get $acc20
+              f32x4.add
+              local.set $acc20
+              local.get $x
+              local.get $v1
+              f32x4.mul
+              local.get $acc21
+              f32x4.add
+              local.set $acc21
+              local.get $x
+              local.get $v2
+              f32x4.mul
+              local.get $acc22
+              f32x4.add
+              local.set $acc22
+              local.get $a
+              i32.const 12
+              i32.add
+              local.set $a
+              local.get $b
+              local.get $wb4
+              i32.add
+              local.set $b
+              local.get $q
+              i32.const 1
+              i32.sub
+              local.tee $q
+              br_if $qLoop
+            end
+            local.get $tmp
+            local.get $acc00
+            v128.store offset=0
+            local.get $tmp
+            local.get $acc01
+            v128.store offset=16
+            local.get $tmp
+            local.get $acc02
+            v128.store offset=32
+            local.get $tmp
+            local.get $acc10
+            v128.store offset=48
+            local.get $tmp
+            local.get $acc11
+            v128.store offset=64
+            local.get $tmp
+            local.get $acc12
+            v128.store offset=80
+            local.get $tmp
+            local.get $acc20
+            v128.store offset=96
+            local.get $tmp
+            local.get $acc21
+            v128.store offset=112
+            local.get $tmp
+            local.get $acc22
+            v128.store offset=128
+            ;; n = min(12, runw − j) positions to add, for each channel:
+            ;; whole vectors, then floats, img + acc as moveBlocks adds
+            local.get $runw
+            local.get $j
+            i32.sub
+            local.tee $n
+            i32.const 12
+            local.get $n
+            i32.const 12
+            i32.lt_u
+            select
+            local.set $n
+            i32.const 0
+            local.set $ch
+            loop $chLoop
+              ;; ip: the channel's first element; src: its sums in tmp
+              local.get $i
+              local.get $j
+              i32.add
+              i32.const 2
+              i32.shl
+              local.get $img
+              i32.add
+              local.get $ch
+              local.get $inNext
+              i32.mul
+              i32.add
+              local.set $ip
+              local.get $ch
+              i32.const 48
+              i32.mul
+              local.get $tmp
+              i32.add
+              local.set $src
+              i32.const 0
+              local.set $e
+              block $vecDone
+              loop $vecLoop
+                local.get $e
+                i32.const 4
+                i32.add
+                local.get $n
+                i32.gt_u
+                br_if $vecDone
+                local.get $ip
+                local.get $ip
+                v128.load align=4
+                local.get $src
+                v128.load align=4
+                f32x4.add
+                v128.store align=4
+                local.get $ip
+                i32.const 16
+                i32.add
+                local.set $ip
+                local.get $src
+                i32.const 16
+                i32.add
+                local.set $src
+                local.get $e
+                i32.const 4
+                i32.add
+                local.set $e
+                br $vecLoop
+              end
+              end
+              block $floatDone
+              loop $floatLoop
+                local.get $e
+                local.get $n
+                i32.ge_u
+                br_if $floatDone
+                local.get $ip
+                local.get $ip
+                f32.load
+                local.get $src
+                f32.load
+                f32.add
+                f32.store
+                local.get $ip
+                i32.const 4
+                i32.add
+                local.set $ip
+                local.get $src
+                i32.const 4
+                i32.add
+                local.set $src
+                local.get $e
+                i32.const 1
+                i32.add
+                local.set $e
+                br $floatLoop
+              end
+              end
+              local.get $ch
+              i32.const 1
+              i32.add
+              local.tee $ch
+              i32.const 3
               i32.lt_u
               br_if $chLoop
             end

@@ -23,40 +23,43 @@ let at = 16 << 20;
 const put = (a) => { const addr = at; u32().set(a, addr / 4); at += 4 * a.length + 64; return addr; };
 const ap = put(p.ap), bp = put(p.bp), w = put(p.w), dy = put(p.dy), blocks = put(p.blocks);
 const cols = put(new Array(p.rows * p.cols).fill(0)), img = put(new Array(p.img).fill(0)), tmp = put(new Array(32).fill(0));
-const img2 = put(new Array(p.img).fill(0)), tmp2 = put(new Array(24).fill(0));
+const img2 = put(new Array(p.img).fill(0)), tmp2 = put(new Array(36).fill(0));
 inst.exports.block(p.o, p.rows, p.width, ap, bp, cols, p.cols, 1, tmp);
 inst.exports.convInputGrad(w, p.k, p.o, dy, p.width, img, blocks, p.blocks.length / 10);
 for (const c of p.calls) {
   const bl = put(c.blocks);
-  if (c.wp) inst.exports.convInputGrad2(put(c.wp), p.o, dy, p.width, img2, bl, c.blocks.length / 10, p.inPair, tmp2);
+  if (c.group > 1) inst.exports["convInputGrad" + c.group](put(c.wg), p.o, dy, p.width, img2, bl, c.blocks.length / 10, p.inNext, tmp2);
   else inst.exports.convInputGrad(w, p.k, p.o, dy, p.width, img2, bl, c.blocks.length / 10);
 }
 const out = (a, n) => Array.from(u32().subarray(a / 4, a / 4 + n));
 process.stdout.write(JSON.stringify([out(cols, p.rows * p.cols), out(img, p.img), out(img2, p.img)]));
 `
 
-// convInputCall is one call of convInputScript's second pass: channel
-// pairs with convInputGrad2 (wp their interleaved weights), a channel
-// left alone with convInputGrad (wp nil).
+// convInputCall is one call of convInputScript's second pass: a group of
+// 2 or 3 channels with convInputGrad2 or convInputGrad3 (wg their
+// weights), or a channel alone with convInputGrad.
 type convInputCall struct {
-	WP     []uint32 `json:"wp"`
+	Group  int      `json:"group"`
+	WG     []uint32 `json:"wg"`
 	Blocks []int32  `json:"blocks"`
 }
 
 // convInputCalls splits the blocks of g by channel, as the browser's
-// kernel does: pairs of channels for convInputGrad2, with their weights
-// interleaved, and the last channel alone when there is an odd number.
+// kernel does (ConvInputGroups): groups of channels for convInputGrad2
+// and convInputGrad3, with their weights side by side, and a channel
+// alone for convInputGrad.
 func convInputCalls(g ConvGeometry, w []float32, k, width int, blocks []int32) []convInputCall {
 	per := len(blocks) / BlockFields / g.C * BlockFields // each channel's blocks
 	var calls []convInputCall
-	for c := 0; c < g.C; c += 2 {
+	c := 0
+	for _, group := range ConvInputGroups(g.C) {
 		bl := blocks[c*per : (c+1)*per]
-		if c+1 == g.C {
-			calls = append(calls, convInputCall{Blocks: bl})
-			break
+		call := convInputCall{Group: group, Blocks: bl}
+		if group > 1 {
+			call.WG = bitsOf(ConvInputGroupWeights(nil, w, k, g.O, g.KH*g.KW, width, group, bl))
 		}
-		wp := ConvInputPairWeights(nil, w, k, g.O, g.KH*g.KW, width, bl)
-		calls = append(calls, convInputCall{WP: bitsOf(wp), Blocks: bl})
+		calls = append(calls, call)
+		c += group
 	}
 	return calls
 }
@@ -89,23 +92,26 @@ func convInputBlocks(g ConvGeometry) []int32 {
 
 // TestConvInputGradInNode runs convInputGrad under node against block and
 // moveBlocks' col2im (MoveBlocksReference) on the same convolutions, in
-// the plain and the fused module: the same bits, and again with
-// convInputGrad2 on pairs of channels (and convInputGrad on the last of
-// an odd number). The filters carry a
+// the plain and the fused module: the same bits, and again with the
+// channels in groups (ConvInputGroups: convInputGrad3, convInputGrad2,
+// convInputGrad). The filters carry a
 // bias column (k = rows + 1), which must not be read; the plain module
 // also matches ConvInputGradReference.
 func TestConvInputGradInNode(t *testing.T) {
-	if n := strings.Count(fuse(convInputSource), "f32x4.relaxed_madd"); n != 7 {
-		t.Fatalf("the fused module's convInputGrad and convInputGrad2 have %d relaxed multiply-adds, want 7 (their q loops' 1 and 6)", n)
+	if n := strings.Count(fuse(convInputSource), "f32x4.relaxed_madd"); n != 16 {
+		t.Fatalf("the fused module's convInputGrad, 2 and 3 have %d relaxed multiply-adds, want 16 (their q loops' 1, 6 and 9)", n)
 	}
 	node, mods := matmulModules(t)
 	rng := rand.New(rand.NewPCG(13, 14))
 	for _, mod := range mods {
-		for _, g := range convGeometries {
+		// Besides the convolutions of the other tests, 4 and 5 input
+		// channels: two pairs, and a three and a pair.
+		for _, g := range append(convGeometries, ConvGeometry{N: 2, C: 4, H: 7, W: 9, O: 5, KH: 3, KW: 2, PH: 1, Bias: true},
+			ConvGeometry{N: 1, C: 5, H: 6, W: 13, O: 2, KH: 2, KW: 3, PW: 2}) {
 			ho, wo := g.Out()
 			rows, width := g.C*g.KH*g.KW, g.N*ho*wo
 			k := rows + 1
-			w, dy := make([]float32, g.O*k), make([]float32, g.O*width+ConvInputPairFloatsAfter)
+			w, dy := make([]float32, g.O*k), make([]float32, g.O*width+ConvInputGroupFloatsAfter)
 			for i := range w {
 				w[i] = rng.Float32()*2 - 1
 			}
@@ -132,7 +138,7 @@ func TestConvInputGradInNode(t *testing.T) {
 			got := runNodeJSONWith[[3][]uint32](t, node, mod.flags, convInputScript, map[string]any{"wasm": mod.code,
 				"o": g.O, "k": k, "rows": rows, "width": width, "cols": cols, "img": imgFloats,
 				"ap": bitsOf(ap), "bp": bitsOf(bp), "w": bitsOf(w), "dy": bitsOf(dy), "blocks": blocks,
-				"calls": convInputCalls(g, w, k, width, blocks), "inPair": g.H * g.W})
+				"calls": convInputCalls(g, w, k, width, blocks), "inNext": g.H * g.W})
 			colsOut := make([]float32, rows*width)
 			for r := range rows {
 				for p := range width {
@@ -151,7 +157,7 @@ func TestConvInputGradInNode(t *testing.T) {
 					t.Fatalf("%s %+v: input gradient %d: convInputGrad %v, block and col2im %v", mod.name, g, i, math.Float32frombits(got[1][i]), v)
 				}
 				if got[2][i] != math.Float32bits(v) {
-					t.Fatalf("%s %+v: input gradient %d: convInputGrad2 in pairs of channels %v, block and col2im %v", mod.name, g, i, math.Float32frombits(got[2][i]), v)
+					t.Fatalf("%s %+v: input gradient %d: in groups of channels %v, block and col2im %v", mod.name, g, i, math.Float32frombits(got[2][i]), v)
 				}
 				if ref != nil && math.Float32bits(ref[i]) != got[1][i] {
 					t.Fatalf("%s %+v: input gradient %d: convInputGrad %v, ConvInputGradReference %v", mod.name, g, i, math.Float32frombits(got[1][i]), ref[i])
