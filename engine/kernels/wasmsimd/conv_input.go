@@ -28,11 +28,68 @@ const (
 const ConvInputGroupTmpFloats = 36
 
 // withConvInput returns the module text src with conv_input.wat's
-// functions added before the module's closing parenthesis.
-func withConvInput(src string) string {
+// functions added before the module's closing parenthesis, and
+// convInputGrad3 derived from convInputGrad2.
+func withConvInput(src string) (string, error) {
 	last := strings.LastIndex(src, ")")
-	return src[:last] + convInputSource + src[last:]
+	return withDerived(src[:last]+convInputSource+src[last:], "convInputGrad2", "convInputGrad3", convInputThreeEdits)
 }
+
+// convInputThreeEdits are the changes from convInputGrad2 to
+// convInputGrad3: a third row of accumulators, cleared, fed by a third
+// splat of weights at each step and spilled to tmp; three weights per
+// step of a block (12 bytes), and three channels to add.
+var convInputThreeEdits = []edit{
+	{`(func (export "convInputGrad2")`, `(func (export "convInputGrad3")`, 1},
+	{"    (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)\n",
+		"    (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)\n    (local $acc20 v128) (local $acc21 v128) (local $acc22 v128)\n", 1},
+	{"o·2·4 bytes", "o·3·4 bytes", 1},
+	{"    local.get $o\n    i32.const 8\n", "    local.get $o\n    i32.const 12\n", 1},
+	{"of the 2 channels", "of the 3 channels", 1},
+	{"            local.set $acc12\n            local.get $wb\n",
+		"            local.tee $acc12\n            local.tee $acc20\n            local.tee $acc21\n            local.set $acc22\n            local.get $wb\n", 1},
+	{"              local.set $acc12\n              local.get $a\n              i32.const 8\n",
+		"              local.set $acc12\n" + thirdChannelSteps + "              local.get $a\n              i32.const 12\n", 1},
+	{"            v128.store offset=80\n", "            v128.store offset=80\n" + thirdChannelSpills, 1},
+	{"              i32.const 2\n              i32.lt_u\n              br_if $chLoop\n", "              i32.const 3\n              i32.lt_u\n              br_if $chLoop\n", 1},
+}
+
+// thirdChannelSteps are the third channel's multiply-adds of a step, as
+// the first two channels' are written.
+const thirdChannelSteps = `              local.get $a
+              v128.load32_splat offset=8
+              local.set $x
+              local.get $x
+              local.get $v0
+              f32x4.mul
+              local.get $acc20
+              f32x4.add
+              local.set $acc20
+              local.get $x
+              local.get $v1
+              f32x4.mul
+              local.get $acc21
+              f32x4.add
+              local.set $acc21
+              local.get $x
+              local.get $v2
+              f32x4.mul
+              local.get $acc22
+              f32x4.add
+              local.set $acc22
+`
+
+// thirdChannelSpills store the third channel's sums after the others'.
+const thirdChannelSpills = `            local.get $tmp
+            local.get $acc20
+            v128.store offset=96
+            local.get $tmp
+            local.get $acc21
+            v128.store offset=112
+            local.get $tmp
+            local.get $acc22
+            v128.store offset=128
+`
 
 // ConvInputGroupWeights lays out the weights convInputGrad2 (group 2) or
 // convInputGrad3 (group 3) reads for the channels whose first channel's

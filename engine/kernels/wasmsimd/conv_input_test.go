@@ -98,7 +98,11 @@ func convInputBlocks(g ConvGeometry) []int32 {
 // bias column (k = rows + 1), which must not be read; the plain module
 // also matches ConvInputGradReference.
 func TestConvInputGradInNode(t *testing.T) {
-	if n := strings.Count(fuse(convInputSource), "f32x4.relaxed_madd"); n != 16 {
+	src, err := withConvInput("(module\n)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(fuse(src), "f32x4.relaxed_madd"); n != 16 {
 		t.Fatalf("the fused module's convInputGrad, 2 and 3 have %d relaxed multiply-adds, want 16 (their q loops' 1, 6 and 9)", n)
 	}
 	node, mods := matmulModules(t)

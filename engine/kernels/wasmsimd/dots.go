@@ -61,5 +61,8 @@ func moduleSource() (string, error) {
 	}
 	last := strings.LastIndex(src, ")")
 	src, err = withConvGrad(src[:last] + dotsSource[start:end] + src[last:])
-	return withConvInput(src), err
+	if err != nil {
+		return "", err
+	}
+	return withConvInput(src)
 }
