@@ -4,10 +4,10 @@ package tensor
 // a platform can supply: the browser's kernel (wasm/kernel) installs
 // engine/kernels/wasmsimd's "conv" and "dotsConv", which read the input
 // where it lies instead of copying it into columns first (a third of
-// Conv2d's time in the browser went to the copies), and
-// "convInputGrad", which adds the input gradient's columns Wᵀ·dY to it as
-// it computes them instead of writing them first. They must give the
-// bits of the columns' path with the matmul kernel in use. When the
+// Conv2d's time in the browser went to the copies), and "convInputGrad1"
+// to "3", which add the input gradient's columns Wᵀ·dY to it as they
+// compute them instead of writing them first. They must give the bits of
+// the columns' path with the matmul kernel in use. When the
 // forward pass computes the output, no columns are kept for the backward
 // pass: the filters' gradient is computed without them too, or they are
 // unfolded again chunk by chunk, as for a second backward pass.

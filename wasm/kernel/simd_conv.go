@@ -22,26 +22,27 @@ import (
 // directConvs holds each SIMD variant's convolution by the variant's name.
 var directConvs = map[string]*directConv{}
 
-// directConvRuns and directConvGradRuns count the convolutions' forward
-// passes, and the chunks of their filters' gradients, computed without
-// columns, for tt.kernels.info().directConvs and directConvGrads.
+// directConvRuns, directConvGradRuns and directInputGradRuns count the
+// convolutions' forward passes, and the chunks of their filters' and
+// input's gradients, computed without columns, for tt.kernels.info()'s
+// directConvs, directConvGrads and directInputGrads.
 var directConvRuns, directConvGradRuns, directInputGradRuns int
 
-// directConv calls one module's conv, dotsConv, convInputGrad,
-// convInputGrad2 and convInputGrad3. Its buffers are reused from call to
+// directConv calls one module's conv, dotsConv and convInputGrad1, 2
+// and 3. Its buffers are reused from call to
 // call: the kernel runs one cell at a time, on one thread.
 type directConv struct {
-	conv, dotsConv, convInputGrad js.Value
-	convInputGroup                [4]js.Value // convInputGrad2 and convInputGrad3 at 2 and 3
-	groupWeights                  []float32   // their weights (wasmsimd.ConvInputGroupWeights)
-	groupTmp                      []float32   // their scratch
-	tmp                           []float32   // the edge tiles' scratch, as block's
-	ones                          []float32   // the bias's row of B
-	ap                            []float32   // the filters, packed
-	dots                          []float32   // dotsConv's output, its rows padded
-	padded                        []float32   // the input with its padding (ConvGeometry.PadInput)
-	wide                          []float32   // conv's output in the wide layout
-	layouts                       map[wasmsimd.ConvGeometry]*convLayouts
+	conv, dotsConv js.Value
+	convInputGrad  [4]js.Value // convInputGrad1, 2 and 3 at 1, 2 and 3
+	groupWeights   []float32   // their weights (wasmsimd.ConvInputGroupWeights)
+	groupTmp       []float32   // their scratch
+	tmp            []float32   // the edge tiles' scratch, as block's
+	ones           []float32   // the bias's row of B
+	ap             []float32   // the filters, packed
+	dots           []float32   // dotsConv's output, its rows padded
+	padded         []float32   // the input with its padding (ConvGeometry.PadInput)
+	wide           []float32   // conv's output in the wide layout
+	layouts        map[wasmsimd.ConvGeometry]*convLayouts
 }
 
 // convLayouts are one geometry's layouts (nil where there is none): the
@@ -62,16 +63,16 @@ const maxWideWork = 1.25
 // passes of the variant name, and installs runDirectConv and
 // runDirectConvGrad in engine/tensor.
 func registerDirectConv(name string, exports js.Value, tmp []float32) {
-	directConvs[name] = &directConv{conv: exports.Get("conv"), dotsConv: exports.Get("dotsConv"), convInputGrad: exports.Get("convInputGrad"),
-		convInputGroup: [4]js.Value{2: exports.Get("convInputGrad2"), 3: exports.Get("convInputGrad3")},
-		groupTmp:       make([]float32, wasmsimd.ConvInputGroupTmpFloats),
-		tmp:            tmp, ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}, layouts: map[wasmsimd.ConvGeometry]*convLayouts{}}
+	directConvs[name] = &directConv{conv: exports.Get("conv"), dotsConv: exports.Get("dotsConv"),
+		convInputGrad: [4]js.Value{1: exports.Get("convInputGrad1"), 2: exports.Get("convInputGrad2"), 3: exports.Get("convInputGrad3")},
+		groupTmp:      make([]float32, wasmsimd.ConvInputTmpFloats),
+		tmp:           tmp, ones: []float32{1, 1, 1, 1, 1, 1, 1, 1}, layouts: map[wasmsimd.ConvGeometry]*convLayouts{}}
 	tensor.InstallDirectConv(runDirectConv, runDirectConvGrad)
 	tensor.InstallDirectInputGrad(runDirectInputGrad)
 }
 
 // runDirectInputGrad is tensor.DirectInputGradFunc with the current
-// kernel's convInputGrad and convInputGrad2.
+// kernel's convInputGrad1, 2 and 3.
 func runDirectInputGrad(s tensor.ConvShape, filters, dy, img []float32, blocks []int32) bool {
 	d := directConvs[kernels.Current()]
 	return d != nil && d.inputGrad(s, filters, dy, img, blocks)
@@ -152,30 +153,25 @@ func (d *directConv) weightGrad(g wasmsimd.ConvGeometry, x, dy, out []float32) b
 // inputGrad adds col2im(Wᵀ·dY) to img, where kernels.Packed would
 // multiply with block and unfold.wat would add the columns: the same sums
 // in the same order, and the same bits. The input channels go in groups
-// (wasmsimd.ConvInputGroups) to convInputGrad3 and convInputGrad2, which
-// load each float of dY once for the group, or alone to convInputGrad.
-// The sums need the O steps of the product in one slice of block's k
-// loop, and the floats after dy that the modules read.
+// (wasmsimd.ConvInputGroups) to convInputGrad3, 2 or 1, which load each
+// float of dY once for the group. The sums need the O steps of the
+// product in one slice of block's k loop, and the floats after dy that
+// the modules read.
 func (d *directConv) inputGrad(s tensor.ConvShape, filters, dy, img []float32, blocks []int32) bool {
 	perChannel := len(blocks) / max(1, s.C) // each channel has the same blocks
-	if s.O < 1 || s.O > wasmsimd.KC || cap(dy)-len(dy) < wasmsimd.ConvInputGroupFloatsAfter ||
+	if s.O < 1 || s.O > wasmsimd.KC || cap(dy)-len(dy) < wasmsimd.ConvInputFloatsAfter ||
 		s.C == 0 || perChannel*s.C != len(blocks) || perChannel%wasmsimd.BlockFields != 0 {
 		return false
 	}
-	k, width, area := len(filters)/s.O, len(dy)/s.O, s.KH*s.KW
+	k, width := len(filters)/s.O, len(dy)/s.O
 	c := 0
 	for _, group := range wasmsimd.ConvInputGroups(s.C) {
 		bl := blocks[c*perChannel : (c+1)*perChannel]
-		n := len(bl) / wasmsimd.BlockFields
-		if group == 1 {
-			d.convInputGrad.Invoke(address(filters), k, s.O, address(dy), width, address(img), address(bl), n)
-		} else {
-			d.groupWeights = wasmsimd.ConvInputGroupWeights(d.groupWeights, filters, k, s.O, area, width, group, bl)
-			d.convInputGroup[group].Invoke(address(d.groupWeights), s.O, address(dy), width, address(img), address(bl), n, s.H*s.W, address(d.groupTmp))
-		}
+		d.groupWeights = wasmsimd.ConvInputGroupWeights(d.groupWeights, filters, k, s.O, s.KH*s.KW, width, group, bl)
+		d.convInputGrad[group].Invoke(address(d.groupWeights), s.O, address(dy), width, address(img), address(bl),
+			len(bl)/wasmsimd.BlockFields, s.H*s.W, address(d.groupTmp))
 		c += group
 	}
-	runtime.KeepAlive(filters)
 	runtime.KeepAlive(dy)
 	runtime.KeepAlive(img)
 	runtime.KeepAlive(blocks)

@@ -2,12 +2,13 @@ package wasmsimd
 
 import (
 	_ "embed"
+	"fmt"
 	"strings"
 )
 
-// The matmul module's "convInputGrad" (conv_input.wat): a convolution's
-// input gradient, col2im(Wᵀ·dY), computed without writing the columns
-// Wᵀ·dY first. In the browser, LeNet's second convolution spent about a
+// The matmul module's "convInputGrad1", "convInputGrad2" and
+// "convInputGrad3" (conv_input.wat): a convolution's input gradient,
+// col2im(Wᵀ·dY), computed without writing the columns Wᵀ·dY first. In the browser, LeNet's second convolution spent about a
 // sixth of a training step on its input gradient: a product with a k
 // loop of only 16 steps (its output channels), packing, clearing and
 // writing 150 rows of columns, then reading them back in col2im.
@@ -15,81 +16,83 @@ import (
 //go:embed conv_input.wat
 var convInputSource string
 
-// ConvInputFloatsAfter and ConvInputGroupFloatsAfter are how many floats
-// after dY's last row convInputGrad, and convInputGrad2 and
-// convInputGrad3, read (and ignore) at the end of a run.
-const (
-	ConvInputFloatsAfter      = 3
-	ConvInputGroupFloatsAfter = 11
-)
+// ConvInputFloatsAfter is how many floats after dY's last row the
+// convInputGradG functions read (and ignore) at the end of a run.
+const ConvInputFloatsAfter = 11
 
-// ConvInputGroupTmpFloats is the length of the scratch of convInputGrad2
-// and convInputGrad3: 12 floats per channel.
-const ConvInputGroupTmpFloats = 36
+// ConvInputTmpFloats is the length of their scratch: 12 floats per
+// channel of a group of at most 3.
+const ConvInputTmpFloats = 36
 
 // withConvInput returns the module text src with conv_input.wat's
-// functions added before the module's closing parenthesis, and
-// convInputGrad3 derived from convInputGrad2.
+// convInputGrad2 added before the module's closing parenthesis, and
+// convInputGrad1 and convInputGrad3 derived from it.
 func withConvInput(src string) (string, error) {
 	last := strings.LastIndex(src, ")")
-	return withDerived(src[:last]+convInputSource+src[last:], "convInputGrad2", "convInputGrad3", convInputThreeEdits)
+	src = src[:last] + convInputSource + src[last:]
+	src, err := withDerived(src, "convInputGrad2", "convInputGrad1", convInputEdits(1))
+	if err != nil {
+		return "", err
+	}
+	return withDerived(src, "convInputGrad2", "convInputGrad3", convInputEdits(3))
 }
 
-// convInputThreeEdits are the changes from convInputGrad2 to
-// convInputGrad3: a third row of accumulators, cleared, fed by a third
-// splat of weights at each step and spilled to tmp; three weights per
-// step of a block (12 bytes), and three channels to add.
-var convInputThreeEdits = []edit{
-	{`(func (export "convInputGrad2")`, `(func (export "convInputGrad3")`, 1},
-	{"    (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)\n",
-		"    (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)\n    (local $acc20 v128) (local $acc21 v128) (local $acc22 v128)\n", 1},
-	{"o·2·4 bytes", "o·3·4 bytes", 1},
-	{"    local.get $o\n    i32.const 8\n", "    local.get $o\n    i32.const 12\n", 1},
-	{"of the 2 channels", "of the 3 channels", 1},
-	{"            local.set $acc12\n            local.get $wb\n",
-		"            local.tee $acc12\n            local.tee $acc20\n            local.tee $acc21\n            local.set $acc22\n            local.get $wb\n", 1},
-	{"              local.set $acc12\n              local.get $a\n              i32.const 8\n",
-		"              local.set $acc12\n" + thirdChannelSteps + "              local.get $a\n              i32.const 12\n", 1},
-	{"            v128.store offset=80\n", "            v128.store offset=80\n" + thirdChannelSpills, 1},
-	{"              i32.const 2\n              i32.lt_u\n              br_if $chLoop\n", "              i32.const 3\n              i32.lt_u\n              br_if $chLoop\n", 1},
+// convInputEdits are the changes from convInputGrad2 to the function for
+// a group of 1 or 3 channels: the second row of accumulators dropped, or
+// a third added (declared, cleared, fed by its own splat of weights at
+// each step, spilled to tmp); group weights per step of a block, and as
+// many channels to add.
+func convInputEdits(group int) []edit {
+	step := fmt.Sprintf("i32.const %d\n", 4*group)
+	edits := []edit{
+		{`(func (export "convInputGrad2")`, fmt.Sprintf(`(func (export "convInputGrad%d")`, group), 1},
+		{"    local.get $o\n    i32.const 8\n", "    local.get $o\n    " + step, 1},
+		{"              i32.const 2\n              i32.lt_u\n              br_if $chLoop\n",
+			fmt.Sprintf("              i32.const %d\n              i32.lt_u\n              br_if $chLoop\n", group), 1},
+	}
+	locals1 := "    (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)\n"
+	cleared1 := "            local.tee $acc10\n            local.tee $acc11\n            local.set $acc12\n"
+	next := "              local.get $a\n              i32.const 8\n"
+	if group == 1 {
+		return append(edits,
+			edit{locals1, "", 1},
+			edit{"            local.tee $acc02\n" + cleared1, "            local.set $acc02\n", 1},
+			edit{channelSteps(1) + next, "              local.get $a\n              " + step, 1},
+			edit{channelSpills(1), "", 1})
+	}
+	return append(edits,
+		edit{locals1, locals1 + "    (local $acc20 v128) (local $acc21 v128) (local $acc22 v128)\n", 1},
+		edit{cleared1, "            local.tee $acc10\n            local.tee $acc11\n            local.tee $acc12\n" +
+			"            local.tee $acc20\n            local.tee $acc21\n            local.set $acc22\n", 1},
+		edit{channelSteps(1) + next, channelSteps(1) + channelSteps(2) + "              local.get $a\n              " + step, 1},
+		edit{channelSpills(1), channelSpills(1) + channelSpills(2), 1})
 }
 
-// thirdChannelSteps are the third channel's multiply-adds of a step, as
-// the first two channels' are written.
-const thirdChannelSteps = `              local.get $a
-              v128.load32_splat offset=8
-              local.set $x
-              local.get $x
-              local.get $v0
-              f32x4.mul
-              local.get $acc20
-              f32x4.add
-              local.set $acc20
-              local.get $x
-              local.get $v1
-              f32x4.mul
-              local.get $acc21
-              f32x4.add
-              local.set $acc21
-              local.get $x
-              local.get $v2
-              f32x4.mul
-              local.get $acc22
-              f32x4.add
-              local.set $acc22
-`
+// channelSteps is channel g's part of a step of the sums, as
+// conv_input.wat writes it: its weight splatted, then its three
+// multiply-adds.
+func channelSteps(g int) string {
+	offset := ""
+	if g > 0 {
+		offset = fmt.Sprintf(" offset=%d", 4*g)
+	}
+	text := "              local.get $a\n              v128.load32_splat" + offset + "\n              local.set $x\n"
+	for v := range 3 {
+		text += fmt.Sprintf("              local.get $x\n              local.get $v%d\n              f32x4.mul\n"+
+			"              local.get $acc%d%d\n              f32x4.add\n              local.set $acc%d%d\n", v, g, v, g, v)
+	}
+	return text
+}
 
-// thirdChannelSpills store the third channel's sums after the others'.
-const thirdChannelSpills = `            local.get $tmp
-            local.get $acc20
-            v128.store offset=96
-            local.get $tmp
-            local.get $acc21
-            v128.store offset=112
-            local.get $tmp
-            local.get $acc22
-            v128.store offset=128
-`
+// channelSpills stores channel g's sums into tmp, after the channels
+// before it.
+func channelSpills(g int) string {
+	text := ""
+	for v := range 3 {
+		text += fmt.Sprintf("            local.get $tmp\n            local.get $acc%d%d\n            v128.store offset=%d\n", g, v, (g*3+v)*16)
+	}
+	return text
+}
 
 // ConvInputGroupWeights lays out the weights convInputGrad2 (group 2) or
 // convInputGrad3 (group 3) reads for the channels whose first channel's
@@ -131,7 +134,7 @@ func ConvInputGroups(c int) []int {
 	return groups
 }
 
-// ConvInputGradReference is what "convInputGrad" computes, in Go, with a
+// ConvInputGradReference is what "convInputGrad1" computes, in Go, with a
 // multiply and an add per step (the plain module): for each block of
 // blocks (MoveBlocksReference's layout, every step 1) in order, with
 // r = col / width and p = col mod width, each run's entries

@@ -10,17 +10,22 @@
 ;; if any, is not read) and dY the output gradient [o, width], channel
 ;; first. engine/tensor computes Wᵀ·dY into columns [rows, width] with
 ;; block (a k loop of only o steps) and then adds them to dX with
-;; unfold.wat's moveBlocks. convInputGrad adds each column entry to dX as
-;; it computes it, without writing the columns:
+;; unfold.wat's moveBlocks. convInputGradG adds each column entry to dX as
+;; it computes it, without writing the columns, for G = 1, 2 or 3
+;; consecutive input channels at once (c, c + 1, …):
 ;;
-;; convInputGrad(w, k, o, dy, width, img, blocks, nblocks): for each of
-;; nblocks blocks of 10 int32 at blocks (moveBlocks' layout; every step is
-;; 1), in order, with r = col / width the block's row of columns and
-;; p = col − r·width its first position, for each sample n and run t:
+;; convInputGradG(wg, o, dy, width, img, blocks, nblocks, inNext, tmp): for
+;; each of nblocks blocks of 10 int32 at blocks (moveBlocks' layout, every
+;; step 1; channel c's), in order, with r = col / width the block's row of
+;; columns and p = col − r·width its first position, for each sample n,
+;; run t and channel g < G:
 ;;
-;;     img[i + j] = img[i + j] + Σq w[q·k + r]·dy[q·width + p' + j]   for j < width
+;;     img[i + g·inNext + j] += Σq w[q·k + r + g·KH·KW]·dy[q·width + p' + j]   for j < width
 ;;
 ;; where p' = p + n·colSample + t·colStep and i = in + n·inSample + t·inStep.
+;; wg holds the group's weights of each block side by side: for block
+;; number b, q < o and g < G, wg[(b·o + q)·G + g] = w[q·k + r + g·KH·KW]
+;; (ConvInputGroupWeights).
 ;;
 ;; The bits are those of block and moveBlocks: each entry's sum starts at 0
 ;; and adds the o products in order of q, as block's k loop does (one
@@ -28,271 +33,19 @@
 ;; module), and block's update C = 0 + 1·acc gives the sum itself; the
 ;; additions to img are moveBlocks', block after block. (That needs o ≤ KC,
 ;; so that block saw the o steps in one slice, and alpha 1: the Go side
-;; checks.) Four positions are computed at a time; at the end of a run the
-;; lanes past it are computed from the floats after the last position and
-;; thrown away, so dy must have 3 readable floats after its last row.
-  (func (export "convInputGrad")
-    (param $w i32) (param $k i32) (param $o i32) (param $dy i32) (param $width i32)
-    (param $img i32) (param $blocks i32) (param $nblocks i32)
-    (local $end i32) (local $wr i32) (local $p i32)
-    (local $colStep i32) (local $colSample i32)
-    (local $in i32) (local $inStep i32) (local $inSample i32)
-    (local $runw i32) (local $count i32) (local $samples i32)
-    (local $s i32) (local $t i32) (local $c i32) (local $i i32) (local $j i32)
-    (local $a i32) (local $b i32) (local $q i32) (local $ip i32) (local $left i32)
-    (local $kb4 i32) (local $wb4 i32) (local $acc v128)
-    ;; the distances between rows of w and of dy, in bytes
-    local.get $k
-    i32.const 2
-    i32.shl
-    local.set $kb4
-    local.get $width
-    i32.const 2
-    i32.shl
-    local.set $wb4
-    ;; end = blocks + nblocks·40
-    local.get $nblocks
-    i32.const 40
-    i32.mul
-    local.get $blocks
-    i32.add
-    local.set $end
-    block $blocksDone
-    loop $blockLoop
-      local.get $blocks
-      local.get $end
-      i32.ge_u
-      br_if $blocksDone
-      ;; p = col mod width, wr = w + (col / width)·4: the block's first
-      ;; position and its row's weight of the first output channel
-      local.get $blocks
-      i32.load
-      local.tee $p
-      local.get $width
-      i32.div_u
-      local.tee $t
-      i32.const 2
-      i32.shl
-      local.get $w
-      i32.add
-      local.set $wr
-      local.get $p
-      local.get $t
-      local.get $width
-      i32.mul
-      i32.sub
-      local.set $p
-      local.get $blocks
-      i32.load offset=4
-      local.set $colStep
-      local.get $blocks
-      i32.load offset=8
-      local.set $colSample
-      local.get $blocks
-      i32.load offset=12
-      local.set $in
-      local.get $blocks
-      i32.load offset=16
-      local.set $inStep
-      local.get $blocks
-      i32.load offset=20
-      local.set $inSample
-      local.get $blocks
-      i32.load offset=24
-      local.set $runw
-      local.get $blocks
-      i32.load offset=28
-      local.set $count
-      local.get $blocks
-      i32.load offset=32
-      local.set $samples
-
-      i32.const 0
-      local.set $s
-      block $samplesDone
-      loop $sampleLoop
-        local.get $s
-        local.get $samples
-        i32.ge_u
-        br_if $samplesDone
-        ;; c and i: the sample's first position and input element (floats)
-        local.get $p
-        local.get $s
-        local.get $colSample
-        i32.mul
-        i32.add
-        local.set $c
-        local.get $in
-        local.get $s
-        local.get $inSample
-        i32.mul
-        i32.add
-        local.set $i
-        i32.const 0
-        local.set $t
-        block $runsDone
-        loop $runLoop
-          local.get $t
-          local.get $count
-          i32.ge_u
-          br_if $runsDone
-          i32.const 0
-          local.set $j
-          block $vecDone
-          loop $vecLoop
-            local.get $j
-            local.get $runw
-            i32.ge_u
-            br_if $vecDone
-            ;; acc = Σq w[q·k + r]·dy[q·width + c + j … + 3], q in order
-            f32.const 0
-            f32x4.splat
-            local.set $acc
-            local.get $wr
-            local.set $a
-            local.get $c
-            local.get $j
-            i32.add
-            i32.const 2
-            i32.shl
-            local.get $dy
-            i32.add
-            local.set $b
-            local.get $o
-            local.set $q
-            loop $qLoop
-              local.get $a
-              v128.load32_splat
-              local.get $b
-              v128.load align=4
-              f32x4.mul
-              local.get $acc
-              f32x4.add
-              local.set $acc
-              local.get $a
-              local.get $kb4
-              i32.add
-              local.set $a
-              local.get $b
-              local.get $wb4
-              i32.add
-              local.set $b
-              local.get $q
-              i32.const 1
-              i32.sub
-              local.tee $q
-              br_if $qLoop
-            end
-            ;; ip = img + (i + j)·4; add the lanes inside the run
-            local.get $i
-            local.get $j
-            i32.add
-            i32.const 2
-            i32.shl
-            local.get $img
-            i32.add
-            local.set $ip
-            local.get $runw
-            local.get $j
-            i32.sub
-            local.tee $left
-            i32.const 4
-            i32.ge_u
-            if
-              local.get $ip
-              local.get $ip
-              v128.load align=4
-              local.get $acc
-              f32x4.add
-              v128.store align=4
-            else
-              local.get $ip
-              local.get $ip
-              f32.load
-              local.get $acc
-              f32x4.extract_lane 0
-              f32.add
-              f32.store
-              local.get $left
-              i32.const 1
-              i32.gt_u
-              if
-                local.get $ip
-                local.get $ip
-                f32.load offset=4
-                local.get $acc
-                f32x4.extract_lane 1
-                f32.add
-                f32.store offset=4
-              end
-              local.get $left
-              i32.const 2
-              i32.gt_u
-              if
-                local.get $ip
-                local.get $ip
-                f32.load offset=8
-                local.get $acc
-                f32x4.extract_lane 2
-                f32.add
-                f32.store offset=8
-              end
-            end
-            local.get $j
-            i32.const 4
-            i32.add
-            local.set $j
-            br $vecLoop
-          end
-          end
-          local.get $c
-          local.get $colStep
-          i32.add
-          local.set $c
-          local.get $i
-          local.get $inStep
-          i32.add
-          local.set $i
-          local.get $t
-          i32.const 1
-          i32.add
-          local.set $t
-          br $runLoop
-        end
-        end
-        local.get $s
-        i32.const 1
-        i32.add
-        local.set $s
-        br $sampleLoop
-      end
-      end
-      local.get $blocks
-      i32.const 40
-      i32.add
-      local.set $blocks
-      br $blockLoop
-    end
-    end
-  )
-
-;; convInputGrad2 and convInputGrad3(wg, o, dy, width, img, blocks,
-;; nblocks, inNext, tmp) are convInputGrad for 2 or 3 consecutive input
-;; channels at once, c, c + 1 (and c + 2): blocks are channel c's, and
-;; the next channels' blocks are the same but for their rows (r + KH·KW
-;; each) and their input elements (inNext floats further each). Their
-;; entries are added to different input elements, so computing them
-;; together keeps each element's additions in order, and each step of the
-;; sums loads its 12 floats of dY once for all the channels: 6 or 9
-;; multiply-adds per 3 loads and 2 or 3 splats, where convInputGrad does
-;; 1 per load and splat (and 9 accumulators hide the latency of the
-;; multiply-adds, which 6 do not quite). wg holds the channels' weights of
-;; each block side by side: for block number b, q < o and channel g,
-;; wg[(b·o + q)·G + g] = w[q·k + r + g·KH·KW] (ConvInputGroupWeights). A
-;; run is computed 12 positions at a time, into tmp (12 floats per
-;; channel) before being added; dy must have 11 readable floats after its
-;; last row. convInputGrad3 is made from convInputGrad2's text when the
-;; module is assembled (conv_input.go: a third row of accumulators).
+;; checks.) The channels of a group add to different input elements, so
+;; computing them together keeps each element's additions in order, and
+;; each step of the sums loads its 12 floats of dY once for the group:
+;; 3·G multiply-adds per 3 loads and G splats (and 9 accumulators hide the
+;; latency of the multiply-adds, which 6 do not quite). A run is computed
+;; 12 positions at a time, into tmp (12 floats per channel) before being
+;; added: at the end of a run the lanes past it are computed from the
+;; floats after the last position and thrown away, so dy must have 11
+;; readable floats after its last row.
+;;
+;; The text below is convInputGrad2's; convInputGrad1 and convInputGrad3
+;; are made from it when the module is assembled (conv_input.go: one row
+;; of accumulators fewer or more).
   (func (export "convInputGrad2")
     (param $wg i32) (param $o i32) (param $dy i32) (param $width i32)
     (param $img i32) (param $blocks i32) (param $nblocks i32) (param $inNext i32) (param $tmp i32)
@@ -307,7 +60,7 @@
     (local $acc00 v128) (local $acc01 v128) (local $acc02 v128)
     (local $acc10 v128) (local $acc11 v128) (local $acc12 v128)
     ;; wb4: the distance between rows of dy; wstep: a block's weights,
-    ;; o·2·4 bytes; inNext in bytes
+    ;; o·G·4 bytes; inNext in bytes
     local.get $width
     i32.const 2
     i32.shl
@@ -406,7 +159,7 @@
             local.get $runw
             i32.ge_u
             br_if $passDone
-            ;; 12 positions of the 2 channels: acc[g][v] = Σq wg·dy, q in order
+            ;; 12 positions of each channel: acc[g][v] = Σq wg·dy, q in order
             f32.const 0
             f32x4.splat
             local.tee $acc00

@@ -3,15 +3,17 @@ package wasmsimd
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // convInputScript runs block on the packed filters (transposed) and
 // output gradient into zeroed columns, as engine/tensor's columns path
-// does for a convolution's input gradient, and convInputGrad on the same
-// operands into a zeroed input gradient, and prints the columns and the
-// input gradient as bits.
+// does for a convolution's input gradient, and the convInputGradG
+// functions on the same operands into two zeroed input gradients, one
+// channel at a time and in groups, and prints the columns and the two
+// input gradients as bits.
 const convInputScript = `
 const fs = require("fs");
 const p = JSON.parse(fs.readFileSync(process.argv[2]));
@@ -21,44 +23,36 @@ mem.grow(512);
 const u32 = () => new Uint32Array(mem.buffer);
 let at = 16 << 20;
 const put = (a) => { const addr = at; u32().set(a, addr / 4); at += 4 * a.length + 64; return addr; };
-const ap = put(p.ap), bp = put(p.bp), w = put(p.w), dy = put(p.dy), blocks = put(p.blocks);
+const ap = put(p.ap), bp = put(p.bp), dy = put(p.dy);
 const cols = put(new Array(p.rows * p.cols).fill(0)), img = put(new Array(p.img).fill(0)), tmp = put(new Array(32).fill(0));
 const img2 = put(new Array(p.img).fill(0)), tmp2 = put(new Array(36).fill(0));
 inst.exports.block(p.o, p.rows, p.width, ap, bp, cols, p.cols, 1, tmp);
-inst.exports.convInputGrad(w, p.k, p.o, dy, p.width, img, blocks, p.blocks.length / 10);
-for (const c of p.calls) {
-  const bl = put(c.blocks);
-  if (c.group > 1) inst.exports["convInputGrad" + c.group](put(c.wg), p.o, dy, p.width, img2, bl, c.blocks.length / 10, p.inNext, tmp2);
-  else inst.exports.convInputGrad(w, p.k, p.o, dy, p.width, img2, bl, c.blocks.length / 10);
+for (const [calls, dst] of [[p.singles, img], [p.groups, img2]]) for (const c of calls) {
+  inst.exports["convInputGrad" + c.group](put(c.wg), p.o, dy, p.width, dst, put(c.blocks), c.blocks.length / 10, p.inNext, tmp2);
 }
 const out = (a, n) => Array.from(u32().subarray(a / 4, a / 4 + n));
 process.stdout.write(JSON.stringify([out(cols, p.rows * p.cols), out(img, p.img), out(img2, p.img)]));
 `
 
-// convInputCall is one call of convInputScript's second pass: a group of
-// 2 or 3 channels with convInputGrad2 or convInputGrad3 (wg their
-// weights), or a channel alone with convInputGrad.
+// convInputCall is one call of convInputScript: a group of 1, 2 or 3
+// channels with convInputGrad1, 2 or 3 (wg their weights).
 type convInputCall struct {
 	Group  int      `json:"group"`
 	WG     []uint32 `json:"wg"`
 	Blocks []int32  `json:"blocks"`
 }
 
-// convInputCalls splits the blocks of g by channel, as the browser's
-// kernel does (ConvInputGroups): groups of channels for convInputGrad2
-// and convInputGrad3, with their weights side by side, and a channel
-// alone for convInputGrad.
-func convInputCalls(g ConvGeometry, w []float32, k, width int, blocks []int32) []convInputCall {
+// convInputCalls splits the blocks of g by channel into groups, with
+// their weights side by side: as the browser's kernel does
+// (ConvInputGroups), or into single channels.
+func convInputCalls(g ConvGeometry, w []float32, k, width int, blocks []int32, groups []int) []convInputCall {
 	per := len(blocks) / BlockFields / g.C * BlockFields // each channel's blocks
 	var calls []convInputCall
 	c := 0
-	for _, group := range ConvInputGroups(g.C) {
+	for _, group := range groups {
 		bl := blocks[c*per : (c+1)*per]
-		call := convInputCall{Group: group, Blocks: bl}
-		if group > 1 {
-			call.WG = bitsOf(ConvInputGroupWeights(nil, w, k, g.O, g.KH*g.KW, width, group, bl))
-		}
-		calls = append(calls, call)
+		wg := ConvInputGroupWeights(nil, w, k, g.O, g.KH*g.KW, width, group, bl)
+		calls = append(calls, convInputCall{Group: group, WG: bitsOf(wg), Blocks: bl})
 		c += group
 	}
 	return calls
@@ -90,20 +84,20 @@ func convInputBlocks(g ConvGeometry) []int32 {
 	return blocks
 }
 
-// TestConvInputGradInNode runs convInputGrad under node against block and
-// moveBlocks' col2im (MoveBlocksReference) on the same convolutions, in
-// the plain and the fused module: the same bits, and again with the
-// channels in groups (ConvInputGroups: convInputGrad3, convInputGrad2,
-// convInputGrad). The filters carry a
-// bias column (k = rows + 1), which must not be read; the plain module
-// also matches ConvInputGradReference.
+// TestConvInputGradInNode runs convInputGrad1 on each channel under node
+// against block and moveBlocks' col2im (MoveBlocksReference) on the same
+// convolutions, in the plain and the fused module: the same bits, and
+// again with the channels in groups (ConvInputGroups: convInputGrad3,
+// convInputGrad2, convInputGrad1). The filters carry a bias column
+// (k = rows + 1), which must not be read; the plain module also matches
+// ConvInputGradReference.
 func TestConvInputGradInNode(t *testing.T) {
 	src, err := withConvInput("(module\n)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(fuse(src), "f32x4.relaxed_madd"); n != 16 {
-		t.Fatalf("the fused module's convInputGrad, 2 and 3 have %d relaxed multiply-adds, want 16 (their q loops' 1, 6 and 9)", n)
+	if n := strings.Count(fuse(src), "f32x4.relaxed_madd"); n != 18 {
+		t.Fatalf("the fused module's convInputGrad1, 2 and 3 have %d relaxed multiply-adds, want 18 (their q loops' 3, 6 and 9)", n)
 	}
 	node, mods := matmulModules(t)
 	rng := rand.New(rand.NewPCG(13, 14))
@@ -115,7 +109,7 @@ func TestConvInputGradInNode(t *testing.T) {
 			ho, wo := g.Out()
 			rows, width := g.C*g.KH*g.KW, g.N*ho*wo
 			k := rows + 1
-			w, dy := make([]float32, g.O*k), make([]float32, g.O*width+ConvInputGroupFloatsAfter)
+			w, dy := make([]float32, g.O*k), make([]float32, g.O*width+ConvInputFloatsAfter)
 			for i := range w {
 				w[i] = rng.Float32()*2 - 1
 			}
@@ -141,8 +135,9 @@ func TestConvInputGradInNode(t *testing.T) {
 			imgFloats := g.N * g.C * g.H * g.W
 			got := runNodeJSONWith[[3][]uint32](t, node, mod.flags, convInputScript, map[string]any{"wasm": mod.code,
 				"o": g.O, "k": k, "rows": rows, "width": width, "cols": cols, "img": imgFloats,
-				"ap": bitsOf(ap), "bp": bitsOf(bp), "w": bitsOf(w), "dy": bitsOf(dy), "blocks": blocks,
-				"calls": convInputCalls(g, w, k, width, blocks), "inNext": g.H * g.W})
+				"ap": bitsOf(ap), "bp": bitsOf(bp), "dy": bitsOf(dy), "inNext": g.H * g.W,
+				"singles": convInputCalls(g, w, k, width, blocks, slices.Repeat([]int{1}, g.C)),
+				"groups":  convInputCalls(g, w, k, width, blocks, ConvInputGroups(g.C))})
 			colsOut := make([]float32, rows*width)
 			for r := range rows {
 				for p := range width {
@@ -158,13 +153,13 @@ func TestConvInputGradInNode(t *testing.T) {
 			}
 			for i, v := range want {
 				if got[1][i] != math.Float32bits(v) {
-					t.Fatalf("%s %+v: input gradient %d: convInputGrad %v, block and col2im %v", mod.name, g, i, math.Float32frombits(got[1][i]), v)
+					t.Fatalf("%s %+v: input gradient %d: convInputGrad1 %v, block and col2im %v", mod.name, g, i, math.Float32frombits(got[1][i]), v)
 				}
 				if got[2][i] != math.Float32bits(v) {
 					t.Fatalf("%s %+v: input gradient %d: in groups of channels %v, block and col2im %v", mod.name, g, i, math.Float32frombits(got[2][i]), v)
 				}
 				if ref != nil && math.Float32bits(ref[i]) != got[1][i] {
-					t.Fatalf("%s %+v: input gradient %d: convInputGrad %v, ConvInputGradReference %v", mod.name, g, i, math.Float32frombits(got[1][i]), ref[i])
+					t.Fatalf("%s %+v: input gradient %d: convInputGrad1 %v, ConvInputGradReference %v", mod.name, g, i, math.Float32frombits(got[1][i]), ref[i])
 				}
 			}
 		}

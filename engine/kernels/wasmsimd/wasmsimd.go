@@ -71,7 +71,7 @@ const TmpFloats = MR * NR
 // for its arguments), its variants "blockB", reading B unpacked
 // (unpacked.go), and "conv" (conv.go), and "dots", the dot products of
 // dots.wat, with its variant "dotsConv" (conv_grad.go), and a
-// convolution's input gradient, "convInputGrad", "convInputGrad2" and
+// convolution's input gradient, "convInputGrad1", "convInputGrad2" and
 // "convInputGrad3" (conv_input.go).
 func Module() ([]byte, error) { return assembled("matmul.wasm") }
 
